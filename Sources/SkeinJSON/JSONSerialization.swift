@@ -1,0 +1,144 @@
+extension JSON {
+    /// How `serialized(_:)` lays out text.
+    public enum Layout: Sendable {
+        /// No insignificant whitespace, as JavaScript's `JSON.stringify(value)`.
+        case compact
+        /// Two-space indentation, as `JSON.stringify(value, null, 2)`.
+        case pretty
+    }
+
+    /// The JSON text of this value. Numbers print as JavaScript prints them
+    /// (`1`, `0.1`, `1e+21`, `1e-7`), so results match JSONata's reference implementation.
+    public func serialized(_ layout: Layout = .compact) -> String {
+        var output = ""
+        write(to: &output, layout: layout, indent: 0)
+        return output
+    }
+
+    /// The UTF-8 bytes of `serialized(layout)`.
+    public func serializedBytes(_ layout: Layout = .compact) -> [UInt8] {
+        Array(serialized(layout).utf8)
+    }
+
+    func write(to output: inout String, layout: Layout, indent: Int) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .number(let value): output += JSON.format(number: value)
+        case .string(let value): JSON.writeQuoted(value, to: &output)
+        case .array(let elements):
+            if elements.isEmpty { output += "[]"; return }
+            output += "["
+            for (position, element) in elements.enumerated() {
+                if position > 0 { output += "," }
+                if layout == .pretty { JSON.newline(&output, indent: indent + 1) }
+                element.write(to: &output, layout: layout, indent: indent + 1)
+            }
+            if layout == .pretty { JSON.newline(&output, indent: indent) }
+            output += "]"
+        case .object(let members):
+            if members.isEmpty { output += "{}"; return }
+            output += "{"
+            var first = true
+            for (key, value) in members {
+                if !first { output += "," }
+                first = false
+                if layout == .pretty { JSON.newline(&output, indent: indent + 1) }
+                JSON.writeQuoted(key, to: &output)
+                output += layout == .pretty ? ": " : ":"
+                value.write(to: &output, layout: layout, indent: indent + 1)
+            }
+            if layout == .pretty { JSON.newline(&output, indent: indent) }
+            output += "}"
+        }
+    }
+
+    private static func newline(_ output: inout String, indent: Int) {
+        output += "\n"
+        output += String(repeating: "  ", count: indent)
+    }
+
+    /// Writes `string` as a JSON string literal, escaping what `JSON.stringify` escapes.
+    public static func writeQuoted(_ string: String, to output: inout String) {
+        output += "\""
+        var needsEscape = false
+        for byte in string.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            needsEscape = true
+            break
+        }
+        if !needsEscape {
+            output += string
+        } else {
+            for scalar in string.unicodeScalars {
+                switch scalar {
+                case "\"": output += "\\\""
+                case "\\": output += "\\\\"
+                case "\n": output += "\\n"
+                case "\r": output += "\\r"
+                case "\t": output += "\\t"
+                case "\u{08}": output += "\\b"
+                case "\u{0C}": output += "\\f"
+                case _ where scalar.value < 0x20:
+                    let digits = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+                default: output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        output += "\""
+    }
+
+    /// Formats a number exactly as JavaScript's `Number.prototype.toString()` does:
+    /// the shortest digits that round-trip, positional between 1e-7 and 1e21, exponential outside.
+    public static func format(number value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
+        if value == 0 { return "0" }
+        if value == value.rounded(), abs(value) < 1e21 {
+            if abs(value) <= 9.007_199_254_740_992e15 { return String(Int64(value)) }
+        }
+        let (negative, digits, exponent) = shortestDigits(of: value)
+        // JS algorithm: value = 0.d1d2...dk × 10^n
+        let k = digits.count
+        let n = exponent
+        var result = negative ? "-" : ""
+        if k <= n && n <= 21 {
+            result += digits + String(repeating: "0", count: n - k)
+        } else if 0 < n && n <= 21 {
+            result += String(digits.prefix(n)) + "." + String(digits.dropFirst(n))
+        } else if -6 < n && n <= 0 {
+            result += "0." + String(repeating: "0", count: -n) + digits
+        } else {
+            let e = n - 1
+            result += String(digits.prefix(1))
+            if k > 1 { result += "." + String(digits.dropFirst()) }
+            result += "e" + (e >= 0 ? "+" : "-") + String(abs(e))
+        }
+        return result
+    }
+
+    /// Splits Swift's shortest round-trip representation into sign, significant digits and
+    /// the exponent `n` such that the value is `0.digits × 10^n`.
+    static func shortestDigits(of value: Double) -> (negative: Bool, digits: String, exponent: Int) {
+        var text = abs(value).description  // e.g. "1.2345e-07", "123.45", "1e+16"
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+            text = String(text[..<e])
+        }
+        var integerPart = text
+        var fractionPart = ""
+        if let dot = text.firstIndex(of: ".") {
+            integerPart = String(text[..<dot])
+            fractionPart = String(text[text.index(after: dot)...])
+        }
+        var digits = integerPart + fractionPart
+        var pointPosition = integerPart.count + exponent
+        while digits.hasPrefix("0") && digits.count > 1 {
+            digits.removeFirst()
+            pointPosition -= 1
+        }
+        while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
+        return (value < 0, digits, pointPosition)
+    }
+}
