@@ -1,0 +1,128 @@
+public import SkeinJSON
+
+/// A process flow as written in a flow file: what starts it and the shapes its data goes through.
+///
+/// Flow files are YAML or JSON that a person writes by hand and keeps in git; docs/flows.md
+/// documents the schema. `FlowDecoder` turns a file into this value, reporting every problem
+/// with its path.
+public struct FlowDefinition: Sendable, Equatable {
+    /// A stable identifier (`orders-to-erp`): lowercase letters, digits, `-` and `_`.
+    public var id: String
+    public var name: String
+    /// The version the file says it is, if it says; the store numbers deployed versions itself.
+    public var version: Int?
+    public var description: String?
+    public var trigger: Trigger
+    /// Queue priority, 1 (highest) to 5 (lowest); 3 by default.
+    public var priority: Int
+    /// How often a Pending sync entry is retried before it is marked Failed.
+    public var syncRetries: Int
+    public var shapes: [ShapeDefinition]
+
+    public init(
+        id: String, name: String, version: Int? = nil, description: String? = nil, trigger: Trigger = .manual,
+        priority: Int = 3, syncRetries: Int = 4, shapes: [ShapeDefinition]
+    ) {
+        self.id = id
+        self.name = name
+        self.version = version
+        self.description = description
+        self.trigger = trigger
+        self.priority = priority
+        self.syncRetries = syncRetries
+        self.shapes = shapes
+    }
+
+    /// The index of the shape with `id`, if any.
+    public func shapeIndex(of id: String) -> Int? { shapes.firstIndex { $0.id == id } }
+}
+
+/// What starts a flow. Every flow can also be run by hand and through the API.
+public enum Trigger: Sendable, Equatable {
+    /// Runs only when someone starts it (CLI, UI, API).
+    case manual
+    /// Runs started by programs through the REST API.
+    case api
+    /// Runs on a 5-field cron schedule, in UTC.
+    case schedule(CronSchedule)
+    /// Runs for every request to `POST /webhooks/{flow}/{token}`.
+    case webhook(WebhookSettings)
+
+    public var kind: String {
+        switch self {
+        case .manual: "manual"
+        case .api: "api"
+        case .schedule: "schedule"
+        case .webhook: "webhook"
+        }
+    }
+}
+
+public struct WebhookSettings: Sendable, Equatable {
+    /// The secret part of the webhook URL.
+    public var token: String
+    /// When set, requests must carry `X-Skein-Signature: sha256=<hex HMAC-SHA256 of the body>`
+    /// computed with the secret held in this environment variable.
+    public var hmacSecretEnvironmentVariable: String?
+    /// Bodies above this size are refused with 413.
+    public var maximumBodyBytes: Int?
+
+    public init(token: String, hmacSecretEnvironmentVariable: String? = nil, maximumBodyBytes: Int? = nil) {
+        self.token = token
+        self.hmacSecretEnvironmentVariable = hmacSecretEnvironmentVariable
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+}
+
+/// One step of a flow: a shape of some type with its settings.
+public struct ShapeDefinition: Sendable, Equatable {
+    /// Unique within the flow; names the step in run logs and `--from-step`.
+    public var id: String
+    /// The shape type (`connector`, `map`, `filter`, `assert`, `split`, `payload`, …).
+    public var type: String
+    public var name: String?
+    /// A skipped shape does nothing: its input passes through unchanged, and the step is logged as skipped.
+    public var skip: Bool
+    public var retry: RetryPolicy?
+    /// The type-specific settings, checked by the shape type's own reader.
+    public var settings: JSON
+
+    public init(id: String, type: String, name: String? = nil, skip: Bool = false, retry: RetryPolicy? = nil, settings: JSON = [:]) {
+        self.id = id
+        self.type = type
+        self.name = name
+        self.skip = skip
+        self.retry = retry
+        self.settings = settings
+    }
+}
+
+/// How a step is retried after a transient error (a refused connection, a timeout, a 5xx).
+///
+/// `attempts` counts every try, so 3 means one try and two retries. The wait before retry
+/// `n` is `backoff × 2^(n-1)`, capped at `maximumBackoff`; a `Retry-After` from the system wins.
+public struct RetryPolicy: Sendable, Equatable {
+    public var attempts: Int
+    public var backoff: Duration
+    public var maximumBackoff: Duration
+
+    public init(attempts: Int = 3, backoff: Duration = .seconds(1), maximumBackoff: Duration = .seconds(60)) {
+        self.attempts = attempts
+        self.backoff = backoff
+        self.maximumBackoff = maximumBackoff
+    }
+
+    /// One try, no retries.
+    public static let never = RetryPolicy(attempts: 1)
+
+    /// The wait before try number `attempt + 1`, after try `attempt` (from 1) failed.
+    public func delay(after attempt: Int, retryAfter: Duration? = nil) -> Duration {
+        if let retryAfter { return min(retryAfter, maximumBackoff) }
+        var delay = backoff
+        for _ in 1..<max(attempt, 1) {
+            delay = delay * 2
+            if delay >= maximumBackoff { return maximumBackoff }
+        }
+        return min(delay, maximumBackoff)
+    }
+}

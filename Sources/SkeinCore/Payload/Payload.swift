@@ -1,0 +1,93 @@
+public import SkeinJSON
+
+/// One unit of data moving between shapes: an order, a page of products, a CSV file.
+///
+/// A shape receives a list of payloads and returns a list (a paginated receive yields one
+/// payload per page; a split yields one per item). JSON payloads travel parsed, so shapes
+/// never re-encode between each other; anything else (CSV, XML, a PDF) travels as the exact
+/// bytes that arrived, with its content type, and is stored and downloaded byte for byte.
+public struct Payload: Sendable, Equatable {
+    public enum Body: Sendable, Equatable {
+        case json(JSON)
+        case bytes([UInt8])
+    }
+
+    public var body: Body
+    /// A MIME type such as `application/json`, `text/csv` or `application/xml`.
+    public var contentType: String
+
+    public init(json: JSON) {
+        self.body = .json(json)
+        self.contentType = Payload.jsonContentType
+    }
+
+    public init(bytes: [UInt8], contentType: String) {
+        self.body = .bytes(bytes)
+        self.contentType = contentType
+    }
+
+    public static let jsonContentType = "application/json"
+
+    /// Builds a payload from bytes that arrived from outside, parsing them when the
+    /// content type says JSON, so a malformed document is rejected where it entered.
+    public static func received(_ bytes: [UInt8], contentType: String?) throws(JSONSyntaxError) -> Payload {
+        let type = contentType ?? jsonContentType
+        if Payload.isJSON(type) {
+            return Payload(json: try JSON(parsing: bytes))
+        }
+        return Payload(bytes: bytes, contentType: type)
+    }
+
+    /// Whether a content type names JSON (`application/json`, `application/vnd.x+json; charset=utf-8`).
+    public static func isJSON(_ contentType: String) -> Bool {
+        let base = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces().lowercased() } ?? ""
+        return base == "application/json" || base.hasSuffix("+json") || base == "text/json"
+    }
+
+    /// The payload as JSON, parsing stored bytes when their content type is JSON.
+    public func json() throws(PayloadError) -> JSON {
+        switch body {
+        case .json(let value): return value
+        case .bytes(let bytes):
+            guard Payload.isJSON(contentType) else { throw PayloadError.notJSON(contentType: contentType) }
+            do { return try JSON(parsing: bytes) } catch { throw PayloadError.invalidJSON(error) }
+        }
+    }
+
+    /// The payload's bytes exactly as they are stored and downloaded.
+    public func bytes() -> [UInt8] {
+        switch body {
+        case .json(let value): return value.serializedBytes()
+        case .bytes(let bytes): return bytes
+        }
+    }
+
+    /// Whether the payload is JSON (parsed or as bytes).
+    public var isJSON: Bool { Payload.isJSON(contentType) }
+}
+
+/// Why a payload could not be used as a shape needed it.
+public enum PayloadError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notJSON(contentType: String)
+    case invalidJSON(JSONSyntaxError)
+
+    public var description: String {
+        switch self {
+        case .notJSON(let type): "the payload is \(type), not JSON"
+        case .invalidJSON(let error): "the payload is not valid JSON: \(error)"
+        }
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> Substring {
+        var slice = self
+        while slice.first?.isWhitespace == true { slice.removeFirst() }
+        while slice.last?.isWhitespace == true { slice.removeLast() }
+        return slice
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String { String(Substring(self).trimmingSpaces()) }
+}

@@ -1,0 +1,22 @@
+/// The shape types a Skein installation knows, by their flow-file key.
+///
+/// The pure shapes of `SkeinCore` are always present; the app adds the ones that need the
+/// outside world (connectors) when it composes itself.
+public struct ShapeCatalog: Sendable {
+    public private(set) var kinds: [String: any ShapeKind] = [:]
+
+    public init(_ kinds: [any ShapeKind] = ShapeCatalog.builtIn) {
+        for kind in kinds { register(kind) }
+    }
+
+    public mutating func register(_ kind: any ShapeKind) { kinds[kind.type] = kind }
+
+    public func kind(_ type: String) -> (any ShapeKind)? { kinds[type] }
+
+    public var types: [String] { kinds.keys.sorted() }
+
+    /// The shapes that need nothing but the payload.
+    public static let builtIn: [any ShapeKind] = [
+        PayloadShape(), MapShape(), FilterShape(), AssertShape(), SplitShape(),
+    ]
+}

@@ -1,0 +1,91 @@
+public import SkeinJSON
+
+/// A type of shape (`map`, `filter`, `connector`, …): it reads its settings and builds an executor.
+///
+/// Reading and building are one step, so the same code that validates a flow file is the
+/// code that runs it: a setting cannot be accepted by `skein flow validate` and then be
+/// misread at run time.
+public protocol ShapeKind: Sendable {
+    /// The key that names this type in flow files.
+    var type: String { get }
+    /// One line for docs and the UI.
+    var summary: String { get }
+    /// Reads `settings`, recording problems on the reader; returns nil if any were found.
+    func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)?
+}
+
+/// A shape ready to run: it turns the payloads a step receives into the payloads it passes on.
+public protocol ShapeExecutor: Sendable {
+    func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult
+}
+
+/// What a step produced, besides its payloads: warnings and a record of calls to other systems.
+public struct ShapeResult: Sendable {
+    public var outputs: [Payload]
+    public var warnings: [String]
+    /// One JSON object per request made (method, URL, headers with secrets redacted, status, bodies).
+    public var calls: [JSON]
+
+    public init(outputs: [Payload], warnings: [String] = [], calls: [JSON] = []) {
+        self.outputs = outputs
+        self.warnings = warnings
+        self.calls = calls
+    }
+}
+
+/// What a shape knows about the run it is part of.
+public struct ShapeContext: Sendable {
+    public var runID: Int64
+    public var flowID: String
+    public var shapeID: String
+    /// 1 for the first try of this step, 2 for the first retry, …
+    public var attempt: Int
+    /// Flow variables visible to the shape.
+    public var variables: [String: JSON]
+    /// Receives calls made so far, so a failing step still shows its requests and responses.
+    public var recorder: CallRecorder
+    /// Where connector shapes find the instances they name.
+    public var instances: any InstanceResolver
+
+    public init(runID: Int64, flowID: String, shapeID: String, attempt: Int = 1, variables: [String: JSON] = [:],
+                recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([])) {
+        self.runID = runID
+        self.flowID = flowID
+        self.shapeID = shapeID
+        self.attempt = attempt
+        self.variables = variables
+        self.recorder = recorder
+        self.instances = instances
+    }
+}
+
+/// Collects the calls a step makes while it runs (thread-safe).
+public final class CallRecorder: Sendable {
+    private let storage = LockedValue<[JSON]>([])
+    public init() {}
+    public func record(_ call: JSON) { storage.withLock { $0.append(call) } }
+    public var calls: [JSON] { storage.withLock { $0 } }
+}
+
+/// Why a step failed, and whether trying again could help.
+///
+/// Shapes throw this to tell the engine how to react: a transient failure (a refused
+/// connection, a timeout, a 5xx, a 429) is retried per the shape's retry policy; anything
+/// else fails the step at once.
+public struct ShapeFailure: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var isTransient: Bool
+    /// When the system said when to come back (`Retry-After`).
+    public var retryAfter: Duration?
+    /// Structured detail shown on the step (the response body of a rejected request, a diff).
+    public var details: JSON?
+
+    public init(_ message: String, isTransient: Bool = false, retryAfter: Duration? = nil, details: JSON? = nil) {
+        self.message = message
+        self.isTransient = isTransient
+        self.retryAfter = retryAfter
+        self.details = details
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,55 @@
+import SkeinJSON
+
+/// `split` (flow control): turns the array at `path` in each payload into one payload per
+/// item, or per batch of `batch_size` items.
+///
+/// ```yaml
+/// split:
+///   path: orders          # the array to split; omit for a payload that is itself an array
+///   batch_size: 1         # 1: each item is a payload; N: arrays of up to N items
+///   wrap_key: orders      # optional: each batch becomes {"orders": [...]}
+/// ```
+public struct SplitShape: ShapeKind {
+    public init() {}
+    public var type: String { "split" }
+    public var summary: String { "Split an array into one payload per item or per batch." }
+
+    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
+        let path = settings.fieldPath("path") ?? (try! FieldPath("$"))
+        let batchSize = settings.int("batch_size", range: 1...1_000_000) ?? 1
+        let wrapKey = settings.string("wrap_key")
+        settings.finish()
+        guard settings.problems.isEmpty else { return nil }
+        return Executor(path: path, batchSize: batchSize, wrapKey: wrapKey)
+    }
+
+    struct Executor: ShapeExecutor {
+        let path: FieldPath
+        let batchSize: Int
+        let wrapKey: String?
+
+        func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
+            var outputs: [Payload] = []
+            for (index, payload) in input.enumerated() {
+                let document: JSON
+                do { document = try payload.json() } catch { throw ShapeFailure("payload \(index): \(error)") }
+                guard let found = path.value(in: document) else {
+                    throw ShapeFailure("payload \(index): there is nothing at '\(path)' to split")
+                }
+                guard case .array(let elements) = found else {
+                    throw ShapeFailure("payload \(index): '\(path)' is \(found.typeName), not an array")
+                }
+                outputs.reserveCapacity(outputs.count + elements.count / batchSize + 1)
+                var start = 0
+                while start < elements.count {
+                    let end = min(start + batchSize, elements.count)
+                    var value: JSON = batchSize == 1 && wrapKey == nil ? elements[start] : .array(Array(elements[start..<end]))
+                    if let wrapKey { value = .object([wrapKey: batchSize == 1 ? elements[start] : value]) }
+                    outputs.append(Payload(json: value))
+                    start = end
+                }
+            }
+            return ShapeResult(outputs: outputs)
+        }
+    }
+}
