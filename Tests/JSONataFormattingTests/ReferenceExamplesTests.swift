@@ -153,3 +153,28 @@ struct ReferenceExamplesTests {
         #expect(JSNumberText.round(34.555, precision: 2) == 34.56)
     }
 }
+
+@Suite("Edge cases do not trap")
+struct EdgeCaseTests {
+    @Test func invalidDatesFormatAsNaN() throws {
+        // JavaScript's Date is invalid beyond ±8.64e15 ms; every component prints as NaN
+        let text = try DateTimeFormatting.format(millis: 1e20, picture: "[Y0001]-[M01]-[D01] [d] [W] [w] [X] [x] [F] [MNn]", timezone: nil)
+        #expect(text.hasPrefix("0NaN-NaN-NaN")) // "0" pads the three-character "NaN" to four, as in JS
+    }
+
+    @Test func hugeValuesInRomanOrWordsThrowInsteadOfRecursingForever() {
+        #expect(throws: FormattingError.self) { try IntegerFormatting.format(1e300, picture: "I") }
+        #expect(throws: FormattingError.self) { try IntegerFormatting.format(.infinity, picture: "w") }
+        #expect(throws: Never.self) { try IntegerFormatting.format(1e300, picture: "A") }
+    }
+
+    @Test func oddWidthsAndPicturesDoNotTrap() throws {
+        _ = try DateTimeFormatting.format(millis: 0, picture: "[Y,99999999999999999999]", timezone: nil)
+        _ = try DateTimeFormatting.format(millis: 0, picture: "[M,-99999999999999999999]", timezone: nil)
+        #expect(try DateTimeFormatting.parse("2018\n", picture: "[Y]") == nil)
+        #expect(throws: FormattingError.self) { try DateTimeFormatting.parse("2018\n", picture: nil) }
+        #expect(try IntegerFormatting.parse("x", picture: "0;o").map { $0.isNaN } == true)
+        #expect(try NumberFormatting.format(.nan, picture: "0", options: nil) == "NaN")
+        #expect(try NumberFormatting.format(-.infinity, picture: "0", options: nil) == "-Infinity")
+    }
+}

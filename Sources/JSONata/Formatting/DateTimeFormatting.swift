@@ -240,10 +240,10 @@ enum DateTimeFormatting {
     // MARK: - ISO 8601 parsing
 
     /// The shapes jsonata-js accepts without a picture (anything else is `D3110`).
-    private static let isoShape = #"^[0-9]{4}(-[01][0-9])*(-[0-3][0-9])*(T[0-2][0-9]:[0-5][0-9]:[0-5][0-9])*(\.[0-9]+)?([+-][0-2][0-9]:?[0-5][0-9]|Z)?$"#
+    private static let isoShape = #"^[0-9]{4}(-[01][0-9])*(-[0-3][0-9])*(T[0-2][0-9]:[0-5][0-9]:[0-5][0-9])*(\.[0-9]+)?([+-][0-2][0-9]:?[0-5][0-9]|Z)?\z"#
     /// The structure `Date.parse` understands; shapes that pass `isoShape` but not
     /// this (e.g. `2018-01-01-01`) give `NaN`, as `Date.parse` does.
-    private static let isoStructure = #"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$"#
+    private static let isoStructure = #"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?)?(Z|[+-][0-9]{2}:?[0-9]{2})?\z"#
 
     static func parseISO8601(_ string: String) throws -> Double? {
         let shape = try NSRegularExpression(pattern: isoShape)
@@ -361,7 +361,7 @@ struct DateTimePicture: Sendable {
             func widthValue(_ text: ArraySlice<Character>?) -> Int? {
                 guard let text, String(text) != "*" else { return nil }
                 let value = JSNumberText.parseInt(String(text))
-                return value.isNaN ? nil : Int(value)
+                return value.isNaN ? nil : Int(Swift.max(Swift.min(value, 1_000_000), -1_000_000))
             }
             if let dash = width.firstIndex(of: "-") {
                 def.widthMin = widthValue(width[..<dash])
@@ -500,7 +500,8 @@ struct DateTimePicture: Sendable {
     /// jsonata-js `parseDateTime`.
     func parse(_ string: String, now: Double) throws -> Double? {
         let matchers = try matchers()
-        let pattern = "^" + matchers.map { "(" + $0.pattern + ")" }.joined() + "$"
+        // `\z`: JavaScript's `$` (no multiline) matches only at the very end
+        let pattern = "^" + matchers.map { "(" + $0.pattern + ")" }.joined() + "\\z"
         let regex = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
         guard let match = regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) else {
             return nil

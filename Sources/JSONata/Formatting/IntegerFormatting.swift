@@ -166,9 +166,16 @@ struct IntegerPicture: Sendable {
         case .letters:
             result = Self.letters(magnitude, upper: letterCase == .upper)
         case .roman:
+            // jsonata-js recurses once per numeral and overflows its stack long before this
+            guard magnitude <= 10_000_000 else {
+                throw FormattingError(code: "D3130", message: "The number \(JSNumberText.string(value)) is too large to be written in roman numerals")
+            }
             result = Self.roman(magnitude)
             if letterCase == .upper { result = result.uppercased() }
         case .words:
+            guard magnitude.isFinite else {
+                throw FormattingError(code: "D3130", message: "The number \(JSNumberText.string(value)) cannot be written in words")
+            }
             result = EnglishWords.words(magnitude, ordinal: ordinal)
             switch letterCase {
             case .upper: result = result.uppercased()
@@ -400,13 +407,11 @@ enum EnglishWords {
     /// Lower-case word → value, in jsonata-js's insertion order (used for the parse regex).
     static let wordTable: [(String, Double)] = {
         var table: [(String, Double)] = []
-        var seen: Set<String> = []
         func add(_ word: String, _ value: Double) {
             if let index = table.firstIndex(where: { $0.0 == word }) {
                 table[index].1 = value
             } else {
                 table.append((word, value))
-                seen.insert(word)
             }
         }
         for (index, word) in few.enumerated() { add(word.lowercased(), Double(index)) }
