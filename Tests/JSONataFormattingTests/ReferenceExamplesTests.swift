@@ -128,8 +128,8 @@ struct ReferenceExamplesTests {
 
     @Test(arguments: [
         (1e21, "1e+21"), (123e-20, "1.23e-18"), (0.000001, "0.000001"), (1e-7, "1e-7"),
-        (-0.0, "0"), (100, "100"), (0.1 + 0.2, "0.30000000000000004"), (5e-324, "5e-324"),
-        (1.7976931348623157e308, "1.7976931348623157e+308"), (123456789012345680000, "123456789012345680000"),
+        (-0.0, "0"), (100, "100"), (0.1 + 0.2, "0.30000000000000004"), (Double.leastNonzeroMagnitude, "5e-324"),
+        (1.7976931348623157e308, "1.7976931348623157e+308"), (123_456_789_012_345_683_968, "123456789012345680000"),
     ])
     func jsString(_ value: Double, _ expected: String) {
         #expect(JSNumberText.string(value) == expected)
@@ -176,5 +176,19 @@ struct EdgeCaseTests {
         #expect(try IntegerFormatting.parse("x", picture: "0;o").map { $0.isNaN } == true)
         #expect(try NumberFormatting.format(.nan, picture: "0", options: nil) == "NaN")
         #expect(try NumberFormatting.format(-.infinity, picture: "0", options: nil) == "-Infinity")
+    }
+}
+
+@Suite("jsonata-js quirks reproduced")
+struct QuirkTests {
+    /// Irregular grouping wider than the number: jsonata-js's `substr` splice drops digits.
+    @Test func irregularGroupingWiderThanTheNumber() throws {
+        #expect(try IntegerFormatting.format(1234, picture: "##,##,##0") == ",4")
+        #expect(try IntegerFormatting.format(12, picture: "#:###,##0") == ",:12")
+    }
+
+    /// `[f]` is parsed as a decimal fraction of a second, truncated to milliseconds.
+    @Test func fractionalSecondsParseAsAFraction() throws {
+        #expect(try DateTimeFormatting.parse("2018-01-01 00:00:00.5", picture: "[Y]-[M]-[D] [H]:[m]:[s].[f]") == 1_514_764_800_500)
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// |----------------|-------------------------------------------------------|-----------------------|
 /// | `0`, `000`     | decimal, minimum number of digits                     | `1234`, `1234`        |
 /// | `#,##0`        | `#` optional digit, other non-digits group separators | `1,234`               |
-/// | `##,##,##0`    | irregular grouping positions are kept as written      | `1,234` (`12345,67,890`) |
+/// | `##,##,##0`    | irregular grouping positions are kept as written      | `1234567890` → `12345,67,890` |
 /// | `###١`, `０`    | any Unicode decimal digit family                      | `١٢٣٤`                |
 /// | `a` / `A`      | spreadsheet letters (`1`→`a`, `27`→`aa`)              | `aul` / `AUL`         |
 /// | `i` / `I`      | roman numerals                                        | `mccxxxiv` / `MCCXXXIV` |
@@ -211,9 +211,17 @@ struct IntegerPicture: Sendable {
                 }
             }
         case .irregular(let separators):
+            // jsonata-js splices with `substr(0, pos) + sep + substr(pos)`; when the
+            // number has fewer digits than a separator position, pos is negative and
+            // `substr(pos)` keeps only the last |pos| characters. Reproduced as is:
+            // `format(1234, picture: "##,##,##0")` is `",4"` there too.
             for separator in separators.reversed() {
                 let position = chars.count - separator.position
-                chars.insert(separator.character, at: Swift.max(0, position))
+                if position >= 0 {
+                    chars.insert(separator.character, at: position)
+                } else {
+                    chars = [separator.character] + chars[Swift.max(chars.count + position, 0)...]
+                }
             }
         }
         var result = chars.joined()
