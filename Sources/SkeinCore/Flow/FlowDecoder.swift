@@ -128,6 +128,12 @@ public struct FlowDecoder: Sendable {
         if typeKeys.isEmpty {
             reader.report("", "no shape type given; add one of \(catalog.types.joined(separator: ", ")) with its settings")
         } else {
+            if catalog.acceptsUnknownTypes && typeKeys.count == 1 && catalog.kind(typeKeys[0]) == nil {
+                let settings = reader.raw(typeKeys[0]) ?? .object([:])
+                reader.finish()
+                guard let id else { return nil }
+                return ShapeDefinition(id: id, type: typeKeys[0], name: name, skip: skip, retry: retry, settings: settings)
+            }
             let known = typeKeys.filter { catalog.kind($0) != nil }
             if known.count > 1 {
                 reader.report("", "one shape can have only one type, found \(known.joined(separator: " and "))")

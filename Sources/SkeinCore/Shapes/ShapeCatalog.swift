@@ -4,6 +4,16 @@
 /// outside world (connectors) when it composes itself.
 public struct ShapeCatalog: Sendable {
     public private(set) var kinds: [String: any ShapeKind] = [:]
+    /// Accept shape types this catalog does not know, without checking their settings.
+    /// Storage uses it to read back flows whose connectors live in other targets.
+    public var acceptsUnknownTypes = false
+
+    /// A catalog that reads any flow that is structurally sound.
+    public static var permissive: ShapeCatalog {
+        var catalog = ShapeCatalog()
+        catalog.acceptsUnknownTypes = true
+        return catalog
+    }
 
     public init(_ kinds: [any ShapeKind] = ShapeCatalog.builtIn) {
         for kind in kinds { register(kind) }

@@ -65,6 +65,8 @@ public final class CallRecorder: Sendable {
     public init() {}
     public func record(_ call: JSON) { storage.withLock { $0.append(call) } }
     public var calls: [JSON] { storage.withLock { $0 } }
+    /// Forgets the calls recorded so far (the engine does this between steps).
+    public func clear() { storage.withLock { $0.removeAll() } }
 }
 
 /// Why a step failed, and whether trying again could help.

@@ -1,0 +1,114 @@
+public import Foundation
+public import Logging
+import ServiceLifecycle
+import SkeinCore
+import SkeinStorage
+
+/// The worker loop as a `Service`: claims queued runs (and runs whose worker died), executes
+/// up to `concurrency` at once, and renews their leases while they run.
+///
+/// Leases are what make a `kill -9` safe: a run's lease expires `leaseDuration` after its
+/// worker stops renewing it, and then any worker claims it again and resumes it.
+public struct RunWorker: Service {
+    public struct Configuration: Sendable {
+        public var owner: String
+        public var concurrency: Int
+        public var pollInterval: Duration
+        public var leaseDuration: Duration
+
+        public init(owner: String, concurrency: Int = 4, pollInterval: Duration = .milliseconds(250), leaseDuration: Duration = .seconds(15)) {
+            self.owner = owner
+            self.concurrency = concurrency
+            self.pollInterval = pollInterval
+            self.leaseDuration = leaseDuration
+        }
+    }
+
+    let configuration: Configuration
+    let executor: RunExecutor
+    let logger: Logger
+
+    public init(configuration: Configuration, executor: RunExecutor, logger: Logger) {
+        self.configuration = configuration
+        self.executor = executor
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let active = ActiveRuns()
+        let store = executor.store
+        let owner = configuration.owner
+        let lease = configuration.leaseDuration
+        logger.info("worker started", metadata: ["worker": "\(owner)", "concurrency": "\(configuration.concurrency)"])
+        try await withThrowingDiscardingTaskGroup { group in
+            // Lease keeper: renews the leases of running runs a few times per lease period.
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: lease / 3)
+                    let ids = active.ids
+                    guard !ids.isEmpty else { continue }
+                    do {
+                        let (held, stops) = try await store.renewLeases(runIDs: ids, owner: owner, until: executor.now().addingTimeInterval(lease.seconds))
+                        active.markStopRequested(stops)
+                        for lost in Set(ids).subtracting(held) { active.markLost(lost) }
+                    } catch {
+                        logger.error("could not renew run leases", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let free = configuration.concurrency - active.count
+                var claimed: [RunRecord] = []
+                if free > 0 {
+                    do {
+                        let now = executor.now()
+                        claimed = try await store.claimRuns(owner: owner, limit: free, leaseUntil: now.addingTimeInterval(lease.seconds), now: now)
+                    } catch {
+                        logger.error("could not claim runs", metadata: ["error": "\(error)"])
+                    }
+                }
+                for run in claimed {
+                    active.insert(run.id)
+                    group.addTask {
+                        defer { active.remove(run.id) }
+                        do {
+                            _ = try await executor.execute(run, stopRequested: { active.shouldStop(run.id) })
+                        } catch {
+                            // The run stays leased; when the lease expires another pick-up resumes it.
+                            logger.error("run execution stopped", metadata: ["run.id": "\(run.id)", "error": "\(error)"])
+                        }
+                    }
+                }
+                if claimed.isEmpty {
+                    try? await Task.sleep(for: configuration.pollInterval)
+                }
+            }
+            group.cancelAll()
+        }
+    }
+}
+
+/// The runs a worker is executing, shared by its loop, its lease keeper and the runs themselves.
+final class ActiveRuns: Sendable {
+    private struct State {
+        var running: Set<Int64> = []
+        var stop: Set<Int64> = []
+    }
+    private let state = LockedValue(State())
+
+    var ids: [Int64] { state.withLock { Array($0.running) } }
+    var count: Int { state.withLock { $0.running.count } }
+    func insert(_ id: Int64) { state.withLock { _ = $0.running.insert(id) } }
+    func remove(_ id: Int64) { state.withLock { $0.running.remove(id); $0.stop.remove(id) } }
+    func markStopRequested(_ ids: [Int64]) { state.withLock { $0.stop.formUnion(ids) } }
+    /// A lease taken over by someone else: stop working on the run at the next step.
+    func markLost(_ id: Int64) { state.withLock { _ = $0.stop.insert(id) } }
+    func shouldStop(_ id: Int64) -> Bool { state.withLock { $0.stop.contains(id) } }
+}
+
+extension Duration {
+    /// The duration in seconds, for `Date` arithmetic.
+    public var seconds: TimeInterval {
+        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,78 @@
+public import Foundation
+public import SkeinCore
+
+/// Everything Skein keeps, as domain operations. Each method is one transaction in the
+/// backend, so a crash between two calls never leaves half of one behind.
+///
+/// Backends: `SQLiteStore` (embedded, one machine) and, later, PostgreSQL for several
+/// processes. Both must pass the storage conformance suite.
+public protocol SkeinStore: FlowStore, RunStore, InstanceStore, Sendable {}
+
+public protocol FlowStore: Sendable {
+    /// Stores a new version of the flow unless the text is the same as the latest version's.
+    /// Returns the deployed version and whether it is new.
+    func deploy(_ definition: FlowDefinition, source: String, now: Date) async throws -> (flow: DeployedFlow, isNew: Bool)
+    /// The latest version, or a given one.
+    func flow(id: String, version: Int?) async throws -> DeployedFlow?
+    /// The latest version of every flow.
+    func flows() async throws -> [DeployedFlow]
+    func versions(of flowID: String) async throws -> [DeployedFlow]
+    func setEnabled(flowID: String, enabled: Bool) async throws
+    /// Claims the right to fire `flowID`'s schedule for the tick at `tick`; true exactly once per tick across processes.
+    func claimScheduleTick(flowID: String, tick: Date) async throws -> Bool
+}
+
+public protocol RunStore: Sendable {
+    /// Stores a run and its input payloads as `queued`, before anyone is told it was accepted.
+    func enqueue(_ run: NewRun, now: Date) async throws -> RunRecord
+    /// Stores a run already claimed by `owner` (a run executed in the calling process).
+    func startClaimed(_ run: NewRun, owner: String, leaseUntil: Date, now: Date) async throws -> RunRecord
+    /// Claims up to `limit` runs: queued ones by priority then age, and started ones whose lease
+    /// expired (their worker died), which are resumed.
+    func claimRuns(owner: String, limit: Int, leaseUntil: Date, now: Date) async throws -> [RunRecord]
+    /// Extends the leases `owner` still holds; returns the ids of those runs that were asked to stop.
+    func renewLeases(runIDs: [Int64], owner: String, until: Date) async throws -> (held: [Int64], stopRequested: [Int64])
+    /// Records that a step started (replacing an unfinished record of the same step after a resume).
+    func beginStep(runID: Int64, sequence: Int, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws
+    /// Records a step's outcome and output payloads together.
+    func finishStep(runID: Int64, sequence: Int, outcome: StepOutcome, now: Date) async throws
+    func finishRun(runID: Int64, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws
+    /// Asks a run to stop; a queued run stops at once. Returns false if it had already finished.
+    func requestStop(runID: Int64, now: Date) async throws -> Bool
+
+    func run(id: Int64) async throws -> RunRecord?
+    func runs(_ query: RunQuery) async throws -> [RunRecord]
+    func steps(runID: Int64) async throws -> [StepRecord]
+    func payloadInfos(runID: Int64, sequence: Int) async throws -> [PayloadInfo]
+    /// A stored payload, byte for byte as produced.
+    func payload(runID: Int64, sequence: Int, index: Int) async throws -> Payload?
+    /// All payloads step `sequence` produced, in order.
+    func payloads(runID: Int64, sequence: Int) async throws -> [Payload]
+}
+
+public protocol InstanceStore: Sendable {
+    func saveInstance(_ instance: StoredInstance) async throws
+    func storedInstance(named name: String) async throws -> StoredInstance?
+    func storedInstances() async throws -> [StoredInstance]
+    func deleteInstance(named name: String) async throws -> Bool
+}
+
+/// Storage failures, by what a caller can do about them.
+public struct StorageError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case notFound = "not_found"
+        case conflict
+        case unavailable
+        case corrupt
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,101 @@
+import GRDB
+
+/// The SQLite schema, as named, append-only migrations. Never edit a released migration:
+/// add a new one. They run when the store opens, before anything is served.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("0001_flows_runs_steps_payloads_instances") { db in
+            try db.execute(sql: """
+                CREATE TABLE flow_versions (
+                    flow_id TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    deployed_at REAL NOT NULL,
+                    PRIMARY KEY (flow_id, version)
+                );
+                CREATE TABLE flows (
+                    flow_id TEXT PRIMARY KEY,
+                    latest_version INTEGER NOT NULL,
+                    enabled INTEGER NOT NULL DEFAULT 1
+                );
+                CREATE TABLE schedule_ticks (
+                    flow_id TEXT NOT NULL,
+                    tick REAL NOT NULL,
+                    PRIMARY KEY (flow_id, tick)
+                );
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    flow_id TEXT NOT NULL,
+                    flow_version INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    trigger TEXT NOT NULL,
+                    priority INTEGER NOT NULL,
+                    entry_shape_id TEXT,
+                    origin_run_id INTEGER,
+                    queued_at REAL NOT NULL,
+                    started_at REAL,
+                    finished_at REAL,
+                    error TEXT,
+                    failed_shape_id TEXT,
+                    has_warnings INTEGER NOT NULL DEFAULT 0,
+                    stop_requested INTEGER NOT NULL DEFAULT 0,
+                    lease_owner TEXT,
+                    lease_expires_at REAL,
+                    claims INTEGER NOT NULL DEFAULT 0,
+                    input_count INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX runs_claimable ON runs(priority, id) WHERE status IN ('queued', 'started');
+                CREATE INDEX runs_by_flow ON runs(flow_id, id);
+                CREATE INDEX runs_by_status ON runs(status, id);
+                CREATE INDEX runs_by_queued_at ON runs(queued_at);
+                CREATE INDEX runs_by_origin ON runs(origin_run_id) WHERE origin_run_id IS NOT NULL;
+                CREATE TABLE steps (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    sequence INTEGER NOT NULL,
+                    shape_id TEXT NOT NULL,
+                    shape_type TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    started_at REAL NOT NULL,
+                    finished_at REAL,
+                    attempts INTEGER NOT NULL DEFAULT 1,
+                    input_count INTEGER NOT NULL DEFAULT 0,
+                    input_bytes INTEGER NOT NULL DEFAULT 0,
+                    output_count INTEGER NOT NULL DEFAULT 0,
+                    output_bytes INTEGER NOT NULL DEFAULT 0,
+                    error TEXT,
+                    error_details TEXT,
+                    warnings TEXT,
+                    calls TEXT,
+                    PRIMARY KEY (run_id, sequence)
+                ) WITHOUT ROWID;
+                CREATE TABLE payloads (
+                    id INTEGER PRIMARY KEY,
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    sequence INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    content_type TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    stored_size INTEGER NOT NULL,
+                    encoding TEXT NOT NULL,
+                    data BLOB NOT NULL
+                );
+                CREATE UNIQUE INDEX payloads_by_step ON payloads(run_id, sequence, idx);
+                CREATE TABLE instances (
+                    name TEXT PRIMARY KEY,
+                    connector_type TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    time_zone TEXT NOT NULL,
+                    rate_limit TEXT,
+                    timeout_ms INTEGER NOT NULL,
+                    variables TEXT NOT NULL,
+                    settings TEXT NOT NULL,
+                    sealed_credentials BLOB NOT NULL,
+                    key_id TEXT NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

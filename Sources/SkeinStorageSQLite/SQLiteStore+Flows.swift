@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import SkeinCore
+import SkeinStorage
+
+extension SQLiteStore: FlowStore {
+    public func deploy(_ definition: FlowDefinition, source: String, now: Date) async throws -> (flow: DeployedFlow, isNew: Bool) {
+        let flowID = definition.id
+        let (version, isNew, enabled, deployedAt) = try await write { db -> (Int, Bool, Bool, Date) in
+            let state = try Row.fetchOne(db, sql: "SELECT latest_version, enabled FROM flows WHERE flow_id = ?", arguments: [flowID])
+            if let state {
+                let latest: Int = state["latest_version"]
+                let enabled: Bool = state["enabled"]
+                let current = try Row.fetchOne(db, sql: "SELECT source, deployed_at FROM flow_versions WHERE flow_id = ? AND version = ?",
+                                               arguments: [flowID, latest])
+                if let current, (current["source"] as String) == source {
+                    return (latest, false, enabled, Date(storageValue: current["deployed_at"]))
+                }
+                try db.execute(sql: "INSERT INTO flow_versions (flow_id, version, source, deployed_at) VALUES (?, ?, ?, ?)",
+                               arguments: [flowID, latest + 1, source, now.storageValue])
+                try db.execute(sql: "UPDATE flows SET latest_version = ? WHERE flow_id = ?", arguments: [latest + 1, flowID])
+                return (latest + 1, true, enabled, now)
+            }
+            try db.execute(sql: "INSERT INTO flow_versions (flow_id, version, source, deployed_at) VALUES (?, 1, ?, ?)",
+                           arguments: [flowID, source, now.storageValue])
+            try db.execute(sql: "INSERT INTO flows (flow_id, latest_version, enabled) VALUES (?, 1, 1)", arguments: [flowID])
+            return (1, true, true, now)
+        }
+        return (DeployedFlow(flowID: flowID, version: version, source: source, definition: definition, deployedAt: deployedAt, enabled: enabled), isNew)
+    }
+
+    public func flow(id: String, version: Int?) async throws -> DeployedFlow? {
+        try await read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flows f
+                JOIN flow_versions v ON v.flow_id = f.flow_id AND v.version = COALESCE(?, f.latest_version)
+                WHERE f.flow_id = ?
+                """, arguments: [version, id]).map(SQLiteStore.deployedFlow)
+        }
+    }
+
+    public func flows() async throws -> [DeployedFlow] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flows f
+                JOIN flow_versions v ON v.flow_id = f.flow_id AND v.version = f.latest_version ORDER BY f.flow_id
+                """).map(SQLiteStore.deployedFlow)
+        }
+    }
+
+    public func versions(of flowID: String) async throws -> [DeployedFlow] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flow_versions v
+                JOIN flows f ON f.flow_id = v.flow_id WHERE v.flow_id = ? ORDER BY v.version DESC
+                """, arguments: [flowID]).map(SQLiteStore.deployedFlow)
+        }
+    }
+
+    public func setEnabled(flowID: String, enabled: Bool) async throws {
+        let changed = try await write { db -> Int in
+            try db.execute(sql: "UPDATE flows SET enabled = ? WHERE flow_id = ?", arguments: [enabled, flowID])
+            return db.changesCount
+        }
+        if changed == 0 { throw StorageError(.notFound, "no flow with id '\(flowID)'") }
+    }
+
+    public func claimScheduleTick(flowID: String, tick: Date) async throws -> Bool {
+        try await write { db -> Bool in
+            try db.execute(sql: "INSERT OR IGNORE INTO schedule_ticks (flow_id, tick) VALUES (?, ?)", arguments: [flowID, tick.storageValue])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Stored flow text is re-read with the full shape catalog by the engine; here the
+    /// definition is read with the built-in catalog plus any type, since storage must not
+    /// reject a flow deployed by a newer build.
+    static func deployedFlow(_ row: Row) throws -> DeployedFlow {
+        let source: String = row["source"]
+        let flowID: String = row["flow_id"]
+        let definition: FlowDefinition
+        do {
+            definition = try FlowFile.decode(source, source: "flow '\(flowID)'", catalog: ShapeCatalog.permissive)
+        } catch {
+            throw StorageError(.corrupt, "stored flow '\(flowID)' no longer reads: \(error)")
+        }
+        return DeployedFlow(flowID: flowID, version: row["version"], source: source, definition: definition,
+                            deployedAt: Date(storageValue: row["deployed_at"]), enabled: row["enabled"])
+    }
+}

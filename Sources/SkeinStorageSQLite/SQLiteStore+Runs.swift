@@ -1,0 +1,211 @@
+import Foundation
+import GRDB
+import SkeinCore
+import SkeinJSON
+import SkeinStorage
+
+extension SQLiteStore: RunStore {
+    public func enqueue(_ run: NewRun, now: Date) async throws -> RunRecord {
+        try await insert(run, status: .queued, owner: nil, leaseUntil: nil, now: now)
+    }
+
+    public func startClaimed(_ run: NewRun, owner: String, leaseUntil: Date, now: Date) async throws -> RunRecord {
+        try await insert(run, status: .started, owner: owner, leaseUntil: leaseUntil, now: now)
+    }
+
+    private func insert(_ run: NewRun, status: RunStatus, owner: String?, leaseUntil: Date?, now: Date) async throws -> RunRecord {
+        let encoded = run.input.map { (PayloadCodec.encode($0), $0.contentType) }
+        let id = try await write { db -> Int64 in
+            try db.execute(sql: """
+                INSERT INTO runs (flow_id, flow_version, status, trigger, priority, entry_shape_id, origin_run_id, queued_at,
+                                  started_at, lease_owner, lease_expires_at, claims, input_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run.flowID, run.flowVersion, status.rawValue, run.trigger.rawValue, run.priority, run.entryShapeID,
+                                 run.originRunID, now.storageValue, owner == nil ? nil : now.storageValue, owner,
+                                 leaseUntil?.storageValue, owner == nil ? 0 : 1, run.input.count])
+            let id = db.lastInsertedRowID
+            try SQLiteStore.insertPayloads(db, runID: id, sequence: 0, encoded)
+            return id
+        }
+        guard let record = try await self.run(id: id) else { throw StorageError(.corrupt, "run \(id) vanished after insert") }
+        return record
+    }
+
+    static func insertPayloads(_ db: Database, runID: Int64, sequence: Int, _ payloads: [(PayloadCodec.Encoded, String)]) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO payloads (run_id, sequence, idx, content_type, size, stored_size, encoding, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (index, (encoded, contentType)) in payloads.enumerated() {
+            try statement.execute(arguments: [runID, sequence, index, contentType, encoded.size, encoded.data.count, encoded.encoding,
+                                              Data(encoded.data)])
+        }
+    }
+
+    public func claimRuns(owner: String, limit: Int, leaseUntil: Date, now: Date) async throws -> [RunRecord] {
+        let records = try await write { db in
+            try Row.fetchAll(db, sql: """
+                UPDATE runs SET status = 'started', lease_owner = ?, lease_expires_at = ?, claims = claims + 1,
+                                started_at = COALESCE(started_at, ?)
+                WHERE id IN (
+                    SELECT id FROM runs
+                    WHERE status = 'queued' OR (status = 'started' AND lease_expires_at < ?)
+                    ORDER BY priority, id LIMIT ?)
+                RETURNING *
+                """, arguments: [owner, leaseUntil.storageValue, now.storageValue, now.storageValue, limit]).map(SQLiteStore.runRecord)
+        }
+        return records.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
+    }
+
+    public func renewLeases(runIDs: [Int64], owner: String, until: Date) async throws -> (held: [Int64], stopRequested: [Int64]) {
+        guard !runIDs.isEmpty else { return ([], []) }
+        return try await write { db in
+            var held: [Int64] = []
+            var stops: [Int64] = []
+            for id in runIDs {
+                try db.execute(sql: "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'started'",
+                               arguments: [until.storageValue, id, owner])
+                if db.changesCount == 1 {
+                    held.append(id)
+                    if try Bool.fetchOne(db, sql: "SELECT stop_requested FROM runs WHERE id = ?", arguments: [id]) == true { stops.append(id) }
+                }
+            }
+            return (held, stops)
+        }
+    }
+
+    public func beginStep(runID: Int64, sequence: Int, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM payloads WHERE run_id = ? AND sequence = ?", arguments: [runID, sequence])
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO steps (run_id, sequence, shape_id, shape_type, status, started_at, attempts, input_count, input_bytes)
+                VALUES (?, ?, ?, ?, 'running', ?, 1, ?, ?)
+                """, arguments: [runID, sequence, shapeID, shapeType, now.storageValue, inputCount, inputBytes])
+        }
+    }
+
+    public func finishStep(runID: Int64, sequence: Int, outcome: StepOutcome, now: Date) async throws {
+        let encoded = outcome.outputs.map { (PayloadCodec.encode($0), $0.contentType) }
+        let outputBytes = encoded.reduce(0) { $0 + $1.0.size }
+        let warnings = outcome.warnings.isEmpty ? nil : JSON.array(outcome.warnings.map(JSON.string)).serialized()
+        let calls = outcome.calls.isEmpty ? nil : JSON.array(outcome.calls).serialized()
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE steps SET status = ?, finished_at = ?, attempts = ?, output_count = ?, output_bytes = ?, error = ?,
+                                 error_details = ?, warnings = ?, calls = ?
+                WHERE run_id = ? AND sequence = ?
+                """, arguments: [outcome.status.rawValue, now.storageValue, outcome.attempts, encoded.count, outputBytes, outcome.error,
+                                 encodeJSON(outcome.errorDetails), warnings, calls, runID, sequence])
+            if db.changesCount == 0 { throw StorageError(.notFound, "step \(sequence) of run \(runID) was never started") }
+            try SQLiteStore.insertPayloads(db, runID: runID, sequence: sequence, encoded)
+            if !outcome.warnings.isEmpty {
+                try db.execute(sql: "UPDATE runs SET has_warnings = 1 WHERE id = ?", arguments: [runID])
+            }
+        }
+    }
+
+    public func finishRun(runID: Int64, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE runs SET status = ?, finished_at = ?, error = ?, failed_shape_id = ?, lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = ?
+                """, arguments: [status.rawValue, now.storageValue, error, failedShapeID, runID])
+        }
+    }
+
+    public func requestStop(runID: Int64, now: Date) async throws -> Bool {
+        try await write { db -> Bool in
+            try db.execute(sql: """
+                UPDATE runs SET status = 'stopped', finished_at = ?, error = 'stopped on request before it started', stop_requested = 1
+                WHERE id = ? AND status = 'queued'
+                """, arguments: [now.storageValue, runID])
+            if db.changesCount == 1 { return true }
+            try db.execute(sql: "UPDATE runs SET stop_requested = 1 WHERE id = ? AND status = 'started'", arguments: [runID])
+            return db.changesCount == 1
+        }
+    }
+
+    public func run(id: Int64) async throws -> RunRecord? {
+        try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(SQLiteStore.runRecord) }
+    }
+
+    public func runs(_ query: RunQuery) async throws -> [RunRecord] {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let flowID = query.flowID { clauses.append("flow_id = ?"); arguments += [flowID] }
+        if !query.statuses.isEmpty {
+            clauses.append("status IN (\(query.statuses.map { _ in "?" }.joined(separator: ",")))")
+            arguments += StatementArguments(query.statuses.map(\.rawValue))
+        }
+        if !query.triggers.isEmpty {
+            clauses.append("trigger IN (\(query.triggers.map { _ in "?" }.joined(separator: ",")))")
+            arguments += StatementArguments(query.triggers.map(\.rawValue))
+        }
+        if let since = query.since { clauses.append("queued_at >= ?"); arguments += [since.storageValue] }
+        if let until = query.until { clauses.append("queued_at < ?"); arguments += [until.storageValue] }
+        if let hasWarnings = query.hasWarnings { clauses.append("has_warnings = ?"); arguments += [hasWarnings] }
+        if let before = query.before { clauses.append("id < ?"); arguments += [before] }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let sql = "SELECT * FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000)))"
+        let finalArguments = arguments
+        return try await read { db in try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(SQLiteStore.runRecord) }
+    }
+
+    public func steps(runID: Int64) async throws -> [StepRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY sequence", arguments: [runID]).map(SQLiteStore.stepRecord)
+        }
+    }
+
+    static func stepRecord(_ row: Row) -> StepRecord {
+        // Columns are read by name; JSON columns that fail to parse read as empty.
+        let warnings = decodeJSON(row["warnings"])?.arrayValue?.compactMap(\.stringValue) ?? []
+        return StepRecord(
+                runID: row["run_id"], sequence: row["sequence"], shapeID: row["shape_id"], shapeType: row["shape_type"],
+                status: StepStatus(rawValue: row["status"]) ?? .failure, startedAt: row.date("started_at") ?? Date(timeIntervalSince1970: 0),
+                finishedAt: row.date("finished_at"), attempts: row["attempts"], inputCount: row["input_count"], inputBytes: row["input_bytes"],
+                outputCount: row["output_count"], outputBytes: row["output_bytes"], error: row["error"],
+                errorDetails: decodeJSON(row["error_details"]), warnings: warnings, calls: decodeJSON(row["calls"])?.arrayValue ?? [])
+    }
+
+    public func payloadInfos(runID: Int64, sequence: Int) async throws -> [PayloadInfo] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT run_id, sequence, idx, content_type, size, stored_size FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx
+                """, arguments: [runID, sequence]).map {
+            PayloadInfo(runID: $0["run_id"], sequence: $0["sequence"], index: $0["idx"], contentType: $0["content_type"],
+                        size: $0["size"], storedSize: $0["stored_size"])
+            }
+        }
+    }
+
+    public func payload(runID: Int64, sequence: Int, index: Int) async throws -> Payload? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? AND idx = ?",
+                             arguments: [runID, sequence, index]).map(SQLiteStore.payload)
+        }
+    }
+
+    public func payloads(runID: Int64, sequence: Int) async throws -> [Payload] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx",
+                             arguments: [runID, sequence]).map(SQLiteStore.payload)
+        }
+    }
+
+    static func payload(_ row: Row) throws -> Payload {
+        let data: Data = row["data"]
+        let bytes = try PayloadCodec.decode(encoding: row["encoding"], data: [UInt8](data), size: row["size"])
+        return Payload(bytes: bytes, contentType: row["content_type"])
+    }
+
+    static func runRecord(_ row: Row) -> RunRecord {
+        RunRecord(
+            id: row["id"], flowID: row["flow_id"], flowVersion: row["flow_version"], status: RunStatus(rawValue: row["status"]) ?? .failure,
+            trigger: TriggerKind(rawValue: row["trigger"]) ?? .manual, priority: row["priority"], entryShapeID: row["entry_shape_id"],
+            originRunID: row["origin_run_id"], queuedAt: row.date("queued_at") ?? Date(timeIntervalSince1970: 0),
+            startedAt: row.date("started_at"), finishedAt: row.date("finished_at"), error: row["error"], failedShapeID: row["failed_shape_id"],
+            hasWarnings: row["has_warnings"], stopRequested: row["stop_requested"], leaseOwner: row["lease_owner"],
+            leaseExpiresAt: row.date("lease_expires_at"), claims: row["claims"], inputCount: row["input_count"])
+    }
+}

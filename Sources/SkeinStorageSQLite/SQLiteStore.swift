@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import SkeinCore
+import SkeinJSON
+public import SkeinStorage
+
+/// The embedded store: one SQLite file in WAL mode, opened once per process.
+///
+/// Several processes (a `skein serve` and a `skein run`) may share the file: SQLite
+/// serialises their writes, and run leases keep them from working on the same run.
+/// Commits are durable (`synchronous = FULL`): a payload acknowledged is on disk.
+public final class SQLiteStore: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets NORMAL for WAL pools after prepareDatabase; FULL makes each commit durable.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try SQLiteMigrations.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StorageError(.unavailable, "cannot open the SQLite database at \(path): \(error.message ?? "\(error)")")
+        }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.write(body) } catch let error as DatabaseError {
+            throw StorageError(.unavailable, "SQLite write failed: \(error.message ?? "\(error)")")
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.read(body) } catch let error as DatabaseError {
+            throw StorageError(.unavailable, "SQLite read failed: \(error.message ?? "\(error)")")
+        }
+    }
+}
+
+// MARK: - Value conversions shared by the record mappers
+
+extension Date {
+    var storageValue: Double { timeIntervalSince1970 }
+    init(storageValue: Double) { self.init(timeIntervalSince1970: storageValue) }
+}
+
+extension Row {
+    func date(_ column: String) -> Date? {
+        (self[column] as Double?).map(Date.init(storageValue:))
+    }
+}
+
+func encodeJSON(_ value: JSON?) -> String? { value?.serialized() }
+
+func decodeJSON(_ text: String?) -> JSON? {
+    guard let text else { return nil }
+    return try? JSON(parsing: text)
+}
+
+extension SQLiteStore: SkeinStore {}
