@@ -29,7 +29,10 @@ public final class SettingsReader: @unchecked Sendable {
         }
     }
 
-    public func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    public func childPath(_ key: String) -> String {
+        if key.isEmpty { return path }
+        return path.isEmpty ? key : "\(path).\(key)"
+    }
 
     /// The raw value of `key`, marking it as known.
     public func raw(_ key: String) -> JSON? {

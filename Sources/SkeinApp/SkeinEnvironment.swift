@@ -1,0 +1,86 @@
+public import Foundation
+public import Logging
+public import SkeinCore
+public import SkeinEngine
+public import SkeinStorage
+import SkeinStorageSQLite
+
+/// The composition root: opens the data directory and wires the store, the shape catalog,
+/// the credential cipher and the executor together. The CLI, `skein serve` and the tests
+/// all build Skein through here, so they run the same parts.
+public struct SkeinEnvironment: Sendable {
+    public let dataDirectory: URL
+    public let store: any SkeinStore
+    public let catalog: ShapeCatalog
+    public let cipher: CredentialCipher
+    public let instances: StoredInstanceResolver
+    public let logger: Logger
+
+    /// Opens `dataDirectory` (created if missing): `skein.sqlite` and `credentials.key`.
+    ///
+    /// The credential key comes from `SKEIN_CREDENTIAL_KEY` (64 hex digits) when set, else from
+    /// the key file, which is created with 0600 permissions on first start.
+    public init(dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
+                extraShapes: [any ShapeKind] = []) throws {
+        self.dataDirectory = dataDirectory
+        self.logger = logger
+        let fileManager = FileManager.default
+        do {
+            try fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SkeinSetupError("cannot create the data directory \(dataDirectory.path): \(error.localizedDescription)")
+        }
+        store = try SQLiteStore(path: dataDirectory.appendingPathComponent("skein.sqlite").path)
+        cipher = try CredentialCipher(keyBytes: try SkeinEnvironment.credentialKey(in: dataDirectory, environment: environment))
+        instances = StoredInstanceResolver(store: store, cipher: cipher)
+        var catalog = ShapeCatalog()
+        for shape in ConnectorShapes.all + extraShapes { catalog.register(shape) }
+        self.catalog = catalog
+    }
+
+    /// An executor for runs in this process.
+    public func executor(onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) -> RunExecutor {
+        RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, onEvent: onEvent)
+    }
+
+    static func credentialKey(in directory: URL, environment: [String: String]) throws -> [UInt8] {
+        if let hex = environment["SKEIN_CREDENTIAL_KEY"] {
+            guard let bytes = [UInt8](hex: hex), bytes.count == 32 else {
+                throw SkeinSetupError("SKEIN_CREDENTIAL_KEY must be 64 hexadecimal digits (32 bytes)")
+            }
+            return bytes
+        }
+        let keyFile = directory.appendingPathComponent("credentials.key")
+        if let existing = FileManager.default.contents(atPath: keyFile.path) {
+            guard existing.count == 32 else { throw SkeinSetupError("\(keyFile.path) must hold exactly 32 bytes, found \(existing.count)") }
+            return [UInt8](existing)
+        }
+        let key = CredentialCipher.generateKey()
+        guard FileManager.default.createFile(atPath: keyFile.path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {
+            throw SkeinSetupError("cannot create the credential key file \(keyFile.path)")
+        }
+        return key
+    }
+}
+
+/// A problem setting Skein up (data directory, key, configuration), said plainly.
+public struct SkeinSetupError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension [UInt8] {
+    init?(hex: String) {
+        let characters = Array(hex.utf8)
+        guard characters.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < characters.count {
+            guard let byte = UInt8(String(decoding: characters[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(byte)
+            index += 2
+        }
+        self = bytes
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `skein`: run integration flows, inspect their runs and payloads.
+@main
+struct Skein: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "skein",
+        abstract: "Skein moves orders, products, stock and customers between your systems.",
+        subcommands: [Serve.self, FlowCommand.self, RunCommand.self, RunsCommand.self, PayloadCommand.self]
+    )
+}
