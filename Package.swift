@@ -27,6 +27,7 @@ let package = Package(
             "SkeinCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "SkeinStorageSQLite", dependencies: ["SkeinStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SkeinStorageSQLiteTests", dependencies: ["SkeinStorageSQLite"]),
         .target(name: "SkeinEngine", dependencies: [
             "SkeinCore", "SkeinStorage", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

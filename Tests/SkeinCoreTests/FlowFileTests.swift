@@ -1,0 +1,166 @@
+import Testing
+import SkeinCore
+import SkeinJSON
+
+@Suite struct FlowFileTests {
+    let orderFlow = """
+        id: orders-to-erp
+        name: Orders to the ERP
+        trigger: { schedule: "*/15 * * * *" }
+        priority: 2
+        shapes:
+          - id: orders
+            payload: { json: { orders: [ { id: 1, status: paid } ] } }
+          - id: each-order
+            split: { path: orders }
+          - id: paid-only
+            skip: true
+            filter:
+              where: [ { field: status, equals: paid } ]
+          - id: to-erp
+            retry: { attempts: 4, backoff: 500ms, max_backoff: 10s }
+            map:
+              fields:
+                order_number: id
+                currency: { value: GBP }
+        """
+
+    @Test func readsAHandWrittenYAMLFlow() throws {
+        let flow = try FlowFile.decode(orderFlow)
+        #expect(flow.id == "orders-to-erp")
+        #expect(flow.priority == 2)
+        #expect(flow.shapes.map(\.id) == ["orders", "each-order", "paid-only", "to-erp"])
+        #expect(flow.shapes.map(\.type) == ["payload", "split", "filter", "map"])
+        #expect(flow.shapes[2].skip)
+        #expect(flow.shapes[3].retry == RetryPolicy(attempts: 4, backoff: .milliseconds(500), maximumBackoff: .seconds(10)))
+        guard case .schedule(let cron) = flow.trigger else { Issue.record("expected a schedule"); return }
+        #expect(cron.description == "*/15 * * * *")
+    }
+
+    @Test func readsTheSameFlowWrittenAsJSON() throws {
+        let json = #"{"id": "f", "trigger": "api", "shapes": [{"id": "s", "split": {"batch_size": 2}}]}"#
+        let flow = try FlowFile.decode(json)
+        #expect(flow.trigger == .api)
+        #expect(flow.shapes[0].settings == ["batch_size": 2])
+    }
+
+    @Test func reportsEveryProblemWithItsPath() {
+        let text = """
+            id: orders
+            shapes:
+              - id: a
+                mapp: { fields: { x: y } }
+              - id: b
+                map: { fields: { sku: { path: lines.sku, defualt: 0 } } }
+              - id: b
+                split: { batch_size: -1 }
+              - id: c
+            trigger: { webhook: { token: short } }
+            """
+        do {
+            _ = try FlowFile.decode(text, source: "orders.yaml")
+            Issue.record("expected validation to fail")
+        } catch {
+            let lines = error.problems.map(\.description)
+            #expect(lines.contains("shapes[0].mapp: unknown shape type 'mapp'; known types: assert, filter, map, payload, split"))
+            #expect(lines.contains("shapes[1].map.fields.sku.defualt: unknown field 'defualt'"))
+            #expect(lines.contains("shapes[2].split.batch_size: -1 is outside 1...1000000"))
+            #expect(lines.contains("shapes[2].id: 'b' is already the id of shapes[1]"))
+            #expect(lines.contains { $0.hasPrefix("shapes[3]: no shape type given") })
+            #expect(lines.contains { $0.hasPrefix("trigger.webhook.token: use at least 16") })
+            #expect(error.description.hasPrefix("orders.yaml: 6 problems in the flow"))
+        }
+    }
+
+    @Test func pointsAtTheLineOfAYAMLSyntaxError() {
+        do {
+            _ = try FlowFile.decode("id: x\nshapes:\n  - id: a\n   split: {")
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.problems.count == 1)
+            #expect(error.problems[0].message.contains("invalid YAML: line"))
+        }
+    }
+
+    @Test func reportsInvalidJSONFlowFilesWithLineAndColumn() {
+        do {
+            _ = try FlowFile.decode("{\"id\": \"x\",\n \"shapes\": [}")
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.problems[0].message.contains("line 2, column 13"))
+        }
+    }
+}
+
+@Suite struct CronScheduleTests {
+    // 2026-11-23 13:07:00 UTC, a Monday.
+    let monday1307: Int64 = 1_795_439_220
+
+    @Test func firesEveryFifteenMinutes() throws {
+        let cron = try CronSchedule("*/15 * * * *")
+        #expect(cron.nextFire(after: monday1307) == monday1307 + 8 * 60)
+    }
+
+    @Test func firesAtNineOnWeekdays() throws {
+        let cron = try CronSchedule("0 9 * * MON-FRI")
+        // Next is Tuesday 09:00.
+        #expect(cron.nextFire(after: monday1307) == monday1307 - 13 * 3600 - 7 * 60 + 86400 + 9 * 3600)
+    }
+
+    @Test func firesOnTheFirstOfTheMonth() throws {
+        let cron = try CronSchedule("30 2 1 * *")
+        // 2026-12-01 02:30 UTC
+        #expect(cron.nextFire(after: monday1307) == 1_796_092_200)
+    }
+
+    @Test(arguments: ["* * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "*/0 * * * *", "5-1 * * * *", "x * * * *"])
+    func rejectsInvalidExpressions(expression: String) {
+        #expect(throws: CronError.self) { try CronSchedule(expression) }
+    }
+
+    @Test func neverFiresOnAnImpossibleDate() throws {
+        #expect(try CronSchedule("0 0 31 2 *").nextFire(after: monday1307) == nil)
+    }
+}
+
+@Suite struct RunStateMachineTests {
+    let shapes = [
+        ShapeDefinition(id: "a", type: "payload"),
+        ShapeDefinition(id: "b", type: "split", skip: true),
+        ShapeDefinition(id: "c", type: "http", retry: RetryPolicy(attempts: 3, backoff: .seconds(1), maximumBackoff: .seconds(3))),
+    ]
+
+    @Test func walksShapesSkippingAndRetryingTransientFailures() {
+        var machine = RunStateMachine(shapes: shapes, entryIndex: 0)
+        #expect(machine.start() == .execute(index: 0, attempt: 1))
+        #expect(machine.stepSucceeded() == .skip(index: 1))
+        #expect(machine.stepSucceeded() == .execute(index: 2, attempt: 1))
+        #expect(machine.stepFailed(ShapeFailure("HTTP 503", isTransient: true)) == .retry(index: 2, attempt: 2, after: .seconds(1)))
+        #expect(machine.stepFailed(ShapeFailure("HTTP 503", isTransient: true, retryAfter: .seconds(2))) == .retry(index: 2, attempt: 3, after: .seconds(2)))
+        guard case .finish(.failure, let failed, let reason) = machine.stepFailed(ShapeFailure("HTTP 503", isTransient: true)) else {
+            Issue.record("expected the run to fail after three attempts"); return
+        }
+        #expect(failed == 2)
+        #expect(reason == "step 'c' failed (after 3 attempts): HTTP 503")
+    }
+
+    @Test func failsAtOnceOnAPermanentError() {
+        var machine = RunStateMachine(shapes: shapes, entryIndex: 2)
+        #expect(machine.start() == .execute(index: 2, attempt: 1))
+        #expect(machine.stepFailed(ShapeFailure("HTTP 404")) == .finish(.failure, failedIndex: 2, reason: "step 'c' failed: HTTP 404"))
+    }
+
+    @Test func succeedsAfterTheLastShapeAndStopsOnRequest() {
+        var machine = RunStateMachine(shapes: shapes, entryIndex: 2)
+        _ = machine.start()
+        #expect(machine.stepSucceeded() == .finish(.success, failedIndex: nil, reason: nil))
+        var stopping = RunStateMachine(shapes: shapes, entryIndex: 0)
+        _ = stopping.start()
+        guard case .finish(.stopped, _, _) = stopping.stopRequested() else { Issue.record("expected stopped"); return }
+    }
+
+    @Test func backoffDoublesUpToTheCap() {
+        let policy = RetryPolicy(attempts: 6, backoff: .seconds(1), maximumBackoff: .seconds(5))
+        #expect((1...5).map { policy.delay(after: $0) } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
+    }
+}
