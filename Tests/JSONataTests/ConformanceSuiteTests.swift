@@ -99,9 +99,7 @@ struct ConformanceSuiteTests {
             for file in files {
                 let data = try Data(contentsOf: directory.appendingPathComponent(file))
                 let name = "\(group)/\(file.dropLast(5))"
-                guard let json = try? JSON(parsing: data) else {
-                    // SkeinJSON rejects lone surrogates (\uD800), which two cases contain; keep them
-                    // counted (as failures) rather than dropping them.
+                guard let json = (try? JSON(parsing: data)) ?? (try? Self.parseKeepingLoneSurrogates(data)) else {
                     cases.append(Case(id: name, group: group, body: .object(["unreadable": true]), directory: directory))
                     continue
                 }
@@ -115,6 +113,17 @@ struct ConformanceSuiteTests {
             }
         }
         return cases
+    }
+
+    /// Two cases hold a lone surrogate (`"\uD800"`) inside the expression text, which a Swift
+    /// `String` cannot carry and SkeinJSON rejects. Escaping the backslash hands the expression
+    /// the JSONata string escape `\uD800` instead, which denotes the same string.
+    static func parseKeepingLoneSurrogates(_ data: Data) throws -> JSON {
+        var text = String(decoding: data, as: UTF8.self)
+        for prefix in ["d8", "d9", "da", "db", "dc", "dd", "de", "df", "D8", "D9", "DA", "DB", "DC", "DD", "DE", "DF"] {
+            text = text.replacingOccurrences(of: "\\u" + prefix, with: "\\\\u" + prefix)
+        }
+        return try JSON(parsing: text)
     }
 
     static func run(_ testCase: Case, datasets: inout [String: JSON]) -> Outcome {

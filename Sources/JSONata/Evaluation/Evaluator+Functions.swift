@@ -142,7 +142,12 @@ extension Evaluator {
         let lhs = try evaluate(expr.lhs!, input, env)
         let rhs = expr.rhs!
         if rhs.type == .function {
-            return try evaluateFunction(rhs, input, env, applyTo: .some(lhs))
+            let result = try evaluateFunction(rhs, input, env, applyTo: .some(lhs))
+            if rhs.keepArray, case .array(let items, var flags)? = result, flags.contains(.sequence) {
+                flags.insert(.keepSingleton)
+                return .array(items, flags)
+            }
+            return result
         }
         let function = try evaluate(rhs, input, env)
         guard case .function? = function else {

@@ -77,7 +77,17 @@ final class Evaluator {
             env.bind(expr.lhs!.value, result)
         case .regex: result = .function(.regex(expr.regex!))
         case .function: result = try evaluateFunction(expr, input, env, applyTo: nil)
-        case .variable: result = expr.value.isEmpty ? input : env.lookup(expr.value)
+        case .variable:
+            if expr.value.isEmpty {
+                // `$` is the context; a wrapped input array is seen as the array itself
+                if case .array(let items, let flags)? = input, flags.contains(.outerWrapper), let first = items.first {
+                    result = first
+                } else {
+                    result = input
+                }
+            } else {
+                result = env.lookup(expr.value)
+            }
         case .lambda:
             result = .function(.lambda(Lambda(body: expr.body!, input: input, env: env, params: expr.arguments.map(\.value),
                                               signature: expr.signature, isThunk: expr.thunk)))

@@ -144,6 +144,10 @@ struct Signature: Sendable {
             let count = counts[index]
             if count == 0 {
                 if param.usesContext {
+                    var context = context
+                    if case .array(let items, let flags)? = context, flags.contains(.outerWrapper), let first = items.first {
+                        context = first
+                    }
                     let symbol = context?.signatureSymbol ?? UInt8(ascii: "m")
                     if param.accepts.contains(symbol) {
                         validated.append(context)

@@ -250,7 +250,7 @@ extension Value {
 /// `Number(x.toPrecision(15))`.
 func toPrecision15(_ value: Double) -> Double {
     if value == 0 || !value.isFinite { return value }
-    if value == value.rounded(), abs(value) < 1e15 { return value }
+    if value == value.rounded() { return value }
     let text = String(format: "%.14e", value)
     return Double(text) ?? value
 }

@@ -110,7 +110,7 @@ enum NumericFunctions {
         func digit(_ at: Int) -> Bool { at < c.count && c[at] >= 0x30 && c[at] <= 0x39 }
         if i < c.count && c[i] == 0x2D { i += 1 }
         guard digit(i) else { return false }
-        if c[i] == 0x30 { i += 1 } else { while digit(i) { i += 1 } }
+        while digit(i) { i += 1 }
         if i < c.count && c[i] == 0x2E {
             i += 1
             guard digit(i) else { return false }

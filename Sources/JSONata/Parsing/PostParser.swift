@@ -38,7 +38,8 @@ struct PostParser {
                 let operand = try process(expr.expression!)
                 result.expression = operand
                 if expr.value == "-" && operand.type == .number, case .number(let n) = operand.literal {
-                    result = operand
+                    // fold `-5` into a literal (a new node: the operand may be shared, e.g. by `?:`)
+                    result = Node(type: .number, id: operand.id, value: operand.value, position: operand.position)
                     result.literal = .number(-n)
                 } else {
                     pushAncestry(result, operand)
@@ -283,6 +284,7 @@ struct PostParser {
                 } else {
                     node.ancestor = slot
                 }
+                node.tuple = true
             }
         case .parent:
             slot.level += 1
