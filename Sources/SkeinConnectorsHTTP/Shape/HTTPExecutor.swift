@@ -1,0 +1,133 @@
+import SkeinCore
+import SkeinJSON
+
+/// Runs one `http:` step: a receive walks the pages, a send makes one request per payload.
+struct HTTPExecutor: ShapeExecutor {
+    let settings: HTTPShapeSettings
+    let transport: HTTPTransport
+    let limiters: RateLimiters
+    let tokens: OAuthTokenStore
+
+    func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
+        let instance = try await context.instances.instance(named: settings.instance)
+        var session = try InstanceSession(instance: instance, transport: transport, limiters: limiters, tokens: tokens,
+                                          recorder: context.recorder, timeout: settings.timeout)
+        switch settings.direction {
+        case .receive: return try await receive(&session, context: context)
+        case .send: return try await send(input, session: &session, context: context)
+        }
+    }
+
+    // MARK: Receive
+
+    private func receive(_ session: inout InstanceSession, context: ShapeContext) async throws -> ShapeResult {
+        let builder = RequestBuilder(settings: settings)
+        let instance = session.instance
+        let scope = VariableScope(instance: instance.variables, flow: context.variables)
+        let headers = try builder.headers(defaults: try session.defaultHeaders(scope: scope), scope: scope, instanceName: instance.name)
+        var paginator = Paginator(pagination: settings.pagination, itemsPath: settings.itemsPath,
+                                  baseURL: try builder.url(address: instance.address, scope: scope, instanceName: instance.name))
+        let origin = URLText.origin(instance.address)
+        var url = paginator.firstURL()
+        var outputs: [Payload] = []
+        var warnings: [String] = []
+        var previousBody: [UInt8]?
+        var pages = 0
+        pageLoop: while true {
+            try Task.checkCancellation()
+            let request = OutgoingRequest(method: settings.method, url: url, headers: headers)
+            let reply = try await session.send(request)
+            guard reply.isSuccess else {
+                throw HTTPFailures.failure(for: reply, request: request, redactor: session.redactor, auth: session.settings.auth)
+            }
+            pages += 1
+            let payload = try Self.payload(from: reply, request: request, redactor: session.redactor)
+            guard settings.pagination != nil else {
+                outputs.append(payload)
+                break
+            }
+            if let previousBody, previousBody == reply.body {
+                warnings.append("page \(pages) is the same as page \(pages - 1): the system seems to ignore the pagination parameters, so the receive stopped there")
+                break
+            }
+            previousBody = reply.body
+            let document: JSON? = if case .json(let json) = payload.body { json } else { nil }
+            let page = Paginator.Page(url: url, linkHeaders: reply.headers(named: "Link"), document: document)
+            if pages == 1, !paginator.canDetectEnd(of: page) {
+                warnings.append("the pages hold no array\(settings.itemsPath.map { " at '\($0)'" } ?? ""), so the last page cannot be detected: set items_path; reading up to max_pages (\(settings.maxPages))")
+            }
+            switch paginator.step(after: page) {
+            case .empty:
+                if outputs.isEmpty { outputs.append(payload) }
+                break pageLoop
+            case .last:
+                outputs.append(payload)
+                break pageLoop
+            case .next(let next):
+                outputs.append(payload)
+                if pages >= settings.maxPages {
+                    warnings.append("stopped after max_pages (\(settings.maxPages)) pages; the system has more")
+                    break pageLoop
+                }
+                guard URLText.origin(next) == origin else {
+                    throw ShapeFailure(session.redactor.text(
+                        "instance '\(instance.name)': the next page is at \(session.redactor.url(next)), outside the instance address \(session.redactor.url(instance.address)); not sending the instance's credentials there"))
+                }
+                url = next
+            }
+        }
+        return ShapeResult(outputs: outputs, warnings: warnings)
+    }
+
+    // MARK: Send
+
+    private func send(_ input: [Payload], session: inout InstanceSession, context: ShapeContext) async throws -> ShapeResult {
+        let builder = RequestBuilder(settings: settings)
+        let instance = session.instance
+        var outputs: [Payload] = []
+        outputs.reserveCapacity(input.count)
+        for (index, payload) in input.enumerated() {
+            try Task.checkCancellation()
+            let scope = VariableScope(instance: instance.variables, flow: context.variables, payload: try? payload.json())
+            var request = OutgoingRequest(
+                method: settings.method,
+                url: try builder.url(address: instance.address, scope: scope, instanceName: instance.name),
+                headers: try builder.headers(defaults: try session.defaultHeaders(scope: scope), scope: scope, instanceName: instance.name))
+            if builder.methodHasBody {
+                let (bytes, contentType) = try builder.body(for: payload, index: index)
+                request.body = bytes
+                if request.header("Content-Type") == nil { request.setHeader("Content-Type", contentType) }
+            }
+            if let header = settings.idempotencyHeader {
+                // The same on every attempt of this step for this payload, so a receiver that
+                // honours it applies a payload once even when the engine retries the step.
+                request.setHeader(header, "skein-\(context.flowID)-\(context.runID)-\(context.shapeID)-\(index)")
+            }
+            let reply = try await session.send(request)
+            guard reply.isSuccess else {
+                var failure = HTTPFailures.failure(for: reply, request: request, redactor: session.redactor, auth: session.settings.auth)
+                if input.count > 1 { failure.message += " (payload \(index + 1) of \(input.count))" }
+                throw failure
+            }
+            outputs.append(try Self.payload(from: reply, request: request, redactor: session.redactor))
+        }
+        return ShapeResult(outputs: outputs)
+    }
+
+    // MARK: Responses
+
+    /// A response body as a payload: parsed when its content type is JSON, kept as bytes
+    /// otherwise; an empty body is JSON `null`; a body without a content type is JSON if it parses.
+    static func payload(from reply: HTTPReply, request: OutgoingRequest, redactor: Redactor) throws(ShapeFailure) -> Payload {
+        if reply.body.isEmpty { return Payload(json: .null) }
+        guard let contentType = reply.header("Content-Type") else {
+            if let json = try? JSON(parsing: reply.body) { return Payload(json: json) }
+            return Payload(bytes: reply.body, contentType: "application/octet-stream")
+        }
+        do { return try Payload.received(reply.body, contentType: contentType) } catch {
+            throw ShapeFailure(redactor.text(HTTPFailures.prefix(request, redactor: redactor)
+                    + "the response says \(contentType) but is not valid JSON (\(error))"),
+                details: HTTPFailures.details(of: reply, redactor: redactor))
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import SkeinCore
+import SkeinJSON
+
+/// The settings of one `http:` step, read and checked when the flow is read.
+///
+/// Everything that can be checked without the instance is checked here (method, templates,
+/// pagination, durations), with the path of the bad setting:
+/// `shapes[0].http.pagination.type: 'pages' is not one of page, offset, cursor, link_header, next_url`.
+struct HTTPShapeSettings: Sendable {
+    enum Direction: String, Sendable { case receive, send }
+
+    /// How a send turns the input payload into a request body.
+    enum BodyEncoding: String, Sendable {
+        /// The payload as JSON (`application/json`).
+        case json
+        /// A JSON object as `application/x-www-form-urlencoded` pairs.
+        case form
+        /// The payload's exact bytes with the payload's content type (CSV, XML, a PDF).
+        case raw
+    }
+
+    static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+    var instance: String
+    var direction: Direction
+    var method: String
+    var path: Template
+    var query: [(name: String, value: Template)]
+    var headers: [(name: String, value: Template)]
+    var body: BodyEncoding
+    var pagination: Pagination?
+    var maxPages: Int
+    var itemsPath: FieldPath?
+    var timeout: Duration?
+    /// For sends: the header that carries a key stable across retries of the same payload.
+    var idempotencyHeader: String?
+
+    static func read(_ reader: SettingsReader) -> HTTPShapeSettings? {
+        let instance = reader.string("instance", required: true)
+        let direction = reader.string("direction", required: true, allowed: ["receive", "send"]).flatMap(Direction.init(rawValue:))
+        let methodText = reader.string("method")?.uppercased()
+        if let methodText, !methods.contains(methodText) {
+            reader.report("method", "'\(methodText)' is not one of \(methods.joined(separator: ", "))")
+        }
+        let path = template(reader, "path") ?? (try! Template(""))
+        let query = templates(reader, "query")
+        let headers = templates(reader, "headers")
+        let body = reader.string("body", allowed: ["json", "form", "raw"]).flatMap(BodyEncoding.init(rawValue:))
+        let pagination = reader.object("pagination").flatMap(Pagination.read)
+        let maxPages = reader.int("max_pages", range: 1...100_000)
+        let itemsPath = reader.fieldPath("items_path")
+        let timeout = reader.duration("timeout")
+        if let timeout, timeout <= .zero { reader.report("timeout", "must be longer than 0s") }
+        let idempotencyHeader = reader.string("idempotency_key")
+
+        if direction == .send {
+            if reader.has("pagination") { reader.report("pagination", "applies to direction: receive only") }
+            if reader.has("max_pages") { reader.report("max_pages", "applies to direction: receive only") }
+            if reader.has("items_path") { reader.report("items_path", "applies to direction: receive only") }
+        } else if direction == .receive {
+            if reader.has("body") { reader.report("body", "applies to direction: send only (a receive sends no payload)") }
+            if reader.has("idempotency_key") { reader.report("idempotency_key", "applies to direction: send only") }
+            if reader.has("items_path"), let pagination, !pagination.usesItems {
+                reader.report("items_path", "is used by page and offset pagination only")
+            }
+        }
+        reader.finish()
+        guard reader.problems.isEmpty, let instance, let direction else { return nil }
+        return HTTPShapeSettings(
+            instance: instance, direction: direction,
+            method: methodText ?? (direction == .receive ? "GET" : "POST"),
+            path: path, query: query, headers: headers, body: body ?? .json,
+            pagination: pagination, maxPages: maxPages ?? 100, itemsPath: itemsPath,
+            timeout: timeout, idempotencyHeader: idempotencyHeader)
+    }
+
+    private static func template(_ reader: SettingsReader, _ key: String) -> Template? {
+        guard let text = reader.string(key) else { return nil }
+        do { return try Template(text) } catch {
+            reader.report(key, error.message)
+            return nil
+        }
+    }
+
+    /// An object of names to template strings (`query:`, `headers:`); numbers and booleans are
+    /// accepted as their text, since YAML reads `limit: 100` as a number.
+    private static func templates(_ reader: SettingsReader, _ key: String) -> [(name: String, value: Template)] {
+        guard let value = reader.raw(key) else { return [] }
+        guard case .object(let members) = value else {
+            reader.report(key, "expected an object of names to values, found \(value.typeName)")
+            return []
+        }
+        var result: [(name: String, value: Template)] = []
+        for (name, member) in members {
+            let text: String
+            switch member {
+            case .string(let string): text = string
+            case .number, .bool: text = member.serialized()
+            default:
+                reader.problems.add(reader.childPath(key) + "." + name, "expected a string, found \(member.typeName)")
+                continue
+            }
+            do { result.append((name, try Template(text))) } catch {
+                reader.problems.add(reader.childPath(key) + "." + name, error.message)
+            }
+        }
+        return result
+    }
+}
