@@ -36,7 +36,11 @@ public struct JSONataError: Error, Sendable, CustomStringConvertible {
 
 /// The error thrown inside the engine. It carries the raw inserts (`value`, `index`, ...) that
 /// the message template refers to; `publicError` renders the message once, at the API boundary.
-struct EvalError: Error {
+///
+/// A class, so a thrown error is one pointer: with typed throws every `try` site reserves room
+/// for the error in its stack frame, and a large struct there would multiply the native stack
+/// each level of expression recursion needs.
+final class EvalError: Error, @unchecked Sendable {
     var code: String
     var position: Int?
     var token: String?
@@ -55,7 +59,7 @@ struct EvalError: Error {
         self.token = token
     }
 
-    init(_ code: String, position: Int? = nil, token: String? = nil, value: Value?) {
+    convenience init(_ code: String, position: Int? = nil, token: String? = nil, value: Value?) {
         self.init(code, position: position, token: token)
         self.value = value
         self.hasValue = true

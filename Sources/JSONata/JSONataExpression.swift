@@ -10,12 +10,13 @@ public struct EvaluationLimits: Sendable {
     /// The longest an evaluation may run, or `nil` for no limit.
     public var timeout: Duration?
 
-    public init(maxDepth: Int = 2000, timeout: Duration? = nil) {
+    public init(maxDepth: Int = 10_000, timeout: Duration? = nil) {
         self.maxDepth = maxDepth
         self.timeout = timeout
     }
 
-    /// Depth 2000 (well inside the native stack) and no time limit.
+    /// Depth 10,000 and no time limit. Independently of `maxDepth`, evaluation also stops with
+    /// `U1001` before it would exhaust the current thread's native stack.
     public static let `default` = EvaluationLimits()
 }
 

@@ -12,6 +12,8 @@ final class Evaluator {
     let timestamp: Double
     private var depth = 0
     private var ticks: UInt32 = 0
+    /// Lowest safe stack address, found the first time the evaluation gets deep.
+    private var stackFloor: UInt = 0
     private let deadline: UInt64?
 
     init(limits: EvaluationLimits) {
@@ -30,13 +32,19 @@ final class Evaluator {
     @inline(__always)
     private func enter() throws(EvalError) {
         depth += 1
-        if depth > limits.maxDepth {
-            var error = EvalError("U1001")
-            error.message = "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
-            throw error
+        if depth > limits.maxDepth { throw stackOverflow() }
+        if depth > 64 {
+            if stackFloor == 0 { stackFloor = max(1, StackGuard.lowestSafeAddress()) }
+            if StackGuard.currentAddress() < stackFloor { throw stackOverflow() }
         }
         ticks &+= 1
         if ticks & 0x3F == 0 { try checkClock() }
+    }
+
+    private func stackOverflow() -> EvalError {
+        var error = EvalError("U1001")
+        error.message = "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
+        return error
     }
 
     func checkClock() throws(EvalError) {
