@@ -9,9 +9,18 @@ struct SettingsProblems: Error, CustomStringConvertible {
     var description: String { problems.map(\.description).joined(separator: "\n") }
 }
 
+/// The client the tests share, configured as docs/connectors-http.md recommends for the app:
+/// a refused connection fails at once (the engine's retry policy decides about trying again)
+/// instead of being retried inside AsyncHTTPClient until the timeout.
+let testClient: HTTPClient = {
+    var configuration = HTTPClient.Configuration()
+    configuration.connectionPool.retryConnectionEstablishment = false
+    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+}()
+
 /// One connector per test, with its own token cache and rate limiters, over the shared client.
 func makeShape() -> HTTPShape {
-    HTTPShape(client: HTTPClient.shared)
+    HTTPShape(client: testClient)
 }
 
 func httpInstance(_ name: String = "shop", address: String, auth: JSON? = nil, credentials: [String: String] = [:],
