@@ -58,7 +58,7 @@ public struct JSONataFunction: Sendable {
             do {
                 return try body(jsonArgs).map(Value.init)
             } catch let error as JSONataError {
-                var mapped = EvalError(error.code, position: error.position, token: error.token)
+                let mapped = EvalError(error.code, position: error.position, token: error.token)
                 mapped.message = error.message
                 throw mapped
             } catch {

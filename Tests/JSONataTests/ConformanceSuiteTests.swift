@@ -1,7 +1,7 @@
 import Foundation
 import SkeinJSON
 import Testing
-@testable import JSONata
+import JSONata
 
 /// Runs the official JSONata test suite (../shared/jsonata-suite, see its TESTSUITE.md).
 ///

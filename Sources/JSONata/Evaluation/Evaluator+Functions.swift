@@ -17,7 +17,7 @@ extension Evaluator {
         let name = procedure.type == .path ? procedure.steps[0].value : procedure.value
         do {
             return try apply(proc, args, input, env, token: name, position: expr.position)
-        } catch var error {
+        } catch let error {
             if error.position == nil { error.position = expr.position }
             if error.token == nil { error.token = name }
             throw error
@@ -71,7 +71,7 @@ extension Evaluator {
                 guard case .string(let text)? = args.first ?? nil else { return nil }
                 return regexMatchObject(regex, text, from: 0, position: position)
             }
-        } catch var error {
+        } catch let error {
             if proc != nil {
                 if error.token == nil { error.token = token }
                 if let position { error.position = position }

@@ -19,7 +19,7 @@ extension Evaluator {
         let rhs = try evaluate(expr.rhs!, input, env)
         do {
             return try binaryOperation(op, lhs, rhs)
-        } catch var error {
+        } catch let error {
             error.position = expr.position
             error.token = expr.value
             throw error
@@ -76,7 +76,7 @@ extension Evaluator {
                 default: return .bool(order >= 0)
                 }
             default:
-                var error = EvalError("T2009", value: lhs)
+                let error = EvalError("T2009", value: lhs)
                 error.value2 = rhs
                 throw error
             }
@@ -254,7 +254,7 @@ extension Evaluator {
                     if c == 0 { continue }
                     comparison = c
                 case (.number, .string), (.string, .number):
-                    var error = EvalError("T2007", position: position, value: aa)
+                    let error = EvalError("T2007", position: position, value: aa)
                     error.value2 = bb
                     throw error
                 default:

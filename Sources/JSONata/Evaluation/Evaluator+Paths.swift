@@ -8,6 +8,12 @@ import OrderedCollections
 /// stream*: each item travels with the variables bound so far, so later steps can see them.
 extension Evaluator {
     func evaluatePath(_ expr: Node, _ input: Value?, _ env: Frame) throws(EvalError) -> Value? {
+        // Fast path: a plain field name applied to an object (the most common path by far).
+        // The general algorithm would wrap the input in a sequence, look the field up, and
+        // unwrap again; the result is the field's value itself.
+        if expr.isSimpleField, case .object(let object)? = input {
+            return object.fields[expr.steps[0].value]
+        }
         var inputItems: [Value]
         var inputIsUndefined = false
         let inputValue: Value

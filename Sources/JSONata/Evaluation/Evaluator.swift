@@ -42,14 +42,14 @@ final class Evaluator {
     }
 
     private func stackOverflow() -> EvalError {
-        var error = EvalError("U1001")
+        let error = EvalError("U1001")
         error.message = "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
         return error
     }
 
     func checkClock() throws(EvalError) {
         if let deadline, DispatchTime.now().uptimeNanoseconds > deadline {
-            var error = EvalError("U1001")
+            let error = EvalError("U1001")
             error.message = "Expression evaluation timeout: Check for infinite loop"
             throw error
         }
@@ -78,7 +78,7 @@ final class Evaluator {
                 result = try evaluate(elseBranch, input, env)
             }
         case .block:
-            let frame = Frame(parent: env)
+            let frame = expr.needsFrame ? Frame(parent: env) : env
             for item in expr.expressions { result = try evaluate(item, input, frame) }
         case .bind:
             result = try evaluate(expr.rhs!, input, env)

@@ -152,7 +152,7 @@ struct Signature: Sendable {
                     if param.accepts.contains(symbol) {
                         validated.append(context)
                     } else {
-                        var error = EvalError("T0411", value: context)
+                        let error = EvalError("T0411", value: context)
                         error.index = argIndex + 1
                         throw error
                     }
@@ -181,7 +181,7 @@ struct Signature: Sendable {
                         }
                     }
                     if !arrayOK {
-                        var error = EvalError("T0412", value: value)
+                        let error = EvalError("T0412", value: value)
                         error.index = argIndex + 1
                         error.type = param.subtype.flatMap { Signature.arrayTypeNames[$0] }
                         throw error
@@ -202,7 +202,7 @@ struct Signature: Sendable {
             guard let end = match(symbols, param: 0, at: 0, upTo: index, anchored: false, counts: &scratch) else { break }
             goodTo = end
         }
-        var error = EvalError("T0410", value: goodTo < args.count ? args[goodTo] : nil)
+        let error = EvalError("T0410", value: goodTo < args.count ? args[goodTo] : nil)
         error.index = goodTo + 1
         return error
     }

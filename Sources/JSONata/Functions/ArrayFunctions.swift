@@ -51,7 +51,7 @@ enum ArrayFunctions {
                     jsCompare(a.stringValue ?? "", b.stringValue ?? "") > 0
                 }, [])
             }
-            var error = EvalError("D3070")
+            let error = EvalError("D3070")
             error.index = 1
             throw error
         },

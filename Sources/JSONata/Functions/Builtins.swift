@@ -45,13 +45,13 @@ func formatting<T>(_ body: () throws -> T) throws(EvalError) -> T {
     do {
         return try body()
     } catch let error as FormattingError {
-        var mapped = EvalError(error.code)
+        let mapped = EvalError(error.code)
         mapped.message = error.message
         throw mapped
     } catch let error as EvalError {
         throw error
     } catch {
-        var mapped = EvalError("D3137")
+        let mapped = EvalError("D3137")
         mapped.message = "\(error)"
         throw mapped
     }
@@ -59,7 +59,7 @@ func formatting<T>(_ body: () throws -> T) throws(EvalError) -> T {
 
 /// An error with a message but no template inserts.
 func failure(_ code: String, _ message: String) -> EvalError {
-    var error = EvalError(code)
+    let error = EvalError(code)
     error.message = message
     return error
 }

@@ -21,7 +21,7 @@ enum DateTimeFunctions {
             let picture = stringArgument(args, 1)
             do throws(EvalError) {
                 return try formatting { try DateTimeFormatting.parse(text, picture: picture, now: evaluator.timestamp) }.map { .number($0) }
-            } catch var error {
+            } catch let error {
                 if error.code == "D3110" {
                     error.message = nil
                     error.value = .string(text)

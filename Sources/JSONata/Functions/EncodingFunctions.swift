@@ -41,7 +41,7 @@ enum EncodingFunctions {
     static let reserved: Set<UInt8> = Set(";/?:@&=+$,#".utf8)
 
     static func malformed(_ text: String, _ function: String) -> EvalError {
-        var error = EvalError("D3140", value: .string(text))
+        let error = EvalError("D3140", value: .string(text))
         error.functionName = function
         return error
     }

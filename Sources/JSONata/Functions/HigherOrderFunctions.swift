@@ -34,7 +34,7 @@ enum HigherOrderFunctions {
                 }
                 if matches {
                     if found != nil {
-                        var error = EvalError("D3138")
+                        let error = EvalError("D3138")
                         error.index = index
                         throw error
                     }
@@ -50,7 +50,7 @@ enum HigherOrderFunctions {
             var arity = 2
             if case .function(let callable) = function { arity = callable.arity }
             if arity < 2 {
-                var error = EvalError("D3050")
+                let error = EvalError("D3050")
                 error.index = 1
                 throw error
             }

@@ -8,7 +8,7 @@ enum MiscFunctions {
             do throws(EvalError) {
                 ast = try Parser.parse(source)
             } catch {
-                var wrapped = EvalError("D3120", value: .string(error.publicError.message))
+                let wrapped = EvalError("D3120", value: .string(error.publicError.message))
                 wrapped.position = context.position
                 throw wrapped
             }
@@ -16,7 +16,7 @@ enum MiscFunctions {
                 return try evaluator.evaluate(ast, input, context.env)
             } catch {
                 if error.code == "U1001" { throw error }
-                var wrapped = EvalError("D3121", value: .string(error.publicError.message))
+                let wrapped = EvalError("D3121", value: .string(error.publicError.message))
                 wrapped.position = context.position
                 throw wrapped
             }

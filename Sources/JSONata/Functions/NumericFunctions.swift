@@ -12,7 +12,7 @@ enum NumericFunctions {
                 if let n = parseNumber(s) { return .number(n) }
             default: break
             }
-            var error = EvalError("D3030", value: value)
+            let error = EvalError("D3030", value: value)
             error.index = 1
             throw error
         },
@@ -33,7 +33,7 @@ enum NumericFunctions {
         NativeFunction("sqrt", "<n-:n>", arity: 1) { _, args, _ throws(EvalError) in
             guard let n = numberArgument(args, 0) else { return nil }
             if n < 0 {
-                var error = EvalError("D3060", value: .number(n))
+                let error = EvalError("D3060", value: .number(n))
                 error.index = 1
                 throw error
             }
@@ -44,7 +44,7 @@ enum NumericFunctions {
             let exponent = numberArgument(args, 1) ?? .nan
             let result = pow(base, exponent)
             if !result.isFinite {
-                var error = EvalError("D3061", value: .number(base))
+                let error = EvalError("D3061", value: .number(base))
                 error.exp = .number(exponent)
                 error.index = 1
                 throw error
@@ -70,7 +70,7 @@ enum NumericFunctions {
             let radix = numberArgument(args, 1)
             do throws(EvalError) {
                 return .string(try formatting { try NumberFormatting.formatBase(n, radix: radix) })
-            } catch var error {
+            } catch let error {
                 if error.code == "D3100" {
                     error.message = nil
                     error.value = .number(JSNumberText.round(radix ?? 10))

@@ -16,7 +16,7 @@ enum RegexFunctions {
             guard let text = stringArgument(args, 0) else { return nil }
             let limit = numberArgument(args, 2)
             if let limit, limit < 0 {
-                var error = EvalError("D3040", value: .number(limit))
+                let error = EvalError("D3040", value: .number(limit))
                 error.index = 3
                 throw error
             }
@@ -49,13 +49,13 @@ enum RegexFunctions {
             guard let text = stringArgument(args, 0) else { return nil }
             let pattern = argument(args, 1)
             if case .string(let p)? = pattern, p.isEmpty {
-                var error = EvalError("D3010", value: pattern)
+                let error = EvalError("D3010", value: pattern)
                 error.index = 2
                 throw error
             }
             let limit = numberArgument(args, 3)
             if let limit, limit < 0 {
-                var error = EvalError("D3011", value: .number(limit))
+                let error = EvalError("D3011", value: .number(limit))
                 error.index = 4
                 throw error
             }
@@ -109,7 +109,7 @@ enum RegexFunctions {
             guard let text = stringArgument(args, 0) else { return nil }
             let limit = numberArgument(args, 2)
             if let limit, limit < 0 {
-                var error = EvalError("D3020", value: .number(limit))
+                let error = EvalError("D3020", value: .number(limit))
                 error.index = 3
                 throw error
             }

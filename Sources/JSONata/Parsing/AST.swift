@@ -129,6 +129,30 @@ final class Node: @unchecked Sendable {
         self.position = position
     }
 
+    /// A path that is a single field name with no predicates, bindings, grouping or `[]`
+    /// (set by the post-parser).
+    var isSimpleField = false
+    /// A block that binds a variable at its own level and so needs its own scope.
+    var needsFrame = true
+
+    /// Every node directly below this one.
+    var children: [Node] {
+        var nodes: [Node] = []
+        for node in [lhs, rhs, expression, procedure, body, condition, thenBranch, elseBranch, pattern, update, deletion] {
+            if let node { nodes.append(node) }
+        }
+        nodes += expressions
+        nodes += steps
+        nodes += arguments
+        for (key, value) in pairs { nodes += [key, value] }
+        for term in terms { nodes.append(term.expression) }
+        if let group { for (key, value) in group.pairs { nodes += [key, value] } }
+        for stage in (predicate ?? []) + (stages ?? []) {
+            if case .filter(let filter, _) = stage { nodes.append(filter) }
+        }
+        return nodes
+    }
+
     /// Is this an array constructor (`[ ... ]`)?
     var isArrayConstructor: Bool { type == .unary && value == "[" }
 }

@@ -19,6 +19,7 @@ struct Parser {
         }
         var post = PostParser()
         let result = try post.process(expression)
+        PostParser.annotate(result)
         if result.type == .parent || result.seekingParent != nil {
             throw EvalError("S0217", position: result.position, token: result.type.name)
         }
@@ -324,7 +325,7 @@ struct Parser {
                 try advance(">")
                 do {
                     t.signature = try Signature(parsing: text)
-                } catch var error {
+                } catch let error {
                     error.position = signaturePosition + (error.position ?? 0)
                     throw error
                 }

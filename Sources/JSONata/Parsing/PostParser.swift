@@ -247,6 +247,36 @@ struct PostParser {
         return result
     }
 
+    /// Marks evaluation shortcuts once the tree is final: single-field paths, and blocks that do
+    /// not bind variables at their own level (they can share their parent's scope).
+    static func annotate(_ node: Node) {
+        var visited = Set<ObjectIdentifier>()
+        annotate(node, &visited)
+    }
+
+    private static func annotate(_ node: Node, _ visited: inout Set<ObjectIdentifier>) {
+        guard visited.insert(ObjectIdentifier(node)).inserted else { return }
+        if node.type == .path, node.steps.count == 1, node.group == nil, !node.keepSingletonArray, !node.keepArray,
+           node.predicate == nil, !node.tuple {
+            let step = node.steps[0]
+            node.isSimpleField = step.type == .name && step.stages == nil && step.predicate == nil && !step.tuple
+                && step.group == nil && !step.keepArray && step.focus == nil && step.index == nil && step.ancestor == nil
+        }
+        if node.type == .block { node.needsFrame = node.expressions.contains(where: bindsInScope) }
+        for child in node.children { annotate(child, &visited) }
+    }
+
+    /// Does evaluating `node` bind a variable in the current scope (not in a nested block or
+    /// function body)?
+    private static func bindsInScope(_ node: Node) -> Bool {
+        switch node.type {
+        case .bind: return true
+        case .block: return false
+        case .lambda where !node.thunk: return false
+        default: return node.children.contains(where: bindsInScope)
+        }
+    }
+
     /// Wraps a tail call as a thunk (a parameterless lambda) so `apply` can trampoline it.
     private func tailCallOptimize(_ expr: Node) -> Node {
         switch expr.type {
