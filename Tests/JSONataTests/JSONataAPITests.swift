@@ -139,3 +139,33 @@ struct JSONataAPITests {
         #expect(Self.order["lines"]?[0]?["price"] == 5.5)
     }
 }
+
+/// Awkward inputs must produce a value or a `JSONataError`, never a trap.
+struct JSONataRobustnessTests {
+    static let expressions = [
+        "[1,2][1e300]", "[1,2][-1e300]", "$substring('abc', 1e300, -1e300)", "$substring('abc', -1e300)",
+        "$round(1.5, 1e300)", "$round(1.5, -1e300)", "$split('a,b', ',', 1e300)", "$formatBase(1e300, 2)",
+        "'a' & $string(1/0)", "$number('0x')", "$match('aaa', /a*/)", "$replace('abc', /x*/, '-')",
+        "$sort([1, 'a'])", "{}.a.b.c", "$keys(1)", "**", "$$", "$.$.$", "$eval('$eval(\"1+\")')",
+        "$zip()", "$max([])", "$average([])", "((((((((((1))))))))))", "$power(2, 1e300)",
+        "$parseInteger('abc', '#')", "[1..3].$[1e300]", "1e300..1e300", "$pad('x', -3.7, '')",
+        "$split('abc', function($s){ {'start': 99, 'end': -5, 'groups': []} })",
+        "$replace('abc', function($s){ {'start': -4, 'end': 99, 'groups': []} }, 'x')",
+        "$single([])", "$reduce([1], function($a){$a})", "$string($string)", "|a|{}|", "$ ~> |a|{}|",
+        "function($x){$x}(1, 2, 3)", "$map([1,2], ?)", "$lookup(null, 'a')", "$spread('a')",
+        "$distinct([[1],[1],{'a':1},{'a':1}])", "$toMillis('garbage')", "$fromMillis(1e300)",
+        "$formatNumber(1e300, '#,##0.00')", "$formatInteger(1e300, 'w')", "$decodeUrl('%')",
+    ]
+
+    @Test(arguments: expressions)
+    func neverTraps(_ source: String) {
+        do {
+            let expression = try JSONataExpression(compiling: source)
+            _ = try expression.evaluate(input: ["a": [1, 2, ["b": "c"]]], limits: EvaluationLimits(timeout: .seconds(5)))
+        } catch is JSONataError {
+            // fine: a reported error
+        } catch {
+            Issue.record("\(source) threw a non-JSONata error: \(error)")
+        }
+    }
+}

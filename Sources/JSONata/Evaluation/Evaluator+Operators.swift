@@ -118,11 +118,10 @@ extension Evaluator {
         guard let low, let high, low <= high else { return nil }
         let size = high - low + 1
         if size > 1e7 { throw EvalError("D2014", value: .number(size)) }
-        let start = Int(low)
         let count = Int(size)
         var items: [Value] = []
         items.reserveCapacity(count)
-        for offset in 0..<count { items.append(.number(Double(start + offset))) }
+        for offset in 0..<count { items.append(.number(low + Double(offset))) }
         return .sequence(items)
     }
 

@@ -242,7 +242,7 @@ extension Evaluator {
         }
         var results: [Value] = []
         if predicate.type == .number, case .number(let n) = predicate.literal {
-            var index = Int(n.rounded(.down))
+            var index = saturatingInt(n.rounded(.down))
             if index < 0 { index += items.count }
             if index >= 0 && index < items.count {
                 let item = items[index]
@@ -260,13 +260,13 @@ extension Evaluator {
             }
             guard let res = try evaluate(predicate, context, itemEnv) else { continue }
             if let n = try numericValue(res) {
-                var position = Int(n.rounded(.down))
+                var position = saturatingInt(n.rounded(.down))
                 if position < 0 { position += items.count }
                 if position == index { results.append(item) }
             } else if case .array(let values, _) = res, try isArrayOfNumbers(values) {
                 for value in values {
                     guard case .number(let n) = value else { continue }
-                    var position = Int(n.rounded(.down))
+                    var position = saturatingInt(n.rounded(.down))
                     if position < 0 { position += items.count }
                     if position == index { results.append(item) }
                 }

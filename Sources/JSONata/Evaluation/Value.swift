@@ -255,6 +255,14 @@ func toPrecision15(_ value: Double) -> Double {
     return Double(text) ?? value
 }
 
+/// A double as an `Int` without trapping: NaN is 0 and magnitudes beyond 2^53 are clamped
+/// (indexes and counts that large can never be in range anyway).
+@inline(__always)
+func saturatingInt(_ value: Double) -> Int {
+    if value.isNaN { return 0 }
+    return Int(max(-9_007_199_254_740_992, min(9_007_199_254_740_992, value)))
+}
+
 /// Builds a result sequence, skipping undefined.
 @inline(__always)
 func appendDefined(_ value: Value?, to items: inout [Value]) {
@@ -262,13 +270,12 @@ func appendDefined(_ value: Value?, to items: inout [Value]) {
 }
 
 /// `fn.append`: joins two values into one array (either may be undefined or a single value).
+/// Like JavaScript's `concat`, the result is a plain array even when an operand was a sequence.
 func appendValues(_ first: Value?, _ second: Value?) -> Value? {
     guard let first else { return second }
     guard let second else { return first }
     var items: [Value]
-    var flags: ArrayFlags = []
-    if case .array(let a, let f) = first { items = a; flags = f.intersection([.sequence]) } else { items = [first]; flags = .sequence }
+    if case .array(let a, _) = first { items = a } else { items = [first] }
     if case .array(let b, _) = second { items.append(contentsOf: b) } else { items.append(second) }
-    _ = flags
     return .array(items, [])
 }

@@ -24,7 +24,7 @@ enum NumericFunctions {
         },
         NativeFunction("round", "<n-n?:n>", arity: 2) { _, args, _ throws(EvalError) in
             guard let n = numberArgument(args, 0) else { return nil }
-            let precision = numberArgument(args, 1).map { Int($0) } ?? 0
+            let precision = numberArgument(args, 1).map { saturatingInt(min(400, max(-400, $0))) } ?? 0
             return .number(JSNumberText.round(n, precision: precision))
         },
         NativeFunction("abs", "<n-:n>", arity: 1) { _, args, _ throws(EvalError) in

@@ -77,7 +77,7 @@ enum RegexFunctions {
                 output.append(contentsOf: units[position...])
             case let matcher?:
                 try evaluator.forEachMatch(matcher, text, context, limit: limit) { match throws(EvalError) in
-                    output.append(contentsOf: units[min(position, match.start)..<match.start])
+                    output.append(contentsOf: clampedSlice(units, position, match.start))
                     let substitute: Value?
                     switch replacement {
                     case .string(let template)?:
@@ -99,7 +99,7 @@ enum RegexFunctions {
                     output.append(contentsOf: s.utf16)
                     position = match.end
                 }
-                if position < units.count { output.append(contentsOf: units[position...]) }
+                output.append(contentsOf: clampedSlice(units, position, units.count))
             case nil:
                 return .string(text)
             }
@@ -128,7 +128,7 @@ enum RegexFunctions {
                     }
                     results.append(String(decoding: units[position...], as: UTF16.self))
                 }
-                if let limit, Double(results.count) > limit { results = Array(results.prefix(Int(limit))) }
+                if let limit, Double(results.count) > limit { results = Array(results.prefix(saturatingInt(limit))) }
             case let matcher?:
                 let units = Array(text.utf16)
                 var start = 0
@@ -136,14 +136,14 @@ enum RegexFunctions {
                 var matched = false
                 try evaluator.forEachMatch(matcher, text, context, limit: limit) { match throws(EvalError) in
                     matched = true
-                    results.append(String(decoding: units[min(start, match.start)..<match.start], as: UTF16.self))
+                    results.append(String(decoding: clampedSlice(units, start, match.start), as: UTF16.self))
                     start = match.end
                     count += 1
                 }
                 if !matched {
                     results.append(text)
                 } else if limit == nil || Double(count) < limit! {
-                    results.append(String(decoding: units[min(start, units.count)...], as: UTF16.self))
+                    results.append(String(decoding: clampedSlice(units, start, units.count), as: UTF16.self))
                 }
             case nil:
                 return nil
@@ -207,6 +207,13 @@ enum RegexFunctions {
         }
         return String(output)
     }
+}
+
+/// `units[from..<to]`, tolerating offsets a custom matcher may report out of range.
+func clampedSlice(_ units: [UInt16], _ from: Int, _ to: Int) -> ArraySlice<UInt16> {
+    let upper = max(0, min(to, units.count))
+    let lower = max(0, min(from, upper))
+    return units[lower..<upper]
 }
 
 extension Evaluator {
@@ -275,8 +282,8 @@ extension Evaluator {
         while case .object(let object)? = result, limit == nil || Double(count) < limit! {
             let groups: [String] = object.fields["groups"]?.arrayItems?.map { $0.stringValue ?? "" } ?? []
             let match = MatchResult(match: object.fields["match"]?.stringValue ?? "",
-                                    start: Int(object.fields["start"]?.numberValue ?? 0),
-                                    end: Int(object.fields["end"]?.numberValue ?? 0), groups: groups)
+                                    start: saturatingInt(object.fields["start"]?.numberValue ?? 0),
+                                    end: saturatingInt(object.fields["end"]?.numberValue ?? 0), groups: groups)
             try body(match)
             count += 1
             result = try checkedMatch(try apply(object.fields["next"], [], nil, context.env))

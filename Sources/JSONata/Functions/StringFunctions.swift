@@ -43,7 +43,7 @@ enum StringFunctions {
             let width = numberArgument(args, 1) ?? 0
             var padChar = stringArgument(args, 2) ?? " "
             if padChar.isEmpty { padChar = " " }
-            let padLength = Int(abs(width)) - text.unicodeScalars.count
+            let padLength = saturatingInt(abs(width).rounded(.towardZero)) - text.unicodeScalars.count
             guard padLength > 0 else { return .string(text) }
             var padding = String(repeating: padChar, count: padLength)
             if padChar.unicodeScalars.count > 1 { padding = substring(padding, 0, Double(padLength)) }
@@ -65,7 +65,7 @@ enum StringFunctions {
         var start = start
         if Double(count) + start < 0 { start = 0 }
         func clamp(_ index: Double) -> Int {
-            var i = index.isFinite ? Int(index.rounded(.towardZero)) : (index < 0 ? Int.min / 2 : Int.max / 2)
+            var i = index.isNaN ? 0 : saturatingInt(index.rounded(.towardZero))
             if i < 0 { i = Swift.max(0, count + i) }
             return Swift.min(i, count)
         }
