@@ -162,6 +162,9 @@ extension Evaluator {
         case nil: items = []
         }
         if items.isEmpty { items = [nil] }
+        if !reduce && items.count == 1 {
+            return try constructObject(group, items[0], env)
+        }
 
         var groups = OrderedDictionary<String, (data: Value?, exprIndex: Int)>()
         for item in items {
@@ -196,6 +199,30 @@ extension Evaluator {
             if let value = try evaluate(group.pairs[entry.exprIndex].1, context, groupEnv) {
                 result[key] = value
             }
+        }
+        return .object(JObject(result))
+    }
+
+    /// The common case of `evaluateGroup`: one context item (an object constructor applied to a
+    /// single value). Every key is evaluated first, then every value, as in the general case, but
+    /// without building groups.
+    private func constructObject(_ group: GroupSpec, _ item: Value?, _ env: Frame) throws(EvalError) -> Value {
+        var keys: [(name: String, pair: Int)] = []
+        keys.reserveCapacity(group.pairs.count)
+        for (pairIndex, pair) in group.pairs.enumerated() {
+            guard let key = try evaluate(pair.0, item, env) else { continue }
+            guard case .string(let name) = key else {
+                throw EvalError("T1003", position: group.position, value: key)
+            }
+            // with a single item, the only way to meet a key twice is from two different pairs
+            if keys.contains(where: { $0.name == name }) {
+                throw EvalError("D1009", position: group.position, value: key)
+            }
+            keys.append((name, pairIndex))
+        }
+        var result = OrderedDictionary<String, Value>(minimumCapacity: keys.count)
+        for (name, pairIndex) in keys {
+            if let value = try evaluate(group.pairs[pairIndex].1, item, env) { result[name] = value }
         }
         return .object(JObject(result))
     }
