@@ -60,7 +60,9 @@ final class Evaluator {
     func evaluate(_ expr: Node, _ input: Value?, _ env: Frame) throws(EvalError) -> Value? {
         try enter()
         defer { depth -= 1 }
-        var result: Value?
+        // Each kind is handled in its own function: this one recurses for every node, and in a
+        // debug build a frame reserves room for the locals of every case it contains.
+        let result: Value?
         switch expr.type {
         case .path: result = try evaluatePath(expr, input, env)
         case .binary: result = try evaluateBinary(expr, input, env)
@@ -70,44 +72,28 @@ final class Evaluator {
         case .wildcard: result = evaluateWildcard(input)
         case .descendant: result = evaluateDescendants(input)
         case .parent: result = env.lookup(expr.slot!.label)
-        case .condition:
-            let condition = try evaluate(expr.condition!, input, env)
-            if condition?.truthy ?? false {
-                result = try evaluate(expr.thenBranch!, input, env)
-            } else if let elseBranch = expr.elseBranch {
-                result = try evaluate(elseBranch, input, env)
-            }
-        case .block:
-            let frame = expr.needsFrame ? Frame(parent: env) : env
-            for item in expr.expressions { result = try evaluate(item, input, frame) }
-        case .bind:
-            result = try evaluate(expr.rhs!, input, env)
-            env.bind(expr.lhs!.value, result)
+        case .condition: result = try evaluateCondition(expr, input, env)
+        case .block: result = try evaluateBlock(expr, input, env)
+        case .bind: result = try evaluateBind(expr, input, env)
         case .regex: result = .function(.regex(expr.regex!))
         case .function: result = try evaluateFunction(expr, input, env, applyTo: nil)
-        case .variable:
-            if expr.value.isEmpty {
-                // `$` is the context; a wrapped input array is seen as the array itself
-                if case .array(let items, let flags)? = input, flags.contains(.outerWrapper), let first = items.first {
-                    result = first
-                } else {
-                    result = input
-                }
-            } else {
-                result = env.lookup(expr.value)
-            }
-        case .lambda:
-            result = .function(.lambda(Lambda(body: expr.body!, input: input, env: env, params: expr.arguments.map(\.value),
-                                              signature: expr.signature, isThunk: expr.thunk)))
+        case .variable: result = evaluateVariable(expr, input, env)
+        case .lambda: result = evaluateLambda(expr, input, env)
         case .partial: result = try evaluatePartialApplication(expr, input, env)
         case .apply: result = try evaluateApply(expr, input, env)
-        case .sort:
-            let items: [Value] = input.map { $0.arrayItems ?? [$0] } ?? []
-            result = .sequence(try sortItems(expr, items, tuples: input?.isTupleStream ?? false, env))
+        case .sort: result = try evaluateSort(expr, input, env)
         case .transform: result = evaluateTransform(expr, env)
         case .op, .end, .placeholder: result = nil
         }
+        if expr.predicate == nil && expr.group == nil && !result.isSequence { return result }
+        return try finish(expr, result, env)
+    }
 
+    /// Applies a node's predicates and grouping, then collapses an evaluator-made sequence:
+    /// empty becomes undefined and a singleton becomes its item (unless `[]` asked to keep it).
+    @inline(never)
+    private func finish(_ expr: Node, _ value: Value?, _ env: Frame) throws(EvalError) -> Value? {
+        var result = value
         if let predicate = expr.predicate {
             for stage in predicate {
                 if case .filter(let filter, _) = stage { result = try evaluateFilter(filter, result, env) }
@@ -116,7 +102,6 @@ final class Evaluator {
         if expr.type != .path, let group = expr.group {
             result = try evaluateGroup(group, result, env)
         }
-
         if case .array(let items, var flags) = result, flags.contains(.sequence), !flags.contains(.tupleStream) {
             if expr.keepArray { flags.insert(.keepSingleton) }
             if items.isEmpty {
@@ -128,6 +113,48 @@ final class Evaluator {
             }
         }
         return result
+    }
+
+    private func evaluateCondition(_ expr: Node, _ input: Value?, _ env: Frame) throws(EvalError) -> Value? {
+        let condition = try evaluate(expr.condition!, input, env)
+        if condition?.truthy ?? false {
+            return try evaluate(expr.thenBranch!, input, env)
+        } else if let elseBranch = expr.elseBranch {
+            return try evaluate(elseBranch, input, env)
+        }
+        return nil
+    }
+
+    private func evaluateBlock(_ expr: Node, _ input: Value?, _ env: Frame) throws(EvalError) -> Value? {
+        let frame = expr.needsFrame ? Frame(parent: env) : env
+        var result: Value?
+        for item in expr.expressions { result = try evaluate(item, input, frame) }
+        return result
+    }
+
+    private func evaluateBind(_ expr: Node, _ input: Value?, _ env: Frame) throws(EvalError) -> Value? {
+        let result = try evaluate(expr.rhs!, input, env)
+        env.bind(expr.lhs!.value, result)
+        return result
+    }
+
+    private func evaluateVariable(_ expr: Node, _ input: Value?, _ env: Frame) -> Value? {
+        guard expr.value.isEmpty else { return env.lookup(expr.value) }
+        // `$` is the context; a wrapped input array is seen as the array itself
+        if case .array(let items, let flags)? = input, flags.contains(.outerWrapper), let first = items.first {
+            return first
+        }
+        return input
+    }
+
+    private func evaluateLambda(_ expr: Node, _ input: Value?, _ env: Frame) -> Value? {
+        .function(.lambda(Lambda(body: expr.body!, input: input, env: env, params: expr.arguments.map(\.value),
+                                 signature: expr.signature, isThunk: expr.thunk)))
+    }
+
+    private func evaluateSort(_ expr: Node, _ input: Value?, _ env: Frame) throws(EvalError) -> Value? {
+        let items: [Value] = input.map { $0.arrayItems ?? [$0] } ?? []
+        return .sequence(try sortItems(expr, items, tuples: input?.isTupleStream ?? false, env))
     }
 
     // MARK: - Frames from tuples

@@ -279,3 +279,11 @@ func appendValues(_ first: Value?, _ second: Value?) -> Value? {
     if case .array(let b, _) = second { items.append(contentsOf: b) } else { items.append(second) }
     return .array(items, [])
 }
+
+extension Optional where Wrapped == Value {
+    /// Is this an evaluator-made sequence (which `evaluate` collapses)?
+    var isSequence: Bool {
+        if case .array(_, let flags)? = self { return flags.contains(.sequence) }
+        return false
+    }
+}
