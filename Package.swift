@@ -17,10 +17,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .target(name: "SkeinJSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         .testTarget(name: "SkeinJSONTests", dependencies: ["SkeinJSON"]),
+        .target(name: "JSONata", dependencies: ["SkeinJSON", .product(name: "OrderedCollections", package: "swift-collections")]),
+        .testTarget(name: "JSONataTests", dependencies: ["JSONata", "SkeinJSON"], exclude: ["known-failures.txt"]),
+        .testTarget(name: "JSONataFormattingTests", dependencies: ["JSONata"]),
         .target(name: "SkeinCore", dependencies: ["SkeinJSON", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore"]),
         .target(name: "SkeinStorage", dependencies: [
@@ -32,7 +37,24 @@ let package = Package(
             "SkeinCore", "SkeinStorage", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .target(name: "SkeinApp", dependencies: ["SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine"]),
+        .target(name: "SkeinConnectorsHTTP", dependencies: [
+            "SkeinCore", "SkeinJSON",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .testTarget(name: "SkeinConnectorsHTTPTests", dependencies: [
+            "SkeinConnectorsHTTP", "SkeinCore", "SkeinJSON",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SkeinApp", dependencies: [
+            "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .executableTarget(name: "skein", dependencies: [
             "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

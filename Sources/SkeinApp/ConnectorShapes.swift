@@ -1,6 +1,20 @@
+import AsyncHTTPClient
+import NIOPosix
+import SkeinConnectorsHTTP
 import SkeinCore
 
 /// The connector shape types this build includes, registered into every catalog.
 enum ConnectorShapes {
-    static var all: [any ShapeKind] { [] }
+    /// One HTTP client for the process, pooling connections across runs; it lives as long as
+    /// the process. A refused connection fails at once so the shape's `retry:` policy decides
+    /// (AsyncHTTPClient would otherwise keep retrying until the timeout), and redirects are not
+    /// followed so a custom API-key header never reaches another host.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+    }()
+
+    static var all: [any ShapeKind] { [HTTPShape(client: client)] }
 }

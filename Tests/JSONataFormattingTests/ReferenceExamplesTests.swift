@@ -1,4 +1,4 @@
-@testable import JSONataFormatting  // in the main package: @testable import JSONata
+@testable import JSONata
 import Testing
 
 // Examples from the JSONata documentation (date-time, numeric functions) and

@@ -1,4 +1,4 @@
-@testable import JSONataFormatting  // in the main package: @testable import JSONata
+@testable import JSONata
 import Testing
 
 // Cases from the official JSONata suite, turned into direct calls of the formatting

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import SkeinApp
+import SkeinCore
+import SkeinJSON
+
+struct InstanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "instance", abstract: "Add, list and remove connector instances (credentials are stored encrypted).",
+        subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add or replace an instance.",
+            discussion: """
+                Credentials are sealed with AES-256-GCM before they reach the database and are never printed.
+                Prefer --credential-env NAME=ENVVAR (read from the environment) to --credential NAME=VALUE,
+                which shows the secret to anyone who can list processes.
+                Example: skein instance add shop --type http --address https://shop.example.com/api \\
+                           --setting auth=bearer --credential-env token=SHOP_TOKEN --rate-limit 5/s
+                """)
+        @Argument(help: "The instance name flows use.") var name: String
+        @Option(name: .customLong("type"), help: "The connector type (http, sftp, database).") var connectorType: String
+        @Option(help: "Base URL, host[:port] or database URL.") var address: String
+        @Option(name: .customLong("time-zone"), help: "The system's time zone (IANA name).") var timeZone = "UTC"
+        @Option(name: .customLong("rate-limit"), help: "At most N requests per second/minute/hour, e.g. 10/s or 600/minute.") var rateLimit: String?
+        @Option(help: "Request timeout, e.g. 30s.") var timeout = "30s"
+        @Option(name: .customLong("setting"), help: "A connector setting NAME=VALUE (VALUE may be JSON).") var settings: [String] = []
+        @Option(name: .customLong("variable"), help: "A {{variable}} NAME=VALUE.") var variables: [String] = []
+        @Option(name: .customLong("credential"), help: "A secret NAME=VALUE.") var credentials: [String] = []
+        @Option(name: .customLong("credential-env"), help: "A secret NAME=ENVVAR, read from the environment.") var credentialVariables: [String] = []
+        @OptionGroup var options: DataOptions
+
+        func run() async throws {
+            let environment = try options.environment()
+            var settingsObject = JSON.Object()
+            for (key, value) in try pairs(settings, "--setting") { settingsObject[key] = (try? JSON(parsing: value)) ?? .string(value) }
+            var secrets = Dictionary(try pairs(credentials, "--credential"), uniquingKeysWith: { _, last in last })
+            for (key, variable) in try pairs(credentialVariables, "--credential-env") {
+                guard let value = ProcessInfo.processInfo.environment[variable] else {
+                    throw CLIError("--credential-env \(key)=\(variable): the environment variable \(variable) is not set")
+                }
+                secrets[key] = value
+            }
+            var limit: RateLimit?
+            if let rateLimit {
+                guard let parsed = RateLimit(rateLimit) else { throw CLIError("--rate-limit '\(rateLimit)': use N/s, N/minute or N/hour") }
+                limit = parsed
+            }
+            guard let timeoutDuration = DurationText.parse(timeout) else { throw CLIError("--timeout '\(timeout)': use e.g. 30s or 2m") }
+            let instance = Instance(name: name, connectorType: connectorType, address: address, timeZone: timeZone, rateLimit: limit,
+                                    timeout: timeoutDuration, variables: Dictionary(try pairs(variables, "--variable"), uniquingKeysWith: { _, l in l }),
+                                    settings: .object(settingsObject), credentials: secrets)
+            try await environment.store.saveInstance(try environment.instances.seal(instance, now: Date()))
+            print("saved instance '\(name)' (\(connectorType), \(address)) with \(secrets.count) credential\(secrets.count == 1 ? "" : "s")")
+        }
+
+        func pairs(_ values: [String], _ flag: String) throws -> [(String, String)] {
+            try values.map { value in
+                guard let equals = value.firstIndex(of: "="), equals != value.startIndex else {
+                    throw CLIError("\(flag) expects NAME=VALUE")
+                }
+                return (String(value[..<equals]), String(value[value.index(after: equals)...]))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List instances (credential names only, never values).")
+        @OptionGroup var options: DataOptions
+
+        func run() async throws {
+            let environment = try options.environment()
+            var rows: [[String]] = []
+            var objects: [JSON] = []
+            for stored in try await environment.store.storedInstances() {
+                let names = (try? environment.cipher.open(stored.sealedCredentials, instance: stored.name).keys.sorted()) ?? ["(cannot decrypt)"]
+                rows.append([stored.name, stored.connectorType, stored.address, stored.rateLimit ?? "-", names.joined(separator: ",")])
+                objects.append(["name": .string(stored.name), "type": .string(stored.connectorType), "address": .string(stored.address),
+                                "rate_limit": stored.rateLimit.map(JSON.string) ?? .null, "credentials": .array(names.map(JSON.string))])
+            }
+            print(options.json ? JSON.array(objects).serialized() : Table(["NAME", "TYPE", "ADDRESS", "RATE LIMIT", "CREDENTIALS"], rows).render())
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an instance.")
+        @Argument var name: String
+        @OptionGroup var options: DataOptions
+        func run() async throws {
+            guard try await options.environment().store.deleteInstance(named: name) else { throw CLIError("no instance named '\(name)'") }
+            print("removed instance '\(name)'")
+        }
+    }
+}

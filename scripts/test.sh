@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every Skein test on a fresh machine: installs what the tests need (Debian and PyPI
+# packages), builds, runs the Swift suites, then the end-to-end tests against the real binary,
+# real HTTP servers, SQLite files and an OpenSSH sshd, all on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=(libsqlite3-dev sqlite3 zlib1g-dev openssh-server openssh-client)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest
+
+echo "== building"
+swift build --build-tests
+
+echo "== swift test"
+swift test --parallel --num-workers 2 2>&1 | tee .build/swift-test.log | grep -vE '^(◇|↳|✔ Test [^r]|\[)' || true
+if ! grep -qE '✔ Test run with [0-9]+ tests? .*passed' .build/swift-test.log; then
+  echo "Swift tests failed; see .build/swift-test.log"
+  grep -E '✘|error:' .build/swift-test.log | head -50
+  exit 1
+fi
+
+echo "== end-to-end tests"
+python3 -m pytest -q tests/e2e

@@ -1,0 +1,90 @@
+"""Fixtures for Skein's end-to-end tests: the real `skein` binary, a fresh data directory,
+and real HTTP systems on 127.0.0.1 (see examples/demo/demo_systems.py)."""
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "examples" / "demo"))
+import demo_systems  # noqa: E402
+
+DEMO_FLOW = ROOT / "examples" / "demo" / "orders-to-erp.yaml"
+
+
+def skein_binary():
+    explicit = os.environ.get("SKEIN_BIN")
+    if explicit:
+        return explicit
+    path = ROOT / ".build" / "debug" / "skein"
+    if not path.exists():
+        pytest.fail(f"{path} is missing: build first (scripts/test.sh does)")
+    return str(path)
+
+
+class Skein:
+    """Runs `skein` commands against one data directory."""
+
+    def __init__(self, data_dir):
+        self.binary = skein_binary()
+        self.data_dir = str(data_dir)
+
+    def run(self, *args, check=True, input=None, timeout=120):
+        result = subprocess.run([self.binary, *args, "--data-dir", self.data_dir], capture_output=True, text=True,
+                                input=input, timeout=timeout)
+        if check and result.returncode != 0:
+            raise AssertionError(f"skein {' '.join(args)} exited {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}")
+        return result
+
+    def json(self, *args, check=True):
+        return json.loads(self.run(*args, "--json", check=check).stdout)
+
+    def serve(self, *args):
+        log = open(Path(self.data_dir) / f"serve-{time.time_ns()}.log", "w")
+        return subprocess.Popen([self.binary, "serve", "--data-dir", self.data_dir, *args], stdout=log, stderr=subprocess.STDOUT)
+
+    def add_demo_instances(self, shop, erp, **secrets):
+        self.run("instance", "add", "shop", "--type", "http", "--address", f"http://127.0.0.1:{shop.server_port}")
+        self.run("instance", "add", "erp", "--type", "http", "--address", f"http://127.0.0.1:{erp.server_port}")
+
+
+@pytest.fixture
+def skein(tmp_path):
+    return Skein(tmp_path / "data")
+
+
+@pytest.fixture
+def shop():
+    system = demo_systems.Shop(orders=25, page_size=10)
+    server = demo_systems.serve(system.handler())
+    server.system = system
+    yield server
+    server.shutdown()
+
+
+def make_erp(delay=0.0, fail_first=0):
+    system = demo_systems.ERP(delay=delay, fail_first=fail_first)
+    server = demo_systems.serve(system.handler())
+    server.system = system
+    return server
+
+
+@pytest.fixture
+def erp():
+    server = make_erp()
+    yield server
+    server.shutdown()
+
+
+def wait_for(predicate, timeout=60, interval=0.2, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
