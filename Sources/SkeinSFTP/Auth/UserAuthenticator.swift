@@ -15,6 +15,15 @@ enum ResolvedCredential: Sendable {
         }
     }
 
+    /// What the server rejects, in words: "password" or "private key".
+    var noun: String {
+        switch self {
+        case .password: "password"
+        case .privateKey: "private key"
+        }
+    }
+
+    /// The SSH authentication method name.
     var methodName: String {
         switch self {
         case .password: "password"
@@ -50,7 +59,7 @@ final class SingleCredentialAuthenticator: NIOSSHClientUserAuthenticationDelegat
     ) {
         if hasOffered {
             nextChallengePromise.fail(
-                AuthenticationRejected(reason: "the server rejected the \(credential.methodName) credential"))
+                AuthenticationRejected(reason: "the server rejected the \(credential.noun)"))
             return
         }
         hasOffered = true

@@ -23,9 +23,16 @@ enum SFTPConnector {
         }
         // Resolve configuration before touching the network so mistakes fail fast and clearly.
         let expectedHostKey = try ExpectedHostKey(configuration.hostKey)
-        let credential = try ResolvedCredential(configuration.authentication)
+        let credential: ResolvedCredential
+        do {
+            credential = try ResolvedCredential(configuration.authentication)
+        } catch {
+            throw SFTPError(
+                error.code,
+                "cannot use the private key configured for '\(configuration.username)' at \(endpoint): \(error.message)")
+        }
         if case .any = expectedHostKey {
-            logger.warning("SFTP host key verification is disabled (trustAny); use only in tests", metadata: ["endpoint": "\(endpoint)"])
+            logger.warning("SFTP host key verification is disabled (trustAny); use only in tests")
         }
 
         let clock = ContinuousClock()
