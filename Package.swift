@@ -34,9 +34,10 @@ let package = Package(
         .target(name: "SkeinStorageSQLite", dependencies: ["SkeinStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SkeinStorageSQLiteTests", dependencies: ["SkeinStorageSQLite"]),
         .target(name: "SkeinEngine", dependencies: [
-            "SkeinCore", "SkeinStorage", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            "SkeinCore", "SkeinStorage", "JSONata", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        .testTarget(name: "SkeinEngineTests", dependencies: ["SkeinEngine", "SkeinStorageSQLite", "SkeinCore", "SkeinStorage", "SkeinJSON"]),
         .target(name: "SkeinConnectorsHTTP", dependencies: [
             "SkeinCore", "SkeinJSON",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

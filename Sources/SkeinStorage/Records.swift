@@ -71,15 +71,19 @@ public struct RunRecord: Sendable, Equatable {
     /// How many times a worker has picked the run up (more than 1 after a crash and resume).
     public var claims: Int
     public var inputCount: Int
+    /// The run's payloads were deleted by retention; its log (steps, counts, errors) remains.
+    public var payloadsExpired: Bool
 
     public init(id: Int64, flowID: String, flowVersion: Int, status: RunStatus, trigger: TriggerKind, priority: Int, entryShapeID: String?,
                 originRunID: Int64?, queuedAt: Date, startedAt: Date?, finishedAt: Date?, error: String?, failedShapeID: String?,
-                hasWarnings: Bool, stopRequested: Bool, leaseOwner: String?, leaseExpiresAt: Date?, claims: Int, inputCount: Int) {
+                hasWarnings: Bool, stopRequested: Bool, leaseOwner: String?, leaseExpiresAt: Date?, claims: Int, inputCount: Int,
+                payloadsExpired: Bool = false) {
         self.id = id; self.flowID = flowID; self.flowVersion = flowVersion; self.status = status; self.trigger = trigger
         self.priority = priority; self.entryShapeID = entryShapeID; self.originRunID = originRunID; self.queuedAt = queuedAt
         self.startedAt = startedAt; self.finishedAt = finishedAt; self.error = error; self.failedShapeID = failedShapeID
         self.hasWarnings = hasWarnings; self.stopRequested = stopRequested; self.leaseOwner = leaseOwner
         self.leaseExpiresAt = leaseExpiresAt; self.claims = claims; self.inputCount = inputCount
+        self.payloadsExpired = payloadsExpired
     }
 }
 
@@ -159,13 +163,15 @@ public struct RunQuery: Sendable {
     public var since: Date?
     public var until: Date?
     public var hasWarnings: Bool?
+    /// Only runs replayed or retried from this run.
+    public var originRunID: Int64?
     public var before: Int64?
     public var limit: Int
 
     public init(flowID: String? = nil, statuses: [RunStatus] = [], triggers: [TriggerKind] = [], since: Date? = nil, until: Date? = nil,
-                hasWarnings: Bool? = nil, before: Int64? = nil, limit: Int = 50) {
+                hasWarnings: Bool? = nil, originRunID: Int64? = nil, before: Int64? = nil, limit: Int = 50) {
         self.flowID = flowID; self.statuses = statuses; self.triggers = triggers; self.since = since; self.until = until
-        self.hasWarnings = hasWarnings; self.before = before; self.limit = limit
+        self.hasWarnings = hasWarnings; self.originRunID = originRunID; self.before = before; self.limit = limit
     }
 }
 

@@ -48,6 +48,13 @@ public protocol RunStore: Sendable {
     func payload(runID: Int64, sequence: Int, index: Int) async throws -> Payload?
     /// All payloads step `sequence` produced, in order.
     func payloads(runID: Int64, sequence: Int) async throws -> [Payload]
+
+    /// Deletes up to `limit` finished runs queued before `cutoff`, with their steps and payloads.
+    /// Runs still queued or started are never deleted. Returns how many runs went.
+    func pruneRuns(olderThan cutoff: Date, limit: Int) async throws -> Int
+    /// Deletes up to `limit` payloads of finished runs queued before `cutoff`, keeping the runs'
+    /// logs (steps, counts, errors) and marking them `payloadsExpired`. Returns how many payloads went.
+    func prunePayloads(olderThan cutoff: Date, limit: Int) async throws -> Int
 }
 
 public protocol InstanceStore: Sendable {

@@ -96,6 +96,10 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("0002_run_retention") { db in
+            // Retention deletes a run's payloads before its log; the flag says the log outlived them.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN payloads_expired INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -144,6 +144,7 @@ extension SQLiteStore: RunStore {
         if let since = query.since { clauses.append("queued_at >= ?"); arguments += [since.storageValue] }
         if let until = query.until { clauses.append("queued_at < ?"); arguments += [until.storageValue] }
         if let hasWarnings = query.hasWarnings { clauses.append("has_warnings = ?"); arguments += [hasWarnings] }
+        if let origin = query.originRunID { clauses.append("origin_run_id = ?"); arguments += [origin] }
         if let before = query.before { clauses.append("id < ?"); arguments += [before] }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let sql = "SELECT * FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000)))"
@@ -206,6 +207,7 @@ extension SQLiteStore: RunStore {
             originRunID: row["origin_run_id"], queuedAt: row.date("queued_at") ?? Date(timeIntervalSince1970: 0),
             startedAt: row.date("started_at"), finishedAt: row.date("finished_at"), error: row["error"], failedShapeID: row["failed_shape_id"],
             hasWarnings: row["has_warnings"], stopRequested: row["stop_requested"], leaseOwner: row["lease_owner"],
-            leaseExpiresAt: row.date("lease_expires_at"), claims: row["claims"], inputCount: row["input_count"])
+            leaseExpiresAt: row.date("lease_expires_at"), claims: row["claims"], inputCount: row["input_count"],
+            payloadsExpired: row["payloads_expired"] ?? false)
     }
 }

@@ -16,14 +16,7 @@ struct PayloadCommand: AsyncParsableCommand {
         @Option(help: "Which payload of the step (from 0).") var index: Int = 0
 
         func sequence(in store: any SkeinStore) async throws -> Int {
-            if step == "input" || step == "0" { return 0 }
-            let steps = try await store.steps(runID: run)
-            if steps.isEmpty, try await store.run(id: run) == nil { throw CLIError("no run \(run)") }
-            if let number = Int(step), steps.contains(where: { $0.sequence == number }) { return number }
-            guard let match = steps.last(where: { $0.shapeID == step }) else {
-                throw CLIError("run \(run) has no step '\(step)'; its steps are \(steps.map(\.shapeID).joined(separator: ", "))")
-            }
-            return match.sequence
+            try await StepReference.sequence(of: step, run: run, in: store)
         }
     }
 
@@ -39,6 +32,9 @@ struct PayloadCommand: AsyncParsableCommand {
             let store = try options.environment().store
             let sequence = try await location.sequence(in: store)
             let infos = try await store.payloadInfos(runID: location.run, sequence: sequence)
+            if infos.isEmpty, try await store.run(id: location.run)?.payloadsExpired == true {
+                throw CLIError("the payloads of run \(location.run) have expired (retention); its log remains: skein runs show \(location.run)")
+            }
             guard location.index >= 0, location.index < infos.count,
                   let payload = try await store.payload(runID: location.run, sequence: sequence, index: location.index) else {
                 throw CLIError("step '\(location.step)' of run \(location.run) has \(infos.count) payload\(infos.count == 1 ? "" : "s"); there is no index \(location.index)")
@@ -71,6 +67,9 @@ struct PayloadCommand: AsyncParsableCommand {
             let store = try options.environment().store
             let sequence = try await location.sequence(in: store)
             guard let payload = try await store.payload(runID: location.run, sequence: sequence, index: location.index) else {
+                if try await store.run(id: location.run)?.payloadsExpired == true {
+                    throw CLIError("the payloads of run \(location.run) have expired (retention); its log remains: skein runs show \(location.run)")
+                }
                 throw CLIError("run \(location.run) step '\(location.step)' has no payload \(location.index)")
             }
             let data = Data(payload.bytes())
@@ -81,5 +80,20 @@ struct PayloadCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(data)
             }
         }
+    }
+}
+
+/// Names a step of a run on the command line: its shape id, its step number, or `input`.
+enum StepReference {
+    /// The step sequence `step` names in run `run` (0 for the run's input).
+    static func sequence(of step: String, run: Int64, in store: any SkeinStore) async throws -> Int {
+        if step == "input" || step == "0" { return 0 }
+        let steps = try await store.steps(runID: run)
+        if steps.isEmpty, try await store.run(id: run) == nil { throw CLIError("no run \(run)") }
+        if let number = Int(step), steps.contains(where: { $0.sequence == number }) { return number }
+        guard let match = steps.last(where: { $0.shapeID == step }) else {
+            throw CLIError("run \(run) has no step '\(step)'; its steps are \(steps.map(\.shapeID).joined(separator: ", "))")
+        }
+        return match.sequence
     }
 }

@@ -34,46 +34,7 @@ struct RunCommand: AsyncParsableCommand {
         let input = try readPayload()
         let newRun = NewRun(flowID: deployed.flowID, flowVersion: deployed.version, trigger: .manual, priority: deployed.definition.priority,
                             entryShapeID: fromStep, input: input)
-        if queue {
-            let record = try await environment.store.enqueue(newRun, now: Date())
-            print(options.json ? JSON.object(["run": .number(Double(record.id)), "status": "queued"]).serialized() : "queued run \(record.id)")
-            return
-        }
-        let owner = "cli-\(ProcessInfo.processInfo.processIdentifier)"
-        let lease = Duration.seconds(30)
-        let record = try await environment.store.startClaimed(newRun, owner: owner, leaseUntil: Date().addingTimeInterval(lease.seconds), now: Date())
-        let json = options.json
-        if !json { print("run \(record.id) of flow '\(flow)' v\(deployed.version) started") }
-        let executor = environment.executor(onEvent: { event in
-            guard !json else { return }
-            switch event {
-            case .stepStarted: break
-            case .stepRetrying(_, let shape, let attempt, let after, let reason):
-                print("  \(shape): retrying (attempt \(attempt)) in \(DurationText.format(after)) after: \(reason)")
-            case .stepFinished(_, let sequence, let shape, let status, let outputs):
-                print("  step \(sequence) \(shape): \(status.rawValue), \(outputs) payload\(outputs == 1 ? "" : "s") out")
-            case .runFinished: break
-            }
-        })
-        // Keep the lease alive while the run executes in this process.
-        let store = environment.store
-        let keeper = Task {
-            while !Task.isCancelled {
-                try await Task.sleep(for: lease / 3)
-                _ = try await store.renewLeases(runIDs: [record.id], owner: owner, until: Date().addingTimeInterval(lease.seconds))
-            }
-        }
-        defer { keeper.cancel() }
-        let status = try await executor.execute(record)
-        let finished = try await store.run(id: record.id)
-        if json {
-            print(JSON.object(["run": .number(Double(record.id)), "status": .string(status.rawValue),
-                               "error": finished?.error.map(JSON.string) ?? .null]).serialized())
-        } else {
-            print("run \(record.id): \(status.rawValue)\(finished?.error.map { " — \($0)" } ?? "")")
-            print("see it with: skein runs show \(record.id)")
-        }
-        if status != .success { throw ExitCode(1) }
+        try await RunLauncher(environment: environment, json: options.json).launch(newRun, queue: queue)
     }
 
     func readPayload() throws -> [Payload] {

@@ -7,13 +7,14 @@ import SkeinStorage
 
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "runs", abstract: "List and inspect runs.", subcommands: [List.self, Show.self, Stop.self])
+        commandName: "runs", abstract: "List, inspect, replay and retry runs.", subcommands: [List.self, Show.self, Stop.self, Replay.self, Retry.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
         @Option(help: "Only runs with this status (started, success, failure, stopped, partial_success, queued).") var status: [String] = []
         @Option(help: "Only runs of this flow.") var flow: String?
         @Option(help: "Only runs started this way (manual, schedule, webhook, api, replay, retry).") var trigger: [String] = []
+        @Flag(name: .customLong("has-warnings"), help: "Only runs with a warning in some step.") var hasWarnings = false
         @Option(help: "How many days back to look.") var days: Int = 7
         @Option(help: "Show runs older than this run id (the next page).") var before: Int64?
         @Option(help: "At most this many runs.") var limit: Int = 50
@@ -33,7 +34,7 @@ struct RunsCommand: AsyncParsableCommand {
                 return kind
             }
             let query = RunQuery(flowID: flow, statuses: statuses, triggers: triggers, since: Date().addingTimeInterval(-Double(days) * 86400),
-                                 before: before, limit: limit)
+                                 hasWarnings: hasWarnings ? true : nil, before: before, limit: limit)
             let runs = try await options.environment().store.runs(query)
             if options.json {
                 print(JSON.array(runs.map(RunsCommand.json)).serialized())
@@ -49,8 +50,10 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a run with its steps, timings, payload counts and errors.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a run with its steps, timings, payload counts and sizes, errors, and the runs replayed or retried from it.")
         @Argument var run: Int64
+        @Flag(help: "Also print each step's HTTP requests and responses (secrets redacted).") var calls = false
         @OptionGroup var options: DataOptions
 
         func run() async throws {
@@ -58,28 +61,47 @@ struct RunsCommand: AsyncParsableCommand {
             guard let record = try await store.run(id: run) else { throw CLIError("no run \(run)") }
             let steps = try await store.steps(runID: run)
             let inputs = try await store.payloadInfos(runID: run, sequence: 0)
+            let followUps = try await store.runs(RunQuery(originRunID: run, limit: 1000))
             if options.json {
                 var object = RunsCommand.json(record).objectValue ?? [:]
                 object["input_payloads"] = .number(Double(inputs.count))
+                object["payloads_expired"] = .bool(record.payloadsExpired)
                 object["steps"] = .array(steps.map(RunsCommand.json))
+                object["follow_up_runs"] = .array(followUps.reversed().map(RunsCommand.json))
                 print(JSON.object(object).serialized(.pretty))
                 return
             }
             print("run \(record.id)  flow \(record.flowID) v\(record.flowVersion)  \(record.status.rawValue)  trigger \(record.trigger.rawValue)")
             print("queued \(RunsCommand.time(record.queuedAt))  duration \(RunsCommand.duration(record.startedAt, record.finishedAt))"
-                  + (record.originRunID.map { "  from run \($0)" } ?? "") + (record.claims > 1 ? "  picked up \(record.claims) times" : ""))
+                  + (record.originRunID.map { "  \(record.trigger.rawValue) of run \($0)" } ?? "")
+                  + (record.entryShapeID.map { "  entered at '\($0)'" } ?? "")
+                  + (record.claims > 1 ? "  picked up \(record.claims) times" : ""))
             if let error = record.error { print("error: \(error)") }
-            print("input: \(inputs.count) payload\(inputs.count == 1 ? "" : "s") (\(inputs.reduce(0) { $0 + $1.size }) bytes)")
-            print(Table(["STEP", "SHAPE", "TYPE", "STATUS", "TRIES", "DURATION", "IN", "OUT", "OUT BYTES"], steps.map { step in
+            let expired = record.payloadsExpired ? " — payloads expired" : ""
+            print("input: \(record.inputCount) payload\(record.inputCount == 1 ? "" : "s") (\(inputs.reduce(0) { $0 + $1.size }) bytes)\(expired)")
+            print(Table(["STEP", "SHAPE", "TYPE", "STATUS", "TRIES", "DURATION", "IN", "IN BYTES", "OUT", "OUT BYTES"], steps.map { step in
                 [String(step.sequence), step.shapeID, step.shapeType, step.status.rawValue, String(step.attempts),
-                 RunsCommand.duration(step.startedAt, step.finishedAt), String(step.inputCount), String(step.outputCount), String(step.outputBytes)]
+                 RunsCommand.duration(step.startedAt, step.finishedAt), String(step.inputCount), ByteCount.text(step.inputBytes),
+                 String(step.outputCount), ByteCount.text(step.outputBytes) + (record.payloadsExpired && step.outputCount > 0 ? " (payloads expired)" : "")]
             }).render())
             for step in steps {
                 for warning in step.warnings { print("warning in \(step.shapeID): \(warning)") }
                 if let error = step.error { print("error in \(step.shapeID): \(error)") }
-                if !step.calls.isEmpty { print("\(step.shapeID) made \(step.calls.count) call\(step.calls.count == 1 ? "" : "s") (see --json)") }
+                if !step.calls.isEmpty && !calls {
+                    print("\(step.shapeID) made \(step.calls.count) call\(step.calls.count == 1 ? "" : "s") (see --calls)")
+                }
             }
-            print("payloads: skein payload show \(record.id) <step> [--index N] [--full]")
+            if calls { CallText.print(steps) }
+            for followUp in followUps.reversed() {
+                print("\(followUp.trigger == .retry ? "retried" : "replayed") as run \(followUp.id): \(followUp.status.rawValue)"
+                      + (followUp.entryShapeID.map { ", entering at '\($0)'" } ?? "") + " (v\(followUp.flowVersion))")
+            }
+            if record.payloadsExpired {
+                print("payloads: expired (retention); the log above remains")
+            } else {
+                print("payloads: skein payload show \(record.id) <step> [--index N] [--full]")
+                if record.status == .failure { print("recover:  skein runs retry \(record.id)   or   skein runs replay \(record.id) <step>") }
+            }
         }
     }
 
@@ -99,7 +121,7 @@ struct RunsCommand: AsyncParsableCommand {
          "status": .string(run.status.rawValue), "trigger": .string(run.trigger.rawValue), "queued_at": .string(iso(run.queuedAt)),
          "started_at": run.startedAt.map { .string(iso($0)) } ?? .null, "finished_at": run.finishedAt.map { .string(iso($0)) } ?? .null,
          "error": run.error.map(JSON.string) ?? .null, "failed_step": run.failedShapeID.map(JSON.string) ?? .null,
-         "origin_run": run.originRunID.map { .number(Double($0)) } ?? .null, "has_warnings": .bool(run.hasWarnings),
+         "origin_run": run.originRunID.map { .number(Double($0)) } ?? .null, "entry_step": run.entryShapeID.map(JSON.string) ?? .null, "has_warnings": .bool(run.hasWarnings),
          "pickups": .number(Double(run.claims))]
     }
 
@@ -108,7 +130,7 @@ struct RunsCommand: AsyncParsableCommand {
          "status": .string(step.status.rawValue), "attempts": .number(Double(step.attempts)), "started_at": .string(iso(step.startedAt)),
          "duration_ms": step.duration.map { .number(Double($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? .null,
          "payloads_in": .number(Double(step.inputCount)), "payloads_out": .number(Double(step.outputCount)),
-         "bytes_out": .number(Double(step.outputBytes)), "error": step.error.map(JSON.string) ?? .null,
+         "bytes_in": .number(Double(step.inputBytes)), "bytes_out": .number(Double(step.outputBytes)), "error": step.error.map(JSON.string) ?? .null,
          "error_details": step.errorDetails ?? .null, "warnings": .array(step.warnings.map(JSON.string)), "calls": .array(step.calls)]
     }
 

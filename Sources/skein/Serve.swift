@@ -3,17 +3,38 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SkeinApp
+import SkeinCore
 import SkeinEngine
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run Skein: the scheduler and the workers that execute queued runs.",
-        discussion: "Runs interrupted by a crash are resumed once their lease expires (--lease seconds).")
+        discussion: """
+            Runs interrupted by a crash are resumed once their lease expires (--lease seconds).
+            Run logs older than --keep-runs and payloads older than --keep-payloads are deleted in
+            small batches while serving (durations like 7d, 36h; 'forever' keeps them).
+            """)
 
     @OptionGroup var options: DataOptions
     @Option(help: "How many runs to execute at once.") var concurrency: Int = 4
     @Option(help: "Seconds a worker's claim on a run lasts without renewal.") var lease: Int = 15
+    @Option(name: .customLong("keep-runs"), help: "How long run logs are kept (default 7d).") var keepRuns: String = "7d"
+    @Option(name: .customLong("keep-payloads"), help: "How long payloads are kept (default 3d).") var keepPayloads: String = "3d"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+
+    var keepRunsDuration: Duration? { Serve.retention(keepRuns) }
+    var keepPayloadsDuration: Duration? { Serve.retention(keepPayloads) }
+
+    func validate() throws {
+        for (flag, text) in [("--keep-runs", keepRuns), ("--keep-payloads", keepPayloads)] where text != "forever" {
+            guard let duration = DurationText.parse(text), duration > .zero else {
+                throw ValidationError("\(flag) '\(text)' is not a duration; use e.g. 7d, 36h or forever")
+            }
+        }
+    }
+
+    /// nil (keep forever) for `forever`.
+    static func retention(_ text: String) -> Duration? { text == "forever" ? nil : DurationText.parse(text) }
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -23,8 +44,10 @@ struct Serve: AsyncParsableCommand {
         let worker = RunWorker(configuration: .init(owner: owner, concurrency: concurrency, leaseDuration: .seconds(lease)),
                                executor: environment.executor(), logger: logger)
         let scheduler = Scheduler(store: environment.store, logger: logger)
+        let retention = RetentionService(store: environment.store, policy: .init(keepRuns: keepRunsDuration, keepPayloads: keepPayloadsDuration),
+                                         logger: logger)
         logger.notice("skein serve started", metadata: ["data": "\(environment.dataDirectory.path)", "worker": "\(owner)"])
-        let group = ServiceGroup(configuration: .init(services: [worker, scheduler], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: [worker, scheduler, retention], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

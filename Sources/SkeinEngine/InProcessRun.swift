@@ -1,0 +1,43 @@
+public import Foundation
+import SkeinCore
+public import SkeinStorage
+
+/// Starts a run and executes it in the calling process (what `skein run`, `skein runs replay`
+/// and `skein runs retry` do without `--queue`).
+///
+/// The run is stored already claimed by this process, and its lease is renewed while it
+/// executes, so a `skein serve` sharing the database leaves it alone, and resumes it if this
+/// process dies. A stop asked for with `skein runs stop` is honoured before the next step.
+public struct InProcessRun: Sendable {
+    public let executor: RunExecutor
+    public let owner: String
+    public let lease: Duration
+
+    public init(executor: RunExecutor, owner: String = "cli-\(ProcessInfo.processInfo.processIdentifier)", lease: Duration = .seconds(30)) {
+        self.executor = executor
+        self.owner = owner
+        self.lease = lease
+    }
+
+    /// Stores `newRun` (its input payloads first), calls `started` with the stored record, then
+    /// executes it to the end. Returns the finished run.
+    public func start(_ newRun: NewRun, started: (RunRecord) -> Void = { _ in }) async throws -> RunRecord {
+        let store = executor.store
+        let now = executor.now
+        let record = try await store.startClaimed(newRun, owner: owner, leaseUntil: now().addingTimeInterval(lease.seconds), now: now())
+        started(record)
+        let stop = LockedValue(false)
+        let (owner, lease) = (self.owner, self.lease)
+        let keeper = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: lease / 3)
+                let renewal = try await store.renewLeases(runIDs: [record.id], owner: owner, until: now().addingTimeInterval(lease.seconds))
+                if !renewal.stopRequested.isEmpty || renewal.held.isEmpty { stop.withLock { $0 = true } }
+            }
+        }
+        defer { keeper.cancel() }
+        _ = try await executor.execute(record, stopRequested: { stop.withLock { $0 } })
+        guard let finished = try await store.run(id: record.id) else { throw StorageError(.corrupt, "run \(record.id) vanished") }
+        return finished
+    }
+}

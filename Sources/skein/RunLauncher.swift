@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import SkeinApp
+import SkeinCore
+import SkeinEngine
+import SkeinJSON
+import SkeinStorage
+
+/// Starts a new run for the CLI — `skein run`, `skein runs replay`, `skein runs retry` — either
+/// here, printing each step as it finishes, or queued for `skein serve` (`--queue`).
+struct RunLauncher {
+    let environment: SkeinEnvironment
+    let json: Bool
+
+    /// Queues or executes `newRun`; exits with status 1 when an executed run does not succeed.
+    func launch(_ newRun: NewRun, queue: Bool) async throws {
+        if queue {
+            let record = try await environment.store.enqueue(newRun, now: Date())
+            print(json ? JSON.object(["run": .number(Double(record.id)), "status": "queued"]).serialized() : "queued run \(record.id)")
+            return
+        }
+        let finished = try await execute(newRun)
+        if finished.status != .success { throw ExitCode(1) }
+    }
+
+    /// Executes `newRun` in this process and prints its outcome.
+    func execute(_ newRun: NewRun) async throws -> RunRecord {
+        let json = self.json
+        let executor = environment.executor(onEvent: { event in
+            guard !json else { return }
+            switch event {
+            case .stepStarted: break
+            case .stepRetrying(_, let shape, let attempt, let after, let reason):
+                print("  \(shape): retrying (attempt \(attempt)) in \(DurationText.format(after)) after: \(reason)")
+            case .stepFinished(_, let sequence, let shape, let status, let outputs):
+                print("  step \(sequence) \(shape): \(status.rawValue), \(outputs) payload\(outputs == 1 ? "" : "s") out")
+            case .runFinished: break
+            }
+        })
+        let finished = try await InProcessRun(executor: executor).start(newRun) { record in
+            guard !json else { return }
+            let how = record.originRunID.map { " (\(record.trigger.rawValue) of run \($0))" } ?? ""
+            let entry = record.entryShapeID.map { ", entering at '\($0)'" } ?? ""
+            print("run \(record.id) of flow '\(record.flowID)' v\(record.flowVersion) started\(how)\(entry)")
+        }
+        if json {
+            print(JSON.object(["run": .number(Double(finished.id)), "status": .string(finished.status.rawValue),
+                               "origin_run": finished.originRunID.map { .number(Double($0)) } ?? .null,
+                               "error": finished.error.map(JSON.string) ?? .null]).serialized())
+        } else {
+            print("run \(finished.id): \(finished.status.rawValue)\(finished.error.map { " — \($0)" } ?? "")")
+            print("see it with: skein runs show \(finished.id)")
+        }
+        return finished
+    }
+}
