@@ -58,6 +58,8 @@ public struct RunExecutor: Sendable {
         var sequence = 1
         var entryIndex: Int
         var input: [Payload]
+        /// The stored step whose outputs `input` is (0 = the run's input), for the input size.
+        var inputSequence = 0
         var resumeWarning: String?
         if let last = previous.last {
             guard let lastIndex = flow.shapeIndex(of: last.shapeID) else {
@@ -67,11 +69,13 @@ public struct RunExecutor: Sendable {
             case .success, .skipped:
                 entryIndex = lastIndex + 1
                 input = try await store.payloads(runID: run.id, sequence: last.sequence)
+                inputSequence = last.sequence
                 sequence = last.sequence + 1
             case .running:
                 entryIndex = lastIndex
                 let before = previous.dropLast().last { $0.status == .success || $0.status == .skipped }
                 input = try await store.payloads(runID: run.id, sequence: before?.sequence ?? 0)
+                inputSequence = before?.sequence ?? 0
                 sequence = last.sequence
                 resumeWarning = "resumed after the process running this step stopped (pick-up \(run.claims))"
                 logger.warning("resuming interrupted step", metadata: ["step.id": "\(last.shapeID)"])
@@ -104,10 +108,11 @@ public struct RunExecutor: Sendable {
 
             case .skip(let index):
                 let shape = flow.shapes[index]
-                try await beginStep(run.id, sequence, shape, input)
+                try await beginStep(run.id, sequence, shape, input, from: inputSequence)
                 try await store.finishStep(runID: run.id, sequence: sequence, outcome: StepOutcome(
                     status: .skipped, attempts: 0, outputs: input, warnings: ["shape skipped (skip: true); its input passed through"]), now: now())
                 onEvent(.stepFinished(runID: run.id, sequence: sequence, shapeID: shape.id, status: .skipped, outputCount: input.count))
+                inputSequence = sequence
                 sequence += 1
                 action = machine.stepSucceeded(outputCount: input.count)
 
@@ -117,7 +122,7 @@ public struct RunExecutor: Sendable {
                     try await Task.sleep(for: delay)
                     if stopRequested() { action = machine.stopRequested(); continue }
                 } else {
-                    try await beginStep(run.id, sequence, shape, input)
+                    try await beginStep(run.id, sequence, shape, input, from: inputSequence)
                 }
                 let context = ShapeContext(runID: run.id, flowID: flow.id, shapeID: shape.id, attempt: attempt,
                                            recorder: recorder, instances: instances)
@@ -131,6 +136,7 @@ public struct RunExecutor: Sendable {
                         calls: recorder.drain() + result.calls), now: now())
                     onEvent(.stepFinished(runID: run.id, sequence: sequence, shapeID: shape.id, status: .success, outputCount: result.outputs.count))
                     input = result.outputs
+                    inputSequence = sequence
                     sequence += 1
                     action = machine.stepSucceeded(outputCount: result.outputs.count)
                 } catch is CancellationError {
@@ -172,11 +178,11 @@ public struct RunExecutor: Sendable {
         return (flow, executors)
     }
 
-    private func beginStep(_ runID: Int64, _ sequence: Int, _ shape: ShapeDefinition, _ input: [Payload]) async throws {
-        let bytes = input.reduce(0) { total, payload in
-            if case .bytes(let raw) = payload.body { return total + raw.count }
-            return total
-        }
+    /// Records a step's start with its input count and size: the size as stored when the inputs
+    /// were the run's input or a step's outputs (bytes as produced, which JSON payloads only have
+    /// once serialised for storage).
+    private func beginStep(_ runID: Int64, _ sequence: Int, _ shape: ShapeDefinition, _ input: [Payload], from inputSequence: Int) async throws {
+        let bytes = try await store.payloadInfos(runID: runID, sequence: inputSequence).reduce(0) { $0 + $1.size }
         try await store.beginStep(runID: runID, sequence: sequence, shapeID: shape.id, shapeType: shape.type,
                                   inputCount: input.count, inputBytes: bytes, now: now())
         onEvent(.stepStarted(runID: runID, sequence: sequence, shapeID: shape.id, inputCount: input.count))
