@@ -121,6 +121,25 @@ let flowText = """
         }
     }
 
+    @Test func listsRunsByTriggerWarningsOriginAndTimeWindow() async throws {
+        try await withStore { store, _ in
+            let failed = try await store.enqueue(NewRun(flowID: "a", flowVersion: 1, trigger: .schedule), now: t0)
+            let warned = try await store.startClaimed(NewRun(flowID: "a", flowVersion: 1, trigger: .manual), owner: "w", leaseUntil: t0 + 99, now: t0 + 86400)
+            try await store.beginStep(runID: warned.id, sequence: 1, shapeID: "s", shapeType: "split", inputCount: 0, inputBytes: 0, now: t0 + 86400)
+            try await store.finishStep(runID: warned.id, sequence: 1, outcome: StepOutcome(status: .success, attempts: 1, warnings: ["careful"]),
+                                       now: t0 + 86400)
+            let replay = try await store.enqueue(NewRun(flowID: "a", flowVersion: 2, trigger: .replay, originRunID: failed.id), now: t0 + 2 * 86400)
+            let retry = try await store.enqueue(NewRun(flowID: "a", flowVersion: 1, trigger: .retry, originRunID: failed.id), now: t0 + 3 * 86400)
+            #expect(try await store.runs(RunQuery(hasWarnings: true)).map(\.id) == [warned.id])
+            #expect(try await store.runs(RunQuery(hasWarnings: false)).map(\.id) == [retry.id, replay.id, failed.id])
+            #expect(try await store.runs(RunQuery(triggers: [.replay, .retry])).map(\.id) == [retry.id, replay.id])
+            #expect(try await store.runs(RunQuery(originRunID: failed.id)).map(\.id) == [retry.id, replay.id])
+            #expect(try await store.runs(RunQuery(originRunID: warned.id)).isEmpty)
+            // A window of [day 1, day 3): the run queued at its start is in, the one at its end is not.
+            #expect(try await store.runs(RunQuery(since: t0 + 86400, until: t0 + 3 * 86400)).map(\.id) == [replay.id, warned.id])
+        }
+    }
+
     @Test func claimsEachScheduleTickOnce() async throws {
         try await withStore { store, path in
             let other = try SQLiteStore(path: path)  // a second process on the same file
