@@ -28,9 +28,11 @@ public enum PayloadCodec {
         return Encoded(encoding: "deflate", data: Array(buffer: compressed), size: bytes.count)
     }
 
-    public static func decode(encoding: String, data: [UInt8], size: Int) throws -> [UInt8] {
+    /// The payload's bytes from what was stored. Takes the stored bytes in whatever collection
+    /// the backend reads them as, so a large payload is not copied once more on the way.
+    public static func decode<Stored: Collection<UInt8>>(encoding: String, data: Stored, size: Int) throws -> [UInt8] {
         switch encoding {
-        case "identity": return data
+        case "identity": return Array(data)
         case "deflate":
             var input = ByteBuffer(bytes: data)
             let output = try input.decompress(with: .deflate(), maxSize: max(size, 1) + 1024)

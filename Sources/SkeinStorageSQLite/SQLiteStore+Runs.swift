@@ -196,7 +196,7 @@ extension SQLiteStore: RunStore {
 
     static func payload(_ row: Row) throws -> Payload {
         let data: Data = row["data"]
-        let bytes = try PayloadCodec.decode(encoding: row["encoding"], data: [UInt8](data), size: row["size"])
+        let bytes = try PayloadCodec.decode(encoding: row["encoding"], data: data, size: row["size"])
         return Payload(bytes: bytes, contentType: row["content_type"])
     }
 

@@ -72,12 +72,21 @@ struct PayloadCommand: AsyncParsableCommand {
                 }
                 throw CLIError("run \(location.run) step '\(location.step)' has no payload \(location.index)")
             }
-            let data = Data(payload.bytes())
+            // Written straight from the decoded bytes: a 100 MB payload is not copied again on the way out.
+            let bytes = payload.bytes()
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: data) else { throw CLIError("cannot write \(output)") }
-                printError("wrote \(data.count) bytes (\(payload.contentType)) to \(output)")
+                guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+                    throw CLIError("cannot write \(output)")
+                }
+                do {
+                    try file.write(contentsOf: bytes)
+                    try file.close()
+                } catch {
+                    throw CLIError("cannot write \(output): \(error.localizedDescription)")
+                }
+                printError("wrote \(bytes.count) bytes (\(payload.contentType)) to \(output)")
             } else {
-                FileHandle.standardOutput.write(data)
+                try FileHandle.standardOutput.write(contentsOf: bytes)
             }
         }
     }
