@@ -155,3 +155,11 @@ def test_retry_a_failed_run_from_its_failed_step(skein, shop):
         assert skein.run("runs", "retry", "2", check=False).returncode != 0  # a successful run is not retried
     finally:
         erp.shutdown()
+
+
+def test_serve_rejects_a_retention_that_is_not_a_duration(skein):
+    result = skein.run("serve", "--keep-runs", "soon", check=False, timeout=30)
+    assert result.returncode != 0
+    assert "--keep-runs 'soon' is not a duration" in result.stderr
+    result = skein.run("serve", "--keep-payloads", "0d", check=False, timeout=30)
+    assert result.returncode != 0 and "--keep-payloads" in result.stderr
