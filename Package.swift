@@ -38,6 +38,9 @@ let package = Package(
             "SkeinCore", "SkeinStorage", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        .testTarget(name: "SkeinEngineTests", dependencies: [
+            "SkeinEngine", "SkeinStorageSQLite", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SkeinConnectorsHTTP", dependencies: [
             "SkeinCore", "SkeinJSON",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
