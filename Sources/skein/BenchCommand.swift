@@ -32,9 +32,9 @@ struct JSONataBench: AsyncParsableCommand {
           "customer": customer.first_name & " " & customer.last_name,
           "currency": currency,
           "total": $round($sum(line_items.(quantity * price)), 2),
-          "lines": $map(line_items, function($l, $i) {
+          "lines": [$map(line_items, function($l, $i) {
             {"line": $i + 1, "sku": $uppercase($l.sku), "qty": $l.quantity, "amount": $round($l.quantity * $l.price, 2)}
-          }),
+          })],
           "shipping": shipping_lines[0].code = "express" ? "EXPRESS" : "STANDARD",
           "paid": financial_status = "paid"
         }
