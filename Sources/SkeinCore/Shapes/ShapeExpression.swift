@@ -1,5 +1,5 @@
 import JSONata
-public import SkeinJSON
+import SkeinJSON
 
 /// A JSONata expression written in a flow file (a map field, a `transform:`, a filter or assert
 /// `condition:`), compiled once when the shape is prepared and evaluated for every payload.
