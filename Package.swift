@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "JSONata", dependencies: ["SkeinJSON", .product(name: "OrderedCollections", package: "swift-collections")]),
         .testTarget(name: "JSONataTests", dependencies: ["JSONata", "SkeinJSON"], exclude: ["known-failures.txt"]),
         .testTarget(name: "JSONataFormattingTests", dependencies: ["JSONata"]),
-        .target(name: "SkeinCore", dependencies: ["SkeinJSON", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SkeinCore", dependencies: ["SkeinJSON", "JSONata", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore"]),
         .target(name: "SkeinStorage", dependencies: [
             "SkeinCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
@@ -73,7 +73,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .executableTarget(name: "skein", dependencies: [
-            "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON",
+            "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
