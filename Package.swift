@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
     ],
     targets: [
         .target(name: "SkeinJSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
@@ -26,7 +27,7 @@ let package = Package(
         .target(name: "JSONata", dependencies: ["SkeinJSON", .product(name: "OrderedCollections", package: "swift-collections")]),
         .testTarget(name: "JSONataTests", dependencies: ["JSONata", "SkeinJSON"], exclude: ["known-failures.txt"]),
         .testTarget(name: "JSONataFormattingTests", dependencies: ["JSONata"]),
-        .target(name: "SkeinCore", dependencies: ["SkeinJSON", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SkeinCore", dependencies: ["SkeinJSON", "JSONata", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore"]),
         .target(name: "SkeinStorage", dependencies: [
             "SkeinCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
@@ -37,7 +38,9 @@ let package = Package(
             "SkeinCore", "SkeinStorage", "JSONata", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "SkeinEngineTests", dependencies: ["SkeinEngine", "SkeinStorageSQLite", "SkeinCore", "SkeinStorage", "SkeinJSON"]),
+        .testTarget(name: "SkeinEngineTests", dependencies: [
+            "SkeinEngine", "SkeinStorageSQLite", "SkeinCore", "SkeinStorage", "SkeinJSON", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SkeinConnectorsHTTP", dependencies: [
             "SkeinCore", "SkeinJSON",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -51,13 +54,26 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "SkeinSFTP", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SkeinSFTPTests", dependencies: [
+            "SkeinSFTP",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "SkeinApp", dependencies: [
             "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .executableTarget(name: "skein", dependencies: [
-            "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON",
+            "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

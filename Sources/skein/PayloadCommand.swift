@@ -16,7 +16,19 @@ struct PayloadCommand: AsyncParsableCommand {
         @Option(help: "Which payload of the step (from 0).") var index: Int = 0
 
         func sequence(in store: any SkeinStore) async throws -> Int {
-            try await StepReference.sequence(of: step, run: run, in: store)
+            try await Location.sequence(run: run, step: step, in: store)
+        }
+
+        /// The step number of `step` (a shape id, a step number or `input`) in run `run`.
+        static func sequence(run: Int64, step: String, in store: any SkeinStore) async throws -> Int {
+            if step == "input" || step == "0" { return 0 }
+            let steps = try await store.steps(runID: run)
+            if steps.isEmpty, try await store.run(id: run) == nil { throw CLIError("no run \(run)") }
+            if let number = Int(step), steps.contains(where: { $0.sequence == number }) { return number }
+            guard let match = steps.last(where: { $0.shapeID == step }) else {
+                throw CLIError("run \(run) has no step '\(step)'; its steps are \(steps.map(\.shapeID).joined(separator: ", "))")
+            }
+            return match.sequence
         }
     }
 
@@ -92,17 +104,3 @@ struct PayloadCommand: AsyncParsableCommand {
     }
 }
 
-/// Names a step of a run on the command line: its shape id, its step number, or `input`.
-enum StepReference {
-    /// The step sequence `step` names in run `run` (0 for the run's input).
-    static func sequence(of step: String, run: Int64, in store: any SkeinStore) async throws -> Int {
-        if step == "input" || step == "0" { return 0 }
-        let steps = try await store.steps(runID: run)
-        if steps.isEmpty, try await store.run(id: run) == nil { throw CLIError("no run \(run)") }
-        if let number = Int(step), steps.contains(where: { $0.sequence == number }) { return number }
-        guard let match = steps.last(where: { $0.shapeID == step }) else {
-            throw CLIError("run \(run) has no step '\(step)'; its steps are \(steps.map(\.shapeID).joined(separator: ", "))")
-        }
-        return match.sequence
-    }
-}

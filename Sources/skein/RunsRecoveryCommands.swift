@@ -37,7 +37,7 @@ extension RunsCommand {
         func run() async throws {
             let environment = try options.environment()
             let store = environment.store
-            let sequence = try await StepReference.sequence(of: step, run: run, in: store)
+            let sequence = try await PayloadCommand.Location.sequence(run: run, step: step, in: store)
             var selection: ItemSelection?
             if let item { selection = .position(item) }
             if let condition { selection = try await recovering { try ItemSelection.condition(condition) } }

@@ -34,6 +34,21 @@ def make_orders(count):
     ]
 
 
+class JSONHandler(BaseHTTPRequestHandler):
+    """Answers with JSON bodies and keeps the test output quiet."""
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
 class Shop:
     def __init__(self, orders=25, page_size=10):
         self.orders = make_orders(orders)
@@ -43,9 +58,7 @@ class Shop:
     def handler(self):
         shop = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+        class Handler(JSONHandler):
 
             def do_GET(self):
                 shop.requests += 1
@@ -56,13 +69,6 @@ class Shop:
                 start = (page - 1) * shop.page_size
                 self._send(200, {"orders": shop.orders[start:start + shop.page_size], "page": page})
 
-            def _send(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
 
         return Handler
 
@@ -79,9 +85,7 @@ class ERP:
     def handler(self):
         erp = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+        class Handler(JSONHandler):
 
             def do_GET(self):
                 if self.path == "/received":
@@ -114,13 +118,6 @@ class ERP:
                         erp.received[key] = order
                 self._send(201, {"erp_id": f"ERP-{key}", "order_number": order.get("order_number")})
 
-            def _send(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
 
         return Handler
 

@@ -40,4 +40,10 @@ final class SSHSessionEstablishmentHandler: ChannelInboundHandler {
         authenticated.fail(ChannelError.eof)
         context.fireChannelInactive()
     }
+
+    /// `NIOSSHHandler` does not forward `channelInactive`, so a close before authentication
+    /// is noticed here, when the closing pipeline removes its handlers.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        authenticated.fail(ChannelError.eof)
+    }
 }

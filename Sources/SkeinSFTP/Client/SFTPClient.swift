@@ -33,6 +33,11 @@ public final class SFTPClient: Sendable {
         self.logger = logger
     }
 
+    /// A client dropped without ``close()`` still releases its connection.
+    deinit {
+        connection.close(promise: nil)
+    }
+
     /// Connects, verifies the host key, authenticates and starts the SFTP subsystem.
     ///
     /// - Parameters:

@@ -50,6 +50,11 @@ actor ServerState {
         return token
     }
 
+    /// Stops accepting every token issued so far, as a server does when it revokes or expires them early.
+    func revokeIssuedTokens() {
+        for token in issuedTokens.keys { issuedTokens[token] = ContinuousClock.now }
+    }
+
     func isValid(_ token: String) -> Bool {
         guard let expiry = issuedTokens[token] else { return false }
         return expiry > ContinuousClock.now

@@ -112,4 +112,19 @@ struct ConnectionTests {
         #expect(error?.code == .connectionFailed)
         #expect(error?.message.contains("127.0.0.1:\(port)") == true)
     }
+
+    @Test("A server that never answers is a timeout after connectTimeout")
+    func silentServer() async throws {
+        let listener = try SilentListener()
+        let configuration = SFTPConfiguration(
+            host: "127.0.0.1", port: listener.port, username: "nobody", authentication: .password("x"),
+            hostKey: .trustAny, connectTimeout: .milliseconds(500))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let error = await #expect(throws: SFTPError.self) { try await SFTPClient.connect(configuration) }
+        #expect(error?.code == .timeout)
+        #expect(error?.message.contains("127.0.0.1:\(listener.port)") == true)
+        #expect(clock.now - started < .seconds(10))
+        withExtendedLifetime(listener) {}
+    }
 }

@@ -1,0 +1,108 @@
+import JSONata
+import SkeinJSON
+
+/// A JSONata expression written in a flow file (a map field, a `transform:`, a filter or assert
+/// `condition:`), compiled once when the shape is prepared and evaluated for every payload.
+///
+/// ```yaml
+/// map:
+///   fields:
+///     total: $sum(line_items.(quantity * price))
+/// ```
+/// A malformed expression is a validation problem at the setting's path:
+/// `shapes[3].map.fields.total: JSONata S0202 at position 12: Expected "]", got "}"`.
+struct ShapeExpression: Sendable {
+    /// Where the expression is written, relative to the shape: `map.fields.total`, `filter.condition`.
+    let setting: String
+    let compiled: JSONataExpression
+
+    var source: String { compiled.source }
+
+    /// Compiles `text`, recording a problem at `path` when it is malformed. `setting` names the
+    /// expression in run-time errors (`map.fields.total`).
+    static func compile(_ text: String, path: String, setting: String, problems: ProblemList) -> ShapeExpression? {
+        do {
+            return ShapeExpression(setting: setting, compiled: try JSONataExpression(compiling: text))
+        } catch let error as JSONataError {
+            problems.add(path, "JSONata \(error)")
+        } catch {
+            problems.add(path, "JSONata: \(error)")
+        }
+        return nil
+    }
+
+    /// Evaluates against one payload's document (or one item of it); `nil` is JSONata's undefined.
+    /// A failure names the step, this setting, the payload index and the position in the expression.
+    func evaluate(_ document: JSON, payloadIndex: Int, limits: ExpressionLimits, context: ShapeContext) throws(ShapeFailure) -> JSON? {
+        do {
+            return try compiled.evaluate(input: document, bindings: context.variables, limits: limits.evaluationLimits)
+        } catch {
+            let jsonata = error as? JSONataError
+            let reason = jsonata.map { "JSONata \($0)" } ?? "JSONata: \(error)"
+            var details: JSON.Object = [
+                "step": .string(context.shapeID), "setting": .string(setting),
+                "payload_index": .number(Double(payloadIndex)), "expression": .string(source),
+            ]
+            if let jsonata {
+                details["code"] = .string(jsonata.code)
+                if let position = jsonata.position { details["position"] = .number(Double(position)) }
+            }
+            throw ShapeFailure("step '\(context.shapeID)', \(setting), payload \(payloadIndex): \(reason)", details: .object(details))
+        }
+    }
+
+    /// JSONata's truthiness (`$boolean`): undefined, null, false, 0, "" and empty arrays or objects
+    /// are false; an array is true when any member is.
+    static func isTruthy(_ value: JSON?) -> Bool {
+        switch value {
+        case nil, .null?: false
+        case .bool(let bool)?: bool
+        case .number(let number)?: number != 0
+        case .string(let string)?: !string.isEmpty
+        case .array(let elements)?: elements.contains { isTruthy($0) }
+        case .object(let members)?: !members.isEmpty
+        }
+    }
+}
+
+/// Bounds on one evaluation of a flow's expression, so a user expression cannot hang a worker or
+/// exhaust its stack: it fails the step with `U1001` instead.
+///
+/// Written on a map, filter or assert shape as `limits: { timeout: 1s, max_depth: 1000 }`.
+public struct ExpressionLimits: Sendable, Equatable {
+    /// The longest one evaluation (one expression on one payload) may run.
+    public var timeout: Duration
+    /// The deepest nesting of evaluation (recursive functions nest one level per call and more).
+    public var maxDepth: Int
+
+    public init(timeout: Duration = .seconds(1), maxDepth: Int = 1000) {
+        self.timeout = timeout
+        self.maxDepth = maxDepth
+    }
+
+    /// One second and depth 1000: far beyond what mapping an order needs, short enough that a
+    /// runaway expression fails quickly.
+    public static let `default` = ExpressionLimits()
+
+    /// The largest values a flow may ask for.
+    public static let maximumTimeout: Duration = .seconds(60)
+    public static let maximumDepth = 10_000
+
+    var evaluationLimits: EvaluationLimits { EvaluationLimits(maxDepth: maxDepth, timeout: timeout) }
+
+    /// Reads the optional `limits:` setting of a shape.
+    static func read(_ settings: SettingsReader) -> ExpressionLimits {
+        guard let reader = settings.object("limits") else { return .default }
+        var limits = ExpressionLimits.default
+        if let timeout = reader.duration("timeout") {
+            if timeout <= .zero || timeout > maximumTimeout {
+                reader.report("timeout", "must be more than 0 and at most \(DurationText.format(maximumTimeout))")
+            } else {
+                limits.timeout = timeout
+            }
+        }
+        if let depth = reader.int("max_depth", range: 10...maximumDepth) { limits.maxDepth = depth }
+        reader.finish()
+        return limits
+    }
+}
