@@ -163,3 +163,21 @@ def test_serve_rejects_a_retention_that_is_not_a_duration(skein):
     assert "--keep-runs 'soon' is not a duration" in result.stderr
     result = skein.run("serve", "--keep-payloads", "0d", check=False, timeout=30)
     assert result.returncode != 0 and "--keep-payloads" in result.stderr
+
+
+def test_a_queued_replay_is_executed_by_serve(skein, shop, erp):
+    from conftest import wait_for
+    skein.add_demo_instances(shop, erp)
+    skein.run("flow", "deploy", write_flow("queued", "one_of: [GBP]"))
+    skein.run("run", "shop-orders-sync")
+    erp.system.received.clear()
+    queued = skein.json("runs", "replay", "1", "to-erp-format", "--queue")
+    assert queued == {"run": 2, "status": "queued"}
+    server = skein.serve("--keep-runs", "30d", "--keep-payloads", "7d")
+    try:
+        run = wait_for(lambda: (r := skein.json("runs", "show", "2"))["status"] == "success" and r, what="the queued replay to finish")
+        assert (run["trigger"], run["origin_run"], run["entry_step"]) == ("replay", 1, "send")
+        assert sorted(int(k) for k in erp.system.received) == paid_ids(shop.system.orders)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
