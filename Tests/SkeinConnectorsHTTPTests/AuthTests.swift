@@ -128,9 +128,12 @@ struct AuthTests {
             let executor = try prepare(makeShape(), receive("/oauth/data"))
             _ = try await executor.execute([], context: context(instance))
             try await Task.sleep(for: .milliseconds(1100))
-            _ = try await executor.execute([], context: context(instance))
-            #expect(await state.hits("token-issued") == 2)
-            #expect(await state.hits("oauth-data") == 2)  // no 401 round trip
+            let recorder = CallRecorder()
+            _ = try await executor.execute([], context: context(instance, recorder: recorder))
+            // The expired token was replaced before the data request, so no request was refused.
+            // (Counts are not exact: on a loaded machine a 1 s token can also expire mid-call.)
+            #expect(await state.hits("token-issued") >= 2)
+            #expect(!recorder.calls.contains { $0["status"]?.numberValue == 401 })
         }
     }
 
