@@ -50,6 +50,7 @@ public struct CredentialKeyRotation: Sendable {
     public func rotate(to newKey: [UInt8]? = nil, now: Date = Date()) async throws -> Outcome {
         let directory = environment.dataDirectory
         let keys = try SkeinEnvironment.credentialKeys(in: directory, environment: environment.environment)
+        try await checkEveryInstanceOpens(with: CredentialCipher(keyBytes: keys.current, previousKeyBytes: keys.previous))
         if keyComesFromEnvironment {
             guard let newKey else {
                 throw SkeinSetupError("""
@@ -79,6 +80,18 @@ public struct CredentialKeyRotation: Sendable {
         try KeyFile.remove(previousFile)                                            // step 5
         return Outcome(resealed: count, oldKeyID: CredentialCipher.keyID(of: keys.current), newKeyID: CredentialCipher.keyID(of: next),
                        operatorMustInstallKey: false, completedInterruptedRotation: completed)
+    }
+
+    /// Refuses to start (changing nothing) when some instance's credentials cannot be opened.
+    func checkEveryInstanceOpens(with cipher: CredentialCipher) async throws {
+        for stored in try await environment.store.storedInstances() {
+            do { _ = try cipher.open(stored.sealedCredentials, instance: stored.name) } catch {
+                throw SkeinSetupError("""
+                    \(error); nothing was changed. Restore the key the instance was sealed with, or remove the instance \
+                    and add it again, then rotate
+                    """)
+            }
+        }
     }
 
     /// Re-seals every instance with `cipher`'s current key in one transaction.
