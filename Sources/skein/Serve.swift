@@ -38,6 +38,11 @@ struct Serve: AsyncParsableCommand {
         }
         logger.notice("skein serve started", metadata: ["data": "\(environment.dataDirectory.path)", "worker": "\(owner)"])
         let group = ServiceGroup(configuration: .init(services: [worker, scheduler, web], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error where "\(error)".contains("bind(") {
+            let reason = "\(error)".contains("in use") ? "the address is already in use (another skein serve?); choose another --port" : "\(error)"
+            throw CLIError("cannot listen on \(host):\(port): \(reason)")
+        }
     }
 }

@@ -206,6 +206,9 @@ def test_credentials_never_leak_and_failures_name_the_instance(skein, guarded, t
     database = b"".join(content for name, content in haystacks.items() if name.startswith("skein.sqlite"))
     # Positive control: the system's 401 answer, which echoed the secret it got, was stored (redacted).
     assert b"you_sent" in database
+    for name, content in haystacks.items():
+        if name.startswith("serve-"):
+            assert WEBHOOK_TOKEN.encode() not in content, "the webhook URL's token is not logged, even at trace level"
     for where, content in haystacks.items():
         for secret in SECRETS + ENCODED:
             assert secret.encode() not in content, f"{secret!r} found in {where}"
