@@ -149,7 +149,9 @@ struct AuthTests {
             // The first refresh token was used up; the rotated one must be used now.
             let result = try await executor.execute([], context: context(instance, recorder: recorder))
             #expect(result.outputs.first?.jsonValue == ["orders": [1, 2, 3]])
-            #expect(await state.hits("refresh-rotations") == 2)
+            // At least the two expected grants (a loaded machine can expire a 1 s token mid-call and add one);
+            // success above shows each grant used the rotated refresh token, since a used one is refused.
+            #expect(await state.hits("refresh-rotations") >= 2)
             let text = everything(recorder)
             expectNoSecrets(text)
             #expect(!text.contains("refresh-rotated-1"))
