@@ -15,11 +15,15 @@ public struct SkeinEnvironment: Sendable {
     public let cipher: CredentialCipher
     public let instances: StoredInstanceResolver
     public let logger: Logger
+    /// The process environment Skein was opened with (credential key, webhook HMAC secrets).
+    public let environment: [String: String]
 
     /// Opens `dataDirectory` (created if missing): `skein.sqlite` and `credentials.key`.
     ///
     /// The credential key comes from `SKEIN_CREDENTIAL_KEY` (64 hex digits) when set, else from
-    /// the key file, which is created with 0600 permissions on first start.
+    /// the key file, which is created with 0600 permissions on first start (written atomically, so
+    /// a crash never leaves a short key behind). A `credentials.key.previous` left by an unfinished
+    /// rotation (or `SKEIN_PREVIOUS_CREDENTIAL_KEY`) is used to open credentials not yet re-sealed.
     public init(dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
                 extraShapes: [any ShapeKind] = []) throws {
         self.dataDirectory = dataDirectory
@@ -31,7 +35,12 @@ public struct SkeinEnvironment: Sendable {
             throw SkeinSetupError("cannot create the data directory \(dataDirectory.path): \(error.localizedDescription)")
         }
         store = try SQLiteStore(path: dataDirectory.appendingPathComponent("skein.sqlite").path)
-        cipher = try CredentialCipher(keyBytes: try SkeinEnvironment.credentialKey(in: dataDirectory, environment: environment))
+        let keys = try SkeinEnvironment.credentialKeys(in: dataDirectory, environment: environment)
+        cipher = try CredentialCipher(keyBytes: keys.current, previousKeyBytes: keys.previous)
+        if cipher.hasPreviousKey {
+            logger.warning("a credential key rotation has not finished (a previous key is still present); run `skein instance rotate-key` to complete it")
+        }
+        self.environment = environment
         instances = StoredInstanceResolver(store: store, cipher: cipher)
         var catalog = ShapeCatalog()
         for shape in ConnectorShapes.all + extraShapes { catalog.register(shape) }
@@ -43,23 +52,31 @@ public struct SkeinEnvironment: Sendable {
         RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, onEvent: onEvent)
     }
 
-    static func credentialKey(in directory: URL, environment: [String: String]) throws -> [UInt8] {
+    /// The credential key file in `directory`.
+    public static func keyFile(in directory: URL) -> URL { directory.appendingPathComponent("credentials.key") }
+    /// The key a rotation replaced, kept until every instance is sealed with the new one.
+    public static func previousKeyFile(in directory: URL) -> URL { directory.appendingPathComponent("credentials.key.previous") }
+
+    /// The current key and, while a rotation is unfinished, the previous one.
+    static func credentialKeys(in directory: URL, environment: [String: String]) throws -> (current: [UInt8], previous: [UInt8]?) {
         if let hex = environment["SKEIN_CREDENTIAL_KEY"] {
-            guard let bytes = [UInt8](hex: hex), bytes.count == 32 else {
-                throw SkeinSetupError("SKEIN_CREDENTIAL_KEY must be 64 hexadecimal digits (32 bytes)")
-            }
-            return bytes
+            let current = try hexKey(hex, variable: "SKEIN_CREDENTIAL_KEY")
+            let previous = try environment["SKEIN_PREVIOUS_CREDENTIAL_KEY"].map { try hexKey($0, variable: "SKEIN_PREVIOUS_CREDENTIAL_KEY") }
+            return (current, previous)
         }
-        let keyFile = directory.appendingPathComponent("credentials.key")
-        if let existing = FileManager.default.contents(atPath: keyFile.path) {
-            guard existing.count == 32 else { throw SkeinSetupError("\(keyFile.path) must hold exactly 32 bytes, found \(existing.count)") }
-            return [UInt8](existing)
-        }
+        let keyFile = keyFile(in: directory)
+        let previous = try KeyFile.read(previousKeyFile(in: directory))
+        if let existing = try KeyFile.read(keyFile) { return (existing, previous) }
         let key = CredentialCipher.generateKey()
-        guard FileManager.default.createFile(atPath: keyFile.path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {
-            throw SkeinSetupError("cannot create the credential key file \(keyFile.path)")
+        try KeyFile.writeAtomically(key, to: keyFile)
+        return (key, previous)
+    }
+
+    static func hexKey(_ hex: String, variable: String) throws -> [UInt8] {
+        guard let bytes = [UInt8](hex: hex), bytes.count == 32 else {
+            throw SkeinSetupError("\(variable) must be 64 hexadecimal digits (32 bytes)")
         }
-        return key
+        return bytes
     }
 }
 

@@ -7,16 +7,33 @@ import SkeinJSON
 /// The key lives outside the database (a file created with 0600 permissions on first start,
 /// or an environment variable), so a copied database file alone reveals no secret. `keyID`
 /// (a hash prefix of the key) is stored beside each sealed box to make key rotation checkable.
+///
+/// During a key rotation the cipher may also hold the previous key: it seals only with the
+/// current key, and opens with whichever of the two the box was sealed with, so credentials
+/// stay readable at every point of an interrupted rotation.
 public struct CredentialCipher: Sendable {
     private let keyBytes: [UInt8]
+    private let previousKeyBytes: [UInt8]?
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
     public let keyID: String
 
-    public init(keyBytes: [UInt8]) throws {
+    public init(keyBytes: [UInt8], previousKeyBytes: [UInt8]? = nil) throws {
         guard keyBytes.count == 32 else { throw CredentialError("the credential key must be 32 bytes, found \(keyBytes.count)") }
+        if let previousKeyBytes, previousKeyBytes.count != 32 {
+            throw CredentialError("the previous credential key must be 32 bytes, found \(previousKeyBytes.count)")
+        }
         self.keyBytes = keyBytes
-        keyID = SHA256.hash(data: keyBytes).prefix(4).map { String(format: "%02x", $0) }.joined()
+        self.previousKeyBytes = previousKeyBytes == keyBytes ? nil : previousKeyBytes
+        keyID = CredentialCipher.keyID(of: keyBytes)
     }
+
+    /// The short public name of a key: the first 4 bytes of its SHA-256, in hex.
+    public static func keyID(of keyBytes: [UInt8]) -> String {
+        SHA256.hash(data: keyBytes).prefix(4).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether this cipher still carries a previous key (a rotation has not finished).
+    public var hasPreviousKey: Bool { previousKeyBytes != nil }
 
     /// A new random key.
     public static func generateKey() -> [UInt8] {
@@ -34,7 +51,11 @@ public struct CredentialCipher: Sendable {
         guard !sealed.isEmpty else { return [:] }
         do {
             let box = try AES.GCM.SealedBox(combined: sealed)
-            let plain = try AES.GCM.open(box, using: key)
+            let plain: Data
+            do { plain = try AES.GCM.open(box, using: key) } catch {
+                guard let previousKeyBytes else { throw error }
+                plain = try AES.GCM.open(box, using: SymmetricKey(data: previousKeyBytes))
+            }
             var result: [String: String] = [:]
             for (name, value) in (try JSON(parsing: Array(plain))).objectValue ?? [:] { result[name] = value.stringValue }
             return result

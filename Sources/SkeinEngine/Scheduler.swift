@@ -29,6 +29,8 @@ public struct Scheduler: Service {
             let current = Int64(now().timeIntervalSince1970)
             do {
                 try await fireDue(from: lastChecked, to: current)
+            } catch is CancellationError {
+                break  // the service group is stopping (e.g. the HTTP server could not bind): not a scheduler problem
             } catch {
                 logger.error("scheduler could not check schedules", metadata: ["error": "\(error)"])
             }

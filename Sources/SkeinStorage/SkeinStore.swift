@@ -6,7 +6,12 @@ public import SkeinCore
 ///
 /// Backends: `SQLiteStore` (embedded, one machine) and, later, PostgreSQL for several
 /// processes. Both must pass the storage conformance suite.
-public protocol SkeinStore: FlowStore, RunStore, InstanceStore, Sendable {}
+public protocol SkeinStore: FlowStore, RunStore, InstanceStore, StoreHealth, Sendable {}
+
+public protocol StoreHealth: Sendable {
+    /// Throws `StorageError(.unavailable, …)` when the store cannot be read (for `GET /health`).
+    func checkReachable() async throws
+}
 
 public protocol FlowStore: Sendable {
     /// Stores a new version of the flow unless the text is the same as the latest version's.
@@ -62,6 +67,10 @@ public protocol InstanceStore: Sendable {
     func storedInstance(named name: String) async throws -> StoredInstance?
     func storedInstances() async throws -> [StoredInstance]
     func deleteInstance(named name: String) async throws -> Bool
+    /// Rewrites every instance with what `reseal` returns for it (new sealed credentials and
+    /// key id), in one transaction: if `reseal` throws for any instance, none is changed.
+    /// Returns how many instances were rewritten. Used to rotate the credential key.
+    func resealInstances(_ reseal: @escaping @Sendable (StoredInstance) throws -> StoredInstance) async throws -> Int
 }
 
 /// Storage failures, by what a caller can do about them.

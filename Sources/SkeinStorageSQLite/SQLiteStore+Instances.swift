@@ -5,16 +5,26 @@ import SkeinStorage
 
 extension SQLiteStore: InstanceStore {
     public func saveInstance(_ instance: StoredInstance) async throws {
-        let variables = JSON.object(.init(uniqueKeysWithValues: instance.variables.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) }))
-        try await write { db in
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO instances (name, connector_type, address, time_zone, rate_limit, timeout_ms, variables, settings,
-                                                  sealed_credentials, key_id, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [instance.name, instance.connectorType, instance.address, instance.timeZone, instance.rateLimit,
-                                 instance.timeoutMilliseconds, variables.serialized(), instance.settings.serialized(),
-                                 Data(instance.sealedCredentials), instance.keyID, instance.updatedAt.storageValue])
+        try await write { db in try SQLiteStore.insertOrReplace(instance, in: db) }
+    }
+
+    public func resealInstances(_ reseal: @escaping @Sendable (StoredInstance) throws -> StoredInstance) async throws -> Int {
+        try await write { db -> Int in
+            let instances = try Row.fetchAll(db, sql: "SELECT * FROM instances ORDER BY name").map(SQLiteStore.instance)
+            for instance in instances { try SQLiteStore.insertOrReplace(try reseal(instance), in: db) }
+            return instances.count
         }
+    }
+
+    static func insertOrReplace(_ instance: StoredInstance, in db: Database) throws {
+        let variables = JSON.object(.init(uniqueKeysWithValues: instance.variables.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) }))
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO instances (name, connector_type, address, time_zone, rate_limit, timeout_ms, variables, settings,
+                                              sealed_credentials, key_id, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [instance.name, instance.connectorType, instance.address, instance.timeZone, instance.rateLimit,
+                             instance.timeoutMilliseconds, variables.serialized(), instance.settings.serialized(),
+                             Data(instance.sealedCredentials), instance.keyID, instance.updatedAt.storageValue])
     }
 
     public func storedInstance(named name: String) async throws -> StoredInstance? {

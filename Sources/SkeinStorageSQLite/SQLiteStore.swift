@@ -63,3 +63,9 @@ func decodeJSON(_ text: String?) -> JSON? {
 }
 
 extension SQLiteStore: SkeinStore {}
+
+extension SQLiteStore: StoreHealth {
+    public func checkReachable() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+    }
+}

@@ -6,8 +6,8 @@ import SkeinJSON
 
 struct InstanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "instance", abstract: "Add, list and remove connector instances (credentials are stored encrypted).",
-        subcommands: [Add.self, List.self, Remove.self])
+        commandName: "instance", abstract: "Add, list, test and remove connector instances (credentials are stored encrypted).",
+        subcommands: [Add.self, List.self, Test.self, Remove.self, RotateKey.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

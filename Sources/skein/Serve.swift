@@ -8,11 +8,12 @@ import SkeinEngine
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run Skein: the scheduler and the workers that execute queued runs.",
+        abstract: "Run Skein: the HTTP server (webhooks, health), the scheduler and the workers that execute queued runs.",
         discussion: """
             Runs interrupted by a crash are resumed once their lease expires (--lease seconds).
             Run logs older than --keep-runs and payloads older than --keep-payloads are deleted in
             small batches while serving (durations like 7d, 36h; 'forever' keeps them).
+            Webhooks: POST http://HOST:PORT/webhooks/FLOW/TOKEN (see docs/webhooks.md). GET /health answers 200 while the store is reachable.
             """)
 
     @OptionGroup var options: DataOptions
@@ -20,6 +21,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a worker's claim on a run lasts without renewal.") var lease: Int = 15
     @Option(name: .customLong("keep-runs"), help: "How long run logs are kept (default 7d).") var keepRuns: String = "7d"
     @Option(name: .customLong("keep-payloads"), help: "How long payloads are kept (default 3d).") var keepPayloads: String = "3d"
+    @Option(help: "The address the HTTP server listens on (0.0.0.0 for every interface).") var host = "127.0.0.1"
+    @Option(help: "The HTTP server's port.") var port = 8080
+    @Option(name: .customLong("max-webhook-bytes"), help: "The largest webhook body accepted when the flow sets no max_body_bytes.")
+    var maxWebhookBytes = SkeinEnvironment.defaultMaximumWebhookBytes
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
     var keepRunsDuration: Duration? { Serve.retention(keepRuns) }
@@ -44,10 +49,21 @@ struct Serve: AsyncParsableCommand {
         let worker = RunWorker(configuration: .init(owner: owner, concurrency: concurrency, leaseDuration: .seconds(lease)),
                                executor: environment.executor(), logger: logger)
         let scheduler = Scheduler(store: environment.store, logger: logger)
+        guard (0...65535).contains(port) else { throw CLIError("--port \(port): use 0 to 65535") }
+        guard maxWebhookBytes > 0 else { throw CLIError("--max-webhook-bytes must be positive") }
+        let host = host
+        let web = environment.webServer(host: host, port: port, maximumWebhookBytes: maxWebhookBytes) { bound in
+            logger.notice("listening on http://\(host):\(bound)")
+        }
+        logger.notice("skein serve started", metadata: ["data": "\(environment.dataDirectory.path)", "worker": "\(owner)"])
         let retention = RetentionService(store: environment.store, policy: .init(keepRuns: keepRunsDuration, keepPayloads: keepPayloadsDuration),
                                          logger: logger)
-        logger.notice("skein serve started", metadata: ["data": "\(environment.dataDirectory.path)", "worker": "\(owner)"])
-        let group = ServiceGroup(configuration: .init(services: [worker, scheduler, retention], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        let group = ServiceGroup(configuration: .init(services: [worker, scheduler, web, retention], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error where "\(error)".contains("bind(") {
+            let reason = "\(error)".contains("in use") ? "the address is already in use (another skein serve?); choose another --port" : "\(error)"
+            throw CLIError("cannot listen on \(host):\(port): \(reason)")
+        }
     }
 }

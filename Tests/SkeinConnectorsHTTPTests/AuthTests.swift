@@ -128,9 +128,12 @@ struct AuthTests {
             let executor = try prepare(makeShape(), receive("/oauth/data"))
             _ = try await executor.execute([], context: context(instance))
             try await Task.sleep(for: .milliseconds(1100))
-            _ = try await executor.execute([], context: context(instance))
-            #expect(await state.hits("token-issued") == 2)
-            #expect(await state.hits("oauth-data") == 2)  // no 401 round trip
+            let recorder = CallRecorder()
+            _ = try await executor.execute([], context: context(instance, recorder: recorder))
+            // The expired token was replaced before the data request, so no request was refused.
+            // (Counts are not exact: on a loaded machine a 1 s token can also expire mid-call.)
+            #expect(await state.hits("token-issued") >= 2)
+            #expect(!recorder.calls.contains { $0["status"]?.numberValue == 401 })
         }
     }
 
@@ -146,7 +149,9 @@ struct AuthTests {
             // The first refresh token was used up; the rotated one must be used now.
             let result = try await executor.execute([], context: context(instance, recorder: recorder))
             #expect(result.outputs.first?.jsonValue == ["orders": [1, 2, 3]])
-            #expect(await state.hits("refresh-rotations") == 2)
+            // At least the two expected grants (a loaded machine can expire a 1 s token mid-call and add one);
+            // success above shows each grant used the rotated refresh token, since a used one is refused.
+            #expect(await state.hits("refresh-rotations") >= 2)
             let text = everything(recorder)
             expectNoSecrets(text)
             #expect(!text.contains("refresh-rotated-1"))

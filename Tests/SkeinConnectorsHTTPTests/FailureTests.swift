@@ -78,9 +78,8 @@ struct FailureTests {
         try await TestServer.with { base, _ in
             let executor = try prepare(makeShape(), receive("/slow", extra: ["timeout": "300ms"]))
             let recorder = CallRecorder()
-            let started = ContinuousClock.now
+            // The server answers after 3 s; a "timed out" failure shows the client gave up first.
             let failure = try await failure(of: executor, instance: httpInstance(address: base), recorder: recorder)
-            #expect(ContinuousClock.now - started < .seconds(2))
             #expect(failure.isTransient)
             #expect(failure.message == "instance 'shop': GET \(base)/slow failed: no response within 300ms (timed out)")
             #expect(recorder.calls.first?["error"] == "no response within 300ms (timed out)")
@@ -90,9 +89,7 @@ struct FailureTests {
 
     @Test func connectionRefusedIsTransientAndNamesTheInstance() async throws {
         let executor = try prepare(makeShape(), ["instance": "erp", "direction": "receive", "path": "/orders"])
-        let started = ContinuousClock.now
         let failure = try await failure(of: executor, instance: httpInstance("erp", address: "http://127.0.0.1:1/api"))
-        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(failure.isTransient)
         #expect(failure.message.hasPrefix("instance 'erp': GET http://127.0.0.1:1/api/orders failed: could not connect"))
         #expect(failure.message.contains("refused"))

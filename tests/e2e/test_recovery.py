@@ -173,7 +173,7 @@ def test_a_queued_replay_is_executed_by_serve(skein, shop, erp):
     erp.system.received.clear()
     queued = skein.json("runs", "replay", "1", "to-erp-format", "--queue")
     assert queued == {"run": 2, "status": "queued"}
-    server = skein.serve("--keep-runs", "30d", "--keep-payloads", "7d")
+    server = skein.serve("--keep-runs", "30d", "--keep-payloads", "7d", "--port", "0")
     try:
         run = wait_for(lambda: (r := skein.json("runs", "show", "2"))["status"] == "success" and r, what="the queued replay to finish")
         assert (run["trigger"], run["origin_run"], run["entry_step"]) == ("replay", 1, "send")

@@ -1,0 +1,28 @@
+import SkeinConnectorsHTTP
+import SkeinCore
+
+/// The outcome of `skein instance test`: whether the instance works, and one sentence saying
+/// what was checked or what is wrong (never a secret).
+public struct InstanceTestResult: Sendable {
+    public var ok: Bool
+    public var message: String
+}
+
+extension SkeinEnvironment {
+    /// Checks that the instance's system can be reached and accepts its credentials.
+    public func testInstance(named name: String) async -> InstanceTestResult {
+        let instance: Instance
+        do { instance = try await instances.instance(named: name) } catch {
+            return InstanceTestResult(ok: false, message: "\(error)")
+        }
+        switch instance.connectorType {
+        case "http":
+            let check = await HTTPShape(client: ConnectorShapes.client).testConnection(instance: instance)
+            return InstanceTestResult(ok: check.ok, message: check.message)
+        default:
+            return InstanceTestResult(ok: false, message: """
+                instance '\(name)' has type '\(instance.connectorType)'; `skein instance test` can check http instances so far
+                """)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+public import Hummingbird
+import NIOCore
+import SkeinJSON
+
+/// An error the HTTP API answers with, as `{"error": {"code": "...", "message": "..."}}`.
+///
+/// `code` is stable: clients and scripts branch on it, so codes are only ever added, never
+/// renamed. `message` is for people and may change wording; it never holds a secret.
+public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The resource does not exist, or the caller may not know whether it does (a wrong webhook token).
+        case notFound = "not_found"
+        /// The request body is not valid for its content type (e.g. malformed JSON).
+        case invalidBody = "invalid_body"
+        /// A required signature is missing or does not match the body.
+        case invalidSignature = "invalid_signature"
+        /// The body exceeds the size allowed for this endpoint.
+        case bodyTooLarge = "body_too_large"
+        /// The server is set up wrongly for this request (e.g. a missing HMAC secret variable).
+        case misconfigured
+        /// The store cannot be reached; try again later.
+        case unavailable
+        /// Anything unexpected; details are in the server log.
+        case internalError = "internal_error"
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var status: HTTPResponse.Status {
+        switch code {
+        case .notFound: .notFound
+        case .invalidBody: .badRequest
+        case .invalidSignature: .unauthorized
+        case .bodyTooLarge: .contentTooLarge
+        case .misconfigured, .internalError: .internalServerError
+        case .unavailable: .serviceUnavailable
+        }
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    public var json: JSON { ["error": ["code": .string(code.rawValue), "message": .string(message)]] }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.make(status: status, json)
+    }
+}

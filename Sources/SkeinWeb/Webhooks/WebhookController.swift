@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SkeinCore
+import SkeinJSON
+import SkeinStorage
+
+/// `POST /webhooks/{flow}/{token}`: starts a run of the flow's latest version with the
+/// request body as its first payload, and answers 202 `{"run": id, "status": "queued"}` only
+/// once the run and its payload are committed to the store.
+///
+/// The checks, in order, each with its answer:
+/// 1. the flow exists, its latest version has a webhook trigger, it is enabled and the token
+///    matches (compared in constant time) — else 404 `not_found`, the same for every cause;
+/// 2. the body is at most the flow's `max_body_bytes` (else the server's limit) — else 413,
+///    decided from `Content-Length` before reading, or while streaming, never buffering more;
+/// 3. with `hmac_secret_env`, `X-Skein-Signature: sha256=<hex>` matches — else 401;
+/// 4. a JSON content type holds valid JSON — else 400 naming line and column.
+///
+/// Nothing in a URL token, signature or secret is ever logged.
+struct WebhookController<Context: RequestContext>: Sendable {
+    let store: any FlowStore & RunStore
+    let settings: WebSettings
+    let logger: Logger
+
+    /// The lowercase (canonical) name of the signature header.
+    static var signatureHeader: String { "x-skein-signature" }
+
+    func addRoutes(to router: Router<Context>) {
+        router.post("webhooks/:flow/:token") { request, context in try await self.receive(request, context: context) }
+    }
+
+    func receive(_ request: Request, context: Context) async throws -> Response {
+        let flowID = context.parameters.get("flow") ?? ""
+        let token = context.parameters.get("token") ?? ""
+        let (flow, webhook) = try await acceptingFlow(flowID: flowID, token: token)
+
+        let limit = webhook.maximumBodyBytes ?? settings.maximumWebhookBytes
+        let body = try await readBody(request, limit: limit, flowID: flowID)
+        if let variable = webhook.hmacSecretEnvironmentVariable {
+            try verifySignature(request, body: body, secretVariable: variable, flowID: flowID)
+        }
+        let contentType = request.headers[.contentType] ?? "application/octet-stream"
+        let payload = try makePayload(body, contentType: contentType)
+
+        let run: RunRecord
+        do {
+            run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .webhook,
+                                                 priority: flow.definition.priority, input: [payload]), now: settings.now())
+        } catch {
+            logger.error("webhook: could not store the run", metadata: ["flow": "\(flowID)", "error": "\(error)"])
+            throw APIError(.unavailable, "the request could not be stored; nothing was accepted, send it again")
+        }
+        logger.info("webhook accepted", metadata: ["flow": "\(flowID)", "run": "\(run.id)", "bytes": "\(body.count)",
+                                                   "content_type": "\(contentType)"])
+        return JSONResponse.make(status: .accepted, ["run": .number(Double(run.id)), "status": .string(run.status.rawValue)])
+    }
+
+    /// The flow's latest version when every part of the URL is right; one answer for every wrong part.
+    func acceptingFlow(flowID: String, token: String) async throws -> (DeployedFlow, WebhookSettings) {
+        let notFound = APIError(.notFound, "no webhook at this address")
+        let flow: DeployedFlow?
+        do { flow = try await store.flow(id: flowID, version: nil) } catch {
+            logger.error("webhook: could not read the flow", metadata: ["flow": "\(flowID)", "error": "\(error)"])
+            throw APIError(.unavailable, "the store cannot be reached; send the request again later")
+        }
+        // The token is compared even when there is nothing to match, so every wrong address costs the same work.
+        let webhook: WebhookSettings? = if let flow, case .webhook(let settings) = flow.definition.trigger { settings } else { nil }
+        let tokenMatches = WebhookAuthenticator.tokenMatches(expected: webhook?.token ?? "", presented: token)
+        guard let flow, let webhook, flow.enabled, tokenMatches, !webhook.token.isEmpty else { throw notFound }
+        return (flow, webhook)
+    }
+
+    /// Reads at most `limit` bytes, refusing (413) as soon as the declared or received size exceeds it.
+    func readBody(_ request: Request, limit: Int, flowID: String) async throws -> [UInt8] {
+        let tooLarge = APIError(.bodyTooLarge, "the body is larger than this webhook accepts (\(limit) bytes)")
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            logger.notice("webhook refused: body too large", metadata: ["flow": "\(flowID)", "declared_bytes": "\(declared)"])
+            throw tooLarge
+        }
+        var bytes: [UInt8] = []
+        for try await chunk in request.body {
+            guard bytes.count + chunk.readableBytes <= limit else {
+                logger.notice("webhook refused: body too large", metadata: ["flow": "\(flowID)", "limit": "\(limit)"])
+                throw tooLarge
+            }
+            bytes.append(contentsOf: chunk.readableBytesView)
+        }
+        return bytes
+    }
+
+    func verifySignature(_ request: Request, body: [UInt8], secretVariable: String, flowID: String) throws {
+        guard let secret = settings.environment[secretVariable], !secret.isEmpty else {
+            logger.error("webhook: the flow's hmac_secret_env variable is not set in the server's environment",
+                         metadata: ["flow": "\(flowID)", "variable": "\(secretVariable)"])
+            throw APIError(.misconfigured, "the server cannot verify signatures for this webhook; its log says why")
+        }
+        switch WebhookAuthenticator.checkSignature(header: request.headers.first { $0.name.canonicalName == Self.signatureHeader }?.value, body: body, secret: secret) {
+        case .valid: return
+        case .missing:
+            throw APIError(.invalidSignature, "this webhook requires an X-Skein-Signature: sha256=<hex HMAC-SHA256 of the body> header")
+        case .malformed:
+            throw APIError(.invalidSignature, "X-Skein-Signature must be sha256= followed by 64 hexadecimal digits")
+        case .mismatch:
+            logger.notice("webhook refused: signature does not match", metadata: ["flow": "\(flowID)"])
+            throw APIError(.invalidSignature, "X-Skein-Signature does not match the body")
+        }
+    }
+
+    /// The body as a payload, kept byte for byte; a JSON content type must hold valid JSON.
+    func makePayload(_ body: [UInt8], contentType: String) throws -> Payload {
+        if Payload.isJSON(contentType) {
+            do { _ = try JSON(parsing: body) } catch {
+                throw APIError(.invalidBody, "the body is not valid JSON: \(error.description)")
+            }
+        }
+        return Payload(bytes: body, contentType: contentType)
+    }
+}
