@@ -44,8 +44,10 @@ class Skein:
         return json.loads(self.run(*args, "--json", check=check).stdout)
 
     def serve(self, *args):
+        """Starts `skein serve`; its HTTP server takes a free port unless the test names one."""
         log = open(Path(self.data_dir) / f"serve-{time.time_ns()}.log", "w")
-        return subprocess.Popen([self.binary, "serve", "--data-dir", self.data_dir, *args], stdout=log, stderr=subprocess.STDOUT)
+        port = [] if "--port" in args else ["--port", "0"]
+        return subprocess.Popen([self.binary, "serve", "--data-dir", self.data_dir, *port, *args], stdout=log, stderr=subprocess.STDOUT)
 
     def add_demo_instances(self, shop, erp, **secrets):
         self.run("instance", "add", "shop", "--type", "http", "--address", f"http://127.0.0.1:{shop.server_port}")
