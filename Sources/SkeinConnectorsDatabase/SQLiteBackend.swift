@@ -26,7 +26,8 @@ struct SQLiteBackend: DatabaseBackend {
     func query(_ sql: String, parameters: [JSON]) async throws -> [JSON] {
         let rewritten = SQLitePlaceholders.rewrite(sql)
         let arguments = StatementArguments(parameters.map(SQLiteBackend.databaseValue))
-        return try await queue.read { db in
+        // A write transaction, so `UPDATE … RETURNING` and DDL work as in PostgreSQL.
+        return try await queue.write { db in
             let statement = try db.makeStatement(sql: rewritten)
             let declaredTypes = (0..<statement.columnCount).map { SQLiteDeclaredType.of(statement, column: $0) }
             let names = statement.columnNames
