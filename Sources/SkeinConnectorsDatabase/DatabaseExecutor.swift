@@ -18,12 +18,19 @@ struct DatabaseExecutor: ShapeExecutor {
             throw ShapeFailure("instance '\(instance.name)' is a '\(instance.connectorType)' instance; the database shape needs one of type database")
         }
         let backend = try await DatabaseConnector.open(instance, logger: logger)
-        defer { Task { await backend.close() } }
-        switch settings.operation {
-        case .query(let sql, let parameters):
-            return try await query(sql, parameters, input: input, backend: backend, instance: instance, context: context)
-        case .insert(let insert):
-            return try await self.insert(insert, input: input, backend: backend, instance: instance, context: context)
+        do {
+            let result: ShapeResult
+            switch settings.operation {
+            case .query(let sql, let parameters):
+                result = try await query(sql, parameters, input: input, backend: backend, instance: instance, context: context)
+            case .insert(let insert):
+                result = try await self.insert(insert, input: input, backend: backend, instance: instance, context: context)
+            }
+            await backend.close()
+            return result
+        } catch {
+            await backend.close()
+            throw error
         }
     }
 

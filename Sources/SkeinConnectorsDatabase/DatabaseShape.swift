@@ -38,10 +38,11 @@ public struct DatabaseShape: ShapeKind {
         let started = clock.now
         do {
             let backend = try await DatabaseConnector.open(instance, logger: logger)
-            defer { Task { await backend.close() } }
             do { _ = try await backend.query("SELECT 1", parameters: []) } catch {
+                await backend.close()
                 throw DatabaseFailures.failure(error, instance: instance, doing: "SELECT 1")
             }
+            await backend.close()
             return (true, "instance '\(instance.name)': connected and ran SELECT 1 in \(DurationText.format(clock.now - started))")
         } catch let failure as ShapeFailure {
             return (false, failure.message)
