@@ -13,10 +13,17 @@ import SkeinSFTP
 /// The host key is required (`host_key` as an OpenSSH public key line, or `fingerprint` as
 /// `SHA256:…`): Skein never trusts whatever key a server presents.
 enum SFTPInstance {
+    static let knownSettings = ["username", "host_key", "fingerprint"]
+
     static func configuration(for instance: Instance) throws(ShapeFailure) -> SFTPConfiguration {
         let prefix = "instance '\(instance.name)'"
         guard instance.connectorType == "sftp" else {
             throw ShapeFailure("\(prefix) is a '\(instance.connectorType)' instance; the sftp shape needs one of type sftp")
+        }
+        if case .object(let settings) = instance.settings {
+            for key in settings.keys where !knownSettings.contains(key) {
+                throw ShapeFailure("\(prefix): unknown setting '\(key)' (sftp instances take \(knownSettings.joined(separator: ", ")))")
+            }
         }
         let (host, port) = try hostAndPort(instance.address, prefix: prefix)
         guard let username = setting(instance, "username"), !username.isEmpty else {

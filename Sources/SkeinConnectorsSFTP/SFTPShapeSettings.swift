@@ -57,13 +57,16 @@ struct SFTPShapeSettings: Sendable {
     }
 }
 
-/// A shell-style file name pattern: `*` any run of characters, `?` one character, the rest literal.
+/// A shell-style file name pattern: `*` any run of characters, `?` one character, the rest
+/// literal. As in a shell, a name starting with `.` matches only a pattern starting with `.`,
+/// so `*` never picks up hidden files or another sender's `.name.skein-part` upload.
 struct FileNamePattern: Sendable, Equatable {
     let text: String
     init(_ text: String) { self.text = text }
 
     func matches(_ name: String) -> Bool {
-        Self.match(Array(text), Array(name))
+        if name.hasPrefix("."), !text.hasPrefix(".") { return false }
+        return Self.match(Array(text), Array(name))
     }
 
     private static func match(_ pattern: [Character], _ name: [Character]) -> Bool {

@@ -1,5 +1,5 @@
 import Foundation
-import SkeinConnectorsSFTP
+@testable import SkeinConnectorsSFTP
 import SkeinCore
 import SkeinJSON
 import SkeinSFTP
@@ -200,5 +200,25 @@ struct SFTPShapeTests {
         #expect(sftpProblems(["instance": "w", "direction": "send", "path": "/in", "filename": "x", "pattern": "*"]) == [
             "shapes[0].sftp.pattern: applies to direction: receive only"])
         #expect(sftpProblems(["instance": "w", "direction": "receive", "path": "/in", "after": "shred"]).count == 1)
+    }
+
+    @Test("Patterns match like a shell: wildcards, literal text, and no hidden files unless asked")
+    func patterns() {
+        #expect(FileNamePattern("*.csv").matches("stock-1.csv"))
+        #expect(!FileNamePattern("*.csv").matches("stock-1.csv.bak"))
+        #expect(FileNamePattern("stock-?.csv").matches("stock-7.csv"))
+        #expect(!FileNamePattern("stock-?.csv").matches("stock-10.csv"))
+        #expect(!FileNamePattern("*").matches(".order-1.json.skein-part"))
+        #expect(FileNamePattern(".*").matches(".hidden"))
+    }
+
+    @Test("A misspelt instance setting is reported, not ignored")
+    func unknownInstanceSetting() async throws {
+        let instance = Instance(name: "warehouse", connectorType: "sftp", address: "127.0.0.1:22",
+                                settings: ["username": "u", "hostkey": "ssh-ed25519 AAAA"], credentials: ["password": "secret-pw"])
+        let failure = await #expect(throws: ShapeFailure.self) {
+            try await prepareSFTP(["instance": "warehouse", "direction": "receive", "path": "/x"]).execute([], context: sftpContext(instance))
+        }
+        #expect(failure?.message == "instance 'warehouse': unknown setting 'hostkey' (sftp instances take username, host_key, fingerprint)")
     }
 }
