@@ -10,7 +10,7 @@ struct SQLiteShapeTests {
     /// A file with an `items` table, created through the shape.
     func withItems(_ body: (Instance, String) async throws -> Void) async throws {
         let path = temporarySQLitePath()
-        FileManager.default.createFile(atPath: path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let instance = sqliteInstance(path)
         try await run([
