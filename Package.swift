@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "SkeinJSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
@@ -62,7 +63,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SkeinSFTPTests", dependencies: [
-            "SkeinSFTP",
+            "SkeinSFTP", "SkeinConnectorsSFTP", "SkeinCore", "SkeinJSON",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSH", package: "swift-nio-ssh"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -80,8 +81,20 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "SkeinConnectorsSFTP", dependencies: [
+            "SkeinCore", "SkeinJSON", "SkeinSFTP", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SkeinConnectorsDatabase", dependencies: [
+            "SkeinCore", "SkeinJSON", "JSONata",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SkeinConnectorsDatabaseTests", dependencies: ["SkeinConnectorsDatabase", "SkeinCore", "SkeinJSON"]),
         .target(name: "SkeinApp", dependencies: [
             "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP", "SkeinWeb",
+            "SkeinConnectorsSFTP", "SkeinConnectorsDatabase",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

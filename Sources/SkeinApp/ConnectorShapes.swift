@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import NIOPosix
+import SkeinConnectorsDatabase
 import SkeinConnectorsHTTP
+import SkeinConnectorsSFTP
 import SkeinCore
 
 /// The connector shape types this build includes, registered into every catalog.
@@ -16,5 +18,5 @@ enum ConnectorShapes {
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }()
 
-    static var all: [any ShapeKind] { [HTTPShape(client: client)] }
+    static var all: [any ShapeKind] { [HTTPShape(client: client), SFTPShape(), DatabaseShape()] }
 }

@@ -1,4 +1,6 @@
+import SkeinConnectorsDatabase
 import SkeinConnectorsHTTP
+import SkeinConnectorsSFTP
 import SkeinCore
 
 /// The outcome of `skein instance test`: whether the instance works, and one sentence saying
@@ -19,9 +21,15 @@ extension SkeinEnvironment {
         case "http":
             let check = await HTTPShape(client: ConnectorShapes.client).testConnection(instance: instance)
             return InstanceTestResult(ok: check.ok, message: check.message)
+        case "sftp":
+            let check = await SFTPShape().testConnection(instance: instance)
+            return InstanceTestResult(ok: check.ok, message: check.message)
+        case "database":
+            let check = await DatabaseShape().testConnection(instance: instance)
+            return InstanceTestResult(ok: check.ok, message: check.message)
         default:
             return InstanceTestResult(ok: false, message: """
-                instance '\(name)' has type '\(instance.connectorType)'; `skein instance test` can check http instances so far
+                instance '\(name)' has type '\(instance.connectorType)', which no connector in this build knows (http, sftp, database)
                 """)
         }
     }

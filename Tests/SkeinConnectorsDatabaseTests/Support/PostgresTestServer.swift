@@ -1,0 +1,117 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real PostgreSQL 15 cluster on 127.0.0.1 for one test: `initdb` into a temporary
+/// directory, `postgres` started as a child process on a free port, one database created,
+/// and everything stopped and deleted afterwards (see ``withPostgres(_:)``).
+///
+/// TCP logins need a password (scram-sha-256), so a wrong password is really refused.
+/// If the binaries are missing the test fails, never skips: scripts/test.sh installs
+/// `postgresql-15`.
+final class PostgresTestServer: Sendable {
+    static let binaries = "/usr/lib/postgresql/15/bin"
+    static let user = "postgres"
+    static let database = "skein_test"
+
+    let port: Int
+    let password: String
+    let directory: String
+    private let pid: pid_t
+
+    private init(port: Int, password: String, directory: String, pid: pid_t) {
+        self.port = port
+        self.password = password
+        self.directory = directory
+        self.pid = pid
+    }
+
+    /// The instance address for this server's test database.
+    var address: String { "postgres://\(Self.user)@127.0.0.1:\(port)/\(Self.database)" }
+    var log: String { (try? String(contentsOfFile: directory + "/postgres.log", encoding: .utf8)) ?? "(no log)" }
+
+    static func start() throws -> PostgresTestServer {
+        for tool in ["initdb", "postgres", "pg_ctl", "psql"] where !FileManager.default.isExecutableFile(atPath: "\(binaries)/\(tool)") {
+            throw CommandRunner.Failure(description: "PostgreSQL 15 is not installed (\(binaries)/\(tool) is missing); the database tests "
+                + "need a real server. Install it with `apt-get install -y postgresql postgresql-15` (scripts/test.sh does this)")
+        }
+        guard getuid() == 0 else {
+            throw CommandRunner.Failure(description: "the PostgreSQL tests run as root so they can start the server as the postgres user")
+        }
+        let directory = NSTemporaryDirectory() + "skein-pg-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let password = "pg-" + UUID().uuidString
+        try password.write(toFile: directory + "/pwfile", atomically: true, encoding: .utf8)
+        try CommandRunner.run("/bin/chown", ["-R", "\(user):\(user)", directory])
+        try CommandRunner.run("/bin/chmod", ["700", directory])
+        try asPostgres("initdb", ["-D", directory + "/data", "-U", user, "-E", "UTF8", "--locale=C.UTF-8",
+                                  "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + directory + "/pwfile"])
+        let port = try FreePort.next()
+        let logPath = directory + "/postgres.log"
+        let pid = try CommandRunner.spawn(
+            "/usr/sbin/runuser",
+            ["-u", user, "--", "\(binaries)/postgres", "-D", directory + "/data", "-p", "\(port)", "-k", directory,
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
+            stdout: logPath, stderr: logPath)
+        let server = PostgresTestServer(port: port, password: password, directory: directory, pid: pid)
+        do {
+            try server.waitUntilReady()
+            try server.psql("CREATE DATABASE \(database)", database: "postgres")
+        } catch {
+            server.stop()
+            throw error
+        }
+        return server
+    }
+
+    /// Runs SQL through psql over the Unix socket (trusted), stopping at the first error.
+    @discardableResult
+    func psql(_ sql: String, database: String = PostgresTestServer.database) throws -> String {
+        try Self.asPostgres("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", "\(port)",
+                                     "-U", Self.user, "-d", database, "-c", sql])
+    }
+
+    private func waitUntilReady() throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if log.contains("database system is ready to accept connections") { return }
+            var exitStatus: Int32?
+            guard CommandRunner.isRunning(pid, exitStatus: &exitStatus) else {
+                throw CommandRunner.Failure(description: "postgres exited with status \(exitStatus ?? -1) during start-up:\n\(log)")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw CommandRunner.Failure(description: "postgres did not become ready on port \(port) within 30 s:\n\(log)")
+    }
+
+    /// Stops the server (fast shutdown) and deletes its directory.
+    func stop() {
+        var exitStatus: Int32?
+        if CommandRunner.isRunning(pid, exitStatus: &exitStatus) {
+            _ = try? Self.asPostgres("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+            if CommandRunner.isRunning(pid, exitStatus: &exitStatus) { kill(pid, SIGTERM) }
+            CommandRunner.waitForExit(pid)
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    @discardableResult
+    private static func asPostgres(_ tool: String, _ arguments: [String]) throws -> String {
+        try CommandRunner.run("/usr/sbin/runuser", ["-u", user, "--", "\(binaries)/\(tool)"] + arguments)
+    }
+}
+
+/// Runs `body` against a fresh PostgreSQL cluster and stops it afterwards, also on failure
+/// (printing the server log, which usually says why).
+func withPostgres(_ body: (PostgresTestServer) async throws -> Void) async throws {
+    let server = try await onDedicatedThread { try PostgresTestServer.start() }
+    defer { server.stop() }
+    do {
+        try await body(server)
+    } catch {
+        print("--- postgres log (port \(server.port)) ---\n\(server.log)")
+        throw error
+    }
+}

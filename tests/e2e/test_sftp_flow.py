@@ -1,0 +1,124 @@
+"""An SFTP connector flow end to end through the real binary and a real OpenSSH sshd on
+127.0.0.1: CSV files received from /outbound (then moved to /archive) are sent on, byte for
+byte, as files named from a template into /inbound; `skein runs show` shows every SFTP
+operation and `skein payload download` gives back the exact bytes."""
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+SSHD = "/usr/sbin/sshd"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def sshd(tmp_path):
+    """sshd logging root in with an ed25519 key only; a pinned host key; files under tmp_path/files."""
+    if not os.path.exists(SSHD):
+        pytest.fail(f"{SSHD} is missing: install openssh-server (scripts/test.sh does)")
+    if os.getuid() != 0:
+        pytest.fail("the SFTP end-to-end test runs sshd and logs in as root; run it as root")
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    for name in ("host", "client"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "skein-e2e", "-f", str(keys / name)], check=True)
+    shutil.copy(keys / "client.pub", keys / "authorized_keys")
+    port = free_port()
+    config = keys / "sshd_config"
+    config.write_text(f"""Port {port}
+ListenAddress 127.0.0.1
+HostKey {keys}/host
+PidFile {keys}/sshd.pid
+AuthorizedKeysFile {keys}/authorized_keys
+PasswordAuthentication no
+PubkeyAuthentication yes
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PermitRootLogin prohibit-password
+AllowUsers root
+Subsystem sftp internal-sftp
+""")
+    os.makedirs("/run/sshd", exist_ok=True)
+    log = open(keys / "sshd.log", "w")
+    process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 15
+    while "Server listening" not in (keys / "sshd.log").read_text():
+        if process.poll() is not None or time.time() > deadline:
+            process.kill()
+            pytest.fail("sshd did not start:\n" + (keys / "sshd.log").read_text())
+        time.sleep(0.05)
+    files = tmp_path / "files"
+    for directory in ("outbound", "archive", "inbound"):
+        (files / directory).mkdir(parents=True)
+    yield {"port": port, "host_key": (keys / "host.pub").read_text().strip(),
+           "private_key": (keys / "client").read_text(), "files": files}
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_csv_files_move_from_outbound_to_inbound_byte_for_byte(skein, sshd, tmp_path, monkeypatch):
+    files = sshd["files"]
+    stock = {"stock-a.csv": b"sku,qty\r\nA-1,5\r\nB-2,0\r\n", "stock-b.csv": "sku;qty\nÄ-3;7\n".encode("utf-8") + b"\xff"}
+    for name, data in stock.items():
+        (files / "outbound" / name).write_bytes(data)
+    (files / "outbound" / "notes.txt").write_text("not a csv")
+
+    monkeypatch.setenv("E2E_SFTP_KEY", sshd["private_key"])
+    skein.run("instance", "add", "warehouse", "--type", "sftp", "--address", f"127.0.0.1:{sshd['port']}",
+              "--setting", "username=root", "--setting", f"host_key={sshd['host_key']}",
+              "--credential-env", "private_key=E2E_SFTP_KEY", "--timeout", "20s")
+    flow = tmp_path / "stock-files.yaml"
+    flow.write_text(f"""
+id: stock-files
+trigger: api
+shapes:
+  - id: fetch-stock
+    sftp: {{ instance: warehouse, direction: receive, path: {files}/outbound, pattern: "*.csv",
+            after: move, move_to: {files}/archive }}
+  - id: drop-stock
+    sftp: {{ instance: warehouse, direction: send, path: {files}/inbound, filename: "stock-{{{{run_id}}}}-{{{{index}}}}.csv" }}
+""")
+    skein.run("flow", "deploy", str(flow))
+    result = skein.run("run", "stock-files")
+    assert "run 1: success" in result.stdout, result.stdout
+
+    assert sorted(os.listdir(files / "outbound")) == ["notes.txt"]
+    assert sorted(os.listdir(files / "archive")) == ["stock-a.csv", "stock-b.csv"]
+    assert (files / "inbound" / "stock-1-1.csv").read_bytes() == stock["stock-a.csv"]
+    assert (files / "inbound" / "stock-1-2.csv").read_bytes() == stock["stock-b.csv"]
+
+    run = skein.json("runs", "show", "1")
+    steps = {s["shape"]: s for s in run["steps"]}
+    assert steps["fetch-stock"]["payloads_out"] == 2
+    operations = [(c["operation"], c.get("file")) for c in steps["fetch-stock"]["calls"]]
+    assert operations == [("list", None), ("read", "stock-a.csv"), ("read", "stock-b.csv"),
+                          ("move", "stock-a.csv"), ("move", "stock-b.csv")]
+    assert [c["bytes"] for c in steps["drop-stock"]["calls"]] == [len(stock["stock-a.csv"]), len(stock["stock-b.csv"])]
+    downloaded = tmp_path / "b.csv"
+    skein.run("payload", "download", "1", "fetch-stock", "--index", "1", "-o", str(downloaded))
+    assert downloaded.read_bytes() == stock["stock-b.csv"]
+    shown = skein.run("runs", "show", "1").stdout
+    assert "fetch-stock" in shown and "drop-stock" in shown
+    assert "OPENSSH PRIVATE KEY" not in shown + skein.run("instance", "list").stdout
+
+
+def test_a_wrong_host_key_fails_the_run_naming_the_instance(skein, sshd, tmp_path, monkeypatch):
+    monkeypatch.setenv("E2E_SFTP_KEY", sshd["private_key"])
+    skein.run("instance", "add", "warehouse", "--type", "sftp", "--address", f"127.0.0.1:{sshd['port']}",
+              "--setting", "username=root", "--setting", "fingerprint=SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",
+              "--credential-env", "private_key=E2E_SFTP_KEY")
+    flow = tmp_path / "f.yaml"
+    flow.write_text(f"id: f\ntrigger: api\nshapes:\n  - id: get\n    sftp: {{ instance: warehouse, direction: receive, path: {sshd['files']} }}\n")
+    skein.run("flow", "deploy", str(flow))
+    assert skein.run("run", "f", check=False).returncode != 0
+    shown = skein.run("runs", "show", "1").stdout
+    assert "instance 'warehouse'" in shown and "host_key or fingerprint" in shown
