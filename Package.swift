@@ -38,7 +38,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "SkeinConnectorsHTTP", dependencies: [
-            "SkeinCore", "SkeinJSON",
+            "SkeinCore", "SkeinJSON", "JSONata",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -15,6 +15,9 @@ public struct SkeinEnvironment: Sendable {
     public let cipher: CredentialCipher
     public let instances: StoredInstanceResolver
     public let logger: Logger
+    /// When Pending sync entries are retried: `SKEIN_SYNC_BACKOFF` (a duration such as `30s` or
+    /// `200ms`, the wait before the first retry, doubling after) or 1 minute.
+    public let syncBackoff: SyncBackoff
 
     /// Opens `dataDirectory` (created if missing): `skein.sqlite` and `credentials.key`.
     ///
@@ -24,6 +27,14 @@ public struct SkeinEnvironment: Sendable {
                 extraShapes: [any ShapeKind] = []) throws {
         self.dataDirectory = dataDirectory
         self.logger = logger
+        if let text = environment["SKEIN_SYNC_BACKOFF"] {
+            guard let base = DurationText.parse(text), base > .zero else {
+                throw SkeinSetupError("SKEIN_SYNC_BACKOFF must be a duration such as 30s or 500ms, found '\(text)'")
+            }
+            syncBackoff = SyncBackoff(base: base)
+        } else {
+            syncBackoff = SyncBackoff()
+        }
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -40,7 +51,12 @@ public struct SkeinEnvironment: Sendable {
 
     /// An executor for runs in this process.
     public func executor(onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) -> RunExecutor {
-        RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, onEvent: onEvent)
+        RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, syncBackoff: syncBackoff, onEvent: onEvent)
+    }
+
+    /// Sends sync entries again (automatic retries and resyncs people ask for).
+    public func syncResender() -> SyncResender {
+        SyncResender(store: store, catalog: catalog, instances: instances, backoff: syncBackoff, logger: logger)
     }
 
     static func credentialKey(in directory: URL, environment: [String: String]) throws -> [UInt8] {

@@ -96,6 +96,9 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("0002_sync_entries") { db in
+            try db.execute(sql: SyncSchema.migration0002)
+        }
         return migrator
     }
 }

@@ -8,7 +8,10 @@ import SkeinEngine
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run Skein: the scheduler and the workers that execute queued runs.",
-        discussion: "Runs interrupted by a crash are resumed once their lease expires (--lease seconds).")
+        discussion: """
+            Runs interrupted by a crash are resumed once their lease expires (--lease seconds). Pending sync entries are \
+            retried with backoff (SKEIN_SYNC_BACKOFF, 1m by default, doubling) up to each flow's sync_retries.
+            """)
 
     @OptionGroup var options: DataOptions
     @Option(help: "How many runs to execute at once.") var concurrency: Int = 4
@@ -23,8 +26,9 @@ struct Serve: AsyncParsableCommand {
         let worker = RunWorker(configuration: .init(owner: owner, concurrency: concurrency, leaseDuration: .seconds(lease)),
                                executor: environment.executor(), logger: logger)
         let scheduler = Scheduler(store: environment.store, logger: logger)
+        let syncRetries = SyncRetryService(resender: environment.syncResender(), logger: logger)
         logger.notice("skein serve started", metadata: ["data": "\(environment.dataDirectory.path)", "worker": "\(owner)"])
-        let group = ServiceGroup(configuration: .init(services: [worker, scheduler], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: [worker, scheduler, syncRetries], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -6,6 +6,6 @@ struct Skein: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skein",
         abstract: "Skein moves orders, products, stock and customers between your systems.",
-        subcommands: [Serve.self, FlowCommand.self, RunCommand.self, RunsCommand.self, PayloadCommand.self, InstanceCommand.self]
+        subcommands: [Serve.self, FlowCommand.self, RunCommand.self, RunsCommand.self, PayloadCommand.self, InstanceCommand.self, SyncCommand.self, BenchCommand.self]
     )
 }
