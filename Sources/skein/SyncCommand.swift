@@ -19,8 +19,11 @@ struct SyncCommand: AsyncParsableCommand {
         @Option(help: "Only entries of this flow; repeatable.") var flow: [String] = []
         @Option(help: "A sync id, or part of a reference or system name.") var search: String?
         @Option(help: "How many days back to look (1 to \(SyncQuery.maximumDays)).") var days: Int = SyncQuery.defaultDays
+        @Option(help: "Only entries attempted at or after this UTC date or time (2026-05-01 or 2026-05-01T12:00:00Z); replaces --days.")
+        var from: String?
+        @Option(help: "Only entries attempted at or before this UTC date or time.") var to: String?
 
-        var isEmpty: Bool { status.isEmpty && system.isEmpty && flow.isEmpty && search == nil }
+        var isEmpty: Bool { status.isEmpty && system.isEmpty && flow.isEmpty && search == nil && from == nil && to == nil }
 
         func query(sort: SyncSortColumn = .latestAttempt, descending: Bool = true, limit: Int = 50, now: Date = Date()) throws -> SyncQuery {
             guard (1...SyncQuery.maximumDays).contains(days) else {
@@ -32,8 +35,19 @@ struct SyncCommand: AsyncParsableCommand {
                 }
                 return status
             }
-            return SyncQuery(since: now.addingTimeInterval(-Double(days) * 86400), statuses: statuses, systems: system, flowIDs: flow,
+            let since = try from.map { try Self.date($0, "--from") } ?? now.addingTimeInterval(-Double(days) * 86400)
+            let until = try to.map { try Self.date($0, "--to", endOfDay: true) }
+            return SyncQuery(since: since, until: until, statuses: statuses, systems: system, flowIDs: flow,
                              search: search, sort: sort, descending: descending, limit: limit)
+        }
+
+        /// A UTC date (`2026-05-01`, the whole day for --to) or date-time (`2026-05-01T12:00:00Z`).
+        static func date(_ text: String, _ option: String, endOfDay: Bool = false) throws -> Date {
+            if text.count == 10, let day = try? Date(text + "T00:00:00Z", strategy: .iso8601) {
+                return endOfDay ? day.addingTimeInterval(86400 - 0.001) : day
+            }
+            if let time = try? Date(text, strategy: .iso8601) { return time }
+            throw CLIError("\(option) '\(text)' is not a UTC date (2026-05-01) or time (2026-05-01T12:00:00Z)")
         }
     }
 
@@ -77,7 +91,7 @@ struct SyncCommand: AsyncParsableCommand {
             }
             let page = try await store.syncEntries(query)
             print(SyncStatus.allCases.map { "\($0.rawValue.uppercased()) \(counts[$0] ?? 0)" }.joined(separator: "  ")
-                  + "  (last \(filters.days) day\(filters.days == 1 ? "" : "s"))")
+                  + (filters.from == nil ? "  (last \(filters.days) day\(filters.days == 1 ? "" : "s"))" : ""))
             if page.entries.isEmpty { print("no sync entries match"); return }
             var next = page.next
             print(table(page.entries))
