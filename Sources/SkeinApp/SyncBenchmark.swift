@@ -70,10 +70,10 @@ public struct SyncBenchmark: Sendable {
     public func measure(iterations: Int, total: Int, now: Date = Date()) async throws -> [Measurement] {
         let since = now.addingTimeInterval(-5 * 86400)
         let clock = ContinuousClock()
-        func time(_ label: String, _ make: (Int) -> SyncQuery, counts: Bool = false) async throws -> Measurement {
+        func time(_ label: String, _ make: (Int) -> SyncQuery, counts: Bool = false, runs: Int? = nil) async throws -> Measurement {
             var samples: [Double] = []
             var rows = 0
-            for i in 0..<iterations {
+            for i in 0..<(runs ?? iterations) {
                 let query = make(i)
                 let started = clock.now
                 if counts {
@@ -85,6 +85,9 @@ public struct SyncBenchmark: Sendable {
                 samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
             }
             return Measurement(label: label, samples: samples, rows: rows)
+        }
+        func timeFew(_ label: String, _ make: (Int) -> SyncQuery) async throws -> Measurement {
+            try await time(label, make, runs: max(5, iterations / 20))
         }
         let statuses: [SyncStatus] = [.failed, .pending, .sent, .ok]
         func searchTerm(_ i: Int) -> String {
@@ -104,6 +107,8 @@ public struct SyncBenchmark: Sendable {
             try await time("reference substring search (colour + digits, 'ERP' filter)") { i in
                 SyncQuery(since: since, systems: ["ERP"], search: String(searchTerm(i).suffix(3)) + "-RED") },
             try await time("sync id search") { i in SyncQuery(since: since, search: String(total - i)) },
+            try await timeFew("status filter, sorted by reference (a sort of the window's matches)") { i in
+                SyncQuery(since: since, statuses: [[.failed, .pending, .sent][i % 3]], sort: .reference, descending: false) },
             try await time("counts by status for the window (4 index range counts)", { _ in SyncQuery(since: since) }, counts: true),
         ]
     }

@@ -33,6 +33,8 @@ public struct SyncResender: Sendable {
         guard let entry = try await store.syncEntry(id: id), let origin = try await store.syncOrigin(id: id) else {
             throw StorageError(.notFound, "no sync entry \(id)")
         }
+        // Someone resynced or confirmed it since the retry was claimed: nothing to do.
+        if !manual && entry.status != .pending { return entry }
         let retriesDone = manual ? 0 : entry.automaticRetries + 1
         var retryLimit = 4
         let outcome: SyncOutcome

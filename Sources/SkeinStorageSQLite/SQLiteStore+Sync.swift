@@ -175,6 +175,10 @@ extension SQLiteStore: SyncStore {
     }
 }
 
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}
+
 /// The SQL the sync queries share: column names and the WHERE clause of a query's window and filters.
 enum SyncSQL {
     struct Filter {
@@ -201,20 +205,24 @@ enum SyncSQL {
     }
 
     static func filter(_ query: SyncQuery, includeStatus: Bool) -> Filter {
-        var filter = Filter(clauses: ["latest_attempt_at >= ?"], arguments: [query.since.storageValue])
+        let search = query.search?.trimmingCharacters(in: .whitespaces).nonEmpty
+        // With a trigram search the few matching ids drive the query: `+column` keeps SQLite
+        // from walking a window index and testing each row against the matches instead.
+        let p = search.map { $0.unicodeScalars.count >= 3 || Int64($0) != nil } == true ? "+" : ""
+        var filter = Filter(clauses: ["\(p)latest_attempt_at >= ?"], arguments: [query.since.storageValue])
         if let until = query.until {
-            filter.clauses.append("latest_attempt_at <= ?")
+            filter.clauses.append("\(p)latest_attempt_at <= ?")
             filter.arguments.append(until.storageValue)
         }
         func list(_ column: String, _ values: [String]) {
             guard !values.isEmpty else { return }
-            filter.clauses.append("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))")
+            filter.clauses.append("\(p)\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))")
             filter.arguments += values.map { $0 as any DatabaseValueConvertible & Sendable }
         }
         if includeStatus { list("status", query.statuses.map(\.rawValue)) }
         list("system", query.systems)
         list("flow_id", query.flowIDs)
-        if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+        if let search {
             if let id = Int64(search) {
                 // A number is a sync id, or part of a reference such as an order number.
                 filter.clauses.append("(id = ? OR id IN (SELECT rowid FROM sync_search WHERE sync_search MATCH ?))")
