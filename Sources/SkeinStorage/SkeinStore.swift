@@ -58,6 +58,10 @@ public protocol SyncStore: Sendable {
     func insertSyncEntries(_ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) async throws -> [Int64]
     /// A page of the report, in `query.sort` order, after `query.after`.
     func syncEntries(_ query: SyncQuery) async throws -> SyncPage
+    /// Every entry matching `query` (from `query.after`, ignoring `query.limit`), in sort order,
+    /// handed to `body` `batchSize` at a time from one consistent snapshot: one sort, constant
+    /// memory (CSV downloads).
+    func streamSyncEntries(_ query: SyncQuery, batchSize: Int, _ body: @escaping @Sendable ([SyncEntry]) throws -> Void) async throws
     /// How many entries of the query's window and filters have each status (the status filter is ignored).
     func syncCounts(_ query: SyncQuery) async throws -> [SyncStatus: Int]
     func syncEntry(id: Int64) async throws -> SyncEntry?

@@ -44,7 +44,8 @@ extension SQLiteStore: SyncStore {
         try await write { db in try SQLiteStore.insertSyncEntries(db, entries, origin: origin, now: now) }
     }
 
-    public func syncEntries(_ query: SyncQuery) async throws -> SyncPage {
+    /// The SELECT of a query's entries in sort order after its cursor, without a LIMIT.
+    static func syncSelect(_ query: SyncQuery) -> (sql: String, arguments: [any DatabaseValueConvertible & Sendable]) {
         let column = SyncSQL.column(query.sort)
         var filter = SyncSQL.filter(query, includeStatus: true)
         if let after = query.after {
@@ -52,9 +53,32 @@ extension SQLiteStore: SyncStore {
             filter.arguments += [SyncSQL.databaseValue(after.value, for: query.sort), after.id]
         }
         let direction = query.descending ? "DESC" : "ASC"
-        let sql = "SELECT \(SQLiteStore.syncColumns) FROM sync_entries WHERE \(filter.whereClause) "
-            + "ORDER BY \(column) \(direction), id \(direction) LIMIT ?"
-        let arguments = filter.arguments + [max(query.limit, 1)]
+        return ("SELECT \(SQLiteStore.syncColumns) FROM sync_entries WHERE \(filter.whereClause) "
+            + "ORDER BY \(column) \(direction), id \(direction)", filter.arguments)
+    }
+
+    public func streamSyncEntries(_ query: SyncQuery, batchSize: Int, _ body: @escaping @Sendable ([SyncEntry]) throws -> Void) async throws {
+        let (sql, arguments) = SQLiteStore.syncSelect(query)
+        let size = max(batchSize, 1)
+        try await read { db in
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            var batch: [SyncEntry] = []
+            batch.reserveCapacity(size)
+            while let row = try cursor.next() {
+                batch.append(SQLiteStore.syncEntry(row))
+                if batch.count == size {
+                    try body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { try body(batch) }
+        }
+    }
+
+    public func syncEntries(_ query: SyncQuery) async throws -> SyncPage {
+        let select = SQLiteStore.syncSelect(query)
+        let sql = select.sql + " LIMIT ?"
+        let arguments = select.arguments + [max(query.limit, 1)]
         let limit = max(query.limit, 1)
         return try await read { db in
             let entries = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(SQLiteStore.syncEntry)

@@ -32,6 +32,13 @@ enum SyncCSV {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var total = 0
+        func add(_ n: Int) { lock.withLock { total += n } }
+        var value: Int { lock.withLock { total } }
+    }
+
     /// Writes every entry matching `query` (all pages) to `path`, one page in memory at a time.
     static func write(store: any SkeinStore, query: SyncQuery, to path: String) async throws -> Int {
         let handle: FileHandle
@@ -43,17 +50,15 @@ enum SyncCSV {
             handle = opened
         }
         defer { if path != "-" { try? handle.close() } }
-        var query = query
-        var count = 0
         try handle.write(contentsOf: Data((columns.joined(separator: ",") + "\r\n").utf8))
-        repeat {
-            let page = try await store.syncEntries(query)
+        let count = Counter()
+        // One read of one snapshot, 1,000 rows at a time: linear in the rows whatever the sort.
+        try await store.streamSyncEntries(query, batchSize: 1000) { entries in
             var text = ""
-            for entry in page.entries { text += row(entry).map(field).joined(separator: ",") + "\r\n" }
+            for entry in entries { text += row(entry).map(field).joined(separator: ",") + "\r\n" }
             try handle.write(contentsOf: Data(text.utf8))
-            count += page.entries.count
-            query.after = page.next
-        } while query.after != nil
-        return count
+            count.add(entries.count)
+        }
+        return count.value
     }
 }

@@ -78,7 +78,6 @@ struct SyncCommand: AsyncParsableCommand {
             }
             let store = try options.environment().store
             if let csv {
-                query.limit = 1000
                 let count = try await SyncCSV.write(store: store, query: query, to: csv)
                 if csv != "-" { print("wrote \(count) entr\(count == 1 ? "y" : "ies") to \(csv)") }
                 return
@@ -93,14 +92,12 @@ struct SyncCommand: AsyncParsableCommand {
             print(SyncStatus.allCases.map { "\($0.rawValue.uppercased()) \(counts[$0] ?? 0)" }.joined(separator: "  ")
                   + (filters.from == nil ? "  (last \(filters.days) day\(filters.days == 1 ? "" : "s"))" : ""))
             if page.entries.isEmpty { print("no sync entries match"); return }
-            var next = page.next
+            let next = page.next
             print(table(page.entries))
-            if all {
-                while let cursor = next {
-                    query.after = cursor
-                    let more = try await store.syncEntries(query)
-                    print(table(more.entries).split(separator: "\n").dropFirst().joined(separator: "\n"))
-                    next = more.next
+            if all, let cursor = next {
+                query.after = cursor
+                try await store.streamSyncEntries(query, batchSize: 1000) { entries in
+                    print(table(entries).split(separator: "\n").dropFirst().joined(separator: "\n"))
                 }
             } else if let next {
                 print("more: skein sync list --after '\(next.token)' (with the same filters and sort)")
@@ -116,22 +113,25 @@ struct SyncCommand: AsyncParsableCommand {
 
         /// Prints `{"counts":…,"entries":[…],"next":…}`, streaming the entries when --all.
         func printJSON(store: any SkeinStore, query: SyncQuery, counts: [SyncStatus: Int]) async throws {
-            var query = query
             let countsJSON = JSON.object(.init(uniqueKeysWithValues: SyncStatus.allCases.map { ($0.rawValue, JSON.number(Double(counts[$0] ?? 0))) }))
             print("{\"days\":\(filters.days),\"counts\":\(countsJSON.serialized()),\"entries\":[", terminator: "")
-            var first = true
             var next: SyncCursor?
-            repeat {
-                let page = try await store.syncEntries(query)
-                var text = ""
-                for entry in page.entries {
-                    text += (first ? "\n" : ",\n") + SyncCSV.json(entry).serialized()
-                    first = false
+            if all {
+                // One streamed read: linear in the rows whatever the sort.
+                let started = SyncCSV.Counter()
+                try await store.streamSyncEntries(query, batchSize: 1000) { entries in
+                    var text = ""
+                    for entry in entries {
+                        text += (started.value == 0 && text.isEmpty ? "\n" : ",\n") + SyncCSV.json(entry).serialized()
+                    }
+                    started.add(entries.count)
+                    print(text, terminator: "")
                 }
-                print(text, terminator: "")
+            } else {
+                let page = try await store.syncEntries(query)
+                print(page.entries.map { "\n" + SyncCSV.json($0).serialized() }.joined(separator: ","), terminator: "")
                 next = page.next
-                query.after = next
-            } while all && next != nil
+            }
             print("\n],\"next\":\(next.map { JSON.string($0.token).serialized() } ?? "null")}")
         }
     }
