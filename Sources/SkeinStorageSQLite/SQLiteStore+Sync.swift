@@ -53,8 +53,10 @@ extension SQLiteStore: SyncStore {
             filter.arguments += [SyncSQL.databaseValue(after.value, for: query.sort), after.id]
         }
         let direction = query.descending ? "DESC" : "ASC"
+        // `+column` when the search drives: sort the few matches rather than walk an index in order.
+        let order = SyncSQL.usesTrigramIndex(query) ? "+" : ""
         return ("SELECT \(SQLiteStore.syncColumns) FROM sync_entries WHERE \(filter.whereClause) "
-            + "ORDER BY \(column) \(direction), id \(direction)", filter.arguments)
+            + "ORDER BY \(order)\(column) \(direction), id \(direction)", filter.arguments)
     }
 
     public func streamSyncEntries(_ query: SyncQuery, batchSize: Int, _ body: @escaping @Sendable ([SyncEntry]) throws -> Void) async throws {
@@ -229,10 +231,10 @@ enum SyncSQL {
     }
 
     static func filter(_ query: SyncQuery, includeStatus: Bool) -> Filter {
-        let search = query.search?.trimmingCharacters(in: .whitespaces).nonEmpty
+        let search = searchTerm(query)
         // With a trigram search the few matching ids drive the query: `+column` keeps SQLite
         // from walking a window index and testing each row against the matches instead.
-        let p = search.map { $0.unicodeScalars.count >= 3 || Int64($0) != nil } == true ? "+" : ""
+        let p = usesTrigramIndex(query) ? "+" : ""
         var filter = Filter(clauses: ["\(p)latest_attempt_at >= ?"], arguments: [query.since.storageValue])
         if let until = query.until {
             filter.clauses.append("\(p)latest_attempt_at <= ?")
@@ -247,13 +249,25 @@ enum SyncSQL {
         list("system", query.systems)
         list("flow_id", query.flowIDs)
         if let search {
-            if let id = Int64(search) {
-                // A number is a sync id, or part of a reference such as an order number.
-                filter.clauses.append("(id = ? OR id IN (SELECT rowid FROM sync_search WHERE sync_search MATCH ?))")
-                filter.arguments += [id, ftsPhrase(search)]
-            } else if search.unicodeScalars.count >= 3 {
-                filter.clauses.append("id IN (SELECT rowid FROM sync_search WHERE sync_search MATCH ?)")
-                filter.arguments.append(ftsPhrase(search))
+            if search.unicodeScalars.count >= 3 {
+                // The trigram index answers LIKE directly (several times faster than a phrase
+                // MATCH); a term holding LIKE's wildcards is matched as an FTS5 phrase instead.
+                let matches = search.contains(where: { $0 == "%" || $0 == "_" })
+                    ? "SELECT rowid FROM sync_search WHERE sync_search MATCH ?"
+                    : "SELECT rowid FROM sync_search WHERE reference LIKE ? UNION SELECT rowid FROM sync_search WHERE system LIKE ?"
+                let argument: any DatabaseValueConvertible & Sendable = matches.contains("MATCH") ? ftsPhrase(search) : "%" + search + "%"
+                if let id = Int64(search) {
+                    // A number is a sync id, or part of a reference such as an order number.
+                    filter.clauses.append("(id = ? OR id IN (\(matches)))")
+                    filter.arguments.append(id)
+                } else {
+                    filter.clauses.append("id IN (\(matches))")
+                }
+                filter.arguments.append(argument)
+                if !matches.contains("MATCH") { filter.arguments.append(argument) }
+            } else if let id = Int64(search) {
+                filter.clauses.append("(id = ? OR reference LIKE ?)")
+                filter.arguments += [id, "%" + search + "%"]
             } else {
                 // The trigram index needs three characters; shorter terms scan the window.
                 filter.clauses.append("(reference LIKE ? ESCAPE '\\' OR system LIKE ? ESCAPE '\\')")
@@ -262,6 +276,15 @@ enum SyncSQL {
             }
         }
         return filter
+    }
+
+    static func searchTerm(_ query: SyncQuery) -> String? {
+        query.search?.trimmingCharacters(in: .whitespaces).nonEmpty
+    }
+
+    /// Whether the query's search uses the trigram index (three characters or more).
+    static func usesTrigramIndex(_ query: SyncQuery) -> Bool {
+        (searchTerm(query)?.unicodeScalars.count ?? 0) >= 3
     }
 
     /// An FTS5 phrase matching `text` as a substring (with the trigram tokenizer).
