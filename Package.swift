@@ -43,7 +43,7 @@ let package = Package(
             "SkeinEngine", "SkeinStorageSQLite", "SkeinCore", "SkeinStorage", "SkeinJSON", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SkeinConnectorsHTTP", dependencies: [
-            "SkeinCore", "SkeinJSON",
+            "SkeinCore", "SkeinJSON", "JSONata",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

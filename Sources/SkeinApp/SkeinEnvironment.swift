@@ -17,6 +17,9 @@ public struct SkeinEnvironment: Sendable {
     public let logger: Logger
     /// The process environment Skein was opened with (credential key, webhook HMAC secrets).
     public let environment: [String: String]
+    /// When Pending sync entries are retried: `SKEIN_SYNC_BACKOFF` (a duration such as `30s` or
+    /// `200ms`, the wait before the first retry, doubling after) or 1 minute.
+    public let syncBackoff: SyncBackoff
 
     /// Opens `dataDirectory` (created if missing): `skein.sqlite` and `credentials.key`.
     ///
@@ -28,6 +31,14 @@ public struct SkeinEnvironment: Sendable {
                 extraShapes: [any ShapeKind] = []) throws {
         self.dataDirectory = dataDirectory
         self.logger = logger
+        if let text = environment["SKEIN_SYNC_BACKOFF"] {
+            guard let base = DurationText.parse(text), base > .zero else {
+                throw SkeinSetupError("SKEIN_SYNC_BACKOFF must be a duration such as 30s or 500ms, found '\(text)'")
+            }
+            syncBackoff = SyncBackoff(base: base)
+        } else {
+            syncBackoff = SyncBackoff()
+        }
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -49,7 +60,12 @@ public struct SkeinEnvironment: Sendable {
 
     /// An executor for runs in this process.
     public func executor(onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) -> RunExecutor {
-        RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, onEvent: onEvent)
+        RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, syncBackoff: syncBackoff, onEvent: onEvent)
+    }
+
+    /// Sends sync entries again (automatic retries and resyncs people ask for).
+    public func syncResender() -> SyncResender {
+        SyncResender(store: store, catalog: catalog, instances: instances, backoff: syncBackoff, logger: logger)
     }
 
     /// The credential key file in `directory`.

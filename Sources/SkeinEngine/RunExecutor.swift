@@ -24,9 +24,13 @@ public struct RunExecutor: Sendable {
     public let logger: Logger
     public let now: @Sendable () -> Date
     public let onEvent: @Sendable (RunEvent) -> Void
+    /// When Pending sync entries are first retried.
+    public let syncBackoff: SyncBackoff
 
     public init(store: any SkeinStore, catalog: ShapeCatalog, instances: any InstanceResolver, logger: Logger,
-                now: @escaping @Sendable () -> Date = Date.init, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+                now: @escaping @Sendable () -> Date = Date.init, syncBackoff: SyncBackoff = SyncBackoff(),
+                onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+        self.syncBackoff = syncBackoff
         self.store = store
         self.catalog = catalog
         self.instances = instances
@@ -131,9 +135,12 @@ public struct RunExecutor: Sendable {
                     var warnings = result.warnings
                     if let resumeWarning { warnings.insert(resumeWarning, at: 0) }
                     resumeWarning = nil
+                    let finishedAt = now()
+                    let sync = SyncEntryMaker(retryLimit: flow.syncRetries, backoff: syncBackoff).entries(for: result.syncItems, now: finishedAt)
+                    if let warning = sync.warning { warnings.append(warning) }
                     try await store.finishStep(runID: run.id, sequence: sequence, outcome: StepOutcome(
                         status: .success, attempts: attempt, outputs: result.outputs, warnings: warnings,
-                        calls: recorder.drain() + result.calls), now: now())
+                        calls: recorder.drain() + result.calls, syncEntries: sync.entries), now: finishedAt)
                     onEvent(.stepFinished(runID: run.id, sequence: sequence, shapeID: shape.id, status: .success, outputCount: result.outputs.count))
                     input = result.outputs
                     inputSequence = sequence

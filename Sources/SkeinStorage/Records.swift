@@ -130,11 +130,13 @@ public struct StepOutcome: Sendable {
     public var errorDetails: JSON?
     public var warnings: [String]
     public var calls: [JSON]
+    /// Sync report entries for the items the step tried to deliver, stored with the step.
+    public var syncEntries: [NewSyncEntry]
 
     public init(status: StepStatus, attempts: Int, outputs: [Payload] = [], error: String? = nil, errorDetails: JSON? = nil,
-                warnings: [String] = [], calls: [JSON] = []) {
+                warnings: [String] = [], calls: [JSON] = [], syncEntries: [NewSyncEntry] = []) {
         self.status = status; self.attempts = attempts; self.outputs = outputs; self.error = error
-        self.errorDetails = errorDetails; self.warnings = warnings; self.calls = calls
+        self.errorDetails = errorDetails; self.warnings = warnings; self.calls = calls; self.syncEntries = syncEntries
     }
 }
 

@@ -6,7 +6,7 @@ public import SkeinCore
 ///
 /// Backends: `SQLiteStore` (embedded, one machine) and, later, PostgreSQL for several
 /// processes. Both must pass the storage conformance suite.
-public protocol SkeinStore: FlowStore, RunStore, InstanceStore, StoreHealth, Sendable {}
+public protocol SkeinStore: FlowStore, RunStore, InstanceStore, SyncStore, StoreHealth, Sendable {}
 
 public protocol StoreHealth: Sendable {
     /// Throws `StorageError(.unavailable, …)` when the store cannot be read (for `GET /health`).
@@ -60,6 +60,35 @@ public protocol RunStore: Sendable {
     /// Deletes up to `limit` payloads of finished runs queued before `cutoff`, keeping the runs'
     /// logs (steps, counts, errors) and marking them `payloadsExpired`. Returns how many payloads went.
     func prunePayloads(olderThan cutoff: Date, limit: Int) async throws -> Int
+}
+
+/// The sync report: one entry per item a send step tried to deliver, with its status history.
+/// Entries are created by `RunStore.finishStep` (in the step's transaction, from
+/// `StepOutcome.syncEntries`) and changed here.
+public protocol SyncStore: Sendable {
+    /// Stores entries outside a run step (imports, benchmarks), all in one transaction.
+    func insertSyncEntries(_ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) async throws -> [Int64]
+    /// A page of the report, in `query.sort` order, after `query.after`.
+    func syncEntries(_ query: SyncQuery) async throws -> SyncPage
+    /// Every entry matching `query` (from `query.after`, ignoring `query.limit`), in sort order,
+    /// handed to `body` `batchSize` at a time from one consistent snapshot: one sort, constant
+    /// memory (CSV downloads).
+    func streamSyncEntries(_ query: SyncQuery, batchSize: Int, _ body: @escaping @Sendable ([SyncEntry]) throws -> Void) async throws
+    /// How many entries of the query's window and filters have each status (the status filter is ignored).
+    func syncCounts(_ query: SyncQuery) async throws -> [SyncStatus: Int]
+    func syncEntry(id: Int64) async throws -> SyncEntry?
+    func syncOrigin(id: Int64) async throws -> SyncOrigin?
+    func syncTransitions(entryID: Int64) async throws -> [SyncTransition]
+    /// The payload as it was sent, byte for byte.
+    func syncPayload(entryID: Int64) async throws -> Payload?
+    /// Claims up to `limit` Pending entries whose retry is due, pushing their retry time to
+    /// `leaseUntil` so no other process retries them meanwhile.
+    func claimDueSyncRetries(now: Date, limit: Int, leaseUntil: Date) async throws -> [SyncEntry]
+    /// Records another attempt: attempts + 1, latest attempt time and answer, and a transition
+    /// when the status changed (or the attempt was manual).
+    func recordSyncAttempt(entryID: Int64, _ attempt: SyncAttempt, now: Date) async throws
+    /// Sent → OK for the given entries; returns the ids that were Sent and are now OK.
+    func confirmSync(ids: [Int64], reason: String, now: Date) async throws -> [Int64]
 }
 
 public protocol InstanceStore: Sendable {

@@ -100,6 +100,9 @@ enum SQLiteMigrations {
             // Retention deletes a run's payloads before its log; the flag says the log outlived them.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN payloads_expired INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("0003_sync_entries") { db in
+            try db.execute(sql: SyncSchema.migration0003)
+        }
         return migrator
     }
 }

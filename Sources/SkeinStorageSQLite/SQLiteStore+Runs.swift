@@ -98,6 +98,14 @@ extension SQLiteStore: RunStore {
                                  encodeJSON(outcome.errorDetails), warnings, calls, runID, sequence])
             if db.changesCount == 0 { throw StorageError(.notFound, "step \(sequence) of run \(runID) was never started") }
             try SQLiteStore.insertPayloads(db, runID: runID, sequence: sequence, encoded)
+            if !outcome.syncEntries.isEmpty {
+                // In the step's transaction: a step recorded as done always has its sync entries.
+                guard let origin = try Row.fetchOne(db, sql: """
+                    SELECT r.flow_id, r.flow_version, s.shape_id FROM runs r JOIN steps s ON s.run_id = r.id WHERE r.id = ? AND s.sequence = ?
+                    """, arguments: [runID, sequence]) else { throw StorageError(.notFound, "run \(runID) is not stored") }
+                _ = try SQLiteStore.insertSyncEntries(db, outcome.syncEntries, origin: SyncOrigin(
+                    flowID: origin["flow_id"], flowVersion: origin["flow_version"], runID: runID, shapeID: origin["shape_id"]), now: now)
+            }
             if !outcome.warnings.isEmpty {
                 try db.execute(sql: "UPDATE runs SET has_warnings = 1 WHERE id = ?", arguments: [runID])
             }

@@ -14,6 +14,7 @@ struct Serve: AsyncParsableCommand {
             Run logs older than --keep-runs and payloads older than --keep-payloads are deleted in
             small batches while serving (durations like 7d, 36h; 'forever' keeps them).
             Webhooks: POST http://HOST:PORT/webhooks/FLOW/TOKEN (see docs/webhooks.md). GET /health answers 200 while the store is reachable.
+            Pending sync entries are retried with backoff (SKEIN_SYNC_BACKOFF, 1m by default, doubling) up to each flow's sync_retries.
             """)
 
     @OptionGroup var options: DataOptions
@@ -58,7 +59,8 @@ struct Serve: AsyncParsableCommand {
         logger.notice("skein serve started", metadata: ["data": "\(environment.dataDirectory.path)", "worker": "\(owner)"])
         let retention = RetentionService(store: environment.store, policy: .init(keepRuns: keepRunsDuration, keepPayloads: keepPayloadsDuration),
                                          logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [worker, scheduler, web, retention], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let syncRetries = SyncRetryService(resender: environment.syncResender(), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [worker, scheduler, web, retention, syncRetries], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error where "\(error)".contains("bind(") {

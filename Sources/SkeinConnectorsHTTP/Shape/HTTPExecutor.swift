@@ -82,12 +82,54 @@ struct HTTPExecutor: ShapeExecutor {
     // MARK: Send
 
     private func send(_ input: [Payload], session: inout InstanceSession, context: ShapeContext) async throws -> ShapeResult {
-        let builder = RequestBuilder(settings: settings)
-        let instance = session.instance
+        if let sync = settings.sync { return try await sendReporting(input, sync: sync, session: &session, context: context) }
         var outputs: [Payload] = []
         outputs.reserveCapacity(input.count)
         for (index, payload) in input.enumerated() {
             try Task.checkCancellation()
+            let (reply, request) = try await sendOne(payload, index: index, of: input.count, session: &session, context: context)
+            outputs.append(try Self.payload(from: reply, request: request, redactor: session.redactor))
+        }
+        return ShapeResult(outputs: outputs)
+    }
+
+    /// A send with `sync:`: every payload is tried, and each one's outcome is reported as a
+    /// sync item instead of failing the step, so items already accepted are not sent again by a
+    /// step retry. Outputs are the answers to the accepted items.
+    private func sendReporting(_ input: [Payload], sync: SyncSettings, session: inout InstanceSession,
+                               context: ShapeContext) async throws -> ShapeResult {
+        var outputs: [Payload] = []
+        var items: [SyncItem] = []
+        var notes: [String] = []
+        for (index, payload) in input.enumerated() {
+            try Task.checkCancellation()
+            let document = try? payload.json()
+            var item = SyncItem(system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
+                                sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
+                                payload: payload, outcome: .accepted)
+            do {
+                let (reply, request) = try await sendOne(payload, index: index, of: input.count, session: &session, context: context)
+                let answer = try Self.payload(from: reply, request: request, redactor: session.redactor)
+                item.endpointID = SyncSettings.text(sync.endpointID, try? answer.json(), &notes, name: "endpoint_id")
+                item.response = reply.statusLine
+                outputs.append(answer)
+            } catch let failure as ShapeFailure {
+                item.outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
+                item.response = failure.message
+            }
+            items.append(item)
+        }
+        var warnings = Array(Set(notes)).sorted()
+        if warnings.count > 5 { warnings = Array(warnings.prefix(5)) + ["and \(warnings.count - 5) more sync expression failures"] }
+        return ShapeResult(outputs: outputs, warnings: warnings, syncItems: items)
+    }
+
+    /// Sends one payload; returns the 2xx answer or throws the failure.
+    private func sendOne(_ payload: Payload, index: Int, of count: Int, session: inout InstanceSession,
+                         context: ShapeContext) async throws -> (HTTPReply, OutgoingRequest) {
+        let builder = RequestBuilder(settings: settings)
+        let instance = session.instance
+        do {
             let scope = VariableScope(instance: instance.variables, flow: context.variables, payload: try? payload.json())
             var request = OutgoingRequest(
                 method: settings.method,
@@ -106,12 +148,11 @@ struct HTTPExecutor: ShapeExecutor {
             let reply = try await session.send(request)
             guard reply.isSuccess else {
                 var failure = HTTPFailures.failure(for: reply, request: request, redactor: session.redactor, auth: session.settings.auth)
-                if input.count > 1 { failure.message += " (payload \(index + 1) of \(input.count))" }
+                if count > 1 { failure.message += " (payload \(index + 1) of \(count))" }
                 throw failure
             }
-            outputs.append(try Self.payload(from: reply, request: request, redactor: session.redactor))
+            return (reply, request)
         }
-        return ShapeResult(outputs: outputs)
     }
 
     // MARK: Responses

@@ -34,6 +34,8 @@ struct HTTPShapeSettings: Sendable {
     var timeout: Duration?
     /// For sends: the header that carries a key stable across retries of the same payload.
     var idempotencyHeader: String?
+    /// For sends: keep a sync report entry per payload (`sync:`).
+    var sync: SyncSettings?
 
     static func read(_ reader: SettingsReader) -> HTTPShapeSettings? {
         let instance = reader.string("instance", required: true)
@@ -52,6 +54,7 @@ struct HTTPShapeSettings: Sendable {
         let timeout = reader.duration("timeout")
         if let timeout, timeout <= .zero { reader.report("timeout", "must be longer than 0s") }
         let idempotencyHeader = reader.string("idempotency_key")
+        let sync = reader.object("sync").flatMap(SyncSettings.read)
 
         if direction == .send {
             if reader.has("pagination") { reader.report("pagination", "applies to direction: receive only") }
@@ -60,6 +63,7 @@ struct HTTPShapeSettings: Sendable {
         } else if direction == .receive {
             if reader.has("body") { reader.report("body", "applies to direction: send only (a receive sends no payload)") }
             if reader.has("idempotency_key") { reader.report("idempotency_key", "applies to direction: send only") }
+            if reader.has("sync") { reader.report("sync", "applies to direction: send only (a sync report lists items sent)") }
             if reader.has("items_path"), let pagination, !pagination.usesItems {
                 reader.report("items_path", "is used by page and offset pagination only")
             }
@@ -71,7 +75,7 @@ struct HTTPShapeSettings: Sendable {
             method: methodText ?? (direction == .receive ? "GET" : "POST"),
             path: path, query: query, headers: headers, body: body ?? .json,
             pagination: pagination, maxPages: maxPages ?? 100, itemsPath: itemsPath,
-            timeout: timeout, idempotencyHeader: idempotencyHeader)
+            timeout: timeout, idempotencyHeader: idempotencyHeader, sync: sync)
     }
 
     private static func template(_ reader: SettingsReader, _ key: String) -> Template? {

@@ -25,11 +25,15 @@ public struct ShapeResult: Sendable {
     public var warnings: [String]
     /// One JSON object per request made (method, URL, headers with secrets redacted, status, bodies).
     public var calls: [JSON]
+    /// Send steps with a `sync:` block: one per item they tried to deliver, whatever happened,
+    /// so the engine can keep a sync report entry for each.
+    public var syncItems: [SyncItem]
 
-    public init(outputs: [Payload], warnings: [String] = [], calls: [JSON] = []) {
+    public init(outputs: [Payload], warnings: [String] = [], calls: [JSON] = [], syncItems: [SyncItem] = []) {
         self.outputs = outputs
         self.warnings = warnings
         self.calls = calls
+        self.syncItems = syncItems
     }
 }
 

@@ -1,0 +1,85 @@
+public import Foundation
+public import Logging
+public import SkeinCore
+public import SkeinStorage
+
+/// Sends a sync entry's stored payload again through the same step of the same flow version
+/// and instance, and records the outcome as a new attempt on the same entry.
+///
+/// `SyncRetryService` uses it for automatic retries of Pending entries; `skein sync resync`
+/// for resyncs people ask for. A manual resync starts a fresh automatic-retry budget.
+public struct SyncResender: Sendable {
+    public let store: any SkeinStore
+    public let catalog: ShapeCatalog
+    public let instances: any InstanceResolver
+    public let backoff: SyncBackoff
+    public let logger: Logger
+    public let now: @Sendable () -> Date
+
+    public init(store: any SkeinStore, catalog: ShapeCatalog, instances: any InstanceResolver, backoff: SyncBackoff,
+                logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.catalog = catalog
+        self.instances = instances
+        self.backoff = backoff
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Re-sends entry `id`; returns the entry as it is afterwards.
+    /// Throws when the entry does not exist (a delivery problem is recorded, not thrown).
+    @discardableResult
+    public func resend(id: Int64, manual: Bool) async throws -> SyncEntry {
+        guard let entry = try await store.syncEntry(id: id), let origin = try await store.syncOrigin(id: id) else {
+            throw StorageError(.notFound, "no sync entry \(id)")
+        }
+        // Someone resynced or confirmed it since the retry was claimed: nothing to do.
+        if !manual && entry.status != .pending { return entry }
+        let retriesDone = manual ? 0 : entry.automaticRetries + 1
+        var retryLimit = 4
+        let outcome: SyncOutcome
+        var endpointID: String?
+        var response: String?
+        do {
+            let (flow, executor) = try await step(origin)
+            retryLimit = flow.syncRetries
+            guard let payload = try await store.syncPayload(entryID: id) else { throw StorageError(.notFound, "no payload for sync entry \(id)") }
+            let context = ShapeContext(runID: origin.runID, flowID: origin.flowID, shapeID: origin.shapeID, attempt: entry.attempts + 1,
+                                       instances: instances)
+            let result = try await executor.execute([payload], context: context)
+            if let item = result.syncItems.first {
+                outcome = item.outcome
+                endpointID = item.endpointID
+                response = item.response
+            } else {
+                outcome = .accepted
+            }
+        } catch let failure as ShapeFailure {
+            outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            outcome = .permanentFailure("cannot send again: \(error)")
+        }
+        let (status, reason) = SyncStatusRule.status(after: outcome, automaticRetries: retriesDone, retryLimit: retryLimit)
+        let time = now()
+        let next = status == .pending ? time.addingTimeInterval(backoff.seconds(retriesDone: retriesDone)) : nil
+        try await store.recordSyncAttempt(entryID: id, SyncAttempt(
+            status: status, reason: reason, endpointID: endpointID, response: response ?? reason, nextRetryAt: next, manual: manual), now: time)
+        logger.info("sync entry sent again", metadata: ["sync.id": "\(id)", "status": "\(status.rawValue)", "manual": "\(manual)"])
+        return try await store.syncEntry(id: id) ?? entry
+    }
+
+    /// The flow version and the executor of the step that first sent the entry.
+    private func step(_ origin: SyncOrigin) async throws -> (FlowDefinition, any ShapeExecutor) {
+        guard let deployed = try await store.flow(id: origin.flowID, version: origin.flowVersion) else {
+            throw ShapeFailure("flow '\(origin.flowID)' version \(origin.flowVersion) is no longer deployed")
+        }
+        let preparer = RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger)
+        let (flow, executors) = try preparer.prepare(deployed)
+        guard let index = flow.shapeIndex(of: origin.shapeID) else {
+            throw ShapeFailure("flow '\(origin.flowID)' v\(origin.flowVersion) has no step '\(origin.shapeID)'")
+        }
+        return (flow, executors[index])
+    }
+}

@@ -1,0 +1,327 @@
+import Foundation
+import GRDB
+import SkeinCore
+import SkeinJSON
+public import SkeinStorage
+
+extension SQLiteStore: SyncStore {
+    static let syncColumns = """
+        id, flow_id, flow_version, run_id, shape_id, system, reference, source_id, endpoint_id, status, attempts,
+        automatic_retries, first_attempt_at, latest_attempt_at, next_retry_at, latest_response, payload_size
+        """
+
+    /// Inserts entries and their first transition; shared by `finishStep` (inside the step's
+    /// transaction) and `insertSyncEntries`.
+    static func insertSyncEntries(_ db: Database, _ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) throws -> [Int64] {
+        let entry = try db.cachedStatement(sql: """
+            INSERT INTO sync_entries (flow_id, flow_version, run_id, shape_id, system, reference, source_id, endpoint_id, status,
+                attempts, automatic_retries, first_attempt_at, latest_attempt_at, next_retry_at, latest_response, content_type,
+                payload_size, payload_encoding, payload_data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let transition = try db.cachedStatement(sql: """
+            INSERT INTO sync_transitions (entry_id, seq, at, from_status, to_status, reason) VALUES (?, 1, ?, NULL, ?, ?)
+            """)
+        var ids: [Int64] = []
+        ids.reserveCapacity(entries.count)
+        for new in entries {
+            let time = (new.attemptedAt ?? now).storageValue
+            let item = new.item
+            let encoded = PayloadCodec.encode(item.payload)
+            try entry.execute(arguments: [
+                origin.flowID, origin.flowVersion, origin.runID, origin.shapeID, item.system, item.reference, item.sourceID,
+                item.endpointID, new.status.rawValue, time, time, new.nextRetryAt?.storageValue, item.response ?? new.reason,
+                item.payload.contentType, encoded.size, encoded.encoding, Data(encoded.data),
+            ])
+            let id = db.lastInsertedRowID
+            try transition.execute(arguments: [id, time, new.status.rawValue, new.reason])
+            ids.append(id)
+        }
+        return ids
+    }
+
+    public func insertSyncEntries(_ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) async throws -> [Int64] {
+        try await write { db in try SQLiteStore.insertSyncEntries(db, entries, origin: origin, now: now) }
+    }
+
+    /// The SELECT of a query's entries in sort order after its cursor, without a LIMIT.
+    static func syncSelect(_ query: SyncQuery) -> (sql: String, arguments: [any DatabaseValueConvertible & Sendable]) {
+        let column = SyncSQL.column(query.sort)
+        var filter = SyncSQL.filter(query, includeStatus: true)
+        if let after = query.after {
+            filter.clauses.append("(\(column), id) \(query.descending ? "<" : ">") (?, ?)")
+            filter.arguments += [SyncSQL.databaseValue(after.value, for: query.sort), after.id]
+        }
+        let direction = query.descending ? "DESC" : "ASC"
+        // `+column` when the search drives: sort the few matches rather than walk an index in order.
+        let order = SyncSQL.usesTrigramIndex(query) ? "+" : ""
+        return ("SELECT \(SQLiteStore.syncColumns) FROM sync_entries WHERE \(filter.whereClause) "
+            + "ORDER BY \(order)\(column) \(direction), id \(direction)", filter.arguments)
+    }
+
+    public func streamSyncEntries(_ query: SyncQuery, batchSize: Int, _ body: @escaping @Sendable ([SyncEntry]) throws -> Void) async throws {
+        let (sql, arguments) = SQLiteStore.syncSelect(query)
+        let size = max(batchSize, 1)
+        try await read { db in
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            var batch: [SyncEntry] = []
+            batch.reserveCapacity(size)
+            while let row = try cursor.next() {
+                batch.append(SQLiteStore.syncEntry(row))
+                if batch.count == size {
+                    try body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { try body(batch) }
+        }
+    }
+
+    public func syncEntries(_ query: SyncQuery) async throws -> SyncPage {
+        let select = SQLiteStore.syncSelect(query)
+        let sql = select.sql + " LIMIT ?"
+        let arguments = select.arguments + [max(query.limit, 1)]
+        let limit = max(query.limit, 1)
+        return try await read { db in
+            let entries = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(SQLiteStore.syncEntry)
+            let next = entries.count == limit ? entries.last.map { SyncCursor(value: SyncSQL.sortValue($0, query.sort), id: $0.id) } : nil
+            return SyncPage(entries: entries, next: next)
+        }
+    }
+
+    public func syncCounts(_ query: SyncQuery) async throws -> [SyncStatus: Int] {
+        let filter = SyncSQL.filter(query, includeStatus: false)
+        return try await read { db in
+            var counts: [SyncStatus: Int] = [:]
+            for status in SyncStatus.allCases { counts[status] = 0 }
+            // One count per status uses the (status, latest_attempt_at) index as a range scan.
+            for status in SyncStatus.allCases {
+                let sql = "SELECT count(*) FROM sync_entries WHERE status = ? AND \(filter.whereClause)"
+                counts[status] = try Int.fetchOne(db, sql: sql, arguments: StatementArguments([status.rawValue] + filter.arguments)) ?? 0
+            }
+            return counts
+        }
+    }
+
+    public func syncEntry(id: Int64) async throws -> SyncEntry? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(SQLiteStore.syncColumns) FROM sync_entries WHERE id = ?", arguments: [id])
+                .map(SQLiteStore.syncEntry)
+        }
+    }
+
+    public func syncOrigin(id: Int64) async throws -> SyncOrigin? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT flow_id, flow_version, run_id, shape_id FROM sync_entries WHERE id = ?", arguments: [id]).map {
+                SyncOrigin(flowID: $0["flow_id"], flowVersion: $0["flow_version"], runID: $0["run_id"], shapeID: $0["shape_id"])
+            }
+        }
+    }
+
+    public func syncTransitions(entryID: Int64) async throws -> [SyncTransition] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT at, from_status, to_status, reason FROM sync_transitions WHERE entry_id = ? ORDER BY seq",
+                             arguments: [entryID]).map { row in
+                SyncTransition(at: Date(storageValue: row["at"]), from: (row["from_status"] as String?).flatMap(SyncStatus.init(rawValue:)),
+                               to: SyncStatus(rawValue: row["to_status"]) ?? .failed, reason: row["reason"])
+            }
+        }
+    }
+
+    public func syncPayload(entryID: Int64) async throws -> Payload? {
+        let stored = try await read { db -> (String, Int, String, Data)? in
+            try Row.fetchOne(db, sql: "SELECT content_type, payload_size, payload_encoding, payload_data FROM sync_entries WHERE id = ?",
+                             arguments: [entryID]).map { ($0["content_type"], $0["payload_size"], $0["payload_encoding"], $0["payload_data"]) }
+        }
+        guard let (contentType, size, encoding, data) = stored else { return nil }
+        let bytes = try PayloadCodec.decode(encoding: encoding, data: [UInt8](data), size: size)
+        do { return try Payload.received(bytes, contentType: contentType) } catch {
+            throw StorageError(.corrupt, "the payload of sync entry \(entryID) is not valid JSON any more: \(error)")
+        }
+    }
+
+    public func claimDueSyncRetries(now: Date, limit: Int, leaseUntil: Date) async throws -> [SyncEntry] {
+        try await write { db in
+            try Row.fetchAll(db, sql: """
+                UPDATE sync_entries SET next_retry_at = ?
+                WHERE id IN (SELECT id FROM sync_entries WHERE status = 'pending' AND next_retry_at <= ? ORDER BY next_retry_at LIMIT ?)
+                RETURNING \(SQLiteStore.syncColumns)
+                """, arguments: [leaseUntil.storageValue, now.storageValue, limit]).map(SQLiteStore.syncEntry)
+        }
+    }
+
+    public func recordSyncAttempt(entryID: Int64, _ attempt: SyncAttempt, now: Date) async throws {
+        try await write { db in
+            guard let previous = try String.fetchOne(db, sql: "SELECT status FROM sync_entries WHERE id = ?", arguments: [entryID]) else {
+                throw StorageError(.notFound, "no sync entry \(entryID)")
+            }
+            try db.execute(sql: """
+                UPDATE sync_entries SET status = ?, attempts = attempts + 1,
+                    automatic_retries = CASE WHEN ? THEN 0 ELSE automatic_retries + 1 END,
+                    latest_attempt_at = ?, next_retry_at = ?, latest_response = ?,
+                    endpoint_id = CASE WHEN ? IS NULL OR ? = '' THEN endpoint_id ELSE ? END
+                WHERE id = ?
+                """, arguments: [attempt.status.rawValue, attempt.manual, now.storageValue, attempt.nextRetryAt?.storageValue,
+                                 attempt.response, attempt.endpointID, attempt.endpointID, attempt.endpointID, entryID])
+            if previous != attempt.status.rawValue || attempt.manual {
+                try SQLiteStore.addTransition(db, entryID: entryID, at: now, from: previous, to: attempt.status,
+                                              reason: (attempt.manual ? "resync: " : "") + attempt.reason)
+            }
+        }
+    }
+
+    public func confirmSync(ids: [Int64], reason: String, now: Date) async throws -> [Int64] {
+        try await write { db in
+            var confirmed: [Int64] = []
+            for id in ids {
+                try db.execute(sql: "UPDATE sync_entries SET status = 'ok', latest_response = ? WHERE id = ? AND status = 'sent'",
+                               arguments: [reason, id])
+                guard db.changesCount == 1 else { continue }
+                try SQLiteStore.addTransition(db, entryID: id, at: now, from: SyncStatus.sent.rawValue, to: .ok, reason: reason)
+                confirmed.append(id)
+            }
+            return confirmed
+        }
+    }
+
+    static func addTransition(_ db: Database, entryID: Int64, at: Date, from: String?, to: SyncStatus, reason: String) throws {
+        try db.execute(sql: """
+            INSERT INTO sync_transitions (entry_id, seq, at, from_status, to_status, reason)
+            VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_transitions WHERE entry_id = ?), ?, ?, ?, ?)
+            """, arguments: [entryID, entryID, at.storageValue, from, to.rawValue, reason])
+    }
+
+    static func syncEntry(_ row: Row) -> SyncEntry {
+        SyncEntry(
+            id: row["id"], flowID: row["flow_id"], flowVersion: row["flow_version"], runID: row["run_id"], shapeID: row["shape_id"],
+            system: row["system"], reference: row["reference"], sourceID: row["source_id"], endpointID: row["endpoint_id"],
+            status: SyncStatus(rawValue: row["status"]) ?? .failed, attempts: row["attempts"], automaticRetries: row["automatic_retries"],
+            firstAttemptAt: Date(storageValue: row["first_attempt_at"]), latestAttemptAt: Date(storageValue: row["latest_attempt_at"]),
+            nextRetryAt: row.date("next_retry_at"), latestResponse: row["latest_response"], payloadSize: row["payload_size"])
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+/// The SQL the sync queries share: column names and the WHERE clause of a query's window and filters.
+enum SyncSQL {
+    struct Filter {
+        var clauses: [String]
+        var arguments: [any DatabaseValueConvertible & Sendable]
+        var whereClause: String { clauses.joined(separator: " AND ") }
+    }
+
+    static func column(_ sort: SyncSortColumn) -> String {
+        switch sort {
+        case .id: "id"
+        case .flow: "flow_id"
+        case .run: "run_id"
+        case .step: "shape_id"
+        case .system: "system"
+        case .reference: "reference"
+        case .sourceID: "source_id"
+        case .endpointID: "endpoint_id"
+        case .status: "status"
+        case .attempts: "attempts"
+        case .firstAttempt: "first_attempt_at"
+        case .latestAttempt: "latest_attempt_at"
+        }
+    }
+
+    static func filter(_ query: SyncQuery, includeStatus: Bool) -> Filter {
+        let search = searchTerm(query)
+        // With a trigram search the few matching ids drive the query: `+column` keeps SQLite
+        // from walking a window index and testing each row against the matches instead.
+        let p = usesTrigramIndex(query) ? "+" : ""
+        var filter = Filter(clauses: ["\(p)latest_attempt_at >= ?"], arguments: [query.since.storageValue])
+        if let until = query.until {
+            filter.clauses.append("\(p)latest_attempt_at <= ?")
+            filter.arguments.append(until.storageValue)
+        }
+        func list(_ column: String, _ values: [String]) {
+            guard !values.isEmpty else { return }
+            filter.clauses.append("\(p)\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))")
+            filter.arguments += values.map { $0 as any DatabaseValueConvertible & Sendable }
+        }
+        if includeStatus { list("status", query.statuses.map(\.rawValue)) }
+        list("system", query.systems)
+        list("flow_id", query.flowIDs)
+        if let search {
+            if search.unicodeScalars.count >= 3 {
+                // The trigram index answers LIKE directly (several times faster than a phrase
+                // MATCH); a term holding LIKE's wildcards is matched as an FTS5 phrase instead.
+                let matches = search.contains(where: { $0 == "%" || $0 == "_" })
+                    ? "SELECT rowid FROM sync_search WHERE sync_search MATCH ?"
+                    : "SELECT rowid FROM sync_search WHERE reference LIKE ? UNION SELECT rowid FROM sync_search WHERE system LIKE ?"
+                let argument: any DatabaseValueConvertible & Sendable = matches.contains("MATCH") ? ftsPhrase(search) : "%" + search + "%"
+                if let id = Int64(search) {
+                    // A number is a sync id, or part of a reference such as an order number.
+                    filter.clauses.append("(id = ? OR id IN (\(matches)))")
+                    filter.arguments.append(id)
+                } else {
+                    filter.clauses.append("id IN (\(matches))")
+                }
+                filter.arguments.append(argument)
+                if !matches.contains("MATCH") { filter.arguments.append(argument) }
+            } else if let id = Int64(search) {
+                filter.clauses.append("(id = ? OR reference LIKE ?)")
+                filter.arguments += [id, "%" + search + "%"]
+            } else {
+                // The trigram index needs three characters; shorter terms scan the window.
+                filter.clauses.append("(reference LIKE ? ESCAPE '\\' OR system LIKE ? ESCAPE '\\')")
+                let pattern = "%" + likeEscaped(search) + "%"
+                filter.arguments += [pattern, pattern]
+            }
+        }
+        return filter
+    }
+
+    static func searchTerm(_ query: SyncQuery) -> String? {
+        query.search?.trimmingCharacters(in: .whitespaces).nonEmpty
+    }
+
+    /// Whether the query's search uses the trigram index (three characters or more).
+    static func usesTrigramIndex(_ query: SyncQuery) -> Bool {
+        (searchTerm(query)?.unicodeScalars.count ?? 0) >= 3
+    }
+
+    /// An FTS5 phrase matching `text` as a substring (with the trigram tokenizer).
+    static func ftsPhrase(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    static func sortValue(_ entry: SyncEntry, _ sort: SyncSortColumn) -> JSON {
+        switch sort {
+        case .id: .number(Double(entry.id))
+        case .flow: .string(entry.flowID)
+        case .run: .number(Double(entry.runID))
+        case .step: .string(entry.shapeID)
+        case .system: .string(entry.system)
+        case .reference: .string(entry.reference)
+        case .sourceID: .string(entry.sourceID)
+        case .endpointID: .string(entry.endpointID)
+        case .status: .string(entry.status.rawValue)
+        case .attempts: .number(Double(entry.attempts))
+        case .firstAttempt: .number(entry.firstAttemptAt.storageValue)
+        case .latestAttempt: .number(entry.latestAttemptAt.storageValue)
+        }
+    }
+
+    static func databaseValue(_ value: JSON, for sort: SyncSortColumn) -> any DatabaseValueConvertible & Sendable {
+        switch value {
+        case .number(let number):
+            switch sort {
+            case .id, .run, .attempts: return Int64(number)
+            default: return number
+            }
+        case .string(let text): return text
+        default: return value.serialized()
+        }
+    }
+}
