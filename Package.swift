@@ -62,8 +62,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "SkeinTestSupport", path: "Sources/SkeinTestSupport"),
         .testTarget(name: "SkeinSFTPTests", dependencies: [
-            "SkeinSFTP", "SkeinConnectorsSFTP", "SkeinCore", "SkeinJSON",
+            "SkeinSFTP", "SkeinTestSupport", "SkeinConnectorsSFTP", "SkeinCore", "SkeinJSON",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSH", package: "swift-nio-ssh"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -91,7 +92,7 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SkeinConnectorsDatabaseTests", dependencies: ["SkeinConnectorsDatabase", "SkeinCore", "SkeinJSON"]),
+        .testTarget(name: "SkeinConnectorsDatabaseTests", dependencies: ["SkeinConnectorsDatabase", "SkeinCore", "SkeinJSON", "SkeinTestSupport"]),
         .target(name: "SkeinApp", dependencies: [
             "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP", "SkeinWeb",
             "SkeinConnectorsSFTP", "SkeinConnectorsDatabase",

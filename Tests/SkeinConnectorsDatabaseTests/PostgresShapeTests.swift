@@ -1,3 +1,4 @@
+import SkeinTestSupport
 import SkeinConnectorsDatabase
 import SkeinCore
 import SkeinJSON

@@ -1,3 +1,4 @@
+import SkeinTestSupport
 import Foundation
 @testable import SkeinConnectorsSFTP
 import SkeinCore

@@ -1,3 +1,4 @@
+import SkeinTestSupport
 import Foundation
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import SkeinTestSupport
 import Foundation
 
 /// The local account the tests log in as. sshd authenticates real users, so password

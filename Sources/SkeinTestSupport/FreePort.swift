@@ -5,8 +5,8 @@ import Darwin
 #endif
 
 /// Asks the kernel for a currently unused TCP port on 127.0.0.1.
-enum FreePort {
-    static func next() throws -> Int {
+public enum FreePort {
+    public static func next() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw CommandRunner.Failure(description: "socket() failed: errno \(errno)") }
         defer { close(fd) }

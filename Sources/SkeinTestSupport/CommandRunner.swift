@@ -4,21 +4,22 @@ import Foundation
 import Glibc
 #endif
 
-/// Starts helper programs (sshd, ssh-keygen, useradd, ...) for the test harness (a copy of the SFTP tests' runner; test targets cannot share files) with
+/// Starts helper programs (sshd, ssh-keygen, useradd, ...) for the test harness with
 /// `posix_spawn`/`waitpid`, redirecting their output to files.
 ///
 /// Deliberately not Foundation's `Process`: on Linux its termination monitoring hung when
 /// several tests started servers at once. Everything here blocks, so callers run it on a
 /// dedicated thread (see ``onDedicatedThread(_:)``), never on the Swift concurrency pool.
-enum CommandRunner {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum CommandRunner {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Runs `executable` to completion, feeding `input` on stdin; returns stdout.
     /// Throws with stderr included when the exit status is not 0.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> String {
         let scratch = NSTemporaryDirectory() + "skein-cmd-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -39,7 +40,7 @@ enum CommandRunner {
 
     /// Starts `executable` in the background with stdin from `stdin` (or /dev/null) and
     /// stdout/stderr appended to the given files. Returns its process id.
-    static func spawn(
+    public static func spawn(
         _ executable: String, _ arguments: [String], stdin: String = "/dev/null", stdout: String, stderr: String
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
@@ -61,7 +62,7 @@ enum CommandRunner {
 
     /// Waits for `pid` to exit and returns its exit status (128 + signal if killed).
     @discardableResult
-    static func waitForExit(_ pid: pid_t) -> Int32 {
+    public static func waitForExit(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let signal = status & 0x7f
@@ -70,7 +71,7 @@ enum CommandRunner {
 
     /// True while `pid` has not exited (reaps it if it has, so call ``waitForExit(_:)`` only
     /// while this is true).
-    static func isRunning(_ pid: pid_t, exitStatus: inout Int32?) -> Bool {
+    public static func isRunning(_ pid: pid_t, exitStatus: inout Int32?) -> Bool {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         if result == pid {
@@ -83,7 +84,7 @@ enum CommandRunner {
 }
 
 /// Runs blocking `work` on a new thread so it cannot starve the Swift concurrency pool.
-func onDedicatedThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+public func onDedicatedThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
     }
