@@ -91,3 +91,11 @@ extension Substring {
 extension String {
     func trimmingSpaces() -> String { String(Substring(self).trimmingSpaces()) }
 }
+
+extension Payload {
+    /// The payload as JSON for a shape that needs JSON, failing the step with the payload's
+    /// position when it is not (`payload 3: the payload is text/csv, not JSON`).
+    public func document(index: Int) throws(ShapeFailure) -> JSON {
+        do { return try json() } catch { throw ShapeFailure("payload \(index): \(error)") }
+    }
+}

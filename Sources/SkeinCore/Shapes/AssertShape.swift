@@ -49,8 +49,7 @@ public struct AssertShape: ShapeKind {
 
         func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
             for (index, payload) in input.enumerated() {
-                let document: JSON
-                do { document = try payload.json() } catch { throw ShapeFailure("payload \(index): \(error)") }
+                let document = try payload.document(index: index)
                 if let expected, document != expected {
                     throw ShapeFailure("assertion failed on payload \(index): it does not equal the expected document",
                                        details: ["expected": expected, "actual": document])

@@ -72,8 +72,7 @@ public struct FilterShape: ShapeKind {
         func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
             var outputs: [Payload] = []
             for (index, payload) in input.enumerated() {
-                let document: JSON
-                do { document = try payload.json() } catch { throw ShapeFailure("payload \(index): \(error)") }
+                let document = try payload.document(index: index)
                 if let items {
                     guard case .array(let elements)? = items.value(in: document) else {
                         throw ShapeFailure("payload \(index): '\(items)' is not an array")

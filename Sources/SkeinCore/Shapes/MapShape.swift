@@ -113,10 +113,7 @@ public struct MapShape: ShapeKind {
             var outputs: [Payload] = []
             outputs.reserveCapacity(input.count)
             for (index, payload) in input.enumerated() {
-                let document: JSON
-                do { document = try payload.json() } catch {
-                    throw ShapeFailure("payload \(index): \(error)")
-                }
+                let document = try payload.document(index: index)
                 outputs.append(Payload(json: try map(document, index: index, context: context)))
             }
             return ShapeResult(outputs: outputs)
@@ -147,10 +144,7 @@ public struct MapShape: ShapeKind {
             var outputs: [Payload] = []
             outputs.reserveCapacity(input.count)
             for (index, payload) in input.enumerated() {
-                let document: JSON
-                do { document = try payload.json() } catch {
-                    throw ShapeFailure("payload \(index): \(error)")
-                }
+                let document = try payload.document(index: index)
                 guard let result = try transform.evaluate(document, payloadIndex: index, limits: limits, context: context) else {
                     throw ShapeFailure(
                         "step '\(context.shapeID)', map.transform, payload \(index): the transform produced nothing (undefined); "

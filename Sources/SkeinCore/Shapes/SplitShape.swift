@@ -31,8 +31,7 @@ public struct SplitShape: ShapeKind {
         func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
             var outputs: [Payload] = []
             for (index, payload) in input.enumerated() {
-                let document: JSON
-                do { document = try payload.json() } catch { throw ShapeFailure("payload \(index): \(error)") }
+                let document = try payload.document(index: index)
                 guard let found = path.value(in: document) else {
                     throw ShapeFailure("payload \(index): there is nothing at '\(path)' to split")
                 }
