@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import PostgresNIO
+import SkeinCore
 import SkeinJSON
 
 /// PostgreSQL result cells → JSON:
@@ -71,17 +72,10 @@ enum ISOTime {
         return utc ? text + "Z" : text
     }
 
-    /// Howard Hinnant's civil-from-days, shifted from 1970 to 2000 (10,957 days).
+    /// The calendar date of a PostgreSQL day number (days since 2000-01-01, 10,957 days after 1970).
     static func date(daysSince2000: Int) -> String {
-        let z = daysSince2000 + 10_957 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let civil = CivilDate(daysSinceEpoch: Int64(daysSince2000 + 10_957))
+        let (year, month, day) = (civil.year, civil.month, civil.day)
         let yearText = String(year)
         return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + two(Int64(month)) + "-" + two(Int64(day))
     }

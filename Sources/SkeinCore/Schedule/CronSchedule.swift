@@ -116,15 +116,16 @@ public struct CronError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A proleptic Gregorian date computed from days since 1970-01-01 (Howard Hinnant's algorithm),
-/// so schedules need no calendar or time-zone database.
-struct CivilDate: Equatable {
-    let year: Int
-    let month: Int
-    let day: Int
+/// so schedules and connectors need no calendar or time-zone database.
+/// (The JSONata target keeps its own copy in `CivilTime`: it depends on nothing of Skein's.)
+public struct CivilDate: Sendable, Equatable {
+    public let year: Int
+    public let month: Int
+    public let day: Int
     /// 0 = Sunday.
-    let weekday: Int
+    public let weekday: Int
 
-    init(daysSinceEpoch: Int64) {
+    public init(daysSinceEpoch: Int64) {
         let z = daysSinceEpoch + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
