@@ -33,11 +33,11 @@ public struct WebSettings: Sendable {
 /// `skein serve` in the same `ServiceGroup` as the worker and the scheduler.
 public enum WebServer {
     /// The router with every route, for the application and for tests (`app.test(.router)`).
-    public static func router(store: any SkeinStore, settings: WebSettings, logger: Logger) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public static func router(store: any SkeinStore, settings: WebSettings, logger: Logger) -> Router<SkeinRequestContext> {
+        let router = Router(context: SkeinRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
-        HealthController<BasicRequestContext>(store: store).addRoutes(to: router)
-        WebhookController<BasicRequestContext>(store: store, settings: settings, logger: logger).addRoutes(to: router)
+        HealthController<SkeinRequestContext>(store: store).addRoutes(to: router)
+        WebhookController<SkeinRequestContext>(store: store, settings: settings, logger: logger).addRoutes(to: router)
         return router
     }
 

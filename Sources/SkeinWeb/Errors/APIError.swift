@@ -18,6 +18,12 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
         case bodyTooLarge = "body_too_large"
         /// The server is set up wrongly for this request (e.g. a missing HMAC secret variable).
         case misconfigured
+        /// Nobody is signed in and no valid API token was sent.
+        case unauthenticated
+        /// The caller is known but their role does not allow this.
+        case forbidden
+        /// A state-changing browser request without the session's CSRF token.
+        case csrfFailed = "csrf_failed"
         /// The store cannot be reached; try again later.
         case unavailable
         /// Anything unexpected; details are in the server log.
@@ -36,7 +42,8 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
         switch code {
         case .notFound: .notFound
         case .invalidBody: .badRequest
-        case .invalidSignature: .unauthorized
+        case .invalidSignature, .unauthenticated: .unauthorized
+        case .forbidden, .csrfFailed: .forbidden
         case .bodyTooLarge: .contentTooLarge
         case .misconfigured, .internalError: .internalServerError
         case .unavailable: .serviceUnavailable
