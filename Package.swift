@@ -70,14 +70,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SkeinWeb", dependencies: [
-            "SkeinCore", "SkeinStorage", "SkeinJSON",
+            "SkeinCore", "SkeinStorage", "SkeinJSON", "SkeinEngine", "JSONata",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "SkeinWebTests", dependencies: [
-            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinJSON",
+            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinJSON", "SkeinEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),

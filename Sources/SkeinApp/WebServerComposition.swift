@@ -7,7 +7,8 @@ extension SkeinEnvironment {
     public func webServer(host: String, port: Int, maximumWebhookBytes: Int,
                           onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
         WebServer.application(store: store,
-                              settings: WebSettings(host: host, port: port, maximumWebhookBytes: maximumWebhookBytes, environment: environment),
+                              settings: WebSettings(host: host, port: port, maximumWebhookBytes: maximumWebhookBytes, environment: environment,
+                                                    catalog: catalog, syncResender: syncResender()),
                               logger: logger, onListening: onListening)
     }
 

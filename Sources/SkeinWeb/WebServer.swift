@@ -1,6 +1,8 @@
 public import Foundation
 public import Hummingbird
 public import Logging
+public import SkeinCore
+public import SkeinEngine
 public import SkeinStorage
 
 /// What the HTTP server needs besides the store.
@@ -13,16 +15,23 @@ public struct WebSettings: Sendable {
     public var environment: [String: String]
     /// The clock runs are queued by (tests pin it).
     public var now: @Sendable () -> Date
+    /// The shape types flows are read with (the UI deploys a new version when a skip toggle changes).
+    public var catalog: ShapeCatalog
+    /// Sends sync entries again for the UI's resync buttons; nil leaves resync unavailable.
+    public var syncResender: SyncResender?
 
     public static let defaultMaximumWebhookBytes = 50 * 1024 * 1024
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maximumWebhookBytes: Int = WebSettings.defaultMaximumWebhookBytes,
-                environment: [String: String] = ProcessInfo.processInfo.environment, now: @escaping @Sendable () -> Date = { Date() }) {
+                environment: [String: String] = ProcessInfo.processInfo.environment, now: @escaping @Sendable () -> Date = { Date() },
+                catalog: ShapeCatalog = .permissive, syncResender: SyncResender? = nil) {
         self.host = host
         self.port = port
         self.maximumWebhookBytes = maximumWebhookBytes
         self.environment = environment
         self.now = now
+        self.catalog = catalog
+        self.syncResender = syncResender
     }
 }
 
@@ -38,6 +47,7 @@ public enum WebServer {
         router.add(middleware: APIErrorMiddleware(logger: logger))
         HealthController<SkeinRequestContext>(store: store).addRoutes(to: router)
         WebhookController<SkeinRequestContext>(store: store, settings: settings, logger: logger).addRoutes(to: router)
+        UIController(store: store, settings: settings, logger: logger).addRoutes(to: router)
         return router
     }
 
