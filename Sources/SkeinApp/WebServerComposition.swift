@@ -17,7 +17,7 @@ extension SkeinEnvironment {
 
     /// The engine parts the API drives, wired like the CLI's.
     public func webServices() -> WebServices {
-        WebServices(access: access, resender: syncResender(), instances: instances, testInstance: { name in
+        WebServices(access: access, catalog: catalog, resender: syncResender(), instances: instances, testInstance: { name in
             let result = await self.testInstance(named: name)
             return (result.ok, result.message)
         })

@@ -1,6 +1,7 @@
 public import Foundation
 public import Hummingbird
 public import Logging
+public import SkeinCore
 public import SkeinEngine
 public import SkeinStorage
 
@@ -35,15 +36,18 @@ public struct WebSettings: Sendable {
 /// testing instances. Built by SkeinApp (the composition root) so the API runs exactly what the CLI runs.
 public struct WebServices: Sendable {
     public var access: AccessService
+    /// The shape types flows may use (deploys are validated against it).
+    public var catalog: ShapeCatalog
     public var resender: SyncResender?
     public var instances: StoredInstanceResolver?
     /// Checks an instance's system answers and accepts its credentials (ok, one sentence).
     public var testInstance: @Sendable (String) async -> (ok: Bool, message: String)
 
-    public init(access: AccessService, resender: SyncResender? = nil, instances: StoredInstanceResolver? = nil,
+    public init(access: AccessService, catalog: ShapeCatalog = ShapeCatalog(), resender: SyncResender? = nil, instances: StoredInstanceResolver? = nil,
                 testInstance: @escaping @Sendable (String) async -> (ok: Bool, message: String) = { _ in
                     (false, "instance tests are not available in this server") }) {
         self.access = access
+        self.catalog = catalog
         self.resender = resender
         self.instances = instances
         self.testInstance = testInstance

@@ -10,5 +10,12 @@ enum APIRoutes {
         RunsController(store: store, access: services.access).addRoutes(to: api)
         PayloadsController(store: store).addRoutes(to: api)
         RecoveryController(store: store, access: services.access).addRoutes(to: api)
+        FlowsController(store: store, access: services.access, catalog: services.catalog).addRoutes(to: api)
+        InstancesController(store: store, access: services.access, resolver: services.instances, test: services.testInstance).addRoutes(to: api)
+        SyncController(store: store, access: services.access, resender: services.resender).addRoutes(to: api)
+        UsersController(store: store, access: services.access).addRoutes(to: api)
+        AuditController(store: store).addRoutes(to: api)
+        ExprController(store: store).addRoutes(to: api)
+        OpenAPIController().addRoutes(to: api)
     }
 }

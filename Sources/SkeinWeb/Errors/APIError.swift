@@ -24,6 +24,8 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
         case forbidden
         /// A state-changing browser request without the session's CSRF token.
         case csrfFailed = "csrf_failed"
+        /// A flow file with problems; `details.problems` lists each with its path.
+        case invalidFlow = "invalid_flow"
         /// A parameter or body field is missing or wrong; `field` names it.
         case invalidField = "invalid_field"
         /// The request conflicts with what exists (a name already taken, a run already finished).
@@ -40,11 +42,14 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
     public var message: String
     /// The request field at fault (a query parameter, a JSON member or a path part).
     public var field: String?
+    /// Structured facts about the error (a flow's problems), for programs.
+    public var details: JSON?
 
-    public init(_ code: Code, _ message: String, field: String? = nil) {
+    public init(_ code: Code, _ message: String, field: String? = nil, details: JSON? = nil) {
         self.code = code
         self.message = message
         self.field = field
+        self.details = details
     }
 
     /// 400 `invalid_field` naming the field.
@@ -53,7 +58,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
     public var status: HTTPResponse.Status {
         switch code {
         case .notFound: .notFound
-        case .invalidBody, .invalidField: .badRequest
+        case .invalidBody, .invalidField, .invalidFlow: .badRequest
         case .conflict: .conflict
         case .rateLimited: .tooManyRequests
         case .invalidSignature, .unauthenticated: .unauthorized
@@ -69,6 +74,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
     public var json: JSON {
         var error: JSON.Object = ["code": .string(code.rawValue), "message": .string(message)]
         if let field { error["field"] = .string(field) }
+        if let details { error["details"] = details }
         return ["error": .object(error)]
     }
 

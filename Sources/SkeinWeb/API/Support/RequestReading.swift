@@ -35,6 +35,8 @@ struct Query {
         self.parameters = parameters
     }
 
+    init(parameters: [String: [String]]) { self.parameters = parameters }
+
     func string(_ name: String) -> String? { parameters[name]?.last }
     func list(_ name: String) -> [String] { (parameters[name] ?? []).filter { !$0.isEmpty } }
 
