@@ -55,7 +55,8 @@ struct UIFixture {
         let router = Router(context: SkeinRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: SignedIn(identity: identity))
-        UIController(store: store, settings: WebSettings(catalog: .permissive), logger: logger).addRoutes(to: router)
+        let services = WebServices(access: AccessService(store: store), catalog: .permissive)
+        UIController(store: store, settings: WebSettings(), services: services, logger: logger).addRoutes(to: router)
         return Application(router: router)
     }
 

@@ -13,7 +13,7 @@ struct UIActions: Sendable {
 
     var store: any SkeinStore { ui.store }
 
-    func setEnabled(_ form: FormFields, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
+    func setEnabled(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         let flowID = try await existingFlow(context).flowID
         let enabled = form["enabled"] == "true"
         try await store.setEnabled(flowID: flowID, enabled: enabled)
@@ -22,13 +22,13 @@ struct UIActions: Sendable {
     }
 
     /// Deploys a new version with one shape's `skip` changed (deployed versions never change).
-    func setSkip(_ form: FormFields, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
+    func setSkip(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         let flow = try await existingFlow(context)
         guard let shapeID = form["shape"], let skip = form["skip"].map({ $0 == "true" }) else {
             throw APIError(.invalidBody, "shape and skip are required")
         }
         let source = try FlowSkipEdit.source(flow.source, settingSkip: skip, onShape: shapeID)
-        let definition = try FlowFile.decode(source, source: "flow '\(flow.flowID)'", catalog: ui.settings.catalog)
+        let definition = try FlowFile.decode(source, source: "flow '\(flow.flowID)'", catalog: ui.services.catalog)
         let (deployed, isNew) = try await store.deploy(definition, source: source, now: ui.settings.now())
         ui.logger.notice("shape skip changed in the UI", metadata: ["flow": "\(flow.flowID)", "shape": "\(shapeID)", "skip": "\(skip)",
                                                                   "version": "\(deployed.version)", "user": "\(identity.username)"])
@@ -38,7 +38,7 @@ struct UIActions: Sendable {
     }
 
     /// "Initialise flow with data": a manual run with the pasted payload, from the chosen step.
-    func initialise(_ form: FormFields, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
+    func initialise(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         let flow = try await existingFlow(context)
         var input: [Payload] = []
         let text = form["payload"] ?? ""
@@ -53,7 +53,7 @@ struct UIActions: Sendable {
         return try await queue(newRun, identity: identity, what: "initialised")
     }
 
-    func retry(_ form: FormFields, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
+    func retry(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         let runID = try self.runID(context)
         let newRun = try await RunRecovery(store: store).retry(runID: runID)
         return try await queue(newRun, identity: identity, what: "retry of run \(runID)")
@@ -61,7 +61,7 @@ struct UIActions: Sendable {
 
     /// Replays the payloads of step `sequence` (0: the run's input) — all, or one `index` —
     /// into the step after it.
-    func replay(_ form: FormFields, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
+    func replay(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         let runID = try self.runID(context)
         guard let sequence = form["sequence"].flatMap(Int.init), sequence >= 0 else { throw APIError(.invalidBody, "sequence: a step number is required") }
         let index = form["index"].flatMap(Int.init)
@@ -72,8 +72,8 @@ struct UIActions: Sendable {
 
     /// Resyncs the checked entries (`scope=selected`, one `id` field each) or every entry
     /// matching the report's filters (`scope=matching`).
-    func resync(_ form: FormFields, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
-        guard let resender = ui.settings.syncResender else { throw APIError(.misconfigured, "resync is not available on this server") }
+    func resync(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
+        guard let resender = ui.services.resender else { throw APIError(.misconfigured, "resync is not available on this server") }
         let filters = SyncFilters { form[$0] }
         let back = UIController.localPath(form["_back"]) ?? filters.link.description
         var tally: [SyncStatus: Int] = [:]

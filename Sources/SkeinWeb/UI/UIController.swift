@@ -15,6 +15,8 @@ import SkeinStorage
 struct UIController: Sendable {
     let store: any SkeinStore
     let settings: WebSettings
+    /// The catalog flows are read with (skip toggles deploy) and the sync resender.
+    let services: WebServices
     let logger: Logger
 
     typealias Handler = @Sendable (Request, SkeinRequestContext) async throws -> Response
@@ -62,13 +64,13 @@ struct UIController: Sendable {
 
     /// A form action: role, then CSRF token (`_csrf` field), then `body` with the form. Its
     /// failures return to the page the form came from (`_back`), with the error shown there.
-    func action(_ role: Role, _ body: @escaping @Sendable (FormFields, SkeinRequestContext, Identity) async throws -> Response) -> Handler {
+    func action(_ role: Role, _ body: @escaping @Sendable (UIForm, SkeinRequestContext, Identity) async throws -> Response) -> Handler {
         { request, context in
             let identity: Identity
-            let form: FormFields
+            let form: UIForm
             do {
                 identity = try context.require(role)
-                form = try await FormFields.read(request, limit: UIController.maximumFormBytes)
+                form = try await UIForm.read(request, limit: UIController.maximumFormBytes)
                 try UIController.checkCSRF(identity, presented: form["_csrf"])
             } catch let error as APIError {
                 return errorPage(error, identity: context.identity)

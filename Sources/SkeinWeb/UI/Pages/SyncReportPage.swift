@@ -29,7 +29,7 @@ struct SyncReportPage {
         let page = try await ui.store.syncEntries(query)
         let counts = try await ui.store.syncCounts(query)
         let flows = try await ui.store.flows().map(\.flowID)
-        let canResync = identity.role >= .operator && ui.settings.syncResender != nil
+        let canResync = identity.role >= .operator && ui.services.resender != nil
 
         let tiles = HTML.join(SyncStatus.allCases.map { status in
             let link = Link("/sync", filters.parameters).setting("status", filters.status == status ? nil : status.rawValue)

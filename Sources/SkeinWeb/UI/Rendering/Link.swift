@@ -10,7 +10,7 @@ struct Link: Sendable, CustomStringConvertible {
     init(_ path: String, _ query: [(String, String?)] = []) {
         let parts = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.path = String(parts[0])
-        let existing = parts.count > 1 ? FormFields(encoded: String(parts[1])).pairs : []
+        let existing = parts.count > 1 ? UIForm(encoded: String(parts[1])).pairs : []
         self.query = existing + query.compactMap { key, value in value.flatMap { $0.isEmpty ? nil : (key, $0) } }
     }
 

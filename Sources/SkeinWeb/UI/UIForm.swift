@@ -3,7 +3,7 @@ import Hummingbird
 
 /// The fields of an `application/x-www-form-urlencoded` body, in order; a name may repeat
 /// (the sync report's checkboxes send one `id` per selected entry).
-struct FormFields: Sendable {
+struct UIForm: Sendable {
     var pairs: [(String, String)]
 
     init(pairs: [(String, String)]) { self.pairs = pairs }
@@ -11,18 +11,18 @@ struct FormFields: Sendable {
     init(encoded text: String) {
         pairs = text.split(separator: "&", omittingEmptySubsequences: true).map { part in
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (FormFields.decode(pieces[0]), pieces.count > 1 ? FormFields.decode(pieces[1]) : "")
+            return (UIForm.decode(pieces[0]), pieces.count > 1 ? UIForm.decode(pieces[1]) : "")
         }
     }
 
     /// Reads the request's form body, refusing more than `limit` bytes.
-    static func read(_ request: Request, limit: Int) async throws -> FormFields {
+    static func read(_ request: Request, limit: Int) async throws -> UIForm {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: limit) } catch {
             throw APIError(.bodyTooLarge, "the form is larger than \(limit) bytes")
         }
-        return FormFields(encoded: String(buffer: buffer))
+        return UIForm(encoded: String(buffer: buffer))
     }
 
     subscript(_ name: String) -> String? { pairs.first { $0.0 == name }?.1 }
