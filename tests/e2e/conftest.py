@@ -64,6 +64,7 @@ class Skein:
         """Starts `skein serve` on a free port and waits until /health answers; returns (process, base URL)."""
         import socket
         import urllib.request
+        Path(self.data_dir).mkdir(parents=True, exist_ok=True)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
