@@ -22,6 +22,10 @@ import Testing
             #expect(retry.originRunID == 1)
             #expect(retry.entryShapeID == "check")
             #expect(try await fixture.store.payloads(runID: 2, sequence: 0).count == 2, "the two orders the failed step received")
+            let audit = try await fixture.store.auditEntries(AuditQuery(action: "run."))
+            #expect(audit.map(\.actor) == ["pat"])
+            #expect(audit.map(\.action) == ["run.retry"])
+            #expect(audit.first?.target == "run:1")
         }
     }
 

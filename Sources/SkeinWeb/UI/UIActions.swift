@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SkeinCore
 import SkeinEngine
+import SkeinJSON
 import SkeinStorage
 
 /// What the UI's buttons do. Each calls the library code the CLI calls — `RunRecovery` for
@@ -17,7 +18,7 @@ struct UIActions: Sendable {
         let flowID = try await existingFlow(context).flowID
         let enabled = form["enabled"] == "true"
         try await store.setEnabled(flowID: flowID, enabled: enabled)
-        ui.logger.notice("flow \(enabled ? "enabled" : "disabled") in the UI", metadata: ["flow": "\(flowID)", "user": "\(identity.username)"])
+        try await audit(identity, enabled ? "flow.enable" : "flow.disable", target: "flow:\(flowID)")
         return back(to: "/flows/\(Link.segment(flowID))", notice: "Flow '\(flowID)' is \(enabled ? "enabled" : "disabled").")
     }
 
@@ -30,8 +31,10 @@ struct UIActions: Sendable {
         let source = try FlowSkipEdit.source(flow.source, settingSkip: skip, onShape: shapeID)
         let definition = try FlowFile.decode(source, source: "flow '\(flow.flowID)'", catalog: ui.services.catalog)
         let (deployed, isNew) = try await store.deploy(definition, source: source, now: ui.settings.now())
-        ui.logger.notice("shape skip changed in the UI", metadata: ["flow": "\(flow.flowID)", "shape": "\(shapeID)", "skip": "\(skip)",
-                                                                  "version": "\(deployed.version)", "user": "\(identity.username)"])
+        if isNew {
+            try await audit(identity, "flow.skip", target: "flow:\(flow.flowID)",
+                            details: ["shape": .string(shapeID), "skip": .bool(skip), "version": .number(Double(deployed.version))])
+        }
         let what = skip ? "skipped" : "no longer skipped"
         return back(to: "/flows/\(Link.segment(flow.flowID))",
                     notice: isNew ? "Deployed v\(deployed.version): '\(shapeID)' is \(what)." : "'\(shapeID)' was already \(what).")
@@ -50,13 +53,14 @@ struct UIActions: Sendable {
         }
         let fromStep = form["from_step"].flatMap { $0.isEmpty ? nil : $0 }
         let newRun = try await ManualRun.plan(store: store, flowID: flow.flowID, fromStep: fromStep, input: input)
-        return try await queue(newRun, identity: identity, what: "initialised")
+        return try await queue(newRun, identity: identity, what: "initialised", action: "flow.run", target: "flow:\(flow.flowID)",
+                               details: ["step": fromStep.map(JSON.string) ?? .null])
     }
 
     func retry(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         let runID = try self.runID(context)
         let newRun = try await RunRecovery(store: store).retry(runID: runID)
-        return try await queue(newRun, identity: identity, what: "retry of run \(runID)")
+        return try await queue(newRun, identity: identity, what: "retry of run \(runID)", action: "run.retry", target: "run:\(runID)")
     }
 
     /// Replays the payloads of step `sequence` (0: the run's input) — all, or one `index` —
@@ -67,7 +71,8 @@ struct UIActions: Sendable {
         let index = form["index"].flatMap(Int.init)
         let request = RunRecovery.Replay(runID: runID, sequence: sequence, index: index, entry: .next)
         let newRun = try await RunRecovery(store: store).replay(request)
-        return try await queue(newRun, identity: identity, what: "replay of run \(runID)")
+        return try await queue(newRun, identity: identity, what: "replay of run \(runID)", action: "run.replay", target: "run:\(runID)",
+                               details: ["sequence": .number(Double(sequence)), "index": index.map { .number(Double($0)) } ?? .null])
     }
 
     /// Resyncs the checked entries (`scope=selected`, one `id` field each) or every entry
@@ -77,27 +82,41 @@ struct UIActions: Sendable {
         let filters = SyncFilters { form[$0] }
         let back = UIController.localPath(form["_back"]) ?? filters.link.description
         var tally: [SyncStatus: Int] = [:]
+        var resent: [Int64] = []
         if form["scope"] == "matching" {
-            try await resender.resendAll(matching: filters.query(now: ui.settings.now())) { tally[$0.status, default: 0] += 1 }
+            try await resender.resendAll(matching: filters.query(now: ui.settings.now())) { tally[$0.status, default: 0] += 1; resent.append($0.id) }
         } else {
             let ids = form.all("id").compactMap(Int64.init)
             guard !ids.isEmpty else { throw APIError(.invalidBody, "select at least one entry to resync") }
-            for id in ids { tally[try await resender.resend(id: id, manual: true).status, default: 0] += 1 }
+            for id in ids {
+                tally[try await resender.resend(id: id, manual: true).status, default: 0] += 1
+                resent.append(id)
+            }
         }
         let total = tally.values.reduce(0, +)
-        ui.logger.notice("sync entries resynced in the UI", metadata: ["count": "\(total)", "user": "\(identity.username)"])
+        if total > 0 {
+            try await audit(identity, "sync.resync", target: total == 1 ? "sync:\(resent[0])" : "sync:\(total) entries",
+                            details: ["ids": .array(resent.prefix(1000).map { .number(Double($0)) }), "scope": .string(form["scope"] ?? "selected")])
+        }
         let outcome = SyncStatus.allCases.compactMap { status in tally[status].map { "\($0) \(status.rawValue.uppercased())" } }.joined(separator: ", ")
         return self.back(to: back, notice: total == 0 ? "No entries matched; nothing was resent." : "Resynced \(total): \(outcome).")
     }
 
     // MARK: - Helpers
 
-    func queue(_ newRun: NewRun, identity: Identity, what: String) async throws -> Response {
+    /// Queues `newRun` for the workers and records who started it in the audit log.
+    func queue(_ newRun: NewRun, identity: Identity, what: String, action: String, target: String, details: JSON.Object = [:]) async throws -> Response {
         let record = try await store.enqueue(newRun, now: ui.settings.now())
-        ui.logger.notice("run queued from the UI", metadata: ["run": "\(record.id)", "flow": "\(record.flowID)", "trigger": "\(record.trigger.rawValue)",
-                                                             "user": "\(identity.username)"])
+        var details = details
+        details["new_run"] = .number(Double(record.id))
+        try await audit(identity, action, target: target, details: .object(details))
         let entry = record.entryShapeID.map { ", entering at '\($0)'" } ?? ""
         return back(to: "/runs/\(record.id)", notice: "Queued run \(record.id) (\(what))\(entry).")
+    }
+
+    /// The audit log entry of an action (the same action names as the API's).
+    func audit(_ identity: Identity, _ action: String, target: String, details: JSON? = nil) async throws {
+        try await ui.services.access.audit(identity, action, target: target, details: details)
     }
 
     func existingFlow(_ context: SkeinRequestContext) async throws -> DeployedFlow {

@@ -33,7 +33,7 @@ enum StyleSheet {
     table.grid th a { color: var(--muted); } table.grid th a.sorted { color: var(--ink); }
     table.grid tr:last-child td { border-bottom: 0; } table.grid tbody tr:hover { background: #fafbff; }
     table.grid td.num, table.grid th.num { text-align: right; white-space: nowrap; }
-    table.grid td.wrap { max-width: 420px; overflow-wrap: anywhere; }
+    table.grid td.wrap { min-width: 240px; max-width: 420px; overflow-wrap: anywhere; }
     table.grid .extra { display: none; } table.grid.show-extra .extra { display: table-cell; }
     .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; white-space: nowrap; background: var(--grey-bg); color: var(--muted); }
     .badge-success, .badge-ok { background: var(--ok-bg); color: var(--ok); }
@@ -49,6 +49,7 @@ enum StyleSheet {
     button, .button { font: inherit; font-weight: 600; padding: 6px 12px; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; display: inline-block; }
     button.secondary, .button.secondary { background: #fff; color: var(--accent); }
     button.danger { background: var(--bad); border-color: var(--bad); }
+    button, .button { white-space: nowrap; } table.grid td b { white-space: nowrap; }
     button.small, .button.small { padding: 2px 8px; font-size: 12px; font-weight: 500; }
     button.link { background: none; border: 0; padding: 0; color: var(--accent); font-weight: 500; }
     button:disabled { opacity: .5; cursor: default; }
