@@ -6,6 +6,7 @@ an expression on a payload in the playground. Screenshots of the main pages are 
 tests/e2e/artifacts/screenshots (git-ignored) for people to look at."""
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -117,6 +118,19 @@ def test_operator_recovers_failures_in_the_browser(skein, shop, tmp_path):
             page.reload()
             expect(page.locator("dl.facts")).to_contain_text("success")
             assert len(erp.system.received) == len(paid)
+
+            # Initialise the flow with a pasted order, entering at the split.
+            order = dict(shop.system.orders[0], id=5000, name="#5000", financial_status="paid")
+            page.goto(base + "/flows/orders-to-erp")
+            page.click("#open-initialise")
+            page.fill("#init-payload", json.dumps({"orders": [order]}))
+            page.select_option("#init-step", "each-order")
+            page.click("#initialise-run")
+            expect(page.locator(".notice")).to_contain_text("initialised")
+            expect(page.locator("dl.facts")).to_contain_text("entered at each-order")
+            started = int(page.url.split("/runs/")[1].split("?")[0])
+            wait_for(lambda: skein.json("runs", "show", str(started))["status"] == "success", timeout=60, what="the initialised run")
+            assert erp.system.received["5000"]["reference"] == "#5000"
 
             # The sync report, filtered to Failed; its CSV; resync two, then every match.
             page.goto(base + "/sync")

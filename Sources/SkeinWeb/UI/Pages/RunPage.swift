@@ -99,8 +99,10 @@ struct RunPage {
 
     static let eyeIcon = HTML(trusted: #"<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M1 12s4-8 11-8 11 8 11 8-4 8-11 8-11-8-11-8z"/><circle cx="12" cy="12" r="3"/></svg>"#)
 
+    /// A button of this run's page (`/runs/{id}/…`), which comes back here when the action fails.
     func form(_ action: String, button: String, fields: [(String, String)] = [], confirm: String? = nil, small: Bool = false) -> HTML {
-        ActionForm(action: action, back: "/runs/\(action.split(separator: "/")[1])", label: button, fields: fields, confirm: confirm,
-                   style: small ? "small secondary" : "").render(csrf: identity.csrfToken)
+        let back = action.split(separator: "/").prefix(2).joined(separator: "/")
+        return ActionForm(action: action, back: "/" + back, label: button, fields: fields, confirm: confirm,
+                          style: small ? "small secondary" : "").render(csrf: identity.csrfToken)
     }
 }
