@@ -25,20 +25,18 @@ struct Query {
 
     init(_ request: Request) {
         var parameters: [String: [String]] = [:]
-        for (key, value) in request.uri.queryParameters {
-            let name = String(key)
-            let text = String(value).removingPercentEncoding ?? String(value)
-            // Repeated (status=a&status=b) and comma-separated (status=a,b) both give lists.
-            parameters[name, default: []].append(contentsOf: text.split(separator: ",").map(String.init))
-            if text.isEmpty { parameters[name, default: []].append("") }
-        }
+        // Values arrive percent-decoded.
+        for (key, value) in request.uri.queryParameters { parameters[String(key), default: []].append(String(value)) }
         self.parameters = parameters
     }
 
     init(parameters: [String: [String]]) { self.parameters = parameters }
 
     func string(_ name: String) -> String? { parameters[name]?.last }
-    func list(_ name: String) -> [String] { (parameters[name] ?? []).filter { !$0.isEmpty } }
+    /// Repeated (`status=a&status=b`) and comma-separated (`status=a,b`) values alike.
+    func list(_ name: String) -> [String] {
+        (parameters[name] ?? []).flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
+    }
 
     func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = string(name) else { return nil }
