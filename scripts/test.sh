@@ -17,9 +17,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest
 # The browser test drives Debian's chromium (above) with Playwright; `playwright install` is never needed.
-python3 -c "import playwright" >/dev/null 2>&1 || python3 -m pip install -q playwright
+python3 -c "import pytest, schemathesis, playwright" >/dev/null 2>&1 || python3 -m pip install -q pytest schemathesis playwright
 
 echo "== building"
 swift build --build-tests
