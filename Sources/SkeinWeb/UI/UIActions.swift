@@ -32,7 +32,7 @@ struct UIActions: Sendable {
         let definition = try FlowFile.decode(source, source: "flow '\(flow.flowID)'", catalog: ui.services.catalog)
         let (deployed, isNew) = try await store.deploy(definition, source: source, now: ui.settings.now())
         if isNew {
-            try await audit(identity, "flow.skip", target: "flow:\(flow.flowID)",
+            try await audit(identity, skip ? "flow.skip" : "flow.unskip", target: "flow:\(flow.flowID)",
                             details: ["shape": .string(shapeID), "skip": .bool(skip), "version": .number(Double(deployed.version))])
         }
         let what = skip ? "skipped" : "no longer skipped"

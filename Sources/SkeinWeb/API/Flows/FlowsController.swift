@@ -94,16 +94,11 @@ struct FlowsController: Sendable {
         guard let skip = try body.bool("skip") else { throw APIError.invalid("skip", "skip (true or false) is required") }
         let flow = try await flow(context)
         let shapeID = try context.string("shape")
-        guard case .object(var document) = try FlowFile.document(from: flow.source),
-              case .array(var shapes)? = document["shapes"],
-              let index = shapes.firstIndex(where: { $0.objectValue?["id"] == .string(shapeID) }),
-              case .object(var shape) = shapes[index] else {
+        let source: String
+        do { source = try FlowSkipEdit.source(flow.source, settingSkip: skip, onShape: shapeID) } catch {
             throw APIError(.notFound, "flow '\(flow.flowID)' has no shape '\(shapeID)'")
         }
-        shape["skip"] = .bool(skip)
-        shapes[index] = .object(shape)
-        document["shapes"] = .array(shapes)
-        return try await deploy(JSON.object(document).serialized(.pretty), identity: identity, action: skip ? "flow.skip" : "flow.unskip",
+        return try await deploy(source, identity: identity, action: skip ? "flow.skip" : "flow.unskip",
                                 details: ["shape": .string(shapeID)])
     }
 
