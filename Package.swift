@@ -93,16 +93,26 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SkeinConnectorsDatabaseTests", dependencies: ["SkeinConnectorsDatabase", "SkeinCore", "SkeinJSON", "SkeinTestSupport"]),
+        .target(name: "SkeinShapes", dependencies: [
+            "SkeinCore", "SkeinStorage", "SkeinJSON", "JSONata",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .testTarget(name: "SkeinShapesTests", dependencies: [
+            "SkeinShapes", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinJSON", "SkeinTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SkeinApp", dependencies: [
             "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP", "SkeinWeb",
-            "SkeinConnectorsSFTP", "SkeinConnectorsDatabase",
+            "SkeinConnectorsSFTP", "SkeinConnectorsDatabase", "SkeinShapes",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage"]),
         .executableTarget(name: "skein", dependencies: [
-            "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
+            "SkeinApp", "SkeinShapes", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
