@@ -18,6 +18,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest
+# aiosmtpd: the real SMTP server the notify shape's tests send mail to.
+python3 -c "import aiosmtpd" >/dev/null 2>&1 || python3 -m pip install -q aiosmtpd
 
 echo "== building"
 swift build --build-tests
