@@ -67,7 +67,7 @@ struct ChildProcess {
                     exited.countDown()
                     // Whatever the child left behind in its group goes too (and releases the pipes).
                     state.kill(timedOut: false)
-                    pipes.wait(until: .distantFuture)
+                    pipes.wait(until: nil)
                     let exited = status & 0x7f == 0
                     continuation.resume(returning: Outcome(
                         exitStatus: exited ? (status >> 8) & 0xff : nil, signal: exited ? nil : status & 0x7f,
@@ -237,13 +237,17 @@ private final class Latch: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// True when the count reached zero before `deadline`.
+    /// True when the count reached zero before `deadline` (nil: no deadline).
     @discardableResult
-    func wait(until deadline: Date) -> Bool {
+    func wait(until deadline: Date?) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while remaining > 0 {
-            if !condition.wait(until: deadline) { return remaining <= 0 }
+            if let deadline {
+                if !condition.wait(until: deadline) { return remaining <= 0 }
+            } else {
+                condition.wait()
+            }
         }
         return true
     }

@@ -154,7 +154,7 @@ import SkeinStorage
         #expect(!names.isEmpty)
         #expect(!names.contains("SKEIN_CREDENTIAL_KEY") && !names.contains("PGPASSWORD"))
         #expect(Set(names).isSubset(of: ["PATH", "HOME", "LANG", "TMPDIR", "SKEIN_RUN_ID", "SKEIN_FLOW_ID", "SKEIN_STEP_ID",
-                                         "SKEIN_PAYLOAD_INDEX", "SKEIN_VARIABLES", "LC_CTYPE", "PWD"]))
+                                         "SKEIN_PAYLOAD_INDEX", "SKEIN_VARIABLES", "LC_CTYPE", "PWD", "OLDPWD"]))
     }
 
     @Test func stdoutThatIsNotJSONLinesFailsNamingTheLine() async throws {

@@ -2,6 +2,7 @@
 through the real `skein` binary (and `skein serve`), with a real SMTP server (aiosmtpd)."""
 import json
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -214,13 +215,15 @@ def test_notify_sends_email_through_a_real_smtp_server_with_auth(skein, tmp_path
 
     def authenticate(server, session, envelope, mechanism, auth_data):
         ok = auth_data.login == b"alerts" and auth_data.password == b"s3cret-smtp-pass"
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=0, authenticator=authenticate, auth_require_tls=False)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False)
     controller.start()
     try:
-        port = controller.server.sockets[0].getsockname()[1]
         skein.run("instance", "add", "mail", "--type", "smtp", "--address", f"smtp://127.0.0.1:{port}",
                   "--credential", "username=alerts", "--credential", "password=s3cret-smtp-pass")
         skein.run("flow", "deploy", write(tmp_path, "flow.yaml", """
