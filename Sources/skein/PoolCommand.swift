@@ -13,6 +13,11 @@ struct PoolCommand: AsyncParsableCommand {
         discussion: "CSV columns: key,first_seen_at,expires_at (UTC ISO 8601; expires_at empty = never). See docs/shapes.md#dedupe.",
         subcommands: [List.self, Export.self, Import.self, Delete.self])
 
+    /// UTC ISO 8601 with milliseconds and `Z`, as exports write and imports read.
+    static func iso(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every pool with its number of keys.")
         @OptionGroup var options: DataOptions
@@ -53,7 +58,7 @@ struct PoolCommand: AsyncParsableCommand {
             try await store.streamPoolKeys(pool: pool, batchSize: 1000) { keys in
                 var text = ""
                 for key in keys {
-                    text += [key.key, RunsCommand.iso(key.firstSeenAt), key.expiresAt.map(RunsCommand.iso) ?? ""].map(SyncCSV.field).joined(separator: ",") + "\r\n"
+                    text += [key.key, PoolCommand.iso(key.firstSeenAt), key.expiresAt.map(PoolCommand.iso) ?? ""].map(SyncCSV.field).joined(separator: ",") + "\r\n"
                 }
                 try handle.write(contentsOf: Data(text.utf8))
                 count.add(keys.count)
@@ -109,7 +114,9 @@ struct PoolCommand: AsyncParsableCommand {
 
         func date(_ text: String, file: String, line: Int, column: String) throws -> Date? {
             if text.isEmpty { return nil }
-            if let date = try? Date(text, strategy: .iso8601) { return date }
+            let zoned = text.hasSuffix("Z") || text.contains("+") ? text : text + "Z"
+            if let date = try? Date(zoned, strategy: .iso8601) { return date }
+            if let date = try? Date(zoned, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
             throw CLIError("\(file) line \(line): \(column) '\(text)' is not a UTC ISO 8601 time such as 2026-05-01T12:00:00Z")
         }
     }

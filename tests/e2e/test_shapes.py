@@ -160,10 +160,12 @@ class Recorder(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         Recorder.requests.append((self.path, self.headers.get("Content-Type"), body.decode()))
+        # Answers like an ERP that echoes the order it stored.
         self.send_response(201)
-        self.send_header("Content-Length", "2")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(b"{}")
+        self.wfile.write(body)
 
 
 @pytest.fixture
