@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(libsqlite3-dev sqlite3 zlib1g-dev openssh-server openssh-client time postgresql postgresql-15)
+packages=(libsqlite3-dev sqlite3 zlib1g-dev openssh-server openssh-client time postgresql postgresql-15 chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -20,6 +20,8 @@ fi
 python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest
 # aiosmtpd: the real SMTP server the notify shape's tests send mail to.
 python3 -c "import aiosmtpd" >/dev/null 2>&1 || python3 -m pip install -q aiosmtpd
+# The browser test drives Debian's chromium (above) with Playwright; `playwright install` is never needed.
+python3 -c "import playwright" >/dev/null 2>&1 || python3 -m pip install -q playwright
 
 echo "== building"
 swift build --build-tests

@@ -6,7 +6,7 @@ public import SkeinCore
 ///
 /// Backends: `SQLiteStore` (embedded, one machine) and, later, PostgreSQL for several
 /// processes. Both must pass the storage conformance suite.
-public protocol SkeinStore: FlowStore, RunStore, InstanceStore, SyncStore, StoreHealth,
+public protocol SkeinStore: FlowStore, RunStore, InstanceStore, SyncStore, AccessStore, StoreHealth, RunCountStore,
     DataPoolStore, CacheStore, TrackedDataStore, RunVariableStore, Sendable {}
 
 public protocol StoreHealth: Sendable {

@@ -103,6 +103,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0003_sync_entries") { db in
             try db.execute(sql: SyncSchema.migration0003)
         }
+        migrator.registerMigration("0004_web_access") { db in
+            try db.execute(sql: AccessSchema.migration0004)
+        }
         migrator.registerMigration("0005_shapes_pools_cache_tracking") { db in
             try db.execute(sql: ShapesSchema.migration)
         }

@@ -1,6 +1,8 @@
 public import Foundation
 public import Hummingbird
 public import Logging
+public import SkeinCore
+public import SkeinEngine
 public import SkeinStorage
 
 /// What the HTTP server needs besides the store.
@@ -11,41 +13,76 @@ public struct WebSettings: Sendable {
     public var maximumWebhookBytes: Int
     /// Where `hmac_secret_env` variables are looked up (the server's process environment).
     public var environment: [String: String]
+    /// Sign-in, cookies and public paths.
+    public var access: AccessSettings
     /// The clock runs are queued by (tests pin it).
     public var now: @Sendable () -> Date
 
     public static let defaultMaximumWebhookBytes = 50 * 1024 * 1024
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maximumWebhookBytes: Int = WebSettings.defaultMaximumWebhookBytes,
-                environment: [String: String] = ProcessInfo.processInfo.environment, now: @escaping @Sendable () -> Date = { Date() }) {
+                environment: [String: String] = ProcessInfo.processInfo.environment, access: AccessSettings = AccessSettings(),
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.host = host
         self.port = port
         self.maximumWebhookBytes = maximumWebhookBytes
         self.environment = environment
+        self.access = access
         self.now = now
     }
 }
 
-/// Skein's HTTP server: health, webhooks, and (later) the REST API and the UI.
+/// The engine parts the API drives: re-sending sync entries, sealing instance credentials and
+/// testing instances. Built by SkeinApp (the composition root) so the API runs exactly what the CLI runs.
+public struct WebServices: Sendable {
+    public var access: AccessService
+    /// The shape types flows may use (deploys are validated against it).
+    public var catalog: ShapeCatalog
+    public var resender: SyncResender?
+    public var instances: StoredInstanceResolver?
+    /// Checks an instance's system answers and accepts its credentials (ok, one sentence).
+    public var testInstance: @Sendable (String) async -> (ok: Bool, message: String)
+
+    public init(access: AccessService, catalog: ShapeCatalog = ShapeCatalog(), resender: SyncResender? = nil, instances: StoredInstanceResolver? = nil,
+                testInstance: @escaping @Sendable (String) async -> (ok: Bool, message: String) = { _ in
+                    (false, "instance tests are not available in this server") }) {
+        self.access = access
+        self.catalog = catalog
+        self.resender = resender
+        self.instances = instances
+        self.testInstance = testInstance
+    }
+}
+
+/// Skein's HTTP server: health, webhooks, sign-in, the REST API under /api/v1 (and the UI).
 ///
 /// Each area is a controller that adds its routes to one router; errors reach clients as
-/// `APIError` JSON. The application is a swift-service-lifecycle `Service`, run by
-/// `skein serve` in the same `ServiceGroup` as the worker and the scheduler.
+/// `APIError` JSON. The access middleware fills `SkeinRequestContext.identity` before any
+/// route runs. The application is a swift-service-lifecycle `Service`, run by `skein serve` in
+/// the same `ServiceGroup` as the worker and the scheduler.
 public enum WebServer {
     /// The router with every route, for the application and for tests (`app.test(.router)`).
-    public static func router(store: any SkeinStore, settings: WebSettings, logger: Logger) -> Router<SkeinRequestContext> {
+    public static func router(store: any SkeinStore, settings: WebSettings, logger: Logger,
+                              services: WebServices? = nil) -> Router<SkeinRequestContext> {
+        let services = services ?? WebServices(access: AccessService(store: store, now: settings.now))
         let router = Router(context: SkeinRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
+        router.add(middleware: AccessMiddleware(access: services.access, settings: settings.access))
         HealthController<SkeinRequestContext>(store: store).addRoutes(to: router)
         WebhookController<SkeinRequestContext>(store: store, settings: settings, logger: logger).addRoutes(to: router)
+        LoginController(access: services.access, settings: settings.access,
+                        throttle: LoginThrottle(limit: settings.access.maximumLoginFailures, window: settings.access.loginWindowSeconds))
+            .addRoutes(to: router)
+        APIRoutes.add(to: router, store: store, services: services, settings: settings)
+        UIController(store: store, settings: settings, services: services, logger: logger).addRoutes(to: router)
         return router
     }
 
     /// The application listening on `settings.host:settings.port`; `onListening` gets the bound port
     /// (useful with port 0).
-    public static func application(store: any SkeinStore, settings: WebSettings, logger: Logger,
+    public static func application(store: any SkeinStore, settings: WebSettings, logger: Logger, services: WebServices? = nil,
                                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(store: store, settings: settings, logger: logger),
+        Application(router: router(store: store, settings: settings, logger: logger, services: services),
                     configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "skein"),
                     onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
                     logger: logger)

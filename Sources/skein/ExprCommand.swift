@@ -74,22 +74,8 @@ struct ExprCommand: AsyncParsableCommand {
             print(JSON.object(["error": .object(object)]).serialized())
         }
         printError("error: JSONata \(error)")
-        if let position = error.position {
-            printError(ExprCommand.caret(under: position, in: expression))
-        }
+        if let caret = error.caret(in: expression) { printError(caret) }
         return ExitCode(Self.expressionFailed)
-    }
-
-    /// The line of `expression` holding `position` (JSONata's UTF-16 offset of the end of the
-    /// offending token) with a `^` under that character.
-    static func caret(under position: Int, in expression: String) -> String {
-        let utf16 = expression.utf16
-        let offset = min(max(position - 1, 0), utf16.count)
-        let target = String.Index(utf16Offset: offset, in: expression)
-        let lineStart = expression[..<target].lastIndex(of: "\n").map { expression.index(after: $0) } ?? expression.startIndex
-        let lineEnd = expression[target...].firstIndex(of: "\n") ?? expression.endIndex
-        let padding = expression[lineStart..<target].map { $0 == "\t" ? "\t" : " " }.joined()
-        return "  " + expression[lineStart..<lineEnd] + "\n  " + padding + "^"
     }
 
     func readInput() async throws -> JSON? {

@@ -25,15 +25,10 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try options.environment()
-        guard let deployed = try await environment.store.flow(id: flow, version: version) else {
-            throw CLIError("no deployed flow '\(flow)'\(version.map { " version \($0)" } ?? ""); deploy it with `skein flow deploy FILE`")
-        }
-        if let fromStep, deployed.definition.shapeIndex(of: fromStep) == nil {
-            throw CLIError("flow '\(flow)' has no shape '\(fromStep)'; its shapes are \(deployed.definition.shapes.map(\.id).joined(separator: ", "))")
-        }
         let input = try readPayload()
-        let newRun = NewRun(flowID: deployed.flowID, flowVersion: deployed.version, trigger: .manual, priority: deployed.definition.priority,
-                            entryShapeID: fromStep, input: input)
+        let newRun = try await recovering {
+            try await ManualRun.plan(store: environment.store, flowID: flow, version: version, fromStep: fromStep, input: input)
+        }
         try await RunLauncher(environment: environment, json: options.json).launch(newRun, queue: queue)
     }
 

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import SkeinApp
 import SkeinCore
 import SkeinEngine
+import SkeinWeb
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,9 @@ struct Serve: AsyncParsableCommand {
             small batches while serving (durations like 7d, 36h; 'forever' keeps them).
             Webhooks: POST http://HOST:PORT/webhooks/FLOW/TOKEN (see docs/webhooks.md). GET /health answers 200 while the store is reachable.
             Pending sync entries are retried with backoff (SKEIN_SYNC_BACKOFF, 1m by default, doubling) up to each flow's sync_retries.
+            Everything but /health, /webhooks and /login needs signing in (GET /login) or an API token (see docs/api.md).
+            On first start with no users, serve creates the user 'admin' and prints its one-time password once;
+            change it with `skein user password admin`.
             """)
 
     @OptionGroup var options: DataOptions
@@ -26,12 +30,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The HTTP server's port.") var port = 8080
     @Option(name: .customLong("max-webhook-bytes"), help: "The largest webhook body accepted when the flow sets no max_body_bytes.")
     var maxWebhookBytes = SkeinEnvironment.defaultMaximumWebhookBytes
+    @Option(name: .customLong("cookie-secure"), help: "Mark session cookies Secure: auto (when the request came over https, per X-Forwarded-Proto), always or never.")
+    var cookieSecure: String = "auto"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
     var keepRunsDuration: Duration? { Serve.retention(keepRuns) }
     var keepPayloadsDuration: Duration? { Serve.retention(keepPayloads) }
 
     func validate() throws {
+        if AccessSettings.CookieSecurity(rawValue: cookieSecure) == nil {
+            throw ValidationError("--cookie-secure must be auto, always or never, not '\(cookieSecure)'")
+        }
         for (flag, text) in [("--keep-runs", keepRuns), ("--keep-payloads", keepPayloads)] where text != "forever" {
             guard let duration = DurationText.parse(text), duration > .zero else {
                 throw ValidationError("\(flag) '\(text)' is not a duration; use e.g. 7d, 36h or forever")
@@ -52,8 +61,20 @@ struct Serve: AsyncParsableCommand {
         let scheduler = Scheduler(store: environment.store, logger: logger)
         guard (0...65535).contains(port) else { throw CLIError("--port \(port): use 0 to 65535") }
         guard maxWebhookBytes > 0 else { throw CLIError("--max-webhook-bytes must be positive") }
+        if let password = try await environment.access.createFirstAdminIfNeeded() {
+            // Printed (not logged) once: the only time this password exists in clear.
+            print("""
+                ==================================================================
+                No users yet: created user 'admin' with the one-time password
+                    \(password)
+                Sign in at /login, then change it: skein user password admin
+                ==================================================================
+                """)
+            fflush(nil)
+        }
         let host = host
-        let web = environment.webServer(host: host, port: port, maximumWebhookBytes: maxWebhookBytes) { bound in
+        let access = AccessSettings(cookieSecurity: AccessSettings.CookieSecurity(rawValue: cookieSecure) ?? .auto)
+        let web = environment.webServer(host: host, port: port, maximumWebhookBytes: maxWebhookBytes, access: access) { bound in
             logger.notice("listening on http://\(host):\(bound)")
         }
         logger.notice("skein serve started", metadata: ["data": "\(environment.dataDirectory.path)", "worker": "\(owner)"])

@@ -191,21 +191,15 @@ struct SyncCommand: AsyncParsableCommand {
             let resender = environment.syncResender()
             var results: [SyncEntry] = []
             var tally: [SyncStatus: Int] = [:]
-            func resend(_ id: Int64) async throws {
-                let entry = try await resender.resend(id: id, manual: true)
+            func resend(_ id: Int64) async throws { record(try await resender.resend(id: id, manual: true)) }
+            func record(_ entry: SyncEntry) {
                 tally[entry.status, default: 0] += 1
                 if options.json { results.append(entry) } else {
                     print("sync \(entry.id) \(entry.reference): \(entry.status.rawValue.uppercased()) — \(entry.latestResponse.prefix(100))")
                 }
             }
             if ids.isEmpty {
-                // By id, so entries leaving the filter as they are resent do not shift the pages.
-                var query = try filters.query(sort: .id, descending: false, limit: 500)
-                repeat {
-                    let page = try await environment.store.syncEntries(query)
-                    for entry in page.entries { try await resend(entry.id) }
-                    query.after = page.next
-                } while query.after != nil
+                try await resender.resendAll(matching: try filters.query()) { entry in record(entry) }
             } else {
                 for id in ids {
                     guard try await environment.store.syncEntry(id: id) != nil else { throw CLIError("no sync entry \(id)") }

@@ -49,6 +49,39 @@ class Skein:
         port = [] if "--port" in args else ["--port", "0"]
         return subprocess.Popen([self.binary, "serve", "--data-dir", self.data_dir, *port, *args], stdout=log, stderr=subprocess.STDOUT)
 
+    def add_user(self, name, role="viewer", password=None):
+        """Adds a web user with `skein user add` (password on stdin); returns the password."""
+        password = password or f"{name}-password-123"
+        self.run("user", "add", name, "--role", role, input=password + "\n")
+        return password
+
+    def create_token(self, user, role=None, name="e2e"):
+        """An API token for `user` from `skein token create --json`."""
+        args = ["token", "create", name, "--user", user] + (["--role", role] if role else [])
+        return self.json(*args)["token"]
+
+    def serve_api(self, *args):
+        """Starts `skein serve` on a free port and waits until /health answers; returns (process, base URL)."""
+        import socket
+        import urllib.request
+        Path(self.data_dir).mkdir(parents=True, exist_ok=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        process = self.serve("--port", str(port), *args)
+        base = f"http://127.0.0.1:{port}"
+
+        def healthy():
+            if process.poll() is not None:
+                raise AssertionError(f"skein serve exited with {process.returncode}")
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=2) as response:
+                    return response.status == 200
+            except OSError:
+                return False
+        wait_for(healthy, timeout=60, what="skein serve to answer /health")
+        return process, base
+
     def add_demo_instances(self, shop, erp, **secrets):
         self.run("instance", "add", "shop", "--type", "http", "--address", f"http://127.0.0.1:{shop.server_port}")
         self.run("instance", "add", "erp", "--type", "http", "--address", f"http://127.0.0.1:{erp.server_port}")

@@ -24,6 +24,14 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
         case forbidden
         /// A state-changing browser request without the session's CSRF token.
         case csrfFailed = "csrf_failed"
+        /// A flow file with problems; `details.problems` lists each with its path.
+        case invalidFlow = "invalid_flow"
+        /// A parameter or body field is missing or wrong; `field` names it.
+        case invalidField = "invalid_field"
+        /// The request conflicts with what exists (a name already taken, a run already finished).
+        case conflict
+        /// Too many attempts (sign-in failures); wait and try again.
+        case rateLimited = "rate_limited"
         /// The store cannot be reached; try again later.
         case unavailable
         /// Anything unexpected; details are in the server log.
@@ -32,16 +40,27 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
 
     public var code: Code
     public var message: String
+    /// The request field at fault (a query parameter, a JSON member or a path part).
+    public var field: String?
+    /// Structured facts about the error (a flow's problems), for programs.
+    public var details: JSON?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, field: String? = nil, details: JSON? = nil) {
         self.code = code
         self.message = message
+        self.field = field
+        self.details = details
     }
+
+    /// 400 `invalid_field` naming the field.
+    public static func invalid(_ field: String, _ message: String) -> APIError { APIError(.invalidField, message, field: field) }
 
     public var status: HTTPResponse.Status {
         switch code {
         case .notFound: .notFound
-        case .invalidBody: .badRequest
+        case .invalidBody, .invalidField, .invalidFlow: .badRequest
+        case .conflict: .conflict
+        case .rateLimited: .tooManyRequests
         case .invalidSignature, .unauthenticated: .unauthorized
         case .forbidden, .csrfFailed: .forbidden
         case .bodyTooLarge: .contentTooLarge
@@ -52,7 +71,12 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
 
     public var description: String { "\(code.rawValue): \(message)" }
 
-    public var json: JSON { ["error": ["code": .string(code.rawValue), "message": .string(message)]] }
+    public var json: JSON {
+        var error: JSON.Object = ["code": .string(code.rawValue), "message": .string(message)]
+        if let field { error["field"] = .string(field) }
+        if let details { error["details"] = details }
+        return ["error": .object(error)]
+    }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         JSONResponse.make(status: status, json)

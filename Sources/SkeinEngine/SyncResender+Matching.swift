@@ -1,0 +1,28 @@
+public import SkeinStorage
+
+extension SyncResender {
+    /// Resends every entry matching `query`'s window and filters (a mass resync), calling
+    /// `each` with every entry as it is afterwards. Returns how many were resent.
+    ///
+    /// Pages go by sync id, so entries leaving the filter as they are resent (Failed → OK) do
+    /// not shift the pages; entries created meanwhile past the last page are not chased.
+    /// `skein sync resync --status failed` and the web UI's "resync all matching" both use it.
+    @discardableResult
+    public func resendAll(matching query: SyncQuery, each: (SyncEntry) async throws -> Void = { _ in }) async throws -> Int {
+        var byID = query
+        byID.sort = .id
+        byID.descending = false
+        byID.after = nil
+        byID.limit = 500
+        var count = 0
+        repeat {
+            let page = try await store.syncEntries(byID)
+            for entry in page.entries {
+                try await each(try await resend(id: entry.id, manual: true))
+                count += 1
+            }
+            byID.after = page.next
+        } while byID.after != nil
+        return count
+    }
+}

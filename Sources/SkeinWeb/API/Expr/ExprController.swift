@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import JSONata
+import NIOPosix
+import SkeinCore
+import SkeinJSON
+import SkeinStorage
+
+/// `POST /api/v1/expr` (viewer): tries a JSONata expression, as `skein expr` does.
+///
+/// Body: `expression`; the input either inline (`input`, any JSON) or a stored payload
+/// (`payload`: `{"run": 12, "step": "fetch-orders", "index": 0}`, step = shape id, step number
+/// or `input`); `bindings` (an object of variables); `timeout_ms` (≤ 5000) and `max_depth`.
+/// Answers 200 with one of three outcomes:
+/// `{"outcome":"value","result":…}`, `{"outcome":"undefined"}`, or
+/// `{"outcome":"error","error":{"code":"T2001","message":…,"position":7,"caret":"…\n      ^"}}`.
+struct ExprController: Sendable {
+    let store: any SkeinStore
+
+    static let maximumTimeoutMs = 5000
+
+    func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
+        group.post("expr") { request, context in try await self.evaluate(request, context: context) }
+    }
+
+    func evaluate(_ request: Request, context: SkeinRequestContext) async throws -> Response {
+        _ = try context.require(.viewer)
+        var request = request
+        let body = try await request.jsonObject()
+        let expression = try body.string("expression", required: true) ?? ""
+        if body["input"] != nil && body["payload"] != nil { throw APIError.invalid("payload", "give input or payload, not both") }
+        let input = try await self.input(body)
+        var bindings: [String: JSON] = [:]
+        if let value = body["bindings"], value != .null {
+            guard case .object(let members) = value else {
+                throw APIError.invalid("bindings", "bindings must be an object of variables such as {\"rate\": 1.2}, found \(value.typeName)")
+            }
+            bindings = Dictionary(uniqueKeysWithValues: members.map { ($0.key, $0.value) })
+        }
+        let timeout = try body.int("timeout_ms") ?? 1000
+        guard (1...Self.maximumTimeoutMs).contains(timeout) else {
+            throw APIError.invalid("timeout_ms", "timeout_ms must be from 1 to \(Self.maximumTimeoutMs)")
+        }
+        let depth = try body.int("max_depth") ?? EvaluationLimits.default.maxDepth
+        guard (1...EvaluationLimits.default.maxDepth).contains(depth) else {
+            throw APIError.invalid("max_depth", "max_depth must be from 1 to \(EvaluationLimits.default.maxDepth)")
+        }
+        let limits = EvaluationLimits(maxDepth: depth, timeout: .milliseconds(timeout))
+        let variables = bindings
+        // Evaluation is CPU work: off the server's event loops.
+        let outcome: JSON = try await NIOThreadPool.singleton.runIfActive {
+            do {
+                let compiled = try JSONataExpression(compiling: expression)
+                guard let result = try compiled.evaluate(input: input, bindings: variables, limits: limits) else { return ["outcome": "undefined"] }
+                return ["outcome": "value", "result": result]
+            } catch let error as JSONataError {
+                var object: JSON.Object = ["code": .string(error.code), "message": .string(error.message)]
+                object["position"] = error.position.map { APIJSON.number($0) } ?? .null
+                object["caret"] = error.position.map { .string(Self.caret(under: $0, in: expression)) } ?? .null
+                return ["outcome": "error", "error": .object(object)]
+            }
+        }
+        return JSONResponse.ok(outcome)
+    }
+
+    func input(_ body: JSON.Object) async throws -> JSON? {
+        guard let reference = body["payload"], reference != .null else { return body["input"] }
+        guard case .object(let fields) = reference else {
+            throw APIError.invalid("payload", "payload must be {\"run\": ID, \"step\": STEP, \"index\": N}")
+        }
+        guard let runID = try fields.int("run") else { throw APIError.invalid("payload.run", "payload.run is required") }
+        let step = try fields.string("step") ?? "input"
+        let index = try fields.int("index") ?? 0
+        let run = try await RunsController.run(Int64(runID), in: store)
+        let sequence = try await RunsController.sequence(of: step, in: run, store: store)
+        guard let payload = try await store.payload(runID: run.id, sequence: sequence, index: index) else {
+            let count = try await store.payloadInfos(runID: run.id, sequence: sequence).count
+            throw APIError(.notFound, "step '\(step)' of run \(run.id) has \(count) payload\(count == 1 ? "" : "s"); there is no index \(index)"
+                           + (run.payloadsExpired ? " (its payloads expired)" : ""))
+        }
+        do { return try payload.json() } catch {
+            throw APIError.invalid("payload", "payload \(index) of step '\(step)' of run \(run.id) is not JSON: \(error)")
+        }
+    }
+
+    /// The line of `expression` holding `position` (JSONata's offset of the end of the offending
+    /// token) with a `^` under that character — what `skein expr` prints.
+    static func caret(under position: Int, in expression: String) -> String {
+        let utf16 = expression.utf16
+        let offset = min(max(position - 1, 0), utf16.count)
+        let target = String.Index(utf16Offset: offset, in: expression)
+        let lineStart = expression[..<target].lastIndex(of: "\n").map { expression.index(after: $0) } ?? expression.startIndex
+        let lineEnd = expression[target...].firstIndex(of: "\n") ?? expression.endIndex
+        let padding = expression[lineStart..<target].map { $0 == "\t" ? "\t" : " " }.joined()
+        return expression[lineStart..<lineEnd] + "\n" + padding + "^"
+    }
+}

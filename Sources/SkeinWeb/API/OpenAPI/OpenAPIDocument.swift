@@ -1,0 +1,197 @@
+import Hummingbird
+import SkeinCore
+import SkeinJSON
+import SkeinStorage
+
+/// The OpenAPI 3.0 description of every /api/v1 route, served at /api/v1/openapi.json.
+/// `OpenAPITests` checks that it lists exactly the router's routes.
+enum OpenAPIDocument {
+    static let anyObject: JSON = ["type": "object", "additionalProperties": true]
+    static func object(_ properties: JSON.Object, required: [String] = []) -> JSON {
+        var schema: JSON.Object = ["type": "object", "properties": .object(properties)]
+        if !required.isEmpty { schema["required"] = .array(required.map(JSON.string)) }
+        return .object(schema)
+    }
+    static let string: JSON = ["type": "string"]
+    static let integer: JSON = ["type": "integer"]
+    static let boolean: JSON = ["type": "boolean"]
+    static func strings(_ values: [String]? = nil) -> JSON {
+        var item: JSON.Object = ["type": "string"]
+        if let values { item["enum"] = .array(values.map(JSON.string)) }
+        return ["type": "array", "items": .object(item)]
+    }
+
+    static let runFilters: [APIOperation.Parameter] = [
+        .strings("status", "Run statuses.", RunStatus.allCases.map(\.rawValue)), .string("flow", "A flow id."),
+        .strings("trigger", "How runs were started.", TriggerKind.allCases.map(\.rawValue)),
+        .string("from", "Queued at or after (UTC date or date-time)."), .string("to", "Queued at or before (UTC date or date-time)."),
+        .boolean("has_warnings", "Only runs with (or without) warnings."),
+        .integer("before", "Keyset page: runs older than this id (the previous answer's next_before)."), .integer("limit", "1 to 500 (default 50)."),
+    ]
+    static let syncFilters: [APIOperation.Parameter] = [
+        .strings("status", "Sync statuses.", SyncStatus.allCases.map(\.rawValue)), .strings("system", "Destination systems.", nil),
+        .strings("flow", "Flow ids.", nil), .string("search", "A sync id, or part of a reference or system."),
+        .integer("days", "The window in days, 1 to 15 (default 5)."), .string("from", "Attempted at or after (UTC date or date-time)."),
+        .string("to", "Attempted at or before."),
+        .string("sort", "One of " + SyncSortColumn.allCases.map(\.rawValue).joined(separator: ", ") + "."),
+        .string("order", "asc or desc."), .integer("limit", "1 to 1000 (default 50)."), .string("after", "Keyset page token (the previous answer's next)."),
+    ]
+
+    static let operations: [APIOperation] = [
+        APIOperation(method: "get", path: "/me", summary: "Who the caller is, their role and the session's CSRF token.", role: .viewer),
+        APIOperation(method: "get", path: "/openapi.json", summary: "This document.", role: .viewer),
+        // Flows
+        APIOperation(method: "get", path: "/flows", summary: "Every flow's latest version.", role: .viewer),
+        APIOperation(method: "post", path: "/flows", summary: "Deploy a flow file (YAML or JSON text); 201 for a new version, 200 when unchanged.",
+                     role: .builder, body: string, bodyType: "application/yaml", status: 201),
+        APIOperation(method: "get", path: "/flows/{flow}", summary: "A flow's latest version with its source.", role: .viewer),
+        APIOperation(method: "get", path: "/flows/{flow}/versions", summary: "Every version of a flow.", role: .viewer),
+        APIOperation(method: "get", path: "/flows/{flow}/versions/{version}", summary: "One version of a flow with its source.", role: .viewer),
+        APIOperation(method: "post", path: "/flows/{flow}/enable", summary: "Turn the flow's trigger on.", role: .builder),
+        APIOperation(method: "post", path: "/flows/{flow}/disable", summary: "Turn the flow's trigger off.", role: .builder),
+        APIOperation(method: "put", path: "/flows/{flow}/shapes/{shape}/skip", summary: "Set a shape's skip by deploying a new version.",
+                     role: .builder, body: object(["skip": boolean], required: ["skip"])),
+        APIOperation(method: "post", path: "/flows/{flow}/runs", summary: "Queue a run with given data (input JSON or input_text), entering at step.",
+                     role: .operator, body: object(["input": anyObject, "input_text": string, "content_type": string, "step": string]),
+                     bodyRequired: false, status: 202),
+        // Instances
+        APIOperation(method: "get", path: "/instances", summary: "Instances (credential names only).", role: .viewer),
+        APIOperation(method: "get", path: "/instances/{name}", summary: "One instance (credential names only).", role: .viewer),
+        APIOperation(method: "put", path: "/instances/{name}", summary: "Create or update an instance; credentials are write-only.",
+                     role: .builder, body: object(["type": string, "address": string, "time_zone": string, "rate_limit": string,
+                                                   "timeout_ms": integer, "variables": anyObject, "settings": anyObject, "credentials": anyObject])),
+        APIOperation(method: "delete", path: "/instances/{name}", summary: "Remove an instance.", role: .builder, status: 204, responseType: nil),
+        APIOperation(method: "post", path: "/instances/{name}/test", summary: "Check the system answers and accepts the credentials.", role: .operator),
+        // Runs
+        APIOperation(method: "get", path: "/runs", summary: "Runs, newest first, filtered; keyset pages.", role: .viewer, query: runFilters),
+        APIOperation(method: "get", path: "/runs/{run}", summary: "A run with its steps and follow-up runs.", role: .viewer),
+        APIOperation(method: "get", path: "/runs/{run}/steps", summary: "A run's steps with timings, counts and errors.", role: .viewer),
+        APIOperation(method: "post", path: "/runs/{run}/stop", summary: "Stop a queued or running run before its next step.", role: .operator, status: 202),
+        APIOperation(method: "post", path: "/runs/{run}/replay", summary: "Queue a new run from a stored payload of a step.", role: .operator,
+                     body: object(["step": string, "index": integer, "item": integer, "where": string, "at": ["type": "string", "enum": ["next", "same"]],
+                                   "current": boolean], required: ["step"]), status: 202),
+        APIOperation(method: "post", path: "/runs/{run}/retry", summary: "Queue a re-run of a failed run from its failed step.", role: .operator,
+                     body: object(["current": boolean]), bodyRequired: false, status: 202),
+        APIOperation(method: "get", path: "/runs/{run}/steps/{step}/payloads", summary: "The payloads a step produced (step: shape id, number or input).",
+                     role: .viewer),
+        APIOperation(method: "get", path: "/runs/{run}/steps/{step}/payloads/{index}", summary: "A payload for viewing: pretty JSON, trimmed past limit.",
+                     role: .viewer, query: [.integer("limit", "Bytes to show (default 65536).")]),
+        APIOperation(method: "get", path: "/runs/{run}/steps/{step}/payloads/{index}/raw", summary: "Download a payload byte for byte.",
+                     role: .viewer, responseType: "application/octet-stream"),
+        // Sync report
+        APIOperation(method: "get", path: "/sync", summary: "Sync entries, filtered and sorted; keyset pages.", role: .viewer, query: syncFilters),
+        APIOperation(method: "get", path: "/sync/counts", summary: "How many entries of the window have each status.", role: .viewer, query: syncFilters),
+        APIOperation(method: "get", path: "/sync/csv", summary: "Every matching entry as CSV, streamed.", role: .viewer, query: syncFilters,
+                     responseType: "text/csv"),
+        APIOperation(method: "post", path: "/sync/resync", summary: "Send entries again: ids, or every entry matching filter.", role: .operator,
+                     body: object(["ids": ["type": "array", "items": ["type": "integer"]], "filter": anyObject])),
+        APIOperation(method: "get", path: "/sync/{id}", summary: "One sync entry with the payload sent.", role: .viewer),
+        APIOperation(method: "get", path: "/sync/{id}/transitions", summary: "An entry's status history.", role: .viewer),
+        // Expressions
+        APIOperation(method: "post", path: "/expr", summary: "Evaluate a JSONata expression on inline input or a stored payload.", role: .viewer,
+                     body: object(["expression": string, "input": [:], "bindings": anyObject, "timeout_ms": integer, "max_depth": integer,
+                                   "payload": object(["run": integer, "step": string, "index": integer], required: ["run"])],
+                                  required: ["expression"])),
+        // Access (admin)
+        APIOperation(method: "get", path: "/users", summary: "Users and their roles.", role: .admin),
+        APIOperation(method: "post", path: "/users", summary: "Add a user.", role: .admin,
+                     body: object(["username": string, "password": string, "role": string], required: ["username", "password"]), status: 201),
+        APIOperation(method: "patch", path: "/users/{name}", summary: "Change a user's role and/or password.", role: .admin,
+                     body: object(["role": string, "password": string])),
+        APIOperation(method: "delete", path: "/users/{name}", summary: "Remove a user with their sessions and tokens.", role: .admin, status: 204,
+                     responseType: nil),
+        APIOperation(method: "get", path: "/tokens", summary: "API tokens (never their values).", role: .admin),
+        APIOperation(method: "post", path: "/tokens", summary: "Create an API token; the answer holds it once.", role: .admin,
+                     body: object(["name": string, "username": string, "role": string], required: ["name"]), status: 201),
+        APIOperation(method: "delete", path: "/tokens/{id}", summary: "Revoke a token.", role: .admin, status: 204, responseType: nil),
+        APIOperation(method: "get", path: "/audit", summary: "The audit log, newest first.", role: .admin,
+                     query: [.string("actor", "Only this actor."), .string("action", "An action, or a prefix ending in '.'."),
+                             .integer("before", "Keyset page: entries older than this id."), .integer("limit", "1 to 500 (default 50).")]),
+    ]
+
+    static func parameter(_ parameter: APIOperation.Parameter) -> JSON {
+        let schema: JSON, description: String
+        var explode = false
+        switch parameter {
+        case .string(_, let text): schema = string; description = text
+        case .integer(_, let text): schema = integer; description = text
+        case .boolean(_, let text): schema = boolean; description = text
+        case .strings(_, let text, let values): schema = strings(values); description = text; explode = true
+        }
+        var object: JSON.Object = ["name": .string(parameter.name), "in": "query", "required": false, "description": .string(description),
+                                   "schema": schema]
+        if explode { object["explode"] = true; object["style"] = "form" }
+        return .object(object)
+    }
+
+    static func operation(_ operation: APIOperation) -> JSON {
+        var parameters: [JSON] = operation.pathParameters.map { parameter in
+            ["name": .string(parameter.name), "in": "path", "required": true,
+             "schema": parameter.integer ? ["type": "integer", "format": "int64"] : ["type": "string", "minLength": 1]]
+        }
+        parameters += operation.query.map(Self.parameter)
+        var success: JSON.Object = ["description": "Success."]
+        if let type = operation.responseType {
+            success["content"] = .object([type: type == "application/json" ? ["schema": anyObject] : ["schema": string]])
+        }
+        var responses: JSON.Object = [String(operation.status): .object(success)]
+        // Deploy answers 200 for an unchanged flow as well.
+        if operation.status == 201 && operation.path == "/flows" { responses["200"] = .object(success) }
+        responses["default"] = ["description": "An error: {\"error\": {\"code\", \"message\", \"field\"?}}.",
+                                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+        var object: JSON.Object = [
+            "operationId": .string(operation.method + operation.path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "")
+                .replacingOccurrences(of: "}", with: "").replacingOccurrences(of: ".", with: "_")),
+            "summary": .string(operation.summary),
+            "description": .string("Needs the \(operation.role.rawValue) role or higher."),
+            "x-skein-role": .string(operation.role.rawValue),
+            "responses": .object(responses),
+        ]
+        if !parameters.isEmpty { object["parameters"] = .array(parameters) }
+        if let body = operation.body {
+            object["requestBody"] = ["required": .bool(operation.bodyRequired), "content": .object([operation.bodyType: ["schema": body]])]
+        }
+        return .object(object)
+    }
+
+    static var json: JSON {
+        var paths = JSON.Object()
+        for operation in operations {
+            var item = paths[operation.path]?.objectValue ?? [:]
+            item[operation.method] = Self.operation(operation)
+            paths[operation.path] = .object(item)
+        }
+        return [
+            "openapi": "3.0.3",
+            "info": ["title": "Skein API", "version": "1",
+                     "description": "Flows, instances, runs, payloads, recovery, the sync report, expressions and access. See docs/api.md."],
+            "servers": [["url": "/api/v1"]],
+            "security": [["bearerAuth": []], ["sessionCookie": []]],
+            "paths": .object(paths),
+            "components": [
+                "securitySchemes": [
+                    "bearerAuth": ["type": "http", "scheme": "bearer", "description": "An API token (skein token create)."],
+                    "sessionCookie": ["type": "apiKey", "in": "cookie", "name": .string(AccessSettings.sessionCookie),
+                                      "description": "A browser session from POST /login; unsafe methods also need X-CSRF-Token."],
+                ],
+                "schemas": [
+                    "Error": ["type": "object", "required": ["error"], "properties": [
+                        "error": ["type": "object", "required": ["code", "message"], "properties": [
+                            "code": ["type": "string"], "message": ["type": "string"], "field": ["type": "string"], "details": [:],
+                        ]],
+                    ]],
+                ],
+            ],
+        ]
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+struct OpenAPIController: Sendable {
+    func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
+        group.get("openapi.json") { _, context in
+            _ = try context.require(.viewer)
+            return JSONResponse.ok(OpenAPIDocument.json)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// `/assets/skein.js`: the little behaviour the pages have. Pages work without it except the
+/// playground's live result; the CSP forbids inline scripts, so handlers are attached here.
+enum Script {
+    static let text = #"""
+    "use strict";
+    const csrfToken = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+    document.addEventListener("DOMContentLoaded", () => {
+      // Buttons that ask first: <form data-confirm="...">.
+      document.querySelectorAll("form[data-confirm]").forEach((form) => {
+        form.addEventListener("submit", (event) => { if (!window.confirm(form.dataset.confirm)) event.preventDefault(); });
+      });
+      // Dialogs: <button data-open="id"> and <button data-close>.
+      document.querySelectorAll("[data-open]").forEach((button) => {
+        button.addEventListener("click", () => document.getElementById(button.dataset.open).showModal());
+      });
+      document.querySelectorAll("dialog [data-close]").forEach((button) => {
+        button.addEventListener("click", () => button.closest("dialog").close());
+      });
+      syncReport();
+      playground();
+    });
+
+    function syncReport() {
+      const table = document.getElementById("sync-table");
+      if (!table) return;
+      const boxes = () => Array.from(table.querySelectorAll('input[name="id"]'));
+      const all = document.getElementById("select-all");
+      const selectedButton = document.getElementById("resync-selected");
+      const update = () => {
+        const count = boxes().filter((box) => box.checked).length;
+        if (selectedButton) { selectedButton.disabled = count === 0; selectedButton.textContent = `Resync selected (${count})`; }
+      };
+      if (all) all.addEventListener("change", () => { boxes().forEach((box) => { box.checked = all.checked; }); update(); });
+      boxes().forEach((box) => box.addEventListener("change", update));
+      update();
+      const extra = document.getElementById("extra-toggle");
+      if (extra) {
+        const apply = () => { table.classList.toggle("show-extra", extra.checked); localStorage.setItem("skein.sync.extra", extra.checked ? "1" : "0"); };
+        if (localStorage.getItem("skein.sync.extra") === "1") extra.checked = true;
+        extra.addEventListener("change", apply);
+        apply();
+      }
+    }
+
+    function playground() {
+      const expression = document.getElementById("expression");
+      const input = document.getElementById("input");
+      const result = document.getElementById("result");
+      if (!expression || !input || !result) return;
+      let timer = null;
+      let latest = 0;
+      const show = (text, kind) => { result.textContent = text; result.className = kind || ""; };
+      const evaluate = async () => {
+        const ticket = ++latest;
+        if (expression.value.trim() === "") { show("Type an expression to see its result.", "undefined"); return; }
+        try {
+          const response = await fetch("/playground/evaluate", {
+            method: "POST", credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+            body: JSON.stringify({ expression: expression.value, input: input.value }),
+          });
+          const body = await response.json();
+          if (ticket !== latest) return;
+          if (body.error) {
+            const where = body.error.position != null ? ` at position ${body.error.position}` : "";
+            show(`${body.error.code}${where}: ${body.error.message}` + (body.error.caret ? `\n\n${body.error.caret}` : ""), "error");
+          } else if (body.undefined) {
+            show("(undefined: the expression matched nothing)", "undefined");
+          } else {
+            show(JSON.stringify(body.result, null, 2), "value");
+          }
+        } catch (error) {
+          if (ticket === latest) show(`The server could not be reached: ${error}`, "error");
+        }
+      };
+      const soon = () => { clearTimeout(timer); timer = setTimeout(evaluate, 300); };
+      expression.addEventListener("input", soon);
+      input.addEventListener("input", soon);
+      const run = document.getElementById("evaluate");
+      if (run) run.addEventListener("click", (event) => { event.preventDefault(); evaluate(); });
+      evaluate();
+    }
+    """#
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import SkeinCore
+import SkeinStorage
+
+/// `/`: runs of the last 24 hours and sync entries of the report's default window, counted by
+/// status (window-bounded counts, cheap with millions of rows), and the latest failures.
+struct DashboardPage {
+    let ui: UIController
+    let identity: Identity
+
+    func response(_ request: Request) async throws -> Response {
+        let store = ui.store
+        let now = ui.settings.now()
+        let runCounts = try await store.runCounts(since: now.addingTimeInterval(-86_400))
+        let syncQuery = SyncQuery(since: now.addingTimeInterval(-Double(SyncQuery.defaultDays) * 86_400))
+        let syncCounts = try await store.syncCounts(syncQuery)
+        let failedRuns = try await store.runs(RunQuery(statuses: [.failure], limit: 10))
+        var failedSyncQuery = syncQuery
+        failedSyncQuery.statuses = [.failed]
+        failedSyncQuery.limit = 10
+        let failedEntries = try await store.syncEntries(failedSyncQuery).entries
+        let flows = try await store.flows()
+
+        let runTiles = HTML.join(RunStatus.allCases.map { status in
+            "<a class=\"count \(status.rawValue)\" href=\"\(Link("/runs", [("status", status.rawValue), ("from", Format.time(now.addingTimeInterval(-86_400)).prefix(10).description)]).description)\"><b>\(runCounts[status] ?? 0)</b><span>\(status.rawValue.replacingOccurrences(of: "_", with: " "))</span></a>"
+        })
+        let syncTiles = HTML.join(SyncStatus.allCases.map { status in
+            "<a class=\"count \(status.rawValue)\" href=\"\(Link("/sync", [("status", status.rawValue)]).description)\"><b>\(syncCounts[status] ?? 0)</b><span>\(status.rawValue.uppercased())</span></a>"
+        })
+        let enabled = flows.filter(\.enabled).count
+        let content: HTML = """
+            <h1>Dashboard</h1>
+            <div class="cards">
+              <section class="card"><h3>Runs, last 24 hours</h3><div class="counts">\(runTiles)</div></section>
+              <section class="card"><h3>Sync entries, last \(SyncQuery.defaultDays) days</h3><div class="counts">\(syncTiles)</div></section>
+              <section class="card"><h3>Flows</h3><div class="counts"><a class="count" href="/flows"><b>\(flows.count)</b><span>deployed</span></a><a class="count success" href="/flows"><b>\(enabled)</b><span>enabled</span></a></div></section>
+            </div>
+            <h2>Recent failed runs</h2>
+            \(RunsPage.table(failedRuns, empty: "No failed runs. "))
+            <h2>Recent failed sync entries</h2>
+            \(failedSyncTable(failedEntries))
+            """
+        return UIController.html(Layout(title: "Dashboard", section: .dashboard, identity: identity).render(content))
+    }
+
+    func failedSyncTable(_ entries: [SyncEntry]) -> HTML {
+        guard !entries.isEmpty else { return "<p class=\"muted\">No failed sync entries in the last \(SyncQuery.defaultDays) days.</p>" }
+        let rows = HTML.join(entries.map { entry in
+            """
+            <tr><td class="num">\(entry.id)</td><td>\(entry.system)</td><td>\(entry.reference)</td>
+            <td><a href="/flows/\(Link.segment(entry.flowID))">\(entry.flowID)</a></td><td><a href="/runs/\(entry.runID)">\(entry.runID)</a></td>
+            <td>\(Format.time(entry.latestAttemptAt))</td><td class="wrap">\(entry.latestResponse)</td></tr>
+            """
+        })
+        return """
+            <table class="grid"><thead><tr><th class="num">Sync id</th><th>System</th><th>Reference</th><th>Flow</th><th>Run</th><th>Latest (UTC)</th><th>Latest sync information</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            <p><a href="/sync?status=failed">All failed entries →</a></p>
+            """
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import SkeinCore
+import SkeinJSON
+import SkeinStorage
+
+/// `/runs/{id}`: one run — its facts, every step with timings, counts, errors and warnings, an
+/// eye icon per stored payload (opening the payload viewer), "replay from this step" per step
+/// and "retry" for a failed run.
+struct RunPage {
+    let ui: UIController
+    let identity: Identity
+
+    /// Eye icons listed per step; the viewer pages through the rest.
+    static let payloadLinksPerStep = 12
+
+    func response(_ request: Request, _ context: SkeinRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("run").flatMap(Int64.init), let run = try await ui.store.run(id: id) else {
+            throw APIError(.notFound, "there is no run \(context.parameters.get("run") ?? "")")
+        }
+        let steps = try await ui.store.steps(runID: run.id)
+        let inputs = try await ui.store.payloadInfos(runID: run.id, sequence: 0)
+        var outputs: [Int: [PayloadInfo]] = [:]
+        for step in steps { outputs[step.sequence] = try await ui.store.payloadInfos(runID: run.id, sequence: step.sequence) }
+        let followUps = try await ui.store.runs(RunQuery(originRunID: run.id, limit: 20))
+        let canOperate = identity.role >= .operator
+
+        let origin: HTML = run.originRunID.map { "<a href=\"/runs/\($0)\">run \($0)</a>" } ?? "–"
+        var actions: [HTML] = []
+        if canOperate && (run.status == .failure || run.status == .stopped) && !run.payloadsExpired {
+            actions.append(form("/runs/\(run.id)/retry", button: "Retry from the failed step", confirm: "Start a new run from the failed step of run \(run.id)?"))
+        }
+        let facts: HTML = """
+            <dl class="facts">
+              <dt>Flow</dt><dd><a href="/flows/\(Link.segment(run.flowID))?version=\(run.flowVersion)">\(run.flowID)</a> v\(run.flowVersion)</dd>
+              <dt>Status</dt><dd>\(Format.badge(run.status.rawValue)) \(run.hasWarnings ? Format.badge("warning") : HTML.empty)</dd>
+              <dt>Trigger</dt><dd>\(run.trigger.rawValue)</dd><dt>From</dt><dd>\(origin)\(run.entryShapeID.map { " · entered at \($0)" } ?? "")</dd>
+              <dt>Queued</dt><dd>\(Format.time(run.queuedAt))</dd><dt>Started</dt><dd>\(Format.time(run.startedAt))</dd>
+              <dt>Finished</dt><dd>\(Format.time(run.finishedAt))</dd><dt>Duration</dt><dd>\(Format.duration(from: run.startedAt, to: run.finishedAt))</dd>
+              <dt>Input</dt><dd>\(payloadLinks(run: run, sequence: 0, infos: inputs))</dd><dt>Claims</dt><dd>\(run.claims)</dd>
+            </dl>
+            \(run.error.map { "<div class=\"notice error\">Failed\(run.failedShapeID.map { " at step '\($0)'" } ?? ""): \($0)</div>" } ?? HTML.empty)
+            \(run.payloadsExpired ? "<div class=\"notice error\">The payloads of this run have expired (retention); its log remains.</div>" as HTML : HTML.empty)
+            """
+        let rows = HTML.join(steps.map { step in stepRow(run: run, step: step, outputs: outputs[step.sequence] ?? [], canOperate: canOperate) })
+        let stepsTable: HTML = steps.isEmpty ? "<p class=\"muted\">No step has run yet.</p>" : """
+            <table class="grid" id="steps"><thead><tr><th class="num">#</th><th>Step</th><th>Status</th><th>Started (UTC)</th><th class="num">Duration</th>
+            <th class="num">Attempts</th><th class="num">In</th><th class="num">Out</th><th>Payloads out</th><th>Errors and warnings</th><th></th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
+        let content: HTML = """
+            <div class="toolbar"><h1>Run \(run.id)</h1><span class="spacer"></span>\(actions)</div>
+            \(facts)
+            <h2>Steps</h2>
+            \(stepsTable)
+            \(followUps.isEmpty ? HTML.empty : "<h2>Replays and retries of this run</h2>\(RunsPage.table(followUps, empty: ""))")
+            """
+        let (notice, error) = UIController.messages(request)
+        return UIController.html(Layout(title: "Run \(run.id)", section: .runs, identity: identity, notice: notice, error: error).render(content))
+    }
+
+    func stepRow(run: RunRecord, step: StepRecord, outputs: [PayloadInfo], canOperate: Bool) -> HTML {
+        var problems: [HTML] = []
+        if let error = step.error { problems.append("<div class=\"error-text\">\(error)</div>") }
+        for warning in step.warnings { problems.append("<div class=\"warning-text\">⚠ \(warning)</div>") }
+        if !step.calls.isEmpty {
+            problems.append("<details><summary>\(step.calls.count) call\(step.calls.count == 1 ? "" : "s")</summary><pre class=\"mono\">\(JSON.array(step.calls).serialized(.pretty))</pre></details>")
+        }
+        var replay = HTML.empty
+        if canOperate && !run.payloadsExpired {
+            // The step's input is what the step before it produced (the run's input for the first).
+            replay = form("/runs/\(run.id)/replay", button: "Replay from this step", fields: [("sequence", String(step.sequence - 1))],
+                          confirm: "Start a new run at step '\(step.shapeID)' with the input it had in run \(run.id)?", small: true)
+        }
+        return """
+            <tr id="step-\(step.sequence)"><td class="num">\(step.sequence)</td><td><b>\(step.shapeID)</b><div class="muted">\(step.shapeType)</div></td>
+            <td>\(Format.badge(step.status.rawValue))</td><td>\(Format.time(step.startedAt))</td>
+            <td class="num">\(Format.duration(from: step.startedAt, to: step.finishedAt))</td><td class="num">\(step.attempts)</td>
+            <td class="num">\(step.inputCount)<div class="muted">\(Format.bytes(step.inputBytes))</div></td>
+            <td class="num">\(step.outputCount)<div class="muted">\(Format.bytes(step.outputBytes))</div></td>
+            <td>\(payloadLinks(run: run, sequence: step.sequence, infos: outputs))</td>
+            <td class="wrap">\(problems)</td><td>\(replay)</td></tr>
+            """
+    }
+
+    /// An eye icon per stored payload (up to a dozen), each opening the payload viewer.
+    func payloadLinks(run: RunRecord, sequence: Int, infos: [PayloadInfo]) -> HTML {
+        guard !infos.isEmpty else { return "<span class=\"muted\">none</span>" }
+        var links = infos.prefix(Self.payloadLinksPerStep).map { info -> HTML in
+            """
+            <a class="eye" href="/runs/\(run.id)/payloads/\(sequence)/\(info.index)" title="View payload \(info.index) (\(info.contentType), \(Format.bytes(info.size)))" aria-label="View payload \(info.index) of step \(sequence)">\(Self.eyeIcon)\(info.index)</a>
+            """
+        }
+        if infos.count > Self.payloadLinksPerStep {
+            links.append("<span class=\"muted\">+\(infos.count - Self.payloadLinksPerStep) more</span>")
+        }
+        return HTML.join(links)
+    }
+
+    static let eyeIcon = HTML(trusted: #"<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M1 12s4-8 11-8 11 8 11 8-4 8-11 8-11-8-11-8z"/><circle cx="12" cy="12" r="3"/></svg>"#)
+
+    func form(_ action: String, button: String, fields: [(String, String)] = [], confirm: String? = nil, small: Bool = false) -> HTML {
+        ActionForm(action: action, back: "/runs/\(action.split(separator: "/")[1])", label: button, fields: fields, confirm: confirm,
+                   style: small ? "small secondary" : "").render(csrf: identity.csrfToken)
+    }
+}

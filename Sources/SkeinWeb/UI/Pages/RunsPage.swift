@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import SkeinCore
+import SkeinStorage
+
+/// `/runs`: the run logs, newest first, filtered by status, trigger, flow and date, paged by
+/// keyset (`before` = the last run id shown), never by offset or a total count.
+struct RunsPage {
+    let ui: UIController
+    let identity: Identity
+
+    static let pageSize = 50
+
+    func response(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let status = parameters.get("status").flatMap(RunStatus.init(rawValue:))
+        let trigger = parameters.get("trigger").flatMap(TriggerKind.init(rawValue:))
+        let flow = parameters.get("flow").flatMap { $0.isEmpty ? nil : $0 }
+        let from = parameters.get("from"), to = parameters.get("to")
+        let before = parameters.get("before").flatMap(Int64.init)
+        let query = RunQuery(flowID: flow, statuses: status.map { [$0] } ?? [], triggers: trigger.map { [$0] } ?? [],
+                             since: Format.day(from), until: Format.day(to).map { $0.addingTimeInterval(86_400) },
+                             before: before, limit: Self.pageSize)
+        let runs = try await ui.store.runs(query)
+        let flows = try await ui.store.flows().map(\.flowID)
+        let base = Link("/runs", [("status", status?.rawValue), ("trigger", trigger?.rawValue), ("flow", flow), ("from", from), ("to", to)])
+
+        let filters: HTML = """
+            <form class="filters" method="get" action="/runs">
+              <label>Status \(Self.select("status", RunStatus.allCases.map(\.rawValue), selected: status?.rawValue))</label>
+              <label>Trigger \(Self.select("trigger", TriggerKind.allCases.map(\.rawValue), selected: trigger?.rawValue))</label>
+              <label>Flow \(Self.select("flow", flows, selected: flow))</label>
+              <label>From (UTC) <input type="date" name="from" value="\(from ?? "")"></label>
+              <label>To (UTC) <input type="date" name="to" value="\(to ?? "")"></label>
+              <button type="submit">Apply</button> <a class="button secondary" href="/runs">Clear</a>
+            </form>
+            """
+        var pager: [HTML] = []
+        if before != nil { pager.append("<a href=\"\(base.description)\">← Newest</a>") }
+        if runs.count == Self.pageSize, let last = runs.last {
+            pager.append("<a href=\"\(base.setting("before", String(last.id)).description)\" rel=\"next\">Older →</a>")
+        }
+        let content: HTML = """
+            <h1>Run logs</h1>
+            \(filters)
+            \(Self.table(runs, empty: "No runs match these filters."))
+            <div class="pager">\(pager)</div>
+            """
+        let (notice, error) = UIController.messages(request)
+        return UIController.html(Layout(title: "Run logs", section: .runs, identity: identity, notice: notice, error: error).render(content))
+    }
+
+    /// A `<select>` with an "any" first option.
+    static func select(_ name: String, _ values: [String], selected: String?, any: String = "any") -> HTML {
+        let options = HTML.join(values.map { value in
+            value == selected ? "<option value=\"\(value)\" selected>\(value.replacingOccurrences(of: "_", with: " "))</option>"
+                              : "<option value=\"\(value)\">\(value.replacingOccurrences(of: "_", with: " "))</option>"
+        })
+        return "<select name=\"\(name)\"><option value=\"\">\(any)</option>\(options)</select>"
+    }
+
+    /// The runs table used here, on the dashboard and on flow pages.
+    static func table(_ runs: [RunRecord], empty: String) -> HTML {
+        guard !runs.isEmpty else { return "<p class=\"muted\">\(empty)</p>" }
+        let rows = HTML.join(runs.map { run in
+            let origin: HTML = run.originRunID.map { "<a href=\"/runs/\($0)\">\($0)</a>" } ?? "–"
+            return """
+                <tr><td class="num"><a href="/runs/\(run.id)">\(run.id)</a></td>
+                <td><a href="/flows/\(Link.segment(run.flowID))">\(run.flowID)</a> <span class="muted">v\(run.flowVersion)</span></td>
+                <td>\(Format.badge(run.status.rawValue))\(run.hasWarnings ? Format.badge("warning") : HTML.empty)</td>
+                <td>\(run.trigger.rawValue)</td><td class="num">\(origin)</td>
+                <td>\(Format.time(run.queuedAt))</td><td class="num">\(Format.duration(from: run.startedAt, to: run.finishedAt))</td>
+                <td class="wrap error-text">\(run.error ?? "")</td></tr>
+                """
+        })
+        return """
+            <table class="grid"><thead><tr><th class="num">Run</th><th>Flow</th><th>Status</th><th>Trigger</th><th class="num">From run</th>
+            <th>Queued (UTC)</th><th class="num">Duration</th><th>Error</th></tr></thead><tbody>\(rows)</tbody></table>
+            """
+    }
+}

@@ -1,0 +1,149 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SkeinCore
+import SkeinEngine
+import SkeinStorage
+
+/// The web UI: server-rendered pages (Pages/), one stylesheet and one script (Assets/), and the
+/// form actions behind their buttons. Every page needs a signed-in viewer; actions need the
+/// role they would need in the API (operator: re-run and resync; builder: change flows) and
+/// the session's CSRF token. Actions call the same library code as the CLI (RunRecovery,
+/// ManualRun, SyncResender, the store), and runs they start are queued for the workers.
+struct UIController: Sendable {
+    let store: any SkeinStore
+    let settings: WebSettings
+    /// The catalog flows are read with (skip toggles deploy) and the sync resender.
+    let services: WebServices
+    let logger: Logger
+
+    typealias Handler = @Sendable (Request, SkeinRequestContext) async throws -> Response
+
+    func addRoutes(to router: Router<SkeinRequestContext>) {
+        AssetRoutes.add(to: router)
+        router.get("/", use: page(.viewer) { try await DashboardPage(ui: self, identity: $2).response($0) })
+        router.get("flows", use: page(.viewer) { try await FlowsPage(ui: self, identity: $2).response($0) })
+        router.get("flows/:flow", use: page(.viewer) { try await FlowPage(ui: self, identity: $2).response($0, $1) })
+        router.get("runs", use: page(.viewer) { try await RunsPage(ui: self, identity: $2).response($0) })
+        router.get("runs/:run", use: page(.viewer) { try await RunPage(ui: self, identity: $2).response($0, $1) })
+        router.get("runs/:run/payloads/:sequence/:index", use: page(.viewer) { try await PayloadPage(ui: self, identity: $2).response($0, $1) })
+        router.get("runs/:run/payloads/:sequence/:index/download", use: page(.viewer) { try await PayloadPage(ui: self, identity: $2).download($1) })
+        router.get("sync", use: page(.viewer) { try await SyncReportPage(ui: self, identity: $2).response($0) })
+        router.get("sync/csv", use: page(.viewer) { try await SyncReportPage(ui: self, identity: $2).csv($0) })
+        router.get("playground", use: page(.viewer) { try await PlaygroundPage(ui: self, identity: $2).response($0) })
+
+        let actions = UIActions(ui: self)
+        router.post("flows/:flow/enabled", use: action(.builder) { try await actions.setEnabled($0, $1, $2) })
+        router.post("flows/:flow/skip", use: action(.builder) { try await actions.setSkip($0, $1, $2) })
+        router.post("flows/:flow/initialise", use: action(.operator) { try await actions.initialise($0, $1, $2) })
+        router.post("runs/:run/retry", use: action(.operator) { try await actions.retry($0, $1, $2) })
+        router.post("runs/:run/replay", use: action(.operator) { try await actions.replay($0, $1, $2) })
+        router.post("sync/resync", use: action(.operator) { try await actions.resync($0, $1, $2) })
+        router.post("playground/evaluate", use: jsonAction(.viewer) { try await PlaygroundPage(ui: self, identity: $2).evaluate($0) })
+    }
+
+    // MARK: - Handlers
+
+    /// A page: signed-out visitors go to the login page and come back; other refusals and
+    /// missing things are shown as a page, not as JSON.
+    func page(_ role: Role, _ body: @escaping @Sendable (Request, SkeinRequestContext, Identity) async throws -> Response) -> Handler {
+        { request, context in
+            do {
+                let identity = try context.require(role)
+                return try await body(request, context, identity)
+            } catch let error as APIError {
+                if error.code == .unauthenticated {
+                    return UIController.redirect(to: Link("/login", [("next", request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))]).description)
+                }
+                return errorPage(error, identity: context.identity)
+            }
+        }
+    }
+
+    /// A form action: role, then CSRF token (`_csrf` field), then `body` with the form. Its
+    /// failures return to the page the form came from (`_back`), with the error shown there.
+    func action(_ role: Role, _ body: @escaping @Sendable (UIForm, SkeinRequestContext, Identity) async throws -> Response) -> Handler {
+        { request, context in
+            let identity: Identity
+            let form: UIForm
+            do {
+                identity = try context.require(role)
+                form = try await UIForm.read(request, limit: UIController.maximumFormBytes)
+                try UIController.checkCSRF(identity, presented: form["_csrf"])
+            } catch let error as APIError {
+                return errorPage(error, identity: context.identity)
+            }
+            let back = UIController.localPath(form["_back"]) ?? "/"
+            do {
+                return try await body(form, context, identity)
+            } catch let error as APIError {
+                if error.status == .unauthorized || error.status == .forbidden { return errorPage(error, identity: identity) }
+                return UIController.redirect(to: Link(back).setting("error", error.message).description)
+            } catch let error as RecoveryError {
+                return UIController.redirect(to: Link(back).setting("error", error.message).description)
+            } catch let error as FlowValidationError {
+                return UIController.redirect(to: Link(back).setting("error", "\(error)").description)
+            } catch let error as StorageError where error.code == .notFound || error.code == .conflict {
+                return UIController.redirect(to: Link(back).setting("error", error.message).description)
+            }
+        }
+    }
+
+    /// A `fetch` endpoint of the pages: role, then the `X-CSRF-Token` header; errors as JSON.
+    func jsonAction(_ role: Role, _ body: @escaping @Sendable (Request, SkeinRequestContext, Identity) async throws -> Response) -> Handler {
+        { request, context in
+            let identity = try context.require(role)
+            try UIController.checkCSRF(identity, presented: request.headers[HTTPFields.Element.Name("X-CSRF-Token")!])
+            return try await body(request, context, identity)
+        }
+    }
+
+    static let maximumFormBytes = 16 * 1024 * 1024
+
+    /// Session requests must present the session's CSRF token; API tokens carry no cookie, so
+    /// a cross-site page cannot use them.
+    static func checkCSRF(_ identity: Identity, presented: String?) throws {
+        guard identity.method == .session else { return }
+        guard let expected = identity.csrfToken, let presented,
+              Array(SHA256.hash(data: Data(expected.utf8))) == Array(SHA256.hash(data: Data(presented.utf8))) else {
+            throw APIError(.csrfFailed, "this form is missing its security token; reload the page and try again")
+        }
+    }
+
+    /// `text` when it is a path on this site (`/runs/3`), never another origin (`//evil`, `https:`).
+    static func localPath(_ text: String?) -> String? {
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\") else { return nil }
+        return text
+    }
+
+    // MARK: - Responses
+
+    static func html(_ page: HTML, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: headers(contentType: "text/html; charset=utf-8"),
+                 body: .init(byteBuffer: ByteBuffer(string: page.text)))
+    }
+
+    static func redirect(to location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// Security headers on every page: scripts and styles only from this site, no framing.
+    static func headers(contentType: String) -> HTTPFields {
+        [.contentType: contentType, .cacheControl: "no-store",
+         HTTPFields.Element.Name("Content-Security-Policy")!: "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+         HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff", HTTPFields.Element.Name("Referrer-Policy")!: "same-origin"]
+    }
+
+    func errorPage(_ error: APIError, identity: Identity?) -> Response {
+        let title = error.status == .notFound ? "Not found" : error.status == .forbidden ? "Not allowed" : "Something went wrong"
+        let content: HTML = "<h1>\(title)</h1><p class=\"lead\">\(error.message)</p><p><a href=\"/\">Back to the dashboard</a></p>"
+        return UIController.html(Layout(title: title, identity: identity).render(content), status: error.status)
+    }
+
+    /// The `notice` and `error` query parameters an action redirected with.
+    static func messages(_ request: Request) -> (notice: String?, error: String?) {
+        (request.uri.queryParameters.get("notice"), request.uri.queryParameters.get("error"))
+    }
+}
