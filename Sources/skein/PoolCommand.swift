@@ -58,7 +58,7 @@ struct PoolCommand: AsyncParsableCommand {
             try await store.streamPoolKeys(pool: pool, batchSize: 1000) { keys in
                 var text = ""
                 for key in keys {
-                    text += [key.key, PoolCommand.iso(key.firstSeenAt), key.expiresAt.map(PoolCommand.iso) ?? ""].map(SyncCSV.field).joined(separator: ",") + "\r\n"
+                    text += [key.key, PoolCommand.iso(key.firstSeenAt), key.expiresAt.map(PoolCommand.iso) ?? ""].map(SyncReportColumns.field).joined(separator: ",") + "\r\n"
                 }
                 try handle.write(contentsOf: Data(text.utf8))
                 count.add(keys.count)
