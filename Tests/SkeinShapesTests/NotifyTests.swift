@@ -14,7 +14,7 @@ import Testing
         // A lone dot in the body is doubled, so the server does not take it as the end of DATA.
         #expect(content.hasSuffix("line one\r\n..\r\nQUIT\r\n...two dots"))
         #expect(SMTPClient.address("Skein <skein@example.com>") == "skein@example.com")
-        #expect(!SMTPClient.address("a@b.c>\r\nRCPT TO:<x@y.z").contains { "\r\n<>".contains($0) })
+        #expect(!SMTPClient.address("a@b.c>\r\nRCPT TO:<x@y.z").unicodeScalars.contains { "\r\n<>".unicodeScalars.contains($0) })
     }
 
     @Test func nonASCIISubjectsAndBodiesAreEncoded() {
