@@ -88,7 +88,10 @@ struct SMTPClient: Sendable {
         if let open = address.lastIndex(of: "<"), let close = address.lastIndex(of: ">"), open < close {
             address = String(address[address.index(after: open)..<close])
         }
-        return address.filter { $0 != "\r" && $0 != "\n" && $0 != "<" && $0 != ">" }.trimmingCharacters(in: .whitespaces)
+        // By scalar: in a Swift string "\r\n" is one Character, equal to neither "\r" nor "\n".
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: address.unicodeScalars.filter { !"\r\n<>".unicodeScalars.contains($0) })
+        return String(kept).trimmingCharacters(in: .whitespaces)
     }
 
     /// Headers and body, dot-stuffed, CRLF line ends; non-ASCII subjects are RFC 2047 encoded,

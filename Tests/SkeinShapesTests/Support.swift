@@ -39,7 +39,7 @@ struct Harness {
     init(store: SQLiteStore, now: @escaping @Sendable () -> Date = Date.init, extra: [any ShapeKind] = []) {
         self.store = store
         var catalog = ShapeCatalog()
-        for shape in [DedupeShape(pools: store, now: now), CacheShape(caches: store, now: now), TrackDataShape(tracked: store, now: now),
+        for shape in [SetVariablesShape(), DedupeShape(pools: store, now: now), CacheShape(caches: store, now: now), TrackDataShape(tracked: store, now: now),
                       ScriptShape(), NotifyShape(client: nil)] + extra {
             catalog.register(shape)
         }

@@ -86,7 +86,10 @@ import SkeinStorage
         #expect(try await harness.step(run.id, "remember")?.warnings.first?.contains("gave nothing") == true)
     }
 
-    @Test func badVariableNamesAndValuesAreValidationProblems() {
+    @Test func badVariableNamesAndValuesAreValidationProblems() throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let catalog = Harness(store: try database.open()).catalog
         do {
             _ = try FlowFile.decode("""
                 id: bad
@@ -94,7 +97,7 @@ import SkeinStorage
                 shapes:
                   - id: set
                     set_variables: { values: { "my-var": total, ok: "sum((" , nested: [1, 2] } }
-                """)
+                """, catalog: catalog)
             Issue.record("expected validation problems")
         } catch {
             let text = "\(error)"

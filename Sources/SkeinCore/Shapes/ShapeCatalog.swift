@@ -28,6 +28,5 @@ public struct ShapeCatalog: Sendable {
     /// The shapes that need nothing but the payload.
     public static let builtIn: [any ShapeKind] = [
         PayloadShape(), MapShape(), FilterShape(), AssertShape(), SplitShape(),
-        SetVariablesShape(),
     ]
 }
