@@ -54,7 +54,7 @@ struct HTTPShapeSettings: Sendable {
         let timeout = reader.duration("timeout")
         if let timeout, timeout <= .zero { reader.report("timeout", "must be longer than 0s") }
         let idempotencyHeader = reader.string("idempotency_key")
-        let sync = reader.object("sync").flatMap(SyncSettings.read)
+        let sync = reader.object("sync").flatMap { SyncSettings.read($0) }
 
         if direction == .send {
             if reader.has("pagination") { reader.report("pagination", "applies to direction: receive only") }
