@@ -41,3 +41,46 @@ struct SyncBench: AsyncParsableCommand {
         }
     }
 }
+
+/// `skein bench flow`: scenario 1 of docs/benchmarks.md — items/s through receive → split →
+/// map → filter → send between two local HTTP servers, against the servers' raw speed and the
+/// same flow without a run log, all in one process and one run.
+struct FlowBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flow",
+        abstract: "Items/s through receive → split → map → filter → send (SQLite run log), with its baselines.")
+    @Option(help: "Pages of orders the source serves.") var pages: Int = 20
+    @Option(name: .customLong("page-size"), help: "Orders per page.") var pageSize: Int = 1000
+    @Option(help: "Repetitions (medians are reported).") var repetitions: Int = 5
+    @Option(name: .customLong("work-dir"), help: "Where the runs' data directories go (emptied first).") var workDirectory: String = "/tmp/skein-bench-flow"
+    @Flag(help: "Print the figures as JSON.") var json = false
+
+    func run() async throws {
+        let bench = FlowBenchmark(pages: pages, pageSize: pageSize, directory: URL(fileURLWithPath: workDirectory))
+        let timings = try await bench.run(repetitions: repetitions) { printError($0) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(timings.map(FlowFigure.init)), as: UTF8.self))
+            return
+        }
+        for timing in timings {
+            print(String(format: "%@: %.3f s median, %.0f items/s", timing.label, timing.median, timing.itemsPerSecond))
+        }
+    }
+
+    struct FlowFigure: Encodable {
+        var label: String
+        var items: Int
+        var seconds: [Double]
+        var median: Double
+        var items_per_second: Double
+        init(_ timing: FlowBenchmark.Timing) {
+            label = timing.label
+            items = timing.items
+            seconds = timing.seconds
+            median = timing.median
+            items_per_second = timing.itemsPerSecond
+        }
+    }
+}
