@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SkeinApp
+import SkeinJSON
 import SkeinStorage
 
 /// `skein bench sync`: fills the sync report with synthetic entries and times its queries.
@@ -26,13 +27,20 @@ struct SyncBench: AsyncParsableCommand {
             }
             let elapsed = clock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            print(String(format: "generated %d entries in %.1f s (%.0f entries/s)", entries, seconds, Double(entries) / seconds))
+            printError(String(format: "generated %d entries in %.1f s (%.0f entries/s)", entries, seconds, Double(entries) / seconds))
         } else {
-            print("the store already holds sync entries; timing them as they are (--entries \(entries) assumed)")
+            printError("the store already holds sync entries; timing them as they are (--entries \(entries) assumed)")
         }
         if generateOnly { return }
         let results = try await bench.measure(iterations: iterations, total: entries)
         let baseline = results.first?.percentile(0.5) ?? 1
+        if options.json {
+            print(JSON.array(results.map { result in
+                ["label": .string(result.label), "p50_ms": .number(result.percentile(0.5)), "p95_ms": .number(result.percentile(0.95)),
+                 "rows": .number(Double(result.rows)), "runs": .number(Double(result.samples.count))]
+            }).serialized())
+            return
+        }
         print("| query | p50 ms | p95 ms | × baseline p50 | rows |")
         print("|---|---|---|---|---|")
         for result in results {
