@@ -33,8 +33,9 @@ else
   swift build -c release --product skein
   SKEIN="$(swift build -c release --show-bin-path)/skein"
 fi
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# BENCH_OUT keeps the figures of earlier invocations (e.g. SCENARIOS=sync, then SCENARIOS=flow) so
+# one report covers them all; by default each run starts empty.
+if [ -n "${BENCH_OUT:-}" ]; then out=$BENCH_OUT; mkdir -p "$out"; else out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; fi
 
 for scenario in $SCENARIOS; do
   case $scenario in

@@ -22,11 +22,14 @@ public struct FlowBenchmark: Sendable {
     public let pages: Int
     public let pageSize: Int
     public let directory: URL
+    /// The send step's `concurrency:` (requests in flight at once), also used by the raw POST loop.
+    public let sendConcurrency: Int
 
-    public init(pages: Int, pageSize: Int = 1000, directory: URL) {
+    public init(pages: Int, pageSize: Int = 1000, directory: URL, sendConcurrency: Int = 8) {
         self.pages = pages
         self.pageSize = pageSize
         self.directory = directory
+        self.sendConcurrency = sendConcurrency
     }
 
     /// One measured configuration: wall seconds for `items` items (received orders).
@@ -52,7 +55,9 @@ public struct FlowBenchmark: Sendable {
         """
 
     /// The flow under test; `source` and `sink` are instances on the two local servers.
-    static let flowSource = """
+    var flowSource: String { Self.flowTemplate.replacingOccurrences(of: "CONCURRENCY", with: String(sendConcurrency)) }
+
+    static let flowTemplate = """
         id: bench-orders
         trigger: api
         shapes:
@@ -73,6 +78,7 @@ public struct FlowBenchmark: Sendable {
               direction: send
               method: POST
               path: /orders
+              concurrency: CONCURRENCY
               sync: { system: ERP, reference: "reference", source_id: "order_number", endpoint_id: "erp_id" }
         """
 
@@ -94,7 +100,7 @@ public struct FlowBenchmark: Sendable {
         defer { servers.stop() }
         let items = pages * pageSize
         var raw = Timing(label: "raw: fetch the pages (AsyncHTTPClient loop)", items: items, seconds: [])
-        var rawSend = Timing(label: "raw: POST each paid order (AsyncHTTPClient loop)", items: items, seconds: [])
+        var rawSend = Timing(label: "raw: POST each paid order (AsyncHTTPClient, \(sendConcurrency) in flight)", items: items, seconds: [])
         var unlogged = Timing(label: "flow without a run log (UnloggedRun)", items: items, seconds: [])
         var logged = Timing(label: "flow with the run log in SQLite (RunExecutor)", items: items, seconds: [])
         let client = HTTPClient.shared
@@ -114,13 +120,23 @@ public struct FlowBenchmark: Sendable {
                 }
             })
             rawSend.seconds.append(try await seconds {
-                for _ in 0..<(items * 3 / 4) {
-                    var request = HTTPClientRequest(url: "\(servers.sinkURL)/orders")
-                    request.method = .POST
-                    request.headers.add(name: "Content-Type", value: "application/json")
-                    request.body = .bytes(ByteBuffer(bytes: body))
-                    let response = try await client.execute(request, timeout: .seconds(30))
-                    _ = try await response.body.collect(upTo: 1 << 20)
+                let next = LockedValue(0)
+                let total = items * 3 / 4
+                let url = servers.sinkURL + "/orders"
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<sendConcurrency {
+                        group.addTask {
+                            while next.withLock({ value -> Bool in value += 1; return value <= total }) {
+                                var request = HTTPClientRequest(url: url)
+                                request.method = .POST
+                                request.headers.add(name: "Content-Type", value: "application/json")
+                                request.body = .bytes(ByteBuffer(bytes: body))
+                                let response = try await client.execute(request, timeout: .seconds(30))
+                                _ = try await response.body.collect(upTo: 1 << 20)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
                 }
             })
             let environment = try freshEnvironment(repetition)
@@ -157,8 +173,8 @@ public struct FlowBenchmark: Sendable {
             let instance = Instance(name: name, connectorType: "http", address: url)
             try await environment.store.saveInstance(try environment.instances.seal(instance, now: Date()))
         }
-        let definition = try FlowFile.decode(Self.flowSource, source: "bench flow", catalog: environment.catalog)
-        return try await environment.store.deploy(definition, source: Self.flowSource, now: Date()).flow
+        let definition = try FlowFile.decode(flowSource, source: "bench flow", catalog: environment.catalog)
+        return try await environment.store.deploy(definition, source: flowSource, now: Date()).flow
     }
 }
 

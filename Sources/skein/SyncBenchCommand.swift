@@ -60,11 +60,12 @@ struct FlowBench: AsyncParsableCommand {
     @Option(help: "Pages of orders the source serves.") var pages: Int = 20
     @Option(name: .customLong("page-size"), help: "Orders per page.") var pageSize: Int = 1000
     @Option(help: "Repetitions (medians are reported).") var repetitions: Int = 5
+    @Option(name: .customLong("send-concurrency"), help: "The send step's concurrency: (requests in flight).") var sendConcurrency: Int = 8
     @Option(name: .customLong("work-dir"), help: "Where the runs' data directories go (emptied first).") var workDirectory: String = "/tmp/skein-bench-flow"
     @Flag(help: "Print the figures as JSON.") var json = false
 
     func run() async throws {
-        let bench = FlowBenchmark(pages: pages, pageSize: pageSize, directory: URL(fileURLWithPath: workDirectory))
+        let bench = FlowBenchmark(pages: pages, pageSize: pageSize, directory: URL(fileURLWithPath: workDirectory), sendConcurrency: sendConcurrency)
         let timings = try await bench.run(repetitions: repetitions) { printError($0) }
         if json {
             let encoder = JSONEncoder()
