@@ -109,6 +109,7 @@ let package = Package(
             "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP", "SkeinWeb",
             "SkeinConnectorsSFTP", "SkeinConnectorsDatabase", "SkeinShapes",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

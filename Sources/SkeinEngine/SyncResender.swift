@@ -72,7 +72,7 @@ public struct SyncResender: Sendable {
     }
 
     /// The flow version and the executor of the step that first sent the entry.
-    private func step(_ origin: SyncOrigin) async throws -> (FlowDefinition, any ShapeExecutor) {
+    func step(_ origin: SyncOrigin) async throws -> (FlowDefinition, any ShapeExecutor) {
         guard let deployed = try await store.flow(id: origin.flowID, version: origin.flowVersion) else {
             throw ShapeFailure("flow '\(origin.flowID)' version \(origin.flowVersion) is no longer deployed")
         }
