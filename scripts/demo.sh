@@ -20,4 +20,6 @@ $skein flow deploy examples/demo/orders-to-erp.yaml
 $skein run orders-to-erp || true
 echo
 echo "Try: $skein runs list | $skein runs show 1 | $skein payload show 1 fetch-orders"
+echo "On its first start skein serve prints a one-time password for the user 'admin' (sign in at"
+echo "http://127.0.0.1:8080/login; change it with: $skein user password admin). API: docs/api.md"
 $skein serve

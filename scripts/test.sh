@@ -17,7 +17,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest
+python3 -c "import pytest, schemathesis" >/dev/null 2>&1 || python3 -m pip install -q pytest schemathesis
 # aiosmtpd: the real SMTP server the notify shape's tests send mail to.
 python3 -c "import aiosmtpd" >/dev/null 2>&1 || python3 -m pip install -q aiosmtpd
 # The browser test drives Debian's chromium (above) with Playwright; `playwright install` is never needed.

@@ -35,7 +35,8 @@ struct AccessMiddleware: RouterMiddleware {
             context.identity = identity
         } else if let cookie = request.cookies[AccessSettings.sessionCookie] {
             context.identity = try await access.identity(sessionCookie: cookie.value)
-            if let identity = context.identity, Self.unsafeMethods.contains(request.method) {
+            // Sign-in itself is exempt (it checks the origin and needs no session); a stale sign-in tab still works.
+            if let identity = context.identity, Self.unsafeMethods.contains(request.method), path != "/login" {
                 try checkSameOrigin(request)
                 try await checkCSRF(&request, expected: identity.csrfToken ?? "")
             }

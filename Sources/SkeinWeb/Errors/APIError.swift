@@ -28,6 +28,8 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
         case invalidFlow = "invalid_flow"
         /// A parameter or body field is missing or wrong; `field` names it.
         case invalidField = "invalid_field"
+        /// The route exists but not with this method (the `Allow` header lists those it has).
+        case methodNotAllowed = "method_not_allowed"
         /// The request conflicts with what exists (a name already taken, a run already finished).
         case conflict
         /// Too many attempts (sign-in failures); wait and try again.
@@ -60,6 +62,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
         case .notFound: .notFound
         case .invalidBody, .invalidField, .invalidFlow: .badRequest
         case .conflict: .conflict
+        case .methodNotAllowed: .methodNotAllowed
         case .rateLimited: .tooManyRequests
         case .invalidSignature, .unauthenticated: .unauthorized
         case .forbidden, .csrfFailed: .forbidden

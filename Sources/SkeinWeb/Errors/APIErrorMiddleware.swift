@@ -14,7 +14,15 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as HTTPError {
             switch error.status {
-            case .notFound: throw APIError(.notFound, "no such route: \(request.method) \(request.uri.path.redactingWebhookToken)")
+            case .notFound:
+                let allowed = OpenAPIDocument.methods(forPath: request.uri.path)
+                if !allowed.isEmpty {
+                    var response = try APIError(.methodNotAllowed, "\(request.uri.path) answers \(allowed.joined(separator: ", ")), not \(request.method)")
+                        .response(from: request, context: context)
+                    response.headers[.allow] = allowed.joined(separator: ", ")
+                    return response
+                }
+                throw APIError(.notFound, "no such route: \(request.method) \(request.uri.path.redactingWebhookToken)")
             case .contentTooLarge: throw APIError(.bodyTooLarge, "the body is too large")
             default:
                 throw APIError(error.status.code >= 500 ? .internalError : .invalidBody, error.body ?? error.status.reasonPhrase)

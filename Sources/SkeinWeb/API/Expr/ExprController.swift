@@ -28,6 +28,9 @@ struct ExprController: Sendable {
         var request = request
         let body = try await request.jsonObject()
         let expression = try body.string("expression", required: true) ?? ""
+        guard !expression.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.invalid("expression", "expression is empty; write a JSONata expression such as $sum(items.price)")
+        }
         if body["input"] != nil && body["payload"] != nil { throw APIError.invalid("payload", "give input or payload, not both") }
         let input = try await self.input(body)
         var bindings: [String: JSON] = [:]

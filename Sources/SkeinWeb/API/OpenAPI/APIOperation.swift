@@ -4,14 +4,18 @@ import SkeinJSON
 struct APIOperation: Sendable {
     enum Parameter: Sendable {
         case string(String, String)
-        case integer(String, String)
+        /// A UTC date (2026-05-01).
+        case date(String, String)
+        case choice(String, String, [String])
+        case integer(String, String, ClosedRange<Int>)
         case boolean(String, String)
         /// Repeatable (or comma-separated) strings, optionally from a fixed set.
         case strings(String, String, [String]?)
 
         var name: String {
             switch self {
-            case .string(let name, _), .integer(let name, _), .boolean(let name, _), .strings(let name, _, _): name
+            case .string(let name, _), .date(let name, _), .choice(let name, _, _), .integer(let name, _, _), .boolean(let name, _),
+                 .strings(let name, _, _): name
             }
         }
     }

@@ -24,17 +24,20 @@ enum OpenAPIDocument {
     static let runFilters: [APIOperation.Parameter] = [
         .strings("status", "Run statuses.", RunStatus.allCases.map(\.rawValue)), .string("flow", "A flow id."),
         .strings("trigger", "How runs were started.", TriggerKind.allCases.map(\.rawValue)),
-        .string("from", "Queued at or after (UTC date or date-time)."), .string("to", "Queued at or before (UTC date or date-time)."),
+        .date("from", "Queued on or after this UTC date (a date-time such as 2026-05-01T12:00:00Z works too)."),
+        .date("to", "Queued on or before this UTC date (or date-time)."),
         .boolean("has_warnings", "Only runs with (or without) warnings."),
-        .integer("before", "Keyset page: runs older than this id (the previous answer's next_before)."), .integer("limit", "1 to 500 (default 50)."),
+        .integer("before", "Keyset page: runs older than this id (the previous answer's next_before).", 0...Int.max),
+        .integer("limit", "1 to 500 (default 50).", 1...500),
     ]
     static let syncFilters: [APIOperation.Parameter] = [
         .strings("status", "Sync statuses.", SyncStatus.allCases.map(\.rawValue)), .strings("system", "Destination systems.", nil),
         .strings("flow", "Flow ids.", nil), .string("search", "A sync id, or part of a reference or system."),
-        .integer("days", "The window in days, 1 to 15 (default 5)."), .string("from", "Attempted at or after (UTC date or date-time)."),
-        .string("to", "Attempted at or before."),
-        .string("sort", "One of " + SyncSortColumn.allCases.map(\.rawValue).joined(separator: ", ") + "."),
-        .string("order", "asc or desc."), .integer("limit", "1 to 1000 (default 50)."), .string("after", "Keyset page token (the previous answer's next)."),
+        .integer("days", "The window in days, 1 to 15 (default 5).", 1...SyncQuery.maximumDays),
+        .date("from", "Attempted on or after this UTC date (or date-time); replaces days."), .date("to", "Attempted on or before this UTC date (or date-time)."),
+        .choice("sort", "The sort column.", SyncSortColumn.allCases.map(\.rawValue)),
+        .choice("order", "asc or desc (default: desc for time columns).", ["asc", "desc"]), .integer("limit", "1 to 1000 (default 50).", 1...1000),
+        .string("after", "Keyset page token (the previous answer's next)."),
     ]
 
     static let operations: [APIOperation] = [
@@ -75,7 +78,7 @@ enum OpenAPIDocument {
         APIOperation(method: "get", path: "/runs/{run}/steps/{step}/payloads", summary: "The payloads a step produced (step: shape id, number or input).",
                      role: .viewer),
         APIOperation(method: "get", path: "/runs/{run}/steps/{step}/payloads/{index}", summary: "A payload for viewing: pretty JSON, trimmed past limit.",
-                     role: .viewer, query: [.integer("limit", "Bytes to show (default 65536).")]),
+                     role: .viewer, query: [.integer("limit", "Bytes to show (default 65536).", 1...(100 * 1024 * 1024))]),
         APIOperation(method: "get", path: "/runs/{run}/steps/{step}/payloads/{index}/raw", summary: "Download a payload byte for byte.",
                      role: .viewer, responseType: "application/octet-stream"),
         // Sync report
@@ -89,7 +92,9 @@ enum OpenAPIDocument {
         APIOperation(method: "get", path: "/sync/{id}/transitions", summary: "An entry's status history.", role: .viewer),
         // Expressions
         APIOperation(method: "post", path: "/expr", summary: "Evaluate a JSONata expression on inline input or a stored payload.", role: .viewer,
-                     body: object(["expression": string, "input": [:], "bindings": anyObject, "timeout_ms": integer, "max_depth": integer,
+                     body: object(["expression": ["type": "string", "minLength": 1], "input": [:], "bindings": anyObject,
+                                   "timeout_ms": ["type": "integer", "minimum": 1, "maximum": 5000],
+                                   "max_depth": ["type": "integer", "minimum": 1, "maximum": 10000],
                                    "payload": object(["run": integer, "step": string, "index": integer], required: ["run"])],
                                   required: ["expression"])),
         // Access (admin)
@@ -106,15 +111,36 @@ enum OpenAPIDocument {
         APIOperation(method: "delete", path: "/tokens/{id}", summary: "Revoke a token.", role: .admin, status: 204, responseType: nil),
         APIOperation(method: "get", path: "/audit", summary: "The audit log, newest first.", role: .admin,
                      query: [.string("actor", "Only this actor."), .string("action", "An action, or a prefix ending in '.'."),
-                             .integer("before", "Keyset page: entries older than this id."), .integer("limit", "1 to 500 (default 50).")]),
+                             .integer("before", "Keyset page: entries older than this id.", 0...Int.max),
+                             .integer("limit", "1 to 500 (default 50).", 1...500)]),
     ]
+
+    /// The methods (uppercase) documented for a request path such as `/api/v1/runs/12`; empty when none matches.
+    static func methods(forPath path: String) -> [String] {
+        guard path.hasPrefix("/api/v1/") else { return [] }
+        let parts = path.dropFirst("/api/v1".count).split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // Like the router, a literal segment wins over a parameter (/sync/resync over /sync/{id}).
+        let matches = operations.compactMap { operation -> (APIOperation, Int)? in
+            let pattern = operation.path.split(separator: "/")
+            guard pattern.count == parts.count, zip(pattern, parts).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { return nil }
+            return (operation, pattern.filter { !$0.hasPrefix("{") }.count)
+        }
+        let best = matches.map(\.1).max() ?? 0
+        return matches.filter { $0.1 == best }.map { $0.0.method.uppercased() }
+    }
 
     static func parameter(_ parameter: APIOperation.Parameter) -> JSON {
         let schema: JSON, description: String
         var explode = false
         switch parameter {
         case .string(_, let text): schema = string; description = text
-        case .integer(_, let text): schema = integer; description = text
+        case .date(_, let text): schema = ["type": "string", "format": "date"]; description = text
+        case .choice(_, let text, let values): schema = ["type": "string", "enum": .array(values.map(JSON.string))]; description = text
+        case .integer(_, let text, let range):
+            var bounds: JSON.Object = ["type": "integer", "minimum": APIJSON.number(range.lowerBound)]
+            if range.upperBound != Int.max { bounds["maximum"] = APIJSON.number(range.upperBound) }
+            schema = .object(bounds)
+            description = text
         case .boolean(_, let text): schema = boolean; description = text
         case .strings(_, let text, let values): schema = strings(values); description = text; explode = true
         }

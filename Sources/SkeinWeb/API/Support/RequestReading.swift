@@ -25,20 +25,19 @@ struct Query {
 
     init(_ request: Request) {
         var parameters: [String: [String]] = [:]
-        for (key, value) in request.uri.queryParameters {
-            let name = String(key)
-            let text = String(value).removingPercentEncoding ?? String(value)
-            // Repeated (status=a&status=b) and comma-separated (status=a,b) both give lists.
-            parameters[name, default: []].append(contentsOf: text.split(separator: ",").map(String.init))
-            if text.isEmpty { parameters[name, default: []].append("") }
-        }
+        // Values arrive percent-decoded.
+        for (key, value) in request.uri.queryParameters { parameters[String(key), default: []].append(String(value)) }
         self.parameters = parameters
     }
 
     init(parameters: [String: [String]]) { self.parameters = parameters }
 
-    func string(_ name: String) -> String? { parameters[name]?.last }
-    func list(_ name: String) -> [String] { (parameters[name] ?? []).filter { !$0.isEmpty } }
+    /// The value; an empty value (`flow=`) counts as absent.
+    func string(_ name: String) -> String? { parameters[name]?.last.flatMap { $0.isEmpty ? nil : $0 } }
+    /// Repeated (`status=a&status=b`) and comma-separated (`status=a,b`) values alike.
+    func list(_ name: String) -> [String] {
+        (parameters[name] ?? []).flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
+    }
 
     func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = string(name) else { return nil }
@@ -48,10 +47,18 @@ struct Query {
         return value
     }
 
+    /// A non-negative id.
     func int64(_ name: String) throws -> Int64? {
         guard let text = string(name) else { return nil }
-        guard let value = Int64(text) else { throw APIError.invalid(name, "\(name) must be a number, found '\(text)'") }
+        guard let value = Int64(text), value >= 0 else { throw APIError.invalid(name, "\(name) must be an id (a number from 0), found '\(text)'") }
         return value
+    }
+
+    /// One of `choices`; present but empty is an error too.
+    func choice(_ name: String, _ choices: [String]) throws -> String? {
+        guard let text = parameters[name]?.last else { return nil }
+        guard choices.contains(text) else { throw APIError.invalid(name, "\(name) must be one of \(choices.joined(separator: ", ")), found '\(text)'") }
+        return text
     }
 
     func bool(_ name: String) throws -> Bool? {
@@ -65,7 +72,7 @@ struct Query {
 
     /// A UTC date (`2026-05-01`; with `endOfDay` its last millisecond) or date-time (`2026-05-01T12:00:00Z`).
     func date(_ name: String, endOfDay: Bool = false) throws -> Date? {
-        guard let text = string(name) else { return nil }
+        guard let text = parameters[name]?.last else { return nil }
         if text.count == 10, let day = try? Date(text + "T00:00:00Z", strategy: .iso8601) {
             return endOfDay ? day.addingTimeInterval(86400 - 0.001) : day
         }
@@ -75,7 +82,7 @@ struct Query {
 
     /// Values of an enumeration, each checked.
     func values<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> [T] where T.RawValue == String {
-        try list(name).map { text in
+        try (parameters[name] ?? []).flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }.map { text in
             guard let value = T(rawValue: text.lowercased()) else {
                 throw APIError.invalid(name, "unknown \(name) '\(text)'; use \(T.allCases.map(\.rawValue).joined(separator: ", "))")
             }

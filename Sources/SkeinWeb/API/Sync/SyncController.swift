@@ -115,7 +115,9 @@ struct SyncController: Sendable {
         if let value = body["ids"] {
             guard case .array(let items) = value, !items.isEmpty else { throw APIError.invalid("ids", "ids must be a non-empty list of sync ids") }
             ids = try items.map { item in
-                guard case .number(let number) = item, number == number.rounded() else { throw APIError.invalid("ids", "ids must be numbers") }
+                guard case .number(let number) = item, number == number.rounded(), abs(number) < 1e15 else {
+                    throw APIError.invalid("ids", "ids must be whole numbers (sync ids)")
+                }
                 return Int64(number)
             }
             guard ids.count <= Self.maximumResync else { throw APIError.invalid("ids", "at most \(Self.maximumResync) ids per request") }

@@ -10,17 +10,8 @@ import SkeinStorage
 enum SyncFilter {
     static func query(_ query: Query, now: Date) throws -> SyncQuery {
         let days = try query.int("days", in: 1...SyncQuery.maximumDays) ?? SyncQuery.defaultDays
-        let sortName = query.string("sort") ?? SyncSortColumn.latestAttempt.rawValue
-        guard let sort = SyncSortColumn(rawValue: sortName) else {
-            throw APIError.invalid("sort", "cannot sort by '\(sortName)'; use \(SyncSortColumn.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let descending: Bool
-        switch query.string("order") {
-        case nil: descending = sort == .latestAttempt || sort == .firstAttempt
-        case "desc": descending = true
-        case "asc": descending = false
-        case let other?: throw APIError.invalid("order", "order must be asc or desc, found '\(other)'")
-        }
+        let sort = try query.choice("sort", SyncSortColumn.allCases.map(\.rawValue)).flatMap(SyncSortColumn.init(rawValue:)) ?? .latestAttempt
+        let descending = try query.choice("order", ["asc", "desc"]).map { $0 == "desc" } ?? (sort == .latestAttempt || sort == .firstAttempt)
         var result = SyncQuery(since: try query.date("from") ?? now.addingTimeInterval(-Double(days) * 86400),
                                until: try query.date("to", endOfDay: true), statuses: try query.values("status", as: SyncStatus.self),
                                systems: query.list("system"), flowIDs: query.list("flow"), search: query.string("search").flatMap { $0.isEmpty ? nil : $0 },
@@ -38,7 +29,9 @@ enum SyncFilter {
         for (key, value) in filter {
             switch value {
             case .string(let text): parameters[key] = [text]
-            case .number(let number): parameters[key] = [String(Int(number))]
+            case .number(let number):
+                guard number == number.rounded(), abs(number) < 1e15 else { throw APIError.invalid("filter.\(key)", "filter.\(key) must be a whole number") }
+                parameters[key] = [String(Int(number))]
             case .array(let items):
                 parameters[key] = try items.map { item in
                     guard case .string(let text) = item else { throw APIError.invalid("filter.\(key)", "filter.\(key) must hold strings") }
