@@ -1,91 +1,76 @@
 #!/usr/bin/env bash
-# Builds Skein in release mode, runs every benchmark scenario with its baseline on this machine in
-# the same run, and writes the medians and ratios with the machine and the command into
-# docs/benchmarks.md (each scenario owns a section between bench markers, replaced on every run).
+# Runs every benchmark scenario of docs/benchmarks.md, each with its baseline in the same run,
+# and writes docs/benchmarks.md from scratch (machine, date, this command, medians, ratios,
+# targets met or missed), followed by Benchmarks/notes.md (profiles, history).
 #
-#   bash scripts/bench.sh                    # 100,000 orders, 5 repetitions
-#   ORDERS=20000 REPETITIONS=7 bash scripts/bench.sh
+#   bash scripts/bench.sh                                  # everything (release build first)
 #   SKEIN_BIN=.build/release/skein bash scripts/bench.sh   # skip the build
+#   PAGES=10 REPETITIONS=5 SYNC_ENTRIES=1000000 WEBHOOK_SECONDS=10 bash scripts/bench.sh
+#
+# Installs what it needs: wrk (Debian) for webhook intake, jsonata-python (PyPI) for the JSONata peer.
+# The sync report's entries are generated once into $SYNC_DIR (10 million take ~15 minutes and 5 GB)
+# and reused by later runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ORDERS=${ORDERS:-100000}
+PAGES=${PAGES:-20}                       # scenario 1: pages of 1,000 orders
 REPETITIONS=${REPETITIONS:-5}
+WEBHOOK_SECONDS=${WEBHOOK_SECONDS:-10}
+SYNC_ENTRIES=${SYNC_ENTRIES:-10000000}
+SYNC_DIR=${SYNC_DIR:-/tmp/skein-bench-sync-$SYNC_ENTRIES}
+ORDERS=${ORDERS:-100000}                 # the JSONata comparison
+SCENARIOS=${SCENARIOS:-"flow serve sync large-payload jsonata"}
 if [ "$REPETITIONS" -lt 5 ]; then echo "REPETITIONS must be at least 5 (medians of fewer are noise)"; exit 1; fi
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+command -v /usr/bin/time >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time
 python3 -c "import jsonata" 2>/dev/null || python3 -m pip install -q jsonata-python
 
 if [ -n "${SKEIN_BIN:-}" ]; then
-  SKEIN=$SKEIN_BIN   # an already built release binary
+  SKEIN=$SKEIN_BIN
 else
   echo "== building (release)"
   swift build -c release --product skein
   SKEIN="$(swift build -c release --show-bin-path)/skein"
 fi
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# BENCH_OUT keeps the figures of earlier invocations (e.g. SCENARIOS=sync, then SCENARIOS=flow) so
+# one report covers them all; by default each run starts empty.
+if [ -n "${BENCH_OUT:-}" ]; then out=$BENCH_OUT; mkdir -p "$out"; else out=$(mktemp -d); trap 'rm -rf "$out"' EXIT; fi
 
-echo "== jsonata: skein bench jsonata --orders $ORDERS --repetitions $REPETITIONS"
-"$SKEIN" bench jsonata --orders "$ORDERS" --repetitions "$REPETITIONS" --json | tee "$out/swift.json"
-echo "== jsonata: python3 Benchmarks/jsonata_peer.py --orders $ORDERS --repetitions $REPETITIONS"
-python3 Benchmarks/jsonata_peer.py --orders "$ORDERS" --repetitions "$REPETITIONS" | tee "$out/python.json"
-
-python3 - "$out/swift.json" "$out/python.json" "$ORDERS" "$REPETITIONS" <<'PY'
-import json, os, platform, re, subprocess, sys, datetime
-swift, python = (json.load(open(path)) for path in sys.argv[1:3])
-orders, repetitions = int(sys.argv[3]), int(sys.argv[4])
-if swift["checksum"] != python["checksum"]:
-    sys.exit(f"the implementations disagree: skein {swift['checksum']} vs jsonata-python {python['checksum']}")
-
-def cpu_model():
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
-
-def ram():
-    for line in open("/proc/meminfo"):
-        if line.startswith("MemTotal"):
-            return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    return "unknown"
-
-def fmt(figures):
-    runs = ", ".join(f"{s:.3f}" for s in figures["seconds"])
-    return f"{figures['median_seconds']:.3f} s", f"{figures['median_seconds'] / orders * 1e6:.1f} µs", runs
-
-swift_median, swift_per, swift_runs = fmt(swift)
-python_median, python_per, python_runs = fmt(python)
-ratio = python["median_seconds"] / swift["median_seconds"]
-swift_version = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-section = f"""<!-- bench:jsonata:start -->
-## JSONata: mapping orders with one compiled expression
-
-One realistic order mapping — an object constructor with 9 fields, `$sum(line_items.(quantity * price))`,
-a `$map` over the lines, string functions, a conditional — compiled once and evaluated over
-{orders:,} generated orders (1–4 lines each), what a `map` shape with `transform:` does to a large
-import. The peer is PyPI's `jsonata-python` (pure Python) on the same orders in the same run; both
-must produce the same checksum ({swift['checksum']['documents']:,} documents, {swift['checksum']['lines']:,} lines,
-totals summing to {swift['checksum']['total']:,}) or the script fails. Times exclude generating the orders.
-
-| Implementation | Median of {repetitions} | Per order | Runs (s) |
-| --- | --- | --- | --- |
-| Skein `JSONata` (Swift, release) | {swift_median} | {swift_per} | {swift_runs} |
-| `jsonata-python` | {python_median} | {python_per} | {python_runs} |
-
-**Skein is {ratio:.1f}× faster** than jsonata-python on this workload.
-
-- Machine: {os.cpu_count()} CPUs (`nproc`: {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()}), {cpu_model()}, {ram()} RAM; {platform.system()} {platform.release()}; shared with other work while measured.
-- Toolchain: {swift_version}; Python {platform.python_version()}.
-- Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC with:
-  `ORDERS={orders} REPETITIONS={repetitions} bash scripts/bench.sh`
-  (runs `skein bench jsonata --orders {orders} --repetitions {repetitions} --json` and
-  `python3 Benchmarks/jsonata_peer.py --orders {orders} --repetitions {repetitions}`).
-<!-- bench:jsonata:end -->
-"""
-path = "docs/benchmarks.md"
-header = "# Benchmarks\n\nRelease builds, medians of repeated runs, each against a baseline measured in the same run.\nRegenerate with `bash scripts/bench.sh`.\n\n"
-text = open(path).read() if os.path.exists(path) else header
-pattern = re.compile(r"<!-- bench:jsonata:start -->.*?<!-- bench:jsonata:end -->\n?", re.S)
-text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-open(path, "w").write(text)
-print(f"== jsonata: skein {swift['median_seconds']:.3f}s, jsonata-python {python['median_seconds']:.3f}s, ratio {ratio:.1f}x; wrote {path}")
+for scenario in $SCENARIOS; do
+  case $scenario in
+    flow)
+      echo "== 1. flow: skein bench flow --pages $PAGES --repetitions $REPETITIONS --json"
+      "$SKEIN" bench flow --pages "$PAGES" --repetitions "$REPETITIONS" --json > "$out/flow.json" ;;
+    serve)
+      echo "== 2 + 5. webhook intake (wrk, 64 connections) and serve start-up: python3 Benchmarks/serve_bench.py"
+      python3 Benchmarks/serve_bench.py "$SKEIN" "$WEBHOOK_SECONDS" "$REPETITIONS" > "$out/serve.json" ;;
+    sync)
+      echo "== 3. sync report: skein bench sync --entries $SYNC_ENTRIES --data-dir $SYNC_DIR"
+      "$SKEIN" bench sync --entries "$SYNC_ENTRIES" --batch 100000 --generate-only --data-dir "$SYNC_DIR"
+      "$SKEIN" bench sync --entries "$SYNC_ENTRIES" --iterations 100 --data-dir "$SYNC_DIR" --json > "$out/sync.json"
+      echo "$SYNC_ENTRIES" > "$out/sync-entries" ;;
+    large-payload)
+      echo "== 4. 100 MB payload: bash scripts/bench-large-payload.sh"
+      line=$(bash scripts/bench-large-payload.sh "$SKEIN" | tail -1)
+      echo "$line"
+      python3 - "$line" > "$out/large-payload.json" <<'PY'
+import json, re, sys
+line = sys.argv[1]
+size = int(re.search(r"payload (\d+) MB", line).group(1))
+baseline, store, download = (int(x) for x in re.search(r"baseline runs list (\d+), store (\d+), download (\d+)", line).groups())
+print(json.dumps({"size": size, "baseline": baseline, "store": store, "download": download}))
 PY
+      ;;
+    jsonata)
+      echo "== JSONata: skein bench jsonata vs jsonata-python, $ORDERS orders"
+      "$SKEIN" bench jsonata --orders "$ORDERS" --repetitions "$REPETITIONS" --json > "$out/swift.json"
+      python3 Benchmarks/jsonata_peer.py --orders "$ORDERS" --repetitions "$REPETITIONS" > "$out/python.json"
+      python3 -c "import json,sys; print(json.dumps({'swift': json.load(open(sys.argv[1])), 'python': json.load(open(sys.argv[2]))}))" \
+        "$out/swift.json" "$out/python.json" > "$out/jsonata.json" ;;
+    *) echo "unknown scenario '$scenario' (flow serve sync large-payload jsonata)"; exit 1 ;;
+  esac
+done
+
+python3 Benchmarks/write_report.py "$out" \
+  "PAGES=$PAGES REPETITIONS=$REPETITIONS WEBHOOK_SECONDS=$WEBHOOK_SECONDS SYNC_ENTRIES=$SYNC_ENTRIES ORDERS=$ORDERS bash scripts/bench.sh"

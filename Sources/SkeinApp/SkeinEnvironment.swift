@@ -3,6 +3,7 @@ public import Logging
 public import SkeinCore
 public import SkeinEngine
 public import SkeinStorage
+import SkeinShapes
 import SkeinStorageSQLite
 
 /// The composition root: opens the data directory and wires the store, the shape catalog,
@@ -54,7 +55,7 @@ public struct SkeinEnvironment: Sendable {
         self.environment = environment
         instances = StoredInstanceResolver(store: store, cipher: cipher)
         var catalog = ShapeCatalog()
-        for shape in ConnectorShapes.all + extraShapes { catalog.register(shape) }
+        for shape in ConnectorShapes.all + StoredShapes.all(store: store, client: ConnectorShapes.client) + extraShapes { catalog.register(shape) }
         self.catalog = catalog
     }
 

@@ -107,6 +107,10 @@ public struct SyncBenchmark: Sendable {
             try await time("reference substring search (colour + digits, 'ERP' filter)") { i in
                 SyncQuery(since: since, systems: ["ERP"], search: String(searchTerm(i).suffix(3)) + "-RED") },
             try await time("sync id search") { i in SyncQuery(since: since, search: String(total - i)) },
+            try await time("common substring search ('-RED' and the like: 2 M matches)") { i in
+                SyncQuery(since: since, search: "-" + Self.colours[i % 5]) },
+            try await time("system name search ('shop', 'erp', …)") { i in
+                SyncQuery(since: since, search: ["shop", "erp", "ware", "suite", "chimp"][i % 5]) },
             try await timeFew("status filter, sorted by reference (a sort of the window's matches)") { i in
                 SyncQuery(since: since, statuses: [[.failed, .pending, .sent][i % 3]], sort: .reference, descending: false) },
             try await time("counts by status for the window (4 index range counts)", { _ in SyncQuery(since: since) }, counts: true),

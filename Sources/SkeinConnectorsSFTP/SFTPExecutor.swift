@@ -10,6 +10,9 @@ struct SFTPExecutor: ShapeExecutor {
         let instance = try await context.instances.instance(named: settings.instance)
         let configuration = try SFTPInstance.configuration(for: instance)
         let operations = OperationLog(instance: instance, recorder: context.recorder)
+        if settings.direction == .send, let sync = settings.sync {
+            return try await sendReporting(input, sync: sync, configuration: configuration, operations, context: context)
+        }
         do {
             return try await SFTPClient.withConnection(configuration) { client in
                 switch settings.direction {
@@ -61,6 +64,56 @@ struct SFTPExecutor: ShapeExecutor {
     /// so a system polling the directory never picks up half a file; a retry overwrites.
     private func send(_ input: [Payload], _ client: SFTPClient, _ operations: OperationLog,
                       context: ShapeContext) async throws -> ShapeResult {
+        for target in try targets(input, context: context) {
+            try await write(target, client, operations)
+        }
+        return ShapeResult(outputs: input)
+    }
+
+    /// A send with `sync:`: every file is tried and each outcome becomes a sync item — Sent
+    /// when the file was written (OK later, when the destination acknowledges it), Pending or
+    /// Failed when it was not — instead of failing the step. The endpoint id is the file name,
+    /// which the acknowledgement poller matches (`ack:`). A connection that cannot be opened
+    /// makes every item Pending (or Failed, for a wrong host key or login).
+    private func sendReporting(_ input: [Payload], sync: SyncSettings, configuration: SFTPConfiguration,
+                               _ operations: OperationLog, context: ShapeContext) async throws -> ShapeResult {
+        let targets = try targets(input, context: context)
+        var notes: [String] = []
+        var items = targets.map { target in
+            let document = try? target.payload.json()
+            return SyncItem(system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
+                            sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
+                            endpointID: target.name, payload: target.payload, outcome: .delivered)
+        }
+        func fail(_ index: Int, _ failure: ShapeFailure) {
+            items[index].outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
+            items[index].response = failure.message
+        }
+        do {
+            try await SFTPClient.withConnection(configuration) { client in
+                for (index, target) in targets.enumerated() {
+                    try Task.checkCancellation()
+                    do {
+                        try await write(target, client, operations)
+                        items[index].response = "written to \(target.path)"
+                    } catch let failure as ShapeFailure {
+                        fail(index, failure)
+                    }
+                }
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The connection could not be opened (or broke): the files not yet written share its failure.
+            let failure = SFTPFailures.failure(error, instance: operations.instance)
+            for index in items.indices where items[index].response == nil { fail(index, failure) }
+        }
+        let outputs = zip(items, input).filter { $0.0.outcome == .delivered }.map(\.1)
+        return ShapeResult(outputs: outputs, warnings: Array(Set(notes)).sorted(), syncItems: items)
+    }
+
+    /// The file each payload goes to; two payloads may not share a name.
+    private func targets(_ input: [Payload], context: ShapeContext) throws -> [(path: String, name: String, payload: Payload)] {
         var names: [String: Int] = [:]
         var targets: [(path: String, name: String, payload: Payload)] = []
         for (offset, payload) in input.enumerated() {
@@ -71,15 +124,17 @@ struct SFTPExecutor: ShapeExecutor {
             names[name] = offset + 1
             targets.append((RemotePath.join(settings.path, name), name, payload))
         }
-        for target in targets {
-            let bytes = target.payload.bytes()
-            let temporary = RemotePath.join(settings.path, ".\(target.name).skein-part")
-            try await operations.run("write", path: target.path, name: target.name, bytes: bytes.count) {
-                try await client.write(temporary, bytes)
-                try await client.rename(from: temporary, to: target.path)
-            }
+        return targets
+    }
+
+    private func write(_ target: (path: String, name: String, payload: Payload), _ client: SFTPClient,
+                       _ operations: OperationLog) async throws {
+        let bytes = target.payload.bytes()
+        let temporary = RemotePath.join(settings.path, ".\(target.name).skein-part")
+        try await operations.run("write", path: target.path, name: target.name, bytes: bytes.count) {
+            try await client.write(temporary, bytes)
+            try await client.rename(from: temporary, to: target.path)
         }
-        return ShapeResult(outputs: input)
     }
 }
 
@@ -150,5 +205,47 @@ enum FileTypes {
             }
         }
         return Payload(bytes: bytes, contentType: type)
+    }
+}
+
+/// Acknowledgement files (`ack:`): a Sent entry becomes OK once the destination has written
+/// the acknowledgement file for the file Skein wrote (`order-7.json` → `order-7.json.ack`).
+extension SFTPExecutor: SyncConfirming {
+    var checksConfirmations: Bool { settings.ack != nil && settings.sync != nil && settings.direction == .send }
+
+    /// Lists the acknowledgement directory once and confirms every item whose file has an
+    /// acknowledgement there; with `after: delete` the acknowledgement files are removed once
+    /// `record` has stored the confirmations.
+    func confirm(_ items: [SentItem], context: ShapeContext,
+                 record: @Sendable ([Int64: String]) async throws -> Void) async throws -> Int {
+        guard let ack = settings.ack, !items.isEmpty else { return 0 }
+        let instance = try await context.instances.instance(named: settings.instance)
+        let configuration = try SFTPInstance.configuration(for: instance)
+        let operations = OperationLog(instance: instance, recorder: context.recorder)
+        let directory = ack.path ?? settings.path
+        do {
+            return try await SFTPClient.withConnection(configuration) { client in
+                let present = Set(try await operations.run("list", path: directory) { try await client.list(directory) }
+                    .filter(\.isRegularFile).map(\.name))
+                var confirmed: [Int64: String] = [:]
+                for item in items where !item.endpointID.isEmpty {
+                    let name = ack.ackName(for: item.endpointID)
+                    guard present.contains(name) else { continue }
+                    let path = RemotePath.join(directory, name)
+                    confirmed[item.entryID] = "acknowledgement file \(path)"
+                }
+                guard !confirmed.isEmpty else { return 0 }
+                try await record(confirmed)
+                if ack.deleteAfter {
+                    for name in Set(items.filter { confirmed[$0.entryID] != nil }.map { ack.ackName(for: $0.endpointID) }) {
+                        let path = RemotePath.join(directory, name)
+                        try await operations.run("delete", path: path, name: name) { try await client.remove(path) }
+                    }
+                }
+                return confirmed.count
+            }
+        } catch {
+            throw SFTPFailures.failure(error, instance: instance)
+        }
     }
 }

@@ -24,6 +24,10 @@ struct SFTPShapeSettings: Sendable {
     var moveTo: String?
     var maxFiles: Int
     var filename: FileNameTemplate?
+    /// Sends: keep a sync report entry per file written (`sync:`); entries start Sent.
+    var sync: SyncSettings?
+    /// Sends with `sync:`: where the destination's acknowledgement files appear (`ack:`).
+    var ack: AckSettings?
 
     static func read(_ reader: SettingsReader) -> SFTPShapeSettings? {
         let instance = reader.string("instance", required: true)
@@ -37,15 +41,24 @@ struct SFTPShapeSettings: Sendable {
         if let text = reader.string("filename") {
             do { filename = try FileNameTemplate(text) } catch { reader.report("filename", error.message) }
         }
+        let sync = reader.object("sync").flatMap {
+            SyncSettings.read($0, endpointIDMeaning: "an sftp entry's endpoint id is the name of the file written")
+        }
+        let ack = reader.object("ack").flatMap(AckSettings.read)
 
         if direction == .receive {
             if reader.has("filename") { reader.report("filename", "applies to direction: send only") }
             if after == .move && moveTo == nil { reader.report("move_to", "required when after: move") }
             if moveTo != nil && after != .move { reader.report("move_to", "applies to after: move only") }
+            if reader.has("sync") { reader.report("sync", "applies to direction: send only (a sync report lists items sent)") }
+            if reader.has("ack") { reader.report("ack", "applies to direction: send only") }
         } else if direction == .send {
             if filename == nil && !reader.has("filename") { reader.report("filename", "required field is missing (for direction: send)") }
             for key in ["pattern", "after", "move_to", "max_files"] where reader.has(key) {
                 reader.report(key, "applies to direction: receive only")
+            }
+            if reader.has("ack") && !reader.has("sync") {
+                reader.report("ack", "needs a sync: block (acknowledgements confirm sync report entries)")
             }
         }
         reader.finish()
@@ -53,7 +66,43 @@ struct SFTPShapeSettings: Sendable {
         return SFTPShapeSettings(
             instance: instance, direction: direction, path: path,
             pattern: FileNamePattern(patternText ?? "*"), after: after ?? .keep, moveTo: moveTo,
-            maxFiles: maxFiles ?? 100, filename: filename)
+            maxFiles: maxFiles ?? 100, filename: filename, sync: sync, ack: ack)
+    }
+}
+
+/// The `ack:` block of an sftp send with `sync:`: where the destination acknowledges a file.
+///
+/// ```yaml
+/// ack: { path: /inbound/acks, name: "{{name}}.ack", after: delete }
+/// ```
+///
+/// `name` is the acknowledgement file's name, from the name of the file written: `{{name}}`
+/// (`order-7.json`) or `{{stem}}` (`order-7`); default `{{name}}.ack`. `path` defaults to the
+/// send's own directory. `after: delete` removes an acknowledgement file once its entry is OK;
+/// `keep` (the default) leaves it for the destination to tidy.
+struct AckSettings: Sendable, Equatable {
+    var path: String?
+    var name: String
+    var deleteAfter: Bool
+
+    static func read(_ reader: SettingsReader) -> AckSettings? {
+        let path = reader.string("path")
+        let name = reader.string("name") ?? "{{name}}.ack"
+        let after = reader.string("after", allowed: ["keep", "delete"])
+        if !name.contains("{{name}}") && !name.contains("{{stem}}") {
+            reader.report("name", "'\(name)' must contain {{name}} or {{stem}} (the name of the file written)")
+        } else if name.contains("/") {
+            reader.report("name", "is a file name, not a path: put the directory in 'path'")
+        }
+        reader.finish()
+        guard reader.problems.isEmpty else { return nil }
+        return AckSettings(path: path, name: name, deleteAfter: after == "delete")
+    }
+
+    /// The acknowledgement file's name for the file `written`.
+    func ackName(for written: String) -> String {
+        let stem = written.lastIndex(of: ".").map { String(written[..<$0]) } ?? written
+        return name.replacingOccurrences(of: "{{name}}", with: written).replacingOccurrences(of: "{{stem}}", with: stem)
     }
 }
 

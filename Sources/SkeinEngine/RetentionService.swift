@@ -38,10 +38,15 @@ public struct RetentionService: Service {
     public struct Pruned: Sendable, Equatable {
         public var runs: Int
         public var payloads: Int
+        /// De-dupe pool keys past their pool's retention, and cache entries past their expiry.
+        public var poolKeys: Int
+        public var cacheEntries: Int
 
-        public init(runs: Int, payloads: Int) {
+        public init(runs: Int, payloads: Int, poolKeys: Int = 0, cacheEntries: Int = 0) {
             self.runs = runs
             self.payloads = payloads
+            self.poolKeys = poolKeys
+            self.cacheEntries = cacheEntries
         }
     }
 
@@ -62,8 +67,9 @@ public struct RetentionService: Service {
             while !Task.isCancelled {
                 do {
                     let pruned = try await pruneOnce()
-                    if pruned.runs + pruned.payloads > 0 {
-                        logger.info("pruned old run logs and payloads", metadata: ["runs": "\(pruned.runs)", "payloads": "\(pruned.payloads)"])
+                    if pruned.runs + pruned.payloads + pruned.poolKeys + pruned.cacheEntries > 0 {
+                        logger.info("pruned old run logs and payloads", metadata: [
+                            "runs": "\(pruned.runs)", "payloads": "\(pruned.payloads)", "pool_keys": "\(pruned.poolKeys)", "cache_entries": "\(pruned.cacheEntries)"])
                     }
                 } catch is CancellationError {
                     return
@@ -88,6 +94,8 @@ public struct RetentionService: Service {
             let cutoff = start.addingTimeInterval(-keep.seconds)
             pruned.runs = try await inBatches { try await store.pruneRuns(olderThan: cutoff, limit: $0) }
         }
+        pruned.poolKeys = try await inBatches { try await store.pruneExpiredPoolKeys(now: start, limit: $0) }
+        pruned.cacheEntries = try await inBatches { try await store.pruneExpiredCacheEntries(now: start, limit: $0) }
         return pruned
     }
 

@@ -99,6 +99,7 @@ public struct RunExecutor: Sendable {
             input = try await store.payloads(runID: run.id, sequence: 0)
         }
 
+        var variables = try await startingVariables(run, flow: flow, throughSequence: inputSequence, resuming: !previous.isEmpty)
         var machine = RunStateMachine(shapes: flow.shapes, entryIndex: entryIndex)
         var action = machine.start()
         let recorder = CallRecorder()
@@ -129,7 +130,7 @@ public struct RunExecutor: Sendable {
                     try await beginStep(run.id, sequence, shape, input, from: inputSequence)
                 }
                 let context = ShapeContext(runID: run.id, flowID: flow.id, shapeID: shape.id, attempt: attempt,
-                                           recorder: recorder, instances: instances)
+                                           variables: variables, recorder: recorder, instances: instances)
                 do {
                     let result = try await executors[index].execute(input, context: context)
                     var warnings = result.warnings
@@ -140,7 +141,8 @@ public struct RunExecutor: Sendable {
                     if let warning = sync.warning { warnings.append(warning) }
                     try await store.finishStep(runID: run.id, sequence: sequence, outcome: StepOutcome(
                         status: .success, attempts: attempt, outputs: result.outputs, warnings: warnings,
-                        calls: recorder.drain() + result.calls, syncEntries: sync.entries), now: finishedAt)
+                        calls: recorder.drain() + result.calls, syncEntries: sync.entries, variables: result.variables), now: finishedAt)
+                    if let changed = result.variables { variables = changed }
                     onEvent(.stepFinished(runID: run.id, sequence: sequence, shapeID: shape.id, status: .success, outputCount: result.outputs.count))
                     input = result.outputs
                     inputSequence = sequence

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import SkeinCore
 public import SkeinStorage
+import SkeinJSON
 
 /// Sends a sync entry's stored payload again through the same step of the same flow version
 /// and instance, and records the outcome as a new attempt on the same entry.
@@ -45,7 +46,7 @@ public struct SyncResender: Sendable {
             retryLimit = flow.syncRetries
             guard let payload = try await store.syncPayload(entryID: id) else { throw StorageError(.notFound, "no payload for sync entry \(id)") }
             let context = ShapeContext(runID: origin.runID, flowID: origin.flowID, shapeID: origin.shapeID, attempt: entry.attempts + 1,
-                                       instances: instances)
+                                       variables: try await variables(origin, flow: flow), instances: instances)
             let result = try await executor.execute([payload], context: context)
             if let item = result.syncItems.first {
                 outcome = item.outcome
@@ -71,7 +72,7 @@ public struct SyncResender: Sendable {
     }
 
     /// The flow version and the executor of the step that first sent the entry.
-    private func step(_ origin: SyncOrigin) async throws -> (FlowDefinition, any ShapeExecutor) {
+    func step(_ origin: SyncOrigin) async throws -> (FlowDefinition, any ShapeExecutor) {
         guard let deployed = try await store.flow(id: origin.flowID, version: origin.flowVersion) else {
             throw ShapeFailure("flow '\(origin.flowID)' version \(origin.flowVersion) is no longer deployed")
         }
@@ -81,5 +82,18 @@ public struct SyncResender: Sendable {
             throw ShapeFailure("flow '\(origin.flowID)' v\(origin.flowVersion) has no step '\(origin.shapeID)'")
         }
         return (flow, executors[index])
+    }
+}
+
+extension SyncResender {
+    /// The flow variables the send step had when the entry was first sent (defaults when the
+    /// run's log is gone), so `{{variables}}` in its templates render the same on a resend.
+    func variables(_ origin: SyncOrigin, flow: FlowDefinition) async throws -> [String: JSON] {
+        var variables = flow.variables
+        let sequence = try await store.steps(runID: origin.runID).first { $0.shapeID == origin.shapeID }?.sequence
+        for (name, value) in try await store.runVariables(runID: origin.runID, throughSequence: (sequence ?? Int.max - 1) - 1) ?? [:] {
+            variables[name] = value
+        }
+        return variables
     }
 }

@@ -132,11 +132,15 @@ public struct StepOutcome: Sendable {
     public var calls: [JSON]
     /// Sync report entries for the items the step tried to deliver, stored with the step.
     public var syncEntries: [NewSyncEntry]
+    /// The flow variables after the step, when it changed them (`set_variables`); stored in the
+    /// step's transaction and read back through `RunVariableStore` on resume.
+    public var variables: [String: JSON]?
 
     public init(status: StepStatus, attempts: Int, outputs: [Payload] = [], error: String? = nil, errorDetails: JSON? = nil,
-                warnings: [String] = [], calls: [JSON] = [], syncEntries: [NewSyncEntry] = []) {
+                warnings: [String] = [], calls: [JSON] = [], syncEntries: [NewSyncEntry] = [], variables: [String: JSON]? = nil) {
         self.status = status; self.attempts = attempts; self.outputs = outputs; self.error = error
         self.errorDetails = errorDetails; self.warnings = warnings; self.calls = calls; self.syncEntries = syncEntries
+        self.variables = variables
     }
 }
 

@@ -6,7 +6,8 @@ public import SkeinCore
 ///
 /// Backends: `SQLiteStore` (embedded, one machine) and, later, PostgreSQL for several
 /// processes. Both must pass the storage conformance suite.
-public protocol SkeinStore: FlowStore, RunStore, InstanceStore, SyncStore, AccessStore, StoreHealth, RunCountStore, Sendable {}
+public protocol SkeinStore: FlowStore, RunStore, InstanceStore, SyncStore, AccessStore, StoreHealth, RunCountStore,
+    DataPoolStore, CacheStore, TrackedDataStore, RunVariableStore, Sendable {}
 
 public protocol StoreHealth: Sendable {
     /// Throws `StorageError(.unavailable, …)` when the store cannot be read (for `GET /health`).

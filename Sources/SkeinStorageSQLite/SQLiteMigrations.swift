@@ -106,6 +106,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0004_web_access") { db in
             try db.execute(sql: AccessSchema.migration0004)
         }
+        migrator.registerMigration("0005_shapes_pools_cache_tracking") { db in
+            try db.execute(sql: ShapesSchema.migration)
+        }
         return migrator
     }
 }

@@ -109,6 +109,9 @@ extension SQLiteStore: RunStore {
             if !outcome.warnings.isEmpty {
                 try db.execute(sql: "UPDATE runs SET has_warnings = 1 WHERE id = ?", arguments: [runID])
             }
+            if let variables = outcome.variables {
+                try SQLiteStore.saveRunVariables(db, runID: runID, sequence: sequence, variables)
+            }
         }
     }
 

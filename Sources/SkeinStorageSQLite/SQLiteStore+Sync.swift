@@ -45,24 +45,47 @@ extension SQLiteStore: SyncStore {
     }
 
     /// The SELECT of a query's entries in sort order after its cursor, without a LIMIT.
-    static func syncSelect(_ query: SyncQuery) -> (sql: String, arguments: [any DatabaseValueConvertible & Sendable]) {
+    static func syncSelect(_ query: SyncQuery, search: SyncSearch) -> (sql: String, arguments: [any DatabaseValueConvertible & Sendable]) {
         let column = SyncSQL.column(query.sort)
-        var filter = SyncSQL.filter(query, includeStatus: true)
-        if let after = query.after {
-            filter.clauses.append("(\(column), id) \(query.descending ? "<" : ">") (?, ?)")
-            filter.arguments += [SyncSQL.databaseValue(after.value, for: query.sort), after.id]
-        }
+        var filter = SyncSQL.filter(query, includeStatus: true, search: search)
+        SyncSQL.appendCursor(query, to: &filter)
         let direction = query.descending ? "DESC" : "ASC"
-        // `+column` when the search drives: sort the few matches rather than walk an index in order.
-        let order = SyncSQL.usesTrigramIndex(query) ? "+" : ""
+        // `+column` when the trigram index drives: sort the few matches rather than walk an index in order.
+        let order = search.drivesQuery ? "+" : ""
         return ("SELECT \(SQLiteStore.syncColumns) FROM sync_entries WHERE \(filter.whereClause) "
             + "ORDER BY \(order)\(column) \(direction), id \(direction)", filter.arguments)
     }
 
+    /// A search page found by walking the window in sort order: at most `budget` rows of the
+    /// window (after the cursor, with the other filters) are tested against the term. Only for
+    /// the latest-attempt sort, which an index walks; nil when the budget did not fill the page.
+    static func scannedPage(_ db: Database, _ query: SyncQuery, search: SyncSearch, budget: Int) throws -> [SyncEntry]? {
+        let limit = max(query.limit, 1)
+        var window = SyncSQL.filter(query, includeStatus: true, search: .none)
+        SyncSQL.appendCursor(query, to: &window)
+        let matches = SyncSQL.searchClause(search)
+        let column = SyncSQL.column(query.sort)
+        let direction = query.descending ? "DESC" : "ASC"
+        let sql = """
+            SELECT \(SQLiteStore.syncColumns) FROM (
+                SELECT * FROM sync_entries WHERE \(window.whereClause) ORDER BY \(column) \(direction), id \(direction) LIMIT ?
+            ) WHERE \(matches.clause) ORDER BY \(column) \(direction), id \(direction) LIMIT ?
+            """
+        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(window.arguments + [budget] + matches.arguments + [limit]))
+        return rows.count == limit ? rows.map(SQLiteStore.syncEntry) : nil
+    }
+
+    /// How `query`'s search term is answered (the systems it names are looked up first).
+    static func syncSearch(_ db: Database, _ query: SyncQuery) throws -> SyncSearch {
+        guard let term = SyncSQL.searchTerm(query) else { return .none }
+        let systems = try SyncSQL.systems(db, containing: term)
+        return term.unicodeScalars.count >= 3 ? .trigram(term: term, systems: systems) : .scan(term: term, systems: systems)
+    }
+
     public func streamSyncEntries(_ query: SyncQuery, batchSize: Int, _ body: @escaping @Sendable ([SyncEntry]) throws -> Void) async throws {
-        let (sql, arguments) = SQLiteStore.syncSelect(query)
         let size = max(batchSize, 1)
         try await read { db in
+            let (sql, arguments) = SQLiteStore.syncSelect(query, search: try SQLiteStore.syncSearch(db, query))
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
             var batch: [SyncEntry] = []
             batch.reserveCapacity(size)
@@ -77,21 +100,33 @@ extension SQLiteStore: SyncStore {
         }
     }
 
+    /// Rows of the window a search page tests before it asks the trigram index instead.
+    static let searchScanBudget = 4000
+
     public func syncEntries(_ query: SyncQuery) async throws -> SyncPage {
-        let select = SQLiteStore.syncSelect(query)
-        let sql = select.sql + " LIMIT ?"
-        let arguments = select.arguments + [max(query.limit, 1)]
         let limit = max(query.limit, 1)
         return try await read { db in
-            let entries = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(SQLiteStore.syncEntry)
+            let search = try SQLiteStore.syncSearch(db, query)
+            var entries: [SyncEntry]
+            // A common term (or a system's name) fills a page from the newest rows at once; only
+            // a rarer one needs the trigram index, whose cost grows with the term's matches among
+            // all entries rather than with the page.
+            if search.drivesQuery, query.sort == .latestAttempt,
+               let page = try SQLiteStore.scannedPage(db, query, search: search.scanning, budget: SQLiteStore.searchScanBudget) {
+                entries = page
+            } else {
+                let select = SQLiteStore.syncSelect(query, search: search)
+                entries = try Row.fetchAll(db, sql: select.sql + " LIMIT ?", arguments: StatementArguments(select.arguments + [limit]))
+                    .map(SQLiteStore.syncEntry)
+            }
             let next = entries.count == limit ? entries.last.map { SyncCursor(value: SyncSQL.sortValue($0, query.sort), id: $0.id) } : nil
             return SyncPage(entries: entries, next: next)
         }
     }
 
     public func syncCounts(_ query: SyncQuery) async throws -> [SyncStatus: Int] {
-        let filter = SyncSQL.filter(query, includeStatus: false)
         return try await read { db in
+            let filter = SyncSQL.filter(query, includeStatus: false, search: try SQLiteStore.syncSearch(db, query))
             var counts: [SyncStatus: Int] = [:]
             for status in SyncStatus.allCases { counts[status] = 0 }
             // One count per status uses the (status, latest_attempt_at) index as a range scan.
@@ -205,6 +240,23 @@ extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
 }
 
+/// How a query's search term is answered.
+enum SyncSearch {
+    case none
+    /// Each row of the window is tested with `reference LIKE` (terms under 3 characters, and a
+    /// search page walked in time order).
+    case scan(term: String, systems: [String])
+    /// The trigram index finds the matching ids, which then drive the query.
+    case trigram(term: String, systems: [String])
+
+    var drivesQuery: Bool { if case .trigram = self { true } else { false } }
+
+    /// The same search answered row by row.
+    var scanning: SyncSearch {
+        if case .trigram(let term, let systems) = self { .scan(term: term, systems: systems) } else { self }
+    }
+}
+
 /// The SQL the sync queries share: column names and the WHERE clause of a query's window and filters.
 enum SyncSQL {
     struct Filter {
@@ -230,11 +282,10 @@ enum SyncSQL {
         }
     }
 
-    static func filter(_ query: SyncQuery, includeStatus: Bool) -> Filter {
-        let search = searchTerm(query)
+    static func filter(_ query: SyncQuery, includeStatus: Bool, search: SyncSearch) -> Filter {
         // With a trigram search the few matching ids drive the query: `+column` keeps SQLite
         // from walking a window index and testing each row against the matches instead.
-        let p = usesTrigramIndex(query) ? "+" : ""
+        let p = search.drivesQuery ? "+" : ""
         var filter = Filter(clauses: ["\(p)latest_attempt_at >= ?"], arguments: [query.since.storageValue])
         if let until = query.until {
             filter.clauses.append("\(p)latest_attempt_at <= ?")
@@ -242,49 +293,84 @@ enum SyncSQL {
         }
         func list(_ column: String, _ values: [String]) {
             guard !values.isEmpty else { return }
-            filter.clauses.append("\(p)\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))")
+            filter.clauses.append("\(p)\(column) IN (\(placeholders(values.count)))")
             filter.arguments += values.map { $0 as any DatabaseValueConvertible & Sendable }
         }
         if includeStatus { list("status", query.statuses.map(\.rawValue)) }
         list("system", query.systems)
         list("flow_id", query.flowIDs)
-        if let search {
-            if search.unicodeScalars.count >= 3 {
-                // The trigram index answers LIKE directly (several times faster than a phrase
-                // MATCH); a term holding LIKE's wildcards is matched as an FTS5 phrase instead.
-                let matches = search.contains(where: { $0 == "%" || $0 == "_" })
-                    ? "SELECT rowid FROM sync_search WHERE sync_search MATCH ?"
-                    : "SELECT rowid FROM sync_search WHERE reference LIKE ? UNION SELECT rowid FROM sync_search WHERE system LIKE ?"
-                let argument: any DatabaseValueConvertible & Sendable = matches.contains("MATCH") ? ftsPhrase(search) : "%" + search + "%"
-                if let id = Int64(search) {
-                    // A number is a sync id, or part of a reference such as an order number.
-                    filter.clauses.append("(id = ? OR id IN (\(matches)))")
-                    filter.arguments.append(id)
-                } else {
-                    filter.clauses.append("id IN (\(matches))")
-                }
-                filter.arguments.append(argument)
-                if !matches.contains("MATCH") { filter.arguments.append(argument) }
-            } else if let id = Int64(search) {
-                filter.clauses.append("(id = ? OR reference LIKE ?)")
-                filter.arguments += [id, "%" + search + "%"]
-            } else {
-                // The trigram index needs three characters; shorter terms scan the window.
-                filter.clauses.append("(reference LIKE ? ESCAPE '\\' OR system LIKE ? ESCAPE '\\')")
-                let pattern = "%" + likeEscaped(search) + "%"
-                filter.arguments += [pattern, pattern]
-            }
+        let matches = searchClause(search)
+        if !matches.clause.isEmpty {
+            filter.clauses.append(matches.clause)
+            filter.arguments += matches.arguments
         }
         return filter
     }
 
-    static func searchTerm(_ query: SyncQuery) -> String? {
-        query.search?.trimmingCharacters(in: .whitespaces).nonEmpty
+    /// The keyset condition: rows after the cursor in sort order.
+    static func appendCursor(_ query: SyncQuery, to filter: inout Filter) {
+        guard let after = query.after else { return }
+        filter.clauses.append("(\(column(query.sort)), id) \(query.descending ? "<" : ">") (?, ?)")
+        filter.arguments += [databaseValue(after.value, for: query.sort), after.id]
     }
 
-    /// Whether the query's search uses the trigram index (three characters or more).
-    static func usesTrigramIndex(_ query: SyncQuery) -> Bool {
-        (searchTerm(query)?.unicodeScalars.count ?? 0) >= 3
+    /// The condition a search adds: the term in the reference, a system whose name contains it,
+    /// or (all digits) the sync id itself.
+    static func searchClause(_ search: SyncSearch) -> (clause: String, arguments: [any DatabaseValueConvertible & Sendable]) {
+        var alternatives: [String] = []
+        var arguments: [any DatabaseValueConvertible & Sendable] = []
+        let term: String, systems: [String]
+        switch search {
+        case .none: return ("", [])
+        case .scan(let text, let names):
+            (term, systems) = (text, names)
+            alternatives.append("reference LIKE ? ESCAPE '\\'")
+            arguments.append("%" + likeEscaped(term) + "%")
+        case .trigram(let text, let names):
+            (term, systems) = (text, names)
+            // The trigram index answers LIKE directly (several times faster than a phrase
+            // MATCH); a term holding LIKE's wildcards is matched as an FTS5 phrase instead.
+            if term.contains(where: { $0 == "%" || $0 == "_" }) {
+                alternatives.append("id IN (SELECT rowid FROM sync_search WHERE sync_search MATCH ?)")
+                arguments.append("reference : " + ftsPhrase(term))
+            } else {
+                alternatives.append("id IN (SELECT rowid FROM sync_search WHERE reference LIKE ?)")
+                arguments.append("%" + term + "%")
+            }
+        }
+        if !systems.isEmpty {
+            alternatives.append("system IN (\(placeholders(systems.count)))")
+            arguments += systems.map { $0 as any DatabaseValueConvertible & Sendable }
+        }
+        if let id = Int64(term) {
+            // A number is a sync id, or part of a reference such as an order number.
+            alternatives.append("id = ?")
+            arguments.append(id)
+        }
+        return ("(" + alternatives.joined(separator: " OR ") + ")", arguments)
+    }
+
+    /// The distinct system names containing `term` (case-insensitive, like the search). The
+    /// `(system, latest_attempt_at)` index is hopped from name to name, so this reads a few
+    /// index pages per system, not the entries.
+    static func systems(_ db: Database, containing term: String) throws -> [String] {
+        let names = try String.fetchAll(db, sql: """
+            WITH RECURSIVE names(name) AS (
+                SELECT (SELECT min(system) FROM sync_entries)
+                UNION ALL
+                SELECT (SELECT min(system) FROM sync_entries WHERE system > names.name) FROM names WHERE names.name IS NOT NULL
+            ) SELECT name FROM names WHERE name IS NOT NULL
+            """)
+        let needle = term.lowercased()
+        return names.filter { $0.lowercased().contains(needle) }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    static func searchTerm(_ query: SyncQuery) -> String? {
+        query.search?.trimmingCharacters(in: .whitespaces).nonEmpty
     }
 
     /// An FTS5 phrase matching `text` as a substring (with the trigram tokenizer).

@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
             small batches while serving (durations like 7d, 36h; 'forever' keeps them).
             Webhooks: POST http://HOST:PORT/webhooks/FLOW/TOKEN (see docs/webhooks.md). GET /health answers 200 while the store is reachable.
             Pending sync entries are retried with backoff (SKEIN_SYNC_BACKOFF, 1m by default, doubling) up to each flow's sync_retries.
+            Sent sync entries are checked for acknowledgement files every SKEIN_SYNC_CONFIRM_INTERVAL (30s by default).
             Everything but /health, /webhooks and /login needs signing in (GET /login) or an API token (see docs/api.md).
             On first start with no users, serve creates the user 'admin' and prints its one-time password once;
             change it with `skein user password admin`.
@@ -81,7 +82,8 @@ struct Serve: AsyncParsableCommand {
         let retention = RetentionService(store: environment.store, policy: .init(keepRuns: keepRunsDuration, keepPayloads: keepPayloadsDuration),
                                          logger: logger)
         let syncRetries = SyncRetryService(resender: environment.syncResender(), logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [worker, scheduler, web, retention, syncRetries], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let syncConfirmations = try environment.syncConfirmationService()
+        let group = ServiceGroup(configuration: .init(services: [worker, scheduler, web, retention, syncRetries, syncConfirmations], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error where "\(error)".contains("bind(") {

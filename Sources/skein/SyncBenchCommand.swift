@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SkeinApp
+import SkeinJSON
 import SkeinStorage
 
 /// `skein bench sync`: fills the sync report with synthetic entries and times its queries.
@@ -26,18 +27,69 @@ struct SyncBench: AsyncParsableCommand {
             }
             let elapsed = clock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            print(String(format: "generated %d entries in %.1f s (%.0f entries/s)", entries, seconds, Double(entries) / seconds))
+            printError(String(format: "generated %d entries in %.1f s (%.0f entries/s)", entries, seconds, Double(entries) / seconds))
         } else {
-            print("the store already holds sync entries; timing them as they are (--entries \(entries) assumed)")
+            printError("the store already holds sync entries; timing them as they are (--entries \(entries) assumed)")
         }
         if generateOnly { return }
         let results = try await bench.measure(iterations: iterations, total: entries)
         let baseline = results.first?.percentile(0.5) ?? 1
+        if options.json {
+            print(JSON.array(results.map { result in
+                ["label": .string(result.label), "p50_ms": .number(result.percentile(0.5)), "p95_ms": .number(result.percentile(0.95)),
+                 "rows": .number(Double(result.rows)), "runs": .number(Double(result.samples.count))]
+            }).serialized())
+            return
+        }
         print("| query | p50 ms | p95 ms | × baseline p50 | rows |")
         print("|---|---|---|---|---|")
         for result in results {
             print("| \(result.label) | " + String(format: "%.3f | %.3f | %.1f", result.percentile(0.5), result.percentile(0.95),
                                                      result.percentile(0.5) / baseline) + " | \(result.rows) |")
+        }
+    }
+}
+
+/// `skein bench flow`: scenario 1 of docs/benchmarks.md — items/s through receive → split →
+/// map → filter → send between two local HTTP servers, against the servers' raw speed and the
+/// same flow without a run log, all in one process and one run.
+struct FlowBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flow",
+        abstract: "Items/s through receive → split → map → filter → send (SQLite run log), with its baselines.")
+    @Option(help: "Pages of orders the source serves.") var pages: Int = 20
+    @Option(name: .customLong("page-size"), help: "Orders per page.") var pageSize: Int = 1000
+    @Option(help: "Repetitions (medians are reported).") var repetitions: Int = 5
+    @Option(name: .customLong("send-concurrency"), help: "The send step's concurrency: (requests in flight).") var sendConcurrency: Int = 8
+    @Option(name: .customLong("work-dir"), help: "Where the runs' data directories go (emptied first).") var workDirectory: String = "/tmp/skein-bench-flow"
+    @Flag(help: "Print the figures as JSON.") var json = false
+
+    func run() async throws {
+        let bench = FlowBenchmark(pages: pages, pageSize: pageSize, directory: URL(fileURLWithPath: workDirectory), sendConcurrency: sendConcurrency)
+        let timings = try await bench.run(repetitions: repetitions) { printError($0) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(timings.map(FlowFigure.init)), as: UTF8.self))
+            return
+        }
+        for timing in timings {
+            print(String(format: "%@: %.3f s median, %.0f items/s", timing.label, timing.median, timing.itemsPerSecond))
+        }
+    }
+
+    struct FlowFigure: Encodable {
+        var label: String
+        var items: Int
+        var seconds: [Double]
+        var median: Double
+        var items_per_second: Double
+        init(_ timing: FlowBenchmark.Timing) {
+            label = timing.label
+            items = timing.items
+            seconds = timing.seconds
+            median = timing.median
+            items_per_second = timing.itemsPerSecond
         }
     }
 }

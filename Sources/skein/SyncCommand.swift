@@ -218,12 +218,24 @@ struct SyncCommand: AsyncParsableCommand {
 
     struct Confirm: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Mark Sent entries OK: the destination confirmed it received them.")
-        @Argument(help: "Sync ids.") var ids: [Int64]
+            abstract: "Mark Sent entries OK: the destination confirmed it received them.",
+            discussion: "With --acks, checks every Sent entry's destination for its acknowledgement file now (what skein serve does periodically).")
+        @Argument(help: "Sync ids.") var ids: [Int64] = []
         @Option(help: "Why (recorded in the entry's history).") var reason: String = "confirmed by hand (skein sync confirm)"
+        @Flag(help: "Check the destinations' acknowledgement files (sftp ack:) instead of naming ids.") var acks = false
         @OptionGroup var options: DataOptions
 
+        func validate() throws {
+            if acks == !ids.isEmpty { throw ValidationError("name sync ids, or pass --acks (not both)") }
+        }
+
         func run() async throws {
+            if acks {
+                let confirmed = try await options.environment().syncConfirmationService().confirmDue()
+                print(options.json ? JSON.object(["confirmed": .number(Double(confirmed))]).serialized()
+                                   : "\(confirmed) Sent entries confirmed by acknowledgement files (now OK)")
+                return
+            }
             let store = try options.environment().store
             let confirmed = try await store.confirmSync(ids: ids, reason: reason, now: Date())
             let skipped = ids.filter { !confirmed.contains($0) }

@@ -23,6 +23,23 @@ struct SendAndLimitTests {
         }
     }
 
+    @Test func concurrentSendsKeepThePayloadOrderAndTheLimit() async throws {
+        try await TestServer.with { base, state in
+            let input = (1...24).map { Payload(json: ["n": .number(Double($0)), "reference": .string("#\($0)")]) }
+            let plain = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/slow-echo", "concurrency": 4])
+            let result = try await plain.execute(input, context: context(httpInstance(address: base)))
+            #expect(result.outputs.map(\.jsonValue) == input.map(\.jsonValue))  // answers in payload order
+            #expect(await state.mostInFlight == 4)
+
+            let reporting = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/slow-echo", "concurrency": 8,
+                                                      "sync": ["system": "ERP", "reference": "reference"]])
+            let reported = try await reporting.execute(input, context: context(httpInstance(address: base)))
+            #expect(reported.syncItems.map(\.reference) == input.map { "#\($0.jsonValue!["n"]!.serialized())" })
+            #expect(reported.syncItems.allSatisfy { $0.outcome == .accepted })
+            #expect(await state.mostInFlight <= 8)
+        }
+    }
+
     @Test func sendFailureSaysWhichPayload() async throws {
         try await TestServer.with { base, _ in
             let executor = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/receiver", "idempotency_key": "Idempotency-Key"])

@@ -31,9 +31,13 @@ import SkeinStorageSQLite
             #expect(try await store.session(idHash: "h1", now: t0.addingTimeInterval(10))?.0.csrfToken == "c1")
             #expect(try await store.session(idHash: "h1", now: t0.addingTimeInterval(3601)) == nil)
             #expect(try await store.session(idHash: "other", now: t0) == nil)
+            #expect(try await store.pruneSessions(now: t0.addingTimeInterval(10)) == 0)
             #expect(try await store.updateUser(named: "alice", role: nil, passwordHash: "$2b$04$new"))
             #expect(try await store.session(idHash: "h1", now: t0.addingTimeInterval(10)) == nil)
             #expect(try await store.user(named: "alice")?.passwordHash == "$2b$04$new")
+            try await store.createSession(SessionRecord(idHash: "h2", username: "alice", csrfToken: "c2", createdAt: t0,
+                                                        expiresAt: t0.addingTimeInterval(60)))
+            #expect(try await store.pruneSessions(now: t0.addingTimeInterval(61)) == 1)
         }
     }
 

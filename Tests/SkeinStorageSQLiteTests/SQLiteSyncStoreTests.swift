@@ -110,6 +110,27 @@ import SkeinStorageSQLite
             #expect(try await store.syncEntries(search).entries.map(\.id).contains(ids[3]))
             search.search = "OLD-1"
             #expect(try await store.syncEntries(search).entries.isEmpty)  // outside the window
+            search.search = "shop"  // part of a system's name: every Shopify entry
+            #expect(try await store.syncEntries(search).entries.count == 15)
+
+            // A search paged 4 at a time (pages filled by walking the newest rows) gives the same
+            // entries, in the same order, as one page of all (answered by the trigram index).
+            for term in ["yellow", "ERP", "EST-2"] {
+                var paged = window
+                paged.search = term
+                paged.limit = 4
+                var seen: [String] = []
+                repeat {
+                    let page = try await store.syncEntries(paged)
+                    seen += page.entries.map(\.reference)
+                    paged.after = page.next
+                } while paged.after != nil
+                var all = window
+                all.search = term
+                all.limit = 100
+                let expected = try await store.syncEntries(all).entries.map(\.reference)
+                #expect(seen == expected && !expected.isEmpty, "search \(term)")
+            }
 
             // Keyset pages in every sort order give every entry once, in order.
             for sort in SyncSortColumn.allCases {

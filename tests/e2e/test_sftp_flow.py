@@ -2,6 +2,7 @@
 127.0.0.1: CSV files received from /outbound (then moved to /archive) are sent on, byte for
 byte, as files named from a template into /inbound; `skein runs show` shows every SFTP
 operation and `skein payload download` gives back the exact bytes."""
+import json
 import os
 import shutil
 import socket
@@ -9,6 +10,8 @@ import subprocess
 import time
 
 import pytest
+
+from conftest import wait_for
 
 SSHD = "/usr/sbin/sshd"
 
@@ -122,3 +125,69 @@ def test_a_wrong_host_key_fails_the_run_naming_the_instance(skein, sshd, tmp_pat
     assert skein.run("run", "f", check=False).returncode != 0
     shown = skein.run("runs", "show", "1").stdout
     assert "instance 'warehouse'" in shown and "host_key or fingerprint" in shown
+
+
+def test_orders_written_over_sftp_are_sent_then_ok_once_the_acknowledgement_file_appears(skein, sshd, tmp_path, monkeypatch):
+    """Issue 5: an SFTP flow shows Sent, then OK after the confirmation (an acknowledgement file)."""
+    files = sshd["files"]
+    (files / "acks").mkdir()
+    monkeypatch.setenv("E2E_SFTP_KEY", sshd["private_key"])
+    monkeypatch.setenv("SKEIN_SYNC_CONFIRM_INTERVAL", "200ms")
+    skein.run("instance", "add", "warehouse", "--type", "sftp", "--address", f"127.0.0.1:{sshd['port']}",
+              "--setting", "username=root", "--setting", f"host_key={sshd['host_key']}",
+              "--credential-env", "private_key=E2E_SFTP_KEY", "--timeout", "20s")
+    flow = tmp_path / "orders-to-warehouse.yaml"
+    flow.write_text(f"""
+id: orders-to-warehouse
+trigger: api
+shapes:
+  - id: one-per-order
+    split: {{}}
+  - id: drop-order
+    sftp:
+      instance: warehouse
+      direction: send
+      path: {files}/inbound
+      filename: "order-{{{{payload.order_number}}}}.json"
+      sync: {{ system: Warehouse, reference: "reference", source_id: "order_number" }}
+      ack: {{ path: {files}/acks, name: "{{{{name}}}}.ack", after: delete }}
+""")
+    skein.run("flow", "deploy", str(flow))
+    orders = [{"order_number": n, "reference": f"#{n}", "total": "9.90"} for n in (1001, 1002, 1003)]
+    payload = tmp_path / "orders.json"
+    payload.write_text(json.dumps(orders))
+    result = skein.run("run", "orders-to-warehouse", "--payload", str(payload))
+    assert "run 1: success" in result.stdout, result.stdout
+    assert sorted(os.listdir(files / "inbound")) == ["order-1001.json", "order-1002.json", "order-1003.json"]
+
+    report = skein.json("sync", "list", "--all")
+    assert report["counts"] == {"ok": 0, "sent": 3, "pending": 0, "failed": 0}
+    entries = {e["reference"]: e for e in report["entries"]}
+    assert set(entries) == {"#1001", "#1002", "#1003"}
+    assert entries["#1002"]["endpoint_id"] == "order-1002.json" and entries["#1002"]["system"] == "Warehouse"
+    assert entries["#1002"]["source_id"] == "1002"
+
+    # Nothing acknowledged yet: a pass confirms nothing and everything stays Sent.
+    assert skein.json("sync", "confirm", "--acks") == {"confirmed": 0}
+
+    # The warehouse acknowledges two files while `skein serve` is running: they become OK.
+    server = skein.serve()
+    try:
+        (files / "acks" / "order-1001.json.ack").write_text("received")
+        (files / "acks" / "order-1003.json.ack").write_text("received")
+        wait_for(lambda: skein.json("sync", "list", "--all")["counts"]["ok"] == 2, timeout=60, what="two entries OK")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    report = skein.json("sync", "list", "--all")
+    assert report["counts"] == {"ok": 2, "sent": 1, "pending": 0, "failed": 0}
+    statuses = {e["reference"]: e["status"] for e in report["entries"]}
+    assert statuses == {"#1001": "ok", "#1002": "sent", "#1003": "ok"}
+    assert os.listdir(files / "acks") == []  # after: delete, once recorded
+
+    shown = skein.json("sync", "show", str(entries["#1003"]["sync_id"]))
+    history = [(h["from"], h["to"]) for h in shown["history"]]
+    assert history == [(None, "sent"), ("sent", "ok")]
+    assert shown["history"][-1]["reason"] == f"acknowledgement file {files}/acks/order-1003.json.ack"
+    assert shown["payload"] == orders[2]

@@ -82,13 +82,10 @@ struct HTTPExecutor: ShapeExecutor {
     // MARK: Send
 
     private func send(_ input: [Payload], session: inout InstanceSession, context: ShapeContext) async throws -> ShapeResult {
-        if let sync = settings.sync { return try await sendReporting(input, sync: sync, session: &session, context: context) }
-        var outputs: [Payload] = []
-        outputs.reserveCapacity(input.count)
-        for (index, payload) in input.enumerated() {
-            try Task.checkCancellation()
+        if let sync = settings.sync { return try await sendReporting(input, sync: sync, session: session, context: context) }
+        let outputs = try await eachPayload(input, session: session) { index, payload, session in
             let (reply, request) = try await sendOne(payload, index: index, of: input.count, session: &session, context: context)
-            outputs.append(try Self.payload(from: reply, request: request, redactor: session.redactor))
+            return try Self.payload(from: reply, request: request, redactor: session.redactor)
         }
         return ShapeResult(outputs: outputs)
     }
@@ -96,13 +93,10 @@ struct HTTPExecutor: ShapeExecutor {
     /// A send with `sync:`: every payload is tried, and each one's outcome is reported as a
     /// sync item instead of failing the step, so items already accepted are not sent again by a
     /// step retry. Outputs are the answers to the accepted items.
-    private func sendReporting(_ input: [Payload], sync: SyncSettings, session: inout InstanceSession,
+    private func sendReporting(_ input: [Payload], sync: SyncSettings, session: InstanceSession,
                                context: ShapeContext) async throws -> ShapeResult {
-        var outputs: [Payload] = []
-        var items: [SyncItem] = []
-        var notes: [String] = []
-        for (index, payload) in input.enumerated() {
-            try Task.checkCancellation()
+        let results = try await eachPayload(input, session: session) { index, payload, session -> (SyncItem, Payload?, [String]) in
+            var notes: [String] = []
             let document = try? payload.json()
             var item = SyncItem(system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
                                 sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
@@ -112,16 +106,59 @@ struct HTTPExecutor: ShapeExecutor {
                 let answer = try Self.payload(from: reply, request: request, redactor: session.redactor)
                 item.endpointID = SyncSettings.text(sync.endpointID, try? answer.json(), &notes, name: "endpoint_id")
                 item.response = reply.statusLine
-                outputs.append(answer)
+                return (item, answer, notes)
             } catch let failure as ShapeFailure {
                 item.outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
                 item.response = failure.message
+                return (item, nil, notes)
             }
-            items.append(item)
         }
-        var warnings = Array(Set(notes)).sorted()
+        var warnings = Array(Set(results.flatMap(\.2))).sorted()
         if warnings.count > 5 { warnings = Array(warnings.prefix(5)) + ["and \(warnings.count - 5) more sync expression failures"] }
-        return ShapeResult(outputs: outputs, warnings: warnings, syncItems: items)
+        return ShapeResult(outputs: results.compactMap(\.1), warnings: warnings, syncItems: results.map(\.0))
+    }
+
+    /// Runs `body` for every payload, with up to `concurrency:` requests in flight (each worker
+    /// on its own copy of the session; rate limits and OAuth tokens are shared), and returns
+    /// the results in payload order. A thrown error cancels the other requests and is rethrown.
+    private func eachPayload<Result: Sendable>(
+        _ input: [Payload], session: InstanceSession,
+        _ body: @escaping @Sendable (Int, Payload, inout InstanceSession) async throws -> Result
+    ) async throws -> [Result] {
+        let width = min(settings.concurrency, input.count)
+        if width <= 1 {
+            var session = session
+            var results: [Result] = []
+            results.reserveCapacity(input.count)
+            for (index, payload) in input.enumerated() {
+                try Task.checkCancellation()
+                results.append(try await body(index, payload, &session))
+            }
+            return results
+        }
+        let next = LockedValue(0)
+        return try await withThrowingTaskGroup(of: [(Int, Result)].self) { group in
+            for _ in 0..<width {
+                group.addTask {
+                    var session = session
+                    var done: [(Int, Result)] = []
+                    while true {
+                        try Task.checkCancellation()
+                        let index = next.withLock { value -> Int in
+                            defer { value += 1 }
+                            return value
+                        }
+                        guard index < input.count else { return done }
+                        done.append((index, try await body(index, input[index], &session)))
+                    }
+                }
+            }
+            var slots = [Result?](repeating: nil, count: input.count)
+            for try await batch in group {
+                for (index, result) in batch { slots[index] = result }
+            }
+            return slots.map { $0! }
+        }
     }
 
     /// Sends one payload; returns the 2xx answer or throws the failure.

@@ -36,6 +36,8 @@ struct HTTPShapeSettings: Sendable {
     var idempotencyHeader: String?
     /// For sends: keep a sync report entry per payload (`sync:`).
     var sync: SyncSettings?
+    /// For sends: how many requests may be in flight at once (`concurrency:`, default 1).
+    var concurrency: Int = 1
 
     static func read(_ reader: SettingsReader) -> HTTPShapeSettings? {
         let instance = reader.string("instance", required: true)
@@ -54,7 +56,8 @@ struct HTTPShapeSettings: Sendable {
         let timeout = reader.duration("timeout")
         if let timeout, timeout <= .zero { reader.report("timeout", "must be longer than 0s") }
         let idempotencyHeader = reader.string("idempotency_key")
-        let sync = reader.object("sync").flatMap(SyncSettings.read)
+        let sync = reader.object("sync").flatMap { SyncSettings.read($0) }
+        let concurrency = reader.int("concurrency", range: 1...64)
 
         if direction == .send {
             if reader.has("pagination") { reader.report("pagination", "applies to direction: receive only") }
@@ -64,6 +67,7 @@ struct HTTPShapeSettings: Sendable {
             if reader.has("body") { reader.report("body", "applies to direction: send only (a receive sends no payload)") }
             if reader.has("idempotency_key") { reader.report("idempotency_key", "applies to direction: send only") }
             if reader.has("sync") { reader.report("sync", "applies to direction: send only (a sync report lists items sent)") }
+            if reader.has("concurrency") { reader.report("concurrency", "applies to direction: send only (pages are read in order)") }
             if reader.has("items_path"), let pagination, !pagination.usesItems {
                 reader.report("items_path", "is used by page and offset pagination only")
             }
@@ -75,7 +79,7 @@ struct HTTPShapeSettings: Sendable {
             method: methodText ?? (direction == .receive ? "GET" : "POST"),
             path: path, query: query, headers: headers, body: body ?? .json,
             pagination: pagination, maxPages: maxPages ?? 100, itemsPath: itemsPath,
-            timeout: timeout, idempotencyHeader: idempotencyHeader, sync: sync)
+            timeout: timeout, idempotencyHeader: idempotencyHeader, sync: sync, concurrency: concurrency ?? 1)
     }
 
     private static func template(_ reader: SettingsReader, _ key: String) -> Template? {

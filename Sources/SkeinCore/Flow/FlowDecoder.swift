@@ -40,6 +40,7 @@ public struct FlowDecoder: Sendable {
         let priority = root.int("priority", range: 1...5) ?? 3
         let syncRetries = root.int("sync_retries", range: 0...100) ?? 4
         let trigger = readTrigger(root.raw("trigger"), path: "trigger", problems: problems)
+        let variables = FlowVariables.read(root.raw("variables"), path: "variables", problems: problems)
         var shapes: [ShapeDefinition] = []
         if let list = root.array("shapes", required: true) {
             if list.isEmpty { root.report("shapes", "a flow needs at least one shape") }
@@ -58,7 +59,7 @@ public struct FlowDecoder: Sendable {
         root.finish()
         guard let id, let trigger else { return nil }
         return FlowDefinition(id: id, name: name, version: version, description: description, trigger: trigger,
-                              priority: priority, syncRetries: syncRetries, shapes: shapes)
+                              priority: priority, syncRetries: syncRetries, shapes: shapes, variables: variables)
     }
 
     func readTrigger(_ value: JSON?, path: String, problems: ProblemList) -> Trigger? {

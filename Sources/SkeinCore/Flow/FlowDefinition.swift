@@ -18,11 +18,15 @@ public struct FlowDefinition: Sendable, Equatable {
     /// How often a Pending sync entry is retried before it is marked Failed.
     public var syncRetries: Int
     public var shapes: [ShapeDefinition]
+    /// Flow variables with their starting values (`variables:` in the file), visible to every
+    /// shape as `$name` in JSONata and `{{name}}` in connector templates; `set_variables` changes them.
+    public var variables: [String: JSON]
 
     public init(
         id: String, name: String, version: Int? = nil, description: String? = nil, trigger: Trigger = .manual,
-        priority: Int = 3, syncRetries: Int = 4, shapes: [ShapeDefinition]
+        priority: Int = 3, syncRetries: Int = 4, shapes: [ShapeDefinition], variables: [String: JSON] = [:]
     ) {
+        self.variables = variables
         self.id = id
         self.name = name
         self.version = version

@@ -1,4 +1,4 @@
-public import SkeinJSON
+import SkeinJSON
 
 /// Turns a shape's `skip` on or off in a flow file's text, for deploying as a new version
 /// (deployed versions are never edited).

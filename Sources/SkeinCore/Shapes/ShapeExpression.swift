@@ -11,16 +11,16 @@ import SkeinJSON
 /// ```
 /// A malformed expression is a validation problem at the setting's path:
 /// `shapes[3].map.fields.total: JSONata S0202 at position 12: Expected "]", got "}"`.
-struct ShapeExpression: Sendable {
+public struct ShapeExpression: Sendable {
     /// Where the expression is written, relative to the shape: `map.fields.total`, `filter.condition`.
-    let setting: String
+    public let setting: String
     let compiled: JSONataExpression
 
-    var source: String { compiled.source }
+    public var source: String { compiled.source }
 
     /// Compiles `text`, recording a problem at `path` when it is malformed. `setting` names the
     /// expression in run-time errors (`map.fields.total`).
-    static func compile(_ text: String, path: String, setting: String, problems: ProblemList) -> ShapeExpression? {
+    public static func compile(_ text: String, path: String, setting: String, problems: ProblemList) -> ShapeExpression? {
         do {
             return ShapeExpression(setting: setting, compiled: try JSONataExpression(compiling: text))
         } catch let error as JSONataError {
@@ -33,9 +33,9 @@ struct ShapeExpression: Sendable {
 
     /// Evaluates against one payload's document (or one item of it); `nil` is JSONata's undefined.
     /// A failure names the step, this setting, the payload index and the position in the expression.
-    func evaluate(_ document: JSON, payloadIndex: Int, limits: ExpressionLimits, context: ShapeContext) throws(ShapeFailure) -> JSON? {
+    public func evaluate(_ document: JSON?, payloadIndex: Int, limits: ExpressionLimits, context: ShapeContext) throws(ShapeFailure) -> JSON? {
         do {
-            return try compiled.evaluate(input: document, bindings: context.variables, limits: limits.evaluationLimits)
+            return try compiled.evaluate(input: document, bindings: context.expressionBindings, limits: limits.evaluationLimits)
         } catch {
             let jsonata = error as? JSONataError
             let reason = jsonata.map { "JSONata \($0)" } ?? "JSONata: \(error)"
@@ -53,7 +53,7 @@ struct ShapeExpression: Sendable {
 
     /// JSONata's truthiness (`$boolean`): undefined, null, false, 0, "" and empty arrays or objects
     /// are false; an array is true when any member is.
-    static func isTruthy(_ value: JSON?) -> Bool {
+    public static func isTruthy(_ value: JSON?) -> Bool {
         switch value {
         case nil, .null?: false
         case .bool(let bool)?: bool
@@ -91,7 +91,7 @@ public struct ExpressionLimits: Sendable, Equatable {
     var evaluationLimits: EvaluationLimits { EvaluationLimits(maxDepth: maxDepth, timeout: timeout) }
 
     /// Reads the optional `limits:` setting of a shape.
-    static func read(_ settings: SettingsReader) -> ExpressionLimits {
+    public static func read(_ settings: SettingsReader) -> ExpressionLimits {
         guard let reader = settings.object("limits") else { return .default }
         var limits = ExpressionLimits.default
         if let timeout = reader.duration("timeout") {

@@ -28,12 +28,16 @@ public struct ShapeResult: Sendable {
     /// Send steps with a `sync:` block: one per item they tried to deliver, whatever happened,
     /// so the engine can keep a sync report entry for each.
     public var syncItems: [SyncItem]
+    /// The flow variables from this step on, when the step changed them (`set_variables`).
+    public var variables: [String: JSON]?
 
-    public init(outputs: [Payload], warnings: [String] = [], calls: [JSON] = [], syncItems: [SyncItem] = []) {
+    public init(outputs: [Payload], warnings: [String] = [], calls: [JSON] = [], syncItems: [SyncItem] = [],
+                variables: [String: JSON]? = nil) {
         self.outputs = outputs
         self.warnings = warnings
         self.calls = calls
         self.syncItems = syncItems
+        self.variables = variables
     }
 }
 

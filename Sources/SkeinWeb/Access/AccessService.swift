@@ -83,6 +83,8 @@ public struct AccessService: Sendable {
     public func startSession(for user: UserRecord) async throws -> (cookieValue: String, session: SessionRecord) {
         let value = SecretText.random()
         let time = now()
+        // Expired sessions are swept at each sign-in, so the table holds only live ones (plus a few).
+        _ = try await store.pruneSessions(now: time)
         let session = SessionRecord(idHash: SecretText.sha256Hex(value), username: user.username, csrfToken: SecretText.random(),
                                     createdAt: time, expiresAt: time.addingTimeInterval(sessionLifetime))
         try await store.createSession(session)

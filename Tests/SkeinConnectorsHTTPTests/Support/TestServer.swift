@@ -39,6 +39,12 @@ actor ServerState {
 
     func hits(_ key: String) -> Int { counters[key, default: 0] }
 
+    private var inFlight = 0
+    /// The most requests to `/slow-echo` in flight at once.
+    private(set) var mostInFlight = 0
+    func enter() { inFlight += 1; mostInFlight = max(mostInFlight, inFlight) }
+    func leave() { inFlight -= 1 }
+
     func setTokenLifetime(_ lifetime: Duration, advertised: Int) {
         tokenLifetime = lifetime
         advertisedExpiresIn = advertised
@@ -284,6 +290,14 @@ enum TestServer {
             let body = String(buffer: try await request.body.collect(upTo: 1 << 16))
             let type = request.headers[.contentType] ?? ""
             return json(#"{"content_type":"\#(type)","body":"\#(body)"}"#)
+        }
+        router.post("/slow-echo") { request, _ in
+            // Echoes the body after 30 ms, counting how many requests are in flight at once.
+            let body = try await request.body.collect(upTo: 1 << 16)
+            await state.enter()
+            try await Task.sleep(for: .milliseconds(30))
+            await state.leave()
+            return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
         }
         router.post("/csv") { request, _ in
             let body = try await request.body.collect(upTo: 1 << 16)
