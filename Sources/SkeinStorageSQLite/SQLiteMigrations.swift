@@ -103,6 +103,12 @@ enum SQLiteMigrations {
         migrator.registerMigration("0003_sync_entries") { db in
             try db.execute(sql: SyncSchema.migration0003)
         }
+        migrator.registerMigration("0004_flowtree_step_paths") { db in
+            // Flows are trees (route, branch, try): where each step sits, and what the engine
+            // recorded about it (branches taken, payloads caught, child runs, input origin).
+            try db.execute(sql: "ALTER TABLE steps ADD COLUMN path TEXT")
+            try db.execute(sql: "ALTER TABLE steps ADD COLUMN details TEXT")
+        }
         return migrator
     }
 }

@@ -28,8 +28,8 @@ struct RunCommand: AsyncParsableCommand {
         guard let deployed = try await environment.store.flow(id: flow, version: version) else {
             throw CLIError("no deployed flow '\(flow)'\(version.map { " version \($0)" } ?? ""); deploy it with `skein flow deploy FILE`")
         }
-        if let fromStep, deployed.definition.shapeIndex(of: fromStep) == nil {
-            throw CLIError("flow '\(flow)' has no shape '\(fromStep)'; its shapes are \(deployed.definition.shapes.map(\.id).joined(separator: ", "))")
+        if let fromStep, deployed.definition.shape(withID: fromStep) == nil {
+            throw CLIError("flow '\(flow)' has no shape '\(fromStep)'; its shapes are \(deployed.definition.allShapes.map(\.id).joined(separator: ", "))")
         }
         let input = try readPayload()
         let newRun = NewRun(flowID: deployed.flowID, flowVersion: deployed.version, trigger: .manual, priority: deployed.definition.priority,

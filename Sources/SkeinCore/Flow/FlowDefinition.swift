@@ -33,7 +33,7 @@ public struct FlowDefinition: Sendable, Equatable {
         self.shapes = shapes
     }
 
-    /// The index of the shape with `id`, if any.
+    /// The index of the top-level shape with `id`, if any (`shape(withID:)` searches the whole tree).
     public func shapeIndex(of id: String) -> Int? { shapes.firstIndex { $0.id == id } }
 }
 
@@ -86,14 +86,18 @@ public struct ShapeDefinition: Sendable, Equatable {
     public var retry: RetryPolicy?
     /// The type-specific settings, checked by the shape type's own reader.
     public var settings: JSON
+    /// For `route`, `branch` and `try`: the child sequences that make the flow a tree (FlowTree.swift).
+    public var structure: ShapeStructure?
 
-    public init(id: String, type: String, name: String? = nil, skip: Bool = false, retry: RetryPolicy? = nil, settings: JSON = [:]) {
+    public init(id: String, type: String, name: String? = nil, skip: Bool = false, retry: RetryPolicy? = nil, settings: JSON = [:],
+                structure: ShapeStructure? = nil) {
         self.id = id
         self.type = type
         self.name = name
         self.skip = skip
         self.retry = retry
         self.settings = settings
+        self.structure = structure
     }
 }
 
