@@ -73,17 +73,18 @@ struct RunsCommand: AsyncParsableCommand {
             }
             print("run \(record.id)  flow \(record.flowID) v\(record.flowVersion)  \(record.status.rawValue)  trigger \(record.trigger.rawValue)")
             print("queued \(RunsCommand.time(record.queuedAt))  duration \(RunsCommand.duration(record.startedAt, record.finishedAt))"
-                  + (record.originRunID.map { "  \(record.trigger.rawValue) of run \($0)" } ?? "")
+                  + (record.originRunID.map { record.trigger == .flow ? "  called by run \($0)" : "  \(record.trigger.rawValue) of run \($0)" } ?? "")
                   + (record.entryShapeID.map { "  entered at '\($0)'" } ?? "")
                   + (record.claims > 1 ? "  picked up \(record.claims) times" : ""))
             if let error = record.error { print("error: \(error)") }
             let expired = record.payloadsExpired ? " — payloads expired" : ""
             print("input: \(record.inputCount) payload\(record.inputCount == 1 ? "" : "s") (\(inputs.reduce(0) { $0 + $1.size }) bytes)\(expired)")
             print(Table(["STEP", "SHAPE", "TYPE", "STATUS", "TRIES", "DURATION", "IN", "IN BYTES", "OUT", "OUT BYTES"], steps.map { step in
-                [String(step.sequence), step.shapeID, step.shapeType, step.status.rawValue, String(step.attempts),
+                [String(step.sequence), step.path ?? step.shapeID, step.shapeType, step.status.rawValue, String(step.attempts),
                  RunsCommand.duration(step.startedAt, step.finishedAt), String(step.inputCount), ByteCount.text(step.inputBytes),
                  String(step.outputCount), ByteCount.text(step.outputBytes) + (record.payloadsExpired && step.outputCount > 0 ? " (payloads expired)" : "")]
             }).render())
+            for line in StepTreeText.lines(steps) { print(line) }
             for step in steps {
                 for warning in step.warnings { print("warning in \(step.shapeID): \(warning)") }
                 if let error = step.error { print("error in \(step.shapeID): \(error)") }
@@ -93,7 +94,8 @@ struct RunsCommand: AsyncParsableCommand {
             }
             if calls { CallText.print(steps) }
             for followUp in followUps.reversed() {
-                print("\(followUp.trigger == .retry ? "retried" : "replayed") as run \(followUp.id): \(followUp.status.rawValue)"
+                let how = followUp.trigger == .retry ? "retried" : followUp.trigger == .flow ? "called flow '\(followUp.flowID)'" : "replayed"
+                print("\(how) as run \(followUp.id): \(followUp.status.rawValue)"
                       + (followUp.entryShapeID.map { ", entering at '\($0)'" } ?? "") + " (v\(followUp.flowVersion))")
             }
             if record.payloadsExpired {
@@ -131,7 +133,8 @@ struct RunsCommand: AsyncParsableCommand {
          "duration_ms": step.duration.map { .number(Double($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? .null,
          "payloads_in": .number(Double(step.inputCount)), "payloads_out": .number(Double(step.outputCount)),
          "bytes_in": .number(Double(step.inputBytes)), "bytes_out": .number(Double(step.outputBytes)), "error": step.error.map(JSON.string) ?? .null,
-         "error_details": step.errorDetails ?? .null, "warnings": .array(step.warnings.map(JSON.string)), "calls": .array(step.calls)]
+         "error_details": step.errorDetails ?? .null, "warnings": .array(step.warnings.map(JSON.string)), "calls": .array(step.calls),
+         "path": .string(step.path ?? step.shapeID), "details": step.details ?? .null]
     }
 
     static func iso(_ date: Date) -> String {
