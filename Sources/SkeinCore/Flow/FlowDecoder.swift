@@ -46,7 +46,11 @@ public struct FlowDecoder: Sendable {
             shapes = readSequence(list, path: "shapes", problems: problems, ids: ShapeIDRegistry())
         }
         root.finish()
-        guard let id, let trigger else { return nil }
+        guard let id, var trigger else { return nil }
+        if case .webhook(var webhook) = trigger, let respond = webhook.respond {
+            webhook.respond = resolveRespond(respond, shapes: shapes, problems: problems)
+            trigger = .webhook(webhook)
+        }
         return FlowDefinition(id: id, name: name, version: version, description: description, trigger: trigger,
                               priority: priority, syncRetries: syncRetries, shapes: shapes)
     }
@@ -82,9 +86,11 @@ public struct FlowDecoder: Sendable {
                 }
                 let secretVariable = reader.string("hmac_secret_env")
                 let maximum = reader.int("max_body_bytes", range: 1...(1 << 40))
+                let respond = readRespond(reader)
                 reader.finish()
                 guard let token, problems.isEmpty else { return nil }
-                return .webhook(WebhookSettings(token: token, hmacSecretEnvironmentVariable: secretVariable, maximumBodyBytes: maximum))
+                return .webhook(WebhookSettings(token: token, hmacSecretEnvironmentVariable: secretVariable, maximumBodyBytes: maximum,
+                                                respond: respond))
             default:
                 problems.add(childPath, "unknown trigger '\(kind)'; use manual, api, schedule or webhook")
                 return nil

@@ -66,11 +66,35 @@ public struct WebhookSettings: Sendable, Equatable {
     public var hmacSecretEnvironmentVariable: String?
     /// Bodies above this size are refused with 413.
     public var maximumBodyBytes: Int?
+    /// A callback (synchronous) webhook: the caller waits for the run and gets a step's payloads as the answer.
+    public var respond: WebhookResponse?
 
-    public init(token: String, hmacSecretEnvironmentVariable: String? = nil, maximumBodyBytes: Int? = nil) {
+    public init(token: String, hmacSecretEnvironmentVariable: String? = nil, maximumBodyBytes: Int? = nil, respond: WebhookResponse? = nil) {
         self.token = token
         self.hmacSecretEnvironmentVariable = hmacSecretEnvironmentVariable
         self.maximumBodyBytes = maximumBodyBytes
+        self.respond = respond
+    }
+}
+
+/// `respond:` on a webhook trigger: the HTTP caller waits (up to `timeout`) for the run to finish
+/// and is answered with the payloads of step `stepID` (by default the flow's last top-level shape).
+///
+/// ```yaml
+/// trigger: { webhook: { token: ..., respond: { step: quote, timeout: 20s } } }
+/// ```
+public struct WebhookResponse: Sendable, Equatable {
+    /// The shape whose output payloads answer the caller; filled with the last top-level shape when not written.
+    public var stepID: String
+    /// How long the caller waits before getting 202 with the run id instead.
+    public var timeout: Duration
+
+    public static let defaultTimeout: Duration = .seconds(30)
+    public static let maximumTimeout: Duration = .seconds(300)
+
+    public init(stepID: String, timeout: Duration = WebhookResponse.defaultTimeout) {
+        self.stepID = stepID
+        self.timeout = timeout
     }
 }
 
