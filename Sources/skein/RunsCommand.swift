@@ -59,7 +59,13 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try options.environment().store
             guard let record = try await store.run(id: run) else { throw CLIError("no run \(run)") }
-            let steps = try await store.steps(runID: run)
+            // A step still running has not written its path yet: it comes from the flow version the run runs.
+            let definition = try await store.flow(id: record.flowID, version: record.flowVersion)?.definition
+            let steps = try await store.steps(runID: run).map { step in
+                var step = step
+                if step.path == nil { step.path = definition?.path(of: step.shapeID) }
+                return step
+            }
             let inputs = try await store.payloadInfos(runID: run, sequence: 0)
             let followUps = try await store.runs(RunQuery(originRunID: run, limit: 1000))
             if options.json {
