@@ -13,7 +13,7 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
         @Option(help: "Only runs with this status (started, success, failure, stopped, partial_success, queued).") var status: [String] = []
         @Option(help: "Only runs of this flow.") var flow: String?
-        @Option(help: "Only runs started this way (manual, schedule, webhook, api, replay, retry).") var trigger: [String] = []
+        @Option(help: "Only runs started this way (manual, schedule, webhook, api, replay, retry, flow).") var trigger: [String] = []
         @Flag(name: .customLong("has-warnings"), help: "Only runs with a warning in some step.") var hasWarnings = false
         @Option(help: "How many days back to look.") var days: Int = 7
         @Option(help: "Show runs older than this run id (the next page).") var before: Int64?
