@@ -22,6 +22,11 @@ public struct InProcessRun: Sendable {
     /// Stores `newRun` (its input payloads first), calls `started` with the stored record, then
     /// executes it to the end. Returns the finished run.
     public func start(_ newRun: NewRun, started: (RunRecord) -> Void = { _ in }) async throws -> RunRecord {
+        try await startCollecting(newRun, started: started).run
+    }
+
+    /// Like `start`, also returning the run's final payloads (see `RunExecutor.executeCollecting`).
+    public func startCollecting(_ newRun: NewRun, started: (RunRecord) -> Void = { _ in }) async throws -> (run: RunRecord, outputs: [Payload]) {
         let store = executor.store
         let now = executor.now
         let record = try await store.startClaimed(newRun, owner: owner, leaseUntil: now().addingTimeInterval(lease.seconds), now: now())
@@ -39,8 +44,8 @@ public struct InProcessRun: Sendable {
             }
         }
         defer { keeper.cancel() }
-        _ = try await executor.execute(record, stopRequested: { stop.withLock { $0 } })
+        let (_, outputs) = try await executor.executeCollecting(record, stopRequested: { stop.withLock { $0 } })
         guard let finished = try await store.run(id: record.id) else { throw StorageError(.corrupt, "run \(record.id) vanished") }
-        return finished
+        return (finished, outputs)
     }
 }

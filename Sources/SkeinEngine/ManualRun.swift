@@ -11,8 +11,8 @@ public enum ManualRun {
         guard let deployed = try await store.flow(id: flowID, version: version) else {
             throw RecoveryError("no deployed flow '\(flowID)'\(version.map { " version \($0)" } ?? ""); deploy it with `skein flow deploy FILE`")
         }
-        if let fromStep, deployed.definition.shapeIndex(of: fromStep) == nil {
-            throw RecoveryError("flow '\(flowID)' has no shape '\(fromStep)'; its shapes are \(deployed.definition.shapes.map(\.id).joined(separator: ", "))")
+        if let fromStep, deployed.definition.shape(withID: fromStep) == nil {
+            throw RecoveryError("flow '\(flowID)' has no shape '\(fromStep)'; its shapes are \(deployed.definition.allShapes.map(\.id).joined(separator: ", "))")
         }
         return NewRun(flowID: deployed.flowID, flowVersion: deployed.version, trigger: trigger, priority: deployed.definition.priority,
                       entryShapeID: fromStep, input: input)

@@ -65,10 +65,10 @@ public struct RunRecovery: Sendable {
             switch request.entry {
             case .same: entryShape = produced
             case .next:
-                guard let index = flow.definition.shapeIndex(of: produced), index + 1 < flow.definition.shapes.count else {
-                    throw RecoveryError("'\(produced)' is the last step of flow '\(flow.flowID)' v\(flow.version); nothing comes after it (use --at same)")
+                guard let next = flow.definition.shapeAfter(produced) else {
+                    throw RecoveryError("'\(produced)' is the last step of its path in flow '\(flow.flowID)' v\(flow.version); nothing comes after it (use --at same)")
                 }
-                entryShape = flow.definition.shapes[index + 1].id
+                entryShape = next.id
             }
         }
         return NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .replay, priority: flow.definition.priority,
@@ -89,13 +89,19 @@ public struct RunRecovery: Sendable {
         if let broken = steps.last(where: { !finished($0) }) {
             // The step that failed (or was stopped or interrupted), fed what came before it.
             entryShape = try shape(broken.shapeID, in: flow)
+            if let refs = PayloadBucket(json: broken.details?["input"]) {
+                // In a tree the input is not always the previous step's output (a route's share, joined branches).
+                let input = try await payloads(of: refs, run: origin)
+                return NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .retry, priority: flow.definition.priority,
+                              entryShapeID: entryShape, input: input, originRunID: origin.id)
+            }
             inputSequence = steps.last(where: { $0.sequence < broken.sequence && finished($0) })?.sequence ?? 0
         } else if let last = steps.last {
             // Stopped between steps: continue after the last one that finished.
-            guard let index = flow.definition.shapeIndex(of: try shape(last.shapeID, in: flow)), index + 1 < flow.definition.shapes.count else {
+            guard let next = flow.definition.shapeAfter(try shape(last.shapeID, in: flow)) else {
                 throw RecoveryError("run \(origin.id) has no step left to retry")
             }
-            entryShape = flow.definition.shapes[index + 1].id
+            entryShape = next.id
             inputSequence = last.sequence
         } else {
             entryShape = try shape(origin.entryShapeID ?? flow.definition.shapes.first?.id ?? "", in: flow)
@@ -119,11 +125,22 @@ public struct RunRecovery: Sendable {
     }
 
     private func shape(_ id: String, in flow: DeployedFlow) throws -> String {
-        guard flow.definition.shapeIndex(of: id) != nil else {
+        guard flow.definition.shape(withID: id) != nil else {
             throw RecoveryError("flow '\(flow.flowID)' v\(flow.version) has no step '\(id)'; its steps are "
-                                + flow.definition.shapes.map(\.id).joined(separator: ", "))
+                                + flow.definition.allShapes.map(\.id).joined(separator: ", "))
         }
         return id
+    }
+
+    /// The payloads a step received, from the slices of stored outputs its `details.input` names.
+    private func payloads(of bucket: PayloadBucket, run: RunRecord) async throws -> [Payload] {
+        var payloads: [Payload] = []
+        for ref in bucket.refs {
+            let stored = try await storedPayloads(run, sequence: ref.sequence, allowEmpty: true)
+            guard ref.start + ref.count <= stored.count else { throw RecoveryError("step \(ref.sequence) of run \(run.id) no longer has the payloads the failed step received") }
+            payloads += stored[ref.start..<(ref.start + ref.count)]
+        }
+        return payloads
     }
 
     private func storedPayloads(_ run: RunRecord, sequence: Int, allowEmpty: Bool = false) async throws -> [Payload] {

@@ -77,11 +77,11 @@ public struct SyncResender: Sendable {
             throw ShapeFailure("flow '\(origin.flowID)' version \(origin.flowVersion) is no longer deployed")
         }
         let preparer = RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger)
-        let (flow, executors) = try preparer.prepare(deployed)
-        guard let index = flow.shapeIndex(of: origin.shapeID) else {
+        let prepared = try preparer.prepareTree(deployed)
+        guard let executor = prepared.executors[origin.shapeID] else {
             throw ShapeFailure("flow '\(origin.flowID)' v\(origin.flowVersion) has no step '\(origin.shapeID)'")
         }
-        return (flow, executors[index])
+        return (prepared.flow, executor)
     }
 }
 

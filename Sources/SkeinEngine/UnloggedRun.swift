@@ -23,11 +23,16 @@ public struct UnloggedRun: Sendable {
     }
 
     /// Executes every shape of `deployed` in order with `input`; a step failure is thrown.
+    /// Only flat flows (no `route`, `branch` or `try`): it is a benchmark baseline, not an engine.
     public func run(_ deployed: DeployedFlow, input: [Payload] = [], runID: Int64 = 0) async throws -> Outcome {
-        let (flow, executors) = try executor.prepare(deployed)
+        let prepared = try executor.prepareTree(deployed)
+        let flow = prepared.flow
         var payloads = input
         var items = 0, accepted = 0
-        for (shape, step) in zip(flow.shapes, executors) {
+        for shape in flow.shapes {
+            guard let step = prepared.executors[shape.id] else {
+                throw ShapeFailure("an unlogged run handles flat flows only; '\(shape.id)' is a \(shape.type)")
+            }
             let context = ShapeContext(runID: runID, flowID: flow.id, shapeID: shape.id, instances: executor.instances)
             let result = try await step.execute(payloads, context: context)
             items += result.syncItems.count

@@ -109,6 +109,12 @@ enum SQLiteMigrations {
         migrator.registerMigration("0005_shapes_pools_cache_tracking") { db in
             try db.execute(sql: ShapesSchema.migration)
         }
+        migrator.registerMigration("0006_flowtree_step_paths") { db in
+            // Flows are trees (route, branch, try): where each step sits, and what the engine
+            // recorded about it (branches taken, payloads caught, child runs, input origin).
+            try db.execute(sql: "ALTER TABLE steps ADD COLUMN path TEXT")
+            try db.execute(sql: "ALTER TABLE steps ADD COLUMN details TEXT")
+        }
         return migrator
     }
 }

@@ -92,10 +92,10 @@ extension SQLiteStore: RunStore {
         try await write { db in
             try db.execute(sql: """
                 UPDATE steps SET status = ?, finished_at = ?, attempts = ?, output_count = ?, output_bytes = ?, error = ?,
-                                 error_details = ?, warnings = ?, calls = ?
+                                 error_details = ?, warnings = ?, calls = ?, path = ?, details = ?
                 WHERE run_id = ? AND sequence = ?
                 """, arguments: [outcome.status.rawValue, now.storageValue, outcome.attempts, encoded.count, outputBytes, outcome.error,
-                                 encodeJSON(outcome.errorDetails), warnings, calls, runID, sequence])
+                                 encodeJSON(outcome.errorDetails), warnings, calls, outcome.path, encodeJSON(outcome.details), runID, sequence])
             if db.changesCount == 0 { throw StorageError(.notFound, "step \(sequence) of run \(runID) was never started") }
             try SQLiteStore.insertPayloads(db, runID: runID, sequence: sequence, encoded)
             if !outcome.syncEntries.isEmpty {
@@ -177,7 +177,8 @@ extension SQLiteStore: RunStore {
                 status: StepStatus(rawValue: row["status"]) ?? .failure, startedAt: row.date("started_at") ?? Date(timeIntervalSince1970: 0),
                 finishedAt: row.date("finished_at"), attempts: row["attempts"], inputCount: row["input_count"], inputBytes: row["input_bytes"],
                 outputCount: row["output_count"], outputBytes: row["output_bytes"], error: row["error"],
-                errorDetails: decodeJSON(row["error_details"]), warnings: warnings, calls: decodeJSON(row["calls"])?.arrayValue ?? [])
+                errorDetails: decodeJSON(row["error_details"]), warnings: warnings, calls: decodeJSON(row["calls"])?.arrayValue ?? [],
+                path: row["path"], details: decodeJSON(row["details"]))
     }
 
     public func payloadInfos(runID: Int64, sequence: Int) async throws -> [PayloadInfo] {

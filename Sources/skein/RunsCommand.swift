@@ -13,7 +13,7 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
         @Option(help: "Only runs with this status (started, success, failure, stopped, partial_success, queued).") var status: [String] = []
         @Option(help: "Only runs of this flow.") var flow: String?
-        @Option(help: "Only runs started this way (manual, schedule, webhook, api, replay, retry).") var trigger: [String] = []
+        @Option(help: "Only runs started this way (manual, schedule, webhook, api, replay, retry, flow).") var trigger: [String] = []
         @Flag(name: .customLong("has-warnings"), help: "Only runs with a warning in some step.") var hasWarnings = false
         @Option(help: "How many days back to look.") var days: Int = 7
         @Option(help: "Show runs older than this run id (the next page).") var before: Int64?
@@ -59,7 +59,13 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try options.environment().store
             guard let record = try await store.run(id: run) else { throw CLIError("no run \(run)") }
-            let steps = try await store.steps(runID: run)
+            // A step still running has not written its path yet: it comes from the flow version the run runs.
+            let definition = try await store.flow(id: record.flowID, version: record.flowVersion)?.definition
+            let steps = try await store.steps(runID: run).map { step in
+                var step = step
+                if step.path == nil { step.path = definition?.path(of: step.shapeID) }
+                return step
+            }
             let inputs = try await store.payloadInfos(runID: run, sequence: 0)
             let followUps = try await store.runs(RunQuery(originRunID: run, limit: 1000))
             if options.json {
@@ -73,17 +79,18 @@ struct RunsCommand: AsyncParsableCommand {
             }
             print("run \(record.id)  flow \(record.flowID) v\(record.flowVersion)  \(record.status.rawValue)  trigger \(record.trigger.rawValue)")
             print("queued \(RunsCommand.time(record.queuedAt))  duration \(RunsCommand.duration(record.startedAt, record.finishedAt))"
-                  + (record.originRunID.map { "  \(record.trigger.rawValue) of run \($0)" } ?? "")
+                  + (record.originRunID.map { record.trigger == .flow ? "  called by run \($0)" : "  \(record.trigger.rawValue) of run \($0)" } ?? "")
                   + (record.entryShapeID.map { "  entered at '\($0)'" } ?? "")
                   + (record.claims > 1 ? "  picked up \(record.claims) times" : ""))
             if let error = record.error { print("error: \(error)") }
             let expired = record.payloadsExpired ? " — payloads expired" : ""
             print("input: \(record.inputCount) payload\(record.inputCount == 1 ? "" : "s") (\(inputs.reduce(0) { $0 + $1.size }) bytes)\(expired)")
             print(Table(["STEP", "SHAPE", "TYPE", "STATUS", "TRIES", "DURATION", "IN", "IN BYTES", "OUT", "OUT BYTES"], steps.map { step in
-                [String(step.sequence), step.shapeID, step.shapeType, step.status.rawValue, String(step.attempts),
+                [String(step.sequence), step.path ?? step.shapeID, step.shapeType, step.status.rawValue, String(step.attempts),
                  RunsCommand.duration(step.startedAt, step.finishedAt), String(step.inputCount), ByteCount.text(step.inputBytes),
                  String(step.outputCount), ByteCount.text(step.outputBytes) + (record.payloadsExpired && step.outputCount > 0 ? " (payloads expired)" : "")]
             }).render())
+            for line in StepTreeText.lines(steps) { print(line) }
             for step in steps {
                 for warning in step.warnings { print("warning in \(step.shapeID): \(warning)") }
                 if let error = step.error { print("error in \(step.shapeID): \(error)") }
@@ -93,7 +100,8 @@ struct RunsCommand: AsyncParsableCommand {
             }
             if calls { CallText.print(steps) }
             for followUp in followUps.reversed() {
-                print("\(followUp.trigger == .retry ? "retried" : "replayed") as run \(followUp.id): \(followUp.status.rawValue)"
+                let how = followUp.trigger == .retry ? "retried" : followUp.trigger == .flow ? "called flow '\(followUp.flowID)'" : "replayed"
+                print("\(how) as run \(followUp.id): \(followUp.status.rawValue)"
                       + (followUp.entryShapeID.map { ", entering at '\($0)'" } ?? "") + " (v\(followUp.flowVersion))")
             }
             if record.payloadsExpired {
@@ -131,7 +139,8 @@ struct RunsCommand: AsyncParsableCommand {
          "duration_ms": step.duration.map { .number(Double($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? .null,
          "payloads_in": .number(Double(step.inputCount)), "payloads_out": .number(Double(step.outputCount)),
          "bytes_in": .number(Double(step.inputBytes)), "bytes_out": .number(Double(step.outputBytes)), "error": step.error.map(JSON.string) ?? .null,
-         "error_details": step.errorDetails ?? .null, "warnings": .array(step.warnings.map(JSON.string)), "calls": .array(step.calls)]
+         "error_details": step.errorDetails ?? .null, "warnings": .array(step.warnings.map(JSON.string)), "calls": .array(step.calls),
+         "path": .string(step.path ?? step.shapeID), "details": step.details ?? .null]
     }
 
     static func iso(_ date: Date) -> String {

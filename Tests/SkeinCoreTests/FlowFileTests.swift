@@ -62,7 +62,7 @@ import SkeinJSON
             Issue.record("expected validation to fail")
         } catch {
             let lines = error.problems.map(\.description)
-            #expect(lines.contains("shapes[0].mapp: unknown shape type 'mapp'; known types: assert, filter, map, payload, split"))
+            #expect(lines.contains("shapes[0].mapp: unknown shape type 'mapp'; known types: assert, branch, filter, map, payload, route, run_flow, split, try"))
             #expect(lines.contains("shapes[1].map.fields.sku.defualt: unknown field 'defualt'"))
             #expect(lines.contains("shapes[2].split.batch_size: -1 is outside 1...1000000"))
             #expect(lines.contains("shapes[2].id: 'b' is already the id of shapes[1]"))

@@ -44,20 +44,14 @@ public struct FlowDecoder: Sendable {
         var shapes: [ShapeDefinition] = []
         if let list = root.array("shapes", required: true) {
             if list.isEmpty { root.report("shapes", "a flow needs at least one shape") }
-            var seenIDs: [String: Int] = [:]
-            for (index, value) in list.enumerated() {
-                let path = "shapes[\(index)]"
-                guard let shape = readShape(value, path: path, problems: problems) else { continue }
-                if let first = seenIDs[shape.id] {
-                    problems.add("\(path).id", "'\(shape.id)' is already the id of shapes[\(first)]")
-                } else {
-                    seenIDs[shape.id] = index
-                }
-                shapes.append(shape)
-            }
+            shapes = readSequence(list, path: "shapes", problems: problems, ids: ShapeIDRegistry())
         }
         root.finish()
-        guard let id, let trigger else { return nil }
+        guard let id, var trigger else { return nil }
+        if case .webhook(var webhook) = trigger, let respond = webhook.respond {
+            webhook.respond = resolveRespond(respond, shapes: shapes, problems: problems)
+            trigger = .webhook(webhook)
+        }
         return FlowDefinition(id: id, name: name, version: version, description: description, trigger: trigger,
                               priority: priority, syncRetries: syncRetries, shapes: shapes, variables: variables)
     }
@@ -93,9 +87,11 @@ public struct FlowDecoder: Sendable {
                 }
                 let secretVariable = reader.string("hmac_secret_env")
                 let maximum = reader.int("max_body_bytes", range: 1...(1 << 40))
+                let respond = readRespond(reader)
                 reader.finish()
                 guard let token, problems.isEmpty else { return nil }
-                return .webhook(WebhookSettings(token: token, hmacSecretEnvironmentVariable: secretVariable, maximumBodyBytes: maximum))
+                return .webhook(WebhookSettings(token: token, hmacSecretEnvironmentVariable: secretVariable, maximumBodyBytes: maximum,
+                                                respond: respond))
             default:
                 problems.add(childPath, "unknown trigger '\(kind)'; use manual, api, schedule or webhook")
                 return nil
@@ -106,12 +102,25 @@ public struct FlowDecoder: Sendable {
         }
     }
 
-    func readShape(_ value: JSON, path: String, problems: ProblemList) -> ShapeDefinition? {
+    /// Reads a list of shapes (the flow's, or a child sequence of a route, branch or try),
+    /// checking that every id is unique across the whole tree.
+    func readSequence(_ list: [JSON], path: String, problems: ProblemList, ids: ShapeIDRegistry) -> [ShapeDefinition] {
+        var shapes: [ShapeDefinition] = []
+        for (index, value) in list.enumerated() {
+            let shapePath = "\(path)[\(index)]"
+            guard let shape = readShape(value, path: shapePath, problems: problems, ids: ids) else { continue }
+            shapes.append(shape)
+        }
+        return shapes
+    }
+
+    func readShape(_ value: JSON, path: String, problems: ProblemList, ids: ShapeIDRegistry = ShapeIDRegistry()) -> ShapeDefinition? {
         guard let reader = SettingsReader(value, path: path, problems: problems, allowMissing: false) else { return nil }
         let id = reader.string("id", required: true)
         if let id, !FlowDecoder.isIdentifier(id) {
             reader.report("id", "'\(id)' must be lowercase letters, digits, '-' and '_'")
         }
+        if let id { ids.claim(id, at: path, problems: problems) }
         let name = reader.string("name")
         _ = reader.string("description")
         let skip = reader.bool("skip") ?? false
@@ -127,7 +136,12 @@ public struct FlowDecoder: Sendable {
         var type: String?
         var settings: JSON = .object([:])
         if typeKeys.isEmpty {
-            reader.report("", "no shape type given; add one of \(catalog.types.joined(separator: ", ")) with its settings")
+            reader.report("", "no shape type given; add one of \(knownTypes) with its settings")
+        } else if typeKeys.count == 1, ShapeStructure.types.contains(typeKeys[0]) {
+            let structure = readStructure(typeKeys[0], reader.raw(typeKeys[0]), path: reader.childPath(typeKeys[0]), problems: problems, ids: ids)
+            reader.finish()
+            guard let id, let structure else { return nil }
+            return ShapeDefinition(id: id, type: typeKeys[0], name: name, skip: skip, retry: retry, structure: structure)
         } else {
             if catalog.acceptsUnknownTypes && typeKeys.count == 1 && catalog.kind(typeKeys[0]) == nil {
                 let settings = reader.raw(typeKeys[0]) ?? .object([:])
@@ -140,7 +154,11 @@ public struct FlowDecoder: Sendable {
                 reader.report("", "one shape can have only one type, found \(known.joined(separator: " and "))")
             }
             for key in typeKeys where catalog.kind(key) == nil {
-                reader.report(key, "unknown shape type '\(key)'; known types: \(catalog.types.joined(separator: ", "))")
+                if ShapeStructure.types.contains(key) {
+                    reader.report(key, "one shape can have only one type; put the \(key) in a shape of its own")
+                } else {
+                    reader.report(key, "unknown shape type '\(key)'; known types: \(knownTypes)")
+                }
                 _ = reader.raw(key)
             }
             if known.count == 1, let kind = catalog.kind(known[0]) {
@@ -155,6 +173,9 @@ public struct FlowDecoder: Sendable {
         guard let id, let type else { return nil }
         return ShapeDefinition(id: id, type: type, name: name, skip: skip, retry: retry, settings: settings)
     }
+
+    /// Every shape type a flow may use, for error messages.
+    var knownTypes: String { (catalog.types + ShapeStructure.types).sorted().joined(separator: ", ") }
 
     static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, text.count <= 100 else { return false }

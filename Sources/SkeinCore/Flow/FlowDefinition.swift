@@ -37,7 +37,7 @@ public struct FlowDefinition: Sendable, Equatable {
         self.shapes = shapes
     }
 
-    /// The index of the shape with `id`, if any.
+    /// The index of the top-level shape with `id`, if any (`shape(withID:)` searches the whole tree).
     public func shapeIndex(of id: String) -> Int? { shapes.firstIndex { $0.id == id } }
 }
 
@@ -70,11 +70,35 @@ public struct WebhookSettings: Sendable, Equatable {
     public var hmacSecretEnvironmentVariable: String?
     /// Bodies above this size are refused with 413.
     public var maximumBodyBytes: Int?
+    /// A callback (synchronous) webhook: the caller waits for the run and gets a step's payloads as the answer.
+    public var respond: WebhookResponse?
 
-    public init(token: String, hmacSecretEnvironmentVariable: String? = nil, maximumBodyBytes: Int? = nil) {
+    public init(token: String, hmacSecretEnvironmentVariable: String? = nil, maximumBodyBytes: Int? = nil, respond: WebhookResponse? = nil) {
         self.token = token
         self.hmacSecretEnvironmentVariable = hmacSecretEnvironmentVariable
         self.maximumBodyBytes = maximumBodyBytes
+        self.respond = respond
+    }
+}
+
+/// `respond:` on a webhook trigger: the HTTP caller waits (up to `timeout`) for the run to finish
+/// and is answered with the payloads of step `stepID` (by default the flow's last top-level shape).
+///
+/// ```yaml
+/// trigger: { webhook: { token: ..., respond: { step: quote, timeout: 20s } } }
+/// ```
+public struct WebhookResponse: Sendable, Equatable {
+    /// The shape whose output payloads answer the caller; filled with the last top-level shape when not written.
+    public var stepID: String
+    /// How long the caller waits before getting 202 with the run id instead.
+    public var timeout: Duration
+
+    public static let defaultTimeout: Duration = .seconds(30)
+    public static let maximumTimeout: Duration = .seconds(300)
+
+    public init(stepID: String, timeout: Duration = WebhookResponse.defaultTimeout) {
+        self.stepID = stepID
+        self.timeout = timeout
     }
 }
 
@@ -90,14 +114,18 @@ public struct ShapeDefinition: Sendable, Equatable {
     public var retry: RetryPolicy?
     /// The type-specific settings, checked by the shape type's own reader.
     public var settings: JSON
+    /// For `route`, `branch` and `try`: the child sequences that make the flow a tree (FlowTree.swift).
+    public var structure: ShapeStructure?
 
-    public init(id: String, type: String, name: String? = nil, skip: Bool = false, retry: RetryPolicy? = nil, settings: JSON = [:]) {
+    public init(id: String, type: String, name: String? = nil, skip: Bool = false, retry: RetryPolicy? = nil, settings: JSON = [:],
+                structure: ShapeStructure? = nil) {
         self.id = id
         self.type = type
         self.name = name
         self.skip = skip
         self.retry = retry
         self.settings = settings
+        self.structure = structure
     }
 }
 

@@ -40,4 +40,6 @@ public enum TriggerKind: String, Sendable, CaseIterable, Codable {
     case replay
     /// Re-run of a failed run from its failed step.
     case retry
+    /// Called by another run's `run_flow` step (its `originRunID` is the calling run).
+    case flow
 }

@@ -28,5 +28,6 @@ public struct ShapeCatalog: Sendable {
     /// The shapes that need nothing but the payload.
     public static let builtIn: [any ShapeKind] = [
         PayloadShape(), MapShape(), FilterShape(), AssertShape(), SplitShape(),
+        RunFlowShape(),
     ]
 }

@@ -30,14 +30,17 @@ public struct ShapeResult: Sendable {
     public var syncItems: [SyncItem]
     /// The flow variables from this step on, when the step changed them (`set_variables`).
     public var variables: [String: JSON]?
+    /// Facts to keep on the step's record (e.g. the runs a `run_flow` step started), as a JSON object.
+    public var details: JSON?
 
     public init(outputs: [Payload], warnings: [String] = [], calls: [JSON] = [], syncItems: [SyncItem] = [],
-                variables: [String: JSON]? = nil) {
+                variables: [String: JSON]? = nil, details: JSON? = nil) {
         self.outputs = outputs
         self.warnings = warnings
         self.calls = calls
         self.syncItems = syncItems
         self.variables = variables
+        self.details = details
     }
 }
 
@@ -54,9 +57,12 @@ public struct ShapeContext: Sendable {
     public var recorder: CallRecorder
     /// Where connector shapes find the instances they name.
     public var instances: any InstanceResolver
+    /// Starts runs of other flows (`run_flow`); nil where no engine is present.
+    public var flows: (any FlowCaller)?
 
     public init(runID: Int64, flowID: String, shapeID: String, attempt: Int = 1, variables: [String: JSON] = [:],
-                recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([])) {
+                recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([]), flows: (any FlowCaller)? = nil) {
+        self.flows = flows
         self.runID = runID
         self.flowID = flowID
         self.shapeID = shapeID

@@ -18,7 +18,8 @@ import SkeinStorage
 /// 3. with `hmac_secret_env`, `X-Skein-Signature: sha256=<hex>` matches — else 401;
 /// 4. a JSON content type holds valid JSON — else 400 naming line and column.
 ///
-/// Nothing in a URL token, signature or secret is ever logged.
+/// Nothing in a URL token, signature or secret is ever logged. A webhook with `respond:` (a
+/// callback) then waits for the run and answers with its result (`WebhookCallback`).
 struct WebhookController<Context: RequestContext>: Sendable {
     let store: any FlowStore & RunStore
     let settings: WebSettings
@@ -54,6 +55,9 @@ struct WebhookController<Context: RequestContext>: Sendable {
         }
         logger.info("webhook accepted", metadata: ["flow": "\(flowID)", "run": "\(run.id)", "bytes": "\(body.count)",
                                                    "content_type": "\(contentType)"])
+        if let respond = webhook.respond {
+            return try await WebhookCallback(store: store).answer(runID: run.id, respond: respond)
+        }
         return JSONResponse.make(status: .accepted, ["run": .number(Double(run.id)), "status": .string(run.status.rawValue)])
     }
 

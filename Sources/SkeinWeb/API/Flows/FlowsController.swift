@@ -116,9 +116,9 @@ struct FlowsController: Sendable {
             input = [Payload(bytes: Array(json.serialized().utf8), contentType: "application/json")]
         }
         let step = try body.string("step")
-        if let step, flow.definition.shapeIndex(of: step) == nil {
+        if let step, flow.definition.shape(withID: step) == nil {
             throw APIError.invalid("step", "flow '\(flow.flowID)' has no shape '\(step)'; its shapes are "
-                                   + flow.definition.shapes.map(\.id).joined(separator: ", "))
+                                   + flow.definition.allShapes.map(\.id).joined(separator: ", "))
         }
         let run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: identity.method == .token ? .api : .manual,
                                                  priority: flow.definition.priority, entryShapeID: step, input: input), now: access.now())

@@ -106,7 +106,7 @@ struct FlowPage {
     /// The "initialise flow with data" dialog: a payload, a start step, run.
     func initialiseDialog(_ flow: DeployedFlow, back: String) -> HTML {
         guard identity.role >= .operator else { return .empty }
-        let steps = HTML.join(flow.definition.shapes.map { "<option value=\"\($0.id)\">\($0.id) (\($0.type))</option>" })
+        let steps = HTML.join(flow.definition.allShapes.map { "<option value=\"\($0.id)\">\($0.id) (\($0.type))</option>" })
         return """
             <dialog id="initialise-dialog">
               <form method="post" action="\(back)/initialise">
