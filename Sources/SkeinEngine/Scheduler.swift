@@ -25,7 +25,8 @@ public struct Scheduler: Service {
     public func run() async throws {
         var lastChecked = Int64(now().timeIntervalSince1970)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
+            // Woken by a graceful shutdown too, so `skein serve` stops at once on SIGTERM.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             let current = Int64(now().timeIntervalSince1970)
             do {
                 try await fireDue(from: lastChecked, to: current)

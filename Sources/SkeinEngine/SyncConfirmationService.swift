@@ -32,7 +32,8 @@ public struct SyncConfirmationService: Service {
             } catch {
                 logger.error("sync confirmations could not be checked", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            // Woken by a graceful shutdown too, so `skein serve` stops at once on SIGTERM.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

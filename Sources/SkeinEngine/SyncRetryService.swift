@@ -34,7 +34,8 @@ public struct SyncRetryService: Service {
             } catch {
                 logger.error("sync retries could not run", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            // Woken by a graceful shutdown too, so `skein serve` stops at once on SIGTERM.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

@@ -59,7 +59,7 @@ struct ExprController: Sendable {
             } catch let error as JSONataError {
                 var object: JSON.Object = ["code": .string(error.code), "message": .string(error.message)]
                 object["position"] = error.position.map { APIJSON.number($0) } ?? .null
-                object["caret"] = error.position.map { .string(Self.caret(under: $0, in: expression)) } ?? .null
+                object["caret"] = error.caret(in: expression, indent: "").map { .string($0) } ?? .null
                 return ["outcome": "error", "error": .object(object)]
             }
         }
@@ -86,15 +86,4 @@ struct ExprController: Sendable {
         }
     }
 
-    /// The line of `expression` holding `position` (JSONata's offset of the end of the offending
-    /// token) with a `^` under that character — what `skein expr` prints.
-    static func caret(under position: Int, in expression: String) -> String {
-        let utf16 = expression.utf16
-        let offset = min(max(position - 1, 0), utf16.count)
-        let target = String.Index(utf16Offset: offset, in: expression)
-        let lineStart = expression[..<target].lastIndex(of: "\n").map { expression.index(after: $0) } ?? expression.startIndex
-        let lineEnd = expression[target...].firstIndex(of: "\n") ?? expression.endIndex
-        let padding = expression[lineStart..<target].map { $0 == "\t" ? "\t" : " " }.joined()
-        return expression[lineStart..<lineEnd] + "\n" + padding + "^"
-    }
 }

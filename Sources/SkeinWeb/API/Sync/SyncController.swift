@@ -16,9 +16,6 @@ struct SyncController: Sendable {
 
     /// The most entries one resync request sends again (a bigger backlog: several requests, or the CLI).
     static let maximumResync = 10_000
-    static let csvColumns = ["sync_id", "status", "system", "reference", "source_id", "endpoint_id", "flow", "flow_version", "run", "step",
-                             "attempts", "first_attempt", "latest_attempt", "next_retry", "latest_sync_information"]
-
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
         group.get("sync") { request, context in try await self.list(request, context: context) }
         group.get("sync/counts") { request, context in try await self.counts(request, context: context) }
@@ -77,31 +74,17 @@ struct SyncController: Sendable {
         let store = store
         let first = query
         let body = ResponseBody { writer in
-            try await writer.write(ByteBuffer(string: Self.csvColumns.joined(separator: ",") + "\r\n"))
+            try await writer.write(ByteBuffer(string: SyncReportColumns.headerLine))
             var page = first
             repeat {
                 let result = try await store.syncEntries(page)
-                var text = ""
-                for entry in result.entries { text += Self.csvRow(entry).map(Self.csvField).joined(separator: ",") + "\r\n" }
-                try await writer.write(ByteBuffer(string: text))
+                try await writer.write(ByteBuffer(string: SyncReportColumns.lines(result.entries)))
                 page.after = result.next
             } while page.after != nil
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"sync-report.csv\""],
                         body: body)
-    }
-
-    static func csvRow(_ entry: SyncEntry) -> [String] {
-        func iso(_ date: Date) -> String { APIJSON.iso(date).stringValue ?? "" }
-        return [String(entry.id), entry.status.rawValue, entry.system, entry.reference, entry.sourceID, entry.endpointID, entry.flowID,
-                String(entry.flowVersion), String(entry.runID), entry.shapeID, String(entry.attempts), iso(entry.firstAttemptAt),
-                iso(entry.latestAttemptAt), entry.nextRetryAt.map(iso) ?? "", entry.latestResponse]
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// Body: `{"ids": [1, 2]}` or `{"filter": {"status": "failed", "system": "ERP"}}`. Answers
