@@ -19,6 +19,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest
 
+echo "== starting a throwaway PostgreSQL cluster on 127.0.0.1"
+eval "$(bash scripts/test-postgres.sh start)"
+trap 'bash scripts/test-postgres.sh stop "$SKEIN_TEST_POSTGRES_DIR"' EXIT
+echo "   $(echo "$SKEIN_TEST_POSTGRES_URL" | sed -E 's#//([^:]+):[^@]+@#//\1:***@#')"
+
 echo "== building"
 swift build --build-tests
 

@@ -103,6 +103,13 @@ enum SQLiteMigrations {
         migrator.registerMigration("0003_sync_entries") { db in
             try db.execute(sql: SyncSchema.migration0003)
         }
+        migrator.registerMigration("0004_pg_flow_concurrency") { db in
+            // A flow's max_concurrent_runs, copied from its latest version at deploy, read when claiming.
+            try db.execute(sql: """
+                ALTER TABLE flows ADD COLUMN max_concurrent_runs INTEGER;
+                CREATE INDEX runs_started_by_flow ON runs(flow_id) WHERE status = 'started';
+                """)
+        }
         return migrator
     }
 }

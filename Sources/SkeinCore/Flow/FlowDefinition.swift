@@ -17,11 +17,14 @@ public struct FlowDefinition: Sendable, Equatable {
     public var priority: Int
     /// How often a Pending sync entry is retried before it is marked Failed.
     public var syncRetries: Int
+    /// At most this many runs of the flow execute at once across every worker (`max_concurrent_runs`);
+    /// nil means no limit. Further runs wait queued.
+    public var maxConcurrentRuns: Int?
     public var shapes: [ShapeDefinition]
 
     public init(
         id: String, name: String, version: Int? = nil, description: String? = nil, trigger: Trigger = .manual,
-        priority: Int = 3, syncRetries: Int = 4, shapes: [ShapeDefinition]
+        priority: Int = 3, syncRetries: Int = 4, maxConcurrentRuns: Int? = nil, shapes: [ShapeDefinition]
     ) {
         self.id = id
         self.name = name
@@ -30,6 +33,7 @@ public struct FlowDefinition: Sendable, Equatable {
         self.trigger = trigger
         self.priority = priority
         self.syncRetries = syncRetries
+        self.maxConcurrentRuns = maxConcurrentRuns
         self.shapes = shapes
     }
 

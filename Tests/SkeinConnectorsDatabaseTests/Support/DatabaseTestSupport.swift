@@ -1,3 +1,4 @@
+import SkeinTestSupport
 import Foundation
 import SkeinConnectorsDatabase
 import SkeinCore

@@ -1,4 +1,3 @@
-import SkeinTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -12,14 +11,14 @@ import Glibc
 /// TCP logins need a password (scram-sha-256), so a wrong password is really refused.
 /// If the binaries are missing the test fails, never skips: scripts/test.sh installs
 /// `postgresql-15`.
-final class PostgresTestServer: Sendable {
-    static let binaries = "/usr/lib/postgresql/15/bin"
-    static let user = "postgres"
-    static let database = "skein_test"
+public final class PostgresTestServer: Sendable {
+    public static let binaries = "/usr/lib/postgresql/15/bin"
+    public static let user = "postgres"
+    public static let database = "skein_test"
 
-    let port: Int
-    let password: String
-    let directory: String
+    public let port: Int
+    public let password: String
+    public let directory: String
     private let pid: pid_t
 
     private init(port: Int, password: String, directory: String, pid: pid_t) {
@@ -29,11 +28,14 @@ final class PostgresTestServer: Sendable {
         self.pid = pid
     }
 
-    /// The instance address for this server's test database.
-    var address: String { "postgres://\(Self.user)@127.0.0.1:\(port)/\(Self.database)" }
-    var log: String { (try? String(contentsOfFile: directory + "/postgres.log", encoding: .utf8)) ?? "(no log)" }
+    /// A URL with the password, for `PostgresAddress(url:)`.
+    public var url: String { "postgres://\(Self.user):\(password)@127.0.0.1:\(port)/\(Self.database)" }
 
-    static func start() throws -> PostgresTestServer {
+    /// The instance address for this server's test database.
+    public var address: String { "postgres://\(Self.user)@127.0.0.1:\(port)/\(Self.database)" }
+    public var log: String { (try? String(contentsOfFile: directory + "/postgres.log", encoding: .utf8)) ?? "(no log)" }
+
+    public static func start(maxConnections: Int = 100) throws -> PostgresTestServer {
         for tool in ["initdb", "postgres", "pg_ctl", "psql"] where !FileManager.default.isExecutableFile(atPath: "\(binaries)/\(tool)") {
             throw CommandRunner.Failure(description: "PostgreSQL 15 is not installed (\(binaries)/\(tool) is missing); the database tests "
                 + "need a real server. Install it with `apt-get install -y postgresql postgresql-15` (scripts/test.sh does this)")
@@ -54,7 +56,7 @@ final class PostgresTestServer: Sendable {
         let pid = try CommandRunner.spawn(
             "/usr/sbin/runuser",
             ["-u", user, "--", "\(binaries)/postgres", "-D", directory + "/data", "-p", "\(port)", "-k", directory,
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=\(maxConnections)"],
             stdout: logPath, stderr: logPath)
         let server = PostgresTestServer(port: port, password: password, directory: directory, pid: pid)
         do {
@@ -69,7 +71,7 @@ final class PostgresTestServer: Sendable {
 
     /// Runs SQL through psql over the Unix socket (trusted), stopping at the first error.
     @discardableResult
-    func psql(_ sql: String, database: String = PostgresTestServer.database) throws -> String {
+    public func psql(_ sql: String, database: String = PostgresTestServer.database) throws -> String {
         try Self.asPostgres("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", "\(port)",
                                      "-U", Self.user, "-d", database, "-c", sql])
     }
@@ -88,7 +90,7 @@ final class PostgresTestServer: Sendable {
     }
 
     /// Stops the server (fast shutdown) and deletes its directory.
-    func stop() {
+    public func stop() {
         var exitStatus: Int32?
         if CommandRunner.isRunning(pid, exitStatus: &exitStatus) {
             _ = try? Self.asPostgres("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
@@ -106,7 +108,7 @@ final class PostgresTestServer: Sendable {
 
 /// Runs `body` against a fresh PostgreSQL cluster and stops it afterwards, also on failure
 /// (printing the server log, which usually says why).
-func withPostgres(_ body: (PostgresTestServer) async throws -> Void) async throws {
+public func withPostgres(_ body: (PostgresTestServer) async throws -> Void) async throws {
     let server = try await onDedicatedThread { try PostgresTestServer.start() }
     defer { server.stop() }
     do {
