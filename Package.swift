@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "SkeinConnectorsDatabaseTests", dependencies: ["SkeinConnectorsDatabase", "SkeinCore", "SkeinJSON", "SkeinTestSupport"]),
         .target(name: "SkeinApp", dependencies: [
             "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP", "SkeinWeb",
-            "SkeinConnectorsSFTP", "SkeinConnectorsDatabase",
+            "SkeinConnectorsSFTP", "SkeinConnectorsDatabase", "SkeinStoragePostgres", .product(name: "Yams", package: "Yams"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

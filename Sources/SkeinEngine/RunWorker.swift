@@ -56,6 +56,8 @@ public struct RunWorker: Service {
                     }
                 }
             }
+            // While the store is unreachable, claims are retried with a backoff doubling up to 5 s.
+            var failures = 0
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let free = configuration.concurrency - active.count
                 var claimed: [RunRecord] = []
@@ -63,8 +65,13 @@ public struct RunWorker: Service {
                     do {
                         let now = executor.now()
                         claimed = try await store.claimRuns(owner: owner, limit: free, leaseUntil: now.addingTimeInterval(lease.seconds), now: now)
+                        if failures > 0 { logger.notice("claiming runs again", metadata: ["after.failures": "\(failures)"]) }
+                        failures = 0
                     } catch {
-                        logger.error("could not claim runs", metadata: ["error": "\(error)"])
+                        failures += 1
+                        logger.error("could not claim runs", metadata: ["error": "\(error)", "failures": "\(failures)"])
+                        let backoff = min(Duration.seconds(5), configuration.pollInterval * (1 << min(failures, 5)))
+                        try? await Task.sleep(for: backoff)
                     }
                 }
                 for run in claimed {

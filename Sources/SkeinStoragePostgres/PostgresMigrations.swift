@@ -20,13 +20,13 @@ enum PostgresMigrations {
     static let lockKey = 7_311_046_101
 
     static func migrate(_ store: PostgresStore) async throws {
-        try await store.connection { connection in
+        try await store.migrationConnection { connection in
             try await connection.run("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
                 """, logger: store.logger)
         }
         for migration in all {
-            try await store.transaction { connection in
+            try await store.migrationTransaction { connection in
                 try await connection.run("SELECT pg_advisory_xact_lock(\(lockKey))", logger: store.logger)
                 let done = try await connection.rows("SELECT 1 FROM schema_migrations WHERE name = \(migration.name)", logger: store.logger)
                 guard done.isEmpty else { return }

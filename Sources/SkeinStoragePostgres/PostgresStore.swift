@@ -1,8 +1,9 @@
-public import Foundation
+import Foundation
 public import Logging
 import NIOCore
 import PostgresNIO
 public import SkeinStorage
+import Synchronization
 
 /// The PostgreSQL store: every Skein process of a deployment (API, workers, schedulers, on one
 /// machine or many) shares one database through it.
@@ -19,7 +20,19 @@ public final class PostgresStore: Sendable {
     let logger: Logger
     private let runner: Task<Void, Never>
 
-    private init(address: PostgresAddress, client: PostgresClient, logger: Logger) {
+    private let preparation = Mutex<Task<Void, any Error>?>(nil)
+
+    /// A store for `address`; nothing is connected yet. The first call (or `prepare()`) checks
+    /// the server answers and runs pending migrations.
+    public init(_ address: PostgresAddress, maximumConnections: Int = 10, logger: Logger = PostgresStore.quietLogger) {
+        var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
+                                                         password: address.password, database: address.database, tls: .disable)
+        configuration.options.maximumConnections = max(2, maximumConnections)
+        configuration.options.connectTimeout = .seconds(5)
+        // The pool logs each failed reconnection attempt; the store reports unavailability itself.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         self.address = address
         self.client = client
         self.logger = logger
@@ -32,23 +45,34 @@ public final class PostgresStore: Sendable {
     /// when it cannot be reached or refuses the login.
     public static func open(_ address: PostgresAddress, maximumConnections: Int = 10, logger: Logger = PostgresStore.quietLogger)
         async throws -> PostgresStore {
-        try await checkConnection(address, logger: logger)
-        var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
-                                                         password: address.password, database: address.database, tls: .disable)
-        configuration.options.maximumConnections = max(2, maximumConnections)
-        configuration.options.connectTimeout = .seconds(5)
-        // The pool logs each failed reconnection attempt; the store reports unavailability itself.
-        var poolLogger = logger
-        poolLogger.logLevel = max(logger.logLevel, .error)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
-        let store = PostgresStore(address: address, client: client, logger: logger)
+        let store = PostgresStore(address, maximumConnections: maximumConnections, logger: logger)
         do {
-            try await PostgresMigrations.migrate(store)
+            try await store.prepare()
         } catch {
             store.close()
             throw error
         }
         return store
+    }
+
+    /// Checks the server answers and runs pending migrations, once; after a failure the next
+    /// call tries again (the server may have come up meanwhile).
+    public func prepare() async throws {
+        let task = preparation.withLock { current -> Task<Void, any Error> in
+            if let current { return current }
+            let started = Task { [self] in
+                try await PostgresStore.checkConnection(address, logger: logger)
+                try await PostgresMigrations.migrate(self)
+            }
+            current = started
+            return started
+        }
+        do {
+            try await task.value
+        } catch {
+            preparation.withLock { if $0 == task { $0 = nil } }
+            throw error
+        }
     }
 
     /// Opens one direct connection first, so an unreachable server or a refused login is
@@ -81,6 +105,12 @@ public final class PostgresStore: Sendable {
 
     /// Runs `body` in one transaction (BEGIN … COMMIT, rolled back if it throws).
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await prepare()
+        return try await migrationTransaction(body)
+    }
+
+    /// A transaction without waiting for `prepare()` (the migrations themselves use it).
+    func migrationTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {
@@ -93,6 +123,11 @@ public final class PostgresStore: Sendable {
 
     /// Runs `body` on one connection outside an explicit transaction (a single statement is atomic).
     func connection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await prepare()
+        return try await migrationConnection(body)
+    }
+
+    func migrationConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { connection in try await body(connection) }
         } catch {
