@@ -15,6 +15,8 @@ struct Serve: AsyncParsableCommand {
             small batches while serving (durations like 7d, 36h; 'forever' keeps them).
             Webhooks: POST http://HOST:PORT/webhooks/FLOW/TOKEN (see docs/webhooks.md). GET /health answers 200 while the store is reachable.
             Pending sync entries are retried with backoff (SKEIN_SYNC_BACKOFF, 1m by default, doubling) up to each flow's sync_retries.
+            --role splits the work between processes sharing one PostgreSQL database (--database postgres://…).
+            Every option can also be set by an environment variable (SKEIN_…) or in a --config file: see docs/configuration.md.
             """)
 
     @OptionGroup var options: DataOptions
@@ -49,7 +51,9 @@ struct Serve: AsyncParsableCommand {
         func text(_ key: String, _ flag: String?, _ fallback: String) -> String { file.value(key, flag: flag) ?? fallback }
         func number(_ key: String, _ flag: Int?, _ fallback: Int) throws -> Int {
             guard let value = file.value(key, flag: flag.map(String.init)) else { return fallback }
-            guard let number = Int(value) else { throw CLIError("\(key) must be a whole number, found '\(value)'") }
+            guard let number = Int(value) else {
+                throw CLIError("--\(key.replacingOccurrences(of: "_", with: "-")) must be a whole number, found '\(value)'")
+            }
             return number
         }
         let roleText = text("role", role, "all")
@@ -63,15 +67,15 @@ struct Serve: AsyncParsableCommand {
                                 host: text("host", host, "127.0.0.1"), port: try number("port", port, 8080),
                                 maxWebhookBytes: try number("max_webhook_bytes", maxWebhookBytes, SkeinEnvironment.defaultMaximumWebhookBytes),
                                 logLevel: level)
-        for (name, value) in [("keep_runs", settings.keepRuns), ("keep_payloads", settings.keepPayloads)] where value != "forever" {
+        for (flag, value) in [("--keep-runs", settings.keepRuns), ("--keep-payloads", settings.keepPayloads)] where value != "forever" {
             guard let duration = DurationText.parse(value), duration > .zero else {
-                throw CLIError("\(name) '\(value)' is not a duration; use e.g. 7d, 36h or forever")
+                throw CLIError("\(flag) '\(value)' is not a duration; use e.g. 7d, 36h or forever")
             }
         }
-        guard (0...65535).contains(settings.port) else { throw CLIError("port \(settings.port): use 0 to 65535") }
-        guard settings.maxWebhookBytes > 0 else { throw CLIError("max_webhook_bytes must be positive") }
-        guard settings.concurrency > 0 else { throw CLIError("concurrency must be at least 1") }
-        guard settings.lease > 0 else { throw CLIError("lease must be at least 1 second") }
+        guard (0...65535).contains(settings.port) else { throw CLIError("--port \(settings.port): use 0 to 65535") }
+        guard settings.maxWebhookBytes > 0 else { throw CLIError("--max-webhook-bytes must be positive") }
+        guard settings.concurrency > 0 else { throw CLIError("--concurrency must be at least 1") }
+        guard settings.lease > 0 else { throw CLIError("--lease must be at least 1 second") }
         return settings
     }
 
