@@ -14,19 +14,27 @@ extension PostgresStore {
         guard limit > 0 else { return [] }
         let logger = logger
         let records = try await transaction { connection -> [RunRecord] in
-            let candidates = try await connection.rows("""
-                SELECT r.id, r.flow_id, r.status, f.max_concurrent_runs AS flow_limit
-                FROM runs r LEFT JOIN flows f ON f.flow_id = r.flow_id
-                WHERE (r.status = 'started' AND r.lease_expires_at < \(now.pgValue))
-                   OR (r.status = 'queued' AND (f.max_concurrent_runs IS NULL
-                       OR (SELECT count(*) FROM runs s WHERE s.flow_id = r.flow_id AND s.status = 'started') < f.max_concurrent_runs))
-                ORDER BY r.priority, r.id
-                LIMIT \(limit)
+            // Two index scans (expired leases; queued runs in priority order), each stopping at
+            // `limit`, merged in queue order. Rows locked but not chosen are released at commit.
+            let expired = try await connection.rows("""
+                SELECT r.id, r.flow_id, r.priority, true AS resume, NULL::integer AS flow_limit FROM runs r
+                WHERE r.status = 'started' AND r.lease_expires_at < \(now.pgValue)
+                ORDER BY r.priority, r.id LIMIT \(limit)
                 FOR UPDATE OF r SKIP LOCKED
-                """, logger: logger).map { row in
-                RunClaimPlan.Candidate(id: try row["id"], flowID: try row["flow_id"], isResume: try row["status", as: String.self] == "started",
-                                       limit: try row.optional("flow_limit", as: Int.self))
-            }
+                """, logger: logger)
+            let queued = try await connection.rows("""
+                SELECT r.id, r.flow_id, r.priority, false AS resume, f.max_concurrent_runs AS flow_limit
+                FROM runs r LEFT JOIN flows f ON f.flow_id = r.flow_id
+                WHERE r.status = 'queued' AND (f.max_concurrent_runs IS NULL
+                    OR (SELECT count(*) FROM runs s WHERE s.flow_id = r.flow_id AND s.status = 'started') < f.max_concurrent_runs)
+                ORDER BY r.priority, r.id LIMIT \(limit)
+                FOR UPDATE OF r SKIP LOCKED
+                """, logger: logger)
+            let candidates = try (expired + queued).map { row in
+                (priority: try row["priority", as: Int.self],
+                 candidate: RunClaimPlan.Candidate(id: try row["id"], flowID: try row["flow_id"], isResume: try row["resume"],
+                                                   limit: try row.optional("flow_limit", as: Int.self)))
+            }.sorted { ($0.priority, $0.candidate.id) < ($1.priority, $1.candidate.id) }.map(\.candidate)
             let limited = Array(Set(candidates.filter { $0.limit != nil && !$0.isResume }.map(\.flowID))).sorted()
             var running: [String: Int] = [:]
             if !limited.isEmpty {
