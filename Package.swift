@@ -42,7 +42,6 @@ let package = Package(
         .target(name: "SkeinStorageConformance", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
         .testTarget(name: "SkeinStoragePostgresTests", dependencies: [
             "SkeinStoragePostgres", "SkeinStorageConformance", "SkeinStorage", "SkeinTestSupport",
-            .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SkeinEngine", dependencies: [
             "SkeinCore", "SkeinStorage", "JSONata", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),

@@ -4,9 +4,10 @@ import Foundation
 import Glibc
 #endif
 
-/// A real PostgreSQL 15 cluster on 127.0.0.1 for one test: `initdb` into a temporary
-/// directory, `postgres` started as a child process on a free port, one database created,
-/// and everything stopped and deleted afterwards (see ``withPostgres(_:)``).
+/// A real PostgreSQL 15 cluster on 127.0.0.1: `initdb` into a temporary directory, `postgres`
+/// started as a child process on a free port, one database created, and everything stopped and
+/// deleted afterwards. Tests use it through `SharedPostgres` (one cluster per test run) and
+/// `withPostgres` (one database per test).
 ///
 /// TCP logins need a password (scram-sha-256), so a wrong password is really refused.
 /// If the binaries are missing the test fails, never skips: scripts/test.sh installs
@@ -103,18 +104,5 @@ public final class PostgresTestServer: Sendable {
     @discardableResult
     private static func asPostgres(_ tool: String, _ arguments: [String]) throws -> String {
         try CommandRunner.run("/usr/sbin/runuser", ["-u", user, "--", "\(binaries)/\(tool)"] + arguments)
-    }
-}
-
-/// Runs `body` against a fresh PostgreSQL cluster and stops it afterwards, also on failure
-/// (printing the server log, which usually says why).
-public func withPostgres(_ body: (PostgresTestServer) async throws -> Void) async throws {
-    let server = try await onDedicatedThread { try PostgresTestServer.start() }
-    defer { server.stop() }
-    do {
-        try await body(server)
-    } catch {
-        print("--- postgres log (port \(server.port)) ---\n\(server.log)")
-        throw error
     }
 }

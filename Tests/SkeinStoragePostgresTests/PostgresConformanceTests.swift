@@ -1,6 +1,4 @@
 import Foundation
-import Logging
-import PostgresNIO
 import SkeinStorage
 import SkeinStorageConformance
 import SkeinStoragePostgres
@@ -12,7 +10,8 @@ import Testing
 @Suite struct PostgresConformanceTests {
     @Test(arguments: StorageConformance.checks)
     func conforms(_ check: ConformanceCheck) async throws {
-        try await withFreshDatabase { address in
+        try await withPostgres { database in
+            let address = try PostgresAddress(url: database.url)
             let opened = OpenedStores()
             defer { opened.closeAll() }
             try await check.run {
@@ -24,16 +23,17 @@ import Testing
     }
 
     @Test func migrationsAreRecordedAndRunOnceWhenProcessesStartTogether() async throws {
-        try await withFreshDatabase { address in
+        try await withPostgres { database in
+            let address = try PostgresAddress(url: database.url)
             let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
                 for _ in 0..<4 { group.addTask { try await PostgresStore.open(address, maximumConnections: 2) } }
                 return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
             }
             defer { stores.forEach { $0.close() } }
-            let names = try await adminQuery(address, "SELECT name FROM schema_migrations ORDER BY name")
+            let names = try database.psql("SELECT name FROM schema_migrations ORDER BY name").split(separator: "\n")
             #expect(names == ["0001_pg_flows_runs_steps_payloads_instances", "0002_pg_sync_entries"])
-            let trigram = try await adminQuery(address, "SELECT indexname FROM pg_indexes WHERE indexname = 'sync_reference_trigrams'")
-            #expect(trigram == ["sync_reference_trigrams"], "reference search is served by a pg_trgm GIN index")
+            let trigram = try database.psql("SELECT indexdef FROM pg_indexes WHERE indexname = 'sync_reference_trigrams'")
+            #expect(trigram.contains("USING gin (reference gin_trgm_ops)"), "reference search is served by a pg_trgm GIN index")
         }
     }
 
@@ -65,34 +65,6 @@ import Testing
         #expect(throws: PostgresAddressError.self) { try PostgresAddress(url: "postgres://u:pw@h") }
         #expect(throws: PostgresAddressError.self) { try PostgresAddress(url: "postgres://h/d") }
     }
-}
-
-/// Creates a database named for this test on the shared server, runs `body`, then drops it.
-func withFreshDatabase(_ body: (PostgresAddress) async throws -> Void) async throws {
-    let server = try PostgresAddress(url: try await SharedPostgres.url())
-    let name = "skein_check_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-    _ = try await adminQuery(server, "CREATE DATABASE \(name)")
-    do {
-        try await body(server.with(database: String(name)))
-    } catch {
-        _ = try? await adminQuery(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        throw error
-    }
-    _ = try await adminQuery(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-}
-
-/// Runs one statement on its own connection and returns the first column of each row as text.
-func adminQuery(_ address: PostgresAddress, _ sql: String) async throws -> [String] {
-    let configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
-                                                         password: address.password, database: address.database, tls: .disable)
-    let logger = Logger(label: "test.admin")
-    let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-    defer { Task { try? await connection.close() } }
-    var values: [String] = []
-    for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
-        values.append(try row.makeRandomAccess()[0].decode(String.self))
-    }
-    return values
 }
 
 final class OpenedStores: @unchecked Sendable {
