@@ -87,6 +87,19 @@ def post_all(port, runs, items):
         list(pool.map(send, [list(range(start, runs, 8)) for start in range(8)]))
 
 
+def machine_cpu():
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def process_cpu(pid):
+    """User + system seconds a process has used so far."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(binary, server_url, workers, runs, items, concurrency):
     name = "skein_bench_" + uuid.uuid4().hex[:10]
     psql(server_url, f"CREATE DATABASE {name}")
@@ -106,12 +119,18 @@ def measure(binary, server_url, workers, runs, items, concurrency):
             post_all(port, runs, items)
             intake = runs / (time.monotonic() - intake_start)
             start = time.monotonic()
+            busy_before, total_before = machine_cpu()
             for _ in range(workers):
                 processes.append(subprocess.Popen([binary, "serve", "--role", "worker", "--concurrency", str(concurrency)], env=env,
                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             while psql(url, "SELECT count(*) FROM runs WHERE status IN ('queued', 'started')") != "0":
                 time.sleep(0.05)
             elapsed = time.monotonic() - start
+            busy_after, total_after = machine_cpu()
+            worker_seconds = sum(process_cpu(p.pid) for p in processes[1:])
+            cores = os.cpu_count()
+            utilisation = (busy_after - busy_before) / max(1, total_after - total_before)
+            machine_seconds = utilisation * cores * elapsed
             succeeded = int(psql(url, "SELECT count(*) FROM runs WHERE status = 'success'"))
             if succeeded != runs:
                 sys.exit(f"only {succeeded} of {runs} runs succeeded")
@@ -121,7 +140,7 @@ def measure(binary, server_url, workers, runs, items, concurrency):
             for process in processes:
                 process.wait(timeout=30)
     psql(server_url, f"DROP DATABASE {name} WITH (FORCE)")
-    return runs / elapsed, intake
+    return runs / elapsed, intake, utilisation, worker_seconds / max(machine_seconds, 1e-9)
 
 
 def main():
@@ -139,18 +158,21 @@ def main():
     results = {}
     for repetition in range(arguments.repetitions):
         for workers in map(int, arguments.workers.split(",")):
-            rate, intake = measure(binary, server_url, workers, arguments.runs, arguments.items, arguments.concurrency)
-            results.setdefault(workers, []).append((rate, intake))
+            rate, intake, utilisation, worker_share = measure(binary, server_url, workers, arguments.runs, arguments.items,
+                                                              arguments.concurrency)
+            results.setdefault(workers, []).append((rate, intake, utilisation, worker_share))
             print(f"repetition {repetition + 1}, {workers} worker(s): {rate:.0f} runs/s, {rate * arguments.items:.0f} items/s "
-                  f"(intake {intake:.0f} webhooks/s)", file=sys.stderr)
+                  f"(intake {intake:.0f} webhooks/s; machine CPU {utilisation:.0%} busy, workers {worker_share:.0%} of it)", file=sys.stderr)
     summary = {"runs": arguments.runs, "items": arguments.items, "repetitions": arguments.repetitions,
                "concurrency": arguments.concurrency, "workers": {}}
-    baseline = statistics.median(rate for rate, _ in results[min(results)])
+    baseline = statistics.median(value[0] for value in results[min(results)])
     for workers, values in sorted(results.items()):
-        median = statistics.median(rate for rate, _ in values)
+        median = statistics.median(value[0] for value in values)
         summary["workers"][workers] = {"runs_per_second": round(median, 1), "items_per_second": round(median * arguments.items, 1),
                                        "ratio": round(median / baseline, 2),
-                                       "intake_webhooks_per_second": round(statistics.median(i for _, i in values), 1)}
+                                       "intake_webhooks_per_second": round(statistics.median(v[1] for v in values), 1),
+                                       "machine_cpu_busy": round(statistics.median(v[2] for v in values), 2),
+                                       "workers_share_of_busy_cpu": round(statistics.median(v[3] for v in values), 2)}
     print(json.dumps(summary, indent=2))
 
 

@@ -20,7 +20,8 @@ fi
 python3 -m pytest --version >/dev/null 2>&1 || python3 -m pip install -q pytest
 
 echo "== starting a throwaway PostgreSQL cluster on 127.0.0.1"
-eval "$(bash scripts/test-postgres.sh start)"
+pg_env=$(bash scripts/test-postgres.sh start)   # fails the run if the cluster cannot start
+eval "$pg_env"
 trap 'bash scripts/test-postgres.sh stop "$SKEIN_TEST_POSTGRES_DIR"' EXIT
 echo "   $(echo "$SKEIN_TEST_POSTGRES_URL" | sed -E 's#//([^:]+):[^@]+@#//\1:***@#')"
 

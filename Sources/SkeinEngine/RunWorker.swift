@@ -40,6 +40,9 @@ public struct RunWorker: Service {
         let owner = configuration.owner
         let lease = configuration.leaseDuration
         logger.info("worker started", metadata: ["worker": "\(owner)", "concurrency": "\(configuration.concurrency)"])
+        // When every slot is busy the loop waits for a run to finish (not a poll interval), so a
+        // worker's throughput is not capped at `concurrency` runs per poll.
+        var slotFreed = active.slotFreed.makeAsyncIterator()
         try await withThrowingDiscardingTaskGroup { group in
             // Lease keeper: renews the leases of running runs a few times per lease period.
             group.addTask {
@@ -60,6 +63,10 @@ public struct RunWorker: Service {
             var failures = 0
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let free = configuration.concurrency - active.count
+                if free <= 0 {
+                    _ = await slotFreed.next()
+                    continue
+                }
                 var claimed: [RunRecord] = []
                 if free > 0 {
                     do {
@@ -102,11 +109,21 @@ final class ActiveRuns: Sendable {
         var stop: Set<Int64> = []
     }
     private let state = LockedValue(State())
+    private let freed: AsyncStream<Void>.Continuation
+    /// Yields when a run finishes (at most one pending signal).
+    let slotFreed: AsyncStream<Void>
+
+    init() {
+        (slotFreed, freed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
 
     var ids: [Int64] { state.withLock { Array($0.running) } }
     var count: Int { state.withLock { $0.running.count } }
     func insert(_ id: Int64) { state.withLock { _ = $0.running.insert(id) } }
-    func remove(_ id: Int64) { state.withLock { $0.running.remove(id); $0.stop.remove(id) } }
+    func remove(_ id: Int64) {
+        state.withLock { $0.running.remove(id); $0.stop.remove(id) }
+        freed.yield()
+    }
     func markStopRequested(_ ids: [Int64]) { state.withLock { $0.stop.formUnion(ids) } }
     /// A lease taken over by someone else: stop working on the run at the next step.
     func markLost(_ id: Int64) { state.withLock { _ = $0.stop.insert(id) } }

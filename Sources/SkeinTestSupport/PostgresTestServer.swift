@@ -53,12 +53,7 @@ public final class PostgresTestServer: Sendable {
         try asPostgres("initdb", ["-D", directory + "/data", "-U", user, "-E", "UTF8", "--locale=C.UTF-8",
                                   "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + directory + "/pwfile"])
         let port = try FreePort.next()
-        let logPath = directory + "/postgres.log"
-        let pid = try CommandRunner.spawn(
-            "/usr/sbin/runuser",
-            ["-u", user, "--", "\(binaries)/postgres", "-D", directory + "/data", "-p", "\(port)", "-k", directory,
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=\(maxConnections)"],
-            stdout: logPath, stderr: logPath)
+        let pid = try launch(directory: directory, port: port, maxConnections: maxConnections)
         let server = PostgresTestServer(port: port, password: password, directory: directory, pid: pid)
         do {
             try server.waitUntilReady()
@@ -67,6 +62,31 @@ public final class PostgresTestServer: Sendable {
             server.stop()
             throw error
         }
+        return server
+    }
+
+    /// Starts `postgres` on the cluster in `directory` (its log emptied first, so readiness is this start's).
+    private static func launch(directory: String, port: Int, maxConnections: Int) throws -> pid_t {
+        let logPath = directory + "/postgres.log"
+        try? FileManager.default.removeItem(atPath: logPath)
+        return try CommandRunner.spawn(
+            "/usr/sbin/runuser",
+            ["-u", user, "--", "\(binaries)/postgres", "-D", directory + "/data", "-p", "\(port)", "-k", directory,
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=\(maxConnections)"],
+            stdout: logPath, stderr: logPath)
+    }
+
+    /// Stops the server but keeps its cluster, for `restart()` (a database outage in a test).
+    public func shutDown() {
+        _ = try? Self.asPostgres("pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"])
+        CommandRunner.waitForExit(pid)
+    }
+
+    /// Starts the cluster again on the same port, after `shutDown()`.
+    public func restart() throws -> PostgresTestServer {
+        let pid = try Self.launch(directory: directory, port: port, maxConnections: 100)
+        let server = PostgresTestServer(port: port, password: password, directory: directory, pid: pid)
+        try server.waitUntilReady()
         return server
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SkeinCore
 import SkeinStorage
 import SkeinStorageConformance
 import SkeinStoragePostgres
@@ -72,4 +73,37 @@ final class OpenedStores: @unchecked Sendable {
     private var stores: [PostgresStore] = []
     func add(_ store: PostgresStore) { lock.withLock { stores.append(store) } }
     func closeAll() { lock.withLock { stores.forEach { $0.close() } } }
+}
+
+/// A database outage while running: calls fail as `unavailable` (naming the server, never the
+/// password) instead of hanging, and the store reconnects by itself once the server is back.
+@Suite struct PostgresOutageTests {
+    @Test func callsFailWhileTheServerIsDownAndWorkAgainWhenItIsBack() async throws {
+        let server = try await onDedicatedThread { try PostgresTestServer.start() }
+        var current = server
+        defer { current.stop() }
+        let store = try await PostgresStore.open(try PostgresAddress(url: server.url), maximumConnections: 2)
+        defer { store.close() }
+        let run = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api), now: Date())
+
+        await onDedicatedThreadQuietly { server.shutDown() }
+        let started = ContinuousClock.now
+        let error = await #expect(throws: StorageError.self) { _ = try await store.run(id: run.id) }
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.contains("127.0.0.1:\(server.port)/") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains(server.password) == false)
+        #expect(ContinuousClock.now - started < .seconds(30), "a call fails rather than waiting for the server")
+
+        current = try await onDedicatedThread { try server.restart() }
+        var reconnected: RunRecord?
+        for _ in 0..<60 where reconnected == nil {
+            reconnected = try? await store.run(id: run.id)
+            if reconnected == nil { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        #expect(reconnected?.id == run.id, "the store reconnected and the queued run is still there")
+    }
+}
+
+func onDedicatedThreadQuietly(_ work: @escaping @Sendable () -> Void) async {
+    _ = try? await onDedicatedThread { work() }
 }
