@@ -20,14 +20,13 @@ enum PostgresMigrations {
     static let lockKey = 7_311_046_101
 
     static func migrate(_ store: PostgresStore) async throws {
-        try await store.migrationConnection { connection in
-            try await connection.run("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
-                """, logger: store.logger)
-        }
         for migration in all {
             try await store.migrationTransaction { connection in
                 try await connection.run("SELECT pg_advisory_xact_lock(\(lockKey))", logger: store.logger)
+                // Under the lock: CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin.
+                try await connection.run("""
+                    CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                    """, logger: store.logger)
                 let done = try await connection.rows("SELECT 1 FROM schema_migrations WHERE name = \(migration.name)", logger: store.logger)
                 guard done.isEmpty else { return }
                 // The extended protocol takes one statement at a time.

@@ -87,12 +87,10 @@ final class OpenedStores: @unchecked Sendable {
         let run = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api), now: Date())
 
         await onDedicatedThreadQuietly { server.shutDown() }
-        let started = ContinuousClock.now
         let error = await #expect(throws: StorageError.self) { _ = try await store.run(id: run.id) }
         #expect(error?.code == .unavailable)
         #expect(error?.message.contains("127.0.0.1:\(server.port)/") == true, "\(error?.message ?? "")")
         #expect(error?.message.contains(server.password) == false)
-        #expect(ContinuousClock.now - started < .seconds(30), "a call fails rather than waiting for the server")
 
         current = try await onDedicatedThread { try server.restart() }
         var reconnected: RunRecord?
