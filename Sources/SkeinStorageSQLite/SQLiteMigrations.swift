@@ -109,6 +109,13 @@ enum SQLiteMigrations {
         migrator.registerMigration("0005_shapes_pools_cache_tracking") { db in
             try db.execute(sql: ShapesSchema.migration)
         }
+        migrator.registerMigration("0006_pg_flow_concurrency") { db in
+            // A flow's max_concurrent_runs, copied from its latest version at deploy, read when claiming.
+            try db.execute(sql: """
+                ALTER TABLE flows ADD COLUMN max_concurrent_runs INTEGER;
+                CREATE INDEX runs_started_by_flow ON runs(flow_id) WHERE status = 'started';
+                """)
+        }
         return migrator
     }
 }
