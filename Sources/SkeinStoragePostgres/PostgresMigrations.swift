@@ -14,6 +14,8 @@ enum PostgresMigrations {
     static let all: [(name: String, sql: String)] = [
         ("0001_pg_flows_runs_steps_payloads_instances", flowsAndRuns),
         ("0002_pg_sync_entries", syncEntries),
+        ("0003_pg_web_access", PostgresAccessSchema.migration),
+        ("0004_pg_shapes_pools_cache_tracking", PostgresShapesSchema.migration),
     ]
 
     /// An arbitrary constant naming Skein's migration lock among the database's advisory locks.

@@ -98,6 +98,10 @@ extension PostgresStore: RunStore {
             if !outcome.warnings.isEmpty {
                 try await connection.run("UPDATE runs SET has_warnings = true WHERE id = \(runID)", logger: logger)
             }
+            if let variables = outcome.variables {
+                // With the step: a resumed run continues with the variables its finished steps left.
+                try await PostgresStore.saveRunVariables(connection, runID: runID, sequence: sequence, variables, logger: logger)
+            }
         }
     }
 
