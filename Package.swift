@@ -35,7 +35,15 @@ let package = Package(
             "SkeinCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "SkeinStorageSQLite", dependencies: ["SkeinStorage", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SkeinStorageSQLiteTests", dependencies: ["SkeinStorageSQLite"]),
+        .testTarget(name: "SkeinStorageSQLiteTests", dependencies: ["SkeinStorageSQLite", "SkeinStorageConformance"]),
+        .target(name: "SkeinStoragePostgres", dependencies: [
+            "SkeinStorage", "SkeinCore", "SkeinJSON", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "SkeinStorageConformance", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
+        .testTarget(name: "SkeinStoragePostgresTests", dependencies: [
+            "SkeinStoragePostgres", "SkeinStorageConformance", "SkeinStorage", "SkeinCore", "SkeinTestSupport",
+        ]),
         .target(name: "SkeinEngine", dependencies: [
             "SkeinCore", "SkeinStorage", "JSONata", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,7 +115,7 @@ let package = Package(
         ]),
         .target(name: "SkeinApp", dependencies: [
             "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP", "SkeinWeb",
-            "SkeinConnectorsSFTP", "SkeinConnectorsDatabase", "SkeinShapes",
+            "SkeinConnectorsSFTP", "SkeinConnectorsDatabase", "SkeinShapes", "SkeinStoragePostgres", .product(name: "Yams", package: "Yams"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -23,6 +23,12 @@ python3 -c "import aiosmtpd" >/dev/null 2>&1 || python3 -m pip install -q aiosmt
 # The browser test drives Debian's chromium (above) with Playwright; `playwright install` is never needed.
 python3 -c "import playwright" >/dev/null 2>&1 || python3 -m pip install -q playwright
 
+echo "== starting a throwaway PostgreSQL cluster on 127.0.0.1"
+pg_env=$(bash scripts/test-postgres.sh start)   # fails the run if the cluster cannot start
+eval "$pg_env"
+trap 'bash scripts/test-postgres.sh stop "$SKEIN_TEST_POSTGRES_DIR"' EXIT
+echo "   $(echo "$SKEIN_TEST_POSTGRES_URL" | sed -E 's#//([^:]+):[^@]+@#//\1:***@#')"
+
 echo "== building"
 swift build --build-tests
 

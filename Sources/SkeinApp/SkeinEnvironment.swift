@@ -5,6 +5,7 @@ public import SkeinEngine
 public import SkeinStorage
 import SkeinShapes
 import SkeinStorageSQLite
+import SkeinStoragePostgres
 
 /// The composition root: opens the data directory and wires the store, the shape catalog,
 /// the credential cipher and the executor together. The CLI, `skein serve` and the tests
@@ -24,12 +25,18 @@ public struct SkeinEnvironment: Sendable {
 
     /// Opens `dataDirectory` (created if missing): `skein.sqlite` and `credentials.key`.
     ///
+    /// `database` chooses the store: nil (or a path) is SQLite (`DATA_DIR/skein.sqlite` by
+    /// default), `postgres://user:password@host:port/database` is PostgreSQL, shared by every
+    /// process of a deployment. PostgreSQL is connected on first use (`prepareStore()` at start).
+    /// Processes sharing a PostgreSQL database must share the credential key too (the same
+    /// `credentials.key` or `SKEIN_CREDENTIAL_KEY`).
+    ///
     /// The credential key comes from `SKEIN_CREDENTIAL_KEY` (64 hex digits) when set, else from
     /// the key file, which is created with 0600 permissions on first start (written atomically, so
     /// a crash never leaves a short key behind). A `credentials.key.previous` left by an unfinished
     /// rotation (or `SKEIN_PREVIOUS_CREDENTIAL_KEY`) is used to open credentials not yet re-sealed.
-    public init(dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
-                extraShapes: [any ShapeKind] = []) throws {
+    public init(dataDirectory: URL, database: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: Logger, extraShapes: [any ShapeKind] = []) throws {
         self.dataDirectory = dataDirectory
         self.logger = logger
         if let text = environment["SKEIN_SYNC_BACKOFF"] {
@@ -46,7 +53,7 @@ public struct SkeinEnvironment: Sendable {
         } catch {
             throw SkeinSetupError("cannot create the data directory \(dataDirectory.path): \(error.localizedDescription)")
         }
-        store = try SQLiteStore(path: dataDirectory.appendingPathComponent("skein.sqlite").path)
+        store = try SkeinEnvironment.openStore(database, dataDirectory: dataDirectory, logger: logger)
         let keys = try SkeinEnvironment.credentialKeys(in: dataDirectory, environment: environment)
         cipher = try CredentialCipher(keyBytes: keys.current, previousKeyBytes: keys.previous)
         if cipher.hasPreviousKey {
@@ -57,6 +64,38 @@ public struct SkeinEnvironment: Sendable {
         var catalog = ShapeCatalog()
         for shape in ConnectorShapes.all + StoredShapes.all(store: store, client: ConnectorShapes.client) + extraShapes { catalog.register(shape) }
         self.catalog = catalog
+    }
+
+    /// The store `database` names (see `init`).
+    static func openStore(_ database: String?, dataDirectory: URL, logger: Logger) throws -> any SkeinStore {
+        guard let database, !database.isEmpty else {
+            return try SQLiteStore(path: dataDirectory.appendingPathComponent("skein.sqlite").path)
+        }
+        if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
+            do {
+                return PostgresStore(try PostgresAddress(url: database), logger: logger)
+            } catch let error as PostgresAddressError {
+                throw SkeinSetupError("the database URL is not usable: \(error)")
+            }
+        }
+        let path = database.hasPrefix("sqlite://") ? String(database.dropFirst("sqlite://".count)) : database
+        guard !database.contains("://") || database.hasPrefix("sqlite://") else {
+            throw SkeinSetupError("the database must be postgres://user:password@host:port/database or a SQLite file path")
+        }
+        return try SQLiteStore(path: path)
+    }
+
+    /// Where the store is, for logs: the SQLite path or the PostgreSQL server (never its password).
+    public var storeDescription: String {
+        if let postgres = store as? PostgresStore { return "PostgreSQL \(postgres.address)" }
+        if let sqlite = store as? SQLiteStore { return "SQLite \(sqlite.path)" }
+        return "\(type(of: store))"
+    }
+
+    /// Connects to the store and runs its pending migrations now, so a server that cannot be
+    /// reached is reported at start, plainly, rather than by the first request.
+    public func prepareStore() async throws {
+        if let postgres = store as? PostgresStore { try await postgres.prepare() }
     }
 
     /// An executor for runs in this process.

@@ -40,6 +40,9 @@ public struct RunWorker: Service {
         let owner = configuration.owner
         let lease = configuration.leaseDuration
         logger.info("worker started", metadata: ["worker": "\(owner)", "concurrency": "\(configuration.concurrency)"])
+        // When every slot is busy the loop waits for a run to finish (not a poll interval), so a
+        // worker's throughput is not capped at `concurrency` runs per poll.
+        var slotFreed = active.slotFreed.makeAsyncIterator()
         try await withThrowingDiscardingTaskGroup { group in
             // Lease keeper: renews the leases of running runs a few times per lease period.
             group.addTask {
@@ -56,15 +59,26 @@ public struct RunWorker: Service {
                     }
                 }
             }
+            // While the store is unreachable, claims are retried with a backoff doubling up to 5 s.
+            var failures = 0
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let free = configuration.concurrency - active.count
+                if free <= 0 {
+                    _ = await slotFreed.next()
+                    continue
+                }
                 var claimed: [RunRecord] = []
                 if free > 0 {
                     do {
                         let now = executor.now()
                         claimed = try await store.claimRuns(owner: owner, limit: free, leaseUntil: now.addingTimeInterval(lease.seconds), now: now)
+                        if failures > 0 { logger.notice("claiming runs again", metadata: ["after.failures": "\(failures)"]) }
+                        failures = 0
                     } catch {
-                        logger.error("could not claim runs", metadata: ["error": "\(error)"])
+                        failures += 1
+                        logger.error("could not claim runs", metadata: ["error": "\(error)", "failures": "\(failures)"])
+                        let backoff = min(Duration.seconds(5), configuration.pollInterval * (1 << min(failures, 5)))
+                        try? await Task.sleep(for: backoff)
                     }
                 }
                 for run in claimed {
@@ -95,11 +109,21 @@ final class ActiveRuns: Sendable {
         var stop: Set<Int64> = []
     }
     private let state = LockedValue(State())
+    private let freed: AsyncStream<Void>.Continuation
+    /// Yields when a run finishes (at most one pending signal).
+    let slotFreed: AsyncStream<Void>
+
+    init() {
+        (slotFreed, freed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
 
     var ids: [Int64] { state.withLock { Array($0.running) } }
     var count: Int { state.withLock { $0.running.count } }
     func insert(_ id: Int64) { state.withLock { _ = $0.running.insert(id) } }
-    func remove(_ id: Int64) { state.withLock { $0.running.remove(id); $0.stop.remove(id) } }
+    func remove(_ id: Int64) {
+        state.withLock { $0.running.remove(id); $0.stop.remove(id) }
+        freed.yield()
+    }
     func markStopRequested(_ ids: [Int64]) { state.withLock { $0.stop.formUnion(ids) } }
     /// A lease taken over by someone else: stop working on the run at the next step.
     func markLost(_ id: Int64) { state.withLock { _ = $0.stop.insert(id) } }

@@ -32,8 +32,9 @@ public struct SyncConfirmationService: Service {
             } catch {
                 logger.error("sync confirmations could not be checked", metadata: ["error": "\(error)"])
             }
-            // Woken by a graceful shutdown too, so `skein serve` stops at once on SIGTERM.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            // The wait ends early on shutdown: with the 30 s default, SIGTERM would otherwise
+            // wait out the interval (and a supervisor's stop timeout with it).
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
         }
     }
 

@@ -115,6 +115,13 @@ enum SQLiteMigrations {
             try db.execute(sql: "ALTER TABLE steps ADD COLUMN path TEXT")
             try db.execute(sql: "ALTER TABLE steps ADD COLUMN details TEXT")
         }
+        migrator.registerMigration("0007_pg_flow_concurrency") { db in
+            // A flow's max_concurrent_runs, copied from its latest version at deploy, read when claiming.
+            try db.execute(sql: """
+                ALTER TABLE flows ADD COLUMN max_concurrent_runs INTEGER;
+                CREATE INDEX runs_started_by_flow ON runs(flow_id) WHERE status = 'started';
+                """)
+        }
         return migrator
     }
 }

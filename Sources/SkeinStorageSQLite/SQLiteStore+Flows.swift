@@ -6,9 +6,11 @@ import SkeinStorage
 extension SQLiteStore: FlowStore {
     public func deploy(_ definition: FlowDefinition, source: String, now: Date) async throws -> (flow: DeployedFlow, isNew: Bool) {
         let flowID = definition.id
+        let limit = definition.maxConcurrentRuns
         let (version, isNew, enabled, deployedAt) = try await write { db -> (Int, Bool, Bool, Date) in
             let state = try Row.fetchOne(db, sql: "SELECT latest_version, enabled FROM flows WHERE flow_id = ?", arguments: [flowID])
             if let state {
+                try db.execute(sql: "UPDATE flows SET max_concurrent_runs = ? WHERE flow_id = ?", arguments: [limit, flowID])
                 let latest: Int = state["latest_version"]
                 let enabled: Bool = state["enabled"]
                 let current = try Row.fetchOne(db, sql: "SELECT source, deployed_at FROM flow_versions WHERE flow_id = ? AND version = ?",
@@ -23,7 +25,8 @@ extension SQLiteStore: FlowStore {
             }
             try db.execute(sql: "INSERT INTO flow_versions (flow_id, version, source, deployed_at) VALUES (?, 1, ?, ?)",
                            arguments: [flowID, source, now.storageValue])
-            try db.execute(sql: "INSERT INTO flows (flow_id, latest_version, enabled) VALUES (?, 1, 1)", arguments: [flowID])
+            try db.execute(sql: "INSERT INTO flows (flow_id, latest_version, enabled, max_concurrent_runs) VALUES (?, 1, 1, ?)",
+                           arguments: [flowID, limit])
             return (1, true, true, now)
         }
         return (DeployedFlow(flowID: flowID, version: version, source: source, definition: definition, deployedAt: deployedAt, enabled: enabled), isNew)

@@ -44,15 +44,32 @@ extension SQLiteStore: RunStore {
 
     public func claimRuns(owner: String, limit: Int, leaseUntil: Date, now: Date) async throws -> [RunRecord] {
         let records = try await write { db in
-            try Row.fetchAll(db, sql: """
+            // Queued runs of a flow already at its max_concurrent_runs are not candidates;
+            // RunClaimPlan then keeps the batch itself within each limit.
+            let candidates = try Row.fetchAll(db, sql: """
+                SELECT r.id, r.flow_id, r.status, f.max_concurrent_runs AS flow_limit FROM runs r LEFT JOIN flows f ON f.flow_id = r.flow_id
+                WHERE (r.status = 'started' AND r.lease_expires_at < ?)
+                   OR (r.status = 'queued' AND (f.max_concurrent_runs IS NULL
+                       OR (SELECT count(*) FROM runs s WHERE s.flow_id = r.flow_id AND s.status = 'started') < f.max_concurrent_runs))
+                ORDER BY r.priority, r.id LIMIT ?
+                """, arguments: [now.storageValue, limit]).map {
+                RunClaimPlan.Candidate(id: $0["id"], flowID: $0["flow_id"], isResume: ($0["status"] as String) == "started",
+                                       limit: $0["flow_limit"])
+            }
+            var running: [String: Int] = [:]
+            for flowID in Set(candidates.filter { $0.limit != nil }.map(\.flowID)) {
+                running[flowID] = try Int.fetchOne(db, sql: "SELECT count(*) FROM runs WHERE flow_id = ? AND status = 'started'",
+                                                   arguments: [flowID]) ?? 0
+            }
+            let chosen = RunClaimPlan.choose(candidates, running: running, count: limit)
+            guard !chosen.isEmpty else { return [RunRecord]() }
+            return try Row.fetchAll(db, sql: """
                 UPDATE runs SET status = 'started', lease_owner = ?, lease_expires_at = ?, claims = claims + 1,
                                 started_at = COALESCE(started_at, ?)
-                WHERE id IN (
-                    SELECT id FROM runs
-                    WHERE status = 'queued' OR (status = 'started' AND lease_expires_at < ?)
-                    ORDER BY priority, id LIMIT ?)
+                WHERE id IN (\(chosen.map { _ in "?" }.joined(separator: ",")))
                 RETURNING *
-                """, arguments: [owner, leaseUntil.storageValue, now.storageValue, now.storageValue, limit]).map(SQLiteStore.runRecord)
+                """, arguments: StatementArguments([owner, leaseUntil.storageValue, now.storageValue] as [any DatabaseValueConvertible])
+                    + StatementArguments(chosen)).map(SQLiteStore.runRecord)
         }
         return records.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
     }

@@ -8,11 +8,27 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Where Skein keeps its database and credential key (env SKEIN_DATA_DIR).")
     var dataDirectory: String?
 
+    @Option(name: .customLong("database"),
+            help: "postgres://user:password@host:port/database, or a SQLite file (env SKEIN_DATABASE; default DATA_DIR/skein.sqlite).")
+    var database: String?
+
+    @Option(name: .customLong("config"), help: "A YAML configuration file (env SKEIN_CONFIG); flags and environment variables win over it.")
+    var configPath: String?
+
     @Flag(name: .customLong("json"), help: "Print JSON for scripts instead of text for people.")
     var json = false
 
+    /// The configuration file, when one is given.
+    func configFile() throws -> SkeinConfigFile {
+        do {
+            return try SkeinConfigFile.read(configPath ?? ProcessInfo.processInfo.environment["SKEIN_CONFIG"].flatMap { $0.isEmpty ? nil : $0 })
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+
     var resolvedDirectory: URL {
-        let path = dataDirectory ?? ProcessInfo.processInfo.environment["SKEIN_DATA_DIR"] ?? "skein-data"
+        let path = (try? configFile())?.value("data_dir", flag: dataDirectory) ?? dataDirectory ?? "skein-data"
         return URL(fileURLWithPath: path)
     }
 
@@ -20,7 +36,8 @@ struct DataOptions: ParsableArguments {
         var logger = Logger(label: "skein")
         logger.logLevel = logLevel
         do {
-            return try SkeinEnvironment(dataDirectory: resolvedDirectory, logger: logger)
+            let database = try configFile().value("database", flag: database)
+            return try SkeinEnvironment(dataDirectory: resolvedDirectory, database: database, logger: logger)
         } catch {
             throw CLIError("\(error)")
         }

@@ -20,70 +20,126 @@ struct Serve: AsyncParsableCommand {
             Everything but /health, /webhooks and /login needs signing in (GET /login) or an API token (see docs/api.md).
             On first start with no users, serve creates the user 'admin' and prints its one-time password once;
             change it with `skein user password admin`.
+            --role splits the work between processes sharing one PostgreSQL database (--database postgres://…).
+            Every option can also be set by an environment variable (SKEIN_…) or in a --config file: see docs/configuration.md.
             """)
 
     @OptionGroup var options: DataOptions
-    @Option(help: "How many runs to execute at once.") var concurrency: Int = 4
-    @Option(help: "Seconds a worker's claim on a run lasts without renewal.") var lease: Int = 15
-    @Option(name: .customLong("keep-runs"), help: "How long run logs are kept (default 7d).") var keepRuns: String = "7d"
-    @Option(name: .customLong("keep-payloads"), help: "How long payloads are kept (default 3d).") var keepPayloads: String = "3d"
-    @Option(help: "The address the HTTP server listens on (0.0.0.0 for every interface).") var host = "127.0.0.1"
-    @Option(help: "The HTTP server's port.") var port = 8080
-    @Option(name: .customLong("max-webhook-bytes"), help: "The largest webhook body accepted when the flow sets no max_body_bytes.")
-    var maxWebhookBytes = SkeinEnvironment.defaultMaximumWebhookBytes
-    @Option(name: .customLong("cookie-secure"), help: "Mark session cookies Secure: auto (when the request came over https, per X-Forwarded-Proto), always or never.")
-    var cookieSecure: String = "auto"
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+    @Option(help: "api (HTTP: webhooks, health), worker (executes runs, retries sync entries), scheduler (schedules, retention) or all (default; env SKEIN_ROLE).")
+    var role: String?
+    @Option(help: "How many runs to execute at once (default 4; env SKEIN_CONCURRENCY).") var concurrency: Int?
+    @Option(help: "Seconds a worker's claim on a run lasts without renewal (default 15; env SKEIN_LEASE).") var lease: Int?
+    @Option(name: .customLong("keep-runs"), help: "How long run logs are kept (default 7d; env SKEIN_KEEP_RUNS).") var keepRunsOption: String?
+    @Option(name: .customLong("keep-payloads"), help: "How long payloads are kept (default 3d; env SKEIN_KEEP_PAYLOADS).") var keepPayloadsOption: String?
+    @Option(help: "The address the HTTP server listens on (0.0.0.0 for every interface; default 127.0.0.1; env SKEIN_HOST).") var host: String?
+    @Option(help: "The HTTP server's port (default 8080; env SKEIN_PORT).") var port: Int?
+    @Option(name: .customLong("max-webhook-bytes"), help: "The largest webhook body accepted when the flow sets no max_body_bytes (env SKEIN_MAX_WEBHOOK_BYTES).")
+    var maxWebhookBytes: Int?
+    @Option(name: .customLong("cookie-secure"), help: "Mark session cookies Secure: auto (when the request came over https, per X-Forwarded-Proto), always or never (default auto; env SKEIN_COOKIE_SECURE).")
+    var cookieSecure: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info; env SKEIN_LOG_LEVEL).")
+    var logLevel: String?
 
-    var keepRunsDuration: Duration? { Serve.retention(keepRuns) }
-    var keepPayloadsDuration: Duration? { Serve.retention(keepPayloads) }
+    /// Flags, then environment variables, then the configuration file, then the defaults.
+    struct Settings {
+        var role: ServeRole
+        var concurrency: Int
+        var lease: Int
+        var keepRuns: String
+        var keepPayloads: String
+        var host: String
+        var port: Int
+        var maxWebhookBytes: Int
+        var logLevel: Logger.Level
+        var cookieSecurity: AccessSettings.CookieSecurity
+    }
 
-    func validate() throws {
-        if AccessSettings.CookieSecurity(rawValue: cookieSecure) == nil {
-            throw ValidationError("--cookie-secure must be auto, always or never, not '\(cookieSecure)'")
+    func settings() throws -> Settings {
+        let file = try options.configFile()
+        func text(_ key: String, _ flag: String?, _ fallback: String) -> String { file.value(key, flag: flag) ?? fallback }
+        func number(_ key: String, _ flag: Int?, _ fallback: Int) throws -> Int {
+            guard let value = file.value(key, flag: flag.map(String.init)) else { return fallback }
+            guard let number = Int(value) else {
+                throw CLIError("--\(key.replacingOccurrences(of: "_", with: "-")) must be a whole number, found '\(value)'")
+            }
+            return number
         }
-        for (flag, text) in [("--keep-runs", keepRuns), ("--keep-payloads", keepPayloads)] where text != "forever" {
-            guard let duration = DurationText.parse(text), duration > .zero else {
-                throw ValidationError("\(flag) '\(text)' is not a duration; use e.g. 7d, 36h or forever")
+        let roleText = text("role", role, "all")
+        guard let role = ServeRole(rawValue: roleText) else {
+            throw CLIError("role '\(roleText)' is not one of \(ServeRole.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let levelText = text("log_level", logLevel, "info")
+        guard let level = Logger.Level(rawValue: levelText) else { throw CLIError("log level '\(levelText)' is not trace, debug, info, notice, warning, error or critical") }
+        let cookieText = text("cookie_secure", cookieSecure, "auto")
+        guard let cookieSecurity = AccessSettings.CookieSecurity(rawValue: cookieText) else {
+            throw CLIError("--cookie-secure must be auto, always or never, not '\(cookieText)'")
+        }
+        let settings = Settings(role: role, concurrency: try number("concurrency", concurrency, 4), lease: try number("lease", lease, 15),
+                                keepRuns: text("keep_runs", keepRunsOption, "7d"), keepPayloads: text("keep_payloads", keepPayloadsOption, "3d"),
+                                host: text("host", host, "127.0.0.1"), port: try number("port", port, 8080),
+                                maxWebhookBytes: try number("max_webhook_bytes", maxWebhookBytes, SkeinEnvironment.defaultMaximumWebhookBytes),
+                                logLevel: level, cookieSecurity: cookieSecurity)
+        for (flag, value) in [("--keep-runs", settings.keepRuns), ("--keep-payloads", settings.keepPayloads)] where value != "forever" {
+            guard let duration = DurationText.parse(value), duration > .zero else {
+                throw CLIError("\(flag) '\(value)' is not a duration; use e.g. 7d, 36h or forever")
             }
         }
+        guard (0...65535).contains(settings.port) else { throw CLIError("--port \(settings.port): use 0 to 65535") }
+        guard settings.maxWebhookBytes > 0 else { throw CLIError("--max-webhook-bytes must be positive") }
+        guard settings.concurrency > 0 else { throw CLIError("--concurrency must be at least 1") }
+        guard settings.lease > 0 else { throw CLIError("--lease must be at least 1 second") }
+        return settings
     }
 
     /// nil (keep forever) for `forever`.
     static func retention(_ text: String) -> Duration? { text == "forever" ? nil : DurationText.parse(text) }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        let environment = try options.environment(logLevel: level)
+        let settings = try settings()
+        let environment = try options.environment(logLevel: settings.logLevel)
         let logger = environment.logger
+        do {
+            try await environment.prepareStore()
+        } catch {
+            throw CLIError("\(error)")
+        }
         let owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
-        let worker = RunWorker(configuration: .init(owner: owner, concurrency: concurrency, leaseDuration: .seconds(lease)),
-                               executor: environment.executor(), logger: logger)
-        let scheduler = Scheduler(store: environment.store, logger: logger)
-        guard (0...65535).contains(port) else { throw CLIError("--port \(port): use 0 to 65535") }
-        guard maxWebhookBytes > 0 else { throw CLIError("--max-webhook-bytes must be positive") }
-        if let password = try await environment.access.createFirstAdminIfNeeded() {
-            // Printed (not logged) once: the only time this password exists in clear.
-            print("""
-                ==================================================================
-                No users yet: created user 'admin' with the one-time password
-                    \(password)
-                Sign in at /login, then change it: skein user password admin
-                ==================================================================
-                """)
-            fflush(nil)
+        let role = settings.role
+        var services: [any Service] = []
+        if role.executesRuns {
+            services.append(RunWorker(configuration: .init(owner: owner, concurrency: settings.concurrency, leaseDuration: .seconds(settings.lease)),
+                                      executor: environment.executor(), logger: logger))
+            services.append(SyncRetryService(resender: environment.syncResender(), logger: logger))
+            services.append(try environment.syncConfirmationService())
         }
-        let host = host
-        let access = AccessSettings(cookieSecurity: AccessSettings.CookieSecurity(rawValue: cookieSecure) ?? .auto)
-        let web = environment.webServer(host: host, port: port, maximumWebhookBytes: maxWebhookBytes, access: access) { bound in
-            logger.notice("listening on http://\(host):\(bound)")
+        if role.schedules {
+            services.append(Scheduler(store: environment.store, logger: logger))
+            services.append(RetentionService(store: environment.store, policy: .init(keepRuns: Serve.retention(settings.keepRuns),
+                                                                                      keepPayloads: Serve.retention(settings.keepPayloads)),
+                                             logger: logger))
         }
-        logger.notice("skein serve started", metadata: ["data": "\(environment.dataDirectory.path)", "worker": "\(owner)"])
-        let retention = RetentionService(store: environment.store, policy: .init(keepRuns: keepRunsDuration, keepPayloads: keepPayloadsDuration),
-                                         logger: logger)
-        let syncRetries = SyncRetryService(resender: environment.syncResender(), logger: logger)
-        let syncConfirmations = try environment.syncConfirmationService()
-        let group = ServiceGroup(configuration: .init(services: [worker, scheduler, web, retention, syncRetries, syncConfirmations], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let host = settings.host
+        let port = settings.port
+        if role.servesHTTP {
+            if let password = try await environment.access.createFirstAdminIfNeeded() {
+                // Printed (not logged) once: the only time this password exists in clear.
+                print("""
+                    ==================================================================
+                    No users yet: created user 'admin' with the one-time password
+                        \(password)
+                    Sign in at /login, then change it: skein user password admin
+                    ==================================================================
+                    """)
+                fflush(nil)
+            }
+            let access = AccessSettings(cookieSecurity: settings.cookieSecurity)
+            services.append(environment.webServer(host: host, port: port, maximumWebhookBytes: settings.maxWebhookBytes, access: access) { bound in
+                logger.notice("listening on http://\(host):\(bound)")
+            })
+        }
+        logger.notice("skein serve started", metadata: ["role": "\(role.rawValue)", "store": "\(environment.storeDescription)",
+                                                        "data": "\(environment.dataDirectory.path)", "worker": "\(owner)"])
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error where "\(error)".contains("bind(") {

@@ -123,3 +123,22 @@ def wait_for(predicate, timeout=60, interval=0.2, what="condition"):
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def postgres_url():
+    """A PostgreSQL database of its own on the test server (scripts/test.sh starts it), dropped afterwards."""
+    import uuid
+    server = os.environ.get("SKEIN_TEST_POSTGRES_URL")
+    if not server:
+        pytest.fail("SKEIN_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a throwaway PostgreSQL cluster")
+    psql = "/usr/lib/postgresql/15/bin/psql"
+    name = "skein_e2e_" + uuid.uuid4().hex[:12]
+
+    def run(sql):
+        result = subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", server, "-c", sql], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+
+    run(f"CREATE DATABASE {name}")
+    yield server.rpartition("/")[0] + "/" + name
+    run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

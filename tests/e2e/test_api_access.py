@@ -151,3 +151,51 @@ def test_first_start_creates_admin_with_a_printed_one_time_password(skein):
     process.terminate()
     process.wait(timeout=30)
     assert "one-time password" not in sorted(Path(skein.data_dir).glob("serve-*.log"))[-1].read_text()
+
+
+def test_two_api_processes_on_one_postgres_database_make_one_first_admin(skein, postgres_url, monkeypatch):
+    """Two `serve --role api` processes starting together on an empty PostgreSQL database: exactly
+    one creates `admin` and prints its password; sessions and tokens work on either process."""
+    import socket
+    monkeypatch.setenv("SKEIN_DATABASE", postgres_url)
+    Path(skein.data_dir).mkdir(parents=True, exist_ok=True)
+    ports = []
+    for _ in range(2):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+    processes = [skein.serve("--role", "api", "--port", str(port)) for port in ports]
+    try:
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        for base in bases:
+            wait_for(lambda: _answers(base), what=f"{base}/health")
+        logs = sorted(Path(skein.data_dir).glob("serve-*.log"))
+        assert len(logs) == 2
+        texts = [log.read_text() for log in logs]
+        printed = [re.search(r"one-time password\s+(\S+)", text) for text in texts]
+        assert sum(match is not None for match in printed) == 1, texts
+        password = next(match.group(1) for match in printed if match)
+        assert [u["username"] for u in skein.json("user", "list")] == ["admin"]
+
+        browsers = [API(base) for base in bases]
+        for browser in browsers:
+            assert browser.login("admin", password).status == 303
+            assert browser.get("/api/v1/me").json["role"] == "admin"
+        token = skein.create_token("admin", role="viewer", name="pg-token")
+        for base in bases:
+            assert API(base, token).get("/api/v1/runs").status == 200
+        assert skein.run("token", "list").stdout.count("pg-token") == 1
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+
+
+def _answers(base):
+    import urllib.request
+    try:
+        with urllib.request.urlopen(base + "/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False

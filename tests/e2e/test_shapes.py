@@ -38,12 +38,16 @@ shapes:
 """
 
 
-def test_two_concurrent_processes_pass_each_order_once_through_one_pool(skein, tmp_path, erp):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_two_concurrent_processes_pass_each_order_once_through_one_pool(skein, tmp_path, erp, backend, request, monkeypatch):
+    if backend == "postgres":
+        # Every `skein` process below shares one PostgreSQL database instead of the SQLite file.
+        monkeypatch.setenv("SKEIN_DATABASE", request.getfixturevalue("postgres_url"))
     skein.run("instance", "add", "erp", "--type", "http", "--address", f"http://127.0.0.1:{erp.server_port}")
     skein.run("flow", "deploy", write(tmp_path, "flow.yaml", DEDUPE_FLOW))
     batches = [list(range(1, 301)), list(range(151, 451)), list(range(301, 601)), list(range(1, 601, 3))]
     files = [write(tmp_path, f"batch{i}.json", json.dumps(orders(b))) for i, b in enumerate(batches)]
-    # Four `skein run` processes at once, each its own connection to one SQLite database.
+    # Four `skein run` processes at once, each its own connection to one database.
     processes = [subprocess.Popen([skein.binary, "run", "new-orders", "--payload", f, "--json", "--data-dir", skein.data_dir],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in files]
     results = []

@@ -39,6 +39,7 @@ public struct FlowDecoder: Sendable {
         let description = root.string("description")
         let priority = root.int("priority", range: 1...5) ?? 3
         let syncRetries = root.int("sync_retries", range: 0...100) ?? 4
+        let maxConcurrentRuns = root.int("max_concurrent_runs", range: 1...10_000)
         let trigger = readTrigger(root.raw("trigger"), path: "trigger", problems: problems)
         let variables = FlowVariables.read(root.raw("variables"), path: "variables", problems: problems)
         var shapes: [ShapeDefinition] = []
@@ -53,7 +54,8 @@ public struct FlowDecoder: Sendable {
             trigger = .webhook(webhook)
         }
         return FlowDefinition(id: id, name: name, version: version, description: description, trigger: trigger,
-                              priority: priority, syncRetries: syncRetries, shapes: shapes, variables: variables)
+                              priority: priority, syncRetries: syncRetries, maxConcurrentRuns: maxConcurrentRuns, shapes: shapes,
+                              variables: variables)
     }
 
     func readTrigger(_ value: JSON?, path: String, problems: ProblemList) -> Trigger? {

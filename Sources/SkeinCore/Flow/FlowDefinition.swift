@@ -17,6 +17,9 @@ public struct FlowDefinition: Sendable, Equatable {
     public var priority: Int
     /// How often a Pending sync entry is retried before it is marked Failed.
     public var syncRetries: Int
+    /// At most this many runs of the flow execute at once across every worker (`max_concurrent_runs`);
+    /// nil means no limit. Further runs wait queued.
+    public var maxConcurrentRuns: Int?
     public var shapes: [ShapeDefinition]
     /// Flow variables with their starting values (`variables:` in the file), visible to every
     /// shape as `$name` in JSONata and `{{name}}` in connector templates; `set_variables` changes them.
@@ -24,7 +27,8 @@ public struct FlowDefinition: Sendable, Equatable {
 
     public init(
         id: String, name: String, version: Int? = nil, description: String? = nil, trigger: Trigger = .manual,
-        priority: Int = 3, syncRetries: Int = 4, shapes: [ShapeDefinition], variables: [String: JSON] = [:]
+        priority: Int = 3, syncRetries: Int = 4, maxConcurrentRuns: Int? = nil, shapes: [ShapeDefinition],
+        variables: [String: JSON] = [:]
     ) {
         self.variables = variables
         self.id = id
@@ -34,6 +38,7 @@ public struct FlowDefinition: Sendable, Equatable {
         self.trigger = trigger
         self.priority = priority
         self.syncRetries = syncRetries
+        self.maxConcurrentRuns = maxConcurrentRuns
         self.shapes = shapes
     }
 

@@ -1,3 +1,4 @@
+import SkeinTestSupport
 import Foundation
 import SkeinConnectorsDatabase
 import SkeinCore
@@ -29,8 +30,8 @@ func databaseContext(_ instance: Instance, variables: [String: JSON] = [:], reco
                  instances: FixedInstances([instance]))
 }
 
-func postgresInstance(_ server: PostgresTestServer, name: String = "erp-db", password: String? = nil, port: Int? = nil) -> Instance {
-    let address = port.map { "postgres://postgres@127.0.0.1:\($0)/skein_test" } ?? server.address
+func postgresInstance(_ server: PostgresTestDatabase, name: String = "erp-db", password: String? = nil, port: Int? = nil) -> Instance {
+    let address = port.map { "postgres://\(server.user)@127.0.0.1:\($0)/\(server.database)" } ?? server.address
     return Instance(name: name, connectorType: "database", address: address, timeout: .seconds(10),
                     credentials: ["password": password ?? server.password])
 }

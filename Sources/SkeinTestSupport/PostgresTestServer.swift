@@ -1,25 +1,25 @@
-import SkeinTestSupport
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A real PostgreSQL 15 cluster on 127.0.0.1 for one test: `initdb` into a temporary
-/// directory, `postgres` started as a child process on a free port, one database created,
-/// and everything stopped and deleted afterwards (see ``withPostgres(_:)``).
+/// A real PostgreSQL 15 cluster on 127.0.0.1: `initdb` into a temporary directory, `postgres`
+/// started as a child process on a free port, one database created, and everything stopped and
+/// deleted afterwards. Tests use it through `SharedPostgres` (one cluster per test run) and
+/// `withPostgres` (one database per test).
 ///
 /// TCP logins need a password (scram-sha-256), so a wrong password is really refused.
 /// If the binaries are missing the test fails, never skips: scripts/test.sh installs
 /// `postgresql-15`.
-final class PostgresTestServer: Sendable {
-    static let binaries = "/usr/lib/postgresql/15/bin"
-    static let user = "postgres"
-    static let database = "skein_test"
+public final class PostgresTestServer: Sendable {
+    public static let binaries = "/usr/lib/postgresql/15/bin"
+    public static let user = "postgres"
+    public static let database = "skein_test"
 
-    let port: Int
-    let password: String
-    let directory: String
+    public let port: Int
+    public let password: String
+    public let directory: String
     private let pid: pid_t
 
     private init(port: Int, password: String, directory: String, pid: pid_t) {
@@ -29,11 +29,14 @@ final class PostgresTestServer: Sendable {
         self.pid = pid
     }
 
-    /// The instance address for this server's test database.
-    var address: String { "postgres://\(Self.user)@127.0.0.1:\(port)/\(Self.database)" }
-    var log: String { (try? String(contentsOfFile: directory + "/postgres.log", encoding: .utf8)) ?? "(no log)" }
+    /// A URL with the password, for `PostgresAddress(url:)`.
+    public var url: String { "postgres://\(Self.user):\(password)@127.0.0.1:\(port)/\(Self.database)" }
 
-    static func start() throws -> PostgresTestServer {
+    /// The instance address for this server's test database.
+    public var address: String { "postgres://\(Self.user)@127.0.0.1:\(port)/\(Self.database)" }
+    public var log: String { (try? String(contentsOfFile: directory + "/postgres.log", encoding: .utf8)) ?? "(no log)" }
+
+    public static func start(maxConnections: Int = 100) throws -> PostgresTestServer {
         for tool in ["initdb", "postgres", "pg_ctl", "psql"] where !FileManager.default.isExecutableFile(atPath: "\(binaries)/\(tool)") {
             throw CommandRunner.Failure(description: "PostgreSQL 15 is not installed (\(binaries)/\(tool) is missing); the database tests "
                 + "need a real server. Install it with `apt-get install -y postgresql postgresql-15` (scripts/test.sh does this)")
@@ -50,12 +53,7 @@ final class PostgresTestServer: Sendable {
         try asPostgres("initdb", ["-D", directory + "/data", "-U", user, "-E", "UTF8", "--locale=C.UTF-8",
                                   "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + directory + "/pwfile"])
         let port = try FreePort.next()
-        let logPath = directory + "/postgres.log"
-        let pid = try CommandRunner.spawn(
-            "/usr/sbin/runuser",
-            ["-u", user, "--", "\(binaries)/postgres", "-D", directory + "/data", "-p", "\(port)", "-k", directory,
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
-            stdout: logPath, stderr: logPath)
+        let pid = try launch(directory: directory, port: port, maxConnections: maxConnections)
         let server = PostgresTestServer(port: port, password: password, directory: directory, pid: pid)
         do {
             try server.waitUntilReady()
@@ -67,9 +65,34 @@ final class PostgresTestServer: Sendable {
         return server
     }
 
+    /// Starts `postgres` on the cluster in `directory` (its log emptied first, so readiness is this start's).
+    private static func launch(directory: String, port: Int, maxConnections: Int) throws -> pid_t {
+        let logPath = directory + "/postgres.log"
+        try? FileManager.default.removeItem(atPath: logPath)
+        return try CommandRunner.spawn(
+            "/usr/sbin/runuser",
+            ["-u", user, "--", "\(binaries)/postgres", "-D", directory + "/data", "-p", "\(port)", "-k", directory,
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=\(maxConnections)"],
+            stdout: logPath, stderr: logPath)
+    }
+
+    /// Stops the server but keeps its cluster, for `restart()` (a database outage in a test).
+    public func shutDown() {
+        _ = try? Self.asPostgres("pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"])
+        CommandRunner.waitForExit(pid)
+    }
+
+    /// Starts the cluster again on the same port, after `shutDown()`.
+    public func restart() throws -> PostgresTestServer {
+        let pid = try Self.launch(directory: directory, port: port, maxConnections: 100)
+        let server = PostgresTestServer(port: port, password: password, directory: directory, pid: pid)
+        try server.waitUntilReady()
+        return server
+    }
+
     /// Runs SQL through psql over the Unix socket (trusted), stopping at the first error.
     @discardableResult
-    func psql(_ sql: String, database: String = PostgresTestServer.database) throws -> String {
+    public func psql(_ sql: String, database: String = PostgresTestServer.database) throws -> String {
         try Self.asPostgres("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", "\(port)",
                                      "-U", Self.user, "-d", database, "-c", sql])
     }
@@ -88,7 +111,7 @@ final class PostgresTestServer: Sendable {
     }
 
     /// Stops the server (fast shutdown) and deletes its directory.
-    func stop() {
+    public func stop() {
         var exitStatus: Int32?
         if CommandRunner.isRunning(pid, exitStatus: &exitStatus) {
             _ = try? Self.asPostgres("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
@@ -101,18 +124,5 @@ final class PostgresTestServer: Sendable {
     @discardableResult
     private static func asPostgres(_ tool: String, _ arguments: [String]) throws -> String {
         try CommandRunner.run("/usr/sbin/runuser", ["-u", user, "--", "\(binaries)/\(tool)"] + arguments)
-    }
-}
-
-/// Runs `body` against a fresh PostgreSQL cluster and stops it afterwards, also on failure
-/// (printing the server log, which usually says why).
-func withPostgres(_ body: (PostgresTestServer) async throws -> Void) async throws {
-    let server = try await onDedicatedThread { try PostgresTestServer.start() }
-    defer { server.stop() }
-    do {
-        try await body(server)
-    } catch {
-        print("--- postgres log (port \(server.port)) ---\n\(server.log)")
-        throw error
     }
 }

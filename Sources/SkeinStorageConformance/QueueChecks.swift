@@ -1,0 +1,97 @@
+import Foundation
+import SkeinCore
+import SkeinStorage
+
+/// The run queue: priorities, leases, takeover of expired leases, per-flow concurrency limits
+/// and concurrent claimers.
+enum QueueChecks {
+    static let all: [ConformanceCheck] = [
+        ConformanceCheck("claims by priority then age and resumes expired leases") { open in
+            let store = try await open()
+            let low = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api, priority: 5), now: t0)
+            let high = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api, priority: 1), now: t0)
+            let normal = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api, priority: 3), now: t0)
+            let claimed = try await store.claimRuns(owner: "w1", limit: 2, leaseUntil: t0 + 15, now: t0)
+            try expectEqual(claimed.map(\.id), [high.id, normal.id])
+            try expect(claimed.allSatisfy { $0.status == .started && $0.leaseOwner == "w1" && $0.leaseExpiresAt == t0 + 15 && $0.claims == 1 })
+            // Another worker sees only the low-priority run while the leases hold...
+            try expectEqual(try await store.claimRuns(owner: "w2", limit: 5, leaseUntil: t0 + 100, now: t0 + 5).map(\.id), [low.id])
+            // ...w1 renews one lease and goes silent; after expiry w2 takes over the other.
+            _ = try await store.renewLeases(runIDs: [high.id], owner: "w1", until: t0 + 60)
+            let takeover = try await store.claimRuns(owner: "w2", limit: 5, leaseUntil: t0 + 50, now: t0 + 30)
+            try expectEqual(takeover.map(\.id), [normal.id])
+            try expectEqual(takeover[0].claims, 2)
+            try expectEqual(takeover[0].startedAt, t0, "a resumed run keeps its first start time")
+            // w1 has lost that run: renewing tells it so.
+            let renewal = try await store.renewLeases(runIDs: [high.id, normal.id], owner: "w1", until: t0 + 90)
+            try expectEqual(renewal.held, [high.id])
+            try expect(try await store.claimRuns(owner: "w3", limit: 5, leaseUntil: t0 + 100, now: t0 + 31).isEmpty)
+        },
+        ConformanceCheck("five priority levels, first in first out within a level") { open in
+            let store = try await open()
+            var expected: [Int64] = []
+            var byPriority: [Int: [Int64]] = [:]
+            for index in 0..<15 {
+                let priority = 5 - index % 5
+                let run = try await store.enqueue(NewRun(flowID: "f\(index % 2)", flowVersion: 1, trigger: .webhook, priority: priority),
+                                                  now: t0 + Double(index))
+                byPriority[priority, default: []].append(run.id)
+            }
+            for priority in 1...5 { expected += byPriority[priority] ?? [] }
+            var seen: [Int64] = []
+            while true {
+                let batch = try await store.claimRuns(owner: "w", limit: 4, leaseUntil: t0 + 100, now: t0 + 20)
+                if batch.isEmpty { break }
+                seen += batch.map(\.id)
+            }
+            try expectEqual(seen, expected)
+        },
+        ConformanceCheck("a flow's max_concurrent_runs caps its started runs across workers") { open in
+            let store = try await open()
+            let limited = try FlowFile.decode("id: limited\nmax_concurrent_runs: 2\nshapes:\n  - id: each\n    split: { path: orders }\n")
+            try expectEqual(limited.maxConcurrentRuns, 2)
+            _ = try await store.deploy(limited, source: "limited v1", now: t0)
+            var limitedRuns: [Int64] = []
+            for index in 0..<5 {
+                limitedRuns.append(try await store.enqueue(NewRun(flowID: "limited", flowVersion: 1, trigger: .api, priority: 1), now: t0 + Double(index)).id)
+            }
+            let free = try await store.enqueue(NewRun(flowID: "free", flowVersion: 1, trigger: .api, priority: 5), now: t0)
+            let first = try await store.claimRuns(owner: "w1", limit: 10, leaseUntil: t0 + 100, now: t0 + 10)
+            try expectEqual(first.map(\.id), [limitedRuns[0], limitedRuns[1], free.id], "two of the limited flow, then other flows' runs")
+            let other = try await open()
+            try expect(try await other.claimRuns(owner: "w2", limit: 10, leaseUntil: t0 + 100, now: t0 + 11).isEmpty, "the flow is at its limit")
+            try await store.finishRun(runID: limitedRuns[0], status: .success, error: nil, failedShapeID: nil, now: t0 + 12)
+            try expectEqual(try await other.claimRuns(owner: "w2", limit: 10, leaseUntil: t0 + 100, now: t0 + 13).map(\.id), [limitedRuns[2]])
+            // A run whose worker died still counts; it is resumed, not replaced by a new one.
+            let resumed = try await other.claimRuns(owner: "w3", limit: 10, leaseUntil: t0 + 300, now: t0 + 150)
+            try expectEqual(Set(resumed.map(\.id)), Set([limitedRuns[1], limitedRuns[2], free.id]))
+            // Raising the limit in a new version lets more run at once.
+            let raised = try FlowFile.decode("id: limited\nmax_concurrent_runs: 3\nshapes:\n  - id: each\n    split: { path: orders }\n")
+            _ = try await store.deploy(raised, source: "limited v2", now: t0 + 200)
+            try expectEqual(try await store.claimRuns(owner: "w1", limit: 10, leaseUntil: t0 + 300, now: t0 + 201).map(\.id), [limitedRuns[3]])
+        },
+        ConformanceCheck("concurrent claimers never take the same run") { open in
+            let store = try await open()
+            for index in 0..<60 {
+                _ = try await store.enqueue(NewRun(flowID: "f\(index % 3)", flowVersion: 1, trigger: .webhook, priority: 1 + index % 5), now: t0)
+            }
+            let handles = [store, try await open(), try await open()]
+            let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for worker in 0..<6 {
+                    group.addTask {
+                        var mine: [Int64] = []
+                        while true {
+                            let batch = try await handles[worker % handles.count].claimRuns(owner: "w\(worker)", limit: 3, leaseUntil: t0 + 100, now: t0 + 1)
+                            if batch.isEmpty { return mine }
+                            mine += batch.map(\.id)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [[Int64]]()) { $0.append($1) }
+            }
+            let all = claims.flatMap { $0 }
+            try expectEqual(all.count, 60, "every run claimed")
+            try expectEqual(Set(all).count, 60, "no run claimed twice")
+        },
+    ]
+}

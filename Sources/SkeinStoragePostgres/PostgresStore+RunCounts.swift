@@ -1,0 +1,19 @@
+import Foundation
+import PostgresNIO
+import SkeinCore
+import SkeinStorage
+
+extension PostgresStore: RunCountStore {
+    /// One grouped count over the window's rows (found through `runs_by_queued_at`).
+    public func runCounts(since: Date) async throws -> [RunStatus: Int] {
+        let logger = logger
+        return try await connection { connection in
+            var counts: [RunStatus: Int] = [:]
+            for row in try await connection.rows("SELECT status, count(*) AS n FROM runs WHERE queued_at >= \(since.pgValue) GROUP BY status",
+                                                 logger: logger) {
+                if let status = RunStatus(rawValue: try row["status"]) { counts[status] = try row["n", as: Int.self] }
+            }
+            return counts
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import SkeinCore
+import SkeinStorage
+import SkeinStorageConformance
+import SkeinStoragePostgres
+import SkeinTestSupport
+import Testing
+
+/// The storage conformance suite on PostgreSQL: each check on a database of its own, created
+/// on the test server and dropped afterwards.
+@Suite struct PostgresConformanceTests {
+    @Test(arguments: StorageConformance.checks)
+    func conforms(_ check: ConformanceCheck) async throws {
+        try await withPostgres { database in
+            let address = try PostgresAddress(url: database.url)
+            let opened = OpenedStores()
+            defer { opened.closeAll() }
+            try await check.run {
+                let store = try await PostgresStore.open(address, maximumConnections: 4)
+                opened.add(store)
+                return store
+            }
+        }
+    }
+
+    @Test func migrationsAreRecordedAndRunOnceWhenProcessesStartTogether() async throws {
+        try await withPostgres { database in
+            let address = try PostgresAddress(url: database.url)
+            let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+                for _ in 0..<4 { group.addTask { try await PostgresStore.open(address, maximumConnections: 2) } }
+                return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
+            }
+            defer { stores.forEach { $0.close() } }
+            let names = try database.psql("SELECT name FROM schema_migrations ORDER BY name").split(separator: "\n")
+            #expect(names == ["0001_pg_flows_runs_steps_payloads_instances", "0002_pg_sync_entries", "0003_pg_web_access",
+                             "0004_pg_shapes_pools_cache_tracking"])
+            let trigram = try database.psql("SELECT indexdef FROM pg_indexes WHERE indexname = 'sync_reference_trigrams'")
+            #expect(trigram.contains("USING gin (reference gin_trgm_ops)"), "reference search is served by a pg_trgm GIN index")
+        }
+    }
+
+    @Test func anUnreachableServerIsReportedWithoutThePassword() async throws {
+        let port = try FreePort.next()
+        let address = try PostgresAddress(url: "postgres://skein:s3cret-pw@127.0.0.1:\(port)/skein")
+        let error = await #expect(throws: StorageError.self) { try await PostgresStore.open(address) }
+        let message = error?.message ?? ""
+        #expect(error?.code == .unavailable)
+        #expect(message.contains("cannot connect to PostgreSQL at skein@127.0.0.1:\(port)/skein"), "\(message)")
+        #expect(!message.contains("s3cret-pw"))
+    }
+
+    @Test func aWrongPasswordIsReportedAsRefusedLogin() async throws {
+        var address = try PostgresAddress(url: try await SharedPostgres.url())
+        address.password = "not-the-password"
+        let error = await #expect(throws: StorageError.self) { try await PostgresStore.open(address) }
+        let message = error?.message ?? ""
+        #expect(message.contains("password authentication failed"), "\(message)")
+        #expect(!message.contains("not-the-password"))
+    }
+
+    @Test func readsDatabaseURLs() throws {
+        let address = try PostgresAddress(url: "postgres://app%40x:p%3Ass@db.internal:6543/skein")
+        #expect(address == PostgresAddress(host: "db.internal", port: 6543, database: "skein", user: "app@x", password: "p:ss"))
+        #expect(address.description == "app@x@db.internal:6543/skein")
+        #expect(try PostgresAddress(url: "postgresql://u@h/d").port == 5432)
+        #expect(throws: PostgresAddressError.self) { try PostgresAddress(url: "mysql://u@h/d") }
+        #expect(throws: PostgresAddressError.self) { try PostgresAddress(url: "postgres://u:pw@h") }
+        #expect(throws: PostgresAddressError.self) { try PostgresAddress(url: "postgres://h/d") }
+    }
+}
+
+final class OpenedStores: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stores: [PostgresStore] = []
+    func add(_ store: PostgresStore) { lock.withLock { stores.append(store) } }
+    func closeAll() { lock.withLock { stores.forEach { $0.close() } } }
+}
+
+/// A database outage while running: calls fail as `unavailable` (naming the server, never the
+/// password) instead of hanging, and the store reconnects by itself once the server is back.
+@Suite struct PostgresOutageTests {
+    @Test func callsFailWhileTheServerIsDownAndWorkAgainWhenItIsBack() async throws {
+        let server = try await onDedicatedThread { try PostgresTestServer.start() }
+        var current = server
+        defer { current.stop() }
+        let store = try await PostgresStore.open(try PostgresAddress(url: server.url), maximumConnections: 2)
+        defer { store.close() }
+        let run = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api), now: Date())
+
+        await onDedicatedThreadQuietly { server.shutDown() }
+        let error = await #expect(throws: StorageError.self) { _ = try await store.run(id: run.id) }
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.contains("127.0.0.1:\(server.port)/") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains(server.password) == false)
+
+        current = try await onDedicatedThread { try server.restart() }
+        var reconnected: RunRecord?
+        for _ in 0..<60 where reconnected == nil {
+            reconnected = try? await store.run(id: run.id)
+            if reconnected == nil { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        #expect(reconnected?.id == run.id, "the store reconnected and the queued run is still there")
+    }
+}
+
+func onDedicatedThreadQuietly(_ work: @escaping @Sendable () -> Void) async {
+    _ = try? await onDedicatedThread { work() }
+}
