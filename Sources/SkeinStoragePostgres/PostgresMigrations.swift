@@ -18,7 +18,7 @@ enum PostgresMigrations {
         ("0004_pg_shapes_pools_cache_tracking", PostgresShapesSchema.migration),
         // Flows are trees (route, branch, try): where each step sits, and what the engine recorded
         // about it (branches taken, payloads caught, child runs, input origin). As SQLite's 0006.
-        ("0005_pg_flowtree_step_paths", "ALTER TABLE steps ADD COLUMN path text; ALTER TABLE steps ADD COLUMN details text;"),
+        ("0005_pg_flowtree_step_paths", "ALTER TABLE steps ADD COLUMN path text, ADD COLUMN details text"),
     ]
 
     /// An arbitrary constant naming Skein's migration lock among the database's advisory locks.
