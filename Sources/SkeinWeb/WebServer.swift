@@ -69,7 +69,8 @@ public enum WebServer {
         router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: AccessMiddleware(access: services.access, settings: settings.access))
         HealthController<SkeinRequestContext>(store: store).addRoutes(to: router)
-        WebhookController<SkeinRequestContext>(store: store, settings: settings, logger: logger).addRoutes(to: router)
+        WebhookController<SkeinRequestContext>(store: store, intake: RunIntakeBatcher(store: store), settings: settings, logger: logger)
+            .addRoutes(to: router)
         LoginController(access: services.access, settings: settings.access,
                         throttle: LoginThrottle(limit: settings.access.maximumLoginFailures, window: settings.access.loginWindowSeconds))
             .addRoutes(to: router)

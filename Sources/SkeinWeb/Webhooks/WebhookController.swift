@@ -8,7 +8,9 @@ import SkeinStorage
 
 /// `POST /webhooks/{flow}/{token}`: starts a run of the flow's latest version with the
 /// request body as its first payload, and answers 202 `{"run": id, "status": "queued"}` only
-/// once the run and its payload are committed to the store.
+/// once the run and its payload are committed to the store. Concurrent webhooks share one commit
+/// (`RunIntakeBatcher`, group commit); each is still answered only after its own run committed,
+/// and every request of a batch that failed to commit gets 503.
 ///
 /// The checks, in order, each with its answer:
 /// 1. the flow exists, its latest version has a webhook trigger, it is enabled and the token
@@ -21,6 +23,8 @@ import SkeinStorage
 /// Nothing in a URL token, signature or secret is ever logged.
 struct WebhookController<Context: RequestContext>: Sendable {
     let store: any FlowStore & RunStore
+    /// Writes accepted runs in group commits.
+    let intake: RunIntakeBatcher
     let settings: WebSettings
     let logger: Logger
 
@@ -46,7 +50,7 @@ struct WebhookController<Context: RequestContext>: Sendable {
 
         let run: RunRecord
         do {
-            run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .webhook,
+            run = try await intake.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .webhook,
                                                  priority: flow.definition.priority, input: [payload]), now: settings.now())
         } catch {
             logger.error("webhook: could not store the run", metadata: ["flow": "\(flowID)", "error": "\(error)"])
