@@ -15,11 +15,13 @@ public struct RunLogBenchmark: Sendable {
     static let flows = (1...20).map { "flow-\($0)" }
     static let shapes: [(id: String, type: String)] = [("receive", "http_receive"), ("map", "map"), ("send", "http_send")]
 
-    /// The status and trigger of the `n`th run (0-based): a fixed pseudo-random spread.
+    /// The status (pseudo-random, independent of the flow) and trigger (each flow has one, as real
+    /// flows do) of the `n`th run, 0-based.
     static func kind(_ n: Int) -> (RunStatus, TriggerKind) {
-        let roll = (n &* 2_654_435_761) % 100
-        let status: RunStatus = switch roll { case 0..<90: .success; case 90..<97: .failure; default: .stopped }
-        let trigger: TriggerKind = switch (n &* 40_503) % 20 { case 0..<10: .webhook; case 10..<16: .schedule; case 16..<19: .api; default: .manual }
+        var mixed = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
+        mixed ^= mixed >> 31
+        let status: RunStatus = switch mixed % 100 { case 0..<90: .success; case 90..<97: .failure; default: .stopped }
+        let trigger: TriggerKind = switch n % flows.count { case 0..<10: .webhook; case 10..<16: .schedule; case 16..<19: .api; default: .manual }
         return (status, trigger)
     }
 
@@ -91,12 +93,16 @@ public struct RunLogBenchmark: Sendable {
         results.append(try await time("one flow + status=failure, 7 days") { i in
             RunQuery(flowID: Self.flows[i % Self.flows.count], statuses: [.failure], since: since, limit: 50) })
         results.append(try await time("one trigger, 7 days") { i in RunQuery(triggers: [triggers[i % 4]], since: since, limit: 50) })
+        results.append(try await time("rare trigger (replay: none in 7 days)") { _ in RunQuery(triggers: [.replay], since: since, limit: 50) })
         results.append(try await time("date range: one day, 20 days ago") { i in
             let from = now.addingTimeInterval(-Double(20 + i % 5) * 86400)
             return RunQuery(since: from, until: from.addingTimeInterval(86400), limit: 50) })
         results.append(try await time("date range + status=failure: one day, 20 days ago") { i in
             let from = now.addingTimeInterval(-Double(20 + i % 5) * 86400)
             return RunQuery(statuses: [.failure], since: from, until: from.addingTimeInterval(86400), limit: 50) })
+        results.append(try await time("date range + one flow: one day, 20 days ago") { i in
+            let from = now.addingTimeInterval(-Double(20 + i % 5) * 86400)
+            return RunQuery(flowID: Self.flows[i % Self.flows.count], since: from, until: from.addingTimeInterval(86400), limit: 50) })
         results.append(try await time("deep keyset page (page 500), 7 days") { _ in RunQuery(since: since, before: deepCursor, limit: 50) })
         results.append(try await time("deep keyset page (page 100) of status=failure, 7 days") { _ in
             RunQuery(statuses: [.failure], since: since, before: deepFailureCursor, limit: 50) })

@@ -109,6 +109,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0005_shapes_pools_cache_tracking") { db in
             try db.execute(sql: ShapesSchema.migration)
         }
+        migrator.registerMigration("0007_perf_run_indexes") { db in
+            try db.execute(sql: RunIndexesSchema.migration)
+        }
         return migrator
     }
 }

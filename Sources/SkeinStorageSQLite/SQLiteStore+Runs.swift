@@ -169,13 +169,24 @@ extension SQLiteStore: RunStore {
             clauses.append("trigger IN (\(query.triggers.map { _ in "?" }.joined(separator: ",")))")
             arguments += StatementArguments(query.triggers.map(\.rawValue))
         }
-        if let since = query.since { clauses.append("queued_at >= ?"); arguments += [since.storageValue] }
+        if let since = query.since {
+            // A window open to now (the run list's default, `--days`) is read newest first from the
+            // top, which finds a page among the newest runs at once; the unary + keeps SQLite from
+            // sorting the whole window by way of a queued_at index instead. A closed range (with
+            // `until`) uses those indexes (migration 0007).
+            clauses.append(query.until == nil ? "+queued_at >= ?" : "queued_at >= ?"); arguments += [since.storageValue]
+        }
         if let until = query.until { clauses.append("queued_at < ?"); arguments += [until.storageValue] }
         if let hasWarnings = query.hasWarnings { clauses.append("has_warnings = ?"); arguments += [hasWarnings] }
         if let origin = query.originRunID { clauses.append("origin_run_id = ?"); arguments += [origin] }
         if let before = query.before { clauses.append("id < ?"); arguments += [before] }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let sql = "SELECT * FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000)))"
+        // The page's ids first, then their rows: with a date range the ids come from a covering
+        // index (status/flow + queued_at, rowid) and only ids are sorted, never whole rows.
+        let sql = """
+            SELECT * FROM runs WHERE id IN (SELECT id FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000))))
+            ORDER BY id DESC
+            """
         let finalArguments = arguments
         return try await read { db in try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(SQLiteStore.runRecord) }
     }
