@@ -35,7 +35,7 @@ let package = Package(
             "SkeinCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "SkeinStorageSQLite", dependencies: ["SkeinStorage", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SkeinStorageSQLiteTests", dependencies: ["SkeinStorageSQLite"]),
+        .testTarget(name: "SkeinStorageSQLiteTests", dependencies: ["SkeinStorageSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SkeinEngine", dependencies: [
             "SkeinCore", "SkeinStorage", "JSONata", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -80,6 +80,7 @@ let package = Package(
         ]),
         .testTarget(name: "SkeinWebTests", dependencies: [
             "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinJSON", "SkeinEngine",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
