@@ -35,7 +35,7 @@ let package = Package(
             "SkeinCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "SkeinStorageSQLite", dependencies: ["SkeinStorage", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SkeinStorageSQLiteTests", dependencies: ["SkeinStorageSQLite", "SkeinStorageConformance"]),
+        .testTarget(name: "SkeinStorageSQLiteTests", dependencies: ["SkeinStorageSQLite", "SkeinStorageConformance", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SkeinStoragePostgres", dependencies: [
             "SkeinStorage", "SkeinCore", "SkeinJSON", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
@@ -88,6 +88,7 @@ let package = Package(
         ]),
         .testTarget(name: "SkeinWebTests", dependencies: [
             "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinJSON", "SkeinEngine",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -1,8 +1,9 @@
 """Scenarios 2 and 5 of docs/benchmarks.md, against a real `skein serve` (release build).
 
 Scenario 2: webhook intake with wrk (64 connections): durable accepted webhooks per second and
-p99 latency, against wrk on GET /health of the same server in the same run (the HTTP stack
-without the store). Scenario 5: `skein serve` start-up time (spawn -> /health answers 200) and
+p99 latency (group commit), against wrk on GET /health of the same server in the same run (the
+HTTP stack without the store) and against a server committing each webhook alone
+(SKEIN_WEBHOOK_BATCH=1, how intake worked before group commit). Scenario 5: `skein serve` start-up time (spawn -> /health answers 200) and
 idle RSS, against `skein runs list` (a CLI process that opens the same store) in the same run.
 Prints one JSON object."""
 import json, os, re, socket, statistics, subprocess, sys, tempfile, time, urllib.request
@@ -41,12 +42,12 @@ def rss_mb(pid):
     return 0.0
 
 
-def start_serve():
+def start_serve(env=None):
     port = free_port()
     log = open(os.path.join(work, f"serve-{port}.log"), "w")
     started = time.perf_counter()
     process = subprocess.Popen([skein, "serve", "--data-dir", data, "--port", str(port), "--log-level", "error"],
-                               stdout=log, stderr=subprocess.STDOUT)
+                               stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     if not wait_health(port, time.time() + 30):
         process.kill()
         sys.exit("skein serve did not answer /health within 30 s")
@@ -100,10 +101,18 @@ try:
         hooks.append(wrk(f"http://127.0.0.1:{port}/webhooks/hook/{TOKEN}", script))
 finally:
     stop(process)
+# The webhook baseline before group commit: the same server committing each webhook alone.
+single = []
+process, port, _ = start_serve({"SKEIN_WEBHOOK_BATCH": "1"})
+try:
+    for _ in range(repetitions):
+        single.append(wrk(f"http://127.0.0.1:{port}/webhooks/hook/{TOKEN}", script))
+finally:
+    stop(process)
 import sqlite3
 stored = sqlite3.connect(os.path.join(data, "skein.sqlite")).execute("SELECT count(*) FROM runs").fetchone()[0]
 print(json.dumps({
     "startup_ms": startups, "idle_rss_mb": idle, "cli_ms": cli,
-    "health": health, "webhooks": hooks, "duration_s": duration,
-    "stored_runs": stored, "answered_webhooks": sum(h["requests"] - h["non_2xx"] for h in hooks),
+    "health": health, "webhooks": hooks, "webhooks_one_commit_each": single, "duration_s": duration,
+    "stored_runs": stored, "answered_webhooks": sum(h["requests"] - h["non_2xx"] for h in hooks + single),
 }))

@@ -6,10 +6,11 @@
 #   bash scripts/bench.sh                                  # everything (release build first)
 #   SKEIN_BIN=.build/release/skein bash scripts/bench.sh   # skip the build
 #   PAGES=10 REPETITIONS=5 SYNC_ENTRIES=1000000 WEBHOOK_SECONDS=10 bash scripts/bench.sh
+#   SCENARIOS="serve runs" BENCH_OUT=/tmp/bench bash scripts/bench.sh   # some scenarios only
 #
 # Installs what it needs: wrk (Debian) for webhook intake, jsonata-python (PyPI) for the JSONata peer.
 # The sync report's entries are generated once into $SYNC_DIR (10 million take ~15 minutes and 5 GB)
-# and reused by later runs.
+# and reused by later runs; so are the run log's runs in $RUNS_DIR (1 million: ~1 minute, 0.5 GB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,9 @@ WEBHOOK_SECONDS=${WEBHOOK_SECONDS:-10}
 SYNC_ENTRIES=${SYNC_ENTRIES:-10000000}
 SYNC_DIR=${SYNC_DIR:-/tmp/skein-bench-sync-$SYNC_ENTRIES}
 ORDERS=${ORDERS:-100000}                 # the JSONata comparison
-SCENARIOS=${SCENARIOS:-"flow serve sync large-payload jsonata"}
+RUNS=${RUNS:-1000000}                    # scenario 3: the run log
+RUNS_DIR=${RUNS_DIR:-/tmp/skein-bench-runs-$RUNS}
+SCENARIOS=${SCENARIOS:-"flow serve sync runs large-payload jsonata"}
 if [ "$REPETITIONS" -lt 5 ]; then echo "REPETITIONS must be at least 5 (medians of fewer are noise)"; exit 1; fi
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
@@ -50,6 +53,11 @@ for scenario in $SCENARIOS; do
       "$SKEIN" bench sync --entries "$SYNC_ENTRIES" --batch 100000 --generate-only --data-dir "$SYNC_DIR"
       "$SKEIN" bench sync --entries "$SYNC_ENTRIES" --iterations 100 --data-dir "$SYNC_DIR" --json > "$out/sync.json"
       echo "$SYNC_ENTRIES" > "$out/sync-entries" ;;
+    runs)
+      echo "== 3. run log: skein bench runs --runs $RUNS --data-dir $RUNS_DIR"
+      "$SKEIN" bench runs --runs "$RUNS" --generate-only --data-dir "$RUNS_DIR"
+      "$SKEIN" bench runs --runs "$RUNS" --iterations 200 --data-dir "$RUNS_DIR" --json > "$out/runs.json"
+      echo "$RUNS" > "$out/runs-count" ;;
     large-payload)
       echo "== 4. 100 MB payload: bash scripts/bench-large-payload.sh"
       line=$(bash scripts/bench-large-payload.sh "$SKEIN" | tail -1)
@@ -68,9 +76,9 @@ PY
       python3 Benchmarks/jsonata_peer.py --orders "$ORDERS" --repetitions "$REPETITIONS" > "$out/python.json"
       python3 -c "import json,sys; print(json.dumps({'swift': json.load(open(sys.argv[1])), 'python': json.load(open(sys.argv[2]))}))" \
         "$out/swift.json" "$out/python.json" > "$out/jsonata.json" ;;
-    *) echo "unknown scenario '$scenario' (flow serve sync large-payload jsonata)"; exit 1 ;;
+    *) echo "unknown scenario '$scenario' (flow serve sync runs large-payload jsonata)"; exit 1 ;;
   esac
 done
 
 python3 Benchmarks/write_report.py "$out" \
-  "PAGES=$PAGES REPETITIONS=$REPETITIONS WEBHOOK_SECONDS=$WEBHOOK_SECONDS SYNC_ENTRIES=$SYNC_ENTRIES ORDERS=$ORDERS bash scripts/bench.sh"
+  "PAGES=$PAGES REPETITIONS=$REPETITIONS WEBHOOK_SECONDS=$WEBHOOK_SECONDS SYNC_ENTRIES=$SYNC_ENTRIES RUNS=$RUNS ORDERS=$ORDERS bash scripts/bench.sh"

@@ -6,12 +6,15 @@ extension SkeinEnvironment {
     public var access: AccessService { AccessService(store: store) }
 
     /// Skein's HTTP server (health, webhooks, sign-in, the API) on `host:port`, as a `Service` for
-    /// `skein serve`'s `ServiceGroup`. HMAC secrets named by flows are read from this environment's variables.
+    /// `skein serve`'s `ServiceGroup`. HMAC secrets named by flows are read from this environment's variables;
+    /// `SKEIN_WEBHOOK_BATCH` caps the webhook runs per group commit (default 256; 1 = one commit each,
+    /// the baseline of docs/benchmarks.md's webhook scenario).
     public func webServer(host: String, port: Int, maximumWebhookBytes: Int, access accessSettings: AccessSettings = AccessSettings(),
                           onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
         WebServer.application(store: store,
                               settings: WebSettings(host: host, port: port, maximumWebhookBytes: maximumWebhookBytes, environment: environment,
-                                                    access: accessSettings),
+                                                    access: accessSettings,
+                                                    webhookBatchSize: environment["SKEIN_WEBHOOK_BATCH"].flatMap { Int($0) }.map { max(1, $0) } ?? 256),
                               logger: logger, services: webServices(), onListening: onListening)
     }
 

@@ -31,6 +31,9 @@ public protocol FlowStore: Sendable {
 public protocol RunStore: Sendable {
     /// Stores a run and its input payloads as `queued`, before anyone is told it was accepted.
     func enqueue(_ run: NewRun, now: Date) async throws -> RunRecord
+    /// Stores several runs as `queued` in ONE transaction (one durable commit for all: group
+    /// commit), returning their records in the same order; all are stored or none.
+    func enqueueBatch(_ runs: [NewRun], now: Date) async throws -> [RunRecord]
     /// Stores a run already claimed by `owner` (a run executed in the calling process).
     func startClaimed(_ run: NewRun, owner: String, leaseUntil: Date, now: Date) async throws -> RunRecord
     /// Claims up to `limit` runs: queued ones by priority then age, and started ones whose lease
@@ -61,6 +64,18 @@ public protocol RunStore: Sendable {
     /// Deletes up to `limit` payloads of finished runs queued before `cutoff`, keeping the runs'
     /// logs (steps, counts, errors) and marking them `payloadsExpired`. Returns how many payloads went.
     func prunePayloads(olderThan cutoff: Date, limit: Int) async throws -> Int
+}
+
+extension RunStore {
+    /// A backend without a batch write stores the runs one by one (one commit each). Unlike a
+    /// real batch, an error can leave the runs before it stored; callers treat every run of a
+    /// failed batch as not accepted, so at worst a client resends one that was kept.
+    public func enqueueBatch(_ runs: [NewRun], now: Date) async throws -> [RunRecord] {
+        var records: [RunRecord] = []
+        records.reserveCapacity(runs.count)
+        for run in runs { records.append(try await enqueue(run, now: now)) }
+        return records
+    }
 }
 
 /// The sync report: one entry per item a send step tried to deliver, with its status history.

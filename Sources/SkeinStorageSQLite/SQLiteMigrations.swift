@@ -122,6 +122,9 @@ enum SQLiteMigrations {
                 CREATE INDEX runs_started_by_flow ON runs(flow_id) WHERE status = 'started';
                 """)
         }
+        migrator.registerMigration("0008_perf_run_indexes") { db in
+            try db.execute(sql: RunIndexesSchema.migration)
+        }
         return migrator
     }
 }

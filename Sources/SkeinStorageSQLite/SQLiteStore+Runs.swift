@@ -13,21 +13,38 @@ extension SQLiteStore: RunStore {
         try await insert(run, status: .started, owner: owner, leaseUntil: leaseUntil, now: now)
     }
 
+    public func enqueueBatch(_ runs: [NewRun], now: Date) async throws -> [RunRecord] {
+        guard !runs.isEmpty else { return [] }
+        let encoded = runs.map { run in run.input.map { (PayloadCodec.encode($0), $0.contentType) } }
+        return try await write { db in
+            try zip(runs, encoded).map { run, payloads in
+                try SQLiteStore.insertRun(db, run, payloads, status: .queued, owner: nil, leaseUntil: nil, now: now)
+            }
+        }
+    }
+
     private func insert(_ run: NewRun, status: RunStatus, owner: String?, leaseUntil: Date?, now: Date) async throws -> RunRecord {
         let encoded = run.input.map { (PayloadCodec.encode($0), $0.contentType) }
-        let id = try await write { db -> Int64 in
-            try db.execute(sql: """
-                INSERT INTO runs (flow_id, flow_version, status, trigger, priority, entry_shape_id, origin_run_id, queued_at,
-                                  started_at, lease_owner, lease_expires_at, claims, input_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run.flowID, run.flowVersion, status.rawValue, run.trigger.rawValue, run.priority, run.entryShapeID,
-                                 run.originRunID, now.storageValue, owner == nil ? nil : now.storageValue, owner,
-                                 leaseUntil?.storageValue, owner == nil ? 0 : 1, run.input.count])
-            let id = db.lastInsertedRowID
-            try SQLiteStore.insertPayloads(db, runID: id, sequence: 0, encoded)
-            return id
+        return try await write { db in
+            try SQLiteStore.insertRun(db, run, encoded, status: status, owner: owner, leaseUntil: leaseUntil, now: now)
         }
-        guard let record = try await self.run(id: id) else { throw StorageError(.corrupt, "run \(id) vanished after insert") }
+    }
+
+    /// Inserts one run and its input payloads in the caller's transaction; returns the run as stored.
+    static func insertRun(_ db: Database, _ run: NewRun, _ payloads: [(PayloadCodec.Encoded, String)], status: RunStatus, owner: String?,
+                          leaseUntil: Date?, now: Date) throws -> RunRecord {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO runs (flow_id, flow_version, status, trigger, priority, entry_shape_id, origin_run_id, queued_at,
+                              started_at, lease_owner, lease_expires_at, claims, input_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            RETURNING *
+            """)
+        statement.setUncheckedArguments([run.flowID, run.flowVersion, status.rawValue, run.trigger.rawValue, run.priority, run.entryShapeID,
+                                         run.originRunID, now.storageValue, owner == nil ? nil : now.storageValue, owner,
+                                         leaseUntil?.storageValue, owner == nil ? 0 : 1, run.input.count])
+        guard let row = try Row.fetchOne(statement) else { throw StorageError(.corrupt, "inserting a run returned no row") }
+        let record = runRecord(row)
+        try insertPayloads(db, runID: record.id, sequence: 0, payloads)
         return record
     }
 
@@ -169,13 +186,24 @@ extension SQLiteStore: RunStore {
             clauses.append("trigger IN (\(query.triggers.map { _ in "?" }.joined(separator: ",")))")
             arguments += StatementArguments(query.triggers.map(\.rawValue))
         }
-        if let since = query.since { clauses.append("queued_at >= ?"); arguments += [since.storageValue] }
+        if let since = query.since {
+            // A window open to now (the run list's default, `--days`) is read newest first from the
+            // top, which finds a page among the newest runs at once; the unary + keeps SQLite from
+            // sorting the whole window by way of a queued_at index instead. A closed range (with
+            // `until`) uses those indexes (migration 0007).
+            clauses.append(query.until == nil ? "+queued_at >= ?" : "queued_at >= ?"); arguments += [since.storageValue]
+        }
         if let until = query.until { clauses.append("queued_at < ?"); arguments += [until.storageValue] }
         if let hasWarnings = query.hasWarnings { clauses.append("has_warnings = ?"); arguments += [hasWarnings] }
         if let origin = query.originRunID { clauses.append("origin_run_id = ?"); arguments += [origin] }
         if let before = query.before { clauses.append("id < ?"); arguments += [before] }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let sql = "SELECT * FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000)))"
+        // The page's ids first, then their rows: with a date range the ids come from a covering
+        // index (status/flow + queued_at, rowid) and only ids are sorted, never whole rows.
+        let sql = """
+            SELECT * FROM runs WHERE id IN (SELECT id FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000))))
+            ORDER BY id DESC
+            """
         let finalArguments = arguments
         return try await read { db in try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(SQLiteStore.runRecord) }
     }

@@ -17,18 +17,21 @@ public struct WebSettings: Sendable {
     public var access: AccessSettings
     /// The clock runs are queued by (tests pin it).
     public var now: @Sendable () -> Date
+    /// The most webhook runs one group commit holds (`RunIntakeBatcher`); 1 commits each alone.
+    public var webhookBatchSize: Int
 
     public static let defaultMaximumWebhookBytes = 50 * 1024 * 1024
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maximumWebhookBytes: Int = WebSettings.defaultMaximumWebhookBytes,
                 environment: [String: String] = ProcessInfo.processInfo.environment, access: AccessSettings = AccessSettings(),
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, webhookBatchSize: Int = 256) {
         self.host = host
         self.port = port
         self.maximumWebhookBytes = maximumWebhookBytes
         self.environment = environment
         self.access = access
         self.now = now
+        self.webhookBatchSize = webhookBatchSize
     }
 }
 
@@ -69,7 +72,8 @@ public enum WebServer {
         router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: AccessMiddleware(access: services.access, settings: settings.access))
         HealthController<SkeinRequestContext>(store: store).addRoutes(to: router)
-        WebhookController<SkeinRequestContext>(store: store, settings: settings, logger: logger).addRoutes(to: router)
+        WebhookController<SkeinRequestContext>(store: store, intake: RunIntakeBatcher(store: store, maximumBatch: settings.webhookBatchSize), settings: settings, logger: logger)
+            .addRoutes(to: router)
         LoginController(access: services.access, settings: settings.access,
                         throttle: LoginThrottle(limit: settings.access.maximumLoginFailures, window: settings.access.loginWindowSeconds))
             .addRoutes(to: router)

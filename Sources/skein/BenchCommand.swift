@@ -8,7 +8,7 @@ import SkeinJSON
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark scenario (use a release build).",
-        subcommands: [JSONataBench.self, SyncBench.self, FlowBench.self])
+        subcommands: [JSONataBench.self, SyncBench.self, FlowBench.self, RunsBench.self])
 }
 
 /// Compiles one realistic order-mapping expression once and evaluates it over many orders — what

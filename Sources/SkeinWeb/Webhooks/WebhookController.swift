@@ -8,7 +8,9 @@ import SkeinStorage
 
 /// `POST /webhooks/{flow}/{token}`: starts a run of the flow's latest version with the
 /// request body as its first payload, and answers 202 `{"run": id, "status": "queued"}` only
-/// once the run and its payload are committed to the store.
+/// once the run and its payload are committed to the store. Concurrent webhooks share one commit
+/// (`RunIntakeBatcher`, group commit); each is still answered only after its own run committed,
+/// and every request of a batch that failed to commit gets 503.
 ///
 /// The checks, in order, each with its answer:
 /// 1. the flow exists, its latest version has a webhook trigger, it is enabled and the token
@@ -22,6 +24,8 @@ import SkeinStorage
 /// callback) then waits for the run and answers with its result (`WebhookCallback`).
 struct WebhookController<Context: RequestContext>: Sendable {
     let store: any FlowStore & RunStore
+    /// Writes accepted runs in group commits.
+    let intake: RunIntakeBatcher
     let settings: WebSettings
     let logger: Logger
 
@@ -47,7 +51,7 @@ struct WebhookController<Context: RequestContext>: Sendable {
 
         let run: RunRecord
         do {
-            run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .webhook,
+            run = try await intake.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .webhook,
                                                  priority: flow.definition.priority, input: [payload]), now: settings.now())
         } catch {
             logger.error("webhook: could not store the run", metadata: ["flow": "\(flowID)", "error": "\(error)"])
