@@ -22,7 +22,8 @@ SYNC_DIR=${SYNC_DIR:-/tmp/skein-bench-sync-$SYNC_ENTRIES}
 ORDERS=${ORDERS:-100000}                 # the JSONata comparison
 RUNS=${RUNS:-1000000}                    # scenario 3: the run log
 RUNS_DIR=${RUNS_DIR:-/tmp/skein-bench-runs-$RUNS}
-SCENARIOS=${SCENARIOS:-"flow serve sync runs large-payload jsonata"}
+QUEUE_RUNS=${QUEUE_RUNS:-2000}            # scenario 6: runs through the PostgreSQL queue
+SCENARIOS=${SCENARIOS:-"flow serve sync runs large-payload jsonata queue"}
 if [ "$REPETITIONS" -lt 5 ]; then echo "REPETITIONS must be at least 5 (medians of fewer are noise)"; exit 1; fi
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
@@ -76,9 +77,16 @@ PY
       python3 Benchmarks/jsonata_peer.py --orders "$ORDERS" --repetitions "$REPETITIONS" > "$out/python.json"
       python3 -c "import json,sys; print(json.dumps({'swift': json.load(open(sys.argv[1])), 'python': json.load(open(sys.argv[2]))}))" \
         "$out/swift.json" "$out/python.json" > "$out/jsonata.json" ;;
-    *) echo "unknown scenario '$scenario' (flow serve sync runs large-payload jsonata)"; exit 1 ;;
+    queue)
+      echo "== 6. run queue on PostgreSQL, 1/2/4 workers: python3 Benchmarks/queue_scale_out.py --runs $QUEUE_RUNS"
+      command -v /usr/lib/postgresql/15/bin/initdb >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15; }
+      eval "$(bash scripts/test-postgres.sh start)"
+      SKEIN_BIN="$SKEIN" SKEIN_BENCH_POSTGRES_URL="$SKEIN_TEST_POSTGRES_URL" \
+        python3 Benchmarks/queue_scale_out.py --runs "$QUEUE_RUNS" --items 10 --repetitions "$REPETITIONS" > "$out/queue.json"
+      bash scripts/test-postgres.sh stop "$SKEIN_TEST_POSTGRES_DIR" ;;
+    *) echo "unknown scenario '$scenario' (flow serve sync runs large-payload jsonata queue)"; exit 1 ;;
   esac
 done
 
 python3 Benchmarks/write_report.py "$out" \
-  "PAGES=$PAGES REPETITIONS=$REPETITIONS WEBHOOK_SECONDS=$WEBHOOK_SECONDS SYNC_ENTRIES=$SYNC_ENTRIES RUNS=$RUNS ORDERS=$ORDERS bash scripts/bench.sh"
+  "PAGES=$PAGES REPETITIONS=$REPETITIONS WEBHOOK_SECONDS=$WEBHOOK_SECONDS SYNC_ENTRIES=$SYNC_ENTRIES RUNS=$RUNS ORDERS=$ORDERS QUEUE_RUNS=$QUEUE_RUNS bash scripts/bench.sh"
