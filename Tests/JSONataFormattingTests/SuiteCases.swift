@@ -1,4 +1,4 @@
-// Generated from the JSONata test suite (../shared/jsonata-suite/groups) by a one-off script: each
+// Generated from the JSONata test suite (testdata/jsonata-suite/groups) by a one-off script: each
 // simple formatting case (literal arguments) became a direct call. Add new cases by hand.
 
 let formatNumberCases: [FormatNumberCase] = [

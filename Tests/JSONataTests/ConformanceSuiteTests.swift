@@ -3,7 +3,8 @@ import SkeinJSON
 import Testing
 import JSONata
 
-/// Runs the official JSONata test suite (../shared/jsonata-suite, see its TESTSUITE.md).
+/// Runs the official JSONata test suite (testdata/jsonata-suite, a copy of jsonata-js's test
+/// suite under its MIT licence; see its TESTSUITE.md and UPSTREAM_COMMIT).
 ///
 /// Every case counts once. A case fails the test only if it is not listed in
 /// `known-failures.txt` (`group/file[#index]  reason`), so the pass figure can only go up;
@@ -12,7 +13,7 @@ import JSONata
 struct ConformanceSuiteTests {
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     static let suiteDirectory = testsDirectory
-        .appendingPathComponent("../../../shared/jsonata-suite").standardizedFileURL
+        .appendingPathComponent("../../testdata/jsonata-suite").standardizedFileURL
     static let knownFailuresFile = testsDirectory.appendingPathComponent("known-failures.txt")
 
     struct Case {
