@@ -24,9 +24,8 @@ public struct Scheduler: Service {
 
     public func run() async throws {
         var lastChecked = Int64(now().timeIntervalSince1970)
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            // Woken by a graceful shutdown too, so `skein serve` stops at once on SIGTERM.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        while ServicePacing.keepsRunning {
+            await ServicePacing.pause(interval)
             let current = Int64(now().timeIntervalSince1970)
             do {
                 try await fireDue(from: lastChecked, to: current)

@@ -26,15 +26,13 @@ public struct SyncConfirmationService: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        while ServicePacing.keepsRunning {
             do {
                 _ = try await confirmDue()
             } catch {
                 logger.error("sync confirmations could not be checked", metadata: ["error": "\(error)"])
             }
-            // The wait ends early on shutdown: with the 30 s default, SIGTERM would otherwise
-            // wait out the interval (and a supervisor's stop timeout with it).
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+            await ServicePacing.pause(interval)
         }
     }
 

@@ -27,15 +27,14 @@ public struct SyncRetryService: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        while ServicePacing.keepsRunning {
             do {
                 let retried = try await retryDue()
                 if retried > 0 { continue }
             } catch {
                 logger.error("sync retries could not run", metadata: ["error": "\(error)"])
             }
-            // Woken by a graceful shutdown too, so `skein serve` stops at once on SIGTERM.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await ServicePacing.pause(interval)
         }
     }
 
