@@ -25,20 +25,20 @@ struct FileNameTemplate: Sendable, Equatable {
     init(_ text: String) throws(SyntaxError) {
         self.text = text
         guard !text.isEmpty else { throw SyntaxError(message: "must not be empty") }
-        var segments: [Segment] = []
-        var rest = text[...]
-        while let open = rest.range(of: "{{") {
-            if open.lowerBound > rest.startIndex { segments.append(.literal(String(rest[..<open.lowerBound]))) }
-            let afterOpen = rest[open.upperBound...]
-            guard let close = afterOpen.range(of: "}}") else {
-                throw SyntaxError(message: "'{{' without a closing '}}' in '\(text)'")
-            }
-            let name = String(afterOpen[..<close.lowerBound]).filter { !$0.isWhitespace }
-            guard !name.isEmpty else { throw SyntaxError(message: "'{{}}' names no value in '\(text)'") }
-            segments.append(.variable(name))
-            rest = afterOpen[close.upperBound...]
+        let pieces: [PlaceholderText.Piece]
+        do { pieces = try PlaceholderText.split(text) } catch {
+            throw SyntaxError(message: "'{{' without a closing '}}' in '\(text)'")
         }
-        if !rest.isEmpty { segments.append(.literal(String(rest))) }
+        var segments: [Segment] = []
+        for piece in pieces {
+            switch piece {
+            case .literal(let literal): segments.append(.literal(literal))
+            case .placeholder(let inside):
+                let name = String(inside).filter { !$0.isWhitespace }
+                guard !name.isEmpty else { throw SyntaxError(message: "'{{}}' names no value in '\(text)'") }
+                segments.append(.variable(name))
+            }
+        }
         if segments.contains(where: { if case .literal(let l) = $0 { l.contains("/") } else { false } }) {
             throw SyntaxError(message: "is a file name, not a path: put the directory in 'path'")
         }

@@ -23,15 +23,17 @@ enum MessageTemplate: Sendable {
         if jsonata {
             return ShapeExpression.compile(text, path: settings.childPath(key), setting: setting, problems: settings.problems).map(MessageTemplate.jsonata)
         }
+        guard let pieces = try? PlaceholderText.split(text) else {
+            settings.report(key, "'{{' without a closing '}}'")
+            return nil
+        }
         var segments: [Segment] = []
-        var rest = text[...]
-        while let open = rest.range(of: "{{") {
-            if open.lowerBound > rest.startIndex { segments.append(.literal(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
-                settings.report(key, "'{{' without a closing '}}'")
-                return nil
+        for piece in pieces {
+            guard case .placeholder(let inside) = piece else {
+                if case .literal(let literal) = piece { segments.append(.literal(literal)) }
+                continue
             }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let name = inside.trimmingCharacters(in: .whitespaces)
             if name == "." {
                 segments.append(.field(nil))
             } else if name.hasPrefix("vars.") {
@@ -42,9 +44,7 @@ enum MessageTemplate: Sendable {
                     return nil
                 }
             }
-            rest = rest[close.upperBound...]
         }
-        if !rest.isEmpty { segments.append(.literal(String(rest))) }
         return .mustache(segments)
     }
 

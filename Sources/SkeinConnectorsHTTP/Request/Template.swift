@@ -1,3 +1,5 @@
+import SkeinCore
+
 /// Text with `{{name}}` placeholders, as written in a flow file's `path`, `query` and `headers`.
 ///
 /// A template is parsed once, when the flow is read, so a stray `{{` is reported by
@@ -21,22 +23,22 @@ struct Template: Sendable, Equatable, CustomStringConvertible {
 
     init(_ text: String) throws(SyntaxError) {
         description = text
-        var segments: [Segment] = []
-        var rest = text[...]
-        while let open = rest.range(of: "{{") {
-            if open.lowerBound > rest.startIndex { segments.append(.literal(String(rest[..<open.lowerBound]))) }
-            let afterOpen = rest[open.upperBound...]
-            guard let close = afterOpen.range(of: "}}") else {
-                throw SyntaxError(message: "'{{' without a closing '}}' in '\(text)'")
-            }
-            let name = String(afterOpen[..<close.lowerBound]).trimmingWhitespace()
-            guard !name.isEmpty, name.allSatisfy(Template.isNameCharacter) else {
-                throw SyntaxError(message: "'{{\(afterOpen[..<close.lowerBound])}}' is not a variable name (letters, digits, _ - .)")
-            }
-            segments.append(.variable(name))
-            rest = afterOpen[close.upperBound...]
+        let pieces: [PlaceholderText.Piece]
+        do { pieces = try PlaceholderText.split(text) } catch {
+            throw SyntaxError(message: "'{{' without a closing '}}' in '\(text)'")
         }
-        if !rest.isEmpty { segments.append(.literal(String(rest))) }
+        var segments: [Segment] = []
+        for piece in pieces {
+            switch piece {
+            case .literal(let literal): segments.append(.literal(literal))
+            case .placeholder(let inside):
+                let name = String(inside).trimmingWhitespace()
+                guard !name.isEmpty, name.allSatisfy(Template.isNameCharacter) else {
+                    throw SyntaxError(message: "'{{\(inside)}}' is not a variable name (letters, digits, _ - .)")
+                }
+                segments.append(.variable(name))
+            }
+        }
         self.segments = segments
     }
 
