@@ -108,6 +108,26 @@ public struct SyncCursor: Sendable, Equatable {
         self.id = id
     }
 
+    /// The cursor after `entry` in a report sorted by `sort`. Times are seconds since 1970, as
+    /// both backends store them, so a cursor compares with the stored column directly.
+    public init(after entry: SyncEntry, sortedBy sort: SyncSortColumn) {
+        let value: JSON = switch sort {
+        case .id: .number(Double(entry.id))
+        case .flow: .string(entry.flowID)
+        case .run: .number(Double(entry.runID))
+        case .step: .string(entry.shapeID)
+        case .system: .string(entry.system)
+        case .reference: .string(entry.reference)
+        case .sourceID: .string(entry.sourceID)
+        case .endpointID: .string(entry.endpointID)
+        case .status: .string(entry.status.rawValue)
+        case .attempts: .number(Double(entry.attempts))
+        case .firstAttempt: .number(entry.firstAttemptAt.timeIntervalSince1970)
+        case .latestAttempt: .number(entry.latestAttemptAt.timeIntervalSince1970)
+        }
+        self.init(value: value, id: entry.id)
+    }
+
     /// An opaque text for the CLI and APIs (`--after`).
     public var token: String { JSON.array([value, .number(Double(id))]).serialized() }
 

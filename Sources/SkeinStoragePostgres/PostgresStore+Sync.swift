@@ -54,7 +54,7 @@ extension PostgresStore: SyncStore {
         let finished = statement
         let logger = logger
         let entries = try await connection { connection in try await connection.rows(finished, logger: logger).map(PostgresStore.syncEntry) }
-        let next = entries.count == limit ? entries.last.map { SyncCursor(value: PostgresSyncSQL.sortValue($0, query.sort), id: $0.id) } : nil
+        let next = entries.count == limit ? entries.last.map { SyncCursor(after: $0, sortedBy: query.sort) } : nil
         return SyncPage(entries: entries, next: next)
     }
 

@@ -68,20 +68,4 @@ enum PostgresSyncSQL {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
-    static func sortValue(_ entry: SyncEntry, _ sort: SyncSortColumn) -> JSON {
-        switch sort {
-        case .id: .number(Double(entry.id))
-        case .flow: .string(entry.flowID)
-        case .run: .number(Double(entry.runID))
-        case .step: .string(entry.shapeID)
-        case .system: .string(entry.system)
-        case .reference: .string(entry.reference)
-        case .sourceID: .string(entry.sourceID)
-        case .endpointID: .string(entry.endpointID)
-        case .status: .string(entry.status.rawValue)
-        case .attempts: .number(Double(entry.attempts))
-        case .firstAttempt: .number(entry.firstAttemptAt.pgValue)
-        case .latestAttempt: .number(entry.latestAttemptAt.pgValue)
-        }
-    }
 }

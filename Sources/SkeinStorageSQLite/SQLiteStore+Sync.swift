@@ -119,7 +119,7 @@ extension SQLiteStore: SyncStore {
                 entries = try Row.fetchAll(db, sql: select.sql + " LIMIT ?", arguments: StatementArguments(select.arguments + [limit]))
                     .map(SQLiteStore.syncEntry)
             }
-            let next = entries.count == limit ? entries.last.map { SyncCursor(value: SyncSQL.sortValue($0, query.sort), id: $0.id) } : nil
+            let next = entries.count == limit ? entries.last.map { SyncCursor(after: $0, sortedBy: query.sort) } : nil
             return SyncPage(entries: entries, next: next)
         }
     }
@@ -382,22 +382,6 @@ enum SyncSQL {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
-    static func sortValue(_ entry: SyncEntry, _ sort: SyncSortColumn) -> JSON {
-        switch sort {
-        case .id: .number(Double(entry.id))
-        case .flow: .string(entry.flowID)
-        case .run: .number(Double(entry.runID))
-        case .step: .string(entry.shapeID)
-        case .system: .string(entry.system)
-        case .reference: .string(entry.reference)
-        case .sourceID: .string(entry.sourceID)
-        case .endpointID: .string(entry.endpointID)
-        case .status: .string(entry.status.rawValue)
-        case .attempts: .number(Double(entry.attempts))
-        case .firstAttempt: .number(entry.firstAttemptAt.storageValue)
-        case .latestAttempt: .number(entry.latestAttemptAt.storageValue)
-        }
-    }
 
     static func databaseValue(_ value: JSON, for sort: SyncSortColumn) -> any DatabaseValueConvertible & Sendable {
         switch value {
