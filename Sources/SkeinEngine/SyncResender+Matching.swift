@@ -6,9 +6,11 @@ extension SyncResender {
     ///
     /// Pages go by sync id, so entries leaving the filter as they are resent (Failed → OK) do
     /// not shift the pages; entries created meanwhile past the last page are not chased.
-    /// `skein sync resync --status failed` and the web UI's "resync all matching" both use it.
+    /// At most `limit` entries are resent (the API caps one request), the lowest ids first.
+    /// `skein sync resync --status failed`, the API's resync by filter and the web UI's
+    /// "resync all matching" all use it.
     @discardableResult
-    public func resendAll(matching query: SyncQuery, each: (SyncEntry) async throws -> Void = { _ in }) async throws -> Int {
+    public func resendAll(matching query: SyncQuery, limit: Int = .max, each: (SyncEntry) async throws -> Void = { _ in }) async throws -> Int {
         var byID = query
         byID.sort = .id
         byID.descending = false
@@ -17,12 +19,12 @@ extension SyncResender {
         var count = 0
         repeat {
             let page = try await store.syncEntries(byID)
-            for entry in page.entries {
+            for entry in page.entries.prefix(limit - count) {
                 try await each(try await resend(id: entry.id, manual: true))
                 count += 1
             }
             byID.after = page.next
-        } while byID.after != nil
+        } while byID.after != nil && count < limit
         return count
     }
 }

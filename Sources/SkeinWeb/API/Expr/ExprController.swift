@@ -49,19 +49,15 @@ struct ExprController: Sendable {
             throw APIError.invalid("max_depth", "max_depth must be from 1 to \(EvaluationLimits.default.maxDepth)")
         }
         let limits = EvaluationLimits(maxDepth: depth, timeout: .milliseconds(timeout))
-        let variables = bindings
-        // Evaluation is CPU work: off the server's event loops.
-        let outcome: JSON = try await NIOThreadPool.singleton.runIfActive {
-            do {
-                let compiled = try JSONataExpression(compiling: expression)
-                guard let result = try compiled.evaluate(input: input, bindings: variables, limits: limits) else { return ["outcome": "undefined"] }
-                return ["outcome": "value", "result": result]
-            } catch let error as JSONataError {
-                var object: JSON.Object = ["code": .string(error.code), "message": .string(error.message)]
-                object["position"] = error.position.map { APIJSON.number($0) } ?? .null
-                object["caret"] = error.caret(in: expression, indent: "").map { .string($0) } ?? .null
-                return ["outcome": "error", "error": .object(object)]
-            }
+        let outcome: JSON
+        switch try await ExpressionTrial.evaluate(expression, input: input, bindings: bindings, limits: limits) {
+        case .value(let result): outcome = ["outcome": "value", "result": result]
+        case .undefined: outcome = ["outcome": "undefined"]
+        case .failed(let error):
+            var object: JSON.Object = ["code": .string(error.code), "message": .string(error.message)]
+            object["position"] = error.position.map { APIJSON.number($0) } ?? .null
+            object["caret"] = error.caret(in: expression, indent: "").map { .string($0) } ?? .null
+            outcome = ["outcome": "error", "error": .object(object)]
         }
         return JSONResponse.ok(outcome)
     }

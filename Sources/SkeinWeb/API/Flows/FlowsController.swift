@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SkeinCore
+import SkeinEngine
 import SkeinJSON
 import SkeinStorage
 
@@ -116,12 +117,13 @@ struct FlowsController: Sendable {
             input = [Payload(bytes: Array(json.serialized().utf8), contentType: "application/json")]
         }
         let step = try body.string("step")
-        if let step, flow.definition.shape(withID: step) == nil {
-            throw APIError.invalid("step", "flow '\(flow.flowID)' has no shape '\(step)'; its shapes are "
-                                   + flow.definition.allShapes.map(\.id).joined(separator: ", "))
+        let planned: NewRun
+        do {
+            planned = try ManualRun.plan(flow, fromStep: step, input: input, trigger: identity.method == .token ? .api : .manual)
+        } catch let error as RecoveryError {
+            throw APIError.invalid("step", error.message)
         }
-        let run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: identity.method == .token ? .api : .manual,
-                                                 priority: flow.definition.priority, entryShapeID: step, input: input), now: access.now())
+        let run = try await store.enqueue(planned, now: access.now())
         try await access.audit(identity, "flow.run", target: "flow:\(flow.flowID)",
                                details: ["new_run": APIJSON.number(run.id), "step": step.map(JSON.string) ?? .null])
         return JSONResponse.make(status: .accepted, APIJSON.run(run))

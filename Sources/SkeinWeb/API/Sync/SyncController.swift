@@ -95,37 +95,28 @@ struct SyncController: Sendable {
         var request = request
         let body = try await request.jsonObject()
         var ids: [Int64] = []
+        var results: [JSON] = []
+        var tally: [SyncStatus: Int] = [:]
+        let record = { (entry: SyncEntry) in
+            ids.append(entry.id)
+            tally[entry.status, default: 0] += 1
+            results.append(APIJSON.syncEntry(entry))
+        }
         if let value = body["ids"] {
             guard case .array(let items) = value, !items.isEmpty else { throw APIError.invalid("ids", "ids must be a non-empty list of sync ids") }
-            ids = try items.map { item in
+            let requested = try items.map { item in
                 guard case .number(let number) = item, number == number.rounded(), abs(number) < 1e15 else {
                     throw APIError.invalid("ids", "ids must be whole numbers (sync ids)")
                 }
                 return Int64(number)
             }
-            guard ids.count <= Self.maximumResync else { throw APIError.invalid("ids", "at most \(Self.maximumResync) ids per request") }
-            for id in ids where try await store.syncEntry(id: id) == nil { throw APIError(.notFound, "no sync entry \(id)") }
+            guard requested.count <= Self.maximumResync else { throw APIError.invalid("ids", "at most \(Self.maximumResync) ids per request") }
+            for id in requested where try await store.syncEntry(id: id) == nil { throw APIError(.notFound, "no sync entry \(id)") }
+            for id in requested { record(try await resender.resend(id: id, manual: true)) }
         } else if case .object(let filter)? = body["filter"] {
-            // By id, so entries leaving the filter as they are resent do not shift the pages.
-            var query = try SyncFilter.query(filter, now: access.now())
-            query.sort = .id
-            query.descending = false
-            query.limit = 1000
-            repeat {
-                let page = try await store.syncEntries(query)
-                ids += page.entries.map(\.id)
-                query.after = page.next
-            } while query.after != nil && ids.count < Self.maximumResync
-            ids = Array(ids.prefix(Self.maximumResync))
+            try await resender.resendAll(matching: try SyncFilter.query(filter, now: access.now()), limit: Self.maximumResync) { record($0) }
         } else {
             throw APIError.invalid("ids", "give ids (a list of sync ids) or filter (an object of sync report filters)")
-        }
-        var results: [JSON] = []
-        var tally: [SyncStatus: Int] = [:]
-        for id in ids {
-            let entry = try await resender.resend(id: id, manual: true)
-            tally[entry.status, default: 0] += 1
-            results.append(APIJSON.syncEntry(entry))
         }
         try await access.audit(identity, "sync.resync", target: ids.count == 1 ? "sync:\(ids[0])" : "sync:\(ids.count) entries",
                                details: ["ids": .array(ids.prefix(1000).map(APIJSON.number)), "count": APIJSON.number(ids.count),

@@ -109,13 +109,10 @@ struct PlaygroundPage {
         }
         var bindings: [String: JSON] = [:]
         if let object = body["bindings"]?.objectValue { for (name, value) in object { bindings[name] = value } }
-        do {
-            let compiled = try JSONataExpression(compiling: expression)
-            guard let result = try compiled.evaluate(input: document, bindings: bindings, limits: Self.limits) else {
-                return Self.json(["undefined": true])
-            }
-            return Self.json(["result": result])
-        } catch let error as JSONataError {
+        switch try await ExpressionTrial.evaluate(expression, input: document, bindings: bindings, limits: Self.limits) {
+        case .value(let result): return Self.json(["result": result])
+        case .undefined: return Self.json(["undefined": true])
+        case .failed(let error):
             var object: JSON.Object = ["code": .string(error.code), "message": .string(error.message)]
             if let position = error.position { object["position"] = .number(Double(position)) }
             if let caret = error.caret(in: expression) { object["caret"] = .string(caret) }
