@@ -20,33 +20,16 @@ struct SyncBench: AsyncParsableCommand {
         let bench = SyncBenchmark(store: store)
         let existing = try await store.syncEntries(SyncQuery(since: .distantPast, sort: .id, limit: 1)).entries.isEmpty == false
         if !existing {
-            let clock = ContinuousClock()
-            let started = clock.now
-            try await bench.generate(count: entries, batch: batch) { done in
-                if done % 1_000_000 == 0 || done == entries { printError("generated \(done)") }
+            try await QueryBenchReport.timedGeneration(count: entries, noun: "entries") {
+                try await bench.generate(count: entries, batch: batch) { done in
+                    if done % 1_000_000 == 0 || done == entries { printError("generated \(done)") }
+                }
             }
-            let elapsed = clock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            printError(String(format: "generated %d entries in %.1f s (%.0f entries/s)", entries, seconds, Double(entries) / seconds))
         } else {
             printError("the store already holds sync entries; timing them as they are (--entries \(entries) assumed)")
         }
         if generateOnly { return }
-        let results = try await bench.measure(iterations: iterations, total: entries)
-        let baseline = results.first?.percentile(0.5) ?? 1
-        if options.json {
-            print(JSON.array(results.map { result in
-                ["label": .string(result.label), "p50_ms": .number(result.percentile(0.5)), "p95_ms": .number(result.percentile(0.95)),
-                 "rows": .number(Double(result.rows)), "runs": .number(Double(result.samples.count))]
-            }).serialized())
-            return
-        }
-        print("| query | p50 ms | p95 ms | × baseline p50 | rows |")
-        print("|---|---|---|---|---|")
-        for result in results {
-            print("| \(result.label) | " + String(format: "%.3f | %.3f | %.1f", result.percentile(0.5), result.percentile(0.95),
-                                                     result.percentile(0.5) / baseline) + " | \(result.rows) |")
-        }
+        QueryBenchReport.print(try await bench.measure(iterations: iterations, total: entries), json: options.json)
     }
 }
 
