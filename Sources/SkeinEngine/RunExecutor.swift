@@ -26,6 +26,8 @@ public struct RunExecutor: Sendable {
     public let onEvent: @Sendable (RunEvent) -> Void
     /// When Pending sync entries are first retried.
     public let syncBackoff: SyncBackoff
+    /// Flows already read and prepared by this executor (and its copies), by version.
+    let preparedFlows = PreparedFlowCache()
 
     public init(store: any SkeinStore, catalog: ShapeCatalog, instances: any InstanceResolver, logger: Logger,
                 now: @escaping @Sendable () -> Date = Date.init, syncBackoff: SyncBackoff = SyncBackoff(),
@@ -58,7 +60,7 @@ public struct RunExecutor: Sendable {
         }
         let prepared: PreparedFlow
         do {
-            prepared = try prepareTree(deployed)
+            prepared = try preparedFlows.prepared(deployed) { try prepareTree($0) }
         } catch {
             return (try await finish(run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil), [])
         }
@@ -88,7 +90,7 @@ public struct RunExecutor: Sendable {
     }
 
     /// A flow read with the full catalog, with an executor for every leaf shape and a decider for every route.
-    struct PreparedFlow {
+    struct PreparedFlow: Sendable {
         var flow: FlowDefinition
         var executors: [String: any ShapeExecutor]
         var routers: [String: RouteDecider]

@@ -82,17 +82,13 @@ extension PostgresStore: FlowStore {
         }
     }
 
-    /// Read with the permissive catalog, as the SQLite store does: storage never rejects a flow a newer build deployed.
+    /// A stored version's row as a deployed flow (its text decoded once per process: `StoredFlowDecoder`).
     static func deployedFlow(_ row: PGRow) throws -> DeployedFlow {
         let source: String = try row["source"]
         let flowID: String = try row["flow_id"]
-        let definition: FlowDefinition
-        do {
-            definition = try FlowFile.decode(source, source: "flow '\(flowID)'", catalog: ShapeCatalog.permissive)
-        } catch {
-            throw StorageError(.corrupt, "stored flow '\(flowID)' no longer reads: \(error)")
-        }
-        return DeployedFlow(flowID: flowID, version: try row["version"], source: source, definition: definition,
+        let version: Int = try row["version"]
+        let definition = try StoredFlowDecoder.definition(flowID: flowID, version: version, source: source)
+        return DeployedFlow(flowID: flowID, version: version, source: source, definition: definition,
                             deployedAt: try row.date("deployed_at"), enabled: try row["enabled"])
     }
 }

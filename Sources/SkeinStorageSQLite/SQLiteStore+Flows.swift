@@ -75,19 +75,13 @@ extension SQLiteStore: FlowStore {
         }
     }
 
-    /// Stored flow text is re-read with the full shape catalog by the engine; here the
-    /// definition is read with the built-in catalog plus any type, since storage must not
-    /// reject a flow deployed by a newer build.
+    /// A stored version's row as a deployed flow (its text decoded once per process: `StoredFlowDecoder`).
     static func deployedFlow(_ row: Row) throws -> DeployedFlow {
         let source: String = row["source"]
         let flowID: String = row["flow_id"]
-        let definition: FlowDefinition
-        do {
-            definition = try FlowFile.decode(source, source: "flow '\(flowID)'", catalog: ShapeCatalog.permissive)
-        } catch {
-            throw StorageError(.corrupt, "stored flow '\(flowID)' no longer reads: \(error)")
-        }
-        return DeployedFlow(flowID: flowID, version: row["version"], source: source, definition: definition,
+        let version: Int = row["version"]
+        let definition = try StoredFlowDecoder.definition(flowID: flowID, version: version, source: source)
+        return DeployedFlow(flowID: flowID, version: version, source: source, definition: definition,
                             deployedAt: Date(storageValue: row["deployed_at"]), enabled: row["enabled"])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SkeinCore
 import SkeinStorageSQLite
 
 /// A fresh database file in a temporary directory, removed afterwards.
@@ -25,6 +26,24 @@ func withStore(_ body: (SQLiteStore, String) async throws -> Void) async throws 
             check.waitUntilExit()
             let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "wal")
+        }
+    }
+
+    /// Decoded flows are cached per process by id and version; two stores holding different
+    /// texts under the same id and version (two data directories in one process) must each
+    /// read back their own flow.
+    @Test func eachStoreReadsItsOwnFlowTextThroughTheDecodedFlowCache() async throws {
+        let first = "id: orders\nshapes:\n  - id: each\n    split: { path: orders }\n"
+        let second = "id: orders\nshapes:\n  - id: keep\n    filter: { where: [ { field: paid, equals: true } ] }\n"
+        try await withStore { one, _ in
+            try await withStore { two, _ in
+                _ = try await one.deploy(try FlowFile.decode(first), source: first, now: Date())
+                _ = try await two.deploy(try FlowFile.decode(second), source: second, now: Date())
+                for _ in 0..<2 {
+                    #expect(try await one.flow(id: "orders", version: 1)?.definition.shapes.map(\.id) == ["each"])
+                    #expect(try await two.flow(id: "orders", version: 1)?.definition.shapes.map(\.id) == ["keep"])
+                }
+            }
         }
     }
 }
