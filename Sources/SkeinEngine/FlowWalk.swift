@@ -44,6 +44,8 @@ final class FlowWalk {
     private var nextSequence = 1
     private(set) var caughtAny = false
     private let recorder = CallRecorder()
+    /// The last steps' outputs, so the next step takes them from memory instead of reading them back.
+    private var handoff = PayloadHandoff()
     /// The flow variables as of the step being walked: the run's starting values, then whatever
     /// each `set_variables` step set (steps are walked, and numbered, depth first).
     var variables: [String: JSON] = [:]
@@ -431,10 +433,16 @@ final class FlowWalk {
     /// Records a step's start with its input count and size (bytes as stored).
     private func begin(_ sequence: Int, _ shape: ShapeDefinition, input: PayloadBucket) async throws {
         var bytes = 0
-        var infos: [Int: [PayloadInfo]] = [:]
+        var sizes: [Int: [Int]] = [:]
         for ref in input.refs {
-            if infos[ref.sequence] == nil { infos[ref.sequence] = try await store.payloadInfos(runID: run.id, sequence: ref.sequence) }
-            bytes += infos[ref.sequence, default: []].dropFirst(ref.start).prefix(ref.count).reduce(0) { $0 + $1.size }
+            if sizes[ref.sequence] == nil {
+                if let kept = handoff.sizes(of: ref.sequence) {
+                    sizes[ref.sequence] = kept
+                } else {
+                    sizes[ref.sequence] = try await store.payloadInfos(runID: run.id, sequence: ref.sequence).map(\.size)
+                }
+            }
+            bytes += sizes[ref.sequence, default: []].dropFirst(ref.start).prefix(ref.count).reduce(0, +)
         }
         try await store.beginStep(runID: run.id, sequence: sequence, shapeID: shape.id, shapeType: shape.type,
                                   inputCount: input.count, inputBytes: bytes, now: engine.now())
@@ -444,16 +452,26 @@ final class FlowWalk {
     private func finish(_ sequence: Int, _ shape: ShapeDefinition, path: String, _ outcome: StepOutcome, at time: Date? = nil) async throws {
         var outcome = outcome
         outcome.path = path
+        let produced = outcome.outputs
+        let (stored, sizes) = PayloadHandoff.storageForm(produced)
+        outcome.outputs = stored
         try await store.finishStep(runID: run.id, sequence: sequence, outcome: outcome, now: time ?? engine.now())
+        if !produced.isEmpty { handoff.keep(sequence: sequence, payloads: produced, sizes: sizes) }
         engine.onEvent(.stepFinished(runID: run.id, sequence: sequence, shapeID: shape.id, status: outcome.status, outputCount: outcome.outputs.count))
     }
 
-    /// Loads the payloads a bucket refers to, reading each step's outputs once.
+    /// Loads the payloads a bucket refers to: from the hand-off when just produced, else reading each step's outputs once.
     func materialize(_ bucket: PayloadBucket) async throws -> [Payload] {
         var loaded: [Int: [Payload]] = [:]
         var payloads: [Payload] = []
         for ref in bucket.refs {
-            if loaded[ref.sequence] == nil { loaded[ref.sequence] = try await store.payloads(runID: run.id, sequence: ref.sequence) }
+            if loaded[ref.sequence] == nil {
+                if let kept = handoff.payloads(of: ref.sequence) {
+                    loaded[ref.sequence] = kept
+                } else {
+                    loaded[ref.sequence] = try await store.payloads(runID: run.id, sequence: ref.sequence)
+                }
+            }
             let stored = loaded[ref.sequence, default: []]
             guard ref.start + ref.count <= stored.count else {
                 throw StorageError(.corrupt, "step \(ref.sequence) of run \(run.id) stored \(stored.count) payloads, \(ref.start + ref.count) were expected"
