@@ -80,13 +80,7 @@ struct ExprCommand: AsyncParsableCommand {
 
     func readInput() async throws -> JSON? {
         if let input {
-            let bytes: [UInt8]
-            if input == "-" {
-                bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-            } else {
-                guard let data = FileManager.default.contents(atPath: input) else { throw CLIError("cannot read \(input)") }
-                bytes = Array(data)
-            }
+            let bytes = try InputBytes.read(input)
             do { return try JSON(parsing: bytes) } catch {
                 throw CLIError("\(input == "-" ? "standard input" : input): \(error)")
             }

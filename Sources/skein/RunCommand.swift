@@ -34,15 +34,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func readPayload() throws -> [Payload] {
         guard let payload else { return [] }
-        let data: Data?
-        if payload == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            data = FileManager.default.contents(atPath: payload)
-        }
-        guard let data else { throw CLIError("\(payload): cannot read the payload file") }
+        let bytes = try InputBytes.read(payload)
         do {
-            return [try Payload.received([UInt8](data), contentType: contentType)]
+            return [try Payload.received(bytes, contentType: contentType)]
         } catch {
             throw CLIError("\(payload == "-" ? "standard input" : payload): \(error)")
         }
