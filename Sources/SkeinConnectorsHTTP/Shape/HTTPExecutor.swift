@@ -82,6 +82,7 @@ struct HTTPExecutor: ShapeExecutor {
     // MARK: Send
 
     private func send(_ input: [Payload], session: inout InstanceSession, context: ShapeContext) async throws -> ShapeResult {
+        if let batch = settings.batch { return try await sendBatches(input, batch: batch, session: session, context: context) }
         if let sync = settings.sync { return try await sendReporting(input, sync: sync, session: session, context: context) }
         let outputs = try await eachPayload(input, session: session) { index, payload, session in
             let (reply, request) = try await sendOne(payload, index: index, of: input.count, session: &session, context: context)
@@ -116,6 +117,58 @@ struct HTTPExecutor: ShapeExecutor {
         var warnings = Array(Set(results.flatMap(\.2))).sorted()
         if warnings.count > 5 { warnings = Array(warnings.prefix(5)) + ["and \(warnings.count - 5) more sync expression failures"] }
         return ShapeResult(outputs: results.compactMap(\.1), warnings: warnings, syncItems: results.map(\.0))
+    }
+
+    /// A send with `batch:` (`BatchSettings`): `size` payloads per request. With `sync:` every
+    /// payload is still its own sync item, taking its batch's outcome and its own element of the
+    /// answer; without it a failed batch fails the step, as a single send does.
+    private func sendBatches(_ input: [Payload], batch: BatchSettings, session: InstanceSession,
+                             context: ShapeContext) async throws -> ShapeResult {
+        let ranges = stride(from: 0, to: input.count, by: batch.size).map { $0..<min($0 + batch.size, input.count) }
+        let requests = try ranges.map { range throws(ShapeFailure) in try batch.requestPayload(input[range]) }
+        let reporting = settings.sync != nil
+        let answers = try await eachPayload(requests, session: session) { index, request, session -> Result<(Payload, String), ShapeFailure> in
+            do {
+                let (reply, sent) = try await sendOne(request, index: index, of: requests.count, unit: "batch", session: &session, context: context)
+                return .success((try Self.payload(from: reply, request: sent, redactor: session.redactor), reply.statusLine))
+            } catch let failure as ShapeFailure where reporting {
+                return .failure(failure)
+            }
+        }
+        var outputs: [Payload] = []
+        var syncItems: [SyncItem] = []
+        var notes: [String] = []
+        for (number, (range, answer)) in zip(ranges, answers).enumerated() {
+            var results: [JSON]?
+            var outcome = SyncOutcome.accepted
+            var response: String
+            switch answer {
+            case .success(let (reply, statusLine)):
+                response = statusLine
+                results = batch.results(in: reply, count: range.count)
+                if let results { outputs += results.map(Payload.init(json:)) } else { outputs.append(reply) }
+                if results == nil, settings.sync?.endpointID != nil {
+                    notes.append("the answer to batch \(number + 1) is not a list of \(range.count) results"
+                                 + (batch.resultsPath.map { " at results_path \($0)" } ?? "") + "; its items have no endpoint id")
+                }
+            case .failure(let failure):
+                outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
+                response = failure.message
+            }
+            guard let sync = settings.sync else { continue }
+            for (offset, index) in range.enumerated() {
+                let document = try? input[index].json()
+                var item = SyncItem(system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
+                                    sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
+                                    payload: input[index], outcome: outcome)
+                if let result = results?[offset] { item.endpointID = SyncSettings.text(sync.endpointID, result, &notes, name: "endpoint_id") }
+                item.response = response
+                syncItems.append(item)
+            }
+        }
+        var warnings = Array(Set(notes)).sorted()
+        if warnings.count > 5 { warnings = Array(warnings.prefix(5)) + ["and \(warnings.count - 5) more"] }
+        return ShapeResult(outputs: outputs, warnings: warnings, syncItems: syncItems)
     }
 
     /// Runs `body` for every payload, with up to `concurrency:` requests in flight (each worker
@@ -162,7 +215,8 @@ struct HTTPExecutor: ShapeExecutor {
     }
 
     /// Sends one payload; returns the 2xx answer or throws the failure.
-    private func sendOne(_ payload: Payload, index: Int, of count: Int, session: inout InstanceSession,
+    /// `unit` names what `index` counts in messages and idempotency keys: "payload", or "batch" for `batch:` sends.
+    private func sendOne(_ payload: Payload, index: Int, of count: Int, unit: String = "payload", session: inout InstanceSession,
                          context: ShapeContext) async throws -> (HTTPReply, OutgoingRequest) {
         let builder = RequestBuilder(settings: settings)
         let instance = session.instance
@@ -180,12 +234,12 @@ struct HTTPExecutor: ShapeExecutor {
             if let header = settings.idempotencyHeader {
                 // The same on every attempt of this step for this payload, so a receiver that
                 // honours it applies a payload once even when the engine retries the step.
-                request.setHeader(header, "skein-\(context.flowID)-\(context.runID)-\(context.shapeID)-\(index)")
+                request.setHeader(header, "skein-\(context.flowID)-\(context.runID)-\(context.shapeID)-\(unit == "payload" ? "" : unit)\(index)")
             }
             let reply = try await session.send(request)
             guard reply.isSuccess else {
                 var failure = HTTPFailures.failure(for: reply, request: request, redactor: session.redactor, auth: session.settings.auth)
-                if count > 1 { failure.message += " (payload \(index + 1) of \(count))" }
+                if count > 1 || unit != "payload" { failure.message += " (\(unit) \(index + 1) of \(count))" }
                 throw failure
             }
             return (reply, request)

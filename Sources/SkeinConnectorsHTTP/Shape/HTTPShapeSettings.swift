@@ -38,6 +38,8 @@ struct HTTPShapeSettings: Sendable {
     var sync: SyncSettings?
     /// For sends: how many requests may be in flight at once (`concurrency:`, default 1).
     var concurrency: Int = 1
+    /// For sends: several payloads per request (`batch:`), for bulk endpoints.
+    var batch: BatchSettings?
 
     static func read(_ reader: SettingsReader) -> HTTPShapeSettings? {
         let instance = reader.string("instance", required: true)
@@ -58,6 +60,8 @@ struct HTTPShapeSettings: Sendable {
         let idempotencyHeader = reader.string("idempotency_key")
         let sync = reader.object("sync").flatMap { SyncSettings.read($0) }
         let concurrency = reader.int("concurrency", range: 1...64)
+        let batch = reader.object("batch").flatMap(BatchSettings.read)
+        if reader.has("batch"), let body, body != .json { reader.report("batch", "sends a JSON list; it needs body: json, not \(body.rawValue)") }
 
         if direction == .send {
             if reader.has("pagination") { reader.report("pagination", "applies to direction: receive only") }
@@ -68,6 +72,7 @@ struct HTTPShapeSettings: Sendable {
             if reader.has("idempotency_key") { reader.report("idempotency_key", "applies to direction: send only") }
             if reader.has("sync") { reader.report("sync", "applies to direction: send only (a sync report lists items sent)") }
             if reader.has("concurrency") { reader.report("concurrency", "applies to direction: send only (pages are read in order)") }
+            if reader.has("batch") { reader.report("batch", "applies to direction: send only") }
             if reader.has("items_path"), let pagination, !pagination.usesItems {
                 reader.report("items_path", "is used by page and offset pagination only")
             }
@@ -79,7 +84,8 @@ struct HTTPShapeSettings: Sendable {
             method: methodText ?? (direction == .receive ? "GET" : "POST"),
             path: path, query: query, headers: headers, body: body ?? .json,
             pagination: pagination, maxPages: maxPages ?? 100, itemsPath: itemsPath,
-            timeout: timeout, idempotencyHeader: idempotencyHeader, sync: sync, concurrency: concurrency ?? 1)
+            timeout: timeout, idempotencyHeader: idempotencyHeader, sync: sync, concurrency: concurrency ?? 1,
+            batch: direction == .send ? batch : nil)
     }
 
     private static func template(_ reader: SettingsReader, _ key: String) -> Template? {

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SkeinConnectorsHTTP
+import SkeinJSON
 
 /// The secrets the test server accepts. Tests assert none of them ever shows up in a
 /// recorded call or an error message.
@@ -285,6 +286,21 @@ enum TestServer {
             let (stored, isNew) = await state.store(key: key, body: body)
             _ = await state.count(isNew ? "receiver-new" : "receiver-replayed")
             return json(#"{"received":\#(stored)}"#, status: isNew ? .created : .ok)
+        }
+        // MARK: A bulk endpoint
+        // Takes {"orders": [...]} and answers {"results": [{"erp_id": "E-<sku>"}, ...]}, one per order, in order;
+        // a batch holding sku FAIL is refused with 503; a batch holding sku SUMMARY gets only a count back.
+        router.post("/bulk") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            _ = await state.count("bulk")
+            guard case .array(let orders)? = try JSON(parsing: Array(body.readableBytesView))["orders"] else {
+                return json(#"{"error":"expected {\"orders\": [...]}"}"#, status: .badRequest)
+            }
+            let skus = orders.map { $0["sku"]?.stringValue ?? "" }
+            if skus.contains("FAIL") { return text("bulk import busy", status: .serviceUnavailable) }
+            if skus.contains("SUMMARY") { return json(#"{"imported":\#(skus.count)}"#) }
+            let results = JSON.array(skus.map { ["erp_id": .string("E-" + $0)] })
+            return json(JSON.object(["results": results]).serialized())
         }
         router.post("/form") { request, _ in
             let body = String(buffer: try await request.body.collect(upTo: 1 << 16))
