@@ -10,52 +10,109 @@ extension JSON {
     /// The JSON text of this value. Numbers print as JavaScript prints them
     /// (`1`, `0.1`, `1e+21`, `1e-7`), so results match JSONata's reference implementation.
     public func serialized(_ layout: Layout = .compact) -> String {
-        var output = ""
+        String(decoding: serializedBytes(layout), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes of `serialized(layout)`, written straight into a byte array (the way
+    /// payloads are stored and sent; appending to a `String` piece by piece was several times slower).
+    public func serializedBytes(_ layout: Layout = .compact) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         write(to: &output, layout: layout, indent: 0)
         return output
     }
 
-    /// The UTF-8 bytes of `serialized(layout)`.
-    public func serializedBytes(_ layout: Layout = .compact) -> [UInt8] {
-        Array(serialized(layout).utf8)
-    }
-
-    func write(to output: inout String, layout: Layout, indent: Int) {
+    func write(to output: inout [UInt8], layout: Layout, indent: Int) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let value): output += JSON.format(number: value)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: value ? "true".utf8 : "false".utf8)
+        case .number(let value): JSON.writeNumber(value, to: &output)
         case .string(let value): JSON.writeQuoted(value, to: &output)
         case .array(let elements):
-            if elements.isEmpty { output += "[]"; return }
-            output += "["
-            for (position, element) in elements.enumerated() {
-                if position > 0 { output += "," }
+            if elements.isEmpty { output.append(contentsOf: "[]".utf8); return }
+            output.append(UInt8(ascii: "["))
+            var first = true
+            for element in elements {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
                 if layout == .pretty { JSON.newline(&output, indent: indent + 1) }
                 element.write(to: &output, layout: layout, indent: indent + 1)
             }
             if layout == .pretty { JSON.newline(&output, indent: indent) }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { output += "{}"; return }
-            output += "{"
+            if members.isEmpty { output.append(contentsOf: "{}".utf8); return }
+            output.append(UInt8(ascii: "{"))
             var first = true
             for (key, value) in members {
-                if !first { output += "," }
+                if !first { output.append(UInt8(ascii: ",")) }
                 first = false
                 if layout == .pretty { JSON.newline(&output, indent: indent + 1) }
                 JSON.writeQuoted(key, to: &output)
-                output += layout == .pretty ? ": " : ":"
+                output.append(UInt8(ascii: ":"))
+                if layout == .pretty { output.append(UInt8(ascii: " ")) }
                 value.write(to: &output, layout: layout, indent: indent + 1)
             }
             if layout == .pretty { JSON.newline(&output, indent: indent) }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ output: inout String, indent: Int) {
-        output += "\n"
-        output += String(repeating: "  ", count: indent)
+    private static func newline(_ output: inout [UInt8], indent: Int) {
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+    }
+
+    /// A number as `format(number:)` writes it; whole numbers (most of them) without going through a `String`.
+    static func writeNumber(_ value: Double, to output: inout [UInt8]) {
+        guard value == value.rounded(), abs(value) <= 9.007_199_254_740_992e15, value != 0 || value.sign == .plus else {
+            output.append(contentsOf: format(number: value).utf8)
+            return
+        }
+        var magnitude = Int64(value).magnitude
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
+        }
+    }
+
+    /// Writes `string` as a JSON string literal into bytes, escaping what `JSON.stringify` escapes.
+    /// Only ASCII bytes are ever escaped, so the bytes of other characters pass through as they are.
+    public static func writeQuoted(_ string: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var string = string
+        string.withUTF8 { bytes in
+            var clean = bytes.startIndex
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean..<index]))
+                clean = index + 1
+                output.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""): output.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "\n"): output.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): output.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): output.append(UInt8(ascii: "t"))
+                case 0x08: output.append(UInt8(ascii: "b"))
+                case 0x0C: output.append(UInt8(ascii: "f"))
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    output.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                }
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean...]))
+        }
+        output.append(UInt8(ascii: "\""))
     }
 
     /// Writes `string` as a JSON string literal, escaping what `JSON.stringify` escapes.

@@ -16,6 +16,16 @@ import Testing
         #expect(value.serialized() == #""tab\there \"q\" é 😀 /""#)
     }
 
+    /// Serialising writes bytes directly; what it writes must be what JSON.stringify writes,
+    /// for control characters, quotes, backslashes, non-ASCII text and every kind of number.
+    @Test func serialisesEscapesAndNumbersAsJavaScriptDoes() throws {
+        let value: JSON = ["s": .string("a\u{01}b\u{1F}\u{08}\u{0C}\r\n\"\\ é 😀"), "n": [0, -0.0, 7, -42, 9007199254740992, 1e21, 0.1, -1.5e-7, 123.456]]
+        let expected = #"{"s":"a\u0001b\u001f\b\f\r\n\"\\ é 😀","n":[0,0,7,-42,9007199254740992,1e+21,0.1,-1.5e-7,123.456]}"#
+        #expect(value.serialized() == expected)
+        #expect(value.serializedBytes() == Array(expected.utf8))
+        #expect(try JSON(parsing: value.serializedBytes()) == value)
+    }
+
     @Test(arguments: [
         ("{\"a\": 1,}", 1, 9, "expected a member name"),
         ("[1, 2", 1, 6, "unexpected end of input inside an array"),
