@@ -10,11 +10,13 @@ import SkeinStorage
 
 /// Scenario 1 of docs/benchmarks.md (`skein bench flow`): items per second through
 /// receive (pages of orders from a local HTTP server) → split → map (JSONata) → filter →
-/// send (one POST per order to a second local HTTP server, with `sync:`), with its baselines
-/// measured in the same process:
+/// send (to a second local HTTP server, with `sync:`), with its baselines measured in the same
+/// process. The send is measured both ways a destination may take orders: one POST per order,
+/// and `batch:` (`batchSize` orders per POST to a bulk endpoint, each order still its own sync
+/// entry with its own endpoint id).
 ///
-/// - **the two servers' raw speed**: the same pages fetched, and the same POSTs sent, by a bare
-///   AsyncHTTPClient loop (no engine);
+/// - **the two servers' raw speed**: the same pages fetched, and the same POSTs sent (one per
+///   order, and in batches), by a bare AsyncHTTPClient loop (no engine);
 /// - **no run log**: the same flow's shapes run by `UnloggedRun` (no store calls);
 /// - **the subject**: a real run through `RunExecutor` into SQLite — every step's payloads and
 ///   every sync entry stored — in a fresh data directory.
@@ -25,15 +27,21 @@ public struct FlowBenchmark: Sendable {
     /// The send step's `concurrency:` (requests in flight at once), also used by the raw POST loop.
     public let sendConcurrency: Int
 
-    public init(pages: Int, pageSize: Int = 1000, directory: URL, sendConcurrency: Int = 8) {
+    /// Orders per POST in the `batch:` configurations.
+    public let batchSize: Int
+
+    public init(pages: Int, pageSize: Int = 1000, directory: URL, sendConcurrency: Int = 8, batchSize: Int = 100) {
         self.pages = pages
         self.pageSize = pageSize
         self.directory = directory
         self.sendConcurrency = sendConcurrency
+        self.batchSize = batchSize
     }
 
     /// One measured configuration: wall seconds for `items` items (received orders).
     public struct Timing: Sendable, Codable {
+        /// A stable name for the report writer (`raw_fetch`, `logged_batched`, …).
+        public var key: String
         public var label: String
         public var items: Int
         public var seconds: [Double]
@@ -55,10 +63,18 @@ public struct FlowBenchmark: Sendable {
         """
 
     /// The flow under test; `source` and `sink` are instances on the two local servers.
-    var flowSource: String { Self.flowTemplate.replacingOccurrences(of: "CONCURRENCY", with: String(sendConcurrency)) }
+    /// Batched, the send posts `batchSize` orders at a time to the sink's bulk endpoint.
+    func flowSource(batched: Bool) -> String {
+        Self.flowTemplate
+            .replacingOccurrences(of: "FLOW_ID", with: batched ? "bench-orders-bulk" : "bench-orders")
+            .replacingOccurrences(of: "CONCURRENCY", with: String(sendConcurrency))
+            .replacingOccurrences(of: "SEND_PATH", with: batched ? "/orders/bulk" : "/orders")
+            .replacingOccurrences(of: "BATCH", with: batched
+                ? "batch: { size: \(batchSize), wrap_key: orders, results_path: results }" : "# one POST per order")
+    }
 
     static let flowTemplate = """
-        id: bench-orders
+        id: FLOW_ID
         trigger: api
         shapes:
           - id: fetch
@@ -77,8 +93,9 @@ public struct FlowBenchmark: Sendable {
               instance: sink
               direction: send
               method: POST
-              path: /orders
+              path: SEND_PATH
               concurrency: CONCURRENCY
+              BATCH
               sync: { system: ERP, reference: "reference", source_id: "order_number", endpoint_id: "erp_id" }
         """
 
@@ -99,12 +116,19 @@ public struct FlowBenchmark: Sendable {
         let servers = try await BenchServers.start(pages: pages, pageSize: pageSize)
         defer { servers.stop() }
         let items = pages * pageSize
-        var raw = Timing(label: "raw: fetch the pages (AsyncHTTPClient loop)", items: items, seconds: [])
-        var rawSend = Timing(label: "raw: POST each paid order (AsyncHTTPClient, \(sendConcurrency) in flight)", items: items, seconds: [])
-        var unlogged = Timing(label: "flow without a run log (UnloggedRun)", items: items, seconds: [])
-        var logged = Timing(label: "flow with the run log in SQLite (RunExecutor)", items: items, seconds: [])
+        let paid = items * 3 / 4
+        var timings = [
+            Timing(key: "raw_fetch", label: "raw: fetch the pages (AsyncHTTPClient loop)", items: items, seconds: []),
+            Timing(key: "raw_send", label: "raw: POST each paid order (AsyncHTTPClient, \(sendConcurrency) in flight)", items: items, seconds: []),
+            Timing(key: "raw_send_batched", label: "raw: POST the paid orders \(batchSize) at a time (AsyncHTTPClient, \(sendConcurrency) in flight)",
+                   items: items, seconds: []),
+            Timing(key: "unlogged", label: "flow, one POST per order, without a run log (UnloggedRun)", items: items, seconds: []),
+            Timing(key: "logged", label: "flow, one POST per order, run log in SQLite (RunExecutor)", items: items, seconds: []),
+            Timing(key: "unlogged_batched", label: "flow, batch: \(batchSize) per POST, without a run log (UnloggedRun)", items: items, seconds: []),
+            Timing(key: "logged_batched", label: "flow, batch: \(batchSize) per POST, run log in SQLite (RunExecutor)", items: items, seconds: []),
+        ]
         let client = HTTPClient.shared
-        let body = Array(Self.order(1).serialized().utf8)
+        let order = Self.order(1)
         let clock = ContinuousClock()
         func seconds(_ body: () async throws -> Void) async throws -> Double {
             let start = clock.now
@@ -112,75 +136,84 @@ public struct FlowBenchmark: Sendable {
             let elapsed = clock.now - start
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         }
+        /// `count` POSTs of `body` to `path`, `sendConcurrency` in flight.
+        func post(_ body: [UInt8], count: Int, to path: String) async throws {
+            let next = LockedValue(0)
+            let url = servers.sinkURL + path
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<sendConcurrency {
+                    group.addTask {
+                        while next.withLock({ value -> Bool in value += 1; return value <= count }) {
+                            var request = HTTPClientRequest(url: url)
+                            request.method = .POST
+                            request.headers.add(name: "Content-Type", value: "application/json")
+                            request.body = .bytes(ByteBuffer(bytes: body))
+                            let response = try await client.execute(request, timeout: .seconds(30))
+                            _ = try await response.body.collect(upTo: 16 << 20)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let single = Array(order.serialized().utf8)
+        let bulk = Array(JSON.object(["orders": .array(Array(repeating: order, count: batchSize))]).serialized().utf8)
         for repetition in 1...repetitions {
-            raw.seconds.append(try await seconds {
+            var figures: [Double] = []
+            figures.append(try await seconds {
                 for page in 1...(pages + 1) {
                     let response = try await client.execute(HTTPClientRequest(url: "\(servers.sourceURL)/orders?page=\(page)"), timeout: .seconds(30))
                     _ = try await response.body.collect(upTo: 64 << 20)
                 }
             })
-            rawSend.seconds.append(try await seconds {
-                let next = LockedValue(0)
-                let total = items * 3 / 4
-                let url = servers.sinkURL + "/orders"
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for _ in 0..<sendConcurrency {
-                        group.addTask {
-                            while next.withLock({ value -> Bool in value += 1; return value <= total }) {
-                                var request = HTTPClientRequest(url: url)
-                                request.method = .POST
-                                request.headers.add(name: "Content-Type", value: "application/json")
-                                request.body = .bytes(ByteBuffer(bytes: body))
-                                let response = try await client.execute(request, timeout: .seconds(30))
-                                _ = try await response.body.collect(upTo: 1 << 20)
-                            }
-                        }
+            figures.append(try await seconds { try await post(single, count: paid, to: "/orders") })
+            figures.append(try await seconds { try await post(bulk, count: (paid + batchSize - 1) / batchSize, to: "/orders/bulk") })
+            for batched in [false, true] {
+                let environment = try freshEnvironment("\(repetition)\(batched ? "-bulk" : "")")
+                let deployed = try await deploy(environment, servers: servers, batched: batched)
+                figures.append(try await seconds {
+                    let outcome = try await UnloggedRun(executor: environment.executor()).run(deployed)
+                    guard outcome.acceptedSyncItems == paid else {
+                        throw StorageError(.corrupt, "the unlogged flow sent \(outcome.acceptedSyncItems) orders, expected \(paid)")
                     }
-                    try await group.waitForAll()
-                }
-            })
-            let environment = try freshEnvironment(repetition)
-            let deployed = try await deploy(environment, servers: servers)
-            unlogged.seconds.append(try await seconds {
-                let outcome = try await UnloggedRun(executor: environment.executor()).run(deployed)
-                guard outcome.acceptedSyncItems == items * 3 / 4 else {
-                    throw StorageError(.corrupt, "the unlogged flow sent \(outcome.acceptedSyncItems) orders, expected \(items * 3 / 4)")
-                }
-            })
-            logged.seconds.append(try await seconds {
-                let run = try await InProcessRun(executor: environment.executor())
-                    .start(NewRun(flowID: deployed.flowID, flowVersion: deployed.version, trigger: .manual))
-                guard run.status == .success else { throw StorageError(.corrupt, "the logged run ended \(run.status): \(run.error ?? "")") }
-            })
-            let stored = try await environment.store.syncCounts(SyncQuery(since: .distantPast))[.ok] ?? 0
-            guard stored == items * 3 / 4 else { throw StorageError(.corrupt, "\(stored) OK sync entries stored, expected \(items * 3 / 4)") }
-            progress("repetition \(repetition): raw fetch \(raw.seconds.last!) s, raw send \(rawSend.seconds.last!) s, "
-                + "unlogged \(unlogged.seconds.last!) s, logged \(logged.seconds.last!) s")
+                })
+                figures.append(try await seconds {
+                    let run = try await InProcessRun(executor: environment.executor())
+                        .start(NewRun(flowID: deployed.flowID, flowVersion: deployed.version, trigger: .manual))
+                    guard run.status == .success else { throw StorageError(.corrupt, "the logged run ended \(run.status): \(run.error ?? "")") }
+                })
+                let stored = try await environment.store.syncCounts(SyncQuery(since: .distantPast))[.ok] ?? 0
+                guard stored == paid else { throw StorageError(.corrupt, "\(stored) OK sync entries stored, expected \(paid)") }
+            }
+            for (index, figure) in figures.enumerated() { timings[index].seconds.append(figure) }
+            progress("repetition \(repetition): " + timings.map { "\($0.key) \(String(format: "%.3f", $0.seconds.last!)) s" }.joined(separator: ", "))
         }
-        return [raw, rawSend, unlogged, logged]
+        return timings
     }
 
-    private func freshEnvironment(_ repetition: Int) throws -> SkeinEnvironment {
-        let data = directory.appendingPathComponent("flow-\(repetition)")
+    private func freshEnvironment(_ name: String) throws -> SkeinEnvironment {
+        let data = directory.appendingPathComponent("flow-\(name)")
         try? FileManager.default.removeItem(at: data)
         var logger = Logger(label: "skein-bench")
         logger.logLevel = .warning
         return try SkeinEnvironment(dataDirectory: data, environment: [:], logger: logger)
     }
 
-    private func deploy(_ environment: SkeinEnvironment, servers: BenchServers) async throws -> DeployedFlow {
+    private func deploy(_ environment: SkeinEnvironment, servers: BenchServers, batched: Bool) async throws -> DeployedFlow {
         for (name, url) in [("source", servers.sourceURL), ("sink", servers.sinkURL)] {
             let instance = Instance(name: name, connectorType: "http", address: url)
             try await environment.store.saveInstance(try environment.instances.seal(instance, now: Date()))
         }
-        let definition = try FlowFile.decode(flowSource, source: "bench flow", catalog: environment.catalog)
-        return try await environment.store.deploy(definition, source: flowSource, now: Date()).flow
+        let source = flowSource(batched: batched)
+        let definition = try FlowFile.decode(source, source: "bench flow", catalog: environment.catalog)
+        return try await environment.store.deploy(definition, source: source, now: Date()).flow
     }
 }
 
 /// The two local HTTP servers of scenario 1: the source answers `GET /orders?page=N` with
 /// pre-serialised pages of orders (an empty page after the last), the sink answers every
-/// `POST /orders` with `201 {"erp_id": "ERP-<n>"}`.
+/// `POST /orders` with `201 {"erp_id": "ERP-<n>"}`, and every `POST /orders/bulk` of
+/// `{"orders": [...]}` with one such id per order.
 final class BenchServers: Sendable {
     let sourceURL: String
     let sinkURL: String
@@ -213,6 +246,17 @@ final class BenchServers: Sendable {
             let n = counter.next()
             return Response(status: .created, headers: [.contentType: "application/json"],
                              body: .init(byteBuffer: ByteBuffer(string: "{\"erp_id\": \"ERP-\(n)\"}")))
+        }
+        // The bulk endpoint: {"orders": [...]} in, {"results": [{"erp_id": …}, …]} out, one per order.
+        sink.post("/orders/bulk") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 16 << 20)
+            guard case .array(let orders)? = try JSON(parsing: Array(body.readableBytesView))["orders"] else {
+                return Response(status: .badRequest)
+            }
+            var answer = "{\"results\": ["
+            for index in orders.indices { answer += (index == 0 ? "" : ", ") + "{\"erp_id\": \"ERP-\(counter.next())\"}" }
+            answer += "]}"
+            return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer)))
         }
         let ports = PortBox()
         var logger = Logger(label: "bench-servers")

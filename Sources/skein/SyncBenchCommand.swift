@@ -44,11 +44,13 @@ struct FlowBench: AsyncParsableCommand {
     @Option(name: .customLong("page-size"), help: "Orders per page.") var pageSize: Int = 1000
     @Option(help: "Repetitions (medians are reported).") var repetitions: Int = 5
     @Option(name: .customLong("send-concurrency"), help: "The send step's concurrency: (requests in flight).") var sendConcurrency: Int = 8
+    @Option(name: .customLong("batch-size"), help: "Orders per POST in the batch: configurations.") var batchSize: Int = 100
     @Option(name: .customLong("work-dir"), help: "Where the runs' data directories go (emptied first).") var workDirectory: String = "/tmp/skein-bench-flow"
     @Flag(help: "Print the figures as JSON.") var json = false
 
     func run() async throws {
-        let bench = FlowBenchmark(pages: pages, pageSize: pageSize, directory: URL(fileURLWithPath: workDirectory), sendConcurrency: sendConcurrency)
+        let bench = FlowBenchmark(pages: pages, pageSize: pageSize, directory: URL(fileURLWithPath: workDirectory), sendConcurrency: sendConcurrency,
+                                  batchSize: batchSize)
         let timings = try await bench.run(repetitions: repetitions) { printError($0) }
         if json {
             let encoder = JSONEncoder()
@@ -62,12 +64,14 @@ struct FlowBench: AsyncParsableCommand {
     }
 
     struct FlowFigure: Encodable {
+        var key: String
         var label: String
         var items: Int
         var seconds: [Double]
         var median: Double
         var items_per_second: Double
         init(_ timing: FlowBenchmark.Timing) {
+            key = timing.key
             label = timing.label
             items = timing.items
             seconds = timing.seconds
