@@ -73,6 +73,25 @@ import SkeinJSON
         }
     }
 
+    /// Many payloads are mapped on every core: the outputs must keep the input's order, and a
+    /// failure must name the first failing payload, as mapping them one by one would.
+    @Test func aLargeMapKeepsOrderAndReportsTheFirstFailingPayload() async throws {
+        let map = try makeShape(MapShape(), ["transform": #"{"order": id, "double": id * 2}"#])
+        let input = (0..<3000).map { Payload(json: ["id": .number(Double($0))]) }
+        let out = try await map.execute(input, context: context).outputs
+        #expect(try out.map { try $0.json() } == (0..<3000).map { ["order": .number(Double($0)), "double": .number(Double($0 * 2))] })
+
+        var broken = input
+        broken[2900] = Payload(bytes: Array("a,b".utf8), contentType: "text/csv")
+        broken[1700] = Payload(bytes: Array("a,b".utf8), contentType: "text/csv")
+        do {
+            _ = try await map.execute(broken, context: context)
+            Issue.record("expected the step to fail")
+        } catch let failure as ShapeFailure {
+            #expect(failure.message == "payload 1700: the payload is text/csv, not JSON")
+        }
+    }
+
     @Test func filterConditionKeepsPayloadsAndItemsItFindsTruthy() async throws {
         let split = try makeShape(SplitShape(), ["path": "orders"])
         let orders = try await split.execute([Payload(json: ordersPage)], context: context).outputs

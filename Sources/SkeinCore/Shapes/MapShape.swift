@@ -110,13 +110,9 @@ public struct MapShape: ShapeKind {
         let limits: ExpressionLimits
 
         func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
-            var outputs: [Payload] = []
-            outputs.reserveCapacity(input.count)
-            for (index, payload) in input.enumerated() {
-                let document = try payload.document(index: index)
-                outputs.append(Payload(json: try map(document, index: index, context: context)))
-            }
-            return ShapeResult(outputs: outputs)
+            ShapeResult(outputs: try await PayloadParallelism.map(input) { index, payload in
+                Payload(json: try map(try payload.document(index: index), index: index, context: context))
+            })
         }
 
         func map(_ document: JSON, index: Int, context: ShapeContext) throws(ShapeFailure) -> JSON {
@@ -141,9 +137,7 @@ public struct MapShape: ShapeKind {
         let limits: ExpressionLimits
 
         func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
-            var outputs: [Payload] = []
-            outputs.reserveCapacity(input.count)
-            for (index, payload) in input.enumerated() {
+            ShapeResult(outputs: try await PayloadParallelism.map(input) { index, payload in
                 let document = try payload.document(index: index)
                 guard let result = try transform.evaluate(document, payloadIndex: index, limits: limits, context: context) else {
                     throw ShapeFailure(
@@ -151,9 +145,8 @@ public struct MapShape: ShapeKind {
                             + "guard missing data in the expression, e.g. with a default: field ? field : null",
                         details: ["step": .string(context.shapeID), "payload_index": .number(Double(index))])
                 }
-                outputs.append(Payload(json: result))
-            }
-            return ShapeResult(outputs: outputs)
+                return Payload(json: result)
+            })
         }
     }
 }
