@@ -123,6 +123,7 @@ extension SQLiteStore: RunStore {
         let outputBytes = encoded.reduce(0) { $0 + $1.0.size }
         let warnings = outcome.warnings.isEmpty ? nil : JSON.array(outcome.warnings.map(JSON.string)).serialized()
         let calls = outcome.calls.isEmpty ? nil : JSON.array(outcome.calls).serialized()
+        let syncPayloads = SQLiteStore.encodeSyncPayloads(outcome.syncEntries)
         try await write { db in
             try db.execute(sql: """
                 UPDATE steps SET status = ?, finished_at = ?, attempts = ?, output_count = ?, output_bytes = ?, error = ?,
@@ -137,7 +138,7 @@ extension SQLiteStore: RunStore {
                 guard let origin = try Row.fetchOne(db, sql: """
                     SELECT r.flow_id, r.flow_version, s.shape_id FROM runs r JOIN steps s ON s.run_id = r.id WHERE r.id = ? AND s.sequence = ?
                     """, arguments: [runID, sequence]) else { throw StorageError(.notFound, "run \(runID) is not stored") }
-                _ = try SQLiteStore.insertSyncEntries(db, outcome.syncEntries, origin: SyncOrigin(
+                _ = try SQLiteStore.insertSyncEntries(db, outcome.syncEntries, payloads: syncPayloads, origin: SyncOrigin(
                     flowID: origin["flow_id"], flowVersion: origin["flow_version"], runID: runID, shapeID: origin["shape_id"]), now: now)
             }
             if !outcome.warnings.isEmpty {

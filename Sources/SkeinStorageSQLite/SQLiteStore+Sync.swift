@@ -12,7 +12,10 @@ extension SQLiteStore: SyncStore {
 
     /// Inserts entries and their first transition; shared by `finishStep` (inside the step's
     /// transaction) and `insertSyncEntries`.
-    static func insertSyncEntries(_ db: Database, _ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) throws -> [Int64] {
+    /// Inserts `entries` with their payloads, already encoded by `encodeSyncPayloads` (outside the
+    /// write, so serialising and compressing them never holds the single writer).
+    static func insertSyncEntries(_ db: Database, _ entries: [NewSyncEntry], payloads: [PayloadCodec.Encoded], origin: SyncOrigin,
+                                  now: Date) throws -> [Int64] {
         let entry = try db.cachedStatement(sql: """
             INSERT INTO sync_entries (flow_id, flow_version, run_id, shape_id, system, reference, source_id, endpoint_id, status,
                 attempts, automatic_retries, first_attempt_at, latest_attempt_at, next_retry_at, latest_response, content_type,
@@ -24,10 +27,9 @@ extension SQLiteStore: SyncStore {
             """)
         var ids: [Int64] = []
         ids.reserveCapacity(entries.count)
-        for new in entries {
+        for (new, encoded) in zip(entries, payloads) {
             let time = (new.attemptedAt ?? now).storageValue
             let item = new.item
-            let encoded = PayloadCodec.encode(item.payload)
             try entry.execute(arguments: [
                 origin.flowID, origin.flowVersion, origin.runID, origin.shapeID, item.system, item.reference, item.sourceID,
                 item.endpointID, new.status.rawValue, time, time, new.nextRetryAt?.storageValue, item.response ?? new.reason,
@@ -41,7 +43,12 @@ extension SQLiteStore: SyncStore {
     }
 
     public func insertSyncEntries(_ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) async throws -> [Int64] {
-        try await write { db in try SQLiteStore.insertSyncEntries(db, entries, origin: origin, now: now) }
+        let payloads = SQLiteStore.encodeSyncPayloads(entries)
+        return try await write { db in try SQLiteStore.insertSyncEntries(db, entries, payloads: payloads, origin: origin, now: now) }
+    }
+
+    static func encodeSyncPayloads(_ entries: [NewSyncEntry]) -> [PayloadCodec.Encoded] {
+        entries.map { PayloadCodec.encode($0.item.payload) }
     }
 
     /// The SELECT of a query's entries in sort order after its cursor, without a LIMIT.
