@@ -8,7 +8,8 @@ public import SkeinCore
 /// Both directions stream through zlib a megabyte at a time straight into the result array
 /// (whose capacity is reserved up front, so only the bytes written become resident): a large
 /// payload costs its own bytes plus the other form, never a second whole copy of either
-/// (100 MB payloads: docs/benchmarks.md, scenario 4).
+/// (100 MB payloads: docs/benchmarks.md, scenario 4). zlib runs at its fastest level: payloads
+/// are JSON and text, which shrink well even so, and storing them sits on every run's path.
 public enum PayloadCodec {
     /// Payloads smaller than this are stored as they are: compressing them saves nothing.
     static let compressionThreshold = 512
@@ -38,7 +39,7 @@ public enum PayloadCodec {
     struct NotSmaller: Error {}
 
     private static func deflate(_ bytes: [UInt8]) throws -> [UInt8] {
-        let compressor = CompressionAlgorithm.deflate().compressor
+        let compressor = CompressionAlgorithm.deflate(configuration: .init(compressionLevel: .fastestCompression)).compressor
         compressor.window = ByteBufferAllocator().buffer(capacity: 256 * 1024)
         try compressor.startStream()
         defer { try? compressor.finishStream() }

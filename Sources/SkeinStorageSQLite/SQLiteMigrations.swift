@@ -125,6 +125,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("0008_perf_run_indexes") { db in
             try db.execute(sql: RunIndexesSchema.migration)
         }
+        migrator.registerMigration("0009_sync_search_reference_only") { db in
+            try db.execute(sql: SyncSchema.referenceOnlySearch)
+        }
         return migrator
     }
 }

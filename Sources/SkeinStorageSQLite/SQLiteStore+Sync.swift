@@ -39,6 +39,11 @@ extension SQLiteStore: SyncStore {
             try transition.execute(arguments: [id, time, new.status.rawValue, new.reason])
             ids.append(id)
         }
+        // The trigram index, in one statement for the whole batch (see SyncSchema.referenceOnlySearch).
+        if let first = ids.first, let last = ids.last {
+            try db.execute(sql: "INSERT INTO sync_search(rowid, reference) SELECT id, reference FROM sync_entries WHERE id BETWEEN ? AND ?",
+                           arguments: [first, last])
+        }
         return ids
     }
 
