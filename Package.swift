@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "SkeinStorage", dependencies: [
             "SkeinCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .target(name: "SkeinStorageSQLite", dependencies: ["SkeinStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SkeinStorageSQLite", dependencies: [
+            "SkeinStorage", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "SkeinStorageSQLiteTests", dependencies: ["SkeinStorageSQLite", "SkeinStorageConformance", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SkeinStoragePostgres", dependencies: [
             "SkeinStorage", "SkeinCore", "SkeinJSON", .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -54,6 +54,15 @@ extension SQLiteStore: RunStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (index, (encoded, contentType)) in payloads.enumerated() {
+            if encoded.data.count >= SQLiteBlobWriter.threshold {
+                // Large: a zero blob of the right size, then the bytes written into it in place.
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO payloads (run_id, sequence, idx, content_type, size, stored_size, encoding, data)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, zeroblob(?))
+                    """, arguments: [runID, sequence, index, contentType, encoded.size, encoded.data.count, encoded.encoding, encoded.data.count])
+                try SQLiteBlobWriter.write(db, table: "payloads", column: "data", rowID: db.lastInsertedRowID, bytes: encoded.data)
+                continue
+            }
             try statement.execute(arguments: [runID, sequence, index, contentType, encoded.size, encoded.data.count, encoded.encoding,
                                               Data(encoded.data)])
         }

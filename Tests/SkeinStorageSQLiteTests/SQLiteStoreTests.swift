@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SkeinCore
+import SkeinStorage
 import SkeinStorageSQLite
 
 /// A fresh database file in a temporary directory, removed afterwards.
@@ -44,6 +45,29 @@ func withStore(_ body: (SQLiteStore, String) async throws -> Void) async throws 
                     #expect(try await two.flow(id: "orders", version: 1)?.definition.shapes.map(\.id) == ["keep"])
                 }
             }
+        }
+    }
+
+    /// Payloads stored larger than a megabyte are written into their row in place (incremental
+    /// blob I/O) rather than bound as a parameter; they must read back byte for byte, next to
+    /// small ones in the same run, and replace an earlier try of the same step.
+    @Test func largePayloadsAreWrittenInPlaceAndReadBackExactly() async throws {
+        try await withStore { store, _ in
+            var generator = SystemRandomNumberGenerator()
+            let noise = (0..<3_000_000).map { _ in UInt8.random(in: 0...255, using: &generator) }  // stays 3 MB: stored as is
+            var text: [UInt8] = []
+            while text.count < 8_000_000 { text += Array("\(text.count);\(String(generator.next(), radix: 16))\n".utf8) }  // deflates to > 1 MB
+            let small = Payload(json: ["order": 1042])
+            let flow = "id: big\nshapes:\n  - id: keep\n    filter: { where: [ { field: ok, exists: true } ] }\n"
+            _ = try await store.deploy(try FlowFile.decode(flow), source: flow, now: Date())
+            let input = [Payload(bytes: noise, contentType: "application/octet-stream"), small, Payload(bytes: text, contentType: "text/csv")]
+            let run = try await store.enqueue(NewRun(flowID: "big", flowVersion: 1, trigger: .manual, input: input), now: Date())
+            for (index, payload) in input.enumerated() {
+                let stored = try await store.payload(runID: run.id, sequence: 0, index: index)
+                #expect(stored?.bytes() == payload.bytes() && stored?.contentType == payload.contentType)
+            }
+            let infos = try await store.payloadInfos(runID: run.id, sequence: 0)
+            #expect(infos.map(\.size) == [3_000_000, small.bytes().count, text.count])
         }
     }
 }
