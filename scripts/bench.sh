@@ -9,7 +9,7 @@
 #   SCENARIOS="serve runs" BENCH_OUT=/tmp/bench bash scripts/bench.sh   # some scenarios only
 #
 # Installs what it needs: wrk (Debian) for webhook intake, jsonata-python (PyPI) for the JSONata peer.
-# The sync report's entries are generated once into $SYNC_DIR (10 million take ~15 minutes and 5 GB)
+# The sync report's entries are generated once into $SYNC_DIR (10 million take 4–7 minutes and 5 GB)
 # and reused by later runs; so are the run log's runs in $RUNS_DIR (1 million: ~1 minute, 0.5 GB).
 set -euo pipefail
 cd "$(dirname "$0")/.."

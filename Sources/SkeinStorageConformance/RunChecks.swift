@@ -107,6 +107,28 @@ enum RunChecks {
             // A window of [day 1, day 3): the run queued at its start is in, the one at its end is not.
             try expectEqual(try await store.runs(RunQuery(since: t0 + 86400, until: t0 + 3 * 86400)).map(\.id), [replay.id, warned.id])
         },
+        ConformanceCheck("pages a closed time window newest first, whatever order the runs were queued in") { open in
+            let store = try await open()
+            // Queue times out of id order (clocks of several processes, a bulk import): the window
+            // [day 1, day 2) holds ids 2, 4, 5 and 7; ids 1, 3 and 6 fall outside it on both sides.
+            let days: [Double] = [0, 1.5, 3, 1.2, 1.9, 0.5, 1.0]
+            var ids: [Int64] = []
+            for day in days {
+                ids.append(try await store.enqueue(NewRun(flowID: "a", flowVersion: 1, trigger: .api), now: t0 + day * 86400).id)
+            }
+            let window = RunQuery(since: t0 + 86400, until: t0 + 2 * 86400, limit: 3)
+            let first = try await store.runs(window)
+            try expectEqual(first.map(\.id), [ids[6], ids[4], ids[3]])
+            var next = window
+            next.before = first.last?.id
+            try expectEqual(try await store.runs(next).map(\.id), [ids[1]])
+            next.before = ids[1]
+            try expect(try await store.runs(next).isEmpty, "nothing older in the window")
+            try expect(try await store.runs(RunQuery(since: t0 + 10 * 86400, until: t0 + 11 * 86400)).isEmpty, "an empty window")
+            var warned = window
+            warned.hasWarnings = false
+            try expectEqual(try await store.runs(warned).count, 3)
+        },
         ConformanceCheck("retention deletes old finished runs and payloads, never queued or started ones") { open in
             let store = try await open()
             let input = [Payload(json: ["a": 1]), Payload(json: ["b": 2])]

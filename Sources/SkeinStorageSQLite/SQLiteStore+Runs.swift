@@ -202,17 +202,19 @@ extension SQLiteStore: RunStore {
             clauses.append("trigger IN (\(query.triggers.map { _ in "?" }.joined(separator: ",")))")
             arguments += StatementArguments(query.triggers.map(\.rawValue))
         }
+        let range = Self.idBoundedRange(query)
         if let since = query.since {
             // A window open to now (the run list's default, `--days`) is read newest first from the
             // top, which finds a page among the newest runs at once; the unary + keeps SQLite from
             // sorting the whole window by way of a queued_at index instead. A closed range (with
-            // `until`) uses those indexes (migration 0007).
-            clauses.append(query.until == nil ? "+queued_at >= ?" : "queued_at >= ?"); arguments += [since.storageValue]
+            // `until`) uses those indexes (migration 0007), unless it is walked between id bounds.
+            clauses.append(query.until == nil || range != nil ? "+queued_at >= ?" : "queued_at >= ?"); arguments += [since.storageValue]
         }
-        if let until = query.until { clauses.append("queued_at < ?"); arguments += [until.storageValue] }
+        if let until = query.until { clauses.append(range != nil ? "+queued_at < ?" : "queued_at < ?"); arguments += [until.storageValue] }
         if let hasWarnings = query.hasWarnings { clauses.append("has_warnings = ?"); arguments += [hasWarnings] }
         if let origin = query.originRunID { clauses.append("origin_run_id = ?"); arguments += [origin] }
         if let before = query.before { clauses.append("id < ?"); arguments += [before] }
+        if range != nil { clauses.append("id BETWEEN ? AND ?") }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         // The page's ids first, then their rows: with a date range the ids come from a covering
         // index (status/flow + queued_at, rowid) and only ids are sorted, never whole rows.
@@ -221,7 +223,28 @@ extension SQLiteStore: RunStore {
             ORDER BY id DESC
             """
         let finalArguments = arguments
-        return try await read { db in try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(SQLiteStore.runRecord) }
+        return try await read { db in
+            var arguments = finalArguments
+            if let range {
+                // min and max of the range's ids in one pass over runs_by_queued_at, then the page is
+                // the newest-first walk of the primary key between them: no sort of the range's ids.
+                let bounds = try Row.fetchOne(db, sql: "SELECT min(id) AS lo, max(id) AS hi FROM runs WHERE queued_at >= ? AND queued_at < ?",
+                                              arguments: [range.since.storageValue, range.until.storageValue])
+                guard let lo: Int64 = bounds?["lo"], let hi: Int64 = bounds?["hi"] else { return [] }
+                arguments += [lo, hi]
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteStore.runRecord)
+        }
+    }
+
+    /// A closed date range with no flow, status, trigger or origin filter: its page is found between
+    /// the smallest and largest id queued in the range. Sorting the range's ids instead cost ~15 ms
+    /// for a day of 33,000 runs (`skein bench runs`); bounding the walk is exact whatever the order
+    /// of ids and queue times, and as fast as the page when they rise together, as they do.
+    private static func idBoundedRange(_ query: RunQuery) -> (since: Date, until: Date)? {
+        guard let since = query.since, let until = query.until, query.flowID == nil, query.statuses.isEmpty,
+              query.triggers.isEmpty, query.originRunID == nil else { return nil }
+        return (since, until)
     }
 
     public func steps(runID: Int64) async throws -> [StepRecord] {
