@@ -27,6 +27,9 @@ struct SendAndLimitTests {
         try await TestServer.with { base, state in
             let input = (1...24).map { Payload(json: ["n": .number(Double($0)), "reference": .string("#\($0)")]) }
             let plain = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/slow-echo", "concurrency": 4])
+            // The server holds the first requests until four overlap, so the limit is seen
+            // reached however loaded the machine is; a fifth in flight would still be counted.
+            await state.expectCrowd(4)
             let result = try await plain.execute(input, context: context(httpInstance(address: base)))
             #expect(result.outputs.map(\.jsonValue) == input.map(\.jsonValue))  // answers in payload order
             #expect(await state.mostInFlight == 4)

