@@ -47,15 +47,22 @@ actor ServerState {
     ///
     /// A 30 ms pause alone does not make a sender's requests overlap on a loaded machine, so a
     /// test that wants to see its concurrency limit reached sets a crowd: the first requests
-    /// wait (up to 10 s) until that many are in flight, and once it has gathered none wait again.
+    /// wait until that many are in flight, and once it has gathered none wait again. They give
+    /// up after 5 s, inside the client's 10 s request timeout, so a limit set too low shows as a
+    /// wrong `mostInFlight` rather than as a timed-out send.
     private var crowd = 0
-    /// Whether the crowd has gathered since ``expectCrowd(_:)`` (true when no crowd is set).
-    private(set) var crowdGathered = true
-    func expectCrowd(_ size: Int) { crowd = size; crowdGathered = size <= 0 }
-    func enter() {
+    private var crowdGathered = true
+    func expectCrowd(_ size: Int) { crowd = size; crowdGathered = false }
+
+    /// Counts a `/slow-echo` request in, then waits for the expected crowd, if any.
+    func enter() async throws {
         inFlight += 1
         mostInFlight = max(mostInFlight, inFlight)
         if inFlight >= crowd { crowdGathered = true }
+        let giveUp = ContinuousClock.now + .seconds(5)
+        while !crowdGathered, ContinuousClock.now < giveUp {
+            try await Task.sleep(for: .milliseconds(2))  // suspends, so other requests can enter
+        }
     }
     func leave() { inFlight -= 1 }
 
@@ -321,14 +328,9 @@ enum TestServer {
             return json(#"{"content_type":"\#(type)","body":"\#(body)"}"#)
         }
         router.post("/slow-echo") { request, _ in
-            // Echoes the body after 30 ms, counting how many requests are in flight at once;
-            // while a crowd is expected, it first waits for the crowd (at most 10 s).
+            // Echoes the body after 30 ms, counting how many requests are in flight at once.
             let body = try await request.body.collect(upTo: 1 << 16)
-            await state.enter()
-            let giveUp = ContinuousClock.now + .seconds(10)
-            while await !state.crowdGathered, ContinuousClock.now < giveUp {
-                try await Task.sleep(for: .milliseconds(2))
-            }
+            try await state.enter()
             try await Task.sleep(for: .milliseconds(30))
             await state.leave()
             return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
