@@ -40,7 +40,9 @@ import Testing
     }
 
     @Test func anUnreachableServerIsReportedWithoutThePassword() async throws {
-        let port = try FreePort.next()
+        let closed = try ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         let address = try PostgresAddress(url: "postgres://skein:s3cret-pw@127.0.0.1:\(port)/skein")
         let error = await #expect(throws: StorageError.self) { try await PostgresStore.open(address) }
         let message = error?.message ?? ""
@@ -94,8 +96,11 @@ final class OpenedStores: @unchecked Sendable {
         #expect(error?.message.contains(server.password) == false)
 
         current = try await onDedicatedThread { try server.restart() }
+        // The pool reconnects on its own backoff schedule (it had grown to ~17 s after a minute down
+        // in one measurement), so the wait has a limit that only catches a store that never comes back.
         var reconnected: RunRecord?
-        for _ in 0..<60 where reconnected == nil {
+        let giveUp = ContinuousClock.now + .seconds(180)
+        while reconnected == nil, ContinuousClock.now < giveUp {
             reconnected = try? await store.run(id: run.id)
             if reconnected == nil { try await Task.sleep(for: .milliseconds(500)) }
         }
