@@ -14,7 +14,8 @@ import SkeinJSON
 ///   notify:
 ///     template: mustache           # mustache (default): {{field.path}}, {{vars.name}}, {{.}}; or jsonata
 ///     email:
-///       instance: mail             # an smtp instance: address smtp://host:port, credentials username/password
+///       instance: mail             # an smtp instance: smtp://host:port (STARTTLS when offered) or smtps://host:port
+///                                  # (TLS from the first byte); credentials username/password; see SMTPInstance
 ///       from: skein@example.com
 ///       to: [ops@example.com]      # or one address; {{templates}} allowed
 ///       subject: "Order {{order_number}} was not sent"
@@ -36,6 +37,12 @@ public struct NotifyShape: ShapeKind {
     }
 
     public var type: String { "notify" }
+
+    /// `skein instance test` for an smtp instance: connects, secures the connection and logs in as
+    /// a notify step would, then quits without sending mail. The message never holds a secret.
+    public static func testConnection(instance: Instance) async -> (ok: Bool, message: String) {
+        await SMTPInstance.testConnection(instance: instance)
+    }
     public var summary: String { "Send an email (SMTP) or a POST for each payload, from a template." }
 
     public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
@@ -135,11 +142,9 @@ public struct NotifyShape: ShapeKind {
 
         func sendEmail(_ settings: EmailSettings, document: JSON, index: Int, context: ShapeContext) async throws -> JSON {
             let instance = try await context.instances.instance(named: settings.instance)
-            guard instance.connectorType == "smtp" else {
-                throw ShapeFailure("step '\(context.shapeID)': instance '\(instance.name)' is a \(instance.connectorType) instance; notify email needs an smtp instance")
-            }
-            guard let url = URLComponents(string: instance.address), url.scheme == "smtp", let host = url.host, !host.isEmpty else {
-                throw ShapeFailure("step '\(context.shapeID)': instance '\(instance.name)' address must be smtp://host:port, found \(instance.address)")
+            let client: SMTPClient
+            do { client = try SMTPInstance.client(for: instance, timeout: settings.timeout) } catch {
+                throw ShapeFailure("step '\(context.shapeID)': \(error.message)")
             }
             let message = SMTPClient.Message(
                 from: try settings.from.render(document, payloadIndex: index, context: context),
@@ -147,8 +152,6 @@ public struct NotifyShape: ShapeKind {
                 subject: try settings.subject.render(document, payloadIndex: index, context: context),
                 body: try settings.body.render(document, payloadIndex: index, context: context))
             guard !message.to.isEmpty else { throw ShapeFailure("step '\(context.shapeID)', payload \(index): the email has no recipient (to: gave nothing)") }
-            let client = SMTPClient(host: host, port: url.port ?? 25, username: instance.credentials["username"], password: instance.credentials["password"],
-                                    authMethod: instance.settings.objectValue?["auth"]?.stringValue, timeout: settings.timeout)
             do { try await client.send(message) } catch {
                 throw ShapeFailure("step '\(context.shapeID)', payload \(index): email not sent: \(instance.redact(error.description))", isTransient: error.isTransient)
             }

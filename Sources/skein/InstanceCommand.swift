@@ -20,8 +20,8 @@ struct InstanceCommand: AsyncParsableCommand {
                            --setting auth=bearer --credential-env token=SHOP_TOKEN --rate-limit 5/s
                 """)
         @Argument(help: "The instance name flows use.") var name: String
-        @Option(name: .customLong("type"), help: "The connector type (http, sftp, database).") var connectorType: String
-        @Option(help: "Base URL, host[:port] or database URL.") var address: String
+        @Option(name: .customLong("type"), help: "The connector type (http, sftp, database, smtp).") var connectorType: String
+        @Option(help: "Base URL, host[:port], database URL or smtp(s)://host:port.") var address: String
         @Option(name: .customLong("time-zone"), help: "The system's time zone (IANA name).") var timeZone = "UTC"
         @Option(name: .customLong("rate-limit"), help: "At most N requests per second/minute/hour, e.g. 10/s or 600/minute.") var rateLimit: String?
         @Option(help: "Request timeout, e.g. 30s.") var timeout = "30s"

@@ -227,7 +227,8 @@ def test_notify_sends_email_through_a_real_smtp_server_with_auth(skein, tmp_path
     port = controller.port
     try:
         skein.run("instance", "add", "mail", "--type", "smtp", "--address", f"smtp://127.0.0.1:{port}",
-                  "--credential", "username=alerts", "--credential", "password=s3cret-smtp-pass")
+                  "--credential", "username=alerts", "--credential", "password=s3cret-smtp-pass",
+                  "--setting", "allow_plaintext_auth=true")  # aiosmtpd here speaks no TLS (see test_notify_tls.py)
         skein.run("flow", "deploy", write(tmp_path, "flow.yaml", """
 id: failed-orders-mail
 shapes:
@@ -258,7 +259,8 @@ shapes:
 
         # A wrong password: the step fails naming the server's answer, never the password.
         skein.run("instance", "add", "mail", "--type", "smtp", "--address", f"smtp://127.0.0.1:{port}",
-                  "--credential", "username=alerts", "--credential", "password=wrong-pass-123")
+                  "--credential", "username=alerts", "--credential", "password=wrong-pass-123",
+                  "--setting", "allow_plaintext_auth=true")
         failed = skein.run("run", "failed-orders-mail", "--payload", payload, check=False)
         assert failed.returncode != 0 or "failure" in failed.stdout
         run_id = max(r["id"] for r in skein.json("runs", "list"))
