@@ -39,6 +39,21 @@ import Testing
         }
     }
 
+    /// What `GET /health/ready` reads: migrations the database lacks, and ones only a newer Skein knows.
+    @Test func schemaStateComparesTheRecordedMigrationsWithThisBuild() async throws {
+        try await withPostgres { database in
+            let store = try await PostgresStore.open(try PostgresAddress(url: database.url), maximumConnections: 2)
+            defer { store.close() }
+            #expect(try await store.schemaState() == SchemaState(pending: [], unknown: []))
+            let names = try database.psql("SELECT name FROM schema_migrations ORDER BY name").split(separator: "\n").map(String.init)
+            try database.psql("DELETE FROM schema_migrations WHERE name = '\(names.last!)'")
+            try database.psql("INSERT INTO schema_migrations (name) VALUES ('9999_from_a_newer_skein')")
+            #expect(try await store.schemaState() == SchemaState(pending: [names.last!], unknown: ["9999_from_a_newer_skein"]))
+            try database.psql("DROP TABLE schema_migrations")
+            #expect(try await store.schemaState().pending == names, "a database never migrated lacks every migration")
+        }
+    }
+
     @Test func anUnreachableServerIsReportedWithoutThePassword() async throws {
         let closed = try ClosedPort()
         defer { withExtendedLifetime(closed) {} }
