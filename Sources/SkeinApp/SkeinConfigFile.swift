@@ -17,8 +17,8 @@ public struct SkeinConfigFile: Sendable {
     public static let settings: [(key: String, variable: String)] = [
         ("data_dir", "SKEIN_DATA_DIR"), ("database", "SKEIN_DATABASE"), ("role", "SKEIN_ROLE"), ("host", "SKEIN_HOST"),
         ("port", "SKEIN_PORT"), ("concurrency", "SKEIN_CONCURRENCY"), ("lease", "SKEIN_LEASE"), ("keep_runs", "SKEIN_KEEP_RUNS"),
-        ("keep_payloads", "SKEIN_KEEP_PAYLOADS"), ("log_level", "SKEIN_LOG_LEVEL"), ("max_webhook_bytes", "SKEIN_MAX_WEBHOOK_BYTES"),
-        ("cookie_secure", "SKEIN_COOKIE_SECURE"),
+        ("keep_payloads", "SKEIN_KEEP_PAYLOADS"), ("log_level", "SKEIN_LOG_LEVEL"), ("log_format", "SKEIN_LOG_FORMAT"),
+        ("max_webhook_bytes", "SKEIN_MAX_WEBHOOK_BYTES"), ("cookie_secure", "SKEIN_COOKIE_SECURE"),
     ]
 
     public let path: String?

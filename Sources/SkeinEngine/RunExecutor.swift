@@ -56,19 +56,19 @@ public struct RunExecutor: Sendable {
         logger[metadataKey: "flow.id"] = "\(run.flowID)"
 
         guard let deployed = try await store.flow(id: run.flowID, version: run.flowVersion) else {
-            return (try await finish(run.id, .failure, "flow '\(run.flowID)' version \(run.flowVersion) is not deployed", nil), [])
+            return (try await finish(run.id, .failure, "flow '\(run.flowID)' version \(run.flowVersion) is not deployed", nil, flowID: run.flowID), [])
         }
         let prepared: PreparedFlow
         do {
             prepared = try preparedFlows.prepared(deployed) { try prepareTree($0) }
         } catch {
-            return (try await finish(run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil), [])
+            return (try await finish(run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil, flowID: run.flowID), [])
         }
         let flow = prepared.flow
         var entry: [TreeHop]?
         if let entryID = run.entryShapeID {
             guard let hops = flow.hops(to: entryID) else {
-                return (try await finish(run.id, .failure, "flow '\(flow.id)' has no shape '\(entryID)' to start at", nil), [])
+                return (try await finish(run.id, .failure, "flow '\(flow.id)' has no shape '\(entryID)' to start at", nil, flowID: run.flowID), [])
             }
             entry = hops
         }
@@ -81,11 +81,11 @@ public struct RunExecutor: Sendable {
             let final = try await walk.walk(entry: entry, input: PayloadBucket(sequence: 0, count: run.inputCount))
             let status: RunStatus = walk.caughtAny ? .partialSuccess : .success
             let outputs = try await walk.materialize(final)
-            return (try await finish(run.id, status, walk.caughtAny ? "some payloads failed and went to a catch part" : nil, nil), outputs)
+            return (try await finish(run.id, status, walk.caughtAny ? "some payloads failed and went to a catch part" : nil, nil, flowID: run.flowID), outputs)
         } catch WalkEnd.failed(let shapeID, let reason) {
-            return (try await finish(run.id, .failure, reason, shapeID), [])
+            return (try await finish(run.id, .failure, reason, shapeID, flowID: run.flowID), [])
         } catch WalkEnd.stopped(let reason) {
-            return (try await finish(run.id, .stopped, reason, nil), [])
+            return (try await finish(run.id, .stopped, reason, nil, flowID: run.flowID), [])
         }
     }
 
@@ -126,10 +126,14 @@ public struct RunExecutor: Sendable {
         return PreparedFlow(flow: flow, executors: executors, routers: routers)
     }
 
-    func finish(_ runID: Int64, _ status: RunStatus, _ error: String?, _ failedShapeID: String?) async throws -> RunStatus {
+    /// `flowID` names the flow in the log line of a failed run (with `run.id`, and `step.id` when a step failed).
+    func finish(_ runID: Int64, _ status: RunStatus, _ error: String?, _ failedShapeID: String?, flowID: String? = nil) async throws -> RunStatus {
         try await store.finishRun(runID: runID, status: status, error: error, failedShapeID: failedShapeID, now: now())
         if status == .failure {
-            logger.notice("run failed", metadata: ["run.id": "\(runID)", "error": "\(error ?? "")"])
+            var metadata: Logger.Metadata = ["run.id": "\(runID)", "error": "\(error ?? "")"]
+            if let flowID { metadata["flow.id"] = "\(flowID)" }
+            if let failedShapeID { metadata["step.id"] = "\(failedShapeID)" }
+            logger.notice("run failed", metadata: metadata)
         }
         onEvent(.runFinished(runID: runID, status: status, error: error))
         return status

@@ -32,7 +32,14 @@ struct DataOptions: ParsableArguments {
         return URL(fileURLWithPath: path)
     }
 
-    func environment(logLevel: Logger.Level = .warning) throws -> SkeinEnvironment {
+    /// The store and everything on it. `logFormat` is the `--log-format` flag of commands that
+    /// have one; otherwise `SKEIN_LOG_FORMAT` or the file's `log_format` decide (default text).
+    func environment(logLevel: Logger.Level = .warning, logFormat: String? = nil) throws -> SkeinEnvironment {
+        let formatText = (try? configFile())?.value("log_format", flag: logFormat) ?? "text"
+        guard let format = LogFormat(rawValue: formatText) else {
+            throw CLIError("log format '\(formatText)' is not text or json")
+        }
+        format.bootstrap()
         var logger = Logger(label: "skein")
         logger.logLevel = logLevel
         do {

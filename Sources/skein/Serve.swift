@@ -14,7 +14,7 @@ struct Serve: AsyncParsableCommand {
             Runs interrupted by a crash are resumed once their lease expires (--lease seconds).
             Run logs older than --keep-runs and payloads older than --keep-payloads are deleted in
             small batches while serving (durations like 7d, 36h; 'forever' keeps them).
-            Webhooks: POST http://HOST:PORT/webhooks/FLOW/TOKEN (see docs/webhooks.md). GET /health answers 200 while the store is reachable.
+            Webhooks: POST http://HOST:PORT/webhooks/FLOW/TOKEN (see docs/webhooks.md). GET /health answers 200 while the store is reachable; GET /health/ready also needs every migration applied (docs/operations.md).
             Pending sync entries are retried with backoff (SKEIN_SYNC_BACKOFF, 1m by default, doubling) up to each flow's sync_retries.
             Sent sync entries are checked for acknowledgement files every SKEIN_SYNC_CONFIRM_INTERVAL (30s by default).
             Everything but /health, /webhooks and /login needs signing in (GET /login) or an API token (see docs/api.md).
@@ -39,6 +39,8 @@ struct Serve: AsyncParsableCommand {
     var cookieSecure: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info; env SKEIN_LOG_LEVEL).")
     var logLevel: String?
+    @Option(name: .customLong("log-format"), help: "text, or json: one JSON object per line (default text; env SKEIN_LOG_FORMAT).")
+    var logFormat: String?
 
     /// Flags, then environment variables, then the configuration file, then the defaults.
     struct Settings {
@@ -96,7 +98,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settings()
-        let environment = try options.environment(logLevel: settings.logLevel)
+        let environment = try options.environment(logLevel: settings.logLevel, logFormat: logFormat)
         let logger = environment.logger
         do {
             try await environment.prepareStore()
