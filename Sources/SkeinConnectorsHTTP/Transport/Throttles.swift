@@ -1,0 +1,140 @@
+import SkeinCore
+import SkeinJSON
+
+/// How a system tells its client to slow down, beyond a fixed `rate_limit` (instance setting
+/// `throttle:`):
+///
+/// | `type`          | what the system sends                                                        | what Skein does |
+/// |-----------------|------------------------------------------------------------------------------|-----------------|
+/// | `graphql_cost`  | `extensions.cost` with `requestedQueryCost` and `throttleStatus {maximumAvailable, currentlyAvailable, restoreRate}` (Shopify) | before each request, waits until the bucket holds what the same query cost last time |
+/// | `quota_headers` | a header with the requests left in the window and one with the milliseconds until it resets (BigCommerce `X-Rate-Limit-Requests-Left`, `X-Rate-Limit-Time-Reset-Ms`) | once none are left, waits for the reset |
+enum ThrottlePolicy: Sendable, Equatable {
+    case graphqlCost(costPath: FieldPath)
+    case quotaHeaders(remaining: String, resetMilliseconds: String)
+
+    static let types = ["graphql_cost", "quota_headers"]
+
+    static func read(_ reader: SettingsReader) -> ThrottlePolicy? {
+        let type = reader.string("type", required: true, allowed: types)
+        let result: ThrottlePolicy?
+        switch type {
+        case "graphql_cost":
+            result = .graphqlCost(costPath: reader.fieldPath("cost_path") ?? (try! FieldPath("extensions.cost")))
+        case "quota_headers":
+            let remaining = reader.string("remaining_header", required: true)
+            let reset = reader.string("reset_ms_header", required: true)
+            result = remaining.flatMap { remaining in reset.map { .quotaHeaders(remaining: remaining, resetMilliseconds: $0) } }
+        default:
+            result = nil
+        }
+        reader.finish()
+        return result
+    }
+}
+
+/// What systems said about their limits, per instance, shared by every step of an `HTTPShape`
+/// (like `RateLimiters`): two flows reading the same Shopify store draw on one cost bucket.
+///
+/// Callers reserve before a request (which may mean waiting) and report what the answer said.
+public actor Throttles {
+    struct Bucket: Sendable {
+        var available: Double
+        var maximum: Double
+        var restoreRate: Double
+        var at: ContinuousClock.Instant
+    }
+
+    struct Quota: Sendable {
+        var remaining: Int
+        var resetAt: ContinuousClock.Instant
+    }
+
+    private var buckets: [String: Bucket] = [:]
+    private var quotas: [String: Quota] = [:]
+    private let clock = ContinuousClock()
+
+    public init() {}
+
+    /// When a query estimated to cost `cost` may start; the cost is taken from the bucket now,
+    /// so concurrent steps queue behind each other instead of all spending the same points.
+    func reserve(cost: Double, instance: String) -> ContinuousClock.Instant {
+        let now = clock.now
+        guard var bucket = buckets[instance], bucket.restoreRate > 0 else { return now }
+        let start = max(now, bucket.at)
+        let cost = min(cost, bucket.maximum)
+        var available = min(bucket.maximum, bucket.available + bucket.restoreRate * (start - bucket.at).seconds)
+        var when = start
+        if available < cost {
+            let wait = (cost - available) / bucket.restoreRate
+            when = start + .milliseconds(Int64((wait * 1000).rounded(.up)))
+            available = cost
+        }
+        bucket.available = available - cost
+        bucket.at = when
+        buckets[instance] = bucket
+        return when
+    }
+
+    /// The bucket as the system reported it in an answer.
+    func observe(maximum: Double, available: Double, restoreRate: Double, instance: String) {
+        buckets[instance] = Bucket(available: available, maximum: maximum, restoreRate: restoreRate, at: clock.now)
+    }
+
+    /// How long until the bucket holds `cost` again, from the state just reported.
+    func waitFor(cost: Double, instance: String) -> Duration {
+        guard let bucket = buckets[instance], bucket.restoreRate > 0 else { return .seconds(1) }
+        let missing = max(0, min(cost, bucket.maximum) - bucket.available)
+        return .milliseconds(Int64((missing / bucket.restoreRate * 1000).rounded(.up)))
+    }
+
+    /// When the next request may start under a request quota; counts it against the quota.
+    func reserveRequest(instance: String) -> ContinuousClock.Instant {
+        let now = clock.now
+        guard var quota = quotas[instance] else { return now }
+        if now >= quota.resetAt {
+            // A new window: what it holds is learnt from the next answer.
+            quotas[instance] = nil
+            return now
+        }
+        if quota.remaining > 0 {
+            quota.remaining -= 1
+            quotas[instance] = quota
+            return now
+        }
+        // None left in this window: wait for the reset.
+        return quota.resetAt
+    }
+
+    /// The quota as the system reported it in an answer's headers.
+    func observe(remaining: Int, resetIn: Duration, instance: String) {
+        quotas[instance] = Quota(remaining: remaining, resetAt: clock.now + resetIn)
+    }
+
+    /// Forgets everything about `instance`.
+    public func forget(instance: String) {
+        buckets[instance] = nil
+        quotas[instance] = nil
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+/// Shopify-style cost data in a GraphQL answer.
+struct QueryCost: Sendable, Equatable {
+    var requested: Double?
+    var maximum: Double
+    var available: Double
+    var restoreRate: Double
+
+    static func read(_ document: JSON, at path: FieldPath) -> QueryCost? {
+        guard let cost = path.value(in: document), let status = cost["throttleStatus"],
+              let maximum = status["maximumAvailable"]?.numberValue, let available = status["currentlyAvailable"]?.numberValue,
+              let restoreRate = status["restoreRate"]?.numberValue else { return nil }
+        return QueryCost(requested: cost["requestedQueryCost"]?.numberValue, maximum: maximum, available: available, restoreRate: restoreRate)
+    }
+}
