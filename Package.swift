@@ -130,7 +130,7 @@ let package = Package(
         ]),
         .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage"]),
         .executableTarget(name: "skein", dependencies: [
-            "SkeinApp", "SkeinShapes", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata", "SkeinWeb",
+            "SkeinApp", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata", "SkeinWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

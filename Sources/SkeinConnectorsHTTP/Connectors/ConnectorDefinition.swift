@@ -28,6 +28,8 @@ public struct ConnectorDefinition: Sendable {
 
     /// Where the definition came from, for messages: `built in` or a file path.
     public var source: String
+    /// The definition's text as written (YAML or JSON), to copy and adapt.
+    public var text: String = ""
     public var name: String
     public var title: String
     public var help: String

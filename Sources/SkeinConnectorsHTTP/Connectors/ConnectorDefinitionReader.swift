@@ -22,9 +22,10 @@ enum ConnectorDefinitionReader {
         }
         let problems = ProblemList()
         let definition = read(document, source: source, problems: problems)
-        guard problems.isEmpty, let definition else {
+        guard problems.isEmpty, var definition else {
             throw ConnectorDefinitionError(source: source, problems: problems.problems.map(\.description))
         }
+        definition.text = text
         return definition
     }
 

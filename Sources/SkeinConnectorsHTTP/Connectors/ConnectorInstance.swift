@@ -17,7 +17,7 @@ enum ConnectorInstance {
 
     /// Problems with an instance's settings and credentials for `definition`, as sentences;
     /// empty when it is ready to use. `skein instance add --connector` refuses an instance with any.
-    public static func problems(settings: [String: String], credentials: Set<String>, definition: ConnectorDefinition) -> [String] {
+    static func problems(settings: [String: String], credentials: Set<String>, definition: ConnectorDefinition) -> [String] {
         var problems: [String] = []
         for setting in definition.settings where setting.required && (settings[setting.name] ?? "").isEmpty {
             problems.append("setting '\(setting.name)' is required: \(setting.help)")
@@ -81,4 +81,22 @@ extension ConnectorCatalog {
         }
         return (try ConnectorInstance.plain(instance, definition: definition), definition)
     }
+}
+
+extension ConnectorDefinition {
+    /// What is wrong with an instance's settings and credentials (names only) for this
+    /// connector, one sentence each; empty when the instance is ready to use.
+    public func instanceProblems(settings: [String: String], credentials: Set<String>) -> [String] {
+        ConnectorInstance.problems(settings: settings, credentials: credentials, definition: self)
+    }
+
+    /// The base address for these settings (defaults filled in): `https://acme.myshopify.com`.
+    public func address(settings: [String: String]) throws(ShapeFailure) -> String {
+        var values = settings
+        for setting in self.settings where values[setting.name] == nil { values[setting.name] = setting.defaultValue }
+        return try ConnectorInstance.address(settings: values, definition: self)
+    }
+
+    /// The address template as written (`https://{{shop}}.myshopify.com`).
+    public var addressTemplate: String { address.description }
 }
