@@ -68,7 +68,7 @@ class Fake:
                 url = urlparse(self.path)
                 with fake.lock:
                     fake.log.append({"method": self.command, "path": url.path, "query": parse_qs(url.query),
-                                     "headers": dict(self.headers), "body": body})
+                                     "headers": dict(self.headers), "body": body, "at": time.monotonic()})
                     status, headers, payload = fake.handle(self.command, url.path, parse_qs(url.query), self.headers, body)
                 data = b"" if payload is None else json.dumps(payload).encode()
                 self.send_response(status)
@@ -166,7 +166,7 @@ class Shopify(Fake):
         data, returned, errors = self._resolve(text, variables)
         if errors:
             return 200, {}, {"errors": errors}
-        actual = 2 + returned
+        actual = 2 + returned + len(re.findall(r'"nodes": \[\{', json.dumps(data)))  # connections returned cost too
         self.available = min(self.maximum, self.available + (requested - actual))
         return 200, {}, {"data": data, "extensions": {"cost": self._cost(requested, actual)}}
 

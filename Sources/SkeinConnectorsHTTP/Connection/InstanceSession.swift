@@ -23,9 +23,6 @@ struct InstanceSession: Sendable {
     let recorder: CallRecorder
     let timeout: Duration
     private(set) var redactor: Redactor
-    /// What the last GraphQL query of this step cost (Shopify's `requestedQueryCost`): the
-    /// estimate the next page waits for.
-    private(set) var queryCost: Double?
 
     init(instance: Instance, transport: HTTPTransport, limiters: RateLimiters, tokens: OAuthTokenStore, throttles: Throttles = Throttles(),
          recorder: CallRecorder, timeout: Duration?) throws(ShapeFailure) {
@@ -67,7 +64,7 @@ struct InstanceSession: Sendable {
         var retries = 0
         while true {
             let reply = try await sendAuthorized(request)
-            guard retries < settings.retryThrottled, let wait = await throttledWait(reply), wait <= .seconds(60) else { return reply }
+            guard retries < settings.retryThrottled, let wait = await throttledWait(reply, request: request), wait <= .seconds(60) else { return reply }
             retries += 1
             do { try await Task.sleep(for: wait) } catch { throw HTTPFailures.failure(for: .cancelled, request: request, redactor: redactor) }
         }
@@ -88,7 +85,7 @@ struct InstanceSession: Sendable {
     }
 
     /// How long to wait before sending again, when the answer says the system is throttling us.
-    private func throttledWait(_ reply: HTTPReply) async -> Duration? {
+    private func throttledWait(_ reply: HTTPReply, request: OutgoingRequest) async -> Duration? {
         if reply.status == 429 {
             if let header = reply.header("Retry-After"), let wait = RetryAfter.parse(header) { return wait }
             if case .quotaHeaders(_, let resetHeader)? = settings.throttle,
@@ -97,10 +94,15 @@ struct InstanceSession: Sendable {
             }
             return .seconds(1)
         }
-        guard case .graphqlCost(let costPath)? = settings.throttle, reply.isSuccess,
+        guard case .graphqlCost? = settings.throttle, reply.isSuccess,
               let document = try? JSON(parsing: reply.body), let errors = GraphQLReply.errors(in: document), errors.throttled else { return nil }
-        let cost = QueryCost.read(document, at: costPath)
-        return await throttles.waitFor(cost: cost?.requested ?? queryCost ?? 1, instance: instance.name)
+        return await throttles.waitFor(query: Self.graphQLQuery(of: request), instance: instance.name)
+    }
+
+    /// The GraphQL query a request sends (its cost is remembered per query text).
+    static func graphQLQuery(of request: OutgoingRequest) -> String {
+        guard let body = request.body, let document = try? JSON(parsing: body) else { return "" }
+        return document["query"]?.stringValue ?? ""
     }
 
     /// Adds the credentials to `request`; returns the OAuth access token used, if any.
@@ -146,12 +148,13 @@ struct InstanceSession: Sendable {
     }
 
     /// One request and its response, within the rate limit and the system's throttle, recorded on the step.
-    private mutating func exchange(_ request: OutgoingRequest) async throws(ShapeFailure) -> HTTPReply {
+    private func exchange(_ request: OutgoingRequest) async throws(ShapeFailure) -> HTTPReply {
         do {
             try await limiters.wait(for: instance.name, limit: instance.rateLimit)
             switch settings.throttle {
             case .graphqlCost?:
-                if let queryCost { try await Task.sleep(until: await throttles.reserve(cost: queryCost, instance: instance.name), clock: .continuous) }
+                let start = await throttles.reserve(query: Self.graphQLQuery(of: request), instance: instance.name)
+                try await Task.sleep(until: start, clock: .continuous)
             case .quotaHeaders?:
                 try await Task.sleep(until: await throttles.reserveRequest(instance: instance.name), clock: .continuous)
             case nil:
@@ -166,7 +169,7 @@ struct InstanceSession: Sendable {
             let reply = try await transport.send(request, timeout: timeout)
             let error = reply.isSuccess ? nil : reply.statusLine
             recorder.record(CallLog.entry(request, reply: reply, error: error, duration: clock.now - started, redactor: redactor))
-            await observeThrottle(reply)
+            await observeThrottle(reply, request: request)
             return reply
         } catch {
             recorder.record(CallLog.entry(request, reply: nil, error: error.reason, duration: clock.now - started, redactor: redactor))
@@ -175,12 +178,11 @@ struct InstanceSession: Sendable {
     }
 
     /// Remembers what the answer says about the system's limits.
-    private mutating func observeThrottle(_ reply: HTTPReply) async {
+    private func observeThrottle(_ reply: HTTPReply, request: OutgoingRequest) async {
         switch settings.throttle {
         case .graphqlCost(let costPath)?:
             guard let document = try? JSON(parsing: reply.body), let cost = QueryCost.read(document, at: costPath) else { return }
-            if let requested = cost.requested { queryCost = requested }
-            await throttles.observe(maximum: cost.maximum, available: cost.available, restoreRate: cost.restoreRate, instance: instance.name)
+            await throttles.observe(cost, query: Self.graphQLQuery(of: request), instance: instance.name)
         case .quotaHeaders(let remainingHeader, let resetHeader)?:
             guard let remaining = reply.header(remainingHeader).flatMap({ Int($0.trimmingWhitespace()) }),
                   let reset = reply.header(resetHeader).flatMap({ Int($0.trimmingWhitespace()) }) else { return }

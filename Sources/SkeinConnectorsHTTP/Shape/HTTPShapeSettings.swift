@@ -57,6 +57,7 @@ struct HTTPShapeSettings: Sendable {
     static let endpointKeys = ["method", "path", "pagination", "items_path", "graphql", "body"]
 
     static func read(_ reader: SettingsReader) -> HTTPShapeSettings? {
+        let problemsBefore = reader.problems.problems.count
         let instance = reader.string("instance", required: true)
         let endpoint = reader.string("endpoint")
         if let endpoint, endpoint.isEmpty { reader.report("endpoint", "must not be empty") }
@@ -121,7 +122,7 @@ struct HTTPShapeSettings: Sendable {
             }
         }
         reader.finish()
-        guard reader.problems.isEmpty, let instance, let direction = direction ?? (endpoint != nil ? .receive : nil) else { return nil }
+        guard reader.problems.problems.count == problemsBefore, let instance, let direction = direction ?? (endpoint != nil ? .receive : nil) else { return nil }
         var result = HTTPShapeSettings(
             instance: instance, direction: direction,
             method: methodText ?? (direction == .receive && graphql == nil ? "GET" : "POST"),

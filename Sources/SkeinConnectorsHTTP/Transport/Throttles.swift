@@ -51,17 +51,20 @@ public actor Throttles {
 
     private var buckets: [String: Bucket] = [:]
     private var quotas: [String: Quota] = [:]
+    /// What each GraphQL query cost last time (`requestedQueryCost`), by instance and query text.
+    private var queryCosts: [String: Double] = [:]
     private let clock = ContinuousClock()
 
     public init() {}
 
-    /// When a query estimated to cost `cost` may start; the cost is taken from the bucket now,
-    /// so concurrent steps queue behind each other instead of all spending the same points.
-    func reserve(cost: Double, instance: String) -> ContinuousClock.Instant {
+    /// When `query` may start; its cost (what it asked for last time, or a full bucket for a
+    /// query not seen yet) is taken from the bucket now, so concurrent steps queue behind each
+    /// other instead of all spending the same points.
+    func reserve(query: String, instance: String) -> ContinuousClock.Instant {
         let now = clock.now
         guard var bucket = buckets[instance], bucket.restoreRate > 0 else { return now }
         let start = max(now, bucket.at)
-        let cost = min(cost, bucket.maximum)
+        let cost = min(queryCosts[instance + "\u{0}" + query] ?? bucket.maximum, bucket.maximum)
         var available = min(bucket.maximum, bucket.available + bucket.restoreRate * (start - bucket.at).seconds)
         var when = start
         if available < cost {
@@ -75,14 +78,16 @@ public actor Throttles {
         return when
     }
 
-    /// The bucket as the system reported it in an answer.
-    func observe(maximum: Double, available: Double, restoreRate: Double, instance: String) {
-        buckets[instance] = Bucket(available: available, maximum: maximum, restoreRate: restoreRate, at: clock.now)
+    /// The bucket as the system reported it in an answer to `query`, and what the query asked for.
+    func observe(_ cost: QueryCost, query: String, instance: String) {
+        buckets[instance] = Bucket(available: cost.available, maximum: cost.maximum, restoreRate: cost.restoreRate, at: clock.now)
+        if let requested = cost.requested { queryCosts[instance + "\u{0}" + query] = requested }
     }
 
-    /// How long until the bucket holds `cost` again, from the state just reported.
-    func waitFor(cost: Double, instance: String) -> Duration {
+    /// How long until the bucket holds what `query` costs, from the state just reported.
+    func waitFor(query: String, instance: String) -> Duration {
         guard let bucket = buckets[instance], bucket.restoreRate > 0 else { return .seconds(1) }
+        let cost = queryCosts[instance + "\u{0}" + query] ?? bucket.maximum
         let missing = max(0, min(cost, bucket.maximum) - bucket.available)
         return .milliseconds(Int64((missing / bucket.restoreRate * 1000).rounded(.up)))
     }
@@ -114,6 +119,7 @@ public actor Throttles {
     public func forget(instance: String) {
         buckets[instance] = nil
         quotas[instance] = nil
+        queryCosts = queryCosts.filter { !$0.key.hasPrefix(instance + "\u{0}") }
     }
 }
 
