@@ -4,6 +4,8 @@ follows the system's documented auth, pagination, rate-limit signals and error b
 (tests/e2e/commerce_fakes.py). For each: every page is fetched, the system's limits are kept
 without a single refused request, a write is accepted, and errors carry the system's message."""
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -379,22 +381,13 @@ def test_instance_add_checks_the_connectors_settings_and_credentials(skein):
 def test_user_written_connectors_are_read_from_the_data_directory(skein, tmp_path):
     connectors = tmp_path / "data" / "connectors"
     connectors.mkdir(parents=True)
-    (connectors / "erp.yaml").write_text("""
-connector: acme-erp
-title: ACME ERP
-documentation: { url: https://erp.example.com/api, version: "3" }
-settings: { host: { required: true, help: The ERP host. } }
-credentials: { token: { help: An API token. } }
-address: "https://{{host}}/api"
-auth: { type: bearer, credentials: { token: token } }
-endpoints:
-  stock.list:
-    help: Stock lines.
-    path: /stock
-    pagination: { type: page, total_pages_header: X-Pages }
-""")
+    # The example in docs/connectors.md, as a user would copy it.
+    page = (Path(__file__).resolve().parents[2] / "docs" / "connectors.md").read_text()
+    (connectors / "erp.yaml").write_text(re.search(r"```yaml\n(connector: acme-erp.*?)```", page, re.S).group(1))
     (connectors / "broken.yaml").write_text("connector: broken\ntitle: Broken\ndocumentation: { url: x, version: '1' }\naddress: x\nendpoints:\n  a.b: { help: h, pagination: { type: pages } }\n")
     result = skein.run("connector", "list", check=False)
     assert "acme-erp" in result.stdout
+    shown = skein.run("connector", "show", "acme-erp").stdout
+    assert "stock.set (send): PUT /{{api_version}}/stock/{{params.sku}}" in shown
     assert "broken.yaml: endpoints.a.b.pagination.type: 'pages' is not one of" in result.stderr
     assert result.returncode == 1
