@@ -67,7 +67,7 @@ struct ConnectorCommand: AsyncParsableCommand {
                 lines.append("  \(endpoint.name) (\(endpoint.direction)): \(endpoint.requestSummary)")
                 lines.append(wrap(endpoint.help, indent: "      "))
                 for (summary, help) in endpoint.parameterSummaries { lines.append("      params.\(summary): \(help)") }
-                if let pagination = endpoint.pagination { lines.append("      pages: \(pagination)") }
+                if let pagination = endpoint.pagination { lines.append("      pages: \(pagination); items at \(endpoint.items)") }
                 let identity = [endpoint.identity.reference.map { "reference \($0)" }, endpoint.identity.id.map { "id \($0)" }].compactMap { $0 }
                 if !identity.isEmpty { lines.append("      identifies items by " + identity.joined(separator: ", ")) }
             }

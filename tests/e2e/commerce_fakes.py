@@ -142,10 +142,12 @@ class Shopify(Fake):
                                    "restoreRate": self.restore_rate}}
 
     def handle(self, method, path, query, headers, body):
-        if path != f"/admin/api/{self.VERSION}/graphql.json":
+        if path not in (f"/admin/api/{self.VERSION}/graphql.json", f"/admin/api/{self.VERSION}/shop.json"):
             return 404, {}, {"errors": "Not Found"}
         if headers.get("X-Shopify-Access-Token") != self.token:
             return 401, {}, {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
+        if path.endswith("/shop.json"):
+            return 200, {}, {"shop": {"id": 1, "name": "Acme", "myshopify_domain": "acme.myshopify.com"}}
         if method != "POST":
             return 400, {}, {"errors": {"query": "Required parameter missing or invalid"}}
         try:

@@ -72,6 +72,7 @@ def test_shopify_pages_keeps_the_cost_bucket_and_fulfils(skein, tmp_path, fake, 
     added = skein.run("instance", "add", "shop", "--connector", "shopify", "--setting", "shop=acme",
                       "--credential-env", "access_token=SHOPIFY_TOKEN", "--address", shop.url).stdout
     assert "connector shopify" in added
+    assert "ok: instance 'shop': reachable, GET " + shop.url + "/admin/api/2026-04/shop.json answered HTTP 200 OK" in skein.run("instance", "test", "shop").stdout
     deploy(skein, tmp_path, SHOPIFY_FLOW)
     result = skein.run("run", "shopify-sync", timeout=180)
     assert "success" in result.stdout, result.stdout
@@ -116,6 +117,8 @@ def test_shopify_errors_carry_the_systems_message(skein, tmp_path, fake, monkeyp
     monkeypatch.setenv("SHOPIFY_TOKEN", "shpat_wrong")
     skein.run("instance", "add", "shop", "--connector", "shopify", "--setting", "shop=acme",
               "--credential-env", "access_token=SHOPIFY_TOKEN", "--address", shop.url)
+    tested = skein.run("instance", "test", "shop", check=False)
+    assert tested.returncode == 1 and "answered HTTP 401 Unauthorized: the API key was rejected" in tested.stdout
     deploy(skein, tmp_path, "id: orders\nshapes:\n  - id: orders\n    http: { instance: shop, endpoint: orders.updated_since, params: { since: 2026-01-01 } }\n")
     result = skein.run("run", "orders", check=False)
     assert result.returncode == 1
@@ -225,6 +228,8 @@ def test_bigcommerce_pages_keeps_the_request_quota_and_ships(skein, tmp_path, fa
     monkeypatch.setenv("BC_TOKEN", bc.token)
     skein.run("instance", "add", "bc", "--connector", "bigcommerce", "--setting", "store_hash=abc123",
               "--credential-env", "access_token=BC_TOKEN", "--address", f"{bc.url}/stores/abc123")
+    assert "ok: instance 'bc': reachable" in skein.run("instance", "test", "bc").stdout
+    bc.log.clear()
     deploy(skein, tmp_path, BIGCOMMERCE_FLOW)
     result = skein.run("run", "bc-sync", timeout=180)
     assert "success" in result.stdout, result.stdout

@@ -71,6 +71,9 @@ public struct EndpointDefinition: Sendable {
     /// For sends: the body is this part of the payload (`shipment`), so the rest of the payload
     /// can carry parameters such as the order id without being sent.
     var bodyPath: FieldPath?
+    /// Where the items are in each page (`data.orders.nodes`); nil when the page is the list itself.
+    var itemsPath: FieldPath?
+    public var items: String { itemsPath.map { "`\($0)`" } ?? "the body" }
 
     public var method: String { request.method }
     /// `GET /wp-json/wc/v3/orders` or `POST /admin/api/{{api_version}}/graphql.json (GraphQL)`.

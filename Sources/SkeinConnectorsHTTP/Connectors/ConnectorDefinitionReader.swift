@@ -11,7 +11,7 @@ import SkeinJSON
 /// instance accept.
 enum ConnectorDefinitionReader {
     /// Keys of an endpoint that are not part of its request.
-    static let endpointOwnKeys: Set<String> = ["help", "params", "identity", "body_path"]
+    static let endpointOwnKeys: Set<String> = ["help", "params", "identity", "body_path", "items_path"]
     /// Keys of a definition that become the instance's `http` settings.
     static let instanceKeys = ["auth", "headers", "test_path", "throttle", "retry_throttled", "error_message"]
 
@@ -151,6 +151,9 @@ enum ConnectorDefinitionReader {
             object.finish()
         }
         let bodyPath = reader.fieldPath("body_path")
+        // Where a page's items are: always declared (docs, `split:`), and passed on to the request
+        // where its pagination uses it to find the last page.
+        let itemsPath = reader.fieldPath("items_path")
         // The rest is the request, read as an `http:` step reads it.
         var request = JSON.Object()
         for (key, value) in reader.members where !endpointOwnKeys.contains(key) {
@@ -158,6 +161,10 @@ enum ConnectorDefinitionReader {
             request[key] = value
         }
         request["instance"] = "connector"
+        if let itemsPath, case .object(let pagination)? = request["pagination"],
+           ["page", "offset"].contains(pagination["type"]?.stringValue ?? "") {
+            request["items_path"] = .string(itemsPath.description)
+        }
         if request["direction"] == nil {
             let method = request["method"]?.stringValue?.uppercased() ?? "GET"
             request["direction"] = .string(method == "GET" || request["pagination"] != nil ? "receive" : "send")
@@ -182,7 +189,7 @@ enum ConnectorDefinitionReader {
         }
         if bodyPath != nil, settings.direction != .send { reader.report("body_path", "applies to sends only") }
         return EndpointDefinition(name: name, help: help, direction: settings.direction.rawValue, request: settings, params: params,
-                                  identity: identity, bodyPath: bodyPath)
+                                  identity: identity, bodyPath: bodyPath, itemsPath: itemsPath)
     }
 }
 

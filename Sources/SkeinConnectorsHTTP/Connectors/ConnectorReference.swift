@@ -27,12 +27,12 @@ public enum ConnectorReference {
                 lines.append("| `--credential-env \(credential.name)=VARIABLE` | \(cell(credential.help)) |")
             }
             lines.append("")
-            lines.append("| endpoint | request | parameters | pages | what it does |")
+            lines.append("| endpoint | request | parameters | pages (items at) | what it does |")
             lines.append("|---|---|---|---|---|")
             for endpoint in definition.endpoints.sorted(by: { $0.name < $1.name }) {
                 let parameters = endpoint.parameterSummaries.map { "`\($0.summary)`" }.joined(separator: "<br>")
                 lines.append("| `\(endpoint.name)` (\(endpoint.direction)) | `\(endpoint.requestSummary)` | \(parameters.isEmpty ? "–" : parameters) "
-                             + "| \(endpoint.pagination ?? "–") | \(cell(endpoint.help)) |")
+                             + "| \(endpoint.pagination.map { "\($0) (\(endpoint.items))" } ?? "–") | \(cell(endpoint.help)) |")
             }
             lines.append("")
         }

@@ -85,7 +85,13 @@ public struct HTTPShape: ShapeKind {
             var session = try InstanceSession(instance: instance, transport: transport, limiters: limiters, tokens: tokens,
                                               throttles: throttles, recorder: recorder, timeout: nil)
             let scope = VariableScope(instance: instance.variables, flow: [:])
-            let url = URLText.join(instance.address, session.settings.testPath ?? "")
+            // `test_path` may use the instance's variables (a connector's `{{api_version}}`).
+            let testPath = try session.settings.testPath.map { text throws(ShapeFailure) in
+                do { return try Template(text).render(lookup: scope.value) } catch {
+                    throw ShapeFailure("instance '\(instance.name)': test_path: \(error)")
+                }
+            } ?? ""
+            let url = URLText.join(instance.address, testPath)
             let request = OutgoingRequest(method: "GET", url: url, headers: try session.defaultHeaders(scope: scope))
             let reply = try await session.send(request)
             let elapsed = DurationText.format(clock.now - started)
