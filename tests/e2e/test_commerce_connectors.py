@@ -298,7 +298,11 @@ shapes:
         order_id: entity_id
         shipment: '{"items": [{"order_item_id": items[0].item_id, "qty": 1}], "notify": false, "tracks": [{"track_number": "1Y-9876543210", "title": "United Parcel Service", "carrier_code": "ups"}]}'
   - id: ship
-    http: { instance: magento, endpoint: shipments.create, params: { order_id: "{{payload.order_id}}" } }
+    http:
+      instance: magento
+      endpoint: shipments.create
+      params: { order_id: "{{payload.order_id}}" }
+      sync: { system: Magento, reference: "$string(order_id)", endpoint_id: "$string($)" }
 """
 
 
@@ -326,6 +330,8 @@ def test_magento_pages_by_total_count_and_ships(skein, tmp_path, fake, monkeypat
     assert magento.shipments == [{"order_id": 4, "items": [{"order_item_id": 40, "qty": 1}], "notify": False,
                                   "tracks": [{"track_number": "1Y-9876543210", "title": "United Parcel Service", "carrier_code": "ups"}]}]
     assert skein.run("payload", "show", "1", "ship", "--index", "0").stdout.strip() == "1"
+    entries = skein.json("sync", "list", "--all")["entries"]
+    assert [(e["reference"], e["status"], e["endpoint_id"]) for e in entries] == [("4", "ok", "1")]
 
 
 def test_magento_errors_carry_the_systems_message_with_its_parameters(skein, tmp_path, fake, monkeypatch):
@@ -396,3 +402,45 @@ def test_user_written_connectors_are_read_from_the_data_directory(skein, tmp_pat
     assert "stock.set (send): PUT /{{api_version}}/stock/{{params.sku}}" in shown
     assert "broken.yaml: endpoints.a.b.pagination.type: 'pages' is not one of" in result.stderr
     assert result.returncode == 1
+
+
+def test_a_hand_written_graphql_step_pages_and_reports_graphql_errors(skein, tmp_path, fake):
+    """GraphQL in the plain http connector, without a connector definition."""
+    shop = fake(commerce_fakes.Shopify(orders=30, maximum=150.0, restore_rate=100.0))
+    skein.run("instance", "add", "plain", "--type", "http", "--address", shop.url,
+              "--setting", 'auth={"type": "api_key", "header": "X-Shopify-Access-Token"}', "--credential", f"api_key={shop.token}",
+              "--setting", 'throttle={"type": "graphql_cost"}', "--setting", "retry_throttled=5",
+              "--setting", "error_message=errors")
+    deploy(skein, tmp_path, """
+id: gql
+variables: { size: 12 }
+shapes:
+  - id: orders
+    http:
+      instance: plain
+      direction: receive
+      path: /admin/api/2026-04/graphql.json
+      graphql:
+        query: "query($first: Int!, $after: String) { orders(first: $first, after: $after) { nodes { id name } pageInfo { hasNextPage endCursor } } }"
+        variables: { first: "{{size}}" }
+      pagination: { type: graphql_cursor, page_info_path: data.orders.pageInfo }
+""")
+    assert "success" in skein.run("run", "gql", timeout=120).stdout
+    got = [o["name"] for page in pages(skein, 1, "orders", 3) for o in page["data"]["orders"]["nodes"]]
+    assert got == [o["name"] for o in shop.orders] and steps_of(skein, 1)["orders"]["payloads_out"] == 3
+    assert shop.throttled == 0
+    sent = [json.loads(r["body"]) for r in shop.log]
+    assert sent[0]["variables"] == {"first": 12} and sent[1]["variables"]["after"]
+
+    deploy(skein, tmp_path, """
+id: gql-bad
+shapes:
+  - id: typo
+    http:
+      instance: plain
+      direction: receive
+      path: /admin/api/2026-04/graphql.json
+      graphql: { query: "{ ordrs(first: 1) { nodes { id } } }" }
+""", "bad.yaml")
+    assert skein.run("run", "gql-bad", check=False).returncode == 1
+    assert "GraphQL error: Field 'ordrs' doesn't exist on type 'QueryRoot' (undefinedField)" in steps_of(skein, 2)["typo"]["error"]

@@ -14,6 +14,10 @@ import SkeinJSON
 /// path (`shapes[0].http.params.sinse: …`), reported by `skein flow validate` when the
 /// instance's connector is known there, and otherwise when the step runs, before any request.
 enum EndpointCall {
+    /// How many pages an endpoint reads when neither it nor the step sets `max_pages`: a
+    /// connector is expected to read everything there is, within reason.
+    static let defaultMaxPages = 1000
+
     /// Checks the step's `endpoint:`, `direction:` and `params:` against the instance's
     /// connector, recording problems at their paths.
     static func check(_ settings: HTTPShapeSettings, definition: ConnectorDefinition, instanceName: String?, problems: ProblemList) {
@@ -85,7 +89,11 @@ enum EndpointCall {
         var resolved = endpoint.request
         resolved.instance = settings.instance
         resolved.timeout = settings.timeout ?? resolved.timeout
-        if settings.maxPagesWritten { resolved.maxPages = settings.maxPages }
+        if settings.maxPagesWritten {
+            resolved.maxPages = settings.maxPages
+        } else if !endpoint.request.maxPagesWritten {
+            resolved.maxPages = defaultMaxPages
+        }
         resolved.headers += settings.headers
         resolved.query += settings.query
         resolved.idempotencyHeader = settings.idempotencyHeader
