@@ -396,7 +396,9 @@ def test_user_written_connectors_are_read_from_the_data_directory(skein, tmp_pat
     page = (Path(__file__).resolve().parents[2] / "docs" / "connectors.md").read_text()
     (connectors / "erp.yaml").write_text(re.search(r"```yaml\n(connector: acme-erp.*?)```", page, re.S).group(1))
     (connectors / "broken.yaml").write_text("connector: broken\ntitle: Broken\ndocumentation: { url: x, version: '1' }\naddress: x\nendpoints:\n  a.b: { help: h, pagination: { type: pages } }\n")
+    (connectors / "huge.yaml").write_text("# " * 1_000_000)
     result = skein.run("connector", "list", check=False)
+    assert "huge.yaml: the file is larger than 1 MiB" in result.stderr
     assert "acme-erp" in result.stdout
     shown = skein.run("connector", "show", "acme-erp").stdout
     assert "stock.set (send): PUT /{{api_version}}/stock/{{params.sku}}" in shown

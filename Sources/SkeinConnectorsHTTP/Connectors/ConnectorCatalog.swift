@@ -10,7 +10,11 @@ import SkeinJSON
 /// binary from `Sources/SkeinConnectorsHTTP/Definitions/*.yaml`) and the ones its users wrote,
 /// one file per system in `DATA_DIR/connectors/` (`*.yaml`, `*.yml` or `*.json`). A user's
 /// file with the name of a shipped connector replaces it.
+///
+/// A definition file may be at most `maximumFileBytes` (1 MiB); the shipped ones are under 10 KiB.
 public struct ConnectorCatalog: Sendable {
+    public static let maximumFileBytes = 1024 * 1024
+
     public private(set) var definitions: [String: ConnectorDefinition] = [:]
     /// Files that could not be read, with their problems; the rest of the catalog still works.
     public private(set) var errors: [ConnectorDefinitionError] = []
@@ -32,6 +36,10 @@ public struct ConnectorCatalog: Sendable {
         guard let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return catalog }
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json") {
             let path = directory + "/" + name
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumFileBytes {
+                catalog.errors.append(ConnectorDefinitionError(source: path, problems: ["the file is larger than 1 MiB (\(size) bytes); a definition is a few KiB"]))
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 catalog.errors.append(ConnectorDefinitionError(source: path, problems: ["cannot read the file as UTF-8 text"]))
                 continue

@@ -36,7 +36,13 @@ enum ThrottlePolicy: Sendable, Equatable {
 /// (like `RateLimiters`): two flows reading the same Shopify store draw on one cost bucket.
 ///
 /// Callers reserve before a request (which may mean waiting) and report what the answer said.
+///
+/// A wait is never longer than `longestWait` (a minute): a system that reports a reset hours
+/// away, or a restore rate near zero, slows a step down without hanging it; if it still refuses,
+/// the step fails (transient) and its `retry:` policy decides.
 public actor Throttles {
+    static let longestWait: Duration = .seconds(60)
+
     struct Bucket: Sendable {
         var available: Double
         var maximum: Double
@@ -68,10 +74,11 @@ public actor Throttles {
         var available = min(bucket.maximum, bucket.available + bucket.restoreRate * (start - bucket.at).seconds)
         var when = start
         if available < cost {
-            let wait = (cost - available) / bucket.restoreRate
+            let wait = min((cost - available) / bucket.restoreRate, Self.longestWait.seconds)
             when = start + .milliseconds(Int64((wait * 1000).rounded(.up)))
             available = cost
         }
+        when = min(when, now + Self.longestWait)
         bucket.available = available - cost
         bucket.at = when
         buckets[instance] = bucket
@@ -107,12 +114,12 @@ public actor Throttles {
             return now
         }
         // None left in this window: wait for the reset.
-        return quota.resetAt
+        return min(quota.resetAt, now + Self.longestWait)
     }
 
     /// The quota as the system reported it in an answer's headers.
     func observe(remaining: Int, resetIn: Duration, instance: String) {
-        quotas[instance] = Quota(remaining: remaining, resetAt: clock.now + resetIn)
+        quotas[instance] = Quota(remaining: remaining, resetAt: clock.now + min(resetIn, Self.longestWait))
     }
 
     /// Forgets everything about `instance`.
