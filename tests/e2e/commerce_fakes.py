@@ -53,7 +53,7 @@ class Fake:
         self.throttled = 0
         self.server = None
 
-    def start(self):
+    def start(self, port=0):
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -82,7 +82,7 @@ class Fake:
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
@@ -511,3 +511,29 @@ class Magento(Fake):
             next(i for i in order["items"] if i["item_id"] == line["order_item_id"])["qty_shipped"] += line["qty"]
         self.shipments.append({"order_id": order_id, **shipment})
         return 200, {}, len(self.shipments)
+
+
+SYSTEMS = {"shopify": Shopify, "woocommerce": WooCommerce, "bigcommerce": BigCommerce, "magento": Magento}
+
+
+def main():
+    """Runs one fake in the foreground, to try a connector without a real store."""
+    import argparse
+    parser = argparse.ArgumentParser(description="Run a fake e-commerce system on 127.0.0.1.")
+    parser.add_argument("system", choices=sorted(SYSTEMS))
+    parser.add_argument("--port", type=int, default=0, help="the port (default: any free one)")
+    args = parser.parse_args()
+    fake = SYSTEMS[args.system]().start(args.port)
+    secrets = {"shopify": f"access_token={fake.token if hasattr(fake, 'token') else ''}",
+               "woocommerce": "consumer_key=ck_test_key consumer_secret=cs_test_secret",
+               "bigcommerce": f"access_token={getattr(fake, 'token', '')} (store_hash={getattr(fake, 'store_hash', '')}, address {fake.url}/stores/{getattr(fake, 'store_hash', '')})",
+               "magento": f"access_token={getattr(fake, 'token', '')}"}[args.system]
+    print(f"{args.system} fake on {fake.url}; credentials: {secrets}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()
