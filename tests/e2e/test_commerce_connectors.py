@@ -218,7 +218,11 @@ shapes:
         order_id: id
         shipment: '{"order_address_id": 7, "tracking_number": "JD0002", "items": [{"order_product_id": 1, "quantity": 1}]}'
   - id: create-shipment
-    http: { instance: bc, endpoint: shipments.create, params: { order_id: "{{payload.order_id}}" } }
+    http:
+      instance: bc
+      endpoint: shipments.create
+      params: { order_id: "{{payload.order_id}}" }
+      sync: { system: BigCommerce, reference: "$string(order_id)" }
 """
 
 
@@ -249,6 +253,9 @@ def test_bigcommerce_pages_keeps_the_request_quota_and_ships(skein, tmp_path, fa
     # The write.
     assert bc.shipments[0]["order_id"] == 105 and bc.shipments[0]["tracking_number"] == "JD0002"
     assert "order_id" not in json.loads(bc.requests("/shipments")[0]["body"])
+    # The sync entry has the new shipment's id from the answer (the endpoint's identity).
+    entries = skein.json("sync", "list", "--all")["entries"]
+    assert [(e["reference"], e["status"], e["endpoint_id"]) for e in entries] == [("105", "ok", "1")]
 
 
 def test_bigcommerce_waits_for_the_reset_when_the_quota_is_spent_elsewhere(skein, tmp_path, fake, monkeypatch):
@@ -270,8 +277,11 @@ def test_bigcommerce_errors_carry_the_systems_message(skein, tmp_path, fake, mon
     skein.run("instance", "add", "bc", "--connector", "bigcommerce", "--setting", "store_hash=abc123",
               "--credential-env", "access_token=BC_TOKEN", "--address", f"{bc.url}/stores/abc123")
     deploy(skein, tmp_path, BIGCOMMERCE_FLOW.replace('"order_address_id": 7, ', ""))
-    assert skein.run("run", "bc-sync", check=False, timeout=120).returncode == 1
-    assert "HTTP 400 Bad Request: The field 'order_address_id' is invalid." in steps_of(skein, 1)["create-shipment"]["error"]
+    # With sync: the refused shipment is a Failed entry with the system's message, and the run goes on.
+    skein.run("run", "bc-sync", timeout=120)
+    entries = skein.json("sync", "list", "--all")["entries"]
+    assert [e["status"] for e in entries] == ["failed"]
+    assert "HTTP 400 Bad Request: The field 'order_address_id' is invalid." in entries[0]["latest_sync_information"]
     deploy(skein, tmp_path, "id: p\nshapes:\n  - id: products\n    http: { instance: bc, endpoint: products.list, query: { limit: '500' } }\n", "p.yaml")
     assert skein.run("run", "p", check=False).returncode == 1
     assert "HTTP 422 Unprocessable Entity: Input is invalid (limit: limit must be between 1 and 250)" in steps_of(skein, 2)["products"]["error"]

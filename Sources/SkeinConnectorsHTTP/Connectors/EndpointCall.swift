@@ -1,3 +1,4 @@
+import JSONata
 import SkeinCore
 import SkeinJSON
 
@@ -98,6 +99,11 @@ enum EndpointCall {
         resolved.query += settings.query
         resolved.idempotencyHeader = settings.idempotencyHeader
         resolved.sync = settings.sync
+        // A send's sync entries take the system's id for the item from the answer, where the
+        // endpoint says which field that is, unless the step says otherwise.
+        if resolved.sync?.endpointID == nil, let id = endpoint.identity.id {
+            resolved.sync?.endpointID = try? JSONataExpression(compiling: id)
+        }
         resolved.concurrency = settings.concurrency
         resolved.batch = settings.batch
         resolved.endpoint = name
