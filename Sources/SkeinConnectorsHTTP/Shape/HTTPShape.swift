@@ -19,6 +19,15 @@ import SkeinJSON
 ///     timeout: 30s                        # overrides the instance timeout
 /// ```
 ///
+/// A step may instead name an endpoint of the instance's connector (docs/connectors.md):
+///
+/// ```yaml
+/// - id: orders
+///   http: { instance: shop, endpoint: orders.updated_since, params: { since: "{{last_sync}}" } }
+/// ```
+///
+/// and `graphql:` makes the request a GraphQL operation (`GraphQLSettings`).
+///
 /// The app creates one `HTTPShape` with its `HTTPClient` and registers it in the
 /// `ShapeCatalog`; every step prepared from it shares the OAuth token cache and the
 /// per-instance rate limiters, so concurrent flows respect one instance's limits together.
