@@ -42,6 +42,9 @@ enum ThrottlePolicy: Sendable, Equatable {
 /// the step fails (transient) and its `retry:` policy decides.
 public actor Throttles {
     static let longestWait: Duration = .seconds(60)
+    /// Added to every wait: the system's numbers are rounded and its clock is not ours, and
+    /// arriving a moment late costs less than being refused.
+    static let margin: Duration = .milliseconds(50)
 
     struct Bucket: Sendable {
         var available: Double
@@ -75,7 +78,7 @@ public actor Throttles {
         var when = start
         if available < cost {
             let wait = min((cost - available) / bucket.restoreRate, Self.longestWait.seconds)
-            when = start + .milliseconds(Int64((wait * 1000).rounded(.up)))
+            when = start + .milliseconds(Int64((wait * 1000).rounded(.up))) + Self.margin
             available = cost
         }
         when = min(when, now + Self.longestWait)
@@ -96,7 +99,7 @@ public actor Throttles {
         guard let bucket = buckets[instance], bucket.restoreRate > 0 else { return .seconds(1) }
         let cost = queryCosts[instance + "\u{0}" + query] ?? bucket.maximum
         let missing = max(0, min(cost, bucket.maximum) - bucket.available)
-        return .milliseconds(Int64((missing / bucket.restoreRate * 1000).rounded(.up)))
+        return min(.milliseconds(Int64((missing / bucket.restoreRate * 1000).rounded(.up))) + Self.margin, Self.longestWait)
     }
 
     /// When the next request may start under a request quota; counts it against the quota.
@@ -119,7 +122,7 @@ public actor Throttles {
 
     /// The quota as the system reported it in an answer's headers.
     func observe(remaining: Int, resetIn: Duration, instance: String) {
-        quotas[instance] = Quota(remaining: remaining, resetAt: clock.now + min(resetIn, Self.longestWait))
+        quotas[instance] = Quota(remaining: remaining, resetAt: clock.now + min(resetIn, Self.longestWait) + Self.margin)
     }
 
     /// Forgets everything about `instance`.
