@@ -1,5 +1,5 @@
 public import SkeinCore
-public import SkeinStorage
+import SkeinStorage
 
 /// Runs a deployed flow's shapes one after another **without a run log**: the same prepared
 /// executors `RunExecutor` uses, the same payloads handed from step to step, but no store call

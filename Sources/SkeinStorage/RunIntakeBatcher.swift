@@ -1,4 +1,5 @@
 public import Foundation
+public import SkeinCore
 
 /// Group commit for accepted runs: concurrent `enqueue` calls are gathered and written by
 /// `RunStore.enqueueBatch` in one transaction, so a burst of webhooks pays for one durable

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import SkeinCore
 import SkeinStorage
 
 /// Data pools (`dedupe`). Claims are atomic across processes without locking the pool:

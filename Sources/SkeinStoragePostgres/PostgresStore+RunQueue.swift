@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import SkeinCore
 import SkeinStorage
 
 /// The durable run queue: claims, leases and their renewal.

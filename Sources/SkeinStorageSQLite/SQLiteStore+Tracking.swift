@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// Tracked field values (`track` shape), searchable by value through `tracked_values_by_value`,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SkeinApp
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// `skein bench runs`: fills the run log with synthetic finished runs and times the run list.

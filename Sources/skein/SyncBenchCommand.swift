@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SkeinApp
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// `skein bench sync`: fills the sync report with synthetic entries and times its queries.

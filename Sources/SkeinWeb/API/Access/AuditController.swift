@@ -1,5 +1,6 @@
 import Hummingbird
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// `GET /api/v1/audit` (admin): who changed or re-ran what, newest first; filters `actor`,
