@@ -9,8 +9,8 @@ public import SkeinStorage
 /// failure, 3 % stopped; 20 flows; triggers 50 % webhook, 30 % schedule, 15 % api, 5 % manual;
 /// 3 steps each. The run log has no text search; its filters are all timed.
 public struct RunLogBenchmark: Sendable {
-    public let store: any SkeinStore
-    public init(store: any SkeinStore) { self.store = store }
+    public let store: any RunLogReader
+    public init(store: any RunLogReader) { self.store = store }
 
     static let flows = (1...20).map { "flow-\($0)" }
     static let shapes: [(id: String, type: String)] = [("receive", "http_receive"), ("map", "map"), ("send", "http_send")]

@@ -9,8 +9,8 @@ public import SkeinStorage
 /// Entries are spread over the last 15 days: 85 % OK, 6 % Failed, 5 % Pending, 4 % Sent; 5
 /// systems, 10 flows; references `ORD-00001234-RED`. They are inserted in large transactions.
 public struct SyncBenchmark: Sendable {
-    public let store: any SkeinStore
-    public init(store: any SkeinStore) { self.store = store }
+    public let store: any SyncStore
+    public init(store: any SyncStore) { self.store = store }
 
     static let systems = ["ERP", "Shopify", "Warehouse", "NetSuite", "Mailchimp"]
     static let colours = ["RED", "BLUE", "GREEN", "YELLOW", "BLACK"]

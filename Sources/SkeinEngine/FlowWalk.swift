@@ -62,7 +62,7 @@ final class FlowWalk {
         self.previous = Dictionary(previous.map { ($0.sequence, $0) }, uniquingKeysWith: { $1 })
     }
 
-    var store: any SkeinStore { engine.store }
+    var store: any RunExecutor.Store { engine.store }
 
     /// Walks the flow from `entry` (nil: the first shape) with the run's input; returns the final payloads.
     func walk(entry: [TreeHop]?, input: PayloadBucket) async throws -> PayloadBucket {

@@ -36,9 +36,12 @@ public struct RunRecovery: Sendable {
         }
     }
 
-    let store: any SkeinStore
+    /// The flow versions and the run log it plans from (the runs it plans are queued by the caller).
+    public typealias Store = FlowReader & RunLogReader
 
-    public init(store: any SkeinStore) {
+    let store: any Store
+
+    public init(store: any Store) {
         self.store = store
     }
 

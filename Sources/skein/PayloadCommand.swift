@@ -15,12 +15,12 @@ struct PayloadCommand: AsyncParsableCommand {
         @Argument(help: "The step: its shape id, its step number, or 'input' for the run's input.") var step: String
         @Option(help: "Which payload of the step (from 0).") var index: Int = 0
 
-        func sequence(in store: any SkeinStore) async throws -> Int {
+        func sequence(in store: any RunLogReader) async throws -> Int {
             try await Location.sequence(run: run, step: step, in: store)
         }
 
         /// The step number of `step` (a shape id, a step number or `input`) in run `run`.
-        static func sequence(run: Int64, step: String, in store: any SkeinStore) async throws -> Int {
+        static func sequence(run: Int64, step: String, in store: any RunLogReader) async throws -> Int {
             if step == "input" || step == "0" { return 0 }
             let steps = try await store.steps(runID: run)
             if steps.isEmpty, try await store.run(id: run) == nil { throw CLIError("no run \(run)") }

@@ -98,7 +98,7 @@ extension RunsCommand {
         }
 
         /// Failed runs of the window, oldest first, leaving out those already retried or replayed.
-        func failedRuns(_ store: any SkeinStore) async throws -> [RunRecord] {
+        func failedRuns(_ store: any RunLogReader) async throws -> [RunRecord] {
             var found: [RunRecord] = []
             var before: Int64?
             let since = Date().addingTimeInterval(-Double(days) * 86400)

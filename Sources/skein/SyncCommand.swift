@@ -112,7 +112,7 @@ struct SyncCommand: AsyncParsableCommand {
         }
 
         /// Prints `{"counts":…,"entries":[…],"next":…}`, streaming the entries when --all.
-        func printJSON(store: any SkeinStore, query: SyncQuery, counts: [SyncStatus: Int]) async throws {
+        func printJSON(store: any SyncReportReader, query: SyncQuery, counts: [SyncStatus: Int]) async throws {
             let countsJSON = JSON.object(.init(uniqueKeysWithValues: SyncStatus.allCases.map { ($0.rawValue, JSON.number(Double(counts[$0] ?? 0))) }))
             print("{\"days\":\(filters.days),\"counts\":\(countsJSON.serialized()),\"entries\":[", terminator: "")
             var next: SyncCursor?

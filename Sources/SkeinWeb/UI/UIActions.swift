@@ -12,7 +12,7 @@ import SkeinStorage
 struct UIActions: Sendable {
     let ui: UIController
 
-    var store: any SkeinStore { ui.store }
+    var store: any UIController.Store { ui.store }
 
     func setEnabled(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         let flowID = try await existingFlow(context).flowID

@@ -20,7 +20,7 @@ import SkeinStorage
 ///
 /// Every answer carries `X-Skein-Run: <run id>`.
 struct WebhookCallback: Sendable {
-    let store: any RunStore
+    let store: any RunLogReader
     /// The first pause between two looks at the run; it grows to `maximumPoll`.
     var firstPoll: Duration = .milliseconds(20)
     var maximumPoll: Duration = .milliseconds(200)

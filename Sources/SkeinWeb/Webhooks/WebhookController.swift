@@ -23,7 +23,7 @@ import SkeinStorage
 /// Nothing in a URL token, signature or secret is ever logged. A webhook with `respond:` (a
 /// callback) then waits for the run and answers with its result (`WebhookCallback`).
 struct WebhookController<Context: RequestContext>: Sendable {
-    let store: any FlowStore & RunStore
+    let store: any FlowReader & RunIntake & RunLogReader
     /// Writes accepted runs in group commits.
     let intake: RunIntakeBatcher
     let settings: WebSettings

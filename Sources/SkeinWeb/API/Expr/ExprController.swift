@@ -15,7 +15,7 @@ import SkeinStorage
 /// `{"outcome":"value","result":…}`, `{"outcome":"undefined"}`, or
 /// `{"outcome":"error","error":{"code":"T2001","message":…,"position":7,"caret":"…\n      ^"}}`.
 struct ExprController: Sendable {
-    let store: any SkeinStore
+    let store: any RunLogReader
 
     static let maximumTimeoutMs = 5000
 

@@ -10,7 +10,7 @@ import SkeinStorage
 /// cut after `limit` bytes with `trimmed: true` — like `skein payload show`);
 /// `GET …/payloads/{index}/raw` downloads the bytes as stored, with their content type.
 struct PayloadsController: Sendable {
-    let store: any SkeinStore
+    let store: any RunLogReader
 
     static let defaultViewLimit = 65_536
 

@@ -10,7 +10,7 @@ import SkeinStorage
 /// `RunRecovery` — the same planning as `skein runs replay/retry` — and queue it for the
 /// server's workers; 202 with the new run.
 struct RecoveryController: Sendable {
-    let store: any SkeinStore
+    let store: any RunRecovery.Store & RunIntake
     let access: AccessService
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {

@@ -8,7 +8,7 @@ import SkeinStorage
 /// `before` = the last id seen, `next_before` in the answer), `GET /runs/{run}` (with the runs
 /// replayed or retried from it), `GET /runs/{run}/steps`, `POST /runs/{run}/stop` (operator).
 struct RunsController: Sendable {
-    let store: any SkeinStore
+    let store: any RunLogReader & RunQueue
     let access: AccessService
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
@@ -57,13 +57,13 @@ struct RunsController: Sendable {
         return JSONResponse.make(status: .accepted, ["run": APIJSON.number(run.id), "stop_requested": true])
     }
 
-    static func run(_ id: Int64, in store: any RunStore) async throws -> RunRecord {
+    static func run(_ id: Int64, in store: any RunLogReader) async throws -> RunRecord {
         guard let run = try await store.run(id: id) else { throw APIError(.notFound, "no run \(id)") }
         return run
     }
 
     /// The step number of `step` (a shape id, a step number or `input`) in `run`, like the CLI's.
-    static func sequence(of step: String, in run: RunRecord, store: any RunStore) async throws -> Int {
+    static func sequence(of step: String, in run: RunRecord, store: any RunLogReader) async throws -> Int {
         if step == "input" || step == "0" { return 0 }
         let steps = try await store.steps(runID: run.id)
         if let number = Int(step), steps.contains(where: { $0.sequence == number }) { return number }

@@ -10,7 +10,7 @@ import SkeinStorage
 /// the CSV of every match (streamed page by page), and resync (operator) of given ids or of
 /// every entry matching a filter — through the engine's `SyncResender`, as `skein sync resync`.
 struct SyncController: Sendable {
-    let store: any SkeinStore
+    let store: any SyncReportReader
     let access: AccessService
     let resender: SyncResender?
 
