@@ -75,10 +75,10 @@ public struct RunLogBenchmark: Sendable {
             return SyncBenchmark.Measurement(label: label, samples: samples, rows: rows)
         }
         // The id 500 pages (of 50) down, found once by walking the pages as a user would.
-        var cursor: Int64? = nil
+        var cursor: RunID? = nil
         for _ in 0..<500 { cursor = try await store.runs(RunQuery(since: since, before: cursor, limit: 50)).last?.id ?? cursor }
         let deepCursor = cursor
-        var failureCursor: Int64? = nil
+        var failureCursor: RunID? = nil
         for _ in 0..<100 {
             failureCursor = try await store.runs(RunQuery(statuses: [.failure], since: since, before: failureCursor, limit: 50)).last?.id
                 ?? failureCursor

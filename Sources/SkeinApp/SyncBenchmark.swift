@@ -46,7 +46,7 @@ public struct SyncBenchmark: Sendable {
                                     nextRetryAt: status == .pending ? at.addingTimeInterval(60) : nil, attemptedAt: at)
             }
             let flow = "flow-\(start / batch % 10)"
-            _ = try await store.insertSyncEntries(entries, origin: SyncOrigin(flowID: flow, flowVersion: 1, runID: Int64(start / batch + 1),
+            _ = try await store.insertSyncEntries(entries, origin: SyncOrigin(flowID: flow, flowVersion: 1, runID: RunID(Int64(start / batch + 1)),
                                                                            shapeID: "send"), now: now)
             generated += size
             progress(generated)

@@ -6,10 +6,10 @@ public import SkeinStorage
 
 /// Something that happened in a run, for progress output and logs.
 public enum RunEvent: Sendable {
-    case stepStarted(runID: Int64, sequence: Int, shapeID: String, inputCount: Int)
-    case stepRetrying(runID: Int64, shapeID: String, attempt: Int, after: Duration, reason: String)
-    case stepFinished(runID: Int64, sequence: Int, shapeID: String, status: StepStatus, outputCount: Int)
-    case runFinished(runID: Int64, status: RunStatus, error: String?)
+    case stepStarted(runID: RunID, sequence: Int, shapeID: String, inputCount: Int)
+    case stepRetrying(runID: RunID, shapeID: String, attempt: Int, after: Duration, reason: String)
+    case stepFinished(runID: RunID, sequence: Int, shapeID: String, status: StepStatus, outputCount: Int)
+    case runFinished(runID: RunID, status: RunStatus, error: String?)
 }
 
 /// Executes one claimed run to its end, writing each step and its payloads as it goes.
@@ -134,7 +134,7 @@ public struct RunExecutor: Sendable {
         return PreparedFlow(flow: flow, executors: executors, routers: routers)
     }
 
-    func finish(_ runID: Int64, _ status: RunStatus, _ error: String?, _ failedShapeID: String?) async throws -> RunStatus {
+    func finish(_ runID: RunID, _ status: RunStatus, _ error: String?, _ failedShapeID: String?) async throws -> RunStatus {
         try await store.finishRun(runID: runID, status: status, error: error, failedShapeID: failedShapeID, now: now())
         if status == .failure {
             logger.notice("run failed", metadata: ["run.id": "\(runID)", "error": "\(error ?? "")"])

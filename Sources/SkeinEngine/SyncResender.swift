@@ -34,7 +34,7 @@ public struct SyncResender: Sendable {
     /// Re-sends entry `id`; returns the entry as it is afterwards.
     /// Throws when the entry does not exist (a delivery problem is recorded, not thrown).
     @discardableResult
-    public func resend(id: Int64, manual: Bool) async throws -> SyncEntry {
+    public func resend(id: SyncEntryID, manual: Bool) async throws -> SyncEntry {
         guard let entry = try await store.syncEntry(id: id), let origin = try await store.syncOrigin(id: id) else {
             throw StorageError(.notFound, "no sync entry \(id)")
         }

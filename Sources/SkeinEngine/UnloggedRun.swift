@@ -24,7 +24,7 @@ public struct UnloggedRun: Sendable {
 
     /// Executes every shape of `deployed` in order with `input`; a step failure is thrown.
     /// Only flat flows (no `route`, `branch` or `try`): it is a benchmark baseline, not an engine.
-    public func run(_ deployed: DeployedFlow, input: [Payload] = [], runID: Int64 = 0) async throws -> Outcome {
+    public func run(_ deployed: DeployedFlow, input: [Payload] = [], runID: RunID = 0) async throws -> Outcome {
         let prepared = try executor.prepareTree(deployed)
         let flow = prepared.flow
         var payloads = input

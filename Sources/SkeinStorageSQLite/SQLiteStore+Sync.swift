@@ -15,7 +15,7 @@ extension SQLiteStore: SyncStore {
     /// Inserts `entries` with their payloads, already encoded by `encodeSyncPayloads` (outside the
     /// write, so serialising and compressing them never holds the single writer).
     static func insertSyncEntries(_ db: Database, _ entries: [NewSyncEntry], payloads: [PayloadCodec.Encoded], origin: SyncOrigin,
-                                  now: Date) throws -> [Int64] {
+                                  now: Date) throws -> [SyncEntryID] {
         let entry = try db.cachedStatement(sql: """
             INSERT INTO sync_entries (flow_id, flow_version, run_id, shape_id, system, reference, source_id, endpoint_id, status,
                 attempts, automatic_retries, first_attempt_at, latest_attempt_at, next_retry_at, latest_response, content_type,
@@ -25,7 +25,7 @@ extension SQLiteStore: SyncStore {
         let transition = try db.cachedStatement(sql: """
             INSERT INTO sync_transitions (entry_id, seq, at, from_status, to_status, reason) VALUES (?, 1, ?, NULL, ?, ?)
             """)
-        var ids: [Int64] = []
+        var ids: [SyncEntryID] = []
         ids.reserveCapacity(entries.count)
         for (new, encoded) in zip(entries, payloads) {
             let time = (new.attemptedAt ?? now).storageValue
@@ -35,7 +35,7 @@ extension SQLiteStore: SyncStore {
                 item.endpointID, new.status.rawValue, time, time, new.nextRetryAt?.storageValue, item.response ?? new.reason,
                 item.payload.contentType, encoded.size, encoded.encoding, Data(encoded.data),
             ])
-            let id = db.lastInsertedRowID
+            let id = SyncEntryID(db.lastInsertedRowID)
             try transition.execute(arguments: [id, time, new.status.rawValue, new.reason])
             ids.append(id)
         }
@@ -47,7 +47,7 @@ extension SQLiteStore: SyncStore {
         return ids
     }
 
-    public func insertSyncEntries(_ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) async throws -> [Int64] {
+    public func insertSyncEntries(_ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) async throws -> [SyncEntryID] {
         let payloads = SQLiteStore.encodeSyncPayloads(entries)
         return try await write { db in try SQLiteStore.insertSyncEntries(db, entries, payloads: payloads, origin: origin, now: now) }
     }
@@ -150,14 +150,14 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func syncEntry(id: Int64) async throws -> SyncEntry? {
+    public func syncEntry(id: SyncEntryID) async throws -> SyncEntry? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT \(SQLiteStore.syncColumns) FROM sync_entries WHERE id = ?", arguments: [id])
                 .map(SQLiteStore.syncEntry)
         }
     }
 
-    public func syncOrigin(id: Int64) async throws -> SyncOrigin? {
+    public func syncOrigin(id: SyncEntryID) async throws -> SyncOrigin? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT flow_id, flow_version, run_id, shape_id FROM sync_entries WHERE id = ?", arguments: [id]).map {
                 SyncOrigin(flowID: $0["flow_id"], flowVersion: $0["flow_version"], runID: $0["run_id"], shapeID: $0["shape_id"])
@@ -165,7 +165,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func syncTransitions(entryID: Int64) async throws -> [SyncTransition] {
+    public func syncTransitions(entryID: SyncEntryID) async throws -> [SyncTransition] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT at, from_status, to_status, reason FROM sync_transitions WHERE entry_id = ? ORDER BY seq",
                              arguments: [entryID]).map { row in
@@ -175,7 +175,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func syncPayload(entryID: Int64) async throws -> Payload? {
+    public func syncPayload(entryID: SyncEntryID) async throws -> Payload? {
         let stored = try await read { db -> (String, Int, String, Data)? in
             try Row.fetchOne(db, sql: "SELECT content_type, payload_size, payload_encoding, payload_data FROM sync_entries WHERE id = ?",
                              arguments: [entryID]).map { ($0["content_type"], $0["payload_size"], $0["payload_encoding"], $0["payload_data"]) }
@@ -197,7 +197,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func recordSyncAttempt(entryID: Int64, _ attempt: SyncAttempt, now: Date) async throws {
+    public func recordSyncAttempt(entryID: SyncEntryID, _ attempt: SyncAttempt, now: Date) async throws {
         try await write { db in
             guard let previous = try String.fetchOne(db, sql: "SELECT status FROM sync_entries WHERE id = ?", arguments: [entryID]) else {
                 throw StorageError(.notFound, "no sync entry \(entryID)")
@@ -217,9 +217,9 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    public func confirmSync(ids: [Int64], reason: String, now: Date) async throws -> [Int64] {
+    public func confirmSync(ids: [SyncEntryID], reason: String, now: Date) async throws -> [SyncEntryID] {
         try await write { db in
-            var confirmed: [Int64] = []
+            var confirmed: [SyncEntryID] = []
             for id in ids {
                 try db.execute(sql: "UPDATE sync_entries SET status = 'ok', latest_response = ? WHERE id = ? AND status = 'sent'",
                                arguments: [reason, id])
@@ -231,7 +231,7 @@ extension SQLiteStore: SyncStore {
         }
     }
 
-    static func addTransition(_ db: Database, entryID: Int64, at: Date, from: String?, to: SyncStatus, reason: String) throws {
+    static func addTransition(_ db: Database, entryID: SyncEntryID, at: Date, from: String?, to: SyncStatus, reason: String) throws {
         try db.execute(sql: """
             INSERT INTO sync_transitions (entry_id, seq, at, from_status, to_status, reason)
             VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_transitions WHERE entry_id = ?), ?, ?, ?, ?)

@@ -108,7 +108,7 @@ struct FlakyShape: ShapeKind {
         #expect(try await RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger).execute(run) == .success)
         let steps = try await store.steps(runID: run.id)
         #expect(steps.map(\.status) == [.skipped, .success])
-        #expect(try await store.payloads(runID: run.id, sequence: 1) == [Payload(bytes: Array(#"{"orders":[1]}"#.utf8), contentType: "application/json")])
+        #expect(try await store.payloads(of: StepID(run: run.id, sequence: 1)) == [Payload(bytes: Array(#"{"orders":[1]}"#.utf8), contentType: "application/json")])
     }
 
     @Test func aStopRequestEndsTheRunBeforeTheNextStep() async throws {

@@ -114,7 +114,7 @@ struct WarehouseShape: ShapeKind {
         #expect(route?["children"] == [["name": "uk", "payloads": [0, 1]], ["name": "big", "payloads": [0, 2]],
                                        ["name": "otherwise", "payloads": [3]]])
         // The route passes on its branches' outputs joined, in branch order.
-        let final = try json(try await store.payloads(runID: run.id, sequence: 6))
+        let final = try json(try await store.payloads(of: StepID(run: run.id, sequence: 6)))
         #expect(final.map { $0["ref"]?.stringValue ?? "" } == ["#1001", "#1002", "#1001", "#1003", "#1004"])
         #expect(final.map { $0["via"]?.stringValue ?? "" } == ["uk", "uk", "big", "big", "rest"])
     }
@@ -140,7 +140,7 @@ struct WarehouseShape: ShapeKind {
         #expect(steps[1].details?["children"] == [["name": "uk", "payloads": [0, 1]], ["name": "big", "payloads": [2]]])
         #expect(steps[1].details?["unrouted"] == [3])
         #expect(steps[1].warnings == ["1 payload matched no branch and went no further (payloads 3); add otherwise: to handle them"])
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 3)).map { $0["ref"] } == ["#1001", "#1002"])
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 3))).map { $0["ref"] } == ["#1001", "#1002"])
     }
 
     @Test func branchRunsEachPathOneAfterAnotherWithTheSameInput() async throws {
@@ -167,7 +167,7 @@ struct WarehouseShape: ShapeKind {
         let steps = try await store.steps(runID: run.id)
         #expect(steps.map(\.path) == ["each-level", "fan-out", "fan-out/shop/to-shop", "fan-out/marketplace/in-stock", "fan-out/marketplace/to-market"])
         #expect(steps.map(\.inputCount) == [1, 2, 2, 2, 1])
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 5)) == [["item": "MUG-RED", "qty": 4]])
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 5))) == [["item": "MUG-RED", "qty": 4]])
     }
 
     @Test func tryCatchSendsTheFailingPayloadsToCatchAndTheRunEndsPartialSuccess() async throws {
@@ -202,14 +202,14 @@ struct WarehouseShape: ShapeKind {
         #expect(steps[1].outputCount == 2)
         #expect(steps[1].details?["caught"] == [["index": 1, "message": "warehouse rejected payload 0: unknown SKU UNKNOWN-9"]])
         // The try step's outputs are the failed payloads with their error: the catch part's input.
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 3)) == [[
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 3))) == [[
             "payload": ["sku": "UNKNOWN-9", "on_hand": 1],
             "error": ["step": "to-warehouse", "path": "safe-send/try/to-warehouse", "message": "warehouse rejected payload 0: unknown SKU UNKNOWN-9"],
         ]])
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 4)) == [[
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 4))) == [[
             "sku": "UNKNOWN-9", "step": "to-warehouse", "reason": "warehouse rejected payload 0: unknown SKU UNKNOWN-9"]])
         // The good levels went on past the try; the catch part is a dead end.
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 5)) == [["accepted": "MUG-RED", "done": true], ["accepted": "LAMP", "done": true]])
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 5))) == [["accepted": "MUG-RED", "done": true], ["accepted": "LAMP", "done": true]])
         #expect(calls.count.withLock { $0 } == 3)
     }
 
@@ -274,7 +274,7 @@ struct WarehouseShape: ShapeKind {
         #expect(steps.map(\.path) == ["each-level", "by-site", "by-site/uk/uk-send", "by-site/eu/eu-prepare", "by-site/eu/eu-send"])
         #expect(steps[3].warnings == ["resumed after the process running this step stopped (pick-up 2)"])
         #expect(sent.count.withLock { $0 } == 3)
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 5)) == [["accepted": "LAMP"]])
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 5))) == [["accepted": "LAMP"]])
     }
 
     @Test func retryingAFailedStepInsideABranchFeedsItTheBranchShareNotThePreviousStep() async throws {
@@ -347,7 +347,7 @@ struct WarehouseShape: ShapeKind {
                                                owner: "t", leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: ShapeCatalog(), instances: FixedInstances([]), logger: logger)
         #expect(try await executor.execute(run) == .success)
-        let totals = try await store.payloads(runID: run.id, sequence: 2).map { try $0.json() }
+        let totals = try await store.payloads(of: StepID(run: run.id, sequence: 2)).map { try $0.json() }
         #expect(totals == [["order": "#1001", "total": 125], ["order": "#1002", "total": 12.5], ["order": "#1003", "total": 160],
                            ["order": "#1004", "total": 3]])
         let children = try await store.runs(RunQuery(originRunID: run.id))
@@ -366,7 +366,7 @@ struct WarehouseShape: ShapeKind {
                                                       input: [Payload(json: ["sku": "MUG-RED", "on_hand": 3])]), owner: "t", leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: ShapeCatalog(), instances: FixedInstances([]), logger: logger)
         #expect(try await executor.execute(run) == .success)
-        #expect(try await store.payloads(runID: run.id, sequence: 1).map { try $0.json() } == [["sku": "MUG-RED", "on_hand": 3]])
+        #expect(try await store.payloads(of: StepID(run: run.id, sequence: 1)).map { try $0.json() } == [["sku": "MUG-RED", "on_hand": 3]])
         let child = try #require(try await store.runs(RunQuery(originRunID: run.id)).first)
         #expect(child.status == .queued)
         #expect(child.trigger == .flow)

@@ -32,8 +32,8 @@ import SkeinStorageSQLite
             ("check", "assert", .failure, []),
         ]
         for (offset, (shape, type, status, outputs)) in steps.enumerated() {
-            try await store.beginStep(runID: run.id, sequence: offset + 1, shapeID: shape, shapeType: type, inputCount: 1, inputBytes: 1, now: t0)
-            try await store.finishStep(runID: run.id, sequence: offset + 1, outcome: StepOutcome(
+            try await store.beginStep(StepID(run: run.id, sequence: offset + 1), shapeID: shape, shapeType: type, inputCount: 1, inputBytes: 1, now: t0)
+            try await store.finishStep(StepID(run: run.id, sequence: offset + 1), outcome: StepOutcome(
                 status: status, attempts: 1, outputs: outputs.map(Payload.init(json:))), now: t0)
         }
         try await store.finishRun(runID: run.id, status: .failure, error: "assertion failed", failedShapeID: "check", now: t0)

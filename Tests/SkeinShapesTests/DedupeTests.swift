@@ -25,7 +25,7 @@ import SkeinStorageSQLite
         let flow = try await harnesses[0].deploy(DedupeTests.flow)
         // Eight runs whose orders overlap: run r carries orders 20r+1 ... 20r+60 (every order in up to three runs).
         let batches = (0..<8).map { run in Array((20 * run + 1)...(20 * run + 60)) }
-        let results = try await withThrowingTaskGroup(of: (Int64, RunStatus).self) { group in
+        let results = try await withThrowingTaskGroup(of: (RunID, RunStatus).self) { group in
             for (index, batch) in batches.enumerated() {
                 let harness = harnesses[index % 2]
                 group.addTask {
@@ -33,7 +33,7 @@ import SkeinStorageSQLite
                     return (run.id, status)
                 }
             }
-            return try await group.reduce(into: [(Int64, RunStatus)]()) { $0.append($1) }
+            return try await group.reduce(into: [(RunID, RunStatus)]()) { $0.append($1) }
         }
         #expect(results.allSatisfy { $0.1 == .success })
         var passed: [Int] = []
@@ -51,7 +51,7 @@ import SkeinStorageSQLite
                 let store = stores[task % 2]
                 group.addTask {
                     let keys = (0..<100).map { "SKU-\((task * 37 + $0 * 7) % 300)" }
-                    return try await store.claimKeys(pool: "skus", keys: keys, claimant: PoolClaimant(runID: Int64(task), shapeID: "once"),
+                    return try await store.claimKeys(pool: "skus", keys: keys, claimant: PoolClaimant(runID: RunID(Int64(task)), shapeID: "once"),
                                                      expiresAt: nil, now: Date())
                 }
             }

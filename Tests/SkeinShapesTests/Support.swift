@@ -64,12 +64,12 @@ struct Harness {
     }
 
     /// The JSON payloads the step `shapeID` of `runID` produced.
-    func outputs(_ runID: Int64, _ shapeID: String) async throws -> [JSON] {
+    func outputs(_ runID: RunID, _ shapeID: String) async throws -> [JSON] {
         guard let step = try await store.steps(runID: runID).last(where: { $0.shapeID == shapeID }) else { return [] }
-        return try await store.payloads(runID: runID, sequence: step.sequence).map { try $0.json() }
+        return try await store.payloads(of: StepID(run: runID, sequence: step.sequence)).map { try $0.json() }
     }
 
-    func step(_ runID: Int64, _ shapeID: String) async throws -> StepRecord? {
+    func step(_ runID: RunID, _ shapeID: String) async throws -> StepRecord? {
         try await store.steps(runID: runID).last { $0.shapeID == shapeID }
     }
 }

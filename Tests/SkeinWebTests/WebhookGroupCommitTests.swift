@@ -23,9 +23,9 @@ import Testing
                             let body = #"{"orders": [{"id": \#(n)}]}"#
                             try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: ByteBuffer(string: body)) { response in
                                 #expect(response.status == .accepted)
-                                let id = try #require(response.json["run"]?.numberValue.map { Int64($0) })
+                                let id = try #require(response.json["run"]?.numberValue.map { RunID(Int64($0)) })
                                 // The answer came after the commit: the run and its body are readable now.
-                                let payload = try #require(try await store.payload(runID: id, sequence: 0, index: 0))
+                                let payload = try #require(try await store.payload(of: .input(of: id), index: 0))
                                 #expect(payload.bytes() == Array(body.utf8))
                             }
                         }

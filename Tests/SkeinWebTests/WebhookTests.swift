@@ -89,7 +89,7 @@ func hmacHex(_ body: String, secret: String) -> String {
             #expect(run.status == .queued)
             #expect(run.trigger == .webhook)
             #expect(run.flowVersion == flow.version)
-            let payload = try #require(try await fixture.store.payload(runID: 1, sequence: 0, index: 0))
+            let payload = try #require(try await fixture.store.payload(of: .input(of: 1), index: 0))
             #expect(payload.bytes() == Array(body.utf8), "the body is stored byte for byte")
             #expect(payload.contentType == "application/json")
         }
@@ -103,7 +103,7 @@ func hmacHex(_ body: String, secret: String) -> String {
                 let response = try await client.execute(uri: path, method: .post, headers: [.contentType: "text/csv"], body: ByteBuffer(string: csv))
                 #expect(response.status == .accepted)
             }
-            let payload = try #require(try await fixture.store.payload(runID: 1, sequence: 0, index: 0))
+            let payload = try #require(try await fixture.store.payload(of: .input(of: 1), index: 0))
             #expect(payload.contentType == "text/csv")
             #expect(payload.bytes() == Array(csv.utf8))
         }

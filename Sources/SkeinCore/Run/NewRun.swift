@@ -8,10 +8,10 @@ public struct NewRun: Sendable {
     public var entryShapeID: String?
     public var input: [Payload]
     /// The run this one was replayed or retried from.
-    public var originRunID: Int64?
+    public var originRunID: RunID?
 
     public init(flowID: String, flowVersion: Int, trigger: TriggerKind, priority: Int = 3, entryShapeID: String? = nil,
-                input: [Payload] = [], originRunID: Int64? = nil) {
+                input: [Payload] = [], originRunID: RunID? = nil) {
         self.flowID = flowID
         self.flowVersion = flowVersion
         self.trigger = trigger

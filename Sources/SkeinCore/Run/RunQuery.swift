@@ -9,12 +9,12 @@ public struct RunQuery: Sendable {
     public var until: Date?
     public var hasWarnings: Bool?
     /// Only runs replayed or retried from this run.
-    public var originRunID: Int64?
-    public var before: Int64?
+    public var originRunID: RunID?
+    public var before: RunID?
     public var limit: Int
 
     public init(flowID: String? = nil, statuses: [RunStatus] = [], triggers: [TriggerKind] = [], since: Date? = nil, until: Date? = nil,
-                hasWarnings: Bool? = nil, originRunID: Int64? = nil, before: Int64? = nil, limit: Int = 50) {
+                hasWarnings: Bool? = nil, originRunID: RunID? = nil, before: RunID? = nil, limit: Int = 50) {
         self.flowID = flowID; self.statuses = statuses; self.triggers = triggers; self.since = since; self.until = until
         self.hasWarnings = hasWarnings; self.originRunID = originRunID; self.before = before; self.limit = limit
     }

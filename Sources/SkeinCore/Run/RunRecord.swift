@@ -2,14 +2,14 @@ public import Foundation
 
 /// A run as stored.
 public struct RunRecord: Sendable, Equatable {
-    public var id: Int64
+    public var id: RunID
     public var flowID: String
     public var flowVersion: Int
     public var status: RunStatus
     public var trigger: TriggerKind
     public var priority: Int
     public var entryShapeID: String?
-    public var originRunID: Int64?
+    public var originRunID: RunID?
     public var queuedAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
@@ -27,8 +27,8 @@ public struct RunRecord: Sendable, Equatable {
     /// The run's payloads were deleted by retention; its log (steps, counts, errors) remains.
     public var payloadsExpired: Bool
 
-    public init(id: Int64, flowID: String, flowVersion: Int, status: RunStatus, trigger: TriggerKind, priority: Int, entryShapeID: String?,
-                originRunID: Int64?, queuedAt: Date, startedAt: Date?, finishedAt: Date?, error: String?, failedShapeID: String?,
+    public init(id: RunID, flowID: String, flowVersion: Int, status: RunStatus, trigger: TriggerKind, priority: Int, entryShapeID: String?,
+                originRunID: RunID?, queuedAt: Date, startedAt: Date?, finishedAt: Date?, error: String?, failedShapeID: String?,
                 hasWarnings: Bool, stopRequested: Bool, leaseOwner: String?, leaseExpiresAt: Date?, claims: Int, inputCount: Int,
                 payloadsExpired: Bool = false) {
         self.id = id; self.flowID = flowID; self.flowVersion = flowVersion; self.status = status; self.trigger = trigger

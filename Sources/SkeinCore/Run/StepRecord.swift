@@ -3,7 +3,7 @@ public import SkeinJSON
 
 /// One executed (or executing) step of a run. Sequence 1 is the first step the run executed.
 public struct StepRecord: Sendable, Equatable {
-    public var runID: Int64
+    public var runID: RunID
     public var sequence: Int
     public var shapeID: String
     public var shapeType: String
@@ -28,7 +28,7 @@ public struct StepRecord: Sendable, Equatable {
     /// where its input came from (`input`: `[[sequence, first index, count], ...]`).
     public var details: JSON?
 
-    public init(runID: Int64, sequence: Int, shapeID: String, shapeType: String, status: StepStatus, startedAt: Date, finishedAt: Date?,
+    public init(runID: RunID, sequence: Int, shapeID: String, shapeType: String, status: StepStatus, startedAt: Date, finishedAt: Date?,
                 attempts: Int, inputCount: Int, inputBytes: Int, outputCount: Int, outputBytes: Int, error: String?,
                 errorDetails: JSON?, warnings: [String], calls: [JSON], path: String? = nil, details: JSON? = nil) {
         self.runID = runID; self.sequence = sequence; self.shapeID = shapeID; self.shapeType = shapeType; self.status = status
@@ -36,6 +36,8 @@ public struct StepRecord: Sendable, Equatable {
         self.inputBytes = inputBytes; self.outputCount = outputCount; self.outputBytes = outputBytes; self.error = error
         self.errorDetails = errorDetails; self.warnings = warnings; self.calls = calls; self.path = path; self.details = details
     }
+
+    public var id: StepID { StepID(run: runID, sequence: sequence) }
 
     public var duration: Duration? {
         finishedAt.map { .milliseconds(Int64(($0.timeIntervalSince(startedAt) * 1000).rounded())) }

@@ -2,10 +2,10 @@ public import Foundation
 
 /// Who claimed a key: the run and the step (shape id) whose payload carried it first.
 public struct PoolClaimant: Sendable, Equatable {
-    public var runID: Int64?
+    public var runID: RunID?
     public var shapeID: String?
 
-    public init(runID: Int64?, shapeID: String?) {
+    public init(runID: RunID?, shapeID: String?) {
         self.runID = runID
         self.shapeID = shapeID
     }
@@ -16,9 +16,9 @@ public struct PoolKey: Sendable, Equatable {
     public var key: String
     public var firstSeenAt: Date
     public var expiresAt: Date?
-    public var runID: Int64?
+    public var runID: RunID?
 
-    public init(key: String, firstSeenAt: Date, expiresAt: Date?, runID: Int64? = nil) {
+    public init(key: String, firstSeenAt: Date, expiresAt: Date?, runID: RunID? = nil) {
         self.key = key
         self.firstSeenAt = firstSeenAt
         self.expiresAt = expiresAt

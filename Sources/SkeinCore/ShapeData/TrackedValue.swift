@@ -2,14 +2,14 @@ public import Foundation
 
 /// One field value of one payload at one step.
 public struct TrackedValue: Sendable, Equatable {
-    public var runID: Int64
+    public var runID: RunID
     public var flowID: String
     public var shapeID: String
     public var payloadIndex: Int
     public var field: String
     public var value: String
 
-    public init(runID: Int64, flowID: String, shapeID: String, payloadIndex: Int, field: String, value: String) {
+    public init(runID: RunID, flowID: String, shapeID: String, payloadIndex: Int, field: String, value: String) {
         self.runID = runID; self.flowID = flowID; self.shapeID = shapeID
         self.payloadIndex = payloadIndex; self.field = field; self.value = value
     }

@@ -23,10 +23,10 @@ public struct NewSyncEntry: Sendable {
 
 /// One row of the sync report.
 public struct SyncEntry: Sendable, Equatable {
-    public var id: Int64
+    public var id: SyncEntryID
     public var flowID: String
     public var flowVersion: Int
-    public var runID: Int64
+    public var runID: RunID
     /// The id of the send step (shape) that delivers the item.
     public var shapeID: String
     public var system: String
@@ -45,7 +45,7 @@ public struct SyncEntry: Sendable, Equatable {
     public var latestResponse: String
     public var payloadSize: Int
 
-    public init(id: Int64, flowID: String, flowVersion: Int, runID: Int64, shapeID: String, system: String, reference: String,
+    public init(id: SyncEntryID, flowID: String, flowVersion: Int, runID: RunID, shapeID: String, system: String, reference: String,
                 sourceID: String, endpointID: String, status: SyncStatus, attempts: Int, automaticRetries: Int, firstAttemptAt: Date,
                 latestAttemptAt: Date, nextRetryAt: Date?, latestResponse: String, payloadSize: Int) {
         self.id = id; self.flowID = flowID; self.flowVersion = flowVersion; self.runID = runID; self.shapeID = shapeID
@@ -90,10 +90,10 @@ public struct SyncAttempt: Sendable {
 public struct SyncOrigin: Sendable, Equatable {
     public var flowID: String
     public var flowVersion: Int
-    public var runID: Int64
+    public var runID: RunID
     public var shapeID: String
 
-    public init(flowID: String, flowVersion: Int, runID: Int64, shapeID: String) {
+    public init(flowID: String, flowVersion: Int, runID: RunID, shapeID: String) {
         self.flowID = flowID; self.flowVersion = flowVersion; self.runID = runID; self.shapeID = shapeID
     }
 }

@@ -14,9 +14,9 @@ public enum SyncSortColumn: String, Sendable, CaseIterable {
 /// Where the next page starts: the sort value and id of the last entry of this page.
 public struct SyncCursor: Sendable, Equatable {
     public var value: JSON
-    public var id: Int64
+    public var id: SyncEntryID
 
-    public init(value: JSON, id: Int64) {
+    public init(value: JSON, id: SyncEntryID) {
         self.value = value
         self.id = id
     }
@@ -25,9 +25,9 @@ public struct SyncCursor: Sendable, Equatable {
     /// both backends store them, so a cursor compares with the stored column directly.
     public init(after entry: SyncEntry, sortedBy sort: SyncSortColumn) {
         let value: JSON = switch sort {
-        case .id: .number(Double(entry.id))
+        case .id: .number(Double(entry.id.rawValue))
         case .flow: .string(entry.flowID)
-        case .run: .number(Double(entry.runID))
+        case .run: .number(Double(entry.runID.rawValue))
         case .step: .string(entry.shapeID)
         case .system: .string(entry.system)
         case .reference: .string(entry.reference)
@@ -42,11 +42,11 @@ public struct SyncCursor: Sendable, Equatable {
     }
 
     /// An opaque text for the CLI and APIs (`--after`).
-    public var token: String { JSON.array([value, .number(Double(id))]).serialized() }
+    public var token: String { JSON.array([value, .number(Double(id.rawValue))]).serialized() }
 
     public init?(token: String) {
         guard case .array(let parts)? = try? JSON(parsing: token), parts.count == 2, case .number(let id) = parts[1] else { return nil }
-        self.init(value: parts[0], id: Int64(id))
+        self.init(value: parts[0], id: SyncEntryID(Int64(id)))
     }
 }
 

@@ -31,31 +31,36 @@ public protocol RunQueue: Sendable {
     /// expired (their worker died), which are resumed.
     func claimRuns(owner: String, limit: Int, leaseUntil: Date, now: Date) async throws -> [RunRecord]
     /// Extends the leases `owner` still holds; returns the ids of those runs that were asked to stop.
-    func renewLeases(runIDs: [Int64], owner: String, until: Date) async throws -> (held: [Int64], stopRequested: [Int64])
+    func renewLeases(runIDs: [RunID], owner: String, until: Date) async throws -> (held: [RunID], stopRequested: [RunID])
     /// Asks a run to stop; a queued run stops at once. Returns false if it had already finished.
-    func requestStop(runID: Int64, now: Date) async throws -> Bool
+    func requestStop(runID: RunID, now: Date) async throws -> Bool
 }
 
 /// Writes a run's log as it executes: each step when it starts and, with its output payloads,
 /// when it ends, then the run's end.
 public protocol RunLogWriter: Sendable {
-    /// Records that a step started (replacing an unfinished record of the same step after a resume).
-    func beginStep(runID: Int64, sequence: Int, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws
+    /// Records that a step started (replacing an unfinished record of the same step, and its
+    /// payloads, after a resume).
+    func beginStep(_ step: StepID, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws
     /// Records a step's outcome and output payloads together (with its sync entries and variables).
-    func finishStep(runID: Int64, sequence: Int, outcome: StepOutcome, now: Date) async throws
-    func finishRun(runID: Int64, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws
+    /// Throws `StorageError(.notFound)` when the step was never begun.
+    func finishStep(_ step: StepID, outcome: StepOutcome, now: Date) async throws
+    func finishRun(runID: RunID, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws
 }
 
 /// Reads the run log: runs, their steps and the payloads each step stored.
 public protocol RunLogReader: Sendable {
-    func run(id: Int64) async throws -> RunRecord?
+    func run(id: RunID) async throws -> RunRecord?
+    /// Newest first (by id), filtered and paged by `query`.
     func runs(_ query: RunQuery) async throws -> [RunRecord]
-    func steps(runID: Int64) async throws -> [StepRecord]
-    func payloadInfos(runID: Int64, sequence: Int) async throws -> [PayloadInfo]
+    /// The run's steps in sequence order.
+    func steps(runID: RunID) async throws -> [StepRecord]
+    /// What `step` stored (`StepID.input(of:)`: the run's input), in index order.
+    func payloadInfos(of step: StepID) async throws -> [PayloadInfo]
     /// A stored payload, byte for byte as produced.
-    func payload(runID: Int64, sequence: Int, index: Int) async throws -> Payload?
-    /// All payloads step `sequence` produced, in order.
-    func payloads(runID: Int64, sequence: Int) async throws -> [Payload]
+    func payload(of step: StepID, index: Int) async throws -> Payload?
+    /// All payloads `step` produced, in order.
+    func payloads(of step: StepID) async throws -> [Payload]
 }
 
 /// Everything about runs: intake, the queue, the log and reading it back.

@@ -11,11 +11,11 @@ public protocol SyncReportReader: Sendable {
     func streamSyncEntries(_ query: SyncQuery, batchSize: Int, _ body: @escaping @Sendable ([SyncEntry]) throws -> Void) async throws
     /// How many entries of the query's window and filters have each status (the status filter is ignored).
     func syncCounts(_ query: SyncQuery) async throws -> [SyncStatus: Int]
-    func syncEntry(id: Int64) async throws -> SyncEntry?
-    func syncOrigin(id: Int64) async throws -> SyncOrigin?
-    func syncTransitions(entryID: Int64) async throws -> [SyncTransition]
+    func syncEntry(id: SyncEntryID) async throws -> SyncEntry?
+    func syncOrigin(id: SyncEntryID) async throws -> SyncOrigin?
+    func syncTransitions(entryID: SyncEntryID) async throws -> [SyncTransition]
     /// The payload as it was sent, byte for byte.
-    func syncPayload(entryID: Int64) async throws -> Payload?
+    func syncPayload(entryID: SyncEntryID) async throws -> Payload?
 }
 
 /// Changes the sync report. Entries are created by `RunLogWriter.finishStep` (in the step's
@@ -23,15 +23,15 @@ public protocol SyncReportReader: Sendable {
 /// resyncs and confirmations.
 public protocol SyncReportWriter: Sendable {
     /// Stores entries outside a run step (imports, benchmarks), all in one transaction.
-    func insertSyncEntries(_ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) async throws -> [Int64]
+    func insertSyncEntries(_ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) async throws -> [SyncEntryID]
     /// Claims up to `limit` Pending entries whose retry is due, pushing their retry time to
     /// `leaseUntil` so no other process retries them meanwhile.
     func claimDueSyncRetries(now: Date, limit: Int, leaseUntil: Date) async throws -> [SyncEntry]
     /// Records another attempt: attempts + 1, latest attempt time and answer, and a transition
     /// when the status changed (or the attempt was manual).
-    func recordSyncAttempt(entryID: Int64, _ attempt: SyncAttempt, now: Date) async throws
+    func recordSyncAttempt(entryID: SyncEntryID, _ attempt: SyncAttempt, now: Date) async throws
     /// Sent → OK for the given entries; returns the ids that were Sent and are now OK.
-    func confirmSync(ids: [Int64], reason: String, now: Date) async throws -> [Int64]
+    func confirmSync(ids: [SyncEntryID], reason: String, now: Date) async throws -> [SyncEntryID]
 }
 
 /// The sync report: one entry per item a send step tried to deliver, with its status history.

@@ -62,7 +62,7 @@ struct WebhookController<Context: RequestContext>: Sendable {
         if let respond = webhook.respond {
             return try await WebhookCallback(store: store).answer(runID: run.id, respond: respond)
         }
-        return JSONResponse.make(status: .accepted, ["run": .number(Double(run.id)), "status": .string(run.status.rawValue)])
+        return JSONResponse.make(status: .accepted, ["run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue)])
     }
 
     /// The flow's latest version when every part of the URL is right; one answer for every wrong part.
