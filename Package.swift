@@ -42,6 +42,8 @@ let package = Package(
             "SkeinStorage", "SkeinCore", "SkeinJSON", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .target(name: "SkeinStorageMemory", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
+        .testTarget(name: "SkeinStorageMemoryTests", dependencies: ["SkeinStorageMemory", "SkeinStorageConformance", "SkeinStorage", "SkeinCore"]),
         .target(name: "SkeinStorageConformance", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
         .testTarget(name: "SkeinStoragePostgresTests", dependencies: [
             "SkeinStoragePostgres", "SkeinStorageConformance", "SkeinStorage", "SkeinCore", "SkeinTestSupport",
