@@ -5,7 +5,7 @@ import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
-import SkeinStorageSQLite
+import SkeinStorageMemory
 
 /// A test shape that stands in for a process killed mid-step the first `crashes` times it is
 /// called (it throws `CancellationError`, which leaves the step recorded as running, exactly as
@@ -70,22 +70,21 @@ struct WarehouseShape: ShapeKind {
         ["name": "#1004", "shipping_address": ["country_code": "DE"], "line_items": [["sku": "CARD", "quantity": 1, "price": "3.00"]]],
     ]]
 
-    func start(_ text: String, catalog: ShapeCatalog, input: [Payload], store: SQLiteStore) async throws -> RunRecord {
+    func start(_ text: String, catalog: ShapeCatalog, input: [Payload], store: MemoryStore) async throws -> RunRecord {
         let definition = try FlowFile.decode(text, catalog: catalog)
         let flow = try await store.deploy(definition, source: text, now: Date()).flow
         return try await store.startClaimed(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: input),
                                             owner: "t", leaseUntil: Date() + 60, now: Date())
     }
 
-    func executor(_ store: SQLiteStore, _ catalog: ShapeCatalog) -> RunExecutor {
+    func executor(_ store: MemoryStore, _ catalog: ShapeCatalog) -> RunExecutor {
         RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger)
     }
 
     func json(_ payloads: [Payload]) throws -> [JSON] { try payloads.map { try $0.json() } }
 
     @Test func routeSendsEachOrderDownItsBranchesAndRecordsWhichOnesItTook() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let catalog = ShapeCatalog()
         let run = try await start("""
             id: by-country
@@ -120,8 +119,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func routeModeFirstWithoutOtherwiseStopsUnmatchedOrdersWithAWarning() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let catalog = ShapeCatalog()
         let run = try await start("""
             id: first-match
@@ -144,8 +142,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func branchRunsEachPathOneAfterAnotherWithTheSameInput() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let catalog = ShapeCatalog()
         let stock: JSON = ["levels": [["sku": "MUG-RED", "on_hand": 4], ["sku": "LAMP", "on_hand": 0]]]
         let run = try await start("""
@@ -171,8 +168,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func tryCatchSendsTheFailingPayloadsToCatchAndTheRunEndsPartialSuccess() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let calls = FlakyShape.Calls()
         var catalog = ShapeCatalog()
         catalog.register(WarehouseShape(calls: calls))
@@ -214,8 +210,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func aFailureOutsideTryStillFailsTheRunAndAFailureInCatchIsNotCaughtAgain() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         var catalog = ShapeCatalog()
         catalog.register(WarehouseShape(calls: FlakyShape.Calls()))
         let run = try await start("""
@@ -234,8 +229,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func aRunKilledInsideARouteBranchResumesWithoutRepeatingFinishedSteps() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let sent = FlakyShape.Calls()
         let crashing = FlakyShape.Calls()
         var catalog = ShapeCatalog()
@@ -278,8 +272,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func retryingAFailedStepInsideABranchFeedsItTheBranchShareNotThePreviousStep() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         var catalog = ShapeCatalog()
         catalog.register(WarehouseShape(calls: FlakyShape.Calls()))
         let levels: JSON = [["sku": "MUG-RED", "site": "uk"], ["sku": "UNKNOWN-7", "site": "eu"], ["sku": "LAMP", "site": "eu"]]
@@ -322,13 +315,12 @@ struct WarehouseShape: ShapeKind {
 @Suite struct RunFlowEngineTests {
     let logger = Logger(label: "test")
 
-    func deploy(_ text: String, _ store: SQLiteStore) async throws -> DeployedFlow {
+    func deploy(_ text: String, _ store: MemoryStore) async throws -> DeployedFlow {
         try await store.deploy(try FlowFile.decode(text), source: text, now: Date()).flow
     }
 
     @Test func aWaitingCallPassesOnTheChildRunsPayloadsAndLinksBothRuns() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         _ = try await deploy("""
             id: price-order
             shapes:
@@ -358,8 +350,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func aQueuedCallReturnsAtOnceAndPassesTheInputOn() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         _ = try await deploy("id: notify-stock\nshapes:\n  - id: a\n    map: { fields: { sku: sku } }\n", store)
         let parent = try await deploy("id: levels\nshapes:\n  - id: later\n    run_flow: { flow: notify-stock, wait: false }\n", store)
         let run = try await store.startClaimed(NewRun(flowID: "levels", flowVersion: parent.version, trigger: .manual,
@@ -373,8 +364,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func aFlowThatCallsItselfFailsInsteadOfRecursing() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         _ = try await deploy("id: ping\nshapes:\n  - id: call-pong\n    run_flow: { flow: pong }\n", store)
         let pong = try await deploy("id: pong\nshapes:\n  - id: call-ping\n    run_flow: { flow: ping }\n", store)
         let run = try await store.startClaimed(NewRun(flowID: "pong", flowVersion: pong.version, trigger: .manual, input: [Payload(json: 1)]),
@@ -389,8 +379,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func aMissingFlowIsAClearStepError() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let flow = try await deploy("id: caller\nshapes:\n  - id: call\n    run_flow: { flow: not-deployed }\n", store)
         let run = try await store.startClaimed(NewRun(flowID: "caller", flowVersion: flow.version, trigger: .manual, input: [Payload(json: 1)]),
                                                owner: "t", leaseUntil: Date() + 60, now: Date())

@@ -4,7 +4,7 @@ import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
-import SkeinStorageSQLite
+import SkeinStorageMemory
 
 @Suite struct RunRecoveryTests {
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
@@ -21,7 +21,7 @@ import SkeinStorageSQLite
 
     /// Run 1 of `orders` v1: input one page, `each` split it into three orders, `paid` kept two,
     /// `check` failed.
-    func failedRun(_ store: SQLiteStore) async throws -> RunRecord {
+    func failedRun(_ store: MemoryStore) async throws -> RunRecord {
         _ = try await store.deploy(try FlowFile.decode(Self.flowText), source: Self.flowText, now: t0)
         let page: JSON = ["orders": [["id": 1, "status": "paid"], ["id": 2, "status": "open"], ["id": 3, "status": "paid"]]]
         let run = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 1, trigger: .schedule, input: [Payload(json: page)]),

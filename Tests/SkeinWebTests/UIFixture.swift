@@ -6,7 +6,7 @@ import NIOCore
 import SkeinCore
 import SkeinJSON
 import SkeinStorage
-import SkeinStorageSQLite
+import SkeinStorageMemory
 @testable import SkeinWeb
 
 /// Stands in for the access middleware: every request is made as `identity`.
@@ -36,16 +36,7 @@ struct UIFixture {
             filter: { condition: "id > 1" }
         """
 
-    let store: SQLiteStore
-    let directory: URL
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("skein-ui-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: directory.appendingPathComponent("skein.sqlite").path)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+    let store = MemoryStore()
 
     static func identity(_ role: Role) -> Identity { Identity(username: "pat", role: role, method: .session, csrfToken: csrf) }
 
@@ -87,9 +78,7 @@ struct UIFixture {
 }
 
 func withUIFixture(_ body: (UIFixture) async throws -> Void) async throws {
-    let fixture = try UIFixture()
-    defer { fixture.remove() }
-    try await body(fixture)
+    try await body(UIFixture())
 }
 
 extension TestResponse {

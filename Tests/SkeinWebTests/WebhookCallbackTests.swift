@@ -27,7 +27,7 @@ import Testing
     }
 
     /// Claims the next queued run and finishes it with the given outputs for each step, or fails it.
-    func work(_ store: SQLiteStore, outputs: [String: [Payload]], fail: String? = nil) async throws {
+    func work(_ store: any SkeinStore, outputs: [String: [Payload]], fail: String? = nil) async throws {
         var claimed: [RunRecord] = []
         while claimed.isEmpty {
             claimed = try await store.claimRuns(owner: "worker", limit: 1, leaseUntil: Date() + 60, now: Date())

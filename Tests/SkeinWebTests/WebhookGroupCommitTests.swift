@@ -13,7 +13,7 @@ import Testing
     let path = "/webhooks/orders-in/\(WebhookFixture.token)"
 
     @Test func concurrentPostsAreAllStoredBeforeEachAnswer() async throws {
-        try await withFixture { fixture in
+        try await withFixture(sqlite: true) { fixture in
             try await fixture.deploy()
             let store = fixture.store
             try await fixture.application().test(.router) { client in
@@ -38,9 +38,9 @@ import Testing
     }
 
     @Test func aRefusedBatchAnswers503ToEveryRequestAndStoresNothing() async throws {
-        try await withFixture { fixture in
+        try await withFixture(sqlite: true) { fixture in
             try await fixture.deploy()
-            try refuseRunInserts(databaseAt: fixture.store.path)
+            try refuseRunInserts(databaseAt: try #require(fixture.databasePath))
             try await fixture.application().test(.router) { client in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for n in 1...40 {
