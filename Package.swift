@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "SkeinStorageConformance", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
         .testTarget(name: "SkeinStoragePostgresTests", dependencies: [
             "SkeinStoragePostgres", "SkeinStorageConformance", "SkeinStorage", "SkeinCore", "SkeinTestSupport",
+            "SkeinStorageSQLite", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "SkeinEngine", dependencies: [
             "SkeinCore", "SkeinStorage", "JSONata", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
