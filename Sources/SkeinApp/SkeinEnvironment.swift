@@ -3,6 +3,7 @@ public import Logging
 public import SkeinCore
 public import SkeinEngine
 public import SkeinStorage
+public import SkeinConnectorsHTTP
 import SkeinShapes
 import SkeinStorageSQLite
 import SkeinStoragePostgres
@@ -24,6 +25,9 @@ public struct SkeinEnvironment: Sendable {
     public let syncBackoff: SyncBackoff
     /// Where `script` steps run: `script_sandbox` / `SKEIN_SCRIPT_SANDBOX` (bwrap by default, `off`, or bwrap's path).
     let scriptSandbox: ScriptSandbox
+    /// The connector definitions: the shipped ones and the user's, from `DATA_DIR/connectors/`
+    /// or the directory in `SKEIN_CONNECTORS_DIR` (docs/connectors.md).
+    public let connectors: ConnectorCatalog
 
     /// Opens `dataDirectory` (created if missing): `skein.sqlite` and `credentials.key`.
     ///
@@ -72,8 +76,13 @@ public struct SkeinEnvironment: Sendable {
         }
         self.environment = environment
         instances = StoredInstanceResolver(store: store, cipher: cipher)
+        let connectorsDirectory = environment["SKEIN_CONNECTORS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? dataDirectory.appendingPathComponent("connectors").path
+        connectors = ConnectorCatalog.load(directory: connectorsDirectory)
+        for error in connectors.errors { logger.warning("connector definition not loaded: \(error)") }
         var catalog = ShapeCatalog()
-        for shape in ConnectorShapes.all + StoredShapes.all(store: store, client: ConnectorShapes.client, scriptSandbox: self.scriptSandbox) + extraShapes { catalog.register(shape) }
+        for shape in ConnectorShapes.all(connectors) + StoredShapes.all(store: store, client: ConnectorShapes.client, scriptSandbox: self.scriptSandbox)
+            + extraShapes { catalog.register(shape) }
         self.catalog = catalog
     }
 
@@ -117,6 +126,19 @@ public struct SkeinEnvironment: Sendable {
                 + "everything this process's user can, the data directory and its credential key included"
         }
         return await scriptSandbox.problem().map { "script steps will be refused until this is fixed: \($0)" }
+    }
+
+    /// The shape catalog for checking a flow before it is deployed: like `catalog`, but its
+    /// `http` shape knows which connector each stored instance uses, so an `endpoint:` or
+    /// `params:` that instance's connector does not have is a problem at its path.
+    public func validationCatalog() async throws -> ShapeCatalog {
+        var instanceConnectors: [String: String] = [:]
+        for stored in try await store.storedInstances() {
+            if let connector = stored.settings["connector"]?.stringValue { instanceConnectors[stored.name] = connector }
+        }
+        var validation = catalog
+        validation.register(ConnectorShapes.http(connectors, instanceConnectors: instanceConnectors))
+        return validation
     }
 
     /// An executor for runs in this process.
