@@ -79,7 +79,13 @@ public struct ScriptShape: ShapeKind {
         switch language {
         case "python", "python3": interpreter = Interpreter(name: "python3", path: nil, arguments: ["-I"])
         case "node", "javascript": interpreter = Interpreter(name: "node", path: nil, arguments: [])
-        case let path where path.hasPrefix("/"): interpreter = Interpreter(name: path, path: path, arguments: [])
+        case let path where path.hasPrefix("/"):
+            if !sandbox.isOff && !ScriptSandbox.isVisible(path) {
+                settings.report("language", "\(path) is outside what a sandboxed script can see (\(ScriptSandbox.systemDirectories.joined(separator: ", "))); "
+                                + "use an interpreter installed under /usr (/usr/local works)")
+                return nil
+            }
+            interpreter = Interpreter(name: path, path: path, arguments: [])
         default:
             settings.report("language", "'\(language)' is not jsonata, python, node or an interpreter's absolute path (e.g. /usr/bin/ruby)")
             return nil

@@ -325,6 +325,24 @@ import Glibc
         #expect(await ScriptSandbox.automatic.problem() == nil, "bwrap (Debian package bubblewrap) must work on a test machine")
     }
 
+    @Test func anInterpreterTheSandboxCannotSeeIsAValidationProblem() throws {
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let flow = """
+            id: ruby
+            shapes:
+              - id: a
+                script: { language: /opt/ruby/bin/ruby, code: "puts 1" }
+            """
+        let sandboxed = Harness(store: try database.open()).catalog
+        #expect(throws: (any Error).self) { try FlowFile.decode(flow, catalog: sandboxed) }
+        do { _ = try FlowFile.decode(flow, catalog: sandboxed) } catch {
+            #expect("\(error)".contains("shapes[0].script.language: /opt/ruby/bin/ruby is outside what a sandboxed script can see"), "\(error)")
+        }
+        let unconfined = Harness(store: try database.open(), extra: [ScriptShape(sandbox: .off)]).catalog
+        #expect(throws: Never.self) { try FlowFile.decode(flow, catalog: unconfined) }
+    }
+
     @Test func theSettingNamesTheSandbox() throws {
         #expect(try ScriptSandbox.parse(nil) == .automatic)
         #expect(try ScriptSandbox.parse("") == .automatic)
