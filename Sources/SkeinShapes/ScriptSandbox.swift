@@ -38,12 +38,12 @@ public struct ScriptSandbox: Sendable, Equatable, CustomStringConvertible {
     /// key `script_sandbox`) choosing the sandbox.
     public static let variable = "SKEIN_SCRIPT_SANDBOX"
 
-    /// Reads the setting: unset, empty, `bwrap` or `on` is ``automatic``; `off` is ``off``; an
-    /// absolute path is the bwrap to use.
+    /// Reads the setting: unset, empty or `bwrap` is ``automatic``; `off` is ``off``; an absolute
+    /// path is the bwrap to use.
     public static func parse(_ setting: String?) throws(ScriptSandboxSettingError) -> ScriptSandbox {
         guard let setting = setting?.trimmingCharacters(in: .whitespaces), !setting.isEmpty else { return .automatic }
         switch setting {
-        case "bwrap", "on": return .automatic
+        case "bwrap": return .automatic
         case "off": return .off
         case let path where path.hasPrefix("/"): return .bubblewrap(at: path)
         default: throw ScriptSandboxSettingError(value: setting)
