@@ -138,8 +138,15 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage"]),
+        .target(name: "SkeinBenchmarks", dependencies: [
+            "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .executableTarget(name: "skein", dependencies: [
-            "SkeinApp", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata", "SkeinWeb",
+            "SkeinApp", "SkeinBenchmarks", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata", "SkeinWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

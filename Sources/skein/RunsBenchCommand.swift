@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SkeinApp
+import SkeinBenchmarks
 import SkeinJSON
 import SkeinCore
 import SkeinStorage
