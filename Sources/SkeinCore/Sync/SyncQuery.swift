@@ -44,9 +44,18 @@ public struct SyncCursor: Sendable, Equatable {
     /// An opaque text for the CLI and APIs (`--after`).
     public var token: String { JSON.array([value, .number(Double(id.rawValue))]).serialized() }
 
+    /// Reads a token back; nil for anything a page never handed out. Numbers must be whole ids
+    /// or values within the 64-bit range, so a forged token cannot trap the conversions the
+    /// backends make (`[1e300, 1e300]` is refused here, not a crash there).
     public init?(token: String) {
-        guard case .array(let parts)? = try? JSON(parsing: token), parts.count == 2, case .number(let id) = parts[1] else { return nil }
-        self.init(value: parts[0], id: SyncEntryID(Int64(id)))
+        guard case .array(let parts)? = try? JSON(parsing: token), parts.count == 2, case .number(let number) = parts[1],
+              let id = Int64(exactly: number) else { return nil }
+        switch parts[0] {
+        case .number(let value) where value.isFinite && abs(value) < 9.2e18: break
+        case .string: break
+        default: return nil
+        }
+        self.init(value: parts[0], id: SyncEntryID(id))
     }
 }
 
