@@ -174,10 +174,10 @@ func signIn(_ client: some TestClientProtocol, as username: String) async throws
     }
 
     @Test func loginRedirectsOnlyWithinTheServer() {
-        #expect(LoginController.safeNext("/runs/4?x=1") == "/runs/4?x=1")
-        #expect(LoginController.safeNext("//evil.example/") == "/")
-        #expect(LoginController.safeNext("https://evil.example/") == "/")
-        #expect(LoginController.safeNext(nil) == "/")
+        #expect(RedirectTarget.localPathOrHome("/runs/4?x=1") == "/runs/4?x=1")
+        #expect(RedirectTarget.localPathOrHome("//evil.example/") == "/")
+        #expect(RedirectTarget.localPathOrHome("https://evil.example/") == "/")
+        #expect(RedirectTarget.localPathOrHome(nil) == "/")
     }
 
     @Test func passwordsAreStoredAsBcryptHashes() async throws {

@@ -80,7 +80,7 @@ struct UIActions: Sendable {
     func resync(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         guard let resender = ui.services.resender else { throw APIError(.misconfigured, "resync is not available on this server") }
         let filters = SyncFilters { form[$0] }
-        let back = UIController.localPath(form["_back"]) ?? filters.link.description
+        let back = RedirectTarget.localPath(form["_back"]) ?? filters.link.description
         var tally: [SyncStatus: Int] = [:]
         var resent: [Int64] = []
         if form["scope"] == "matching" {
