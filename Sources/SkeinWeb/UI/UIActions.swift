@@ -84,6 +84,7 @@ struct UIActions: Sendable {
         var tally: [SyncStatus: Int] = [:]
         var resent: [Int64] = []
         if form["scope"] == "matching" {
+            try filters.check()
             try await resender.resendAll(matching: filters.query(now: ui.settings.now())) { tally[$0.status, default: 0] += 1; resent.append($0.id) }
         } else {
             let ids = form.all("id").compactMap(Int64.init)
