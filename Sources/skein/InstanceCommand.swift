@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SkeinApp
 import SkeinCore
+import SkeinEngine
 import SkeinJSON
 
 struct InstanceCommand: AsyncParsableCommand {
@@ -20,7 +21,7 @@ struct InstanceCommand: AsyncParsableCommand {
                            --setting auth=bearer --credential-env token=SHOP_TOKEN --rate-limit 5/s
                 """)
         @Argument(help: "The instance name flows use.") var name: String
-        @Option(name: .customLong("type"), help: "The connector type (http, sftp, database).") var connectorType: String
+        @Option(name: .customLong("type"), help: "The connector type (database, http, sftp, smtp).") var connectorType: String
         @Option(help: "Base URL, host[:port] or database URL.") var address: String
         @Option(name: .customLong("time-zone"), help: "The system's time zone (IANA name).") var timeZone = "UTC"
         @Option(name: .customLong("rate-limit"), help: "At most N requests per second/minute/hour, e.g. 10/s or 600/minute.") var rateLimit: String?
@@ -51,6 +52,7 @@ struct InstanceCommand: AsyncParsableCommand {
             let instance = Instance(name: name, connectorType: connectorType, address: address, timeZone: timeZone, rateLimit: limit,
                                     timeout: timeoutDuration, variables: Dictionary(try pairs(variables, "--variable"), uniquingKeysWith: { _, l in l }),
                                     settings: .object(settingsObject), credentials: secrets)
+            do { try InstanceRules.check(instance) } catch { throw CLIError(error.field == "name" || error.field == "address" ? error.message : "--\(error.field.replacingOccurrences(of: "_", with: "-")): \(error.message)") }
             try await environment.store.saveInstance(try environment.instances.seal(instance, now: Date()))
             print("saved instance '\(name)' (\(connectorType), \(address)) with \(secrets.count) credential\(secrets.count == 1 ? "" : "s")")
         }
