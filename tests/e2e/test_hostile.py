@@ -457,6 +457,8 @@ def test_the_server_stayed_healthy_small_and_alive(hostile):
     watch.stopping.set()
     watch.join(timeout=15)
     tail = hostile["log"].read_text()[-3000:]
+    print(f"\nhostile suite: /health polled {watch.polls} times, {len(watch.failures)} failures; "
+          f"serve peak RSS {peak / 2**20:.0f} MiB" if peak else f"\nhostile suite: serve exited with {process.returncode}")
     assert alive, f"skein serve died (exit {process.returncode}); its log ends:\n{tail}"
     assert watch.polls > 0
     assert watch.failures == [], f"/health failed {len(watch.failures)} of {watch.polls} times, first: {watch.failures[:5]}"
