@@ -8,9 +8,11 @@ Throughout, a background thread polls /health and every failure is kept; the las
 that there was none, that the server's peak RSS (VmHWM) stayed under 1 GiB, and that the
 process is still alive.
 
-Items 1-3 (expressions) are fixed on branch hostile-expr and the script items on branch
-script-sandbox; their tests here state the issue's expectations exactly and pass once those
-branches are merged. The tests run in file order: the server-wide checks come last.
+The script items are answered by the script sandbox (docs/shapes.md; bubblewrap must be
+installed, as scripts/test.sh does). Items 1-3 (expressions) are fixed on branch hostile-expr;
+their tests state the issue's expectations exactly and fail until it is merged (the first of
+them kills the server, so everything after it fails too). The tests run in file order: the
+expression cases come after the others, and the server-wide checks last.
 """
 import json
 import os
