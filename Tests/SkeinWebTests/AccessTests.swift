@@ -13,7 +13,7 @@ import Testing
 struct AccessFixture {
     let base: WebhookFixture
     let access: AccessService
-    var store: SQLiteStore { base.store }
+    var store: any SkeinStore { base.store }
     static let password = "correct horse battery"
 
     init() async throws {

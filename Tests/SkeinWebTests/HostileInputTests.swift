@@ -59,7 +59,7 @@ import Testing
             }
             let runs = try await fixture.base.runs()
             #expect(runs.count == 1)
-            let stored = try #require(try await fixture.store.payload(runID: runs[0].id, sequence: 0, index: 0))
+            let stored = try #require(try await fixture.store.payload(of: .input(of: runs[0].id), index: 0))
             #expect(stored.bytes().contains(0xE9))
         }
     }

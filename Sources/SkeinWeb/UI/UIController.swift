@@ -13,7 +13,10 @@ import SkeinStorage
 /// the session's CSRF token. Actions call the same library code as the CLI (RunRecovery,
 /// ManualRun, SyncResender, the store), and runs they start are queued for the workers.
 struct UIController: Sendable {
-    let store: any SkeinStore
+    /// What the pages show and the buttons change: flows, the run log, counts and the sync report.
+    typealias Store = FlowReader & FlowWriter & RunIntake & RunLogReader & RunCountStore & SyncReportReader
+
+    let store: any Store
     let settings: WebSettings
     /// The catalog flows are read with (skip toggles deploy) and the sync resender.
     let services: WebServices

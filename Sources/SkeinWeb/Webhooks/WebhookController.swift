@@ -23,7 +23,7 @@ import SkeinStorage
 /// Nothing in a URL token, signature or secret is ever logged. A webhook with `respond:` (a
 /// callback) then waits for the run and answers with its result (`WebhookCallback`).
 struct WebhookController<Context: RequestContext>: Sendable {
-    let store: any FlowStore & RunStore
+    let store: any FlowReader & RunIntake & RunLogReader
     /// Writes accepted runs in group commits.
     let intake: RunIntakeBatcher
     let settings: WebSettings
@@ -62,7 +62,7 @@ struct WebhookController<Context: RequestContext>: Sendable {
         if let respond = webhook.respond {
             return try await WebhookCallback(store: store).answer(runID: run.id, respond: respond)
         }
-        return JSONResponse.make(status: .accepted, ["run": .number(Double(run.id)), "status": .string(run.status.rawValue)])
+        return JSONResponse.make(status: .accepted, ["run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue)])
     }
 
     /// The flow's latest version when every part of the URL is right; one answer for every wrong part.

@@ -9,7 +9,7 @@ import SkeinStorage
 /// shape's `skip` by deploying a new version (builder); start a run with given data from a given
 /// step — "initialise flow with data" (operator).
 struct FlowsController: Sendable {
-    let store: any SkeinStore
+    let store: any FlowReader & FlowWriter & RunIntake
     let access: AccessService
     let catalog: ShapeCatalog
 

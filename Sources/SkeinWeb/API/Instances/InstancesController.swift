@@ -9,7 +9,7 @@ import SkeinStorage
 /// answers list only their names. A `PUT` without `credentials` keeps the stored ones.
 /// Reads: viewer; create, update, delete: builder; test: operator.
 struct InstancesController: Sendable {
-    let store: any SkeinStore
+    let store: any InstanceStore
     let access: AccessService
     let resolver: StoredInstanceResolver?
     let test: @Sendable (String) async -> (ok: Bool, message: String)

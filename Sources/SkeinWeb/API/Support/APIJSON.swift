@@ -10,6 +10,8 @@ enum APIJSON {
     }
 
     static func number(_ value: some BinaryInteger) -> JSON { .number(Double(value)) }
+    /// Ids are plain numbers on the wire.
+    static func number(_ id: some NumericID) -> JSON { .number(Double(id.rawValue)) }
 
     static func run(_ run: RunRecord) -> JSON {
         ["id": number(run.id), "flow": .string(run.flowID), "version": number(run.flowVersion),

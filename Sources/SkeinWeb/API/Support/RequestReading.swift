@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SkeinCore
 import SkeinJSON
 
 /// Reading path parameters, query parameters and JSON bodies, with 400 `invalid_field`
@@ -12,6 +13,9 @@ extension SkeinRequestContext {
         }
         return value
     }
+
+    /// A typed id (`RunID`, `SyncEntryID`) from the path.
+    func id<ID: NumericID>(_ name: String, as type: ID.Type = ID.self) throws -> ID { ID(try int64(name)) }
 
     func string(_ name: String) throws -> String {
         guard let text = parameters.get(name), !text.isEmpty else { throw APIError.invalid(name, "\(name) is missing") }
@@ -53,6 +57,9 @@ struct Query {
         guard let value = Int64(text), value >= 0 else { throw APIError.invalid(name, "\(name) must be an id (a number from 0), found '\(text)'") }
         return value
     }
+
+    /// A typed id (`RunID`, `SyncEntryID`), when given.
+    func id<ID: NumericID>(_ name: String, as type: ID.Type = ID.self) throws -> ID? { try int64(name).map { ID($0) } }
 
     /// One of `choices`; present but empty is an error too.
     func choice(_ name: String, _ choices: [String]) throws -> String? {

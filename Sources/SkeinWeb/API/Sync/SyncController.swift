@@ -10,7 +10,7 @@ import SkeinStorage
 /// the CSV of every match (streamed page by page), and resync (operator) of given ids or of
 /// every entry matching a filter — through the engine's `SyncResender`, as `skein sync resync`.
 struct SyncController: Sendable {
-    let store: any SkeinStore
+    let store: any SyncReportReader
     let access: AccessService
     let resender: SyncResender?
 
@@ -43,7 +43,7 @@ struct SyncController: Sendable {
     }
 
     func entry(_ context: SkeinRequestContext) async throws -> SyncEntry {
-        let id = try context.int64("id")
+        let id: SyncEntryID = try context.id("id")
         guard let entry = try await store.syncEntry(id: id) else { throw APIError(.notFound, "no sync entry \(id)") }
         return entry
     }
@@ -99,7 +99,7 @@ struct SyncController: Sendable {
         guard let resender else { throw APIError(.misconfigured, "this server cannot send sync entries again") }
         var request = request
         let body = try await request.jsonObject()
-        var ids: [Int64] = []
+        var ids: [SyncEntryID] = []
         var results: [JSON] = []
         var tally: [SyncStatus: Int] = [:]
         let record = { (entry: SyncEntry) in
@@ -113,7 +113,7 @@ struct SyncController: Sendable {
                 guard case .number(let number) = item, number == number.rounded(), abs(number) < 1e15 else {
                     throw APIError.invalid("ids", "ids must be whole numbers (sync ids)")
                 }
-                return Int64(number)
+                return SyncEntryID(Int64(number))
             }
             guard requested.count <= Self.maximumResync else { throw APIError.invalid("ids", "at most \(Self.maximumResync) ids per request") }
             for id in requested where try await store.syncEntry(id: id) == nil { throw APIError(.notFound, "no sync entry \(id)") }

@@ -9,8 +9,8 @@ public import SkeinStorage
 /// failure, 3 % stopped; 20 flows; triggers 50 % webhook, 30 % schedule, 15 % api, 5 % manual;
 /// 3 steps each. The run log has no text search; its filters are all timed.
 public struct RunLogBenchmark: Sendable {
-    public let store: any SkeinStore
-    public init(store: any SkeinStore) { self.store = store }
+    public let store: any RunLogReader
+    public init(store: any RunLogReader) { self.store = store }
 
     static let flows = (1...20).map { "flow-\($0)" }
     static let shapes: [(id: String, type: String)] = [("receive", "http_receive"), ("map", "map"), ("send", "http_send")]
@@ -75,10 +75,10 @@ public struct RunLogBenchmark: Sendable {
             return SyncBenchmark.Measurement(label: label, samples: samples, rows: rows)
         }
         // The id 500 pages (of 50) down, found once by walking the pages as a user would.
-        var cursor: Int64? = nil
+        var cursor: RunID? = nil
         for _ in 0..<500 { cursor = try await store.runs(RunQuery(since: since, before: cursor, limit: 50)).last?.id ?? cursor }
         let deepCursor = cursor
-        var failureCursor: Int64? = nil
+        var failureCursor: RunID? = nil
         for _ in 0..<100 {
             failureCursor = try await store.runs(RunQuery(statuses: [.failure], since: since, before: failureCursor, limit: 50)).last?.id
                 ?? failureCursor

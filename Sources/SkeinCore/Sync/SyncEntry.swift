@@ -1,6 +1,4 @@
 public import Foundation
-public import SkeinCore
-public import SkeinJSON
 
 /// A sync report entry about to be stored: one item a send step tried to deliver, with the
 /// status the engine worked out for it.
@@ -25,10 +23,10 @@ public struct NewSyncEntry: Sendable {
 
 /// One row of the sync report.
 public struct SyncEntry: Sendable, Equatable {
-    public var id: Int64
+    public var id: SyncEntryID
     public var flowID: String
     public var flowVersion: Int
-    public var runID: Int64
+    public var runID: RunID
     /// The id of the send step (shape) that delivers the item.
     public var shapeID: String
     public var system: String
@@ -47,7 +45,7 @@ public struct SyncEntry: Sendable, Equatable {
     public var latestResponse: String
     public var payloadSize: Int
 
-    public init(id: Int64, flowID: String, flowVersion: Int, runID: Int64, shapeID: String, system: String, reference: String,
+    public init(id: SyncEntryID, flowID: String, flowVersion: Int, runID: RunID, shapeID: String, system: String, reference: String,
                 sourceID: String, endpointID: String, status: SyncStatus, attempts: Int, automaticRetries: Int, firstAttemptAt: Date,
                 latestAttemptAt: Date, nextRetryAt: Date?, latestResponse: String, payloadSize: Int) {
         self.id = id; self.flowID = flowID; self.flowVersion = flowVersion; self.runID = runID; self.shapeID = shapeID
@@ -88,101 +86,14 @@ public struct SyncAttempt: Sendable {
     }
 }
 
-/// The columns the sync report sorts by.
-public enum SyncSortColumn: String, Sendable, CaseIterable {
-    case id, flow, run, step, system, reference
-    case sourceID = "source_id"
-    case endpointID = "endpoint_id"
-    case status, attempts
-    case firstAttempt = "first_attempt"
-    case latestAttempt = "latest_attempt"
-}
-
-/// Where the next page starts: the sort value and id of the last entry of this page.
-public struct SyncCursor: Sendable, Equatable {
-    public var value: JSON
-    public var id: Int64
-
-    public init(value: JSON, id: Int64) {
-        self.value = value
-        self.id = id
-    }
-
-    /// The cursor after `entry` in a report sorted by `sort`. Times are seconds since 1970, as
-    /// both backends store them, so a cursor compares with the stored column directly.
-    public init(after entry: SyncEntry, sortedBy sort: SyncSortColumn) {
-        let value: JSON = switch sort {
-        case .id: .number(Double(entry.id))
-        case .flow: .string(entry.flowID)
-        case .run: .number(Double(entry.runID))
-        case .step: .string(entry.shapeID)
-        case .system: .string(entry.system)
-        case .reference: .string(entry.reference)
-        case .sourceID: .string(entry.sourceID)
-        case .endpointID: .string(entry.endpointID)
-        case .status: .string(entry.status.rawValue)
-        case .attempts: .number(Double(entry.attempts))
-        case .firstAttempt: .number(entry.firstAttemptAt.timeIntervalSince1970)
-        case .latestAttempt: .number(entry.latestAttemptAt.timeIntervalSince1970)
-        }
-        self.init(value: value, id: entry.id)
-    }
-
-    /// An opaque text for the CLI and APIs (`--after`).
-    public var token: String { JSON.array([value, .number(Double(id))]).serialized() }
-
-    public init?(token: String) {
-        guard case .array(let parts)? = try? JSON(parsing: token), parts.count == 2, case .number(let id) = parts[1] else { return nil }
-        self.init(value: parts[0], id: Int64(id))
-    }
-}
-
-/// A filtered, sorted window of the sync report.
-public struct SyncQuery: Sendable {
-    /// Entries whose latest attempt is at or after this.
-    public var since: Date
-    public var until: Date?
-    public var statuses: [SyncStatus]
-    public var systems: [String]
-    public var flowIDs: [String]
-    /// A sync id (all digits), or a substring of the reference or the system.
-    public var search: String?
-    public var sort: SyncSortColumn
-    public var descending: Bool
-    public var after: SyncCursor?
-    public var limit: Int
-
-    /// The report's default window: 5 days; at most 15 may be asked for.
-    public static let defaultDays = 5
-    public static let maximumDays = 15
-
-    public init(since: Date, until: Date? = nil, statuses: [SyncStatus] = [], systems: [String] = [], flowIDs: [String] = [],
-                search: String? = nil, sort: SyncSortColumn = .latestAttempt, descending: Bool = true, after: SyncCursor? = nil,
-                limit: Int = 50) {
-        self.since = since; self.until = until; self.statuses = statuses; self.systems = systems; self.flowIDs = flowIDs
-        self.search = search; self.sort = sort; self.descending = descending; self.after = after; self.limit = limit
-    }
-}
-
-/// A page of entries and where the next one starts (nil on the last page).
-public struct SyncPage: Sendable {
-    public var entries: [SyncEntry]
-    public var next: SyncCursor?
-
-    public init(entries: [SyncEntry], next: SyncCursor?) {
-        self.entries = entries
-        self.next = next
-    }
-}
-
 /// Where a sync entry was sent from, for sending it again.
 public struct SyncOrigin: Sendable, Equatable {
     public var flowID: String
     public var flowVersion: Int
-    public var runID: Int64
+    public var runID: RunID
     public var shapeID: String
 
-    public init(flowID: String, flowVersion: Int, runID: Int64, shapeID: String) {
+    public init(flowID: String, flowVersion: Int, runID: RunID, shapeID: String) {
         self.flowID = flowID; self.flowVersion = flowVersion; self.runID = runID; self.shapeID = shapeID
     }
 }

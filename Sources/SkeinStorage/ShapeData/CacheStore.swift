@@ -6,7 +6,7 @@ public import SkeinCore
 ///
 /// A cache is addressed by its scope (`run:42`, `flow:orders-to-erp`, `installation`) and name.
 /// Entries have keys (one entry per key, a later add replaces it) and an expiry. Each method
-/// is one transaction.
+/// is one transaction. Expired entries are pruned by `RetentionStore.pruneExpiredCacheEntries`.
 public protocol CacheStore: Sendable {
     /// Adds entries (replacing entries with the same key), then evicts the oldest entries beyond
     /// `maxEntries` or `maxBytes`. Returns how many entries were evicted.
@@ -15,31 +15,4 @@ public protocol CacheStore: Sendable {
     func cacheLoad(_ address: CacheAddress, keys: [String]?, now: Date) async throws -> [CacheEntry]
     /// Deletes every entry of the cache; returns how many went.
     func cacheClear(_ address: CacheAddress) async throws -> Int
-    /// Deletes up to `limit` expired entries (of any cache); returns how many went.
-    func pruneExpiredCacheEntries(now: Date, limit: Int) async throws -> Int
-}
-
-/// Which cache: its scope and name.
-public struct CacheAddress: Sendable, Equatable, Hashable {
-    /// `run:<id>`, `flow:<flow id>` or `installation`.
-    public var scope: String
-    public var name: String
-
-    public init(scope: String, name: String) {
-        self.scope = scope
-        self.name = name
-    }
-}
-
-/// One cached payload.
-public struct CacheEntry: Sendable {
-    public var key: String
-    public var payload: Payload
-    public var expiresAt: Date?
-
-    public init(key: String, payload: Payload, expiresAt: Date?) {
-        self.key = key
-        self.payload = payload
-        self.expiresAt = expiresAt
-    }
 }

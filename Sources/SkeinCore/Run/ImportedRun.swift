@@ -1,5 +1,4 @@
 public import Foundation
-public import SkeinCore
 
 /// One finished run with its steps, written as a whole by `RunBulkImport` — the shape of a run
 /// log that already happened (benchmarks fill a store with a million of them).
@@ -35,12 +34,4 @@ public struct ImportedStep: Sendable {
         self.shapeID = shapeID; self.shapeType = shapeType; self.status = status
         self.inputCount = inputCount; self.outputCount = outputCount; self.error = error
     }
-}
-
-/// Writes many finished runs in one transaction, through the store's own schema — the fast path
-/// `skein bench runs` uses to build a run log of a million runs. Optional: not part of
-/// `SkeinStore`; a backend without it cannot host that benchmark.
-public protocol RunBulkImport: Sendable {
-    /// Stores `runs` (in order, ids ascending) in one transaction and returns how many were written.
-    func importRuns(_ runs: [ImportedRun]) async throws -> Int
 }

@@ -14,9 +14,9 @@ public enum SyncReportColumns {
     }
 
     public static func json(_ entry: SyncEntry) -> JSON {
-        ["sync_id": .number(Double(entry.id)), "status": .string(entry.status.rawValue), "system": .string(entry.system),
+        ["sync_id": .number(Double(entry.id.rawValue)), "status": .string(entry.status.rawValue), "system": .string(entry.system),
          "reference": .string(entry.reference), "source_id": .string(entry.sourceID), "endpoint_id": .string(entry.endpointID),
-         "flow": .string(entry.flowID), "flow_version": .number(Double(entry.flowVersion)), "run": .number(Double(entry.runID)),
+         "flow": .string(entry.flowID), "flow_version": .number(Double(entry.flowVersion)), "run": .number(Double(entry.runID.rawValue)),
          "step": .string(entry.shapeID), "attempts": .number(Double(entry.attempts)),
          "first_attempt": .string(iso(entry.firstAttemptAt)), "latest_attempt": .string(iso(entry.latestAttemptAt)),
          "next_retry": entry.nextRetryAt.map { .string(iso($0)) } ?? .null,

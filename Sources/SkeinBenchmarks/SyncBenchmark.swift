@@ -9,8 +9,8 @@ public import SkeinStorage
 /// Entries are spread over the last 15 days: 85 % OK, 6 % Failed, 5 % Pending, 4 % Sent; 5
 /// systems, 10 flows; references `ORD-00001234-RED`. They are inserted in large transactions.
 public struct SyncBenchmark: Sendable {
-    public let store: any SkeinStore
-    public init(store: any SkeinStore) { self.store = store }
+    public let store: any SyncStore
+    public init(store: any SyncStore) { self.store = store }
 
     static let systems = ["ERP", "Shopify", "Warehouse", "NetSuite", "Mailchimp"]
     static let colours = ["RED", "BLUE", "GREEN", "YELLOW", "BLACK"]
@@ -46,7 +46,7 @@ public struct SyncBenchmark: Sendable {
                                     nextRetryAt: status == .pending ? at.addingTimeInterval(60) : nil, attemptedAt: at)
             }
             let flow = "flow-\(start / batch % 10)"
-            _ = try await store.insertSyncEntries(entries, origin: SyncOrigin(flowID: flow, flowVersion: 1, runID: Int64(start / batch + 1),
+            _ = try await store.insertSyncEntries(entries, origin: SyncOrigin(flowID: flow, flowVersion: 1, runID: RunID(Int64(start / batch + 1)),
                                                                            shapeID: "send"), now: now)
             generated += size
             progress(generated)

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Hummingbird
 import Logging
 import NIOCore
+import SkeinApp
 import SkeinCore
 import SkeinEngine
 import SkeinJSON

@@ -1,7 +1,8 @@
 public import Foundation
+public import SkeinCore
 
 /// Group commit for accepted runs: concurrent `enqueue` calls are gathered and written by
-/// `RunStore.enqueueBatch` in one transaction, so a burst of webhooks pays for one durable
+/// `RunIntake.enqueueBatch` in one transaction, so a burst of webhooks pays for one durable
 /// commit (one fsync) instead of one each.
 ///
 /// There is no timer: while one batch is being committed, the runs that arrive wait and form the
@@ -16,13 +17,13 @@ public actor RunIntakeBatcher {
         let continuation: CheckedContinuation<RunRecord, any Error>
     }
 
-    private let store: any RunStore
+    private let store: any RunIntake
     private let maximumBatch: Int
     private var waiting: [Waiting] = []
     private var committing = false
 
     /// - Parameter maximumBatch: the most runs one transaction holds (bounds a commit's size).
-    public init(store: any RunStore, maximumBatch: Int = 256) {
+    public init(store: any RunIntake, maximumBatch: Int = 256) {
         self.store = store
         self.maximumBatch = max(1, maximumBatch)
     }
