@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .target(name: "SkeinJSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
@@ -43,16 +45,20 @@ let package = Package(
             "SkeinStorage", "SkeinCore", "SkeinJSON", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .target(name: "SkeinStorageMemory", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
+        .testTarget(name: "SkeinStorageMemoryTests", dependencies: ["SkeinStorageMemory", "SkeinStorageConformance", "SkeinStorage", "SkeinCore"]),
         .target(name: "SkeinStorageConformance", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
         .testTarget(name: "SkeinStoragePostgresTests", dependencies: [
             "SkeinStoragePostgres", "SkeinStorageConformance", "SkeinStorage", "SkeinCore", "SkeinTestSupport",
+            "SkeinStorageSQLite", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "SkeinEngine", dependencies: [
             "SkeinCore", "SkeinStorage", "JSONata", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SkeinEngineTests", dependencies: [
-            "SkeinEngine", "SkeinStorageSQLite", "SkeinCore", "SkeinStorage", "SkeinJSON", .product(name: "Logging", package: "swift-log"),
+            "SkeinEngine", "SkeinStorageSQLite", "SkeinStorageMemory", "SkeinCore", "SkeinStorage", "SkeinJSON",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SkeinConnectorsHTTP", dependencies: [
             "SkeinCore", "SkeinJSON", "JSONata",
@@ -95,7 +101,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "SkeinWebTests", dependencies: [
-            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStoragePostgres", "SkeinTestSupport", "SkeinJSON", "SkeinEngine",
+            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStoragePostgres", "SkeinStorageMemory", "SkeinTestSupport",
+            "SkeinJSON", "SkeinEngine",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -120,9 +127,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .testTarget(name: "SkeinShapesTests", dependencies: [
-            "SkeinShapes", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinJSON", "SkeinTestSupport",
+            "SkeinShapes", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStorageMemory", "SkeinEngine", "SkeinJSON",
+            "SkeinTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SkeinApp", dependencies: [
@@ -136,8 +146,16 @@ let package = Package(
         ]),
         .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage", "SkeinJSON",
                                                           .product(name: "Logging", package: "swift-log")]),
+        .target(name: "SkeinBenchmarks", dependencies: [
+            "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "skein", dependencies: [
-            "SkeinApp", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata", "SkeinWeb",
+            "SkeinApp", "SkeinBenchmarks", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata", "SkeinWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

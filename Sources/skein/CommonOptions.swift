@@ -35,6 +35,9 @@ struct DataOptions: ParsableArguments {
     /// The store and everything on it. `logFormat` is the `--log-format` flag of commands that
     /// have one; otherwise `SKEIN_LOG_FORMAT` or the file's `log_format` decide (default text).
     func environment(logLevel: Logger.Level = .warning, logFormat: String? = nil) throws -> SkeinEnvironment {
+        // Everything skein creates — the database and its WAL, key files, temporary files — is
+        // its owner's alone (files 0600, directories 0700), whatever the shell's umask.
+        umask(0o077)
         let formatText = (try? configFile())?.value("log_format", flag: logFormat) ?? "text"
         guard let format = LogFormat(rawValue: formatText) else {
             throw CLIError("log format '\(formatText)' is not text or json")
@@ -43,8 +46,9 @@ struct DataOptions: ParsableArguments {
         var logger = Logger(label: "skein")
         logger.logLevel = logLevel
         do {
-            let database = try configFile().value("database", flag: database)
-            return try SkeinEnvironment(dataDirectory: resolvedDirectory, database: database, logger: logger)
+            let file = try configFile()
+            return try SkeinEnvironment(dataDirectory: resolvedDirectory, database: file.value("database", flag: database),
+                                        scriptSandbox: file.value("script_sandbox", flag: nil), logger: logger)
         } catch {
             throw CLIError("\(error)")
         }
