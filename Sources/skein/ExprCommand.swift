@@ -49,7 +49,7 @@ struct ExprCommand: AsyncParsableCommand {
         do { compiled = try JSONataExpression(compiling: expression) } catch { throw report(error) }
         let document = try await readInput()
         let variables = try readBindings()
-        let limits = EvaluationLimits(maxDepth: depth, timeout: .milliseconds(timeoutMs))
+        let limits = JSONataLimits(maxDepth: depth, timeout: .milliseconds(timeoutMs))
         let result: JSON?
         do { result = try compiled.evaluate(input: document, bindings: variables, limits: limits) } catch { throw report(error) }
         guard let result else {

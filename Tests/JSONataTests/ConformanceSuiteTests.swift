@@ -154,7 +154,7 @@ struct ConformanceSuiteTests {
         if case .object(let members)? = body["bindings"] {
             for (key, value) in members { bindings[key] = value }
         }
-        var limits = EvaluationLimits(maxDepth: EvaluationLimits.default.maxDepth, timeout: .seconds(10))
+        var limits = JSONataLimits(maxDepth: JSONataLimits.default.maxDepth, timeout: .seconds(10))
         if let depth = body["depth"]?.numberValue { limits.maxDepth = Int(depth) }
         if let time = body["timelimit"]?.numberValue { limits.timeout = .milliseconds(Int64(time)) }
 

@@ -88,7 +88,7 @@ public struct ExpressionLimits: Sendable, Equatable {
     public static let maximumTimeout: Duration = .seconds(60)
     public static let maximumDepth = 10_000
 
-    var evaluationLimits: EvaluationLimits { EvaluationLimits(maxDepth: maxDepth, timeout: timeout) }
+    var evaluationLimits: JSONataLimits { JSONataLimits(maxDepth: maxDepth, timeout: timeout) }
 
     /// Reads the optional `limits:` setting of a shape.
     public static func read(_ settings: SettingsReader) -> ExpressionLimits {

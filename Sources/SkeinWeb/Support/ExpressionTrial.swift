@@ -14,7 +14,7 @@ enum ExpressionTrial {
         case failed(JSONataError)
     }
 
-    static func evaluate(_ expression: String, input: JSON?, bindings: [String: JSON], limits: EvaluationLimits) async throws -> Outcome {
+    static func evaluate(_ expression: String, input: JSON?, bindings: [String: JSON], limits: JSONataLimits) async throws -> Outcome {
         try await NIOThreadPool.singleton.runIfActive {
             do {
                 let compiled = try JSONataExpression(compiling: expression)

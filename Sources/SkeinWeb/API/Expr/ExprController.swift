@@ -44,11 +44,11 @@ struct ExprController: Sendable {
         guard (1...Self.maximumTimeoutMs).contains(timeout) else {
             throw APIError.invalid("timeout_ms", "timeout_ms must be from 1 to \(Self.maximumTimeoutMs)")
         }
-        let depth = try body.int("max_depth") ?? EvaluationLimits.default.maxDepth
-        guard (1...EvaluationLimits.default.maxDepth).contains(depth) else {
-            throw APIError.invalid("max_depth", "max_depth must be from 1 to \(EvaluationLimits.default.maxDepth)")
+        let depth = try body.int("max_depth") ?? JSONataLimits.default.maxDepth
+        guard (1...JSONataLimits.default.maxDepth).contains(depth) else {
+            throw APIError.invalid("max_depth", "max_depth must be from 1 to \(JSONataLimits.default.maxDepth)")
         }
-        let limits = EvaluationLimits(maxDepth: depth, timeout: .milliseconds(timeout))
+        let limits = JSONataLimits(maxDepth: depth, timeout: .milliseconds(timeout))
         let outcome: JSON
         switch try await ExpressionTrial.evaluate(expression, input: input, bindings: bindings, limits: limits) {
         case .value(let result): outcome = ["outcome": "value", "result": result]
