@@ -69,7 +69,7 @@ struct JSONataBench: AsyncParsableCommand {
     func run() async throws {
         let input = (0..<orders).map(Self.order)
         let compiled = try JSONataExpression(compiling: Self.expression)
-        let limits = JSONataLimits(maxDepth: 1000, timeout: .seconds(1))
+        let limits = JSONataLimits.default
         var seconds: [Double] = []
         var results: [JSON?] = []
         for _ in 0..<repetitions {
