@@ -43,7 +43,11 @@ enum Graveyard {
             guard !pending.isEmpty else { return }
             draining = true
             while !pending.isEmpty {
-                _ = pending.removeLast()  // may bury more: appended, then released by this loop
+                // take the batch out first: releasing an item may bury more, which appends to
+                // `pending`, so no access to `pending` may be in progress while items go
+                var batch: [Any] = []
+                swap(&batch, &pending)
+                while let item = batch.popLast() { withExtendedLifetime(item) {} }
             }
             draining = false
         }
