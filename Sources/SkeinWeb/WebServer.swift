@@ -75,7 +75,7 @@ public enum WebServer {
         WebhookController<SkeinRequestContext>(store: store, intake: RunIntakeBatcher(store: store, maximumBatch: settings.webhookBatchSize), settings: settings, logger: logger)
             .addRoutes(to: router)
         LoginController(access: services.access, settings: settings.access,
-                        throttle: LoginThrottle(limit: settings.access.maximumLoginFailures, window: settings.access.loginWindowSeconds))
+                        throttle: LoginThrottle(settings: settings.access))
             .addRoutes(to: router)
         APIRoutes.add(to: router, store: store, services: services, settings: settings)
         UIController(store: store, settings: settings, services: services, logger: logger).addRoutes(to: router)

@@ -19,7 +19,7 @@ struct FlowCommand: AsyncParsableCommand {
             var failed = false
             for file in files {
                 do {
-                    let flow = try FlowCommand.read(file, catalog: environment.catalog)
+                    let flow = try FlowCommand.read(file, catalog: try await environment.validationCatalog())
                     print("\(file): ok (flow '\(flow.id)', \(flow.shapes.count) shapes, trigger \(flow.trigger.kind))")
                 } catch {
                     failed = true
@@ -40,7 +40,7 @@ struct FlowCommand: AsyncParsableCommand {
             let environment = try options.environment()
             let text = try FlowCommand.text(of: file)
             let flow: FlowDefinition
-            do { flow = try FlowFile.decode(text, source: file, catalog: environment.catalog) } catch { throw CLIError("\(error)") }
+            do { flow = try FlowFile.decode(text, source: file, catalog: try await environment.validationCatalog()) } catch { throw CLIError("\(error)") }
             let (deployed, isNew) = try await environment.store.deploy(flow, source: text, now: Date())
             if disabled { try await environment.store.setEnabled(flowID: flow.id, enabled: false) }
             if options.json {
@@ -90,7 +90,11 @@ struct FlowCommand: AsyncParsableCommand {
         }
     }
 
+    /// The file's text: at most `FlowFile.maximumBytes`, UTF-8.
     static func text(of file: String) throws -> String {
+        if let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue, size > FlowFile.maximumBytes {
+            throw CLIError("\(file): the flow file is \(size) bytes; flow files are at most \(FlowFile.maximumBytes) bytes")
+        }
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("\(file): cannot read the file") }
         guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file): the file is not UTF-8 text") }
         return text

@@ -29,6 +29,7 @@ struct SyncCommand: AsyncParsableCommand {
             guard (1...SyncQuery.maximumDays).contains(days) else {
                 throw CLIError("--days must be between 1 and \(SyncQuery.maximumDays), found \(days)")
             }
+            if let problem = SyncQuery.searchProblem(search) { throw CLIError("--\(problem)") }
             let statuses = try status.map { text -> SyncStatus in
                 guard let status = SyncStatus(rawValue: text.lowercased()) else {
                     throw CLIError("unknown status '\(text)'; use \(SyncStatus.allCases.map(\.rawValue).joined(separator: ", "))")

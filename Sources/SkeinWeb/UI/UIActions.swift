@@ -80,10 +80,11 @@ struct UIActions: Sendable {
     func resync(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         guard let resender = ui.services.resender else { throw APIError(.misconfigured, "resync is not available on this server") }
         let filters = SyncFilters { form[$0] }
-        let back = UIController.localPath(form["_back"]) ?? filters.link.description
+        let back = RedirectTarget.localPath(form["_back"]) ?? filters.link.description
         var tally: [SyncStatus: Int] = [:]
         var resent: [Int64] = []
         if form["scope"] == "matching" {
+            try filters.check()
             try await resender.resendAll(matching: filters.query(now: ui.settings.now())) { tally[$0.status, default: 0] += 1; resent.append($0.id) }
         } else {
             let ids = form.all("id").compactMap(Int64.init)

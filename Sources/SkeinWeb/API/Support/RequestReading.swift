@@ -95,12 +95,17 @@ struct Query {
 let maximumJSONBodyBytes = 10 * 1024 * 1024
 
 extension Request {
-    /// The body as text, 413 past `limit`.
+    /// The body as text: 413 past `limit` (from `Content-Length` before reading, else while
+    /// reading), 400 when it is not UTF-8 (never decoded with replacement characters).
     mutating func text(limit: Int = maximumJSONBodyBytes) async throws -> String {
+        if let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw APIError(.bodyTooLarge, "the body is larger than \(limit) bytes")
+        }
         let buffer: ByteBuffer
         do { buffer = try await collectBody(upTo: limit) } catch {
             throw APIError(.bodyTooLarge, "the body is larger than \(limit) bytes")
         }
+        try UTF8Check.require(buffer.readableBytesView)
         return String(buffer: buffer)
     }
 

@@ -66,21 +66,26 @@ struct SyncController: Sendable {
         })])
     }
 
-    /// Every matching entry as CSV (RFC 4180), written page by page as the client reads.
+    /// Every matching entry as CSV (RFC 4180), written page by page as the client reads. The
+    /// first page is read before answering, so a query the store refuses is an error status,
+    /// not a 200 cut short after the header line.
     func csv(_ request: Request, context: SkeinRequestContext) async throws -> Response {
         _ = try context.require(.viewer)
         var query = try SyncFilter.query(Query(request), now: access.now())
         query.limit = 1000
         let store = store
-        let first = query
+        let first = try await store.syncEntries(query)
+        let rest = query
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: SyncReportColumns.headerLine))
-            var page = first
-            repeat {
+            try await writer.write(ByteBuffer(string: SyncReportColumns.lines(first.entries)))
+            var page = rest
+            page.after = first.next
+            while page.after != nil {
                 let result = try await store.syncEntries(page)
                 try await writer.write(ByteBuffer(string: SyncReportColumns.lines(result.entries)))
                 page.after = result.next
-            } while page.after != nil
+            }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"sync-report.csv\""],
