@@ -11,9 +11,9 @@
 /// | `maxDepth`: nesting of evaluation | 1,000 levels | `U1001` (stack overflow) |
 /// | `timeout`: time of one evaluation | 1 second | `U1001` (timeout) |
 /// | `maxValueNesting`: nesting of arrays and objects built | 1,000 levels | `U1002` |
-/// | `maxItems`: items in one sequence, array or object | 10,000,000 | `D2014` / `U1003` |
+/// | `maxItems`: items in one sequence, array or object | 1,000,000 | `D2014` / `U1003` |
 /// | `maxStringBytes`: UTF-8 bytes of one string built | 64 MiB | `U1004` |
-/// | `maxBuiltBytes`: bytes of strings and arrays built by one evaluation, in all | 512 MiB | `U1005` |
+/// | `maxBuiltBytes`: bytes of strings and arrays built by one evaluation, in all | 256 MiB | `U1005` |
 ///
 /// ```swift
 /// var limits = JSONataLimits.default
@@ -36,17 +36,18 @@ public struct JSONataLimits: Sendable, Equatable {
     /// comparison, copying, and its release) recurses once per level.
     public var maxValueNesting: Int
     /// The most items one sequence, array or object may hold (the range operator is checked
-    /// before it allocates anything).
+    /// before it allocates anything). jsonata-js allows ranges of 10,000,000; Skein's default is
+    /// lower so that a result, its JSON and its serialization fit comfortably in memory.
     public var maxItems: Int
     /// The largest string, in UTF-8 bytes, an operator or function may build.
     public var maxStringBytes: Int
     /// The most bytes of strings and array items one evaluation may build in all (strings count
-    /// their UTF-8 bytes, array items 16 bytes each). A bound on the memory an evaluation can
+    /// their UTF-8 bytes, array items their size in memory, 24 bytes each). A bound on the memory an evaluation can
     /// take, checked as values are built.
     public var maxBuiltBytes: Int
 
-    public init(maxNesting: Int = 500, maxDepth: Int = 1000, timeout: Duration? = .seconds(1), maxValueNesting: Int = 1000, maxItems: Int = 10_000_000,
-                maxStringBytes: Int = 64 * 1024 * 1024, maxBuiltBytes: Int = 512 * 1024 * 1024) {
+    public init(maxNesting: Int = 500, maxDepth: Int = 1000, timeout: Duration? = .seconds(1), maxValueNesting: Int = 1000, maxItems: Int = 1_000_000,
+                maxStringBytes: Int = 64 * 1024 * 1024, maxBuiltBytes: Int = 256 * 1024 * 1024) {
         self.maxNesting = maxNesting
         self.maxDepth = maxDepth
         self.timeout = timeout
@@ -56,8 +57,8 @@ public struct JSONataLimits: Sendable, Equatable {
         self.maxBuiltBytes = maxBuiltBytes
     }
 
-    /// Nesting 500, depth 1,000, one second, values nested 1,000 deep, 10 million items, 64 MiB strings and 512 MiB built
-    /// in all. Independently of `maxDepth` and `maxNesting`, compiling and evaluating also stop
+    /// Nesting 500, depth 1,000, one second, values nested 1,000 deep, a million items, 64 MiB
+    /// strings and 256 MiB built in all. Independently of `maxDepth` and `maxNesting`, compiling and evaluating also stop
     /// before they would exhaust the current thread's native stack.
     public static let `default` = JSONataLimits()
 

@@ -87,7 +87,7 @@ final class Evaluator {
     @inline(__always)
     func checkItems(_ count: Int) throws(EvalError) {
         if count > limits.maxItems { throw tooManyItems(count) }
-        try charge(count &* 16)
+        try charge(count &* MemoryLayout<Value>.stride)
     }
 
     /// Checks a size without charging it (for results that reuse items already counted).
@@ -116,7 +116,7 @@ final class Evaluator {
     func charge(_ bytes: Int) throws(EvalError) {
         built &+= bytes
         if built > limits.maxBuiltBytes {
-            throw failure("U1005", "The expression built more than \(limits.maxBuiltBytes) bytes of strings and arrays (maxBuiltBytes; the default is \(JSONataLimits.default.maxBuiltBytes), 512 MiB)")
+            throw failure("U1005", "The expression built more than \(limits.maxBuiltBytes) bytes of strings and arrays (maxBuiltBytes; the default is \(JSONataLimits.default.maxBuiltBytes), 256 MiB)")
         }
     }
 
