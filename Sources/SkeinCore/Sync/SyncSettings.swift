@@ -48,7 +48,7 @@ public struct SyncSettings: Sendable {
     public static func text(_ expression: JSONataExpression?, _ input: JSON?, _ notes: inout [String], name: String) -> String {
         guard let expression, let input else { return "" }
         do {
-            switch try expression.evaluate(input: input, limits: EvaluationLimits(timeout: .seconds(1))) {
+            switch try expression.evaluate(input: input, limits: .default) {
             case nil, .null?: return ""
             case .string(let text)?: return text
             case let value?: return value.serialized()
