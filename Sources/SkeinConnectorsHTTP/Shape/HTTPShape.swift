@@ -41,12 +41,25 @@ public struct HTTPShape: ShapeKind {
         self.maximumResponseBytes = maximumResponseBytes
     }
 
-    public var type: String { "http" }
-    public var summary: String { "Receive pages from, or send payloads to, a REST/HTTP API." }
+    public static let spec = ShapeSpec(
+        type: "http", category: .connector, summary: "Receive pages from, or send payloads to, a REST/HTTP API.",
+        help: "See docs/connectors-http.md for instances (authentication, rate limits), pagination, batches and errors.",
+        settings: HTTPShapeSettings.spec,
+        example: """
+            - id: fetch-orders
+              http:
+                instance: shop
+                direction: receive
+                path: /orders?status={{status}}
+                query: { limit: "100" }
+                pagination: { type: page, param: page, start: 1 }
+                items_path: orders
+            """)
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        guard let parsed = HTTPShapeSettings.read(settings) else { return nil }
-        return HTTPExecutor(settings: parsed, transport: transport, limiters: limiters, tokens: tokens)
+    public var spec: ShapeSpec { Self.spec }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        HTTPExecutor(settings: HTTPShapeSettings(settings), transport: transport, limiters: limiters, tokens: tokens)
     }
 
     var transport: HTTPTransport { HTTPTransport(client: client, maximumResponseBytes: maximumResponseBytes) }

@@ -41,83 +41,83 @@ struct HTTPShapeSettings: Sendable {
     /// For sends: several payloads per request (`batch:`), for bulk endpoints.
     var batch: BatchSettings?
 
-    static func read(_ reader: SettingsReader) -> HTTPShapeSettings? {
-        let instance = reader.string("instance", required: true)
-        let direction = reader.string("direction", required: true, allowed: ["receive", "send"]).flatMap(Direction.init(rawValue:))
-        let methodText = reader.string("method")?.uppercased()
-        if let methodText, !methods.contains(methodText) {
-            reader.report("method", "'\(methodText)' is not one of \(methods.joined(separator: ", "))")
-        }
-        let path = template(reader, "path") ?? (try! Template(""))
-        let query = templates(reader, "query")
-        let headers = templates(reader, "headers")
-        let body = reader.string("body", allowed: ["json", "form", "raw"]).flatMap(BodyEncoding.init(rawValue:))
-        let pagination = reader.object("pagination").flatMap(Pagination.read)
-        let maxPages = reader.int("max_pages", range: 1...100_000)
-        let itemsPath = reader.fieldPath("items_path")
-        let timeout = reader.duration("timeout")
-        if let timeout, timeout <= .zero { reader.report("timeout", "must be longer than 0s") }
-        let idempotencyHeader = reader.string("idempotency_key")
-        let sync = reader.object("sync").flatMap { SyncSettings.read($0) }
-        let concurrency = reader.int("concurrency", range: 1...64)
-        let batch = reader.object("batch").flatMap(BatchSettings.read)
-        if reader.has("batch"), let body, body != .json { reader.report("batch", "sends a JSON list; it needs body: json, not \(body.rawValue)") }
+    /// `{{name}}` templates: instance variables first, then flow variables.
+    static let template = FieldKind.template(TextRules(
+        check: TextCheck { text in
+            do throws(Template.SyntaxError) { _ = try Template(text); return nil } catch { return error.message }
+        },
+        syntax: "`{{name}}` is an instance variable or, failing that, a flow variable (letters, digits, `_`, `-`, `.`)."))
 
-        if direction == .send {
-            if reader.has("pagination") { reader.report("pagination", "applies to direction: receive only") }
-            if reader.has("max_pages") { reader.report("max_pages", "applies to direction: receive only") }
-            if reader.has("items_path") { reader.report("items_path", "applies to direction: receive only") }
-        } else if direction == .receive {
-            if reader.has("body") { reader.report("body", "applies to direction: send only (a receive sends no payload)") }
-            if reader.has("idempotency_key") { reader.report("idempotency_key", "applies to direction: send only") }
-            if reader.has("sync") { reader.report("sync", "applies to direction: send only (a sync report lists items sent)") }
-            if reader.has("concurrency") { reader.report("concurrency", "applies to direction: send only (pages are read in order)") }
-            if reader.has("batch") { reader.report("batch", "applies to direction: send only") }
-            if reader.has("items_path"), let pagination, !pagination.usesItems {
-                reader.report("items_path", "is used by page and offset pagination only")
+    /// `query:` and `headers:`: names to templates; numbers and booleans count as their text,
+    /// since YAML reads `limit: 100` as a number.
+    static let templates = FieldKind.dictionary(DictionarySpec(
+        keyName: "name", value: .anyOf([template, .number, .boolean], mismatch: "expected a string, found {found}")))
+
+    static let receiveOnly = SpecCondition.equals("direction", "receive")
+    static let sendOnly = SpecCondition.equals("direction", "send")
+
+    static let spec = ObjectSpec([
+        FieldSpec("instance", .instance, required: true, help: "An `http` instance; its address is the base URL, it holds the credentials."),
+        FieldSpec("direction", .choice([
+            Choice("receive", help: "One request per page; each page is an output payload."),
+            Choice("send", help: "One request per payload (or per batch); the answers are the outputs."),
+        ]), required: true, help: "Whether the step reads from the system or writes to it."),
+        FieldSpec("method", .choice(methods.map { Choice($0, aliases: [$0.lowercased()]) }),
+                  help: "The HTTP method; default GET for receive, POST for send."),
+        FieldSpec("path", template, default: "", help: "Joined to the instance address; `{{name}}` placeholders are filled and escaped."),
+        FieldSpec("query", templates, help: "Query parameters added to the URL (values may use `{{variables}}`)."),
+        FieldSpec("headers", templates, help: "Request headers, after the instance's own (these win)."),
+        FieldSpec("body", .choice([
+            Choice("json", help: "The payload as JSON (`application/json`)."),
+            Choice("form", help: "A JSON object as `application/x-www-form-urlencoded` pairs."),
+            Choice("raw", help: "The payload's exact bytes with its own content type (CSV, XML, PDF)."),
+        ]), default: "json", help: "How a send turns the payload into the request body."),
+        FieldSpec("pagination", .variants(Pagination.variants), help: "How a receive asks for the next page; without it, one request."),
+        FieldSpec("max_pages", .integer(1...100_000), default: 100, help: "The most pages one receive reads; reaching it with pages left adds a warning."),
+        FieldSpec("items_path", .fieldPath, help: "page and offset pagination: an empty array here is the last page."),
+        FieldSpec("timeout", .duration(.positive), help: "How long one request may take; overrides the instance's timeout."),
+        FieldSpec("idempotency_key", .string, help: "A send: the header that carries a key stable across retries of the same payload (`Idempotency-Key`)."),
+        FieldSpec("sync", .object(SyncSettings.spec()), help: "A send: keep a sync report entry per payload (see docs/sync-reports.md)."),
+        FieldSpec("concurrency", .integer(1...64), default: 1, help: "A send: how many requests (or batches) may be in flight at once."),
+        FieldSpec("batch", .object(BatchSettings.spec), help: "A send: several payloads per request, for bulk endpoints."),
+    ], rules: [
+        .onlyWhen("pagination", receiveOnly, message: "applies to direction: receive only"),
+        .onlyWhen("max_pages", receiveOnly, message: "applies to direction: receive only"),
+        .onlyWhen("items_path", receiveOnly, message: "applies to direction: receive only"),
+        .onlyWhen("items_path", .not(.oneOf("pagination.type", ["cursor", "link_header", "next_url"])),
+                  message: "is used by page and offset pagination only"),
+        .onlyWhen("body", sendOnly, message: "applies to direction: send only (a receive sends no payload)"),
+        .onlyWhen("idempotency_key", sendOnly, message: "applies to direction: send only"),
+        .onlyWhen("sync", sendOnly, message: "applies to direction: send only (a sync report lists items sent)"),
+        .onlyWhen("concurrency", sendOnly, message: "applies to direction: send only (pages are read in order)"),
+        .onlyWhen("batch", sendOnly, message: "applies to direction: send only"),
+        .check(ObjectCheck("`batch` sends a JSON list, so it needs `body: json`.") { settings in
+            if settings.has("batch"), let body = settings.optional.string("body"), body != "json" {
+                settings.report("batch", "sends a JSON list; it needs body: json, not \(body)")
+            }
+        }),
+    ])
+}
+
+extension HTTPShapeSettings {
+    /// The configuration in validated settings.
+    init(_ settings: ValidSettings) {
+        let direction = Direction(rawValue: settings.string("direction")) ?? .receive
+        func templates(_ key: String) -> [(name: String, value: Template)] {
+            (settings.optional.entries(key) ?? []).compactMap { entry in
+                let text = entry.value.string ?? entry.value.json.serialized()
+                return (try? Template(text)).map { (entry.key, $0) }
             }
         }
-        reader.finish()
-        guard reader.problems.isEmpty, let instance, let direction else { return nil }
-        return HTTPShapeSettings(
-            instance: instance, direction: direction,
-            method: methodText ?? (direction == .receive ? "GET" : "POST"),
-            path: path, query: query, headers: headers, body: body ?? .json,
-            pagination: pagination, maxPages: maxPages ?? 100, itemsPath: itemsPath,
-            timeout: timeout, idempotencyHeader: idempotencyHeader, sync: sync, concurrency: concurrency ?? 1,
-            batch: direction == .send ? batch : nil)
-    }
-
-    private static func template(_ reader: SettingsReader, _ key: String) -> Template? {
-        guard let text = reader.string(key) else { return nil }
-        do { return try Template(text) } catch {
-            reader.report(key, error.message)
-            return nil
-        }
-    }
-
-    /// An object of names to template strings (`query:`, `headers:`); numbers and booleans are
-    /// accepted as their text, since YAML reads `limit: 100` as a number.
-    private static func templates(_ reader: SettingsReader, _ key: String) -> [(name: String, value: Template)] {
-        guard let value = reader.raw(key) else { return [] }
-        guard case .object(let members) = value else {
-            reader.report(key, "expected an object of names to values, found \(value.typeName)")
-            return []
-        }
-        var result: [(name: String, value: Template)] = []
-        for (name, member) in members {
-            let text: String
-            switch member {
-            case .string(let string): text = string
-            case .number, .bool: text = member.serialized()
-            default:
-                reader.problems.add(reader.childPath(key) + "." + name, "expected a string, found \(member.typeName)")
-                continue
-            }
-            do { result.append((name, try Template(text))) } catch {
-                reader.problems.add(reader.childPath(key) + "." + name, error.message)
-            }
-        }
-        return result
+        self.init(
+            instance: settings.string("instance"), direction: direction,
+            method: settings.optional.string("method")?.uppercased() ?? (direction == .receive ? "GET" : "POST"),
+            path: (try? Template(settings.string("path"))) ?? Template.empty, query: templates("query"), headers: templates("headers"),
+            body: BodyEncoding(rawValue: settings.string("body")) ?? .json,
+            pagination: settings.optional.object("pagination").flatMap(Pagination.init), maxPages: settings.int("max_pages"),
+            itemsPath: settings.optional.fieldPath("items_path"), timeout: settings.optional.duration("timeout"),
+            idempotencyHeader: settings.optional.string("idempotency_key"), sync: settings.optional.object("sync").map(SyncSettings.init),
+            concurrency: settings.int("concurrency"),
+            batch: direction == .send ? settings.optional.object("batch").map(BatchSettings.init) : nil)
     }
 }
