@@ -61,9 +61,15 @@ public struct SkeinEnvironment: Sendable {
         }
         self.environment = environment
         instances = StoredInstanceResolver(store: store, cipher: cipher)
+        self.catalog = SkeinEnvironment.catalog(store: store, extraShapes: extraShapes)
+    }
+
+    /// Every shape type this build knows. Without a store it is for reading flows and their
+    /// specs only (`skein flow schema`, docs): shapes that remember things cannot run from it.
+    public static func catalog(store: (any SkeinStore)? = nil, extraShapes: [any ShapeKind] = []) -> ShapeCatalog {
         var catalog = ShapeCatalog()
         for shape in ConnectorShapes.all + StoredShapes.all(store: store, client: ConnectorShapes.client) + extraShapes { catalog.register(shape) }
-        self.catalog = catalog
+        return catalog
     }
 
     /// The store `database` names (see `init`).
