@@ -97,12 +97,14 @@ public struct FlowDecoder: Sendable {
         }
         let typeKeys = members.keys.filter { FlowSpec.shapeEntry.field($0) == nil }
         let validator = validator(problems, ids: ids)
+        let before = problems.problems.count
         let entry = validator.members(members, FlowSpec.shapeEntry, path: path, setting: "", otherKeys: Set(typeKeys))
+        let entryIsValid = problems.problems.count == before
         let id = entry.optional.string("id")
         if let id { ids.claim(id, at: path, problems: problems) }
         let name = entry.optional.string("name")
         let skip = entry.bool("skip")
-        let retry = entry.optional.object("retry").map {
+        let retry = entry.optional.object("retry").flatMap { entryIsValid ? $0 : nil }.map {
             RetryPolicy(attempts: $0.int("attempts"), backoff: $0.duration("backoff"), maximumBackoff: $0.duration("max_backoff"))
         }
         if typeKeys.isEmpty {

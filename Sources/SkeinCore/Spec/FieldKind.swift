@@ -176,12 +176,12 @@ public struct JSONTypes: OptionSet, Sendable {
 
     func contains(_ value: JSON) -> Bool {
         switch value {
-        case .string: contains(.string)
-        case .number: contains(.number)
-        case .bool: contains(.boolean)
-        case .null: contains(.null)
-        case .array: contains(.array)
-        case .object: contains(.object)
+        case .string: contains(JSONTypes.string)
+        case .number: contains(JSONTypes.number)
+        case .bool: contains(JSONTypes.boolean)
+        case .null: contains(JSONTypes.null)
+        case .array: contains(JSONTypes.array)
+        case .object: contains(JSONTypes.object)
         }
     }
 

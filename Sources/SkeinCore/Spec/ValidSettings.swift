@@ -72,9 +72,11 @@ public struct ValidSettings: Sendable {
     public let written: JSON.Object
     /// Keys whose value had a problem.
     let troubled: Set<String>
+    /// Stands in for an object that had a problem: every key reads as troubled.
+    let isPlaceholder: Bool
 
     init(path: String, setting: String, problems: ProblemList, spec: ObjectSpec, values: [String: SpecValue], written: JSON.Object,
-         troubled: Set<String>) {
+         troubled: Set<String>, isPlaceholder: Bool = false) {
         self.path = path
         self.setting = setting
         self.problems = problems
@@ -82,6 +84,7 @@ public struct ValidSettings: Sendable {
         self.values = values
         self.written = written
         self.troubled = troubled
+        self.isPlaceholder = isPlaceholder
     }
 
     /// Whether `key` is written in the file (even as `null`), as opposed to taking its default.
@@ -94,6 +97,7 @@ public struct ValidSettings: Sendable {
 
     /// The value of `key` (written or default), or nil; the key must be declared.
     public func value(_ key: String) -> SpecValue? {
+        if isPlaceholder { return nil }
         precondition(spec.field(key) != nil, "'\(key)' is not a field of the spec read at \(path)")
         return values[key]
     }
@@ -118,23 +122,34 @@ public struct ValidSettings: Sendable {
         public func shapes(_ key: String) -> [ShapeDefinition]? { value(key)?.shapes }
     }
 
-    private func present<T>(_ value: T?, _ key: String) -> T {
-        guard let value else { preconditionFailure("'\(key)' at \(path) has no value: declare it required or give it a default in the spec") }
-        return value
+    /// The value, or — when the setting had a problem, so the flow is refused anyway — a stand-in,
+    /// so code that reads settings after a problem never stops the process on a user's input.
+    /// A setting that is absent *without* a problem is a spec that does not match its code.
+    private func present<T>(_ value: T?, _ key: String, standIn: @autoclosure () -> T) -> T {
+        if let value { return value }
+        guard isPlaceholder || troubled.contains(key) else {
+            preconditionFailure("'\(key)' at \(path) has no value: declare it required or give it a default in the spec")
+        }
+        return standIn()
     }
 
-    public func string(_ key: String) -> String { present(optional.string(key), key) }
-    public func int(_ key: String) -> Int { present(optional.int(key), key) }
-    public func bool(_ key: String) -> Bool { present(optional.bool(key), key) }
-    public func json(_ key: String) -> JSON { present(optional.json(key), key) }
-    public func duration(_ key: String) -> Duration { present(optional.duration(key), key) }
-    public func bytes(_ key: String) -> Int { present(optional.bytes(key), key) }
-    public func fieldPath(_ key: String) -> FieldPath { present(optional.fieldPath(key), key) }
-    public func expression(_ key: String) -> ShapeExpression { present(optional.expression(key), key) }
-    public func object(_ key: String) -> ValidSettings { present(optional.object(key), key) }
-    public func list(_ key: String) -> [SpecValue] { present(optional.list(key), key) }
-    public func entries(_ key: String) -> [SpecValue.Entry] { present(optional.entries(key), key) }
-    public func shapes(_ key: String) -> [ShapeDefinition] { present(optional.shapes(key), key) }
+    public func string(_ key: String) -> String { present(optional.string(key), key, standIn: "") }
+    public func int(_ key: String) -> Int { present(optional.int(key), key, standIn: 0) }
+    public func bool(_ key: String) -> Bool { present(optional.bool(key), key, standIn: false) }
+    public func json(_ key: String) -> JSON { present(optional.json(key), key, standIn: .null) }
+    public func duration(_ key: String) -> Duration { present(optional.duration(key), key, standIn: .zero) }
+    public func bytes(_ key: String) -> Int { present(optional.bytes(key), key, standIn: 0) }
+    public func fieldPath(_ key: String) -> FieldPath { present(optional.fieldPath(key), key, standIn: FieldPath.whole) }
+    public func expression(_ key: String) -> ShapeExpression { present(optional.expression(key), key, standIn: ShapeExpression.identity) }
+    public func object(_ key: String) -> ValidSettings { present(optional.object(key), key, standIn: placeholder(key)) }
+    public func list(_ key: String) -> [SpecValue] { present(optional.list(key), key, standIn: []) }
+    public func entries(_ key: String) -> [SpecValue.Entry] { present(optional.entries(key), key, standIn: []) }
+    public func shapes(_ key: String) -> [ShapeDefinition] { present(optional.shapes(key), key, standIn: []) }
+
+    private func placeholder(_ key: String) -> ValidSettings {
+        ValidSettings(path: childPath(key), setting: SpecPath.join(setting, key), problems: problems, spec: ObjectSpec([]), values: [:],
+                      written: [:], troubled: [], isPlaceholder: true)
+    }
 
     /// The validated value at a dotted key (`pagination.type`), or nil when absent or troubled.
     func lookup(_ dotted: String) -> (value: SpecValue?, decided: Bool) {
@@ -184,7 +199,15 @@ enum SpecPath {
     }
 }
 
+extension FieldPath {
+    /// `$`: the whole document.
+    static let whole = try! FieldPath("$")
+}
+
 extension ShapeExpression {
+    /// `$`, standing in for an expression that had a problem.
+    static let identity = ShapeExpression.compile("$", path: "", setting: "", problems: ProblemList())!
+
     /// The compiled JSONata, for code that evaluates it itself (sync report fields, database parameters).
     public var jsonata: JSONataExpression { compiled }
 }
