@@ -18,7 +18,7 @@ public struct SkeinConfigFile: Sendable {
         ("data_dir", "SKEIN_DATA_DIR"), ("database", "SKEIN_DATABASE"), ("role", "SKEIN_ROLE"), ("host", "SKEIN_HOST"),
         ("port", "SKEIN_PORT"), ("concurrency", "SKEIN_CONCURRENCY"), ("lease", "SKEIN_LEASE"), ("keep_runs", "SKEIN_KEEP_RUNS"),
         ("keep_payloads", "SKEIN_KEEP_PAYLOADS"), ("log_level", "SKEIN_LOG_LEVEL"), ("max_webhook_bytes", "SKEIN_MAX_WEBHOOK_BYTES"),
-        ("cookie_secure", "SKEIN_COOKIE_SECURE"),
+        ("cookie_secure", "SKEIN_COOKIE_SECURE"), ("script_sandbox", "SKEIN_SCRIPT_SANDBOX"),
     ]
 
     public let path: String?

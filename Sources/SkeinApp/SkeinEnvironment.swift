@@ -3,6 +3,7 @@ public import Logging
 public import SkeinCore
 public import SkeinEngine
 public import SkeinStorage
+public import SkeinConnectorsHTTP
 import SkeinShapes
 import SkeinStorageSQLite
 import SkeinStoragePostgres
@@ -22,6 +23,11 @@ public struct SkeinEnvironment: Sendable {
     /// When Pending sync entries are retried: `SKEIN_SYNC_BACKOFF` (a duration such as `30s` or
     /// `200ms`, the wait before the first retry, doubling after) or 1 minute.
     public let syncBackoff: SyncBackoff
+    /// Where `script` steps run: `script_sandbox` / `SKEIN_SCRIPT_SANDBOX` (bwrap by default, `off`, or bwrap's path).
+    let scriptSandbox: ScriptSandbox
+    /// The connector definitions: the shipped ones and the user's, from `DATA_DIR/connectors/`
+    /// or the directory in `SKEIN_CONNECTORS_DIR` (docs/connectors.md).
+    public let connectors: ConnectorCatalog
 
     /// Opens `dataDirectory` (created if missing): `skein.sqlite` and `credentials.key`.
     ///
@@ -35,10 +41,19 @@ public struct SkeinEnvironment: Sendable {
     /// the key file, which is created with 0600 permissions on first start (written atomically, so
     /// a crash never leaves a short key behind). A `credentials.key.previous` left by an unfinished
     /// rotation (or `SKEIN_PREVIOUS_CREDENTIAL_KEY`) is used to open credentials not yet re-sealed.
-    public init(dataDirectory: URL, database: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+    ///
+    /// `scriptSandbox` is the `script_sandbox` setting from a configuration file; the
+    /// `SKEIN_SCRIPT_SANDBOX` variable of `environment` is used when it is nil.
+    public init(dataDirectory: URL, database: String? = nil, scriptSandbox: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
                 logger: Logger, extraShapes: [any ShapeKind] = []) throws {
         self.dataDirectory = dataDirectory
         self.logger = logger
+        do {
+            self.scriptSandbox = try ScriptSandbox.parse(scriptSandbox ?? environment[ScriptSandbox.variable])
+        } catch {
+            throw SkeinSetupError("\(error)")
+        }
         if let text = environment["SKEIN_SYNC_BACKOFF"] {
             guard let base = DurationText.parse(text), base > .zero else {
                 throw SkeinSetupError("SKEIN_SYNC_BACKOFF must be a duration such as 30s or 500ms, found '\(text)'")
@@ -61,14 +76,23 @@ public struct SkeinEnvironment: Sendable {
         }
         self.environment = environment
         instances = StoredInstanceResolver(store: store, cipher: cipher)
-        self.catalog = SkeinEnvironment.catalog(store: store, extraShapes: extraShapes)
+        let connectorsDirectory = environment["SKEIN_CONNECTORS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? dataDirectory.appendingPathComponent("connectors").path
+        connectors = ConnectorCatalog.load(directory: connectorsDirectory)
+        for error in connectors.errors { logger.warning("connector definition not loaded: \(error)") }
+        self.catalog = SkeinEnvironment.catalog(store: store, connectors: connectors, scriptSandbox: self.scriptSandbox, extraShapes: extraShapes)
     }
 
-    /// Every shape type this build knows. Without a store it is for reading flows and their
-    /// specs only (`skein flow schema`, docs): shapes that remember things cannot run from it.
-    public static func catalog(store: (any SkeinStore)? = nil, extraShapes: [any ShapeKind] = []) -> ShapeCatalog {
+    /// Every shape type this build knows, with the shipped connector definitions. Without a
+    /// store it is for reading flows and their specs only (`skein flow schema`, docs): shapes
+    /// that remember things cannot run from it.
+    public static func specCatalog() -> ShapeCatalog { catalog(store: nil, connectors: .builtIn, scriptSandbox: .automatic) }
+
+    static func catalog(store: (any SkeinStore)?, connectors: ConnectorCatalog, scriptSandbox: ScriptSandbox,
+                        extraShapes: [any ShapeKind] = []) -> ShapeCatalog {
         var catalog = ShapeCatalog()
-        for shape in ConnectorShapes.all + StoredShapes.all(store: store, client: ConnectorShapes.client) + extraShapes { catalog.register(shape) }
+        for shape in ConnectorShapes.all(connectors) + StoredShapes.all(store: store, client: ConnectorShapes.client, scriptSandbox: scriptSandbox)
+            + extraShapes { catalog.register(shape) }
         return catalog
     }
 
@@ -102,6 +126,29 @@ public struct SkeinEnvironment: Sendable {
     /// reached is reported at start, plainly, rather than by the first request.
     public func prepareStore() async throws {
         if let postgres = store as? PostgresStore { try await postgres.prepare() }
+    }
+
+    /// What `skein serve` warns about at start when scripts are not confined: nil when the
+    /// sandbox works; otherwise why scripts will be refused, or that the operator turned it off.
+    public func scriptSandboxWarning() async -> String? {
+        if scriptSandbox.isOff {
+            return "script steps run WITHOUT a sandbox (\(ScriptSandbox.variable)=off): a flow's script can read and write "
+                + "everything this process's user can, the data directory and its credential key included"
+        }
+        return await scriptSandbox.problem().map { "script steps will be refused until this is fixed: \($0)" }
+    }
+
+    /// The shape catalog for checking a flow before it is deployed: like `catalog`, but its
+    /// `http` shape knows which connector each stored instance uses, so an `endpoint:` or
+    /// `params:` that instance's connector does not have is a problem at its path.
+    public func validationCatalog() async throws -> ShapeCatalog {
+        var instanceConnectors: [String: String] = [:]
+        for stored in try await store.storedInstances() {
+            if let connector = stored.settings["connector"]?.stringValue { instanceConnectors[stored.name] = connector }
+        }
+        var validation = catalog
+        validation.register(ConnectorShapes.http(connectors, instanceConnectors: instanceConnectors))
+        return validation
     }
 
     /// An executor for runs in this process.

@@ -36,8 +36,9 @@ struct DataOptions: ParsableArguments {
         var logger = Logger(label: "skein")
         logger.logLevel = logLevel
         do {
-            let database = try configFile().value("database", flag: database)
-            return try SkeinEnvironment(dataDirectory: resolvedDirectory, database: database, logger: logger)
+            let file = try configFile()
+            return try SkeinEnvironment(dataDirectory: resolvedDirectory, database: file.value("database", flag: database),
+                                        scriptSandbox: file.value("script_sandbox", flag: nil), logger: logger)
         } catch {
             throw CLIError("\(error)")
         }

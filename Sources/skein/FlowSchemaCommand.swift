@@ -30,7 +30,7 @@ extension FlowCommand {
         }
 
         func run() async throws {
-            let catalog = SkeinEnvironment.catalog()
+            let catalog = SkeinEnvironment.specCatalog()
             let output: String
             if docs {
                 output = ShapeReference.markdown(catalog: catalog)

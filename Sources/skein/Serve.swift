@@ -105,6 +105,7 @@ struct Serve: AsyncParsableCommand {
         }
         let owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let role = settings.role
+        if role.executesRuns, let warning = await environment.scriptSandboxWarning() { logger.warning("\(warning)") }
         var services: [any Service] = []
         if role.executesRuns {
             services.append(RunWorker(configuration: .init(owner: owner, concurrency: settings.concurrency, leaseDuration: .seconds(settings.lease)),

@@ -8,7 +8,7 @@ import Testing
 /// that pass their own checks, rules that name real settings, hostile values that never stop the
 /// process, and the generated docs and schema that are checked in.
 @Suite struct ShapeSpecTests {
-    let catalog = SkeinEnvironment.catalog()
+    let catalog = SkeinEnvironment.specCatalog()
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

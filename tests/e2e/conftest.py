@@ -16,6 +16,18 @@ import demo_systems  # noqa: E402
 DEMO_FLOW = ROOT / "examples" / "demo" / "orders-to-erp.yaml"
 
 
+def demo_flow_text(sync=False):
+    """The demo flow's text; without `sync` its ERP step's `sync:` block (and comment) are left
+    out, for tests of plain step failures or that add a `sync:` block of their own."""
+    text = DEMO_FLOW.read_text()
+    if sync:
+        return text
+    kept = [line for line in text.splitlines(keepends=True)
+            if not line.strip().startswith("sync:") and "sync report" not in line]
+    assert len(kept) == len(text.splitlines()) - 2, "the demo flow's sync block moved: update demo_flow_text"
+    return "".join(kept)
+
+
 def skein_binary():
     explicit = os.environ.get("SKEIN_BIN")
     if explicit:

@@ -11,7 +11,7 @@ import urllib.parse
 import pytest
 
 from api_client import API
-from conftest import DEMO_FLOW, make_erp, wait_for
+from conftest import DEMO_FLOW, demo_flow_text, make_erp, wait_for
 
 SYNC = '      sync: { system: ERP, reference: "reference", source_id: "order_number", endpoint_id: "erp_id" }\n'
 FINAL = {"success", "failure", "stopped", "partial_success"}
@@ -41,7 +41,7 @@ def apis(skein, shop, erp):
 
 
 def manual_flow(sync=False):
-    text = DEMO_FLOW.read_text().replace('trigger: { schedule: "*/5 * * * *" }', "trigger: manual" + ("\nsync_retries: 0" if sync else ""))
+    text = demo_flow_text().replace('trigger: { schedule: "*/5 * * * *" }', "trigger: manual" + ("\nsync_retries: 0" if sync else ""))
     if sync:
         text = text.replace("      body: json\n", "      body: json\n" + SYNC)
     return text

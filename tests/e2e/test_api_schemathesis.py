@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import DEMO_FLOW
+from conftest import DEMO_FLOW, demo_flow_text
 
 
 def schemathesis_command():
@@ -25,7 +25,7 @@ def schemathesis_command():
 def test_the_live_api_matches_its_openapi_document(skein, shop, erp, tmp_path):
     skein.add_demo_instances(shop, erp)
     flow = tmp_path / "flow.yaml"
-    flow.write_text(DEMO_FLOW.read_text().replace('trigger: { schedule: "*/5 * * * *" }', "trigger: manual"))
+    flow.write_text(demo_flow_text().replace('trigger: { schedule: "*/5 * * * *" }', "trigger: manual"))
     skein.run("flow", "deploy", str(flow))
     skein.run("run", "orders-to-erp")
     skein.add_user("root", "admin")

@@ -3,7 +3,7 @@ checked and posted one by one to a real HTTP ERP; the run, each step and each pa
 visible through `skein runs show` and `skein payload show`."""
 import json
 
-from conftest import DEMO_FLOW
+from conftest import DEMO_FLOW, demo_flow_text
 
 
 def paid_orders(shop):
@@ -49,12 +49,18 @@ def test_demo_flow_moves_paid_orders_from_shop_to_erp(skein, shop, erp):
     mapped = json.loads(skein.run("payload", "show", "1", "to-erp-format", "--index", "0").stdout)
     assert mapped["order_number"] == expected[0]["id"]
 
+    # The demo's send step keeps a sync report, so a newcomer's report page is not empty.
+    entries = skein.json("sync", "list", "--all")["entries"]
+    assert sorted(e["reference"] for e in entries) == sorted(o["name"] for o in expected)
+    assert {e["status"] for e in entries} == {"ok"}
+    assert {e["endpoint_id"] for e in entries} == {f"ERP-{o['id']}" for o in expected}
+
 
 def test_a_failing_run_is_listed_with_the_failed_step(skein, shop):
     # The ERP instance points at a port where nothing listens.
     skein.run("instance", "add", "shop", "--type", "http", "--address", f"http://127.0.0.1:{shop.server_port}")
     skein.run("instance", "add", "erp", "--type", "http", "--address", "http://127.0.0.1:9", "--timeout", "2s")
-    flow = DEMO_FLOW.read_text().replace("attempts: 4, backoff: 500ms, max_backoff: 5s", "attempts: 2, backoff: 100ms")
+    flow = demo_flow_text().replace("attempts: 4, backoff: 500ms, max_backoff: 5s", "attempts: 2, backoff: 100ms")
     path = DEMO_FLOW.parent.parent.parent / ".build" / "e2e-unreachable.yaml"
     path.parent.mkdir(exist_ok=True)
     path.write_text(flow)

@@ -84,7 +84,7 @@ def test_every_example_and_docs_flow_is_valid_for_the_schema_and_for_skein(schem
     sources = {name.split(":")[0] for name, _ in flows}
     # The docs that teach flows all contribute snippets; a change to the extraction that finds none fails here.
     assert {"examples/demo/orders-to-erp.yaml", "docs/flows.md", "docs/shapes.md", "docs/connectors-http.md",
-            "docs/connectors-sftp.md", "docs/connectors-database.md", "docs/sync-reports.md", "docs/webhooks.md"} <= sources
+            "docs/connectors-sftp.md", "docs/connectors-database.md", "docs/connectors.md", "docs/sync-reports.md", "docs/webhooks.md"} <= sources
     assert len(flows) >= 30, [name for name, _ in flows]
     validator = jsonschema.Draft202012Validator(schema)
     for name, flow in flows:

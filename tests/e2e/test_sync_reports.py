@@ -9,13 +9,13 @@ import re
 import subprocess
 import time
 
-from conftest import DEMO_FLOW, make_erp, wait_for
+from conftest import DEMO_FLOW, demo_flow_text, make_erp, wait_for
 
 SYNC = '      sync: { system: ERP, reference: "reference", source_id: "order_number", endpoint_id: "erp_id" }\n'
 
 
 def deploy_sync_flow(skein, tmp_path, retries=4):
-    text = DEMO_FLOW.read_text().replace('trigger: { schedule: "*/5 * * * *" }', f"trigger: manual\nsync_retries: {retries}")
+    text = demo_flow_text().replace('trigger: { schedule: "*/5 * * * *" }', f"trigger: manual\nsync_retries: {retries}")
     text = text.replace("      body: json\n", "      body: json\n" + SYNC)
     assert SYNC in text and "sync_retries" in text
     path = tmp_path / "orders-to-erp-sync.yaml"

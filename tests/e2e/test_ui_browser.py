@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import DEMO_FLOW, make_erp, wait_for
+from conftest import DEMO_FLOW, demo_flow_text, make_erp, wait_for
 
 SCREENSHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
 SYNC = '      sync: { system: ERP, reference: "reference", source_id: "order_number", endpoint_id: "erp_id" }\n'
@@ -28,7 +28,7 @@ def chromium_path():
 
 def deploy(skein, tmp_path, flow_id, sync):
     """The demo flow, started by hand; with `sync` its ERP step records items (no retries)."""
-    text = DEMO_FLOW.read_text().replace('trigger: { schedule: "*/5 * * * *" }', "trigger: manual\nsync_retries: 0")
+    text = demo_flow_text().replace('trigger: { schedule: "*/5 * * * *" }', "trigger: manual\nsync_retries: 0")
     text = text.replace("id: orders-to-erp", f"id: {flow_id}").replace("retry: { attempts: 4, backoff: 500ms, max_backoff: 5s }", "retry: { attempts: 1 }")
     if sync:
         text = text.replace("      body: json\n", "      body: json\n" + SYNC)

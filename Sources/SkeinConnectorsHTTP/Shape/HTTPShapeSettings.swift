@@ -40,6 +40,21 @@ struct HTTPShapeSettings: Sendable {
     var concurrency: Int = 1
     /// For sends: several payloads per request (`batch:`), for bulk endpoints.
     var batch: BatchSettings?
+    /// `graphql:`: the request is a GraphQL operation (`GraphQLSettings`).
+    var graphql: GraphQLSettings?
+    /// `endpoint:` and `params:`: a named endpoint of the instance's connector, which supplies
+    /// the method, path, query, pagination and items path (`EndpointCall`).
+    var endpoint: String?
+    var params: [(name: String, value: JSON)] = []
+    /// Where the step's settings are in the flow file (`shapes[0].http`), for problems found
+    /// when the instance's connector is known.
+    var location: String = ""
+    /// Whether the step wrote `direction:` and `max_pages:` (an endpoint decides them otherwise).
+    var directionWritten = true
+    var maxPagesWritten = false
+
+    /// Settings an endpoint decides; a step that names an endpoint may not write them.
+    static let endpointKeys = ["method", "path", "pagination", "items_path", "graphql", "body"]
 
     /// `{{name}}` templates: instance variables first, then flow variables.
     static let template = FieldKind.template(TextRules(
@@ -53,17 +68,25 @@ struct HTTPShapeSettings: Sendable {
     static let templates = FieldKind.dictionary(DictionarySpec(
         keyName: "name", value: .anyOf([template, .number, .boolean], mismatch: "expected a string, found {found}")))
 
-    static let receiveOnly = SpecCondition.equals("direction", "receive")
-    static let sendOnly = SpecCondition.equals("direction", "send")
+    /// Written as a receive, or not written (a connector endpoint then decides, and checks it).
+    static let receiveOnly = SpecCondition.not(.equals("direction", "send"))
+    static let sendOnly = SpecCondition.not(.equals("direction", "receive"))
+    static let graphQL = SpecCondition.present("graphql")
 
     static let spec = ObjectSpec([
         FieldSpec("instance", .instance, required: true, help: "An `http` instance; its address is the base URL, it holds the credentials."),
+        FieldSpec("endpoint", .string(TextRules(nonEmpty: true)),
+                  help: "A named endpoint of the instance's connector (`orders.updated_since`, docs/connectors.md); it decides the request, "
+                      + "so `method`, `path`, `pagination`, `items_path`, `graphql` and `body` are left out."),
+        FieldSpec("params", .dictionary(DictionarySpec(keyName: "parameter", value: .anyOf([template, .json([.number, .boolean, .null, .array, .object])]))),
+                  help: "With `endpoint:`: the endpoint's parameters, literally or as templates (`since: \"{{last_sync}}\"`), checked against the connector's definition."),
         FieldSpec("direction", .choice([
             Choice("receive", help: "One request per page; each page is an output payload."),
             Choice("send", help: "One request per payload (or per batch); the answers are the outputs."),
-        ]), required: true, help: "Whether the step reads from the system or writes to it."),
+        ]), help: "Whether the step reads from the system or writes to it; required unless an `endpoint` decides it."),
+        FieldSpec("graphql", .object(GraphQLSettings.spec), help: "The request is a GraphQL operation, POSTed as `{query, variables}` to `path`."),
         FieldSpec("method", .choice(methods.map { Choice($0, aliases: [$0.lowercased()]) }),
-                  help: "The HTTP method; default GET for receive, POST for send."),
+                  help: "The HTTP method; default GET for receive, POST for send and for GraphQL."),
         FieldSpec("path", template, default: "", help: "Joined to the instance address; `{{name}}` placeholders are filled and escaped."),
         FieldSpec("query", templates, help: "Query parameters added to the URL (values may use `{{variables}}`)."),
         FieldSpec("headers", templates, help: "Request headers, after the instance's own (these win)."),
@@ -73,7 +96,8 @@ struct HTTPShapeSettings: Sendable {
             Choice("raw", help: "The payload's exact bytes with its own content type (CSV, XML, PDF)."),
         ]), default: "json", help: "How a send turns the payload into the request body."),
         FieldSpec("pagination", .variants(Pagination.variants), help: "How a receive asks for the next page; without it, one request."),
-        FieldSpec("max_pages", .integer(1...100_000), default: 100, help: "The most pages one receive reads; reaching it with pages left adds a warning."),
+        FieldSpec("max_pages", .integer(1...100_000), default: 100,
+                  help: "The most pages one receive reads (an endpoint's default is 1000); reaching it with pages left adds a warning."),
         FieldSpec("items_path", .fieldPath, help: "page and offset pagination: an empty array here is the last page."),
         FieldSpec("timeout", .duration(.positive), help: "How long one request may take; overrides the instance's timeout."),
         FieldSpec("idempotency_key", .string, help: "A send: the header that carries a key stable across retries of the same payload (`Idempotency-Key`)."),
@@ -81,10 +105,23 @@ struct HTTPShapeSettings: Sendable {
         FieldSpec("concurrency", .integer(1...64), default: 1, help: "A send: how many requests (or batches) may be in flight at once."),
         FieldSpec("batch", .object(BatchSettings.spec), help: "A send: several payloads per request, for bulk endpoints."),
     ], rules: [
+        .check(ObjectCheck("With `endpoint`, the endpoint decides `method`, `path`, `pagination`, `items_path`, `graphql` and `body`.") { settings in
+            guard let endpoint = settings.optional.string("endpoint") else { return }
+            for key in HTTPShapeSettings.endpointKeys where settings.has(key) {
+                settings.report(key, "is decided by the endpoint '\(endpoint)'; remove it, or leave out endpoint: and describe the request yourself")
+            }
+        }),
+        .onlyWhen("params", .present("endpoint"), message: "applies with endpoint: only (the parameters of a connector endpoint)"),
+        .requiredWhen("direction", .not(.present("endpoint")), message: "required field is missing"),
+        .onlyWhen("body", .not(graphQL), message: "does not apply with graphql: (the body is the GraphQL query and variables)"),
+        .onlyWhen("batch", .not(graphQL), message: "does not apply with graphql: (send one mutation per payload)"),
+        .onlyWhen("method", .not(.all([graphQL, .not(.oneOf("method", ["POST", "post"]))])), message: "GraphQL is sent with POST"),
+        .onlyWhen("pagination", .not(.all([.equals("pagination.type", "graphql_cursor"), .not(graphQL)])),
+                  message: "graphql_cursor pages a GraphQL query: add graphql:"),
         .onlyWhen("pagination", receiveOnly, message: "applies to direction: receive only"),
         .onlyWhen("max_pages", receiveOnly, message: "applies to direction: receive only"),
         .onlyWhen("items_path", receiveOnly, message: "applies to direction: receive only"),
-        .onlyWhen("items_path", .not(.oneOf("pagination.type", ["cursor", "link_header", "next_url"])),
+        .onlyWhen("items_path", .not(.oneOf("pagination.type", ["cursor", "link_header", "next_url", "graphql_cursor"])),
                   message: "is used by page and offset pagination only"),
         .onlyWhen("body", sendOnly, message: "applies to direction: send only (a receive sends no payload)"),
         .onlyWhen("idempotency_key", sendOnly, message: "applies to direction: send only"),
@@ -97,12 +134,21 @@ struct HTTPShapeSettings: Sendable {
             }
         }),
     ])
+
+    /// Checks `reader`'s settings against the spec and returns the configuration, or nil with
+    /// the problems recorded (a connector definition's endpoint requests are read this way too).
+    static func read(_ reader: SettingsReader) -> HTTPShapeSettings? {
+        let before = reader.problems.problems.count
+        let valid = SpecValidator(problems: reader.problems).members(reader.members, spec, path: reader.path, setting: "http")
+        return reader.problems.problems.count == before ? HTTPShapeSettings(valid) : nil
+    }
 }
 
 extension HTTPShapeSettings {
     /// The configuration in validated settings.
     init(_ settings: ValidSettings) {
-        let direction = Direction(rawValue: settings.string("direction")) ?? .receive
+        let direction = Direction(rawValue: settings.optional.string("direction") ?? "receive") ?? .receive
+        let graphql = settings.optional.object("graphql").map(GraphQLSettings.init)
         func templates(_ key: String) -> [(name: String, value: Template)] {
             (settings.optional.entries(key) ?? []).compactMap { entry in
                 let text = entry.value.string ?? entry.value.json.serialized()
@@ -111,7 +157,7 @@ extension HTTPShapeSettings {
         }
         self.init(
             instance: settings.string("instance"), direction: direction,
-            method: settings.optional.string("method")?.uppercased() ?? (direction == .receive ? "GET" : "POST"),
+            method: settings.optional.string("method")?.uppercased() ?? (direction == .receive && graphql == nil ? "GET" : "POST"),
             path: (try? Template(settings.string("path"))) ?? Template.empty, query: templates("query"), headers: templates("headers"),
             body: BodyEncoding(rawValue: settings.string("body")) ?? .json,
             pagination: settings.optional.object("pagination").flatMap(Pagination.init), maxPages: settings.int("max_pages"),
@@ -119,5 +165,11 @@ extension HTTPShapeSettings {
             idempotencyHeader: settings.optional.string("idempotency_key"), sync: settings.optional.object("sync").map(SyncSettings.init),
             concurrency: settings.int("concurrency"),
             batch: direction == .send ? settings.optional.object("batch").map(BatchSettings.init) : nil)
+        self.graphql = graphql
+        endpoint = settings.optional.string("endpoint")
+        params = (settings.optional.entries("params") ?? []).map { ($0.key, $0.value.json) }
+        location = settings.path
+        directionWritten = settings.has("direction")
+        maxPagesWritten = settings.has("max_pages")
     }
 }

@@ -169,6 +169,7 @@ public enum ShapeReference {
         case .oneOf(let key, let values): "`\(key)` is one of \(values.map { "`\($0.stringValue ?? $0.serialized())`" }.joined(separator: ", "))"
         case .present(let key): "`\(key)` is given"
         case .not(.present(let key)): "`\(key)` is not given"
+        case .not(.equals(let key, let value)): "`\(key)` is not `\(value.stringValue ?? value.serialized())`"
         case .not(.oneOf(let key, let values)): "`\(key)` is not one of \(values.map { "`\($0.stringValue ?? $0.serialized())`" }.joined(separator: ", "))"
         case .not(let inner): "not (\(describe(inner)))"
         case .all(let conditions): conditions.map(describe).joined(separator: " and ")
