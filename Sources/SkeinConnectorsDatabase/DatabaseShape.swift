@@ -18,7 +18,7 @@ import SkeinJSON
 /// ```
 ///
 /// See docs/connectors-database.md for type mapping, parameters and errors.
-public struct DatabaseShape: ShapeKind {
+public struct DatabaseShape: ShapeKind, InstanceKind {
     let logger: Logger
 
     public init(logger: Logger = Logger(label: "skein.database")) {
@@ -37,6 +37,12 @@ public struct DatabaseShape: ShapeKind {
             """)
 
     public var spec: ShapeSpec { Self.spec }
+
+    public var instanceSpecs: [InstanceSpec] {
+        [InstanceSpec(type: "database", summary: "A PostgreSQL or SQLite database.",
+                      address: "`postgres://user@host:5432/database` (the password as a credential) or `sqlite:///path/to/file.sqlite`.",
+                      settings: ObjectSpec([]), credentials: [.credential("password", help: "The PostgreSQL user's password.")])]
+    }
 
     public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
         DatabaseShapeSettings(settings).map { DatabaseExecutor(settings: $0, logger: logger) }

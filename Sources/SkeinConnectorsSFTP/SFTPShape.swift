@@ -25,7 +25,7 @@ import SkeinSFTP
 /// Each step opens one SSH connection, verifies the host key pinned on the instance, and
 /// records every list/read/write/delete/move with its path, size and duration.
 /// See docs/connectors-sftp.md.
-public struct SFTPShape: ShapeKind {
+public struct SFTPShape: ShapeKind, InstanceKind {
     public init() {}
 
     public static let spec = ShapeSpec(
@@ -44,6 +44,7 @@ public struct SFTPShape: ShapeKind {
             """)
 
     public var spec: ShapeSpec { Self.spec }
+    public var instanceSpecs: [InstanceSpec] { [SFTPInstance.spec] }
 
     public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
         SFTPExecutor(settings: SFTPShapeSettings(settings))

@@ -27,7 +27,7 @@ import SkeinJSON
 ///       content_type: application/json
 ///       timeout: 10s
 /// ```
-public struct NotifyShape: ShapeKind {
+public struct NotifyShape: ShapeKind, InstanceKind {
     let client: HTTPClient?
 
     /// `client` is the process's shared HTTP client (POST notifications); nil only when reading flows.
@@ -92,6 +92,18 @@ public struct NotifyShape: ShapeKind {
             """)
 
     public var spec: ShapeSpec { Self.spec }
+
+    /// `smtp` instances, which `email:` sends through.
+    public var instanceSpecs: [InstanceSpec] {
+        [InstanceSpec(type: "smtp", summary: "An SMTP server (no STARTTLS: a relay on the same host or a trusted network).",
+                      address: "`smtp://host:port`.",
+                      settings: ObjectSpec([
+                        FieldSpec("auth", .choice([Choice("plain", aliases: ["PLAIN"]), Choice("login", aliases: ["LOGIN"])]),
+                                  help: "The AUTH method; default PLAIN when the server offers it, else LOGIN."),
+                      ]),
+                      credentials: [.credential("username", help: "Log in as this user (no credentials: no AUTH)."),
+                                    .credential("password", help: "The user's password.")])]
+    }
 
     public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
         NotifyShape.channel(settings).map { Executor(client: client, channel: $0) }

@@ -77,6 +77,7 @@ import Testing
         check(FlowSpec.document, at: "flow")
         check(FlowSpec.shapeEntry, at: "shape")
         for spec in catalog.specs { check(spec.settings, at: spec.type) }
+        for spec in catalog.instanceSpecs { check(spec.settings, at: "\(spec.type) instance") }
     }
 
     /// Every setting of every shape (and of the objects inside it) set to values of every wrong
@@ -159,5 +160,12 @@ import Testing
         #expect(mode["values"]?.arrayValue?.compactMap { $0["value"]?.stringValue } == ["filter", "track", "filter_and_track"])
         let pool = try #require(dedupe["settings"]?["fields"]?.arrayValue?.first { $0["name"] == "pool" })
         #expect(pool["kind"] == "pool-ref" && pool["required"] == true)
+        // Instance types say what their forms need: settings (with auth as variants) and secret credentials.
+        let instances = try #require(specs["instances"]?.arrayValue)
+        #expect(instances.compactMap { $0["type"]?.stringValue } == ["database", "http", "sftp", "smtp"])
+        let http = try #require(instances.first { $0["type"] == "http" })
+        let auth = try #require(http["settings"]?["fields"]?.arrayValue?.first { $0["name"] == "auth" })
+        #expect(auth["kind"] == "variants" && auth["shorthand"] == true)
+        #expect(http["credentials"]?.arrayValue?.allSatisfy { $0["kind"] == "secret" } == true)
     }
 }

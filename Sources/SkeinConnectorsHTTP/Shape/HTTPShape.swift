@@ -32,7 +32,7 @@ import SkeinJSON
 /// `ShapeCatalog`; every step prepared from it shares the OAuth token cache and the
 /// per-instance rate limiters, so concurrent flows respect one instance's limits together.
 /// See docs/connectors-http.md for the instance settings and every option.
-public struct HTTPShape: ShapeKind {
+public struct HTTPShape: ShapeKind, InstanceKind {
     public let client: HTTPClient
     public let tokens: OAuthTokenStore
     public let limiters: RateLimiters
@@ -76,6 +76,7 @@ public struct HTTPShape: ShapeKind {
             """)
 
     public var spec: ShapeSpec { Self.spec }
+    public var instanceSpecs: [InstanceSpec] { [HTTPInstanceSettings.instanceSpec] }
 
     /// Builds the step; an `endpoint:` is checked against the instance's connector when it is
     /// known here, or against every connector that has the endpoint.

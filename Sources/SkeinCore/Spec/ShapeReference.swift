@@ -28,6 +28,18 @@ public enum ShapeReference {
             }
             out += section("#### `\(spec.type)`", FlowSchema.describe(spec), spec.settings)
         }
+        let instances = catalog.instanceSpecs
+        if !instances.isEmpty {
+            out += ["### Instances", "", "What `skein instance add NAME --type TYPE` takes: `--setting NAME=VALUE` (JSON values allowed) and",
+                    "`--credential` / `--credential-env` (secrets, stored encrypted, never shown back).", ""]
+            for spec in instances {
+                let intro = "\(spec.summary) Address: \(spec.address) Credentials: "
+                    + spec.credentials.map { "`\($0.name)` (\(clause($0.help)))" }.joined(separator: ", ") + "."
+                out += spec.settings.fields.isEmpty
+                    ? ["#### `\(spec.type)` instances", "", escape(intro), "", "No settings.", ""]
+                    : section("#### `\(spec.type)` instances", intro, spec.settings)
+            }
+        }
         out += [endMarker]
         return out.joined(separator: "\n") + "\n"
     }
@@ -141,13 +153,9 @@ public enum ShapeReference {
         return " " + explained.map { "`\($0.value)`: \(clause($0.help))" }.joined(separator: "; ") + "."
     }
 
-    /// A sentence as a clause after a colon: no final stop, lowercase start unless it is an acronym or code.
+    /// A sentence as a clause after a colon: without its final stop.
     static func clause(_ sentence: String) -> String {
-        var text = sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence
-        if let first = text.first, first.isUppercase, let second = text.dropFirst().first, second.isLowercase {
-            text = first.lowercased() + text.dropFirst()
-        }
-        return text
+        sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence
     }
 
     static func describe(_ rule: SpecRule) -> String {

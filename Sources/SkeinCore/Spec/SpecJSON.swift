@@ -20,7 +20,13 @@ public enum SpecJSON {
             "flow": object(FlowSpec.document),
             "shape_entry": object(FlowSpec.shapeEntry),
             "shapes": .array(catalog.specs.map(shape)),
+            "instances": .array(catalog.instanceSpecs.map(instance)),
         ]
+    }
+
+    public static func instance(_ spec: InstanceSpec) -> JSON {
+        ["type": .string(spec.type), "summary": .string(spec.summary), "address": .string(spec.address),
+         "settings": object(spec.settings), "credentials": .array(spec.credentials.map(field))]
     }
 
     public static func shape(_ spec: ShapeSpec) -> JSON {

@@ -256,7 +256,9 @@ public struct SpecValidator: Sendable {
             return nil
         case .string(let name)?:
             guard let variant = variants.variant(name) else {
-                problems.add(keyPath, "'\(name)' is not one of \(variants.cases.map(\.value).joined(separator: ", "))")
+                // `auth: kerberos` is reported where it is written; `{type: kerberos}` at its type.
+                let written: String = if case .string = value { path } else { keyPath }
+                problems.add(written, "'\(name)' is not one of \(variants.cases.map(\.value).joined(separator: ", "))")
                 return nil
             }
             chosen = variant
