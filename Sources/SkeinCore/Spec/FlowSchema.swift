@@ -136,8 +136,7 @@ struct SchemaBuilder {
             "required": [.string(variants.key)],
         ]
         object["allOf"] = .array(variants.cases.map { variant in
-            var spec = variant.settings
-            spec.fields.insert(FieldSpec(variants.key, .choice([Choice(variant.value)]), required: true, help: variant.help), at: 0)
+            let spec = variant.settings.prepending(FieldSpec(variants.key, .choice([Choice(variant.value)]), required: true, help: variant.help))
             return ["if": ["properties": [variants.key: ["const": .string(variant.value)]], "required": [.string(variants.key)]],
                     "then": .object(self.object(spec, description: nil))]
         })

@@ -24,20 +24,24 @@ public struct FieldSpec: Sendable {
 /// Keys that are not fields are problems (`unknown field 'retires'`), so a typo never changes
 /// what a flow does silently.
 public struct ObjectSpec: Sendable {
-    public var fields: [FieldSpec]
-    public var rules: [SpecRule]
+    public let fields: [FieldSpec]
+    public let rules: [SpecRule]
+    /// Keys a rule refuses with a message of its own (they are known, not unknown).
+    let refusedKeys: Set<String>
+    /// Each field's position in `fields`, for lookups by name (a flow reads them many times).
+    private let positions: [String: Int]
 
     public init(_ fields: [FieldSpec], rules: [SpecRule] = []) {
         self.fields = fields
         self.rules = rules
+        refusedKeys = Set(rules.compactMap { if case .refused(let key, _) = $0 { key } else { nil } })
+        positions = Dictionary(fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public func field(_ name: String) -> FieldSpec? { fields.first { $0.name == name } }
+    public func field(_ name: String) -> FieldSpec? { positions[name].map { fields[$0] } }
 
-    /// Keys a rule refuses with a message of its own (they are known, not unknown).
-    var refusedKeys: Set<String> {
-        Set(rules.compactMap { if case .refused(let key, _) = $0 { key } else { nil } })
-    }
+    /// This spec with `field` first (a variant's picking key before its own settings).
+    func prepending(_ field: FieldSpec) -> ObjectSpec { ObjectSpec([field] + fields, rules: rules) }
 }
 
 /// A rule across the fields of one object, checked after each field on its own.

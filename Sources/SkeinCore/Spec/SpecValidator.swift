@@ -65,8 +65,15 @@ public struct SpecValidator: Sendable {
             } else if field.required {
                 problems.add(fieldPath, "required field is missing")
             } else if let fallback = field.defaultValue {
-                let scratch = SpecValidator(problems: ProblemList(), context: context)
-                values[field.name] = scratch.validate(fallback, field.kind, path: fieldPath, setting: fieldSetting, required: false) ?? .json(fallback)
+                // Defaults pass their own checks (a test holds every spec to that), so a plain
+                // value is taken as written; expressions are compiled, objects and lists read.
+                switch field.kind {
+                case .text(.expression, _), .object, .list, .dictionary, .variants, .anyOf, .shapes, .external:
+                    let scratch = SpecValidator(problems: ProblemList(), context: context)
+                    values[field.name] = scratch.validate(fallback, field.kind, path: fieldPath, setting: fieldSetting) ?? .json(fallback)
+                case .text, .integer, .number, .boolean, .choice, .duration, .byteSize, .json:
+                    values[field.name] = .json(fallback)
+                }
             }
             if problems.problems.count > before { troubled.insert(field.name) }
         }
@@ -266,9 +273,8 @@ public struct SpecValidator: Sendable {
             problems.add(keyPath, "expected a string, found \(other.typeName)")
             return nil
         }
-        var spec = chosen.settings
-        spec.fields.insert(FieldSpec(variants.key, .choice(variants.cases.map { Choice($0.value, help: $0.help) }), required: true,
-                                     help: "Which kind this is."), at: 0)
+        let spec = chosen.settings.prepending(FieldSpec(variants.key, .choice(variants.cases.map { Choice($0.value, help: $0.help) }),
+                                                        required: true, help: "Which kind this is."))
         if case .string = value { members = [variants.key: members[variants.key]!] }
         return .object(self.members(members, spec, path: path, setting: setting))
     }
