@@ -90,6 +90,17 @@ import Testing
         #expect(problems("none") == [])
     }
 
+    @Test func anExternalKindIsCheckedAsItsContextDefinesIt() {
+        // What connector definitions (data) would supply for an endpoint's parameters.
+        let context = SpecContext(externalKinds: ["orders.params": .object([FieldSpec("since", .string, required: true, help: "Since when.")])])
+        let problems = ProblemList()
+        _ = SpecValidator(problems: problems, context: context).validate(["sinse": "2026-01-01"], .external("orders.params"), path: "p", setting: "p")
+        #expect(problems.problems.map(\.description) == ["p.since: required field is missing", "p.sinse: unknown field 'sinse'"])
+        let unknown = ProblemList()
+        #expect(SpecValidator(problems: unknown).validate(["any": 1], .external("orders.params"), path: "p", setting: "p")?.json == ["any": 1])
+        #expect(unknown.isEmpty)
+    }
+
     @Test func dictionaryKeysAreCheckedAsNames() {
         let (problems, _) = decode("variables: { ok_1: 1, \"2fast\": 2, vars: 3 }")
         #expect(problems == [

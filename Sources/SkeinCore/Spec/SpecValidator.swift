@@ -51,13 +51,15 @@ public struct SpecValidator: Sendable {
     /// to check (a shape entry's type key) and are not reported as unknown.
     public func members(_ written: JSON.Object, _ spec: ObjectSpec, path: String, setting: String, otherKeys: Set<String> = []) -> ValidSettings {
         // `key: null` for a setting that takes no null means "not written" (its default applies), to rules too.
-        let members = written.filter { key, value in value != .null || spec.field(key).map { $0.kind.acceptsNull } ?? true }
+        let members = written.values.contains(.null)
+            ? written.filter { key, value in value != .null || spec.field(key).map { $0.kind.acceptsNull } ?? true }
+            : written
         var values: [String: SpecValue] = [:]
         var troubled: Set<String> = []
         for field in spec.fields {
             let before = problems.problems.count
-            let fieldPath = SpecPath.join(path, field.name)
-            let fieldSetting = SpecPath.join(setting, field.name)
+            var fieldPath: String { SpecPath.join(path, field.name) }
+            var fieldSetting: String { SpecPath.join(setting, field.name) }
             if let written = members[field.name] {
                 if let value = validate(written, field.kind, path: fieldPath, setting: fieldSetting, required: field.required) {
                     values[field.name] = value
