@@ -44,16 +44,20 @@ let package = Package(
             "SkeinStorage", "SkeinCore", "SkeinJSON", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .target(name: "SkeinStorageMemory", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
+        .testTarget(name: "SkeinStorageMemoryTests", dependencies: ["SkeinStorageMemory", "SkeinStorageConformance", "SkeinStorage", "SkeinCore"]),
         .target(name: "SkeinStorageConformance", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
         .testTarget(name: "SkeinStoragePostgresTests", dependencies: [
             "SkeinStoragePostgres", "SkeinStorageConformance", "SkeinStorage", "SkeinCore", "SkeinTestSupport",
+            "SkeinStorageSQLite", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "SkeinEngine", dependencies: [
             "SkeinCore", "SkeinStorage", "JSONata", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SkeinEngineTests", dependencies: [
-            "SkeinEngine", "SkeinStorageSQLite", "SkeinCore", "SkeinStorage", "SkeinJSON", .product(name: "Logging", package: "swift-log"),
+            "SkeinEngine", "SkeinStorageSQLite", "SkeinStorageMemory", "SkeinCore", "SkeinStorage", "SkeinJSON",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SkeinConnectorsHTTP", dependencies: [
             "SkeinCore", "SkeinJSON", "JSONata",
@@ -95,7 +99,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "SkeinWebTests", dependencies: [
-            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinJSON", "SkeinEngine",
+            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStorageMemory", "SkeinJSON", "SkeinEngine",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -121,7 +125,8 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .testTarget(name: "SkeinShapesTests", dependencies: [
-            "SkeinShapes", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinJSON", "SkeinTestSupport",
+            "SkeinShapes", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStorageMemory", "SkeinEngine", "SkeinJSON",
+            "SkeinTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SkeinApp", dependencies: [
@@ -133,8 +138,15 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage", "SkeinCore", "SkeinJSON"]),
+        .target(name: "SkeinBenchmarks", dependencies: [
+            "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .executableTarget(name: "skein", dependencies: [
-            "SkeinApp", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata", "SkeinWeb",
+            "SkeinApp", "SkeinBenchmarks", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata", "SkeinWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

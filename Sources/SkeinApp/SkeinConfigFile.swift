@@ -19,6 +19,7 @@ public struct SkeinConfigFile: Sendable {
         ("port", "SKEIN_PORT"), ("concurrency", "SKEIN_CONCURRENCY"), ("lease", "SKEIN_LEASE"), ("keep_runs", "SKEIN_KEEP_RUNS"),
         ("keep_payloads", "SKEIN_KEEP_PAYLOADS"), ("log_level", "SKEIN_LOG_LEVEL"), ("max_webhook_bytes", "SKEIN_MAX_WEBHOOK_BYTES"),
         ("cookie_secure", "SKEIN_COOKIE_SECURE"), ("script_sandbox", "SKEIN_SCRIPT_SANDBOX"),
+        ("trust_forwarded_for", "SKEIN_TRUST_FORWARDED_FOR"),
     ]
 
     public let path: String?
@@ -52,6 +53,7 @@ public struct SkeinConfigFile: Sendable {
             }
             switch value {
             case let text as String: values[key] = text
+            case let flag as Bool: values[key] = flag ? "true" : "false"
             case let number as Int: values[key] = String(number)
             default: throw SkeinSetupError("\(path): '\(key)' must be a single value")
             }

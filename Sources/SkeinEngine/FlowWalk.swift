@@ -62,7 +62,7 @@ final class FlowWalk {
         self.previous = Dictionary(previous.map { ($0.sequence, $0) }, uniquingKeysWith: { $1 })
     }
 
-    var store: any SkeinStore { engine.store }
+    var store: any RunExecutor.Store { engine.store }
 
     /// Walks the flow from `entry` (nil: the first shape) with the run's input; returns the final payloads.
     func walk(entry: [TreeHop]?, input: PayloadBucket) async throws -> PayloadBucket {
@@ -439,12 +439,12 @@ final class FlowWalk {
                 if let kept = handoff.sizes(of: ref.sequence) {
                     sizes[ref.sequence] = kept
                 } else {
-                    sizes[ref.sequence] = try await store.payloadInfos(runID: run.id, sequence: ref.sequence).map(\.size)
+                    sizes[ref.sequence] = try await store.payloadInfos(of: StepID(run: run.id, sequence: ref.sequence)).map(\.size)
                 }
             }
             bytes += sizes[ref.sequence, default: []].dropFirst(ref.start).prefix(ref.count).reduce(0, +)
         }
-        try await store.beginStep(runID: run.id, sequence: sequence, shapeID: shape.id, shapeType: shape.type,
+        try await store.beginStep(StepID(run: run.id, sequence: sequence), shapeID: shape.id, shapeType: shape.type,
                                   inputCount: input.count, inputBytes: bytes, now: engine.now())
         engine.onEvent(.stepStarted(runID: run.id, sequence: sequence, shapeID: shape.id, inputCount: input.count))
     }
@@ -455,7 +455,7 @@ final class FlowWalk {
         let produced = outcome.outputs
         let (stored, sizes) = PayloadHandoff.storageForm(produced)
         outcome.outputs = stored
-        try await store.finishStep(runID: run.id, sequence: sequence, outcome: outcome, now: time ?? engine.now())
+        try await store.finishStep(StepID(run: run.id, sequence: sequence), outcome: outcome, now: time ?? engine.now())
         if !produced.isEmpty { handoff.keep(sequence: sequence, payloads: produced, sizes: sizes) }
         engine.onEvent(.stepFinished(runID: run.id, sequence: sequence, shapeID: shape.id, status: outcome.status, outputCount: outcome.outputs.count))
     }
@@ -469,7 +469,7 @@ final class FlowWalk {
                 if let kept = handoff.payloads(of: ref.sequence) {
                     loaded[ref.sequence] = kept
                 } else {
-                    loaded[ref.sequence] = try await store.payloads(runID: run.id, sequence: ref.sequence)
+                    loaded[ref.sequence] = try await store.payloads(of: StepID(run: run.id, sequence: ref.sequence))
                 }
             }
             let stored = loaded[ref.sequence, default: []]

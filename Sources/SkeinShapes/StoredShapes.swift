@@ -6,7 +6,8 @@ public import SkeinStorage
 /// shared HTTP client (POST notifications). `SkeinEnvironment` registers them in every catalog.
 /// Without a store they read and validate flows but cannot run.
 public enum StoredShapes {
-    public static func all(store: (any SkeinStore)?, client: HTTPClient?, scriptSandbox: ScriptSandbox = .automatic) -> [any ShapeKind] {
+    public static func all(store: (any DataPoolKeys & CacheStore & TrackedDataStore)?, client: HTTPClient?,
+                           scriptSandbox: ScriptSandbox = .automatic) -> [any ShapeKind] {
         [SetVariablesShape(), DedupeShape(pools: store), CacheShape(caches: store), TrackDataShape(tracked: store), ScriptShape(sandbox: scriptSandbox),
          NotifyShape(client: client)]
     }

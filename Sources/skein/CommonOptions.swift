@@ -33,6 +33,9 @@ struct DataOptions: ParsableArguments {
     }
 
     func environment(logLevel: Logger.Level = .warning) throws -> SkeinEnvironment {
+        // Everything skein creates — the database and its WAL, key files, temporary files — is
+        // its owner's alone (files 0600, directories 0700), whatever the shell's umask.
+        umask(0o077)
         var logger = Logger(label: "skein")
         logger.logLevel = logLevel
         do {
