@@ -14,7 +14,28 @@ import SkeinJSON
 /// (PEM certificates trusted instead of the system's), `allow_plaintext_auth` (true to send the
 /// password without TLS) and `auth` (plain or login). Credentials: `username` and `password`.
 enum SMTPInstance {
-    static let knownSettings = ["tls", "ca_file", "allow_plaintext_auth", "auth"]
+    static let spec = InstanceSpec(
+        type: "smtp", summary: "An SMTP server, reached over TLS (STARTTLS or TLS from the first byte) with its certificate verified.",
+        address: "`smtp://host:port` (port 25 by default; 587 for submission) or `smtps://host:port` (TLS from the first byte, port 465 by default).",
+        settings: ObjectSpec([
+            FieldSpec("tls", .choice([
+                Choice("auto", help: "STARTTLS when the server offers it, plain SMTP otherwise (the default for `smtp://`)."),
+                Choice("starttls", help: "STARTTLS, and no mail if the server does not offer it."),
+                Choice("implicit", help: "TLS from the first byte (the default, and the only choice, for `smtps://`)."),
+                Choice("none", help: "Never TLS: a relay on the same host."),
+            ]), help: "How the connection is protected."),
+            FieldSpec("ca_file", .string(TextRules(nonEmpty: true)),
+                      help: "A PEM file of CA certificates to trust instead of the system's (a private CA, or a self-signed server certificate)."),
+            FieldSpec("allow_plaintext_auth", .boolean, default: .bool(false),
+                      help: "Send the password over a connection without TLS (a relay on a trusted network); otherwise the step fails before sending it."),
+            FieldSpec("auth", .choice([Choice("plain", aliases: ["PLAIN"]), Choice("login", aliases: ["LOGIN"])]),
+                      help: "The AUTH method; default PLAIN when the server offers it, else LOGIN."),
+        ]),
+        credentials: [.credential("username", help: "Log in as this user (no credentials: no AUTH)."),
+                      .credential("password", help: "The user's password.")])
+
+    /// The settings an smtp instance takes (from `spec`).
+    static let knownSettings = spec.settings.fields.map(\.name)
 
     /// A client for `instance`, or a failure saying what is wrong with the instance (never transient).
     static func client(for instance: Instance, timeout: Duration) throws(ShapeFailure) -> SMTPClient {

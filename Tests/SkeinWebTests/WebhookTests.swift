@@ -264,14 +264,14 @@ func hmacHex(_ body: String, secret: String) -> String {
     }
 
     @Test func readinessNeedsTheStoreAndEveryMigration() async throws {
-        try await withFixture { fixture in
+        try await withFixture(sqlite: true) { fixture in
             try await fixture.application().test(.router) { client in
                 let ready = try await client.execute(uri: "/health/ready", method: .get)
                 #expect(ready.status == .ok)
                 #expect(ready.json == ["status": "ready", "store": "reachable", "migrations": "current"])
             }
             // Another process's view of the same file: the last migration undone, one from a newer Skein added.
-            let other = try DatabaseQueue(path: fixture.directory.appendingPathComponent("skein.sqlite").path)
+            let other = try DatabaseQueue(path: try #require(fixture.databasePath))
             let last = try await other.read { db in try String.fetchOne(db, sql: "SELECT max(identifier) FROM grdb_migrations") }!
             try await other.write { db in
                 try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('9999_from_a_newer_skein')")
