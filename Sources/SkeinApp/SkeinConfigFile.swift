@@ -19,6 +19,7 @@ public struct SkeinConfigFile: Sendable {
         ("port", "SKEIN_PORT"), ("concurrency", "SKEIN_CONCURRENCY"), ("lease", "SKEIN_LEASE"), ("keep_runs", "SKEIN_KEEP_RUNS"),
         ("keep_payloads", "SKEIN_KEEP_PAYLOADS"), ("log_level", "SKEIN_LOG_LEVEL"), ("max_webhook_bytes", "SKEIN_MAX_WEBHOOK_BYTES"),
         ("cookie_secure", "SKEIN_COOKIE_SECURE"),
+        ("metrics_port", "SKEIN_METRICS_PORT"), ("metrics_host", "SKEIN_METRICS_HOST"), ("metrics_token", "SKEIN_METRICS_TOKEN"),
     ]
 
     public let path: String?

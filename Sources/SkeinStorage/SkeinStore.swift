@@ -46,6 +46,9 @@ public protocol RunStore: Sendable {
     /// Records a step's outcome and output payloads together.
     func finishStep(runID: Int64, sequence: Int, outcome: StepOutcome, now: Date) async throws
     func finishRun(runID: Int64, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws
+    /// Stores the W3C `traceparent` of the run's span unless the run already has one (the first
+    /// traced pick-up's stays, so a resumed run continues the same trace).
+    func recordTraceParent(runID: Int64, traceParent: String) async throws
     /// Asks a run to stop; a queued run stops at once. Returns false if it had already finished.
     func requestStop(runID: Int64, now: Date) async throws -> Bool
 
