@@ -22,6 +22,8 @@ python3 -c "import pytest, schemathesis" >/dev/null 2>&1 || python3 -m pip insta
 python3 -c "import aiosmtpd" >/dev/null 2>&1 || python3 -m pip install -q aiosmtpd
 # The browser test drives Debian's chromium (above) with Playwright; `playwright install` is never needed.
 python3 -c "import playwright" >/dev/null 2>&1 || python3 -m pip install -q playwright
+# opentelemetry-proto: the e2e OTLP/HTTP receiver decodes the spans skein serve exports.
+python3 -c "import opentelemetry.proto" >/dev/null 2>&1 || python3 -m pip install -q opentelemetry-proto
 
 echo "== starting a throwaway PostgreSQL cluster on 127.0.0.1"
 pg_env=$(bash scripts/test-postgres.sh start)   # fails the run if the cluster cannot start

@@ -5,13 +5,16 @@ the run's trace id is shown by `skein runs show`, the API and the run page."""
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import urllib.request
 
 import pytest
 
 from conftest import wait_for
-from telemetry_support import Destination, OTLPReceiver
+from telemetry_support import Destination, Metrics, OTLPReceiver, scrape
+from test_metrics import free_port
+from test_sftp_flow import sshd  # noqa: F401  (the real sshd fixture)
 
 TOKEN = "trace-wh-0c9e1b77d2"
 FLOW = f"""
@@ -151,6 +154,66 @@ def test_a_run_resumed_after_kill_9_continues_its_trace(skein, tmp_path, receive
         assert last.split("-")[1] == first["trace_id"]
     finally:
         destination.close()
+
+
+def test_database_and_sftp_calls_are_spans_of_their_steps_and_counted(skein, tmp_path, receiver, sshd, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint)
+    monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "100")
+    monkeypatch.setenv("E2E_SFTP_KEY", sshd["private_key"])
+    database = tmp_path / "orders.sqlite"
+    db = sqlite3.connect(database)
+    db.executescript("CREATE TABLE orders (id INTEGER PRIMARY KEY, ref TEXT); INSERT INTO orders VALUES (1, 'A'), (2, 'B');")
+    db.commit()
+    db.close()
+    skein.run("instance", "add", "orders-db", "--type", "database", "--address", f"sqlite://{database}")
+    skein.run("instance", "add", "warehouse", "--type", "sftp", "--address", f"127.0.0.1:{sshd['port']}",
+              "--setting", "username=root", "--setting", f"host_key={sshd['host_key']}",
+              "--credential-env", "private_key=E2E_SFTP_KEY", "--timeout", "20s")
+    inbound = sshd["files"] / "inbound"
+    flow = tmp_path / "db-to-files.yaml"
+    flow.write_text(f"""
+id: db-to-files
+trigger: {{ webhook: {{ token: {TOKEN} }} }}
+shapes:
+  - id: read-orders
+    database: {{ instance: orders-db, query: "SELECT id, ref FROM orders ORDER BY id" }}
+  - id: each-order
+    split: {{}}
+  - id: write-files
+    sftp: {{ instance: warehouse, direction: send, path: {inbound}, filename: "order-{{{{index}}}}.json" }}
+""")
+    skein.run("flow", "deploy", str(flow))
+    metrics_port = free_port()
+    process, base = skein.serve_api("--metrics-port", str(metrics_port))
+    try:
+        request = urllib.request.Request(f"{base}/webhooks/db-to-files/{TOKEN}", method="POST", data=b"{}",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            run_id = json.loads(response.read())["run"]
+        wait_for(lambda: skein.json("runs", "show", str(run_id))["status"] == "success", timeout=60, what="the run to finish")
+        wait_for(lambda: receiver.named("db query") and len(receiver.named("sftp write")) == 2 and receiver.named("run db-to-files"),
+                 timeout=30, what="the database and SFTP spans")
+        run_span = receiver.named("run db-to-files")[0]
+        read_step = receiver.named("step read-orders")[0]
+        write_step = receiver.named("step write-files")[0]
+        assert read_step["parent_span_id"] == write_step["parent_span_id"] == run_span["span_id"]
+        query = receiver.named("db query")[0]
+        assert query["parent_span_id"] == read_step["span_id"] and query["trace_id"] == run_span["trace_id"]
+        assert query["attributes"]["db.system.name"] == "sqlite"
+        assert query["attributes"]["db.query.text"] == "SELECT id, ref FROM orders ORDER BY id"
+        writes = receiver.named("sftp write")
+        assert {w["parent_span_id"] for w in writes} == {write_step["span_id"]}
+        assert all(w["attributes"]["skein.instance"] == "warehouse" for w in writes)
+        assert sorted(os.listdir(inbound)) == ["order-1.json", "order-2.json"]
+
+        metrics = Metrics(scrape(f"http://127.0.0.1:{metrics_port}/metrics")[1])
+        assert metrics.value("skein_connector_calls_total", connector="database", instance="orders-db", outcome="success") == 1
+        assert metrics.value("skein_connector_calls_total", connector="sftp", instance="warehouse", outcome="success") == 2
+        assert metrics.value("skein_step_duration_seconds_count", shape_type="database", status="success") == 1
+        assert metrics.value("skein_step_duration_seconds_count", shape_type="sftp", status="success") == 1
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_an_exporter_this_build_lacks_is_refused_at_start(skein, monkeypatch):
