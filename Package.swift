@@ -71,6 +71,10 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], resources: [
+            // The shipped connector definitions, compiled into the binary (no bundle to install).
+            .embedInCode("Definitions/shopify.yaml"), .embedInCode("Definitions/woocommerce.yaml"),
+            .embedInCode("Definitions/bigcommerce.yaml"), .embedInCode("Definitions/magento.yaml"),
         ]),
         .testTarget(name: "SkeinConnectorsHTTPTests", dependencies: [
             "SkeinConnectorsHTTP", "SkeinCore", "SkeinJSON",
@@ -151,7 +155,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "skein", dependencies: [
-            "SkeinApp", "SkeinTelemetry", "SkeinShapes", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata", "SkeinWeb",
+            "SkeinApp", "SkeinTelemetry", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
+            "SkeinWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

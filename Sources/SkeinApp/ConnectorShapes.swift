@@ -21,5 +21,17 @@ enum ConnectorShapes {
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }()
 
-    static var all: [any ShapeKind] { [HTTPShape(client: client), SFTPShape(), DatabaseShape()] }
+    /// The shared per-instance state of every `HTTPShape` in the process: OAuth tokens, rate
+    /// windows and what systems said about their limits (one Shopify cost bucket per store).
+    static let tokens = OAuthTokenStore()
+    static let limiters = RateLimiters()
+    static let throttles = Throttles()
+
+    static func http(_ connectors: ConnectorCatalog, instanceConnectors: [String: String] = [:]) -> HTTPShape {
+        var shape = HTTPShape(client: client, tokens: tokens, limiters: limiters, throttles: throttles, connectors: connectors)
+        shape.instanceConnectors = instanceConnectors
+        return shape
+    }
+
+    static func all(_ connectors: ConnectorCatalog) -> [any ShapeKind] { [http(connectors), SFTPShape(), DatabaseShape()] }
 }

@@ -19,7 +19,7 @@ extension SkeinEnvironment {
         }
         switch instance.connectorType {
         case "http":
-            let check = await HTTPShape(client: ConnectorShapes.client).testConnection(instance: instance)
+            let check = await ConnectorShapes.http(connectors).testConnection(instance: instance)
             return InstanceTestResult(ok: check.ok, message: check.message)
         case "sftp":
             let check = await SFTPShape().testConnection(instance: instance)

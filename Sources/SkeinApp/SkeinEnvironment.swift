@@ -3,6 +3,7 @@ public import Logging
 public import SkeinCore
 public import SkeinEngine
 public import SkeinStorage
+public import SkeinConnectorsHTTP
 import SkeinShapes
 import SkeinStorageSQLite
 import SkeinStoragePostgres
@@ -22,6 +23,9 @@ public struct SkeinEnvironment: Sendable {
     /// When Pending sync entries are retried: `SKEIN_SYNC_BACKOFF` (a duration such as `30s` or
     /// `200ms`, the wait before the first retry, doubling after) or 1 minute.
     public let syncBackoff: SyncBackoff
+    /// The connector definitions: the shipped ones and the user's, from `DATA_DIR/connectors/`
+    /// or the directory in `SKEIN_CONNECTORS_DIR` (docs/connectors.md).
+    public let connectors: ConnectorCatalog
 
     /// Opens `dataDirectory` (created if missing): `skein.sqlite` and `credentials.key`.
     ///
@@ -61,8 +65,12 @@ public struct SkeinEnvironment: Sendable {
         }
         self.environment = environment
         instances = StoredInstanceResolver(store: store, cipher: cipher)
+        let connectorsDirectory = environment["SKEIN_CONNECTORS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? dataDirectory.appendingPathComponent("connectors").path
+        connectors = ConnectorCatalog.load(directory: connectorsDirectory)
+        for error in connectors.errors { logger.warning("connector definition not loaded: \(error)") }
         var catalog = ShapeCatalog()
-        for shape in ConnectorShapes.all + StoredShapes.all(store: store, client: ConnectorShapes.client) + extraShapes { catalog.register(shape) }
+        for shape in ConnectorShapes.all(connectors) + StoredShapes.all(store: store, client: ConnectorShapes.client) + extraShapes { catalog.register(shape) }
         self.catalog = catalog
     }
 
@@ -96,6 +104,19 @@ public struct SkeinEnvironment: Sendable {
     /// reached is reported at start, plainly, rather than by the first request.
     public func prepareStore() async throws {
         if let postgres = store as? PostgresStore { try await postgres.prepare() }
+    }
+
+    /// The shape catalog for checking a flow before it is deployed: like `catalog`, but its
+    /// `http` shape knows which connector each stored instance uses, so an `endpoint:` or
+    /// `params:` that instance's connector does not have is a problem at its path.
+    public func validationCatalog() async throws -> ShapeCatalog {
+        var instanceConnectors: [String: String] = [:]
+        for stored in try await store.storedInstances() {
+            if let connector = stored.settings["connector"]?.stringValue { instanceConnectors[stored.name] = connector }
+        }
+        var validation = catalog
+        validation.register(ConnectorShapes.http(connectors, instanceConnectors: instanceConnectors))
+        return validation
     }
 
     /// An executor for runs in this process.

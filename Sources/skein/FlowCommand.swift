@@ -19,7 +19,7 @@ struct FlowCommand: AsyncParsableCommand {
             var failed = false
             for file in files {
                 do {
-                    let flow = try FlowCommand.read(file, catalog: environment.catalog)
+                    let flow = try FlowCommand.read(file, catalog: try await environment.validationCatalog())
                     print("\(file): ok (flow '\(flow.id)', \(flow.shapes.count) shapes, trigger \(flow.trigger.kind))")
                 } catch {
                     failed = true
@@ -40,7 +40,7 @@ struct FlowCommand: AsyncParsableCommand {
             let environment = try options.environment()
             let text = try FlowCommand.text(of: file)
             let flow: FlowDefinition
-            do { flow = try FlowFile.decode(text, source: file, catalog: environment.catalog) } catch { throw CLIError("\(error)") }
+            do { flow = try FlowFile.decode(text, source: file, catalog: try await environment.validationCatalog()) } catch { throw CLIError("\(error)") }
             let (deployed, isNew) = try await environment.store.deploy(flow, source: text, now: Date())
             if disabled { try await environment.store.setEnabled(flowID: flow.id, enabled: false) }
             if options.json {

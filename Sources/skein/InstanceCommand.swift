@@ -18,10 +18,14 @@ struct InstanceCommand: AsyncParsableCommand {
                 which shows the secret to anyone who can list processes.
                 Example: skein instance add shop --type http --address https://shop.example.com/api \\
                            --setting auth=bearer --credential-env token=SHOP_TOKEN --rate-limit 5/s
+                With a connector (skein connector list), its definition supplies the address, authentication,
+                limits and endpoints; give its settings and credentials:
+                  skein instance add shop --connector shopify --setting shop=acme --credential-env access_token=SHOPIFY_TOKEN
                 """)
         @Argument(help: "The instance name flows use.") var name: String
-        @Option(name: .customLong("type"), help: "The connector type (http, sftp, database).") var connectorType: String
-        @Option(help: "Base URL, host[:port] or database URL.") var address: String
+        @Option(name: .customLong("type"), help: "The connector type (http, sftp, database); http with --connector.") var connectorType: String?
+        @Option(help: "A connector definition (skein connector list): shopify, woocommerce, bigcommerce, magento or your own.") var connector: String?
+        @Option(help: "Base URL, host[:port] or database URL; with --connector, overrides the connector's address.") var address: String?
         @Option(name: .customLong("time-zone"), help: "The system's time zone (IANA name).") var timeZone = "UTC"
         @Option(name: .customLong("rate-limit"), help: "At most N requests per second/minute/hour, e.g. 10/s or 600/minute.") var rateLimit: String?
         @Option(help: "Request timeout, e.g. 30s.") var timeout = "30s"
@@ -34,7 +38,8 @@ struct InstanceCommand: AsyncParsableCommand {
         func run() async throws {
             let environment = try options.environment()
             var settingsObject = JSON.Object()
-            for (key, value) in try pairs(settings, "--setting") { settingsObject[key] = (try? JSON(parsing: value)) ?? .string(value) }
+            let settingPairs = try pairs(settings, "--setting")
+            for (key, value) in settingPairs { settingsObject[key] = (try? JSON(parsing: value)) ?? .string(value) }
             var secrets = Dictionary(try pairs(credentials, "--credential"), uniquingKeysWith: { _, last in last })
             for (key, variable) in try pairs(credentialVariables, "--credential-env") {
                 guard let value = ProcessInfo.processInfo.environment[variable] else {
@@ -48,11 +53,35 @@ struct InstanceCommand: AsyncParsableCommand {
                 limit = parsed
             }
             guard let timeoutDuration = DurationText.parse(timeout) else { throw CLIError("--timeout '\(timeout)': use e.g. 30s or 2m") }
+            var connectorType = self.connectorType
+            var address = self.address
+            if let connector {
+                guard let definition = environment.connectors.definition(connector) else {
+                    throw CLIError("--connector \(connector): no such connector (known: \(environment.connectors.names.joined(separator: ", ")); see skein connector list)")
+                }
+                if let connectorType, connectorType != "http" { throw CLIError("--connector makes an http instance; leave out --type \(connectorType)") }
+                let values = Dictionary(settingPairs, uniquingKeysWith: { _, last in last })
+                let problems = definition.instanceProblems(settings: values, credentials: Set(secrets.keys))
+                guard problems.isEmpty else {
+                    throw CLIError("instance '\(name)' (connector \(connector)): " + problems.joined(separator: "; ")
+                                   + " (skein connector show \(connector) lists them)")
+                }
+                settingsObject = JSON.Object()
+                settingsObject["connector"] = .string(connector)
+                for (key, value) in settingPairs { settingsObject[key] = .string(value) }
+                connectorType = "http"
+                if address == nil {
+                    do { address = try definition.address(settings: values) } catch { throw CLIError("\(error)") }
+                }
+            }
+            guard let connectorType else { throw CLIError("give --type (http, sftp, database) or --connector (skein connector list)") }
+            guard let address else { throw CLIError("give --address (the connector's address is used only with --connector)") }
             let instance = Instance(name: name, connectorType: connectorType, address: address, timeZone: timeZone, rateLimit: limit,
                                     timeout: timeoutDuration, variables: Dictionary(try pairs(variables, "--variable"), uniquingKeysWith: { _, l in l }),
                                     settings: .object(settingsObject), credentials: secrets)
             try await environment.store.saveInstance(try environment.instances.seal(instance, now: Date()))
-            print("saved instance '\(name)' (\(connectorType), \(address)) with \(secrets.count) credential\(secrets.count == 1 ? "" : "s")")
+            let kind = connector.map { "connector \($0)" } ?? connectorType
+            print("saved instance '\(name)' (\(kind), \(address)) with \(secrets.count) credential\(secrets.count == 1 ? "" : "s")")
         }
 
         func pairs(_ values: [String], _ flag: String) throws -> [(String, String)] {
@@ -75,8 +104,10 @@ struct InstanceCommand: AsyncParsableCommand {
             var objects: [JSON] = []
             for stored in try await environment.store.storedInstances() {
                 let names = (try? environment.cipher.open(stored.sealedCredentials, instance: stored.name).keys.sorted()) ?? ["(cannot decrypt)"]
-                rows.append([stored.name, stored.connectorType, stored.address, stored.rateLimit ?? "-", names.joined(separator: ",")])
-                objects.append(["name": .string(stored.name), "type": .string(stored.connectorType), "address": .string(stored.address),
+                let type = stored.settings["connector"]?.stringValue.map { "\(stored.connectorType) (\($0))" } ?? stored.connectorType
+                rows.append([stored.name, type, stored.address, stored.rateLimit ?? "-", names.joined(separator: ",")])
+                objects.append(["name": .string(stored.name), "type": .string(stored.connectorType),
+                                "connector": stored.settings["connector"] ?? .null, "address": .string(stored.address),
                                 "rate_limit": stored.rateLimit.map(JSON.string) ?? .null, "credentials": .array(names.map(JSON.string))])
             }
             print(options.json ? JSON.array(objects).serialized() : Table(["NAME", "TYPE", "ADDRESS", "RATE LIMIT", "CREDENTIALS"], rows).render())

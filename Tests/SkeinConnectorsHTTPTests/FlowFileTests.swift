@@ -55,7 +55,7 @@ struct FlowFileTests {
             Issue.record("expected the flow to be rejected")
         } catch {
             let lines = error.problems.map(\.description)
-            #expect(lines.contains("shapes[0].http.pagination.type: 'pages' is not one of page, offset, cursor, link_header, next_url"))
+            #expect(lines.contains("shapes[0].http.pagination.type: 'pages' is not one of page, offset, cursor, link_header, next_url, graphql_cursor"))
             #expect(lines.contains("shapes[0].http.max_page: unknown field 'max_page'"))
         }
     }

@@ -16,7 +16,7 @@ struct SettingsTests {
 
     @Test func badPaginationTypeIsReportedWithItsPath() {
         let settings: JSON = ["instance": "shop", "direction": "receive", "pagination": ["type": "pages"]]
-        #expect(problems(settings) == ["shapes[0].http.pagination.type: 'pages' is not one of page, offset, cursor, link_header, next_url"])
+        #expect(problems(settings) == ["shapes[0].http.pagination.type: 'pages' is not one of page, offset, cursor, link_header, next_url, graphql_cursor"])
     }
 
     @Test func unknownFieldsAndBadValues() {

@@ -1,3 +1,4 @@
+import JSONata
 import SkeinCore
 import SkeinJSON
 
@@ -11,11 +12,18 @@ import SkeinJSON
 /// auth: { type: oauth2_client_credentials, token_url: https://id.example/token, scope: orders.read }
 /// headers: { Accept: application/json }          # sent with every request to this instance
 /// test_path: /ping                               # what `skein instance test` GETs (default: the base URL)
+/// throttle: { type: quota_headers, remaining_header: X-Rate-Limit-Requests-Left, reset_ms_header: X-Rate-Limit-Time-Reset-Ms }
+/// retry_throttled: 5                             # wait and resend on 429 / THROTTLED, up to 5 times (default 0)
+/// error_message: message                         # JSONata over an error body: the system's own words for the failure
 /// ```
 struct HTTPInstanceSettings: Sendable {
     var auth: AuthMethod
     var headers: [(name: String, value: Template)]
     var testPath: String?
+    var throttle: ThrottlePolicy?
+    var retryThrottled: Int = 0
+    /// Turns an error body into the system's message (`errors[0].message`, `message`).
+    var errorMessage: JSONataExpression?
 
     /// Reads the instance's settings and checks its credentials; a problem becomes one
     /// non-transient failure naming the instance and listing everything wrong.
@@ -33,8 +41,19 @@ struct HTTPInstanceSettings: Sendable {
                 headerReader.finish()
             }
             let testPath = reader.string("test_path")
+            let throttle = reader.object("throttle").flatMap(ThrottlePolicy.read)
+            let retryThrottled = reader.int("retry_throttled", range: 0...20) ?? 0
+            var errorMessage: JSONataExpression?
+            if let text = reader.string("error_message") {
+                do { errorMessage = try JSONataExpression(compiling: text) } catch {
+                    reader.report("error_message", "is not a valid JSONata expression: \(error)")
+                }
+            }
             reader.finish()
-            if let auth { result = HTTPInstanceSettings(auth: auth, headers: headers, testPath: testPath) }
+            if let auth {
+                result = HTTPInstanceSettings(auth: auth, headers: headers, testPath: testPath, throttle: throttle,
+                                              retryThrottled: retryThrottled, errorMessage: errorMessage)
+            }
         }
         guard problems.isEmpty, let result else {
             let list = problems.problems.map(\.description).joined(separator: "; ")

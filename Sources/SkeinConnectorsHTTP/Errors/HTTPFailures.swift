@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import JSONata
 import SkeinCore
 import SkeinJSON
 
@@ -28,9 +29,11 @@ enum HTTPFailures {
     }
 
     /// The failure for a response that is not 2xx.
-    static func failure(for reply: HTTPReply, request: OutgoingRequest, redactor: Redactor, auth: AuthMethod) -> ShapeFailure {
+    static func failure(for reply: HTTPReply, request: OutgoingRequest, redactor: Redactor, auth: AuthMethod,
+                        errorMessage: JSONataExpression? = nil) -> ShapeFailure {
         let status = reply.status
         var reason = reply.statusLine
+        if let message = systemMessage(reply, errorMessage) { reason += ": " + message }
         let transient = status >= 500 || status == 408 || status == 429
         var retryAfter: Duration?
         if status == 429 || status == 503, let header = reply.header("Retry-After") {
@@ -45,6 +48,19 @@ enum HTTPFailures {
         if let retryAfter { reason += " (retry after \(DurationText.format(retryAfter)))" }
         return ShapeFailure(redactor.text(prefix(request, redactor: redactor) + reason), isTransient: transient,
                             retryAfter: retryAfter, details: details(of: reply, redactor: redactor))
+    }
+
+    /// The system's own words for a failure: `error_message` (JSONata) over the JSON error body.
+    static func systemMessage(_ reply: HTTPReply, _ expression: JSONataExpression?) -> String? {
+        guard let expression, let document = try? JSON(parsing: reply.body) else { return nil }
+        let result: JSON?? = try? expression.evaluate(input: document, limits: EvaluationLimits(timeout: .seconds(1)))
+        switch result.flatMap({ $0 }) {
+        case .string(let text)? where !text.isEmpty: return text
+        case .array(let items)?:
+            let texts = items.compactMap(VariableScope.text).filter { !$0.isEmpty }
+            return texts.isEmpty ? nil : texts.joined(separator: "; ")
+        default: return nil
+        }
     }
 
     /// The response body as the step shows it: JSON when it parses, else text (both redacted).

@@ -11,6 +11,8 @@ struct Paginator: Sendable {
     enum Step: Equatable, Sendable {
         /// Fetch this URL next (and keep the page just fetched).
         case next(String)
+        /// Send the GraphQL query again with this cursor in `variable` (and keep the page).
+        case nextCursor(variable: String, cursor: String)
         /// The page just fetched is the last one; keep it.
         case last
         /// The page just fetched holds no items, so the previous one was the last: drop it
@@ -25,6 +27,8 @@ struct Paginator: Sendable {
         var linkHeaders: [String]
         /// The body, when it is JSON.
         var document: JSON?
+        /// Reads one header of the response (for page counts such as `X-WP-TotalPages`).
+        var header: @Sendable (String) -> String? = { _ in nil }
     }
 
     let pagination: Pagination?
@@ -43,13 +47,13 @@ struct Paginator: Sendable {
     /// The URL of the first page: the configured URL plus the first page's parameters.
     mutating func firstURL() -> String {
         switch pagination {
-        case .page(let param, let start)?:
+        case .page(let param, let start, _, _)?:
             pageNumber = start
             return URLText.settingQuery(baseURL, param, String(start))
         case .offset(let offsetParam, let limitParam, let limit)?:
             offset = 0
             return URLText.settingQuery(URLText.settingQuery(baseURL, offsetParam, "0"), limitParam, String(limit))
-        case .cursor, .linkHeader, .nextURL, nil:
+        case .cursor, .linkHeader, .nextURL, .graphqlCursor, nil:
             return baseURL
         }
     }
@@ -73,8 +77,14 @@ struct Paginator: Sendable {
         switch pagination {
         case nil:
             return .last
-        case .page(let param, _)?:
-            if let items = items(of: page), items.isEmpty { return .empty }
+        case .page(let param, let start, let sizeParam, let total)?:
+            // No body (BigCommerce answers 204 past the last page) or an empty list: no more.
+            if page.document == .null { return .empty }
+            let items = items(of: page)
+            if let items, items.isEmpty { return .empty }
+            let size = sizeParam.flatMap { name in URLText.queryItems(page.url).last { $0.name == name }.flatMap { Int($0.value) } }
+            if let items, let size, size > 0, items.count < size { return .last }
+            if let pages = totalPages(of: page, total: total, size: size), pageNumber - start + 1 >= pages { return .last }
             pageNumber += 1
             return .next(URLText.settingQuery(baseURL, param, String(pageNumber)))
         case .offset(let offsetParam, let limitParam, let limit)?:
@@ -95,11 +105,38 @@ struct Paginator: Sendable {
             guard let next = LinkHeader.next(in: page.linkHeaders) else { return .last }
             let url = URLText.resolve(next, against: page.url)
             return url == page.url ? .last : .next(url)
+        case .graphqlCursor(let path, let variable)?:
+            guard let document = page.document, let info = path.value(in: document),
+                  info["hasNextPage"] == .bool(true), case .string(let cursor)? = info["endCursor"], !cursor.isEmpty,
+                  cursor != previousCursor else { return .last }
+            previousCursor = cursor
+            return .nextCursor(variable: variable, cursor: cursor)
         case .nextURL(let path)?:
             guard let document = page.document, let value = path.value(in: document),
                   case .string(let next) = value, !next.isEmpty else { return .last }
             let url = URLText.resolve(next, against: page.url)
             return url == page.url ? .last : .next(url)
+        }
+    }
+}
+
+extension Paginator {
+    /// How many pages the system says there are, when it says.
+    func totalPages(of page: Page, total: Pagination.PageTotal?, size: Int?) -> Int? {
+        func number(_ value: JSON?) -> Int? {
+            switch value {
+            case .number(let number)?: Int(exactly: number.rounded())
+            case .string(let text)?: Int(text.trimmingWhitespace())
+            default: nil
+            }
+        }
+        switch total {
+        case .pagesHeader(let name)?: return page.header(name).flatMap { Int($0.trimmingWhitespace()) }
+        case .pagesPath(let path)?: return page.document.flatMap { number(path.value(in: $0)) }
+        case .countPath(let path)?:
+            guard let count = page.document.flatMap({ number(path.value(in: $0)) }), let size, size > 0 else { return nil }
+            return (count + size - 1) / size
+        case nil: return nil
         }
     }
 }

@@ -3,18 +3,51 @@ import SkeinJSON
 
 /// Runs one `http:` step: a receive walks the pages, a send makes one request per payload.
 struct HTTPExecutor: ShapeExecutor {
-    let settings: HTTPShapeSettings
+    var settings: HTTPShapeSettings
     let transport: HTTPTransport
     let limiters: RateLimiters
     let tokens: OAuthTokenStore
+    var throttles = Throttles()
+    var connectors = ConnectorCatalog.builtIn
+    /// The connector endpoint the step calls, once resolved against the instance's connector.
+    var endpoint: EndpointDefinition?
 
     func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
-        let instance = try await context.instances.instance(named: settings.instance)
-        var session = try InstanceSession(instance: instance, transport: transport, limiters: limiters, tokens: tokens,
-                                          recorder: context.recorder, timeout: settings.timeout)
-        switch settings.direction {
-        case .receive: return try await receive(&session, context: context)
-        case .send: return try await send(input, session: &session, context: context)
+        let (instance, definition) = try connectors.resolve(try await context.instances.instance(named: settings.instance))
+        var run = self
+        if let name = settings.endpoint {
+            guard let definition else {
+                throw ShapeFailure("\(EndpointCall.join(settings.location, "endpoint")): instance '\(instance.name)' is not an instance of a connector, so it has no endpoint '\(name)'; add it with skein instance add --connector, or describe the request with path:")
+            }
+            (run.settings, run.endpoint) = try EndpointCall.resolve(settings, definition: definition, instanceName: instance.name)
+        }
+        var session = try InstanceSession(instance: instance, transport: transport, limiters: limiters, tokens: tokens, throttles: throttles,
+                                          recorder: context.recorder, timeout: run.settings.timeout)
+        switch run.settings.direction {
+        case .receive: return try await run.receive(&session, context: context)
+        case .send: return try await run.send(input, session: &session, context: context)
+        }
+    }
+
+    /// The scope for one request: variables, the payload of a send, and the endpoint's parameters.
+    private func scope(_ instance: Instance, context: ShapeContext, payload: JSON?) throws(ShapeFailure) -> VariableScope {
+        var scope = VariableScope(instance: instance.variables, flow: context.variables, payload: payload)
+        if let endpoint {
+            scope.params = try EndpointCall.parameters(settings.params, endpoint: endpoint, scope: scope, location: settings.location)
+        }
+        return scope
+    }
+
+    /// Fails a 2xx GraphQL answer that carries `errors`, or `user_errors_path` entries.
+    private func checkGraphQL(_ reply: HTTPReply, request: OutgoingRequest, redactor: Redactor) throws(ShapeFailure) {
+        guard let graphql = settings.graphql, let document = try? JSON(parsing: reply.body) else { return }
+        let prefix = HTTPFailures.prefix(request, redactor: redactor)
+        if let errors = GraphQLReply.errors(in: document) {
+            throw ShapeFailure(redactor.text(prefix + errors.message), isTransient: errors.transient,
+                               details: HTTPFailures.details(of: reply, redactor: redactor))
+        }
+        if let path = graphql.userErrorsPath, let message = GraphQLReply.userErrors(in: document, at: path) {
+            throw ShapeFailure(redactor.text(prefix + message), details: HTTPFailures.details(of: reply, redactor: redactor))
         }
     }
 
@@ -23,8 +56,11 @@ struct HTTPExecutor: ShapeExecutor {
     private func receive(_ session: inout InstanceSession, context: ShapeContext) async throws -> ShapeResult {
         let builder = RequestBuilder(settings: settings)
         let instance = session.instance
-        let scope = VariableScope(instance: instance.variables, flow: context.variables)
-        let headers = try builder.headers(defaults: try session.defaultHeaders(scope: scope), scope: scope, instanceName: instance.name)
+        let scope = try scope(instance, context: context, payload: nil)
+        var headers = try builder.headers(defaults: try session.defaultHeaders(scope: scope), scope: scope, instanceName: instance.name)
+        if settings.graphql != nil, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            headers.append(("Content-Type", "application/json"))
+        }
         var paginator = Paginator(pagination: settings.pagination, itemsPath: settings.itemsPath,
                                   baseURL: try builder.url(address: instance.address, scope: scope, instanceName: instance.name))
         let origin = URLText.origin(instance.address)
@@ -33,13 +69,17 @@ struct HTTPExecutor: ShapeExecutor {
         var warnings: [String] = []
         var previousBody: [UInt8]?
         var pages = 0
+        var cursor: (variable: String, value: String)?
         pageLoop: while true {
             try Task.checkCancellation()
-            let request = OutgoingRequest(method: settings.method, url: url, headers: headers)
+            var request = OutgoingRequest(method: settings.method, url: url, headers: headers)
+            if let graphql = settings.graphql { request.body = try graphql.body(scope: scope, cursor: cursor) }
             let reply = try await session.send(request)
             guard reply.isSuccess else {
-                throw HTTPFailures.failure(for: reply, request: request, redactor: session.redactor, auth: session.settings.auth)
+                throw HTTPFailures.failure(for: reply, request: request, redactor: session.redactor, auth: session.settings.auth,
+                                           errorMessage: session.settings.errorMessage)
             }
+            try checkGraphQL(reply, request: request, redactor: session.redactor)
             pages += 1
             let payload = try Self.payload(from: reply, request: request, redactor: session.redactor)
             guard settings.pagination != nil else {
@@ -52,7 +92,9 @@ struct HTTPExecutor: ShapeExecutor {
             }
             previousBody = reply.body
             let document: JSON? = if case .json(let json) = payload.body { json } else { nil }
-            let page = Paginator.Page(url: url, linkHeaders: reply.headers(named: "Link"), document: document)
+            let replyHeaders = reply.headers
+            let page = Paginator.Page(url: url, linkHeaders: reply.headers(named: "Link"), document: document,
+                                      header: { name in replyHeaders.first { $0.name.lowercased() == name.lowercased() }?.value })
             if pages == 1, !paginator.canDetectEnd(of: page) {
                 warnings.append("the pages hold no array\(settings.itemsPath.map { " at '\($0)'" } ?? ""), so the last page cannot be detected: set items_path; reading up to max_pages (\(settings.maxPages))")
             }
@@ -63,6 +105,13 @@ struct HTTPExecutor: ShapeExecutor {
             case .last:
                 outputs.append(payload)
                 break pageLoop
+            case .nextCursor(let variable, let value):
+                outputs.append(payload)
+                if pages >= settings.maxPages {
+                    warnings.append("stopped after max_pages (\(settings.maxPages)) pages; the system has more")
+                    break pageLoop
+                }
+                cursor = (variable, value)
             case .next(let next):
                 outputs.append(payload)
                 if pages >= settings.maxPages {
@@ -221,13 +270,23 @@ struct HTTPExecutor: ShapeExecutor {
         let builder = RequestBuilder(settings: settings)
         let instance = session.instance
         do {
-            let scope = VariableScope(instance: instance.variables, flow: context.variables, payload: try? payload.json())
+            let scope = try scope(instance, context: context, payload: try? payload.json())
             var request = OutgoingRequest(
                 method: settings.method,
                 url: try builder.url(address: instance.address, scope: scope, instanceName: instance.name),
                 headers: try builder.headers(defaults: try session.defaultHeaders(scope: scope), scope: scope, instanceName: instance.name))
-            if builder.methodHasBody {
-                let (bytes, contentType) = try builder.body(for: payload, index: index)
+            if let graphql = settings.graphql {
+                request.body = try graphql.body(scope: scope, cursor: nil)
+                if request.header("Content-Type") == nil { request.setHeader("Content-Type", "application/json") }
+            } else if builder.methodHasBody {
+                var sent = payload
+                if let path = endpoint?.bodyPath {
+                    guard let document = try? payload.json(), let value = path.value(in: document) else {
+                        throw ShapeFailure("payload \(index): endpoint \(endpoint?.name ?? "") sends the payload's '\(path)', which it does not have")
+                    }
+                    sent = Payload(json: value)
+                }
+                let (bytes, contentType) = try builder.body(for: sent, index: index)
                 request.body = bytes
                 if request.header("Content-Type") == nil { request.setHeader("Content-Type", contentType) }
             }
@@ -237,8 +296,14 @@ struct HTTPExecutor: ShapeExecutor {
                 request.setHeader(header, "skein-\(context.flowID)-\(context.runID)-\(context.shapeID)-\(unit == "payload" ? "" : unit)\(index)")
             }
             let reply = try await session.send(request)
-            guard reply.isSuccess else {
-                var failure = HTTPFailures.failure(for: reply, request: request, redactor: session.redactor, auth: session.settings.auth)
+            do throws(ShapeFailure) {
+                guard reply.isSuccess else {
+                    throw HTTPFailures.failure(for: reply, request: request, redactor: session.redactor, auth: session.settings.auth,
+                                               errorMessage: session.settings.errorMessage)
+                }
+                try checkGraphQL(reply, request: request, redactor: session.redactor)
+            } catch {
+                var failure = error
                 if count > 1 || unit != "payload" { failure.message += " (\(unit) \(index + 1) of \(count))" }
                 throw failure
             }

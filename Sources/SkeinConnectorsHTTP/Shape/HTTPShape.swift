@@ -19,6 +19,15 @@ import SkeinJSON
 ///     timeout: 30s                        # overrides the instance timeout
 /// ```
 ///
+/// A step may instead name an endpoint of the instance's connector (docs/connectors.md):
+///
+/// ```yaml
+/// - id: orders
+///   http: { instance: shop, endpoint: orders.updated_since, params: { since: "{{last_sync}}" } }
+/// ```
+///
+/// and `graphql:` makes the request a GraphQL operation (`GraphQLSettings`).
+///
 /// The app creates one `HTTPShape` with its `HTTPClient` and registers it in the
 /// `ShapeCatalog`; every step prepared from it shares the OAuth token cache and the
 /// per-instance rate limiters, so concurrent flows respect one instance's limits together.
@@ -27,6 +36,14 @@ public struct HTTPShape: ShapeKind {
     public let client: HTTPClient
     public let tokens: OAuthTokenStore
     public let limiters: RateLimiters
+    public let throttles: Throttles
+    /// The connector definitions `endpoint:` steps and connector instances use.
+    public var connectors: ConnectorCatalog
+    /// Which connector each instance uses (instance name to connector name), when the caller
+    /// knows: then `skein flow validate` checks `endpoint:` and `params:` against that
+    /// connector exactly; otherwise against every connector that has the endpoint, and exactly
+    /// when the step runs.
+    public var instanceConnectors: [String: String] = [:]
     /// The largest response body accepted (a page, or the answer to a send).
     public let maximumResponseBytes: Int
 
@@ -34,10 +51,12 @@ public struct HTTPShape: ShapeKind {
     ///   - client: owned by the app, which shuts it down; shared by every request.
     ///   - tokens, limiters: shared state; pass the same ones to every `HTTPShape` the app makes.
     public init(client: HTTPClient, tokens: OAuthTokenStore = OAuthTokenStore(), limiters: RateLimiters = RateLimiters(),
-                maximumResponseBytes: Int = 64 * 1024 * 1024) {
+                throttles: Throttles = Throttles(), connectors: ConnectorCatalog = .builtIn, maximumResponseBytes: Int = 64 * 1024 * 1024) {
         self.client = client
         self.tokens = tokens
         self.limiters = limiters
+        self.throttles = throttles
+        self.connectors = connectors
         self.maximumResponseBytes = maximumResponseBytes
     }
 
@@ -46,7 +65,17 @@ public struct HTTPShape: ShapeKind {
 
     public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
         guard let parsed = HTTPShapeSettings.read(settings) else { return nil }
-        return HTTPExecutor(settings: parsed, transport: transport, limiters: limiters, tokens: tokens)
+        if parsed.endpoint != nil {
+            let before = settings.problems.problems.count
+            if let name = instanceConnectors[parsed.instance], let definition = connectors.definition(name) {
+                EndpointCall.check(parsed, definition: definition, instanceName: parsed.instance, problems: settings.problems)
+            } else {
+                EndpointCall.check(parsed, catalog: connectors, problems: settings.problems)
+            }
+            guard settings.problems.problems.count == before else { return nil }
+        }
+        return HTTPExecutor(settings: parsed, transport: transport, limiters: limiters, tokens: tokens, throttles: throttles,
+                            connectors: connectors)
     }
 
     var transport: HTTPTransport { HTTPTransport(client: client, maximumResponseBytes: maximumResponseBytes) }
@@ -61,10 +90,17 @@ public struct HTTPShape: ShapeKind {
         let clock = ContinuousClock()
         let started = clock.now
         do {
+            let (instance, _) = try connectors.resolve(instance)
             var session = try InstanceSession(instance: instance, transport: transport, limiters: limiters, tokens: tokens,
-                                              recorder: recorder, timeout: nil)
+                                              throttles: throttles, recorder: recorder, timeout: nil)
             let scope = VariableScope(instance: instance.variables, flow: [:])
-            let url = URLText.join(instance.address, session.settings.testPath ?? "")
+            // `test_path` may use the instance's variables (a connector's `{{api_version}}`).
+            let testPath = try session.settings.testPath.map { text throws(ShapeFailure) in
+                do { return try Template(text).render(lookup: scope.value) } catch {
+                    throw ShapeFailure("instance '\(instance.name)': test_path: \(error)")
+                }
+            } ?? ""
+            let url = URLText.join(instance.address, testPath)
             let request = OutgoingRequest(method: "GET", url: url, headers: try session.defaultHeaders(scope: scope))
             let reply = try await session.send(request)
             let elapsed = DurationText.format(clock.now - started)

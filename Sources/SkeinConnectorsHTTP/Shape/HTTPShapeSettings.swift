@@ -40,10 +40,48 @@ struct HTTPShapeSettings: Sendable {
     var concurrency: Int = 1
     /// For sends: several payloads per request (`batch:`), for bulk endpoints.
     var batch: BatchSettings?
+    /// `graphql:`: the request is a GraphQL operation (`GraphQLSettings`).
+    var graphql: GraphQLSettings?
+    /// `endpoint:` and `params:`: a named endpoint of the instance's connector, which supplies
+    /// the method, path, query, pagination and items path (`EndpointCall`).
+    var endpoint: String?
+    var params: [(name: String, value: JSON)] = []
+    /// Where the step's settings are in the flow file (`shapes[0].http`), for problems found
+    /// when the instance's connector is known.
+    var location: String = ""
+    /// Whether the step wrote `direction:` and `max_pages:` (an endpoint decides them otherwise).
+    var directionWritten = true
+    var maxPagesWritten = false
+
+    /// Settings an endpoint decides; a step that names an endpoint may not write them.
+    static let endpointKeys = ["method", "path", "pagination", "items_path", "graphql", "body"]
 
     static func read(_ reader: SettingsReader) -> HTTPShapeSettings? {
+        let problemsBefore = reader.problems.problems.count
         let instance = reader.string("instance", required: true)
-        let direction = reader.string("direction", required: true, allowed: ["receive", "send"]).flatMap(Direction.init(rawValue:))
+        let endpoint = reader.string("endpoint")
+        if let endpoint, endpoint.isEmpty { reader.report("endpoint", "must not be empty") }
+        if endpoint != nil {
+            for key in endpointKeys where reader.has(key) {
+                reader.report(key, "is decided by the endpoint '\(endpoint ?? "")'; remove it, or leave out endpoint: and describe the request yourself")
+            }
+        }
+        var params: [(name: String, value: JSON)] = []
+        if let value = reader.raw("params") {
+            if endpoint == nil { reader.report("params", "applies with endpoint: only (the parameters of a connector endpoint)") }
+            if case .object(let members) = value {
+                for (name, member) in members {
+                    if case .string(let text) = member, (try? Template(text)) == nil {
+                        reader.problems.add(reader.childPath("params") + "." + name, "'{{' without a closing '}}' in '\(text)'")
+                    }
+                    params.append((name, member))
+                }
+            } else {
+                reader.report("params", "expected an object of parameter names to values, found \(value.typeName)")
+            }
+        }
+        let direction = reader.string("direction", required: endpoint == nil, allowed: ["receive", "send"]).flatMap(Direction.init(rawValue:))
+        let graphql = reader.object("graphql").flatMap(GraphQLSettings.read)
         let methodText = reader.string("method")?.uppercased()
         if let methodText, !methods.contains(methodText) {
             reader.report("method", "'\(methodText)' is not one of \(methods.joined(separator: ", "))")
@@ -62,6 +100,12 @@ struct HTTPShapeSettings: Sendable {
         let concurrency = reader.int("concurrency", range: 1...64)
         let batch = reader.object("batch").flatMap(BatchSettings.read)
         if reader.has("batch"), let body, body != .json { reader.report("batch", "sends a JSON list; it needs body: json, not \(body.rawValue)") }
+        if reader.has("graphql"), reader.has("body") { reader.report("body", "does not apply with graphql: (the body is the GraphQL query and variables)") }
+        if reader.has("graphql"), reader.has("batch") { reader.report("batch", "does not apply with graphql: (send one mutation per payload)") }
+        if reader.has("graphql"), let methodText, methodText != "POST" { reader.report("method", "GraphQL is sent with POST") }
+        if case .graphqlCursor? = pagination, !reader.has("graphql") {
+            reader.report("pagination", "graphql_cursor pages a GraphQL query: add graphql:")
+        }
 
         if direction == .send {
             if reader.has("pagination") { reader.report("pagination", "applies to direction: receive only") }
@@ -78,14 +122,21 @@ struct HTTPShapeSettings: Sendable {
             }
         }
         reader.finish()
-        guard reader.problems.isEmpty, let instance, let direction else { return nil }
-        return HTTPShapeSettings(
+        guard reader.problems.problems.count == problemsBefore, let instance, let direction = direction ?? (endpoint != nil ? .receive : nil) else { return nil }
+        var result = HTTPShapeSettings(
             instance: instance, direction: direction,
-            method: methodText ?? (direction == .receive ? "GET" : "POST"),
+            method: methodText ?? (direction == .receive && graphql == nil ? "GET" : "POST"),
             path: path, query: query, headers: headers, body: body ?? .json,
             pagination: pagination, maxPages: maxPages ?? 100, itemsPath: itemsPath,
             timeout: timeout, idempotencyHeader: idempotencyHeader, sync: sync, concurrency: concurrency ?? 1,
             batch: direction == .send ? batch : nil)
+        result.graphql = graphql
+        result.endpoint = endpoint
+        result.params = params
+        result.location = reader.path
+        result.directionWritten = reader.has("direction")
+        result.maxPagesWritten = reader.has("max_pages")
+        return result
     }
 
     private static func template(_ reader: SettingsReader, _ key: String) -> Template? {

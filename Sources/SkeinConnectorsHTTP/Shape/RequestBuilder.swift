@@ -15,6 +15,8 @@ struct RequestBuilder: Sendable {
         }
         var url = URLText.join(address, path)
         for (name, template) in settings.query {
+            // A query parameter filled from an optional endpoint parameter that was not given is left out.
+            if template.variableNames.contains(where: { $0.hasPrefix("params.") && scope.json($0) == nil }) { continue }
             url = URLText.settingQuery(url, name, try render(template, "query.\(name)", scope: scope, instanceName: instanceName) { $0 })
         }
         return url
