@@ -64,10 +64,10 @@ extension SkeinMetric {
                                                 "Sync report entries created by steps, by flow and first status (ok, sent, pending, failed).")
     public static let syncRetries = SkeinMetric("skein_sync_retries_total", .counter, labels: ["flow", "trigger", "status"],
                                                 "Sync entries sent again (trigger automatic or manual), by flow and the status after the attempt.")
-    public static let connectorCalls = SkeinMetric("skein_connector_calls_total", .counter, labels: ["connector", "instance", "outcome"],
-                                                   "Calls to external systems (HTTP requests, SFTP operations, database statements), by connector, instance and outcome.")
+    public static let connectorCalls = SkeinMetric("skein_connector_calls_total", .counter, labels: ["connector", "instance_name", "outcome"],
+                                                   "Calls to external systems (HTTP requests, SFTP operations, database statements), by connector, Skein instance and outcome.")
     public static let connectorCallDuration = SkeinMetric("skein_connector_call_duration_seconds", .histogram,
-                                                          labels: ["connector", "instance", "outcome"], buckets: workBuckets,
+                                                          labels: ["connector", "instance_name", "outcome"], buckets: workBuckets,
                                                           "How long calls to external systems took, by connector, instance and outcome.")
     public static let retentionDeleted = SkeinMetric("skein_retention_deleted_total", .counter, labels: ["kind"],
                                                      "Rows deleted by retention: runs, payloads, pool_keys, cache_entries.")

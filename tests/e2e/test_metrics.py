@@ -92,7 +92,7 @@ def test_metrics_count_runs_steps_queue_webhooks_sync_and_connector_calls(skein,
         assert during.value("skein_webhooks_refused_total", flow="orders-in", reason="not_found") == 1
         assert during.value("skein_webhooks_refused_total", flow="", reason="not_found") == 1
         assert during.value("skein_webhooks_refused_total", flow="orders-in", reason="invalid_body") == 1
-        assert during.value("skein_connector_calls_total", connector="http", instance="dest", outcome="success") is None
+        assert during.value("skein_connector_calls_total", connector="http", instance_name="dest", outcome="success") is None
 
         destination.release()
         wait_for(lambda: [r["status"] for r in runs(skein)] == ["success", "success"], timeout=60, what="both runs to finish")
@@ -115,9 +115,9 @@ def test_metrics_count_runs_steps_queue_webhooks_sync_and_connector_calls(skein,
         assert after.value("skein_sync_entries_total", flow="orders-in", status="ok") == 2
         assert after.value("skein_sync_entries_total", flow="orders-in", status="pending") == 1
         # Three orders accepted (A, C, then B on its retry) and B's first attempt refused with a 500.
-        assert after.value("skein_connector_calls_total", connector="http", instance="dest", outcome="success") == 3
-        assert after.value("skein_connector_calls_total", connector="http", instance="dest", outcome="server_error") == 1
-        assert after.value("skein_connector_call_duration_seconds_count", connector="http", instance="dest", outcome="success") == 3
+        assert after.value("skein_connector_calls_total", connector="http", instance_name="dest", outcome="success") == 3
+        assert after.value("skein_connector_calls_total", connector="http", instance_name="dest", outcome="server_error") == 1
+        assert after.value("skein_connector_call_duration_seconds_count", connector="http", instance_name="dest", outcome="success") == 3
         assert after.value("skein_webhooks_accepted_total", flow="orders-in") == 2
         assert len(destination.received) == 4
         # Every store operation is timed; claims and the webhook's group commit among them.
@@ -130,7 +130,7 @@ def test_metrics_count_runs_steps_queue_webhooks_sync_and_connector_calls(skein,
         assert after.help["skein_connector_calls_total"].startswith("Calls to external systems")
         # No series is labelled by a run id or anything a caller invents.
         for _, labels, _ in after.samples:
-            assert set(labels) <= {"flow", "trigger", "status", "shape_type", "reason", "connector", "instance", "outcome",
+            assert set(labels) <= {"flow", "trigger", "status", "shape_type", "reason", "connector", "instance_name", "outcome",
                                    "kind", "backend", "operation", "le"}, labels
     finally:
         process.terminate()

@@ -54,6 +54,7 @@ def test_a_run_exports_its_spans_and_passes_its_trace_to_the_destination(skein, 
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint)
     monkeypatch.setenv("OTEL_SERVICE_NAME", "skein-e2e")
     monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "100")
+    monkeypatch.setenv("SKEIN_TRACE_URL", "http://jaeger.example:16686/trace/{trace_id}")
     skein.run("instance", "add", "dest", "--type", "http", "--address", destination.address)
     flow = tmp_path / "traced.yaml"
     flow.write_text(FLOW)
@@ -112,7 +113,8 @@ def test_a_run_exports_its_spans_and_passes_its_trace_to_the_destination(skein, 
             assert json.loads(response.read())["trace_id"] == trace_id
         page = urllib.request.Request(f"{base}/runs/{run_id}", headers={"Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(page, timeout=30) as response:
-            assert f'<dd id="trace-id"><code class="mono">{trace_id}</code></dd>' in response.read().decode()
+            link = f'<a href="http://jaeger.example:16686/trace/{trace_id}"><code class="mono">{trace_id}</code></a>'
+            assert f'<dd id="trace-id">{link}</dd>' in response.read().decode()
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -207,13 +209,35 @@ shapes:
         assert sorted(os.listdir(inbound)) == ["order-1.json", "order-2.json"]
 
         metrics = Metrics(scrape(f"http://127.0.0.1:{metrics_port}/metrics")[1])
-        assert metrics.value("skein_connector_calls_total", connector="database", instance="orders-db", outcome="success") == 1
-        assert metrics.value("skein_connector_calls_total", connector="sftp", instance="warehouse", outcome="success") == 2
+        assert metrics.value("skein_connector_calls_total", connector="database", instance_name="orders-db", outcome="success") == 1
+        assert metrics.value("skein_connector_calls_total", connector="sftp", instance_name="warehouse", outcome="success") == 2
         assert metrics.value("skein_step_duration_seconds_count", shape_type="database", status="success") == 1
         assert metrics.value("skein_step_duration_seconds_count", shape_type="sftp", status="success") == 1
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_spans_still_batched_are_exported_when_serve_stops(skein, tmp_path, receiver, destination, monkeypatch):
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint)
+    monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "600000")  # ten minutes: nothing leaves before shutdown
+    skein.run("instance", "add", "dest", "--type", "http", "--address", destination.address)
+    flow = tmp_path / "traced.yaml"
+    flow.write_text(FLOW)
+    skein.run("flow", "deploy", str(flow))
+    process, base = skein.serve_api()
+    try:
+        request = urllib.request.Request(f"{base}/webhooks/traced/{TOKEN}", method="POST", headers={"Content-Type": "application/json"},
+                                         data=json.dumps({"orders": [{"ref": "A"}]}).encode())
+        with urllib.request.urlopen(request, timeout=30) as response:
+            run_id = json.loads(response.read())["run"]
+        wait_for(lambda: skein.json("runs", "show", str(run_id))["status"] == "success", timeout=60, what="the run to finish")
+        assert receiver.named("run traced") == []
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    assert len(receiver.named("run traced")) == 1
+    assert len(receiver.named("HTTP POST")) == 1
 
 
 def test_an_exporter_this_build_lacks_is_refused_at_start(skein, monkeypatch):
