@@ -65,6 +65,7 @@ let package = Package(
         ]),
         .testTarget(name: "SkeinEngineTests", dependencies: [
             "SkeinEngine", "SkeinStorageSQLite", "SkeinCore", "SkeinStorage", "SkeinJSON", .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
         .target(name: "SkeinConnectorsHTTP", dependencies: [
             "SkeinCore", "SkeinJSON", "JSONata", "SkeinInstrumentation",

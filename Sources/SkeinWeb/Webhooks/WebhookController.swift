@@ -49,6 +49,13 @@ struct WebhookController<Context: RequestContext>: Sendable {
         } catch let error as APIError where !accepted {
             SkeinMetric.webhooksRefused.increment(metricFlow, error.code.rawValue)
             throw error
+        } catch where !accepted {
+            // Counted with the code APIErrorMiddleware answers it with.
+            let code: APIError.Code = if let http = error as? HTTPError {
+                http.status == .contentTooLarge ? .bodyTooLarge : http.status.code >= 500 ? .internalError : .invalidBody
+            } else { .internalError }
+            SkeinMetric.webhooksRefused.increment(metricFlow, code.rawValue)
+            throw error
         }
     }
 
