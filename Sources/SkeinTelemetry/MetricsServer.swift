@@ -60,7 +60,17 @@ public struct MetricsServer: Service {
         let onListening = onListening
         let app = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
                               onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }, logger: logger)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch where "\(error)".contains("bind(") {
+            let reason = "\(error)".contains("in use") ? "the address is already in use; choose another --metrics-port" : "\(error)"
+            throw ListenError(description: "cannot listen on \(settings.host):\(settings.port) for metrics: \(reason)")
+        }
+    }
+
+    /// The metrics port could not be opened, said so that it is not taken for the API's port.
+    public struct ListenError: Error, CustomStringConvertible {
+        public let description: String
     }
 }
 

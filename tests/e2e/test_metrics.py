@@ -6,6 +6,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +176,15 @@ def test_retention_deletions_are_counted(skein, tmp_path):
         process.terminate()
         process.wait(timeout=30)
 
+
+
+def test_a_metrics_port_in_use_stops_serve_with_a_clear_error(skein):
+    Path(skein.data_dir).mkdir(parents=True, exist_ok=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = skein.serve("--metrics-port", str(port))
+        assert process.wait(timeout=60) != 0
+    log = sorted(Path(skein.data_dir).glob("serve-*.log"))[-1].read_text()
+    assert f"cannot listen on 127.0.0.1:{port} for metrics: the address is already in use; choose another --metrics-port" in log, log
