@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .target(name: "SkeinJSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
@@ -54,9 +56,12 @@ let package = Package(
             "SkeinStorage", "SkeinCore", "SkeinJSON", "SkeinInstrumentation", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .target(name: "SkeinStorageMemory", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
+        .testTarget(name: "SkeinStorageMemoryTests", dependencies: ["SkeinStorageMemory", "SkeinStorageConformance", "SkeinStorage", "SkeinCore"]),
         .target(name: "SkeinStorageConformance", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
         .testTarget(name: "SkeinStoragePostgresTests", dependencies: [
             "SkeinStoragePostgres", "SkeinStorageConformance", "SkeinStorage", "SkeinCore", "SkeinTestSupport",
+            "SkeinStorageSQLite", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "SkeinEngine", dependencies: [
             "SkeinCore", "SkeinStorage", "JSONata", "SkeinInstrumentation",
@@ -64,8 +69,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SkeinEngineTests", dependencies: [
-            "SkeinEngine", "SkeinStorageSQLite", "SkeinCore", "SkeinStorage", "SkeinJSON", .product(name: "Logging", package: "swift-log"),
-            .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            "SkeinEngine", "SkeinStorageSQLite", "SkeinStorageMemory", "SkeinCore", "SkeinStorage", "SkeinJSON",
+            .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
         .target(name: "SkeinConnectorsHTTP", dependencies: [
             "SkeinCore", "SkeinJSON", "JSONata", "SkeinInstrumentation",
@@ -107,7 +112,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "SkeinWebTests", dependencies: [
-            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinJSON", "SkeinEngine",
+            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStorageMemory", "SkeinJSON", "SkeinEngine",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -129,9 +134,12 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .testTarget(name: "SkeinShapesTests", dependencies: [
-            "SkeinShapes", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinJSON", "SkeinTestSupport",
+            "SkeinShapes", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStorageMemory", "SkeinEngine", "SkeinJSON",
+            "SkeinTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SkeinApp", dependencies: [
@@ -155,9 +163,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        .target(name: "SkeinBenchmarks", dependencies: [
+            "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .executableTarget(name: "skein", dependencies: [
-            "SkeinApp", "SkeinTelemetry", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
-            "SkeinWeb",
+            "SkeinApp", "SkeinTelemetry", "SkeinBenchmarks", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage",
+            "SkeinJSON", "JSONata", "SkeinWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

@@ -10,7 +10,7 @@ import time
 
 import jsonata
 
-# Kept identical to JSONataBench.expression in Sources/skein/BenchCommand.swift.
+# Kept identical to JSONataBenchmark.expression in Sources/SkeinBenchmarks/JSONataBenchmark.swift.
 EXPRESSION = """
 {
   "order_number": $string(id),
@@ -29,7 +29,7 @@ EXPRESSION = """
 
 
 def order(i):
-    """Order i, kept identical to JSONataBench.order in Sources/skein/BenchCommand.swift."""
+    """Order i, kept identical to JSONataBenchmark.order in Sources/SkeinBenchmarks/JSONataBenchmark.swift."""
     lines = [
         {"sku": f"sku-{i % 50}-{j}", "quantity": float(1 + (i + j) % 3), "price": ((i * 7 + j * 13) % 5000) / 100 + 1}
         for j in range(1 + i % 4)

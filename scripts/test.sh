@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(libsqlite3-dev sqlite3 zlib1g-dev openssh-server openssh-client time postgresql postgresql-15 chromium prometheus)
+packages=(libsqlite3-dev sqlite3 zlib1g-dev openssh-server openssh-client time postgresql postgresql-15 chromium bubblewrap prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -23,6 +23,8 @@ public struct SkeinEnvironment: Sendable {
     /// When Pending sync entries are retried: `SKEIN_SYNC_BACKOFF` (a duration such as `30s` or
     /// `200ms`, the wait before the first retry, doubling after) or 1 minute.
     public let syncBackoff: SyncBackoff
+    /// Where `script` steps run: `script_sandbox` / `SKEIN_SCRIPT_SANDBOX` (bwrap by default, `off`, or bwrap's path).
+    let scriptSandbox: ScriptSandbox
     /// The connector definitions: the shipped ones and the user's, from `DATA_DIR/connectors/`
     /// or the directory in `SKEIN_CONNECTORS_DIR` (docs/connectors.md).
     public let connectors: ConnectorCatalog
@@ -39,10 +41,19 @@ public struct SkeinEnvironment: Sendable {
     /// the key file, which is created with 0600 permissions on first start (written atomically, so
     /// a crash never leaves a short key behind). A `credentials.key.previous` left by an unfinished
     /// rotation (or `SKEIN_PREVIOUS_CREDENTIAL_KEY`) is used to open credentials not yet re-sealed.
-    public init(dataDirectory: URL, database: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+    ///
+    /// `scriptSandbox` is the `script_sandbox` setting from a configuration file; the
+    /// `SKEIN_SCRIPT_SANDBOX` variable of `environment` is used when it is nil.
+    public init(dataDirectory: URL, database: String? = nil, scriptSandbox: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
                 logger: Logger, extraShapes: [any ShapeKind] = []) throws {
         self.dataDirectory = dataDirectory
         self.logger = logger
+        do {
+            self.scriptSandbox = try ScriptSandbox.parse(scriptSandbox ?? environment[ScriptSandbox.variable])
+        } catch {
+            throw SkeinSetupError("\(error)")
+        }
         if let text = environment["SKEIN_SYNC_BACKOFF"] {
             guard let base = DurationText.parse(text), base > .zero else {
                 throw SkeinSetupError("SKEIN_SYNC_BACKOFF must be a duration such as 30s or 500ms, found '\(text)'")
@@ -70,7 +81,8 @@ public struct SkeinEnvironment: Sendable {
         connectors = ConnectorCatalog.load(directory: connectorsDirectory)
         for error in connectors.errors { logger.warning("connector definition not loaded: \(error)") }
         var catalog = ShapeCatalog()
-        for shape in ConnectorShapes.all(connectors) + StoredShapes.all(store: store, client: ConnectorShapes.client) + extraShapes { catalog.register(shape) }
+        for shape in ConnectorShapes.all(connectors) + StoredShapes.all(store: store, client: ConnectorShapes.client, scriptSandbox: self.scriptSandbox)
+            + extraShapes { catalog.register(shape) }
         self.catalog = catalog
     }
 
@@ -104,6 +116,16 @@ public struct SkeinEnvironment: Sendable {
     /// reached is reported at start, plainly, rather than by the first request.
     public func prepareStore() async throws {
         if let postgres = store as? PostgresStore { try await postgres.prepare() }
+    }
+
+    /// What `skein serve` warns about at start when scripts are not confined: nil when the
+    /// sandbox works; otherwise why scripts will be refused, or that the operator turned it off.
+    public func scriptSandboxWarning() async -> String? {
+        if scriptSandbox.isOff {
+            return "script steps run WITHOUT a sandbox (\(ScriptSandbox.variable)=off): a flow's script can read and write "
+                + "everything this process's user can, the data directory and its credential key included"
+        }
+        return await scriptSandbox.problem().map { "script steps will be refused until this is fixed: \($0)" }
     }
 
     /// The shape catalog for checking a flow before it is deployed: like `catalog`, but its

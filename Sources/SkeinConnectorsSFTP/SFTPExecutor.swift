@@ -227,7 +227,7 @@ extension SFTPExecutor: SyncConfirming {
     /// acknowledgement there; with `after: delete` the acknowledgement files are removed once
     /// `record` has stored the confirmations.
     func confirm(_ items: [SentItem], context: ShapeContext,
-                 record: @Sendable ([Int64: String]) async throws -> Void) async throws -> Int {
+                 record: @Sendable ([SyncEntryID: String]) async throws -> Void) async throws -> Int {
         guard let ack = settings.ack, !items.isEmpty else { return 0 }
         let instance = try await context.instances.instance(named: settings.instance)
         let configuration = try SFTPInstance.configuration(for: instance)
@@ -237,7 +237,7 @@ extension SFTPExecutor: SyncConfirming {
             return try await SFTPClient.withConnection(configuration) { client in
                 let present = Set(try await operations.run("list", path: directory) { try await client.list(directory) }
                     .filter(\.isRegularFile).map(\.name))
-                var confirmed: [Int64: String] = [:]
+                var confirmed: [SyncEntryID: String] = [:]
                 for item in items where !item.endpointID.isEmpty {
                     let name = ack.ackName(for: item.endpointID)
                     guard present.contains(name) else { continue }

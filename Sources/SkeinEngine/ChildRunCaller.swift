@@ -14,7 +14,7 @@ struct ChildRunCaller: FlowCaller {
     func call(flowID: String, version: Int?, payload: Payload, timeout: Duration, context: ShapeContext) async throws -> ChildRun {
         let newRun = try await plan(flowID: flowID, version: version, payload: payload)
         let runner = InProcessRun(executor: engine, owner: "\(parent.leaseOwner ?? "run-\(parent.id)")/child-of-\(parent.id)")
-        let started = LockedValue<Int64?>(nil)
+        let started = LockedValue<RunID?>(nil)
         let store = engine.store
         let now = engine.now
         do {
@@ -38,7 +38,7 @@ struct ChildRunCaller: FlowCaller {
                 return ChildRun(runID: finished.id, status: finished.status.rawValue, outputs: outputs)
             default:
                 throw ShapeFailure("run_flow: run \(finished.id) of flow '\(flowID)' ended \(finished.status.rawValue): \(finished.error ?? "no reason given")",
-                                   details: ["child_run": .number(Double(finished.id))])
+                                   details: ["child_run": .number(Double(finished.id.rawValue))])
             }
         }
     }

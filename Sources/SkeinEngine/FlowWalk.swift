@@ -76,7 +76,7 @@ final class FlowWalk {
         self.runContext = ServiceContext.current ?? .topLevel
     }
 
-    var store: any SkeinStore { engine.store }
+    var store: any RunExecutor.Store { engine.store }
 
     /// Walks the flow from `entry` (nil: the first shape) with the run's input; returns the final payloads.
     func walk(entry: [TreeHop]?, input: PayloadBucket) async throws -> PayloadBucket {
@@ -457,7 +457,7 @@ final class FlowWalk {
                 if let kept = handoff.sizes(of: ref.sequence) {
                     sizes[ref.sequence] = kept
                 } else {
-                    sizes[ref.sequence] = try await store.payloadInfos(runID: run.id, sequence: ref.sequence).map(\.size)
+                    sizes[ref.sequence] = try await store.payloadInfos(of: StepID(run: run.id, sequence: ref.sequence)).map(\.size)
                 }
             }
             bytes += sizes[ref.sequence, default: []].dropFirst(ref.start).prefix(ref.count).reduce(0, +)
@@ -469,7 +469,7 @@ final class FlowWalk {
         span.attributes["skein.shape.type"] = shape.type
         span.attributes["skein.step.payloads_in"] = input.count
         openStep = OpenStep(sequence: sequence, shapeType: shape.type, span: span, started: ContinuousClock.Instant.now)
-        try await store.beginStep(runID: run.id, sequence: sequence, shapeID: shape.id, shapeType: shape.type,
+        try await store.beginStep(StepID(run: run.id, sequence: sequence), shapeID: shape.id, shapeType: shape.type,
                                   inputCount: input.count, inputBytes: bytes, now: engine.now())
         engine.onEvent(.stepStarted(runID: run.id, sequence: sequence, shapeID: shape.id, inputCount: input.count))
     }
@@ -503,7 +503,7 @@ final class FlowWalk {
         let produced = outcome.outputs
         let (stored, sizes) = PayloadHandoff.storageForm(produced)
         outcome.outputs = stored
-        try await store.finishStep(runID: run.id, sequence: sequence, outcome: outcome, now: time ?? engine.now())
+        try await store.finishStep(StepID(run: run.id, sequence: sequence), outcome: outcome, now: time ?? engine.now())
         closeStep(sequence, outcome)
         let created = Dictionary(grouping: outcome.syncEntries, by: \.status)
         for (status, entries) in created { SkeinMetric.syncEntries.increment(flow.id, status.rawValue, by: entries.count) }
@@ -520,7 +520,7 @@ final class FlowWalk {
                 if let kept = handoff.payloads(of: ref.sequence) {
                     loaded[ref.sequence] = kept
                 } else {
-                    loaded[ref.sequence] = try await store.payloads(runID: run.id, sequence: ref.sequence)
+                    loaded[ref.sequence] = try await store.payloads(of: StepID(run: run.id, sequence: ref.sequence))
                 }
             }
             let stored = loaded[ref.sequence, default: []]

@@ -1,6 +1,6 @@
 public import Foundation
 import SkeinCore
-public import SkeinStorage
+import SkeinStorage
 
 /// Starts a run and executes it in the calling process (what `skein run`, `skein runs replay`
 /// and `skein runs retry` do without `--queue`).

@@ -6,7 +6,7 @@ public import SkeinStorage
 public enum ManualRun {
     /// The run to start: the latest version (or `version`), entering at `fromStep` (nil: the
     /// first shape) with `input`. Throws `RecoveryError` naming the flow or the shapes it has.
-    public static func plan(store: any FlowStore, flowID: String, version: Int? = nil, fromStep: String? = nil,
+    public static func plan(store: any FlowReader, flowID: String, version: Int? = nil, fromStep: String? = nil,
                             input: [Payload] = [], trigger: TriggerKind = .manual) async throws -> NewRun {
         guard let deployed = try await store.flow(id: flowID, version: version) else {
             throw RecoveryError("no deployed flow '\(flowID)'\(version.map { " version \($0)" } ?? ""); deploy it with `skein flow deploy FILE`")

@@ -51,12 +51,12 @@ public struct RetentionService: Service {
         }
     }
 
-    let store: any SkeinStore
+    let store: any RetentionStore
     let policy: Policy
     let logger: Logger
     let now: @Sendable () -> Date
 
-    public init(store: any SkeinStore, policy: Policy, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: any RetentionStore, policy: Policy, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.policy = policy
         self.logger = logger

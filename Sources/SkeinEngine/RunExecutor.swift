@@ -8,10 +8,10 @@ import Tracing
 
 /// Something that happened in a run, for progress output and logs.
 public enum RunEvent: Sendable {
-    case stepStarted(runID: Int64, sequence: Int, shapeID: String, inputCount: Int)
-    case stepRetrying(runID: Int64, shapeID: String, attempt: Int, after: Duration, reason: String)
-    case stepFinished(runID: Int64, sequence: Int, shapeID: String, status: StepStatus, outputCount: Int)
-    case runFinished(runID: Int64, status: RunStatus, error: String?)
+    case stepStarted(runID: RunID, sequence: Int, shapeID: String, inputCount: Int)
+    case stepRetrying(runID: RunID, shapeID: String, attempt: Int, after: Duration, reason: String)
+    case stepFinished(runID: RunID, sequence: Int, shapeID: String, status: StepStatus, outputCount: Int)
+    case runFinished(runID: RunID, status: RunStatus, error: String?)
 }
 
 /// Executes one claimed run to its end, writing each step and its payloads as it goes.
@@ -20,7 +20,10 @@ public enum RunEvent: Sendable {
 /// so a run whose process dies can be resumed by another worker: it picks up after the last
 /// finished step, re-running an interrupted step with the inputs it had.
 public struct RunExecutor: Sendable {
-    public let store: any SkeinStore
+    /// What the executor reads and writes: flows, the run log, child runs and leases of runs it starts itself.
+    public typealias Store = FlowReader & RunIntake & RunQueue & RunLogWriter & RunLogReader & RunVariableStore
+
+    public let store: any Store
     public let catalog: ShapeCatalog
     public let instances: any InstanceResolver
     public let logger: Logger
@@ -31,7 +34,7 @@ public struct RunExecutor: Sendable {
     /// Flows already read and prepared by this executor (and its copies), by version.
     let preparedFlows = PreparedFlowCache()
 
-    public init(store: any SkeinStore, catalog: ShapeCatalog, instances: any InstanceResolver, logger: Logger,
+    public init(store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, logger: Logger,
                 now: @escaping @Sendable () -> Date = Date.init, syncBackoff: SyncBackoff = SyncBackoff(),
                 onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
         self.syncBackoff = syncBackoff
@@ -69,7 +72,7 @@ public struct RunExecutor: Sendable {
             }
         }
         return try await withSpan("run \(run.flowID)", context: parent, ofKind: .consumer) { span in
-            span.attributes["skein.run.id"] = Int(run.id)
+            span.attributes["skein.run.id"] = Int(run.id.rawValue)
             span.attributes["skein.flow.id"] = run.flowID
             span.attributes["skein.flow.version"] = run.flowVersion
             span.attributes["skein.run.trigger"] = run.trigger.rawValue
@@ -139,6 +142,11 @@ public struct RunExecutor: Sendable {
     /// Reads the deployed flow with the full catalog and builds every shape's executor up front,
     /// so a flow that cannot run fails before its first step rather than halfway.
     func prepareTree(_ deployed: DeployedFlow) throws -> PreparedFlow {
+        try Self.prepareTree(deployed, catalog: catalog)
+    }
+
+    /// `prepareTree` with `catalog`'s shapes, for callers that run one step outside a run (`SyncResender`).
+    static func prepareTree(_ deployed: DeployedFlow, catalog: ShapeCatalog) throws -> PreparedFlow {
         let flow = try FlowFile.decode(deployed.source, source: "flow '\(deployed.flowID)' v\(deployed.version)", catalog: catalog)
         let problems = ProblemList()
         var executors: [String: any ShapeExecutor] = [:]
@@ -166,7 +174,7 @@ public struct RunExecutor: Sendable {
         return PreparedFlow(flow: flow, executors: executors, routers: routers)
     }
 
-    func finish(_ runID: Int64, _ status: RunStatus, _ error: String?, _ failedShapeID: String?) async throws -> RunStatus {
+    func finish(_ runID: RunID, _ status: RunStatus, _ error: String?, _ failedShapeID: String?) async throws -> RunStatus {
         try await store.finishRun(runID: runID, status: status, error: error, failedShapeID: failedShapeID, now: now())
         if status == .failure {
             logger.notice("run failed", metadata: ["run.id": "\(runID)", "error": "\(error ?? "")"])

@@ -20,7 +20,7 @@ public struct RunRecovery: Sendable {
     }
 
     public struct Replay: Sendable {
-        public var runID: Int64
+        public var runID: RunID
         /// The step sequence whose outputs are replayed (0 = the run's input).
         public var sequence: Int
         /// One payload of the step; nil replays all of them.
@@ -29,16 +29,19 @@ public struct RunRecovery: Sendable {
         public var entry: Entry
         public var useLatestVersion: Bool
 
-        public init(runID: Int64, sequence: Int, index: Int? = nil, selection: ItemSelection? = nil, entry: Entry = .next,
+        public init(runID: RunID, sequence: Int, index: Int? = nil, selection: ItemSelection? = nil, entry: Entry = .next,
                     useLatestVersion: Bool = false) {
             self.runID = runID; self.sequence = sequence; self.index = index; self.selection = selection
             self.entry = entry; self.useLatestVersion = useLatestVersion
         }
     }
 
-    let store: any SkeinStore
+    /// The flow versions and the run log it plans from (the runs it plans are queued by the caller).
+    public typealias Store = FlowReader & RunLogReader
 
-    public init(store: any SkeinStore) {
+    let store: any Store
+
+    public init(store: any Store) {
         self.store = store
     }
 
@@ -76,7 +79,7 @@ public struct RunRecovery: Sendable {
     }
 
     /// A run that re-executes `runID` from its failed (or stopped) step with the inputs it had.
-    public func retry(runID: Int64, useLatestVersion: Bool = false) async throws -> NewRun {
+    public func retry(runID: RunID, useLatestVersion: Bool = false) async throws -> NewRun {
         let origin = try await run(runID)
         guard origin.status == .failure || origin.status == .stopped else {
             throw RecoveryError("run \(origin.id) is \(origin.status.rawValue); only failed or stopped runs are retried (replay a step instead)")
@@ -112,7 +115,7 @@ public struct RunRecovery: Sendable {
                       entryShapeID: entryShape, input: input, originRunID: origin.id)
     }
 
-    private func run(_ id: Int64) async throws -> RunRecord {
+    private func run(_ id: RunID) async throws -> RunRecord {
         guard let run = try await store.run(id: id) else { throw RecoveryError("no run \(id)") }
         return run
     }
@@ -144,7 +147,7 @@ public struct RunRecovery: Sendable {
     }
 
     private func storedPayloads(_ run: RunRecord, sequence: Int, allowEmpty: Bool = false) async throws -> [Payload] {
-        let payloads = try await store.payloads(runID: run.id, sequence: sequence)
+        let payloads = try await store.payloads(of: StepID(run: run.id, sequence: sequence))
         if payloads.isEmpty && run.payloadsExpired {
             throw RecoveryError("the payloads of run \(run.id) have expired (retention); its log remains but there is nothing to replay")
         }

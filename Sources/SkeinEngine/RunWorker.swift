@@ -110,8 +110,8 @@ public struct RunWorker: Service {
 /// The runs a worker is executing, shared by its loop, its lease keeper and the runs themselves.
 final class ActiveRuns: Sendable {
     private struct State {
-        var running: Set<Int64> = []
-        var stop: Set<Int64> = []
+        var running: Set<RunID> = []
+        var stop: Set<RunID> = []
     }
     private let state = LockedValue(State())
     private let freed: AsyncStream<Void>.Continuation
@@ -122,17 +122,17 @@ final class ActiveRuns: Sendable {
         (slotFreed, freed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    var ids: [Int64] { state.withLock { Array($0.running) } }
+    var ids: [RunID] { state.withLock { Array($0.running) } }
     var count: Int { state.withLock { $0.running.count } }
-    func insert(_ id: Int64) { state.withLock { _ = $0.running.insert(id) } }
-    func remove(_ id: Int64) {
+    func insert(_ id: RunID) { state.withLock { _ = $0.running.insert(id) } }
+    func remove(_ id: RunID) {
         state.withLock { $0.running.remove(id); $0.stop.remove(id) }
         freed.yield()
     }
-    func markStopRequested(_ ids: [Int64]) { state.withLock { $0.stop.formUnion(ids) } }
+    func markStopRequested(_ ids: [RunID]) { state.withLock { $0.stop.formUnion(ids) } }
     /// A lease taken over by someone else: stop working on the run at the next step.
-    func markLost(_ id: Int64) { state.withLock { _ = $0.stop.insert(id) } }
-    func shouldStop(_ id: Int64) -> Bool { state.withLock { $0.stop.contains(id) } }
+    func markLost(_ id: RunID) { state.withLock { _ = $0.stop.insert(id) } }
+    func shouldStop(_ id: RunID) -> Bool { state.withLock { $0.stop.contains(id) } }
 }
 
 extension Duration {

@@ -10,12 +10,15 @@ public import SkeinStorage
 /// database fire it exactly once between them. A tick missed while no scheduler ran is not
 /// replayed; the next one fires as usual.
 public struct Scheduler: Service {
-    let store: any SkeinStore
+    /// The enabled flows' schedules, the shared tick claims, and the queue its runs go to.
+    public typealias Store = FlowReader & ScheduleTickStore & RunIntake
+
+    let store: any Store
     let logger: Logger
     let now: @Sendable () -> Date
     let interval: Duration
 
-    public init(store: any SkeinStore, logger: Logger, now: @escaping @Sendable () -> Date = Date.init, interval: Duration = .seconds(1)) {
+    public init(store: any Store, logger: Logger, now: @escaping @Sendable () -> Date = Date.init, interval: Duration = .seconds(1)) {
         self.store = store
         self.logger = logger
         self.now = now

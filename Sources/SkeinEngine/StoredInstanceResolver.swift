@@ -4,10 +4,10 @@ public import SkeinStorage
 
 /// Finds instances in the store and decrypts their credentials for the step that uses them.
 public struct StoredInstanceResolver: InstanceResolver {
-    let store: any InstanceStore
+    let store: any InstanceReader
     let cipher: CredentialCipher
 
-    public init(store: any InstanceStore, cipher: CredentialCipher) {
+    public init(store: any InstanceReader, cipher: CredentialCipher) {
         self.store = store
         self.cipher = cipher
     }

@@ -1,6 +1,6 @@
 public import Foundation
 public import SkeinCore
-public import SkeinStorage
+import SkeinStorage
 
 /// Turns the items a send step reports into sync report entries, applying the status rule,
 /// and says in one warning how many items could not be delivered.

@@ -1,4 +1,5 @@
-public import SkeinStorage
+public import SkeinCore
+import SkeinStorage
 
 extension SyncResender {
     /// Resends every entry matching `query`'s window and filters (a mass resync), calling

@@ -12,14 +12,18 @@ import Tracing
 /// `SyncRetryService` uses it for automatic retries of Pending entries; `skein sync resync`
 /// for resyncs people ask for. A manual resync starts a fresh automatic-retry budget.
 public struct SyncResender: Sendable {
-    public let store: any SkeinStore
+    /// The sync report it reads and updates, and the flow version, run log and variables the
+    /// entry's step had when it first sent it.
+    public typealias Store = SyncStore & FlowReader & RunLogReader & RunVariableStore
+
+    public let store: any Store
     public let catalog: ShapeCatalog
     public let instances: any InstanceResolver
     public let backoff: SyncBackoff
     public let logger: Logger
     public let now: @Sendable () -> Date
 
-    public init(store: any SkeinStore, catalog: ShapeCatalog, instances: any InstanceResolver, backoff: SyncBackoff,
+    public init(store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, backoff: SyncBackoff,
                 logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.catalog = catalog
@@ -32,7 +36,7 @@ public struct SyncResender: Sendable {
     /// Re-sends entry `id`; returns the entry as it is afterwards.
     /// Throws when the entry does not exist (a delivery problem is recorded, not thrown).
     @discardableResult
-    public func resend(id: Int64, manual: Bool) async throws -> SyncEntry {
+    public func resend(id: SyncEntryID, manual: Bool) async throws -> SyncEntry {
         guard let entry = try await store.syncEntry(id: id), let origin = try await store.syncOrigin(id: id) else {
             throw StorageError(.notFound, "no sync entry \(id)")
         }
@@ -51,7 +55,7 @@ public struct SyncResender: Sendable {
                                        variables: try await variables(origin, flow: flow), instances: instances)
             // Its own trace: the entry's run may be long gone; its calls are children of this span.
             let result = try await withSpan("sync resend \(origin.flowID)", context: .topLevel) { span in
-                span.attributes["skein.sync.entry_id"] = Int(id)
+                span.attributes["skein.sync.entry_id"] = Int(id.rawValue)
                 span.attributes["skein.flow.id"] = origin.flowID
                 span.attributes["skein.shape.id"] = origin.shapeID
                 span.attributes["skein.sync.trigger"] = manual ? "manual" : "automatic"
@@ -86,8 +90,7 @@ public struct SyncResender: Sendable {
         guard let deployed = try await store.flow(id: origin.flowID, version: origin.flowVersion) else {
             throw ShapeFailure("flow '\(origin.flowID)' version \(origin.flowVersion) is no longer deployed")
         }
-        let preparer = RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger)
-        let prepared = try preparer.prepareTree(deployed)
+        let prepared = try RunExecutor.prepareTree(deployed, catalog: catalog)
         guard let executor = prepared.executors[origin.shapeID] else {
             throw ShapeFailure("flow '\(origin.flowID)' v\(origin.flowVersion) has no step '\(origin.shapeID)'")
         }

@@ -1,5 +1,5 @@
 public import SkeinCore
-public import SkeinStorage
+import SkeinStorage
 
 /// Runs a deployed flow's shapes one after another **without a run log**: the same prepared
 /// executors `RunExecutor` uses, the same payloads handed from step to step, but no store call
@@ -24,7 +24,7 @@ public struct UnloggedRun: Sendable {
 
     /// Executes every shape of `deployed` in order with `input`; a step failure is thrown.
     /// Only flat flows (no `route`, `branch` or `try`): it is a benchmark baseline, not an engine.
-    public func run(_ deployed: DeployedFlow, input: [Payload] = [], runID: Int64 = 0) async throws -> Outcome {
+    public func run(_ deployed: DeployedFlow, input: [Payload] = [], runID: RunID = 0) async throws -> Outcome {
         let prepared = try executor.prepareTree(deployed)
         let flow = prepared.flow
         var payloads = input

@@ -23,11 +23,11 @@ public import SkeinStorage
 /// Within one step a key passes once (the first payload carrying it). A step that runs again
 /// after a crash or a retry still passes the keys it claimed itself the first time.
 public struct DedupeShape: ShapeKind {
-    let pools: (any DataPoolStore)?
+    let pools: (any DataPoolKeys)?
     let now: ShapeClock
 
     /// `pools` is nil only for reading flows (validation) without a store.
-    public init(pools: (any DataPoolStore)?, now: @escaping ShapeClock = Date.init) {
+    public init(pools: (any DataPoolKeys)?, now: @escaping ShapeClock = Date.init) {
         self.pools = pools
         self.now = now
     }
@@ -67,7 +67,7 @@ public struct DedupeShape: ShapeKind {
     }
 
     struct Executor: ShapeExecutor {
-        let pools: (any DataPoolStore)?
+        let pools: (any DataPoolKeys)?
         let now: ShapeClock
         let pool: String
         let key: ShapeExpression

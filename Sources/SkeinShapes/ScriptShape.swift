@@ -21,16 +21,26 @@ import SkeinJSON
 /// ```
 /// The contract, for every input payload: its bytes on **stdin**; zero or more payloads on
 /// **stdout** (per `output`); **stderr** is shown on the step (as a warning when the script
-/// succeeds); a **non-zero exit** fails the step with the end of stderr. The process starts in
-/// an empty temporary directory with a minimal environment — `PATH`, `HOME` (that directory),
-/// `LANG`, `SKEIN_RUN_ID`, `SKEIN_FLOW_ID`, `SKEIN_STEP_ID`, `SKEIN_PAYLOAD_INDEX` and
-/// `SKEIN_VARIABLES` (the flow variables as JSON) — and never sees Skein's own environment
-/// (credential keys, database passwords). At the time limit its whole process group is killed.
+/// succeeds); a **non-zero exit** fails the step with the end of stderr. The environment is
+/// exactly `PATH`, `HOME` and `TMPDIR` (`/tmp`), `LANG`, `SKEIN_RUN_ID`, `SKEIN_FLOW_ID`,
+/// `SKEIN_STEP_ID`, `SKEIN_PAYLOAD_INDEX` and `SKEIN_VARIABLES` (the flow variables as JSON) —
+/// never Skein's own (credential keys, database passwords).
+///
+/// The process runs in a sandbox (`ScriptSandbox`): it sees only the system's programs and
+/// libraries (read-only), its code at `/skein/script`, a private `/tmp` and its own processes —
+/// not the data directory, the configuration or the network — as uid 65534; at the time limit
+/// the sandbox and every process in it are killed. Without a working sandbox scripts are
+/// refused, unless the operator set `SKEIN_SCRIPT_SANDBOX=off`.
 ///
 /// With `language: jsonata`, `code` is a JSONata expression over each payload (with `$name` /
-/// `$vars` for flow variables); an array result gives one payload per element.
+/// `$vars` for flow variables); an array result gives one payload per element (never a process).
 public struct ScriptShape: ShapeKind {
-    public init() {}
+    /// Where scripts in other languages run.
+    public let sandbox: ScriptSandbox
+
+    public init(sandbox: ScriptSandbox = .automatic) {
+        self.sandbox = sandbox
+    }
     public var type: String { "script" }
     public var summary: String { "Run JSONata, Python, node or any interpreter over each payload, with time and memory limits." }
 
@@ -69,13 +79,19 @@ public struct ScriptShape: ShapeKind {
         switch language {
         case "python", "python3": interpreter = Interpreter(name: "python3", path: nil, arguments: ["-I"])
         case "node", "javascript": interpreter = Interpreter(name: "node", path: nil, arguments: [])
-        case let path where path.hasPrefix("/"): interpreter = Interpreter(name: path, path: path, arguments: [])
+        case let path where path.hasPrefix("/"):
+            if !sandbox.isOff && !ScriptSandbox.isVisible(path) {
+                settings.report("language", "\(path) is outside what a sandboxed script can see (\(ScriptSandbox.systemDirectories.joined(separator: ", "))); "
+                                + "use an interpreter installed under /usr (/usr/local works)")
+                return nil
+            }
+            interpreter = Interpreter(name: path, path: path, arguments: [])
         default:
             settings.report("language", "'\(language)' is not jsonata, python, node or an interpreter's absolute path (e.g. /usr/bin/ruby)")
             return nil
         }
         guard settings.problems.isEmpty else { return nil }
-        return ProcessScript(interpreter: interpreter, code: code, timeout: timeout, memory: memory, output: output)
+        return ProcessScript(interpreter: interpreter, code: code, timeout: timeout, memory: memory, output: output, sandbox: sandbox)
     }
 
     struct JSONataScript: ShapeExecutor {

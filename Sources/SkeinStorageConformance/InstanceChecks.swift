@@ -1,5 +1,6 @@
 import Foundation
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 enum InstanceChecks {

@@ -29,8 +29,8 @@ enum QueueChecks {
         },
         ConformanceCheck("five priority levels, first in first out within a level") { open in
             let store = try await open()
-            var expected: [Int64] = []
-            var byPriority: [Int: [Int64]] = [:]
+            var expected: [RunID] = []
+            var byPriority: [Int: [RunID]] = [:]
             for index in 0..<15 {
                 let priority = 5 - index % 5
                 let run = try await store.enqueue(NewRun(flowID: "f\(index % 2)", flowVersion: 1, trigger: .webhook, priority: priority),
@@ -38,7 +38,7 @@ enum QueueChecks {
                 byPriority[priority, default: []].append(run.id)
             }
             for priority in 1...5 { expected += byPriority[priority] ?? [] }
-            var seen: [Int64] = []
+            var seen: [RunID] = []
             while true {
                 let batch = try await store.claimRuns(owner: "w", limit: 4, leaseUntil: t0 + 100, now: t0 + 20)
                 if batch.isEmpty { break }
@@ -51,7 +51,7 @@ enum QueueChecks {
             let limited = try FlowFile.decode("id: limited\nmax_concurrent_runs: 2\nshapes:\n  - id: each\n    split: { path: orders }\n")
             try expectEqual(limited.maxConcurrentRuns, 2)
             _ = try await store.deploy(limited, source: "limited v1", now: t0)
-            var limitedRuns: [Int64] = []
+            var limitedRuns: [RunID] = []
             for index in 0..<5 {
                 limitedRuns.append(try await store.enqueue(NewRun(flowID: "limited", flowVersion: 1, trigger: .api, priority: 1), now: t0 + Double(index)).id)
             }
@@ -76,10 +76,10 @@ enum QueueChecks {
                 _ = try await store.enqueue(NewRun(flowID: "f\(index % 3)", flowVersion: 1, trigger: .webhook, priority: 1 + index % 5), now: t0)
             }
             let handles = [store, try await open(), try await open()]
-            let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            let claims = try await withThrowingTaskGroup(of: [RunID].self) { group in
                 for worker in 0..<6 {
                     group.addTask {
-                        var mine: [Int64] = []
+                        var mine: [RunID] = []
                         while true {
                             let batch = try await handles[worker % handles.count].claimRuns(owner: "w\(worker)", limit: 3, leaseUntil: t0 + 100, now: t0 + 1)
                             if batch.isEmpty { return mine }
@@ -87,7 +87,7 @@ enum QueueChecks {
                         }
                     }
                 }
-                return try await group.reduce(into: [[Int64]]()) { $0.append($1) }
+                return try await group.reduce(into: [[RunID]]()) { $0.append($1) }
             }
             let all = claims.flatMap { $0 }
             try expectEqual(all.count, 60, "every run claimed")

@@ -14,28 +14,28 @@ enum RunChecks {
                                                      input: [Payload(bytes: csv, contentType: "text/csv"), json, small]), now: t0)
             try expectEqual(run.status, .queued)
             try expectEqual(run.inputCount, 3)
-            let infos = try await store.payloadInfos(runID: run.id, sequence: 0)
+            let infos = try await store.payloadInfos(of: .input(of: run.id))
             try expectEqual(infos.map(\.contentType), ["text/csv", "application/json", "text/plain"])
             try expectEqual(infos.map(\.index), [0, 1, 2])
             try expectEqual(infos[0].size, csv.count)
             try expect(infos[0].storedSize < csv.count / 10, "repetitive CSV should compress well")
-            try expectEqual(try await store.payload(runID: run.id, sequence: 0, index: 0)?.bytes(), csv)
-            try expectEqual(try await store.payload(runID: run.id, sequence: 0, index: 1)?.json(), json.json())
-            try expectEqual(try await store.payload(runID: run.id, sequence: 0, index: 2)?.bytes(), small.bytes())
-            try expectEqual(try await store.payloads(runID: run.id, sequence: 0).count, 3)
-            try expect(try await store.payload(runID: run.id, sequence: 0, index: 3) == nil)
+            try expectEqual(try await store.payload(of: .input(of: run.id), index: 0)?.bytes(), csv)
+            try expectEqual(try await store.payload(of: .input(of: run.id), index: 1)?.json(), json.json())
+            try expectEqual(try await store.payload(of: .input(of: run.id), index: 2)?.bytes(), small.bytes())
+            try expectEqual(try await store.payloads(of: .input(of: run.id)).count, 3)
+            try expect(try await store.payload(of: .input(of: run.id), index: 3) == nil)
         },
         ConformanceCheck("records steps with their outputs and stop requests") { open in
             let store = try await open()
             let run = try await store.startClaimed(NewRun(flowID: "f", flowVersion: 1, trigger: .manual), owner: "cli", leaseUntil: t0 + 30, now: t0)
             try expect(run.status == .started && run.leaseOwner == "cli" && run.claims == 1 && run.startedAt == t0)
-            try await store.beginStep(runID: run.id, sequence: 1, shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 10, now: t0)
-            try await store.finishStep(runID: run.id, sequence: 1, outcome: StepOutcome(
+            try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 10, now: t0)
+            try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(
                 status: .success, attempts: 2, outputs: [Payload(json: ["id": 1]), Payload(json: ["id": 2])],
                 warnings: ["slow"], calls: [["method": "GET", "status": 200]],
                 path: "by-site/uk/each", details: ["input": [["sequence": 0, "start": 0, "count": 1]]]), now: t0 + 1.5)
-            try await store.beginStep(runID: run.id, sequence: 2, shapeID: "send", shapeType: "http", inputCount: 2, inputBytes: 20, now: t0 + 2)
-            try await store.finishStep(runID: run.id, sequence: 2, outcome: StepOutcome(
+            try await store.beginStep(StepID(run: run.id, sequence: 2), shapeID: "send", shapeType: "http", inputCount: 2, inputBytes: 20, now: t0 + 2)
+            try await store.finishStep(StepID(run: run.id, sequence: 2), outcome: StepOutcome(
                 status: .failure, attempts: 1, error: "boom", errorDetails: ["status": 500]), now: t0 + 2.25)
             let steps = try await store.steps(runID: run.id)
             try expectEqual(steps.count, 2)
@@ -51,13 +51,13 @@ enum RunChecks {
             try expect(steps[1].path == nil && steps[1].details == nil)
             try expectEqual(steps[1].error, "boom")
             try expectEqual(steps[1].errorDetails, ["status": 500])
-            try expectEqual(try await store.payloads(runID: run.id, sequence: 1).map { try $0.json() }, [["id": 1], ["id": 2]])
+            try expectEqual(try await store.payloads(of: StepID(run: run.id, sequence: 1)).map { try $0.json() }, [["id": 1], ["id": 2]])
             try expectEqual(try await store.run(id: run.id)?.hasWarnings, true)
-            try await expectThrows(StorageError.self) { try await store.finishStep(runID: run.id, sequence: 9, outcome: StepOutcome(status: .success, attempts: 1), now: t0) }
+            try await expectThrows(StorageError.self) { try await store.finishStep(StepID(run: run.id, sequence: 9), outcome: StepOutcome(status: .success, attempts: 1), now: t0) }
             // A resumed run begins step 1 again: the old record and outputs are replaced.
-            try await store.beginStep(runID: run.id, sequence: 1, shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 10, now: t0 + 3)
+            try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 10, now: t0 + 3)
             try expectEqual(try await store.steps(runID: run.id).first?.status, .running)
-            try expect(try await store.payloads(runID: run.id, sequence: 1).isEmpty)
+            try expect(try await store.payloads(of: StepID(run: run.id, sequence: 1)).isEmpty)
 
             try expect(try await store.requestStop(runID: run.id, now: t0 + 2))
             try expectEqual(try await store.renewLeases(runIDs: [run.id], owner: "cli", until: t0 + 60).stopRequested, [run.id])
@@ -71,7 +71,7 @@ enum RunChecks {
         },
         ConformanceCheck("lists runs newest first with filters and keyset pages") { open in
             let store = try await open()
-            var ids: [Int64] = []
+            var ids: [RunID] = []
             for index in 0..<7 {
                 let run = try await store.enqueue(NewRun(flowID: index % 2 == 0 ? "a" : "b", flowVersion: 1, trigger: .webhook), now: t0 + Double(index))
                 ids.append(run.id)
@@ -91,8 +91,8 @@ enum RunChecks {
             let store = try await open()
             let failed = try await store.enqueue(NewRun(flowID: "a", flowVersion: 1, trigger: .schedule), now: t0)
             let warned = try await store.startClaimed(NewRun(flowID: "a", flowVersion: 1, trigger: .manual), owner: "w", leaseUntil: t0 + 99, now: t0 + 86400)
-            try await store.beginStep(runID: warned.id, sequence: 1, shapeID: "s", shapeType: "split", inputCount: 0, inputBytes: 0, now: t0 + 86400)
-            try await store.finishStep(runID: warned.id, sequence: 1, outcome: StepOutcome(status: .success, attempts: 1, warnings: ["careful"]),
+            try await store.beginStep(StepID(run: warned.id, sequence: 1), shapeID: "s", shapeType: "split", inputCount: 0, inputBytes: 0, now: t0 + 86400)
+            try await store.finishStep(StepID(run: warned.id, sequence: 1), outcome: StepOutcome(status: .success, attempts: 1, warnings: ["careful"]),
                                        now: t0 + 86400)
             let replay = try await store.enqueue(NewRun(flowID: "a", flowVersion: 2, trigger: .replay, entryShapeID: "s", originRunID: failed.id),
                                                  now: t0 + 2 * 86400)
@@ -112,7 +112,7 @@ enum RunChecks {
             // Queue times out of id order (clocks of several processes, a bulk import): the window
             // [day 1, day 2) holds ids 2, 4, 5 and 7; ids 1, 3 and 6 fall outside it on both sides.
             let days: [Double] = [0, 1.5, 3, 1.2, 1.9, 0.5, 1.0]
-            var ids: [Int64] = []
+            var ids: [RunID] = []
             for day in days {
                 ids.append(try await store.enqueue(NewRun(flowID: "a", flowVersion: 1, trigger: .api), now: t0 + day * 86400).id)
             }
@@ -140,9 +140,9 @@ enum RunChecks {
             try expectEqual(try await store.prunePayloads(olderThan: t0 + 500, limit: 100), 2)
             let expired = try unwrap(try await store.run(id: old.id))
             try expect(expired.payloadsExpired, "the run's log says its payloads went")
-            try expect(try await store.payloads(runID: old.id, sequence: 0).isEmpty)
-            try expectEqual(try await store.payloads(runID: oldQueued.id, sequence: 0).count, 2, "a queued run keeps its input")
-            try expectEqual(try await store.payloads(runID: recent.id, sequence: 0).count, 2)
+            try expect(try await store.payloads(of: .input(of: old.id)).isEmpty)
+            try expectEqual(try await store.payloads(of: .input(of: oldQueued.id)).count, 2, "a queued run keeps its input")
+            try expectEqual(try await store.payloads(of: .input(of: recent.id)).count, 2)
             try expectEqual(try await store.pruneRuns(olderThan: t0 + 500, limit: 100), 1)
             try expect(try await store.run(id: old.id) == nil)
             try expect(try await store.run(id: oldQueued.id) != nil)

@@ -28,7 +28,7 @@ enum ShapeStoreChecks {
                     let store = stores[task % 2]
                     group.addTask {
                         try await store.claimKeys(pool: "skus", keys: offered(task).reversed().shuffled(),
-                                                  claimant: PoolClaimant(runID: Int64(task), shapeID: "once"), expiresAt: nil, now: t0)
+                                                  claimant: PoolClaimant(runID: RunID(Int64(task)), shapeID: "once"), expiresAt: nil, now: t0)
                     }
                 }
                 return try await group.reduce(into: [Set<String>]()) { $0.append($1) }
@@ -109,7 +109,7 @@ enum ShapeStoreChecks {
             let older = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 1, trigger: .manual), owner: "cli", leaseUntil: t0 + 30, now: t0)
             try await store.finishRun(runID: older.id, status: .success, error: nil, failedShapeID: nil, now: t0 + 1)
             let newer = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 1, trigger: .manual), owner: "cli", leaseUntil: t0 + 30, now: t0 + 2)
-            func value(_ run: Int64, _ shape: String, _ index: Int, _ field: String, _ text: String) -> TrackedValue {
+            func value(_ run: RunID, _ shape: String, _ index: Int, _ field: String, _ text: String) -> TrackedValue {
                 TrackedValue(runID: run, flowID: "orders", shapeID: shape, payloadIndex: index, field: field, value: text)
             }
             try await store.recordTrackedValues([value(older.id, "track", 0, "order", "1042"), value(older.id, "track", 0, "email", "ann@example.com"),
@@ -136,20 +136,20 @@ enum ShapeStoreChecks {
             let store = try await open()
             let run = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 1, trigger: .manual), owner: "cli", leaseUntil: t0 + 30, now: t0)
             for sequence in 1...3 {
-                try await store.beginStep(runID: run.id, sequence: sequence, shapeID: "s\(sequence)", shapeType: "map", inputCount: 1, inputBytes: 1, now: t0)
+                try await store.beginStep(StepID(run: run.id, sequence: sequence), shapeID: "s\(sequence)", shapeType: "map", inputCount: 1, inputBytes: 1, now: t0)
             }
-            try await store.finishStep(runID: run.id, sequence: 1, outcome: StepOutcome(status: .success, attempts: 1), now: t0)
+            try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(status: .success, attempts: 1), now: t0)
             try expect(try await store.runVariables(runID: run.id, throughSequence: 3) == nil, "no step set any")
-            try await store.finishStep(runID: run.id, sequence: 2, outcome: StepOutcome(
+            try await store.finishStep(StepID(run: run.id, sequence: 2), outcome: StepOutcome(
                 status: .success, attempts: 1, variables: ["cursor": "2026-11-01", "count": 3, "seen": ["a", "b"]]), now: t0)
-            try await store.finishStep(runID: run.id, sequence: 3, outcome: StepOutcome(status: .success, attempts: 1), now: t0)
+            try await store.finishStep(StepID(run: run.id, sequence: 3), outcome: StepOutcome(status: .success, attempts: 1), now: t0)
             try expect(try await store.runVariables(runID: run.id, throughSequence: 1) == nil)
             try expectEqual(try await store.runVariables(runID: run.id, throughSequence: 3),
                             ["cursor": "2026-11-01", "count": 3, "seen": ["a", "b"]])
             // The step finished again (retried) with other values: they replace the earlier ones.
-            try await store.finishStep(runID: run.id, sequence: 2, outcome: StepOutcome(status: .success, attempts: 2, variables: ["count": 4]), now: t0)
+            try await store.finishStep(StepID(run: run.id, sequence: 2), outcome: StepOutcome(status: .success, attempts: 2, variables: ["count": 4]), now: t0)
             try expectEqual(try await store.runVariables(runID: run.id, throughSequence: 2), ["count": 4])
-            try expect(try await store.runVariables(runID: run.id + 1, throughSequence: 9) == nil)
+            try expect(try await store.runVariables(runID: RunID(run.id.rawValue + 1), throughSequence: 9) == nil)
         },
     ]
 }

@@ -1,7 +1,7 @@
 public import SkeinStorage
 
 /// The storage conformance suite: what every `SkeinStore` backend must do, written once and
-/// run against each backend (SQLite and PostgreSQL) by their test targets, so the backends
+/// run against each backend (SQLite, PostgreSQL and in memory) by their test targets, so the backends
 /// cannot drift apart.
 ///
 /// Each check gets a `StoreOpener` that opens a store on one fresh, empty database; calling it

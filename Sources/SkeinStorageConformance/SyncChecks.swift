@@ -24,8 +24,8 @@ enum SyncChecks {
         ConformanceCheck("finishStep stores the step's sync entries with their payloads in one transaction") { open in
             let store = try await open()
             let run = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 3, trigger: .manual), owner: "cli", leaseUntil: t0 + 30, now: t0)
-            try await store.beginStep(runID: run.id, sequence: 1, shapeID: "post-to-erp", shapeType: "http", inputCount: 2, inputBytes: 10, now: t0)
-            try await store.finishStep(runID: run.id, sequence: 1, outcome: StepOutcome(
+            try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "post-to-erp", shapeType: "http", inputCount: 2, inputBytes: 10, now: t0)
+            try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(
                 status: .success, attempts: 1, syncEntries: [entry("#1001"), entry("#1002", status: .pending, next: t0 + 60)]), now: t0)
             let page = try await store.syncEntries(SyncQuery(since: t0 - 1, sort: .reference, descending: false))
             try expectEqual(page.entries.map(\.reference), ["#1001", "#1002"])
@@ -143,7 +143,7 @@ enum SyncChecks {
                     query.sort = sort
                     query.descending = descending
                     query.limit = 7
-                    var seen: [Int64] = []
+                    var seen: [SyncEntryID] = []
                     repeat {
                         let page = try await store.syncEntries(query)
                         seen += page.entries.map(\.id)
@@ -170,7 +170,7 @@ enum SyncChecks {
 /// Ids collected by a streaming callback.
 final class LockedIDs: @unchecked Sendable {
     private let lock = NSLock()
-    private var collected: [Int64] = []
-    func append(_ ids: [Int64]) { lock.withLock { collected += ids } }
-    var ids: [Int64] { lock.withLock { collected } }
+    private var collected: [SyncEntryID] = []
+    func append(_ ids: [SyncEntryID]) { lock.withLock { collected += ids } }
+    var ids: [SyncEntryID] { lock.withLock { collected } }
 }

@@ -2,7 +2,10 @@ import Logging
 import PostgresNIO
 
 /// The PostgreSQL schema, as named, append-only migrations recorded in `schema_migrations`.
-/// Never edit a released migration: add a new one at the end.
+/// Never edit a released migration: add a new one at the end. Names are never changed once
+/// released (a process of the previous release sharing the database would apply it again);
+/// `SchemaHistory` in Tests/SkeinStoragePostgresTests/SchemaParityTests.swift maps them to
+/// SQLite's, and a test fails when the two schemas differ beyond the listed differences.
 ///
 /// Migrations run when a store opens, each in its own transaction under an advisory lock, so
 /// several processes starting together apply each migration exactly once.

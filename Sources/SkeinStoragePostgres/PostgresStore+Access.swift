@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// Users, sessions, API tokens and the audit log (`AccessStore`), each method one transaction.

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import PostgresNIO
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 extension PostgresStore: InstanceStore {

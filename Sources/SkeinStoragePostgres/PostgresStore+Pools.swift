@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import SkeinCore
 import SkeinStorage
 
 /// Data pools (`dedupe`). Claims are atomic across processes without locking the pool:
@@ -119,7 +120,7 @@ extension PostgresStore: DataPoolStore {
             for try await raw in rows {
                 let row = PGRow(raw)
                 batch.append(PoolKey(key: try row["key"], firstSeenAt: try row.date("first_seen_at"), expiresAt: try row.optionalDate("expires_at"),
-                                     runID: try row.optional("run_id", as: Int64.self)))
+                                     runID: try row.optional("run_id", as: RunID.self)))
                 if batch.count >= max(1, batchSize) {
                     try body(batch)
                     batch.removeAll(keepingCapacity: true)

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import SkeinCore
 import SkeinStorage
 
 /// The durable run queue: claims, leases and their renewal.
@@ -59,7 +60,7 @@ extension PostgresStore {
         return records.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
     }
 
-    public func renewLeases(runIDs: [Int64], owner: String, until: Date) async throws -> (held: [Int64], stopRequested: [Int64]) {
+    public func renewLeases(runIDs: [RunID], owner: String, until: Date) async throws -> (held: [RunID], stopRequested: [RunID]) {
         guard !runIDs.isEmpty else { return ([], []) }
         let logger = logger
         let rows = try await connection { connection in
@@ -67,7 +68,7 @@ extension PostgresStore {
                 UPDATE runs SET lease_expires_at = \(until.pgValue)
                 WHERE id = ANY(\(runIDs)) AND lease_owner = \(owner) AND status = 'started'
                 RETURNING id, stop_requested
-                """, logger: logger).map { (try $0["id", as: Int64.self], try $0["stop_requested", as: Bool.self]) }
+                """, logger: logger).map { (try $0["id", as: RunID.self], try $0["stop_requested", as: Bool.self]) }
         }
         let held = Set(rows.map(\.0))
         let stops = Set(rows.filter(\.1).map(\.0))

@@ -42,7 +42,7 @@ extension PostgresStore: RunStore {
     }
 
     /// Writes a step's payloads in one statement (arrays unnested), replacing any of the same place.
-    static func insertPayloads(_ connection: PostgresConnection, runID: Int64, sequence: Int, _ payloads: [(PayloadCodec.Encoded, String)],
+    static func insertPayloads(_ connection: PostgresConnection, runID: RunID, sequence: Int, _ payloads: [(PayloadCodec.Encoded, String)],
                                logger: Logger) async throws {
         guard !payloads.isEmpty else { return }
         let indexes = payloads.indices.map { Int64($0) }
@@ -59,7 +59,8 @@ extension PostgresStore: RunStore {
             """, logger: logger)
     }
 
-    public func beginStep(runID: Int64, sequence: Int, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws {
+    public func beginStep(_ step: StepID, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws {
+        let (runID, sequence) = (step.run, step.sequence)
         let logger = logger
         try await transaction { connection in
             try await connection.run("DELETE FROM payloads WHERE run_id = \(runID) AND sequence = \(sequence)", logger: logger)
@@ -71,7 +72,8 @@ extension PostgresStore: RunStore {
         }
     }
 
-    public func finishStep(runID: Int64, sequence: Int, outcome: StepOutcome, now: Date) async throws {
+    public func finishStep(_ step: StepID, outcome: StepOutcome, now: Date) async throws {
+        let (runID, sequence) = (step.run, step.sequence)
         let encoded = outcome.outputs.map { (PayloadCodec.encode($0), $0.contentType) }
         let outputBytes = encoded.reduce(0) { $0 + $1.0.size }
         let warnings = outcome.warnings.isEmpty ? nil : JSON.array(outcome.warnings.map(JSON.string)).serialized()
@@ -109,7 +111,7 @@ extension PostgresStore: RunStore {
         }
     }
 
-    public func finishRun(runID: Int64, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws {
+    public func finishRun(runID: RunID, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws {
         let logger = logger
         try await connection { connection in
             try await connection.run("""
@@ -120,14 +122,14 @@ extension PostgresStore: RunStore {
         }
     }
 
-    public func recordTraceParent(runID: Int64, traceParent: String) async throws {
+    public func recordTraceParent(runID: RunID, traceParent: String) async throws {
         let logger = logger
         try await connection { connection in
             try await connection.run("UPDATE runs SET trace_parent = \(traceParent) WHERE id = \(runID) AND trace_parent IS NULL", logger: logger)
         }
     }
 
-    public func requestStop(runID: Int64, now: Date) async throws -> Bool {
+    public func requestStop(runID: RunID, now: Date) async throws -> Bool {
         let logger = logger
         return try await transaction { connection in
             let stopped = try await connection.rows("""
@@ -141,7 +143,7 @@ extension PostgresStore: RunStore {
         }
     }
 
-    public func run(id: Int64) async throws -> RunRecord? {
+    public func run(id: RunID) async throws -> RunRecord? {
         let logger = logger
         return try await connection { connection in
             try await connection.rows("SELECT \(unescaped: PostgresStore.runColumns) FROM runs WHERE id = \(id)", logger: logger)
@@ -167,14 +169,15 @@ extension PostgresStore: RunStore {
         return try await connection { connection in try await connection.rows(finished, logger: logger).map(PostgresStore.runRecord) }
     }
 
-    public func steps(runID: Int64) async throws -> [StepRecord] {
+    public func steps(runID: RunID) async throws -> [StepRecord] {
         let logger = logger
         return try await connection { connection in
             try await connection.rows("SELECT * FROM steps WHERE run_id = \(runID) ORDER BY sequence", logger: logger).map(PostgresStore.stepRecord)
         }
     }
 
-    public func payloadInfos(runID: Int64, sequence: Int) async throws -> [PayloadInfo] {
+    public func payloadInfos(of step: StepID) async throws -> [PayloadInfo] {
+        let (runID, sequence) = (step.run, step.sequence)
         let logger = logger
         return try await connection { connection in
             try await connection.rows("""
@@ -186,7 +189,8 @@ extension PostgresStore: RunStore {
         }
     }
 
-    public func payload(runID: Int64, sequence: Int, index: Int) async throws -> Payload? {
+    public func payload(of step: StepID, index: Int) async throws -> Payload? {
+        let (runID, sequence) = (step.run, step.sequence)
         let logger = logger
         return try await connection { connection in
             try await connection.rows("""
@@ -195,7 +199,8 @@ extension PostgresStore: RunStore {
         }
     }
 
-    public func payloads(runID: Int64, sequence: Int) async throws -> [Payload] {
+    public func payloads(of step: StepID) async throws -> [Payload] {
+        let (runID, sequence) = (step.run, step.sequence)
         let logger = logger
         return try await connection { connection in
             try await connection.rows("""

@@ -14,8 +14,8 @@ extension PostgresStore: SyncStore {
     /// Inserts entries with their first transition (one statement per entry); shared by
     /// `finishStep` (inside the step's transaction) and `insertSyncEntries`.
     static func insertSyncEntries(_ connection: PostgresConnection, _ entries: [NewSyncEntry], origin: SyncOrigin, now: Date,
-                                  logger: Logger) async throws -> [Int64] {
-        var ids: [Int64] = []
+                                  logger: Logger) async throws -> [SyncEntryID] {
+        var ids: [SyncEntryID] = []
         ids.reserveCapacity(entries.count)
         for new in entries {
             let time = (new.attemptedAt ?? now).pgValue
@@ -40,7 +40,7 @@ extension PostgresStore: SyncStore {
         return ids
     }
 
-    public func insertSyncEntries(_ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) async throws -> [Int64] {
+    public func insertSyncEntries(_ entries: [NewSyncEntry], origin: SyncOrigin, now: Date) async throws -> [SyncEntryID] {
         let logger = logger
         return try await transaction { connection in
             try await PostgresStore.insertSyncEntries(connection, entries, origin: origin, now: now, logger: logger)
@@ -92,7 +92,7 @@ extension PostgresStore: SyncStore {
         return counts
     }
 
-    public func syncEntry(id: Int64) async throws -> SyncEntry? {
+    public func syncEntry(id: SyncEntryID) async throws -> SyncEntry? {
         let logger = logger
         return try await connection { connection in
             try await connection.rows("SELECT \(unescaped: PostgresStore.syncColumns) FROM sync_entries WHERE id = \(id)", logger: logger)
@@ -100,7 +100,7 @@ extension PostgresStore: SyncStore {
         }
     }
 
-    public func syncOrigin(id: Int64) async throws -> SyncOrigin? {
+    public func syncOrigin(id: SyncEntryID) async throws -> SyncOrigin? {
         let logger = logger
         return try await connection { connection in
             try await connection.rows("SELECT flow_id, flow_version, run_id, shape_id FROM sync_entries WHERE id = \(id)", logger: logger).first.map {
@@ -109,7 +109,7 @@ extension PostgresStore: SyncStore {
         }
     }
 
-    public func syncTransitions(entryID: Int64) async throws -> [SyncTransition] {
+    public func syncTransitions(entryID: SyncEntryID) async throws -> [SyncTransition] {
         let logger = logger
         return try await connection { connection in
             try await connection.rows("""
@@ -121,7 +121,7 @@ extension PostgresStore: SyncStore {
         }
     }
 
-    public func syncPayload(entryID: Int64) async throws -> Payload? {
+    public func syncPayload(entryID: SyncEntryID) async throws -> Payload? {
         let logger = logger
         let stored = try await connection { connection in
             try await connection.rows("""
@@ -150,7 +150,7 @@ extension PostgresStore: SyncStore {
         }
     }
 
-    public func recordSyncAttempt(entryID: Int64, _ attempt: SyncAttempt, now: Date) async throws {
+    public func recordSyncAttempt(entryID: SyncEntryID, _ attempt: SyncAttempt, now: Date) async throws {
         let logger = logger
         let endpointID = attempt.endpointID.flatMap { $0.isEmpty ? nil : $0 }
         try await transaction { connection in
@@ -172,12 +172,12 @@ extension PostgresStore: SyncStore {
         }
     }
 
-    public func confirmSync(ids: [Int64], reason: String, now: Date) async throws -> [Int64] {
+    public func confirmSync(ids: [SyncEntryID], reason: String, now: Date) async throws -> [SyncEntryID] {
         let logger = logger
         return try await transaction { connection in
-            let confirmed: Set<Int64> = Set(try await connection.rows("""
+            let confirmed: Set<SyncEntryID> = Set(try await connection.rows("""
                 UPDATE sync_entries SET status = 'ok', latest_response = \(reason) WHERE id = ANY(\(ids)) AND status = 'sent' RETURNING id
-                """, logger: logger).map { try $0["id", as: Int64.self] })
+                """, logger: logger).map { try $0["id", as: SyncEntryID.self] })
             let ordered = ids.filter(confirmed.contains)
             for id in ordered {
                 try await PostgresStore.addTransition(connection, entryID: id, at: now, from: SyncStatus.sent.rawValue, to: .ok, reason: reason,
@@ -188,7 +188,7 @@ extension PostgresStore: SyncStore {
     }
 
     /// The entry's row is locked (updated) first in every caller, so the next `seq` cannot be taken twice.
-    static func addTransition(_ connection: PostgresConnection, entryID: Int64, at: Date, from: String?, to: SyncStatus, reason: String,
+    static func addTransition(_ connection: PostgresConnection, entryID: SyncEntryID, at: Date, from: String?, to: SyncStatus, reason: String,
                               logger: Logger) async throws {
         try await connection.run("""
             INSERT INTO sync_transitions (entry_id, seq, at, from_status, to_status, reason)

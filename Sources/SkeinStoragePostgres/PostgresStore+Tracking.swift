@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// Tracked field values (`track` shape), searchable by value through `tracked_values_by_value`.
@@ -26,7 +27,7 @@ extension PostgresStore: TrackedDataStore {
     }
 
     private struct TrackedStep: Hashable {
-        var runID: Int64
+        var runID: RunID
         var shapeID: String
     }
 
@@ -49,7 +50,7 @@ extension PostgresStore: TrackedDataStore {
 /// A run's flow variables after the steps that set them: written by `finishStep` in the step's
 /// transaction, read back on resume.
 extension PostgresStore: RunVariableStore {
-    public func runVariables(runID: Int64, throughSequence sequence: Int) async throws -> [String: JSON]? {
+    public func runVariables(runID: RunID, throughSequence sequence: Int) async throws -> [String: JSON]? {
         let logger = logger
         return try await connection { connection -> [String: JSON]? in
             guard let row = try await connection.rows("""
@@ -62,7 +63,7 @@ extension PostgresStore: RunVariableStore {
         }
     }
 
-    static func saveRunVariables(_ connection: PostgresConnection, runID: Int64, sequence: Int, _ variables: [String: JSON],
+    static func saveRunVariables(_ connection: PostgresConnection, runID: RunID, sequence: Int, _ variables: [String: JSON],
                                  logger: Logger) async throws {
         let object = JSON.object(.init(uniqueKeysWithValues: variables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
         try await connection.run("""

@@ -1,5 +1,6 @@
 import Foundation
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// The SQL the sync report's queries share: the window and filters, the search, the sort and

@@ -2,6 +2,11 @@ import GRDB
 
 /// The SQLite schema, as named, append-only migrations. Never edit a released migration:
 /// add a new one. They run when the store opens, before anything is served.
+///
+/// Identifiers are numbered apart from PostgreSQL's and are never renamed once released (a
+/// database records them). `SchemaHistory` in Tests/SkeinStoragePostgresTests/SchemaParityTests.swift
+/// maps each one to its PostgreSQL counterpart, and a test fails when a schema change reaches
+/// one backend only: add the other backend's migration (or list the difference there).
 enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -115,6 +120,7 @@ enum SQLiteMigrations {
             try db.execute(sql: "ALTER TABLE steps ADD COLUMN path TEXT")
             try db.execute(sql: "ALTER TABLE steps ADD COLUMN details TEXT")
         }
+        // `pg_` is a misnomer (this is SQLite's migration), kept because databases recorded it.
         migrator.registerMigration("0007_pg_flow_concurrency") { db in
             // A flow's max_concurrent_runs, copied from its latest version at deploy, read when claiming.
             try db.execute(sql: """

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 extension SQLiteStore: InstanceStore {

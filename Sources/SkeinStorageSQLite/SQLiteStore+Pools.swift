@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SkeinCore
 import SkeinStorage
 
 /// Data pools (`dedupe`): insert-if-absent in one write transaction. SQLite has one writer at a

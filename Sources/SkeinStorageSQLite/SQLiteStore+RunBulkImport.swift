@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SkeinCore
 import SkeinStorage
 
 extension SQLiteStore: RunBulkImport {

@@ -49,7 +49,7 @@ extension SQLiteStore: RunStore {
         return record
     }
 
-    static func insertPayloads(_ db: Database, runID: Int64, sequence: Int, _ payloads: [(PayloadCodec.Encoded, String)]) throws {
+    static func insertPayloads(_ db: Database, runID: RunID, sequence: Int, _ payloads: [(PayloadCodec.Encoded, String)]) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO payloads (run_id, sequence, idx, content_type, size, stored_size, encoding, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -107,11 +107,11 @@ extension SQLiteStore: RunStore {
         return records.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
     }
 
-    public func renewLeases(runIDs: [Int64], owner: String, until: Date) async throws -> (held: [Int64], stopRequested: [Int64]) {
+    public func renewLeases(runIDs: [RunID], owner: String, until: Date) async throws -> (held: [RunID], stopRequested: [RunID]) {
         guard !runIDs.isEmpty else { return ([], []) }
         return try await write { db in
-            var held: [Int64] = []
-            var stops: [Int64] = []
+            var held: [RunID] = []
+            var stops: [RunID] = []
             for id in runIDs {
                 try db.execute(sql: "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'started'",
                                arguments: [until.storageValue, id, owner])
@@ -124,7 +124,8 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    public func beginStep(runID: Int64, sequence: Int, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws {
+    public func beginStep(_ step: StepID, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws {
+        let (runID, sequence) = (step.run, step.sequence)
         try await write { db in
             try db.execute(sql: "DELETE FROM payloads WHERE run_id = ? AND sequence = ?", arguments: [runID, sequence])
             try db.execute(sql: """
@@ -134,7 +135,8 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    public func finishStep(runID: Int64, sequence: Int, outcome: StepOutcome, now: Date) async throws {
+    public func finishStep(_ step: StepID, outcome: StepOutcome, now: Date) async throws {
+        let (runID, sequence) = (step.run, step.sequence)
         let encoded = outcome.outputs.map { (PayloadCodec.encode($0), $0.contentType) }
         let outputBytes = encoded.reduce(0) { $0 + $1.0.size }
         let warnings = outcome.warnings.isEmpty ? nil : JSON.array(outcome.warnings.map(JSON.string)).serialized()
@@ -166,7 +168,7 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    public func finishRun(runID: Int64, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws {
+    public func finishRun(runID: RunID, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws {
         try await write { db in
             try db.execute(sql: """
                 UPDATE runs SET status = ?, finished_at = ?, error = ?, failed_shape_id = ?, lease_owner = NULL, lease_expires_at = NULL
@@ -175,13 +177,13 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    public func recordTraceParent(runID: Int64, traceParent: String) async throws {
+    public func recordTraceParent(runID: RunID, traceParent: String) async throws {
         try await write { db in
             try db.execute(sql: "UPDATE runs SET trace_parent = ? WHERE id = ? AND trace_parent IS NULL", arguments: [traceParent, runID])
         }
     }
 
-    public func requestStop(runID: Int64, now: Date) async throws -> Bool {
+    public func requestStop(runID: RunID, now: Date) async throws -> Bool {
         try await write { db -> Bool in
             try db.execute(sql: """
                 UPDATE runs SET status = 'stopped', finished_at = ?, error = 'stopped on request before it started', stop_requested = 1
@@ -193,7 +195,7 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    public func run(id: Int64) async throws -> RunRecord? {
+    public func run(id: RunID) async throws -> RunRecord? {
         try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(SQLiteStore.runRecord) }
     }
 
@@ -240,7 +242,7 @@ extension SQLiteStore: RunStore {
         return try await read { db in try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(SQLiteStore.runRecord) }
     }
 
-    public func steps(runID: Int64) async throws -> [StepRecord] {
+    public func steps(runID: RunID) async throws -> [StepRecord] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY sequence", arguments: [runID]).map(SQLiteStore.stepRecord)
         }
@@ -258,8 +260,9 @@ extension SQLiteStore: RunStore {
                 path: row["path"], details: decodeJSON(row["details"]))
     }
 
-    public func payloadInfos(runID: Int64, sequence: Int) async throws -> [PayloadInfo] {
-        try await read { db in
+    public func payloadInfos(of step: StepID) async throws -> [PayloadInfo] {
+        let (runID, sequence) = (step.run, step.sequence)
+        return try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT run_id, sequence, idx, content_type, size, stored_size FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx
                 """, arguments: [runID, sequence]).map {
@@ -269,15 +272,17 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    public func payload(runID: Int64, sequence: Int, index: Int) async throws -> Payload? {
-        try await read { db in
+    public func payload(of step: StepID, index: Int) async throws -> Payload? {
+        let (runID, sequence) = (step.run, step.sequence)
+        return try await read { db in
             try Row.fetchOne(db, sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? AND idx = ?",
                              arguments: [runID, sequence, index]).map(SQLiteStore.payload)
         }
     }
 
-    public func payloads(runID: Int64, sequence: Int) async throws -> [Payload] {
-        try await read { db in
+    public func payloads(of step: StepID) async throws -> [Payload] {
+        let (runID, sequence) = (step.run, step.sequence)
+        return try await read { db in
             try Row.fetchAll(db, sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx",
                              arguments: [runID, sequence]).map(SQLiteStore.payload)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// Tracked field values (`track` shape), searchable by value through `tracked_values_by_value`,
@@ -25,7 +26,7 @@ extension SQLiteStore: TrackedDataStore, RunVariableStore {
     }
 
     private struct StepKey: Hashable {
-        var runID: Int64
+        var runID: RunID
         var shapeID: String
     }
 
@@ -49,7 +50,7 @@ extension SQLiteStore: TrackedDataStore, RunVariableStore {
         }
     }
 
-    public func runVariables(runID: Int64, throughSequence sequence: Int) async throws -> [String: JSON]? {
+    public func runVariables(runID: RunID, throughSequence sequence: Int) async throws -> [String: JSON]? {
         try await read { db in
             guard let text = try String.fetchOne(db, sql: """
                 SELECT variables FROM run_variables WHERE run_id = ? AND sequence <= ? ORDER BY sequence DESC LIMIT 1
@@ -61,7 +62,7 @@ extension SQLiteStore: TrackedDataStore, RunVariableStore {
         }
     }
 
-    static func saveRunVariables(_ db: Database, runID: Int64, sequence: Int, _ variables: [String: JSON]) throws {
+    static func saveRunVariables(_ db: Database, runID: RunID, sequence: Int, _ variables: [String: JSON]) throws {
         let object = JSON.object(.init(uniqueKeysWithValues: variables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
         try db.execute(sql: "INSERT OR REPLACE INTO run_variables (run_id, sequence, variables) VALUES (?, ?, ?)",
                        arguments: [runID, sequence, object.serialized()])

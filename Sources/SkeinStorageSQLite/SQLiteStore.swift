@@ -14,9 +14,12 @@ public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     public let path: String
 
-    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    /// Opens (creating if needed) the database at `path` and runs pending migrations. A new
+    /// file is created readable by its owner only (0600); SQLite gives its `-wal` and `-shm`
+    /// files the database file's mode.
     public init(path: String) throws {
         self.path = path
+        Self.createPrivately(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
@@ -28,6 +31,13 @@ public final class SQLiteStore: Sendable {
         } catch let error as DatabaseError {
             throw StorageError(.unavailable, "cannot open the SQLite database at \(path): \(error.message ?? "\(error)")")
         }
+    }
+
+    /// Creates `path` empty with mode 0600 unless it exists (an empty file is an empty database).
+    static func createPrivately(_ path: String) {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { close(descriptor) }
     }
 
     /// One write transaction, timed as the calling store method (`skein_store_operation_duration_seconds`).

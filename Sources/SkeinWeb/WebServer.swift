@@ -64,8 +64,13 @@ public struct WebServices: Sendable {
 /// route runs. The application is a swift-service-lifecycle `Service`, run by `skein serve` in
 /// the same `ServiceGroup` as the worker and the scheduler.
 public enum WebServer {
+    /// What the routes use between them (each controller takes only its part): flows, run intake
+    /// and the run log, stop requests, dashboard counts, the sync report, instances, access and health.
+    public typealias Store = FlowReader & FlowWriter & RunIntake & RunQueue & RunLogReader & RunCountStore & SyncReportReader
+        & InstanceStore & AccessStore & StoreHealth
+
     /// The router with every route, for the application and for tests (`app.test(.router)`).
-    public static func router(store: any SkeinStore, settings: WebSettings, logger: Logger,
+    public static func router(store: any Store, settings: WebSettings, logger: Logger,
                               services: WebServices? = nil) -> Router<SkeinRequestContext> {
         let services = services ?? WebServices(access: AccessService(store: store, now: settings.now))
         let router = Router(context: SkeinRequestContext.self)
@@ -75,7 +80,7 @@ public enum WebServer {
         WebhookController<SkeinRequestContext>(store: store, intake: RunIntakeBatcher(store: store, maximumBatch: settings.webhookBatchSize), settings: settings, logger: logger)
             .addRoutes(to: router)
         LoginController(access: services.access, settings: settings.access,
-                        throttle: LoginThrottle(limit: settings.access.maximumLoginFailures, window: settings.access.loginWindowSeconds))
+                        throttle: LoginThrottle(settings: settings.access))
             .addRoutes(to: router)
         APIRoutes.add(to: router, store: store, services: services, settings: settings)
         UIController(store: store, settings: settings, services: services, logger: logger).addRoutes(to: router)
@@ -84,7 +89,7 @@ public enum WebServer {
 
     /// The application listening on `settings.host:settings.port`; `onListening` gets the bound port
     /// (useful with port 0).
-    public static func application(store: any SkeinStore, settings: WebSettings, logger: Logger, services: WebServices? = nil,
+    public static func application(store: any Store, settings: WebSettings, logger: Logger, services: WebServices? = nil,
                                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: router(store: store, settings: settings, logger: logger, services: services),
                     configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "skein"),

@@ -33,11 +33,15 @@ struct DataOptions: ParsableArguments {
     }
 
     func environment(logLevel: Logger.Level = .warning) throws -> SkeinEnvironment {
+        // Everything skein creates — the database and its WAL, key files, temporary files — is
+        // its owner's alone (files 0600, directories 0700), whatever the shell's umask.
+        umask(0o077)
         var logger = Logger(label: "skein")
         logger.logLevel = logLevel
         do {
-            let database = try configFile().value("database", flag: database)
-            return try SkeinEnvironment(dataDirectory: resolvedDirectory, database: database, logger: logger)
+            let file = try configFile()
+            return try SkeinEnvironment(dataDirectory: resolvedDirectory, database: file.value("database", flag: database),
+                                        scriptSandbox: file.value("script_sandbox", flag: nil), logger: logger)
         } catch {
             throw CLIError("\(error)")
         }

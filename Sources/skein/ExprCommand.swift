@@ -24,7 +24,7 @@ struct ExprCommand: AsyncParsableCommand {
     @Argument(help: "The JSONata expression.") var expression: String
     @Option(help: "A JSON file to evaluate against, or - for standard input.") var input: String?
     @Option(help: "A JSON file holding an object of variables, available as $name.") var bindings: String?
-    @Option(name: .customLong("run"), help: "Evaluate against a payload stored by this run...") var runID: Int64?
+    @Option(name: .customLong("run"), help: "Evaluate against a payload stored by this run...") var runID: RunID?
     @Option(help: "...produced by this step (shape id, step number or 'input').") var step: String?
     @Option(help: "...at this index (from 0).") var index: Int = 0
     @Flag(help: "Exit 0 (printing nothing) when the result is undefined.") var undefinedOk = false
@@ -88,8 +88,8 @@ struct ExprCommand: AsyncParsableCommand {
         guard let run = runID, let step else { return nil }
         let store = try options.environment().store
         let sequence = try await PayloadCommand.Location.sequence(run: run, step: step, in: store)
-        guard let payload = try await store.payload(runID: run, sequence: sequence, index: index) else {
-            let count = try await store.payloadInfos(runID: run, sequence: sequence).count
+        guard let payload = try await store.payload(of: StepID(run: run, sequence: sequence), index: index) else {
+            let count = try await store.payloadInfos(of: StepID(run: run, sequence: sequence)).count
             throw CLIError("step '\(step)' of run \(run) has \(count) payload\(count == 1 ? "" : "s"); there is no index \(index)")
         }
         do { return try payload.json() } catch {

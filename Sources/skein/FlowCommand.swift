@@ -90,7 +90,11 @@ struct FlowCommand: AsyncParsableCommand {
         }
     }
 
+    /// The file's text: at most `FlowFile.maximumBytes`, UTF-8.
     static func text(of file: String) throws -> String {
+        if let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue, size > FlowFile.maximumBytes {
+            throw CLIError("\(file): the flow file is \(size) bytes; flow files are at most \(FlowFile.maximumBytes) bytes")
+        }
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("\(file): cannot read the file") }
         guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file): the file is not UTF-8 text") }
         return text

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SkeinApp
 import SkeinCore
+import SkeinEngine
 import SkeinJSON
 
 struct InstanceCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct InstanceCommand: AsyncParsableCommand {
                   skein instance add shop --connector shopify --setting shop=acme --credential-env access_token=SHOPIFY_TOKEN
                 """)
         @Argument(help: "The instance name flows use.") var name: String
-        @Option(name: .customLong("type"), help: "The connector type (http, sftp, database); http with --connector.") var connectorType: String?
+        @Option(name: .customLong("type"), help: "The connector type (database, http, sftp, smtp); http with --connector.") var connectorType: String?
         @Option(help: "A connector definition (skein connector list): shopify, woocommerce, bigcommerce, magento or your own.") var connector: String?
         @Option(help: "Base URL, host[:port] or database URL; with --connector, overrides the connector's address.") var address: String?
         @Option(name: .customLong("time-zone"), help: "The system's time zone (IANA name).") var timeZone = "UTC"
@@ -79,6 +80,7 @@ struct InstanceCommand: AsyncParsableCommand {
             let instance = Instance(name: name, connectorType: connectorType, address: address, timeZone: timeZone, rateLimit: limit,
                                     timeout: timeoutDuration, variables: Dictionary(try pairs(variables, "--variable"), uniquingKeysWith: { _, l in l }),
                                     settings: .object(settingsObject), credentials: secrets)
+            do { try InstanceRules.check(instance) } catch { throw CLIError(error.field == "name" || error.field == "address" ? error.message : "--\(error.field.replacingOccurrences(of: "_", with: "-")): \(error.message)") }
             try await environment.store.saveInstance(try environment.instances.seal(instance, now: Date()))
             let kind = connector.map { "connector \($0)" } ?? connectorType
             print("saved instance '\(name)' (\(kind), \(address)) with \(secrets.count) credential\(secrets.count == 1 ? "" : "s")")

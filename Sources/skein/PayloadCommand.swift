@@ -11,16 +11,16 @@ struct PayloadCommand: AsyncParsableCommand {
 
     /// Which step's payloads: a shape id, a step number, or `input` (0) for what the run started with.
     struct Location: ParsableArguments {
-        @Argument(help: "The run id.") var run: Int64
+        @Argument(help: "The run id.") var run: RunID
         @Argument(help: "The step: its shape id, its step number, or 'input' for the run's input.") var step: String
         @Option(help: "Which payload of the step (from 0).") var index: Int = 0
 
-        func sequence(in store: any SkeinStore) async throws -> Int {
+        func sequence(in store: any RunLogReader) async throws -> Int {
             try await Location.sequence(run: run, step: step, in: store)
         }
 
         /// The step number of `step` (a shape id, a step number or `input`) in run `run`.
-        static func sequence(run: Int64, step: String, in store: any SkeinStore) async throws -> Int {
+        static func sequence(run: RunID, step: String, in store: any RunLogReader) async throws -> Int {
             if step == "input" || step == "0" { return 0 }
             let steps = try await store.steps(runID: run)
             if steps.isEmpty, try await store.run(id: run) == nil { throw CLIError("no run \(run)") }
@@ -43,12 +43,12 @@ struct PayloadCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try options.environment().store
             let sequence = try await location.sequence(in: store)
-            let infos = try await store.payloadInfos(runID: location.run, sequence: sequence)
+            let infos = try await store.payloadInfos(of: StepID(run: location.run, sequence: sequence))
             if infos.isEmpty, try await store.run(id: location.run)?.payloadsExpired == true {
                 throw CLIError("the payloads of run \(location.run) have expired (retention); its log remains: skein runs show \(location.run)")
             }
             guard location.index >= 0, location.index < infos.count,
-                  let payload = try await store.payload(runID: location.run, sequence: sequence, index: location.index) else {
+                  let payload = try await store.payload(of: StepID(run: location.run, sequence: sequence), index: location.index) else {
                 throw CLIError("step '\(location.step)' of run \(location.run) has \(infos.count) payload\(infos.count == 1 ? "" : "s"); there is no index \(location.index)")
             }
             let info = infos[location.index]
@@ -78,7 +78,7 @@ struct PayloadCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try options.environment().store
             let sequence = try await location.sequence(in: store)
-            guard let payload = try await store.payload(runID: location.run, sequence: sequence, index: location.index) else {
+            guard let payload = try await store.payload(of: StepID(run: location.run, sequence: sequence), index: location.index) else {
                 if try await store.run(id: location.run)?.payloadsExpired == true {
                     throw CLIError("the payloads of run \(location.run) have expired (retention); its log remains: skein runs show \(location.run)")
                 }

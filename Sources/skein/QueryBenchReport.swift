@@ -1,5 +1,5 @@
 import Foundation
-import SkeinApp
+import SkeinBenchmarks
 import SkeinJSON
 
 /// What `skein bench sync` and `skein bench runs` share: timing the generation of synthetic

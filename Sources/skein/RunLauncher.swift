@@ -16,7 +16,7 @@ struct RunLauncher {
     func launch(_ newRun: NewRun, queue: Bool) async throws {
         if queue {
             let record = try await environment.store.enqueue(newRun, now: Date())
-            print(json ? JSON.object(["run": .number(Double(record.id)), "status": "queued"]).serialized() : "queued run \(record.id)")
+            print(json ? JSON.object(["run": .number(Double(record.id.rawValue)), "status": "queued"]).serialized() : "queued run \(record.id)")
             return
         }
         let finished = try await execute(newRun)
@@ -44,8 +44,8 @@ struct RunLauncher {
             print("run \(record.id) of flow '\(record.flowID)' v\(record.flowVersion) started\(how)\(entry)")
         }
         if json {
-            print(JSON.object(["run": .number(Double(finished.id)), "status": .string(finished.status.rawValue),
-                               "origin_run": finished.originRunID.map { .number(Double($0)) } ?? .null,
+            print(JSON.object(["run": .number(Double(finished.id.rawValue)), "status": .string(finished.status.rawValue),
+                               "origin_run": finished.originRunID.map { .number(Double($0.rawValue)) } ?? .null,
                                "error": finished.error.map(JSON.string) ?? .null]).serialized())
         } else {
             print("run \(finished.id): \(finished.status.rawValue)\(finished.error.map { " — \($0)" } ?? "")")

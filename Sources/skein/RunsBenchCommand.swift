@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import SkeinApp
+import SkeinBenchmarks
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// `skein bench runs`: fills the run log with synthetic finished runs and times the run list.

@@ -16,7 +16,7 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Only runs started this way (manual, schedule, webhook, api, replay, retry, flow).") var trigger: [String] = []
         @Flag(name: .customLong("has-warnings"), help: "Only runs with a warning in some step.") var hasWarnings = false
         @Option(help: "How many days back to look.") var days: Int = 7
-        @Option(help: "Show runs older than this run id (the next page).") var before: Int64?
+        @Option(help: "Show runs older than this run id (the next page).") var before: RunID?
         @Option(help: "At most this many runs.") var limit: Int = 50
         @OptionGroup var options: DataOptions
 
@@ -52,7 +52,7 @@ struct RunsCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a run with its steps, timings, payload counts and sizes, errors, and the runs replayed or retried from it.")
-        @Argument var run: Int64
+        @Argument var run: RunID
         @Flag(help: "Also print each step's HTTP requests and responses (secrets redacted).") var calls = false
         @OptionGroup var options: DataOptions
 
@@ -66,7 +66,7 @@ struct RunsCommand: AsyncParsableCommand {
                 if step.path == nil { step.path = definition?.path(of: step.shapeID) }
                 return step
             }
-            let inputs = try await store.payloadInfos(runID: run, sequence: 0)
+            let inputs = try await store.payloadInfos(of: .input(of: run))
             let followUps = try await store.runs(RunQuery(originRunID: run, limit: 1000))
             if options.json {
                 var object = RunsCommand.json(record).objectValue ?? [:]
@@ -116,7 +116,7 @@ struct RunsCommand: AsyncParsableCommand {
 
     struct Stop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop a queued or running run before its next step.")
-        @Argument var run: Int64
+        @Argument var run: RunID
         @OptionGroup var options: DataOptions
         func run() async throws {
             let stopped = try await options.environment().store.requestStop(runID: run, now: Date())
@@ -126,11 +126,11 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     static func json(_ run: RunRecord) -> JSON {
-        ["id": .number(Double(run.id)), "flow": .string(run.flowID), "version": .number(Double(run.flowVersion)),
+        ["id": .number(Double(run.id.rawValue)), "flow": .string(run.flowID), "version": .number(Double(run.flowVersion)),
          "status": .string(run.status.rawValue), "trigger": .string(run.trigger.rawValue), "queued_at": .string(iso(run.queuedAt)),
          "started_at": run.startedAt.map { .string(iso($0)) } ?? .null, "finished_at": run.finishedAt.map { .string(iso($0)) } ?? .null,
          "error": run.error.map(JSON.string) ?? .null, "failed_step": run.failedShapeID.map(JSON.string) ?? .null,
-         "origin_run": run.originRunID.map { .number(Double($0)) } ?? .null, "entry_step": run.entryShapeID.map(JSON.string) ?? .null, "has_warnings": .bool(run.hasWarnings),
+         "origin_run": run.originRunID.map { .number(Double($0.rawValue)) } ?? .null, "entry_step": run.entryShapeID.map(JSON.string) ?? .null, "has_warnings": .bool(run.hasWarnings),
          "pickups": .number(Double(run.claims)), "trace_id": run.traceID.map(JSON.string) ?? .null]
     }
 

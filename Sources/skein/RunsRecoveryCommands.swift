@@ -17,7 +17,7 @@ extension RunsCommand {
                 Pick one payload with --index, or items out of an array payload with --item N or
                 --where 'JSONata condition' (e.g. --where 'id = 1003'); arrays stay arrays.
                 """)
-        @Argument(help: "The run whose payload to replay.") var run: Int64
+        @Argument(help: "The run whose payload to replay.") var run: RunID
         @Argument(help: "The step that produced the payload: its shape id, step number, or 'input'.") var step: String
         @Option(help: "Replay only this payload of the step (from 0).") var index: Int?
         @Flag(help: "Replay every payload of the step (the default).") var all = false
@@ -55,7 +55,7 @@ extension RunsCommand {
                 The new run has trigger 'retry' and links back to RUN. With --all-failed, every failed run
                 of the last --days days (of --flow) that has not been retried or replayed yet is retried.
                 """)
-        @Argument(help: "The failed run.") var run: Int64?
+        @Argument(help: "The failed run.") var run: RunID?
         @Flag(name: .customLong("all-failed"), help: "Retry every failed run not yet retried or replayed.") var allFailed = false
         @Option(help: "With --all-failed: only runs of this flow.") var flow: String?
         @Option(help: "With --all-failed: how many days back to look.") var days: Int = 7
@@ -98,9 +98,9 @@ extension RunsCommand {
         }
 
         /// Failed runs of the window, oldest first, leaving out those already retried or replayed.
-        func failedRuns(_ store: any SkeinStore) async throws -> [RunRecord] {
+        func failedRuns(_ store: any RunLogReader) async throws -> [RunRecord] {
             var found: [RunRecord] = []
-            var before: Int64?
+            var before: RunID?
             let since = Date().addingTimeInterval(-Double(days) * 86400)
             while true {
                 let page = try await store.runs(RunQuery(flowID: flow, statuses: [.failure], since: since, before: before, limit: 500))

@@ -40,6 +40,8 @@ struct Serve: AsyncParsableCommand {
     var maxWebhookBytes: Int?
     @Option(name: .customLong("cookie-secure"), help: "Mark session cookies Secure: auto (when the request came over https, per X-Forwarded-Proto), always or never (default auto; env SKEIN_COOKIE_SECURE).")
     var cookieSecure: String?
+    @Option(name: .customLong("trust-forwarded-for"), help: "Throttle sign-ins by the client address in X-Forwarded-For (its last entry) instead of the connection's: only behind a proxy that sets it (true or false, default false; env SKEIN_TRUST_FORWARDED_FOR).")
+    var trustForwardedFor: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info; env SKEIN_LOG_LEVEL).")
     var logLevel: String?
     @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at GET /metrics on this port (off unless set; 0 picks a free port; env SKEIN_METRICS_PORT).")
@@ -59,6 +61,7 @@ struct Serve: AsyncParsableCommand {
         var maxWebhookBytes: Int
         var logLevel: Logger.Level
         var cookieSecurity: AccessSettings.CookieSecurity
+        var trustForwardedFor: Bool
         /// The metrics listener, when `--metrics-port` (or its setting) is given.
         var metrics: MetricsServer.Settings?
     }
@@ -90,11 +93,15 @@ struct Serve: AsyncParsableCommand {
                                              token: token)
             guard (0...65535).contains(metrics!.port) else { throw CLIError("--metrics-port \(metrics!.port): use 0 to 65535") }
         }
+        let forwardedText = text("trust_forwarded_for", trustForwardedFor, "false").lowercased()
+        guard ["true", "false"].contains(forwardedText) else {
+            throw CLIError("--trust-forwarded-for must be true or false, not '\(forwardedText)'")
+        }
         let settings = Settings(role: role, concurrency: try number("concurrency", concurrency, 4), lease: try number("lease", lease, 15),
                                 keepRuns: text("keep_runs", keepRunsOption, "7d"), keepPayloads: text("keep_payloads", keepPayloadsOption, "3d"),
                                 host: text("host", host, "127.0.0.1"), port: try number("port", port, 8080),
                                 maxWebhookBytes: try number("max_webhook_bytes", maxWebhookBytes, SkeinEnvironment.defaultMaximumWebhookBytes),
-                                logLevel: level, cookieSecurity: cookieSecurity, metrics: metrics)
+                                logLevel: level, cookieSecurity: cookieSecurity, trustForwardedFor: forwardedText == "true", metrics: metrics)
         for (flag, value) in [("--keep-runs", settings.keepRuns), ("--keep-payloads", settings.keepPayloads)] where value != "forever" {
             guard let duration = DurationText.parse(value), duration > .zero else {
                 throw CLIError("\(flag) '\(value)' is not a duration; use e.g. 7d, 36h or forever")
@@ -131,6 +138,7 @@ struct Serve: AsyncParsableCommand {
         }
         let owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let role = settings.role
+        if role.executesRuns, let warning = await environment.scriptSandboxWarning() { logger.warning("\(warning)") }
         // The span exporter comes first: a group stops its services in reverse order, so it
         // flushes the spans of everything else as the last to stop.
         var services: [any Service] = tracing.map { [$0] } ?? []
@@ -168,7 +176,7 @@ struct Serve: AsyncParsableCommand {
                     """)
                 fflush(nil)
             }
-            let access = AccessSettings(cookieSecurity: settings.cookieSecurity)
+            let access = AccessSettings(cookieSecurity: settings.cookieSecurity, trustForwardedFor: settings.trustForwardedFor)
             services.append(environment.webServer(host: host, port: port, maximumWebhookBytes: settings.maxWebhookBytes, access: access) { bound in
                 logger.notice("listening on http://\(host):\(bound)")
             })

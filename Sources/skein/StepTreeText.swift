@@ -1,4 +1,5 @@
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// What `runs show` says about the tree shapes of a run: which branch each payload took, what

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import SkeinApp
+import SkeinBenchmarks
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// `skein bench sync`: fills the sync report with synthetic entries and times its queries.

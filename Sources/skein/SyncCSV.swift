@@ -16,7 +16,7 @@ enum SyncCSV {
     }
 
     /// Writes every entry matching `query` (all pages) to `path`, one page in memory at a time.
-    static func write(store: any SkeinStore, query: SyncQuery, to path: String) async throws -> Int {
+    static func write(store: any SyncReportReader, query: SyncQuery, to path: String) async throws -> Int {
         let handle: FileHandle
         if path == "-" {
             handle = FileHandle.standardOutput

@@ -29,6 +29,7 @@ struct SyncCommand: AsyncParsableCommand {
             guard (1...SyncQuery.maximumDays).contains(days) else {
                 throw CLIError("--days must be between 1 and \(SyncQuery.maximumDays), found \(days)")
             }
+            if let problem = SyncQuery.searchProblem(search) { throw CLIError("--\(problem)") }
             let statuses = try status.map { text -> SyncStatus in
                 guard let status = SyncStatus(rawValue: text.lowercased()) else {
                     throw CLIError("unknown status '\(text)'; use \(SyncStatus.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -112,7 +113,7 @@ struct SyncCommand: AsyncParsableCommand {
         }
 
         /// Prints `{"counts":…,"entries":[…],"next":…}`, streaming the entries when --all.
-        func printJSON(store: any SkeinStore, query: SyncQuery, counts: [SyncStatus: Int]) async throws {
+        func printJSON(store: any SyncReportReader, query: SyncQuery, counts: [SyncStatus: Int]) async throws {
             let countsJSON = JSON.object(.init(uniqueKeysWithValues: SyncStatus.allCases.map { ($0.rawValue, JSON.number(Double(counts[$0] ?? 0))) }))
             print("{\"days\":\(filters.days),\"counts\":\(countsJSON.serialized()),\"entries\":[", terminator: "")
             var next: SyncCursor?
@@ -138,7 +139,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one sync entry: its attempts, status history and the payload sent.")
-        @Argument var id: Int64
+        @Argument var id: SyncEntryID
         @Flag(help: "Print the whole payload (otherwise its first 2,000 characters).") var full = false
         @OptionGroup var options: DataOptions
 
@@ -178,7 +179,7 @@ struct SyncCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send entries again through the same step and instance (a new attempt on the same entry).",
             discussion: "Give sync ids, or filters (for example --status failed --system ERP) to resync every matching entry.")
-        @Argument(help: "Sync ids.") var ids: [Int64] = []
+        @Argument(help: "Sync ids.") var ids: [SyncEntryID] = []
         @OptionGroup var filters: Filters
         @OptionGroup var options: DataOptions
 
@@ -191,7 +192,7 @@ struct SyncCommand: AsyncParsableCommand {
             let resender = environment.syncResender()
             var results: [SyncEntry] = []
             var tally: [SyncStatus: Int] = [:]
-            func resend(_ id: Int64) async throws { record(try await resender.resend(id: id, manual: true)) }
+            func resend(_ id: SyncEntryID) async throws { record(try await resender.resend(id: id, manual: true)) }
             func record(_ entry: SyncEntry) {
                 tally[entry.status, default: 0] += 1
                 if options.json { results.append(entry) } else {
@@ -220,7 +221,7 @@ struct SyncCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mark Sent entries OK: the destination confirmed it received them.",
             discussion: "With --acks, checks every Sent entry's destination for its acknowledgement file now (what skein serve does periodically).")
-        @Argument(help: "Sync ids.") var ids: [Int64] = []
+        @Argument(help: "Sync ids.") var ids: [SyncEntryID] = []
         @Option(help: "Why (recorded in the entry's history).") var reason: String = "confirmed by hand (skein sync confirm)"
         @Flag(help: "Check the destinations' acknowledgement files (sftp ack:) instead of naming ids.") var acks = false
         @OptionGroup var options: DataOptions
@@ -240,8 +241,8 @@ struct SyncCommand: AsyncParsableCommand {
             let confirmed = try await store.confirmSync(ids: ids, reason: reason, now: Date())
             let skipped = ids.filter { !confirmed.contains($0) }
             if options.json {
-                print(JSON.object(["confirmed": .array(confirmed.map { .number(Double($0)) }),
-                                   "not_sent": .array(skipped.map { .number(Double($0)) })]).serialized())
+                print(JSON.object(["confirmed": .array(confirmed.map { .number(Double($0.rawValue)) }),
+                                   "not_sent": .array(skipped.map { .number(Double($0.rawValue)) })]).serialized())
                 return
             }
             if !confirmed.isEmpty { print("confirmed (now OK): \(confirmed.map(String.init).joined(separator: " "))") }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SkeinApp
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 import SkeinWeb
 

@@ -24,7 +24,7 @@ struct TrackCommand: AsyncParsableCommand {
             let hits = try await options.environment().store.searchTrackedValues(value, field: field, limit: limit)
             if options.json {
                 print(JSON.array(hits.map { hit in
-                    ["run": .number(Double(hit.value.runID)), "flow": .string(hit.value.flowID), "step": .string(hit.value.shapeID),
+                    ["run": .number(Double(hit.value.runID.rawValue)), "flow": .string(hit.value.flowID), "step": .string(hit.value.shapeID),
                      "payload_index": .number(Double(hit.value.payloadIndex)), "field": .string(hit.value.field),
                      "value": .string(hit.value.value), "tracked_at": .string(RunsCommand.iso(hit.trackedAt)),
                      "run_status": hit.runStatus.map(JSON.string) ?? .null]

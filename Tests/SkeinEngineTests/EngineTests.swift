@@ -5,10 +5,11 @@ import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
+import SkeinStorageMemory
 import SkeinStorageSQLite
 
-/// A store in a fresh temporary file.
-func makeStore() throws -> (SQLiteStore, URL) {
+/// A store in a fresh temporary SQLite file, for tests about several processes sharing one database.
+func makeSQLiteStore() throws -> (SQLiteStore, URL) {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skein-engine-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     return (try SQLiteStore(path: directory.appendingPathComponent("skein.sqlite").path), directory)
@@ -44,13 +45,12 @@ struct FlakyShape: ShapeKind {
 @Suite struct EngineTests {
     let logger = Logger(label: "test")
 
-    func deploy(_ text: String, on store: SQLiteStore, catalog: ShapeCatalog) async throws -> DeployedFlow {
+    func deploy(_ text: String, on store: any FlowWriter, catalog: ShapeCatalog) async throws -> DeployedFlow {
         try await store.deploy(try FlowFile.decode(text, catalog: catalog), source: text, now: Date()).flow
     }
 
     @Test func retriesTransientFailuresPerThePolicyAndRecordsAttempts() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let calls = FlakyShape.Calls()
         var catalog = ShapeCatalog()
         catalog.register(FlakyShape(failures: 2, calls: calls))
@@ -75,8 +75,7 @@ struct FlakyShape: ShapeKind {
     }
 
     @Test func failsTheRunNamingTheStepWhenRetriesRunOut() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         var catalog = ShapeCatalog()
         catalog.register(FlakyShape(failures: 5, calls: FlakyShape.Calls()))
         let flow = try await deploy("id: down\nshapes:\n  - id: send\n    flaky: {}\n    retry: { attempts: 2, backoff: 10ms }\n", on: store, catalog: catalog)
@@ -91,8 +90,7 @@ struct FlakyShape: ShapeKind {
     }
 
     @Test func skippedShapesPassTheirInputThroughAndAreRecorded() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let catalog = ShapeCatalog()
         let flow = try await deploy("""
             id: skipping
@@ -108,12 +106,11 @@ struct FlakyShape: ShapeKind {
         #expect(try await RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger).execute(run) == .success)
         let steps = try await store.steps(runID: run.id)
         #expect(steps.map(\.status) == [.skipped, .success])
-        #expect(try await store.payloads(runID: run.id, sequence: 1) == [Payload(bytes: Array(#"{"orders":[1]}"#.utf8), contentType: "application/json")])
+        #expect(try await store.payloads(of: StepID(run: run.id, sequence: 1)) == [Payload(bytes: Array(#"{"orders":[1]}"#.utf8), contentType: "application/json")])
     }
 
     @Test func aStopRequestEndsTheRunBeforeTheNextStep() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let catalog = ShapeCatalog()
         let flow = try await deploy("id: stop\nshapes:\n  - id: a\n    split: {}\n  - id: b\n    split: {}\n", on: store, catalog: catalog)
         let run = try await store.startClaimed(NewRun(flowID: "stop", flowVersion: flow.version, trigger: .manual,
@@ -127,8 +124,9 @@ struct FlakyShape: ShapeKind {
         #expect(try await store.run(id: run.id)?.status == .stopped)
     }
 
+    /// Two processes on one SQLite file: each tick is claimed by one of them.
     @Test func schedulesFireOncePerTickAcrossSchedulers() async throws {
-        let (store, directory) = try makeStore()
+        let (store, directory) = try makeSQLiteStore()
         defer { try? FileManager.default.removeItem(at: directory) }
         let text = "id: hourly\ntrigger: { schedule: \"0 * * * *\" }\nshapes:\n  - id: a\n    payload: { json: 1 }\n"
         _ = try await store.deploy(try FlowFile.decode(text), source: text, now: Date())

@@ -5,7 +5,7 @@ import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
-import SkeinStorageSQLite
+import SkeinStorageMemory
 
 /// A test shape that stands in for a process killed mid-step the first `crashes` times it is
 /// called (it throws `CancellationError`, which leaves the step recorded as running, exactly as
@@ -70,22 +70,21 @@ struct WarehouseShape: ShapeKind {
         ["name": "#1004", "shipping_address": ["country_code": "DE"], "line_items": [["sku": "CARD", "quantity": 1, "price": "3.00"]]],
     ]]
 
-    func start(_ text: String, catalog: ShapeCatalog, input: [Payload], store: SQLiteStore) async throws -> RunRecord {
+    func start(_ text: String, catalog: ShapeCatalog, input: [Payload], store: MemoryStore) async throws -> RunRecord {
         let definition = try FlowFile.decode(text, catalog: catalog)
         let flow = try await store.deploy(definition, source: text, now: Date()).flow
         return try await store.startClaimed(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: input),
                                             owner: "t", leaseUntil: Date() + 60, now: Date())
     }
 
-    func executor(_ store: SQLiteStore, _ catalog: ShapeCatalog) -> RunExecutor {
+    func executor(_ store: MemoryStore, _ catalog: ShapeCatalog) -> RunExecutor {
         RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger)
     }
 
     func json(_ payloads: [Payload]) throws -> [JSON] { try payloads.map { try $0.json() } }
 
     @Test func routeSendsEachOrderDownItsBranchesAndRecordsWhichOnesItTook() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let catalog = ShapeCatalog()
         let run = try await start("""
             id: by-country
@@ -114,14 +113,13 @@ struct WarehouseShape: ShapeKind {
         #expect(route?["children"] == [["name": "uk", "payloads": [0, 1]], ["name": "big", "payloads": [0, 2]],
                                        ["name": "otherwise", "payloads": [3]]])
         // The route passes on its branches' outputs joined, in branch order.
-        let final = try json(try await store.payloads(runID: run.id, sequence: 6))
+        let final = try json(try await store.payloads(of: StepID(run: run.id, sequence: 6)))
         #expect(final.map { $0["ref"]?.stringValue ?? "" } == ["#1001", "#1002", "#1001", "#1003", "#1004"])
         #expect(final.map { $0["via"]?.stringValue ?? "" } == ["uk", "uk", "big", "big", "rest"])
     }
 
     @Test func routeModeFirstWithoutOtherwiseStopsUnmatchedOrdersWithAWarning() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let catalog = ShapeCatalog()
         let run = try await start("""
             id: first-match
@@ -140,12 +138,11 @@ struct WarehouseShape: ShapeKind {
         #expect(steps[1].details?["children"] == [["name": "uk", "payloads": [0, 1]], ["name": "big", "payloads": [2]]])
         #expect(steps[1].details?["unrouted"] == [3])
         #expect(steps[1].warnings == ["1 payload matched no branch and went no further (payloads 3); add otherwise: to handle them"])
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 3)).map { $0["ref"] } == ["#1001", "#1002"])
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 3))).map { $0["ref"] } == ["#1001", "#1002"])
     }
 
     @Test func branchRunsEachPathOneAfterAnotherWithTheSameInput() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let catalog = ShapeCatalog()
         let stock: JSON = ["levels": [["sku": "MUG-RED", "on_hand": 4], ["sku": "LAMP", "on_hand": 0]]]
         let run = try await start("""
@@ -167,12 +164,11 @@ struct WarehouseShape: ShapeKind {
         let steps = try await store.steps(runID: run.id)
         #expect(steps.map(\.path) == ["each-level", "fan-out", "fan-out/shop/to-shop", "fan-out/marketplace/in-stock", "fan-out/marketplace/to-market"])
         #expect(steps.map(\.inputCount) == [1, 2, 2, 2, 1])
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 5)) == [["item": "MUG-RED", "qty": 4]])
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 5))) == [["item": "MUG-RED", "qty": 4]])
     }
 
     @Test func tryCatchSendsTheFailingPayloadsToCatchAndTheRunEndsPartialSuccess() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let calls = FlakyShape.Calls()
         var catalog = ShapeCatalog()
         catalog.register(WarehouseShape(calls: calls))
@@ -202,20 +198,19 @@ struct WarehouseShape: ShapeKind {
         #expect(steps[1].outputCount == 2)
         #expect(steps[1].details?["caught"] == [["index": 1, "message": "warehouse rejected payload 0: unknown SKU UNKNOWN-9"]])
         // The try step's outputs are the failed payloads with their error: the catch part's input.
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 3)) == [[
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 3))) == [[
             "payload": ["sku": "UNKNOWN-9", "on_hand": 1],
             "error": ["step": "to-warehouse", "path": "safe-send/try/to-warehouse", "message": "warehouse rejected payload 0: unknown SKU UNKNOWN-9"],
         ]])
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 4)) == [[
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 4))) == [[
             "sku": "UNKNOWN-9", "step": "to-warehouse", "reason": "warehouse rejected payload 0: unknown SKU UNKNOWN-9"]])
         // The good levels went on past the try; the catch part is a dead end.
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 5)) == [["accepted": "MUG-RED", "done": true], ["accepted": "LAMP", "done": true]])
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 5))) == [["accepted": "MUG-RED", "done": true], ["accepted": "LAMP", "done": true]])
         #expect(calls.count.withLock { $0 } == 3)
     }
 
     @Test func aFailureOutsideTryStillFailsTheRunAndAFailureInCatchIsNotCaughtAgain() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         var catalog = ShapeCatalog()
         catalog.register(WarehouseShape(calls: FlakyShape.Calls()))
         let run = try await start("""
@@ -234,8 +229,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func aRunKilledInsideARouteBranchResumesWithoutRepeatingFinishedSteps() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let sent = FlakyShape.Calls()
         let crashing = FlakyShape.Calls()
         var catalog = ShapeCatalog()
@@ -274,12 +268,11 @@ struct WarehouseShape: ShapeKind {
         #expect(steps.map(\.path) == ["each-level", "by-site", "by-site/uk/uk-send", "by-site/eu/eu-prepare", "by-site/eu/eu-send"])
         #expect(steps[3].warnings == ["resumed after the process running this step stopped (pick-up 2)"])
         #expect(sent.count.withLock { $0 } == 3)
-        #expect(try json(try await store.payloads(runID: run.id, sequence: 5)) == [["accepted": "LAMP"]])
+        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 5))) == [["accepted": "LAMP"]])
     }
 
     @Test func retryingAFailedStepInsideABranchFeedsItTheBranchShareNotThePreviousStep() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         var catalog = ShapeCatalog()
         catalog.register(WarehouseShape(calls: FlakyShape.Calls()))
         let levels: JSON = [["sku": "MUG-RED", "site": "uk"], ["sku": "UNKNOWN-7", "site": "eu"], ["sku": "LAMP", "site": "eu"]]
@@ -322,13 +315,12 @@ struct WarehouseShape: ShapeKind {
 @Suite struct RunFlowEngineTests {
     let logger = Logger(label: "test")
 
-    func deploy(_ text: String, _ store: SQLiteStore) async throws -> DeployedFlow {
+    func deploy(_ text: String, _ store: MemoryStore) async throws -> DeployedFlow {
         try await store.deploy(try FlowFile.decode(text), source: text, now: Date()).flow
     }
 
     @Test func aWaitingCallPassesOnTheChildRunsPayloadsAndLinksBothRuns() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         _ = try await deploy("""
             id: price-order
             shapes:
@@ -347,7 +339,7 @@ struct WarehouseShape: ShapeKind {
                                                owner: "t", leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: ShapeCatalog(), instances: FixedInstances([]), logger: logger)
         #expect(try await executor.execute(run) == .success)
-        let totals = try await store.payloads(runID: run.id, sequence: 2).map { try $0.json() }
+        let totals = try await store.payloads(of: StepID(run: run.id, sequence: 2)).map { try $0.json() }
         #expect(totals == [["order": "#1001", "total": 125], ["order": "#1002", "total": 12.5], ["order": "#1003", "total": 160],
                            ["order": "#1004", "total": 3]])
         let children = try await store.runs(RunQuery(originRunID: run.id))
@@ -358,23 +350,21 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func aQueuedCallReturnsAtOnceAndPassesTheInputOn() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         _ = try await deploy("id: notify-stock\nshapes:\n  - id: a\n    map: { fields: { sku: sku } }\n", store)
         let parent = try await deploy("id: levels\nshapes:\n  - id: later\n    run_flow: { flow: notify-stock, wait: false }\n", store)
         let run = try await store.startClaimed(NewRun(flowID: "levels", flowVersion: parent.version, trigger: .manual,
                                                       input: [Payload(json: ["sku": "MUG-RED", "on_hand": 3])]), owner: "t", leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: ShapeCatalog(), instances: FixedInstances([]), logger: logger)
         #expect(try await executor.execute(run) == .success)
-        #expect(try await store.payloads(runID: run.id, sequence: 1).map { try $0.json() } == [["sku": "MUG-RED", "on_hand": 3]])
+        #expect(try await store.payloads(of: StepID(run: run.id, sequence: 1)).map { try $0.json() } == [["sku": "MUG-RED", "on_hand": 3]])
         let child = try #require(try await store.runs(RunQuery(originRunID: run.id)).first)
         #expect(child.status == .queued)
         #expect(child.trigger == .flow)
     }
 
     @Test func aFlowThatCallsItselfFailsInsteadOfRecursing() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         _ = try await deploy("id: ping\nshapes:\n  - id: call-pong\n    run_flow: { flow: pong }\n", store)
         let pong = try await deploy("id: pong\nshapes:\n  - id: call-ping\n    run_flow: { flow: ping }\n", store)
         let run = try await store.startClaimed(NewRun(flowID: "pong", flowVersion: pong.version, trigger: .manual, input: [Payload(json: 1)]),
@@ -389,8 +379,7 @@ struct WarehouseShape: ShapeKind {
     }
 
     @Test func aMissingFlowIsAClearStepError() async throws {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let flow = try await deploy("id: caller\nshapes:\n  - id: call\n    run_flow: { flow: not-deployed }\n", store)
         let run = try await store.startClaimed(NewRun(flowID: "caller", flowVersion: flow.version, trigger: .manual, input: [Payload(json: 1)]),
                                                owner: "t", leaseUntil: Date() + 60, now: Date())

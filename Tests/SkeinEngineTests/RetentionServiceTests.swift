@@ -5,14 +5,12 @@ import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
-import SkeinStorageSQLite
+import SkeinStorageMemory
 
-/// A fresh SQLite database file, removed afterwards.
-func withStore(_ body: (SQLiteStore) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skein-engine-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    try await body(try SQLiteStore(path: directory.appendingPathComponent("skein.sqlite").path))
+/// A fresh store: in memory, as these tests are about the engine, not the database (the
+/// backends' own behaviour is the conformance suite's).
+func withStore(_ body: (MemoryStore) async throws -> Void) async throws {
+    try await body(MemoryStore())
 }
 
 /// A clock the test moves by hand.
@@ -28,12 +26,12 @@ final class TestClock: Sendable {
     let day: TimeInterval = 86400
 
     /// A finished run queued at `time` with an input payload and one step with two output payloads.
-    func finishedRun(_ store: SQLiteStore, at time: Date, status: RunStatus = .success) async throws -> Int64 {
+    func finishedRun(_ store: MemoryStore, at time: Date, status: RunStatus = .success) async throws -> RunID {
         let run = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 1, trigger: .manual,
                                                       input: [Payload(json: ["orders": [1, 2, 3]])]),
                                                owner: "test", leaseUntil: time + 30, now: time)
-        try await store.beginStep(runID: run.id, sequence: 1, shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 20, now: time)
-        try await store.finishStep(runID: run.id, sequence: 1, outcome: StepOutcome(
+        try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 20, now: time)
+        try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(
             status: .success, attempts: 1, outputs: [Payload(json: 1), Payload(json: 2)]), now: time + 1)
         try await store.finishRun(runID: run.id, status: status, error: nil, failedShapeID: nil, now: time + 2)
         return run.id
@@ -60,24 +58,24 @@ final class TestClock: Sendable {
             // The ten-day-old run is gone with its steps and payloads.
             #expect(try await store.run(id: ancient) == nil)
             #expect(try await store.steps(runID: ancient).isEmpty)
-            #expect(try await store.payloadInfos(runID: ancient, sequence: 1).isEmpty)
+            #expect(try await store.payloadInfos(of: StepID(run: ancient, sequence: 1)).isEmpty)
             // The five-day-old run keeps its log but its payloads expired.
             let kept = try #require(try await store.run(id: middle))
             #expect(kept.payloadsExpired)
             let steps = try await store.steps(runID: middle)
             #expect(steps.map(\.shapeID) == ["each"])
             #expect(steps[0].outputCount == 2)
-            #expect(try await store.payloads(runID: middle, sequence: 0).isEmpty)
-            #expect(try await store.payloads(runID: middle, sequence: 1).isEmpty)
+            #expect(try await store.payloads(of: .input(of: middle)).isEmpty)
+            #expect(try await store.payloads(of: StepID(run: middle, sequence: 1)).isEmpty)
             // The recent run is untouched.
             #expect(try await store.run(id: recent)?.payloadsExpired == false)
-            #expect(try await store.payloads(runID: recent, sequence: 1).map { try $0.json() } == [1, 2])
-            #expect(try await store.payload(runID: recent, sequence: 0, index: 0)?.json() == ["orders": [1, 2, 3]])
+            #expect(try await store.payloads(of: StepID(run: recent, sequence: 1)).map { try $0.json() } == [1, 2])
+            #expect(try await store.payload(of: .input(of: recent), index: 0)?.json() == ["orders": [1, 2, 3]])
             // Queued and started runs survive with their inputs, however old.
             #expect(try await store.run(id: waiting.id)?.status == .queued)
-            #expect(try await store.payloads(runID: waiting.id, sequence: 0).map { try $0.json() } == [7])
+            #expect(try await store.payloads(of: .input(of: waiting.id)).map { try $0.json() } == [7])
             #expect(try await store.run(id: executing.id)?.status == .started)
-            #expect(try await store.payloads(runID: executing.id, sequence: 0).map { try $0.json() } == [8])
+            #expect(try await store.payloads(of: .input(of: executing.id)).map { try $0.json() } == [8])
             // Counts: 3 payloads each of the two old runs (batches of 2), then one run.
             #expect(pruned == .init(runs: 1, payloads: 6))
 
@@ -108,7 +106,7 @@ final class TestClock: Sendable {
             let service = RetentionService(store: store, policy: .init(keepRuns: nil, keepPayloads: nil), logger: Logger(label: "test"),
                                            now: { Date(timeIntervalSince1970: 1_795_000_000 + 400 * 86400) })
             #expect(try await service.pruneOnce() == .init(runs: 0, payloads: 0))
-            #expect(try await store.payloads(runID: old, sequence: 1).count == 2)
+            #expect(try await store.payloads(of: StepID(run: old, sequence: 1)).count == 2)
         }
     }
 }

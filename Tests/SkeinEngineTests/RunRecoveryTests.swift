@@ -4,7 +4,7 @@ import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
-import SkeinStorageSQLite
+import SkeinStorageMemory
 
 @Suite struct RunRecoveryTests {
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
@@ -21,7 +21,7 @@ import SkeinStorageSQLite
 
     /// Run 1 of `orders` v1: input one page, `each` split it into three orders, `paid` kept two,
     /// `check` failed.
-    func failedRun(_ store: SQLiteStore) async throws -> RunRecord {
+    func failedRun(_ store: MemoryStore) async throws -> RunRecord {
         _ = try await store.deploy(try FlowFile.decode(Self.flowText), source: Self.flowText, now: t0)
         let page: JSON = ["orders": [["id": 1, "status": "paid"], ["id": 2, "status": "open"], ["id": 3, "status": "paid"]]]
         let run = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 1, trigger: .schedule, input: [Payload(json: page)]),
@@ -32,8 +32,8 @@ import SkeinStorageSQLite
             ("check", "assert", .failure, []),
         ]
         for (offset, (shape, type, status, outputs)) in steps.enumerated() {
-            try await store.beginStep(runID: run.id, sequence: offset + 1, shapeID: shape, shapeType: type, inputCount: 1, inputBytes: 1, now: t0)
-            try await store.finishStep(runID: run.id, sequence: offset + 1, outcome: StepOutcome(
+            try await store.beginStep(StepID(run: run.id, sequence: offset + 1), shapeID: shape, shapeType: type, inputCount: 1, inputBytes: 1, now: t0)
+            try await store.finishStep(StepID(run: run.id, sequence: offset + 1), outcome: StepOutcome(
                 status: status, attempts: 1, outputs: outputs.map(Payload.init(json:))), now: t0)
         }
         try await store.finishRun(runID: run.id, status: .failure, error: "assertion failed", failedShapeID: "check", now: t0)

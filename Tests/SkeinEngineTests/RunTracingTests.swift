@@ -5,7 +5,7 @@ import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
-import SkeinStorageSQLite
+import SkeinStorageMemory
 import Testing
 import Tracing
 
@@ -16,8 +16,7 @@ import Tracing
     let logger = Logger(label: "test")
 
     func run(_ text: String, input: JSON, tracer: InMemoryTracer) async throws -> (RunRecord, RunStatus, [StepRecord]) {
-        let (store, directory) = try makeStore()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = MemoryStore()
         let catalog = ShapeCatalog()
         let definition = try FlowFile.decode(text, catalog: catalog)
         let flow = try await store.deploy(definition, source: text, now: Date()).flow
@@ -51,7 +50,7 @@ import Tracing
         try #require(runSpans.count == 1)
         let runSpan = runSpans[0]
         #expect(runSpan.parentSpanID == nil)
-        #expect(runSpan.attributes["skein.run.id"]?.toSpanAttribute() == .int64(run.id))
+        #expect(runSpan.attributes["skein.run.id"]?.toSpanAttribute() == .int64(run.id.rawValue))
         #expect(runSpan.attributes["skein.run.status"]?.toSpanAttribute() == .string("partial_success"))
         let stepSpans = spans.filter { $0.operationName.hasPrefix("step ") }
         #expect(stepSpans.map(\.operationName) == steps.map { "step \($0.shapeID)" }, "one span per step, in step order")

@@ -3,6 +3,7 @@ import Testing
 import SkeinCore
 import SkeinJSON
 import SkeinStorage
+import SkeinStorageMemory
 
 @Suite struct CacheTests {
     static let addFlow = """
@@ -15,10 +16,8 @@ import SkeinStorage
         """
 
     @Test func stockLevelsAddedInOneFlowAreLoadedInAnotherByKey() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
         let clock = TestClock()
-        let harness = Harness(store: try database.open(), now: { clock.now })
+        let harness = Harness(store: MemoryStore(), now: { clock.now })
         let add = try await harness.deploy(CacheTests.addFlow)
         let load = try await harness.deploy("""
             id: orders-out
@@ -41,9 +40,7 @@ import SkeinStorage
     }
 
     @Test func theOldestEntriesAreEvictedBeyondTheLimitWithAWarning() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let harness = Harness(store: try database.open())
+        let harness = Harness(store: MemoryStore())
         let add = try await harness.deploy(CacheTests.addFlow)
         let (run, _) = try await harness.run(add, [["levels": .array((1...5).map { n -> JSON in ["sku": .string("S-\(n)"), "on_hand": .number(Double(n))] })]])
         #expect(try await harness.step(run.id, "keep")?.warnings.first?.contains("2 oldest entries evicted") == true)
@@ -52,9 +49,7 @@ import SkeinStorage
     }
 
     @Test func aRunScopedCacheIsNotSeenByOtherRuns() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let harness = Harness(store: try database.open())
+        let harness = Harness(store: MemoryStore())
         let flow = try await harness.deploy("""
             id: scoped
             shapes:
@@ -82,9 +77,7 @@ import SkeinStorage
 
 @Suite struct TrackDataTests {
     @Test func whereDidOrder1042GoAcrossRunsAndFields() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let harness = Harness(store: try database.open())
+        let harness = Harness(store: MemoryStore())
         let flow = try await harness.deploy("""
             id: orders-to-erp
             shapes:
@@ -112,9 +105,7 @@ import SkeinStorage
     }
 
     @Test func trackedValuesGoWithTheirRun() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let harness = Harness(store: try database.open())
+        let harness = Harness(store: MemoryStore())
         let flow = try await harness.deploy("id: t\nshapes:\n  - id: track\n    track_data: { fields: { order: order_number } }\n")
         _ = try await harness.run(flow, [order(5)])
         #expect(try await harness.store.searchTrackedValues("5", field: nil, limit: 10).count == 1)

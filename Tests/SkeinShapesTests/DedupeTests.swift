@@ -4,6 +4,7 @@ import SkeinCore
 import SkeinJSON
 import SkeinShapes
 import SkeinStorage
+import SkeinStorageMemory
 import SkeinStorageSQLite
 
 @Suite struct DedupeTests {
@@ -25,7 +26,7 @@ import SkeinStorageSQLite
         let flow = try await harnesses[0].deploy(DedupeTests.flow)
         // Eight runs whose orders overlap: run r carries orders 20r+1 ... 20r+60 (every order in up to three runs).
         let batches = (0..<8).map { run in Array((20 * run + 1)...(20 * run + 60)) }
-        let results = try await withThrowingTaskGroup(of: (Int64, RunStatus).self) { group in
+        let results = try await withThrowingTaskGroup(of: (RunID, RunStatus).self) { group in
             for (index, batch) in batches.enumerated() {
                 let harness = harnesses[index % 2]
                 group.addTask {
@@ -33,7 +34,7 @@ import SkeinStorageSQLite
                     return (run.id, status)
                 }
             }
-            return try await group.reduce(into: [(Int64, RunStatus)]()) { $0.append($1) }
+            return try await group.reduce(into: [(RunID, RunStatus)]()) { $0.append($1) }
         }
         #expect(results.allSatisfy { $0.1 == .success })
         var passed: [Int] = []
@@ -51,7 +52,7 @@ import SkeinStorageSQLite
                 let store = stores[task % 2]
                 group.addTask {
                     let keys = (0..<100).map { "SKU-\((task * 37 + $0 * 7) % 300)" }
-                    return try await store.claimKeys(pool: "skus", keys: keys, claimant: PoolClaimant(runID: Int64(task), shapeID: "once"),
+                    return try await store.claimKeys(pool: "skus", keys: keys, claimant: PoolClaimant(runID: RunID(Int64(task)), shapeID: "once"),
                                                      expiresAt: nil, now: Date())
                 }
             }
@@ -64,9 +65,7 @@ import SkeinStorageSQLite
     }
 
     @Test func aSecondRunDropsWhatTheFirstPassedAndWarnsWithTheKeys() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let harness = Harness(store: try database.open())
+        let harness = Harness(store: MemoryStore())
         let flow = try await harness.deploy(DedupeTests.flow)
         let (first, _) = try await harness.run(flow, [["orders": [order(1042), order(1043), order(1042)]]])
         #expect(orderNumbers(try await harness.outputs(first.id, "once")) == [1042, 1043])
@@ -78,9 +77,7 @@ import SkeinStorageSQLite
     }
 
     @Test func filterModeRecordsNothingAndTrackModePassesEverything() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let harness = Harness(store: try database.open())
+        let harness = Harness(store: MemoryStore())
         let track = try await harness.deploy("""
             id: track-stock
             shapes:
@@ -111,9 +108,7 @@ import SkeinStorageSQLite
     }
 
     @Test func aPayloadWithoutAKeyFailsTheStepNamingItUnlessToldOtherwise() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let harness = Harness(store: try database.open())
+        let harness = Harness(store: MemoryStore())
         let strict = try await harness.deploy(DedupeTests.flow)
         let (run, status) = try await harness.run(strict, [["orders": [order(1), ["customer": ["email": "x@example.com"]]]]])
         #expect(status == .failure)
@@ -127,10 +122,8 @@ import SkeinStorageSQLite
     }
 
     @Test func keysExpireAfterTheRetentionAndArePruned() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
         let clock = TestClock()
-        let harness = Harness(store: try database.open(), now: { clock.now })
+        let harness = Harness(store: MemoryStore(), now: { clock.now })
         let flow = try await harness.deploy(DedupeTests.flow.replacingOccurrences(of: "key: order_number }", with: "key: order_number, retention: 2d }"))
         _ = try await harness.run(flow, [["orders": [order(7)]]])
         clock.advance(86400)
@@ -143,9 +136,7 @@ import SkeinStorageSQLite
     }
 
     @Test func aStepRunAgainPassesTheKeysItClaimedItself() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let store = try database.open()
+        let store = MemoryStore()
         let claimant = PoolClaimant(runID: 5, shapeID: "once")
         #expect(try await store.claimKeys(pool: "p", keys: ["a", "b"], claimant: claimant, expiresAt: nil, now: Date()) == ["a", "b"])
         // The process died before the step was recorded; the resumed step claims again.
@@ -155,9 +146,7 @@ import SkeinStorageSQLite
     }
 
     @Test func badSettingsAreReportedWithTheirPath() throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let catalog = Harness(store: try database.open()).catalog
+        let catalog = Harness(store: MemoryStore()).catalog
         #expect(throws: FlowValidationError.self) {
             try FlowFile.decode("""
                 id: bad

@@ -7,7 +7,8 @@ import SkeinShapes
 import SkeinStorage
 import SkeinStorageSQLite
 
-/// A fresh SQLite database file in its own directory.
+/// A fresh SQLite database file in its own directory (for tests about several processes on one
+/// database, and scripts that need a directory); other tests use a `MemoryStore`.
 struct TestDatabase {
     let directory: URL
     var path: String { directory.appendingPathComponent("skein.sqlite").path }
@@ -33,10 +34,10 @@ final class TestClock: @unchecked Sendable {
 
 /// Runs flows through the real engine on a store, with the shapes of this target.
 struct Harness {
-    let store: SQLiteStore
+    let store: any SkeinStore
     let catalog: ShapeCatalog
 
-    init(store: SQLiteStore, now: @escaping @Sendable () -> Date = Date.init, extra: [any ShapeKind] = []) {
+    init(store: any SkeinStore, now: @escaping @Sendable () -> Date = Date.init, extra: [any ShapeKind] = []) {
         self.store = store
         var catalog = ShapeCatalog()
         for shape in [SetVariablesShape(), DedupeShape(pools: store, now: now), CacheShape(caches: store, now: now), TrackDataShape(tracked: store, now: now),
@@ -64,12 +65,12 @@ struct Harness {
     }
 
     /// The JSON payloads the step `shapeID` of `runID` produced.
-    func outputs(_ runID: Int64, _ shapeID: String) async throws -> [JSON] {
+    func outputs(_ runID: RunID, _ shapeID: String) async throws -> [JSON] {
         guard let step = try await store.steps(runID: runID).last(where: { $0.shapeID == shapeID }) else { return [] }
-        return try await store.payloads(runID: runID, sequence: step.sequence).map { try $0.json() }
+        return try await store.payloads(of: StepID(run: runID, sequence: step.sequence)).map { try $0.json() }
     }
 
-    func step(_ runID: Int64, _ shapeID: String) async throws -> StepRecord? {
+    func step(_ runID: RunID, _ shapeID: String) async throws -> StepRecord? {
         try await store.steps(runID: runID).last { $0.shapeID == shapeID }
     }
 }

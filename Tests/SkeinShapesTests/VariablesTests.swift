@@ -4,6 +4,7 @@ import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
+import SkeinStorageMemory
 
 @Suite struct VariablesTests {
     static let flow = """
@@ -31,9 +32,7 @@ import SkeinStorage
         """
 
     @Test func laterShapesSeeFlowDefaultsAndSetValuesInJSONata() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let harness = Harness(store: try database.open())
+        let harness = Harness(store: MemoryStore())
         let flow = try await harness.deploy(VariablesTests.flow)
         let (run, status) = try await harness.run(flow, [["batch_id": 77, "orders": [order(1, skus: ["A", "B"]), order(2)]]])
         #expect(status == .success)
@@ -49,9 +48,7 @@ import SkeinStorage
     }
 
     @Test func aRetriedRunContinuesWithTheVariablesItHad() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let harness = Harness(store: try database.open())
+        let harness = Harness(store: MemoryStore())
         let flow = try await harness.deploy(VariablesTests.flow.replacingOccurrences(of: "  - id: each\n", with:
             "  - id: check\n    assert: { condition: \"$count(orders) < 2\", message: too many orders }\n  - id: each\n"))
         let (failed, status) = try await harness.run(flow, [["batch_id": 9, "orders": [order(1), order(2)]]])
@@ -69,9 +66,7 @@ import SkeinStorage
     }
 
     @Test func anExpressionThatGivesNothingKeepsTheOldValueWithAWarning() async throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let harness = Harness(store: try database.open())
+        let harness = Harness(store: MemoryStore())
         let flow = try await harness.deploy("""
             id: keep
             variables: { customer: unknown }
@@ -87,9 +82,7 @@ import SkeinStorage
     }
 
     @Test func badVariableNamesAndValuesAreValidationProblems() throws {
-        let database = try TestDatabase()
-        defer { database.remove() }
-        let catalog = Harness(store: try database.open()).catalog
+        let catalog = Harness(store: MemoryStore()).catalog
         do {
             _ = try FlowFile.decode("""
                 id: bad

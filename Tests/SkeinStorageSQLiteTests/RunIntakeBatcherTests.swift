@@ -28,7 +28,7 @@ func refuseRunInserts(databaseAt path: String, when condition: String = "1") thr
             #expect(records.map(\.status) == Array(repeating: .queued, count: 5))
             #expect(records.map(\.id) == records.map(\.id).sorted())
             for (n, record) in zip(1..., records) {
-                let payload = try #require(try await store.payload(runID: record.id, sequence: 0, index: 0))
+                let payload = try #require(try await store.payload(of: .input(of: record.id), index: 0))
                 #expect(try payload.json()["order"] == .number(Double(n)), "run \(record.id) holds its own input")
                 #expect(try await store.run(id: record.id)?.queuedAt == now)
             }
@@ -55,7 +55,7 @@ func refuseRunInserts(databaseAt path: String, when condition: String = "1") thr
             #expect(Set(results.map(\.1.id)).count == 200, "every caller got a run of its own")
             for (n, record) in results {
                 // Readable as soon as the caller was answered: it was committed before.
-                let payload = try #require(try await store.payload(runID: record.id, sequence: 0, index: 0))
+                let payload = try #require(try await store.payload(of: .input(of: record.id), index: 0))
                 #expect(try payload.json()["order"] == .number(Double(n)))
             }
             #expect(try await store.runs(RunQuery(limit: 1000)).count == 200)

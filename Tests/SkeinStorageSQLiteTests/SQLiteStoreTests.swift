@@ -63,10 +63,10 @@ func withStore(_ body: (SQLiteStore, String) async throws -> Void) async throws 
             let input = [Payload(bytes: noise, contentType: "application/octet-stream"), small, Payload(bytes: text, contentType: "text/csv")]
             let run = try await store.enqueue(NewRun(flowID: "big", flowVersion: 1, trigger: .manual, input: input), now: Date())
             for (index, payload) in input.enumerated() {
-                let stored = try await store.payload(runID: run.id, sequence: 0, index: index)
+                let stored = try await store.payload(of: .input(of: run.id), index: index)
                 #expect(stored?.bytes() == payload.bytes() && stored?.contentType == payload.contentType)
             }
-            let infos = try await store.payloadInfos(runID: run.id, sequence: 0)
+            let infos = try await store.payloadInfos(of: .input(of: run.id))
             #expect(infos.map(\.size) == [3_000_000, small.bytes().count, text.count])
         }
     }

@@ -21,7 +21,7 @@ import Testing
             #expect(retry.trigger == .retry)
             #expect(retry.originRunID == 1)
             #expect(retry.entryShapeID == "check")
-            #expect(try await fixture.store.payloads(runID: 2, sequence: 0).count == 2, "the two orders the failed step received")
+            #expect(try await fixture.store.payloads(of: .input(of: 2)).count == 2, "the two orders the failed step received")
             let audit = try await fixture.store.auditEntries(AuditQuery(action: "run."))
             #expect(audit.map(\.actor) == ["pat"])
             #expect(audit.map(\.action) == ["run.retry"])
@@ -41,7 +41,7 @@ import Testing
             let replay = try #require(try await fixture.store.run(id: 2))
             #expect(replay.trigger == .replay)
             #expect(replay.entryShapeID == "each")
-            #expect(try await fixture.store.payload(runID: 2, sequence: 0, index: 0)?.json() == ["orders": [["id": 1], ["id": 2]]])
+            #expect(try await fixture.store.payload(of: .input(of: 2), index: 0)?.json() == ["orders": [["id": 1], ["id": 2]]])
         }
     }
 
@@ -103,7 +103,7 @@ import Testing
             let run = try #require(try await fixture.store.run(id: 1))
             #expect(run.entryShapeID == "each")
             #expect(run.status == .queued)
-            #expect(try await fixture.store.payload(runID: 1, sequence: 0, index: 0)?.json() == ["orders": [["id": 7]]])
+            #expect(try await fixture.store.payload(of: .input(of: 1), index: 0)?.json() == ["orders": [["id": 7]]])
             #expect(try await fixture.store.run(id: 2) == nil)
         }
     }

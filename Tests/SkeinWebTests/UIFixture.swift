@@ -6,7 +6,7 @@ import NIOCore
 import SkeinCore
 import SkeinJSON
 import SkeinStorage
-import SkeinStorageSQLite
+import SkeinStorageMemory
 @testable import SkeinWeb
 
 /// Stands in for the access middleware: every request is made as `identity`.
@@ -36,16 +36,7 @@ struct UIFixture {
             filter: { condition: "id > 1" }
         """
 
-    let store: SQLiteStore
-    let directory: URL
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("skein-ui-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: directory.appendingPathComponent("skein.sqlite").path)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+    let store = MemoryStore()
 
     static func identity(_ role: Role) -> Identity { Identity(username: "pat", role: role, method: .session, csrfToken: csrf) }
 
@@ -73,23 +64,21 @@ struct UIFixture {
         let run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual,
                                                  input: [Payload(json: ["hello": "world"])]), now: now)
         let orders: JSON = ["orders": [["id": 1], ["id": 2]]]
-        try await store.beginStep(runID: run.id, sequence: 1, shapeID: "source", shapeType: "payload", inputCount: 1, inputBytes: 17, now: now)
-        try await store.finishStep(runID: run.id, sequence: 1, outcome: StepOutcome(status: .success, attempts: 1, outputs: [Payload(json: orders)]), now: now)
-        try await store.beginStep(runID: run.id, sequence: 2, shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 30, now: now)
-        try await store.finishStep(runID: run.id, sequence: 2, outcome: StepOutcome(
+        try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "source", shapeType: "payload", inputCount: 1, inputBytes: 17, now: now)
+        try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(status: .success, attempts: 1, outputs: [Payload(json: orders)]), now: now)
+        try await store.beginStep(StepID(run: run.id, sequence: 2), shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 30, now: now)
+        try await store.finishStep(StepID(run: run.id, sequence: 2), outcome: StepOutcome(
             status: .success, attempts: 1, outputs: [Payload(json: ["id": 1]), Payload(json: ["id": 2])]), now: now)
-        try await store.beginStep(runID: run.id, sequence: 3, shapeID: "check", shapeType: "filter", inputCount: 2, inputBytes: 16, now: now)
+        try await store.beginStep(StepID(run: run.id, sequence: 3), shapeID: "check", shapeType: "filter", inputCount: 2, inputBytes: 16, now: now)
         let error = "ERP said <img src=x onerror=alert(1)>"
-        try await store.finishStep(runID: run.id, sequence: 3, outcome: StepOutcome(status: .failure, attempts: 1, error: error), now: now)
+        try await store.finishStep(StepID(run: run.id, sequence: 3), outcome: StepOutcome(status: .failure, attempts: 1, error: error), now: now)
         try await store.finishRun(runID: run.id, status: .failure, error: error, failedShapeID: "check", now: now)
         return try await store.run(id: run.id)!
     }
 }
 
 func withUIFixture(_ body: (UIFixture) async throws -> Void) async throws {
-    let fixture = try UIFixture()
-    defer { fixture.remove() }
-    try await body(fixture)
+    try await body(UIFixture())
 }
 
 extension TestResponse {

@@ -27,7 +27,7 @@ import Testing
     }
 
     /// Claims the next queued run and finishes it with the given outputs for each step, or fails it.
-    func work(_ store: SQLiteStore, outputs: [String: [Payload]], fail: String? = nil) async throws {
+    func work(_ store: any SkeinStore, outputs: [String: [Payload]], fail: String? = nil) async throws {
         var claimed: [RunRecord] = []
         while claimed.isEmpty {
             claimed = try await store.claimRuns(owner: "worker", limit: 1, leaseUntil: Date() + 60, now: Date())
@@ -35,8 +35,8 @@ import Testing
         }
         let run = claimed[0]
         for (sequence, shape) in ["each", "answer"].enumerated() {
-            try await store.beginStep(runID: run.id, sequence: sequence + 1, shapeID: shape, shapeType: "map", inputCount: 1, inputBytes: 1, now: Date())
-            try await store.finishStep(runID: run.id, sequence: sequence + 1, outcome: StepOutcome(status: .success, attempts: 1, outputs: outputs[shape] ?? []),
+            try await store.beginStep(StepID(run: run.id, sequence: sequence + 1), shapeID: shape, shapeType: "map", inputCount: 1, inputBytes: 1, now: Date())
+            try await store.finishStep(StepID(run: run.id, sequence: sequence + 1), outcome: StepOutcome(status: .success, attempts: 1, outputs: outputs[shape] ?? []),
                                        now: Date())
         }
         try await store.finishRun(runID: run.id, status: fail == nil ? .success : .failure, error: fail, failedShapeID: nil, now: Date())
@@ -58,7 +58,7 @@ import Testing
                 let runs = try await fixture.runs()
                 #expect(response.headers[HTTPFields.Element.Name("X-Skein-Run")!] == String(runs[0].id))
                 // The request was stored as the run's input before anything else happened.
-                #expect(try await fixture.store.payloads(runID: runs[0].id, sequence: 0).count == 1)
+                #expect(try await fixture.store.payloads(of: .input(of: runs[0].id)).count == 1)
             }
             try await worker.value
         }
@@ -100,7 +100,7 @@ import Testing
                 let response = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: ByteBuffer(string: #"{"levels":[]}"#))
                 #expect(response.status == .accepted)
                 let runs = try await fixture.runs()
-                #expect(response.json == ["run": .number(Double(runs[0].id)), "status": "queued"])
+                #expect(response.json == ["run": .number(Double(runs[0].id.rawValue)), "status": "queued"])
             }
         }
     }

@@ -13,7 +13,7 @@ import Testing
     let path = "/webhooks/orders-in/\(WebhookFixture.token)"
 
     @Test func concurrentPostsAreAllStoredBeforeEachAnswer() async throws {
-        try await withFixture { fixture in
+        try await withFixture(sqlite: true) { fixture in
             try await fixture.deploy()
             let store = fixture.store
             try await fixture.application().test(.router) { client in
@@ -23,9 +23,9 @@ import Testing
                             let body = #"{"orders": [{"id": \#(n)}]}"#
                             try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: ByteBuffer(string: body)) { response in
                                 #expect(response.status == .accepted)
-                                let id = try #require(response.json["run"]?.numberValue.map { Int64($0) })
+                                let id = try #require(response.json["run"]?.numberValue.map { RunID(Int64($0)) })
                                 // The answer came after the commit: the run and its body are readable now.
-                                let payload = try #require(try await store.payload(runID: id, sequence: 0, index: 0))
+                                let payload = try #require(try await store.payload(of: .input(of: id), index: 0))
                                 #expect(payload.bytes() == Array(body.utf8))
                             }
                         }
@@ -38,9 +38,9 @@ import Testing
     }
 
     @Test func aRefusedBatchAnswers503ToEveryRequestAndStoresNothing() async throws {
-        try await withFixture { fixture in
+        try await withFixture(sqlite: true) { fixture in
             try await fixture.deploy()
-            try refuseRunInserts(databaseAt: fixture.store.path)
+            try refuseRunInserts(databaseAt: try #require(fixture.databasePath))
             try await fixture.application().test(.router) { client in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for n in 1...40 {

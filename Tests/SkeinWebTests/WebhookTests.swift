@@ -7,25 +7,34 @@ import NIOCore
 import SkeinCore
 import SkeinJSON
 import SkeinStorage
+import SkeinStorageMemory
 import SkeinStorageSQLite
 import SkeinWeb
 import Testing
 
-/// A webhook flow deployed into a fresh SQLite store, and the router serving it.
+/// A webhook flow deployed into a fresh store, and the router serving it. The store is in
+/// memory unless a test is about SQLite itself (a refused commit): then it is a fresh file.
 struct WebhookFixture {
     static let token = "tok-3f9a8b7c6d5e4f3a2b1c"
     static let secret = "hmac-secret-for-tests"
 
-    let store: SQLiteStore
-    let directory: URL
+    let store: any SkeinStore
+    /// The SQLite file, when the fixture has one.
+    let databasePath: String?
+    let directory: URL?
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("skein-web-\(UUID().uuidString)")
+    init(sqlite: Bool = false) throws {
+        guard sqlite else {
+            (store, databasePath, directory) = (MemoryStore(), nil, nil)
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skein-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: directory.appendingPathComponent("skein.sqlite").path)
+        let path = directory.appendingPathComponent("skein.sqlite").path
+        (store, databasePath, self.directory) = (try SQLiteStore(path: path), path, directory)
     }
 
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+    func remove() { if let directory { try? FileManager.default.removeItem(at: directory) } }
 
     @discardableResult
     func deploy(id: String = "orders-in", webhook: String? = nil) async throws -> DeployedFlow {
@@ -48,8 +57,8 @@ struct WebhookFixture {
     func runs() async throws -> [RunRecord] { try await store.runs(RunQuery(limit: 100)) }
 }
 
-func withFixture(_ body: (WebhookFixture) async throws -> Void) async throws {
-    let fixture = try WebhookFixture()
+func withFixture(sqlite: Bool = false, _ body: (WebhookFixture) async throws -> Void) async throws {
+    let fixture = try WebhookFixture(sqlite: sqlite)
     defer { fixture.remove() }
     try await body(fixture)
 }
@@ -89,7 +98,7 @@ func hmacHex(_ body: String, secret: String) -> String {
             #expect(run.status == .queued)
             #expect(run.trigger == .webhook)
             #expect(run.flowVersion == flow.version)
-            let payload = try #require(try await fixture.store.payload(runID: 1, sequence: 0, index: 0))
+            let payload = try #require(try await fixture.store.payload(of: .input(of: 1), index: 0))
             #expect(payload.bytes() == Array(body.utf8), "the body is stored byte for byte")
             #expect(payload.contentType == "application/json")
         }
@@ -103,7 +112,7 @@ func hmacHex(_ body: String, secret: String) -> String {
                 let response = try await client.execute(uri: path, method: .post, headers: [.contentType: "text/csv"], body: ByteBuffer(string: csv))
                 #expect(response.status == .accepted)
             }
-            let payload = try #require(try await fixture.store.payload(runID: 1, sequence: 0, index: 0))
+            let payload = try #require(try await fixture.store.payload(of: .input(of: 1), index: 0))
             #expect(payload.contentType == "text/csv")
             #expect(payload.bytes() == Array(csv.utf8))
         }

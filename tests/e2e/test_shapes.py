@@ -91,8 +91,8 @@ shapes:
       language: python
       timeout: 2s
       code: |
-        import os
-        open("PIDFILE", "w").write(str(os.getpid()))
+        import subprocess
+        subprocess.Popen(["/bin/sh", "-c", "sleep 600; : TOKEN"])
         while True:
             pass
 """,
@@ -122,10 +122,22 @@ shapes:
 }
 
 
+def processes_with(token):
+    """Host processes whose command line contains `token`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and token.encode() in open(f"/proc/{entry}/cmdline", "rb").read():
+                found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
 def test_serve_stops_runaway_scripts_at_their_limits_and_carries_on(skein, tmp_path):
-    pid_file = tmp_path / "spin.pid"
+    token = f"skein-spin-{time.time_ns()}"
     for name, text in SCRIPT_FLOWS.items():
-        skein.run("flow", "deploy", write(tmp_path, f"{name}.yaml", text.replace("PIDFILE", str(pid_file))))
+        skein.run("flow", "deploy", write(tmp_path, f"{name}.yaml", text.replace("TOKEN", token)))
     payload = write(tmp_path, "order.json", json.dumps(orders([1042])["orders"][0]))
     queued = {name: skein.json("run", name, "--payload", payload, "--queue")["run"] for name in SCRIPT_FLOWS}
     server = skein.serve()
@@ -146,10 +158,8 @@ def test_serve_stops_runaway_scripts_at_their_limits_and_carries_on(skein, tmp_p
         again = skein.json("run", "fine", "--payload", payload, "--queue")["run"]
         assert wait_for(lambda: finished(again), timeout=120, what="a run after the limits")["status"] == "success"
         assert server.poll() is None
-        # The looping script's process is gone.
-        pid = int(pid_file.read_text())
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
+        # The looping script's child (and so the script) is gone.
+        wait_for(lambda: not processes_with(token), timeout=30, what="the looping script's child to be gone")
     finally:
         server.terminate()
         server.wait(timeout=30)

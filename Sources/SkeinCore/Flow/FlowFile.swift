@@ -5,14 +5,31 @@ import Yams
 ///
 /// JSON is recognised by a leading `{`; anything else is read as YAML. Syntax errors say
 /// the line and column; schema problems come back all at once with their paths.
+///
+/// Flow files come from builders, who are not trusted with the server's memory: YAML anchors
+/// and aliases are refused, and documents may nest at most `maximumDepth` levels and hold at
+/// most `maximumNodes` values — all checked on the parser's events before any tree is built
+/// (`FlowYAMLScan`). Front ends refuse files over `maximumBytes` before reading them.
 public enum FlowFile {
+    /// The largest flow file accepted by `POST /api/v1/flows` and `skein flow deploy|validate` (1 MiB).
+    public static let maximumBytes = 1024 * 1024
+    /// The deepest nesting of mappings and sequences (JSON objects and arrays) in a flow file.
+    public static let maximumDepth = 100
+    /// The most values (scalars, mappings, sequences) a YAML flow file may hold.
+    public static let maximumNodes = 100_000
+
     /// Parses the text into a JSON document (the common form of YAML and JSON flow files).
     public static func document(from text: String, source: String? = nil) throws(FlowValidationError) -> JSON {
         let trimmed = text.drop { $0.isWhitespace }
         if trimmed.first == "{" {
-            do { return try JSON(parsing: text) } catch {
+            do { return try JSON(parsing: text, maximumDepth: maximumDepth) } catch {
                 throw FlowValidationError(source: source, problems: [FlowProblem(path: "", message: error.description)])
             }
+        }
+        do {
+            try FlowYAMLScan.check(text)
+        } catch {
+            throw FlowValidationError(source: source, problems: error.problems)
         }
         do {
             guard let node = try Yams.compose(yaml: text) else {

@@ -13,11 +13,11 @@ public protocol FlowCaller: Sendable {
 
 /// A run started by `run_flow`, and (when waited for) what it produced.
 public struct ChildRun: Sendable {
-    public var runID: Int64
+    public var runID: RunID
     public var status: String
     public var outputs: [Payload]
 
-    public init(runID: Int64, status: String, outputs: [Payload] = []) {
+    public init(runID: RunID, status: String, outputs: [Payload] = []) {
         self.runID = runID
         self.status = status
         self.outputs = outputs
@@ -70,7 +70,7 @@ public struct RunFlowShape: ShapeKind {
                 let child = wait
                     ? try await flows.call(flowID: flowID, version: version, payload: payload, timeout: timeout, context: context)
                     : try await flows.queue(flowID: flowID, version: version, payload: payload, context: context)
-                children.append(["run": .number(Double(child.runID)), "flow": .string(flowID), "status": .string(child.status)])
+                children.append(["run": .number(Double(child.runID.rawValue)), "flow": .string(flowID), "status": .string(child.status)])
                 outputs += wait ? child.outputs : [payload]
             }
             return ShapeResult(outputs: outputs, details: ["child_runs": .array(children)])

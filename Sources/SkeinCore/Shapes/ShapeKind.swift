@@ -46,7 +46,7 @@ public struct ShapeResult: Sendable {
 
 /// What a shape knows about the run it is part of.
 public struct ShapeContext: Sendable {
-    public var runID: Int64
+    public var runID: RunID
     public var flowID: String
     public var shapeID: String
     /// 1 for the first try of this step, 2 for the first retry, …
@@ -60,7 +60,7 @@ public struct ShapeContext: Sendable {
     /// Starts runs of other flows (`run_flow`); nil where no engine is present.
     public var flows: (any FlowCaller)?
 
-    public init(runID: Int64, flowID: String, shapeID: String, attempt: Int = 1, variables: [String: JSON] = [:],
+    public init(runID: RunID, flowID: String, shapeID: String, attempt: Int = 1, variables: [String: JSON] = [:],
                 recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([]), flows: (any FlowCaller)? = nil) {
         self.flows = flows
         self.runID = runID

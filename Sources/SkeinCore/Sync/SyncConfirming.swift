@@ -1,11 +1,11 @@
 /// A Sent item waiting for its destination to confirm it: the sync entry's id and the
 /// endpoint id the send step recorded (for the `sftp` shape, the name of the file written).
 public struct SentItem: Sendable, Equatable {
-    public var entryID: Int64
+    public var entryID: SyncEntryID
     public var endpointID: String
     public var reference: String
 
-    public init(entryID: Int64, endpointID: String, reference: String = "") {
+    public init(entryID: SyncEntryID, endpointID: String, reference: String = "") {
         self.entryID = entryID
         self.endpointID = endpointID
         self.reference = reference
@@ -26,5 +26,5 @@ public protocol SyncConfirming: ShapeExecutor {
     /// acknowledgement files), so a crash in between never loses a confirmation.
     /// Returns how many were confirmed.
     func confirm(_ items: [SentItem], context: ShapeContext,
-                 record: @Sendable ([Int64: String]) async throws -> Void) async throws -> Int
+                 record: @Sendable ([SyncEntryID: String]) async throws -> Void) async throws -> Int
 }

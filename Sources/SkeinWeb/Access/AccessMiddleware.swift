@@ -16,8 +16,8 @@ struct AccessMiddleware: RouterMiddleware {
     let settings: AccessSettings
 
     static let unsafeMethods: Set<HTTPRequest.Method> = [.post, .put, .patch, .delete]
-    /// The most of a form body read to find `_csrf`.
-    static let maximumFormBytes = 1024 * 1024
+    /// The most of a form body read to find `_csrf`: the UI's form limit.
+    static var maximumFormBytes: Int { UIForm.maximumBytes }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
@@ -72,7 +72,11 @@ struct AccessMiddleware: RouterMiddleware {
     func checkCSRF(_ request: inout Request, expected: String) async throws {
         var presented = request.headers.first { $0.name.canonicalName == "x-csrf-token" }?.value
         if presented == nil, let type = request.headers[.contentType], type.lowercased().hasPrefix("application/x-www-form-urlencoded") {
-            let body = try await request.collectBody(upTo: Self.maximumFormBytes)
+            // Too large is answered before anything else is checked (and never as a 500).
+            let tooLarge = APIError(.bodyTooLarge, "a form is at most \(Self.maximumFormBytes) bytes")
+            if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > Self.maximumFormBytes { throw tooLarge }
+            let body: ByteBuffer
+            do { body = try await request.collectBody(upTo: Self.maximumFormBytes) } catch { throw tooLarge }
             presented = FormFields(String(buffer: body))["_csrf"]
         }
         guard let presented, !expected.isEmpty, SecretText.constantTimeEqual(presented, expected) else {

@@ -1,5 +1,6 @@
 public import Foundation
 public import SkeinJSON
+public import SkeinCore
 public import SkeinStorage
 
 /// Users, sessions, API tokens and the audit log, over the store: what the login page, the

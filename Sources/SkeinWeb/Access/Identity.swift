@@ -1,4 +1,5 @@
 public import Hummingbird
+public import NIOCore
 
 /// What a signed-in person or API token may do. Each role includes everything the roles
 /// before it may do: a viewer reads; an operator also re-runs, replays and resyncs; a builder
@@ -41,13 +42,16 @@ public struct Identity: Sendable, Equatable {
 
 /// The request context of every Skein route: Hummingbird's core context plus the identity the
 /// access middleware found (nil for anonymous requests such as webhooks, health and login).
-public struct SkeinRequestContext: RequestContext {
+public struct SkeinRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
+    /// The connection's peer (nil in router tests), for sign-in throttling and tracing.
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress
     }
 }
 

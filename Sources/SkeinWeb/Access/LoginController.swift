@@ -18,7 +18,7 @@ struct LoginController: Sendable {
     }
 
     func form(_ request: Request, context: SkeinRequestContext) async throws -> Response {
-        let next = Self.safeNext(request.uri.queryParameters["next"].map(String.init))
+        let next = RedirectTarget.localPathOrHome(request.uri.queryParameters["next"].map(String.init))
         if context.identity != nil { return Response(status: .seeOther, headers: [.location: next]) }
         return LoginPage.response(status: .ok, next: next, username: "", error: nil)
     }
@@ -28,7 +28,10 @@ struct LoginController: Sendable {
         let isJSON = request.headers[.contentType]?.lowercased().hasPrefix("application/json") ?? false
         // A sign-in form posted from another site would sign the victim in as the attacker.
         try AccessMiddleware(access: access, settings: settings).checkSameOrigin(request)
-        let body = String(buffer: try await request.collectBody(upTo: 64 * 1024))
+        let body: String
+        do { body = String(buffer: try await request.collectBody(upTo: Self.maximumBodyBytes)) } catch {
+            throw APIError(.bodyTooLarge, "a sign-in is at most \(Self.maximumBodyBytes) bytes")
+        }
         let username: String, password: String, next: String
         if isJSON {
             guard case .object(let fields)? = try? JSON(parsing: Array(body.utf8)) else {
@@ -36,29 +39,39 @@ struct LoginController: Sendable {
             }
             username = fields["username"]?.stringValue ?? ""
             password = fields["password"]?.stringValue ?? ""
-            next = Self.safeNext(fields["next"]?.stringValue)
+            next = RedirectTarget.localPathOrHome(fields["next"]?.stringValue)
         } else {
             let form = FormFields(body)
             username = form["username"] ?? ""
             password = form["password"] ?? ""
-            next = Self.safeNext(form["next"])
+            next = RedirectTarget.localPathOrHome(form["next"])
         }
-        let now = access.now()
-        if let wait = await throttle.retryAfter(username, now: now) {
-            let error = APIError(.rateLimited, "too many failed sign-ins for this user; try again in \(wait) seconds")
-            var response = isJSON ? JSONResponse.make(status: .tooManyRequests, error.json)
-                : LoginPage.response(status: .tooManyRequests, next: next, username: username, error: error.message)
+        func refuse(_ error: APIError, status: HTTPResponse.Status) -> Response {
+            isJSON ? JSONResponse.make(status: status, error.json)
+                : LoginPage.response(status: status, next: next, username: username, error: error.message)
+        }
+        let wrong = APIError(.unauthenticated, "wrong username or password")
+        // No user has an empty password or a name outside the username rules: such a sign-in is
+        // not a guess, so it is answered at once and counts against nobody.
+        guard !password.isEmpty, (try? AccessService.validate(username: username)) != nil else {
+            return refuse(wrong, status: .unauthorized)
+        }
+        let address = ClientAddress.key(peer: context.remoteAddress, forwardedFor: request.headers[Self.forwardedFor],
+                                        trustForwardedFor: settings.trustForwardedFor)
+        let ticket: LoginThrottle.Ticket
+        switch await throttle.admit(username: username, address: address, now: access.now()) {
+        case .admitted(let admitted): ticket = admitted
+        case .refused(let wait, let reason):
+            context.logger.notice("sign-in refused: rate limited", metadata: ["user": "\(username)", "address": "\(address ?? "-")"])
+            var response = refuse(APIError(.rateLimited, "\(reason); try again in \(wait) seconds"), status: .tooManyRequests)
             response.headers[.retryAfter] = String(wait)
             return response
         }
-        guard !username.isEmpty, !password.isEmpty, let user = try await access.authenticate(username: username, password: password) else {
-            await throttle.recordFailure(username, now: now)
-            context.logger.notice("sign-in failed", metadata: ["user": "\(username)"])
-            let error = APIError(.unauthenticated, "wrong username or password")
-            return isJSON ? JSONResponse.make(status: .unauthorized, error.json)
-                : LoginPage.response(status: .unauthorized, next: next, username: username, error: error.message)
+        guard let user = try await access.authenticate(username: username, password: password) else {
+            context.logger.notice("sign-in failed", metadata: ["user": "\(username)", "address": "\(address ?? "-")"])
+            return refuse(wrong, status: .unauthorized)
         }
-        await throttle.reset(username)
+        await throttle.succeeded(ticket)
         let (cookieValue, session) = try await access.startSession(for: user)
         try await access.audit(actor: user.username, action: "user.login", target: "user:\(user.username)")
         var response = isJSON
@@ -86,11 +99,8 @@ struct LoginController: Sendable {
                       sameSite: .strict)
     }
 
-    /// Only a path on this server (`/…`, not `//host`), so sign-in cannot redirect elsewhere.
-    static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.contains("\r"), !next.contains("\n") else {
-            return "/"
-        }
-        return next
-    }
+    static let forwardedFor = HTTPFields.Element.Name("X-Forwarded-For")!
+
+    /// The most of a sign-in body read (a username, a password and `next`).
+    static let maximumBodyBytes = 64 * 1024
 }

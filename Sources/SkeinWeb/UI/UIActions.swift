@@ -12,7 +12,7 @@ import SkeinStorage
 struct UIActions: Sendable {
     let ui: UIController
 
-    var store: any SkeinStore { ui.store }
+    var store: any UIController.Store { ui.store }
 
     func setEnabled(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         let flowID = try await existingFlow(context).flowID
@@ -80,13 +80,14 @@ struct UIActions: Sendable {
     func resync(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         guard let resender = ui.services.resender else { throw APIError(.misconfigured, "resync is not available on this server") }
         let filters = SyncFilters { form[$0] }
-        let back = UIController.localPath(form["_back"]) ?? filters.link.description
+        let back = RedirectTarget.localPath(form["_back"]) ?? filters.link.description
         var tally: [SyncStatus: Int] = [:]
-        var resent: [Int64] = []
+        var resent: [SyncEntryID] = []
         if form["scope"] == "matching" {
+            try filters.check()
             try await resender.resendAll(matching: filters.query(now: ui.settings.now())) { tally[$0.status, default: 0] += 1; resent.append($0.id) }
         } else {
-            let ids = form.all("id").compactMap(Int64.init)
+            let ids = form.all("id").compactMap(SyncEntryID.init)
             guard !ids.isEmpty else { throw APIError(.invalidBody, "select at least one entry to resync") }
             for id in ids {
                 tally[try await resender.resend(id: id, manual: true).status, default: 0] += 1
@@ -96,7 +97,7 @@ struct UIActions: Sendable {
         let total = tally.values.reduce(0, +)
         if total > 0 {
             try await audit(identity, "sync.resync", target: total == 1 ? "sync:\(resent[0])" : "sync:\(total) entries",
-                            details: ["ids": .array(resent.prefix(1000).map { .number(Double($0)) }), "scope": .string(form["scope"] ?? "selected")])
+                            details: ["ids": .array(resent.prefix(1000).map { .number(Double($0.rawValue)) }), "scope": .string(form["scope"] ?? "selected")])
         }
         let outcome = SyncStatus.allCases.compactMap { status in tally[status].map { "\($0) \(status.rawValue.uppercased())" } }.joined(separator: ", ")
         return self.back(to: back, notice: total == 0 ? "No entries matched; nothing was resent." : "Resynced \(total): \(outcome).")
@@ -108,7 +109,7 @@ struct UIActions: Sendable {
     func queue(_ newRun: NewRun, identity: Identity, what: String, action: String, target: String, details: JSON.Object = [:]) async throws -> Response {
         let record = try await store.enqueue(newRun, now: ui.settings.now())
         var details = details
-        details["new_run"] = .number(Double(record.id))
+        details["new_run"] = .number(Double(record.id.rawValue))
         try await audit(identity, action, target: target, details: .object(details))
         let entry = record.entryShapeID.map { ", entering at '\($0)'" } ?? ""
         return back(to: "/runs/\(record.id)", notice: "Queued run \(record.id) (\(what))\(entry).")
@@ -125,8 +126,8 @@ struct UIActions: Sendable {
         return flow
     }
 
-    func runID(_ context: SkeinRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("run").flatMap(Int64.init) else { throw APIError(.notFound, "no such run") }
+    func runID(_ context: SkeinRequestContext) throws -> RunID {
+        guard let id = context.parameters.get("run").flatMap(RunID.init) else { throw APIError(.notFound, "no such run") }
         return id
     }
 

@@ -13,7 +13,10 @@ import SkeinStorage
 /// the session's CSRF token. Actions call the same library code as the CLI (RunRecovery,
 /// ManualRun, SyncResender, the store), and runs they start are queued for the workers.
 struct UIController: Sendable {
-    let store: any SkeinStore
+    /// What the pages show and the buttons change: flows, the run log, counts and the sync report.
+    typealias Store = FlowReader & FlowWriter & RunIntake & RunLogReader & RunCountStore & SyncReportReader
+
+    let store: any Store
     let settings: WebSettings
     /// The catalog flows are read with (skip toggles deploy) and the sync resender.
     let services: WebServices
@@ -70,12 +73,12 @@ struct UIController: Sendable {
             let form: UIForm
             do {
                 identity = try context.require(role)
-                form = try await UIForm.read(request, limit: UIController.maximumFormBytes)
+                form = try await UIForm.read(request, limit: UIForm.maximumBytes)
                 try UIController.checkCSRF(identity, presented: form["_csrf"])
             } catch let error as APIError {
                 return errorPage(error, identity: context.identity)
             }
-            let back = UIController.localPath(form["_back"]) ?? "/"
+            let back = RedirectTarget.localPathOrHome(form["_back"])
             do {
                 return try await body(form, context, identity)
             } catch let error as APIError {
@@ -100,8 +103,6 @@ struct UIController: Sendable {
         }
     }
 
-    static let maximumFormBytes = 16 * 1024 * 1024
-
     /// Session requests must present the session's CSRF token; API tokens carry no cookie, so
     /// a cross-site page cannot use them.
     static func checkCSRF(_ identity: Identity, presented: String?) throws {
@@ -110,12 +111,6 @@ struct UIController: Sendable {
               Array(SHA256.hash(data: Data(expected.utf8))) == Array(SHA256.hash(data: Data(presented.utf8))) else {
             throw APIError(.csrfFailed, "this form is missing its security token; reload the page and try again")
         }
-    }
-
-    /// `text` when it is a path on this site (`/runs/3`), never another origin (`//evil`, `https:`).
-    static func localPath(_ text: String?) -> String? {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\") else { return nil }
-        return text
     }
 
     // MARK: - Responses

@@ -8,6 +8,10 @@ struct UIForm: Sendable {
 
     init(pairs: [(String, String)]) { self.pairs = pairs }
 
+    /// The largest form body accepted (413 `body_too_large` beyond it, before the CSRF check):
+    /// a pasted payload up to this size fits; larger ones go through the API or the CLI.
+    static let maximumBytes = 1024 * 1024
+
     init(encoded text: String) {
         pairs = text.split(separator: "&", omittingEmptySubsequences: true).map { part in
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -19,6 +23,9 @@ struct UIForm: Sendable {
     static func read(_ request: Request, limit: Int) async throws -> UIForm {
         var request = request
         let buffer: ByteBuffer
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw APIError(.bodyTooLarge, "the form is larger than \(limit) bytes")
+        }
         do { buffer = try await request.collectBody(upTo: limit) } catch {
             throw APIError(.bodyTooLarge, "the form is larger than \(limit) bytes")
         }

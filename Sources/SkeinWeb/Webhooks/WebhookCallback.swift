@@ -20,14 +20,14 @@ import SkeinStorage
 ///
 /// Every answer carries `X-Skein-Run: <run id>`.
 struct WebhookCallback: Sendable {
-    let store: any RunStore
+    let store: any RunLogReader
     /// The first pause between two looks at the run; it grows to `maximumPoll`.
     var firstPoll: Duration = .milliseconds(20)
     var maximumPoll: Duration = .milliseconds(200)
 
     static let runHeader = HTTPFields.Element.Name("X-Skein-Run")!
 
-    func answer(runID: Int64, respond: WebhookResponse) async throws -> Response {
+    func answer(runID: RunID, respond: WebhookResponse) async throws -> Response {
         let deadline = ContinuousClock.now + respond.timeout
         var pause = firstPoll
         var run = try await store.run(id: runID)
@@ -42,18 +42,18 @@ struct WebhookCallback: Sendable {
             return try await payloadResponse(run: run, stepID: respond.stepID)
         case .failure, .stopped:
             return tagged(JSONResponse.make(status: .badGateway, [
-                "run": .number(Double(run.id)), "status": .string(run.status.rawValue),
+                "run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue),
                 "error": ["code": "run_failed", "message": .string("the flow did not finish successfully; its log is run \(run.id)")],
             ]), run.id)
         case .queued, .started:
-            return tagged(JSONResponse.make(status: .accepted, ["run": .number(Double(run.id)), "status": .string(run.status.rawValue)]), run.id)
+            return tagged(JSONResponse.make(status: .accepted, ["run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue)]), run.id)
         }
     }
 
     private func payloadResponse(run: RunRecord, stepID: String) async throws -> Response {
         let step = try await store.steps(runID: run.id).last { $0.shapeID == stepID }
         var payloads: [Payload] = []
-        if let step { payloads = try await store.payloads(runID: run.id, sequence: step.sequence) }
+        if let step { payloads = try await store.payloads(of: StepID(run: run.id, sequence: step.sequence)) }
         if payloads.count == 1, let payload = payloads.first {
             return tagged(Response(status: .ok, headers: [.contentType: payload.contentType],
                                    body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes()))), run.id)
@@ -64,7 +64,7 @@ struct WebhookCallback: Sendable {
         return tagged(JSONResponse.make(status: .ok, .array(items)), run.id)
     }
 
-    private func tagged(_ response: Response, _ runID: Int64) -> Response {
+    private func tagged(_ response: Response, _ runID: RunID) -> Response {
         var response = response
         response.headers[Self.runHeader] = String(runID)
         return response

@@ -19,7 +19,7 @@ import SkeinStorage
 /// 2. the body is at most the flow's `max_body_bytes` (else the server's limit) — else 413,
 ///    decided from `Content-Length` before reading, or while streaming, never buffering more;
 /// 3. with `hmac_secret_env`, `X-Skein-Signature: sha256=<hex>` matches — else 401;
-/// 4. a JSON content type holds valid JSON — else 400 naming line and column.
+/// 4. a JSON content type holds valid UTF-8 JSON — else 400 naming the byte, or line and column.
 ///
 /// Nothing in a URL token, signature or secret is ever logged. A webhook with `respond:` (a
 /// callback) then waits for the run and answers with its result (`WebhookCallback`).
@@ -28,7 +28,7 @@ import SkeinStorage
 /// `skein_webhooks_refused_total{flow, reason}` with the error code answered; `flow` is empty when
 /// the address names no flow with a webhook, so made-up addresses cannot grow the series.
 struct WebhookController<Context: RequestContext>: Sendable {
-    let store: any FlowStore & RunStore
+    let store: any FlowReader & RunIntake & RunLogReader
     /// Writes accepted runs in group commits.
     let intake: RunIntakeBatcher
     let settings: WebSettings
@@ -87,7 +87,7 @@ struct WebhookController<Context: RequestContext>: Sendable {
         if let respond = webhook.respond {
             return try await WebhookCallback(store: store).answer(runID: run.id, respond: respond)
         }
-        return JSONResponse.make(status: .accepted, ["run": .number(Double(run.id)), "status": .string(run.status.rawValue)])
+        return JSONResponse.make(status: .accepted, ["run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue)])
     }
 
     /// The flow's latest version when every part of the URL is right; one answer for every wrong part.
@@ -142,9 +142,11 @@ struct WebhookController<Context: RequestContext>: Sendable {
         }
     }
 
-    /// The body as a payload, kept byte for byte; a JSON content type must hold valid JSON.
+    /// The body as a payload, kept byte for byte; a JSON content type must hold valid JSON,
+    /// which is UTF-8 (other content types are stored as the bytes that arrived, whatever they are).
     func makePayload(_ body: [UInt8], contentType: String) throws -> Payload {
         if Payload.isJSON(contentType) {
+            try UTF8Check.require(body)
             do { _ = try JSON(parsing: body) } catch {
                 throw APIError(.invalidBody, "the body is not valid JSON: \(error.description)")
             }

@@ -101,7 +101,7 @@ struct SFTPSyncTests {
 /// What a `record` callback was given (the callback is `@Sendable`).
 final class Recorded: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: [Int64: String] = [:]
-    func set(_ value: [Int64: String]) { lock.withLock { stored = value } }
-    var value: [Int64: String] { lock.withLock { stored } }
+    private var stored: [SyncEntryID: String] = [:]
+    func set(_ value: [SyncEntryID: String]) { lock.withLock { stored = value } }
+    var value: [SyncEntryID: String] { lock.withLock { stored } }
 }

@@ -1,11 +1,12 @@
 import Hummingbird
 import SkeinJSON
+import SkeinCore
 import SkeinStorage
 
 /// `GET /api/v1/audit` (admin): who changed or re-ran what, newest first; filters `actor`,
 /// `action` (or a prefix ending in '.', e.g. `run.`), keyset pages with `before`.
 struct AuditController: Sendable {
-    let store: any SkeinStore
+    let store: any AuditLog
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
         group.get("audit") { request, context in

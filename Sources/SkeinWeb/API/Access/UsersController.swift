@@ -5,7 +5,7 @@ import SkeinStorage
 /// Users and API tokens (admin): `GET/POST /users`, `PATCH/DELETE /users/{name}` (role and/or
 /// password), `GET/POST /tokens` (the new token is in the answer once), `DELETE /tokens/{id}`.
 struct UsersController: Sendable {
-    let store: any SkeinStore
+    let store: any UserStore & APITokenStore
     let access: AccessService
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {

@@ -15,7 +15,7 @@ import SkeinStorage
 /// `{"outcome":"value","result":…}`, `{"outcome":"undefined"}`, or
 /// `{"outcome":"error","error":{"code":"T2001","message":…,"position":7,"caret":"…\n      ^"}}`.
 struct ExprController: Sendable {
-    let store: any SkeinStore
+    let store: any RunLogReader
 
     static let maximumTimeoutMs = 5000
 
@@ -70,10 +70,10 @@ struct ExprController: Sendable {
         guard let runID = try fields.int("run") else { throw APIError.invalid("payload.run", "payload.run is required") }
         let step = try fields.string("step") ?? "input"
         let index = try fields.int("index") ?? 0
-        let run = try await RunsController.run(Int64(runID), in: store)
+        let run = try await RunsController.run(RunID(Int64(runID)), in: store)
         let sequence = try await RunsController.sequence(of: step, in: run, store: store)
-        guard let payload = try await store.payload(runID: run.id, sequence: sequence, index: index) else {
-            let count = try await store.payloadInfos(runID: run.id, sequence: sequence).count
+        guard let payload = try await store.payload(of: StepID(run: run.id, sequence: sequence), index: index) else {
+            let count = try await store.payloadInfos(of: StepID(run: run.id, sequence: sequence)).count
             throw APIError(.notFound, "step '\(step)' of run \(run.id) has \(count) payload\(count == 1 ? "" : "s"); there is no index \(index)"
                            + (run.payloadsExpired ? " (its payloads expired)" : ""))
         }

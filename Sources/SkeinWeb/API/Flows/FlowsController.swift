@@ -9,7 +9,7 @@ import SkeinStorage
 /// shape's `skip` by deploying a new version (builder); start a run with given data from a given
 /// step — "initialise flow with data" (operator).
 struct FlowsController: Sendable {
-    let store: any SkeinStore
+    let store: any FlowReader & FlowWriter & RunIntake
     let access: AccessService
     let catalog: ShapeCatalog
 
@@ -41,8 +41,8 @@ struct FlowsController: Sendable {
     }
 
     func show(context: SkeinRequestContext, version: Int?) async throws -> Response {
-        _ = try context.require(.viewer)
-        return JSONResponse.ok(APIJSON.flow(try await flow(context, version: version), withSource: true))
+        let identity = try context.require(.viewer)
+        return JSONResponse.ok(APIJSON.flow(try await flow(context, version: version), sourceFor: identity.role))
     }
 
     func versions(context: SkeinRequestContext) async throws -> Response {
@@ -57,7 +57,7 @@ struct FlowsController: Sendable {
     func deploy(_ request: Request, context: SkeinRequestContext) async throws -> Response {
         let identity = try context.require(.builder)
         var request = request
-        let text = try await request.text()
+        let text = try await request.text(limit: FlowFile.maximumBytes)
         return try await deploy(text, identity: identity, action: "flow.deploy")
     }
 

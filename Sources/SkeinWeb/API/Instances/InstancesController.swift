@@ -9,7 +9,7 @@ import SkeinStorage
 /// answers list only their names. A `PUT` without `credentials` keeps the stored ones.
 /// Reads: viewer; create, update, delete: builder; test: operator.
 struct InstancesController: Sendable {
-    let store: any SkeinStore
+    let store: any InstanceStore
     let access: AccessService
     let resolver: StoredInstanceResolver?
     let test: @Sendable (String) async -> (ok: Bool, message: String)
@@ -55,8 +55,9 @@ struct InstancesController: Sendable {
         var request = request
         let body = try await request.jsonObject()
         let name = try context.string("name")
+        do { try InstanceRules.check(name: name) } catch { throw APIError.invalid(error.field, error.message) }
         let existing = try await store.storedInstance(named: name)
-        guard let type = try body.string("type") ?? existing?.connectorType else { throw APIError.invalid("type", "type is required (http, sftp or database)") }
+        guard let type = try body.string("type") ?? existing?.connectorType else { throw APIError.invalid("type", "type is required (\(InstanceRules.connectorTypes.joined(separator: ", ")))") }
         guard let address = try body.string("address") ?? existing?.address else { throw APIError.invalid("address", "address is required") }
         var rateLimit: RateLimit? = existing?.rateLimit.flatMap(RateLimit.init)
         if let text = try body.string("rate_limit") {
@@ -77,6 +78,7 @@ struct InstancesController: Sendable {
         let instance = Instance(name: name, connectorType: type, address: address, timeZone: try body.string("time_zone") ?? existing?.timeZone ?? "UTC",
                                 rateLimit: rateLimit, timeout: .milliseconds(timeoutMs), variables: variables, settings: settings,
                                 credentials: credentials ?? [:])
+        do { try InstanceRules.check(instance) } catch { throw APIError.invalid(error.field, error.message) }
         let sealed = try resolver.seal(instance, now: access.now())
         try await store.saveInstance(sealed)
         try await access.audit(identity, existing == nil ? "instance.create" : "instance.update", target: "instance:\(name)",

@@ -32,7 +32,7 @@ enum OpenAPIDocument {
     ]
     static let syncFilters: [APIOperation.Parameter] = [
         .strings("status", "Sync statuses.", SyncStatus.allCases.map(\.rawValue)), .strings("system", "Destination systems.", nil),
-        .strings("flow", "Flow ids.", nil), .string("search", "A sync id, or part of a reference or system."),
+        .strings("flow", "Flow ids.", nil), .string("search", "A sync id, or part of a reference or system (at most 200 characters)."),
         .integer("days", "The window in days, 1 to 15 (default 5).", 1...SyncQuery.maximumDays),
         .date("from", "Attempted on or after this UTC date (or date-time); replaces days."), .date("to", "Attempted on or before this UTC date (or date-time)."),
         .choice("sort", "The sort column.", SyncSortColumn.allCases.map(\.rawValue)),

@@ -10,7 +10,7 @@ import SkeinStorage
 /// cut after `limit` bytes with `trimmed: true` — like `skein payload show`);
 /// `GET …/payloads/{index}/raw` downloads the bytes as stored, with their content type.
 struct PayloadsController: Sendable {
-    let store: any SkeinStore
+    let store: any RunLogReader
 
     static let defaultViewLimit = 65_536
 
@@ -22,14 +22,14 @@ struct PayloadsController: Sendable {
 
     func locate(_ context: SkeinRequestContext) async throws -> (RunRecord, Int, String) {
         _ = try context.require(.viewer)
-        let run = try await RunsController.run(try context.int64("run"), in: store)
+        let run = try await RunsController.run(try context.id("run"), in: store)
         let step = try context.string("step")
         return (run, try await RunsController.sequence(of: step, in: run, store: store), step)
     }
 
     func list(context: SkeinRequestContext) async throws -> Response {
         let (run, sequence, _) = try await locate(context)
-        let infos = try await store.payloadInfos(runID: run.id, sequence: sequence)
+        let infos = try await store.payloadInfos(of: StepID(run: run.id, sequence: sequence))
         return JSONResponse.ok(["sequence": APIJSON.number(sequence), "payloads_expired": .bool(run.payloadsExpired),
                                 "payloads": .array(infos.map(APIJSON.payloadInfo))])
     }
@@ -37,11 +37,11 @@ struct PayloadsController: Sendable {
     func payload(_ context: SkeinRequestContext) async throws -> (RunRecord, PayloadInfo, Payload) {
         let (run, sequence, step) = try await locate(context)
         let index = try context.int64("index")
-        let infos = try await store.payloadInfos(runID: run.id, sequence: sequence)
+        let infos = try await store.payloadInfos(of: StepID(run: run.id, sequence: sequence))
         if infos.isEmpty && run.payloadsExpired {
             throw APIError(.notFound, "the payloads of run \(run.id) have expired (retention); its log remains")
         }
-        guard index >= 0, index < infos.count, let payload = try await store.payload(runID: run.id, sequence: sequence, index: Int(index)) else {
+        guard index >= 0, index < infos.count, let payload = try await store.payload(of: StepID(run: run.id, sequence: sequence), index: Int(index)) else {
             throw APIError(.notFound, "step '\(step)' of run \(run.id) has \(infos.count) payload\(infos.count == 1 ? "" : "s"); there is no index \(index)")
         }
         return (run, infos[Int(index)], payload)

@@ -10,7 +10,7 @@ import SkeinStorage
 /// `RunRecovery` — the same planning as `skein runs replay/retry` — and queue it for the
 /// server's workers; 202 with the new run.
 struct RecoveryController: Sendable {
-    let store: any SkeinStore
+    let store: any RunRecovery.Store & RunIntake
     let access: AccessService
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
@@ -22,7 +22,7 @@ struct RecoveryController: Sendable {
         let identity = try context.require(.operator)
         var request = request
         let body = try await request.jsonObject()
-        let run = try await RunsController.run(try context.int64("run"), in: store)
+        let run = try await RunsController.run(try context.id("run"), in: store)
         let step = try body.string("step", required: true) ?? "input"
         let sequence = try await RunsController.sequence(of: step, in: run, store: store)
         let item = try body.int("item")
@@ -47,7 +47,7 @@ struct RecoveryController: Sendable {
         let identity = try context.require(.operator)
         var request = request
         let body = try await request.jsonObject(allowEmpty: true)
-        let run = try await RunsController.run(try context.int64("run"), in: store)
+        let run = try await RunsController.run(try context.id("run"), in: store)
         let newRun = try await planned { try await RunRecovery(store: store).retry(runID: run.id, useLatestVersion: try body.bool("current") ?? false) }
         return try await queue(newRun, identity: identity, action: "run.retry", origin: run.id, details: [:])
     }
@@ -57,7 +57,7 @@ struct RecoveryController: Sendable {
         do { return try await body() } catch let error as RecoveryError { throw APIError(.conflict, error.message) }
     }
 
-    func queue(_ newRun: NewRun, identity: Identity, action: String, origin: Int64, details: JSON.Object) async throws -> Response {
+    func queue(_ newRun: NewRun, identity: Identity, action: String, origin: RunID, details: JSON.Object) async throws -> Response {
         let record = try await store.enqueue(newRun, now: access.now())
         var details = details
         details["new_run"] = APIJSON.number(record.id)

@@ -10,6 +10,8 @@ enum APIJSON {
     }
 
     static func number(_ value: some BinaryInteger) -> JSON { .number(Double(value)) }
+    /// Ids are plain numbers on the wire.
+    static func number(_ id: some NumericID) -> JSON { .number(Double(id.rawValue)) }
 
     static func run(_ run: RunRecord) -> JSON {
         ["id": number(run.id), "flow": .string(run.flowID), "version": number(run.flowVersion),
@@ -36,7 +38,8 @@ enum APIJSON {
          "content_type": .string(info.contentType), "size": number(info.size), "stored_size": number(info.storedSize)]
     }
 
-    static func flow(_ flow: DeployedFlow, withSource: Bool = false) -> JSON {
+    /// A flow; with `sourceFor` a role, its file as that role may read it (`FlowSourceView`).
+    static func flow(_ flow: DeployedFlow, sourceFor role: Role? = nil) -> JSON {
         var object: JSON.Object = [
             "id": .string(flow.flowID), "version": number(flow.version), "enabled": .bool(flow.enabled),
             "deployed_at": iso(flow.deployedAt), "trigger": .string(flow.definition.trigger.kind),
@@ -45,7 +48,7 @@ enum APIJSON {
                 ["id": .string(shape.id), "type": .string(shape.type), "skip": .bool(shape.skip)]
             }),
         ]
-        if withSource { object["source"] = .string(flow.source) }
+        if let role { object["source"] = .string(FlowSourceView.text(of: flow, for: role)) }
         return .object(object)
     }
 

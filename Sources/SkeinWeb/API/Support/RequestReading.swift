@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SkeinCore
 import SkeinJSON
 
 /// Reading path parameters, query parameters and JSON bodies, with 400 `invalid_field`
@@ -12,6 +13,9 @@ extension SkeinRequestContext {
         }
         return value
     }
+
+    /// A typed id (`RunID`, `SyncEntryID`) from the path.
+    func id<ID: NumericID>(_ name: String, as type: ID.Type = ID.self) throws -> ID { ID(try int64(name)) }
 
     func string(_ name: String) throws -> String {
         guard let text = parameters.get(name), !text.isEmpty else { throw APIError.invalid(name, "\(name) is missing") }
@@ -54,6 +58,9 @@ struct Query {
         return value
     }
 
+    /// A typed id (`RunID`, `SyncEntryID`), when given.
+    func id<ID: NumericID>(_ name: String, as type: ID.Type = ID.self) throws -> ID? { try int64(name).map { ID($0) } }
+
     /// One of `choices`; present but empty is an error too.
     func choice(_ name: String, _ choices: [String]) throws -> String? {
         guard let text = parameters[name]?.last else { return nil }
@@ -95,12 +102,17 @@ struct Query {
 let maximumJSONBodyBytes = 10 * 1024 * 1024
 
 extension Request {
-    /// The body as text, 413 past `limit`.
+    /// The body as text: 413 past `limit` (from `Content-Length` before reading, else while
+    /// reading), 400 when it is not UTF-8 (never decoded with replacement characters).
     mutating func text(limit: Int = maximumJSONBodyBytes) async throws -> String {
+        if let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw APIError(.bodyTooLarge, "the body is larger than \(limit) bytes")
+        }
         let buffer: ByteBuffer
         do { buffer = try await collectBody(upTo: limit) } catch {
             throw APIError(.bodyTooLarge, "the body is larger than \(limit) bytes")
         }
+        try UTF8Check.require(buffer.readableBytesView)
         return String(buffer: buffer)
     }
 

@@ -10,7 +10,7 @@ import SkeinStorage
 /// the CSV of every match (streamed page by page), and resync (operator) of given ids or of
 /// every entry matching a filter — through the engine's `SyncResender`, as `skein sync resync`.
 struct SyncController: Sendable {
-    let store: any SkeinStore
+    let store: any SyncReportReader
     let access: AccessService
     let resender: SyncResender?
 
@@ -43,7 +43,7 @@ struct SyncController: Sendable {
     }
 
     func entry(_ context: SkeinRequestContext) async throws -> SyncEntry {
-        let id = try context.int64("id")
+        let id: SyncEntryID = try context.id("id")
         guard let entry = try await store.syncEntry(id: id) else { throw APIError(.notFound, "no sync entry \(id)") }
         return entry
     }
@@ -66,21 +66,26 @@ struct SyncController: Sendable {
         })])
     }
 
-    /// Every matching entry as CSV (RFC 4180), written page by page as the client reads.
+    /// Every matching entry as CSV (RFC 4180), written page by page as the client reads. The
+    /// first page is read before answering, so a query the store refuses is an error status,
+    /// not a 200 cut short after the header line.
     func csv(_ request: Request, context: SkeinRequestContext) async throws -> Response {
         _ = try context.require(.viewer)
         var query = try SyncFilter.query(Query(request), now: access.now())
         query.limit = 1000
         let store = store
-        let first = query
+        let first = try await store.syncEntries(query)
+        let rest = query
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: SyncReportColumns.headerLine))
-            var page = first
-            repeat {
+            try await writer.write(ByteBuffer(string: SyncReportColumns.lines(first.entries)))
+            var page = rest
+            page.after = first.next
+            while page.after != nil {
                 let result = try await store.syncEntries(page)
                 try await writer.write(ByteBuffer(string: SyncReportColumns.lines(result.entries)))
                 page.after = result.next
-            } while page.after != nil
+            }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"sync-report.csv\""],
@@ -94,7 +99,7 @@ struct SyncController: Sendable {
         guard let resender else { throw APIError(.misconfigured, "this server cannot send sync entries again") }
         var request = request
         let body = try await request.jsonObject()
-        var ids: [Int64] = []
+        var ids: [SyncEntryID] = []
         var results: [JSON] = []
         var tally: [SyncStatus: Int] = [:]
         let record = { (entry: SyncEntry) in
@@ -108,7 +113,7 @@ struct SyncController: Sendable {
                 guard case .number(let number) = item, number == number.rounded(), abs(number) < 1e15 else {
                     throw APIError.invalid("ids", "ids must be whole numbers (sync ids)")
                 }
-                return Int64(number)
+                return SyncEntryID(Int64(number))
             }
             guard requested.count <= Self.maximumResync else { throw APIError.invalid("ids", "at most \(Self.maximumResync) ids per request") }
             for id in requested where try await store.syncEntry(id: id) == nil { throw APIError(.notFound, "no sync entry \(id)") }

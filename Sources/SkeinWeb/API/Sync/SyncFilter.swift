@@ -9,6 +9,7 @@ import SkeinStorage
 /// days (1–15, default 5) or from/to, sort, order (asc/desc), limit, after (a page token).
 enum SyncFilter {
     static func query(_ query: Query, now: Date) throws -> SyncQuery {
+        if let problem = SyncQuery.searchProblem(query.string("search")) { throw APIError.invalid("search", problem) }
         let days = try query.int("days", in: 1...SyncQuery.maximumDays) ?? SyncQuery.defaultDays
         let sort = try query.choice("sort", SyncSortColumn.allCases.map(\.rawValue)).flatMap(SyncSortColumn.init(rawValue:)) ?? .latestAttempt
         let descending = try query.choice("order", ["asc", "desc"]).map { $0 == "desc" } ?? (sort == .latestAttempt || sort == .firstAttempt)

@@ -54,7 +54,7 @@ struct FlowPage {
             <h2>Shapes, in order</h2>
             <p class="muted">A skipped shape passes its input through unchanged. Toggling skip deploys a new version of the flow.</p>
             <ol class="shapes" id="shapes">\(shapes)</ol>
-            <details><summary>Flow file of v\(shown.version)</summary><pre class="payload">\(shown.source)</pre></details>
+            <details><summary>Flow file of v\(shown.version)</summary><pre class="payload">\(FlowSourceView.text(of: shown, for: identity.role))</pre></details>
             <h2>Versions</h2>
             <table class="grid"><thead><tr><th class="num">Version</th><th>Name</th><th>Deployed (UTC)</th><th class="num">Shapes</th><th></th></tr></thead><tbody>\(versionRows)</tbody></table>
             <h2>Latest runs</h2>

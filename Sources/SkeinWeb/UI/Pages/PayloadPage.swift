@@ -25,13 +25,13 @@ struct PayloadPage {
 
     func locate(_ context: SkeinRequestContext) async throws -> Location {
         let parameters = context.parameters
-        guard let runID = parameters.get("run").flatMap(Int64.init), let run = try await ui.store.run(id: runID) else {
+        guard let runID = parameters.get("run").flatMap(RunID.init), let run = try await ui.store.run(id: runID) else {
             throw APIError(.notFound, "there is no run \(parameters.get("run") ?? "")")
         }
         guard let sequence = parameters.get("sequence").flatMap(Int.init), let index = parameters.get("index").flatMap(Int.init) else {
             throw APIError(.notFound, "a payload is addressed by step number and index")
         }
-        let infos = try await ui.store.payloadInfos(runID: run.id, sequence: sequence)
+        let infos = try await ui.store.payloadInfos(of: StepID(run: run.id, sequence: sequence))
         guard infos.indices.contains(index) else {
             if run.payloadsExpired { throw APIError(.notFound, "the payloads of run \(run.id) have expired (retention); its log remains") }
             throw APIError(.notFound, "step \(sequence) of run \(run.id) has \(infos.count) payload\(infos.count == 1 ? "" : "s"); there is no payload \(index)")
@@ -44,7 +44,7 @@ struct PayloadPage {
     func response(_ request: Request, _ context: SkeinRequestContext) async throws -> Response {
         let location = try await locate(context)
         let (run, sequence, index) = (location.run, location.sequence, location.index)
-        guard let payload = try await ui.store.payload(runID: run.id, sequence: sequence, index: index) else {
+        guard let payload = try await ui.store.payload(of: StepID(run: run.id, sequence: sequence), index: index) else {
             throw APIError(.notFound, "payload \(index) of step \(sequence) of run \(run.id) is gone")
         }
         let info = location.infos[index]
@@ -95,7 +95,7 @@ struct PayloadPage {
     /// The exact stored bytes as an attachment.
     func download(_ context: SkeinRequestContext) async throws -> Response {
         let location = try await locate(context)
-        guard let payload = try await ui.store.payload(runID: location.run.id, sequence: location.sequence, index: location.index) else {
+        guard let payload = try await ui.store.payload(of: StepID(run: location.run.id, sequence: location.sequence), index: location.index) else {
             throw APIError(.notFound, "the payload is gone")
         }
         let bytes = payload.bytes()

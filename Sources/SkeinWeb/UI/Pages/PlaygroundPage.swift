@@ -35,8 +35,8 @@ struct PlaygroundPage {
            let found = try await latestInput(flowID: flow, shapeID: shape) {
             (runText, sequenceText, indexText) = (String(found.run), String(found.sequence), "0")
         }
-        if let runID = Int64(runText), let sequence = Int(sequenceText), let index = Int(indexText) {
-            if let payload = try await ui.store.payload(runID: runID, sequence: sequence, index: index) {
+        if let runID = RunID(runText), let sequence = Int(sequenceText), let index = Int(indexText) {
+            if let payload = try await ui.store.payload(of: StepID(run: runID, sequence: sequence), index: index) {
                 let (text, trimmed) = Self.inputText(payload)
                 input = text
                 source = "Payload \(index) of step \(sequence) of <a href=\"/runs/\(runID)\">run \(runID)</a> (<a href=\"/runs/\(runID)/payloads/\(sequence)/\(index)\">view</a>)"
@@ -76,7 +76,7 @@ struct PlaygroundPage {
 
     /// Where the latest run of `flowID` that reached `shapeID` got that step's input: the step
     /// before it (or the run's input).
-    func latestInput(flowID: String, shapeID: String) async throws -> (run: Int64, sequence: Int)? {
+    func latestInput(flowID: String, shapeID: String) async throws -> (run: RunID, sequence: Int)? {
         for run in try await ui.store.runs(RunQuery(flowID: flowID, limit: 20)) where !run.payloadsExpired {
             if let step = try await ui.store.steps(runID: run.id).last(where: { $0.shapeID == shapeID }) {
                 return (run.id, step.sequence - 1)

@@ -15,13 +15,13 @@ struct RunPage {
     static let payloadLinksPerStep = 12
 
     func response(_ request: Request, _ context: SkeinRequestContext) async throws -> Response {
-        guard let id = context.parameters.get("run").flatMap(Int64.init), let run = try await ui.store.run(id: id) else {
+        guard let id = context.parameters.get("run").flatMap(RunID.init), let run = try await ui.store.run(id: id) else {
             throw APIError(.notFound, "there is no run \(context.parameters.get("run") ?? "")")
         }
         let steps = try await ui.store.steps(runID: run.id)
-        let inputs = try await ui.store.payloadInfos(runID: run.id, sequence: 0)
+        let inputs = try await ui.store.payloadInfos(of: .input(of: run.id))
         var outputs: [Int: [PayloadInfo]] = [:]
-        for step in steps { outputs[step.sequence] = try await ui.store.payloadInfos(runID: run.id, sequence: step.sequence) }
+        for step in steps { outputs[step.sequence] = try await ui.store.payloadInfos(of: StepID(run: run.id, sequence: step.sequence)) }
         let followUps = try await ui.store.runs(RunQuery(originRunID: run.id, limit: 20))
         let canOperate = identity.role >= .operator
 

@@ -17,7 +17,7 @@ struct RunsPage {
         let trigger = parameters.get("trigger").flatMap(TriggerKind.init(rawValue:))
         let flow = parameters.get("flow").flatMap { $0.isEmpty ? nil : $0 }
         let from = parameters.get("from"), to = parameters.get("to")
-        let before = parameters.get("before").flatMap(Int64.init)
+        let before = parameters.get("before").flatMap(RunID.init)
         let query = RunQuery(flowID: flow, statuses: status.map { [$0] } ?? [], triggers: trigger.map { [$0] } ?? [],
                              since: Format.day(from), until: Format.day(to).map { $0.addingTimeInterval(86_400) },
                              before: before, limit: Self.pageSize)

@@ -24,6 +24,11 @@ struct SyncFilters: Sendable {
         descending = text("dir").map { $0 != "asc" } ?? (sort == .latestAttempt || sort == .firstAttempt)
     }
 
+    /// 400 `invalid_field` when a filter is beyond the report's limits (a search term too long).
+    func check() throws(APIError) {
+        if let problem = SyncQuery.searchProblem(search) { throw APIError.invalid("search", problem) }
+    }
+
     func query(now: Date, limit: Int = 50, after: SyncCursor? = nil) -> SyncQuery {
         SyncQuery(since: now.addingTimeInterval(-Double(days) * 86_400), statuses: status.map { [$0] } ?? [],
                   systems: system.map { [$0] } ?? [], flowIDs: flow.map { [$0] } ?? [], search: search,

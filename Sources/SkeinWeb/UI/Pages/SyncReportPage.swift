@@ -24,6 +24,7 @@ struct SyncReportPage {
     func response(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters
         let filters = SyncFilters { parameters.get($0) }
+        try filters.check()
         let after = parameters.get("after").flatMap(SyncCursor.init(token:))
         let query = filters.query(now: ui.settings.now(), limit: Self.pageSize, after: after)
         let page = try await ui.store.syncEntries(query)
@@ -107,7 +108,9 @@ struct SyncReportPage {
     /// from one read of the store with a few batches in flight, so memory stays flat however many.
     func csv(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters
-        let query = SyncFilters { parameters.get($0) }.query(now: ui.settings.now())
+        let filters = SyncFilters { parameters.get($0) }
+        try filters.check()
+        let query = filters.query(now: ui.settings.now())
         let store = ui.store
         let logger = ui.logger
         let body = ResponseBody { writer in

@@ -1,3 +1,5 @@
+import SkeinCore
+
 /// A fragment of HTML. Everything interpolated into it is escaped unless it is itself `HTML`,
 /// so data (flow names, payloads, error messages) can never become markup: writing
 /// `"<td>\(run.error)</td>"` as `HTML` is safe by construction.
@@ -46,5 +48,6 @@ struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible
         mutating func appendInterpolation(_ value: some StringProtocol) { text += HTML.escape(value) }
         mutating func appendInterpolation(_ value: (some StringProtocol)?) { if let value { text += HTML.escape(value) } }
         mutating func appendInterpolation(_ value: some BinaryInteger) { text += String(value) }
+        mutating func appendInterpolation(_ id: some NumericID) { text += id.description }
     }
 }
