@@ -150,9 +150,9 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage"]),
+        .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage", "SkeinCore", "SkeinJSON"]),
         // The exporters: Prometheus text on a metrics port and OpenTelemetry traces over OTLP. Only the
-        // executable links it, so swift-otel's build (several minutes from clean) stays off the library targets.
+        // executable links it, so swift-otel and swift-protobuf (about a minute of CPU in a clean build) stay off the library targets.
         .target(name: "SkeinTelemetry", dependencies: [
             "SkeinInstrumentation", "SkeinStorage", "SkeinCore",
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -18,6 +18,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 python3 -c "import pytest, schemathesis" >/dev/null 2>&1 || python3 -m pip install -q pytest schemathesis
+# jsonschema and PyYAML: the flow schema test checks every documented flow against `skein flow schema` (draft 2020-12).
+python3 -c "import jsonschema, yaml" >/dev/null 2>&1 || python3 -m pip install -q jsonschema pyyaml
 # aiosmtpd: the real SMTP server the notify shape's tests send mail to.
 python3 -c "import aiosmtpd" >/dev/null 2>&1 || python3 -m pip install -q aiosmtpd
 # The browser test drives Debian's chromium (above) with Playwright; `playwright install` is never needed.
