@@ -1,8 +1,10 @@
 import Foundation
 import Logging
 import SkeinCore
+import SkeinInstrumentation
 import SkeinJSON
 import SkeinStorage
+import Tracing
 
 /// Why a walk ended before the end of the flow.
 enum WalkEnd: Error {
@@ -49,6 +51,17 @@ final class FlowWalk {
     /// The flow variables as of the step being walked: the run's starting values, then whatever
     /// each `set_variables` step set (steps are walked, and numbered, depth first).
     var variables: [String: JSON] = [:]
+    /// The run's span: every step's span is its child, however deep the step sits in the tree.
+    private let runContext: ServiceContext
+    /// The step between `begin` and `finish` (steps never overlap within a walk).
+    private var openStep: OpenStep?
+
+    private struct OpenStep {
+        var sequence: Int
+        var shapeType: String
+        var span: any Span
+        var started: ContinuousClock.Instant
+    }
 
     init(engine: RunExecutor, run: RunRecord, flow: FlowDefinition, executors: [String: any ShapeExecutor], routers: [String: RouteDecider],
          previous: [StepRecord], stopRequested: @escaping @Sendable () -> Bool, logger: Logger) {
@@ -60,6 +73,7 @@ final class FlowWalk {
         self.stopRequested = stopRequested
         self.logger = logger
         self.previous = Dictionary(previous.map { ($0.sequence, $0) }, uniquingKeysWith: { $1 })
+        self.runContext = ServiceContext.current ?? .topLevel
     }
 
     var store: any RunExecutor.Store { engine.store }
@@ -347,9 +361,13 @@ final class FlowWalk {
     private func attempt(_ executor: any ShapeExecutor, _ payloads: [Payload], shape: ShapeDefinition) async throws -> (ShapeResult, Int) {
         let policy = shape.retry ?? .never
         var attempt = 1
+        // Calls the shape makes (HTTP, SFTP, database) become child spans of the step's span.
+        let stepContext = openStep?.span.context ?? runContext
         while true {
             do {
-                return (try await executor.execute(payloads, context: context(for: shape, attempt: attempt)), attempt)
+                let shapeContext = context(for: shape, attempt: attempt)
+                let result = try await ServiceContext.withValue(stepContext) { try await executor.execute(payloads, context: shapeContext) }
+                return (result, attempt)
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -444,9 +462,39 @@ final class FlowWalk {
             }
             bytes += sizes[ref.sequence, default: []].dropFirst(ref.start).prefix(ref.count).reduce(0, +)
         }
+        endOpenStep()
+        let span = startSpan("step \(shape.id)", context: runContext)
+        span.attributes["skein.step.sequence"] = sequence
+        span.attributes["skein.shape.id"] = shape.id
+        span.attributes["skein.shape.type"] = shape.type
+        span.attributes["skein.step.payloads_in"] = input.count
+        openStep = OpenStep(sequence: sequence, shapeType: shape.type, span: span, started: ContinuousClock.Instant.now)
         try await store.beginStep(StepID(run: run.id, sequence: sequence), shapeID: shape.id, shapeType: shape.type,
                                   inputCount: input.count, inputBytes: bytes, now: engine.now())
         engine.onEvent(.stepStarted(runID: run.id, sequence: sequence, shapeID: shape.id, inputCount: input.count))
+    }
+
+    /// Ends the open step's span and records its duration (`skein_step_duration_seconds`).
+    private func closeStep(_ sequence: Int, _ outcome: StepOutcome) {
+        guard let step = openStep, step.sequence == sequence else { return }
+        openStep = nil
+        step.span.attributes["skein.step.status"] = outcome.status.rawValue
+        step.span.attributes["skein.step.attempts"] = outcome.attempts
+        step.span.attributes["skein.step.payloads_out"] = outcome.outputs.count
+        if let path = outcome.path { step.span.attributes["skein.step.path"] = path }
+        if outcome.status == .failure { step.span.setStatus(SpanStatus(code: .error, message: outcome.error)) }
+        step.span.end()
+        SkeinMetric.stepDuration.record(ContinuousClock.Instant.now - step.started, step.shapeType, outcome.status.rawValue)
+    }
+
+    /// Ends a step span the walk left open because it stopped between a step's start and its end
+    /// (a store error): the step is unfinished, as the run log shows it.
+    func endOpenStep() {
+        guard let step = openStep else { return }
+        openStep = nil
+        step.span.attributes["skein.step.status"] = "unfinished"
+        step.span.setStatus(SpanStatus(code: .error, message: "the step did not finish in this pick-up"))
+        step.span.end()
     }
 
     private func finish(_ sequence: Int, _ shape: ShapeDefinition, path: String, _ outcome: StepOutcome, at time: Date? = nil) async throws {
@@ -456,6 +504,9 @@ final class FlowWalk {
         let (stored, sizes) = PayloadHandoff.storageForm(produced)
         outcome.outputs = stored
         try await store.finishStep(StepID(run: run.id, sequence: sequence), outcome: outcome, now: time ?? engine.now())
+        closeStep(sequence, outcome)
+        let created = Dictionary(grouping: outcome.syncEntries, by: \.status)
+        for (status, entries) in created { SkeinMetric.syncEntries.increment(flow.id, status.rawValue, by: entries.count) }
         if !produced.isEmpty { handoff.keep(sequence: sequence, payloads: produced, sizes: sizes) }
         engine.onEvent(.stepFinished(runID: run.id, sequence: sequence, shapeID: shape.id, status: outcome.status, outputCount: outcome.outputs.count))
     }
