@@ -1,5 +1,6 @@
 import Foundation
 import SkeinCore
+import SkeinInstrumentation
 import SkeinJSON
 import SkeinStorage
 
@@ -135,6 +136,9 @@ extension FlowWalk {
         let (stored, sizes) = PayloadHandoff.storageForm(produced)
         outcome.outputs = stored
         try await store.finishStep(StepID(run: run.id, sequence: step.sequence), outcome: outcome, now: time ?? engine.now())
+        closeStep(step.sequence, outcome)
+        let created = Dictionary(grouping: outcome.syncEntries, by: \.status)
+        for (status, entries) in created { SkeinMetric.syncEntries.increment(flow.id, status.rawValue, by: entries.count) }
         if !produced.isEmpty { handoff.keep(sequence: step.sequence, payloads: produced, sizes: sizes) }
         releaseInput()
         self.produced = ProducedSoFar()

@@ -1,8 +1,10 @@
 import Foundation
 import Logging
 import SkeinCore
+import SkeinInstrumentation
 import SkeinJSON
 import SkeinStorage
+import Tracing
 
 /// Carries out one run of a flow tree as its `RunPlanner` decides: records each step when it
 /// starts and, with its output payloads, when it ends; runs shapes and route conditions; waits
@@ -33,6 +35,17 @@ final class FlowWalk {
     private var loadedInput: (sequence: Int, payloads: [Payload])?
     /// The failure a retry is about to answer (for its log line and event).
     private var lastFailure: ShapeFailure?
+    /// The run's span: every step's span is its child, however deep the step sits in the tree.
+    private let runContext: ServiceContext
+    /// The step between `begin` and `record` (steps never overlap within a walk).
+    private var openStep: OpenStep?
+
+    private struct OpenStep {
+        var sequence: Int
+        var shapeType: String
+        var span: any Span
+        var started: ContinuousClock.Instant
+    }
 
     init(engine: RunExecutor, run: RunRecord, flow: FlowDefinition, executors: [String: any ShapeExecutor], routers: [String: RouteDecider],
          planner: RunPlanner, stopRequested: @escaping @Sendable () -> Bool, logger: Logger) {
@@ -44,6 +57,7 @@ final class FlowWalk {
         self.planner = planner
         self.stopRequested = stopRequested
         self.logger = logger
+        self.runContext = ServiceContext.current ?? .topLevel
     }
 
     var store: any RunExecutor.Store { engine.store }
@@ -101,6 +115,13 @@ final class FlowWalk {
             }
             bytes += sizes[ref.sequence, default: []].dropFirst(ref.start).prefix(ref.count).reduce(0, +)
         }
+        endOpenStep()
+        let span = startSpan("step \(step.shape.id)", context: runContext)
+        span.attributes["skein.step.sequence"] = step.sequence
+        span.attributes["skein.shape.id"] = step.shape.id
+        span.attributes["skein.shape.type"] = step.shape.type
+        span.attributes["skein.step.payloads_in"] = step.input.count
+        openStep = OpenStep(sequence: step.sequence, shapeType: step.shape.type, span: span, started: ContinuousClock.Instant.now)
         try await store.beginStep(StepID(run: run.id, sequence: step.sequence), shapeID: step.shape.id, shapeType: step.shape.type,
                                   inputCount: step.input.count, inputBytes: bytes, now: engine.now())
         engine.onEvent(.stepStarted(runID: run.id, sequence: step.sequence, shapeID: step.shape.id, inputCount: step.input.count))
@@ -111,8 +132,11 @@ final class FlowWalk {
         guard let executor = executors[step.shape.id] else { return .failed(ShapeFailure("step '\(step.shape.id)' has no executor")) }
         let payloads = try await input(of: step)
         let batch = payload.map { [payloads[$0]] } ?? payloads
+        // Calls the shape makes (HTTP, SFTP, database) become child spans of the step's span.
+        let stepContext = openStep?.span.context ?? runContext
+        let shapeContext = context(for: step.shape, attempt: attempt)
         do {
-            let result = try await executor.execute(batch, context: context(for: step.shape, attempt: attempt))
+            let result = try await ServiceContext.withValue(stepContext) { try await executor.execute(batch, context: shapeContext) }
             produced.add(result)
             if let changed = result.variables { variables = changed }
             return .succeeded
@@ -141,6 +165,29 @@ final class FlowWalk {
             }
         }
         return .routed(shares)
+    }
+
+    /// Ends the open step's span and records its duration (`skein_step_duration_seconds`).
+    func closeStep(_ sequence: Int, _ outcome: StepOutcome) {
+        guard let step = openStep, step.sequence == sequence else { return }
+        openStep = nil
+        step.span.attributes["skein.step.status"] = outcome.status.rawValue
+        step.span.attributes["skein.step.attempts"] = outcome.attempts
+        step.span.attributes["skein.step.payloads_out"] = outcome.outputs.count
+        if let path = outcome.path { step.span.attributes["skein.step.path"] = path }
+        if outcome.status == .failure { step.span.setStatus(SpanStatus(code: .error, message: outcome.error)) }
+        step.span.end()
+        SkeinMetric.stepDuration.record(ContinuousClock.Instant.now - step.started, step.shapeType, outcome.status.rawValue)
+    }
+
+    /// Ends a step span the walk left open because it stopped between a step's start and its end
+    /// (a store error): the step is unfinished, as the run log shows it.
+    func endOpenStep() {
+        guard let step = openStep else { return }
+        openStep = nil
+        step.span.attributes["skein.step.status"] = "unfinished"
+        step.span.setStatus(SpanStatus(code: .error, message: "the step did not finish in this pick-up"))
+        step.span.end()
     }
 
     func context(for shape: ShapeDefinition, attempt: Int) -> ShapeContext {

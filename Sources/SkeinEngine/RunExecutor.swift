@@ -1,8 +1,10 @@
 public import Foundation
 import Logging
 public import SkeinCore
+import SkeinInstrumentation
 import SkeinJSON
 public import SkeinStorage
+import Tracing
 
 /// Something that happened in a run, for progress output and logs.
 public enum RunEvent: Sendable {
@@ -55,7 +57,44 @@ public struct RunExecutor: Sendable {
 
     /// Like `execute`, also returning the run's final payloads (what its last top-level shape
     /// passed on) when it succeeded: what a `run_flow` caller waits for.
+    ///
+    /// The pick-up is one span, `run <flow>`, with a span per step below it (see docs/operations.md,
+    /// "Tracing"). A run resumed after a crash continues the trace its first pick-up started (the
+    /// stored `traceParent`); a child run (`run_flow`) joins its caller's trace.
     public func executeCollecting(_ run: RunRecord, stopRequested: @escaping @Sendable () -> Bool = { false }) async throws
+        -> (status: RunStatus, outputs: [Payload]) {
+        let parent = run.traceParent.map(TraceContext.context(continuing:)) ?? ServiceContext.current ?? .topLevel
+        let clock = ContinuousClock()
+        let started = clock.now
+        if run.claims > 1 {
+            SkeinMetric.runsResumed.increment(run.flowID)
+        } else {
+            SkeinMetric.runsStarted.increment(run.flowID, run.trigger.rawValue)
+            if let startedAt = run.startedAt {
+                SkeinMetric.runQueueWait.record(.seconds(max(0, startedAt.timeIntervalSince(run.queuedAt))), run.flowID)
+            }
+        }
+        return try await withSpan("run \(run.flowID)", context: parent, ofKind: .consumer) { span in
+            span.attributes["skein.run.id"] = Int(run.id.rawValue)
+            span.attributes["skein.flow.id"] = run.flowID
+            span.attributes["skein.flow.version"] = run.flowVersion
+            span.attributes["skein.run.trigger"] = run.trigger.rawValue
+            span.attributes["skein.run.pickup"] = run.claims
+            if run.traceParent == nil, let traceParent = TraceContext.traceParent(of: span.context) {
+                do { try await store.recordTraceParent(runID: run.id, traceParent: traceParent) } catch {
+                    logger.warning("could not store the run's trace id", metadata: ["run.id": "\(run.id)", "error": "\(error)"])
+                }
+            }
+            let result = try await executeInSpan(run, stopRequested: stopRequested)
+            span.attributes["skein.run.status"] = result.status.rawValue
+            if result.status == .failure { span.setStatus(SpanStatus(code: .error, message: "the run failed")) }
+            SkeinMetric.runsFinished.increment(run.flowID, result.status.rawValue)
+            SkeinMetric.runDuration.record(clock.now - started, run.flowID, result.status.rawValue)
+            return result
+        }
+    }
+
+    private func executeInSpan(_ run: RunRecord, stopRequested: @escaping @Sendable () -> Bool) async throws
         -> (status: RunStatus, outputs: [Payload]) {
         var logger = logger
         logger[metadataKey: "run.id"] = "\(run.id)"
@@ -84,6 +123,7 @@ public struct RunExecutor: Sendable {
                             stopRequested: stopRequested, logger: logger)
         let lastFinished = previous.filter { $0.status != .running }.map(\.sequence).max() ?? 0
         walk.variables = try await startingVariables(run, flow: flow, throughSequence: lastFinished, resuming: !previous.isEmpty)
+        defer { walk.endOpenStep() }
         let end = try await walk.walk()
         let succeeded = end.status == .success || end.status == .partialSuccess
         let outputs = succeeded ? try await walk.materialize(end.outputs) : []

@@ -23,12 +23,10 @@ struct FlakyShape: ShapeKind {
     }
     let failures: Int
     let calls: Calls
-    var type: String { "flaky" }
-    var summary: String { "fails transiently, then succeeds" }
+    var spec: ShapeSpec { ShapeSpec(type: "flaky", category: .data, summary: "fails transiently, then succeeds", settings: ObjectSpec([])) }
 
-    func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        settings.finish()
-        return Executor(failures: failures, calls: calls)
+    func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        Executor(failures: failures, calls: calls)
     }
 
     struct Executor: ShapeExecutor {
