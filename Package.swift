@@ -84,7 +84,7 @@ let package = Package(
             .embedInCode("Definitions/bigcommerce.yaml"), .embedInCode("Definitions/magento.yaml"),
         ]),
         .testTarget(name: "SkeinConnectorsHTTPTests", dependencies: [
-            "SkeinConnectorsHTTP", "SkeinCore", "SkeinJSON",
+            "SkeinConnectorsHTTP", "SkeinCore", "SkeinJSON", "SkeinStorageMemory",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
