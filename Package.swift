@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         // Metrics and traces: the light APIs for the library targets, the exporters (Prometheus,
@@ -89,6 +90,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "SkeinSFTP", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
@@ -113,7 +115,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "SkeinWebTests", dependencies: [
-            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStorageMemory", "SkeinJSON", "SkeinEngine",
+            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStoragePostgres", "SkeinStorageMemory", "SkeinTestSupport",
+            "SkeinJSON", "SkeinEngine",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -135,6 +138,9 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
@@ -150,8 +156,10 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage", "SkeinCore", "SkeinJSON"]),
+        .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage", "SkeinCore", "SkeinJSON",
+                                                          .product(name: "Logging", package: "swift-log")]),
         // The exporters: Prometheus text on a metrics port and OpenTelemetry traces over OTLP. Only the
         // executable links it, so swift-otel and swift-protobuf (about a minute of CPU in a clean build) stay off the library targets.
         .target(name: "SkeinTelemetry", dependencies: [
@@ -170,6 +178,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "skein", dependencies: [
             "SkeinApp", "SkeinTelemetry", "SkeinBenchmarks", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage",

@@ -23,10 +23,20 @@ case "${1:-}" in
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=trust \
       --auth-host=scram-sha-256 --pwfile="$dir/pwfile" >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400 -c shared_buffers=64MB" start >/dev/null \
-      || { cat "$dir/postgres.log" >&2; exit 1; }
+    # postgres cannot bind port 0 and report its port: take a port that is free now, and another
+    # one if something else (a server, or any outgoing connection) takes it before postgres binds.
+    started=
+    for attempt in $(seq 1 20); do
+      port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+      rm -f "$dir/postgres.log"
+      if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 120 \
+           -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400 -c shared_buffers=64MB" start >/dev/null; then
+        started=yes
+        break
+      fi
+      grep -q "Address already in use" "$dir/postgres.log" 2>/dev/null || { cat "$dir/postgres.log" >&2; exit 1; }
+    done
+    [ -n "$started" ] || { echo "PostgreSQL found no free port in 20 attempts" >&2; exit 1; }
     as_owner "$bin/psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres -c "CREATE DATABASE skein_test" >/dev/null
     echo "export SKEIN_TEST_POSTGRES_URL=postgres://postgres:$password@127.0.0.1:$port/skein_test"
     echo "export SKEIN_TEST_POSTGRES_DIR=$dir"

@@ -2,6 +2,7 @@ import SkeinConnectorsDatabase
 import SkeinConnectorsHTTP
 import SkeinConnectorsSFTP
 import SkeinCore
+import SkeinShapes
 
 /// The outcome of `skein instance test`: whether the instance works, and one sentence saying
 /// what was checked or what is wrong (never a secret).
@@ -27,9 +28,12 @@ extension SkeinEnvironment {
         case "database":
             let check = await DatabaseShape().testConnection(instance: instance)
             return InstanceTestResult(ok: check.ok, message: check.message)
+        case "smtp":
+            let check = await NotifyShape.testConnection(instance: instance)
+            return InstanceTestResult(ok: check.ok, message: check.message)
         default:
             return InstanceTestResult(ok: false, message: """
-                instance '\(name)' has type '\(instance.connectorType)', which no connector in this build knows (http, sftp, database)
+                instance '\(name)' has type '\(instance.connectorType)', which no connector in this build knows (http, sftp, database, smtp)
                 """)
         }
     }

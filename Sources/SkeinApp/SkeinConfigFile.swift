@@ -17,8 +17,8 @@ public struct SkeinConfigFile: Sendable {
     public static let settings: [(key: String, variable: String)] = [
         ("data_dir", "SKEIN_DATA_DIR"), ("database", "SKEIN_DATABASE"), ("role", "SKEIN_ROLE"), ("host", "SKEIN_HOST"),
         ("port", "SKEIN_PORT"), ("concurrency", "SKEIN_CONCURRENCY"), ("lease", "SKEIN_LEASE"), ("keep_runs", "SKEIN_KEEP_RUNS"),
-        ("keep_payloads", "SKEIN_KEEP_PAYLOADS"), ("log_level", "SKEIN_LOG_LEVEL"), ("max_webhook_bytes", "SKEIN_MAX_WEBHOOK_BYTES"),
-        ("cookie_secure", "SKEIN_COOKIE_SECURE"), ("script_sandbox", "SKEIN_SCRIPT_SANDBOX"),
+        ("keep_payloads", "SKEIN_KEEP_PAYLOADS"), ("log_level", "SKEIN_LOG_LEVEL"), ("log_format", "SKEIN_LOG_FORMAT"),
+        ("max_webhook_bytes", "SKEIN_MAX_WEBHOOK_BYTES"), ("cookie_secure", "SKEIN_COOKIE_SECURE"), ("script_sandbox", "SKEIN_SCRIPT_SANDBOX"),
         ("trust_forwarded_for", "SKEIN_TRUST_FORWARDED_FOR"),
         ("metrics_port", "SKEIN_METRICS_PORT"), ("metrics_host", "SKEIN_METRICS_HOST"), ("metrics_token", "SKEIN_METRICS_TOKEN"),
     ]

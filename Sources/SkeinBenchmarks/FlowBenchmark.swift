@@ -7,6 +7,7 @@ import SkeinApp
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
+import ServiceLifecycle
 import SkeinStorage
 
 /// Scenario 1 of docs/benchmarks.md (`skein bench flow`): items per second through
@@ -115,7 +116,17 @@ public struct FlowBenchmark: Sendable {
     /// Runs every configuration `repetitions` times, interleaved so load from other work hits each alike.
     public func run(repetitions: Int, progress: @Sendable (String) -> Void = { _ in }) async throws -> [Timing] {
         let servers = try await BenchServers.start(pages: pages, pageSize: pageSize)
-        defer { servers.stop() }
+        do {
+            let timings = try await measure(repetitions: repetitions, servers: servers, progress: progress)
+            await servers.stop()
+            return timings
+        } catch {
+            await servers.stop()
+            throw error
+        }
+    }
+
+    private func measure(repetitions: Int, servers: BenchServers, progress: @Sendable (String) -> Void) async throws -> [Timing] {
         let items = pages * pageSize
         let paid = items * 3 / 4
         var timings = [
@@ -218,11 +229,13 @@ public struct FlowBenchmark: Sendable {
 final class BenchServers: Sendable {
     let sourceURL: String
     let sinkURL: String
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    private init(sourceURL: String, sinkURL: String, task: Task<Void, any Error>) {
+    private init(sourceURL: String, sinkURL: String, group: ServiceGroup, task: Task<Void, any Error>) {
         self.sourceURL = sourceURL
         self.sinkURL = sinkURL
+        self.group = group
         self.task = task
     }
 
@@ -266,18 +279,18 @@ final class BenchServers: Sendable {
                                     onServerRunning: { ports.set(0, $0.localAddress?.port ?? 0) }, logger: logger)
         let sinkApp = Application(router: sink, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                   onServerRunning: { ports.set(1, $0.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await sourceApp.run() }
-                group.addTask { try await sinkApp.run() }
-                try await group.waitForAll()
-            }
-        }
+        let group = ServiceGroup(configuration: .init(services: [sourceApp, sinkApp], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await group.run() }
         while ports.get(0) == 0 || ports.get(1) == 0 { try await Task.sleep(for: .milliseconds(10)) }
-        return BenchServers(sourceURL: "http://127.0.0.1:\(ports.get(0))", sinkURL: "http://127.0.0.1:\(ports.get(1))", task: task)
+        return BenchServers(sourceURL: "http://127.0.0.1:\(ports.get(0))", sinkURL: "http://127.0.0.1:\(ports.get(1))", group: group, task: task)
     }
 
-    func stop() { task.cancel() }
+    /// Stops both servers gracefully: cancelling a Hummingbird server while it has just accepted
+    /// a connection makes NIO stop the process ("Deinited NIOAsyncWriter without calling finish()").
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
 }
 
 private final class Counter: @unchecked Sendable {

@@ -101,19 +101,19 @@ public struct RunExecutor: Sendable {
         logger[metadataKey: "flow.id"] = "\(run.flowID)"
 
         guard let deployed = try await store.flow(id: run.flowID, version: run.flowVersion) else {
-            return (try await finish(run.id, .failure, "flow '\(run.flowID)' version \(run.flowVersion) is not deployed", nil), [])
+            return (try await finish(run.id, .failure, "flow '\(run.flowID)' version \(run.flowVersion) is not deployed", nil, flowID: run.flowID), [])
         }
         let prepared: PreparedFlow
         do {
             prepared = try preparedFlows.prepared(deployed) { try prepareTree($0) }
         } catch {
-            return (try await finish(run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil), [])
+            return (try await finish(run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil, flowID: run.flowID), [])
         }
         let flow = prepared.flow
         var entry: [TreeHop]?
         if let entryID = run.entryShapeID {
             guard let hops = flow.hops(to: entryID) else {
-                return (try await finish(run.id, .failure, "flow '\(flow.id)' has no shape '\(entryID)' to start at", nil), [])
+                return (try await finish(run.id, .failure, "flow '\(flow.id)' has no shape '\(entryID)' to start at", nil, flowID: run.flowID), [])
             }
             entry = hops
         }
@@ -127,7 +127,7 @@ public struct RunExecutor: Sendable {
         let end = try await walk.walk()
         let succeeded = end.status == .success || end.status == .partialSuccess
         let outputs = succeeded ? try await walk.materialize(end.outputs) : []
-        return (try await finish(run.id, end.status, end.error, end.failedShapeID), outputs)
+        return (try await finish(run.id, end.status, end.error, end.failedShapeID, flowID: run.flowID), outputs)
     }
 
     /// A flow read with the full catalog, with an executor for every leaf shape and a decider for every route.
@@ -172,10 +172,14 @@ public struct RunExecutor: Sendable {
         return PreparedFlow(flow: flow, executors: executors, routers: routers)
     }
 
-    func finish(_ runID: RunID, _ status: RunStatus, _ error: String?, _ failedShapeID: String?) async throws -> RunStatus {
+    /// `flowID` names the flow in the log line of a failed run (with `run.id`, and `step.id` when a step failed).
+    func finish(_ runID: RunID, _ status: RunStatus, _ error: String?, _ failedShapeID: String?, flowID: String? = nil) async throws -> RunStatus {
         try await store.finishRun(runID: runID, status: status, error: error, failedShapeID: failedShapeID, now: now())
         if status == .failure {
-            logger.notice("run failed", metadata: ["run.id": "\(runID)", "error": "\(error ?? "")"])
+            var metadata: Logger.Metadata = ["run.id": "\(runID)", "error": "\(error ?? "")"]
+            if let flowID { metadata["flow.id"] = "\(flowID)" }
+            if let failedShapeID { metadata["step.id"] = "\(failedShapeID)" }
+            logger.notice("run failed", metadata: metadata)
         }
         onEvent(.runFinished(runID: runID, status: status, error: error))
         return status

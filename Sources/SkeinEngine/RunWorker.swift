@@ -94,7 +94,7 @@ public struct RunWorker: Service {
                             _ = try await executor.execute(run, stopRequested: { active.shouldStop(run.id) })
                         } catch {
                             // The run stays leased; when the lease expires another pick-up resumes it.
-                            logger.error("run execution stopped", metadata: ["run.id": "\(run.id)", "error": "\(error)"])
+                            logger.error("run execution stopped", metadata: ["run.id": "\(run.id)", "flow.id": "\(run.flowID)", "error": "\(error)"])
                         }
                     }
                 }

@@ -14,7 +14,8 @@ import SkeinJSON
 ///   notify:
 ///     template: mustache           # mustache (default): {{field.path}}, {{vars.name}}, {{.}}; or jsonata
 ///     email:
-///       instance: mail             # an smtp instance: address smtp://host:port, credentials username/password
+///       instance: mail             # an smtp instance: smtp://host:port (STARTTLS when offered) or smtps://host:port
+///                                  # (TLS from the first byte); credentials username/password; see SMTPInstance
 ///       from: skein@example.com
 ///       to: [ops@example.com]      # or one address; {{templates}} allowed
 ///       subject: "Order {{order_number}} was not sent"
@@ -33,6 +34,12 @@ public struct NotifyShape: ShapeKind, InstanceKind {
     /// `client` is the process's shared HTTP client (POST notifications); nil only when reading flows.
     public init(client: HTTPClient?) {
         self.client = client
+    }
+
+    /// `skein instance test` for an smtp instance: connects, secures the connection and logs in as
+    /// a notify step would, then quits without sending mail. The message never holds a secret.
+    public static func testConnection(instance: Instance) async -> (ok: Bool, message: String) {
+        await SMTPInstance.testConnection(instance: instance)
     }
 
     /// Message texts: compiled by the notify check, which knows whether `template:` makes them
@@ -55,7 +62,7 @@ public struct NotifyShape: ShapeKind, InstanceKind {
             ]), default: "mustache", help: "How the texts below are written."),
             FieldSpec("email", .object([
                 FieldSpec("instance", .instance, required: true,
-                          help: "An `smtp` instance (address `smtp://host:port`, credentials `username`/`password`)."),
+                          help: "An `smtp` instance (address `smtp://host:port` or `smtps://host:port`, credentials `username`/`password`)."),
                 FieldSpec("from", text, required: true, help: "The sender."),
                 FieldSpec("to", .anyOf([text, .list(text, minimum: 1, tooFew: "expected an address or a list of addresses")],
                                        mismatch: "expected an address or a list of addresses"), required: true,
@@ -93,17 +100,8 @@ public struct NotifyShape: ShapeKind, InstanceKind {
 
     public var spec: ShapeSpec { Self.spec }
 
-    /// `smtp` instances, which `email:` sends through.
-    public var instanceSpecs: [InstanceSpec] {
-        [InstanceSpec(type: "smtp", summary: "An SMTP server (no STARTTLS: a relay on the same host or a trusted network).",
-                      address: "`smtp://host:port`.",
-                      settings: ObjectSpec([
-                        FieldSpec("auth", .choice([Choice("plain", aliases: ["PLAIN"]), Choice("login", aliases: ["LOGIN"])]),
-                                  help: "The AUTH method; default PLAIN when the server offers it, else LOGIN."),
-                      ]),
-                      credentials: [.credential("username", help: "Log in as this user (no credentials: no AUTH)."),
-                                    .credential("password", help: "The user's password.")])]
-    }
+    /// `smtp` instances, which `email:` sends through (read by `SMTPInstance`).
+    public var instanceSpecs: [InstanceSpec] { [SMTPInstance.spec] }
 
     public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
         NotifyShape.channel(settings).map { Executor(client: client, channel: $0) }
@@ -178,11 +176,9 @@ public struct NotifyShape: ShapeKind, InstanceKind {
 
         func sendEmail(_ settings: EmailSettings, document: JSON, index: Int, context: ShapeContext) async throws -> JSON {
             let instance = try await context.instances.instance(named: settings.instance)
-            guard instance.connectorType == "smtp" else {
-                throw ShapeFailure("step '\(context.shapeID)': instance '\(instance.name)' is a \(instance.connectorType) instance; notify email needs an smtp instance")
-            }
-            guard let url = URLComponents(string: instance.address), url.scheme == "smtp", let host = url.host, !host.isEmpty else {
-                throw ShapeFailure("step '\(context.shapeID)': instance '\(instance.name)' address must be smtp://host:port, found \(instance.address)")
+            let client: SMTPClient
+            do { client = try SMTPInstance.client(for: instance, timeout: settings.timeout) } catch {
+                throw ShapeFailure("step '\(context.shapeID)': \(error.message)")
             }
             let message = SMTPClient.Message(
                 from: try settings.from.render(document, payloadIndex: index, context: context),
@@ -190,8 +186,6 @@ public struct NotifyShape: ShapeKind, InstanceKind {
                 subject: try settings.subject.render(document, payloadIndex: index, context: context),
                 body: try settings.body.render(document, payloadIndex: index, context: context))
             guard !message.to.isEmpty else { throw ShapeFailure("step '\(context.shapeID)', payload \(index): the email has no recipient (to: gave nothing)") }
-            let client = SMTPClient(host: host, port: url.port ?? 25, username: instance.credentials["username"], password: instance.credentials["password"],
-                                    authMethod: instance.settings.objectValue?["auth"]?.stringValue, timeout: settings.timeout)
             do { try await client.send(message) } catch {
                 throw ShapeFailure("step '\(context.shapeID)', payload \(index): email not sent: \(instance.redact(error.description))", isTransient: error.isTransient)
             }

@@ -1,16 +1,21 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// A small SMTP client (RFC 5321) over a plain TCP socket: EHLO (HELO as fallback), AUTH PLAIN
-/// or LOGIN when credentials are given and the server offers them, MAIL FROM, RCPT TO, DATA.
-/// STARTTLS is not spoken: send through a relay on the same host or network.
+/// A small SMTP client (RFC 5321) on SwiftNIO: EHLO (HELO as fallback), STARTTLS (RFC 3207)
+/// or TLS from the first byte (RFC 8314 "implicit TLS", port 465), AUTH PLAIN or LOGIN when
+/// credentials are given, MAIL FROM, RCPT TO, DATA. One connection per message.
 ///
-/// Blocking socket calls run on a thread of their own; every read and write has `timeout`.
+/// TLS is swift-nio-ssl with full certificate verification: the chain must lead to a trusted
+/// root (the system's, or the instance's `ca_file` instead) and the certificate must name the
+/// host the address names. A password is never sent over a connection that is not encrypted
+/// unless the instance allows it (`allow_plaintext_auth`). Every reply has `timeout`.
 struct SMTPClient: Sendable {
     var host: String
     var port: Int
+    var security: Security = .auto
+    /// PEM certificates trusted instead of the system's roots (a private CA); nil: the system's.
+    var trustedCertificates: String?
+    /// Send AUTH over a connection that is not encrypted (a relay on a trusted network).
+    var allowsPlaintextAuth = false
     var username: String?
     var password: String?
     /// `plain`, `login`, or nil to pick what the server offers.
@@ -18,6 +23,18 @@ struct SMTPClient: Sendable {
     var timeout: Duration
     /// The name we greet the server with.
     var heloName = "skein.localhost"
+
+    /// How the connection is protected.
+    enum Security: String, Sendable, CaseIterable {
+        /// STARTTLS when the server offers it (verified like any TLS), plain SMTP otherwise.
+        case auto
+        /// STARTTLS, and no mail if the server does not offer it.
+        case starttls
+        /// TLS from the first byte (`smtps://`, port 465).
+        case implicit
+        /// Never TLS: a relay on the same host.
+        case none
+    }
 
     struct Message: Sendable {
         var from: String
@@ -33,53 +50,90 @@ struct SMTPClient: Sendable {
         var isTransient: Bool
     }
 
+    var peer: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// Sends `message` in one SMTP conversation.
     func send(_ message: Message) async throws(Failure) {
-        let result: Result<Void, Failure> = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                do throws(Failure) {
-                    try self.sendBlocking(message)
-                    continuation.resume(returning: .success(()))
-                } catch {
-                    continuation.resume(returning: .failure(error))
+        try await converse { connection throws(Failure) in
+            try await connection.command("MAIL FROM:<\(SMTPClient.address(message.from))>", expect: 250, during: "MAIL FROM")
+            for recipient in message.to {
+                try await connection.command("RCPT TO:<\(SMTPClient.address(recipient))>", expect: 250, during: "RCPT TO \(recipient)",
+                                             alsoAccept: [251])
+            }
+            try await connection.command("DATA", expect: 354, during: "DATA")
+            try await connection.write(SMTPClient.content(message, heloName: heloName) + "\r\n.\r\n")
+            try await connection.expect(250, during: "the end of DATA")
+        }
+    }
+
+    /// Connects, greets, secures the connection and logs in as `send` does, then quits: what
+    /// `skein instance test` reports. Returns what was checked, in one sentence.
+    func check() async throws(Failure) -> String {
+        var secured = false
+        try await converse { connection throws(Failure) in secured = connection.isEncrypted }
+        let tls = secured ? "over TLS (certificate verified)" : "without TLS"
+        return "the SMTP server \(peer) answered \(tls)" + (username == nil ? "" : " and accepted the login")
+    }
+
+    /// Opens the connection, EHLO, TLS as configured, AUTH; runs `body`; QUIT.
+    private func converse(_ body: (SMTPConnection) async throws(Failure) -> Void) async throws(Failure) {
+        let tls = try tlsSetup()
+        try await SMTPConnection.run(host: host, port: port, peer: peer, timeout: timeout,
+                                     implicitTLS: security == .implicit ? tls : nil) { connection async throws(Failure) in
+            try await connection.expect(220, during: "the greeting")
+            var extensions = try await ehlo(connection)
+            if security == .starttls || security == .auto {
+                if extensions.contains("STARTTLS") {
+                    try await connection.command("STARTTLS", expect: 220, during: "STARTTLS")
+                    try await connection.startTLS(tls)
+                    extensions = try await ehlo(connection)  // RFC 3207: forget what was said in plain text
+                } else if security == .starttls {
+                    throw Failure(description: "the SMTP server \(peer) does not offer STARTTLS (the instance requires it: tls=starttls)",
+                                  isTransient: false)
                 }
             }
+            try await authenticate(connection, extensions: extensions)
+            try await body(connection)
+            try? await connection.command("QUIT", expect: 221, during: "QUIT")
         }
-        try result.get()
     }
 
-    private func sendBlocking(_ message: Message) throws(Failure) {
-        let connection = try Connection(host: host, port: port, timeout: timeout)
-        defer { connection.close() }
-        try connection.expect(220, during: "the greeting")
-        let extensions = try ehlo(connection)
-        if let username, let password {
-            let offered = extensions.first { $0.hasPrefix("AUTH") }?.split(separator: " ").dropFirst().map { $0.uppercased() } ?? []
-            let method = authMethod?.uppercased() ?? (offered.contains("PLAIN") || offered.isEmpty ? "PLAIN" : "LOGIN")
-            if method == "PLAIN" {
-                let token = Data(([0] + Array(username.utf8) + [0] + Array(password.utf8))).base64EncodedString()
-                try connection.command("AUTH PLAIN \(token)", expect: 235, during: "AUTH PLAIN", shown: "AUTH PLAIN [redacted]")
-            } else {
-                try connection.command("AUTH LOGIN", expect: 334, during: "AUTH LOGIN")
-                try connection.command(Data(username.utf8).base64EncodedString(), expect: 334, during: "AUTH LOGIN (username)", shown: "[redacted]")
-                try connection.command(Data(password.utf8).base64EncodedString(), expect: 235, during: "AUTH LOGIN (password)", shown: "[redacted]")
-            }
+    private func tlsSetup() throws(Failure) -> SMTPConnection.TLS? {
+        guard security != .none else { return nil }
+        do {
+            return try SMTPConnection.TLS(serverName: host, trustedCertificates: trustedCertificates)
+        } catch {
+            throw Failure(description: "cannot set up TLS for the SMTP server \(peer): \(error)", isTransient: false)
         }
-        try connection.command("MAIL FROM:<\(SMTPClient.address(message.from))>", expect: 250, during: "MAIL FROM")
-        for recipient in message.to {
-            try connection.command("RCPT TO:<\(SMTPClient.address(recipient))>", expect: 250, during: "RCPT TO \(recipient)", alsoAccept: [251])
-        }
-        try connection.command("DATA", expect: 354, during: "DATA")
-        try connection.write(SMTPClient.content(message, heloName: heloName) + "\r\n.\r\n")
-        try connection.expect(250, during: "the end of DATA")
-        try? connection.write("QUIT\r\n")
     }
 
-    private func ehlo(_ connection: Connection) throws(Failure) -> [String] {
-        try connection.write("EHLO \(heloName)\r\n")
-        let (code, lines) = try connection.reply()
+    private func ehlo(_ connection: SMTPConnection) async throws(Failure) -> [String] {
+        try await connection.write("EHLO \(heloName)\r\n")
+        let (code, lines) = try await connection.reply()
         if code == 250 { return Array(lines.dropFirst()).map { $0.uppercased() } }
-        try connection.command("HELO \(heloName)", expect: 250, during: "HELO")
+        try await connection.command("HELO \(heloName)", expect: 250, during: "HELO")
         return []
+    }
+
+    private func authenticate(_ connection: SMTPConnection, extensions: [String]) async throws(Failure) {
+        guard let username, let password else { return }
+        guard connection.isEncrypted || allowsPlaintextAuth else {
+            let why = security == .none ? "the instance sets tls: none" : "the server did not offer STARTTLS"
+            throw Failure(description: """
+                refusing to send the password to the SMTP server \(peer) without TLS (\(why)); use an smtps:// address or a \
+                server that offers STARTTLS, or set allow_plaintext_auth=true on the instance for a relay on a trusted network
+                """, isTransient: false)
+        }
+        let offered = extensions.first { $0.hasPrefix("AUTH") }?.split(separator: " ").dropFirst().map { $0.uppercased() } ?? []
+        let method = authMethod?.uppercased() ?? (offered.contains("PLAIN") || offered.isEmpty ? "PLAIN" : "LOGIN")
+        if method == "PLAIN" {
+            let token = Data(([0] + Array(username.utf8) + [0] + Array(password.utf8))).base64EncodedString()
+            try await connection.command("AUTH PLAIN \(token)", expect: 235, during: "AUTH PLAIN")
+        } else {
+            try await connection.command("AUTH LOGIN", expect: 334, during: "AUTH LOGIN")
+            try await connection.command(Data(username.utf8).base64EncodedString(), expect: 334, during: "AUTH LOGIN (username)")
+            try await connection.command(Data(password.utf8).base64EncodedString(), expect: 235, during: "AUTH LOGIN (password)")
+        }
     }
 
     /// Keeps only what belongs between `<` and `>`: no CR/LF or angle brackets from a payload.
@@ -118,103 +172,5 @@ struct SMTPClient: Sendable {
             body = Data(message.body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         }
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body
-    }
-
-    /// One blocking TCP connection that reads SMTP replies.
-    final class Connection {
-        let fd: Int32
-        let peer: String
-        private var buffer: [UInt8] = []
-
-        init(host: String, port: Int, timeout: Duration) throws(Failure) {
-            peer = "\(host):\(port)"
-            var hints = addrinfo()
-            hints.ai_family = AF_UNSPEC
-            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-            var list: UnsafeMutablePointer<addrinfo>?
-            let resolved = getaddrinfo(host, String(port), &hints, &list)
-            guard resolved == 0, let first = list else {
-                throw Failure(description: "cannot resolve the SMTP server \(host): \(String(cString: gai_strerror(resolved)))", isTransient: true)
-            }
-            defer { freeaddrinfo(list) }
-            var lastError: Int32 = 0
-            var candidate: UnsafeMutablePointer<addrinfo>? = first
-            var connected: Int32 = -1
-            var time = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
-            while let info = candidate {
-                let socketFD = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
-                if socketFD >= 0 {
-                    setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-                    setsockopt(socketFD, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-                    if Glibc.connect(socketFD, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { connected = socketFD; break }
-                    lastError = errno
-                    Glibc.close(socketFD)
-                }
-                candidate = info.pointee.ai_next
-            }
-            guard connected >= 0 else {
-                throw Failure(description: "cannot connect to the SMTP server \(peer): \(String(cString: strerror(lastError)))", isTransient: true)
-            }
-            fd = connected
-        }
-
-        func close() { Glibc.close(fd) }
-
-        func write(_ text: String) throws(Failure) {
-            let bytes = Array(text.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw Failure(description: "the SMTP server \(peer) closed the connection or timed out while we wrote: \(String(cString: strerror(errno)))", isTransient: true)
-                }
-                offset += written
-            }
-        }
-
-        func readLine() throws(Failure) -> String {
-            while true {
-                if let newline = buffer.firstIndex(of: 0x0A) {
-                    let line = String(decoding: buffer[..<newline], as: UTF8.self).trimmingCharacters(in: .newlines)
-                    buffer.removeSubrange(...newline)
-                    return line
-                }
-                var chunk = [UInt8](repeating: 0, count: 4096)
-                let count = chunk.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, $0.count, 0) }
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else {
-                    let reason = count == 0 ? "closed the connection" : "did not answer in time (\(String(cString: strerror(errno))))"
-                    throw Failure(description: "the SMTP server \(peer) \(reason)", isTransient: true)
-                }
-                buffer += chunk[0..<count]
-            }
-        }
-
-        /// A whole (possibly multi-line) reply: its code and the text of each line.
-        func reply() throws(Failure) -> (Int, [String]) {
-            var lines: [String] = []
-            while true {
-                let line = try readLine()
-                guard line.count >= 3, let code = Int(line.prefix(3)) else {
-                    throw Failure(description: "the SMTP server \(peer) answered something that is not SMTP: \(line.prefix(200))", isTransient: false)
-                }
-                lines.append(String(line.dropFirst(4)))
-                if line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] != "-" { return (code, lines) }
-            }
-        }
-
-        func expect(_ expected: Int, during step: String, alsoAccept: [Int] = []) throws(Failure) {
-            let (code, lines) = try reply()
-            guard code == expected || alsoAccept.contains(code) else {
-                throw Failure(description: "the SMTP server \(peer) refused \(step): \(code) \(lines.joined(separator: " ").prefix(500))",
-                              isTransient: (400..<500).contains(code))
-            }
-        }
-
-        func command(_ line: String, expect expected: Int, during step: String, shown: String? = nil, alsoAccept: [Int] = []) throws(Failure) {
-            try write(line + "\r\n")
-            try expect(expected, during: step, alsoAccept: alsoAccept)
-        }
     }
 }

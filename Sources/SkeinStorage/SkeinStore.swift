@@ -15,4 +15,26 @@ public protocol SkeinStore: FlowStore, RunStore, RetentionStore, InstanceStore, 
 public protocol StoreHealth: Sendable {
     /// Throws `StorageError(.unavailable, …)` when the store cannot be read (for `GET /health`).
     func checkReachable() async throws
+    /// Which schema migrations the database lacks or has beyond this build (for `GET /health/ready`).
+    /// Reads only: it never applies a migration.
+    func schemaState() async throws -> SchemaState
+}
+
+/// The database schema compared with the migrations this build of Skein knows.
+public struct SchemaState: Sendable, Equatable {
+    /// Migrations this build needs that the database has not applied (yet), in order.
+    public var pending: [String]
+    /// Migrations the database has that this build does not know: a newer Skein migrated it.
+    public var unknown: [String]
+
+    public init(pending: [String], unknown: [String]) {
+        self.pending = pending
+        self.unknown = unknown
+    }
+
+    /// Compares the migrations this build knows (in order) with those the database recorded.
+    public init(known: [String], applied: Set<String>) {
+        pending = known.filter { !applied.contains($0) }
+        unknown = applied.subtracting(known).sorted()
+    }
 }

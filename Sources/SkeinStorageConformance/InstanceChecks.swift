@@ -59,5 +59,11 @@ enum InstanceChecks {
         ConformanceCheck("reports the store reachable") { open in
             try await open().checkReachable()
         },
+        ConformanceCheck("an opened store's schema has every migration this build knows, and none it does not") { open in
+            let store = try await open()
+            try await store.checkReachable()
+            try expectEqual(try await store.schemaState(), SchemaState(pending: [], unknown: []))
+            try expectEqual(SchemaState(known: ["1", "2", "3"], applied: ["1", "9"]), SchemaState(pending: ["2", "3"], unknown: ["9"]))
+        },
     ]
 }

@@ -33,6 +33,9 @@ extension MemoryStore: SkeinStore {}
 extension MemoryStore: StoreHealth {
     /// Memory is always reachable.
     public func checkReachable() async throws {}
+
+    /// Memory has no schema to migrate: it is always current.
+    public func schemaState() async throws -> SchemaState { SchemaState(pending: [], unknown: []) }
 }
 
 /// Everything a `MemoryStore` holds: one value, changed only under its lock.

@@ -179,4 +179,15 @@ extension PostgresStore: StoreHealth {
     public func checkReachable() async throws {
         try await connection { connection in try await connection.run("SELECT 1", logger: self.logger) }
     }
+
+    /// Read without `prepare()`, which would apply the pending migrations it is asked about.
+    public func schemaState() async throws -> SchemaState {
+        let applied = try await migrationConnection { connection in
+            let table = try await connection.rows("SELECT to_regclass('schema_migrations') IS NOT NULL AS present", logger: self.logger)
+            guard try table.first?["present", as: Bool.self] == true else { return Set<String>() }
+            let rows = try await connection.rows("SELECT name FROM schema_migrations", logger: self.logger)
+            return Set(try rows.map { try $0["name", as: String.self] })
+        }
+        return SchemaState(known: PostgresMigrations.all.map(\.name), applied: applied)
+    }
 }

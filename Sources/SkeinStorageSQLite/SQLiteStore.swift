@@ -85,4 +85,11 @@ extension SQLiteStore: StoreHealth {
     public func checkReachable() async throws {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
     }
+
+    public func schemaState() async throws -> SchemaState {
+        try await read { db in
+            let migrator = SQLiteMigrations.migrator
+            return SchemaState(known: migrator.migrations, applied: try migrator.appliedIdentifiers(db))
+        }
+    }
 }

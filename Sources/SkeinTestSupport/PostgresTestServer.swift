@@ -21,6 +21,8 @@ public final class PostgresTestServer: Sendable {
     public let password: String
     public let directory: String
     private let pid: pid_t
+    /// The port held between `shutDown()` and `restart()`.
+    private let heldPort = HeldPort()
 
     private init(port: Int, password: String, directory: String, pid: pid_t) {
         self.port = port
@@ -52,11 +54,27 @@ public final class PostgresTestServer: Sendable {
         try CommandRunner.run("/bin/chmod", ["700", directory])
         try asPostgres("initdb", ["-D", directory + "/data", "-U", user, "-E", "UTF8", "--locale=C.UTF-8",
                                   "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + directory + "/pwfile"])
-        let port = try FreePort.next()
-        let pid = try launch(directory: directory, port: port, maxConnections: maxConnections)
-        let server = PostgresTestServer(port: port, password: password, directory: directory, pid: pid)
+        // postgres cannot bind port 0 and say which port it got: try a free port, and another if it was taken meanwhile.
+        let server: PostgresTestServer
         do {
-            try server.waitUntilReady()
+            server = try FreePort.retrying { port in
+                let pid = try launch(directory: directory, port: port, maxConnections: maxConnections)
+                let server = PostgresTestServer(port: port, password: password, directory: directory, pid: pid)
+                do {
+                    try server.waitUntilReady()
+                } catch let error as FreePort.AddressInUse {
+                    throw error  // postgres has exited; the cluster is kept for the next attempt
+                } catch {
+                    server.stop()
+                    throw error
+                }
+                return server
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        do {
             try server.psql("CREATE DATABASE \(database)", database: "postgres")
         } catch {
             server.stop()
@@ -77,13 +95,20 @@ public final class PostgresTestServer: Sendable {
     }
 
     /// Stops the server but keeps its cluster, for `restart()` (a database outage in a test).
+    ///
+    /// The port stays held (bound, not listening) until `restart()`: connections meanwhile are
+    /// refused, as from a server that is down, and no other program can take the port before
+    /// the server comes back on it.
     public func shutDown() {
         _ = try? Self.asPostgres("pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"])
         CommandRunner.waitForExit(pid)
+        // SO_REUSEADDR on both sides lets postgres bind and listen again while this socket holds the port.
+        heldPort.set(try? BoundSocket(port: port, reuseAddress: true))
     }
 
     /// Starts the cluster again on the same port, after `shutDown()`.
     public func restart() throws -> PostgresTestServer {
+        defer { heldPort.set(nil) }
         let pid = try Self.launch(directory: directory, port: port, maxConnections: 100)
         let server = PostgresTestServer(port: port, password: password, directory: directory, pid: pid)
         try server.waitUntilReady()
@@ -98,16 +123,19 @@ public final class PostgresTestServer: Sendable {
     }
 
     private func waitUntilReady() throws {
-        let deadline = Date().addingTimeInterval(30)
+        // A limit that only catches a hang: postgres starts in about a second, even on a loaded machine.
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if log.contains("database system is ready to accept connections") { return }
             var exitStatus: Int32?
             guard CommandRunner.isRunning(pid, exitStatus: &exitStatus) else {
+                // `could not bind IPv4 address "127.0.0.1": Address already in use`, then `could not create any TCP/IP sockets`
+                if log.contains("Address already in use") { throw FreePort.AddressInUse(port: port) }
                 throw CommandRunner.Failure(description: "postgres exited with status \(exitStatus ?? -1) during start-up:\n\(log)")
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw CommandRunner.Failure(description: "postgres did not become ready on port \(port) within 30 s:\n\(log)")
+        throw CommandRunner.Failure(description: "postgres did not become ready on port \(port) within 120 s:\n\(log)")
     }
 
     /// Stops the server (fast shutdown) and deletes its directory.
@@ -125,4 +153,19 @@ public final class PostgresTestServer: Sendable {
     private static func asPostgres(_ tool: String, _ arguments: [String]) throws -> String {
         try CommandRunner.run("/usr/sbin/runuser", ["-u", user, "--", "\(binaries)/\(tool)"] + arguments)
     }
+}
+
+/// A socket holding a port, or none; closed when replaced.
+private final class HeldPort: @unchecked Sendable {
+    private let lock = NSLock()
+    private var socket: BoundSocket?
+
+    func set(_ new: BoundSocket?) {
+        lock.withLock {
+            socket?.close()
+            socket = new
+        }
+    }
+
+    deinit { socket?.close() }
 }

@@ -32,10 +32,23 @@ struct DataOptions: ParsableArguments {
         return URL(fileURLWithPath: path)
     }
 
-    func environment(logLevel: Logger.Level = .warning) throws -> SkeinEnvironment {
+    /// Points every logger of the process at the log format (`logFormat` is the `--log-format`
+    /// flag, else `SKEIN_LOG_FORMAT` or the file's `log_format`; default text). Only the first call counts.
+    func bootstrapLogFormat(_ logFormat: String?) throws {
+        let formatText = (try? configFile())?.value("log_format", flag: logFormat) ?? "text"
+        guard let format = LogFormat(rawValue: formatText) else {
+            throw CLIError("log format '\(formatText)' is not text or json")
+        }
+        format.bootstrap()
+    }
+
+    /// The store and everything on it. `logFormat` is the `--log-format` flag of commands that
+    /// have one; otherwise `SKEIN_LOG_FORMAT` or the file's `log_format` decide (default text).
+    func environment(logLevel: Logger.Level = .warning, logFormat: String? = nil) throws -> SkeinEnvironment {
         // Everything skein creates — the database and its WAL, key files, temporary files — is
         // its owner's alone (files 0600, directories 0700), whatever the shell's umask.
         umask(0o077)
+        try bootstrapLogFormat(logFormat)
         var logger = Logger(label: "skein")
         logger.logLevel = logLevel
         do {

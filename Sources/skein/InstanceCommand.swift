@@ -26,7 +26,7 @@ struct InstanceCommand: AsyncParsableCommand {
         @Argument(help: "The instance name flows use.") var name: String
         @Option(name: .customLong("type"), help: "The connector type (database, http, sftp, smtp); http with --connector.") var connectorType: String?
         @Option(help: "A connector definition (skein connector list): shopify, woocommerce, bigcommerce, magento or your own.") var connector: String?
-        @Option(help: "Base URL, host[:port] or database URL; with --connector, overrides the connector's address.") var address: String?
+        @Option(help: "Base URL, host[:port], database URL or smtp(s)://host:port; with --connector, overrides the connector's address.") var address: String?
         @Option(name: .customLong("time-zone"), help: "The system's time zone (IANA name).") var timeZone = "UTC"
         @Option(name: .customLong("rate-limit"), help: "At most N requests per second/minute/hour, e.g. 10/s or 600/minute.") var rateLimit: String?
         @Option(help: "Request timeout, e.g. 30s.") var timeout = "30s"
@@ -75,7 +75,7 @@ struct InstanceCommand: AsyncParsableCommand {
                     do { address = try definition.address(settings: values) } catch { throw CLIError("\(error)") }
                 }
             }
-            guard let connectorType else { throw CLIError("give --type (http, sftp, database) or --connector (skein connector list)") }
+            guard let connectorType else { throw CLIError("give --type (http, sftp, database, smtp) or --connector (skein connector list)") }
             guard let address else { throw CLIError("give --address (the connector's address is used only with --connector)") }
             let instance = Instance(name: name, connectorType: connectorType, address: address, timeZone: timeZone, rateLimit: limit,
                                     timeout: timeoutDuration, variables: Dictionary(try pairs(variables, "--variable"), uniquingKeysWith: { _, l in l }),

@@ -15,7 +15,7 @@ struct Serve: AsyncParsableCommand {
             Runs interrupted by a crash are resumed once their lease expires (--lease seconds).
             Run logs older than --keep-runs and payloads older than --keep-payloads are deleted in
             small batches while serving (durations like 7d, 36h; 'forever' keeps them).
-            Webhooks: POST http://HOST:PORT/webhooks/FLOW/TOKEN (see docs/webhooks.md). GET /health answers 200 while the store is reachable.
+            Webhooks: POST http://HOST:PORT/webhooks/FLOW/TOKEN (see docs/webhooks.md). GET /health answers 200 while the store is reachable; GET /health/ready also needs every migration applied (docs/operations.md).
             Pending sync entries are retried with backoff (SKEIN_SYNC_BACKOFF, 1m by default, doubling) up to each flow's sync_retries.
             Sent sync entries are checked for acknowledgement files every SKEIN_SYNC_CONFIRM_INTERVAL (30s by default).
             Everything but /health, /webhooks and /login needs signing in (GET /login) or an API token (see docs/api.md).
@@ -47,6 +47,8 @@ struct Serve: AsyncParsableCommand {
     var trustForwardedFor: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info; env SKEIN_LOG_LEVEL).")
     var logLevel: String?
+    @Option(name: .customLong("log-format"), help: "text, or json: one JSON object per line (default text; env SKEIN_LOG_FORMAT).")
+    var logFormat: String?
     @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at GET /metrics on this port (off unless set; 0 picks a free port; env SKEIN_METRICS_PORT).")
     var metricsPort: Int?
     @Option(name: .customLong("metrics-host"), help: "The address the metrics port listens on (default 127.0.0.1; env SKEIN_METRICS_HOST). Scrapes must send SKEIN_METRICS_TOKEN as a bearer token when that is set.")
@@ -125,7 +127,9 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settings()
-        // Metrics and traces are bootstrapped once, first, before anything records one.
+        // The log format first, so the telemetry's own logger writes it too; then metrics and
+        // traces, once, before anything records one.
+        try options.bootstrapLogFormat(logFormat)
         let metricsRegistry = settings.metrics.map { _ in MetricsExport.bootstrap() }
         var telemetryLogger = Logger(label: "skein.otel")
         telemetryLogger.logLevel = settings.logLevel
@@ -135,7 +139,7 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
-        let environment = try options.environment(logLevel: settings.logLevel)
+        let environment = try options.environment(logLevel: settings.logLevel, logFormat: logFormat)
         let logger = environment.logger
         do {
             try await environment.prepareStore()

@@ -126,8 +126,9 @@ struct PostgresShapeTests {
 
     @Test("An unreachable server is a transient failure naming the instance")
     func unreachable() async throws {
-        let closedPort = try FreePort.next()
-        let instance = Instance(name: "erp-db", connectorType: "database", address: "postgres://postgres@127.0.0.1:\(closedPort)/x",
+        let closed = try ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let instance = Instance(name: "erp-db", connectorType: "database", address: "postgres://postgres@127.0.0.1:\(closed.port)/x",
                                 timeout: .seconds(5), credentials: ["password": "whatever-secret"])
         let failure = await #expect(throws: ShapeFailure.self) {
             try await prepareDatabase(["instance": "erp-db", "query": "SELECT 1"]).execute([], context: databaseContext(instance))

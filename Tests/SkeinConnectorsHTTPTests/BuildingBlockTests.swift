@@ -90,16 +90,20 @@ struct BuildingBlockTests {
     }
 
     @Test func rateLimiterSpacesReservationsInASlidingWindow() async {
-        let limiters = RateLimiters()
+        // A clock that stands still, so the slots granted do not depend on how fast this test runs.
+        let now = ContinuousClock.now
+        let limiters = RateLimiters(now: { now })
         let limit = RateLimit(requests: 2, per: .seconds(1))
         let first = await limiters.reserve(for: "a", limit: limit)
         let second = await limiters.reserve(for: "a", limit: limit)
         let third = await limiters.reserve(for: "a", limit: limit)
+        let fourth = await limiters.reserve(for: "a", limit: limit)
+        let fifth = await limiters.reserve(for: "a", limit: limit)
         let other = await limiters.reserve(for: "b", limit: limit)
-        // Free slots are granted "now" (well under the window); the third waits exactly one window.
-        #expect(second - first < .seconds(1))
-        #expect(third - first == .seconds(1))
-        #expect(other - first < .seconds(1))
+        // Free slots are granted now; each further one waits until the request two before it is a window old.
+        #expect([first, second] == [now, now])
+        #expect([third, fourth, fifth] == [now + .seconds(1), now + .seconds(1), now + .seconds(2)])
+        #expect(other == now, "another instance has a window of its own")
     }
 
     @Test func tokenMargin() {

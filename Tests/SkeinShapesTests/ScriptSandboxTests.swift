@@ -303,6 +303,44 @@ import Glibc
         #expect(step?.error?.contains("Resource temporarily unavailable") == true, "\(step?.error ?? "")")
     }
 
+    /// The process limit is the script's own: one builder's fork bomb, holding every process it
+    /// may have, must not stop another flow's script from starting processes meanwhile. (Every
+    /// sandbox runs as host uid 65534; the kernel counts RLIMIT_NPROC per user namespace since
+    /// Linux 5.14, and each sandbox has its own, so the limits do not add up.)
+    @Test func aForkBombInOneScriptDoesNotStopAnotherRunningAtTheSameTime() async throws {
+        let token = "29.\(Int.random(in: 100_000...999_999))"  // a sleep duration no other process has
+        let bombDatabase = try TestDatabase()
+        defer { bombDatabase.remove() }
+        let database = try TestDatabase()
+        defer { database.remove() }
+        let bomb = Task {
+            try await runPython("""
+                import subprocess, time
+                children = []
+                try:
+                    while True:
+                        children.append(subprocess.Popen(["/bin/sleep", "\(token)"]))
+                except OSError:
+                    pass
+                time.sleep(20)
+                print(len(children))
+                """, in: bombDatabase)
+        }
+        let atLimit = try await eventually(within: .seconds(40)) { processes(containing: token).count >= ScriptSandbox.processLimit - 16 }
+        #expect(atLimit, "the fork bomb never reached its limit: \(processes(containing: token).count) processes")
+        #expect(processes(containing: token).count < ScriptSandbox.processLimit)
+        let (status, step, outputs) = try await runPython("""
+            import subprocess
+            children = [subprocess.Popen(["/bin/true"]) for _ in range(20)]
+            print(sum(child.wait() == 0 for child in children))
+            """, in: database)
+        #expect(status == .success, "\(step?.error ?? "")")
+        #expect(outputs == [20])
+        let (bombStatus, bombStep, bombOutputs) = try await bomb.value
+        #expect(bombStatus == .success, "\(bombStep?.error ?? "")")
+        #expect(bombOutputs.count == 1)
+    }
+
     @Test func withoutAWorkingSandboxScriptsAreRefused() async throws {
         let database = try TestDatabase()
         defer { database.remove() }

@@ -83,7 +83,9 @@ import SkeinStorage
         #expect(error.contains("order 1042 has no shipping address"))
     }
 
-    @Test func withoutASandboxAScriptThatLoopsForeverIsStoppedAtItsTimeLimitWithItsProcessGroup() async throws {
+    /// The time limit catches a script that is never stopped; how long stopping took is not
+    /// asserted (a loaded machine can take seconds to schedule the test's own tasks).
+    @Test(.timeLimit(.minutes(1))) func withoutASandboxAScriptThatLoopsForeverIsStoppedAtItsTimeLimitWithItsProcessGroup() async throws {
         // SKEIN_SCRIPT_SANDBOX=off: the child can write the marker where the test looks, if it survives.
         // (In the sandbox every descendant dies with it: ScriptSandboxTests.)
         let database = try TestDatabase()
@@ -103,10 +105,8 @@ import SkeinStorage
                     while True:
                         pass
             """)
-        let started = ContinuousClock.now
         let (run, status) = try await harness.run(flow, [order(1)])
         #expect(status == .failure)
-        #expect(ContinuousClock.now - started < .seconds(30))
         let error = try await harness.step(run.id, "spin")?.error ?? ""
         #expect(error.contains("ran longer than its time limit of 1s and was stopped"))
         try await Task.sleep(for: .seconds(3))

@@ -40,8 +40,25 @@ import Testing
         }
     }
 
+    /// What `GET /health/ready` reads: migrations the database lacks, and ones only a newer Skein knows.
+    @Test func schemaStateComparesTheRecordedMigrationsWithThisBuild() async throws {
+        try await withPostgres { database in
+            let store = try await PostgresStore.open(try PostgresAddress(url: database.url), maximumConnections: 2)
+            defer { store.close() }
+            #expect(try await store.schemaState() == SchemaState(pending: [], unknown: []))
+            let names = try database.psql("SELECT name FROM schema_migrations ORDER BY name").split(separator: "\n").map(String.init)
+            try database.psql("DELETE FROM schema_migrations WHERE name = '\(names.last!)'")
+            try database.psql("INSERT INTO schema_migrations (name) VALUES ('9999_from_a_newer_skein')")
+            #expect(try await store.schemaState() == SchemaState(pending: [names.last!], unknown: ["9999_from_a_newer_skein"]))
+            try database.psql("DROP TABLE schema_migrations")
+            #expect(try await store.schemaState().pending == names, "a database never migrated lacks every migration")
+        }
+    }
+
     @Test func anUnreachableServerIsReportedWithoutThePassword() async throws {
-        let port = try FreePort.next()
+        let closed = try ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         let address = try PostgresAddress(url: "postgres://skein:s3cret-pw@127.0.0.1:\(port)/skein")
         let error = await #expect(throws: StorageError.self) { try await PostgresStore.open(address) }
         let message = error?.message ?? ""
@@ -95,8 +112,11 @@ final class OpenedStores: @unchecked Sendable {
         #expect(error?.message.contains(server.password) == false)
 
         current = try await onDedicatedThread { try server.restart() }
+        // The pool reconnects on its own backoff schedule (it had grown to ~17 s after a minute down
+        // in one measurement), so the wait has a limit that only catches a store that never comes back.
         var reconnected: RunRecord?
-        for _ in 0..<60 where reconnected == nil {
+        let giveUp = ContinuousClock.now + .seconds(180)
+        while reconnected == nil, ContinuousClock.now < giveUp {
             reconnected = try? await store.run(id: run.id)
             if reconnected == nil { try await Task.sleep(for: .milliseconds(500)) }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import SkeinCore
 import SkeinStorage
@@ -16,6 +17,20 @@ func withStore(_ body: (SQLiteStore, String) async throws -> Void) async throws 
 /// What only the SQLite backend promises; everything every backend does is in the storage
 /// conformance suite (Sources/SkeinStorageConformance, run by SQLiteConformanceTests).
 @Suite struct SQLiteStoreTests {
+    /// What `GET /health/ready` reads: migrations the database lacks, and ones only a newer Skein knows.
+    @Test func schemaStateComparesTheRecordedMigrationsWithThisBuild() async throws {
+        try await withStore { store, path in
+            #expect(try await store.schemaState() == SchemaState(pending: [], unknown: []))
+            let other = try DatabaseQueue(path: path)
+            let names = try await other.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
+            try await other.write { db in
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [names.last!])
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('9999_from_a_newer_skein')")
+            }
+            #expect(try await store.schemaState() == SchemaState(pending: [names.last!], unknown: ["9999_from_a_newer_skein"]))
+        }
+    }
+
     @Test func usesWALAndDurableCommits() async throws {
         try await withStore { _, path in
             let check = Process()

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -8,7 +9,9 @@ import SkeinCore
 import SkeinJSON
 import SkeinStorage
 import SkeinStorageMemory
+import SkeinStoragePostgres
 import SkeinStorageSQLite
+import SkeinTestSupport
 import SkeinWeb
 import Testing
 
@@ -257,6 +260,55 @@ func hmacHex(_ body: String, secret: String) -> String {
                 let unknown = try await client.execute(uri: "/no/such/route", method: .get)
                 #expect(unknown.status == .seeOther)
             }
+        }
+    }
+
+    @Test func readinessNeedsTheStoreAndEveryMigration() async throws {
+        try await withFixture(sqlite: true) { fixture in
+            try await fixture.application().test(.router) { client in
+                let ready = try await client.execute(uri: "/health/ready", method: .get)
+                #expect(ready.status == .ok)
+                #expect(ready.json == ["status": "ready", "store": "reachable", "migrations": "current"])
+            }
+            // Another process's view of the same file: the last migration undone, one from a newer Skein added.
+            let other = try DatabaseQueue(path: try #require(fixture.databasePath))
+            let last = try await other.read { db in try String.fetchOne(db, sql: "SELECT max(identifier) FROM grdb_migrations") }!
+            try await other.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('9999_from_a_newer_skein')")
+            }
+            try await fixture.application().test(.router) { client in
+                let newer = try await client.execute(uri: "/health/ready", method: .get)
+                #expect(newer.status == .ok, "a schema a newer Skein extended still serves this one (rolling upgrades)")
+                #expect(newer.json["newer_migrations"] == ["9999_from_a_newer_skein"])
+            }
+            try await other.write { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [last]) }
+            try await fixture.application().test(.router) { client in
+                let pending = try await client.execute(uri: "/health/ready", method: .get)
+                #expect(pending.status == .serviceUnavailable)
+                #expect(pending.json["status"] == "not_ready" && pending.json["migrations"] == "pending")
+                #expect(pending.json["pending_migrations"] == .array([.string(last)]))
+                let live = try await client.execute(uri: "/health", method: .get)
+                #expect(live.status == .ok, "liveness does not depend on migrations")
+            }
+        }
+    }
+
+    /// A PostgreSQL store whose server is down: its pool keeps a call waiting for about a minute
+    /// while it retries connecting (68 s measured), and the probes must not wait with it. They
+    /// give up after 5 s each; the time limit (a hang-catcher, not a timing goal) fails the test
+    /// if they waited for the pool instead (2 × 68 s).
+    @Test(.timeLimit(.minutes(1))) func healthProbesAnswerPromptlyWhileTheDatabaseIsDown() async throws {
+        let closed = try ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let store = PostgresStore(try PostgresAddress(url: "postgres://skein:pw-123456@127.0.0.1:\(closed.port)/skein"))
+        defer { store.close() }
+        let app = Application(router: WebServer.router(store: store, settings: WebSettings(), logger: Logger(label: "test")))
+        try await app.test(.router) { client in
+            let ready = try await client.execute(uri: "/health/ready", method: .get)
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.json == ["status": "not_ready", "store": "unreachable"])
+            let live = try await client.execute(uri: "/health", method: .get)
+            #expect(live.status == .serviceUnavailable && live.errorCode == "unavailable")
         }
     }
 

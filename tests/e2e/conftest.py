@@ -56,10 +56,29 @@ class Skein:
         return json.loads(self.run(*args, "--json", check=check).stdout)
 
     def serve(self, *args):
-        """Starts `skein serve`; its HTTP server takes a free port unless the test names one."""
-        log = open(Path(self.data_dir) / f"serve-{time.time_ns()}.log", "w")
+        """Starts `skein serve`; its HTTP server binds port 0 (the kernel picks a free port) unless
+        the test names one. The process's log is at `process.log_path`; `listening_port` reads the port."""
+        path = Path(self.data_dir) / f"serve-{time.time_ns()}.log"
+        log = open(path, "w")
         port = [] if "--port" in args else ["--port", "0"]
-        return subprocess.Popen([self.binary, "serve", "--data-dir", self.data_dir, *port, *args], stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([self.binary, "serve", "--data-dir", self.data_dir, *port, *args], stdout=log, stderr=subprocess.STDOUT)
+        process.log_path = path
+        return process
+
+    @staticmethod
+    def listening_port(process, timeout=60):
+        """The port a `skein serve` started by `serve()` listens on, from its log line
+        `listening on http://HOST:PORT` (printed once the socket is bound)."""
+        import re
+
+        def bound():
+            match = re.search(r"listening on http://[^:\s]+:(\d+)", Path(process.log_path).read_text())
+            if match:
+                return int(match.group(1))
+            if process.poll() is not None:
+                raise AssertionError(f"skein serve exited with {process.returncode}:\n{Path(process.log_path).read_text()}")
+            return None
+        return wait_for(bound, timeout=timeout, interval=0.05, what="skein serve to listen")
 
     def add_user(self, name, role="viewer", password=None):
         """Adds a web user with `skein user add` (password on stdin); returns the password."""
@@ -73,15 +92,11 @@ class Skein:
         return self.json(*args)["token"]
 
     def serve_api(self, *args):
-        """Starts `skein serve` on a free port and waits until /health answers; returns (process, base URL)."""
-        import socket
+        """Starts `skein serve` on port 0 and waits until /health answers; returns (process, base URL)."""
         import urllib.request
         Path(self.data_dir).mkdir(parents=True, exist_ok=True)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        process = self.serve("--port", str(port), *args)
-        base = f"http://127.0.0.1:{port}"
+        process = self.serve(*args)
+        base = f"http://127.0.0.1:{self.listening_port(process)}"
 
         def healthy():
             if process.poll() is not None:
@@ -125,6 +140,51 @@ def erp():
     server = make_erp()
     yield server
     server.shutdown()
+
+
+def smtp_controller(handler, **options):
+    """aiosmtpd's Controller on 127.0.0.1 port 0 (the kernel picks a free port; `controller.port`
+    is read back from the bound socket). Not started; `options` go to Controller (authenticator,
+    tls_context, ssl_context, ...). The ready timeout only catches a hang: the default 5 s can
+    pass on a loaded machine before the server thread runs."""
+    from aiosmtpd.controller import Controller
+
+    class PortZeroController(Controller):
+        def _trigger_server(self):
+            self.port = self.server.sockets[0].getsockname()[1]
+            super()._trigger_server()
+
+    return PortZeroController(handler, hostname="127.0.0.1", port=0, ready_timeout=60, **options)
+
+
+def start_on_a_free_port(start, log_path, ready, what, attempts=20, timeout=60):
+    """Starts a server that must be told its port and cannot report one it picked itself (sshd,
+    postgres). `start(port)` launches it with its output in `log_path` (truncated per attempt) and
+    returns the process; `ready(log_text)` says it is listening. A port found free can be taken by
+    anyone before the server binds it, so when the log says "Address already in use" the server is
+    started again on another port. Returns (port, process). The timeout only catches a hang."""
+    import socket
+    taken = []
+    for _ in range(attempts):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        process = start(port)
+        deadline = time.monotonic() + timeout
+        while True:
+            text = Path(log_path).read_text() if Path(log_path).exists() else ""
+            if ready(text):
+                return port, process
+            if process.poll() is not None:
+                if "Address already in use" in text:
+                    taken.append(port)
+                    break
+                raise AssertionError(f"{what} exited with {process.returncode} while starting:\n{text}")
+            if time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError(f"{what} did not start within {timeout}s:\n{text}")
+            time.sleep(0.05)
+    raise AssertionError(f"{what}: no free port after {attempts} attempts (taken meanwhile: {taken})")
 
 
 def wait_for(predicate, timeout=60, interval=0.2, what="condition"):

@@ -156,17 +156,11 @@ def test_first_start_creates_admin_with_a_printed_one_time_password(skein):
 def test_two_api_processes_on_one_postgres_database_make_one_first_admin(skein, postgres_url, monkeypatch):
     """Two `serve --role api` processes starting together on an empty PostgreSQL database: exactly
     one creates `admin` and prints its password; sessions and tokens work on either process."""
-    import socket
     monkeypatch.setenv("SKEIN_DATABASE", postgres_url)
     Path(skein.data_dir).mkdir(parents=True, exist_ok=True)
-    ports = []
-    for _ in range(2):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            ports.append(probe.getsockname()[1])
-    processes = [skein.serve("--role", "api", "--port", str(port)) for port in ports]
+    processes = [skein.serve("--role", "api") for _ in range(2)]
     try:
-        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        bases = [f"http://127.0.0.1:{skein.listening_port(process)}" for process in processes]
         for base in bases:
             wait_for(lambda: _answers(base), what=f"{base}/health")
         logs = sorted(Path(skein.data_dir).glob("serve-*.log"))

@@ -4,14 +4,13 @@ and the ERP's ids written back with an upsert; `skein runs show` shows each step
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import tempfile
-import time
 
 import pytest
 
+from conftest import start_on_a_free_port
 
 FLOW = """
 id: db-orders-to-erp
@@ -112,23 +111,18 @@ def postgres(tmp_path):
     subprocess.run(as_pg + [f"{PG_BIN}/initdb", "-D", f"{base}/data", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
                             "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={base}/pwfile"],
                    check=True, capture_output=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(f"{base}/postgres.log", "w")
-    server = subprocess.Popen(as_pg + [f"{PG_BIN}/postgres", "-D", f"{base}/data", "-p", str(port), "-k", base,
-                                       "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"], stdout=log, stderr=subprocess.STDOUT)
+
+    def start(port):
+        log = open(f"{base}/postgres.log", "w")
+        return subprocess.Popen(as_pg + [f"{PG_BIN}/postgres", "-D", f"{base}/data", "-p", str(port), "-k", base,
+                                         "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"], stdout=log, stderr=subprocess.STDOUT)
+
+    port, server = start_on_a_free_port(start, f"{base}/postgres.log", lambda text: "ready to accept connections" in text, "postgres")
 
     def psql(sql, database="skein"):
         return subprocess.run(as_pg + [f"{PG_BIN}/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", base, "-p", str(port),
                                        "-U", "postgres", "-d", database, "-c", sql], check=True, capture_output=True, text=True).stdout
 
-    deadline = time.time() + 30
-    while "ready to accept connections" not in open(f"{base}/postgres.log").read():
-        if server.poll() is not None or time.time() > deadline:
-            server.kill()
-            pytest.fail("postgres did not start:\n" + open(f"{base}/postgres.log").read())
-        time.sleep(0.05)
     psql("CREATE DATABASE skein", database="postgres")
     yield {"port": port, "password": password, "psql": psql}
     subprocess.run(as_pg + [f"{PG_BIN}/pg_ctl", "-D", f"{base}/data", "-m", "fast", "-w", "stop"], capture_output=True)

@@ -4,7 +4,6 @@ with the flow's result, and a `kill -9` of `skein serve` while a route branch is
 import json
 import os
 import signal
-import socket
 import urllib.error
 import urllib.request
 
@@ -131,16 +130,9 @@ shapes:
         erp.shutdown()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_serve(skein, *args):
-    port = free_port()
-    process = skein.serve("--port", str(port), *args)
-    base = f"http://127.0.0.1:{port}"
+    process = skein.serve(*args)
+    base = f"http://127.0.0.1:{skein.listening_port(process)}"
 
     def healthy():
         try:

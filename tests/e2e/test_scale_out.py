@@ -11,14 +11,13 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import uuid
 
 import pytest
 
-from conftest import make_erp, skein_binary, wait_for
+from conftest import Skein, make_erp, skein_binary, wait_for
 
 PAYLOADS = 10_000
 TOKEN = "scale-token-5b0c2e7a91d84f36"
@@ -38,12 +37,6 @@ shapes:
       idempotency_key: Idempotency-Key
     retry: {{ attempts: 5, backoff: 200ms, max_backoff: 2s }}
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def psql(url, sql):
@@ -79,9 +72,11 @@ class Cluster:
         return result
 
     def serve(self, role, *args):
-        log = open(os.path.join(self.data_dir, f"{role}-{len(self.processes)}.log"), "w")
+        path = os.path.join(self.data_dir, f"{role}-{len(self.processes)}.log")
+        log = open(path, "w")
         process = subprocess.Popen([skein_binary(), "serve", "--role", role, "--lease", "3", *args],
                                    stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        process.log_path = path
         self.processes.append(process)
         return process
 
@@ -132,11 +127,10 @@ def test_two_api_processes_and_three_workers_lose_nothing_when_a_worker_is_kille
         flow = tmp_path / "scale-in.yaml"
         flow.write_text(FLOW)
         cluster.run("flow", "deploy", str(flow))
-        api_ports = [free_port(), free_port()]
-        for port in api_ports:
-            cluster.serve("api", "--port", str(port))
+        apis = [cluster.serve("api", "--port", "0") for _ in range(2)]
         workers = [cluster.serve("worker", "--concurrency", "8") for _ in range(3)]
         cluster.serve("scheduler")
+        api_ports = [Skein.listening_port(api) for api in apis]
         for port in api_ports:
             wait_for(lambda: healthy(port), timeout=60, what=f"the API process on port {port}")
 

@@ -6,7 +6,6 @@ clearly which instance is wrong and why."""
 import base64
 import json
 import os
-import socket
 import urllib.request
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -96,12 +95,6 @@ shapes:
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_credentials_never_leak_and_failures_name_the_instance(skein, guarded, tmp_path, monkeypatch):
     outputs = []
 
@@ -161,9 +154,10 @@ def test_credentials_never_leak_and_failures_name_the_instance(skein, guarded, t
     assert missing.returncode == 1 and "no instance named 'nobody'" in missing.stdout
 
     # The same through `skein serve`, whose log is checked too (trace level, the most verbose).
-    port = free_port()
-    process = skein.serve("--port", str(port), "--log-level", "trace")
+    process = skein.serve("--log-level", "trace")
     try:
+        port = skein.listening_port(process)
+
         def post(flow_id):
             request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/{flow_id}/{WEBHOOK_TOKEN}", data=b"{}",
                                              method="POST", headers={"Content-Type": "application/json"})

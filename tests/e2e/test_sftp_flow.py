@@ -5,21 +5,13 @@ operation and `skein payload download` gives back the exact bytes."""
 import json
 import os
 import shutil
-import socket
 import subprocess
-import time
 
 import pytest
 
-from conftest import wait_for
+from conftest import start_on_a_free_port, wait_for
 
 SSHD = "/usr/sbin/sshd"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -34,9 +26,11 @@ def sshd(tmp_path):
     for name in ("host", "client"):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "skein-e2e", "-f", str(keys / name)], check=True)
     shutil.copy(keys / "client.pub", keys / "authorized_keys")
-    port = free_port()
     config = keys / "sshd_config"
-    config.write_text(f"""Port {port}
+    os.makedirs("/run/sshd", exist_ok=True)
+
+    def start(port):
+        config.write_text(f"""Port {port}
 ListenAddress 127.0.0.1
 HostKey {keys}/host
 PidFile {keys}/sshd.pid
@@ -50,15 +44,11 @@ PermitRootLogin prohibit-password
 AllowUsers root
 Subsystem sftp internal-sftp
 """)
-    os.makedirs("/run/sshd", exist_ok=True)
-    log = open(keys / "sshd.log", "w")
-    process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 15
-    while "Server listening" not in (keys / "sshd.log").read_text():
-        if process.poll() is not None or time.time() > deadline:
-            process.kill()
-            pytest.fail("sshd did not start:\n" + (keys / "sshd.log").read_text())
-        time.sleep(0.05)
+        log = open(keys / "sshd.log", "w")
+        return subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=log, stderr=subprocess.STDOUT)
+
+    # sshd cannot bind port 0 and report its port: a free port, and another if it is taken meanwhile.
+    port, process = start_on_a_free_port(start, keys / "sshd.log", lambda text: "Server listening" in text, "sshd")
     files = tmp_path / "files"
     for directory in ("outbound", "archive", "inbound"):
         (files / directory).mkdir(parents=True)

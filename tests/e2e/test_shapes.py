@@ -2,7 +2,6 @@
 through the real `skein` binary (and `skein serve`), with a real SMTP server (aiosmtpd)."""
 import json
 import os
-import socket
 import subprocess
 import threading
 import time
@@ -10,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import wait_for
+from conftest import smtp_controller, wait_for
 
 
 def write(tmp_path, name, text):
@@ -218,7 +217,6 @@ shapes:
 
 
 def test_notify_sends_email_through_a_real_smtp_server_with_auth(skein, tmp_path):
-    from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
     class Inbox:
@@ -233,15 +231,14 @@ def test_notify_sends_email_through_a_real_smtp_server_with_auth(skein, tmp_path
         ok = auth_data.login == b"alerts" and auth_data.password == b"s3cret-smtp-pass"
         return AuthResult(success=ok, handled=False)
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False)
+    controller = smtp_controller(inbox, authenticator=authenticate, auth_require_tls=False)
     controller.start()
+    port = controller.port
     try:
         skein.run("instance", "add", "mail", "--type", "smtp", "--address", f"smtp://127.0.0.1:{port}",
-                  "--credential", "username=alerts", "--credential", "password=s3cret-smtp-pass")
+                  "--credential", "username=alerts", "--credential", "password=s3cret-smtp-pass",
+                  "--setting", "allow_plaintext_auth=true")  # aiosmtpd here speaks no TLS (see test_notify_tls.py)
         skein.run("flow", "deploy", write(tmp_path, "flow.yaml", """
 id: failed-orders-mail
 shapes:
@@ -272,7 +269,8 @@ shapes:
 
         # A wrong password: the step fails naming the server's answer, never the password.
         skein.run("instance", "add", "mail", "--type", "smtp", "--address", f"smtp://127.0.0.1:{port}",
-                  "--credential", "username=alerts", "--credential", "password=wrong-pass-123")
+                  "--credential", "username=alerts", "--credential", "password=wrong-pass-123",
+                  "--setting", "allow_plaintext_auth=true")
         failed = skein.run("run", "failed-orders-mail", "--payload", payload, check=False)
         assert failed.returncode != 0 or "failure" in failed.stdout
         run_id = max(r["id"] for r in skein.json("runs", "list"))

@@ -6,7 +6,6 @@ import hmac
 import http.client
 import json
 import os
-import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -28,12 +27,6 @@ shapes:
     filter:
       where: [ {{ field: status, equals: paid }} ]
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def post(url, body, content_type="application/json", headers=None):
@@ -59,17 +52,16 @@ def server(skein, tmp_path):
     signed.write_text(FLOW.format(token=TOKEN, extra=", hmac_secret_env: ORDERS_HMAC").replace("id: orders-in", "id: signed-in"))
     skein.run("flow", "deploy", str(plain))
     skein.run("flow", "deploy", str(signed))
-    port = free_port()
     env_before = os.environ.get("ORDERS_HMAC")
     os.environ["ORDERS_HMAC"] = SECRET
     try:
-        process = skein.serve("--port", str(port), "--log-level", "debug")
+        process = skein.serve("--log-level", "debug")
     finally:
         if env_before is None:
             del os.environ["ORDERS_HMAC"]
         else:
             os.environ["ORDERS_HMAC"] = env_before
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{skein.listening_port(process)}"
 
     def healthy():
         try:

@@ -20,13 +20,20 @@ public actor RateLimiters {
     }
 
     private var windows: [String: Window] = [:]
-    private let clock = ContinuousClock()
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    public init() {}
+    public init() {
+        self.init(now: { ContinuousClock.now })
+    }
+
+    /// With the clock reservations are made by (tests pin it).
+    init(now: @escaping @Sendable () -> ContinuousClock.Instant) {
+        self.now = now
+    }
 
     /// Reserves the earliest start allowed for one more request to `instance`.
     func reserve(for instance: String, limit: RateLimit) -> ContinuousClock.Instant {
-        let now = clock.now
+        let now = now()
         var window = windows[instance] ?? Window(limit: limit)
         if window.limit != limit { window = Window(limit: limit) }
         var start = max(now, window.starts.last ?? now)

@@ -8,7 +8,7 @@ import NIOCore
 /// 2. Else the `skein_session` cookie → the session's identity. Unsafe methods (POST, PUT, PATCH,
 ///    DELETE) of a session must also carry its CSRF token, as the `X-CSRF-Token` header or the
 ///    `_csrf` form field, and must not come from another origin — else 403 `csrf_failed`.
-/// 3. Public paths (/health, /webhooks/…, /login, static files) are served to anyone.
+/// 3. Public paths (/health, /health/ready, /webhooks/…, /login, static files) are served to anyone.
 /// 4. Anyone else gets 401 JSON under /api/ and for unsafe methods, and a redirect to /login for pages.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = SkeinRequestContext
@@ -52,7 +52,7 @@ struct AccessMiddleware: RouterMiddleware {
     }
 
     func isPublicPath(_ path: String) -> Bool {
-        path == "/health" || path == "/login" || path == "/favicon.ico" || path.hasPrefix("/webhooks/")
+        path == "/health" || path == "/health/ready" || path == "/login" || path == "/favicon.ico" || path.hasPrefix("/webhooks/")
             || settings.publicPrefixes.contains { path.hasPrefix($0) }
     }
 

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import SkeinConnectorsHTTP
 import SkeinJSON
 
@@ -82,7 +83,11 @@ actor ServerState {
         for token in issuedTokens.keys { issuedTokens[token] = ContinuousClock.now }
     }
 
+    /// The access tokens `/oauth/data` was called with, in order.
+    private(set) var tokensPresented: [String] = []
+
     func isValid(_ token: String) -> Bool {
+        tokensPresented.append(token)
         guard let expiry = issuedTokens[token] else { return false }
         return expiry > ContinuousClock.now
     }
@@ -101,9 +106,16 @@ actor ServerState {
     }
 }
 
-/// A real HTTP server on 127.0.0.1 (a free port), serving the routes the tests need.
+/// A real HTTP server on 127.0.0.1 (port 0: the kernel picks a free one, the server reports it),
+/// serving the routes the tests need.
 enum TestServer {
     /// Starts a server, runs `body` with its base URL, and stops it.
+    ///
+    /// The server is stopped by a graceful shutdown, never by cancelling its task: cancelling
+    /// a Hummingbird (NIOAsyncChannel) server while a connection it has just accepted waits to
+    /// be served drops that connection's writer unfinished, and NIO stops the whole test
+    /// process with "Deinited NIOAsyncWriter without calling finish()" (swift-nio #2813, #3481).
+    /// Graceful shutdown stops accepting, serves what was accepted and closes idle connections.
     static func with<T: Sendable>(_ body: @Sendable (_ baseURL: String, _ state: ServerState) async throws -> T) async throws -> T {
         let state = ServerState()
         let router = Router()
@@ -116,16 +128,26 @@ enum TestServer {
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
+        let server = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
+                defer { continuation.finish() }  // a server that cannot start ends the wait for its port
+                try await server.run()
             }
             var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            let result = try await body("http://127.0.0.1:\(port)", state)
-            group.cancelAll()
-            return result
+            guard let port = await iterator.next() else {
+                try await group.waitForAll()  // throws why the server stopped
+                throw CancellationError()
+            }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body("http://127.0.0.1:\(port)", state))
+            } catch {
+                result = .failure(error)
+            }
+            await server.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try result.get()
         }
     }
 

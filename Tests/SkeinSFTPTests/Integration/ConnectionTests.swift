@@ -105,13 +105,15 @@ struct ConnectionTests {
 
     @Test("Nothing listening on the port is connectionFailed naming host:port")
     func unreachablePort() async throws {
-        let port = try FreePort.next()
+        let closed = try ClosedPort()
+        let port = closed.port
         let configuration = SFTPConfiguration(
             host: "127.0.0.1", port: port, username: "nobody", authentication: .password("x"), hostKey: .trustAny,
             connectTimeout: .seconds(5))
         let error = await #expect(throws: SFTPError.self) { try await SFTPClient.connect(configuration) }
         #expect(error?.code == .connectionFailed)
         #expect(error?.message.contains("127.0.0.1:\(port)") == true)
+        withExtendedLifetime(closed) {}
     }
 
     /// How long the timeout took is not asserted: on a loaded 2-core machine the test's own

@@ -166,11 +166,12 @@ struct SFTPShapeTests {
     @Test("An unreachable server is a transient failure naming the instance")
     func unreachable() async throws {
         try await withSFTPDirectory { server, root in
-            let closedPort = try FreePort.next()
+            let closed = try ClosedPort()
             let executor = try prepareSFTP(["instance": "warehouse", "direction": "receive", "path": .string(root)])
             let failure = await #expect(throws: ShapeFailure.self) {
-                try await executor.execute([], context: sftpContext(sftpInstance(server, port: closedPort)))
+                try await executor.execute([], context: sftpContext(sftpInstance(server, port: closed.port)))
             }
+            withExtendedLifetime(closed) {}
             #expect(failure?.isTransient == true)
             #expect(failure?.message.contains("instance 'warehouse'") == true)
         }

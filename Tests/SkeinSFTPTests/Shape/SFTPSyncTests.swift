@@ -60,9 +60,10 @@ struct SFTPSyncTests {
     @Test("A server that cannot be reached makes every item Pending instead of failing the step")
     func unreachableMakesItemsPending() async throws {
         try await withSFTPDirectory { server, root in
-            let closedPort = try FreePort.next()
+            let closed = try ClosedPort()
             let result = try await sendStep(root).execute(orders.map(Payload.init(json:)),
-                                                          context: sftpContext(sftpInstance(server, port: closedPort)))
+                                                          context: sftpContext(sftpInstance(server, port: closed.port)))
+            withExtendedLifetime(closed) {}
             #expect(result.outputs.isEmpty)
             #expect(result.syncItems.count == 2)
             for item in result.syncItems {

@@ -93,7 +93,40 @@ final class OpenSSHTestServer: Sendable {
         let fingerprint = try CommandRunner.run(keygenPath, ["-lf", directory + "/host_ed25519.pub"])
             .split(separator: " ")[1]
 
-        let port = try FreePort.next()
+        // sshd cannot bind port 0 and say which port it got: try a free port, and another if it was taken meanwhile.
+        do {
+            return try startDaemon(user: user, directory: directory, hostPublicKey: hostPublicKey, fingerprint: String(fingerprint))
+        } catch {
+            try? files.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    private static func startDaemon(user: TestUser, directory: String, hostPublicKey: String, fingerprint: String) throws -> OpenSSHTestServer {
+        let ed25519 = try String(contentsOfFile: directory + "/client_ed25519", encoding: .utf8)
+        let ecdsa = try String(contentsOfFile: directory + "/client_ecdsa", encoding: .utf8)
+        return try FreePort.retrying { port in
+            try writeConfiguration(port: port, user: user, directory: directory)
+            let logPath = directory + "/sshd.log"
+            try? FileManager.default.removeItem(atPath: logPath)
+            let pid = try CommandRunner.spawn(
+                sshdPath, ["-D", "-e", "-f", directory + "/sshd_config"], stdout: logPath, stderr: logPath)
+            let server = OpenSSHTestServer(
+                port: port, user: user, directory: directory, hostPublicKey: hostPublicKey, hostFingerprint: fingerprint,
+                clientEd25519PrivateKey: ed25519, clientECDSAPrivateKey: ecdsa, pid: pid)
+            do {
+                try server.waitUntilListening()
+            } catch let error as FreePort.AddressInUse {
+                throw error  // sshd has exited; the directory is kept for the next attempt
+            } catch {
+                server.stopDaemon()
+                throw error
+            }
+            return server
+        }
+    }
+
+    private static func writeConfiguration(port: Int, user: TestUser, directory: String) throws {
         let config = """
             Port \(port)
             ListenAddress 127.0.0.1
@@ -112,24 +145,6 @@ final class OpenSSHTestServer: Sendable {
 
             """
         try config.write(toFile: directory + "/sshd_config", atomically: true, encoding: .utf8)
-
-        let logPath = directory + "/sshd.log"
-        let pid = try CommandRunner.spawn(
-            sshdPath, ["-D", "-e", "-f", directory + "/sshd_config"], stdout: logPath, stderr: logPath)
-
-        let server = OpenSSHTestServer(
-            port: port, user: user, directory: directory, hostPublicKey: hostPublicKey,
-            hostFingerprint: String(fingerprint),
-            clientEd25519PrivateKey: try String(contentsOfFile: directory + "/client_ed25519", encoding: .utf8),
-            clientECDSAPrivateKey: try String(contentsOfFile: directory + "/client_ecdsa", encoding: .utf8),
-            pid: pid)
-        do {
-            try server.waitUntilListening()
-        } catch {
-            server.stop()
-            throw error
-        }
-        return server
     }
 
     private static func generateKey(type: String, path: String) throws {
@@ -137,27 +152,34 @@ final class OpenSSHTestServer: Sendable {
     }
 
     private func waitUntilListening() throws {
-        let deadline = Date().addingTimeInterval(15)
+        // A limit that only catches a hang: sshd starts in well under a second, even on a loaded machine.
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if log.contains("Server listening on 127.0.0.1 port \(port)") { return }
             var exitStatus: Int32?
             guard CommandRunner.isRunning(pid, exitStatus: &exitStatus) else {
+                // "Bind to port N on 127.0.0.1 failed: Address already in use." then "Cannot bind any address."
+                if log.contains("Address already in use") { throw FreePort.AddressInUse(port: port) }
                 throw CommandRunner.Failure(
                     description: "sshd exited with status \(exitStatus ?? -1) during start-up:\n\(log)")
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw CommandRunner.Failure(description: "sshd did not start listening on port \(port) within 15 s:\n\(log)")
+        throw CommandRunner.Failure(description: "sshd did not start listening on port \(port) within 60 s:\n\(log)")
     }
 
     /// Stops sshd and deletes the temporary directory.
     func stop() {
+        stopDaemon()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func stopDaemon() {
         var exitStatus: Int32?
         if CommandRunner.isRunning(pid, exitStatus: &exitStatus) {
             kill(pid, SIGTERM)
             CommandRunner.waitForExit(pid)
         }
-        try? FileManager.default.removeItem(atPath: directory)
     }
 }
 
