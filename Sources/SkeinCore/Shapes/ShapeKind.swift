@@ -114,7 +114,7 @@ public final class CallRecorder: Sendable {
 /// Shapes throw this to tell the engine how to react: a transient failure (a refused
 /// connection, a timeout, a 5xx, a 429) is retried per the shape's retry policy; anything
 /// else fails the step at once.
-public struct ShapeFailure: Error, Sendable, CustomStringConvertible {
+public struct ShapeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var isTransient: Bool
     /// When the system said when to come back (`Retry-After`).
