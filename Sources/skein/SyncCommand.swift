@@ -14,7 +14,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     /// The report's window and filters, shared by `list` and `resync`.
     struct Filters: ParsableArguments {
-        @Option(help: "Only entries with this status (ok, sent, pending, failed); repeatable.") var status: [String] = []
+        @Option(help: "Only entries with this status (ok, sent, pending, failed, skipped); repeatable.") var status: [String] = []
         @Option(help: "Only entries for this destination system; repeatable.") var system: [String] = []
         @Option(help: "Only entries of this flow; repeatable.") var flow: [String] = []
         @Option(help: "A sync id, or part of a reference or system name.") var search: String?

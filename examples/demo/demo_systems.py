@@ -3,8 +3,9 @@
 
 * The shop: ``GET /orders?page=N`` returns pages of orders (``{"orders": [...]}``; an
   empty list after the last page).
-* The ERP: ``POST /orders`` accepts one order. It checks the ``Idempotency-Key`` header (or
-  the order's ``order_number``) so an order sent twice is stored once, and can be told to be
+* The ERP: ``POST /orders`` accepts one order. It keeps orders by ``order_number`` (or, without
+  one, by the ``Idempotency-Key`` header) and remembers every key it saw, so an order sent twice
+  is stored once (the second counts in ``duplicates``), and can be told to be
   slow (``--erp-delay``) or down for its first N requests (``--erp-fail-first``).
   ``GET /received`` lists what it holds; ``GET /stats`` counts requests.
 
@@ -79,6 +80,7 @@ class ERP:
         self.fail_first = fail_first
         self.lock = threading.Lock()
         self.received = {}
+        self.keys = set()
         self.requests = 0
         self.duplicates = 0
 
@@ -110,13 +112,17 @@ class ERP:
                     order = json.loads(body)
                 except ValueError:
                     return self._send(400, {"error": "invalid JSON"})
-                key = self.headers.get("Idempotency-Key") or str(order.get("order_number"))
+                idempotency_key = self.headers.get("Idempotency-Key")
+                number = order.get("order_number") if isinstance(order, dict) else None
+                key = str(number) if number is not None else (idempotency_key or "")
                 with erp.lock:
-                    if key in erp.received:
+                    if key in erp.received or idempotency_key in erp.keys:
                         erp.duplicates += 1
                     else:
                         erp.received[key] = order
-                self._send(201, {"erp_id": f"ERP-{key}", "order_number": order.get("order_number")})
+                    if idempotency_key:
+                        erp.keys.add(idempotency_key)
+                self._send(201, {"erp_id": f"ERP-{key}", "order_number": number})
 
 
         return Handler
