@@ -9,6 +9,7 @@ import SkeinJSON
 import SkeinStorage
 import SkeinStorageMemory
 import SkeinStorageSQLite
+import SkeinOperations
 import SkeinWeb
 import Testing
 
