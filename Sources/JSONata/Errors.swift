@@ -84,13 +84,13 @@ final class EvalError: Error, @unchecked Sendable {
         case "token": return token ?? "undefined"
         case "message": return message ?? ""
         case "functionName": return functionName ?? ""
-        case "value": return hasValue ? (value.map { $0.plainString() } ?? "undefined") : "undefined"
+        case "value": return hasValue ? (value.map { $0.shortPlainString() } ?? "undefined") : "undefined"
         default: return quoted(field)
         }
     }
 
     private func quoted(_ field: String) -> String {
-        func json(_ value: Value?) -> String { value.map { $0.jsonText() } ?? "undefined" }
+        func json(_ value: Value?) -> String { value.map { $0.shortJSONText() } ?? "undefined" }
         switch field {
         case "token": return token.map { Value.string($0).jsonText() } ?? "undefined"
         case "value": return hasValue ? json(value) : "undefined"
@@ -150,6 +150,7 @@ let errorTemplates: [String: String] = [
     "S0215": "A context variable binding must precede any predicates on a step",
     "S0216": "A context variable binding must precede the 'order-by' clause on a step",
     "S0217": "The object representing the 'parent' cannot be derived from this expression",
+    "S0230": "{{{message}}}",
     "S0301": "Empty regular expressions are not allowed",
     "S0302": "No terminating / in regular expression",
     "S0402": "Choice groups containing parameterized types are not supported",
@@ -224,4 +225,8 @@ let errorTemplates: [String: String] = [
     "D3140": "Malformed URL passed to ${{{functionName}}}(): {{value}}",
     "D3141": "{{{message}}}",
     "U1001": "{{{message}}}",
+    "U1002": "{{{message}}}",
+    "U1003": "{{{message}}}",
+    "U1004": "{{{message}}}",
+    "U1005": "{{{message}}}",
 ]

@@ -1,25 +1,6 @@
 import Foundation
 import SkeinJSON
 
-/// Bounds on one evaluation, so a runaway expression fails with a clear `U1001` error instead of
-/// exhausting the stack or running forever.
-public struct EvaluationLimits: Sendable {
-    /// The deepest nesting of expression evaluations allowed (each node evaluated inside another
-    /// counts one level, as the reference test harness counts). Tail calls do not nest.
-    public var maxDepth: Int
-    /// The longest an evaluation may run, or `nil` for no limit.
-    public var timeout: Duration?
-
-    public init(maxDepth: Int = 10_000, timeout: Duration? = nil) {
-        self.maxDepth = maxDepth
-        self.timeout = timeout
-    }
-
-    /// Depth 10,000 and no time limit. Independently of `maxDepth`, evaluation also stops with
-    /// `U1001` before it would exhaust the current thread's native stack.
-    public static let `default` = EvaluationLimits()
-}
-
 /// A function implemented by the host and made callable from expressions, e.g.
 ///
 /// ```swift
@@ -82,11 +63,12 @@ public struct JSONataExpression: Sendable {
     public let source: String
     let root: Node
 
-    /// Parses `source`. Throws `JSONataError` (an `S0xxx` code with the position) on a syntax error.
-    public init(compiling source: String) throws {
+    /// Parses `source`. Throws `JSONataError` (an `S0xxx` code with the position) on a syntax
+    /// error, or `S0230` when the expression nests deeper than `limits.maxNesting`.
+    public init(compiling source: String, limits: JSONataLimits = .default) throws {
         self.source = source
         do {
-            root = try Parser.parse(source)
+            root = try Parser.parse(source, maxNesting: limits.maxNesting)
         } catch {
             throw error.publicError
         }
@@ -97,10 +79,19 @@ public struct JSONataExpression: Sendable {
     /// - Parameters:
     ///   - bindings: values for `$name` variables.
     ///   - functions: host functions callable as `$name(...)`.
-    ///   - limits: depth and time bounds (`U1001` when exceeded).
+    ///   - limits: depth, time and size bounds (`U1001` for depth and time, `U1003`-`U1005` and
+    ///     `D2014` for sizes; see `JSONataLimits`).
     /// - Returns: the result, or `nil` when it is undefined (e.g. a path that matched nothing).
     public func evaluate(input: JSON?, bindings: [String: JSON] = [:], functions: [String: JSONataFunction] = [:],
-                         limits: EvaluationLimits = .default) throws -> JSON? {
+                         limits: JSONataLimits = .default) throws -> JSON? {
+        // everything the evaluation made is released by the time `run` returns; long chains of
+        // functions and scopes were parked in the graveyard instead of released recursively
+        defer { Graveyard.drain() }
+        return try run(input: input, bindings: bindings, functions: functions, limits: limits)
+    }
+
+    private func run(input: JSON?, bindings: [String: JSON], functions: [String: JSONataFunction],
+                     limits: JSONataLimits) throws -> JSON? {
         let evaluator = Evaluator(limits: limits)
         let environment = Frame(parent: nil)
         for (name, value) in bindings { environment.bind(name, Value(value)) }
@@ -111,7 +102,9 @@ public struct JSONataExpression: Sendable {
             value = .array([value!], [.sequence, .outerWrapper])
         }
         do {
-            return try evaluator.evaluate(root, value, environment)?.toJSON()
+            guard let result = try evaluator.evaluate(root, value, environment) else { return nil }
+            try evaluator.checkResult(result)
+            return result.toJSON()
         } catch {
             throw error.publicError
         }

@@ -55,7 +55,7 @@ public enum JSONataBenchmark {
     public static func measure(orders: Int, repetitions: Int) throws -> Figures {
         let input = (0..<orders).map(order)
         let compiled = try JSONataExpression(compiling: expression)
-        let limits = EvaluationLimits(maxDepth: 1000, timeout: .seconds(1))
+        let limits = JSONataLimits.default
         var seconds: [Double] = []
         var results: [JSON?] = []
         for _ in 0..<repetitions {

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import ServiceLifecycle
 import SkeinCore
+import SkeinInstrumentation
 public import SkeinStorage
 
 /// Deletes old run logs and payloads as a `Service`, so the database does not grow forever.
@@ -96,6 +97,10 @@ public struct RetentionService: Service {
         }
         pruned.poolKeys = try await inBatches { try await store.pruneExpiredPoolKeys(now: start, limit: $0) }
         pruned.cacheEntries = try await inBatches { try await store.pruneExpiredCacheEntries(now: start, limit: $0) }
+        SkeinMetric.retentionDeleted.increment("runs", by: pruned.runs)
+        SkeinMetric.retentionDeleted.increment("payloads", by: pruned.payloads)
+        SkeinMetric.retentionDeleted.increment("pool_keys", by: pruned.poolKeys)
+        SkeinMetric.retentionDeleted.increment("cache_entries", by: pruned.cacheEntries)
         return pruned
     }
 

@@ -2,7 +2,9 @@ public import Foundation
 public import Logging
 public import SkeinCore
 public import SkeinStorage
+import SkeinInstrumentation
 import SkeinJSON
+import Tracing
 
 /// Sends a sync entry's stored payload again through the same step of the same flow version
 /// and instance, and records the outcome as a new attempt on the same entry.
@@ -51,7 +53,14 @@ public struct SyncResender: Sendable {
             guard let payload = try await store.syncPayload(entryID: id) else { throw StorageError(.notFound, "no payload for sync entry \(id)") }
             let context = ShapeContext(runID: origin.runID, flowID: origin.flowID, shapeID: origin.shapeID, attempt: entry.attempts + 1,
                                        variables: try await variables(origin, flow: flow), instances: instances)
-            let result = try await executor.execute([payload], context: context)
+            // Its own trace: the entry's run may be long gone; its calls are children of this span.
+            let result = try await withSpan("sync resend \(origin.flowID)", context: .topLevel) { span in
+                span.attributes["skein.sync.entry_id"] = Int(id.rawValue)
+                span.attributes["skein.flow.id"] = origin.flowID
+                span.attributes["skein.shape.id"] = origin.shapeID
+                span.attributes["skein.sync.trigger"] = manual ? "manual" : "automatic"
+                return try await executor.execute([payload], context: context)
+            }
             if let item = result.syncItems.first {
                 outcome = item.outcome
                 endpointID = item.endpointID
@@ -71,6 +80,7 @@ public struct SyncResender: Sendable {
         let next = status == .pending ? time.addingTimeInterval(backoff.seconds(retriesDone: retriesDone)) : nil
         try await store.recordSyncAttempt(entryID: id, SyncAttempt(
             status: status, reason: reason, endpointID: endpointID, response: response ?? reason, nextRetryAt: next, manual: manual), now: time)
+        SkeinMetric.syncRetries.increment(origin.flowID, manual ? "manual" : "automatic", status.rawValue)
         logger.info("sync entry sent again", metadata: ["sync.id": "\(id)", "status": "\(status.rawValue)", "manual": "\(manual)"])
         return try await store.syncEntry(id: id) ?? entry
     }

@@ -22,6 +22,8 @@ enum PostgresMigrations {
         // Flows are trees (route, branch, try): where each step sits, and what the engine recorded
         // about it (branches taken, payloads caught, child runs, input origin). As SQLite's 0006.
         ("0005_pg_flowtree_step_paths", "ALTER TABLE steps ADD COLUMN path text, ADD COLUMN details text"),
+        // The W3C traceparent of a run's span, so the run page can name its trace. As SQLite's 0010.
+        ("0006_pg_run_trace_parent", "ALTER TABLE runs ADD COLUMN trace_parent text"),
     ]
 
     /// An arbitrary constant naming Skein's migration lock among the database's advisory locks.

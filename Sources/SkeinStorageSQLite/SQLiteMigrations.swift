@@ -134,6 +134,10 @@ enum SQLiteMigrations {
         migrator.registerMigration("0009_sync_search_reference_only") { db in
             try db.execute(sql: SyncSchema.referenceOnlySearch)
         }
+        migrator.registerMigration("0010_run_trace_parent") { db in
+            // The W3C traceparent of a run's span, so the run page can name its trace.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT")
+        }
         return migrator
     }
 }

@@ -29,14 +29,15 @@ struct ExprCommand: AsyncParsableCommand {
     @Option(help: "...produced by this step (shape id, step number or 'input').") var step: String?
     @Option(help: "...at this index (from 0).") var index: Int = 0
     @Flag(help: "Exit 0 (printing nothing) when the result is undefined.") var undefinedOk = false
-    @Option(help: "Stop the evaluation after this many milliseconds.") var timeoutMs: Int = 1000
-    @Option(help: "The deepest nesting of evaluation allowed.") var depth: Int = ExpressionLimits.default.maxDepth
+    @Option(help: "Stop the evaluation after this many milliseconds.") var timeoutMs: Int = Self.defaultTimeoutMs
+    @Option(help: "The deepest nesting of evaluation allowed.") var depth: Int = JSONataLimits.default.maxDepth
     @OptionGroup var options: DataOptions
 
     /// The exit status for a malformed or failing expression.
     static let expressionFailed: Int32 = 2
     /// The exit status for an undefined result (unless --undefined-ok).
     static let undefinedResult: Int32 = 3
+    static let defaultTimeoutMs = Int((JSONataLimits.default.timeout ?? .seconds(1)).components.seconds * 1000)
 
     func validate() throws {
         if input != nil && runID != nil { throw ValidationError("give --input or --run, not both") }
@@ -47,10 +48,13 @@ struct ExprCommand: AsyncParsableCommand {
 
     func run() async throws {
         let compiled: JSONataExpression
-        do { compiled = try JSONataExpression(compiling: expression) } catch { throw report(error) }
+        // the limits every front end shares, with this command's time and depth
+        var limits = JSONataLimits.default
+        limits.maxDepth = depth
+        limits.timeout = .milliseconds(timeoutMs)
+        do { compiled = try JSONataExpression(compiling: expression, limits: limits) } catch { throw report(error) }
         let document = try await readInput()
         let variables = try readBindings()
-        let limits = EvaluationLimits(maxDepth: depth, timeout: .milliseconds(timeoutMs))
         let result: JSON?
         do { result = try compiled.evaluate(input: document, bindings: variables, limits: limits) } catch { throw report(error) }
         guard let result else {

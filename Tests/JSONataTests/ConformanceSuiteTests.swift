@@ -154,7 +154,9 @@ struct ConformanceSuiteTests {
         if case .object(let members)? = body["bindings"] {
             for (key, value) in members { bindings[key] = value }
         }
-        var limits = EvaluationLimits(maxDepth: EvaluationLimits.default.maxDepth, timeout: .seconds(10))
+        // the reference implementation's own range limit (the suite tests ranges of 10,000,000)
+        var limits = JSONataLimits(maxDepth: JSONataLimits.default.maxDepth, timeout: .seconds(10), maxItems: 10_000_000,
+                                   maxBuiltBytes: 1024 * 1024 * 1024)
         if let depth = body["depth"]?.numberValue { limits.maxDepth = Int(depth) }
         if let time = body["timelimit"]?.numberValue { limits.timeout = .milliseconds(Int64(time)) }
 

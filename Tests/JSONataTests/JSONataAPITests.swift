@@ -84,7 +84,7 @@ struct JSONataAPITests {
     @Test func infiniteRecursionHitsTheDepthLimit() throws {
         let expression = try JSONataExpression(compiling: "($f := function($n){ $n + $f($n) }; $f(1))")
         do {
-            _ = try expression.evaluate(input: nil, limits: EvaluationLimits(maxDepth: 500))
+            _ = try expression.evaluate(input: nil, limits: JSONataLimits(maxDepth: 500))
             Issue.record("expected U1001")
         } catch let error as JSONataError {
             #expect(error.code == "U1001")
@@ -99,7 +99,7 @@ struct JSONataAPITests {
         let expression = try JSONataExpression(compiling: "($loop := function($i){ $i < 1e12 ? $loop($i + 1) : $i }; $loop(0))")
         let started = Date()
         do {
-            _ = try expression.evaluate(input: nil, limits: EvaluationLimits(timeout: .milliseconds(200)))
+            _ = try expression.evaluate(input: nil, limits: JSONataLimits(timeout: .milliseconds(200)))
             Issue.record("expected U1001")
         } catch let error as JSONataError {
             #expect(error.code == "U1001")
@@ -161,7 +161,7 @@ struct JSONataRobustnessTests {
     func neverTraps(_ source: String) {
         do {
             let expression = try JSONataExpression(compiling: source)
-            _ = try expression.evaluate(input: ["a": [1, 2, ["b": "c"]]], limits: EvaluationLimits(timeout: .seconds(5)))
+            _ = try expression.evaluate(input: ["a": [1, 2, ["b": "c"]]], limits: JSONataLimits(timeout: .seconds(5)))
         } catch is JSONataError {
             // fine: a reported error
         } catch {

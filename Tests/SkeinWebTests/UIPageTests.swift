@@ -116,6 +116,29 @@ import SkeinOperations
         }
     }
 
+    @Test func thePlaygroundAnswersHostileExpressionsWithTheirLimitErrors() async throws {
+        try await withUIFixture { fixture in
+            try await fixture.application(as: UIFixture.identity(.viewer)).test(.router) { client in
+                func errorCode(_ expression: String) async throws -> String? {
+                    var headers: HTTPFields = [.contentType: "application/json"]
+                    headers[HTTPFields.Element.Name("X-CSRF-Token")!] = UIFixture.csrf
+                    let body = JSON.object(["expression": .string(expression), "input": "{}"])
+                    let response = try await client.execute(uri: "/playground/evaluate", method: .post, headers: headers,
+                                                            body: ByteBuffer(string: body.serialized()))
+                    #expect(response.status == .ok)
+                    return response.json["error"]?["code"]?.stringValue
+                }
+                #expect(try await errorCode("1" + String(repeating: "+1", count: 20_000)) == "S0230")
+                #expect(try await errorCode(String(repeating: "$string(", count: 30_000) + "1" + String(repeating: ")", count: 30_000)) == "S0230")
+                #expect(try await errorCode("$pad('x', 1000000000)") == "U1004")
+                #expect(try await errorCode("($f := function($s){ $f($s & $s) }; $f('ab'))") == "U1004")
+                let nested = try await errorCode("[1..10000].([1..10000])")
+                #expect(nested == "U1003" || nested == "U1005" || nested == "U1001", "\(nested ?? "no error")")
+                #expect(try await errorCode("$contains('" + String(repeating: "a", count: 60) + "', /(a|aa)*c/)") == "U1001")
+            }
+        }
+    }
+
     @Test func aMapShapeLinksToThePlaygroundWithItsExpression() throws {
         let shape = ShapeDefinition(id: "to-erp", type: "map", settings: ["fields": ["sku": "line.sku", "qty": ["expr": "$number(q)"]]])
         #expect(FlowPage.expression(of: shape) == "{\n  \"sku\": line.sku,\n  \"qty\": $number(q)\n}")

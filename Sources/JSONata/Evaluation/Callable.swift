@@ -56,6 +56,8 @@ final class Lambda {
         self.signature = signature
         self.isThunk = isThunk
     }
+
+    deinit { Graveyard.bury((input, env)) }
 }
 
 /// What a native function sees besides its arguments.
@@ -89,6 +91,9 @@ final class NativeFunction: @unchecked Sendable {
         self.arity = arity
         self.body = body
     }
+
+    // a composed function's closure holds the functions it composes
+    deinit { Graveyard.bury(body) }
 }
 
 /// `$native(?, x)`: a native with some arguments fixed; the `nil` slots listed in `holes` are
@@ -102,17 +107,12 @@ final class PartialNative {
         self.arguments = arguments
         self.holes = holes
     }
+
+    deinit { Graveyard.bury((native, arguments)) }
 }
 
 /// A regular expression literal, compiled once with the expression.
-final class CompiledRegex: @unchecked Sendable {
-    let regex: NSRegularExpression
-    let source: String
-    init(regex: NSRegularExpression, source: String) {
-        self.regex = regex
-        self.source = source
-    }
-}
+typealias CompiledRegex = RegexProgram
 
 /// A variable scope. Frames chain to their enclosing scope; the built-in library sits behind
 /// the outermost one.
@@ -123,6 +123,10 @@ final class Frame {
     init(parent: Frame?) {
         self.parent = parent
         self.bindings = [:]
+    }
+
+    deinit {
+        if !bindings.isEmpty || parent != nil { Graveyard.bury((bindings, parent)) }
     }
 
     func bind(_ name: String, _ value: Value?) {

@@ -58,6 +58,10 @@ extension Evaluator {
             case .native(let native):
                 var validated = args
                 if let signature = native.signature { validated = try signature.validate(args, context: input) }
+                // a native function can call functions without evaluating a node in between
+                // (composed functions call each other directly), so it counts one level
+                try enterCall()
+                defer { leaveCall() }
                 return try native.body(self, validated, CallContext(input: input, env: env, token: token, position: position))
             case .partialNative(let partial):
                 var filled = partial.arguments
@@ -66,10 +70,12 @@ extension Evaluator {
                 }
                 var validated = filled
                 if let signature = partial.native.signature { validated = try signature.validate(filled, context: input) }
+                try enterCall()
+                defer { leaveCall() }
                 return try partial.native.body(self, validated, CallContext(input: input, env: env, token: token, position: position))
             case .regex(let regex):
                 guard case .string(let text)? = args.first ?? nil else { return nil }
-                return regexMatchObject(regex, text, from: 0, position: position)
+                return try regexMatchObject(regex, Array(text.utf16), from: 0, position: position)
             }
         } catch let error {
             if proc != nil {
@@ -185,6 +191,7 @@ extension Evaluator {
                     }
                 }
                 if let deletion = expr.deletion, let deletions = try evaluator.evaluate(deletion, match, env) {
+                    try evaluator.poll()
                     let names = deletions.arrayItems ?? [deletions]
                     guard isArrayOfStrings(names) else {
                         throw EvalError("T2012", position: deletion.position, value: deletions)
@@ -193,6 +200,11 @@ extension Evaluator {
                         for case .string(let name) in names { target.fields.removeValue(forKey: name) }
                     }
                 }
+            }
+            // The updates changed objects in place: measure the copy afresh (an update that
+            // puts an object inside itself makes a cycle, which measures as too deep).
+            if let result, result.remeasureHeight(limit: evaluator.limits.maxValueNesting + 1) > evaluator.limits.maxValueNesting {
+                throw evaluator.nestedTooDeeply()
             }
             return result
         }
@@ -203,8 +215,8 @@ extension Evaluator {
 let transformSignature = try! Signature(parsing: "<(oa):o>")
 
 /// `$string()` of a value: strings unchanged, functions empty, everything else as JSON with
-/// numbers rounded to 15 significant digits.
-func stringify(_ value: Value, pretty: Bool = false) throws(EvalError) -> String {
+/// numbers rounded to 15 significant digits, no longer than the evaluator's `maxStringBytes`.
+func stringify(_ value: Value, pretty: Bool = false, limitedBy evaluator: Evaluator) throws(EvalError) -> String {
     switch value {
     case .string(let s): return s
     case .function: return ""
@@ -216,7 +228,9 @@ func stringify(_ value: Value, pretty: Bool = false) throws(EvalError) -> String
             throw EvalError("D1001", value: .number(.infinity))
         }
         var output = ""
-        value.writeJSON(to: &output, precision15: true, indent: pretty ? 2 : nil, level: 0)
+        let budget = evaluator.limits.maxStringBytes
+        value.writeJSON(to: &output, precision15: true, indent: pretty ? 2 : nil, level: 0, budget: budget)
+        try evaluator.checkString(output.utf8.count)
         return output
     }
 }

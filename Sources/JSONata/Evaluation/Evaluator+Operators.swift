@@ -81,15 +81,20 @@ extension Evaluator {
                 throw error
             }
         case .concat:
-            let l = try lhs.map { v throws(EvalError) in try stringify(v) } ?? ""
-            let r = try rhs.map { v throws(EvalError) in try stringify(v) } ?? ""
+            let l = try lhs.map { v throws(EvalError) in try stringify(v, limitedBy: self) } ?? ""
+            let r = try rhs.map { v throws(EvalError) in try stringify(v, limitedBy: self) } ?? ""
+            try checkString(l.utf8.count + r.utf8.count)
             return .string(l + r)
         case .range:
             return try rangeSequence(lhs, rhs)
         case .in:
             guard let lhs, let rhs else { return .bool(false) }
             if case .array(let items, _) = rhs {
-                return .bool(items.contains { deepEqual($0, lhs) })
+                for item in items {
+                    try poll()
+                    if deepEqual(item, lhs) { return .bool(true) }
+                }
+                return .bool(false)
             }
             return .bool(deepEqual(rhs, lhs))
         case .and, .or:
@@ -116,9 +121,18 @@ extension Evaluator {
             high = n
         }
         guard let low, let high, low <= high else { return nil }
+        // checked before anything is allocated
         let size = high - low + 1
-        if size > 1e7 { throw EvalError("D2014", value: .number(size)) }
+        if size > Double(limits.maxItems) {
+            let error = EvalError("D2014", value: .number(size))
+            if limits.maxItems != 10_000_000 {
+                error.message = "The size of the sequence allocated by the range operator (..) must not exceed \(limits.maxItems) (maxItems).  Attempted to allocate \(Value.number(size).plainString())."
+            }
+            throw error
+        }
         let count = Int(size)
+        try checkItems(count)
+        try poll(count)
         var items: [Value] = []
         items.reserveCapacity(count)
         for offset in 0..<count { items.append(.number(low + Double(offset))) }
@@ -136,13 +150,17 @@ extension Evaluator {
             for item in expr.expressions {
                 guard let value = try evaluate(item, input, env) else { continue }
                 if item.isArrayConstructor {
+                    try checkNesting(value)
                     items.append(value)
                 } else if case .array(let inner, _) = value {
+                    try checkCount(items.count + inner.count)
                     items.append(contentsOf: inner)
                 } else {
+                    try checkNesting(value)
                     items.append(value)
                 }
             }
+            try checkItems(items.count)
             return .array(items, expr.consarray ? .cons : [])
         case "{":
             return try evaluateGroup(expr.constructor!, input, env)
@@ -197,6 +215,7 @@ extension Evaluator {
                 groupEnv = frame(from: .object(JObject(tuple)), parent: env)
             }
             if let value = try evaluate(group.pairs[entry.exprIndex].1, context, groupEnv) {
+                try checkNesting(value)
                 result[key] = value
             }
         }
@@ -222,7 +241,10 @@ extension Evaluator {
         }
         var result = OrderedDictionary<String, Value>(minimumCapacity: keys.count)
         for (name, pairIndex) in keys {
-            if let value = try evaluate(group.pairs[pairIndex].1, item, env) { result[name] = value }
+            if let value = try evaluate(group.pairs[pairIndex].1, item, env) {
+                try checkNesting(value)
+                result[name] = value
+            }
         }
         return .object(JObject(result))
     }
@@ -265,6 +287,7 @@ extension Evaluator {
         let position = expr.position
         let terms = expr.terms
         let order = try mergeSort(Array(items.indices)) { (a: Int, b: Int) throws(EvalError) -> Bool in
+            try self.poll()
             var comparison = 0
             for (termIndex, term) in terms.enumerated() where comparison == 0 {
                 let aa = keys[a][termIndex]

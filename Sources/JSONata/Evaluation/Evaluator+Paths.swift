@@ -98,10 +98,11 @@ extension Evaluator {
         var count = 0
         var first: Value?
 
-        func collect(_ res: Value) {
+        func collect(_ res: Value) throws(EvalError) {
             count += 1
             if count == 1 { first = res }
             if case .array(let items, let flags) = res, !flags.contains(.cons) {
+                try checkCount(output.count + items.count)
                 output.append(contentsOf: items)
             } else {
                 output.append(res)
@@ -111,14 +112,15 @@ extension Evaluator {
         if inputIsUndefined {
             var res = try evaluate(expr, nil, env)
             if let stages = expr.stages { res = try applyFilterStages(stages, res, env) }
-            if let res { collect(res) }
+            if let res { try collect(res) }
         } else {
             for item in inputs {
                 var res = try evaluate(expr, item, env)
                 if let stages = expr.stages { res = try applyFilterStages(stages, res, env) }
-                if let res { collect(res) }
+                if let res { try collect(res) }
             }
         }
+        try checkItems(output.count)
 
         if lastStep && count == 1, case .array(let items, let flags)? = first, !flags.contains(.sequence) {
             return (items, flags)
@@ -196,6 +198,7 @@ extension Evaluator {
             } else {
                 items = [res]
             }
+            try checkItems(result.count + items.count)
             for (position, item) in items.enumerated() {
                 var fields = tupleObject.fields
                 if resIsTuples {
@@ -299,48 +302,61 @@ extension Evaluator {
     }
 
     /// `*`: the values of every field, arrays flattened.
-    func evaluateWildcard(_ input: Value?) -> Value? {
+    ///
+    /// An array is treated as the reference treats it (a JavaScript object whose keys are its
+    /// indexes), so `*` on `[1, 2, 3]` is `[1, 2, 3]`.
+    func evaluateWildcard(_ input: Value?) throws(EvalError) -> Value? {
         var input = input
         if case .array(let items, let flags)? = input, flags.contains(.outerWrapper), let first = items.first {
             input = first
         }
-        guard case .object(let object)? = input else { return .sequence() }
+        let values: [Value]
+        switch input {
+        case .object(let object)?: values = Array(object.fields.values)
+        case .array(let items, _)?: values = items
+        default: return .sequence()
+        }
         var results: [Value] = []
         var plain = false
-        for value in object.fields.values {
+        for value in values {
             if case .array = value {
-                flatten(value, into: &results)
+                try flatten(value, into: &results)
                 plain = true
             } else {
                 results.append(value)
             }
         }
+        try checkItems(results.count)
         return .array(results, plain ? [] : .sequence)
     }
 
-    private func flatten(_ value: Value, into results: inout [Value]) {
+    private func flatten(_ value: Value, into results: inout [Value]) throws(EvalError) {
         if case .array(let items, _) = value {
-            for item in items { flatten(item, into: &results) }
+            try checkCount(results.count + items.count)
+            for item in items { try flatten(item, into: &results) }
         } else {
             results.append(value)
         }
     }
 
     /// `**`: this value and all values nested inside it, depth first.
-    func evaluateDescendants(_ input: Value?) -> Value? {
+    func evaluateDescendants(_ input: Value?) throws(EvalError) -> Value? {
         guard let input else { return nil }
         var results: [Value] = []
-        recurseDescendants(input, into: &results)
+        try recurseDescendants(input, into: &results)
+        try checkItems(results.count)
         return results.count == 1 ? results[0] : .sequence(results)
     }
 
-    private func recurseDescendants(_ input: Value, into results: inout [Value]) {
+    private func recurseDescendants(_ input: Value, into results: inout [Value]) throws(EvalError) {
         switch input {
         case .array(let items, _):
-            for item in items { recurseDescendants(item, into: &results) }
+            try checkCount(results.count + items.count)
+            for item in items { try recurseDescendants(item, into: &results) }
         case .object(let object):
+            try checkCount(results.count + object.fields.count)
             results.append(input)
-            for value in object.fields.values { recurseDescendants(value, into: &results) }
+            for value in object.fields.values { try recurseDescendants(value, into: &results) }
         default:
             results.append(input)
         }

@@ -7,16 +7,21 @@ import Foundation
 /// evaluation goes through `evaluate(_:_:_:)`, which applies the node's predicates and grouping
 /// and then collapses evaluator-made sequences (empty → undefined, singleton → the item).
 final class Evaluator {
-    let limits: EvaluationLimits
+    let limits: JSONataLimits
     /// Milliseconds since the epoch, fixed for the whole evaluation (`$now()`, `$millis()`).
     let timestamp: Double
     private var depth = 0
     private var ticks: UInt32 = 0
+    private var loopSteps = 0
+    /// Bytes of strings and array items built so far (see `JSONataLimits.maxBuiltBytes`).
+    private var built = 0
+    /// Heights of large arrays measured so far, by storage address (see `height(of:limit:)`).
+    private var measuredArrays: [UnsafeRawPointer: (height: Int, items: [Value])] = [:]
     /// Lowest safe stack address, found the first time the evaluation gets deep.
     private var stackFloor: UInt = 0
     private let deadline: UInt64?
 
-    init(limits: EvaluationLimits) {
+    init(limits: JSONataLimits) {
         self.limits = limits
         timestamp = (Date().timeIntervalSince1970 * 1000).rounded(.down)
         if let timeout = limits.timeout {
@@ -41,6 +46,15 @@ final class Evaluator {
         if ticks & 0x3F == 0 { try checkClock() }
     }
 
+    /// Counts one nesting level for a function call made by the engine rather than by a node
+    /// (higher-order functions, comparators, composed functions), which may recurse without
+    /// evaluating nodes in between. Pair with `leaveCall()`.
+    @inline(__always)
+    func enterCall() throws(EvalError) { try enter() }
+
+    @inline(__always)
+    func leaveCall() { depth -= 1 }
+
     private func stackOverflow() -> EvalError {
         let error = EvalError("U1001")
         error.message = "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
@@ -53,6 +67,138 @@ final class Evaluator {
             error.message = "Expression evaluation timeout: Check for infinite loop"
             throw error
         }
+    }
+
+    /// Counts `steps` steps of a loop that evaluates no nodes (building a range, sorting,
+    /// searching a string, matching a regex...) and checks the clock every 1,024 steps.
+    @inline(__always)
+    func poll(_ steps: Int = 1) throws(EvalError) {
+        loopSteps &+= steps
+        if loopSteps >= 1024 {
+            loopSteps = 0
+            try checkClock()
+        }
+    }
+
+    // MARK: - Sizes
+
+    /// Checks a sequence, array or object about to hold `count` items (before it is built
+    /// whenever the size is known in advance), and charges its items to the evaluation.
+    @inline(__always)
+    func checkItems(_ count: Int) throws(EvalError) {
+        if count > limits.maxItems { throw tooManyItems(count) }
+        try charge(count &* MemoryLayout<Value>.stride)
+    }
+
+    /// Checks a size without charging it (for results that reuse items already counted).
+    @inline(__always)
+    func checkCount(_ count: Int) throws(EvalError) {
+        if count > limits.maxItems { throw tooManyItems(count) }
+    }
+
+    func tooManyItems(_ count: Int) -> EvalError {
+        failure("U1003", "The result would hold \(count) items, more than the limit of \(limits.maxItems) (maxItems; the default is \(JSONataLimits.default.maxItems))")
+    }
+
+    /// Checks a string about to be built with `bytes` UTF-8 bytes, and charges it.
+    @inline(__always)
+    func checkString(_ bytes: Int) throws(EvalError) {
+        if bytes > limits.maxStringBytes { throw stringTooLong(bytes) }
+        try charge(bytes)
+    }
+
+    func stringTooLong(_ bytes: Int) -> EvalError {
+        failure("U1004", "The string would be \(bytes) bytes long, more than the limit of \(limits.maxStringBytes) bytes (maxStringBytes; the default is \(JSONataLimits.default.maxStringBytes), 64 MiB)")
+    }
+
+    /// Charges `bytes` built to the evaluation's total.
+    @inline(__always)
+    func charge(_ bytes: Int) throws(EvalError) {
+        built &+= bytes
+        if built > limits.maxBuiltBytes {
+            throw failure("U1005", "The expression built more than \(limits.maxBuiltBytes) bytes of strings and arrays (maxBuiltBytes; the default is \(JSONataLimits.default.maxBuiltBytes), 256 MiB)")
+        }
+    }
+
+    /// Checks that `value`, about to be placed inside a new array or object, is nested less
+    /// than `maxValueNesting` levels deep.
+    @inline(__always)
+    func checkNesting(_ value: Value?) throws(EvalError) {
+        switch value {
+        case .array?, .object?:
+            if height(of: value!, limit: limits.maxValueNesting) >= limits.maxValueNesting { throw nestedTooDeeply() }
+        default:
+            break
+        }
+    }
+
+    /// How deeply arrays and objects nest in `value`: 0 for a scalar, 1 for an array or object
+    /// of scalars, and so on, counted no further than `limit` (a cycle, which only the
+    /// transform operator can make, counts as `limit`). Objects remember their height, and
+    /// the heights of large arrays are remembered for the rest of the evaluation, so placing the same million-item array in many places measures it once.
+    /// The cache holds the arrays it measured, so their storage (the key) is not reused.
+    private func height(of value: Value, limit: Int) -> Int {
+        if limit <= 0 { return 0 }
+        switch value {
+        case .array(let items, _) where items.count >= 256:
+            let key = items.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+            if let known = measuredArrays[key] { return Swift.min(known.height, limit) }
+            var deepest = 0
+            for item in items {
+                switch item {
+                case .array, .object:
+                    deepest = Swift.max(deepest, height(of: item, limit: limit - 1))
+                    if deepest >= limit - 1 { return limit }
+                default:
+                    continue
+                }
+            }
+            if measuredArrays.count < 4096 { measuredArrays[key] = (deepest + 1, items) }
+            return deepest + 1
+        case .array(let items, _):
+            var deepest = 0
+            for item in items {
+                switch item {
+                case .array, .object:
+                    deepest = Swift.max(deepest, height(of: item, limit: limit - 1))
+                    if deepest >= limit - 1 { return limit }
+                default:
+                    continue
+                }
+            }
+            return deepest + 1
+        case .object(let object):
+            if object.measuredHeight >= 0 { return Swift.min(object.measuredHeight, limit) }
+            var deepest = 0
+            for item in object.fields.values {
+                switch item {
+                case .array, .object:
+                    deepest = Swift.max(deepest, height(of: item, limit: limit - 1))
+                    if deepest >= limit - 1 { return limit }
+                default:
+                    continue
+                }
+            }
+            object.measuredHeight = deepest + 1
+            return deepest + 1
+        default:
+            return 0
+        }
+    }
+
+    /// Checks the final result before it is converted to JSON: no deeper than
+    /// `maxValueNesting`, and no more than `maxItems` values in all (a result can repeat one
+    /// large part many times without building it again; its JSON form cannot).
+    func checkResult(_ result: Value) throws(EvalError) {
+        if height(of: result, limit: limits.maxValueNesting + 1) > limits.maxValueNesting { throw nestedTooDeeply() }
+        let size = result.size(limit: limits.maxItems)
+        if size > limits.maxItems {
+            throw failure("U1003", "The result holds more than \(limits.maxItems) values in all (maxItems; the default is \(JSONataLimits.default.maxItems))")
+        }
+    }
+
+    func nestedTooDeeply() -> EvalError {
+        failure("U1002", "The value would be nested more than \(limits.maxValueNesting) levels deep (maxValueNesting; the default is \(JSONataLimits.default.maxValueNesting))")
     }
 
     // MARK: - Dispatch
@@ -69,8 +215,8 @@ final class Evaluator {
         case .unary: result = try evaluateUnary(expr, input, env)
         case .name: result = lookupField(input, expr.value)
         case .string, .number, .value: result = expr.literal
-        case .wildcard: result = evaluateWildcard(input)
-        case .descendant: result = evaluateDescendants(input)
+        case .wildcard: result = try evaluateWildcard(input)
+        case .descendant: result = try evaluateDescendants(input)
         case .parent: result = env.lookup(expr.slot!.label)
         case .condition: result = try evaluateCondition(expr, input, env)
         case .block: result = try evaluateBlock(expr, input, env)

@@ -46,3 +46,14 @@ enum StackGuard {
         #endif
     }
 }
+
+/// Tells a recursive pass when the native stack is nearly used up; finds the thread's bounds
+/// the first time it is asked, so a shallow pass never pays for it.
+struct StackProbe {
+    private var floor: UInt = 0
+
+    mutating func isExhausted() -> Bool {
+        if floor == 0 { floor = max(1, StackGuard.lowestSafeAddress()) }
+        return StackGuard.currentAddress() < floor
+    }
+}

@@ -26,6 +26,9 @@ struct ArrayFlags: OptionSet {
 /// reference implementation mutates JavaScript objects in place.
 final class JObject {
     var fields: OrderedDictionary<String, Value>
+    /// The object's nesting height once measured (`Evaluator.height(of:limit:)`), or -1. Objects are not
+    /// changed once built, except by the transform operator, which resets it.
+    var measuredHeight = -1
     init(_ fields: OrderedDictionary<String, Value> = [:]) { self.fields = fields }
 }
 
@@ -97,6 +100,54 @@ extension Value {
             return .object(JObject(fields))
         default: return self
         }
+    }
+}
+
+// MARK: - Size
+
+extension Value {
+    /// The nesting height (see `Evaluator.height(of:limit:)`) ignoring and clearing every remembered height (after the transform
+    /// operator changed objects in place).
+    func remeasureHeight(limit: Int) -> Int {
+        if limit <= 0 { return 0 }
+        let children: [Value]
+        switch self {
+        case .array(let items, _): children = items
+        case .object(let object):
+            object.measuredHeight = -1
+            children = Array(object.fields.values)
+        default: return 0
+        }
+        var deepest = 0
+        for child in children {
+            deepest = Swift.max(deepest, child.remeasureHeight(limit: limit - 1))
+            if deepest >= limit - 1 { return limit }
+        }
+        return deepest + 1
+    }
+
+    /// How many values this one holds (every item and field value inside, counting shared parts
+    /// each time they appear), counted no further than just past `limit`.
+    func size(limit: Int) -> Int {
+        var count = 0
+        func visit(_ value: Value) {
+            switch value {
+            case .array(let items, _):
+                for item in items where count <= limit {
+                    count += 1
+                    visit(item)
+                }
+            case .object(let object):
+                for item in object.fields.values where count <= limit {
+                    count += 1
+                    visit(item)
+                }
+            default:
+                break
+            }
+        }
+        visit(self)
+        return count
     }
 }
 
@@ -189,6 +240,21 @@ extension Value {
         return output
     }
 
+    /// `jsonText()` cut to about 200 characters, for error messages (a value in a message can
+    /// be as large as anything an expression builds).
+    func shortJSONText() -> String {
+        var output = ""
+        writeJSON(to: &output, precision15: false, indent: nil, level: 0, budget: 200)
+        return output.utf8.count > 200 ? String(output.prefix(200)) + "…" : output
+    }
+
+    /// `plainString()` cut to about 200 characters, for error messages.
+    func shortPlainString() -> String {
+        if case .string(let s) = self { return s.utf8.count > 200 ? String(s.prefix(200)) + "…" : s }
+        if case .number = self { return plainString() }
+        return shortJSONText()
+    }
+
     /// How a raw (`{{{ }}}`) message insert prints a value.
     func plainString() -> String {
         switch self {
@@ -200,7 +266,10 @@ extension Value {
 
     /// Writes JSON text. With `precision15`, numbers are rounded to 15 significant digits first,
     /// as `$string()` does; non-finite numbers then raise D1001.
-    func writeJSON(to output: inout String, precision15: Bool, indent: Int?, level: Int) {
+    ///
+    /// Writing stops early (leaving partial text) once the output passes `budget` UTF-8 bytes;
+    /// the caller checks the length.
+    func writeJSON(to output: inout String, precision15: Bool, indent: Int?, level: Int, budget: Int = .max) {
         switch self {
         case .null: output += "null"
         case .bool(let b): output += b ? "true" : "false"
@@ -213,9 +282,10 @@ extension Value {
             if items.isEmpty { output += "[]"; return }
             output += "["
             for (position, item) in items.enumerated() {
+                if output.utf8.count > budget { return }
                 if position > 0 { output += "," }
                 if let indent { output += "\n" + String(repeating: " ", count: indent * (level + 1)) }
-                item.writeJSON(to: &output, precision15: precision15, indent: indent, level: level + 1)
+                item.writeJSON(to: &output, precision15: precision15, indent: indent, level: level + 1, budget: budget)
             }
             if let indent { output += "\n" + String(repeating: " ", count: indent * level) }
             output += "]"
@@ -224,12 +294,13 @@ extension Value {
             output += "{"
             var first = true
             for (key, value) in object.fields {
+                if output.utf8.count > budget { return }
                 if !first { output += "," }
                 first = false
                 if let indent { output += "\n" + String(repeating: " ", count: indent * (level + 1)) }
                 JSON.writeQuoted(key, to: &output)
                 output += indent == nil ? ":" : ": "
-                value.writeJSON(to: &output, precision15: precision15, indent: indent, level: level + 1)
+                value.writeJSON(to: &output, precision15: precision15, indent: indent, level: level + 1, budget: budget)
             }
             if let indent { output += "\n" + String(repeating: " ", count: indent * level) }
             output += "}"

@@ -3,8 +3,9 @@ import Foundation
 /// Base64 and URL encoding, as JavaScript's `btoa`/`atob` and `encodeURIComponent` & co.
 enum EncodingFunctions {
     static let all: [NativeFunction] = [
-        NativeFunction("base64encode", "<s-:s>", arity: 1) { _, args, _ throws(EvalError) in
+        NativeFunction("base64encode", "<s-:s>", arity: 1) { evaluator, args, _ throws(EvalError) in
             guard let text = stringArgument(args, 0) else { return nil }
+            try evaluator.checkString((text.utf8.count + 2) / 3 * 4)
             let scalars = text.unicodeScalars
             let bytes: [UInt8] = scalars.allSatisfy { $0.value <= 0xFF } ? scalars.map { UInt8($0.value) } : Array(text.utf8)
             return .string(Data(bytes).base64EncodedString())
@@ -19,12 +20,14 @@ enum EncodingFunctions {
             for byte in data { scalars.append(Unicode.Scalar(byte)) }
             return .string(String(scalars))
         },
-        NativeFunction("encodeUrlComponent", "<s-:s>", arity: 1) { _, args, _ throws(EvalError) in
+        NativeFunction("encodeUrlComponent", "<s-:s>", arity: 1) { evaluator, args, _ throws(EvalError) in
             guard let text = stringArgument(args, 0) else { return nil }
+            try evaluator.checkString(text.utf8.count * 3)  // at most three bytes out for one in
             return .string(try encode(text, keep: unreserved, function: "encodeUrlComponent"))
         },
-        NativeFunction("encodeUrl", "<s-:s>", arity: 1) { _, args, _ throws(EvalError) in
+        NativeFunction("encodeUrl", "<s-:s>", arity: 1) { evaluator, args, _ throws(EvalError) in
             guard let text = stringArgument(args, 0) else { return nil }
+            try evaluator.checkString(text.utf8.count * 3)  // at most three bytes out for one in
             return .string(try encode(text, keep: unreserved.union(reserved), function: "encodeUrl"))
         },
         NativeFunction("decodeUrlComponent", "<s-:s>", arity: 1) { _, args, _ throws(EvalError) in

@@ -8,8 +8,11 @@ enum HigherOrderFunctions {
             var results: [Value] = []
             results.reserveCapacity(items.count)
             for (index, item) in items.enumerated() {
-                appendDefined(try evaluator.callback(function, [item, .number(Double(index)), array], context.env), to: &results)
+                let result = try evaluator.callback(function, [item, .number(Double(index)), array], context.env)
+                try evaluator.checkNesting(result)
+                appendDefined(result, to: &results)
             }
+            try evaluator.checkItems(results.count)
             return .sequence(results)
         },
         NativeFunction("filter", "<af>", arity: 2) { evaluator, args, context throws(EvalError) in
@@ -20,6 +23,7 @@ enum HigherOrderFunctions {
                 let keep = try evaluator.callback(function, [item, .number(Double(index)), array], context.env)
                 if keep?.truthy ?? false { results.append(item) }
             }
+            try evaluator.checkItems(results.count)
             return .sequence(results)
         },
         NativeFunction("single", "<af?>", arity: 2) { evaluator, args, context throws(EvalError) in

@@ -6,7 +6,7 @@ enum MiscFunctions {
             let input = args.count > 1 && args[1] != nil ? args[1] : context.input
             let ast: Node
             do throws(EvalError) {
-                ast = try Parser.parse(source)
+                ast = try Parser.parse(source, maxNesting: evaluator.limits.maxNesting)
             } catch {
                 let wrapped = EvalError("D3120", value: .string(error.publicError.message))
                 wrapped.position = context.position

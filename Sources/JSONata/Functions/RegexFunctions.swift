@@ -23,6 +23,7 @@ enum RegexFunctions {
             var results: [Value] = []
             if limit == nil || limit! > 0, let matcher = argument(args, 1) {
                 try evaluator.forEachMatch(matcher, text, context, limit: limit) { match throws(EvalError) in
+                    try evaluator.checkCount(results.count + 1)
                     results.append(.object(JObject([
                         "match": .string(match.match),
                         "index": .number(Double(match.start)),
@@ -30,13 +31,14 @@ enum RegexFunctions {
                     ])))
                 }
             }
+            try evaluator.checkItems(results.count)
             return .sequence(results)
         },
         NativeFunction("contains", "<s-(sf):b>", arity: 2) { evaluator, args, context throws(EvalError) in
             guard let text = stringArgument(args, 0) else { return nil }
             switch argument(args, 1) {
             case .string(let token)?:
-                return .bool(utf16Range(of: token, in: text) != nil)
+                return .bool(try evaluator.find(Array(token.utf16), in: Array(text.utf16)) != nil)
             case let matcher?:
                 var found = false
                 try evaluator.forEachMatch(matcher, text, context, limit: 1) { _ throws(EvalError) in found = true }
@@ -66,11 +68,14 @@ enum RegexFunctions {
             var position = 0
             switch pattern {
             case .string(let p)?:
-                let replacementText = try replacement.map { v throws(EvalError) in try stringify(v) } ?? ""
+                let replacementText = try replacement.map { v throws(EvalError) in try stringify(v, limitedBy: evaluator) } ?? ""
+                let needle = Array(p.utf16)
+                let replacementUnits = Array(replacementText.utf16)
                 var count = 0
-                while let range = utf16Range(of: p, in: text, from: position), limit == nil || Double(count) < limit! {
+                while limit == nil || Double(count) < limit!, let range = try evaluator.find(needle, in: units, from: position) {
                     output.append(contentsOf: units[position..<range.lowerBound])
-                    output.append(contentsOf: replacementText.utf16)
+                    output.append(contentsOf: replacementUnits)
+                    try evaluator.checkReplacement(output)
                     position = range.upperBound
                     count += 1
                 }
@@ -97,13 +102,16 @@ enum RegexFunctions {
                         throw EvalError("D3012", value: substitute)
                     }
                     output.append(contentsOf: s.utf16)
+                    try evaluator.checkReplacement(output)
                     position = match.end
                 }
                 output.append(contentsOf: clampedSlice(units, position, units.count))
             case nil:
                 return .string(text)
             }
-            return .string(String(decoding: output, as: UTF16.self))
+            let result = String(decoding: output, as: UTF16.self)
+            try evaluator.checkString(result.utf8.count)
+            return .string(result)
         },
         NativeFunction("split", "<s-(sf)n?:a<s>>", arity: 3) { evaluator, args, context throws(EvalError) in
             guard let text = stringArgument(args, 0) else { return nil }
@@ -118,12 +126,15 @@ enum RegexFunctions {
             switch argument(args, 1) {
             case .string(let separator)?:
                 if separator.isEmpty {
+                    try evaluator.checkItems(text.unicodeScalars.count)
                     results = text.unicodeScalars.map { String($0) }
                 } else {
                     let units = Array(text.utf16)
+                    let needle = Array(separator.utf16)
                     var position = 0
-                    while let range = utf16Range(of: separator, in: text, from: position) {
+                    while let range = try evaluator.find(needle, in: units, from: position) {
                         results.append(String(decoding: units[position..<range.lowerBound], as: UTF16.self))
+                        try evaluator.checkCount(results.count)
                         position = range.upperBound
                     }
                     results.append(String(decoding: units[position...], as: UTF16.self))
@@ -136,6 +147,7 @@ enum RegexFunctions {
                 var matched = false
                 try evaluator.forEachMatch(matcher, text, context, limit: limit) { match throws(EvalError) in
                     matched = true
+                    try evaluator.checkCount(results.count + 1)
                     results.append(String(decoding: clampedSlice(units, start, match.start), as: UTF16.self))
                     start = match.end
                     count += 1
@@ -148,6 +160,7 @@ enum RegexFunctions {
             case nil:
                 return nil
             }
+            try evaluator.checkItems(results.count)
             return .array(results.map(Value.string), [])
         },
     ]
@@ -209,6 +222,15 @@ enum RegexFunctions {
     }
 }
 
+extension Evaluator {
+    /// Checks a replacement being built (UTF-16 units, so a rough byte count) against
+    /// `maxStringBytes` as it grows, before it can grow far past it.
+    @inline(__always)
+    func checkReplacement(_ output: [UInt16]) throws(EvalError) {
+        if output.count > limits.maxStringBytes { throw stringTooLong(output.count) }
+    }
+}
+
 /// `units[from..<to]`, tolerating offsets a custom matcher may report out of range.
 func clampedSlice(_ units: [UInt16], _ from: Int, _ to: Int) -> ArraySlice<UInt16> {
     let upper = max(0, min(to, units.count))
@@ -217,30 +239,28 @@ func clampedSlice(_ units: [UInt16], _ from: Int, _ to: Int) -> ArraySlice<UInt1
 }
 
 extension Evaluator {
-    /// Finds the first match at or after UTF-16 offset `from`.
-    func regexFind(_ regex: CompiledRegex, _ text: NSString, from: Int) -> MatchResult? {
-        let length = text.length
-        guard from <= length else { return nil }
-        guard let result = regex.regex.firstMatch(in: text as String, options: [.withTransparentBounds, .withoutAnchoringBounds],
-                                                  range: NSRange(location: from, length: length - from)) else { return nil }
-        let range = result.range
-        var groups: [String] = []
-        if result.numberOfRanges > 1 {
-            for index in 1..<result.numberOfRanges {
-                let groupRange = result.range(at: index)
-                groups.append(groupRange.location == NSNotFound ? "" : text.substring(with: groupRange))
-            }
+    /// Finds the first match at or after UTF-16 offset `from`, within the evaluation's time
+    /// limit.
+    func regexFind(_ regex: CompiledRegex, _ text: [UInt16], from: Int) throws(EvalError) -> MatchResult? {
+        var budget = RegexBudget { () throws(EvalError) in try self.checkClock() }
+        let found: RegexProgram.Match?
+        do {
+            found = try regex.firstMatch(in: text, from: from, budget: &budget)
+        } catch {
+            throw error.error
         }
-        return MatchResult(match: text.substring(with: range), start: range.location, end: range.location + range.length, groups: groups)
+        guard let found else { return nil }
+        func string(_ range: Range<Int>) -> String { String(decoding: text[range], as: UTF16.self) }
+        return MatchResult(match: string(found.range), start: found.range.lowerBound, end: found.range.upperBound,
+                           groups: found.groups.map { $0.map(string) ?? "" })
     }
 
     /// The object a regex returns when called as a function: `{match, start, end, groups, next}`.
-    func regexMatchObject(_ regex: CompiledRegex, _ text: String, from: Int, position: Int?) -> Value? {
-        let ns = text as NSString
-        guard let match = regexFind(regex, ns, from: from) else { return nil }
+    func regexMatchObject(_ regex: CompiledRegex, _ text: [UInt16], from: Int, position: Int?) throws(EvalError) -> Value? {
+        guard let match = try regexFind(regex, text, from: from) else { return nil }
         let next = NativeFunction(name: "next", signature: nil, arity: 0) { evaluator, _, _ throws(EvalError) in
-            if match.end >= ns.length { return nil }
-            let following = evaluator.regexMatchObject(regex, text, from: match.end, position: position)
+            if match.end >= text.count { return nil }
+            let following = try evaluator.regexMatchObject(regex, text, from: match.end, position: position)
             if case .object(let object)? = following, object.fields["match"]?.stringValue == "" {
                 throw EvalError("D1004", position: position, value: .string(regex.source))
             }
@@ -261,15 +281,15 @@ extension Evaluator {
                       _ body: (MatchResult) throws(EvalError) -> Void) throws(EvalError) {
         var count = 0
         if case .function(.regex(let regex)) = matcher {
-            let ns = text as NSString
-            var current = regexFind(regex, ns, from: 0)
+            let units = Array(text.utf16)
+            var current = try regexFind(regex, units, from: 0)
             while let match = current, limit == nil || Double(count) < limit! {
                 try body(match)
                 count += 1
-                if match.end >= ns.length {
+                if match.end >= units.count {
                     current = nil
                 } else {
-                    current = regexFind(regex, ns, from: match.end)
+                    current = try regexFind(regex, units, from: match.end)
                     if let next = current, next.match.isEmpty {
                         throw EvalError("D1004", position: context.position, value: .string(regex.source))
                     }

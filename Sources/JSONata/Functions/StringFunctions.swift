@@ -4,33 +4,42 @@ import Foundation
 /// `Array.from(str)` does in the reference implementation.
 enum StringFunctions {
     static let all: [NativeFunction] = [
-        NativeFunction("string", "<x-b?:s>", arity: 1) { _, args, _ throws(EvalError) in
+        NativeFunction("string", "<x-b?:s>", arity: 1) { evaluator, args, _ throws(EvalError) in
             guard let value = argument(args, 0) else { return nil }
             let pretty = argument(args, 1)?.truthy ?? false
-            return .string(try stringify(value, pretty: pretty))
+            return .string(try stringify(value, pretty: pretty, limitedBy: evaluator))
         },
         NativeFunction("substring", "<s-nn?:s>", arity: 3) { _, args, _ throws(EvalError) in
             guard let text = stringArgument(args, 0) else { return nil }
             let start = numberArgument(args, 1) ?? 0
             return .string(substring(text, start, numberArgument(args, 2)))
         },
-        NativeFunction("substringBefore", "<s-s:s>", arity: 2) { _, args, _ throws(EvalError) in
+        NativeFunction("substringBefore", "<s-s:s>", arity: 2) { evaluator, args, _ throws(EvalError) in
             guard let text = stringArgument(args, 0) else { return nil }
             guard let chars = stringArgument(args, 1) else { return .string(text) }
-            guard let range = utf16Range(of: chars, in: text) else { return .string(text) }
-            return .string(String(decoding: Array(text.utf16)[..<range.lowerBound], as: UTF16.self))
+            let units = Array(text.utf16)
+            guard let range = try evaluator.find(Array(chars.utf16), in: units) else { return .string(text) }
+            return .string(String(decoding: units[..<range.lowerBound], as: UTF16.self))
         },
-        NativeFunction("substringAfter", "<s-s:s>", arity: 2) { _, args, _ throws(EvalError) in
+        NativeFunction("substringAfter", "<s-s:s>", arity: 2) { evaluator, args, _ throws(EvalError) in
             guard let text = stringArgument(args, 0) else { return nil }
             guard let chars = stringArgument(args, 1) else { return .string(text) }
-            guard let range = utf16Range(of: chars, in: text) else { return .string(text) }
-            return .string(String(decoding: Array(text.utf16)[range.upperBound...], as: UTF16.self))
+            let units = Array(text.utf16)
+            guard let range = try evaluator.find(Array(chars.utf16), in: units) else { return .string(text) }
+            return .string(String(decoding: units[range.upperBound...], as: UTF16.self))
         },
-        NativeFunction("lowercase", "<s-:s>", arity: 1) { _, args, _ throws(EvalError) in
-            stringArgument(args, 0).map { .string($0.lowercased()) }
+        NativeFunction("lowercase", "<s-:s>", arity: 1) { evaluator, args, _ throws(EvalError) in
+            guard let text = stringArgument(args, 0) else { return nil }
+            let result = text.lowercased()
+            try evaluator.checkString(result.utf8.count)
+            return .string(result)
         },
-        NativeFunction("uppercase", "<s-:s>", arity: 1) { _, args, _ throws(EvalError) in
-            stringArgument(args, 0).map { .string($0.uppercased()) }
+        NativeFunction("uppercase", "<s-:s>", arity: 1) { evaluator, args, _ throws(EvalError) in
+            guard let text = stringArgument(args, 0) else { return nil }
+            // (a few characters grow: "ß" becomes "SS")
+            let result = text.uppercased()
+            try evaluator.checkString(result.utf8.count)
+            return .string(result)
         },
         NativeFunction("length", "<s-:n>", arity: 1) { _, args, _ throws(EvalError) in
             stringArgument(args, 0).map { .number(Double($0.unicodeScalars.count)) }
@@ -38,22 +47,34 @@ enum StringFunctions {
         NativeFunction("trim", "<s-:s>", arity: 1) { _, args, _ throws(EvalError) in
             stringArgument(args, 0).map { .string(trim($0)) }
         },
-        NativeFunction("pad", "<s-ns?:s>", arity: 3) { _, args, _ throws(EvalError) in
+        NativeFunction("pad", "<s-ns?:s>", arity: 3) { evaluator, args, _ throws(EvalError) in
             guard let text = stringArgument(args, 0) else { return nil }
             let width = numberArgument(args, 1) ?? 0
             var padChar = stringArgument(args, 2) ?? " "
             if padChar.isEmpty { padChar = " " }
             let padLength = saturatingInt(abs(width).rounded(.towardZero)) - text.unicodeScalars.count
             guard padLength > 0 else { return .string(text) }
-            var padding = String(repeating: padChar, count: padLength)
-            if padChar.unicodeScalars.count > 1 { padding = substring(padding, 0, Double(padLength)) }
+            // checked before anything is built: the padding takes at least one byte a character
+            try evaluator.checkString(text.utf8.count + padLength)
+            let scalars = padChar.unicodeScalars.count
+            let repeats = (padLength + scalars - 1) / scalars
+            try evaluator.checkString(text.utf8.count + repeats * padChar.utf8.count)
+            var padding = String(repeating: padChar, count: repeats)
+            if scalars > 1 { padding = substring(padding, 0, Double(padLength)) }
             return .string(width > 0 ? text + padding : padding + text)
         },
-        NativeFunction("join", "<a<s>s?:s>", arity: 2) { _, args, _ throws(EvalError) in
+        NativeFunction("join", "<a<s>s?:s>", arity: 2) { evaluator, args, _ throws(EvalError) in
             guard let items = arrayArgument(args, 0) else { return nil }
             let separator = stringArgument(args, 1) ?? ""
             var parts: [String] = []
-            for case .string(let s) in items { parts.append(s) }
+            var bytes = 0
+            for case .string(let s) in items {
+                if !parts.isEmpty { bytes += separator.utf8.count }
+                bytes += s.utf8.count
+                parts.append(s)
+            }
+            try evaluator.checkString(bytes)
+            try evaluator.poll(parts.count)
             return .string(parts.joined(separator: separator))
         },
     ]
@@ -98,16 +119,24 @@ enum StringFunctions {
     }
 }
 
-/// The UTF-16 range of the first occurrence of `needle` in `haystack` (`indexOf`).
-func utf16Range(of needle: String, in haystack: String, from: Int = 0) -> Range<Int>? {
-    let h = Array(haystack.utf16)
-    let n = Array(needle.utf16)
-    if n.isEmpty { return from <= h.count ? from..<from : nil }
-    guard h.count >= n.count else { return nil }
-    var i = from
-    while i + n.count <= h.count {
-        if h[i] == n[0] && h[i..<(i + n.count)].elementsEqual(n) { return i..<(i + n.count) }
-        i += 1
+extension Evaluator {
+    /// The range of the first occurrence of `needle` in `haystack` at or after `from`
+    /// (JavaScript's `indexOf` on UTF-16 code units), checking the clock as it searches.
+    func find(_ needle: [UInt16], in haystack: [UInt16], from: Int = 0) throws(EvalError) -> Range<Int>? {
+        if needle.isEmpty { return from <= haystack.count ? from..<from : nil }
+        guard haystack.count >= needle.count else { return nil }
+        let first = needle[0]
+        let last = haystack.count - needle.count
+        var i = from
+        while i <= last {
+            if haystack[i] == first {
+                try poll(needle.count)
+                if haystack[i..<(i + needle.count)].elementsEqual(needle) { return i..<(i + needle.count) }
+            } else {
+                try poll()
+            }
+            i += 1
+        }
+        return nil
     }
-    return nil
 }

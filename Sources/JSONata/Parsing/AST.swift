@@ -129,6 +129,9 @@ final class Node: @unchecked Sendable {
         self.position = position
     }
 
+    /// The height of the subtree below this node, measured while parsing (see `Parser.measure`).
+    var height = 1
+
     /// A path that is a single field name with no predicates, bindings, grouping or `[]`
     /// (set by the post-parser).
     var isSimpleField = false

@@ -30,11 +30,13 @@ struct Lexer {
     /// The next token, or `nil` at the end. `infix` says an operand has just been read, so `/`
     /// means division rather than the start of a regular expression.
     mutating func next(infix: Bool) throws(EvalError) -> Token? {
-        while position < chars.count && Lexer.whitespace.contains(chars[position]) { position += 1 }
-        if position >= chars.count { return nil }
-        let c = chars[position]
-        // comments
-        if c == 0x2F /* / */ && char(position + 1) == 0x2A /* * */ {
+        var c: UInt16 = 0
+        while true {
+            while position < chars.count && Lexer.whitespace.contains(chars[position]) { position += 1 }
+            if position >= chars.count { return nil }
+            c = chars[position]
+            // comments (skipped in a loop: thousands of them in a row must not recurse)
+            guard c == 0x2F /* / */ && char(position + 1) == 0x2A /* * */ else { break }
             let start = position
             position += 2
             while !(char(position) == 0x2A && char(position + 1) == 0x2F) {
@@ -42,7 +44,6 @@ struct Lexer {
                 if position >= chars.count { throw EvalError("S0106", position: start) }
             }
             position += 2
-            return try next(infix: infix)
         }
         if !infix && c == 0x2F {
             position += 1
@@ -202,58 +203,15 @@ struct Lexer {
     }
 }
 
-/// Turns a JavaScript regular expression into an ICU one for `NSRegularExpression`.
+/// Compiles a regular expression literal for `RegexProgram` (JavaScript's syntax and meaning).
 enum RegexTranslator {
     static func compile(pattern: String, flags: String, position: Int) throws(EvalError) -> CompiledRegex {
-        var options: NSRegularExpression.Options = []
-        if flags.contains("i") { options.insert(.caseInsensitive) }
-        if flags.contains("m") { options.insert(.anchorsMatchLines) }
-        let translated = translate(pattern)
         do {
-            let regex = try NSRegularExpression(pattern: translated, options: options)
-            return CompiledRegex(regex: regex, source: pattern)
+            return try RegexProgram(pattern: pattern, ignoreCase: flags.contains("i"), multiline: flags.contains("m"))
         } catch {
-            throw EvalError("S0302", position: position)
+            let failure = EvalError("S0302", position: position)
+            failure.message = "Invalid regular expression /\(pattern.prefix(100))/: \(error.reason)"
+            throw failure
         }
-    }
-
-    /// The few JavaScript spellings ICU reads differently: `[^]` (any character) and `[]`
-    /// (nothing), and a literal `[` inside a class, which ICU would treat as a nested set.
-    static func translate(_ pattern: String) -> String {
-        var output = ""
-        var inClass = false
-        var iterator = Array(pattern.unicodeScalars)
-        var i = 0
-        while i < iterator.count {
-            let c = iterator[i]
-            if c == "\\" && i + 1 < iterator.count {
-                output.unicodeScalars.append(c)
-                output.unicodeScalars.append(iterator[i + 1])
-                i += 2
-                continue
-            }
-            if !inClass && c == "[" {
-                if i + 2 < iterator.count && iterator[i + 1] == "^" && iterator[i + 2] == "]" {
-                    output += "[\\s\\S]"; i += 3; continue
-                }
-                if i + 1 < iterator.count && iterator[i + 1] == "]" {
-                    output += "(?!)"; i += 2; continue
-                }
-                inClass = true
-                output += "["
-                i += 1
-                if i < iterator.count && iterator[i] == "^" { output += "^"; i += 1 }
-                continue
-            }
-            if inClass {
-                if c == "]" { inClass = false }
-                else if c == "[" { output += "\\["; i += 1; continue }
-                else if c == "&" || c == "-" && false { output += "\\&"; i += 1; continue }
-            }
-            output.unicodeScalars.append(c)
-            i += 1
-        }
-        iterator.removeAll()
-        return output
     }
 }

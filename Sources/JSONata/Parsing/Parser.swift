@@ -4,14 +4,23 @@
 /// Each token becomes a `Node`; `nud` handles a token that starts an operand (prefix position),
 /// `led` handles a token that continues one (infix position), and the binding power decides
 /// how tightly an infix operator holds its left operand.
+///
+/// Nesting is bounded (`maxNesting`, S0230): the parser measures the height of every subtree it
+/// builds, including the left-leaning trees that long operator and path chains make without
+/// any recursion in the parser, because every later pass over the tree (post-processing,
+/// evaluation, and the release of the nodes) recurses once per level.
 struct Parser {
     private var lexer: Lexer
     private var node: Node
     private let sourceLength: Int
+    private let maxNesting: Int
+    /// How many `expression` calls are active.
+    private var nesting = 0
+    private var stack = StackProbe()
 
     /// Parses and post-processes `source` into an evaluable tree.
-    static func parse(_ source: String) throws(EvalError) -> Node {
-        var parser = Parser(source)
+    static func parse(_ source: String, maxNesting: Int) throws(EvalError) -> Node {
+        var parser = Parser(source, maxNesting: maxNesting)
         try parser.advance()
         let expression = try parser.expression(0)
         if parser.node.id != "(end)" {
@@ -26,7 +35,8 @@ struct Parser {
         return result
     }
 
-    private init(_ source: String) {
+    private init(_ source: String, maxNesting: Int) {
+        self.maxNesting = maxNesting
         lexer = Lexer(source)
         sourceLength = lexer.chars.count
         node = Node(type: .end, id: "(end)", value: "(end)", position: 0)
@@ -89,15 +99,38 @@ struct Parser {
     }
 
     private mutating func expression(_ rbp: Int) throws(EvalError) -> Node {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > maxNesting { throw tooDeep(at: node.position) }
+        if nesting > 64, stack.isExhausted() { throw tooDeep(at: node.position, stack: true) }
         var t = node
         try advance(nil, infix: true)
         var left = try nud(t)
+        try measure(left)
         while rbp < lbp(node) {
             t = node
             try advance()
             left = try led(t, left)
+            try measure(left)
         }
         return left
+    }
+
+    /// Records the height of `tree` (its children are measured already) and stops when it is
+    /// deeper than `maxNesting`.
+    private func measure(_ tree: Node) throws(EvalError) {
+        var height = 0
+        for child in tree.children where child.height > height { height = child.height }
+        tree.height = height + 1
+        if tree.height > maxNesting { throw tooDeep(at: tree.position) }
+    }
+
+    private func tooDeep(at position: Int, stack: Bool = false) -> EvalError {
+        let error = EvalError("S0230", position: position)
+        error.message = stack
+            ? "The expression is nested too deeply to compile on this thread's stack"
+            : "The expression is nested more than \(maxNesting) levels deep (maxNesting; the default is \(JSONataLimits.default.maxNesting))"
+        return error
     }
 
     // MARK: prefix position
@@ -148,6 +181,7 @@ struct Parser {
                         range.lhs = item
                         try advance("..")
                         range.rhs = try expression(0)
+                        try measure(range)
                         item = range
                     }
                     items.append(item)
@@ -276,6 +310,7 @@ struct Parser {
             let exists = Node(type: .function, id: "(", value: "(", position: t.position)
             exists.procedure = Node(type: .variable, id: "(name)", value: "exists", position: t.position)
             exists.arguments = [left]
+            try measure(exists)
             t.condition = exists
             t.thenBranch = left
             t.elseBranch = try expression(0)

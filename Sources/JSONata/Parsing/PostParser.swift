@@ -7,12 +7,24 @@
 ///   makes the path evaluate as a *tuple stream*;
 /// - `%` (parent) is resolved to the step whose context it names (`Slot`s and ancestor labels);
 /// - tail calls inside lambdas are wrapped as thunks for the trampoline in `apply`.
+///
+/// The pass recurses once per level of the tree, which the parser bounds (`maxNesting`); it also
+/// stops with S0230 before it would exhaust a small thread stack.
 struct PostParser {
     private var ancestorLabel = 0
     private var ancestorIndex = 0
     private var ancestry: [Slot] = []
+    private var level = 0
+    private var stack = StackProbe()
 
     mutating func process(_ expr: Node) throws(EvalError) -> Node {
+        level += 1
+        defer { level -= 1 }
+        if level > 64, stack.isExhausted() {
+            let error = EvalError("S0230", position: expr.position)
+            error.message = "The expression is nested too deeply to compile on this thread's stack"
+            throw error
+        }
         var result: Node
         switch expr.type {
         case .binary:

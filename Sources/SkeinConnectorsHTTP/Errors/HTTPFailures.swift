@@ -53,7 +53,7 @@ enum HTTPFailures {
     /// The system's own words for a failure: `error_message` (JSONata) over the JSON error body.
     static func systemMessage(_ reply: HTTPReply, _ expression: JSONataExpression?) -> String? {
         guard let expression, let document = try? JSON(parsing: reply.body) else { return nil }
-        let result: JSON?? = try? expression.evaluate(input: document, limits: EvaluationLimits(timeout: .seconds(1)))
+        let result: JSON?? = try? expression.evaluate(input: document, limits: .default)
         switch result.flatMap({ $0 }) {
         case .string(let text)? where !text.isEmpty: return text
         case .array(let items)?:

@@ -68,14 +68,16 @@ public struct ShapeExpression: Sendable {
 /// Bounds on one evaluation of a flow's expression, so a user expression cannot hang a worker or
 /// exhaust its stack: it fails the step with `U1001` instead.
 ///
-/// Written on a map, filter or assert shape as `limits: { timeout: 1s, max_depth: 1000 }`.
+/// Written on a map, filter or assert shape as `limits: { timeout: 1s, max_depth: 1000 }`. The
+/// other limits (nesting, sizes) are `JSONataLimits.default`'s, the same as for `skein expr`,
+/// the API's expression endpoint and the playground.
 public struct ExpressionLimits: Sendable, Equatable {
     /// The longest one evaluation (one expression on one payload) may run.
     public var timeout: Duration
     /// The deepest nesting of evaluation (recursive functions nest one level per call and more).
     public var maxDepth: Int
 
-    public init(timeout: Duration = .seconds(1), maxDepth: Int = 1000) {
+    public init(timeout: Duration = JSONataLimits.default.timeout ?? .seconds(1), maxDepth: Int = JSONataLimits.default.maxDepth) {
         self.timeout = timeout
         self.maxDepth = maxDepth
     }
@@ -86,23 +88,26 @@ public struct ExpressionLimits: Sendable, Equatable {
 
     /// The largest values a flow may ask for.
     public static let maximumTimeout: Duration = .seconds(60)
-    public static let maximumDepth = 10_000
+    public static let maximumDepth = JSONataLimits.maximumDepth
 
-    var evaluationLimits: EvaluationLimits { EvaluationLimits(maxDepth: maxDepth, timeout: timeout) }
-
-    /// Reads the optional `limits:` setting of a shape.
-    public static func read(_ settings: SettingsReader) -> ExpressionLimits {
-        guard let reader = settings.object("limits") else { return .default }
-        var limits = ExpressionLimits.default
-        if let timeout = reader.duration("timeout") {
-            if timeout <= .zero || timeout > maximumTimeout {
-                reader.report("timeout", "must be more than 0 and at most \(DurationText.format(maximumTimeout))")
-            } else {
-                limits.timeout = timeout
-            }
-        }
-        if let depth = reader.int("max_depth", range: 10...maximumDepth) { limits.maxDepth = depth }
-        reader.finish()
+    var evaluationLimits: JSONataLimits {
+        var limits = JSONataLimits.default
+        limits.maxDepth = maxDepth
+        limits.timeout = timeout
         return limits
+    }
+
+    /// The optional `limits:` setting of the shapes that evaluate expressions.
+    public static let field = FieldSpec("limits", .object([
+        FieldSpec("timeout", .duration(.positive(atMost: maximumTimeout)), default: .duration(ExpressionLimits.default.timeout),
+                  help: "The longest one evaluation (one expression on one payload) may run."),
+        FieldSpec("max_depth", .integer(10...maximumDepth), default: .int(ExpressionLimits.default.maxDepth),
+                  help: "The deepest nesting of evaluation (recursive functions nest one level per call and more)."),
+    ]), help: "Bounds on each evaluation of this shape's JSONata, so a runaway expression fails the step (U1001) instead of hanging a worker.")
+
+    /// The limits written in a shape's validated `limits:` setting, or the defaults.
+    public init(_ settings: ValidSettings?) {
+        guard let settings else { self = .default; return }
+        self.init(timeout: settings.duration("timeout"), maxDepth: settings.int("max_depth"))
     }
 }

@@ -12,6 +12,7 @@ enum APIRoutes {
         PayloadsController(operations: operations).addRoutes(to: api)
         RecoveryController(operations: operations).addRoutes(to: api)
         FlowsController(operations: operations).addRoutes(to: api)
+        SchemasController(catalog: services.catalog).addRoutes(to: api)
         InstancesController(store: store, access: services.access, resolver: services.instances, test: services.testInstance).addRoutes(to: api)
         SyncController(operations: operations).addRoutes(to: api)
         UsersController(operations: operations).addRoutes(to: api)

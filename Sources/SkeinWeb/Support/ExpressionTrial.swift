@@ -14,10 +14,10 @@ enum ExpressionTrial {
         case failed(JSONataError)
     }
 
-    static func evaluate(_ expression: String, input: JSON?, bindings: [String: JSON], limits: EvaluationLimits) async throws -> Outcome {
+    static func evaluate(_ expression: String, input: JSON?, bindings: [String: JSON], limits: JSONataLimits) async throws -> Outcome {
         try await NIOThreadPool.singleton.runIfActive {
             do {
-                let compiled = try JSONataExpression(compiling: expression)
+                let compiled = try JSONataExpression(compiling: expression, limits: limits)
                 guard let result = try compiled.evaluate(input: input, bindings: bindings, limits: limits) else { return .undefined }
                 return .value(result)
             } catch let error as JSONataError {

@@ -18,6 +18,7 @@ struct ExprController: Sendable {
     let operations: Operations
 
     static let maximumTimeoutMs = 5000
+    static let defaultTimeoutMs = Int((JSONataLimits.default.timeout ?? .seconds(1)).components.seconds * 1000)
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
         group.post("expr") { request, context in try await self.evaluate(request, context: context) }
@@ -40,15 +41,18 @@ struct ExprController: Sendable {
             }
             bindings = Dictionary(uniqueKeysWithValues: members.map { ($0.key, $0.value) })
         }
-        let timeout = try body.int("timeout_ms") ?? 1000
+        let timeout = try body.int("timeout_ms") ?? Self.defaultTimeoutMs
         guard (1...Self.maximumTimeoutMs).contains(timeout) else {
             throw APIError.invalid("timeout_ms", "timeout_ms must be from 1 to \(Self.maximumTimeoutMs)")
         }
-        let depth = try body.int("max_depth") ?? EvaluationLimits.default.maxDepth
-        guard (1...EvaluationLimits.default.maxDepth).contains(depth) else {
-            throw APIError.invalid("max_depth", "max_depth must be from 1 to \(EvaluationLimits.default.maxDepth)")
+        let depth = try body.int("max_depth") ?? JSONataLimits.default.maxDepth
+        guard (1...JSONataLimits.maximumDepth).contains(depth) else {
+            throw APIError.invalid("max_depth", "max_depth must be from 1 to \(JSONataLimits.maximumDepth)")
         }
-        let limits = EvaluationLimits(maxDepth: depth, timeout: .milliseconds(timeout))
+        // the other limits (nesting, sizes) are the defaults every front end shares
+        var limits = JSONataLimits.default
+        limits.maxDepth = depth
+        limits.timeout = .milliseconds(timeout)
         let outcome: JSON
         switch try await ExpressionTrial.evaluate(expression, input: input, bindings: bindings, limits: limits) {
         case .value(let result): outcome = ["outcome": "value", "result": result]

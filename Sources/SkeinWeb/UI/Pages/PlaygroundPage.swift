@@ -22,7 +22,8 @@ struct PlaygroundPage {
     static let inputLimit = 1024 * 1024
     /// The largest expression and input accepted for evaluation.
     static let evaluateLimit = 8 * 1024 * 1024
-    static let limits = EvaluationLimits(maxDepth: 1000, timeout: .seconds(1))
+    /// The limits every front end shares (a flow's defaults).
+    static let limits = JSONataLimits.default
 
     func response(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters
