@@ -21,7 +21,7 @@ public struct FlowOperations: Sendable {
     public func flow(_ caller: Identity?, _ id: String, version: Int? = nil) async throws -> DeployedFlow {
         try Permission.read.require(caller)
         guard let flow = try await store.flow(id: id, version: version) else {
-            throw OperationError.notFound(version.map { "flow '\(id)' has no version \($0)" } ?? "no flow '\(id)'")
+            throw OperationError.notFound(version.map { "flow '\(id)' has no version \($0)" } ?? "no deployed flow '\(id)'")
         }
         return flow
     }
