@@ -159,6 +159,9 @@ struct SyncCommand: AsyncParsableCommand {
             abstract: "Send entries again through the same step and instance (a new attempt on the same entry).",
             discussion: "Give sync ids, or filters (for example --status failed --system ERP) to resync every matching entry.")
         @Argument(help: "Sync ids.") var ids: [SyncEntryID] = []
+        @Flag(name: .customLong("include-ok"),
+              help: "Also send entries that are OK (the destination has them): they are sent again whatever the delivery ledger says.")
+        var includeOK = false
         @OptionGroup var filters: Filters
         @OptionGroup var options: DataOptions
 
@@ -168,7 +171,7 @@ struct SyncCommand: AsyncParsableCommand {
             let selection = try SyncOperations.Selection.parse(inputs)
             let sync = try options.operations().1.sync
             let json = options.json
-            let outcome = try await sync.resync(options.caller, selection, limit: .max) { entry in
+            let outcome = try await sync.resync(options.caller, selection, includeOK: includeOK, limit: .max) { entry in
                 if !json { print("sync \(entry.id) \(entry.reference): \(entry.status.rawValue.uppercased()) — \(entry.latestResponse.prefix(100))") }
             }
             if json {

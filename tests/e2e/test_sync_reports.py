@@ -50,7 +50,7 @@ def test_pending_entries_are_retried_until_the_erp_accepts_them(skein, shop, tmp
         assert any("15 of 15 items were not accepted: 15 Pending" in w for w in post["warnings"]), post["warnings"]
 
         report = sync_list(skein)
-        assert report["counts"] == {"ok": 0, "sent": 0, "pending": 15, "failed": 0}
+        assert report["counts"] == {"ok": 0, "sent": 0, "pending": 15, "failed": 0, "skipped": 0}
         entries = report["entries"]
         assert sorted(e["reference"] for e in entries) == sorted(o["name"] for o in paid)
         assert {e["system"] for e in entries} == {"ERP"}
@@ -110,7 +110,7 @@ def test_entries_fail_after_four_retries_and_a_mass_resync_recovers_them(skein, 
         result = skein.run("sync", "resync", "--status", "failed", "--system", "ERP")
         assert "resynced 15: 15 OK" in result.stdout
         report = sync_list(skein)
-        assert report["counts"] == {"ok": 15, "sent": 0, "pending": 0, "failed": 0}
+        assert report["counts"] == {"ok": 15, "sent": 0, "pending": 0, "failed": 0, "skipped": 0}
         assert all(e["attempts"] == 6 for e in report["entries"])
         assert erp_stats(erp) == {"requests": 75 + 15, "stored": 15, "duplicates": 0}
         shown = skein.json("sync", "show", str(failed[0]["sync_id"]))

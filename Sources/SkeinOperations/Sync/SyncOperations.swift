@@ -91,8 +91,8 @@ public struct SyncOperations: Sendable {
     }
 
     /// Sends entries again through the same step and instance (operator): a new attempt on the
-    /// same entry. With a filter, OK entries are sent again only with `includeOK` (the default,
-    /// as asked); at most `limit` entries, lowest ids first. `each` hears about every entry.
+    /// same entry. OK entries are sent again only with `includeOK` (the API's default; the CLI
+    /// asks for `--include-ok`): a filter then leaves them out, chosen ids are refused; at most `limit` entries, lowest ids first. `each` hears about every entry.
     public func resync(_ caller: Identity?, _ selection: Selection, includeOK: Bool = true, limit: Int = maximumResync,
                        each: (SyncEntry) async throws -> Void = { _ in }) async throws -> ResyncOutcome {
         let caller = try Permission.operate.require(caller)
@@ -107,7 +107,10 @@ public struct SyncOperations: Sendable {
         switch selection {
         case .ids(let ids):
             guard ids.count <= limit else { throw OperationError.invalid("ids", "at most \(limit) ids per request") }
-            for id in ids { _ = try await entry(id) }
+            for id in ids where try await entry(id).status == .ok && !includeOK {
+                throw OperationError(.conflict, "sync entry \(id) is OK: the destination accepted it. Sending it again delivers it twice "
+                                     + "unless the destination de-duplicates; add --include-ok (include_ok) to send it anyway")
+            }
             for id in ids { try await record(try await resender.resend(id: id, manual: true)) }
         case .matching(let parameters):
             var query = try self.query(parameters)
