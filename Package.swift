@@ -106,16 +106,25 @@ let package = Package(
             .product(name: "NIOSSH", package: "swift-nio-ssh"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "SkeinWeb", dependencies: [
-            "SkeinCore", "SkeinStorage", "SkeinJSON", "SkeinEngine", "JSONata", "SkeinInstrumentation",
-            .product(name: "Hummingbird", package: "hummingbird"),
+        // Every use case the front ends offer (CLI, API, UI, MCP), with one set of parsers, permissions and errors.
+        .target(name: "SkeinOperations", dependencies: [
+            "SkeinCore", "SkeinStorage", "SkeinJSON", "SkeinEngine",
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "SkeinOperationsTests", dependencies: [
+            "SkeinOperations", "SkeinCore", "SkeinStorage", "SkeinStorageMemory", "SkeinJSON", "SkeinEngine",
+        ]),
+        .target(name: "SkeinWeb", dependencies: [
+            "SkeinCore", "SkeinStorage", "SkeinJSON", "SkeinEngine", "JSONata", "SkeinInstrumentation", "SkeinOperations",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "SkeinWebTests", dependencies: [
-            "SkeinWeb", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStoragePostgres", "SkeinStorageMemory", "SkeinTestSupport",
+            "SkeinWeb", "SkeinOperations", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStoragePostgres", "SkeinStorageMemory", "SkeinTestSupport",
             "SkeinJSON", "SkeinEngine",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -150,7 +159,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SkeinApp", dependencies: [
-            "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP", "SkeinWeb",
+            "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP", "SkeinWeb", "SkeinOperations",
             "SkeinConnectorsSFTP", "SkeinConnectorsDatabase", "SkeinShapes", "SkeinStoragePostgres", .product(name: "Yams", package: "Yams"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -182,7 +191,7 @@ let package = Package(
         ]),
         .executableTarget(name: "skein", dependencies: [
             "SkeinApp", "SkeinTelemetry", "SkeinBenchmarks", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage",
-            "SkeinJSON", "JSONata", "SkeinWeb",
+            "SkeinJSON", "JSONata", "SkeinOperations",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

@@ -1,31 +1,49 @@
 public import ServiceLifecycle
+public import SkeinOperations
 public import SkeinWeb
 
 extension SkeinEnvironment {
+    /// Every use case of the front ends, over this environment's store, with its sync resender
+    /// and shape catalog: what the CLI, the API, the web UI and the MCP server all call.
+    public var operations: Operations {
+        Operations(store: store, resender: syncResender(), catalog: catalog)
+    }
+
     /// Users, sessions, tokens and the audit log over this environment's store.
-    public var access: AccessService { AccessService(store: store) }
+    public var access: AccessService { operations.access }
 
     /// Skein's HTTP server (health, webhooks, sign-in, the API) on `host:port`, as a `Service` for
     /// `skein serve`'s `ServiceGroup`. HMAC secrets named by flows are read from this environment's variables;
-    /// `SKEIN_WEBHOOK_BATCH` caps the webhook runs per group commit (default 256; 1 = one commit each,
-    /// the baseline of docs/benchmarks.md's webhook scenario).
+    /// `webhookBatchSize` caps the webhook runs per group commit (1 = one commit each, the
+    /// baseline of docs/benchmarks.md's webhook scenario).
     public func webServer(host: String, port: Int, maximumWebhookBytes: Int, access accessSettings: AccessSettings = AccessSettings(),
-                          onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
+                          webhookBatchSize: Int = 256, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
         WebServer.application(store: store,
                               settings: WebSettings(host: host, port: port, maximumWebhookBytes: maximumWebhookBytes, environment: environment,
-                                                    access: accessSettings,
-                                                    webhookBatchSize: environment["SKEIN_WEBHOOK_BATCH"].flatMap { Int($0) }.map { max(1, $0) } ?? 256),
+                                                    access: accessSettings, webhookBatchSize: webhookBatchSize),
                               logger: logger, services: webServices(), onListening: onListening)
     }
 
-    /// The engine parts the API drives, wired like the CLI's.
+    /// The operations and engine parts the server drives, wired like the CLI's.
     public func webServices() -> WebServices {
-        WebServices(access: access, catalog: catalog, resender: syncResender(), instances: instances, testInstance: { name in
+        WebServices(operations: operations, instances: instances, testInstance: { name in
             let result = await self.testInstance(named: name)
             return (result.ok, result.message)
         })
     }
 
+    /// Skein's HTTP server on `host:port` with the sign-in settings of `skein serve`.
+    public func webServer(host: String, port: Int, maximumWebhookBytes: Int, cookieSecurity: CookieSecurity, trustForwardedFor: Bool,
+                          webhookBatchSize: Int = 256, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
+        webServer(host: host, port: port, maximumWebhookBytes: maximumWebhookBytes,
+                  access: AccessSettings(cookieSecurity: cookieSecurity, trustForwardedFor: trustForwardedFor),
+                  webhookBatchSize: webhookBatchSize, onListening: onListening)
+    }
+
     /// The server's default webhook body limit (50 MB).
     public static var defaultMaximumWebhookBytes: Int { WebSettings.defaultMaximumWebhookBytes }
 }
+
+/// When session cookies carry `Secure` (the web server's setting, named here so the executable
+/// configures it without importing the web target).
+public typealias CookieSecurity = AccessSettings.CookieSecurity

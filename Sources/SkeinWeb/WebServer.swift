@@ -4,6 +4,7 @@ public import Logging
 public import SkeinCore
 public import SkeinEngine
 public import SkeinStorage
+public import SkeinOperations
 
 /// What the HTTP server needs besides the store.
 public struct WebSettings: Sendable {
@@ -35,23 +36,24 @@ public struct WebSettings: Sendable {
     }
 }
 
-/// The engine parts the API drives: re-sending sync entries, sealing instance credentials and
-/// testing instances. Built by SkeinApp (the composition root) so the API runs exactly what the CLI runs.
+/// What the routes drive besides the store: the operations every front end shares (built by
+/// SkeinApp, the composition root, so the API runs exactly what the CLI runs), sealing instance
+/// credentials and testing instances.
 public struct WebServices: Sendable {
-    public var access: AccessService
-    /// The shape types flows may use (deploys are validated against it).
-    public var catalog: ShapeCatalog
-    public var resender: SyncResender?
+    public var operations: Operations
     public var instances: StoredInstanceResolver?
     /// Checks an instance's system answers and accepts its credentials (ok, one sentence).
     public var testInstance: @Sendable (String) async -> (ok: Bool, message: String)
 
-    public init(access: AccessService, catalog: ShapeCatalog = ShapeCatalog(), resender: SyncResender? = nil, instances: StoredInstanceResolver? = nil,
+    public var access: AccessService { operations.access }
+    /// The shape types flows may use (deploys are validated against it).
+    public var catalog: ShapeCatalog { operations.catalog }
+    public var resender: SyncResender? { operations.resender }
+
+    public init(operations: Operations, instances: StoredInstanceResolver? = nil,
                 testInstance: @escaping @Sendable (String) async -> (ok: Bool, message: String) = { _ in
                     (false, "instance tests are not available in this server") }) {
-        self.access = access
-        self.catalog = catalog
-        self.resender = resender
+        self.operations = operations
         self.instances = instances
         self.testInstance = testInstance
     }
@@ -66,13 +68,12 @@ public struct WebServices: Sendable {
 public enum WebServer {
     /// What the routes use between them (each controller takes only its part): flows, run intake
     /// and the run log, stop requests, dashboard counts, the sync report, instances, access and health.
-    public typealias Store = FlowReader & FlowWriter & RunIntake & RunQueue & RunLogReader & RunCountStore & SyncReportReader
-        & InstanceStore & AccessStore & StoreHealth
+    public typealias Store = Operations.Store & InstanceStore & StoreHealth
 
     /// The router with every route, for the application and for tests (`app.test(.router)`).
     public static func router(store: any Store, settings: WebSettings, logger: Logger,
                               services: WebServices? = nil) -> Router<SkeinRequestContext> {
-        let services = services ?? WebServices(access: AccessService(store: store, now: settings.now))
+        let services = services ?? WebServices(operations: Operations(store: store, now: settings.now))
         let router = Router(context: SkeinRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: AccessMiddleware(access: services.access, settings: settings.access))

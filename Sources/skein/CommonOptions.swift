@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SkeinApp
+import SkeinOperations
 
 /// Options every command that touches the data directory shares.
 struct DataOptions: ParsableArguments {
@@ -59,6 +60,17 @@ struct DataOptions: ParsableArguments {
             throw CLIError("\(error)")
         }
     }
+}
+
+extension DataOptions {
+    /// The operations every front end shares, over this data directory, and the caller the
+    /// command line is: the local operator (whoever can open the data directory).
+    func operations(logLevel: Logger.Level = .warning) throws -> (SkeinEnvironment, Operations) {
+        let environment = try environment(logLevel: logLevel)
+        return (environment, environment.operations)
+    }
+
+    var caller: Identity { .localOperator }
 }
 
 /// A failure the CLI reports as one clear line on stderr, exiting with status 1.

@@ -4,6 +4,7 @@ import JSONata
 import SkeinApp
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 
 /// `skein expr`: tries a JSONata expression — the language of map, filter and assert shapes —
 /// against a file, standard input or a payload a run stored, before it goes into a flow.
@@ -90,12 +91,7 @@ struct ExprCommand: AsyncParsableCommand {
             }
         }
         guard let run = runID, let step else { return nil }
-        let store = try options.environment().store
-        let sequence = try await PayloadCommand.Location.sequence(run: run, step: step, in: store)
-        guard let payload = try await store.payload(of: StepID(run: run, sequence: sequence), index: index) else {
-            let count = try await store.payloadInfos(of: StepID(run: run, sequence: sequence)).count
-            throw CLIError("step '\(step)' of run \(run) has \(count) payload\(count == 1 ? "" : "s"); there is no index \(index)")
-        }
+        let payload = try await options.operations().1.runs.payload(options.caller, run: run, step: step, index: index).payload
         do { return try payload.json() } catch {
             throw CLIError("payload \(index) of step '\(step)' of run \(run): \(error)")
         }

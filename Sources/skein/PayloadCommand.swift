@@ -3,7 +3,7 @@ import Foundation
 import SkeinApp
 import SkeinCore
 import SkeinJSON
-import SkeinStorage
+import SkeinOperations
 
 struct PayloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,20 +15,9 @@ struct PayloadCommand: AsyncParsableCommand {
         @Argument(help: "The step: its shape id, its step number, or 'input' for the run's input.") var step: String
         @Option(help: "Which payload of the step (from 0).") var index: Int = 0
 
-        func sequence(in store: any RunLogReader) async throws -> Int {
-            try await Location.sequence(run: run, step: step, in: store)
-        }
-
-        /// The step number of `step` (a shape id, a step number or `input`) in run `run`.
-        static func sequence(run: RunID, step: String, in store: any RunLogReader) async throws -> Int {
-            if step == "input" || step == "0" { return 0 }
-            let steps = try await store.steps(runID: run)
-            if steps.isEmpty, try await store.run(id: run) == nil { throw CLIError("no run \(run)") }
-            if let number = Int(step), steps.contains(where: { $0.sequence == number }) { return number }
-            guard let match = steps.last(where: { $0.shapeID == step }) else {
-                throw CLIError("run \(run) has no step '\(step)'; its steps are \(steps.map(\.shapeID).joined(separator: ", "))")
-            }
-            return match.sequence
+        /// The payload, found by the operations (the same lookups and messages as the API's).
+        func payload(_ options: DataOptions) async throws -> RunOperations.StoredPayload {
+            try await options.operations().1.runs.payload(options.caller, run: run, step: step, index: index)
         }
     }
 
@@ -41,23 +30,14 @@ struct PayloadCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let store = try options.environment().store
-            let sequence = try await location.sequence(in: store)
-            let infos = try await store.payloadInfos(of: StepID(run: location.run, sequence: sequence))
-            if infos.isEmpty, try await store.run(id: location.run)?.payloadsExpired == true {
-                throw CLIError("the payloads of run \(location.run) have expired (retention); its log remains: skein runs show \(location.run)")
-            }
-            guard location.index >= 0, location.index < infos.count,
-                  let payload = try await store.payload(of: StepID(run: location.run, sequence: sequence), index: location.index) else {
-                throw CLIError("step '\(location.step)' of run \(location.run) has \(infos.count) payload\(infos.count == 1 ? "" : "s"); there is no index \(location.index)")
-            }
-            let info = infos[location.index]
+            let stored = try await location.payload(options)
+            let (payload, info, count) = (stored.payload, stored.info, stored.count)
             var bytes = payload.bytes()
             if !full, payload.isJSON, bytes.count <= limit, let json = try? payload.json() {
                 bytes = Array(json.serialized(.pretty).utf8)
             }
             if !options.json {
-                printError("payload \(location.index + 1) of \(infos.count) from step '\(location.step)' of run \(location.run): \(info.contentType), \(info.size) bytes")
+                printError("payload \(location.index + 1) of \(count) from step '\(location.step)' of run \(location.run): \(info.contentType), \(info.size) bytes")
             }
             if full || bytes.count <= limit {
                 FileHandle.standardOutput.write(Data(bytes))
@@ -76,14 +56,7 @@ struct PayloadCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let store = try options.environment().store
-            let sequence = try await location.sequence(in: store)
-            guard let payload = try await store.payload(of: StepID(run: location.run, sequence: sequence), index: location.index) else {
-                if try await store.run(id: location.run)?.payloadsExpired == true {
-                    throw CLIError("the payloads of run \(location.run) have expired (retention); its log remains: skein runs show \(location.run)")
-                }
-                throw CLIError("run \(location.run) step '\(location.step)' has no payload \(location.index)")
-            }
+            let payload = try await location.payload(options).payload
             // Written straight from the decoded bytes: a 100 MB payload is not copied again on the way out.
             let bytes = payload.bytes()
             if let output {

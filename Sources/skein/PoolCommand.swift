@@ -4,7 +4,7 @@ import SkeinApp
 import SkeinCore
 import SkeinJSON
 import SkeinShapes
-import SkeinStorage
+import SkeinOperations
 
 /// `skein pool`: the data pools de-dupe shapes remember keys in — list, export, import, delete.
 struct PoolCommand: AsyncParsableCommand {
@@ -23,7 +23,7 @@ struct PoolCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let pools = try await options.environment().store.dataPools()
+            let pools = try await options.operations().1.pools.list(options.caller)
             if options.json {
                 print(JSON.array(pools.map { ["name": .string($0.name), "keys": .number(Double($0.keys)),
                                               "oldest": $0.oldest.map { .string(RunsCommand.iso($0)) } ?? .null,
@@ -44,7 +44,7 @@ struct PoolCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let store = try options.environment().store
+            let pools = try options.operations().1.pools
             let handle: FileHandle
             if output == "-" { handle = .standardOutput } else {
                 guard FileManager.default.createFile(atPath: output, contents: nil), let opened = FileHandle(forWritingAtPath: output) else {
@@ -53,15 +53,11 @@ struct PoolCommand: AsyncParsableCommand {
                 handle = opened
             }
             defer { if output != "-" { try? handle.close() } }
-            try handle.write(contentsOf: Data("key,first_seen_at,expires_at\r\n".utf8))
+            try handle.write(contentsOf: Data(PoolOperations.csvHeader.utf8))
             let count = SyncCSV.Counter()
-            try await store.streamPoolKeys(pool: pool, batchSize: 1000) { keys in
-                var text = ""
-                for key in keys {
-                    text += [key.key, PoolCommand.iso(key.firstSeenAt), key.expiresAt.map(PoolCommand.iso) ?? ""].map(SyncReportColumns.field).joined(separator: ",") + "\r\n"
-                }
+            try await pools.exportCSV(options.caller, pool: pool) { text, keys in
                 try handle.write(contentsOf: Data(text.utf8))
-                count.add(keys.count)
+                count.add(keys)
             }
             if output != "-" { print("wrote \(count.value) key\(count.value == 1 ? "" : "s") of pool '\(pool)' to \(output)") }
         }
@@ -81,43 +77,15 @@ struct PoolCommand: AsyncParsableCommand {
             if let problem = DedupeShape.poolNameProblem(pool) { throw CLIError(problem) }
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
             guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file) is not UTF-8 text") }
-            let records: [[String]]
-            do { records = try CSVReader.records(text) } catch { throw CLIError("\(file): \(error)") }
-            guard let header = records.first else { throw CLIError("\(file) is empty; the first line must be a header with a 'key' column") }
-            let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard let keyColumn = names.firstIndex(of: "key") else {
-                throw CLIError("\(file) line 1: the header has no 'key' column (found: \(header.joined(separator: ",")))")
-            }
-            let seenColumn = names.firstIndex(of: "first_seen_at")
-            let expiresColumn = names.firstIndex(of: "expires_at")
-            let now = Date()
-            var defaultExpiry: Date?
-            if retention != "forever" {
-                guard let duration = DurationText.parse(retention), duration > .zero else { throw CLIError("--retention '\(retention)': use e.g. 90d, 12h or forever") }
-                defaultExpiry = now.addingTimeInterval(Double(duration.components.seconds))
-            }
-            var keys: [PoolKey] = []
-            for (offset, record) in records.dropFirst().enumerated() {
-                let line = offset + 2
-                guard record.count == header.count else {
-                    throw CLIError("\(file) line \(line): \(record.count) field\(record.count == 1 ? "" : "s"), the header has \(header.count)")
+            var retention: Duration?
+            if self.retention != "forever" {
+                guard let duration = DurationText.parse(self.retention), duration > .zero else {
+                    throw CLIError("--retention '\(self.retention)': use e.g. 90d, 12h or forever")
                 }
-                let key = record[keyColumn]
-                guard !key.isEmpty else { throw CLIError("\(file) line \(line): the key is empty") }
-                let seen = try seenColumn.map { try date(record[$0], file: file, line: line, column: "first_seen_at") } ?? nil
-                let expires = try expiresColumn.map { try date(record[$0], file: file, line: line, column: "expires_at") } ?? nil
-                keys.append(PoolKey(key: key, firstSeenAt: seen ?? now, expiresAt: expiresColumn == nil ? defaultExpiry : expires))
+                retention = duration
             }
-            let added = try await options.environment().store.importPoolKeys(pool: pool, keys: keys, now: now)
-            print("imported \(added) new key\(added == 1 ? "" : "s") into pool '\(pool)' (\(keys.count - added) already there)")
-        }
-
-        func date(_ text: String, file: String, line: Int, column: String) throws -> Date? {
-            if text.isEmpty { return nil }
-            let zoned = text.hasSuffix("Z") || text.contains("+") ? text : text + "Z"
-            if let date = try? Date(zoned, strategy: .iso8601) { return date }
-            if let date = try? Date(zoned, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-            throw CLIError("\(file) line \(line): \(column) '\(text)' is not a UTC ISO 8601 time such as 2026-05-01T12:00:00Z")
+            let (added, total) = try await options.operations().1.pools.importCSV(options.caller, pool: pool, text: text, file: file, retention: retention)
+            print("imported \(added) new key\(added == 1 ? "" : "s") into pool '\(pool)' (\(total - added) already there)")
         }
     }
 
@@ -127,7 +95,7 @@ struct PoolCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let deleted = try await options.environment().store.deletePool(pool)
+            let deleted = try await options.operations().1.pools.delete(options.caller, pool: pool)
             print("deleted pool '\(pool)' (\(deleted) key\(deleted == 1 ? "" : "s"))")
         }
     }

@@ -4,7 +4,7 @@ import SkeinApp
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
-import SkeinStorage
+import SkeinOperations
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,12 +24,11 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        let environment = try options.environment()
+        let (environment, operations) = try options.operations()
         let input = try readPayload()
-        let newRun = try await recovering {
-            try await ManualRun.plan(store: environment.store, flowID: flow, version: version, fromStep: fromStep, input: input)
-        }
-        try await RunLauncher(environment: environment, json: options.json).launch(newRun, queue: queue)
+        let launcher = CLILauncher(environment: environment, json: options.json, queue: queue)
+        try launcher.check(try await operations.flows.run(options.caller, flow, version: version, fromStep: fromStep, input: input,
+                                                          trigger: .manual, launcher: launcher))
     }
 
     func readPayload() throws -> [Payload] {

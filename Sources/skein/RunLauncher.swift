@@ -4,23 +4,23 @@ import SkeinApp
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
-import SkeinStorage
+import SkeinOperations
 
-/// Starts a new run for the CLI — `skein run`, `skein runs replay`, `skein runs retry` — either
-/// here, printing each step as it finishes, or queued for `skein serve` (`--queue`).
-struct RunLauncher {
+/// How the CLI starts the runs its operations plan — `skein run`, `skein runs replay`,
+/// `skein runs retry`: executed here, printing each step as it finishes, or queued for
+/// `skein serve` (`--queue`).
+struct CLILauncher: RunLauncher {
     let environment: SkeinEnvironment
     let json: Bool
+    let queue: Bool
 
-    /// Queues or executes `newRun`; exits with status 1 when an executed run does not succeed.
-    func launch(_ newRun: NewRun, queue: Bool) async throws {
+    func launch(_ newRun: NewRun) async throws -> RunRecord {
         if queue {
             let record = try await environment.store.enqueue(newRun, now: Date())
             print(json ? JSON.object(["run": .number(Double(record.id.rawValue)), "status": "queued"]).serialized() : "queued run \(record.id)")
-            return
+            return record
         }
-        let finished = try await execute(newRun)
-        if finished.status != .success { throw ExitCode(1) }
+        return try await execute(newRun)
     }
 
     /// Executes `newRun` in this process and prints its outcome.
@@ -52,5 +52,10 @@ struct RunLauncher {
             print("see it with: skein runs show \(finished.id)")
         }
         return finished
+    }
+
+    /// Exits with status 1 when a run executed here did not succeed.
+    func check(_ record: RunRecord) throws {
+        if !queue && record.status != .success { throw ExitCode(1) }
     }
 }

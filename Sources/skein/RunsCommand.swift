@@ -3,7 +3,7 @@ import Foundation
 import SkeinApp
 import SkeinCore
 import SkeinJSON
-import SkeinStorage
+import SkeinOperations
 
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,31 +11,33 @@ struct RunsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
-        @Option(help: "Only runs with this status (started, success, failure, stopped, partial_success, queued).") var status: [String] = []
+        @Option(help: "Only runs with this status (started, success, failure, stopped, partial_success, queued); repeatable.") var status: [String] = []
         @Option(help: "Only runs of this flow.") var flow: String?
-        @Option(help: "Only runs started this way (manual, schedule, webhook, api, replay, retry, flow).") var trigger: [String] = []
+        @Option(help: "Only runs started this way (manual, schedule, webhook, api, replay, retry, flow); repeatable.") var trigger: [String] = []
         @Flag(name: .customLong("has-warnings"), help: "Only runs with a warning in some step.") var hasWarnings = false
-        @Option(help: "How many days back to look.") var days: Int = 7
-        @Option(help: "Show runs older than this run id (the next page).") var before: RunID?
-        @Option(help: "At most this many runs.") var limit: Int = 50
+        @Option(help: "How many days back to look (when --from is not given).") var days: String = "7"
+        @Option(help: "Only runs queued at or after this UTC date or time (2026-05-01 or 2026-05-01T12:00:00Z).") var from: String?
+        @Option(help: "Only runs queued at or before this UTC date (the whole day) or time.") var to: String?
+        @Option(help: "Show runs older than this run id (the next page).") var before: String?
+        @Option(help: "At most this many runs (1 to \(RunFilter.maximumLimit)).") var limit: String = "50"
         @OptionGroup var options: DataOptions
 
+        /// The flags as the operations' filter reads them.
+        var inputs: Inputs {
+            var inputs = Inputs()
+            inputs["status"] = status
+            inputs["trigger"] = trigger
+            for (name, value) in [("flow", flow), ("days", days), ("from", from), ("to", to), ("before", before), ("limit", limit)] {
+                inputs.set(name, value)
+            }
+            if hasWarnings { inputs.set("has_warnings", "true") }
+            return inputs
+        }
+
         func run() async throws {
-            let statuses = try status.map { text -> RunStatus in
-                guard let status = RunStatus(rawValue: text) else {
-                    throw CLIError("unknown status '\(text)'; use \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return status
-            }
-            let triggers = try trigger.map { text -> TriggerKind in
-                guard let kind = TriggerKind(rawValue: text) else {
-                    throw CLIError("unknown trigger '\(text)'; use \(TriggerKind.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return kind
-            }
-            let query = RunQuery(flowID: flow, statuses: statuses, triggers: triggers, since: Date().addingTimeInterval(-Double(days) * 86400),
-                                 hasWarnings: hasWarnings ? true : nil, before: before, limit: limit)
-            let runs = try await options.environment().store.runs(query)
+            let (_, operations) = try options.operations()
+            let page = try await operations.runs.list(options.caller, inputs)
+            let runs = page.runs
             if options.json {
                 print(JSON.array(runs.map(RunsCommand.json)).serialized())
                 return
@@ -45,7 +47,7 @@ struct RunsCommand: AsyncParsableCommand {
                 [String(run.id), run.flowID, "\(run.flowVersion)", run.status.rawValue, run.trigger.rawValue, RunsCommand.time(run.queuedAt),
                  RunsCommand.duration(run.startedAt, run.finishedAt), run.error.map { String($0.prefix(60)) } ?? ""]
             }).render())
-            if runs.count == limit, let last = runs.last { print("more: skein runs list --before \(last.id)") }
+            if let next = page.nextBefore { print("more: skein runs list --before \(next)") }
         }
     }
 
@@ -57,17 +59,8 @@ struct RunsCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let store = try options.environment().store
-            guard let record = try await store.run(id: run) else { throw CLIError("no run \(run)") }
-            // A step still running has not written its path yet: it comes from the flow version the run runs.
-            let definition = try await store.flow(id: record.flowID, version: record.flowVersion)?.definition
-            let steps = try await store.steps(runID: run).map { step in
-                var step = step
-                if step.path == nil { step.path = definition?.path(of: step.shapeID) }
-                return step
-            }
-            let inputs = try await store.payloadInfos(of: .input(of: run))
-            let followUps = try await store.runs(RunQuery(originRunID: run, limit: 1000))
+            let detail = try await options.operations().1.runs.detail(options.caller, run)
+            let (record, steps, inputs, followUps) = (detail.run, detail.steps, detail.inputs, detail.followUps.reversed() as [RunRecord])
             if options.json {
                 var object = RunsCommand.json(record).objectValue ?? [:]
                 object["input_payloads"] = .number(Double(inputs.count))
@@ -119,8 +112,7 @@ struct RunsCommand: AsyncParsableCommand {
         @Argument var run: RunID
         @OptionGroup var options: DataOptions
         func run() async throws {
-            let stopped = try await options.environment().store.requestStop(runID: run, now: Date())
-            if !stopped { throw CLIError("run \(run) is not queued or running") }
+            _ = try await options.operations().1.runs.stop(options.caller, run)
             print("run \(run) will stop before its next step")
         }
     }

@@ -6,7 +6,6 @@ import SkeinApp
 import SkeinCore
 import SkeinEngine
 import SkeinTelemetry
-import SkeinWeb
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         var port: Int
         var maxWebhookBytes: Int
         var logLevel: Logger.Level
-        var cookieSecurity: AccessSettings.CookieSecurity
+        var cookieSecurity: CookieSecurity
         var trustForwardedFor: Bool
         /// The metrics listener, when `--metrics-port` (or its setting) is given.
         var metrics: MetricsServer.Settings?
@@ -89,7 +88,7 @@ struct Serve: AsyncParsableCommand {
         let levelText = text("log_level", logLevel, "info")
         guard let level = Logger.Level(rawValue: levelText) else { throw CLIError("log level '\(levelText)' is not trace, debug, info, notice, warning, error or critical") }
         let cookieText = text("cookie_secure", cookieSecure, "auto")
-        guard let cookieSecurity = AccessSettings.CookieSecurity(rawValue: cookieText) else {
+        guard let cookieSecurity = CookieSecurity(rawValue: cookieText) else {
             throw CLIError("--cookie-secure must be auto, always or never, not '\(cookieText)'")
         }
         var metrics: MetricsServer.Settings?
@@ -120,6 +119,14 @@ struct Serve: AsyncParsableCommand {
         guard settings.concurrency > 0 else { throw CLIError("--concurrency must be at least 1") }
         guard settings.lease > 0 else { throw CLIError("--lease must be at least 1 second") }
         return settings
+    }
+
+    /// `SKEIN_WEBHOOK_BATCH`: the most webhook runs one group commit holds (default 256; 1
+    /// commits each alone). A value that is not a whole number from 1 is an error, never 256.
+    func webhookBatchSize(_ environment: SkeinEnvironment) throws -> Int {
+        guard let text = environment.environment["SKEIN_WEBHOOK_BATCH"] else { return 256 }
+        guard let size = Int(text), size >= 1 else { throw CLIError("SKEIN_WEBHOOK_BATCH must be a whole number from 1, found '\(text)'") }
+        return size
     }
 
     /// nil (keep forever) for `forever`.
@@ -187,8 +194,9 @@ struct Serve: AsyncParsableCommand {
                     """)
                 fflush(nil)
             }
-            let access = AccessSettings(cookieSecurity: settings.cookieSecurity, trustForwardedFor: settings.trustForwardedFor)
-            services.append(environment.webServer(host: host, port: port, maximumWebhookBytes: settings.maxWebhookBytes, access: access) { bound in
+            services.append(environment.webServer(host: host, port: port, maximumWebhookBytes: settings.maxWebhookBytes,
+                                                  cookieSecurity: settings.cookieSecurity, trustForwardedFor: settings.trustForwardedFor,
+                                                  webhookBatchSize: try webhookBatchSize(environment)) { bound in
                 logger.notice("listening on http://\(host):\(bound)")
             })
         }

@@ -1,7 +1,7 @@
 import Foundation
 import SkeinCore
 import SkeinJSON
-import SkeinStorage
+import SkeinOperations
 
 /// `skein sync list --csv` / `--json`: writes the report with the columns shared with the web UI
 /// (`SyncReportColumns`), so a download holds exactly what the list shows.
@@ -16,7 +16,7 @@ enum SyncCSV {
     }
 
     /// Writes every entry matching `query` (all pages) to `path`, one page in memory at a time.
-    static func write(store: any SyncReportReader, query: SyncQuery, to path: String) async throws -> Int {
+    static func write(_ sync: SyncOperations, _ caller: Identity, _ inputs: Inputs, to path: String) async throws -> Int {
         let handle: FileHandle
         if path == "-" {
             handle = FileHandle.standardOutput
@@ -29,7 +29,7 @@ enum SyncCSV {
         try handle.write(contentsOf: Data(SyncReportColumns.headerLine.utf8))
         let count = Counter()
         // One read of one snapshot, 1,000 rows at a time: linear in the rows whatever the sort.
-        try await store.streamSyncEntries(query, batchSize: 1000) { entries in
+        try await sync.stream(caller, inputs, batchSize: 1000) { entries in
             try handle.write(contentsOf: Data(SyncReportColumns.lines(entries).utf8))
             count.add(entries.count)
         }

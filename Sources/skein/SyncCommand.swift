@@ -3,7 +3,7 @@ import Foundation
 import SkeinApp
 import SkeinCore
 import SkeinJSON
-import SkeinStorage
+import SkeinOperations
 
 /// `skein sync`: the sync report — every item a send step tried to deliver, its status, resync.
 struct SyncCommand: AsyncParsableCommand {
@@ -12,44 +12,28 @@ struct SyncCommand: AsyncParsableCommand {
         discussion: "Statuses: ok, sent (awaiting confirmation), pending (will be retried), failed. See docs/sync-reports.md.",
         subcommands: [List.self, Show.self, Resync.self, Confirm.self])
 
-    /// The report's window and filters, shared by `list` and `resync`.
+    /// The report's window and filters, shared by `list` and `resync`: handed to the operations'
+    /// one parser (`SyncFilter`) as they are written, so the CLI refuses what the API refuses.
     struct Filters: ParsableArguments {
         @Option(help: "Only entries with this status (ok, sent, pending, failed, skipped); repeatable.") var status: [String] = []
         @Option(help: "Only entries for this destination system; repeatable.") var system: [String] = []
         @Option(help: "Only entries of this flow; repeatable.") var flow: [String] = []
         @Option(help: "A sync id, or part of a reference or system name.") var search: String?
-        @Option(help: "How many days back to look (1 to \(SyncQuery.maximumDays)).") var days: Int = SyncQuery.defaultDays
+        @Option(help: "How many days back to look (1 to \(SyncQuery.maximumDays), default \(SyncQuery.defaultDays)).") var days: String?
         @Option(help: "Only entries attempted at or after this UTC date or time (2026-05-01 or 2026-05-01T12:00:00Z); replaces --days.")
         var from: String?
         @Option(help: "Only entries attempted at or before this UTC date or time.") var to: String?
 
-        var isEmpty: Bool { status.isEmpty && system.isEmpty && flow.isEmpty && search == nil && from == nil && to == nil }
-
-        func query(sort: SyncSortColumn = .latestAttempt, descending: Bool = true, limit: Int = 50, now: Date = Date()) throws -> SyncQuery {
-            guard (1...SyncQuery.maximumDays).contains(days) else {
-                throw CLIError("--days must be between 1 and \(SyncQuery.maximumDays), found \(days)")
-            }
-            if let problem = SyncQuery.searchProblem(search) { throw CLIError("--\(problem)") }
-            let statuses = try status.map { text -> SyncStatus in
-                guard let status = SyncStatus(rawValue: text.lowercased()) else {
-                    throw CLIError("unknown status '\(text)'; use \(SyncStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return status
-            }
-            let since = try from.map { try Self.date($0, "--from") } ?? now.addingTimeInterval(-Double(days) * 86400)
-            let until = try to.map { try Self.date($0, "--to", endOfDay: true) }
-            return SyncQuery(since: since, until: until, statuses: statuses, systems: system, flowIDs: flow,
-                             search: search, sort: sort, descending: descending, limit: limit)
+        var inputs: Inputs {
+            var inputs = Inputs()
+            inputs["status"] = status
+            inputs["system"] = system
+            inputs["flow"] = flow
+            for (name, value) in [("search", search), ("days", days), ("from", from), ("to", to)] { inputs.set(name, value) }
+            return inputs
         }
 
-        /// A UTC date (`2026-05-01`, the whole day for --to) or date-time (`2026-05-01T12:00:00Z`).
-        static func date(_ text: String, _ option: String, endOfDay: Bool = false) throws -> Date {
-            if text.count == 10, let day = try? Date(text + "T00:00:00Z", strategy: .iso8601) {
-                return endOfDay ? day.addingTimeInterval(86400 - 0.001) : day
-            }
-            if let time = try? Date(text, strategy: .iso8601) { return time }
-            throw CLIError("\(option) '\(text)' is not a UTC date (2026-05-01) or time (2026-05-01T12:00:00Z)")
-        }
+        var isEmpty: Bool { !inputs.hasAny(SyncFilter.filterNames) }
     }
 
     struct List: AsyncParsableCommand {
@@ -60,44 +44,41 @@ struct SyncCommand: AsyncParsableCommand {
         @Option(help: "Sort by \(SyncSortColumn.allCases.map(\.rawValue).joined(separator: ", ")).") var sort: String = "latest_attempt"
         @Flag(help: "Sort descending (the default for time columns).") var desc = false
         @Flag(help: "Sort ascending.") var asc = false
-        @Option(help: "At most this many entries per page.") var limit: Int = 50
+        @Option(help: "At most this many entries per page (1 to \(SyncFilter.maximumLimit)).") var limit: String = "50"
         @Option(help: "Continue after this page token.") var after: String?
         @Flag(help: "Every matching entry, not one page.") var all = false
         @Option(help: "Write every matching entry to this CSV file ('-' for standard output).") var csv: String?
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            guard let column = SyncSortColumn(rawValue: sort) else {
-                throw CLIError("cannot sort by '\(sort)'; use \(SyncSortColumn.allCases.map(\.rawValue).joined(separator: ", "))")
+            var inputs = filters.inputs
+            for (name, value) in [("sort", sort), ("order", desc ? "desc" : asc ? "asc" : nil), ("limit", limit), ("after", after)] {
+                inputs.set(name, value)
             }
-            guard limit >= 1 else { throw CLIError("--limit must be at least 1") }
-            let descending = desc || (!asc && (column == .latestAttempt || column == .firstAttempt))
-            var query = try filters.query(sort: column, descending: descending, limit: limit)
-            if let after {
-                guard let cursor = SyncCursor(token: after) else { throw CLIError("--after '\(after)' is not a page token from skein sync list") }
-                query.after = cursor
-            }
-            let store = try options.environment().store
+            let sync = try options.operations().1.sync
+            let caller = options.caller
+            _ = try sync.query(inputs)
             if let csv {
-                let count = try await SyncCSV.write(store: store, query: query, to: csv)
+                let count = try await SyncCSV.write(sync, caller, inputs, to: csv)
                 if csv != "-" { print("wrote \(count) entr\(count == 1 ? "y" : "ies") to \(csv)") }
                 return
             }
-            if all { query.limit = 1000 }
-            let counts = try await store.syncCounts(query)
+            if all { inputs.set("limit", "1000") }
+            let counts = try await sync.counts(caller, inputs)
+            let days = try SyncFilter.days(inputs)
             if options.json {
-                try await printJSON(store: store, query: query, counts: counts)
+                try await printJSON(sync, inputs: inputs, counts: counts, days: days)
                 return
             }
-            let page = try await store.syncEntries(query)
+            let page = try await sync.entries(caller, inputs)
             print(SyncStatus.allCases.map { "\($0.rawValue.uppercased()) \(counts[$0] ?? 0)" }.joined(separator: "  ")
-                  + (filters.from == nil ? "  (last \(filters.days) day\(filters.days == 1 ? "" : "s"))" : ""))
+                  + (filters.from == nil ? "  (last \(days) day\(days == 1 ? "" : "s"))" : ""))
             if page.entries.isEmpty { print("no sync entries match"); return }
             let next = page.next
             print(table(page.entries))
             if all, let cursor = next {
-                query.after = cursor
-                try await store.streamSyncEntries(query, batchSize: 1000) { entries in
+                inputs.set("after", cursor.token)
+                try await sync.stream(caller, inputs, batchSize: 1000) { entries in
                     print(table(entries).split(separator: "\n").dropFirst().joined(separator: "\n"))
                 }
             } else if let next {
@@ -113,14 +94,14 @@ struct SyncCommand: AsyncParsableCommand {
         }
 
         /// Prints `{"counts":…,"entries":[…],"next":…}`, streaming the entries when --all.
-        func printJSON(store: any SyncReportReader, query: SyncQuery, counts: [SyncStatus: Int]) async throws {
+        func printJSON(_ sync: SyncOperations, inputs: Inputs, counts: [SyncStatus: Int], days: Int) async throws {
             let countsJSON = JSON.object(.init(uniqueKeysWithValues: SyncStatus.allCases.map { ($0.rawValue, JSON.number(Double(counts[$0] ?? 0))) }))
-            print("{\"days\":\(filters.days),\"counts\":\(countsJSON.serialized()),\"entries\":[", terminator: "")
+            print("{\"days\":\(days),\"counts\":\(countsJSON.serialized()),\"entries\":[", terminator: "")
             var next: SyncCursor?
             if all {
                 // One streamed read: linear in the rows whatever the sort.
                 let started = SyncCSV.Counter()
-                try await store.streamSyncEntries(query, batchSize: 1000) { entries in
+                try await sync.stream(options.caller, inputs, batchSize: 1000) { entries in
                     var text = ""
                     for entry in entries {
                         text += (started.value == 0 && text.isEmpty ? "\n" : ",\n") + SyncCSV.json(entry).serialized()
@@ -129,7 +110,7 @@ struct SyncCommand: AsyncParsableCommand {
                     print(text, terminator: "")
                 }
             } else {
-                let page = try await store.syncEntries(query)
+                let page = try await sync.entries(options.caller, inputs)
                 print(page.entries.map { "\n" + SyncCSV.json($0).serialized() }.joined(separator: ","), terminator: "")
                 next = page.next
             }
@@ -144,10 +125,8 @@ struct SyncCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let store = try options.environment().store
-            guard let entry = try await store.syncEntry(id: id) else { throw CLIError("no sync entry \(id)") }
-            let transitions = try await store.syncTransitions(entryID: id)
-            let payload = try await store.syncPayload(entryID: id)
+            let detail = try await options.operations().1.sync.detail(options.caller, id)
+            let (entry, transitions, payload) = (detail.entry, detail.transitions, detail.payload)
             let payloadText = payload.map { String(decoding: $0.bytes(), as: UTF8.self) } ?? ""
             if options.json {
                 var object = SyncCSV.json(entry).objectValue ?? [:]
@@ -187,39 +166,19 @@ struct SyncCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            if ids.isEmpty && filters.isEmpty {
-                throw CLIError("give sync ids, or filters such as --status failed to resync every matching entry")
+            var inputs = filters.inputs
+            inputs["ids"] = ids.map { String($0) }
+            let selection = try SyncOperations.Selection.parse(inputs)
+            let sync = try options.operations().1.sync
+            let json = options.json
+            let outcome = try await sync.resync(options.caller, selection, includeOK: includeOK, limit: .max) { entry in
+                if !json { print("sync \(entry.id) \(entry.reference): \(entry.status.rawValue.uppercased()) — \(entry.latestResponse.prefix(100))") }
             }
-            if !ids.isEmpty && !filters.isEmpty { throw CLIError("give either sync ids or filters, not both") }
-            let environment = try options.environment()
-            let resender = environment.syncResender()
-            var results: [SyncEntry] = []
-            var tally: [SyncStatus: Int] = [:]
-            func resend(_ id: SyncEntryID) async throws { record(try await resender.resend(id: id, manual: true)) }
-            func record(_ entry: SyncEntry) {
-                tally[entry.status, default: 0] += 1
-                if options.json { results.append(entry) } else {
-                    print("sync \(entry.id) \(entry.reference): \(entry.status.rawValue.uppercased()) — \(entry.latestResponse.prefix(100))")
-                }
-            }
-            if ids.isEmpty {
-                try await resender.resendAll(matching: try filters.query(), includeOK: includeOK) { entry in record(entry) }
+            if json {
+                print(JSON.array(outcome.entries.map(SyncCSV.json)).serialized(.pretty))
             } else {
-                for id in ids {
-                    guard let entry = try await environment.store.syncEntry(id: id) else { throw CLIError("no sync entry \(id)") }
-                    if entry.status == .ok && !includeOK {
-                        throw CLIError("sync entry \(id) is OK: the destination accepted it. Sending it again delivers it twice "
-                                       + "unless the destination de-duplicates; add --include-ok to send it anyway")
-                    }
-                }
-                for id in ids { try await resend(id) }
-            }
-            if options.json {
-                print(JSON.array(results.map(SyncCSV.json)).serialized(.pretty))
-            } else {
-                let total = tally.values.reduce(0, +)
-                print("resynced \(total): " + SyncStatus.allCases.compactMap { status in
-                    tally[status].map { "\($0) \(status.rawValue.uppercased())" } }.joined(separator: ", "))
+                print("resynced \(outcome.count): " + SyncStatus.allCases.compactMap { status in
+                    outcome.tally[status].map { "\($0) \(status.rawValue.uppercased())" } }.joined(separator: ", "))
             }
         }
     }
@@ -244,9 +203,7 @@ struct SyncCommand: AsyncParsableCommand {
                                    : "\(confirmed) Sent entries confirmed by acknowledgement files (now OK)")
                 return
             }
-            let store = try options.environment().store
-            let confirmed = try await store.confirmSync(ids: ids, reason: reason, now: Date())
-            let skipped = ids.filter { !confirmed.contains($0) }
+            let (confirmed, skipped) = try await options.operations().1.sync.confirm(options.caller, ids, reason: reason)
             if options.json {
                 print(JSON.object(["confirmed": .array(confirmed.map { .number(Double($0.rawValue)) }),
                                    "not_sent": .array(skipped.map { .number(Double($0.rawValue)) })]).serialized())

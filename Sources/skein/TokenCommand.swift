@@ -3,8 +3,7 @@ import Foundation
 import SkeinApp
 import SkeinJSON
 import SkeinCore
-import SkeinStorage
-import SkeinWeb
+import SkeinOperations
 
 /// `skein token`: API tokens for scripts (`Authorization: Bearer TOKEN`).
 struct TokenCommand: AsyncParsableCommand {
@@ -21,15 +20,8 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let role = try self.role.map { text -> Role in
-                guard let role = Role(rawValue: text) else { throw CLIError("--role must be viewer, operator, builder or admin") }
-                return role
-            }
-            let environment = try options.environment()
-            let created: (token: String, record: APITokenRecord)
-            do { created = try await environment.access.createToken(name: name, username: user, role: role) } catch { throw CLIError("\(error)") }
-            try await environment.access.audit(actor: "skein (cli)", action: "token.create", target: "token:\(created.record.id)",
-                                               details: ["name": .string(name), "user": .string(user), "role": .string(created.record.role)])
+            let role = try self.role.map { text throws(OperationError) in try AccessOperations.role(text) }
+            let created = try await options.operations().1.users.createToken(options.caller, name: name, username: user, role: role)
             if options.json {
                 print(JSON.object(["id": .number(Double(created.record.id)), "name": .string(name), "user": .string(user),
                                    "role": .string(created.record.role), "token": .string(created.token)]).serialized())
@@ -45,7 +37,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let tokens = try await options.environment().store.tokens()
+            let tokens = try await options.operations().1.users.tokens(options.caller)
             if options.json {
                 print(JSON.array(tokens.map { ["id": .number(Double($0.id)), "name": .string($0.name), "user": .string($0.username),
                                                "role": .string($0.role), "created": .string(RunsCommand.iso($0.createdAt)),
@@ -64,9 +56,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let environment = try options.environment()
-            guard try await environment.store.revokeToken(id: id) else { throw CLIError("no token \(id)") }
-            try await environment.access.audit(actor: "skein (cli)", action: "token.revoke", target: "token:\(id)")
+            try await options.operations().1.users.revokeToken(options.caller, id: id)
             print("revoked token \(id)")
         }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SkeinApp
 import SkeinJSON
-import SkeinWeb
+import SkeinOperations
 
 /// `skein user`: the people who sign in to the web UI, with their roles.
 struct UserCommand: AsyncParsableCommand {
@@ -19,13 +19,10 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            guard let role = Role(rawValue: role) else { throw CLIError("--role must be viewer, operator, builder or admin, not '\(self.role)'") }
-            let environment = try options.environment()
+            let role = try AccessOperations.role(role)
+            let users = try options.operations().1.users
             let password = try readPassword(prompt: "Password for \(name): ")
-            do {
-                _ = try await environment.access.createUser(username: name, role: role, password: password)
-            } catch let error as AccessError { throw CLIError("\(error)") } catch { throw CLIError("\(error)") }
-            try await environment.access.audit(actor: "skein (cli)", action: "user.create", target: "user:\(name)", details: ["role": .string(role.rawValue)])
+            _ = try await users.createUser(options.caller, username: name, role: role, password: password)
             print("added user '\(name)' (\(role.rawValue))")
         }
     }
@@ -35,7 +32,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let users = try await options.environment().store.users()
+            let users = try await options.operations().1.users.users(options.caller)
             if options.json {
                 print(JSON.array(users.map { ["username": .string($0.username), "role": .string($0.role),
                                               "created": .string(RunsCommand.iso($0.createdAt))] }).serialized())
@@ -52,12 +49,9 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let environment = try options.environment()
+            let users = try options.operations().1.users
             let password = try readPassword(prompt: "New password for \(name): ")
-            let changed: Bool
-            do { changed = try await environment.access.setPassword(username: name, password: password) } catch { throw CLIError("\(error)") }
-            guard changed else { throw CLIError("no user named '\(name)'") }
-            try await environment.access.audit(actor: "skein (cli)", action: "user.password", target: "user:\(name)")
+            _ = try await users.updateUser(options.caller, username: name, role: nil, password: password)
             print("changed the password of '\(name)'")
         }
     }
@@ -68,9 +62,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let environment = try options.environment()
-            guard try await environment.store.deleteUser(named: name) else { throw CLIError("no user named '\(name)'") }
-            try await environment.access.audit(actor: "skein (cli)", action: "user.delete", target: "user:\(name)")
+            try await options.operations().1.users.deleteUser(options.caller, username: name)
             print("removed user '\(name)'")
         }
     }

@@ -6,6 +6,7 @@ import SkeinCore
 import SkeinJSON
 import SkeinStorage
 import SkeinStorageSQLite
+import SkeinOperations
 @testable import SkeinWeb
 import Testing
 
@@ -25,7 +26,7 @@ struct AccessFixture {
     func application(loginLimit: Int = 10) -> some ApplicationProtocol {
         let settings = WebSettings(access: AccessSettings(maximumLoginFailures: loginLimit))
         return Application(router: WebServer.router(store: store, settings: settings, logger: Logger(label: "test"),
-                                                    services: WebServices(access: access)))
+                                                    services: WebServices(operations: Operations(store: store, access: access))))
     }
 
     func token(_ role: Role) async throws -> String { try await access.createToken(name: "t", username: role.rawValue, role: nil).token }

@@ -7,6 +7,7 @@ import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
+import SkeinOperations
 @testable import SkeinWeb
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
 @Suite struct HostileInputTests {
     func application(_ fixture: AccessFixture) throws -> some ApplicationProtocol {
         let resolver = StoredInstanceResolver(store: fixture.store, cipher: try CredentialCipher(keyBytes: CredentialCipher.generateKey()))
-        let services = WebServices(access: fixture.access, catalog: .permissive, instances: resolver)
+        let services = WebServices(operations: Operations(store: fixture.store, access: fixture.access, catalog: .permissive), instances: resolver)
         return Application(router: WebServer.router(store: fixture.store, settings: WebSettings(), logger: Logger(label: "test"), services: services))
     }
 

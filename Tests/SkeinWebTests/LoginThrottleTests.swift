@@ -4,6 +4,7 @@ import HummingbirdTesting
 import NIOCore
 import SkeinJSON
 import Testing
+import SkeinOperations
 @testable import SkeinWeb
 
 /// Sign-in throttling: attempts are counted before the password is checked, per username and

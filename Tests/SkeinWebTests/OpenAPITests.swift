@@ -1,7 +1,9 @@
+import SkeinCore
 import Foundation
 import Hummingbird
 import Logging
 import SkeinJSON
+import SkeinOperations
 @testable import SkeinWeb
 import Testing
 

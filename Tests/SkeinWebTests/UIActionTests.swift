@@ -6,6 +6,7 @@ import SkeinCore
 import SkeinJSON
 import SkeinStorage
 import Testing
+import SkeinOperations
 @testable import SkeinWeb
 
 @Suite struct UIActionTests {
@@ -127,7 +128,7 @@ import Testing
                 #expect(lines.first == Substring(SyncReportColumns.names.joined(separator: ",")))
                 #expect(lines.count == 251)
                 #expect(lines.dropFirst().allSatisfy { $0.contains(",failed,ERP,ORD-") })
-                let page = try await client.execute(uri: "/sync?status=failed&sort=reference&dir=asc", method: .get).text
+                let page = try await client.execute(uri: "/sync?status=failed&sort=reference&order=asc", method: .get).text
                 #expect(page.contains("<b>250</b><span>FAILED</span>"))
                 #expect(page.contains("Resync all") == false, "resync is unavailable without a resender, and a viewer may not")
                 #expect(page.contains("rel=\"next\""), "250 entries make more than one page")

@@ -7,6 +7,7 @@ import SkeinCore
 import SkeinJSON
 import SkeinStorage
 import SkeinStorageMemory
+import SkeinOperations
 @testable import SkeinWeb
 
 /// Stands in for the access middleware: every request is made as `identity`.
@@ -46,7 +47,7 @@ struct UIFixture {
         let router = Router(context: SkeinRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: SignedIn(identity: identity))
-        let services = WebServices(access: AccessService(store: store), catalog: .permissive)
+        let services = WebServices(operations: Operations(store: store, catalog: .permissive))
         UIController(store: store, settings: WebSettings(), services: services, logger: logger).addRoutes(to: router)
         return Application(router: router)
     }

@@ -6,6 +6,7 @@ import SkeinCore
 import SkeinJSON
 import SkeinStorage
 import Testing
+import SkeinOperations
 @testable import SkeinWeb
 
 @Suite struct UIPageTests {

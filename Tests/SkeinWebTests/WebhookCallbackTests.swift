@@ -5,6 +5,7 @@ import SkeinCore
 import SkeinJSON
 import SkeinStorage
 import SkeinStorageSQLite
+import SkeinOperations
 import SkeinWeb
 import Testing
 

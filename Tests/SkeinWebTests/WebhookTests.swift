@@ -11,6 +11,7 @@ import SkeinStorage
 import SkeinStorageMemory
 import SkeinStoragePostgres
 import SkeinStorageSQLite
+import SkeinOperations
 import SkeinTestSupport
 import SkeinWeb
 import Testing

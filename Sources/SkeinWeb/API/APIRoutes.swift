@@ -6,17 +6,18 @@ import SkeinStorage
 enum APIRoutes {
     static func add(to router: Router<SkeinRequestContext>, store: any WebServer.Store, services: WebServices, settings: WebSettings) {
         let api = router.group("api/v1")
-        MeController(access: services.access).addRoutes(to: api)
-        RunsController(store: store, access: services.access).addRoutes(to: api)
-        PayloadsController(store: store).addRoutes(to: api)
-        RecoveryController(store: store, access: services.access).addRoutes(to: api)
-        FlowsController(store: store, access: services.access, catalog: services.catalog).addRoutes(to: api)
+        let operations = services.operations
+        MeController().addRoutes(to: api)
+        RunsController(operations: operations).addRoutes(to: api)
+        PayloadsController(operations: operations).addRoutes(to: api)
+        RecoveryController(operations: operations).addRoutes(to: api)
+        FlowsController(operations: operations).addRoutes(to: api)
         SchemasController(catalog: services.catalog).addRoutes(to: api)
         InstancesController(store: store, access: services.access, resolver: services.instances, test: services.testInstance).addRoutes(to: api)
-        SyncController(store: store, access: services.access, resender: services.resender).addRoutes(to: api)
-        UsersController(store: store, access: services.access).addRoutes(to: api)
-        AuditController(store: store).addRoutes(to: api)
-        ExprController(store: store).addRoutes(to: api)
+        SyncController(operations: operations).addRoutes(to: api)
+        UsersController(operations: operations).addRoutes(to: api)
+        AuditController(operations: operations).addRoutes(to: api)
+        ExprController(operations: operations).addRoutes(to: api)
         OpenAPIController().addRoutes(to: api)
     }
 }

@@ -1,6 +1,7 @@
 public import Hummingbird
 import NIOCore
 import SkeinJSON
+public import SkeinOperations
 
 /// An error the HTTP API answers with, as `{"error": {"code": "...", "message": "..."}}`.
 ///
@@ -52,6 +53,11 @@ public struct APIError: HTTPResponseError, Sendable, Equatable, CustomStringConv
         self.message = message
         self.field = field
         self.details = details
+    }
+
+    /// An operation's error, with the same code, message and field.
+    public init(_ error: OperationError) {
+        self.init(Code(rawValue: error.code.rawValue) ?? .internalError, error.message, field: error.field, details: error.details)
     }
 
     /// 400 `invalid_field` naming the field.

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import SkeinOperations
 
 /// Turns every error a route throws into the JSON error shape: `APIError`s as they are,
 /// Hummingbird's own (an unknown route, a bad method) with a matching code, and anything
@@ -12,6 +13,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as OperationError {
+            throw APIError(error)
         } catch let error as HTTPError {
             switch error.status {
             case .notFound:

@@ -1,3 +1,4 @@
+import SkeinOperations
 import Crypto
 import Foundation
 import Hummingbird
@@ -21,6 +22,9 @@ struct UIController: Sendable {
     /// The catalog flows are read with (skip toggles deploy) and the sync resender.
     let services: WebServices
     let logger: Logger
+
+    /// The operations the pages read through and the buttons call.
+    var operations: Operations { services.operations }
 
     typealias Handler = @Sendable (Request, SkeinRequestContext) async throws -> Response
 
@@ -55,7 +59,7 @@ struct UIController: Sendable {
         { request, context in
             do {
                 let identity = try context.require(role)
-                return try await body(request, context, identity)
+                do { return try await body(request, context, identity) } catch let error as OperationError { throw APIError(error) }
             } catch let error as APIError {
                 if error.code == .unauthenticated {
                     return UIController.redirect(to: Link("/login", [("next", request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))]).description)
@@ -83,6 +87,9 @@ struct UIController: Sendable {
                 return try await body(form, context, identity)
             } catch let error as APIError {
                 if error.status == .unauthorized || error.status == .forbidden { return errorPage(error, identity: identity) }
+                return UIController.redirect(to: Link(back).setting("error", error.message).description)
+            } catch let error as OperationError {
+                if error.code == .unauthenticated || error.code == .forbidden { return errorPage(APIError(error), identity: identity) }
                 return UIController.redirect(to: Link(back).setting("error", error.message).description)
             } catch let error as RecoveryError {
                 return UIController.redirect(to: Link(back).setting("error", error.message).description)
@@ -132,7 +139,8 @@ struct UIController: Sendable {
     }
 
     func errorPage(_ error: APIError, identity: Identity?) -> Response {
-        let title = error.status == .notFound ? "Not found" : error.status == .forbidden ? "Not allowed" : "Something went wrong"
+        let title = error.status == .notFound ? "Not found" : error.status == .forbidden ? "Not allowed"
+            : error.code == .invalidField ? "That filter cannot be used" : "Something went wrong"
         let content: HTML = "<h1>\(title)</h1><p class=\"lead\">\(error.message)</p><p><a href=\"/\">Back to the dashboard</a></p>"
         return UIController.html(Layout(title: title, identity: identity).render(content), status: error.status)
     }

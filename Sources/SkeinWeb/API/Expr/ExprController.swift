@@ -4,7 +4,7 @@ import JSONata
 import NIOPosix
 import SkeinCore
 import SkeinJSON
-import SkeinStorage
+import SkeinOperations
 
 /// `POST /api/v1/expr` (viewer): tries a JSONata expression, as `skein expr` does.
 ///
@@ -15,7 +15,7 @@ import SkeinStorage
 /// `{"outcome":"value","result":…}`, `{"outcome":"undefined"}`, or
 /// `{"outcome":"error","error":{"code":"T2001","message":…,"position":7,"caret":"…\n      ^"}}`.
 struct ExprController: Sendable {
-    let store: any RunLogReader
+    let operations: Operations
 
     static let maximumTimeoutMs = 5000
     static let defaultTimeoutMs = Int((JSONataLimits.default.timeout ?? .seconds(1)).components.seconds * 1000)
@@ -25,7 +25,7 @@ struct ExprController: Sendable {
     }
 
     func evaluate(_ request: Request, context: SkeinRequestContext) async throws -> Response {
-        _ = try context.require(.viewer)
+        let caller = try context.require(.viewer)
         var request = request
         let body = try await request.jsonObject()
         let expression = try body.string("expression", required: true) ?? ""
@@ -33,7 +33,7 @@ struct ExprController: Sendable {
             throw APIError.invalid("expression", "expression is empty; write a JSONata expression such as $sum(items.price)")
         }
         if body["input"] != nil && body["payload"] != nil { throw APIError.invalid("payload", "give input or payload, not both") }
-        let input = try await self.input(body)
+        let input = try await self.input(body, caller: caller)
         var bindings: [String: JSON] = [:]
         if let value = body["bindings"], value != .null {
             guard case .object(let members) = value else {
@@ -66,7 +66,7 @@ struct ExprController: Sendable {
         return JSONResponse.ok(outcome)
     }
 
-    func input(_ body: JSON.Object) async throws -> JSON? {
+    func input(_ body: JSON.Object, caller: Identity) async throws -> JSON? {
         guard let reference = body["payload"], reference != .null else { return body["input"] }
         guard case .object(let fields) = reference else {
             throw APIError.invalid("payload", "payload must be {\"run\": ID, \"step\": STEP, \"index\": N}")
@@ -74,15 +74,9 @@ struct ExprController: Sendable {
         guard let runID = try fields.int("run") else { throw APIError.invalid("payload.run", "payload.run is required") }
         let step = try fields.string("step") ?? "input"
         let index = try fields.int("index") ?? 0
-        let run = try await RunsController.run(RunID(Int64(runID)), in: store)
-        let sequence = try await RunsController.sequence(of: step, in: run, store: store)
-        guard let payload = try await store.payload(of: StepID(run: run.id, sequence: sequence), index: index) else {
-            let count = try await store.payloadInfos(of: StepID(run: run.id, sequence: sequence)).count
-            throw APIError(.notFound, "step '\(step)' of run \(run.id) has \(count) payload\(count == 1 ? "" : "s"); there is no index \(index)"
-                           + (run.payloadsExpired ? " (its payloads expired)" : ""))
-        }
-        do { return try payload.json() } catch {
-            throw APIError.invalid("payload", "payload \(index) of step '\(step)' of run \(run.id) is not JSON: \(error)")
+        let stored = try await operations.runs.payload(caller, run: RunID(Int64(runID)), step: step, index: index)
+        do { return try stored.payload.json() } catch {
+            throw APIError.invalid("payload", "payload \(index) of step '\(step)' of run \(stored.run.id) is not JSON: \(error)")
         }
     }
 

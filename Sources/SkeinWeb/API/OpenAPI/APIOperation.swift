@@ -1,3 +1,4 @@
+import SkeinCore
 import SkeinJSON
 
 /// One route of the API as the OpenAPI document describes it.

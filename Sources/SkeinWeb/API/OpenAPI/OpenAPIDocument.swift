@@ -1,6 +1,7 @@
 import Hummingbird
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 
 /// The OpenAPI 3.0 description of every /api/v1 route, served at /api/v1/openapi.json.
@@ -15,6 +16,8 @@ enum OpenAPIDocument {
     static let string: JSON = ["type": "string"]
     static let integer: JSON = ["type": "integer"]
     static let boolean: JSON = ["type": "boolean"]
+    /// The flow version a replay or retry runs: the one the run ran, or the latest deployed.
+    static let versionChoice: JSON = ["type": "string", "enum": ["ran", "latest"]]
     static func strings(_ values: [String]? = nil) -> JSON {
         var item: JSON.Object = ["type": "string"]
         if let values { item["enum"] = .array(values.map(JSON.string)) }
@@ -26,9 +29,10 @@ enum OpenAPIDocument {
         .strings("trigger", "How runs were started.", TriggerKind.allCases.map(\.rawValue)),
         .date("from", "Queued on or after this UTC date (a date-time such as 2026-05-01T12:00:00Z works too)."),
         .date("to", "Queued on or before this UTC date (or date-time)."),
+        .integer("days", "Queued within this many days (when from is not given).", 1...RunFilter.maximumDays),
         .boolean("has_warnings", "Only runs with (or without) warnings."),
         .integer("before", "Keyset page: runs older than this id (the previous answer's next_before).", 0...Int.max),
-        .integer("limit", "1 to 500 (default 50).", 1...500),
+        .integer("limit", "1 to 1000 (default 50).", 1...RunFilter.maximumLimit),
     ]
     static let syncFilters: [APIOperation.Parameter] = [
         .strings("status", "Sync statuses.", SyncStatus.allCases.map(\.rawValue)), .strings("system", "Destination systems.", nil),
@@ -77,13 +81,22 @@ enum OpenAPIDocument {
         APIOperation(method: "post", path: "/runs/{run}/stop", summary: "Stop a queued or running run before its next step.", role: .operator, status: 202),
         APIOperation(method: "post", path: "/runs/{run}/replay", summary: "Queue a new run from a stored payload of a step.", role: .operator,
                      body: object(["step": string, "index": integer, "item": integer, "where": string, "at": ["type": "string", "enum": ["next", "same"]],
-                                   "current": boolean], required: ["step"]), status: 202),
-        APIOperation(method: "post", path: "/runs/{run}/retry", summary: "Queue a re-run of a failed run from its failed step.", role: .operator,
-                     body: object(["current": boolean]), bodyRequired: false, status: 202),
+                                   "version": versionChoice, "current": boolean], required: ["step"]), status: 202),
+        APIOperation(method: "post", path: "/runs/{run}/retry", summary: "Queue a re-run of a failed run from its failed step (or from the start).",
+                     role: .operator, body: object(["from": ["type": "string", "enum": ["failed_step", "start"]], "version": versionChoice,
+                                                    "current": boolean]), bodyRequired: false, status: 202),
+        APIOperation(method: "post", path: "/runs/retry", summary: "Queue a retry of every failed run of a filter not yet retried or replayed.",
+                     role: .operator, body: object(["flow": string, "from": string, "to": string, "days": integer, "trigger": string,
+                                                    "version": versionChoice]), bodyRequired: false, status: 202),
+        APIOperation(method: "get", path: "/runs/retry/preview", summary: "What a retry of every failed run of the filter would do.",
+                     role: .viewer, query: runFilters),
+        APIOperation(method: "get", path: "/failures", summary: "Failed runs of a window grouped by error, the largest group first.",
+                     role: .viewer, query: runFilters),
         APIOperation(method: "get", path: "/runs/{run}/steps/{step}/payloads", summary: "The payloads a step produced (step: shape id, number or input).",
                      role: .viewer),
         APIOperation(method: "get", path: "/runs/{run}/steps/{step}/payloads/{index}", summary: "A payload for viewing: pretty JSON, trimmed past limit.",
-                     role: .viewer, query: [.integer("limit", "Bytes to show (default 65536).", 1...(100 * 1024 * 1024))]),
+                     role: .viewer, query: [.integer("limit", "Bytes to show (default 65536).", 1...(100 * 1024 * 1024)),
+                                            .integer("offset", "Where the view starts, in bytes (default 0).", 0...Int.max)]),
         APIOperation(method: "get", path: "/runs/{run}/steps/{step}/payloads/{index}/raw", summary: "Download a payload byte for byte.",
                      role: .viewer, responseType: "application/octet-stream"),
         // Sync report
@@ -92,7 +105,9 @@ enum OpenAPIDocument {
         APIOperation(method: "get", path: "/sync/csv", summary: "Every matching entry as CSV, streamed.", role: .viewer, query: syncFilters,
                      responseType: "text/csv"),
         APIOperation(method: "post", path: "/sync/resync", summary: "Send entries again: ids, or every entry matching filter.", role: .operator,
-                     body: object(["ids": ["type": "array", "items": ["type": "integer"]], "filter": anyObject])),
+                     body: object(["ids": ["type": "array", "items": ["type": "integer"]], "filter": anyObject, "include_ok": boolean])),
+        APIOperation(method: "post", path: "/sync/resync/preview", summary: "What a resync would send: counts by status, and how many.",
+                     role: .viewer, body: object(["ids": ["type": "array", "items": ["type": "integer"]], "filter": anyObject, "include_ok": boolean])),
         APIOperation(method: "get", path: "/sync/{id}", summary: "One sync entry with the payload sent.", role: .viewer),
         APIOperation(method: "get", path: "/sync/{id}/transitions", summary: "An entry's status history.", role: .viewer),
         // Expressions

@@ -3,69 +3,44 @@ import Hummingbird
 import NIOCore
 import SkeinCore
 import SkeinJSON
-import SkeinStorage
+import SkeinOperations
 
 /// Stored payloads of a run's step (`step` = shape id, step number, or `input`):
 /// `GET …/payloads` lists them; `GET …/payloads/{index}` is the viewer's form (JSON pretty-printed,
-/// cut after `limit` bytes with `trimmed: true` — like `skein payload show`);
+/// cut after `limit` bytes from `offset` with `trimmed: true` — like `skein payload show`);
 /// `GET …/payloads/{index}/raw` downloads the bytes as stored, with their content type.
 struct PayloadsController: Sendable {
-    let store: any RunLogReader
+    let operations: Operations
 
-    static let defaultViewLimit = 65_536
+    var runs: RunOperations { operations.runs }
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
-        group.get("runs/:run/steps/:step/payloads") { _, context in try await self.list(context: context) }
+        group.get("runs/:run/steps/:step/payloads") { _, context in
+            let located = try await runs.payloads(context.identity, run: try context.id("run"), step: try context.string("step"))
+            return JSONResponse.ok(["sequence": APIJSON.number(located.sequence), "payloads_expired": .bool(located.run.payloadsExpired),
+                                    "payloads": .array(located.infos.map(APIJSON.payloadInfo))])
+        }
         group.get("runs/:run/steps/:step/payloads/:index") { request, context in try await self.view(request, context: context) }
         group.get("runs/:run/steps/:step/payloads/:index/raw") { _, context in try await self.download(context: context) }
     }
 
-    func locate(_ context: SkeinRequestContext) async throws -> (RunRecord, Int, String) {
-        _ = try context.require(.viewer)
-        let run = try await RunsController.run(try context.id("run"), in: store)
-        let step = try context.string("step")
-        return (run, try await RunsController.sequence(of: step, in: run, store: store), step)
-    }
-
-    func list(context: SkeinRequestContext) async throws -> Response {
-        let (run, sequence, _) = try await locate(context)
-        let infos = try await store.payloadInfos(of: StepID(run: run.id, sequence: sequence))
-        return JSONResponse.ok(["sequence": APIJSON.number(sequence), "payloads_expired": .bool(run.payloadsExpired),
-                                "payloads": .array(infos.map(APIJSON.payloadInfo))])
-    }
-
-    func payload(_ context: SkeinRequestContext) async throws -> (RunRecord, PayloadInfo, Payload) {
-        let (run, sequence, step) = try await locate(context)
-        let index = try context.int64("index")
-        let infos = try await store.payloadInfos(of: StepID(run: run.id, sequence: sequence))
-        if infos.isEmpty && run.payloadsExpired {
-            throw APIError(.notFound, "the payloads of run \(run.id) have expired (retention); its log remains")
-        }
-        guard index >= 0, index < infos.count, let payload = try await store.payload(of: StepID(run: run.id, sequence: sequence), index: Int(index)) else {
-            throw APIError(.notFound, "step '\(step)' of run \(run.id) has \(infos.count) payload\(infos.count == 1 ? "" : "s"); there is no index \(index)")
-        }
-        return (run, infos[Int(index)], payload)
-    }
-
     func view(_ request: Request, context: SkeinRequestContext) async throws -> Response {
-        let (_, info, payload) = try await payload(context)
-        let limit = try Query(request).int("limit", in: 1...(100 * 1024 * 1024)) ?? Self.defaultViewLimit
-        var bytes = payload.bytes()
-        var pretty = false
-        if payload.isJSON, bytes.count <= limit, let json = try? payload.json() {
-            bytes = Array(json.serialized(.pretty).utf8)
-            pretty = true
-        }
-        let trimmed = bytes.count > limit
-        var text = String(decoding: trimmed ? Array(bytes.prefix(limit)) : bytes, as: UTF8.self)
-        if trimmed { text += "\n[trimmed] showing \(limit) of \(info.size) bytes; download the payload for all of it" }
-        return JSONResponse.ok(["info": APIJSON.payloadInfo(info), "pretty": .bool(pretty), "trimmed": .bool(trimmed), "text": .string(text)])
+        let parameters = Inputs(request)
+        let limit = try parameters.int("limit", in: 1...RunOperations.maximumViewLimit) ?? RunOperations.defaultViewLimit
+        let offset = try parameters.int("offset", in: 0...Int.max) ?? 0
+        let view = try await runs.view(context.identity, run: try context.id("run"), step: try context.string("step"),
+                                       index: Int(try context.int64("index")), limit: limit, offset: offset)
+        var text = view.text
+        if view.trimmed { text += "\n[trimmed] showing \(limit) of \(view.stored.info.size) bytes; download the payload for all of it" }
+        return JSONResponse.ok(["info": APIJSON.payloadInfo(view.stored.info), "pretty": .bool(view.pretty), "trimmed": .bool(view.trimmed),
+                                "text": .string(text)])
     }
 
     func download(context: SkeinRequestContext) async throws -> Response {
-        let (run, info, payload) = try await payload(context)
-        let name = "run-\(run.id)-step-\(info.sequence)-\(info.index)" + (payload.isJSON ? ".json" : ".bin")
-        return Response(status: .ok, headers: [.contentType: info.contentType, .contentDisposition: "attachment; filename=\"\(name)\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes())))
+        let stored = try await runs.payload(context.identity, run: try context.id("run"), step: try context.string("step"),
+                                            index: Int(try context.int64("index")))
+        let name = "run-\(stored.run.id)-step-\(stored.sequence)-\(stored.index)" + (stored.payload.isJSON ? ".json" : ".bin")
+        return Response(status: .ok, headers: [.contentType: stored.info.contentType, .contentDisposition: "attachment; filename=\"\(name)\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: stored.payload.bytes())))
     }
 }

@@ -1,67 +1,55 @@
 import Foundation
 import Hummingbird
 import SkeinCore
-import SkeinEngine
 import SkeinJSON
-import SkeinStorage
+import SkeinOperations
 
-/// Re-running work (operator): `POST /runs/{run}/replay` (body: step, index, item, where, at,
-/// current) and `POST /runs/{run}/retry` (body: current) plan the new run with the engine's
-/// `RunRecovery` — the same planning as `skein runs replay/retry` — and queue it for the
-/// server's workers; 202 with the new run.
+/// Re-running work (operator), queued for the server's workers with 202 and the new run:
+/// `POST /runs/{run}/replay` (body: step, index, item, where, at, version or current),
+/// `POST /runs/{run}/retry` (body: from = failed_step or start, version or current),
+/// `POST /runs/retry` (body: a `RunFilter` — every failed run of it not yet recovered) and
+/// `GET /runs/retry/preview` (what that would retry). The same operations as `skein runs replay/retry`.
 struct RecoveryController: Sendable {
-    let store: any RunRecovery.Store & RunIntake
-    let access: AccessService
+    let operations: Operations
+
+    var recovery: RecoveryOperations { operations.recovery }
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
-        group.post("runs/:run/replay") { request, context in try await self.replay(request, context: context) }
-        group.post("runs/:run/retry") { request, context in try await self.retry(request, context: context) }
-    }
-
-    func replay(_ request: Request, context: SkeinRequestContext) async throws -> Response {
-        let identity = try context.require(.operator)
-        var request = request
-        let body = try await request.jsonObject()
-        let run = try await RunsController.run(try context.id("run"), in: store)
-        let step = try body.string("step", required: true) ?? "input"
-        let sequence = try await RunsController.sequence(of: step, in: run, store: store)
-        let item = try body.int("item")
-        let condition = try body.string("where")
-        if item != nil && condition != nil { throw APIError.invalid("where", "give item or where, not both") }
-        var selection: ItemSelection?
-        if let item { selection = .position(item) }
-        if let condition {
-            do { selection = try ItemSelection.condition(condition) } catch let error as RecoveryError {
-                throw APIError.invalid("where", error.message)
-            }
+        group.post("runs/:run/replay") { request, context in
+            try Permission.operate.require(context.identity)
+            let parameters = try await Self.body(request)
+            let replay = try RecoveryOperations.Replay.parse(run: try context.id("run"), parameters)
+            return JSONResponse.make(status: .accepted, APIJSON.run(try await recovery.replay(context.identity, replay, launcher: operations.queue)))
         }
-        let entryText = try body.string("at") ?? "next"
-        guard let entry = RunRecovery.Entry(rawValue: entryText) else { throw APIError.invalid("at", "at must be 'next' or 'same', not '\(entryText)'") }
-        let plan = RunRecovery.Replay(runID: run.id, sequence: sequence, index: try body.int("index"), selection: selection, entry: entry,
-                                      useLatestVersion: try body.bool("current") ?? false)
-        let newRun = try await planned { try await RunRecovery(store: store).replay(plan) }
-        return try await queue(newRun, identity: identity, action: "run.replay", origin: run.id, details: ["step": .string(step)])
+        group.post("runs/:run/retry") { request, context in
+            try Permission.operate.require(context.identity)
+            let parameters = try await Self.body(request)
+            let start = try parameters.choice("from", RecoveryOperations.RetryStart.allCases.map(\.rawValue)).flatMap(RecoveryOperations.RetryStart.init) ?? .failedStep
+            let run = try await recovery.retry(context.identity, run: try context.id("run"), from: start,
+                                               version: try RecoveryOperations.Version.parse(parameters), launcher: operations.queue)
+            return JSONResponse.make(status: .accepted, APIJSON.run(run))
+        }
+        group.post("runs/retry") { request, context in
+            try Permission.operate.require(context.identity)
+            let parameters = try await Self.body(request)
+            let items = try await recovery.bulkRetry(context.identity, parameters, version: try RecoveryOperations.Version.parse(parameters),
+                                                     launcher: operations.queue)
+            return JSONResponse.make(status: .accepted, ["retried": .array(items.compactMap { try? $0.result.get() }.map(APIJSON.run)),
+                                                         "refused": .array(items.compactMap { item in
+                                                             guard case .failure(let error) = item.result else { return nil }
+                                                             return ["run": APIJSON.number(item.origin.id), "message": .string(error.message)]
+                                                         })])
+        }
+        group.get("runs/retry/preview") { request, context in
+            let preview = try await recovery.previewRetry(context.identity, Inputs(request))
+            return JSONResponse.ok(["by_status": APIJSON.counts(preview.byStatus), "to_retry": APIJSON.number(preview.toRetry.count),
+                                    "runs": .array(preview.toRetry.prefix(100).map { APIJSON.number($0.id) })])
+        }
     }
 
-    func retry(_ request: Request, context: SkeinRequestContext) async throws -> Response {
-        let identity = try context.require(.operator)
+    /// A JSON object body (or none) as `Inputs`.
+    static func body(_ request: Request) async throws -> Inputs {
         var request = request
-        let body = try await request.jsonObject(allowEmpty: true)
-        let run = try await RunsController.run(try context.id("run"), in: store)
-        let newRun = try await planned { try await RunRecovery(store: store).retry(runID: run.id, useLatestVersion: try body.bool("current") ?? false) }
-        return try await queue(newRun, identity: identity, action: "run.retry", origin: run.id, details: [:])
-    }
-
-    /// A plan that cannot be made (a finished run, expired payloads, no such step) is a 409 saying why.
-    func planned(_ body: () async throws -> NewRun) async throws -> NewRun {
-        do { return try await body() } catch let error as RecoveryError { throw APIError(.conflict, error.message) }
-    }
-
-    func queue(_ newRun: NewRun, identity: Identity, action: String, origin: RunID, details: JSON.Object) async throws -> Response {
-        let record = try await store.enqueue(newRun, now: access.now())
-        var details = details
-        details["new_run"] = APIJSON.number(record.id)
-        try await access.audit(identity, action, target: "run:\(origin)", details: .object(details))
-        return JSONResponse.make(status: .accepted, APIJSON.run(record))
+        return try Inputs(json: try await request.jsonObject(allowEmpty: true))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SkeinCore
 import SkeinJSON
 import SkeinStorage
+import SkeinOperations
 
 /// How records look in API answers: the same names as the CLI's `--json`.
 enum APIJSON {
@@ -60,6 +61,17 @@ enum APIJSON {
          "first_attempt": iso(entry.firstAttemptAt), "latest_attempt": iso(entry.latestAttemptAt),
          "next_retry": entry.nextRetryAt.map(iso) ?? .null, "latest_sync_information": .string(entry.latestResponse),
          "payload_size": number(entry.payloadSize)]
+    }
+
+    /// Counts by status, every status present (0 when none).
+    static func counts<Status: RawRepresentable & CaseIterable & Hashable>(_ counts: [Status: Int]) -> JSON where Status.RawValue == String {
+        .object(.init(uniqueKeysWithValues: Status.allCases.map { ($0.rawValue, number(counts[$0] ?? 0)) }))
+    }
+
+    static func failureGroup(_ group: RunOperations.FailureGroup) -> JSON {
+        ["error": .string(group.error), "example": .string(group.example), "count": number(group.count),
+         "flows": .array(group.flows.map(JSON.string)), "steps": .array(group.steps.map(JSON.string)),
+         "runs": .array(group.runs.map(number))]
     }
 
     static func user(_ user: UserRecord) -> JSON {

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 
 /// Reading path parameters, query parameters and JSON bodies, with 400 `invalid_field`
 /// errors that name the field.
@@ -23,78 +24,10 @@ extension SkeinRequestContext {
     }
 }
 
-/// The query string of a request, read field by field.
-struct Query {
-    let parameters: [String: [String]]
-
+extension Inputs {
+    /// The query string of a request (values arrive percent-decoded).
     init(_ request: Request) {
-        var parameters: [String: [String]] = [:]
-        // Values arrive percent-decoded.
-        for (key, value) in request.uri.queryParameters { parameters[String(key), default: []].append(String(value)) }
-        self.parameters = parameters
-    }
-
-    init(parameters: [String: [String]]) { self.parameters = parameters }
-
-    /// The value; an empty value (`flow=`) counts as absent.
-    func string(_ name: String) -> String? { parameters[name]?.last.flatMap { $0.isEmpty ? nil : $0 } }
-    /// Repeated (`status=a&status=b`) and comma-separated (`status=a,b`) values alike.
-    func list(_ name: String) -> [String] {
-        (parameters[name] ?? []).flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
-    }
-
-    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let text = string(name) else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw APIError.invalid(name, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(text)'")
-        }
-        return value
-    }
-
-    /// A non-negative id.
-    func int64(_ name: String) throws -> Int64? {
-        guard let text = string(name) else { return nil }
-        guard let value = Int64(text), value >= 0 else { throw APIError.invalid(name, "\(name) must be an id (a number from 0), found '\(text)'") }
-        return value
-    }
-
-    /// A typed id (`RunID`, `SyncEntryID`), when given.
-    func id<ID: NumericID>(_ name: String, as type: ID.Type = ID.self) throws -> ID? { try int64(name).map { ID($0) } }
-
-    /// One of `choices`; present but empty is an error too.
-    func choice(_ name: String, _ choices: [String]) throws -> String? {
-        guard let text = parameters[name]?.last else { return nil }
-        guard choices.contains(text) else { throw APIError.invalid(name, "\(name) must be one of \(choices.joined(separator: ", ")), found '\(text)'") }
-        return text
-    }
-
-    func bool(_ name: String) throws -> Bool? {
-        guard let text = string(name) else { return nil }
-        switch text.lowercased() {
-        case "true", "1", "yes": return true
-        case "false", "0", "no": return false
-        default: throw APIError.invalid(name, "\(name) must be true or false, found '\(text)'")
-        }
-    }
-
-    /// A UTC date (`2026-05-01`; with `endOfDay` its last millisecond) or date-time (`2026-05-01T12:00:00Z`).
-    func date(_ name: String, endOfDay: Bool = false) throws -> Date? {
-        guard let text = parameters[name]?.last else { return nil }
-        if text.count == 10, let day = try? Date(text + "T00:00:00Z", strategy: .iso8601) {
-            return endOfDay ? day.addingTimeInterval(86400 - 0.001) : day
-        }
-        if let time = try? Date(text, strategy: .iso8601) { return time }
-        throw APIError.invalid(name, "\(name) must be a UTC date (2026-05-01) or time (2026-05-01T12:00:00Z), found '\(text)'")
-    }
-
-    /// Values of an enumeration, each checked.
-    func values<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> [T] where T.RawValue == String {
-        try (parameters[name] ?? []).flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }.map { text in
-            guard let value = T(rawValue: text.lowercased()) else {
-                throw APIError.invalid(name, "unknown \(name) '\(text)'; use \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return value
-        }
+        self.init(pairs: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
     }
 }
 

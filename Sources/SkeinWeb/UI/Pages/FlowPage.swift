@@ -1,3 +1,4 @@
+import SkeinOperations
 import Foundation
 import Hummingbird
 import SkeinCore

@@ -1,3 +1,4 @@
+import SkeinOperations
 import Foundation
 import Hummingbird
 import SkeinCore
@@ -12,17 +13,15 @@ struct RunsPage {
     static let pageSize = 50
 
     func response(_ request: Request) async throws -> Response {
-        let parameters = request.uri.queryParameters
-        let status = parameters.get("status").flatMap(RunStatus.init(rawValue:))
-        let trigger = parameters.get("trigger").flatMap(TriggerKind.init(rawValue:))
-        let flow = parameters.get("flow").flatMap { $0.isEmpty ? nil : $0 }
-        let from = parameters.get("from"), to = parameters.get("to")
-        let before = parameters.get("before").flatMap(RunID.init)
-        let query = RunQuery(flowID: flow, statuses: status.map { [$0] } ?? [], triggers: trigger.map { [$0] } ?? [],
-                             since: Format.day(from), until: Format.day(to).map { $0.addingTimeInterval(86_400) },
-                             before: before, limit: Self.pageSize)
-        let runs = try await ui.store.runs(query)
-        let flows = try await ui.store.flows().map(\.flowID)
+        // The operations' one parser reads the filters: a status it does not know is an error
+        // on the page, not a filter silently dropped.
+        let parameters = Inputs(request)
+        let query = try RunFilter.query(parameters, now: ui.settings.now(), defaultLimit: Self.pageSize)
+        let page = try await ui.operations.runs.list(identity, parameters, defaultLimit: Self.pageSize)
+        let runs = page.runs
+        let status = query.statuses.first, trigger = query.triggers.first, flow = query.flowID, before = query.before
+        let from = parameters.string("from"), to = parameters.string("to")
+        let flows = try await ui.operations.flows.list(identity).map(\.flowID)
         let base = Link("/runs", [("status", status?.rawValue), ("trigger", trigger?.rawValue), ("flow", flow), ("from", from), ("to", to)])
 
         let filters: HTML = """
@@ -37,8 +36,8 @@ struct RunsPage {
             """
         var pager: [HTML] = []
         if before != nil { pager.append("<a href=\"\(base.description)\">← Newest</a>") }
-        if runs.count == Self.pageSize, let last = runs.last {
-            pager.append("<a href=\"\(base.setting("before", String(last.id)).description)\" rel=\"next\">Older →</a>")
+        if let next = page.nextBefore {
+            pager.append("<a href=\"\(base.setting("before", String(next)).description)\" rel=\"next\">Older →</a>")
         }
         let content: HTML = """
             <h1>Run logs</h1>

@@ -1,3 +1,4 @@
+import SkeinOperations
 import Foundation
 import Hummingbird
 import NIOCore
@@ -22,15 +23,16 @@ struct SyncReportPage {
     ]
 
     func response(_ request: Request) async throws -> Response {
-        let parameters = request.uri.queryParameters
-        let filters = SyncFilters { parameters.get($0) }
-        try filters.check()
-        let after = parameters.get("after").flatMap(SyncCursor.init(token:))
-        let query = filters.query(now: ui.settings.now(), limit: Self.pageSize, after: after)
-        let page = try await ui.store.syncEntries(query)
-        let counts = try await ui.store.syncCounts(query)
-        let flows = try await ui.store.flows().map(\.flowID)
-        let canResync = identity.role >= .operator && ui.services.resender != nil
+        let parameters = Inputs(request)
+        let filters = try SyncFilters(parameters, now: ui.settings.now())
+        let after = parameters.string("after")
+        var query = filters.operationParameters
+        query.set("after", after)
+        let sync = ui.operations.sync
+        let page = try await sync.entries(identity, query, defaultLimit: Self.pageSize)
+        let counts = try await sync.counts(identity, query)
+        let flows = try await ui.operations.flows.list(identity).map(\.flowID)
+        let canResync = Permission.operate.allows(identity) && ui.services.resender != nil
 
         let tiles = HTML.join(SyncStatus.allCases.map { status in
             let link = Link("/sync", filters.parameters).setting("status", filters.status == status ? nil : status.rawValue)
@@ -57,7 +59,7 @@ struct SyncReportPage {
             guard let column else { return "<th\(cls)>\(label)</th>" }
             let sorted = filters.sort == column
             let nextDescending = sorted ? !filters.descending : (column == .latestAttempt || column == .firstAttempt)
-            let link = filters.link.setting("sort", column.rawValue).setting("dir", nextDescending ? "desc" : "asc")
+            let link = filters.link.setting("sort", column.rawValue).setting("order", nextDescending ? "desc" : "asc")
             let arrow = sorted ? (filters.descending ? " ↓" : " ↑") : ""
             return "<th\(cls)><a href=\"\(link.description)\" class=\"\(sorted ? "sorted" : "")\">\(label)\(arrow)</a></th>"
         })
@@ -107,11 +109,9 @@ struct SyncReportPage {
     /// Every entry matching the filters as CSV (the columns of `skein sync list --csv`), streamed
     /// from one read of the store with a few batches in flight, so memory stays flat however many.
     func csv(_ request: Request) async throws -> Response {
-        let parameters = request.uri.queryParameters
-        let filters = SyncFilters { parameters.get($0) }
-        try filters.check()
-        let query = filters.query(now: ui.settings.now())
-        let store = ui.store
+        let filters = try SyncFilters(Inputs(request), now: ui.settings.now())
+        let (sync, identity, parameters) = (ui.operations.sync, identity, filters.operationParameters)
+        try Permission.read.require(identity)
         let logger = ui.logger
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: SyncReportColumns.headerLine))
@@ -119,7 +119,7 @@ struct SyncReportPage {
             let gate = BatchGate(inFlight: 4)
             let producer = Task {
                 do {
-                    try await store.streamSyncEntries(query, batchSize: 1000) { entries in
+                    try await sync.stream(identity, parameters, batchSize: 1000) { entries in
                         try gate.enter()
                         continuation.yield(SyncReportColumns.lines(entries))
                     }

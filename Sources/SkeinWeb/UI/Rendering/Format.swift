@@ -35,10 +35,4 @@ enum Format {
     static func badge(_ status: String) -> HTML {
         "<span class=\"badge badge-\(status)\">\(status.replacingOccurrences(of: "_", with: " "))</span>"
     }
-
-    /// Parses a date input (`2026-05-01`) as the start of that UTC day.
-    static func day(_ text: String?) -> Date? {
-        guard let text, text.count == 10 else { return nil }
-        return try? Date(text + "T00:00:00Z", strategy: .iso8601)
-    }
 }

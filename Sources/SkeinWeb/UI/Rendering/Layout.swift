@@ -1,3 +1,4 @@
+import SkeinOperations
 /// The frame of every page: navigation, who is signed in, the CSRF token for scripts, and a
 /// notice or error carried over from the action that led here.
 struct Layout {

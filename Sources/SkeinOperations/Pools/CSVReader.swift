@@ -1,13 +1,13 @@
 import Foundation
 
 /// Reading RFC 4180 CSV (quoted fields, doubled quotes, line breaks inside quotes) for `skein pool import`.
-enum CSVReader {
-    struct SyntaxError: Error, CustomStringConvertible {
-        let description: String
+public enum CSVReader {
+    public struct SyntaxError: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// Every record of `text`, each a list of fields; blank lines are skipped.
-    static func records(_ text: String) throws -> [[String]] {
+    public static func records(_ text: String) throws -> [[String]] {
         var records: [[String]] = []
         var record: [String] = []
         var field = ""

@@ -133,8 +133,7 @@ public struct AccessService: Sendable {
     }
 
     public func audit(_ identity: Identity, _ action: String, target: String, details: JSON? = nil) async throws {
-        try await audit(actor: identity.username + (identity.method == .token ? " (token)" : ""), action: action, target: target,
-                        details: details)
+        try await audit(actor: identity.auditActor, action: action, target: target, details: details)
     }
 }
 

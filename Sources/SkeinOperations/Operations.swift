@@ -1,0 +1,62 @@
+public import Foundation
+public import SkeinCore
+public import SkeinEngine
+public import SkeinStorage
+public import SkeinJSON
+
+/// Every use case Skein's front ends offer, in one place: the CLI, the REST API, the web UI and
+/// the MCP server are thin adapters that turn their input into `Inputs` or typed requests,
+/// call an operation with the caller's `Identity`, and present what it returns (domain values)
+/// or the `OperationError` it throws.
+///
+/// Each operation checks its caller against `Permission` first, parses filters, dates and
+/// pages with the one set of parsers (`RunFilter`, `SyncFilter`, `Inputs`), records what
+/// changed in the audit log, and throws one error type with stable codes. So the front ends
+/// give the same answers — the same results, the same refusals, the same messages — which
+/// `ParityTests` and `tests/e2e/test_parity.py` check with one table of inputs.
+///
+/// Built once by the composition root (`SkeinEnvironment.operations`) and passed down.
+public struct Operations: Sendable {
+    /// What the operations read and change.
+    public typealias Store = FlowReader & FlowWriter & RunIntake & RunQueue & RunLogReader & RunCountStore & SyncStore
+        & AccessStore & DataPoolAdmin
+
+    public let store: any Store
+    public let access: AccessService
+    /// Sends sync entries again; nil where this process cannot send (resync is then `misconfigured`).
+    public let resender: SyncResender?
+    /// The shape types flows may use (deploys and skip toggles are validated against it).
+    public let catalog: ShapeCatalog
+    public let now: @Sendable () -> Date
+
+    public init(store: any Store, access: AccessService? = nil, resender: SyncResender? = nil, catalog: ShapeCatalog = ShapeCatalog(),
+                now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.access = access ?? AccessService(store: store, now: now)
+        self.resender = resender
+        self.catalog = catalog
+        self.now = now
+    }
+
+    public var runs: RunOperations { RunOperations(store: store, audit: audit, now: now) }
+    public var recovery: RecoveryOperations { RecoveryOperations(store: store, runs: runs, audit: audit, now: now) }
+    public var sync: SyncOperations { SyncOperations(store: store, resender: resender, audit: audit, now: now) }
+    public var flows: FlowOperations { FlowOperations(store: store, catalog: catalog, audit: audit, now: now) }
+    public var users: AccessOperations { AccessOperations(service: access, audit: audit) }
+    public var pools: PoolOperations { PoolOperations(store: store, audit: audit, now: now) }
+
+    /// Writes the audit log as the access service does.
+    var audit: AuditTrail { AuditTrail(service: access) }
+
+    /// The queue launcher: runs an operation starts are stored for `skein serve`'s workers.
+    public var queue: any RunLauncher { QueueLauncher(intake: store, now: now) }
+}
+
+/// Records who changed or re-ran what (`AuditLog`), for every operation that changes something.
+public struct AuditTrail: Sendable {
+    let service: AccessService
+
+    public func record(_ caller: Identity, _ action: String, target: String, details: JSON.Object? = nil) async throws {
+        try await service.audit(caller, action, target: target, details: details.map(JSON.object))
+    }
+}
