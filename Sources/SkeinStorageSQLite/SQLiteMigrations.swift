@@ -138,6 +138,10 @@ enum SQLiteMigrations {
             // The W3C traceparent of a run's span, so the run page can name its trace.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT")
         }
+        migrator.registerMigration("0011_delivery_ledger") { db in
+            // What each destination was sent, per reference: `deliver: if_changed` and stable idempotency keys.
+            try db.execute(sql: DeliveryLedgerSchema.migration)
+        }
         return migrator
     }
 }
