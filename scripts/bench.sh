@@ -23,7 +23,8 @@ ORDERS=${ORDERS:-100000}                 # the JSONata comparison
 RUNS=${RUNS:-1000000}                    # scenario 3: the run log
 RUNS_DIR=${RUNS_DIR:-/tmp/skein-bench-runs-$RUNS}
 QUEUE_RUNS=${QUEUE_RUNS:-2000}            # scenario 6: runs through the PostgreSQL queue
-SCENARIOS=${SCENARIOS:-"flow serve sync runs large-payload jsonata queue"}
+SCENARIOS=${SCENARIOS:-"flow serve sync runs large-payload jsonata queue executions"}
+EXEC_SECONDS=${EXEC_SECONDS:-10}          # scenario 7: seconds of webhook load before the drain
 if [ "$REPETITIONS" -lt 5 ]; then echo "REPETITIONS must be at least 5 (medians of fewer are noise)"; exit 1; fi
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
@@ -84,9 +85,20 @@ PY
       SKEIN_BIN="$SKEIN" SKEIN_BENCH_POSTGRES_URL="$SKEIN_TEST_POSTGRES_URL" \
         python3 Benchmarks/queue_scale_out.py --runs "$QUEUE_RUNS" --items 10 --repetitions "$REPETITIONS" > "$out/queue.json"
       bash scripts/test-postgres.sh stop "$SKEIN_TEST_POSTGRES_DIR" ;;
-    *) echo "unknown scenario '$scenario' (flow serve sync runs large-payload jsonata queue)"; exit 1 ;;
+    executions)
+      echo "== 7. executions per second: python3 Benchmarks/executions.py (SQLite; PostgreSQL 1/2/4 workers, database pinned to CPU 0)"
+      SKEIN_BIN="$SKEIN" python3 Benchmarks/executions.py --backend sqlite --seconds "$EXEC_SECONDS" --repetitions "$REPETITIONS" > "$out/executions-sqlite.json"
+      command -v /usr/lib/postgresql/15/bin/initdb >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15; }
+      eval "$(bash scripts/test-postgres.sh start)"
+      pg_pid=$(head -1 "$SKEIN_TEST_POSTGRES_DIR"/data/postmaster.pid 2>/dev/null || true)
+      # The database on CPU 0 (the postmaster and every backend it forks), Skein and wrk on the others.
+      [ -n "$pg_pid" ] && taskset -a -p -c 0 "$pg_pid" >/dev/null
+      SKEIN_BIN="$SKEIN" SKEIN_BENCH_POSTGRES_URL="$SKEIN_TEST_POSTGRES_URL" python3 Benchmarks/executions.py --backend postgres --workers 1,2,4 \
+        --pin --seconds "$EXEC_SECONDS" --repetitions "$REPETITIONS" > "$out/executions-postgres.json"
+      bash scripts/test-postgres.sh stop "$SKEIN_TEST_POSTGRES_DIR" ;;
+    *) echo "unknown scenario '$scenario' (flow serve sync runs large-payload jsonata queue executions)"; exit 1 ;;
   esac
 done
 
 python3 Benchmarks/write_report.py "$out" \
-  "PAGES=$PAGES REPETITIONS=$REPETITIONS WEBHOOK_SECONDS=$WEBHOOK_SECONDS SYNC_ENTRIES=$SYNC_ENTRIES RUNS=$RUNS ORDERS=$ORDERS QUEUE_RUNS=$QUEUE_RUNS bash scripts/bench.sh"
+  "PAGES=$PAGES REPETITIONS=$REPETITIONS WEBHOOK_SECONDS=$WEBHOOK_SECONDS SYNC_ENTRIES=$SYNC_ENTRIES RUNS=$RUNS ORDERS=$ORDERS QUEUE_RUNS=$QUEUE_RUNS EXEC_SECONDS=$EXEC_SECONDS bash scripts/bench.sh"

@@ -151,9 +151,12 @@ public struct SkeinEnvironment: Sendable {
         return validation
     }
 
-    /// An executor for runs in this process.
+    /// An executor for runs in this process. `SKEIN_RUN_LOG_BATCH` caps how many runs' writes
+    /// share one run-log commit (default 256; 1 = each run's writes committed alone).
     public func executor(onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) -> RunExecutor {
-        RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, syncBackoff: syncBackoff, onEvent: onEvent)
+        let batch = environment["SKEIN_RUN_LOG_BATCH"].flatMap { Int($0) }.map { max(1, $0) } ?? 256
+        return RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, syncBackoff: syncBackoff, runLogBatch: batch,
+                           onEvent: onEvent)
     }
 
     /// Sends sync entries again (automatic retries and resyncs people ask for).

@@ -135,15 +135,18 @@ extension FlowWalk {
         let produced = outcome.outputs
         let (stored, sizes) = PayloadHandoff.storageForm(produced)
         outcome.outputs = stored
-        try await store.finishStep(StepID(run: run.id, sequence: step.sequence), outcome: outcome, now: time ?? engine.now())
-        closeStep(step.sequence, outcome)
-        let created = Dictionary(grouping: outcome.syncEntries, by: \.status)
-        for (status, entries) in created { SkeinMetric.syncEntries.increment(flow.id, status.rawValue, by: entries.count) }
+        // Committed with the next step's start or the run's end (`commitPending`).
+        let finished = outcome
+        hold(.finishStep(StepID(run: run.id, sequence: step.sequence), outcome: outcome, now: time ?? engine.now())) {
+            closeStep(step.sequence, finished)
+            let created = Dictionary(grouping: finished.syncEntries, by: \.status)
+            for (status, entries) in created { SkeinMetric.syncEntries.increment(flow.id, status.rawValue, by: entries.count) }
+            engine.onEvent(.stepFinished(runID: run.id, sequence: step.sequence, shapeID: step.shape.id, status: finished.status,
+                                         outputCount: finished.outputs.count))
+        }
         if !produced.isEmpty { handoff.keep(sequence: step.sequence, payloads: produced, sizes: sizes) }
         releaseInput()
         self.produced = ProducedSoFar()
-        engine.onEvent(.stepFinished(runID: run.id, sequence: step.sequence, shapeID: step.shape.id, status: outcome.status,
-                                     outputCount: outcome.outputs.count))
         return outcome.outputs.count
     }
 

@@ -35,6 +35,11 @@ final class FlowWalk {
     private var loadedInput: (sequence: Int, payloads: [Payload])?
     /// The failure a retry is about to answer (for its log line and event).
     private var lastFailure: ShapeFailure?
+    /// Run-log writes not committed yet: a finished step's end (with its outputs), held until
+    /// the next step begins or the run ends and committed in that one transaction — a step's
+    /// outputs are durable before the next step starts, and a short run pays for fewer commits.
+    /// Before the first step: the run's trace id, if it has none yet.
+    var pending: [RunLogWrite] = []
     /// The run's span: every step's span is its child, however deep the step sits in the tree.
     private let runContext: ServiceContext
     /// The step between `begin` and `record` (steps never overlap within a walk).
@@ -115,6 +120,8 @@ final class FlowWalk {
             }
             bytes += sizes[ref.sequence, default: []].dropFirst(ref.start).prefix(ref.count).reduce(0, +)
         }
+        try await commitPending(with: .beginStep(StepID(run: run.id, sequence: step.sequence), shapeID: step.shape.id, shapeType: step.shape.type,
+                                                 inputCount: step.input.count, inputBytes: bytes, now: engine.now()))
         endOpenStep()
         let span = startSpan("step \(step.shape.id)", context: runContext)
         span.attributes["skein.step.sequence"] = step.sequence
@@ -122,8 +129,6 @@ final class FlowWalk {
         span.attributes["skein.shape.type"] = step.shape.type
         span.attributes["skein.step.payloads_in"] = step.input.count
         openStep = OpenStep(sequence: step.sequence, shapeType: step.shape.type, span: span, started: ContinuousClock.Instant.now)
-        try await store.beginStep(StepID(run: run.id, sequence: step.sequence), shapeID: step.shape.id, shapeType: step.shape.type,
-                                  inputCount: step.input.count, inputBytes: bytes, now: engine.now())
         engine.onEvent(.stepStarted(runID: run.id, sequence: step.sequence, shapeID: step.shape.id, inputCount: step.input.count))
     }
 
@@ -165,6 +170,21 @@ final class FlowWalk {
             }
         }
         return .routed(shares)
+    }
+
+    /// Commits what is pending together with `write`.
+    func commitPending(with write: RunLogWrite) async throws {
+        try await engine.runLog.commit(pending + [write])
+        pending = []
+    }
+
+    /// Holds a finished step's write until the next commit (`commitPending`), and reports the
+    /// step's end (span, metrics, `stepFinished`) now: a stop asked for on that event is seen
+    /// before the next step begins. Should the process die before that commit, the step runs
+    /// again on the next pick-up, as any step whose end was not stored.
+    func hold(_ write: RunLogWrite, then report: () -> Void) {
+        pending.append(write)
+        report()
     }
 
     /// Ends the open step's span and records its duration (`skein_step_duration_seconds`).

@@ -35,10 +35,14 @@ public struct RunExecutor: Sendable {
     public let syncBackoff: SyncBackoff
     /// Flows already read and prepared by this executor (and its copies), by version.
     let preparedFlows = PreparedFlowCache()
+    /// Group commit for the run log: the steps and ends of the runs this executor (and its
+    /// copies) carries out at once share transactions.
+    let runLog: RunLogBatcher
 
     public init(store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, logger: Logger,
                 now: @escaping @Sendable () -> Date = Date.init, clock: any Clock<Duration> = ContinuousClock(),
-                syncBackoff: SyncBackoff = SyncBackoff(), onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+                syncBackoff: SyncBackoff = SyncBackoff(), runLogBatch: Int = 256, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+        self.runLog = RunLogBatcher(store: store, maximumBatch: runLogBatch)
         self.syncBackoff = syncBackoff
         self.clock = clock
         self.store = store
@@ -80,12 +84,9 @@ public struct RunExecutor: Sendable {
             span.attributes["skein.flow.version"] = run.flowVersion
             span.attributes["skein.run.trigger"] = run.trigger.rawValue
             span.attributes["skein.run.pickup"] = run.claims
-            if run.traceParent == nil, let traceParent = TraceContext.traceParent(of: span.context) {
-                do { try await store.recordTraceParent(runID: run.id, traceParent: traceParent) } catch {
-                    logger.warning("could not store the run's trace id", metadata: ["run.id": "\(run.id)", "error": "\(error)"])
-                }
-            }
-            let result = try await executeInSpan(run, stopRequested: stopRequested)
+            // Stored with the run's first write (its first step's start, or its end).
+            let traceParent = run.traceParent == nil ? TraceContext.traceParent(of: span.context) : nil
+            let result = try await executeInSpan(run, traceParent: traceParent.map { [.traceParent(run.id, $0)] } ?? [], stopRequested: stopRequested)
             span.attributes["skein.run.status"] = result.status.rawValue
             if result.status == .failure { span.setStatus(SpanStatus(code: .error, message: "the run failed")) }
             SkeinMetric.runsFinished.increment(run.flowID, result.status.rawValue)
@@ -94,40 +95,43 @@ public struct RunExecutor: Sendable {
         }
     }
 
-    private func executeInSpan(_ run: RunRecord, stopRequested: @escaping @Sendable () -> Bool) async throws
+    private func executeInSpan(_ run: RunRecord, traceParent: [RunLogWrite], stopRequested: @escaping @Sendable () -> Bool) async throws
         -> (status: RunStatus, outputs: [Payload]) {
         var logger = logger
         logger[metadataKey: "run.id"] = "\(run.id)"
         logger[metadataKey: "flow.id"] = "\(run.flowID)"
 
         guard let deployed = try await store.flow(id: run.flowID, version: run.flowVersion) else {
-            return (try await finish(run.id, .failure, "flow '\(run.flowID)' version \(run.flowVersion) is not deployed", nil, flowID: run.flowID), [])
+            return (try await finish(run.id, .failure, "flow '\(run.flowID)' version \(run.flowVersion) is not deployed", nil, along: traceParent, flowID: run.flowID), [])
         }
         let prepared: PreparedFlow
         do {
             prepared = try preparedFlows.prepared(deployed) { try prepareTree($0) }
         } catch {
-            return (try await finish(run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil, flowID: run.flowID), [])
+            return (try await finish(run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil, along: traceParent, flowID: run.flowID), [])
         }
         let flow = prepared.flow
         var entry: [TreeHop]?
         if let entryID = run.entryShapeID {
             guard let hops = flow.hops(to: entryID) else {
-                return (try await finish(run.id, .failure, "flow '\(flow.id)' has no shape '\(entryID)' to start at", nil, flowID: run.flowID), [])
+                return (try await finish(run.id, .failure, "flow '\(flow.id)' has no shape '\(entryID)' to start at", nil, along: traceParent, flowID: run.flowID), [])
             }
             entry = hops
         }
-        let previous = try await store.steps(runID: run.id)
+        // Only an earlier pick-up writes steps: a run's first pick-up has none to read.
+        let previous = run.claims > 1 ? try await store.steps(runID: run.id) : []
         let planner = RunPlanner(flow: flow, entry: entry, inputCount: run.inputCount, previous: previous)
         let walk = FlowWalk(engine: self, run: run, flow: flow, executors: prepared.executors, routers: prepared.routers, planner: planner,
                             stopRequested: stopRequested, logger: logger)
+        walk.pending = traceParent
         let lastFinished = previous.filter { $0.status != .running }.map(\.sequence).max() ?? 0
         walk.variables = try await startingVariables(run, flow: flow, throughSequence: lastFinished, resuming: !previous.isEmpty)
         defer { walk.endOpenStep() }
         let end = try await walk.walk()
         let succeeded = end.status == .success || end.status == .partialSuccess
         let outputs = succeeded ? try await walk.materialize(end.outputs) : []
-        return (try await finish(run.id, end.status, end.error, end.failedShapeID, flowID: run.flowID), outputs)
+        // The last step's end and the run's end share one transaction.
+        return (try await finish(run.id, end.status, end.error, end.failedShapeID, after: walk, flowID: run.flowID), outputs)
     }
 
     /// A flow read with the full catalog, with an executor for every leaf shape and a decider for every route.
@@ -172,9 +176,12 @@ public struct RunExecutor: Sendable {
         return PreparedFlow(flow: flow, executors: executors, routers: routers)
     }
 
+    /// Records the run's end, with `along` (writes not yet committed) or after what `walk` has not committed yet.
     /// `flowID` names the flow in the log line of a failed run (with `run.id`, and `step.id` when a step failed).
-    func finish(_ runID: RunID, _ status: RunStatus, _ error: String?, _ failedShapeID: String?, flowID: String? = nil) async throws -> RunStatus {
-        try await store.finishRun(runID: runID, status: status, error: error, failedShapeID: failedShapeID, now: now())
+    func finish(_ runID: RunID, _ status: RunStatus, _ error: String?, _ failedShapeID: String?, along: [RunLogWrite] = [],
+                after walk: FlowWalk? = nil, flowID: String? = nil) async throws -> RunStatus {
+        let end = RunLogWrite.finishRun(runID, status: status, error: error, failedShapeID: failedShapeID, now: now())
+        if let walk { try await walk.commitPending(with: end) } else { try await runLog.commit(along + [end]) }
         if status == .failure {
             var metadata: Logger.Metadata = ["run.id": "\(runID)", "error": "\(error ?? "")"]
             if let flowID { metadata["flow.id"] = "\(flowID)" }

@@ -69,6 +69,40 @@ enum RunChecks {
             try expect(try await store.requestStop(runID: queued.id, now: t0 + 5))
             try expectEqual(try await store.run(id: queued.id)?.status, .stopped, "a queued run stops at once")
         },
+        ConformanceCheck("commits the run-log writes of several runs in one call, all or none") { open in
+            let store = try await open()
+            let first = try await store.startClaimed(NewRun(flowID: "f", flowVersion: 1, trigger: .webhook, input: [Payload(json: ["id": 1])]),
+                                                     owner: "w", leaseUntil: t0 + 30, now: t0)
+            let second = try await store.startClaimed(NewRun(flowID: "f", flowVersion: 1, trigger: .webhook, input: [Payload(json: ["id": 2])]),
+                                                      owner: "w", leaseUntil: t0 + 30, now: t0)
+            let mapped = StepOutcome(status: .success, attempts: 1, outputs: [Payload(json: ["order": 1])], warnings: ["late"])
+            // One run's step begun, finished and the run ended; the other's step begun; in one transaction.
+            try await store.commitRunLog([
+                .beginStep(StepID(run: first.id, sequence: 1), shapeID: "map", shapeType: "map", inputCount: 1, inputBytes: 9, now: t0),
+                .traceParent(second.id, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+                .beginStep(StepID(run: second.id, sequence: 1), shapeID: "map", shapeType: "map", inputCount: 1, inputBytes: 9, now: t0),
+                .finishStep(StepID(run: first.id, sequence: 1), outcome: mapped, now: t0 + 1),
+                .finishRun(first.id, status: .success, error: nil, failedShapeID: nil, now: t0 + 1),
+            ])
+            let done = try unwrap(try await store.run(id: first.id))
+            try expect(done.status == .success && done.finishedAt == t0 + 1 && done.leaseOwner == nil && done.hasWarnings)
+            try expectEqual(try await store.steps(runID: first.id).map(\.status), [.success])
+            try expectEqual(try await store.payloads(of: StepID(run: first.id, sequence: 1)).map { try $0.json() }, [["order": 1]])
+            try expectEqual(try await store.steps(runID: second.id).map(\.status), [.running])
+            try expectEqual(try await store.run(id: second.id)?.traceParent, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+            // A write that fails (a step never begun) keeps every write of the call out, the earlier ones included.
+            try await expectThrows(StorageError.self) {
+                try await store.commitRunLog([
+                    .finishStep(StepID(run: second.id, sequence: 1), outcome: mapped, now: t0 + 2),
+                    .finishRun(second.id, status: .success, error: nil, failedShapeID: nil, now: t0 + 2),
+                    .finishStep(StepID(run: second.id, sequence: 7), outcome: mapped, now: t0 + 2),
+                ])
+            }
+            try expectEqual(try await store.steps(runID: second.id).map(\.status), [.running])
+            try expect(try await store.payloads(of: StepID(run: second.id, sequence: 1)).isEmpty)
+            try expectEqual(try await store.run(id: second.id)?.status, .started)
+            try await store.commitRunLog([])
+        },
         ConformanceCheck("lists runs newest first with filters and keyset pages") { open in
             let store = try await open()
             var ids: [RunID] = []

@@ -6,20 +6,57 @@ import SkeinStorage
 /// The run log: steps written as they run, read back with their payloads, counts and variables.
 extension MemoryStore: RunLogWriter {
     public func beginStep(_ step: StepID, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws {
+        try await commitRunLog([.beginStep(step, shapeID: shapeID, shapeType: shapeType, inputCount: inputCount, inputBytes: inputBytes, now: now)])
+    }
+
+    public func finishStep(_ step: StepID, outcome: StepOutcome, now: Date) async throws {
+        try await commitRunLog([.finishStep(step, outcome: outcome, now: now)])
+    }
+
+    public func finishRun(runID: RunID, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws {
+        try await commitRunLog([.finishRun(runID, status: status, error: error, failedShapeID: failedShapeID, now: now)])
+    }
+
+    public func recordTraceParent(runID: RunID, traceParent: String) async throws {
+        try await commitRunLog([.traceParent(runID, traceParent)])
+    }
+
+    /// All or none, as a transaction: every write is checked against the state (and the steps
+    /// the batch begins before it) first, and only then are they applied.
+    public func commitRunLog(_ writes: [RunLogWrite]) async throws {
         try transaction { state in
+            var begun: Set<StepID> = []
+            for write in writes {
+                switch write {
+                case .beginStep(let step, _, _, _, _, _):
+                    guard state.runs.runs[step.run] != nil else { throw StorageError(.notFound, "run \(step.run) is not stored") }
+                    begun.insert(step)
+                case .finishStep(let step, _, _):
+                    guard begun.contains(step) || state.runs.steps[step.run]?[step.sequence] != nil else {
+                        throw StorageError(.notFound, "step \(step.sequence) of run \(step.run) was never started")
+                    }
+                    guard state.runs.runs[step.run] != nil else { throw StorageError(.notFound, "run \(step.run) is not stored") }
+                case .finishRun, .traceParent:
+                    continue
+                }
+            }
+            for write in writes { try Self.apply(write, to: &state) }
+        }
+    }
+
+    private static func apply(_ write: RunLogWrite, to state: inout MemoryState) throws {
+        switch write {
+        case .beginStep(let step, let shapeID, let shapeType, let inputCount, let inputBytes, let now):
             guard state.runs.runs[step.run] != nil else { throw StorageError(.notFound, "run \(step.run) is not stored") }
             state.runs.payloads[step.run]?[step.sequence] = nil
             state.runs.steps[step.run, default: [:]][step.sequence] = StepRecord(
                 runID: step.run, sequence: step.sequence, shapeID: shapeID, shapeType: shapeType, status: .running, startedAt: storedTime(now),
                 finishedAt: nil, attempts: 1, inputCount: inputCount, inputBytes: inputBytes, outputCount: 0, outputBytes: 0, error: nil,
                 errorDetails: nil, warnings: [], calls: [])
-        }
-    }
 
-    public func finishStep(_ step: StepID, outcome: StepOutcome, now: Date) async throws {
-        let outputs = outcome.outputs.map(StoredPayload.init)
-        let syncPayloads = outcome.syncEntries.map { StoredPayload($0.item.payload) }
-        try transaction { state in
+        case .finishStep(let step, let outcome, let now):
+            let outputs = outcome.outputs.map(StoredPayload.init)
+            let syncPayloads = outcome.syncEntries.map { StoredPayload($0.item.payload) }
             guard var record = state.runs.steps[step.run]?[step.sequence] else {
                 throw StorageError(.notFound, "step \(step.sequence) of run \(step.run) was never started")
             }
@@ -48,11 +85,8 @@ extension MemoryStore: RunLogWriter {
                 state.runs.runs[step.run] = run
             }
             if let variables = outcome.variables { state.runs.variables[step.run, default: [:]][step.sequence] = variables }
-        }
-    }
 
-    public func finishRun(runID: RunID, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws {
-        try transaction { state in
+        case .finishRun(let runID, let status, let error, let failedShapeID, let now):
             guard var run = state.runs.runs[runID] else { return }
             run.status = status
             run.finishedAt = storedTime(now)
@@ -61,11 +95,8 @@ extension MemoryStore: RunLogWriter {
             run.leaseOwner = nil
             run.leaseExpiresAt = nil
             state.runs.runs[runID] = run
-        }
-    }
 
-    public func recordTraceParent(runID: RunID, traceParent: String) async throws {
-        try transaction { state in
+        case .traceParent(let runID, let traceParent):
             guard state.runs.runs[runID]?.traceParent == nil else { return }
             state.runs.runs[runID]?.traceParent = traceParent
         }

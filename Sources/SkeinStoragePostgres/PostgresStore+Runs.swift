@@ -60,28 +60,55 @@ extension PostgresStore: RunStore {
     }
 
     public func beginStep(_ step: StepID, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws {
-        let (runID, sequence) = (step.run, step.sequence)
+        let logger = logger
+        let write = RunLogWrite.beginStep(step, shapeID: shapeID, shapeType: shapeType, inputCount: inputCount, inputBytes: inputBytes, now: now)
+        try await transaction { connection in try await PostgresStore.apply(write, on: connection, logger: logger) }
+    }
+
+    public func finishStep(_ step: StepID, outcome: StepOutcome, now: Date) async throws {
+        let logger = logger
+        let write = RunLogWrite.finishStep(step, outcome: outcome, now: now)
+        try await transaction { connection in try await PostgresStore.apply(write, on: connection, logger: logger) }
+    }
+
+    public func finishRun(runID: RunID, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws {
+        let logger = logger
+        let write = RunLogWrite.finishRun(runID, status: status, error: error, failedShapeID: failedShapeID, now: now)
+        try await connection { connection in try await PostgresStore.apply(write, on: connection, logger: logger) }
+    }
+
+    public func recordTraceParent(runID: RunID, traceParent: String) async throws {
+        let logger = logger
+        try await connection { connection in try await PostgresStore.apply(.traceParent(runID, traceParent), on: connection, logger: logger) }
+    }
+
+    public func commitRunLog(_ writes: [RunLogWrite]) async throws {
+        guard !writes.isEmpty else { return }
         let logger = logger
         try await transaction { connection in
+            for write in writes { try await PostgresStore.apply(write, on: connection, logger: logger) }
+        }
+    }
+
+    /// Carries out one run-log write on `connection` (inside the caller's transaction when it has several statements).
+    static func apply(_ write: RunLogWrite, on connection: PostgresConnection, logger: Logger) async throws {
+        switch write {
+        case .beginStep(let step, let shapeID, let shapeType, let inputCount, let inputBytes, let now):
+            let (runID, sequence) = (step.run, step.sequence)
             try await connection.run("DELETE FROM payloads WHERE run_id = \(runID) AND sequence = \(sequence)", logger: logger)
             try await connection.run("DELETE FROM steps WHERE run_id = \(runID) AND sequence = \(sequence)", logger: logger)
             try await connection.run("""
                 INSERT INTO steps (run_id, sequence, shape_id, shape_type, status, started_at, attempts, input_count, input_bytes)
                 VALUES (\(runID), \(sequence), \(shapeID), \(shapeType), 'running', \(now.pgValue), 1, \(inputCount), \(inputBytes))
                 """, logger: logger)
-        }
-    }
-
-    public func finishStep(_ step: StepID, outcome: StepOutcome, now: Date) async throws {
-        let (runID, sequence) = (step.run, step.sequence)
-        let encoded = outcome.outputs.map { (PayloadCodec.encode($0), $0.contentType) }
-        let outputBytes = encoded.reduce(0) { $0 + $1.0.size }
-        let warnings = outcome.warnings.isEmpty ? nil : JSON.array(outcome.warnings.map(JSON.string)).serialized()
-        let calls = outcome.calls.isEmpty ? nil : JSON.array(outcome.calls).serialized()
-        let details = outcome.errorDetails?.serialized()
-        let stepDetails = outcome.details?.serialized()
-        let logger = logger
-        try await transaction { connection in
+        case .finishStep(let step, let outcome, let now):
+            let (runID, sequence) = (step.run, step.sequence)
+            let encoded = outcome.outputs.map { (PayloadCodec.encode($0), $0.contentType) }
+            let outputBytes = encoded.reduce(0) { $0 + $1.0.size }
+            let warnings = outcome.warnings.isEmpty ? nil : JSON.array(outcome.warnings.map(JSON.string)).serialized()
+            let calls = outcome.calls.isEmpty ? nil : JSON.array(outcome.calls).serialized()
+            let details = outcome.errorDetails?.serialized()
+            let stepDetails = outcome.details?.serialized()
             let updated = try await connection.rows("""
                 UPDATE steps SET status = \(outcome.status.rawValue), finished_at = \(now.pgValue), attempts = \(outcome.attempts),
                                  output_count = \(encoded.count), output_bytes = \(outputBytes), error = \(outcome.error),
@@ -108,23 +135,13 @@ extension PostgresStore: RunStore {
                 // With the step: a resumed run continues with the variables its finished steps left.
                 try await PostgresStore.saveRunVariables(connection, runID: runID, sequence: sequence, variables, logger: logger)
             }
-        }
-    }
-
-    public func finishRun(runID: RunID, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws {
-        let logger = logger
-        try await connection { connection in
+        case .finishRun(let runID, let status, let error, let failedShapeID, let now):
             try await connection.run("""
                 UPDATE runs SET status = \(status.rawValue), finished_at = \(now.pgValue), error = \(error), failed_shape_id = \(failedShapeID),
                                 lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = \(runID)
                 """, logger: logger)
-        }
-    }
-
-    public func recordTraceParent(runID: RunID, traceParent: String) async throws {
-        let logger = logger
-        try await connection { connection in
+        case .traceParent(let runID, let traceParent):
             try await connection.run("UPDATE runs SET trace_parent = \(traceParent) WHERE id = \(runID) AND trace_parent IS NULL", logger: logger)
         }
     }

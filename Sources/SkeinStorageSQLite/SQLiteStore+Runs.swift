@@ -125,61 +125,88 @@ extension SQLiteStore: RunStore {
     }
 
     public func beginStep(_ step: StepID, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws {
-        let (runID, sequence) = (step.run, step.sequence)
-        try await write { db in
-            try db.execute(sql: "DELETE FROM payloads WHERE run_id = ? AND sequence = ?", arguments: [runID, sequence])
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO steps (run_id, sequence, shape_id, shape_type, status, started_at, attempts, input_count, input_bytes)
-                VALUES (?, ?, ?, ?, 'running', ?, 1, ?, ?)
-                """, arguments: [runID, sequence, shapeID, shapeType, now.storageValue, inputCount, inputBytes])
-        }
+        let body = Self.writing(.beginStep(step, shapeID: shapeID, shapeType: shapeType, inputCount: inputCount, inputBytes: inputBytes, now: now))
+        try await write { db in try body(db) }
     }
 
     public func finishStep(_ step: StepID, outcome: StepOutcome, now: Date) async throws {
-        let (runID, sequence) = (step.run, step.sequence)
-        let encoded = outcome.outputs.map { (PayloadCodec.encode($0), $0.contentType) }
-        let outputBytes = encoded.reduce(0) { $0 + $1.0.size }
-        let warnings = outcome.warnings.isEmpty ? nil : JSON.array(outcome.warnings.map(JSON.string)).serialized()
-        let calls = outcome.calls.isEmpty ? nil : JSON.array(outcome.calls).serialized()
-        let syncPayloads = SQLiteStore.encodeSyncPayloads(outcome.syncEntries)
-        try await write { db in
-            try db.execute(sql: """
-                UPDATE steps SET status = ?, finished_at = ?, attempts = ?, output_count = ?, output_bytes = ?, error = ?,
-                                 error_details = ?, warnings = ?, calls = ?, path = ?, details = ?
-                WHERE run_id = ? AND sequence = ?
-                """, arguments: [outcome.status.rawValue, now.storageValue, outcome.attempts, encoded.count, outputBytes, outcome.error,
-                                 encodeJSON(outcome.errorDetails), warnings, calls, outcome.path, encodeJSON(outcome.details), runID, sequence])
-            if db.changesCount == 0 { throw StorageError(.notFound, "step \(sequence) of run \(runID) was never started") }
-            try SQLiteStore.insertPayloads(db, runID: runID, sequence: sequence, encoded)
-            if !outcome.syncEntries.isEmpty {
-                // In the step's transaction: a step recorded as done always has its sync entries.
-                guard let origin = try Row.fetchOne(db, sql: """
-                    SELECT r.flow_id, r.flow_version, s.shape_id FROM runs r JOIN steps s ON s.run_id = r.id WHERE r.id = ? AND s.sequence = ?
-                    """, arguments: [runID, sequence]) else { throw StorageError(.notFound, "run \(runID) is not stored") }
-                _ = try SQLiteStore.insertSyncEntries(db, outcome.syncEntries, payloads: syncPayloads, origin: SyncOrigin(
-                    flowID: origin["flow_id"], flowVersion: origin["flow_version"], runID: runID, shapeID: origin["shape_id"]), now: now)
-            }
-            if !outcome.warnings.isEmpty {
-                try db.execute(sql: "UPDATE runs SET has_warnings = 1 WHERE id = ?", arguments: [runID])
-            }
-            if let variables = outcome.variables {
-                try SQLiteStore.saveRunVariables(db, runID: runID, sequence: sequence, variables)
-            }
-        }
+        let body = Self.writing(.finishStep(step, outcome: outcome, now: now))
+        try await write { db in try body(db) }
     }
 
     public func finishRun(runID: RunID, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws {
-        try await write { db in
-            try db.execute(sql: """
-                UPDATE runs SET status = ?, finished_at = ?, error = ?, failed_shape_id = ?, lease_owner = NULL, lease_expires_at = NULL
-                WHERE id = ?
-                """, arguments: [status.rawValue, now.storageValue, error, failedShapeID, runID])
-        }
+        let body = Self.writing(.finishRun(runID, status: status, error: error, failedShapeID: failedShapeID, now: now))
+        try await write { db in try body(db) }
     }
 
     public func recordTraceParent(runID: RunID, traceParent: String) async throws {
-        try await write { db in
-            try db.execute(sql: "UPDATE runs SET trace_parent = ? WHERE id = ? AND trace_parent IS NULL", arguments: [traceParent, runID])
+        let body = Self.writing(.traceParent(runID, traceParent))
+        try await write { db in try body(db) }
+    }
+
+    public func commitRunLog(_ writes: [RunLogWrite]) async throws {
+        // Payloads are encoded here, outside the one writer connection's queue.
+        let bodies = writes.map(Self.writing)
+        try await write { db in for body in bodies { try body(db) } }
+    }
+
+    /// What `write` does inside a transaction, with its payloads already encoded. The statements
+    /// are prepared once per connection (`cachedStatement`).
+    static func writing(_ write: RunLogWrite) -> @Sendable (Database) throws -> Void {
+        switch write {
+        case .beginStep(let step, let shapeID, let shapeType, let inputCount, let inputBytes, let now):
+            let (runID, sequence) = (step.run, step.sequence)
+            return { db in
+                try db.cachedStatement(sql: "DELETE FROM payloads WHERE run_id = ? AND sequence = ?").execute(arguments: [runID, sequence])
+                try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO steps (run_id, sequence, shape_id, shape_type, status, started_at, attempts, input_count, input_bytes)
+                    VALUES (?, ?, ?, ?, 'running', ?, 1, ?, ?)
+                    """).execute(arguments: [runID, sequence, shapeID, shapeType, now.storageValue, inputCount, inputBytes])
+            }
+        case .finishStep(let step, let outcome, let now):
+            let (runID, sequence) = (step.run, step.sequence)
+            let encoded = outcome.outputs.map { (PayloadCodec.encode($0), $0.contentType) }
+            let outputBytes = encoded.reduce(0) { $0 + $1.0.size }
+            let warnings = outcome.warnings.isEmpty ? nil : JSON.array(outcome.warnings.map(JSON.string)).serialized()
+            let calls = outcome.calls.isEmpty ? nil : JSON.array(outcome.calls).serialized()
+            let errorDetails = encodeJSON(outcome.errorDetails)
+            let details = encodeJSON(outcome.details)
+            let syncPayloads = SQLiteStore.encodeSyncPayloads(outcome.syncEntries)
+            return { db in
+                try db.cachedStatement(sql: """
+                    UPDATE steps SET status = ?, finished_at = ?, attempts = ?, output_count = ?, output_bytes = ?, error = ?,
+                                     error_details = ?, warnings = ?, calls = ?, path = ?, details = ?
+                    WHERE run_id = ? AND sequence = ?
+                    """).execute(arguments: [outcome.status.rawValue, now.storageValue, outcome.attempts, encoded.count, outputBytes, outcome.error,
+                                             errorDetails, warnings, calls, outcome.path, details, runID, sequence])
+                if db.changesCount == 0 { throw StorageError(.notFound, "step \(sequence) of run \(runID) was never started") }
+                try SQLiteStore.insertPayloads(db, runID: runID, sequence: sequence, encoded)
+                if !outcome.syncEntries.isEmpty {
+                    // In the step's transaction: a step recorded as done always has its sync entries.
+                    guard let origin = try Row.fetchOne(db, sql: """
+                        SELECT r.flow_id, r.flow_version, s.shape_id FROM runs r JOIN steps s ON s.run_id = r.id WHERE r.id = ? AND s.sequence = ?
+                        """, arguments: [runID, sequence]) else { throw StorageError(.notFound, "run \(runID) is not stored") }
+                    _ = try SQLiteStore.insertSyncEntries(db, outcome.syncEntries, payloads: syncPayloads, origin: SyncOrigin(
+                        flowID: origin["flow_id"], flowVersion: origin["flow_version"], runID: runID, shapeID: origin["shape_id"]), now: now)
+                }
+                if !outcome.warnings.isEmpty {
+                    try db.cachedStatement(sql: "UPDATE runs SET has_warnings = 1 WHERE id = ?").execute(arguments: [runID])
+                }
+                if let variables = outcome.variables {
+                    try SQLiteStore.saveRunVariables(db, runID: runID, sequence: sequence, variables)
+                }
+            }
+        case .finishRun(let runID, let status, let error, let failedShapeID, let now):
+            return { db in
+                try db.cachedStatement(sql: """
+                    UPDATE runs SET status = ?, finished_at = ?, error = ?, failed_shape_id = ?, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE id = ?
+                    """).execute(arguments: [status.rawValue, now.storageValue, error, failedShapeID, runID])
+            }
+        case .traceParent(let runID, let traceParent):
+            return { db in
+                try db.cachedStatement(sql: "UPDATE runs SET trace_parent = ? WHERE id = ? AND trace_parent IS NULL").execute(arguments: [traceParent, runID])
+            }
         }
     }
 

@@ -49,6 +49,10 @@ public protocol RunLogWriter: Sendable {
     /// Stores the W3C `traceparent` of the run's span unless the run already has one (the first
     /// traced pick-up's stays, so a resumed run continues the same trace).
     func recordTraceParent(runID: RunID, traceParent: String) async throws
+    /// Applies `writes` — of any runs, each as its own method would — in order in ONE transaction
+    /// (one durable commit for all: group commit); all are kept or none. Throws what the failing
+    /// write's own method throws.
+    func commitRunLog(_ writes: [RunLogWrite]) async throws
 }
 
 /// Reads the run log: runs, their steps and the payloads each step stored.
