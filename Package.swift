@@ -22,6 +22,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        // Metrics and traces: the light APIs for the library targets, the exporters (Prometheus,
+        // OpenTelemetry over OTLP/HTTP only: the gRPC trait would pull in grpc-swift) for SkeinTelemetry.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
@@ -37,15 +43,21 @@ let package = Package(
         .testTarget(name: "JSONataFormattingTests", dependencies: ["JSONata"]),
         .target(name: "SkeinCore", dependencies: ["SkeinJSON", "JSONata", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SkeinCoreTests", dependencies: ["SkeinCore"]),
+        // Metric names and span helpers on the swift-metrics and swift-distributed-tracing APIs only;
+        // which backend receives them is decided once, by the executable (SkeinTelemetry).
+        .target(name: "SkeinInstrumentation", dependencies: [
+            .product(name: "Metrics", package: "swift-metrics"), .product(name: "Tracing", package: "swift-distributed-tracing"),
+        ]),
+        .testTarget(name: "SkeinInstrumentationTests", dependencies: ["SkeinInstrumentation"]),
         .target(name: "SkeinStorage", dependencies: [
             "SkeinCore", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "SkeinStorageSQLite", dependencies: [
-            "SkeinStorage", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            "SkeinStorage", "SkeinInstrumentation", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SkeinStorageSQLiteTests", dependencies: ["SkeinStorageSQLite", "SkeinStorageConformance", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SkeinStoragePostgres", dependencies: [
-            "SkeinStorage", "SkeinCore", "SkeinJSON", .product(name: "PostgresNIO", package: "postgres-nio"),
+            "SkeinStorage", "SkeinCore", "SkeinJSON", "SkeinInstrumentation", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "SkeinStorageMemory", dependencies: ["SkeinStorage", "SkeinCore", "SkeinJSON"]),
@@ -56,16 +68,18 @@ let package = Package(
             "SkeinStorageSQLite", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "SkeinEngine", dependencies: [
-            "SkeinCore", "SkeinStorage", "JSONata", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            "SkeinCore", "SkeinStorage", "JSONata", "SkeinInstrumentation",
+            .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SkeinEngineTests", dependencies: [
             "SkeinEngine", "SkeinStorageSQLite", "SkeinStorageMemory", "SkeinCore", "SkeinStorage", "SkeinJSON",
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
         .target(name: "SkeinConnectorsHTTP", dependencies: [
-            "SkeinCore", "SkeinJSON", "JSONata",
+            "SkeinCore", "SkeinJSON", "JSONata", "SkeinInstrumentation",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], resources: [
@@ -74,7 +88,7 @@ let package = Package(
             .embedInCode("Definitions/bigcommerce.yaml"), .embedInCode("Definitions/magento.yaml"),
         ]),
         .testTarget(name: "SkeinConnectorsHTTPTests", dependencies: [
-            "SkeinConnectorsHTTP", "SkeinCore", "SkeinJSON",
+            "SkeinConnectorsHTTP", "SkeinCore", "SkeinJSON", "SkeinStorageMemory",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -95,7 +109,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SkeinWeb", dependencies: [
-            "SkeinCore", "SkeinStorage", "SkeinJSON", "SkeinEngine", "JSONata",
+            "SkeinCore", "SkeinStorage", "SkeinJSON", "SkeinEngine", "JSONata", "SkeinInstrumentation",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -110,10 +124,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SkeinConnectorsSFTP", dependencies: [
-            "SkeinCore", "SkeinJSON", "SkeinSFTP", .product(name: "Logging", package: "swift-log"),
+            "SkeinCore", "SkeinJSON", "SkeinSFTP", "SkeinInstrumentation", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SkeinConnectorsDatabase", dependencies: [
-            "SkeinCore", "SkeinJSON", "JSONata",
+            "SkeinCore", "SkeinJSON", "JSONata", "SkeinInstrumentation",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -141,7 +155,19 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage"]),
+        .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage", "SkeinCore", "SkeinJSON"]),
+        // The exporters: Prometheus text on a metrics port and OpenTelemetry traces over OTLP. Only the
+        // executable links it, so swift-otel and swift-protobuf (about a minute of CPU in a clean build) stay off the library targets.
+        .target(name: "SkeinTelemetry", dependencies: [
+            "SkeinInstrumentation", "SkeinStorage", "SkeinCore",
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
+            .product(name: "OTel", package: "swift-otel"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .target(name: "SkeinBenchmarks", dependencies: [
             "SkeinApp", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -150,7 +176,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .executableTarget(name: "skein", dependencies: [
-            "SkeinApp", "SkeinBenchmarks", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage", "SkeinJSON", "JSONata", "SkeinWeb",
+            "SkeinApp", "SkeinTelemetry", "SkeinBenchmarks", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage",
+            "SkeinJSON", "JSONata", "SkeinWeb",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

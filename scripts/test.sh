@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(libsqlite3-dev sqlite3 zlib1g-dev openssh-server openssh-client time postgresql postgresql-15 chromium bubblewrap)
+packages=(libsqlite3-dev sqlite3 zlib1g-dev openssh-server openssh-client time postgresql postgresql-15 chromium bubblewrap prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -18,10 +18,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 python3 -c "import pytest, schemathesis" >/dev/null 2>&1 || python3 -m pip install -q pytest schemathesis
+# jsonschema and PyYAML: the flow schema test checks every documented flow against `skein flow schema` (draft 2020-12).
+python3 -c "import jsonschema, yaml" >/dev/null 2>&1 || python3 -m pip install -q jsonschema pyyaml
 # aiosmtpd: the real SMTP server the notify shape's tests send mail to.
 python3 -c "import aiosmtpd" >/dev/null 2>&1 || python3 -m pip install -q aiosmtpd
 # The browser test drives Debian's chromium (above) with Playwright; `playwright install` is never needed.
 python3 -c "import playwright" >/dev/null 2>&1 || python3 -m pip install -q playwright
+# opentelemetry-proto: the e2e OTLP/HTTP receiver decodes the spans skein serve exports.
+python3 -c "import opentelemetry.proto" >/dev/null 2>&1 || python3 -m pip install -q opentelemetry-proto
 
 echo "== starting a throwaway PostgreSQL cluster on 127.0.0.1"
 pg_env=$(bash scripts/test-postgres.sh start)   # fails the run if the cluster cannot start

@@ -15,6 +15,9 @@ enum ConnectorShapes {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
+        // AsyncHTTPClient's own spans carry the full URL, query included (where API keys can be);
+        // the http shape makes its own span per request instead (HTTPTransport).
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
     }()
 

@@ -20,6 +20,7 @@ public struct SkeinConfigFile: Sendable {
         ("keep_payloads", "SKEIN_KEEP_PAYLOADS"), ("log_level", "SKEIN_LOG_LEVEL"), ("max_webhook_bytes", "SKEIN_MAX_WEBHOOK_BYTES"),
         ("cookie_secure", "SKEIN_COOKIE_SECURE"), ("script_sandbox", "SKEIN_SCRIPT_SANDBOX"),
         ("trust_forwarded_for", "SKEIN_TRUST_FORWARDED_FOR"),
+        ("metrics_port", "SKEIN_METRICS_PORT"), ("metrics_host", "SKEIN_METRICS_HOST"), ("metrics_token", "SKEIN_METRICS_TOKEN"),
     ]
 
     public let path: String?

@@ -80,10 +80,20 @@ public struct SkeinEnvironment: Sendable {
             ?? dataDirectory.appendingPathComponent("connectors").path
         connectors = ConnectorCatalog.load(directory: connectorsDirectory)
         for error in connectors.errors { logger.warning("connector definition not loaded: \(error)") }
+        self.catalog = SkeinEnvironment.catalog(store: store, connectors: connectors, scriptSandbox: self.scriptSandbox, extraShapes: extraShapes)
+    }
+
+    /// Every shape type this build knows, with the shipped connector definitions. Without a
+    /// store it is for reading flows and their specs only (`skein flow schema`, docs): shapes
+    /// that remember things cannot run from it.
+    public static func specCatalog() -> ShapeCatalog { catalog(store: nil, connectors: .builtIn, scriptSandbox: .automatic) }
+
+    static func catalog(store: (any SkeinStore)?, connectors: ConnectorCatalog, scriptSandbox: ScriptSandbox,
+                        extraShapes: [any ShapeKind] = []) -> ShapeCatalog {
         var catalog = ShapeCatalog()
-        for shape in ConnectorShapes.all(connectors) + StoredShapes.all(store: store, client: ConnectorShapes.client, scriptSandbox: self.scriptSandbox)
+        for shape in ConnectorShapes.all(connectors) + StoredShapes.all(store: store, client: ConnectorShapes.client, scriptSandbox: scriptSandbox)
             + extraShapes { catalog.register(shape) }
-        self.catalog = catalog
+        return catalog
     }
 
     /// The store `database` names (see `init`).

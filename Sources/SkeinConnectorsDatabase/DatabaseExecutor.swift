@@ -1,5 +1,6 @@
 import Logging
 import SkeinCore
+import SkeinInstrumentation
 import SkeinJSON
 
 /// Runs one `database:` step on one connection opened for the step.
@@ -101,18 +102,29 @@ struct DatabaseExecutor: ShapeExecutor {
             let (seconds, attoseconds) = (clock.now - started).components
             return Double(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         }
-        do {
-            let (result, count) = try await body()
-            entry["rows"] = .number(Double(count))
-            entry["duration_ms"] = .number(milliseconds())
-            context.recorder.record(.object(entry))
-            return result
-        } catch {
-            let failure = DatabaseFailures.failure(error, instance: instance, doing: operation)
-            entry["duration_ms"] = .number(milliseconds())
-            entry["error"] = .string(failure.message)
-            context.recorder.record(.object(entry))
-            throw failure
+        let system = instance.address.hasPrefix("postgres") ? "postgresql" : "sqlite"
+        return try await ConnectorCall.measure("db \(operation)", connector: "database", instance: instance.name, end: { (result: Swift.Result<Result, any Error>) in
+            guard case .failure(let error) = result else { return ConnectorCall.Ending(.success) }
+            let message = (error as? ShapeFailure)?.message ?? "\(error)"
+            return ConnectorCall.Ending(message.contains("timed out") ? .timeout : .error, message: message)
+        }) { span in
+            span.attributes["db.system.name"] = system
+            span.attributes["db.operation.name"] = operation
+            if case .string(let sql)? = extra["sql"] { span.attributes["db.query.text"] = sql }
+            if case .string(let table)? = extra["table"] { span.attributes["db.collection.name"] = table }
+            do {
+                let (result, count) = try await body()
+                entry["rows"] = .number(Double(count))
+                entry["duration_ms"] = .number(milliseconds())
+                context.recorder.record(.object(entry))
+                return result
+            } catch {
+                let failure = DatabaseFailures.failure(error, instance: instance, doing: operation)
+                entry["duration_ms"] = .number(milliseconds())
+                entry["error"] = .string(failure.message)
+                context.recorder.record(.object(entry))
+                throw failure
+            }
         }
     }
 }

@@ -18,18 +18,34 @@ import SkeinJSON
 /// ```
 ///
 /// See docs/connectors-database.md for type mapping, parameters and errors.
-public struct DatabaseShape: ShapeKind {
+public struct DatabaseShape: ShapeKind, InstanceKind {
     let logger: Logger
 
     public init(logger: Logger = Logger(label: "skein.database")) {
         self.logger = logger
     }
 
-    public var type: String { "database" }
-    public var summary: String { "Query rows from, or insert/upsert rows into, PostgreSQL or SQLite." }
+    public static let spec = ShapeSpec(
+        type: "database", category: .connector, summary: "Query rows from, or insert/upsert rows into, PostgreSQL or SQLite.",
+        help: "See docs/connectors-database.md for type mapping, parameters and errors.",
+        settings: DatabaseShapeSettings.spec,
+        example: """
+            - id: save-orders
+              database:
+                instance: erp-db
+                insert: { table: orders, rows: "orders", upsert_on: [id] }
+            """)
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        DatabaseShapeSettings.read(settings).map { DatabaseExecutor(settings: $0, logger: logger) }
+    public var spec: ShapeSpec { Self.spec }
+
+    public var instanceSpecs: [InstanceSpec] {
+        [InstanceSpec(type: "database", summary: "A PostgreSQL or SQLite database.",
+                      address: "`postgres://user@host:5432/database` (the password as a credential) or `sqlite:///path/to/file.sqlite`.",
+                      settings: ObjectSpec([]), credentials: [.credential("password", help: "The PostgreSQL user's password.")])]
+    }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        DatabaseShapeSettings(settings).map { DatabaseExecutor(settings: $0, logger: logger) }
     }
 
     /// For `skein instance test`: connect, log in and run `SELECT 1`.

@@ -26,59 +26,48 @@ struct DatabaseShapeSettings: Sendable {
     var instance: String
     var operation: Operation
 
-    static func read(_ reader: SettingsReader) -> DatabaseShapeSettings? {
-        let instance = reader.string("instance", required: true)
-        let query = reader.string("query")
-        var parameters: [Parameter] = []
-        if let list = reader.array("parameters") {
-            for (index, element) in list.enumerated() {
-                do { parameters.append(try Parameter(element)) } catch {
-                    reader.problems.add(reader.childPath("parameters") + "[\(index)]", error.message)
-                }
-            }
-        }
-        var insert: InsertSettings?
-        if let object = reader.object("insert") {
-            insert = readInsert(object)
-        }
-        switch (query, reader.has("insert")) {
-        case (nil, false): reader.report("query", "set either 'query' (a SELECT) or 'insert' (rows into a table)")
-        case (.some, true): reader.report("insert", "set either 'query' or 'insert', not both")
-        case (nil, true) where reader.has("parameters"): reader.report("parameters", "applies to 'query' only")
-        default: break
-        }
-        reader.finish()
-        guard reader.problems.isEmpty, let instance else { return nil }
-        if let query { return DatabaseShapeSettings(instance: instance, operation: .query(sql: query, parameters: parameters)) }
-        guard let insert else { return nil }
-        return DatabaseShapeSettings(instance: instance, operation: .insert(insert))
-    }
+    static let parameter = FieldKind.anyOf([
+        .string(TextRules(check: TextCheck { text in
+            do throws(Parameter.Problem) { _ = try Parameter(.string(text)); return nil } catch { return error.message }
+        }, syntax: "`{{variables.name}}` (or `{{name}}`) is a flow variable; any other text is JSONata over the input payload.")),
+        .json(.scalar),
+    ], mismatch: "expected {{variables.name}}, a JSONata expression, a number, a boolean or null")
 
-    private static func readInsert(_ reader: SettingsReader) -> InsertSettings? {
-        let tableText = reader.string("table", required: true)
-        let rowsText = reader.string("rows")
-        var upsertOn: [String] = []
-        if let list = reader.array("upsert_on") {
-            for (index, element) in list.enumerated() {
-                guard case .string(let column) = element, !column.isEmpty else {
-                    reader.problems.add(reader.childPath("upsert_on") + "[\(index)]", "expected a column name")
-                    continue
-                }
-                upsertOn.append(column)
-            }
-            if list.isEmpty { reader.report("upsert_on", "list at least one column, or leave it out for plain inserts") }
+    static let spec = ObjectSpec([
+        FieldSpec("instance", .instance, required: true,
+                  help: "A `database` instance: address `postgres://user@host:5432/db` or `sqlite:///path`, password as a credential."),
+        FieldSpec("query", .string(TextRules(nonEmpty: true)),
+                  help: "A SELECT; its rows become one JSON payload. Parameters are `$1`, `$2`, … (PostgreSQL) or `?` (SQLite)."),
+        FieldSpec("parameters", .list(parameter),
+                  help: "Values bound to the query's parameters, in order: `{{variables.name}}`, JSONata over the input payload, or a literal; never spliced into the SQL."),
+        FieldSpec("insert", .object([
+            FieldSpec("table", .string(TextRules(check: TextCheck { text in
+                do throws(QualifiedName.Problem) { _ = try QualifiedName(text); return nil } catch { return error.message }
+            })), required: true, help: "`table` or `schema.table`, quoted as an identifier."),
+            FieldSpec("rows", .expression, default: "$", help: "JSONata over each input payload giving a list of row objects (or one object)."),
+            FieldSpec("upsert_on", .list(.string(TextRules(nonEmpty: true)), minimum: 1,
+                                         tooFew: "list at least one column, or leave it out for plain inserts"),
+                      help: "Columns of a unique key: `ON CONFLICT (…) DO UPDATE SET` every other column."),
+        ]), help: "Insert (or upsert) rows from each payload into a table, in one transaction."),
+    ], rules: [
+        .exactlyOne(["query", "insert"], whenNone: RuleMessage("query", "set either 'query' (a SELECT) or 'insert' (rows into a table)"),
+                    whenSeveral: RuleMessage("insert", "set either 'query' or 'insert', not both")),
+        .onlyWhen("parameters", .present("query"), message: "applies to 'query' only"),
+    ])
+}
+
+extension DatabaseShapeSettings {
+    /// The configuration in validated settings.
+    init?(_ settings: ValidSettings) {
+        let instance = settings.string("instance")
+        if let query = settings.optional.string("query") {
+            let parameters = (settings.optional.list("parameters") ?? []).compactMap { try? Parameter($0.json) }
+            self.init(instance: instance, operation: .query(sql: query, parameters: parameters))
+            return
         }
-        var table: QualifiedName?
-        if let tableText {
-            do { table = try QualifiedName(tableText) } catch { reader.report("table", error.message) }
-        }
-        var rows: JSONataExpression?
-        do { rows = try JSONataExpression(compiling: rowsText ?? "$") } catch {
-            reader.report("rows", "is not a valid JSONata expression: \(error)")
-        }
-        reader.finish()
-        guard let table, let rows else { return nil }
-        return InsertSettings(table: table, rows: rows, upsertOn: upsertOn)
+        guard let insert = settings.optional.object("insert"), let table = try? QualifiedName(insert.string("table")) else { return nil }
+        let columns = (insert.optional.list("upsert_on") ?? []).compactMap(\.string)
+        self.init(instance: instance, operation: .insert(InsertSettings(table: table, rows: insert.expression("rows").jsonata, upsertOn: columns)))
     }
 }
 

@@ -1,4 +1,5 @@
 import SkeinCore
+import SkeinInstrumentation
 import SkeinJSON
 import SkeinSFTP
 
@@ -159,14 +160,23 @@ struct OperationLog: Sendable {
             if let error { entry["error"] = .string(SFTPFailures.failure(error, instance: instance).message) }
             recorder.record(.object(entry))
         }
-        do {
-            let result = try await body()
-            let size = bytes ?? (result as? [UInt8])?.count ?? (result as? [SFTPFileInfo])?.count
-            finish(size, error: nil)
-            return result
-        } catch {
-            finish(bytes, error: error)
-            throw SFTPFailures.failure(error, instance: instance, doing: "\(operation) \(path)")
+        let instance = instance
+        var timedOut = false
+        return try await ConnectorCall.measure("sftp \(operation)", connector: "sftp", instance: instance.name, end: { (result: Swift.Result<Result, any Error>) in
+            guard case .failure(let error) = result else { return ConnectorCall.Ending(.success) }
+            return ConnectorCall.Ending(timedOut ? .timeout : .error, message: SFTPFailures.failure(error, instance: instance).message)
+        }) { span in
+            span.attributes["skein.sftp.operation"] = operation
+            do {
+                let result = try await body()
+                let size = bytes ?? (result as? [UInt8])?.count ?? (result as? [SFTPFileInfo])?.count
+                finish(size, error: nil)
+                return result
+            } catch {
+                finish(bytes, error: error)
+                timedOut = (error as? SFTPError)?.code == .timeout
+                throw SFTPFailures.failure(error, instance: instance, doing: "\(operation) \(path)")
+            }
         }
     }
 

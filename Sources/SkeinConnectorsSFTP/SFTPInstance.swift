@@ -13,7 +13,22 @@ import SkeinSFTP
 /// The host key is required (`host_key` as an OpenSSH public key line, or `fingerprint` as
 /// `SHA256:…`): Skein never trusts whatever key a server presents.
 enum SFTPInstance {
-    static let knownSettings = ["username", "host_key", "fingerprint"]
+    static let spec = InstanceSpec(
+        type: "sftp", summary: "An SFTP server.", address: "`host`, `host:port` or `sftp://host:port` (port 22 by default).",
+        settings: ObjectSpec([
+            FieldSpec("username", .string(TextRules(nonEmpty: true)), required: true, help: "The user to log in as."),
+            FieldSpec("host_key", .string(TextRules(nonEmpty: true)), help: "The server's host key as an OpenSSH public key line (`ssh-ed25519 AAAA…`)."),
+            FieldSpec("fingerprint", .string(TextRules(nonEmpty: true)), help: "Or the host key's fingerprint, `SHA256:…`."),
+        ], rules: [
+            .atLeastOne(["host_key", "fingerprint"], whenNone: RuleMessage("", "set 'host_key' (an OpenSSH public key line) or 'fingerprint' (SHA256:…) so the server can be verified")),
+        ]),
+        credentials: [
+            .credential("password", help: "Log in with a password."),
+            .credential("private_key", help: "Or with a private key (OpenSSH or PEM text); it wins over a password."),
+        ])
+
+    /// The settings an sftp instance takes (from `spec`).
+    static let knownSettings = spec.settings.fields.map(\.name)
 
     static func configuration(for instance: Instance) throws(ShapeFailure) -> SFTPConfiguration {
         let prefix = "instance '\(instance.name)'"

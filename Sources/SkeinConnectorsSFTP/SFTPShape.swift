@@ -25,14 +25,29 @@ import SkeinSFTP
 /// Each step opens one SSH connection, verifies the host key pinned on the instance, and
 /// records every list/read/write/delete/move with its path, size and duration.
 /// See docs/connectors-sftp.md.
-public struct SFTPShape: ShapeKind {
+public struct SFTPShape: ShapeKind, InstanceKind {
     public init() {}
 
-    public var type: String { "sftp" }
-    public var summary: String { "Receive files from, or send payloads as files to, an SFTP server." }
+    public static let spec = ShapeSpec(
+        type: "sftp", category: .connector, summary: "Receive files from, or send payloads as files to, an SFTP server.",
+        help: "Each step opens one SSH connection and verifies the host key pinned on the instance; see docs/connectors-sftp.md.",
+        settings: SFTPShapeSettings.spec,
+        example: """
+            - id: fetch-stock
+              sftp:
+                instance: warehouse
+                direction: receive
+                path: /outbound
+                pattern: "*.csv"
+                after: move
+                move_to: /archive
+            """)
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        SFTPShapeSettings.read(settings).map(SFTPExecutor.init(settings:))
+    public var spec: ShapeSpec { Self.spec }
+    public var instanceSpecs: [InstanceSpec] { [SFTPInstance.spec] }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        SFTPExecutor(settings: SFTPShapeSettings(settings))
     }
 
     /// For `skein instance test`: connect, verify the host key, authenticate and list the

@@ -29,44 +29,57 @@ struct SFTPShapeSettings: Sendable {
     /// Sends with `sync:`: where the destination's acknowledgement files appear (`ack:`).
     var ack: AckSettings?
 
-    static func read(_ reader: SettingsReader) -> SFTPShapeSettings? {
-        let instance = reader.string("instance", required: true)
-        let direction = reader.string("direction", required: true, allowed: ["receive", "send"]).flatMap(Direction.init(rawValue:))
-        let path = reader.string("path", required: true)
-        let patternText = reader.string("pattern")
-        let after = reader.string("after", allowed: ["keep", "delete", "move"]).flatMap(After.init(rawValue:))
-        let moveTo = reader.string("move_to")
-        let maxFiles = reader.int("max_files", range: 1...100_000)
-        var filename: FileNameTemplate?
-        if let text = reader.string("filename") {
-            do { filename = try FileNameTemplate(text) } catch { reader.report("filename", error.message) }
-        }
-        let sync = reader.object("sync").flatMap {
-            SyncSettings.read($0, endpointIDMeaning: "an sftp entry's endpoint id is the name of the file written")
-        }
-        let ack = reader.object("ack").flatMap(AckSettings.read)
+    static let receiveOnly = SpecCondition.equals("direction", "receive")
+    static let sendOnly = SpecCondition.equals("direction", "send")
 
-        if direction == .receive {
-            if reader.has("filename") { reader.report("filename", "applies to direction: send only") }
-            if after == .move && moveTo == nil { reader.report("move_to", "required when after: move") }
-            if moveTo != nil && after != .move { reader.report("move_to", "applies to after: move only") }
-            if reader.has("sync") { reader.report("sync", "applies to direction: send only (a sync report lists items sent)") }
-            if reader.has("ack") { reader.report("ack", "applies to direction: send only") }
-        } else if direction == .send {
-            if filename == nil && !reader.has("filename") { reader.report("filename", "required field is missing (for direction: send)") }
-            for key in ["pattern", "after", "move_to", "max_files"] where reader.has(key) {
-                reader.report(key, "applies to direction: receive only")
-            }
-            if reader.has("ack") && !reader.has("sync") {
-                reader.report("ack", "needs a sync: block (acknowledgements confirm sync report entries)")
-            }
-        }
-        reader.finish()
-        guard reader.problems.isEmpty, let instance, let direction, let path else { return nil }
-        return SFTPShapeSettings(
-            instance: instance, direction: direction, path: path,
-            pattern: FileNamePattern(patternText ?? "*"), after: after ?? .keep, moveTo: moveTo,
-            maxFiles: maxFiles ?? 100, filename: filename, sync: sync, ack: ack)
+    static let spec = ObjectSpec([
+        FieldSpec("instance", .instance, required: true, help: "An `sftp` instance (address `host[:port]`, a pinned host key, credentials)."),
+        FieldSpec("direction", .choice([
+            Choice("receive", help: "One payload per matching file, its bytes untouched."),
+            Choice("send", help: "One file per payload."),
+        ]), required: true, help: "Whether the step reads files or writes them."),
+        FieldSpec("path", .string, required: true, help: "The remote directory to read from or write into."),
+        FieldSpec("pattern", .string, default: "*", help: "Receive: `*` and `?` wildcards on the file name; `*` never matches hidden files."),
+        FieldSpec("after", .choice([
+            Choice("keep", help: "Leave the file."),
+            Choice("delete", help: "Delete it once its payload is stored."),
+            Choice("move", help: "Move it to `move_to` once its payload is stored."),
+        ]), default: "keep", help: "Receive: what happens to a file once read."),
+        FieldSpec("move_to", .string, help: "Receive with `after: move`: the directory files are moved into."),
+        FieldSpec("max_files", .integer(1...100_000), default: 100, help: "Receive: the most files one step reads; more wait for the next run, with a warning."),
+        FieldSpec("filename", .template(TextRules(
+            check: TextCheck { text in
+                do throws(FileNameTemplate.SyntaxError) { _ = try FileNameTemplate(text); return nil } catch { return error.message }
+            },
+            syntax: "`{{payload.field}}` (a field of a JSON payload), `{{run_id}}`, `{{index}}`, `{{step}}` or a flow variable's name.")),
+                  help: "Send: the file name per payload; a substituted value may not contain `/`."),
+        FieldSpec("sync", .object(SyncSettings.spec(endpointIDMeaning: "an sftp entry's endpoint id is the name of the file written")),
+                  help: "Send: keep a sync report entry per file written; entries start Sent."),
+        FieldSpec("ack", .object(AckSettings.spec), help: "Send with `sync:`: where the destination's acknowledgement files appear."),
+    ], rules: [
+        .onlyWhen("filename", sendOnly, message: "applies to direction: send only"),
+        .requiredWhen("move_to", .all([receiveOnly, .equals("after", "move")]), message: "required when after: move"),
+        .onlyWhen("move_to", receiveOnly, message: "applies to direction: receive only"),
+        .onlyWhen("move_to", .equals("after", "move"), message: "applies to after: move only"),
+        .onlyWhen("sync", sendOnly, message: "applies to direction: send only (a sync report lists items sent)"),
+        .onlyWhen("ack", sendOnly, message: "applies to direction: send only"),
+        .requiredWhen("filename", sendOnly, message: "required field is missing (for direction: send)"),
+        .onlyWhen("pattern", receiveOnly, message: "applies to direction: receive only"),
+        .onlyWhen("after", receiveOnly, message: "applies to direction: receive only"),
+        .onlyWhen("max_files", receiveOnly, message: "applies to direction: receive only"),
+        .onlyWhen("ack", .present("sync"), message: "needs a sync: block (acknowledgements confirm sync report entries)"),
+    ])
+}
+
+extension SFTPShapeSettings {
+    /// The configuration in validated settings.
+    init(_ settings: ValidSettings) {
+        self.init(
+            instance: settings.string("instance"), direction: Direction(rawValue: settings.string("direction")) ?? .receive,
+            path: settings.string("path"), pattern: FileNamePattern(settings.string("pattern")),
+            after: After(rawValue: settings.string("after")) ?? .keep, moveTo: settings.optional.string("move_to"),
+            maxFiles: settings.int("max_files"), filename: settings.optional.string("filename").flatMap { try? FileNameTemplate($0) },
+            sync: settings.optional.object("sync").map(SyncSettings.init), ack: settings.optional.object("ack").map(AckSettings.init))
     }
 }
 
@@ -85,24 +98,30 @@ struct AckSettings: Sendable, Equatable {
     var name: String
     var deleteAfter: Bool
 
-    static func read(_ reader: SettingsReader) -> AckSettings? {
-        let path = reader.string("path")
-        let name = reader.string("name") ?? "{{name}}.ack"
-        let after = reader.string("after", allowed: ["keep", "delete"])
-        if !name.contains("{{name}}") && !name.contains("{{stem}}") {
-            reader.report("name", "'\(name)' must contain {{name}} or {{stem}} (the name of the file written)")
-        } else if name.contains("/") {
-            reader.report("name", "is a file name, not a path: put the directory in 'path'")
-        }
-        reader.finish()
-        guard reader.problems.isEmpty else { return nil }
-        return AckSettings(path: path, name: name, deleteAfter: after == "delete")
-    }
+    static let spec = ObjectSpec([
+        FieldSpec("path", .string, help: "The directory of the acknowledgement files; default: the send's own `path`."),
+        FieldSpec("name", .string(TextRules(check: TextCheck { name in
+            if !name.contains("{{name}}") && !name.contains("{{stem}}") {
+                return "'\(name)' must contain {{name}} or {{stem}} (the name of the file written)"
+            }
+            return name.contains("/") ? "is a file name, not a path: put the directory in 'path'" : nil
+        })), default: "{{name}}.ack", help: "The acknowledgement file's name, from the file written: `{{name}}` (`order-7.json`) or `{{stem}}` (`order-7`)."),
+        FieldSpec("after", .choice([
+            Choice("keep", help: "Leave acknowledgement files for the destination to tidy."),
+            Choice("delete", help: "Delete an acknowledgement file once its entry is OK."),
+        ]), default: "keep", help: "What happens to an acknowledgement file once read."),
+    ])
 
     /// The acknowledgement file's name for the file `written`.
     func ackName(for written: String) -> String {
         let stem = written.lastIndex(of: ".").map { String(written[..<$0]) } ?? written
         return name.replacingOccurrences(of: "{{name}}", with: written).replacingOccurrences(of: "{{stem}}", with: stem)
+    }
+}
+
+extension AckSettings {
+    init(_ settings: ValidSettings) {
+        self.init(path: settings.optional.string("path"), name: settings.string("name"), deleteAfter: settings.string("after") == "delete")
     }
 }
 

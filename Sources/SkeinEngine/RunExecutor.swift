@@ -1,8 +1,10 @@
 public import Foundation
 import Logging
 public import SkeinCore
+import SkeinInstrumentation
 import SkeinJSON
 public import SkeinStorage
+import Tracing
 
 /// Something that happened in a run, for progress output and logs.
 public enum RunEvent: Sendable {
@@ -26,6 +28,8 @@ public struct RunExecutor: Sendable {
     public let instances: any InstanceResolver
     public let logger: Logger
     public let now: @Sendable () -> Date
+    /// What a step waits on before a retry (tests pass a clock that does not wait).
+    public let clock: any Clock<Duration>
     public let onEvent: @Sendable (RunEvent) -> Void
     /// When Pending sync entries are first retried.
     public let syncBackoff: SyncBackoff
@@ -33,9 +37,10 @@ public struct RunExecutor: Sendable {
     let preparedFlows = PreparedFlowCache()
 
     public init(store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, logger: Logger,
-                now: @escaping @Sendable () -> Date = Date.init, syncBackoff: SyncBackoff = SyncBackoff(),
-                onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+                now: @escaping @Sendable () -> Date = Date.init, clock: any Clock<Duration> = ContinuousClock(),
+                syncBackoff: SyncBackoff = SyncBackoff(), onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
         self.syncBackoff = syncBackoff
+        self.clock = clock
         self.store = store
         self.catalog = catalog
         self.instances = instances
@@ -52,7 +57,44 @@ public struct RunExecutor: Sendable {
 
     /// Like `execute`, also returning the run's final payloads (what its last top-level shape
     /// passed on) when it succeeded: what a `run_flow` caller waits for.
+    ///
+    /// The pick-up is one span, `run <flow>`, with a span per step below it (see docs/operations.md,
+    /// "Tracing"). A run resumed after a crash continues the trace its first pick-up started (the
+    /// stored `traceParent`); a child run (`run_flow`) joins its caller's trace.
     public func executeCollecting(_ run: RunRecord, stopRequested: @escaping @Sendable () -> Bool = { false }) async throws
+        -> (status: RunStatus, outputs: [Payload]) {
+        let parent = run.traceParent.map(TraceContext.context(continuing:)) ?? ServiceContext.current ?? .topLevel
+        let clock = ContinuousClock()
+        let started = clock.now
+        if run.claims > 1 {
+            SkeinMetric.runsResumed.increment(run.flowID)
+        } else {
+            SkeinMetric.runsStarted.increment(run.flowID, run.trigger.rawValue)
+            if let startedAt = run.startedAt {
+                SkeinMetric.runQueueWait.record(.seconds(max(0, startedAt.timeIntervalSince(run.queuedAt))), run.flowID)
+            }
+        }
+        return try await withSpan("run \(run.flowID)", context: parent, ofKind: .consumer) { span in
+            span.attributes["skein.run.id"] = Int(run.id.rawValue)
+            span.attributes["skein.flow.id"] = run.flowID
+            span.attributes["skein.flow.version"] = run.flowVersion
+            span.attributes["skein.run.trigger"] = run.trigger.rawValue
+            span.attributes["skein.run.pickup"] = run.claims
+            if run.traceParent == nil, let traceParent = TraceContext.traceParent(of: span.context) {
+                do { try await store.recordTraceParent(runID: run.id, traceParent: traceParent) } catch {
+                    logger.warning("could not store the run's trace id", metadata: ["run.id": "\(run.id)", "error": "\(error)"])
+                }
+            }
+            let result = try await executeInSpan(run, stopRequested: stopRequested)
+            span.attributes["skein.run.status"] = result.status.rawValue
+            if result.status == .failure { span.setStatus(SpanStatus(code: .error, message: "the run failed")) }
+            SkeinMetric.runsFinished.increment(run.flowID, result.status.rawValue)
+            SkeinMetric.runDuration.record(clock.now - started, run.flowID, result.status.rawValue)
+            return result
+        }
+    }
+
+    private func executeInSpan(_ run: RunRecord, stopRequested: @escaping @Sendable () -> Bool) async throws
         -> (status: RunStatus, outputs: [Payload]) {
         var logger = logger
         logger[metadataKey: "run.id"] = "\(run.id)"
@@ -76,20 +118,16 @@ public struct RunExecutor: Sendable {
             entry = hops
         }
         let previous = try await store.steps(runID: run.id)
-        let walk = FlowWalk(engine: self, run: run, flow: flow, executors: prepared.executors, routers: prepared.routers, previous: previous,
+        let planner = RunPlanner(flow: flow, entry: entry, inputCount: run.inputCount, previous: previous)
+        let walk = FlowWalk(engine: self, run: run, flow: flow, executors: prepared.executors, routers: prepared.routers, planner: planner,
                             stopRequested: stopRequested, logger: logger)
         let lastFinished = previous.filter { $0.status != .running }.map(\.sequence).max() ?? 0
         walk.variables = try await startingVariables(run, flow: flow, throughSequence: lastFinished, resuming: !previous.isEmpty)
-        do {
-            let final = try await walk.walk(entry: entry, input: PayloadBucket(sequence: 0, count: run.inputCount))
-            let status: RunStatus = walk.caughtAny ? .partialSuccess : .success
-            let outputs = try await walk.materialize(final)
-            return (try await finish(run.id, status, walk.caughtAny ? "some payloads failed and went to a catch part" : nil, nil), outputs)
-        } catch WalkEnd.failed(let shapeID, let reason) {
-            return (try await finish(run.id, .failure, reason, shapeID), [])
-        } catch WalkEnd.stopped(let reason) {
-            return (try await finish(run.id, .stopped, reason, nil), [])
-        }
+        defer { walk.endOpenStep() }
+        let end = try await walk.walk()
+        let succeeded = end.status == .success || end.status == .partialSuccess
+        let outputs = succeeded ? try await walk.materialize(end.outputs) : []
+        return (try await finish(run.id, end.status, end.error, end.failedShapeID), outputs)
     }
 
     /// A flow read with the full catalog, with an executor for every leaf shape and a decider for every route.

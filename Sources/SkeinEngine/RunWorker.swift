@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 import ServiceLifecycle
 import SkeinCore
+import SkeinInstrumentation
 import SkeinStorage
 
 /// The worker loop as a `Service`: claims queued runs (and runs whose worker died), executes
@@ -84,7 +85,11 @@ public struct RunWorker: Service {
                 for run in claimed {
                     active.insert(run.id)
                     group.addTask {
-                        defer { active.remove(run.id) }
+                        SkeinMetric.runsInProgress.add(1)
+                        defer {
+                            active.remove(run.id)
+                            SkeinMetric.runsInProgress.add(-1)
+                        }
                         do {
                             _ = try await executor.execute(run, stopRequested: { active.shouldStop(run.id) })
                         } catch {

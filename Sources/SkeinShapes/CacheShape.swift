@@ -28,30 +28,55 @@ public struct CacheShape: ShapeKind {
         self.now = now
     }
 
-    public var type: String { "cache" }
-    public var summary: String { "Add payloads to, or load them from, a named cache (run, flow or installation scope)." }
-
     enum Action: String, CaseIterable { case add, load, clear }
     enum Scope: String, CaseIterable { case run, flow, installation }
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        let action = settings.string("action", required: true, allowed: Action.allCases.map(\.rawValue)).flatMap(Action.init(rawValue:))
-        let name = settings.string("name", required: true)
-        if let name, let problem = DedupeShape.poolNameProblem(name) { settings.report("name", problem.replacingOccurrences(of: "pool", with: "cache")) }
-        let scope = settings.string("scope", allowed: Scope.allCases.map(\.rawValue)).flatMap(Scope.init(rawValue:)) ?? .flow
-        let key = settings.string("key").flatMap {
-            ShapeExpression.compile($0, path: settings.childPath("key"), setting: "cache.key", problems: settings.problems)
-        }
-        let ttl = settings.duration("ttl") ?? .seconds(86400)
-        if ttl <= .zero { settings.report("ttl", "must be more than 0") }
-        let maxEntries = settings.int("max_entries", range: 1...10_000_000) ?? 10_000
-        let maxBytes = settings.int("max_bytes", range: 1...(1 << 40)) ?? 64 << 20
-        let failIfEmpty = (settings.string("if_empty", allowed: ["continue", "fail"]) ?? "continue") == "fail"
-        let limits = ExpressionLimits.read(settings)
-        settings.finish()
-        guard settings.problems.isEmpty, let action, let name else { return nil }
-        return Executor(caches: caches, now: now, action: action, name: name, scope: scope, key: key, ttl: ttl,
-                        maxEntries: maxEntries, maxBytes: maxBytes, failIfEmpty: failIfEmpty, limits: limits)
+    public static let spec = ShapeSpec(
+        type: "cache", category: .memory,
+        summary: "Add payloads to, or load them from, a named cache (run, flow or installation scope).",
+        help: "Expired entries are never loaded and are deleted by `skein serve`'s retention pass.",
+        settings: ObjectSpec([
+            FieldSpec("action", .choice([
+                Choice("add", help: "Store each payload under its key and pass the payloads on; a later add with the same key replaces the entry."),
+                Choice("load", help: "Output the cached payloads, oldest first (with `key:`, only the entries for the input payloads' keys)."),
+                Choice("clear", help: "Empty the cache and pass the payloads on."),
+            ]), required: true, help: "What the step does with the cache."),
+            FieldSpec("name", .text(.cacheRef, TextRules(pattern: DedupeShape.poolNamePattern,
+                                                        patternMessage: "'{value}' is not a cache name: use letters, digits, '-', '_' and '.'")),
+                      required: true, help: "The cache's name: letters, digits, `-`, `_`, `.`."),
+            FieldSpec("scope", .choice([
+                Choice("run", help: "This run only."),
+                Choice("flow", help: "Every run of this flow."),
+                Choice("installation", help: "Every flow."),
+            ]), default: .string(Scope.flow.rawValue), help: "Who sees the cache."),
+            FieldSpec("key", .expression,
+                      help: "JSONata per payload. add: one entry per key (default: the payload's position); load: only the entries with these keys (default: every entry)."),
+            FieldSpec("ttl", .duration(.positive), default: .duration(.seconds(86400)), help: "How long an entry lives."),
+            FieldSpec("max_entries", .integer(1...10_000_000), default: 10_000, help: "Beyond this many entries the oldest are evicted, with a warning."),
+            FieldSpec("max_bytes", .integer(1...(1 << 40)), default: .int(64 << 20), help: "Beyond this many bytes the oldest entries are evicted, with a warning."),
+            FieldSpec("if_empty", .choice([
+                Choice("continue", help: "No payloads, and a warning."),
+                Choice("fail", help: "Fail the step."),
+            ]), default: "continue", help: "What a load that finds nothing does."),
+            ExpressionLimits.field,
+        ]),
+        example: """
+            - id: remember-stock
+              cache:
+                action: add
+                name: stock-levels
+                scope: installation
+                key: sku
+                ttl: 1h
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        Executor(caches: caches, now: now, action: Action(rawValue: settings.string("action")) ?? .add, name: settings.string("name"),
+                 scope: Scope(rawValue: settings.string("scope")) ?? .flow, key: settings.optional.expression("key"), ttl: settings.duration("ttl"),
+                 maxEntries: settings.int("max_entries"), maxBytes: settings.int("max_bytes"), failIfEmpty: settings.string("if_empty") == "fail",
+                 limits: ExpressionLimits(settings.optional.object("limits")))
     }
 
     struct Executor: ShapeExecutor {

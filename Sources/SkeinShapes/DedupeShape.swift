@@ -32,38 +32,64 @@ public struct DedupeShape: ShapeKind {
         self.now = now
     }
 
-    public var type: String { "dedupe" }
-    public var summary: String { "Pass each key once, remembering keys in a named data pool (atomic across runs)." }
-
     enum Mode: String, CaseIterable { case filter, track, filter_and_track }
     enum MissingKey: String, CaseIterable { case fail, pass, drop }
 
     public static let defaultRetention: Duration = .seconds(90 * 86400)
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        let pool = settings.string("pool", required: true)
-        if let pool, let problem = DedupeShape.poolNameProblem(pool) { settings.report("pool", problem) }
-        let key = settings.string("key", required: true).flatMap {
-            ShapeExpression.compile($0, path: settings.childPath("key"), setting: "dedupe.key", problems: settings.problems)
-        }
-        let mode = settings.string("mode", allowed: Mode.allCases.map(\.rawValue)).flatMap(Mode.init(rawValue:)) ?? .filter_and_track
-        let missing = settings.string("missing_key", allowed: MissingKey.allCases.map(\.rawValue)).flatMap(MissingKey.init(rawValue:)) ?? .fail
-        var retention: Duration? = DedupeShape.defaultRetention
-        if settings.raw("retention") == .string("forever") {
-            retention = nil
-        } else if let value = settings.duration("retention") {
-            if value <= .zero { settings.report("retention", "must be more than 0 (or forever)") } else { retention = value }
-        }
-        let limits = ExpressionLimits.read(settings)
-        settings.finish()
-        guard settings.problems.isEmpty, let pool, let key else { return nil }
-        return Executor(pools: pools, now: now, pool: pool, key: key, mode: mode, missing: missing, retention: retention, limits: limits)
+    /// Pool and cache names appear in CLI commands and CSV file names: keep them plain.
+    static let poolNamePattern = "^[A-Za-z0-9._-]{1,100}$"
+    static let poolName = TextRules(pattern: poolNamePattern, patternMessage: "'{value}' is not a pool name: use letters, digits, '-', '_' and '.'")
+
+    public static let spec = ShapeSpec(
+        type: "dedupe", category: .memory,
+        summary: "Pass each key once, remembering keys in a named data pool (atomic across runs).",
+        help: "A pool is shared by every flow and run that names it. In `filter_and_track` mode, when two runs offer the same key "
+            + "at the same moment, exactly one passes it. Within one step a key passes once; split arrays first (one payload, one item).",
+        settings: ObjectSpec([
+            FieldSpec("pool", .text(.poolRef, poolName), required: true, help: "The pool's name: letters, digits, `-`, `_`, `.`."),
+            FieldSpec("key", .expression, required: true,
+                      help: "JSONata per payload; a composite key is a list (`[sku, warehouse]`). Lists and objects count as their compact JSON."),
+            FieldSpec("mode", .choice([
+                Choice("filter", help: "Drop payloads whose key is in the pool; record nothing."),
+                Choice("track", help: "Record every key; pass every payload."),
+                Choice("filter_and_track", help: "Record new keys and pass only their payloads, atomically."),
+            ]), default: .string(Mode.filter_and_track.rawValue), help: "What the step does with the pool."),
+            FieldSpec("retention", .anyOf([.choice([Choice("forever", help: "Keys never expire.")]), .duration(.positive)]),
+                      default: .duration(defaultRetention),
+                      help: "How long a key is remembered after it was recorded, or `forever`; expired keys count as new."),
+            FieldSpec("missing_key", .choice([
+                Choice("fail", help: "Fail the step, naming the payload."),
+                Choice("pass", help: "Pass the payload without recording anything."),
+                Choice("drop", help: "Drop the payload."),
+            ]), default: .string(MissingKey.fail.rawValue), help: "What happens to a payload whose key is undefined or null."),
+            ExpressionLimits.field,
+        ]),
+        example: """
+            - id: new-orders-only
+              dedupe:
+                pool: shop-orders
+                key: order_number
+                mode: filter_and_track
+                retention: 90d
+                missing_key: fail
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        let retention = settings.optional.string("retention") == "forever" ? nil : settings.duration("retention")
+        return Executor(pools: pools, now: now, pool: settings.string("pool"), key: settings.expression("key"),
+                        mode: Mode(rawValue: settings.string("mode")) ?? .filter_and_track,
+                        missing: MissingKey(rawValue: settings.string("missing_key")) ?? .fail, retention: retention,
+                        limits: ExpressionLimits(settings.optional.object("limits")))
     }
 
-    /// Pool names appear in CLI commands and CSV file names: keep them plain.
+    /// Why `name` cannot be a pool name, or nil (for the `skein pool` commands).
     public static func poolNameProblem(_ name: String) -> String? {
-        let allowed = name.unicodeScalars.allSatisfy { ($0.properties.isAlphabetic || $0.properties.numericType != nil) && $0.isASCII || "-_.".unicodeScalars.contains($0) }
-        return !name.isEmpty && name.count <= 100 && allowed ? nil : "'\(name)' is not a pool name: use letters, digits, '-', '_' and '.'"
+        let valid = ProblemList()
+        _ = SpecValidator(problems: valid).validate(.string(name), .text(.poolRef, poolName), path: "", setting: "", required: true)
+        return valid.problems.first?.message
     }
 
     struct Executor: ShapeExecutor {

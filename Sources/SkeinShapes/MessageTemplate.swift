@@ -19,7 +19,7 @@ enum MessageTemplate: Sendable {
     case mustache([Segment])
     case jsonata(ShapeExpression)
 
-    static func compile(_ text: String, jsonata: Bool, settings: SettingsReader, key: String, setting: String) -> MessageTemplate? {
+    static func compile(_ text: String, jsonata: Bool, settings: ValidSettings, key: String, setting: String) -> MessageTemplate? {
         if jsonata {
             return ShapeExpression.compile(text, path: settings.childPath(key), setting: setting, problems: settings.problems).map(MessageTemplate.jsonata)
         }

@@ -27,7 +27,7 @@ import SkeinJSON
 ///       content_type: application/json
 ///       timeout: 10s
 /// ```
-public struct NotifyShape: ShapeKind {
+public struct NotifyShape: ShapeKind, InstanceKind {
     let client: HTTPClient?
 
     /// `client` is the process's shared HTTP client (POST notifications); nil only when reading flows.
@@ -35,62 +35,105 @@ public struct NotifyShape: ShapeKind {
         self.client = client
     }
 
-    public var type: String { "notify" }
-    public var summary: String { "Send an email (SMTP) or a POST for each payload, from a template." }
+    /// Message texts: compiled by the notify check, which knows whether `template:` makes them
+    /// Mustache or JSONata.
+    static let text = FieldKind.template(TextRules(
+        check: TextCheck { _ in nil },
+        syntax: "Mustache: `{{field.path}}` reads the payload, `{{vars.name}}` a flow variable, `{{.}}` the whole payload; with `template: jsonata`, a JSONata expression."))
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        let jsonata = (settings.string("template", allowed: ["mustache", "jsonata"]) ?? "mustache") == "jsonata"
-        let compile = { (reader: SettingsReader, key: String, required: Bool) -> MessageTemplate? in
-            reader.string(key, required: required).flatMap {
-                MessageTemplate.compile($0, jsonata: jsonata, settings: reader, key: key, setting: "notify.\(reader.path.split(separator: ".").last ?? "").\(key)")
-            }
+    /// The texts of each channel, in the order they are checked.
+    static let texts = ["email": ["from", "subject", "body"], "post": ["url", "body"]]
+
+    public static let spec = ShapeSpec(
+        type: "notify", category: .messages,
+        summary: "Send an email (SMTP) or a POST for each payload, from a template.",
+        help: "Payloads pass through unchanged; typically placed in the catch part of a try. Each message sent is recorded on the step.",
+        settings: ObjectSpec([
+            FieldSpec("template", .choice([
+                Choice("mustache", help: "Literal text with `{{field.path}}`, `{{vars.name}}` and `{{.}}` placeholders."),
+                Choice("jsonata", help: "Each text is a JSONata expression over the payload."),
+            ]), default: "mustache", help: "How the texts below are written."),
+            FieldSpec("email", .object([
+                FieldSpec("instance", .instance, required: true,
+                          help: "An `smtp` instance (address `smtp://host:port`, credentials `username`/`password`)."),
+                FieldSpec("from", text, required: true, help: "The sender."),
+                FieldSpec("to", .anyOf([text, .list(text, minimum: 1, tooFew: "expected an address or a list of addresses")],
+                                       mismatch: "expected an address or a list of addresses"), required: true,
+                          help: "One address or a list; recipients that render empty are left out."),
+                FieldSpec("subject", text, required: true, help: "The subject line."),
+                FieldSpec("body", text, required: true, help: "The message text."),
+                FieldSpec("timeout", .duration(.positive), default: .duration(.seconds(30)), help: "How long one message may take to send."),
+            ]), help: "Send an email through an SMTP server."),
+            FieldSpec("post", .object([
+                FieldSpec("url", text, required: true, help: "Where to POST."),
+                FieldSpec("body", text, help: "The request body; default: the payload itself (with its content type)."),
+                FieldSpec("content_type", .string(TextRules(nonEmpty: true)), default: "application/json", help: "The content type of `body:`."),
+                FieldSpec("headers", .dictionary(DictionarySpec(keyName: "header name", value: .string)), help: "Extra request headers."),
+                FieldSpec("timeout", .duration(.positive), default: .duration(.seconds(30)), help: "How long the request may take."),
+            ]), help: "POST to a URL through Skein's shared HTTP client; a 5xx or 429 answer is a transient failure."),
+        ], rules: [
+            .exactlyOne(["email", "post"], whenNone: RuleMessage("", "give email: or post:"),
+                        whenSeveral: RuleMessage("post", "give either email: or post:, not both")),
+            .check(ObjectCheck("Texts compile as Mustache templates, or as JSONata with `template: jsonata`.") { settings in
+                _ = NotifyShape.channel(settings)
+            }),
+        ]),
+        example: """
+            - id: tell-ops
+              notify:
+                template: mustache
+                email:
+                  instance: mail
+                  from: Skein <skein@example.com>
+                  to: [ops@example.com]
+                  subject: "Order {{order_number}} was not sent"
+                  body: |
+                    Order {{order_number}} for {{customer.email}} failed.
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
+
+    /// `smtp` instances, which `email:` sends through.
+    public var instanceSpecs: [InstanceSpec] {
+        [InstanceSpec(type: "smtp", summary: "An SMTP server (no STARTTLS: a relay on the same host or a trusted network).",
+                      address: "`smtp://host:port`.",
+                      settings: ObjectSpec([
+                        FieldSpec("auth", .choice([Choice("plain", aliases: ["PLAIN"]), Choice("login", aliases: ["LOGIN"])]),
+                                  help: "The AUTH method; default PLAIN when the server offers it, else LOGIN."),
+                      ]),
+                      credentials: [.credential("username", help: "Log in as this user (no credentials: no AUTH)."),
+                                    .credential("password", help: "The user's password.")])]
+    }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        NotifyShape.channel(settings).map { Executor(client: client, channel: $0) }
+    }
+
+    /// Compiles the channel's texts (reporting problems on `settings`); nil when any fails.
+    static func channel(_ settings: ValidSettings) -> Channel? {
+        let jsonata = settings.optional.string("template") == "jsonata"
+        let before = settings.problems.problems.count
+        func compile(_ object: ValidSettings, _ key: String, _ text: String?) -> MessageTemplate? {
+            text.flatMap { MessageTemplate.compile($0, jsonata: jsonata, settings: object, key: key, setting: "\(object.setting).\(key)") }
         }
-        var channel: Channel?
-        let email = settings.object("email")
-        let post = settings.object("post")
-        switch (email, post) {
-        case (let email?, nil):
-            let instance = email.string("instance", required: true)
-            let from = compile(email, "from", true)
-            var to: [MessageTemplate] = []
-            switch email.raw("to") {
-            case .string(let text)?:
-                if let template = MessageTemplate.compile(text, jsonata: jsonata, settings: email, key: "to", setting: "notify.email.to") { to = [template] }
-            case .array(let items)? where !items.isEmpty:
-                for item in items {
-                    guard case .string(let text) = item else { email.report("to", "expected addresses (strings)"); continue }
-                    if let template = MessageTemplate.compile(text, jsonata: jsonata, settings: email, key: "to", setting: "notify.email.to") { to.append(template) }
-                }
-            case nil: email.report("to", "required field is missing")
-            default: email.report("to", "expected an address or a list of addresses")
+        if let email = settings.optional.object("email") {
+            let texts = texts["email", default: []].map { compile(email, $0, email.optional.string($0)) }
+            let to: [MessageTemplate?] = switch email.optional.value("to") {
+            case .list(let items)?: items.map { compile(email, "to", $0.string) }
+            case let single?: [compile(email, "to", single.string)]
+            case nil: []
             }
-            let subject = compile(email, "subject", true)
-            let body = compile(email, "body", true)
-            let timeout = email.duration("timeout") ?? .seconds(30)
-            email.finish()
-            if let instance, let from, let subject, let body, !to.isEmpty {
-                channel = .email(EmailSettings(instance: instance, from: from, to: to, subject: subject, body: body, timeout: timeout))
-            }
-        case (nil, let post?):
-            let url = compile(post, "url", true)
-            let body = compile(post, "body", false)
-            let contentType = post.string("content_type") ?? "application/json"
-            var headers: [(String, String)] = []
-            if let reader = post.object("headers") {
-                for (name, value) in reader.members {
-                    _ = reader.raw(name)
-                    if case .string(let text) = value { headers.append((name, text)) } else { reader.report(name, "expected a string") }
-                }
-            }
-            let timeout = post.duration("timeout") ?? .seconds(30)
-            post.finish()
-            if let url { channel = .post(PostSettings(url: url, body: body, contentType: contentType, headers: headers, timeout: timeout)) }
-        case (nil, nil): settings.report("", "give email: or post:")
-        default: settings.report("post", "give either email: or post:, not both")
+            guard settings.problems.problems.count == before, let instance = email.optional.string("instance"),
+                  let from = texts[0], let subject = texts[1], let body = texts[2] else { return nil }
+            return .email(EmailSettings(instance: instance, from: from, to: to.compactMap { $0 }, subject: subject, body: body,
+                                        timeout: email.duration("timeout")))
         }
-        settings.finish()
-        guard settings.problems.isEmpty, let channel else { return nil }
-        return Executor(client: client, channel: channel)
+        guard let post = settings.optional.object("post") else { return nil }
+        let url = compile(post, "url", post.optional.string("url"))
+        let body = compile(post, "body", post.optional.string("body"))
+        let headers = (post.optional.entries("headers") ?? []).compactMap { entry in entry.value.string.map { (entry.key, $0) } }
+        guard settings.problems.problems.count == before, let url else { return nil }
+        return .post(PostSettings(url: url, body: body, contentType: post.string("content_type"), headers: headers, timeout: post.duration("timeout")))
     }
 
     enum Channel: Sendable {

@@ -58,11 +58,11 @@ struct ProcessScript: ShapeExecutor {
                                    + (stderr.isEmpty ? "" : "; stderr: \(stderr.clipped(2000))"), details: details(outcome, stderr))
             }
             if outcome.stdoutOverflowed {
-                throw ShapeFailure("\(label) wrote more than \(ByteSize.format(process.maximumOutput)) to stdout and was stopped")
+                throw ShapeFailure("\(label) wrote more than \(ByteSizeText.format(process.maximumOutput)) to stdout and was stopped")
             }
             if outcome.exitStatus != 0 {
                 let how = outcome.exitStatus.map { "exited with status \($0)" } ?? "was killed by signal \(outcome.signal ?? 0)"
-                let memoryHint = ProcessScript.looksOutOfMemory(stderr, outcome) ? " (it ran out of its memory limit of \(ByteSize.format(memory)))" : ""
+                let memoryHint = ProcessScript.looksOutOfMemory(stderr, outcome) ? " (it ran out of its memory limit of \(ByteSizeText.format(memory)))" : ""
                 throw ShapeFailure("\(label) \(how)\(memoryHint)" + (stderr.isEmpty ? "" : ": \(stderr.clipped(2000))"), details: details(outcome, stderr))
             }
             if !stderr.isEmpty { warnings.append("\(label) wrote to stderr: \(stderr.clipped(2000))") }

@@ -41,8 +41,6 @@ public struct ScriptShape: ShapeKind {
     public init(sandbox: ScriptSandbox = .automatic) {
         self.sandbox = sandbox
     }
-    public var type: String { "script" }
-    public var summary: String { "Run JSONata, Python, node or any interpreter over each payload, with time and memory limits." }
 
     public static let defaultTimeout: Duration = .seconds(120)
     public static let maximumTimeout: Duration = .seconds(3600)
@@ -50,31 +48,63 @@ public struct ScriptShape: ShapeKind {
 
     enum Output: String, CaseIterable { case lines, document, text }
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        let language = settings.string("language", required: true)
-        let code = settings.string("code", required: true)
-        var timeout = ScriptShape.defaultTimeout
-        if let value = settings.duration("timeout") {
-            if value <= .zero || value > ScriptShape.maximumTimeout {
-                settings.report("timeout", "must be more than 0 and at most \(DurationText.format(ScriptShape.maximumTimeout))")
-            } else { timeout = value }
-        }
-        var memory = ScriptShape.defaultMemory
-        if let raw = settings.raw("memory") {
-            if let bytes = ByteSize.parse(raw), bytes >= 16 << 20 { memory = bytes } else {
-                settings.report("memory", "expected a size of at least 16MB such as 256MB or 2GB, found \(raw.serialized())")
-            }
-        }
-        let output = settings.string("output", allowed: Output.allCases.map(\.rawValue)).flatMap(Output.init(rawValue:)) ?? .lines
-        guard let language, let code else { settings.finish(); return nil }
+    static let languageCheck = TextCheck { language in
+        ["jsonata", "python", "python3", "node", "javascript"].contains(language) || language.hasPrefix("/")
+            ? nil : "'\(language)' is not jsonata, python, node or an interpreter's absolute path (e.g. /usr/bin/ruby)"
+    }
+
+    public static let spec = ShapeSpec(
+        type: "script", category: .code,
+        summary: "Run JSONata, Python, node or any interpreter over each payload, with time and memory limits.",
+        help: "For every payload one process: the payload's bytes on stdin, payloads on stdout (per `output`), stderr shown on the step, "
+            + "a non-zero exit fails the step. It starts in an empty temporary directory with a minimal environment and never sees "
+            + "Skein's own (credential keys, database passwords); at its time limit its whole process group is killed. "
+            + "With `language: jsonata`, `code` is a JSONata expression over each payload and an array result gives one payload per element.",
+        settings: ObjectSpec([
+            FieldSpec("language", .string(TextRules(check: languageCheck)), required: true,
+                      help: "`jsonata`, `python` (runs `python3 -I`), `node`, or an interpreter's absolute path (`/usr/bin/ruby`)."),
+            FieldSpec("code", .string, required: true, help: "The program (or, for jsonata, the expression)."),
+            FieldSpec("timeout", .duration(.positive(atMost: maximumTimeout)), default: .duration(defaultTimeout),
+                      help: "Per payload; at the limit the process group is killed and the step fails."),
+            FieldSpec("memory", .byteSize(minimum: 16 << 20), default: "1GB",
+                      help: "The process's address-space limit (`ulimit -v`); node needs about 1GB."),
+            FieldSpec("output", .choice([
+                Choice("lines", help: "Each non-empty stdout line is one JSON payload."),
+                Choice("document", help: "All of stdout is one JSON payload."),
+                Choice("text", help: "Stdout is one text/plain payload."),
+            ]), default: .string(Output.lines.rawValue), help: "How stdout becomes payloads."),
+            ExpressionLimits.field,
+        ], rules: [
+            .onlyWhen("limits", .equals("language", "jsonata"), message: "applies to language: jsonata only (other languages have timeout: and memory:)"),
+            .check(ObjectCheck("With `language: jsonata`, `code` must be a valid JSONata expression.") { settings in
+                guard settings.optional.string("language") == "jsonata", let code = settings.optional.string("code") else { return }
+                _ = ShapeExpression.compile(code, path: settings.childPath("code"), setting: "script.code", problems: settings.problems)
+            }),
+        ]),
+        example: """
+            - id: one-per-line-item
+              script:
+                language: python
+                code: |
+                  import json, sys
+                  order = json.load(sys.stdin)
+                  for line in order["line_items"]:
+                      print(json.dumps({"order": order["order_number"], "sku": line["sku"]}))
+                timeout: 120s
+                memory: 1GB
+                output: lines
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        let language = settings.string("language")
+        let code = settings.string("code")
         if language == "jsonata" {
-            let limits = ExpressionLimits.read(settings)
-            settings.finish()
-            guard let expression = ShapeExpression.compile(code, path: settings.childPath("code"), setting: "script.code", problems: settings.problems),
-                  settings.problems.isEmpty else { return nil }
-            return JSONataScript(expression: expression, limits: limits)
+            guard let expression = ShapeExpression.compile(code, path: settings.childPath("code"), setting: "script.code", problems: settings.problems)
+            else { return nil }
+            return JSONataScript(expression: expression, limits: ExpressionLimits(settings.optional.object("limits")))
         }
-        settings.finish()
         let interpreter: Interpreter
         switch language {
         case "python", "python3": interpreter = Interpreter(name: "python3", path: nil, arguments: ["-I"])
@@ -87,11 +117,10 @@ public struct ScriptShape: ShapeKind {
             }
             interpreter = Interpreter(name: path, path: path, arguments: [])
         default:
-            settings.report("language", "'\(language)' is not jsonata, python, node or an interpreter's absolute path (e.g. /usr/bin/ruby)")
-            return nil
+            return nil  // the spec's language check refused it already
         }
-        guard settings.problems.isEmpty else { return nil }
-        return ProcessScript(interpreter: interpreter, code: code, timeout: timeout, memory: memory, output: output, sandbox: sandbox)
+        return ProcessScript(interpreter: interpreter, code: code, timeout: settings.duration("timeout"), memory: settings.bytes("memory"),
+                             output: Output(rawValue: settings.string("output")) ?? .lines, sandbox: sandbox)
     }
 
     struct JSONataScript: ShapeExecutor {
@@ -130,30 +159,5 @@ struct Interpreter: Sendable {
             return "\(directory)/\(name)"
         }
         throw ShapeFailure("\(name) is not installed on this host (looked in \(Interpreter.searchPath.joined(separator: ", ")))")
-    }
-}
-
-/// Sizes as people write them: `512MB`, `2GB`, `65536` (bytes).
-enum ByteSize {
-    static func parse(_ value: JSON) -> Int? {
-        switch value {
-        case .number(let number) where number >= 0 && number == number.rounded() && number < 9e15: return Int(number)
-        case .string(let text):
-            let units: [(String, Int)] = [("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30), ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1)]
-            let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
-            for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-                if let amount = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), amount >= 0 {
-                    return Int(amount * Double(scale))
-                }
-            }
-            return Int(trimmed)
-        default: return nil
-        }
-    }
-
-    static func format(_ bytes: Int) -> String {
-        if bytes >= 1 << 30 && bytes % (1 << 30) == 0 { return "\(bytes >> 30) GB" }
-        if bytes >= 1 << 20 { return "\(bytes >> 20) MB" }
-        return "\(bytes) bytes"
     }
 }

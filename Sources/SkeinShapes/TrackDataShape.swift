@@ -23,31 +23,33 @@ public struct TrackDataShape: ShapeKind {
         self.now = now
     }
 
-    public var type: String { "track_data" }
-    public var summary: String { "Index chosen fields (order number, SKU) of payloads, searchable across runs." }
-
     /// Values longer than this are not indexed (they are not identifiers anyone searches for).
     static let maximumValueLength = 500
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        var fields: [(String, ShapeExpression)] = []
-        if let reader = settings.object("fields", required: true) {
-            if reader.members.isEmpty { settings.report("fields", "name at least one field to track") }
-            for (name, value) in reader.members {
-                _ = reader.raw(name)
-                guard case .string(let text) = value else {
-                    reader.report(name, "expected a JSONata expression (a string), found \(value.typeName)")
-                    continue
-                }
-                if let expression = ShapeExpression.compile(text, path: reader.childPath(name), setting: "track_data.fields.\(name)",
-                                                            problems: settings.problems) {
-                    fields.append((name, expression))
-                }
-            }
-        }
-        let limits = ExpressionLimits.read(settings)
-        settings.finish()
-        return settings.problems.isEmpty ? Executor(tracked: tracked, now: now, fields: fields, limits: limits) : nil
+    public static let spec = ShapeSpec(
+        type: "track_data", category: .memory,
+        summary: "Index chosen fields (order number, SKU) of payloads, searchable across runs.",
+        help: "`skein track search 1042` then finds every run, step and payload that carried 1042. Payloads pass unchanged; "
+            + "values longer than \(maximumValueLength) characters are not indexed.",
+        settings: ObjectSpec([
+            FieldSpec("fields", .dictionary(DictionarySpec(keyName: "field name", value: .expression, minimum: 1,
+                                                           tooFew: "name at least one field to track")), required: true,
+                      help: "Name → JSONata per payload; a list result tracks each of its values; nothing is not tracked."),
+            ExpressionLimits.field,
+        ]),
+        example: """
+            - id: track-orders
+              track_data:
+                fields:
+                  order: order_number
+                  sku: line_items.sku
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        let fields = settings.entries("fields").compactMap { entry in entry.value.expression.map { (entry.key, $0) } }
+        return Executor(tracked: tracked, now: now, fields: fields, limits: ExpressionLimits(settings.optional.object("limits")))
     }
 
     struct Executor: ShapeExecutor {

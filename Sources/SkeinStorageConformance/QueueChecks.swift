@@ -93,5 +93,39 @@ enum QueueChecks {
             try expectEqual(all.count, 60, "every run claimed")
             try expectEqual(Set(all).count, 60, "no run claimed twice")
         },
+        ConformanceCheck("reports the queue per flow: how many runs wait and the oldest's age") { open in
+            let store = try await open()
+            try expectEqual(try await store.queuedRuns(), [])
+            let first = try await store.enqueue(NewRun(flowID: "orders", flowVersion: 1, trigger: .webhook), now: t0 + 5)
+            _ = try await store.enqueue(NewRun(flowID: "orders", flowVersion: 1, trigger: .webhook), now: t0 + 9)
+            _ = try await store.enqueue(NewRun(flowID: "stock", flowVersion: 1, trigger: .schedule), now: t0 + 7)
+            _ = try await store.enqueue(NewRun(flowID: "orders", flowVersion: 1, trigger: .api, priority: 1), now: t0 + 2)
+            try expectEqual(try await store.queuedRuns(), [QueuedRuns(flowID: "orders", count: 3, oldestQueuedAt: t0 + 2),
+                                                          QueuedRuns(flowID: "stock", count: 1, oldestQueuedAt: t0 + 7)])
+            // Claimed, finished and stopped runs are no longer queued.
+            let claimed = try await store.claimRuns(owner: "w", limit: 1, leaseUntil: t0 + 100, now: t0 + 10)
+            try expect(try await store.requestStop(runID: first.id, now: t0 + 11))
+            try expectEqual(claimed.map(\.flowID), ["orders"])
+            try expectEqual(try await store.queuedRuns(), [QueuedRuns(flowID: "orders", count: 1, oldestQueuedAt: t0 + 9),
+                                                          QueuedRuns(flowID: "stock", count: 1, oldestQueuedAt: t0 + 7)])
+        },
+        ConformanceCheck("keeps a run's first trace parent, which a resuming claim returns") { open in
+            let store = try await open()
+            let run = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api), now: t0)
+            try expectEqual(run.traceParent, nil)
+            let first = try unwrap(try await store.claimRuns(owner: "w1", limit: 1, leaseUntil: t0 + 15, now: t0).first)
+            try expectEqual(first.traceParent, nil)
+            let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            try await store.recordTraceParent(runID: run.id, traceParent: parent)
+            try await store.recordTraceParent(runID: run.id, traceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+            let read = try unwrap(try await store.run(id: run.id))
+            try expectEqual(read.traceParent, parent, "the first pick-up's trace stays")
+            try expectEqual(read.traceID, "4bf92f3577b34da6a3ce929d0e0e4736")
+            try expectEqual(try await store.runs(RunQuery(flowID: "f")).map(\.traceParent), [parent])
+            // The worker dies; the claim that resumes the run hands back its trace parent.
+            let resumed = try unwrap(try await store.claimRuns(owner: "w2", limit: 1, leaseUntil: t0 + 60, now: t0 + 30).first)
+            try expectEqual(resumed.id, run.id)
+            try expectEqual(resumed.traceParent, parent)
+        },
     ]
 }

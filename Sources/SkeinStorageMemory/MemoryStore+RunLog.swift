@@ -63,6 +63,13 @@ extension MemoryStore: RunLogWriter {
             state.runs.runs[runID] = run
         }
     }
+
+    public func recordTraceParent(runID: RunID, traceParent: String) async throws {
+        try transaction { state in
+            guard state.runs.runs[runID]?.traceParent == nil else { return }
+            state.runs.runs[runID]?.traceParent = traceParent
+        }
+    }
 }
 
 extension MemoryStore: RunLogReader {
@@ -119,6 +126,14 @@ extension MemoryStore: RunCountStore {
                 counts[run.status, default: 0] += 1
             }
             return counts
+        }
+    }
+
+    public func queuedRuns() async throws -> [QueuedRuns] {
+        try transaction { state in
+            Dictionary(grouping: state.runs.runs.values.filter { $0.status == .queued }, by: \.flowID)
+                .map { flow, runs in QueuedRuns(flowID: flow, count: runs.count, oldestQueuedAt: runs.map(\.queuedAt).min()!) }
+                .sorted { $0.flowID < $1.flowID }
         }
     }
 }

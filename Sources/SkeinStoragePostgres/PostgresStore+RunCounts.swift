@@ -16,4 +16,16 @@ extension PostgresStore: RunCountStore {
             return counts
         }
     }
+
+    /// One grouped pass over the queued runs (the `runs_queued` partial index).
+    public func queuedRuns() async throws -> [QueuedRuns] {
+        let logger = logger
+        return try await connection { connection in
+            try await connection.rows("""
+                SELECT flow_id, count(*) AS n, min(queued_at) AS oldest FROM runs WHERE status = 'queued' GROUP BY flow_id ORDER BY flow_id
+                """, logger: logger).map {
+                QueuedRuns(flowID: try $0["flow_id"], count: try $0["n", as: Int.self], oldestQueuedAt: try $0.date("oldest"))
+            }
+        }
+    }
 }

@@ -9,7 +9,8 @@ import SkeinStorage
 extension PostgresStore: RunStore {
     static let runColumns = """
         id, flow_id, flow_version, status, trigger, priority, entry_shape_id, origin_run_id, queued_at, started_at, finished_at,
-        error, failed_shape_id, has_warnings, stop_requested, lease_owner, lease_expires_at, claims, input_count, payloads_expired
+        error, failed_shape_id, has_warnings, stop_requested, lease_owner, lease_expires_at, claims, input_count, payloads_expired,
+        trace_parent
         """
 
     public func enqueue(_ run: NewRun, now: Date) async throws -> RunRecord {
@@ -20,12 +21,13 @@ extension PostgresStore: RunStore {
         try await insert(run, status: .started, owner: owner, leaseUntil: leaseUntil, now: now)
     }
 
-    private func insert(_ run: NewRun, status: RunStatus, owner: String?, leaseUntil: Date?, now: Date) async throws -> RunRecord {
+    private func insert(_ run: NewRun, status: RunStatus, owner: String?, leaseUntil: Date?, now: Date,
+                        function: String = #function) async throws -> RunRecord {
         let encoded = run.input.map { (PayloadCodec.encode($0), $0.contentType) }
         let logger = logger
         let startedAt: Double? = owner == nil ? nil : now.pgValue
         let claims = owner == nil ? 0 : 1
-        return try await transaction { connection in
+        return try await transaction(function: function) { connection in
             let row = try await connection.rows("""
                 INSERT INTO runs (flow_id, flow_version, status, trigger, priority, entry_shape_id, origin_run_id, queued_at,
                                   started_at, lease_owner, lease_expires_at, claims, input_count)
@@ -117,6 +119,13 @@ extension PostgresStore: RunStore {
                                 lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = \(runID)
                 """, logger: logger)
+        }
+    }
+
+    public func recordTraceParent(runID: RunID, traceParent: String) async throws {
+        let logger = logger
+        try await connection { connection in
+            try await connection.run("UPDATE runs SET trace_parent = \(traceParent) WHERE id = \(runID) AND trace_parent IS NULL", logger: logger)
         }
     }
 
@@ -226,6 +235,6 @@ extension PostgresStore: RunStore {
             error: try row.optional("error"), failedShapeID: try row.optional("failed_shape_id"), hasWarnings: try row["has_warnings"],
             stopRequested: try row["stop_requested"], leaseOwner: try row.optional("lease_owner"),
             leaseExpiresAt: try row.optionalDate("lease_expires_at"), claims: try row["claims"], inputCount: try row["input_count"],
-            payloadsExpired: try row["payloads_expired"])
+            payloadsExpired: try row["payloads_expired"], traceParent: try row.optional("trace_parent"))
     }
 }

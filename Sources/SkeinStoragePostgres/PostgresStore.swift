@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 import NIOCore
 import PostgresNIO
+import SkeinInstrumentation
 public import SkeinStorage
 import Synchronization
 
@@ -103,10 +104,13 @@ public final class PostgresStore: Sendable {
 
     deinit { runner.cancel() }
 
-    /// Runs `body` in one transaction (BEGIN … COMMIT, rolled back if it throws).
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await prepare()
-        return try await migrationTransaction(body)
+    /// Runs `body` in one transaction (BEGIN … COMMIT, rolled back if it throws), timed as the
+    /// calling store method (`skein_store_operation_duration_seconds`).
+    func transaction<T: Sendable>(function: String = #function, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await StoreOperation.measure(backend: "postgres", function: function) {
+            try await prepare()
+            return try await migrationTransaction(body)
+        }
     }
 
     /// A transaction without waiting for `prepare()` (the migrations themselves use it).
@@ -121,10 +125,13 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// Runs `body` on one connection outside an explicit transaction (a single statement is atomic).
-    func connection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await prepare()
-        return try await migrationConnection(body)
+    /// Runs `body` on one connection outside an explicit transaction (a single statement is atomic),
+    /// timed as the calling store method.
+    func connection<T: Sendable>(function: String = #function, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await StoreOperation.measure(backend: "postgres", function: function) {
+            try await prepare()
+            return try await migrationConnection(body)
+        }
     }
 
     func migrationConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {

@@ -134,6 +134,14 @@ enum SQLiteMigrations {
         migrator.registerMigration("0009_sync_search_reference_only") { db in
             try db.execute(sql: SyncSchema.referenceOnlySearch)
         }
+        migrator.registerMigration("0010_run_trace_parent") { db in
+            // The W3C traceparent of a run's span, so the run page can name its trace.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT")
+        }
+        migrator.registerMigration("0011_delivery_ledger") { db in
+            // What each destination was sent, per reference: `deliver: if_changed` and stable idempotency keys.
+            try db.execute(sql: DeliveryLedgerSchema.migration)
+        }
         return migrator
     }
 }

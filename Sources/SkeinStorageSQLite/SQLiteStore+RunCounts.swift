@@ -15,4 +15,13 @@ extension SQLiteStore: RunCountStore {
             return counts
         }
     }
+
+    /// One grouped pass over the queued runs (`runs_by_status_queued_at`).
+    public func queuedRuns() async throws -> [QueuedRuns] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT flow_id, count(*) AS n, min(queued_at) AS oldest FROM runs WHERE status = 'queued' GROUP BY flow_id ORDER BY flow_id
+                """).map { QueuedRuns(flowID: $0["flow_id"], count: $0["n"], oldestQueuedAt: Date(storageValue: $0["oldest"])) }
+        }
+    }
 }

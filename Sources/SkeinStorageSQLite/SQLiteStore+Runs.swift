@@ -23,9 +23,10 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    private func insert(_ run: NewRun, status: RunStatus, owner: String?, leaseUntil: Date?, now: Date) async throws -> RunRecord {
+    private func insert(_ run: NewRun, status: RunStatus, owner: String?, leaseUntil: Date?, now: Date,
+                        function: String = #function) async throws -> RunRecord {
         let encoded = run.input.map { (PayloadCodec.encode($0), $0.contentType) }
-        return try await write { db in
+        return try await write(function: function) { db in
             try SQLiteStore.insertRun(db, run, encoded, status: status, owner: owner, leaseUntil: leaseUntil, now: now)
         }
     }
@@ -176,6 +177,12 @@ extension SQLiteStore: RunStore {
         }
     }
 
+    public func recordTraceParent(runID: RunID, traceParent: String) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE runs SET trace_parent = ? WHERE id = ? AND trace_parent IS NULL", arguments: [traceParent, runID])
+        }
+    }
+
     public func requestStop(runID: RunID, now: Date) async throws -> Bool {
         try await write { db -> Bool in
             try db.execute(sql: """
@@ -295,6 +302,6 @@ extension SQLiteStore: RunStore {
             startedAt: row.date("started_at"), finishedAt: row.date("finished_at"), error: row["error"], failedShapeID: row["failed_shape_id"],
             hasWarnings: row["has_warnings"], stopRequested: row["stop_requested"], leaseOwner: row["lease_owner"],
             leaseExpiresAt: row.date("lease_expires_at"), claims: row["claims"], inputCount: row["input_count"],
-            payloadsExpired: row["payloads_expired"] ?? false)
+            payloadsExpired: row["payloads_expired"] ?? false, traceParent: row["trace_parent"])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SkeinCore
+import SkeinInstrumentation
 import SkeinJSON
 public import SkeinStorage
 
@@ -39,15 +40,21 @@ public final class SQLiteStore: Sendable {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await pool.write(body) } catch let error as DatabaseError {
-            throw StorageError(.unavailable, "SQLite write failed: \(error.message ?? "\(error)")")
+    /// One write transaction, timed as the calling store method (`skein_store_operation_duration_seconds`).
+    func write<T: Sendable>(function: String = #function, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await StoreOperation.measure(backend: "sqlite", function: function) {
+            do { return try await pool.write(body) } catch let error as DatabaseError {
+                throw StorageError(.unavailable, "SQLite write failed: \(error.message ?? "\(error)")")
+            }
         }
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await pool.read(body) } catch let error as DatabaseError {
-            throw StorageError(.unavailable, "SQLite read failed: \(error.message ?? "\(error)")")
+    /// One read transaction, timed as the calling store method.
+    func read<T: Sendable>(function: String = #function, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await StoreOperation.measure(backend: "sqlite", function: function) {
+            do { return try await pool.read(body) } catch let error as DatabaseError {
+                throw StorageError(.unavailable, "SQLite read failed: \(error.message ?? "\(error)")")
+            }
         }
     }
 }

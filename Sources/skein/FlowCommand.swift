@@ -6,8 +6,8 @@ import SkeinJSON
 
 struct FlowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "flow", abstract: "Validate, deploy and list flows.",
-        subcommands: [Validate.self, Deploy.self, List.self, Enable.self, Disable.self])
+        commandName: "flow", abstract: "Validate, deploy and list flows; print their schema.",
+        subcommands: [Validate.self, Deploy.self, List.self, Enable.self, Disable.self, Schema.self])
 
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check flow files and report every problem with its path.")

@@ -83,6 +83,7 @@ struct RunsCommand: AsyncParsableCommand {
                   + (record.entryShapeID.map { "  entered at '\($0)'" } ?? "")
                   + (record.claims > 1 ? "  picked up \(record.claims) times" : ""))
             if let error = record.error { print("error: \(error)") }
+            if let traceID = record.traceID { print("trace: \(traceID)") }
             let expired = record.payloadsExpired ? " — payloads expired" : ""
             print("input: \(record.inputCount) payload\(record.inputCount == 1 ? "" : "s") (\(inputs.reduce(0) { $0 + $1.size }) bytes)\(expired)")
             print(Table(["STEP", "SHAPE", "TYPE", "STATUS", "TRIES", "DURATION", "IN", "IN BYTES", "OUT", "OUT BYTES"], steps.map { step in
@@ -130,7 +131,7 @@ struct RunsCommand: AsyncParsableCommand {
          "started_at": run.startedAt.map { .string(iso($0)) } ?? .null, "finished_at": run.finishedAt.map { .string(iso($0)) } ?? .null,
          "error": run.error.map(JSON.string) ?? .null, "failed_step": run.failedShapeID.map(JSON.string) ?? .null,
          "origin_run": run.originRunID.map { .number(Double($0.rawValue)) } ?? .null, "entry_step": run.entryShapeID.map(JSON.string) ?? .null, "has_warnings": .bool(run.hasWarnings),
-         "pickups": .number(Double(run.claims))]
+         "pickups": .number(Double(run.claims)), "trace_id": run.traceID.map(JSON.string) ?? .null]
     }
 
     static func json(_ step: StepRecord) -> JSON {

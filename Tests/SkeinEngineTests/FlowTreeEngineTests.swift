@@ -13,12 +13,10 @@ import SkeinStorageMemory
 struct CrashingShape: ShapeKind {
     let crashes: Int
     let calls: FlakyShape.Calls
-    var type: String { "crashing" }
-    var summary: String { "dies mid-step, then works" }
+    var spec: ShapeSpec { ShapeSpec(type: "crashing", category: .data, summary: "dies mid-step, then works", settings: ObjectSpec([])) }
 
-    func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        settings.finish()
-        return Executor(crashes: crashes, calls: calls)
+    func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        Executor(crashes: crashes, calls: calls)
     }
 
     struct Executor: ShapeExecutor {
@@ -35,12 +33,10 @@ struct CrashingShape: ShapeKind {
 /// A destination that refuses stock updates for SKUs it does not know (a permanent failure).
 struct WarehouseShape: ShapeKind {
     let calls: FlakyShape.Calls
-    var type: String { "warehouse" }
-    var summary: String { "accepts known SKUs" }
+    var spec: ShapeSpec { ShapeSpec(type: "warehouse", category: .data, summary: "accepts known SKUs", settings: ObjectSpec([])) }
 
-    func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        settings.finish()
-        return Executor(calls: calls)
+    func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        Executor(calls: calls)
     }
 
     struct Executor: ShapeExecutor {

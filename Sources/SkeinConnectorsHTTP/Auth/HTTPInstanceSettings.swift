@@ -25,111 +25,97 @@ struct HTTPInstanceSettings: Sendable {
     /// Turns an error body into the system's message (`errors[0].message`, `message`).
     var errorMessage: JSONataExpression?
 
+    /// The credentials each auth type needs.
+    static let credentialsByAuth: [(type: String, names: [String])] = [
+        ("none", []), ("basic", ["username", "password"]), ("bearer", ["token"]), ("api_key", ["api_key"]),
+        ("oauth2_client_credentials", ["client_id", "client_secret"]), ("oauth2_refresh_token", ["client_id", "client_secret", "refresh_token"]),
+    ]
+
+    /// The settings of an `http` instance. With `credentials`, each auth type also checks that
+    /// the credentials it needs are stored (reported at `credentials`); without, only the settings.
+    static func spec(credentials: [String: String]? = nil) -> ObjectSpec {
+        func needs(_ type: String) -> [SpecRule] {
+            guard let credentials, let names = credentialsByAuth.first(where: { $0.type == type })?.names, !names.isEmpty else { return [] }
+            return [.check(ObjectCheck("Needs the credentials \(names.joined(separator: ", ")).") { settings in
+                let missing = names.filter { (credentials[$0] ?? "").isEmpty }
+                if !missing.isEmpty { settings.problems.add("credentials", "auth \(type) needs \(missing.map { "'\($0)'" }.joined(separator: " and "))") }
+            })]
+        }
+        let oauth = [
+            FieldSpec("token_url", .string(TextRules(nonEmpty: true)), required: true, help: "The system's OAuth 2 token endpoint."),
+            FieldSpec("scope", .string, help: "The scopes asked for, space-separated."),
+            FieldSpec("client_auth", .choice([
+                Choice("basic", help: "client_id and client_secret as HTTP Basic."),
+                Choice("body", help: "client_id and client_secret as form fields."),
+            ]), default: "basic", help: "How the client proves itself to the token endpoint."),
+        ]
+        let auth = Variants(key: "type", cases: [
+            Variant("none", help: "No credentials.", settings: ObjectSpec([], rules: needs("none"))),
+            Variant("basic", help: "`Authorization: Basic` with the `username` and `password` credentials.", settings: ObjectSpec([], rules: needs("basic"))),
+            Variant("bearer", help: "`Authorization: Bearer` with the `token` credential.", settings: ObjectSpec([], rules: needs("bearer"))),
+            Variant("api_key", help: "The `api_key` credential in a header (default `X-Api-Key`) or a query parameter.", settings: ObjectSpec([
+                FieldSpec("header", .string(TextRules(nonEmpty: true)), help: "The header that carries the key (default `X-Api-Key`)."),
+                FieldSpec("query", .string(TextRules(nonEmpty: true)), help: "The query parameter that carries the key, instead of a header."),
+            ], rules: [.atMostOne(["header", "query"], whenSeveral: RuleMessage("query", "give either header or query, not both"))] + needs("api_key"))),
+            Variant("oauth2_client_credentials", help: "A short-lived token from `token_url` for `client_id` and `client_secret`.",
+                    settings: ObjectSpec(oauth, rules: needs("oauth2_client_credentials"))),
+            Variant("oauth2_refresh_token", help: "A short-lived token from `token_url` for a `refresh_token` (rotated ones are kept).",
+                    settings: ObjectSpec(oauth, rules: needs("oauth2_refresh_token"))),
+        ], shorthand: true)
+        return ObjectSpec([
+            FieldSpec("auth", .variants(auth), default: "none", help: "How requests prove who they are: a type (`auth: basic`) or a type with options."),
+            FieldSpec("headers", .dictionary(DictionarySpec(keyName: "header name", value: HTTPShapeSettings.template)),
+                      help: "Headers sent with every request to this instance (`{{variables}}` allowed)."),
+            FieldSpec("test_path", HTTPShapeSettings.template, help: "What `skein instance test` GETs (default: the address); may use the instance's variables."),
+            FieldSpec("throttle", .variants(ThrottlePolicy.variants), help: "How the system reports its limits, so requests wait instead of being refused."),
+            FieldSpec("retry_throttled", .integer(0...20), default: 0, help: "Wait and send again after 429 / THROTTLED, up to this many times."),
+            FieldSpec("error_message", .expression, help: "JSONata over an error body: the system's own words for the failure."),
+        ])
+    }
+
+    static let instanceSpec = InstanceSpec(
+        type: "http", summary: "A REST/HTTP API.", address: "The base URL (`https://shop.example.com/api`); steps' paths are joined to it.",
+        settings: spec(),
+        credentials: [
+            .credential("username", help: "auth basic."), .credential("password", help: "auth basic."),
+            .credential("token", help: "auth bearer."), .credential("api_key", help: "auth api_key."),
+            .credential("client_id", help: "auth oauth2_client_credentials and oauth2_refresh_token."),
+            .credential("client_secret", help: "auth oauth2_client_credentials and oauth2_refresh_token."),
+            .credential("refresh_token", help: "auth oauth2_refresh_token."),
+        ])
+
     /// Reads the instance's settings and checks its credentials; a problem becomes one
     /// non-transient failure naming the instance and listing everything wrong.
     static func read(_ instance: Instance) throws(ShapeFailure) -> HTTPInstanceSettings {
         let problems = ProblemList()
-        var result: HTTPInstanceSettings?
-        if let reader = SettingsReader(instance.settings, path: "settings", problems: problems) {
-            let auth = readAuth(reader, credentials: instance.credentials)
-            var headers: [(name: String, value: Template)] = []
-            if let headerReader = reader.object("headers") {
-                for name in headerReader.members.keys {
-                    guard let text = headerReader.string(name) else { continue }
-                    do { headers.append((name, try Template(text))) } catch { headerReader.report(name, error.message) }
-                }
-                headerReader.finish()
-            }
-            let testPath = reader.string("test_path")
-            let throttle = reader.object("throttle").flatMap(ThrottlePolicy.read)
-            let retryThrottled = reader.int("retry_throttled", range: 0...20) ?? 0
-            var errorMessage: JSONataExpression?
-            if let text = reader.string("error_message") {
-                do { errorMessage = try JSONataExpression(compiling: text) } catch {
-                    reader.report("error_message", "is not a valid JSONata expression: \(error)")
-                }
-            }
-            reader.finish()
-            if let auth {
-                result = HTTPInstanceSettings(auth: auth, headers: headers, testPath: testPath, throttle: throttle,
-                                              retryThrottled: retryThrottled, errorMessage: errorMessage)
-            }
-        }
-        guard problems.isEmpty, let result else {
+        let valid = SpecValidator(problems: problems).object(instance.settings, spec(credentials: instance.credentials), path: "settings", setting: "")
+        guard problems.isEmpty, let valid else {
             let list = problems.problems.map(\.description).joined(separator: "; ")
             throw ShapeFailure(instance.redact("instance '\(instance.name)' is not set up right: \(list)"))
         }
-        return result
+        return HTTPInstanceSettings(
+            auth: AuthMethod(valid.object("auth")), headers: (valid.optional.entries("headers") ?? []).compactMap { entry in
+                entry.value.string.flatMap { try? Template($0) }.map { (entry.key, $0) }
+            },
+            testPath: valid.optional.string("test_path"), throttle: valid.optional.object("throttle").flatMap(ThrottlePolicy.init),
+            retryThrottled: valid.int("retry_throttled"), errorMessage: valid.optional.expression("error_message")?.jsonata)
     }
+}
 
-    private static func readAuth(_ reader: SettingsReader, credentials: [String: String]) -> AuthMethod? {
-        let path = reader.childPath("auth")
-        let options: SettingsReader
-        let type: String
-        switch reader.raw("auth") {
-        case nil:
-            return AuthMethod.none
-        case .string(let text)?:
-            guard let parsed = SettingsReader(JSON.object([:]), path: path, problems: reader.problems) else { return nil }
-            options = parsed
-            type = text
-        case let value?:
-            guard let parsed = SettingsReader(value, path: path, problems: reader.problems) else { return nil }
-            options = parsed
-            guard let text = parsed.string("type", required: true) else { return nil }
-            type = text
-        }
-        guard AuthMethod.types.contains(type) else {
-            reader.problems.add(path, "'\(type)' is not one of \(AuthMethod.types.joined(separator: ", "))")
-            return nil
-        }
-        func require(_ names: String...) -> Bool {
-            let missing = names.filter { (credentials[$0] ?? "").isEmpty }
-            if !missing.isEmpty {
-                reader.problems.add("credentials", "auth \(type) needs \(missing.map { "'\($0)'" }.joined(separator: " and "))")
-            }
-            return missing.isEmpty
-        }
-        let method: AuthMethod?
-        switch type {
-        case "none":
-            method = AuthMethod.none
-        case "basic":
-            method = require("username", "password") ? .basic : nil
-        case "bearer":
-            method = require("token") ? .bearer : nil
+extension AuthMethod {
+    /// The method of a validated `auth:` setting.
+    init(_ settings: ValidSettings) {
+        switch settings.string("type") {
+        case "basic": self = .basic
+        case "bearer": self = .bearer
         case "api_key":
-            let header = options.string("header")
-            let query = options.string("query")
-            switch (header, query) {
-            case (let header?, nil): method = require("api_key") ? .apiKey(.header(header)) : nil
-            case (nil, let query?): method = require("api_key") ? .apiKey(.query(query)) : nil
-            case (nil, nil): method = require("api_key") ? .apiKey(.header("X-Api-Key")) : nil
-            case (_?, _?):
-                options.report("query", "give either header or query, not both")
-                method = nil
-            }
-        case "oauth2_client_credentials":
-            let tokenURL = options.string("token_url", required: true)
-            let scope = options.string("scope")
-            let clientAuth = options.string("client_auth", allowed: ["basic", "body"])
-            let ok = require("client_id", "client_secret")
-            method = tokenURL.flatMap { url in
-                ok ? .oauth2(OAuthGrant(kind: .clientCredentials, tokenURL: url, scope: scope, clientAuthInBody: clientAuth == "body")) : nil
-            }
-        case "oauth2_refresh_token":
-            let tokenURL = options.string("token_url", required: true)
-            let scope = options.string("scope")
-            let clientAuth = options.string("client_auth", allowed: ["basic", "body"])
-            let ok = require("client_id", "client_secret", "refresh_token")
-            method = tokenURL.flatMap { url in
-                ok ? .oauth2(OAuthGrant(kind: .refreshToken, tokenURL: url, scope: scope, clientAuthInBody: clientAuth == "body")) : nil
-            }
-        default:
-            method = nil
+            self = .apiKey(settings.optional.string("query").map(APIKeyPlacement.query) ?? .header(settings.optional.string("header") ?? "X-Api-Key"))
+        case "oauth2_client_credentials", "oauth2_refresh_token":
+            self = .oauth2(OAuthGrant(kind: settings.string("type") == "oauth2_refresh_token" ? .refreshToken : .clientCredentials,
+                                      tokenURL: settings.string("token_url"), scope: settings.optional.string("scope"),
+                                      clientAuthInBody: settings.string("client_auth") == "body"))
+        default: self = .none
         }
-        options.finish()
-        return method
     }
 }
 

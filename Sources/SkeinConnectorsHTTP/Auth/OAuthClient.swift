@@ -50,7 +50,7 @@ enum OAuthClient {
         let started = clock.now
         let reply: HTTPReply
         do {
-            reply = try await transport.send(request, timeout: timeout)
+            reply = try await transport.send(request, timeout: timeout, instance: instance.name)
         } catch {
             recorder.record(CallLog.entry(request, reply: nil, error: error.reason, duration: clock.now - started, redactor: redactor))
             throw ShapeFailure(redactor.text(what + error.reason), isTransient: error.isTransient)

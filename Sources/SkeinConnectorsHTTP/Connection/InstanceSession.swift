@@ -166,7 +166,7 @@ struct InstanceSession: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         do {
-            let reply = try await transport.send(request, timeout: timeout)
+            let reply = try await transport.send(request, timeout: timeout, instance: instance.name)
             let error = reply.isSuccess ? nil : reply.statusLine
             recorder.record(CallLog.entry(request, reply: reply, error: error, duration: clock.now - started, redactor: redactor))
             await observeThrottle(reply, request: request)

@@ -24,19 +24,17 @@ struct GraphQLSettings: Sendable {
     var variables: JSONTemplate
     var userErrorsPath: FieldPath?
 
-    static func read(_ reader: SettingsReader) -> GraphQLSettings? {
-        let query = reader.string("query", required: true)
-        let variables = reader.raw("variables") ?? .object([:])
-        if case .object = variables {
-            JSONTemplate.check(variables, path: reader.childPath("variables"), problems: reader.problems)
-        } else {
-            reader.report("variables", "expected an object of GraphQL variables, found \(variables.typeName)")
-        }
-        let userErrorsPath = reader.fieldPath("user_errors_path")
-        reader.finish()
-        guard let query else { return nil }
-        return GraphQLSettings(query: query, variables: JSONTemplate(value: variables), userErrorsPath: userErrorsPath)
-    }
+    static let spec = ObjectSpec([
+        FieldSpec("query", .string(TextRules(nonEmpty: true)), required: true, help: "The GraphQL query or mutation."),
+        FieldSpec("variables", .json(.object), default: [:],
+                  help: "The operation's variables; strings may hold `{{placeholders}}`, and a string that is exactly one placeholder takes its value's JSON type."),
+        FieldSpec("user_errors_path", .fieldPath, help: "Mutations: a non-empty list here fails the payload (how mutations report invalid input)."),
+    ], rules: [
+        .check(ObjectCheck("The strings of `variables` are valid templates.") { settings in
+            guard let variables = settings.optional.json("variables") else { return }
+            JSONTemplate.check(variables, path: settings.childPath("variables"), problems: settings.problems)
+        }),
+    ])
 
     /// The request body for one request: the variables rendered, plus the page cursor.
     func body(scope: VariableScope, cursor: (variable: String, value: String)?) throws(ShapeFailure) -> [UInt8] {
@@ -47,5 +45,12 @@ struct GraphQLSettings: Sendable {
         }
         let document: JSON = ["query": .string(query), "variables": variables]
         return document.serializedBytes()
+    }
+}
+
+extension GraphQLSettings {
+    init(_ settings: ValidSettings) {
+        self.init(query: settings.string("query"), variables: JSONTemplate(value: settings.json("variables")),
+                  userErrorsPath: settings.optional.fieldPath("user_errors_path"))
     }
 }

@@ -21,6 +21,14 @@ struct Template: Sendable, Equatable, CustomStringConvertible {
         let message: String
     }
 
+    /// The empty template (a path that adds nothing to the instance address).
+    static let empty = Template(segments: [], description: "")
+
+    private init(segments: [Segment], description: String) {
+        self.segments = segments
+        self.description = description
+    }
+
     init(_ text: String) throws(SyntaxError) {
         description = text
         let pieces: [PlaceholderText.Piece]

@@ -24,14 +24,12 @@ struct BatchSettings: Sendable {
     /// Where the per-payload answers are in the response (default: the response itself).
     var resultsPath: FieldPath?
 
-    static func read(_ reader: SettingsReader) -> BatchSettings? {
-        let size = reader.int("size", required: true, range: 1...10_000)
-        let wrapKey = reader.string("wrap_key")
-        let resultsPath = reader.fieldPath("results_path")
-        reader.finish()
-        guard reader.problems.isEmpty, let size else { return nil }
-        return BatchSettings(size: size, wrapKey: wrapKey, resultsPath: resultsPath)
-    }
+    static let spec = ObjectSpec([
+        FieldSpec("size", .integer(1...10_000), required: true, help: "The most payloads in one request."),
+        FieldSpec("wrap_key", .string, help: "The body is `{wrap_key: [...]}` instead of the bare array."),
+        FieldSpec("results_path", .fieldPath,
+                  help: "Where the per-payload answers are in the response (default: the response itself); element i answers payload i."),
+    ])
 
     /// The payloads `payloads[range]` as one request payload.
     func requestPayload(_ payloads: ArraySlice<Payload>) throws(ShapeFailure) -> Payload {
@@ -52,5 +50,11 @@ struct BatchSettings: Sendable {
         let list = resultsPath.map { $0.value(in: document) } ?? document
         guard case .array(let elements)? = list, elements.count == count else { return nil }
         return elements
+    }
+}
+
+extension BatchSettings {
+    init(_ settings: ValidSettings) {
+        self.init(size: settings.int("size"), wrapKey: settings.optional.string("wrap_key"), resultsPath: settings.optional.fieldPath("results_path"))
     }
 }

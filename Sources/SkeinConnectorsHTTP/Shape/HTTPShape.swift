@@ -32,7 +32,7 @@ import SkeinJSON
 /// `ShapeCatalog`; every step prepared from it shares the OAuth token cache and the
 /// per-instance rate limiters, so concurrent flows respect one instance's limits together.
 /// See docs/connectors-http.md for the instance settings and every option.
-public struct HTTPShape: ShapeKind {
+public struct HTTPShape: ShapeKind, InstanceKind {
     public let client: HTTPClient
     public let tokens: OAuthTokenStore
     public let limiters: RateLimiters
@@ -60,11 +60,28 @@ public struct HTTPShape: ShapeKind {
         self.maximumResponseBytes = maximumResponseBytes
     }
 
-    public var type: String { "http" }
-    public var summary: String { "Receive pages from, or send payloads to, a REST/HTTP API." }
+    public static let spec = ShapeSpec(
+        type: "http", category: .connector, summary: "Receive pages from, or send payloads to, a REST/HTTP API.",
+        help: "See docs/connectors-http.md for instances (authentication, rate limits), pagination, batches and errors.",
+        settings: HTTPShapeSettings.spec,
+        example: """
+            - id: fetch-orders
+              http:
+                instance: shop
+                direction: receive
+                path: /orders?status={{status}}
+                query: { limit: "100" }
+                pagination: { type: page, param: page, start: 1 }
+                items_path: orders
+            """)
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        guard let parsed = HTTPShapeSettings.read(settings) else { return nil }
+    public var spec: ShapeSpec { Self.spec }
+    public var instanceSpecs: [InstanceSpec] { [HTTPInstanceSettings.instanceSpec] }
+
+    /// Builds the step; an `endpoint:` is checked against the instance's connector when it is
+    /// known here, or against every connector that has the endpoint.
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        let parsed = HTTPShapeSettings(settings)
         if parsed.endpoint != nil {
             let before = settings.problems.problems.count
             if let name = instanceConnectors[parsed.instance], let definition = connectors.definition(name) {

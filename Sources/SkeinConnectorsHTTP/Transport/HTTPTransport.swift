@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import SkeinCore
+import SkeinInstrumentation
 
 /// Why a request got no HTTP response at all.
 enum TransportError: Error, Sendable {
@@ -41,12 +42,39 @@ enum TransportError: Error, Sendable {
 /// AsyncHTTPClient's deadline covers the request until the response head arrives; a server
 /// that sends its headers and then trickles the body would outlive it. So the whole exchange,
 /// body included, races a timer here, and the loser is cancelled.
+///
+/// Each request is a connector call (`ConnectorCall`): a client span whose W3C `traceparent`
+/// goes to the system with the request, and the call metrics for `instance`. The span names the
+/// method and host, never the path or query (they can hold credentials).
 struct HTTPTransport: Sendable {
     let client: HTTPClient
     /// Largest response body read (a page of a receive, the answer to a send).
     let maximumResponseBytes: Int
 
-    func send(_ request: OutgoingRequest, timeout: Duration) async throws(TransportError) -> HTTPReply {
+    func send(_ request: OutgoingRequest, timeout: Duration, instance: String) async throws(TransportError) -> HTTPReply {
+        try await ConnectorCall.measure("HTTP \(request.method)", connector: "http", instance: instance, end: { (result: Result<HTTPReply, TransportError>) in
+            switch result {
+            case .success(let reply): ConnectorCall.Ending(ConnectorCall.Outcome(httpStatus: reply.status), message: reply.isSuccess ? nil : reply.statusLine)
+            case .failure(.timedOut(let limit)): ConnectorCall.Ending(.timeout, message: TransportError.timedOut(limit).reason)
+            case .failure(let error): ConnectorCall.Ending(.error, message: error.reason)
+            }
+        }) { (span) async throws(TransportError) -> HTTPReply in
+            span.attributes["http.request.method"] = request.method
+            // `origin` is scheme://host:port, without any user or password.
+            if let origin = URLText.origin(request.url), let authority = origin.split(separator: "/").last,
+               let colon = authority.lastIndex(of: ":") {
+                span.attributes["server.address"] = String(authority[..<colon])
+                span.attributes["server.port"] = Int(authority[authority.index(after: colon)...])
+            }
+            var traced = request
+            TraceContext.inject(span.context, into: &traced.headers)
+            let reply = try await exchange(traced, timeout: timeout)
+            span.attributes["http.response.status_code"] = reply.status
+            return reply
+        }
+    }
+
+    private func exchange(_ request: OutgoingRequest, timeout: Duration) async throws(TransportError) -> HTTPReply {
         guard URLText.origin(request.url) != nil else {
             throw .invalid("'\(request.url)' is not an http:// or https:// URL (check the instance address)")
         }

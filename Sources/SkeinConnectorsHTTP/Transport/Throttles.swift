@@ -14,21 +14,23 @@ enum ThrottlePolicy: Sendable, Equatable {
 
     static let types = ["graphql_cost", "quota_headers"]
 
-    static func read(_ reader: SettingsReader) -> ThrottlePolicy? {
-        let type = reader.string("type", required: true, allowed: types)
-        let result: ThrottlePolicy?
-        switch type {
-        case "graphql_cost":
-            result = .graphqlCost(costPath: reader.fieldPath("cost_path") ?? (try! FieldPath("extensions.cost")))
-        case "quota_headers":
-            let remaining = reader.string("remaining_header", required: true)
-            let reset = reader.string("reset_ms_header", required: true)
-            result = remaining.flatMap { remaining in reset.map { .quotaHeaders(remaining: remaining, resetMilliseconds: $0) } }
-        default:
-            result = nil
+    static let variants = Variants(key: "type", cases: [
+        Variant("graphql_cost", help: "Shopify-style GraphQL query costs: wait until the bucket at `cost_path` has room.", settings: ObjectSpec([
+            FieldSpec("cost_path", .fieldPath, default: "extensions.cost", help: "Where the answer reports `requestedQueryCost` and `throttleStatus`."),
+        ])),
+        Variant("quota_headers", help: "Headers with the requests left and when the quota resets.", settings: ObjectSpec([
+            FieldSpec("remaining_header", .string(TextRules(nonEmpty: true)), required: true, help: "The header with the requests left."),
+            FieldSpec("reset_ms_header", .string(TextRules(nonEmpty: true)), required: true, help: "The header with the milliseconds until the quota resets."),
+        ])),
+    ])
+
+    /// The policy of a validated `throttle:` setting.
+    init?(_ settings: ValidSettings) {
+        switch settings.string("type") {
+        case "graphql_cost": self = .graphqlCost(costPath: settings.fieldPath("cost_path"))
+        case "quota_headers": self = .quotaHeaders(remaining: settings.string("remaining_header"), resetMilliseconds: settings.string("reset_ms_header"))
+        default: return nil
         }
-        reader.finish()
-        return result
     }
 }
 

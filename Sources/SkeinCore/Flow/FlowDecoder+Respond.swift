@@ -1,22 +1,4 @@
 extension FlowDecoder {
-    /// `respond:` of a webhook trigger: `true`, or `{ step: ID, timeout: 30s }`.
-    func readRespond(_ webhook: SettingsReader) -> WebhookResponse? {
-        guard let value = webhook.raw("respond") else { return nil }
-        if case .bool(let on) = value { return on ? WebhookResponse(stepID: "") : nil }
-        guard let reader = SettingsReader(value, path: webhook.childPath("respond"), problems: webhook.problems) else { return nil }
-        let step = reader.string("step")
-        var timeout = WebhookResponse.defaultTimeout
-        if let written = reader.duration("timeout") {
-            if written <= .zero || written > WebhookResponse.maximumTimeout {
-                reader.report("timeout", "must be more than 0 and at most \(DurationText.format(WebhookResponse.maximumTimeout))")
-            } else {
-                timeout = written
-            }
-        }
-        reader.finish()
-        return WebhookResponse(stepID: step ?? "", timeout: timeout)
-    }
-
     /// Checks the step named by `respond:` exists, or picks the last top-level shape when none is named.
     func resolveRespond(_ respond: WebhookResponse, shapes: [ShapeDefinition], problems: ProblemList) -> WebhookResponse? {
         let path = "trigger.webhook.respond.step"

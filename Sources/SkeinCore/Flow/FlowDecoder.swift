@@ -18,8 +18,6 @@ public struct FlowDecoder: Sendable {
         self.catalog = catalog
     }
 
-    static let shapeCommonKeys: Set<String> = ["id", "name", "skip", "retry", "description"]
-
     /// Decodes and validates; throws `FlowValidationError` listing every problem.
     public func decode(_ document: JSON, source: String? = nil) throws(FlowValidationError) -> FlowDefinition {
         let problems = ProblemList()
@@ -28,80 +26,54 @@ public struct FlowDecoder: Sendable {
         throw FlowValidationError(source: source, problems: problems.problems)
     }
 
+    /// A validator whose `.shapes` lists are read by this decoder, sharing one id registry.
+    func validator(_ problems: ProblemList, ids: ShapeIDRegistry) -> SpecValidator {
+        SpecValidator(problems: problems, context: SpecContext(readShapes: { entries, path in
+            self.readSequence(entries, path: path, problems: problems, ids: ids)
+        }))
+    }
+
     func read(_ document: JSON, problems: ProblemList) -> FlowDefinition? {
-        guard let root = SettingsReader(document, path: "", problems: problems, allowMissing: false) else { return nil }
-        let id = root.string("id", required: true)
-        if let id, !FlowDecoder.isIdentifier(id) {
-            root.report("id", "'\(id)' must be lowercase letters, digits, '-' and '_', starting with a letter or digit")
-        }
-        let name = root.string("name") ?? id ?? ""
-        let version = root.int("version", range: 1...1_000_000)
-        let description = root.string("description")
-        let priority = root.int("priority", range: 1...5) ?? 3
-        let syncRetries = root.int("sync_retries", range: 0...100) ?? 4
-        let maxConcurrentRuns = root.int("max_concurrent_runs", range: 1...10_000)
-        let trigger = readTrigger(root.raw("trigger"), path: "trigger", problems: problems)
-        let variables = FlowVariables.read(root.raw("variables"), path: "variables", problems: problems)
-        var shapes: [ShapeDefinition] = []
-        if let list = root.array("shapes", required: true) {
-            if list.isEmpty { root.report("shapes", "a flow needs at least one shape") }
-            shapes = readSequence(list, path: "shapes", problems: problems, ids: ShapeIDRegistry())
-        }
-        root.finish()
-        guard let id, var trigger else { return nil }
+        let validator = validator(problems, ids: ShapeIDRegistry())
+        guard let root = validator.object(document, FlowSpec.document, path: "", setting: "", allowMissing: false), problems.isEmpty,
+              var trigger = Self.trigger(root.value("trigger"))
+        else { return nil }
+        let id = root.string("id")
+        let shapes = root.shapes("shapes")
         if case .webhook(var webhook) = trigger, let respond = webhook.respond {
             webhook.respond = resolveRespond(respond, shapes: shapes, problems: problems)
             trigger = .webhook(webhook)
         }
-        return FlowDefinition(id: id, name: name, version: version, description: description, trigger: trigger,
-                              priority: priority, syncRetries: syncRetries, maxConcurrentRuns: maxConcurrentRuns, shapes: shapes,
-                              variables: variables)
+        let variables = Dictionary((root.optional.entries("variables") ?? []).map { ($0.key, $0.value.json) }, uniquingKeysWith: { $1 })
+        return FlowDefinition(id: id, name: root.optional.string("name") ?? id, version: root.optional.int("version"),
+                              description: root.optional.string("description"), trigger: trigger, priority: root.int("priority"),
+                              syncRetries: root.int("sync_retries"), maxConcurrentRuns: root.optional.int("max_concurrent_runs"),
+                              shapes: shapes, variables: variables)
     }
 
-    func readTrigger(_ value: JSON?, path: String, problems: ProblemList) -> Trigger? {
+    /// The trigger in a validated `trigger:` value.
+    static func trigger(_ value: SpecValue?) -> Trigger? {
         switch value {
-        case nil: return .manual
-        case .string("manual")?: return .manual
-        case .string("api")?: return .api
-        case .string(let other)?:
-            problems.add(path, "unknown trigger '\(other)'; use manual, api, {schedule: \"cron\"} or {webhook: {token: ...}}")
-            return nil
-        case .object(let members)? where members.count == 1:
-            let (kind, settings) = members.elements[0]
-            let childPath = "\(path).\(kind)"
-            switch kind {
-            case "manual": return .manual
-            case "api": return .api
-            case "schedule":
-                guard case .string(let expression) = settings else {
-                    problems.add(childPath, "expected a cron expression such as \"*/15 * * * *\", found \(settings.typeName)")
-                    return nil
-                }
-                do { return .schedule(try CronSchedule(expression)) } catch {
-                    problems.add(childPath, "invalid cron expression '\(expression)': \(error.message)")
-                    return nil
-                }
-            case "webhook":
-                guard let reader = SettingsReader(settings, path: childPath, problems: problems) else { return nil }
-                let token = reader.string("token", required: true)
-                if let token, token.count < 16 || !token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
-                    reader.report("token", "use at least 16 letters, digits, '-' or '_' (e.g. the output of `openssl rand -hex 16`)")
-                }
-                let secretVariable = reader.string("hmac_secret_env")
-                let maximum = reader.int("max_body_bytes", range: 1...(1 << 40))
-                let respond = readRespond(reader)
-                reader.finish()
-                guard let token, problems.isEmpty else { return nil }
-                return .webhook(WebhookSettings(token: token, hmacSecretEnvironmentVariable: secretVariable, maximumBodyBytes: maximum,
-                                                respond: respond))
-            default:
-                problems.add(childPath, "unknown trigger '\(kind)'; use manual, api, schedule or webhook")
-                return nil
-            }
-        case let other?:
-            problems.add(path, "expected manual, api, {schedule: ...} or {webhook: ...}, found \(other.typeName)")
-            return nil
+        case .json(.string("api"))?: return .api
+        case .json(.string("manual"))?: return .manual
+        case .object(let object)?:
+            if let expression = object.optional.string("schedule") { return (try? CronSchedule(expression)).map(Trigger.schedule) }
+            if let webhook = object.optional.object("webhook") { return .webhook(Self.webhook(webhook)) }
+            return object.has("api") ? .api : .manual
+        default: return nil
         }
+    }
+
+    static func webhook(_ settings: ValidSettings) -> WebhookSettings {
+        var respond: WebhookResponse?
+        switch settings.optional.value("respond") {
+        case .json(.bool(true))?: respond = WebhookResponse(stepID: "")
+        case .object(let object)?:
+            respond = WebhookResponse(stepID: object.optional.string("step") ?? "", timeout: object.duration("timeout"))
+        default: respond = nil
+        }
+        return WebhookSettings(token: settings.string("token"), hmacSecretEnvironmentVariable: settings.optional.string("hmac_secret_env"),
+                               maximumBodyBytes: settings.optional.int("max_body_bytes"), respond: respond)
     }
 
     /// Reads a list of shapes (the flow's, or a child sequence of a route, branch or try),
@@ -116,72 +88,60 @@ public struct FlowDecoder: Sendable {
         return shapes
     }
 
+    /// Reads one shape entry: the keys every shape has (`FlowSpec.shapeEntry`) and exactly one
+    /// type key holding its settings, checked by that type's spec.
     func readShape(_ value: JSON, path: String, problems: ProblemList, ids: ShapeIDRegistry = ShapeIDRegistry()) -> ShapeDefinition? {
-        guard let reader = SettingsReader(value, path: path, problems: problems, allowMissing: false) else { return nil }
-        let id = reader.string("id", required: true)
-        if let id, !FlowDecoder.isIdentifier(id) {
-            reader.report("id", "'\(id)' must be lowercase letters, digits, '-' and '_'")
+        guard case .object(let members) = value else {
+            problems.add(path, "expected an object of settings, found \(value.typeName)")
+            return nil
         }
+        let typeKeys = members.keys.filter { FlowSpec.shapeEntry.field($0) == nil }
+        let validator = validator(problems, ids: ids)
+        let before = problems.problems.count
+        let entry = validator.members(members, FlowSpec.shapeEntry, path: path, setting: "", otherKeys: Set(typeKeys))
+        let entryIsValid = problems.problems.count == before
+        let id = entry.optional.string("id")
         if let id { ids.claim(id, at: path, problems: problems) }
-        let name = reader.string("name")
-        _ = reader.string("description")
-        let skip = reader.bool("skip") ?? false
-        var retry: RetryPolicy?
-        if let retryReader = reader.object("retry") {
-            let attempts = retryReader.int("attempts", range: 1...100) ?? 3
-            let backoff = retryReader.duration("backoff") ?? .seconds(1)
-            let maximum = retryReader.duration("max_backoff") ?? .seconds(60)
-            retryReader.finish()
-            retry = RetryPolicy(attempts: attempts, backoff: backoff, maximumBackoff: maximum)
+        let name = entry.optional.string("name")
+        let skip = entry.bool("skip")
+        let retry = entry.optional.object("retry").flatMap { entryIsValid ? $0 : nil }.map {
+            RetryPolicy(attempts: $0.int("attempts"), backoff: $0.duration("backoff"), maximumBackoff: $0.duration("max_backoff"))
         }
-        let typeKeys = reader.members.keys.filter { !FlowDecoder.shapeCommonKeys.contains($0) }
-        var type: String?
-        var settings: JSON = .object([:])
         if typeKeys.isEmpty {
-            reader.report("", "no shape type given; add one of \(knownTypes) with its settings")
-        } else if typeKeys.count == 1, ShapeStructure.types.contains(typeKeys[0]) {
-            let structure = readStructure(typeKeys[0], reader.raw(typeKeys[0]), path: reader.childPath(typeKeys[0]), problems: problems, ids: ids)
-            reader.finish()
-            guard let id, let structure else { return nil }
-            return ShapeDefinition(id: id, type: typeKeys[0], name: name, skip: skip, retry: retry, structure: structure)
-        } else {
-            if catalog.acceptsUnknownTypes && typeKeys.count == 1 && catalog.kind(typeKeys[0]) == nil {
-                let settings = reader.raw(typeKeys[0]) ?? .object([:])
-                reader.finish()
-                guard let id else { return nil }
-                return ShapeDefinition(id: id, type: typeKeys[0], name: name, skip: skip, retry: retry, settings: settings)
-            }
-            let known = typeKeys.filter { catalog.kind($0) != nil }
-            if known.count > 1 {
-                reader.report("", "one shape can have only one type, found \(known.joined(separator: " and "))")
-            }
-            for key in typeKeys where catalog.kind(key) == nil {
-                if ShapeStructure.types.contains(key) {
-                    reader.report(key, "one shape can have only one type; put the \(key) in a shape of its own")
-                } else {
-                    reader.report(key, "unknown shape type '\(key)'; known types: \(knownTypes)")
-                }
-                _ = reader.raw(key)
-            }
-            if known.count == 1, let kind = catalog.kind(known[0]) {
-                type = known[0]
-                settings = reader.raw(known[0]) ?? .object([:])
-                if let settingsReader = SettingsReader(settings, path: reader.childPath(known[0]), problems: problems) {
-                    _ = kind.prepare(settingsReader)
-                }
+            entry.report("", "no shape type given; add one of \(knownTypes) with its settings")
+            return nil
+        }
+        if typeKeys.count == 1, let structure = FlowSpec.structures.first(where: { $0.type == typeKeys[0] }) {
+            let built = readStructure(structure, members[structure.type], path: entry.childPath(structure.type), validator: validator)
+            guard let id, let built else { return nil }
+            return ShapeDefinition(id: id, type: structure.type, name: name, skip: skip, retry: retry, structure: built)
+        }
+        if catalog.acceptsUnknownTypes && typeKeys.count == 1 && catalog.kind(typeKeys[0]) == nil {
+            guard let id else { return nil }
+            return ShapeDefinition(id: id, type: typeKeys[0], name: name, skip: skip, retry: retry, settings: members[typeKeys[0]] ?? .object([:]))
+        }
+        let known = typeKeys.filter { catalog.kind($0) != nil }
+        if known.count > 1 {
+            entry.report("", "one shape can have only one type, found \(known.joined(separator: " and "))")
+        }
+        for key in typeKeys where catalog.kind(key) == nil {
+            if ShapeStructure.types.contains(key) {
+                entry.report(key, "one shape can have only one type; put the \(key) in a shape of its own")
+            } else {
+                entry.report(key, "unknown shape type '\(key)'; known types: \(knownTypes)")
             }
         }
-        reader.finish()
-        guard let id, let type else { return nil }
-        return ShapeDefinition(id: id, type: type, name: name, skip: skip, retry: retry, settings: settings)
+        guard known.count == 1, let kind = catalog.kind(known[0]) else { return nil }
+        let settings = members[known[0]] ?? .object([:])
+        if let reader = SettingsReader(settings, path: entry.childPath(known[0]), problems: problems) {
+            _ = kind.prepare(reader)
+        }
+        guard let id else { return nil }
+        return ShapeDefinition(id: id, type: known[0], name: name, skip: skip, retry: retry, settings: settings)
     }
 
     /// Every shape type a flow may use, for error messages.
     var knownTypes: String { (catalog.types + ShapeStructure.types).sorted().joined(separator: ", ") }
 
-    static func isIdentifier(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, text.count <= 100 else { return false }
-        let allowed = { (c: Unicode.Scalar) in (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c == "-" || c == "_" }
-        return allowed(first) && first != "-" && first != "_" && text.unicodeScalars.allSatisfy(allowed)
-    }
+    static func isIdentifier(_ text: String) -> Bool { SpecPattern.matches(text, FlowSpec.identifierPattern) }
 }

@@ -137,36 +137,3 @@ public final class SettingsReader: @unchecked Sendable {
         problems.add(childPath(key), message)
     }
 }
-
-/// Durations as people write them in flow files.
-public enum DurationText {
-    public static func parse(_ value: JSON) -> Duration? {
-        switch value {
-        case .number(let seconds) where seconds >= 0: return .milliseconds(Int64((seconds * 1000).rounded()))
-        case .string(let text): return parse(text)
-        default: return nil
-        }
-    }
-
-    public static func parse(_ text: String) -> Duration? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-        let trimmed = text.trimmingSpaces()
-        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-            let number = trimmed.dropLast(suffix.count)
-            if let amount = Double(number), amount >= 0, amount.isFinite {
-                return .milliseconds(Int64((amount * scale * 1000).rounded()))
-            }
-        }
-        if let seconds = Double(trimmed), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
-        return nil
-    }
-
-    /// `1.5s`, `250ms`, `2m`: the shortest readable form.
-    public static func format(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        if milliseconds < 1000 { return "\(milliseconds)ms" }
-        if milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
-        let seconds = Double(milliseconds) / 1000
-        return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
-    }
-}

@@ -26,16 +26,26 @@ public struct RunRecord: Sendable, Equatable {
     public var inputCount: Int
     /// The run's payloads were deleted by retention; its log (steps, counts, errors) remains.
     public var payloadsExpired: Bool
+    /// The W3C `traceparent` of the run's first traced pick-up (`RunLogWriter.recordTraceParent`);
+    /// nil when tracing was off. A resumed run continues this trace.
+    public var traceParent: String?
 
     public init(id: RunID, flowID: String, flowVersion: Int, status: RunStatus, trigger: TriggerKind, priority: Int, entryShapeID: String?,
                 originRunID: RunID?, queuedAt: Date, startedAt: Date?, finishedAt: Date?, error: String?, failedShapeID: String?,
                 hasWarnings: Bool, stopRequested: Bool, leaseOwner: String?, leaseExpiresAt: Date?, claims: Int, inputCount: Int,
-                payloadsExpired: Bool = false) {
+                payloadsExpired: Bool = false, traceParent: String? = nil) {
         self.id = id; self.flowID = flowID; self.flowVersion = flowVersion; self.status = status; self.trigger = trigger
         self.priority = priority; self.entryShapeID = entryShapeID; self.originRunID = originRunID; self.queuedAt = queuedAt
         self.startedAt = startedAt; self.finishedAt = finishedAt; self.error = error; self.failedShapeID = failedShapeID
         self.hasWarnings = hasWarnings; self.stopRequested = stopRequested; self.leaseOwner = leaseOwner
         self.leaseExpiresAt = leaseExpiresAt; self.claims = claims; self.inputCount = inputCount
         self.payloadsExpired = payloadsExpired
+        self.traceParent = traceParent
+    }
+
+    /// The trace id (32 hexadecimal digits) of `traceParent`: what a tracing UI searches by.
+    public var traceID: String? {
+        let parts = traceParent?.split(separator: "-") ?? []
+        return parts.count >= 4 && parts[1].count == 32 ? String(parts[1]) : nil
     }
 }

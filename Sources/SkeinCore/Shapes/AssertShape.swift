@@ -14,30 +14,36 @@ import SkeinJSON
 /// ```
 public struct AssertShape: ShapeKind {
     public init() {}
-    public var type: String { "assert" }
-    public var summary: String { "Fail the run unless every payload meets conditions." }
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        let conditions = settings.array("that").flatMap {
-            Condition.readList($0, path: settings.childPath("that"), problems: settings.problems)
-        }
-        let expression = settings.string("condition", required: settings.has("condition")).flatMap {
-            ShapeExpression.compile($0, path: settings.childPath("condition"), setting: "assert.condition", problems: settings.problems)
-        }
-        let message = settings.string("message", required: settings.has("message"))
-        if message != nil && !settings.has("condition") {
-            settings.report("message", "applies to condition:; field rules in that: explain themselves")
-        }
-        let expected = settings.raw("equals")
-        let hasEquals = settings.has("equals")
-        let limits = ExpressionLimits.read(settings)
-        settings.finish()
-        if !settings.has("that") && !settings.has("condition") && !hasEquals && settings.problems.isEmpty {
-            settings.report("that", "give conditions in that:, a JSONata condition in condition: or an expected document in equals:")
-        }
-        guard settings.problems.isEmpty else { return nil }
-        return Executor(conditions: conditions ?? [], expression: expression, message: message,
-                        expected: hasEquals ? (expected ?? .null) : nil, limits: limits)
+    public static let spec = ShapeSpec(
+        type: "assert", category: .data, summary: "Fail the run unless every payload meets conditions.",
+        help: "Use it to stop a run before bad data reaches a system; the step's error names the payload and the condition.",
+        settings: ObjectSpec([
+            FieldSpec("that", .list(.object(Condition.spec)), help: "Field rules every payload must meet."),
+            FieldSpec("condition", .expression, help: "A JSONata condition that must be truthy for every payload."),
+            FieldSpec("message", .string(TextRules(nonEmpty: true)), help: "The error when `condition:` is not met (default: the condition and its result)."),
+            FieldSpec("equals", .anyJSON, help: "The document every payload must equal."),
+            ExpressionLimits.field,
+        ], rules: [
+            .atLeastOne(["that", "condition", "equals"],
+                        whenNone: RuleMessage("that", "give conditions in that:, a JSONata condition in condition: or an expected document in equals:")),
+            .onlyWhen("message", .present("condition"), message: "applies to condition:; field rules in that: explain themselves"),
+        ]),
+        example: """
+            - id: has-lines
+              assert:
+                that: [ { field: lines, exists: true }, { field: currency, one_of: [GBP, EUR] } ]
+                condition: $abs($sum(lines.(qty * price)) - total) < 0.01
+                message: the order total does not match its lines
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        Executor(conditions: Condition.list(settings.optional.list("that") ?? []), expression: settings.optional.expression("condition"),
+                 message: settings.optional.string("message"),
+                 expected: settings.has("equals") ? settings.optional.json("equals") ?? .null : nil,
+                 limits: ExpressionLimits(settings.optional.object("limits")))
     }
 
     struct Executor: ShapeExecutor {

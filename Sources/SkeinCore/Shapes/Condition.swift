@@ -18,48 +18,24 @@ public struct Condition: Sendable, Equatable {
 
     public static let operators = ["equals", "not_equals", "greater_than", "less_than", "contains", "one_of", "exists"]
 
-    /// Reads one condition object, reporting problems at its path.
-    public static func read(_ value: JSON, path: String, problems: ProblemList) -> Condition? {
-        guard let reader = SettingsReader(value, path: path, problems: problems, allowMissing: false) else { return nil }
-        let field = reader.fieldPath("field", required: true)
-        let present = operators.filter { reader.has($0) }
-        var test: Test?
-        if present.count != 1 {
-            reader.report("", present.isEmpty
-                ? "needs one test: \(operators.joined(separator: ", "))"
-                : "has several tests (\(present.joined(separator: ", "))); use one per condition")
-        } else {
-            let op = present[0]
-            let raw = reader.raw(op) ?? .null
-            switch op {
-            case "equals": test = .equals(raw)
-            case "not_equals": test = .notEquals(raw)
-            case "greater_than", "less_than":
-                if case .number(let n) = raw { test = op == "greater_than" ? .greaterThan(n) : .lessThan(n) }
-                else { reader.report(op, "expected a number, found \(raw.typeName)") }
-            case "contains":
-                if case .string(let s) = raw { test = .contains(s) } else { reader.report(op, "expected a string, found \(raw.typeName)") }
-            case "one_of":
-                if case .array(let values) = raw { test = .oneOf(values) } else { reader.report(op, "expected a list, found \(raw.typeName)") }
-            case "exists":
-                if case .bool(let b) = raw { test = .exists(b) } else { reader.report(op, "expected true or false, found \(raw.typeName)") }
-            default: break
-            }
-        }
-        reader.finish()
-        guard let field, let test else { return nil }
-        return Condition(field: field, test: test)
-    }
+    /// One condition object, as filter `where:` and assert `that:` list them.
+    public static let spec = ObjectSpec([
+        FieldSpec("field", .fieldPath, required: true,
+                  help: "The payload field tested: a dotted path such as `financial_status` or `line_items[0].sku`."),
+        FieldSpec("equals", .anyJSON, help: "Holds when the field equals this value; numbers written as strings (`\"12.50\"`) compare as numbers."),
+        FieldSpec("not_equals", .anyJSON, help: "Holds when the field does not equal this value (or is missing)."),
+        FieldSpec("greater_than", .number, help: "Holds when the field is a number (or numeric text) greater than this."),
+        FieldSpec("less_than", .number, help: "Holds when the field is a number (or numeric text) less than this."),
+        FieldSpec("contains", .string, help: "Holds when the field is text containing this, or a list with this text as an item."),
+        FieldSpec("one_of", .list(.anyJSON), help: "Holds when the field equals one of these values."),
+        FieldSpec("exists", .boolean, help: "`true`: holds when the field is there and not null; `false`: when it is not."),
+    ], rules: [
+        .exactlyOne(operators, whenNone: RuleMessage("", "needs one test: \(operators.joined(separator: ", "))"),
+                    whenSeveral: RuleMessage("", "has several tests ({given}); use one per condition")),
+    ])
 
-    /// Reads a list of conditions.
-    public static func readList(_ values: [JSON], path: String, problems: ProblemList) -> [Condition]? {
-        var conditions: [Condition] = []
-        var ok = true
-        for (index, value) in values.enumerated() {
-            if let condition = read(value, path: "\(path)[\(index)]", problems: problems) { conditions.append(condition) } else { ok = false }
-        }
-        return ok ? conditions : nil
-    }
+    /// The conditions of a validated list (`where:`, `that:`).
+    public static func list(_ items: [SpecValue]) -> [Condition] { items.compactMap { $0.object.flatMap(Condition.init) } }
 
     public func holds(for document: JSON) -> Bool {
         let value = field.value(in: document)
@@ -104,6 +80,24 @@ public struct Condition: Sendable, Equatable {
         case .number(let n)?: n
         case .string(let s)?: Double(s)
         default: nil
+        }
+    }
+}
+
+extension Condition {
+    /// The condition in a validated condition object.
+    public init?(_ settings: ValidSettings) {
+        guard let op = Condition.operators.first(where: settings.has), let value = settings.optional.json(op) else { return nil }
+        field = settings.fieldPath("field")
+        switch (op, value) {
+        case ("equals", _): test = .equals(value)
+        case ("not_equals", _): test = .notEquals(value)
+        case ("greater_than", .number(let number)): test = .greaterThan(number)
+        case ("less_than", .number(let number)): test = .lessThan(number)
+        case ("contains", .string(let text)): test = .contains(text)
+        case ("one_of", .array(let values)): test = .oneOf(values)
+        case ("exists", .bool(let flag)): test = .exists(flag)
+        default: return nil
         }
     }
 }

@@ -17,42 +17,47 @@ import SkeinJSON
 /// false, 0, "" and empty arrays drop). With `items:` it is evaluated against each item.
 public struct FilterShape: ShapeKind {
     public init() {}
-    public var type: String { "filter" }
-    public var summary: String { "Keep only payloads or items that meet conditions." }
+
+    public static let spec = ShapeSpec(
+        type: "filter", category: .data, summary: "Keep only payloads or items that meet conditions.",
+        help: "Conditions are field rules (`where:`) or one JSONata `condition:`; a condition keeps what it finds truthy "
+            + "(undefined, null, false, 0, \"\" and empty arrays are dropped).",
+        settings: ObjectSpec([
+            FieldSpec("where", .list(.object(Condition.spec)),
+                      help: "Field rules; all must hold (or one, with `match: any`)."),
+            FieldSpec("match", .choice([
+                Choice("all", help: "Every rule must hold."),
+                Choice("any", help: "At least one rule must hold."),
+            ]), default: "all", help: "How the `where:` rules combine."),
+            FieldSpec("condition", .expression, help: "One JSONata condition instead of `where:`; with `items:` it is evaluated against each item."),
+            FieldSpec("items", .fieldPath, help: "Filter this array inside each payload instead of whole payloads."),
+            ExpressionLimits.field,
+        ], rules: [
+            .exactlyOne(["where", "condition"],
+                        whenNone: RuleMessage("where", "required: give conditions in where: or a JSONata condition in condition:"),
+                        whenSeveral: RuleMessage("condition", "give either where: or condition:, not both")),
+            .onlyWhen("match", .not(.present("condition")), message: "applies to where: rules; write 'and' or 'or' in the condition"),
+        ]),
+        example: """
+            - id: paid-only
+              filter:
+                where:
+                  - { field: financial_status, equals: paid }
+                  - { field: total_price, greater_than: 0 }
+                match: all
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
 
     enum Test: Sendable {
         case conditions([Condition], requireAll: Bool)
         case expression(ShapeExpression)
     }
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        var test: Test?
-        if settings.has("condition") && settings.has("where") {
-            settings.report("condition", "give either where: or condition:, not both")
-            _ = settings.raw("where")
-            _ = settings.raw("match")
-            _ = settings.raw("condition")
-        } else if settings.has("condition") {
-            if settings.has("match") { settings.report("match", "applies to where: rules; write 'and' or 'or' in the condition") }
-            _ = settings.raw("match")
-            test = settings.string("condition", required: true).flatMap {
-                ShapeExpression.compile($0, path: settings.childPath("condition"), setting: "filter.condition", problems: settings.problems)
-            }.map(Test.expression)
-        } else {
-            if !settings.has("where") {
-                settings.report("where", "required: give conditions in where: or a JSONata condition in condition:")
-            }
-            let conditions = settings.array("where").flatMap {
-                Condition.readList($0, path: settings.childPath("where"), problems: settings.problems)
-            }
-            let match = settings.string("match", allowed: ["all", "any"]) ?? "all"
-            test = conditions.map { .conditions($0, requireAll: match == "all") }
-        }
-        let items = settings.fieldPath("items")
-        let limits = ExpressionLimits.read(settings)
-        settings.finish()
-        guard settings.problems.isEmpty, let test else { return nil }
-        return Executor(test: test, items: items, limits: limits)
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        let test: Test = settings.optional.expression("condition").map(Test.expression)
+            ?? .conditions(Condition.list(settings.list("where")), requireAll: settings.string("match") == "all")
+        return Executor(test: test, items: settings.optional.fieldPath("items"), limits: ExpressionLimits(settings.optional.object("limits")))
     }
 
     struct Executor: ShapeExecutor {

@@ -22,8 +22,52 @@ import SkeinJSON
 /// is compiled once, when the shape is prepared.
 public struct MapShape: ShapeKind {
     public init() {}
-    public var type: String { "map" }
-    public var summary: String { "Map fields of each JSON payload to a new document." }
+
+    /// A field rule written as an object: `{expr: $trim(note), default: ""}`, `{path: order-id}`, `{value: GBP}`.
+    static let ruleSpec = ObjectSpec([
+        FieldSpec("expr", .expression, help: "A JSONata expression over the payload."),
+        FieldSpec("path", .fieldPath, help: "A plain field path (any characters in names)."),
+        FieldSpec("value", .anyJSON, help: "A constant."),
+        FieldSpec("default", .anyJSON, help: "The value when the expression or path gives nothing (undefined)."),
+    ], rules: [
+        .exactlyOne(["expr", "path", "value"], whenNone: RuleMessage("", "give one of expr:, path: or value:"),
+                    whenSeveral: RuleMessage("", "give only one of {given}")),
+        .onlyWhen("default", .not(.present("value")), message: "a constant value: needs no default"),
+    ])
+
+    public static let spec = ShapeSpec(
+        type: "map", category: .data, summary: "Map fields of each JSON payload to a new document.",
+        help: "Field rules map a target path to a JSONata expression over the payload (a plain path is the simplest expression); "
+            + "a rule whose source is undefined and has no default leaves the target out. Or one `transform:` builds the whole document.",
+        settings: ObjectSpec([
+            FieldSpec("fields", .dictionary(DictionarySpec(
+                keyName: "target path",
+                keys: TextRules(check: TextCheck { (try? FieldPath($0)) == nil ? "'\($0)' is not a valid target path" : nil }),
+                value: .anyOf([.expression, .object(ruleSpec)],
+                              mismatch: "expected a JSONata expression or {expr:, default:}, {path:, default:} or {value:}, found {found}"),
+                minimum: 1, tooFew: "needs at least one field rule")),
+                      help: "Target path → source: a JSONata expression, or `{expr:, default:}`, `{path:, default:}` or `{value:}`. Nested targets are created."),
+            FieldSpec("keep_unmapped", .boolean, default: false, help: "Start from a copy of the input instead of an empty document."),
+            FieldSpec("transform", .expression, help: "One JSONata expression whose result is the new document, instead of `fields:`."),
+            ExpressionLimits.field,
+        ], rules: [
+            .exactlyOne(["fields", "transform"],
+                        whenNone: RuleMessage("fields", "required: give field rules in fields: or a JSONata expression in transform:"),
+                        whenSeveral: RuleMessage("transform", "give either fields: or transform:, not both")),
+            .onlyWhen("keep_unmapped", .not(.present("transform")), message: "applies to fields:; a transform: builds the whole document"),
+        ]),
+        example: """
+            - id: to-erp-format
+              map:
+                fields:
+                  order_number: id
+                  customer.email: $lowercase(customer.email)
+                  total: $sum(line_items.(quantity * $number(price)))
+                  currency: { value: GBP }
+                  note: { expr: $trim(note), default: "" }
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
 
     struct Rule: Sendable {
         enum Source: Sendable {
@@ -35,73 +79,22 @@ public struct MapShape: ShapeKind {
         let source: Source
     }
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        let keepUnmapped = settings.bool("keep_unmapped")
-        let limits = ExpressionLimits.read(settings)
-        var transform: ShapeExpression?
-        if !settings.has("fields") && !settings.has("transform") {
-            settings.report("fields", "required: give field rules in fields: or a JSONata expression in transform:")
-        }
-        if settings.has("transform"), let text = settings.string("transform", required: true) {
-            transform = ShapeExpression.compile(text, path: settings.childPath("transform"), setting: "map.transform",
-                                                problems: settings.problems)
-        }
-        var rules: [Rule] = []
-        if settings.has("transform") && settings.has("fields") {
-            settings.report("transform", "give either fields: or transform:, not both")
-        } else if transform != nil, keepUnmapped != nil {
-            settings.report("keep_unmapped", "applies to fields:; a transform: builds the whole document")
-        }
-        if settings.has("fields"), let fields = settings.object("fields") {
-            rules = readRules(fields)
-            if fields.members.isEmpty { settings.report("fields", "needs at least one field rule") }
-        }
-        settings.finish()
-        guard settings.problems.isEmpty else { return nil }
-        if let transform { return TransformExecutor(transform: transform, limits: limits) }
-        return Executor(rules: rules, keepUnmapped: keepUnmapped ?? false, limits: limits)
-    }
-
-    private func readRules(_ fields: SettingsReader) -> [Rule] {
-        var rules: [Rule] = []
-        let problems = fields.problems
-        for (target, source) in fields.members {
-            let path = fields.childPath(target)
-            let setting = "map.fields.\(target)"
-            _ = fields.raw(target)
-            guard let targetPath = try? FieldPath(target) else {
-                problems.add(path, "'\(target)' is not a valid target path")
-                continue
-            }
-            switch source {
-            case .string(let text):
-                if let expression = ShapeExpression.compile(text, path: path, setting: setting, problems: problems) {
-                    rules.append(Rule(target: targetPath, source: .expression(expression, default: nil)))
-                }
-            case .object:
-                guard let rule = SettingsReader(source, path: path, problems: problems) else { continue }
-                let given = ["expr", "path", "value"].filter { rule.has($0) }
-                let fallback = rule.raw("default")
-                var built: Rule.Source?
-                if given.count != 1 {
-                    rule.report("", given.isEmpty ? "give one of expr:, path: or value:" : "give only one of \(given.joined(separator: ", "))")
-                    given.forEach { _ = rule.raw($0) }
-                } else if given[0] == "value" {
-                    built = .constant(rule.raw("value") ?? .null)
-                    if fallback != nil { rule.report("default", "a constant value: needs no default") }
-                } else if given[0] == "path" {
-                    built = rule.fieldPath("path", required: true).map { .path($0, default: fallback) }
-                } else if let text = rule.string("expr", required: true) {
-                    built = ShapeExpression.compile(text, path: rule.childPath("expr"), setting: setting, problems: problems)
-                        .map { .expression($0, default: fallback) }
-                }
-                rule.finish()
-                if let built { rules.append(Rule(target: targetPath, source: built)) }
-            default:
-                problems.add(path, "expected a JSONata expression or {expr:, default:}, {path:, default:} or {value:}, found \(source.typeName)")
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        let limits = ExpressionLimits(settings.optional.object("limits"))
+        if let transform = settings.optional.expression("transform") { return TransformExecutor(transform: transform, limits: limits) }
+        let rules = settings.entries("fields").compactMap { entry -> Rule? in
+            guard let target = try? FieldPath(entry.key) else { return nil }
+            switch entry.value {
+            case .expression(let expression): return Rule(target: target, source: .expression(expression, default: nil))
+            case .object(let rule):
+                let fallback = rule.optional.json("default")
+                if let expression = rule.optional.expression("expr") { return Rule(target: target, source: .expression(expression, default: fallback)) }
+                if let path = rule.optional.fieldPath("path") { return Rule(target: target, source: .path(path, default: fallback)) }
+                return Rule(target: target, source: .constant(rule.optional.json("value") ?? .null))
+            default: return nil
             }
         }
-        return rules
+        return Executor(rules: rules, keepUnmapped: settings.bool("keep_unmapped"), limits: limits)
     }
 
     struct Executor: ShapeExecutor {

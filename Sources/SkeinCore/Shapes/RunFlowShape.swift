@@ -37,23 +37,35 @@ public struct ChildRun: Sendable {
 /// `RunFlowShape.maximumDepth` deep.
 public struct RunFlowShape: ShapeKind {
     public init() {}
-    public var type: String { "run_flow" }
-    public var summary: String { "Call another flow once per payload, waiting for its result or queueing it." }
 
     /// How deep `run_flow` calls may nest (a run started by a run started by a run …).
     public static let maximumDepth = 8
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        let flow = settings.string("flow", required: true)
-        if let flow, !FlowDecoder.isIdentifier(flow) { settings.report("flow", "'\(flow)' is not a flow id") }
-        let version = settings.int("version", range: 1...1_000_000)
-        let wait = settings.bool("wait") ?? true
-        let timeout = settings.duration("timeout") ?? .seconds(300)
-        if timeout <= .zero { settings.report("timeout", "must be more than 0") }
-        if !wait && settings.has("timeout") { settings.report("timeout", "applies only with wait: true") }
-        settings.finish()
-        guard settings.problems.isEmpty, let flow else { return nil }
-        return Executor(flowID: flow, version: version, wait: wait, timeout: timeout)
+    public static let spec = ShapeSpec(
+        type: "run_flow", category: .flowControl,
+        summary: "Call another flow once per payload, waiting for its result or queueing it.",
+        help: "A flow may not call itself or a flow that is calling it, and calls nest at most \(maximumDepth) deep.",
+        settings: ObjectSpec([
+            FieldSpec("flow", .text(.flowRef, FlowSpec.identifier("'{value}' is not a flow id")), required: true,
+                      help: "The deployed flow to call (it need not be enabled)."),
+            FieldSpec("version", .integer(1...1_000_000), help: "Call this version of it instead of the latest."),
+            FieldSpec("wait", .boolean, default: true,
+                      help: "`true`: run the child now and pass on its final payloads; `false`: queue it for a worker and pass the input on."),
+            FieldSpec("timeout", .duration(.positive), default: .duration(.seconds(300)),
+                      help: "With `wait: true`: a child still running after this is asked to stop and the step fails."),
+        ], rules: [
+            .onlyWhen("timeout", .equals("wait", true), message: "applies only with wait: true"),
+        ]),
+        example: """
+            - id: send-each
+              run_flow: { flow: send-one-order, wait: true, timeout: 5m }
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        Executor(flowID: settings.string("flow"), version: settings.optional.int("version"), wait: settings.bool("wait"),
+                 timeout: settings.duration("timeout"))
     }
 
     struct Executor: ShapeExecutor {

@@ -15,8 +15,37 @@ import SkeinJSON
 /// An expression that gives nothing (undefined) leaves the variable as it was, with a warning.
 public struct SetVariablesShape: ShapeKind {
     public init() {}
-    public var type: String { "set_variables" }
-    public var summary: String { "Set flow variables from the payload or literal values, for later shapes." }
+
+    public static let spec = ShapeSpec(
+        type: "set_variables", category: .data,
+        summary: "Set flow variables from the payload or literal values, for later shapes.",
+        help: "Values are evaluated in order, so a later value can use an earlier one; an expression that gives nothing "
+            + "leaves the variable as it was, with a warning. Variables are stored with the step, so resumed, retried and replayed runs see them.",
+        settings: ObjectSpec([
+            FieldSpec("values", .dictionary(DictionarySpec(
+                keyName: "variable name", keys: FlowSpec.variableName,
+                value: .anyOf([.expression, .object([FieldSpec("value", .anyJSON, required: true, help: "The literal value.")]), .json(.scalar)],
+                              mismatch: "write a JSONata expression as a string, or a literal as { value: ... }"),
+                minimum: 1, tooFew: "give at least one variable to set")), required: true,
+                      help: "Variable name → a JSONata expression over the payload (a string), `{ value: … }` for a literal, or a number, boolean or null."),
+            FieldSpec("from", .choice([
+                Choice("first", help: "`$` is the first payload."),
+                Choice("last", help: "`$` is the last payload."),
+                Choice("all", help: "`$` is every payload, as an array."),
+            ]), default: "first", help: "Which payload the expressions read."),
+            ExpressionLimits.field,
+        ]),
+        example: """
+            - id: remember-batch
+              set_variables:
+                values:
+                  batch: "'B-' & $string(batch_id)"
+                  total: $sum(orders.line_items.(quantity * price))
+                  source: { value: shop }
+                from: first
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
 
     enum Source: String { case first, last, all }
 
@@ -25,32 +54,16 @@ public struct SetVariablesShape: ShapeKind {
         case expression(ShapeExpression)
     }
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        var values: [(String, Value)] = []
-        if let reader = settings.object("values", required: true) {
-            if reader.members.isEmpty { settings.report("values", "give at least one variable to set") }
-            for (name, raw) in reader.members {
-                let path = reader.childPath(name)
-                _ = reader.raw(name)
-                if let problem = FlowVariables.nameProblem(name) { reader.report(name, problem); continue }
-                switch raw {
-                case .string(let text):
-                    if let expression = ShapeExpression.compile(text, path: path, setting: "set_variables.values.\(name)", problems: settings.problems) {
-                        values.append((name, .expression(expression)))
-                    }
-                case .object(let members) where members.count == 1 && members["value"] != nil:
-                    values.append((name, .literal(members["value"]!)))
-                case .object, .array:
-                    reader.report(name, "write a JSONata expression as a string, or a literal as { value: ... }")
-                default:
-                    values.append((name, .literal(raw)))
-                }
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        let values = settings.entries("values").map { entry -> (String, Value) in
+            switch entry.value {
+            case .expression(let expression): (entry.key, .expression(expression))
+            case .object(let literal): (entry.key, .literal(literal.json("value")))
+            case let other: (entry.key, .literal(other.json))
             }
         }
-        let source = settings.string("from", allowed: ["first", "last", "all"]).flatMap(Source.init(rawValue:)) ?? .first
-        let limits = ExpressionLimits.read(settings)
-        settings.finish()
-        return settings.problems.isEmpty ? Executor(values: values, source: source, limits: limits) : nil
+        return Executor(values: values, source: Source(rawValue: settings.string("from")) ?? .first,
+                        limits: ExpressionLimits(settings.optional.object("limits")))
     }
 
     struct Executor: ShapeExecutor {

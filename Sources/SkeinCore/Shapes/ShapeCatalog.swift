@@ -25,6 +25,17 @@ public struct ShapeCatalog: Sendable {
 
     public var types: [String] { kinds.keys.sorted() }
 
+    /// The spec of every shape type a flow may use here, the structural shapes (`route`,
+    /// `branch`, `try`) included, by category and then type: what the JSON Schema, the
+    /// generated shape reference and the browser's forms are made from.
+    public var specs: [ShapeSpec] {
+        let order = ShapeCategory.allCases
+        return (kinds.values.map(\.spec) + FlowSpec.structures).sorted {
+            let (left, right) = (order.firstIndex(of: $0.category) ?? 0, order.firstIndex(of: $1.category) ?? 0)
+            return left != right ? left < right : $0.type < $1.type
+        }
+    }
+
     /// The shapes that need nothing but the payload.
     public static let builtIn: [any ShapeKind] = [
         PayloadShape(), MapShape(), FilterShape(), AssertShape(), SplitShape(),

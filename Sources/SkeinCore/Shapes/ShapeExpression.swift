@@ -97,19 +97,17 @@ public struct ExpressionLimits: Sendable, Equatable {
         return limits
     }
 
-    /// Reads the optional `limits:` setting of a shape.
-    public static func read(_ settings: SettingsReader) -> ExpressionLimits {
-        guard let reader = settings.object("limits") else { return .default }
-        var limits = ExpressionLimits.default
-        if let timeout = reader.duration("timeout") {
-            if timeout <= .zero || timeout > maximumTimeout {
-                reader.report("timeout", "must be more than 0 and at most \(DurationText.format(maximumTimeout))")
-            } else {
-                limits.timeout = timeout
-            }
-        }
-        if let depth = reader.int("max_depth", range: 10...maximumDepth) { limits.maxDepth = depth }
-        reader.finish()
-        return limits
+    /// The optional `limits:` setting of the shapes that evaluate expressions.
+    public static let field = FieldSpec("limits", .object([
+        FieldSpec("timeout", .duration(.positive(atMost: maximumTimeout)), default: .duration(ExpressionLimits.default.timeout),
+                  help: "The longest one evaluation (one expression on one payload) may run."),
+        FieldSpec("max_depth", .integer(10...maximumDepth), default: .int(ExpressionLimits.default.maxDepth),
+                  help: "The deepest nesting of evaluation (recursive functions nest one level per call and more)."),
+    ]), help: "Bounds on each evaluation of this shape's JSONata, so a runaway expression fails the step (U1001) instead of hanging a worker.")
+
+    /// The limits written in a shape's validated `limits:` setting, or the defaults.
+    public init(_ settings: ValidSettings?) {
+        guard let settings else { self = .default; return }
+        self.init(timeout: settings.duration("timeout"), maxDepth: settings.int("max_depth"))
     }
 }

@@ -1,17 +1,36 @@
 public import SkeinJSON
 
-/// A type of shape (`map`, `filter`, `connector`, …): it reads its settings and builds an executor.
+/// A type of shape (`map`, `filter`, `http`, …): its spec says what its settings are, and it
+/// builds an executor from settings that passed the spec.
 ///
-/// Reading and building are one step, so the same code that validates a flow file is the
-/// code that runs it: a setting cannot be accepted by `skein flow validate` and then be
-/// misread at run time.
+/// The spec is the single description of the settings: `prepare` checks a flow file's settings
+/// against it (`SpecValidator`), and `make` reads the typed configuration only from what passed,
+/// so `skein flow validate`, the JSON Schema, the docs and the browser's forms cannot disagree
+/// with what runs. Validation and building happen in one call, so the code that validates a flow
+/// file is the code that runs it.
 public protocol ShapeKind: Sendable {
+    /// The shape's settings, as data.
+    var spec: ShapeSpec { get }
+    /// Builds the executor from settings the spec has validated. It may still report problems
+    /// only code can find (on `settings`) and return nil.
+    func make(_ settings: ValidSettings) -> (any ShapeExecutor)?
+}
+
+extension ShapeKind {
     /// The key that names this type in flow files.
-    var type: String { get }
+    public var type: String { spec.type }
     /// One line for docs and the UI.
-    var summary: String { get }
-    /// Reads `settings`, recording problems on the reader; returns nil if any were found.
-    func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)?
+    public var summary: String { spec.summary }
+
+    /// Checks `settings` against the spec, recording problems on the reader's list, and builds
+    /// the executor when there were none.
+    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
+        let before = settings.problems.problems.count
+        let valid = SpecValidator(problems: settings.problems).members(settings.members, spec.settings, path: settings.path, setting: spec.type)
+        guard settings.problems.problems.count == before else { return nil }
+        let executor = make(valid)
+        return settings.problems.problems.count == before ? executor : nil
+    }
 }
 
 /// A shape ready to run: it turns the payloads a step receives into the payloads it passes on.
@@ -59,10 +78,17 @@ public struct ShapeContext: Sendable {
     public var instances: any InstanceResolver
     /// Starts runs of other flows (`run_flow`); nil where no engine is present.
     public var flows: (any FlowCaller)?
+    /// The delivery ledger sends with `sync:` consult (`deliver:`); nil where no store is present.
+    public var deliveries: (any DeliveryLedger)?
+    /// Overrides every send's `deliver:` rule: `.always` for a resync of an OK entry someone confirmed.
+    public var deliverOverride: DeliveryRule?
 
     public init(runID: RunID, flowID: String, shapeID: String, attempt: Int = 1, variables: [String: JSON] = [:],
-                recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([]), flows: (any FlowCaller)? = nil) {
+                recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([]), flows: (any FlowCaller)? = nil,
+                deliveries: (any DeliveryLedger)? = nil, deliverOverride: DeliveryRule? = nil) {
         self.flows = flows
+        self.deliveries = deliveries
+        self.deliverOverride = deliverOverride
         self.runID = runID
         self.flowID = flowID
         self.shapeID = shapeID
@@ -88,7 +114,7 @@ public final class CallRecorder: Sendable {
 /// Shapes throw this to tell the engine how to react: a transient failure (a refused
 /// connection, a timeout, a 5xx, a 429) is retried per the shape's retry policy; anything
 /// else fails the step at once.
-public struct ShapeFailure: Error, Sendable, CustomStringConvertible {
+public struct ShapeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var isTransient: Bool
     /// When the system said when to come back (`Retry-After`).

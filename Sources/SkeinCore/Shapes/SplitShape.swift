@@ -11,16 +11,23 @@ import SkeinJSON
 /// ```
 public struct SplitShape: ShapeKind {
     public init() {}
-    public var type: String { "split" }
-    public var summary: String { "Split an array into one payload per item or per batch." }
 
-    public func prepare(_ settings: SettingsReader) -> (any ShapeExecutor)? {
-        let path = settings.fieldPath("path") ?? (try! FieldPath("$"))
-        let batchSize = settings.int("batch_size", range: 1...1_000_000) ?? 1
-        let wrapKey = settings.string("wrap_key")
-        settings.finish()
-        guard settings.problems.isEmpty else { return nil }
-        return Executor(path: path, batchSize: batchSize, wrapKey: wrapKey)
+    public static let spec = ShapeSpec(
+        type: "split", category: .flowControl, summary: "Split an array into one payload per item or per batch.",
+        settings: ObjectSpec([
+            FieldSpec("path", .fieldPath, default: "$", help: "The array to split; `$` (the default) when the payload itself is an array."),
+            FieldSpec("batch_size", .integer(1...1_000_000), default: 1, help: "1: each item is a payload; N: arrays of up to N items."),
+            FieldSpec("wrap_key", .string, help: "Each output becomes `{wrap_key: item-or-batch}` instead of the bare item or array."),
+        ]),
+        example: """
+            - id: each-order
+              split: { path: orders, batch_size: 1 }
+            """)
+
+    public var spec: ShapeSpec { Self.spec }
+
+    public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
+        Executor(path: settings.fieldPath("path"), batchSize: settings.int("batch_size"), wrapKey: settings.optional.string("wrap_key"))
     }
 
     struct Executor: ShapeExecutor {

@@ -20,27 +20,29 @@ public struct SyncSettings: Sendable {
     public var sourceID: JSONataExpression?
     public var endpointID: JSONataExpression?
 
-    public static func read(_ reader: SettingsReader, endpointIDMeaning: String? = nil) -> SyncSettings? {
-        let system = reader.string("system", required: true)
-        let reference = expression(reader, "reference")
-        let sourceID = expression(reader, "source_id")
-        var endpointID: JSONataExpression?
+    /// The `sync:` block's settings. A shape whose destination gives no answer to read an id
+    /// from passes `endpointIDMeaning` to refuse `endpoint_id` and say what the endpoint id is instead.
+    public static func spec(endpointIDMeaning: String? = nil) -> ObjectSpec {
+        var fields = [
+            FieldSpec("system", .string, required: true, help: "The destination's name in the sync report (`ERP`, `Warehouse`)."),
+            FieldSpec("reference", .expression, help: "JSONata over the payload sent: what people search for (an order number)."),
+            FieldSpec("source_id", .expression, help: "JSONata over the payload sent: the item's id in the source system."),
+        ]
+        var rules: [SpecRule] = []
         if let endpointIDMeaning {
-            if reader.raw("endpoint_id") != nil { reader.report("endpoint_id", "does not apply here: \(endpointIDMeaning)") }
+            rules.append(.refused("endpoint_id", message: "does not apply here: \(endpointIDMeaning)"))
         } else {
-            endpointID = expression(reader, "endpoint_id")
+            fields.append(FieldSpec("endpoint_id", .expression, help: "JSONata over the destination's answer: the item's id there."))
         }
-        reader.finish()
-        guard reader.problems.isEmpty, let system else { return nil }
-        return SyncSettings(system: system, reference: reference, sourceID: sourceID, endpointID: endpointID)
+        return ObjectSpec(fields, rules: rules)
     }
 
-    private static func expression(_ reader: SettingsReader, _ key: String) -> JSONataExpression? {
-        guard let text = reader.string(key) else { return nil }
-        do { return try JSONataExpression(compiling: text) } catch {
-            reader.report(key, "is not a valid JSONata expression: \(error)")
-            return nil
-        }
+    /// The settings of a validated `sync:` block.
+    public init(_ settings: ValidSettings) {
+        system = settings.string("system")
+        reference = settings.optional.expression("reference")?.jsonata
+        sourceID = settings.optional.expression("source_id")?.jsonata
+        endpointID = settings.spec.field("endpoint_id") == nil ? nil : settings.optional.expression("endpoint_id")?.jsonata
     }
 
     /// The text of `expression` over `input`: strings as they are, other values as JSON, nothing as "".

@@ -5,4 +5,7 @@ public import SkeinCore
 public protocol RunCountStore: Sendable {
     /// How many runs queued at or after `since` have each status (statuses with none are absent).
     func runCounts(since: Date) async throws -> [RunStatus: Int]
+    /// The queue now, per flow with queued runs: how many wait and since when (metrics gauges).
+    func queuedRuns() async throws -> [QueuedRuns]
 }
+

@@ -46,6 +46,9 @@ public protocol RunLogWriter: Sendable {
     /// Throws `StorageError(.notFound)` when the step was never begun.
     func finishStep(_ step: StepID, outcome: StepOutcome, now: Date) async throws
     func finishRun(runID: RunID, status: RunStatus, error: String?, failedShapeID: String?, now: Date) async throws
+    /// Stores the W3C `traceparent` of the run's span unless the run already has one (the first
+    /// traced pick-up's stays, so a resumed run continues the same trace).
+    func recordTraceParent(runID: RunID, traceParent: String) async throws
 }
 
 /// Reads the run log: runs, their steps and the payloads each step stored.

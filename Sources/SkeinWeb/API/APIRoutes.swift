@@ -11,6 +11,7 @@ enum APIRoutes {
         PayloadsController(store: store).addRoutes(to: api)
         RecoveryController(store: store, access: services.access).addRoutes(to: api)
         FlowsController(store: store, access: services.access, catalog: services.catalog).addRoutes(to: api)
+        SchemasController(catalog: services.catalog).addRoutes(to: api)
         InstancesController(store: store, access: services.access, resolver: services.instances, test: services.testInstance).addRoutes(to: api)
         SyncController(store: store, access: services.access, resender: services.resender).addRoutes(to: api)
         UsersController(store: store, access: services.access).addRoutes(to: api)

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SkeinCore
+import SkeinInstrumentation
 import SkeinJSON
 import SkeinStorage
 
@@ -22,6 +23,10 @@ import SkeinStorage
 ///
 /// Nothing in a URL token, signature or secret is ever logged. A webhook with `respond:` (a
 /// callback) then waits for the run and answers with its result (`WebhookCallback`).
+///
+/// Metrics: `skein_webhooks_accepted_total{flow}` once the run is stored, and
+/// `skein_webhooks_refused_total{flow, reason}` with the error code answered; `flow` is empty when
+/// the address names no flow with a webhook, so made-up addresses cannot grow the series.
 struct WebhookController<Context: RequestContext>: Sendable {
     let store: any FlowReader & RunIntake & RunLogReader
     /// Writes accepted runs in group commits.
@@ -37,9 +42,27 @@ struct WebhookController<Context: RequestContext>: Sendable {
     }
 
     func receive(_ request: Request, context: Context) async throws -> Response {
+        var metricFlow = ""
+        var accepted = false
+        do {
+            return try await accept(request, context: context, metricFlow: &metricFlow, accepted: &accepted)
+        } catch let error as APIError where !accepted {
+            SkeinMetric.webhooksRefused.increment(metricFlow, error.code.rawValue)
+            throw error
+        } catch where !accepted {
+            // Counted with the code APIErrorMiddleware answers it with.
+            let code: APIError.Code = if let http = error as? HTTPError {
+                http.status == .contentTooLarge ? .bodyTooLarge : http.status.code >= 500 ? .internalError : .invalidBody
+            } else { .internalError }
+            SkeinMetric.webhooksRefused.increment(metricFlow, code.rawValue)
+            throw error
+        }
+    }
+
+    private func accept(_ request: Request, context: Context, metricFlow: inout String, accepted: inout Bool) async throws -> Response {
         let flowID = context.parameters.get("flow") ?? ""
         let token = context.parameters.get("token") ?? ""
-        let (flow, webhook) = try await acceptingFlow(flowID: flowID, token: token)
+        let (flow, webhook) = try await acceptingFlow(flowID: flowID, token: token, metricFlow: &metricFlow)
 
         let limit = webhook.maximumBodyBytes ?? settings.maximumWebhookBytes
         let body = try await readBody(request, limit: limit, flowID: flowID)
@@ -57,6 +80,8 @@ struct WebhookController<Context: RequestContext>: Sendable {
             logger.error("webhook: could not store the run", metadata: ["flow": "\(flowID)", "error": "\(error)"])
             throw APIError(.unavailable, "the request could not be stored; nothing was accepted, send it again")
         }
+        accepted = true
+        SkeinMetric.webhooksAccepted.increment(flow.flowID)
         logger.info("webhook accepted", metadata: ["flow": "\(flowID)", "run": "\(run.id)", "bytes": "\(body.count)",
                                                    "content_type": "\(contentType)"])
         if let respond = webhook.respond {
@@ -66,7 +91,7 @@ struct WebhookController<Context: RequestContext>: Sendable {
     }
 
     /// The flow's latest version when every part of the URL is right; one answer for every wrong part.
-    func acceptingFlow(flowID: String, token: String) async throws -> (DeployedFlow, WebhookSettings) {
+    func acceptingFlow(flowID: String, token: String, metricFlow: inout String) async throws -> (DeployedFlow, WebhookSettings) {
         let notFound = APIError(.notFound, "no webhook at this address")
         let flow: DeployedFlow?
         do { flow = try await store.flow(id: flowID, version: nil) } catch {
@@ -75,6 +100,7 @@ struct WebhookController<Context: RequestContext>: Sendable {
         }
         // The token is compared even when there is nothing to match, so every wrong address costs the same work.
         let webhook: WebhookSettings? = if let flow, case .webhook(let settings) = flow.definition.trigger { settings } else { nil }
+        if webhook != nil { metricFlow = flowID }
         let tokenMatches = WebhookAuthenticator.tokenMatches(expected: webhook?.token ?? "", presented: token)
         guard let flow, let webhook, flow.enabled, tokenMatches, !webhook.token.isEmpty else { throw notFound }
         return (flow, webhook)

@@ -19,7 +19,8 @@ enum APIJSON {
          "started_at": run.startedAt.map(iso) ?? .null, "finished_at": run.finishedAt.map(iso) ?? .null,
          "error": run.error.map(JSON.string) ?? .null, "failed_step": run.failedShapeID.map(JSON.string) ?? .null,
          "origin_run": run.originRunID.map(number) ?? .null, "entry_step": run.entryShapeID.map(JSON.string) ?? .null,
-         "has_warnings": .bool(run.hasWarnings), "pickups": number(run.claims), "payloads_expired": .bool(run.payloadsExpired)]
+         "has_warnings": .bool(run.hasWarnings), "pickups": number(run.claims), "payloads_expired": .bool(run.payloadsExpired),
+         "trace_id": run.traceID.map(JSON.string) ?? .null]
     }
 
     static func step(_ step: StepRecord) -> JSON {

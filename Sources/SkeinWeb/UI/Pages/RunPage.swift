@@ -38,6 +38,7 @@ struct RunPage {
               <dt>Queued</dt><dd>\(Format.time(run.queuedAt))</dd><dt>Started</dt><dd>\(Format.time(run.startedAt))</dd>
               <dt>Finished</dt><dd>\(Format.time(run.finishedAt))</dd><dt>Duration</dt><dd>\(Format.duration(from: run.startedAt, to: run.finishedAt))</dd>
               <dt>Input</dt><dd>\(payloadLinks(run: run, sequence: 0, infos: inputs))</dd><dt>Claims</dt><dd>\(run.claims)</dd>
+              \(run.traceID.map { "<dt>Trace</dt><dd id=\"trace-id\">\(traceLink($0))</dd>" as HTML } ?? HTML.empty)
             </dl>
             \(run.error.map { "<div class=\"notice error\">Failed\(run.failedShapeID.map { " at step '\($0)'" } ?? ""): \($0)</div>" } ?? HTML.empty)
             \(run.payloadsExpired ? "<div class=\"notice error\">The payloads of this run have expired (retention); its log remains.</div>" as HTML : HTML.empty)
@@ -57,6 +58,14 @@ struct RunPage {
             """
         let (notice, error) = UIController.messages(request)
         return UIController.html(Layout(title: "Run \(run.id)", section: .runs, identity: identity, notice: notice, error: error).render(content))
+    }
+
+    /// The trace id, linked to the tracing UI when `SKEIN_TRACE_URL` names it (`{trace_id}` is replaced).
+    func traceLink(_ traceID: String) -> HTML {
+        let code: HTML = "<code class=\"mono\">\(traceID)</code>"
+        guard let template = ui.settings.environment["SKEIN_TRACE_URL"], template.contains("{trace_id}"),
+              template.hasPrefix("http://") || template.hasPrefix("https://") else { return code }
+        return "<a href=\"\(template.replacingOccurrences(of: "{trace_id}", with: traceID))\">\(code)</a>"
     }
 
     func stepRow(run: RunRecord, step: StepRecord, outputs: [PayloadInfo], canOperate: Bool) -> HTML {
