@@ -131,6 +131,12 @@ final class Frame {
         self.parent = parent
     }
 
+    /// A scope that will bind about `capacity` names (a lambda's parameters).
+    init(parent: Frame?, capacity: Int) {
+        self.parent = parent
+        bindings.reserveCapacity(capacity)
+    }
+
     deinit {
         if !bindings.isEmpty || parent != nil { Graveyard.bury((bindings, parent)) }
     }

@@ -50,7 +50,7 @@ extension Evaluator {
             case .lambda(let lambda):
                 var validated = args
                 if let signature = lambda.signature { validated = try signature.validate(args, context: input) }
-                let frame = Frame(parent: lambda.env)
+                let frame = Frame(parent: lambda.env, capacity: lambda.params.count)
                 for (index, name) in lambda.params.enumerated() {
                     frame.bind(name, index < validated.count ? validated[index] : nil)
                 }
@@ -93,6 +93,22 @@ extension Evaluator {
         if case .function(let callable) = function { arity = callable.arity }
         let supplied = arity >= args.count ? args : Array(args.prefix(max(1, arity)))
         return try apply(function, supplied, nil, env)
+    }
+
+    /// `callback(function, [item, .number(index), collection], env)`, building only the
+    /// arguments the function declares (one array instead of two for most callbacks).
+    func callback(_ function: Value, item: Value, index: Int, of collection: Value, _ env: Frame) throws(EvalError) -> Value? {
+        var arity = 3
+        if case .function(let callable) = function { arity = callable.arity }
+        var args: [Value?]
+        if arity <= 1 {
+            args = [item]
+        } else if arity == 2 {
+            args = [item, .number(Double(index))]
+        } else {
+            args = [item, .number(Double(index)), collection]
+        }
+        return try apply(function, args, nil, env)
     }
 
     func evaluatePartialApplication(_ expr: Node, _ input: Value?, _ env: Frame) throws(EvalError) -> Value? {

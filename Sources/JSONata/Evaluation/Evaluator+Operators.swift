@@ -226,6 +226,21 @@ extension Evaluator {
     /// single value). Every key is evaluated first, then every value, as in the general case, but
     /// without building groups.
     private func constructObject(_ group: GroupSpec, _ item: Value?, _ env: Frame) throws(EvalError) -> Value {
+        if let template = group.literalKeys {
+            // literal keys: no key to evaluate, none repeated; fill in the values in order
+            var fields = template
+            var undefined: [Int] = []
+            for (index, pair) in group.pairs.enumerated() {
+                if let value = try evaluate(pair.1, item, env) {
+                    try checkNesting(value)
+                    fields.values[index] = value
+                } else {
+                    undefined.append(index)
+                }
+            }
+            for index in undefined.reversed() { fields.remove(at: index) }
+            return .object(JObject(fields))
+        }
         var keys: [(name: String, pair: Int)] = []
         keys.reserveCapacity(group.pairs.count)
         for (pairIndex, pair) in group.pairs.enumerated() {

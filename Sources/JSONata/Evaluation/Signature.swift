@@ -129,20 +129,58 @@ struct Signature: Sendable {
     /// parameter in its position and the parameters left over taking none. It is the first
     /// candidate `match` tries whenever the parameters given arguments are `.one` or `.optional`
     /// (both try one argument first) and those left over may be empty, so when every argument
-    /// is accepted it is the match `match` would find. `false` leaves the search to `match`.
-    private func matchOnePerArgument(_ args: [Value?], counts: inout [Int]) -> Bool {
-        guard args.count <= params.count else { return false }
+    /// is accepted it is the match `match` would find. Returns the validated arguments — `args`
+    /// itself unless an array parameter wraps its argument — or `nil` to leave the search to
+    /// `match` (also when a parameter left over would take the context).
+    ///
+    /// Parameters left over get no entry (the general path appends undefined for them): every
+    /// function reads a missing argument and an undefined one alike.
+    private func validateOnePerArgument(_ args: [Value?]) throws(EvalError) -> [Value?]? {
+        guard args.count <= params.count else { return nil }
+        var needsArrays = false
         for (index, param) in params.enumerated() {
             if index < args.count {
                 guard param.quantifier == .one || param.quantifier == .optional,
-                      param.accepts.contains(args[index]?.signatureSymbol ?? UInt8(ascii: "m")) else { return false }
-            } else if param.quantifier != .optional && param.quantifier != .lazyOptional {
-                return false
+                      param.accepts.contains(args[index]?.signatureSymbol ?? UInt8(ascii: "m")) else { return nil }
+                if param.type == UInt8(ascii: "a") && args[index] != nil { needsArrays = true }
+            } else if param.usesContext || (param.quantifier != .optional && param.quantifier != .lazyOptional) {
+                return nil
             }
         }
-        counts.reserveCapacity(params.count)
-        for index in params.indices { counts.append(index < args.count ? 1 : 0) }
-        return true
+        guard needsArrays else { return args }
+        var validated = args
+        for index in args.indices where params[index].type == UInt8(ascii: "a") {
+            validated[index] = try arrayArgument(args[index], param: params[index], count: 1, argIndex: index)
+        }
+        return validated
+    }
+
+    /// An argument for an array parameter: checked against the parameter's item type
+    /// (`a<n>`), and wrapped in an array when it is a single value.
+    private func arrayArgument(_ arg: Value?, param: Param, count: Int, argIndex: Int) throws(EvalError) -> Value? {
+        guard let value = arg else { return nil }
+        var arrayOK = true
+        if let subtype = param.subtype {
+            if case .array(let items, _) = value {
+                if let first = items.first {
+                    let itemType = first.signatureSymbol
+                    if itemType != subtype.utf8.first {
+                        arrayOK = false
+                    } else {
+                        arrayOK = items.allSatisfy { $0.signatureSymbol == itemType }
+                    }
+                }
+            } else if count != 1 || String(decoding: [value.signatureSymbol], as: UTF8.self) != subtype {
+                arrayOK = false
+            }
+        }
+        if !arrayOK {
+            let error = EvalError("T0412", value: value)
+            error.index = argIndex + 1
+            error.type = param.subtype.flatMap { Signature.arrayTypeNames[$0] }
+            throw error
+        }
+        return value.isArray ? value : .array([value], [])
     }
 
     private static let arrayTypeNames: [String: String] = [
@@ -152,12 +190,11 @@ struct Signature: Sendable {
     /// Checks `args` against the signature, substituting the context for a missing `-` parameter
     /// and wrapping single values passed where an array is expected.
     func validate(_ args: [Value?], context: Value?) throws(EvalError) -> [Value?] {
+        if let validated = try validateOnePerArgument(args) { return validated }
         var counts: [Int] = []
-        if !matchOnePerArgument(args, counts: &counts) {
-            let symbols = args.map { $0?.signatureSymbol ?? UInt8(ascii: "m") }
-            guard match(symbols, param: 0, at: 0, upTo: params.count - 1, anchored: true, counts: &counts) != nil else {
-                throw validationError(args, symbols)
-            }
+        let symbols = args.map { $0?.signatureSymbol ?? UInt8(ascii: "m") }
+        guard match(symbols, param: 0, at: 0, upTo: params.count - 1, anchored: true, counts: &counts) != nil else {
+            throw validationError(args, symbols)
         }
         var validated: [Value?] = []
         validated.reserveCapacity(params.count)
@@ -186,29 +223,8 @@ struct Signature: Sendable {
             }
             for _ in 0..<count {
                 var arg = argIndex < args.count ? args[argIndex] : nil
-                if param.type == UInt8(ascii: "a"), let value = arg {
-                    var arrayOK = true
-                    if let subtype = param.subtype {
-                        if case .array(let items, _) = value {
-                            if let first = items.first {
-                                let itemType = first.signatureSymbol
-                                if itemType != subtype.utf8.first {
-                                    arrayOK = false
-                                } else {
-                                    arrayOK = items.allSatisfy { $0.signatureSymbol == itemType }
-                                }
-                            }
-                        } else if count != 1 || String(decoding: [value.signatureSymbol], as: UTF8.self) != subtype {
-                            arrayOK = false
-                        }
-                    }
-                    if !arrayOK {
-                        let error = EvalError("T0412", value: value)
-                        error.index = argIndex + 1
-                        error.type = param.subtype.flatMap { Signature.arrayTypeNames[$0] }
-                        throw error
-                    }
-                    if !value.isArray { arg = .array([value], []) }
+                if param.type == UInt8(ascii: "a") {
+                    arg = try arrayArgument(arg, param: param, count: count, argIndex: argIndex)
                 }
                 validated.append(arg)
                 argIndex += 1

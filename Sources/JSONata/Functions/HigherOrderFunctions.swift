@@ -8,7 +8,7 @@ enum HigherOrderFunctions {
             var results: [Value] = []
             results.reserveCapacity(items.count)
             for (index, item) in items.enumerated() {
-                let result = try evaluator.callback(function, [item, .number(Double(index)), array], context.env)
+                let result = try evaluator.callback(function, item: item, index: index, of: array, context.env)
                 try evaluator.checkNesting(result)
                 appendDefined(result, to: &results)
             }
@@ -20,7 +20,7 @@ enum HigherOrderFunctions {
             let items = array.arrayItems ?? [array]
             var results: [Value] = []
             for (index, item) in items.enumerated() {
-                let keep = try evaluator.callback(function, [item, .number(Double(index)), array], context.env)
+                let keep = try evaluator.callback(function, item: item, index: index, of: array, context.env)
                 if keep?.truthy ?? false { results.append(item) }
             }
             try evaluator.checkItems(results.count)
@@ -34,7 +34,7 @@ enum HigherOrderFunctions {
             for (index, item) in items.enumerated() {
                 var matches = true
                 if let function {
-                    matches = try evaluator.callback(function, [item, .number(Double(index)), array], context.env)?.truthy ?? false
+                    matches = try evaluator.callback(function, item: item, index: index, of: array, context.env)?.truthy ?? false
                 }
                 if matches {
                     if found != nil {

@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// The kinds of node in the syntax tree. The first group only appears while parsing; the
 /// post-parse pass (`PostParser`) rewrites them into the evaluable kinds.
 enum NodeType {
@@ -67,9 +69,23 @@ struct SortTerm {
 final class GroupSpec {
     let pairs: [(Node, Node)]
     let position: Int
+    /// When every key is a distinct string literal (`{"a": x, "b": y}`, by far the most common
+    /// constructor): the object's fields in order, each value `null` until filled in. A copy
+    /// shares the keys' hash table, so building an object hashes no key.
+    let literalKeys: OrderedDictionary<String, Value>?
+
     init(pairs: [(Node, Node)], position: Int) {
         self.pairs = pairs
         self.position = position
+        var keys = OrderedDictionary<String, Value>(minimumCapacity: pairs.count)
+        for (key, _) in pairs {
+            guard key.type == .string, key.predicate == nil, key.group == nil, case .string(let name)? = key.literal,
+                  keys.updateValue(.null, forKey: name) == nil else {
+                literalKeys = nil
+                return
+            }
+        }
+        literalKeys = keys
     }
 }
 
