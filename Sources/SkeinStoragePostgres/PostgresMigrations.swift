@@ -24,6 +24,8 @@ enum PostgresMigrations {
         ("0005_pg_flowtree_step_paths", "ALTER TABLE steps ADD COLUMN path text, ADD COLUMN details text"),
         // The W3C traceparent of a run's span, so the run page can name its trace. As SQLite's 0010.
         ("0006_pg_run_trace_parent", "ALTER TABLE runs ADD COLUMN trace_parent text"),
+        // Notification groups and the alert rate limit. As SQLite's 0011.
+        ("0007_pg_alerts", PostgresAlertSchema.migration),
     ]
 
     /// An arbitrary constant naming Skein's migration lock among the database's advisory locks.

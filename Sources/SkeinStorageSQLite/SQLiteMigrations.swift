@@ -138,6 +138,9 @@ enum SQLiteMigrations {
             // The W3C traceparent of a run's span, so the run page can name its trace.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT")
         }
+        migrator.registerMigration("0011_alerts") { db in
+            try db.execute(sql: AlertSchema.migration)
+        }
         return migrator
     }
 }
