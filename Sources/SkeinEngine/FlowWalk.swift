@@ -193,7 +193,9 @@ final class FlowWalk {
     func context(for shape: ShapeDefinition, attempt: Int) -> ShapeContext {
         ShapeContext(runID: run.id, flowID: flow.id, shapeID: shape.id, attempt: attempt, variables: variables,
                      recorder: recorder, instances: engine.instances,
-                     flows: ChildRunCaller(engine: engine, parent: run))
+                     flows: ChildRunCaller(engine: engine, parent: run),
+                     // Every SkeinStore keeps the delivery ledger; a narrower test store runs without one.
+                     deliveries: engine.store as? any DeliveryLedger)
     }
 
     // MARK: - Payloads

@@ -1,4 +1,4 @@
-/// Tables of migration `0007_pg_alerts` (SQLite's `0011_alerts`): notification groups, each flow
+/// Tables of migration `0008_pg_alerts` (SQLite's `0012_alerts`): notification groups, each flow
 /// and group's rate-limit window with its pending digest count, and the failures already recorded.
 enum PostgresAlertSchema {
     static let migration = """

@@ -24,8 +24,10 @@ enum PostgresMigrations {
         ("0005_pg_flowtree_step_paths", "ALTER TABLE steps ADD COLUMN path text, ADD COLUMN details text"),
         // The W3C traceparent of a run's span, so the run page can name its trace. As SQLite's 0010.
         ("0006_pg_run_trace_parent", "ALTER TABLE runs ADD COLUMN trace_parent text"),
-        // Notification groups and the alert rate limit. As SQLite's 0011.
-        ("0007_pg_alerts", PostgresAlertSchema.migration),
+        // What each destination was sent, per reference (`deliver:`, stable idempotency keys). As SQLite's 0011.
+        ("0007_pg_delivery_ledger", deliveryLedger),
+        // Notification groups and the alert rate limit. As SQLite's 0012.
+        ("0008_pg_alerts", PostgresAlertSchema.migration),
     ]
 
     /// An arbitrary constant naming Skein's migration lock among the database's advisory locks.
@@ -187,5 +189,27 @@ enum PostgresMigrations {
             reason text NOT NULL,
             PRIMARY KEY (entry_id, seq)
         );
+        """
+
+    static let deliveryLedger = """
+        CREATE TABLE delivery_ledger (
+            system text NOT NULL,
+            instance text NOT NULL,
+            reference text NOT NULL,
+            delivered_hash text,
+            delivered_run bigint,
+            delivered_shape text,
+            delivered_at double precision,
+            delivered_entry bigint,
+            endpoint_id text,
+            response text,
+            claim_hash text,
+            claim_run bigint,
+            claim_shape text,
+            claimed_at double precision,
+            updated_at double precision NOT NULL,
+            PRIMARY KEY (system, instance, reference)
+        );
+        CREATE INDEX delivery_ledger_by_update ON delivery_ledger (updated_at)
         """
 }

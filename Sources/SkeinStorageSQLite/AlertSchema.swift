@@ -1,4 +1,4 @@
-/// Tables of migration `0011_alerts`: notification groups, each flow and group's rate-limit
+/// Tables of migration `0012_alerts`: notification groups, each flow and group's rate-limit
 /// window with its pending digest count, and the failures already recorded (so none is alerted twice).
 enum AlertSchema {
     static let migration = """

@@ -138,7 +138,11 @@ enum SQLiteMigrations {
             // The W3C traceparent of a run's span, so the run page can name its trace.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT")
         }
-        migrator.registerMigration("0011_alerts") { db in
+        migrator.registerMigration("0011_delivery_ledger") { db in
+            // What each destination was sent, per reference: `deliver: if_changed` and stable idempotency keys.
+            try db.execute(sql: DeliveryLedgerSchema.migration)
+        }
+        migrator.registerMigration("0012_alerts") { db in
             try db.execute(sql: AlertSchema.migration)
         }
         return migrator
