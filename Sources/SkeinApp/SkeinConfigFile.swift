@@ -21,6 +21,8 @@ public struct SkeinConfigFile: Sendable {
         ("max_webhook_bytes", "SKEIN_MAX_WEBHOOK_BYTES"), ("cookie_secure", "SKEIN_COOKIE_SECURE"), ("script_sandbox", "SKEIN_SCRIPT_SANDBOX"),
         ("trust_forwarded_for", "SKEIN_TRUST_FORWARDED_FOR"),
         ("metrics_port", "SKEIN_METRICS_PORT"), ("metrics_host", "SKEIN_METRICS_HOST"), ("metrics_token", "SKEIN_METRICS_TOKEN"),
+        ("base_url", "SKEIN_BASE_URL"), ("alert_window", "SKEIN_ALERT_WINDOW"), ("alert_from", "SKEIN_ALERT_FROM"),
+        ("alert_smtp_instance", "SKEIN_ALERT_SMTP_INSTANCE"),
     ]
 
     public let path: String?

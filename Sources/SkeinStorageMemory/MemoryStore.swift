@@ -46,6 +46,7 @@ struct MemoryState: ~Copyable {
     var sync = SyncTables()
     var access = AccessTables()
     var shapeData = ShapeDataTables()
+    var alerts = AlertTables()
 }
 
 // MARK: - How values are stored

@@ -26,6 +26,8 @@ enum PostgresMigrations {
         ("0006_pg_run_trace_parent", "ALTER TABLE runs ADD COLUMN trace_parent text"),
         // What each destination was sent, per reference (`deliver:`, stable idempotency keys). As SQLite's 0011.
         ("0007_pg_delivery_ledger", deliveryLedger),
+        // Notification groups and the alert rate limit. As SQLite's 0012.
+        ("0008_pg_alerts", PostgresAlertSchema.migration),
     ]
 
     /// An arbitrary constant naming Skein's migration lock among the database's advisory locks.

@@ -142,6 +142,9 @@ enum SQLiteMigrations {
             // What each destination was sent, per reference: `deliver: if_changed` and stable idempotency keys.
             try db.execute(sql: DeliveryLedgerSchema.migration)
         }
+        migrator.registerMigration("0012_alerts") { db in
+            try db.execute(sql: AlertSchema.migration)
+        }
         return migrator
     }
 }

@@ -69,6 +69,8 @@ struct Serve: AsyncParsableCommand {
         var trustForwardedFor: Bool
         /// The metrics listener, when `--metrics-port` (or its setting) is given.
         var metrics: MetricsServer.Settings?
+        /// Failure alerts: window, sender, default smtp instance, base URL for links.
+        var alerts: AlertService.Settings
     }
 
     func settings() throws -> Settings {
@@ -102,11 +104,24 @@ struct Serve: AsyncParsableCommand {
         guard ["true", "false"].contains(forwardedText) else {
             throw CLIError("--trust-forwarded-for must be true or false, not '\(forwardedText)'")
         }
+        let windowText = text("alert_window", nil, AlertService.Settings.defaultWindow)
+        guard let window = DurationText.parse(windowText), window > .zero else {
+            throw CLIError("alert_window '\(windowText)' is not a duration; use e.g. 15m or 1h")
+        }
+        let listenPort = try number("port", self.port, 8080)
+        let baseURL = text("base_url", nil, "http://\(text("host", host, "127.0.0.1")):\(listenPort)")
+        guard let base = URLComponents(string: baseURL), ["http", "https"].contains(base.scheme ?? ""), base.host != nil else {
+            throw CLIError("base_url '\(baseURL)' is not an http(s) URL")
+        }
+        let alerts = AlertService.Settings(window: window, from: text("alert_from", nil, "skein@localhost"),
+                                           smtpInstance: file.value("alert_smtp_instance", flag: nil).flatMap { $0.isEmpty ? nil : $0 },
+                                           baseURL: baseURL)
         var settings = Settings(role: role, concurrency: try number("concurrency", concurrency, 4), lease: try number("lease", lease, 15),
                                 keepRuns: text("keep_runs", keepRunsOption, "7d"), keepPayloads: text("keep_payloads", keepPayloadsOption, "3d"),
                                 host: text("host", host, "127.0.0.1"), port: try number("port", port, 8080),
                                 maxWebhookBytes: try number("max_webhook_bytes", maxWebhookBytes, SkeinEnvironment.defaultMaximumWebhookBytes),
-                                logLevel: level, cookieSecurity: cookieSecurity, trustForwardedFor: forwardedText == "true", metrics: metrics)
+                                logLevel: level, cookieSecurity: cookieSecurity, trustForwardedFor: forwardedText == "true", metrics: metrics,
+                                alerts: alerts)
         settings.keepDeliveries = text("keep_deliveries", keepDeliveriesOption, "30d")
         for (flag, value) in [("--keep-runs", settings.keepRuns), ("--keep-payloads", settings.keepPayloads),
                               ("--keep-deliveries", settings.keepDeliveries)] where value != "forever" {
@@ -179,6 +194,7 @@ struct Serve: AsyncParsableCommand {
                                                                                       keepPayloads: Serve.retention(settings.keepPayloads),
                                                                                       keepDeliveries: Serve.retention(settings.keepDeliveries)),
                                              logger: logger))
+            services.append(environment.alertService(settings: settings.alerts))
         }
         let host = settings.host
         let port = settings.port

@@ -79,6 +79,7 @@ enum SchemaHistory {
              note: "PostgreSQL's trigram indexes were per column from its 0002"),
         Step(topic: "runs.trace_parent (tracing)", sqlite: "0010_run_trace_parent", postgres: "0006_pg_run_trace_parent"),
         Step(topic: "the delivery ledger", sqlite: "0011_delivery_ledger", postgres: "0007_pg_delivery_ledger"),
+        Step(topic: "notification groups and the alert rate limit", sqlite: "0012_alerts", postgres: "0008_pg_alerts"),
     ]
 }
 

@@ -48,7 +48,13 @@ public struct FlowDecoder: Sendable {
         return FlowDefinition(id: id, name: root.optional.string("name") ?? id, version: root.optional.int("version"),
                               description: root.optional.string("description"), trigger: trigger, priority: root.int("priority"),
                               syncRetries: root.int("sync_retries"), maxConcurrentRuns: root.optional.int("max_concurrent_runs"),
-                              shapes: shapes, variables: variables)
+                              shapes: shapes, variables: variables, alerts: Self.alerts(root.optional.object("alerts")))
+    }
+
+    /// The groups named in a validated `alerts:` value.
+    static func alerts(_ settings: ValidSettings?) -> FlowAlerts {
+        func names(_ key: String) -> [String] { (settings?.optional.list(key) ?? []).compactMap(\.string) }
+        return FlowAlerts(onFailure: names("on_failure"), onSyncFailed: names("on_sync_failed"))
     }
 
     /// The trigger in a validated `trigger:` value.

@@ -20,6 +20,8 @@ public struct FlowDefinition: Sendable, Equatable {
     /// At most this many runs of the flow execute at once across every worker (`max_concurrent_runs`);
     /// nil means no limit. Further runs wait queued.
     public var maxConcurrentRuns: Int?
+    /// The notification groups told of failures (`alerts:`).
+    public var alerts: FlowAlerts
     public var shapes: [ShapeDefinition]
     /// Flow variables with their starting values (`variables:` in the file), visible to every
     /// shape as `$name` in JSONata and `{{name}}` in connector templates; `set_variables` changes them.
@@ -28,8 +30,9 @@ public struct FlowDefinition: Sendable, Equatable {
     public init(
         id: String, name: String, version: Int? = nil, description: String? = nil, trigger: Trigger = .manual,
         priority: Int = 3, syncRetries: Int = 4, maxConcurrentRuns: Int? = nil, shapes: [ShapeDefinition],
-        variables: [String: JSON] = [:]
+        variables: [String: JSON] = [:], alerts: FlowAlerts = FlowAlerts()
     ) {
+        self.alerts = alerts
         self.variables = variables
         self.id = id
         self.name = name

@@ -86,6 +86,14 @@ public enum FlowSpec {
         patternMessage: "'{value}' is not a variable name: use letters, digits and _, starting with a letter or _",
         check: TextCheck { $0 == "vars" ? "'vars' is reserved: $vars holds all variables as one object" : nil })
 
+    /// `alerts:`: the notification groups (`skein alert-group`) told of this flow's failures.
+    public static let alerts = ObjectSpec([
+        FieldSpec("on_failure", .list(.text(.string, identifier("'{value}' is not a group name: lowercase letters, digits, '-' and '_'"))),
+                  help: "Groups alerted when a run of the flow ends failed."),
+        FieldSpec("on_sync_failed", .list(.text(.string, identifier("'{value}' is not a group name: lowercase letters, digits, '-' and '_'"))),
+                  help: "Groups alerted when a sync report entry of the flow turns Failed (its retries used up)."),
+    ])
+
     /// The top level of a flow file.
     public static let document = ObjectSpec([
         FieldSpec("id", .text(.string, identifier("'{value}' must be lowercase letters, digits, '-' and '_', starting with a letter or digit")),
@@ -100,6 +108,8 @@ public enum FlowSpec {
                   help: "How often a Pending sync report entry is retried before it is marked Failed."),
         FieldSpec("max_concurrent_runs", .integer(1...10_000),
                   help: "At most this many runs of the flow execute at once across every worker; further runs wait queued. No limit by default."),
+        FieldSpec("alerts", .object(alerts),
+                  help: "Who hears of failures: notification groups (`skein alert-group`), rate-limited per flow and group with a digest. See docs/operations.md, \"Alerts\"."),
         FieldSpec("trigger", trigger, default: "manual",
                   help: "What starts the flow: `manual`, `api`, `{schedule: \"*/5 * * * *\"}` or `{webhook: {token: …}}`. Every flow can also be run by hand."),
         FieldSpec("variables", .dictionary(DictionarySpec(keyName: "variable name", keys: variableName, value: .anyJSON)),
