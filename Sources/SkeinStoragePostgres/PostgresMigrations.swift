@@ -24,6 +24,16 @@ enum PostgresMigrations {
         ("0005_pg_flowtree_step_paths", "ALTER TABLE steps ADD COLUMN path text, ADD COLUMN details text"),
         // The W3C traceparent of a run's span, so the run page can name its trace. As SQLite's 0010.
         ("0006_pg_run_trace_parent", "ALTER TABLE runs ADD COLUMN trace_parent text"),
+        // A flow's work in progress (at most one per flow), saved over until deployed. As SQLite's 0011.
+        ("0007_pg_flow_drafts", """
+            CREATE TABLE flow_drafts (
+                flow_id text COLLATE "C" PRIMARY KEY,
+                source text NOT NULL,
+                base_version integer,
+                updated_by text NOT NULL,
+                updated_at double precision NOT NULL
+            )
+            """),
     ]
 
     /// An arbitrary constant naming Skein's migration lock among the database's advisory locks.

@@ -138,6 +138,18 @@ enum SQLiteMigrations {
             // The W3C traceparent of a run's span, so the run page can name its trace.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT")
         }
+        migrator.registerMigration("0011_flow_drafts") { db in
+            // A flow's work in progress (at most one per flow), saved over until it is deployed.
+            try db.execute(sql: """
+                CREATE TABLE flow_drafts (
+                    flow_id TEXT PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    base_version INTEGER,
+                    updated_by TEXT NOT NULL,
+                    updated_at REAL NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 }

@@ -66,7 +66,7 @@ public struct WebServices: Sendable {
 public enum WebServer {
     /// What the routes use between them (each controller takes only its part): flows, run intake
     /// and the run log, stop requests, dashboard counts, the sync report, instances, access and health.
-    public typealias Store = FlowReader & FlowWriter & RunIntake & RunQueue & RunLogReader & RunCountStore & SyncReportReader
+    public typealias Store = FlowReader & FlowWriter & FlowDraftStore & RunIntake & RunQueue & RunLogReader & RunCountStore & SyncReportReader
         & InstanceStore & AccessStore & StoreHealth
 
     /// The router with every route, for the application and for tests (`app.test(.router)`).

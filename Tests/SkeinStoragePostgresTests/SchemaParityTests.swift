@@ -78,6 +78,7 @@ enum SchemaHistory {
         Step(topic: "the search index keeps references only", sqlite: "0009_sync_search_reference_only", postgres: nil,
              note: "PostgreSQL's trigram indexes were per column from its 0002"),
         Step(topic: "runs.trace_parent (tracing)", sqlite: "0010_run_trace_parent", postgres: "0006_pg_run_trace_parent"),
+        Step(topic: "flow_drafts (drafts before deploy)", sqlite: "0011_flow_drafts", postgres: "0007_pg_flow_drafts"),
     ]
 }
 

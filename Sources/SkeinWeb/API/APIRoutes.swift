@@ -1,4 +1,5 @@
 import Hummingbird
+import SkeinEngine
 import SkeinStorage
 
 /// Every route under /api/v1, area by area. `OpenAPIDocument` describes the same routes; a
@@ -11,6 +12,8 @@ enum APIRoutes {
         PayloadsController(store: store).addRoutes(to: api)
         RecoveryController(store: store, access: services.access).addRoutes(to: api)
         FlowsController(store: store, access: services.access, catalog: services.catalog).addRoutes(to: api)
+        FlowDraftsController(drafting: FlowDrafting(store: store, catalog: services.catalog, now: services.access.now), store: store)
+            .addRoutes(to: api)
         SchemasController(catalog: services.catalog).addRoutes(to: api)
         InstancesController(store: store, access: services.access, resolver: services.instances, test: services.testInstance).addRoutes(to: api)
         SyncController(store: store, access: services.access, resender: services.resender).addRoutes(to: api)
