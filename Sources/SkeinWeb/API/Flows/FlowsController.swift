@@ -87,7 +87,7 @@ struct FlowsController: Sendable {
         return JSONResponse.ok(["id": .string(flow.flowID), "enabled": .bool(enabled)])
     }
 
-    /// Deploys a new version whose only change is the shape's `skip` (the file is rewritten as JSON).
+    /// Deploys a new version whose only change is the shape's `skip` (a YAML file edited in place, comments kept).
     func setSkip(_ request: Request, context: SkeinRequestContext) async throws -> Response {
         let identity = try context.require(.builder)
         var request = request
