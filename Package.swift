@@ -75,6 +75,7 @@ let package = Package(
         .target(name: "SkeinConnectorsHTTP", dependencies: [
             "SkeinCore", "SkeinJSON", "JSONata", "SkeinInstrumentation",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], resources: [
@@ -83,7 +84,7 @@ let package = Package(
             .embedInCode("Definitions/bigcommerce.yaml"), .embedInCode("Definitions/magento.yaml"),
         ]),
         .testTarget(name: "SkeinConnectorsHTTPTests", dependencies: [
-            "SkeinConnectorsHTTP", "SkeinCore", "SkeinJSON",
+            "SkeinConnectorsHTTP", "SkeinCore", "SkeinJSON", "SkeinStorageMemory",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

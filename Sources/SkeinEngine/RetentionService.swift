@@ -18,6 +18,9 @@ public struct RetentionService: Service {
         public var keepRuns: Duration?
         /// How long payloads are kept; nil keeps them as long as their run.
         public var keepPayloads: Duration?
+        /// How long the delivery ledger keeps a reference nothing claimed or delivered since;
+        /// nil keeps it forever. After that, identical content is sent again (`deliver: if_changed`).
+        public var keepDeliveries: Duration?
         /// Rows deleted per transaction.
         public var batchSize: Int
         /// Pause between two batches, so other writers get the database.
@@ -25,9 +28,11 @@ public struct RetentionService: Service {
         /// Time between two pruning passes.
         public var interval: Duration
 
-        public init(keepRuns: Duration? = .seconds(7 * 86400), keepPayloads: Duration? = .seconds(3 * 86400), batchSize: Int = 500,
+        public init(keepRuns: Duration? = .seconds(7 * 86400), keepPayloads: Duration? = .seconds(3 * 86400),
+                    keepDeliveries: Duration? = .seconds(30 * 86400), batchSize: Int = 500,
                     pause: Duration = .milliseconds(50), interval: Duration = .seconds(600)) {
             self.keepRuns = keepRuns
+            self.keepDeliveries = keepDeliveries
             self.keepPayloads = keepPayloads
             self.batchSize = batchSize
             self.pause = pause
@@ -42,6 +47,8 @@ public struct RetentionService: Service {
         /// De-dupe pool keys past their pool's retention, and cache entries past their expiry.
         public var poolKeys: Int
         public var cacheEntries: Int
+        /// Delivery ledger rows untouched for `keepDeliveries`.
+        public var deliveries: Int = 0
 
         public init(runs: Int, payloads: Int, poolKeys: Int = 0, cacheEntries: Int = 0) {
             self.runs = runs
@@ -97,6 +104,10 @@ public struct RetentionService: Service {
         }
         pruned.poolKeys = try await inBatches { try await store.pruneExpiredPoolKeys(now: start, limit: $0) }
         pruned.cacheEntries = try await inBatches { try await store.pruneExpiredCacheEntries(now: start, limit: $0) }
+        if let keep = policy.keepDeliveries, let ledger = store as? any DeliveryLedgerStore {
+            let cutoff = start.addingTimeInterval(-keep.seconds)
+            pruned.deliveries = try await inBatches { try await ledger.pruneDeliveries(olderThan: cutoff, limit: $0) }
+        }
         SkeinMetric.retentionDeleted.increment("runs", by: pruned.runs)
         SkeinMetric.retentionDeleted.increment("payloads", by: pruned.payloads)
         SkeinMetric.retentionDeleted.increment("pool_keys", by: pruned.poolKeys)

@@ -28,6 +28,8 @@ public struct RunExecutor: Sendable {
     public let instances: any InstanceResolver
     public let logger: Logger
     public let now: @Sendable () -> Date
+    /// What a step waits on before a retry (tests pass a clock that does not wait).
+    public let clock: any Clock<Duration>
     public let onEvent: @Sendable (RunEvent) -> Void
     /// When Pending sync entries are first retried.
     public let syncBackoff: SyncBackoff
@@ -35,9 +37,10 @@ public struct RunExecutor: Sendable {
     let preparedFlows = PreparedFlowCache()
 
     public init(store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, logger: Logger,
-                now: @escaping @Sendable () -> Date = Date.init, syncBackoff: SyncBackoff = SyncBackoff(),
-                onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+                now: @escaping @Sendable () -> Date = Date.init, clock: any Clock<Duration> = ContinuousClock(),
+                syncBackoff: SyncBackoff = SyncBackoff(), onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
         self.syncBackoff = syncBackoff
+        self.clock = clock
         self.store = store
         self.catalog = catalog
         self.instances = instances
@@ -115,21 +118,16 @@ public struct RunExecutor: Sendable {
             entry = hops
         }
         let previous = try await store.steps(runID: run.id)
-        let walk = FlowWalk(engine: self, run: run, flow: flow, executors: prepared.executors, routers: prepared.routers, previous: previous,
+        let planner = RunPlanner(flow: flow, entry: entry, inputCount: run.inputCount, previous: previous)
+        let walk = FlowWalk(engine: self, run: run, flow: flow, executors: prepared.executors, routers: prepared.routers, planner: planner,
                             stopRequested: stopRequested, logger: logger)
         let lastFinished = previous.filter { $0.status != .running }.map(\.sequence).max() ?? 0
         walk.variables = try await startingVariables(run, flow: flow, throughSequence: lastFinished, resuming: !previous.isEmpty)
         defer { walk.endOpenStep() }
-        do {
-            let final = try await walk.walk(entry: entry, input: PayloadBucket(sequence: 0, count: run.inputCount))
-            let status: RunStatus = walk.caughtAny ? .partialSuccess : .success
-            let outputs = try await walk.materialize(final)
-            return (try await finish(run.id, status, walk.caughtAny ? "some payloads failed and went to a catch part" : nil, nil), outputs)
-        } catch WalkEnd.failed(let shapeID, let reason) {
-            return (try await finish(run.id, .failure, reason, shapeID), [])
-        } catch WalkEnd.stopped(let reason) {
-            return (try await finish(run.id, .stopped, reason, nil), [])
-        }
+        let end = try await walk.walk()
+        let succeeded = end.status == .success || end.status == .partialSuccess
+        let outputs = succeeded ? try await walk.materialize(end.outputs) : []
+        return (try await finish(run.id, end.status, end.error, end.failedShapeID), outputs)
     }
 
     /// A flow read with the full catalog, with an executor for every leaf shape and a decider for every route.

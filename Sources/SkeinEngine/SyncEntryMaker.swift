@@ -20,7 +20,8 @@ public struct SyncEntryMaker: Sendable {
     public func entries(for items: [SyncItem], now: Date) -> (entries: [NewSyncEntry], warning: String?) {
         var pending = 0, failed = 0
         let entries = items.map { item -> NewSyncEntry in
-            let (status, reason) = SyncStatusRule.status(after: item.outcome, automaticRetries: 0, retryLimit: retryLimit)
+            var (status, reason) = SyncStatusRule.status(after: item.outcome, automaticRetries: 0, retryLimit: retryLimit)
+            if let note = item.note { reason += "; " + note }
             switch status {
             case .pending: pending += 1
             case .failed: failed += 1

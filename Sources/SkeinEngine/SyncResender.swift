@@ -36,10 +36,17 @@ public struct SyncResender: Sendable {
     /// Re-sends entry `id`; returns the entry as it is afterwards.
     /// Throws when the entry does not exist (a delivery problem is recorded, not thrown).
     @discardableResult
-    public func resend(id: SyncEntryID, manual: Bool) async throws -> SyncEntry {
+    ///
+    /// The send goes through the delivery ledger like the first one did: an item the destination
+    /// meanwhile received with identical content (from another run) becomes Skipped. `force`
+    /// (a resync of an OK entry someone confirmed) sends it anyway (`deliver: always`): a manual
+    /// resync of an OK entry is always forced — callers ask for confirmation first
+    /// (`skein sync resync --include-ok`).
+    public func resend(id: SyncEntryID, manual: Bool, force: Bool = false) async throws -> SyncEntry {
         guard let entry = try await store.syncEntry(id: id), let origin = try await store.syncOrigin(id: id) else {
             throw StorageError(.notFound, "no sync entry \(id)")
         }
+        let force = force || (manual && entry.status == .ok)
         // Someone resynced or confirmed it since the retry was claimed: nothing to do.
         if !manual && entry.status != .pending { return entry }
         let retriesDone = manual ? 0 : entry.automaticRetries + 1
@@ -47,12 +54,15 @@ public struct SyncResender: Sendable {
         let outcome: SyncOutcome
         var endpointID: String?
         var response: String?
+        var delivery: DeliveryKey?
+        var note: String?
         do {
             let (flow, executor) = try await step(origin)
             retryLimit = flow.syncRetries
             guard let payload = try await store.syncPayload(entryID: id) else { throw StorageError(.notFound, "no payload for sync entry \(id)") }
             let context = ShapeContext(runID: origin.runID, flowID: origin.flowID, shapeID: origin.shapeID, attempt: entry.attempts + 1,
-                                       variables: try await variables(origin, flow: flow), instances: instances)
+                                       variables: try await variables(origin, flow: flow), instances: instances,
+                                       deliveries: store as? any DeliveryLedger, deliverOverride: force ? .always : nil)
             // Its own trace: the entry's run may be long gone; its calls are children of this span.
             let result = try await withSpan("sync resend \(origin.flowID)", context: .topLevel) { span in
                 span.attributes["skein.sync.entry_id"] = Int(id.rawValue)
@@ -65,6 +75,8 @@ public struct SyncResender: Sendable {
                 outcome = item.outcome
                 endpointID = item.endpointID
                 response = item.response
+                delivery = item.delivery
+                note = item.note
             } else {
                 outcome = .accepted
             }
@@ -75,11 +87,13 @@ public struct SyncResender: Sendable {
         } catch {
             outcome = .permanentFailure("cannot send again: \(error)")
         }
-        let (status, reason) = SyncStatusRule.status(after: outcome, automaticRetries: retriesDone, retryLimit: retryLimit)
+        var (status, reason) = SyncStatusRule.status(after: outcome, automaticRetries: retriesDone, retryLimit: retryLimit)
+        if let note { reason += "; " + note }
         let time = now()
         let next = status == .pending ? time.addingTimeInterval(backoff.seconds(retriesDone: retriesDone)) : nil
         try await store.recordSyncAttempt(entryID: id, SyncAttempt(
-            status: status, reason: reason, endpointID: endpointID, response: response ?? reason, nextRetryAt: next, manual: manual), now: time)
+            status: status, reason: reason, endpointID: endpointID, response: response ?? reason, nextRetryAt: next, manual: manual,
+            delivery: delivery), now: time)
         SkeinMetric.syncRetries.increment(origin.flowID, manual ? "manual" : "automatic", status.rawValue)
         logger.info("sync entry sent again", metadata: ["sync.id": "\(id)", "status": "\(status.rawValue)", "manual": "\(manual)"])
         return try await store.syncEntry(id: id) ?? entry

@@ -9,7 +9,7 @@
 /// Backends: `SQLiteStore` (embedded, one machine), `PostgresStore` (several processes) and
 /// `MemoryStore` (tests, tools). All pass the storage conformance suite (`StorageConformance`).
 public protocol SkeinStore: FlowStore, RunStore, RetentionStore, InstanceStore, SyncStore, AccessStore, StoreHealth, RunCountStore,
-    DataPoolStore, CacheStore, TrackedDataStore, RunVariableStore {}
+    DataPoolStore, CacheStore, TrackedDataStore, RunVariableStore, DeliveryLedgerStore {}
 
 /// Whether the store answers, for `GET /health`.
 public protocol StoreHealth: Sendable {

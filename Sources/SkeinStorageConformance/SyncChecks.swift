@@ -12,6 +12,7 @@ enum SyncChecks {
         case .sent: .delivered
         case .pending: .transientFailure("503 Service Unavailable")
         case .failed: .permanentFailure("422 Unprocessable Entity")
+        case .skipped: .alreadyDelivered("already delivered")
         }
         let payload = Payload(json: ["reference": .string(reference), "note": .string(String(repeating: "x", count: 900))])
         return NewSyncEntry(item: SyncItem(system: system, reference: reference, sourceID: "S-" + reference, payload: payload, outcome: outcome),
@@ -88,13 +89,13 @@ enum SyncChecks {
             let ids = try await store.insertSyncEntries(entries, origin: origin, now: t0)
             let window = SyncQuery(since: t0 - 86400)
 
-            try expectEqual(try await store.syncCounts(window), [.ok: 11, .failed: 10, .pending: 10, .sent: 0])
+            try expectEqual(try await store.syncCounts(window), [.ok: 11, .failed: 10, .pending: 10, .sent: 0, .skipped: 0])
             var failedShopify = window
             failedShopify.statuses = [.failed]
             failedShopify.systems = ["Shopify"]
             try expectEqual(try await store.syncEntries(failedShopify).entries.map(\.reference),
                             ["DEMOTEST-28-YELLOW", "DEMOTEST-22-YELLOW", "DEMOTEST-16-YELLOW", "DEMOTEST-10-YELLOW", "DEMOTEST-4-YELLOW"])
-            try expectEqual(try await store.syncCounts(failedShopify), [.ok: 5, .failed: 5, .pending: 5, .sent: 0], "counts ignore the status filter")
+            try expectEqual(try await store.syncCounts(failedShopify), [.ok: 5, .failed: 5, .pending: 5, .sent: 0, .skipped: 0], "counts ignore the status filter")
             var byFlow = window
             byFlow.flowIDs = ["other"]
             try expect(try await store.syncEntries(byFlow).entries.isEmpty)

@@ -12,6 +12,15 @@ struct SyncTables {
 
     var nextID: Int64 = 1
     var rows: [SyncEntryID: Row] = [:]
+    /// The delivery ledger: each key's row and when it last changed.
+    var deliveries: [DeliveryKey: (row: DeliveryLedgerRule.Row, updatedAt: Date)] = [:]
+
+    /// Links an accepted delivery to the entry that records it.
+    mutating func linkDelivery(_ key: DeliveryKey, claimant: DeliveryClaimant, entryID: SyncEntryID) {
+        guard var current = deliveries[key], current.row.delivered?.claimant == claimant else { return }
+        current.row.delivered?.entryID = entryID
+        deliveries[key] = current
+    }
 
     /// Inserts entries with their first transition; `payloads` are the entries' payloads, encoded.
     mutating func insert(_ entries: [NewSyncEntry], payloads: [StoredPayload], origin: SyncOrigin, now: Date) -> [SyncEntryID] {
@@ -26,6 +35,9 @@ struct SyncTables {
                                   nextRetryAt: new.nextRetryAt.map(storedTime), latestResponse: item.response ?? new.reason,
                                   payloadSize: payload.encoded.size)
             rows[id] = Row(entry: entry, payload: payload, transitions: [SyncTransition(at: time, from: nil, to: new.status, reason: new.reason)])
+            if new.status == .ok, let key = item.delivery {
+                linkDelivery(key, claimant: DeliveryClaimant(runID: origin.runID, shapeID: origin.shapeID), entryID: id)
+            }
             return id
         }
     }
@@ -120,6 +132,9 @@ extension MemoryStore: SyncReportWriter {
                                                       reason: (attempt.manual ? "resync: " : "") + attempt.reason))
             }
             state.sync.rows[entryID] = row
+            if attempt.status == .ok, let key = attempt.delivery {
+                state.sync.linkDelivery(key, claimant: DeliveryClaimant(runID: row.entry.runID, shapeID: row.entry.shapeID), entryID: entryID)
+            }
         }
     }
 

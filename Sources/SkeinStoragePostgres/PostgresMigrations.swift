@@ -24,8 +24,10 @@ enum PostgresMigrations {
         ("0005_pg_flowtree_step_paths", "ALTER TABLE steps ADD COLUMN path text, ADD COLUMN details text"),
         // The W3C traceparent of a run's span, so the run page can name its trace. As SQLite's 0010.
         ("0006_pg_run_trace_parent", "ALTER TABLE runs ADD COLUMN trace_parent text"),
-        // A flow's work in progress (at most one per flow), saved over until deployed. As SQLite's 0011.
-        ("0007_pg_flow_drafts", """
+        // What each destination was sent, per reference (`deliver:`, stable idempotency keys). As SQLite's 0011.
+        ("0007_pg_delivery_ledger", deliveryLedger),
+        // A flow's work in progress (at most one per flow), saved over until deployed. As SQLite's 0012.
+        ("0008_pg_flow_drafts", """
             CREATE TABLE flow_drafts (
                 flow_id text COLLATE "C" PRIMARY KEY,
                 source text NOT NULL,
@@ -195,5 +197,27 @@ enum PostgresMigrations {
             reason text NOT NULL,
             PRIMARY KEY (entry_id, seq)
         );
+        """
+
+    static let deliveryLedger = """
+        CREATE TABLE delivery_ledger (
+            system text NOT NULL,
+            instance text NOT NULL,
+            reference text NOT NULL,
+            delivered_hash text,
+            delivered_run bigint,
+            delivered_shape text,
+            delivered_at double precision,
+            delivered_entry bigint,
+            endpoint_id text,
+            response text,
+            claim_hash text,
+            claim_run bigint,
+            claim_shape text,
+            claimed_at double precision,
+            updated_at double precision NOT NULL,
+            PRIMARY KEY (system, instance, reference)
+        );
+        CREATE INDEX delivery_ledger_by_update ON delivery_ledger (updated_at)
         """
 }

@@ -35,7 +35,12 @@ extension PostgresStore: SyncStore {
                 SELECT id, 1, \(time), NULL, \(new.status.rawValue), \(new.reason) FROM entry
                 RETURNING entry_id
                 """, logger: logger)
-            ids.append(try row[0]["entry_id"])
+            let id: SyncEntryID = try row[0]["entry_id"]
+            if new.status == .ok, let key = item.delivery {
+                try await linkDelivery(connection, key, claimant: DeliveryClaimant(runID: origin.runID, shapeID: origin.shapeID), entryID: id,
+                                       logger: logger)
+            }
+            ids.append(id)
         }
         return ids
     }
@@ -154,9 +159,14 @@ extension PostgresStore: SyncStore {
         let logger = logger
         let endpointID = attempt.endpointID.flatMap { $0.isEmpty ? nil : $0 }
         try await transaction { connection in
-            guard let previous = try await connection.rows("SELECT status FROM sync_entries WHERE id = \(entryID) FOR UPDATE", logger: logger)
-                .first.map({ try $0["status", as: String.self] }) else {
+            guard let current = try await connection.rows("SELECT status, run_id, shape_id FROM sync_entries WHERE id = \(entryID) FOR UPDATE",
+                                                          logger: logger).first else {
                 throw StorageError(.notFound, "no sync entry \(entryID)")
+            }
+            let previous = try current["status", as: String.self]
+            if attempt.status == .ok, let key = attempt.delivery {
+                try await PostgresStore.linkDelivery(connection, key, claimant: DeliveryClaimant(runID: try current["run_id"], shapeID: try current["shape_id"]),
+                                                     entryID: entryID, logger: logger)
             }
             try await connection.run("""
                 UPDATE sync_entries SET status = \(attempt.status.rawValue), attempts = attempts + 1,

@@ -138,7 +138,11 @@ enum SQLiteMigrations {
             // The W3C traceparent of a run's span, so the run page can name its trace.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN trace_parent TEXT")
         }
-        migrator.registerMigration("0011_flow_drafts") { db in
+        migrator.registerMigration("0011_delivery_ledger") { db in
+            // What each destination was sent, per reference: `deliver: if_changed` and stable idempotency keys.
+            try db.execute(sql: DeliveryLedgerSchema.migration)
+        }
+        migrator.registerMigration("0012_flow_drafts") { db in
             // A flow's work in progress (at most one per flow), saved over until it is deployed.
             try db.execute(sql: """
                 CREATE TABLE flow_drafts (

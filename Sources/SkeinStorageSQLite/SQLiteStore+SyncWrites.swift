@@ -33,6 +33,9 @@ extension SQLiteStore: SyncReportWriter {
             ])
             let id = SyncEntryID(db.lastInsertedRowID)
             try transition.execute(arguments: [id, time, new.status.rawValue, new.reason])
+            if new.status == .ok, let key = item.delivery {
+                try linkDelivery(db, key, claimant: DeliveryClaimant(runID: origin.runID, shapeID: origin.shapeID), entryID: id)
+            }
             ids.append(id)
         }
         // The trigram index, in one statement for the whole batch (see SyncSchema.referenceOnlySearch).
@@ -79,6 +82,10 @@ extension SQLiteStore: SyncReportWriter {
             if previous != attempt.status.rawValue || attempt.manual {
                 try SQLiteStore.addTransition(db, entryID: entryID, at: now, from: previous, to: attempt.status,
                                               reason: (attempt.manual ? "resync: " : "") + attempt.reason)
+            }
+            if attempt.status == .ok, let key = attempt.delivery,
+               let origin = try Row.fetchOne(db, sql: "SELECT run_id, shape_id FROM sync_entries WHERE id = ?", arguments: [entryID]) {
+                try SQLiteStore.linkDelivery(db, key, claimant: DeliveryClaimant(runID: origin["run_id"], shapeID: origin["shape_id"]), entryID: entryID)
             }
         }
     }

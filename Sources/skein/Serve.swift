@@ -34,6 +34,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds a worker's claim on a run lasts without renewal (default 15; env SKEIN_LEASE).") var lease: Int?
     @Option(name: .customLong("keep-runs"), help: "How long run logs are kept (default 7d; env SKEIN_KEEP_RUNS).") var keepRunsOption: String?
     @Option(name: .customLong("keep-payloads"), help: "How long payloads are kept (default 3d; env SKEIN_KEEP_PAYLOADS).") var keepPayloadsOption: String?
+    @Option(name: .customLong("keep-deliveries"),
+            help: "How long the delivery ledger remembers a reference nothing touched (default 30d; env SKEIN_KEEP_DELIVERIES).")
+    var keepDeliveriesOption: String?
     @Option(help: "The address the HTTP server listens on (0.0.0.0 for every interface; default 127.0.0.1; env SKEIN_HOST).") var host: String?
     @Option(help: "The HTTP server's port (default 8080; env SKEIN_PORT).") var port: Int?
     @Option(name: .customLong("max-webhook-bytes"), help: "The largest webhook body accepted when the flow sets no max_body_bytes (env SKEIN_MAX_WEBHOOK_BYTES).")
@@ -56,6 +59,7 @@ struct Serve: AsyncParsableCommand {
         var lease: Int
         var keepRuns: String
         var keepPayloads: String
+        var keepDeliveries: String = "30d"
         var host: String
         var port: Int
         var maxWebhookBytes: Int
@@ -97,12 +101,14 @@ struct Serve: AsyncParsableCommand {
         guard ["true", "false"].contains(forwardedText) else {
             throw CLIError("--trust-forwarded-for must be true or false, not '\(forwardedText)'")
         }
-        let settings = Settings(role: role, concurrency: try number("concurrency", concurrency, 4), lease: try number("lease", lease, 15),
+        var settings = Settings(role: role, concurrency: try number("concurrency", concurrency, 4), lease: try number("lease", lease, 15),
                                 keepRuns: text("keep_runs", keepRunsOption, "7d"), keepPayloads: text("keep_payloads", keepPayloadsOption, "3d"),
                                 host: text("host", host, "127.0.0.1"), port: try number("port", port, 8080),
                                 maxWebhookBytes: try number("max_webhook_bytes", maxWebhookBytes, SkeinEnvironment.defaultMaximumWebhookBytes),
                                 logLevel: level, cookieSecurity: cookieSecurity, trustForwardedFor: forwardedText == "true", metrics: metrics)
-        for (flag, value) in [("--keep-runs", settings.keepRuns), ("--keep-payloads", settings.keepPayloads)] where value != "forever" {
+        settings.keepDeliveries = text("keep_deliveries", keepDeliveriesOption, "30d")
+        for (flag, value) in [("--keep-runs", settings.keepRuns), ("--keep-payloads", settings.keepPayloads),
+                              ("--keep-deliveries", settings.keepDeliveries)] where value != "forever" {
             guard let duration = DurationText.parse(value), duration > .zero else {
                 throw CLIError("\(flag) '\(value)' is not a duration; use e.g. 7d, 36h or forever")
             }
@@ -159,7 +165,8 @@ struct Serve: AsyncParsableCommand {
         if role.schedules {
             services.append(Scheduler(store: environment.store, logger: logger))
             services.append(RetentionService(store: environment.store, policy: .init(keepRuns: Serve.retention(settings.keepRuns),
-                                                                                      keepPayloads: Serve.retention(settings.keepPayloads)),
+                                                                                      keepPayloads: Serve.retention(settings.keepPayloads),
+                                                                                      keepDeliveries: Serve.retention(settings.keepDeliveries)),
                                              logger: logger))
         }
         let host = settings.host

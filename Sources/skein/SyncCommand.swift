@@ -180,6 +180,9 @@ struct SyncCommand: AsyncParsableCommand {
             abstract: "Send entries again through the same step and instance (a new attempt on the same entry).",
             discussion: "Give sync ids, or filters (for example --status failed --system ERP) to resync every matching entry.")
         @Argument(help: "Sync ids.") var ids: [SyncEntryID] = []
+        @Flag(name: .customLong("include-ok"),
+              help: "Also send entries that are OK (the destination has them): they are sent again whatever the delivery ledger says.")
+        var includeOK = false
         @OptionGroup var filters: Filters
         @OptionGroup var options: DataOptions
 
@@ -200,10 +203,14 @@ struct SyncCommand: AsyncParsableCommand {
                 }
             }
             if ids.isEmpty {
-                try await resender.resendAll(matching: try filters.query()) { entry in record(entry) }
+                try await resender.resendAll(matching: try filters.query(), includeOK: includeOK) { entry in record(entry) }
             } else {
                 for id in ids {
-                    guard try await environment.store.syncEntry(id: id) != nil else { throw CLIError("no sync entry \(id)") }
+                    guard let entry = try await environment.store.syncEntry(id: id) else { throw CLIError("no sync entry \(id)") }
+                    if entry.status == .ok && !includeOK {
+                        throw CLIError("sync entry \(id) is OK: the destination accepted it. Sending it again delivers it twice "
+                                       + "unless the destination de-duplicates; add --include-ok to send it anyway")
+                    }
                 }
                 for id in ids { try await resend(id) }
             }

@@ -40,6 +40,30 @@ struct FlakyShape: ShapeKind {
     }
 }
 
+/// A clock whose sleeps return at once: each moves its time on by the wait and is remembered,
+/// so a test sees how long the engine would have waited without waiting.
+final class SkippingClock: Clock, Sendable {
+    struct Instant: InstantProtocol {
+        var offset: Duration
+        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        func duration(to other: Instant) -> Duration { other.offset - offset }
+        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+    }
+    private let state = LockedValue((now: Instant(offset: .zero), waits: [Duration]()))
+    var now: Instant { state.withLock { $0.now } }
+    var minimumResolution: Duration { .zero }
+    /// Every wait asked for, in order.
+    var waits: [Duration] { state.withLock { $0.waits } }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try Task.checkCancellation()
+        state.withLock { state in
+            state.waits.append(state.now.duration(to: deadline))
+            state.now = max(state.now, deadline)
+        }
+    }
+}
+
 @Suite struct EngineTests {
     let logger = Logger(label: "test")
 
@@ -70,6 +94,32 @@ struct FlakyShape: ShapeKind {
         #expect(steps[1].attempts == 3)
         #expect(steps[1].outputCount == 2)
         #expect(steps[1].warnings == ["took 3 calls"])
+    }
+
+    @Test func retriesWaitTheBackoffOnTheExecutorsClock() async throws {
+        let store = MemoryStore()
+        let calls = FlakyShape.Calls()
+        var catalog = ShapeCatalog()
+        catalog.register(FlakyShape(failures: 3, calls: calls))
+        // Ten minutes of backoff in all: the injected clock makes them instant, and says how long each was.
+        let flow = try await deploy("""
+            id: patient
+            shapes:
+              - id: send
+                flaky: {}
+                retry: { attempts: 4, backoff: 2m, max_backoff: 5m }
+            """, on: store, catalog: catalog)
+        let run = try await store.startClaimed(NewRun(flowID: "patient", flowVersion: flow.version, trigger: .manual,
+                                                      input: [Payload(json: ["id": 1])]), owner: "t", leaseUntil: Date() + 60, now: Date())
+        let clock = SkippingClock()
+        let retried = LockedValue<[Duration]>([])
+        let executor = RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger, clock: clock, onEvent: { event in
+            if case .stepRetrying(_, _, _, let after, _) = event { retried.withLock { $0.append(after) } }
+        })
+        #expect(try await executor.execute(run) == .success)
+        #expect(clock.waits == [.seconds(120), .seconds(240), .seconds(300)])
+        #expect(retried.withLock { $0 } == clock.waits)
+        #expect(try await store.steps(runID: run.id).first?.attempts == 4)
     }
 
     @Test func failsTheRunNamingTheStepWhenRetriesRunOut() async throws {

@@ -78,7 +78,8 @@ enum SchemaHistory {
         Step(topic: "the search index keeps references only", sqlite: "0009_sync_search_reference_only", postgres: nil,
              note: "PostgreSQL's trigram indexes were per column from its 0002"),
         Step(topic: "runs.trace_parent (tracing)", sqlite: "0010_run_trace_parent", postgres: "0006_pg_run_trace_parent"),
-        Step(topic: "flow_drafts (drafts before deploy)", sqlite: "0011_flow_drafts", postgres: "0007_pg_flow_drafts"),
+        Step(topic: "the delivery ledger", sqlite: "0011_delivery_ledger", postgres: "0007_pg_delivery_ledger"),
+        Step(topic: "flow_drafts (drafts before deploy)", sqlite: "0012_flow_drafts", postgres: "0008_pg_flow_drafts"),
     ]
 }
 

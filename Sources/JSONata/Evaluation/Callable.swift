@@ -116,31 +116,70 @@ typealias CompiledRegex = RegexProgram
 
 /// A variable scope. Frames chain to their enclosing scope; the built-in library sits behind
 /// the outermost one.
+///
+/// Most scopes bind a handful of names (a lambda's parameters, a block's variables), so a
+/// scope keeps its bindings in a list searched from the front, which costs less than hashing
+/// the name; a scope that comes to hold more than `indexedFrom` names also indexes them.
 final class Frame {
-    private var bindings: [String: Value?]
+    private var bindings: [(name: String, value: Value?)] = []
+    private var positions: [String: Int]?
     let parent: Frame?
+
+    private static let indexedFrom = 8
 
     init(parent: Frame?) {
         self.parent = parent
-        self.bindings = [:]
     }
 
     deinit {
         if !bindings.isEmpty || parent != nil { Graveyard.bury((bindings, parent)) }
     }
 
+    @inline(__always)
+    private func position(of name: String) -> Int? {
+        if let positions { return positions[name] }
+        for index in bindings.indices where bindings[index].name == name { return index }
+        return nil
+    }
+
     func bind(_ name: String, _ value: Value?) {
-        bindings[name] = .some(value)
+        if let index = position(of: name) {
+            bindings[index].value = value
+            return
+        }
+        bindings.append((name, value))
+        if positions != nil {
+            positions![name] = bindings.count - 1
+        } else if bindings.count > Frame.indexedFrom {
+            var index: [String: Int] = [:]
+            for (position, binding) in bindings.enumerated() { index[binding.name] = position }
+            positions = index
+        }
     }
 
     /// The bound value, or `nil` for undefined (unbound or bound to undefined).
     func lookup(_ name: String) -> Value? {
+        if let bound = binding(of: name) { return bound }
+        if let builtin = builtinFunctions[name] { return .function(.native(builtin)) }
+        return nil
+    }
+
+    /// `lookup(name)` when the built-in function of that name (if any) is already known.
+    @inline(__always)
+    func lookup(_ name: String, builtin: NativeFunction?) -> Value? {
+        if let bound = binding(of: name) { return bound }
+        if let builtin { return .function(.native(builtin)) }
+        return nil
+    }
+
+    /// The value bound to `name` in this scope or an enclosing one (`.some(nil)` when bound to
+    /// undefined), or `nil` when no scope binds it.
+    private func binding(of name: String) -> Value?? {
         var frame: Frame? = self
         while let current = frame {
-            if let found = current.bindings[name] { return found }
+            if let index = current.position(of: name) { return .some(current.bindings[index].value) }
             frame = current.parent
         }
-        if let builtin = builtinFunctions[name] { return .function(.native(builtin)) }
         return nil
     }
 }

@@ -285,7 +285,7 @@ final class Evaluator {
     }
 
     private func evaluateVariable(_ expr: Node, _ input: Value?, _ env: Frame) -> Value? {
-        guard expr.value.isEmpty else { return env.lookup(expr.value) }
+        guard expr.value.isEmpty else { return env.lookup(expr.value, builtin: expr.builtin) }
         // `$` is the context; a wrapped input array is seen as the array itself
         if case .array(let items, let flags)? = input, flags.contains(.outerWrapper), let first = items.first {
             return first

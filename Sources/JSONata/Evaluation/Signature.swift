@@ -12,7 +12,7 @@ struct Signature: Sendable {
         /// The type letter (`a`, `s`, ... or `(` for a choice).
         var type: UInt8
         /// Argument symbols accepted (`m` stands for a missing/undefined argument).
-        var accepts: Set<UInt8>
+        var accepts: SymbolSet
         var quantifier: Quantifier = .one
         /// `-`: substitute the context value when the argument is missing.
         var usesContext = false
@@ -22,7 +22,7 @@ struct Signature: Sendable {
     let params: [Param]
     let definition: String
 
-    private static let all: Set<UInt8> = Set("asnblfom".utf8)
+    private static let all = SymbolSet("asnblfom".utf8)
 
     /// Parses a signature; on error the thrown `EvalError.position` is the offset in `text`.
     init(parsing text: String) throws(EvalError) {
@@ -56,7 +56,7 @@ struct Signature: Sendable {
             case UInt8(ascii: "f"):
                 params.append(Param(type: symbol, accepts: [UInt8(ascii: "f")]))
             case UInt8(ascii: "j"):
-                params.append(Param(type: symbol, accepts: Set("asnblom".utf8)))
+                params.append(Param(type: symbol, accepts: SymbolSet("asnblom".utf8)))
             case UInt8(ascii: "x"):
                 params.append(Param(type: symbol, accepts: Signature.all))
             case UInt8(ascii: "-"):
@@ -76,7 +76,7 @@ struct Signature: Sendable {
                 if choice.contains(UInt8(ascii: "<")) {
                     throw EvalError("S0402", position: position, value: .string(String(decoding: choice, as: UTF8.self)))
                 }
-                params.append(Param(type: UInt8(ascii: "("), accepts: Set(choice).union([UInt8(ascii: "m")])))
+                params.append(Param(type: UInt8(ascii: "("), accepts: SymbolSet(choice + [UInt8(ascii: "m")])))
                 position = end
             case UInt8(ascii: "<"):
                 guard let last = params.last, last.type == UInt8(ascii: "a") || last.type == UInt8(ascii: "f") else {
@@ -125,6 +125,26 @@ struct Signature: Sendable {
         return nil
     }
 
+    /// The match most calls make, found without backtracking: every argument taken by the
+    /// parameter in its position and the parameters left over taking none. It is the first
+    /// candidate `match` tries whenever the parameters given arguments are `.one` or `.optional`
+    /// (both try one argument first) and those left over may be empty, so when every argument
+    /// is accepted it is the match `match` would find. `false` leaves the search to `match`.
+    private func matchOnePerArgument(_ args: [Value?], counts: inout [Int]) -> Bool {
+        guard args.count <= params.count else { return false }
+        for (index, param) in params.enumerated() {
+            if index < args.count {
+                guard param.quantifier == .one || param.quantifier == .optional,
+                      param.accepts.contains(args[index]?.signatureSymbol ?? UInt8(ascii: "m")) else { return false }
+            } else if param.quantifier != .optional && param.quantifier != .lazyOptional {
+                return false
+            }
+        }
+        counts.reserveCapacity(params.count)
+        for index in params.indices { counts.append(index < args.count ? 1 : 0) }
+        return true
+    }
+
     private static let arrayTypeNames: [String: String] = [
         "a": "arrays", "b": "booleans", "f": "functions", "n": "numbers", "o": "objects", "s": "strings",
     ]
@@ -132,10 +152,12 @@ struct Signature: Sendable {
     /// Checks `args` against the signature, substituting the context for a missing `-` parameter
     /// and wrapping single values passed where an array is expected.
     func validate(_ args: [Value?], context: Value?) throws(EvalError) -> [Value?] {
-        let symbols = args.map { $0?.signatureSymbol ?? UInt8(ascii: "m") }
         var counts: [Int] = []
-        guard match(symbols, param: 0, at: 0, upTo: params.count - 1, anchored: true, counts: &counts) != nil else {
-            throw validationError(args, symbols)
+        if !matchOnePerArgument(args, counts: &counts) {
+            let symbols = args.map { $0?.signatureSymbol ?? UInt8(ascii: "m") }
+            guard match(symbols, param: 0, at: 0, upTo: params.count - 1, anchored: true, counts: &counts) != nil else {
+                throw validationError(args, symbols)
+            }
         }
         var validated: [Value?] = []
         validated.reserveCapacity(params.count)
@@ -205,5 +227,24 @@ struct Signature: Sendable {
         let error = EvalError("T0410", value: goodTo < args.count ? args[goodTo] : nil)
         error.index = goodTo + 1
         return error
+    }
+}
+
+/// A set of lower-case argument symbols (`a`...`z`) as one bit each: the signature matcher asks
+/// `contains` once per argument of every call.
+struct SymbolSet: Sendable, ExpressibleByArrayLiteral {
+    private var bits: UInt32 = 0
+
+    init<S: Sequence>(_ symbols: S) where S.Element == UInt8 {
+        for symbol in symbols where symbol >= UInt8(ascii: "a") && symbol <= UInt8(ascii: "z") {
+            bits |= 1 << UInt32(symbol - UInt8(ascii: "a"))
+        }
+    }
+
+    init(arrayLiteral symbols: UInt8...) { self.init(symbols) }
+
+    @inline(__always)
+    func contains(_ symbol: UInt8) -> Bool {
+        symbol >= UInt8(ascii: "a") && symbol <= UInt8(ascii: "z") && bits & (1 << UInt32(symbol - UInt8(ascii: "a"))) != 0
     }
 }

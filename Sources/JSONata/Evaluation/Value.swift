@@ -65,9 +65,8 @@ extension Value {
         case .string(let s): self = .string(s)
         case .array(let items): self = .array(items.map(Value.init), [])
         case .object(let members):
-            var fields = OrderedDictionary<String, Value>(minimumCapacity: members.count)
-            for (key, value) in members { fields[key] = Value(value) }
-            self = .object(JObject(fields))
+            // `mapValues` keeps the members' keys (and their hash table) as they are
+            self = .object(JObject(members.mapValues(Value.init)))
         }
     }
 
@@ -81,6 +80,10 @@ extension Value {
         case .string(let s): return .string(s)
         case .array(let items, _): return .array(items.map { $0.toJSON() ?? .null })
         case .object(let object):
+            // without functions to drop, the keys (and their hash table) are kept as they are
+            if !object.fields.values.contains(where: \.isFunction) {
+                return .object(object.fields.mapValues { $0.toJSON() ?? .null })
+            }
             var members = JSON.Object(minimumCapacity: object.fields.count)
             for (key, value) in object.fields {
                 if let json = value.toJSON() { members[key] = json }

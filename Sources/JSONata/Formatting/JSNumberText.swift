@@ -114,11 +114,86 @@ enum JSNumberText {
     }
 
     /// `+(mantissa + 'e' + (exponent + places))` applied to the JS text of `value`.
-    private static func shift(_ value: Double, by places: Int) -> Double {
+    ///
+    /// The text is the shortest decimal `m × 10^e` that reads back as `value`, and reading
+    /// `m × 10^(e + places)` back is a correctly rounded conversion. When `m` is below 2^53
+    /// and `|e + places| ≤ 22` both `m` and the power of ten are exact doubles, so one
+    /// multiplication or division (itself correctly rounded) gives the same double without any
+    /// text (Clinger's fast path). Otherwise `m` and the new exponent are read back as text,
+    /// which is the same conversion without building the JavaScript text first.
+    static func shift(_ value: Double, by places: Int) -> Double {
+        guard let (digits, exponent, negative) = shortestDecimal(value) else { return shiftThroughText(value, by: places) }
+        let scale = exponent + places
+        if digits < 1 << 53 {
+            let mantissa = negative ? -Double(digits) : Double(digits)
+            if scale >= 0 && scale <= 22 { return mantissa * exactPowersOfTen[scale] }
+            if scale < 0 && scale >= -22 { return mantissa / exactPowersOfTen[-scale] }
+        }
+        return Double((negative ? "-" : "") + String(digits) + "e" + String(scale)) ?? .nan
+    }
+
+    /// `shift` done literally, through the JS text (kept for the cases the fast path cannot
+    /// take, and as the reference the fast path is tested against).
+    static func shiftThroughText(_ value: Double, by places: Int) -> Double {
         let text = string(value)
         let parts = text.split(separator: "e", maxSplits: 1, omittingEmptySubsequences: false)
         let exponent = parts.count > 1 ? (Int(parts[1]) ?? 0) + places : places
         return Double(parts[0] + "e" + String(exponent)) ?? .nan
+    }
+
+    /// 10^0 ... 10^22, every one exactly representable as a double.
+    private static let exactPowersOfTen: [Double] = (0...22).map { exponent in
+        var power = 1.0
+        for _ in 0..<exponent { power *= 10 }
+        return power
+    }
+
+    /// `value` as `±digits × 10^exponent` with the shortest digits that read back as `value`
+    /// (those of `string(value)`); `nil` when the value is not finite.
+    private static func shortestDecimal(_ value: Double) -> (digits: UInt64, exponent: Int, negative: Bool)? {
+        guard value.isFinite else { return nil }
+        if value == 0 { return (0, 0, false) }
+        // whole numbers below 2^53 are their own shortest digits (trailing zeros aside,
+        // which do not change the number digits × 10^exponent denotes)
+        if value == value.rounded(.towardZero) && Swift.abs(value) < 9_007_199_254_740_992 {
+            return (UInt64(Swift.abs(value)), 0, value < 0)
+        }
+        var digits: UInt64 = 0
+        var exponent = 0
+        var count = 0
+        var afterPoint = false
+        var negative = false
+        var exponentPart: Int?
+        var exponentNegative = false
+        // Swift's description has the same shortest digits as ECMAScript (see `shortestDigits`),
+        // at most 17 of them: `-12.5`, `0.001`, `1e-07`, `1.2345e+20`
+        for byte in value.description.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int(byte &- UInt8(ascii: "0"))
+                if let part = exponentPart {
+                    exponentPart = part * 10 + digit
+                    if part > 1000 { return nil }
+                } else {
+                    if count == 0 && digit == 0 {
+                        if afterPoint { exponent -= 1 }
+                        continue
+                    }
+                    count += 1
+                    if count > 19 { return nil }
+                    digits = digits * 10 + UInt64(digit)
+                    if afterPoint { exponent -= 1 }
+                }
+            case UInt8(ascii: "."): afterPoint = true
+            case UInt8(ascii: "-"):
+                if exponentPart != nil { exponentNegative = true } else { negative = true }
+            case UInt8(ascii: "+"): continue
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): exponentPart = 0
+            default: return nil
+            }
+        }
+        if let exponentPart { exponent += exponentNegative ? -exponentPart : exponentPart }
+        return (digits, exponent, negative)
     }
 
     /// JavaScript `Number.prototype.toFixed(digits)`.

@@ -110,6 +110,9 @@ final class Node: @unchecked Sendable {
     var stages: [Stage]?
     var signature: Signature?
     var regex: CompiledRegex?
+    /// For a variable, the built-in function of that name, found once by the post-parser: what
+    /// the variable means when no scope binds the name.
+    var builtin: NativeFunction?
 
     var keepArray = false
     var keepSingletonArray = false

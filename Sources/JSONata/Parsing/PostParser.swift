@@ -108,7 +108,10 @@ struct PostParser {
             ancestorIndex += 1
             result.slot = slot
             ancestry.append(slot)
-        case .string, .number, .value, .wildcard, .descendant, .variable, .regex, .placeholder:
+        case .variable:
+            expr.builtin = builtinFunctions[expr.value]
+            result = expr
+        case .string, .number, .value, .wildcard, .descendant, .regex, .placeholder:
             result = expr
         case .op:
             if expr.value == "and" || expr.value == "or" || expr.value == "in" {

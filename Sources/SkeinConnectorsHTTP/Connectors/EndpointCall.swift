@@ -99,6 +99,7 @@ enum EndpointCall {
         resolved.query += settings.query
         resolved.idempotencyHeader = settings.idempotencyHeader
         resolved.sync = settings.sync
+        resolved.deliver = settings.deliver
         // A send's sync entries take the system's id for the item from the answer, where the
         // endpoint says which field that is, unless the step says otherwise.
         if resolved.sync?.endpointID == nil, let id = endpoint.identity.id {

@@ -1,3 +1,4 @@
+import Foundation
 import SkeinCore
 import SkeinJSON
 
@@ -143,23 +144,75 @@ struct HTTPExecutor: ShapeExecutor {
     /// A send with `sync:`: every payload is tried, and each one's outcome is reported as a
     /// sync item instead of failing the step, so items already accepted are not sent again by a
     /// step retry. Outputs are the answers to the accepted items.
+    ///
+    /// With a reference and a delivery ledger (`context.deliveries`), each item is claimed first
+    /// (`DeliveryLedger.claimDelivery`) under the step's `deliver:` rule: an item the destination
+    /// already has is not sent (a skipped entry naming the delivery), one this step delivered
+    /// before an interruption is reported accepted without sending, and the answer is recorded
+    /// as soon as it arrives — so a crash repeats at most the requests then in flight, each with
+    /// its stable `Idempotency-Key` and flagged on its entry.
     private func sendReporting(_ input: [Payload], sync: SyncSettings, session: InstanceSession,
                                context: ShapeContext) async throws -> ShapeResult {
+        let rule = context.deliverOverride ?? settings.deliver
+        let claimant = DeliveryClaimant(runID: context.runID, shapeID: context.shapeID)
         let results = try await eachPayload(input, session: session) { index, payload, session -> (SyncItem, Payload?, [String]) in
             var notes: [String] = []
             let document = try? payload.json()
             var item = SyncItem(system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
                                 sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
                                 payload: payload, outcome: .accepted)
+            let hash = DeliveryHash.content(payload)
+            let key = DeliveryKey(system: sync.system, instance: settings.instance, reference: item.reference)
+            item.contentHash = hash
+            var claim: DeliveryClaim?
+            if let ledger = context.deliveries, !item.reference.isEmpty {
+                let request = DeliveryClaim(key: key, contentHash: hash, claimant: claimant, rule: rule)
+                switch try await ledger.claimDelivery(request, now: Date()) {
+                case .delivered(let record) where record.claimant == claimant && record.contentHash == hash && rule != .always:
+                    // This step delivered it before the run was interrupted; its answer is in the ledger.
+                    item.delivery = key
+                    item.endpointID = record.endpointID
+                    item.response = record.response
+                    item.note = "delivered before the run was interrupted (the answer was recorded then); not sent again"
+                    return (item, nil, notes)
+                case .delivered(let record):
+                    let why = rule == .once && record.contentHash != hash ? "deliver: once, and this reference was delivered" : "identical content delivered"
+                    item.outcome = .alreadyDelivered("already delivered: \(why) by \(record.described)")
+                    item.endpointID = record.endpointID
+                    item.response = "not sent (already delivered)"
+                    return (item, nil, notes)
+                case .inFlight(let other):
+                    item.outcome = .alreadyDelivered("already being delivered with identical content by run \(other.runID), step \(other.shapeID)")
+                    item.response = "not sent (being delivered by run \(other.runID))"
+                    return (item, nil, notes)
+                case .send(let repeated):
+                    claim = request
+                    item.delivery = key
+                    if repeated, let header = settings.keyHeader {
+                        item.note = "unconfirmed and repeated: an earlier attempt was interrupted before its answer was recorded, "
+                            + "so it was sent again with the same \(header)"
+                    } else if repeated {
+                        item.note = "unconfirmed and repeated: an earlier attempt was interrupted before its answer was recorded, so it was sent again"
+                    }
+                }
+            }
+            let stableKey = DeliveryHash.idempotencyKey(key, contentHash: hash)
             do {
-                let (reply, request) = try await sendOne(payload, index: index, of: input.count, session: &session, context: context)
+                let (reply, request) = try await sendOne(payload, index: index, of: input.count, key: stableKey, session: &session, context: context)
                 let answer = try Self.payload(from: reply, request: request, redactor: session.redactor)
                 item.endpointID = SyncSettings.text(sync.endpointID, try? answer.json(), &notes, name: "endpoint_id")
                 item.response = reply.statusLine
+                if let claim, let ledger = context.deliveries {
+                    try await ledger.recordDelivery(claim, accepted: true, endpointID: item.endpointID, response: reply.statusLine, now: Date())
+                }
                 return (item, answer, notes)
             } catch let failure as ShapeFailure {
                 item.outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
                 item.response = failure.message
+                item.delivery = nil
+                if let claim, let ledger = context.deliveries {
+                    try await ledger.recordDelivery(claim, accepted: false, endpointID: "", response: failure.message, now: Date())
+                }
                 return (item, nil, notes)
             }
         }
@@ -178,7 +231,13 @@ struct HTTPExecutor: ShapeExecutor {
         let reporting = settings.sync != nil
         let answers = try await eachPayload(requests, session: session) { index, request, session -> Result<(Payload, String), ShapeFailure> in
             do {
-                let (reply, sent) = try await sendOne(request, index: index, of: requests.count, unit: "batch", session: &session, context: context)
+                // With sync:, the batch's key is derived from the destination and the batch's content (no single reference).
+                let key = settings.sync.map { sync in
+                    DeliveryHash.idempotencyKey(DeliveryKey(system: sync.system, instance: settings.instance, reference: ""),
+                                                contentHash: DeliveryHash.content(request))
+                }
+                let (reply, sent) = try await sendOne(request, index: index, of: requests.count, unit: "batch", key: key, session: &session,
+                                                      context: context)
                 return .success((try Self.payload(from: reply, request: sent, redactor: session.redactor), reply.statusLine))
             } catch let failure as ShapeFailure where reporting {
                 return .failure(failure)
@@ -265,8 +324,10 @@ struct HTTPExecutor: ShapeExecutor {
 
     /// Sends one payload; returns the 2xx answer or throws the failure.
     /// `unit` names what `index` counts in messages and idempotency keys: "payload", or "batch" for `batch:` sends.
-    private func sendOne(_ payload: Payload, index: Int, of count: Int, unit: String = "payload", session: inout InstanceSession,
-                         context: ShapeContext) async throws -> (HTTPReply, OutgoingRequest) {
+    /// `key`: the stable idempotency key of a send with `sync:` (`DeliveryHash.idempotencyKey`);
+    /// without it the key is per run, step and index (sends without `sync:`).
+    private func sendOne(_ payload: Payload, index: Int, of count: Int, unit: String = "payload", key: String? = nil,
+                         session: inout InstanceSession, context: ShapeContext) async throws -> (HTTPReply, OutgoingRequest) {
         let builder = RequestBuilder(settings: settings)
         let instance = session.instance
         do {
@@ -290,10 +351,17 @@ struct HTTPExecutor: ShapeExecutor {
                 request.body = bytes
                 if request.header("Content-Type") == nil { request.setHeader("Content-Type", contentType) }
             }
-            if let header = settings.idempotencyHeader {
-                // The same on every attempt of this step for this payload, so a receiver that
-                // honours it applies a payload once even when the engine retries the step.
-                request.setHeader(header, "skein-\(context.flowID)-\(context.runID)-\(context.shapeID)-\(unit == "payload" ? "" : unit)\(index)")
+            if let header = settings.keyHeader {
+                if let key {
+                    // Derived from the destination, the reference and the content: the same on
+                    // retries, replays, resyncs and after a crash, so a receiver that honours
+                    // it applies the item once.
+                    request.setHeader(header, key)
+                } else {
+                    // The same on every attempt of this step for this payload, so a receiver that
+                    // honours it applies a payload once even when the engine retries the step.
+                    request.setHeader(header, "skein-\(context.flowID)-\(context.runID)-\(context.shapeID)-\(unit == "payload" ? "" : unit)\(index)")
+                }
             }
             let reply = try await session.send(request)
             do throws(ShapeFailure) {

@@ -32,8 +32,11 @@ struct HTTPShapeSettings: Sendable {
     var maxPages: Int
     var itemsPath: FieldPath?
     var timeout: Duration?
-    /// For sends: the header that carries a key stable across retries of the same payload.
+    /// For sends: the header that carries a key stable across retries of the same payload, as
+    /// written (`none` switches off the default of a send with `sync:`).
     var idempotencyHeader: String?
+    /// For sends with `sync:`: when an item already delivered is sent again (`deliver:`).
+    var deliver: DeliveryRule = .ifChanged
     /// For sends: keep a sync report entry per payload (`sync:`).
     var sync: SyncSettings?
     /// For sends: how many requests may be in flight at once (`concurrency:`, default 1).
@@ -55,6 +58,13 @@ struct HTTPShapeSettings: Sendable {
 
     /// Settings an endpoint decides; a step that names an endpoint may not write them.
     static let endpointKeys = ["method", "path", "pagination", "items_path", "graphql", "body"]
+
+    /// The header a send's stable key goes in: as written, `Idempotency-Key` for a send with
+    /// `sync:` by default, none when written `none`.
+    var keyHeader: String? {
+        if let idempotencyHeader { return idempotencyHeader.lowercased() == "none" ? nil : idempotencyHeader }
+        return sync != nil ? "Idempotency-Key" : nil
+    }
 
     /// `{{name}}` templates: instance variables first, then flow variables.
     static let template = FieldKind.template(TextRules(
@@ -100,7 +110,14 @@ struct HTTPShapeSettings: Sendable {
                   help: "The most pages one receive reads (an endpoint's default is 1000); reaching it with pages left adds a warning."),
         FieldSpec("items_path", .fieldPath, help: "page and offset pagination: an empty array here is the last page."),
         FieldSpec("timeout", .duration(.positive), help: "How long one request may take; overrides the instance's timeout."),
-        FieldSpec("idempotency_key", .string, help: "A send: the header that carries a key stable across retries of the same payload (`Idempotency-Key`)."),
+        FieldSpec("idempotency_key", .string(TextRules(nonEmpty: true)),
+                  help: "A send: the header that carries a key stable across retries of the same payload; a send with `sync:` sends "
+                      + "`Idempotency-Key` (destination + reference + content hash) unless this names another header or says `none`."),
+        FieldSpec("deliver", .choice([
+            Choice("if_changed", help: "Skip an item whose identical content this destination already accepted (the default)."),
+            Choice("always", help: "Send every item, delivered before or not."),
+            Choice("once", help: "Never send a reference this destination already accepted, even with changed content."),
+        ]), help: "A send with `sync:`: when an item already delivered to this destination (system and instance) is sent again."),
         FieldSpec("sync", .object(SyncSettings.spec()), help: "A send: keep a sync report entry per payload (see docs/sync-reports.md)."),
         FieldSpec("concurrency", .integer(1...64), default: 1, help: "A send: how many requests (or batches) may be in flight at once."),
         FieldSpec("batch", .object(BatchSettings.spec), help: "A send: several payloads per request, for bulk endpoints."),
@@ -126,6 +143,7 @@ struct HTTPShapeSettings: Sendable {
         .onlyWhen("body", sendOnly, message: "applies to direction: send only (a receive sends no payload)"),
         .onlyWhen("idempotency_key", sendOnly, message: "applies to direction: send only"),
         .onlyWhen("sync", sendOnly, message: "applies to direction: send only (a sync report lists items sent)"),
+        .onlyWhen("deliver", .present("sync"), message: "applies to a send with sync: (the delivery ledger is keyed by the sync reference)"),
         .onlyWhen("concurrency", sendOnly, message: "applies to direction: send only (pages are read in order)"),
         .onlyWhen("batch", sendOnly, message: "applies to direction: send only"),
         .check(ObjectCheck("`batch` sends a JSON list, so it needs `body: json`.") { settings in
@@ -166,6 +184,7 @@ extension HTTPShapeSettings {
             concurrency: settings.int("concurrency"),
             batch: direction == .send ? settings.optional.object("batch").map(BatchSettings.init) : nil)
         self.graphql = graphql
+        deliver = settings.optional.string("deliver").flatMap(DeliveryRule.init(rawValue:)) ?? .ifChanged
         endpoint = settings.optional.string("endpoint")
         params = (settings.optional.entries("params") ?? []).map { ($0.key, $0.value.json) }
         location = settings.path

@@ -78,10 +78,17 @@ public struct ShapeContext: Sendable {
     public var instances: any InstanceResolver
     /// Starts runs of other flows (`run_flow`); nil where no engine is present.
     public var flows: (any FlowCaller)?
+    /// The delivery ledger sends with `sync:` consult (`deliver:`); nil where no store is present.
+    public var deliveries: (any DeliveryLedger)?
+    /// Overrides every send's `deliver:` rule: `.always` for a resync of an OK entry someone confirmed.
+    public var deliverOverride: DeliveryRule?
 
     public init(runID: RunID, flowID: String, shapeID: String, attempt: Int = 1, variables: [String: JSON] = [:],
-                recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([]), flows: (any FlowCaller)? = nil) {
+                recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([]), flows: (any FlowCaller)? = nil,
+                deliveries: (any DeliveryLedger)? = nil, deliverOverride: DeliveryRule? = nil) {
         self.flows = flows
+        self.deliveries = deliveries
+        self.deliverOverride = deliverOverride
         self.runID = runID
         self.flowID = flowID
         self.shapeID = shapeID
@@ -107,7 +114,7 @@ public final class CallRecorder: Sendable {
 /// Shapes throw this to tell the engine how to react: a transient failure (a refused
 /// connection, a timeout, a 5xx, a 429) is retried per the shape's retry policy; anything
 /// else fails the step at once.
-public struct ShapeFailure: Error, Sendable, CustomStringConvertible {
+public struct ShapeFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var isTransient: Bool
     /// When the system said when to come back (`Retry-After`).

@@ -79,10 +79,13 @@ public struct SyncAttempt: Sendable {
     public var nextRetryAt: Date?
     /// A resync someone asked for (resets the automatic retry count) rather than an automatic retry.
     public var manual: Bool
+    /// The delivery ledger key of an accepted delivery, so the ledger links it to this entry.
+    public var delivery: DeliveryKey?
 
-    public init(status: SyncStatus, reason: String, endpointID: String?, response: String, nextRetryAt: Date?, manual: Bool) {
+    public init(status: SyncStatus, reason: String, endpointID: String?, response: String, nextRetryAt: Date?, manual: Bool,
+                delivery: DeliveryKey? = nil) {
         self.status = status; self.reason = reason; self.endpointID = endpointID; self.response = response
-        self.nextRetryAt = nextRetryAt; self.manual = manual
+        self.nextRetryAt = nextRetryAt; self.manual = manual; self.delivery = delivery
     }
 }
 

@@ -6,8 +6,9 @@
 /// | `sent`    | a file-based destination received it; becomes `ok` when the destination confirms |
 /// | `pending` | pushed but not accepted (the destination was down); it will be retried          |
 /// | `failed`  | a permanent error, or the retries ran out                                        |
+/// | `skipped` | not sent: the delivery ledger says the destination already has it (`deliver:`)   |
 public enum SyncStatus: String, Sendable, CaseIterable, Comparable {
-    case ok, sent, pending, failed
+    case ok, sent, pending, failed, skipped
 
     public static func < (lhs: SyncStatus, rhs: SyncStatus) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -24,6 +25,9 @@ public enum SyncOutcome: Sendable, Equatable {
     case transientFailure(String)
     /// Not accepted, and trying again will not help (a 4xx, a bad payload).
     case permanentFailure(String)
+    /// Not sent: the delivery ledger says the destination already has it; the reason names
+    /// the delivery (`DeliveryRecord.described`).
+    case alreadyDelivered(String)
 }
 
 /// One item a send step tried to deliver, reported by the shape so the engine can keep a
@@ -42,6 +46,11 @@ public struct SyncItem: Sendable, Equatable {
     public var outcome: SyncOutcome
     /// A short summary of the destination's answer (`201 Created`), when there was one.
     public var response: String?
+    /// The delivery ledger key and the content hash, when the send consulted the ledger.
+    public var delivery: DeliveryKey?
+    public var contentHash: String?
+    /// Said with the entry's first status (e.g. that an unconfirmed delivery was repeated).
+    public var note: String?
 
     public init(system: String, reference: String, sourceID: String = "", endpointID: String = "", payload: Payload,
                 outcome: SyncOutcome, response: String? = nil) {

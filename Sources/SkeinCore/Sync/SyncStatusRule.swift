@@ -17,6 +17,8 @@ public enum SyncStatusRule {
             return (.sent, "delivered; waiting for the destination to confirm")
         case .permanentFailure(let message):
             return (.failed, message)
+        case .alreadyDelivered(let message):
+            return (.skipped, message)
         case .transientFailure(let message):
             if automaticRetries < retryLimit {
                 return (.pending, "not accepted yet (retry \(automaticRetries + 1) of \(retryLimit) scheduled): \(message)")

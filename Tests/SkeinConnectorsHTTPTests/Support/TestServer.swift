@@ -294,13 +294,14 @@ enum TestServer {
         }
 
         // MARK: An idempotent receiver
-        // Stores each body once per Idempotency-Key; the first try of the second payload fails with 503.
+        // Stores each body once per Idempotency-Key; the first try of the second payload (index 1,
+        // or reference #2 for sends with sync:, whose keys are content-derived) fails with 503.
         router.post("/receiver") { request, _ in
             let body = String(buffer: try await request.body.collect(upTo: 1 << 16))
             guard let key = request.headers[.init("Idempotency-Key")!] else {
                 return json(#"{"error":"Idempotency-Key is required"}"#, status: .badRequest)
             }
-            if key.hasSuffix("-1"), await state.count("receiver-second") == 1 {
+            if key.hasSuffix("-1") || body.contains(##""ref":"#2""##), await state.count("receiver-second") == 1 {
                 return text("try again", status: .serviceUnavailable, headers: [.retryAfter: "0"])
             }
             let (stored, isNew) = await state.store(key: key, body: body)
