@@ -36,6 +36,34 @@ enum FlowChecks {
             try expectEqual(try await store.deploy(flow, source: ordersFlowText, now: t0).flow.enabled, false, "a redeploy keeps the flow disabled")
             try await expectThrows(StorageError.self) { try await store.setEnabled(flowID: "nope", enabled: true) }
         },
+        ConformanceCheck("keeps one draft per flow, saved over in place, apart from deployed versions") { open in
+            let store = try await open()
+            let other = try await open()  // a second process on the same database
+            let flow = try FlowFile.decode(ordersFlowText)
+            _ = try await store.deploy(flow, source: ordersFlowText, now: t0)
+            try expect(try await store.draft(of: "orders") == nil)
+            let text = "# work in progress\n" + ordersFlowText
+            try await store.saveDraft(FlowDraft(flowID: "orders", source: text, baseVersion: 1, updatedBy: "pat", updatedAt: t0 + 1))
+            try await store.saveDraft(FlowDraft(flowID: "new-flow", source: "id: new-flow\n", baseVersion: nil, updatedBy: "sam", updatedAt: t0 + 2))
+            try expectEqual(try await other.draft(of: "orders"),
+                            FlowDraft(flowID: "orders", source: text, baseVersion: 1, updatedBy: "pat", updatedAt: t0 + 1))
+            try expectEqual(try await other.draft(of: "new-flow")?.baseVersion, nil, "a flow never deployed has no base version")
+            try expectEqual(try await store.drafts().map(\.flowID), ["new-flow", "orders"])
+            try expectEqual(try await store.flow(id: "orders", version: nil)?.source, ordersFlowText, "a draft never changes what runs")
+            try expectEqual(try await store.flows().map(\.flowID), ["orders"], "a draft alone is not a deployed flow")
+            try await other.saveDraft(FlowDraft(flowID: "orders", source: text + "# more\n", baseVersion: 1, updatedBy: "sam", updatedAt: t0 + 3))
+            let saved = try await store.draft(of: "orders")
+            try expectEqual(saved?.source, text + "# more\n")
+            try expectEqual(saved?.updatedBy, "sam")
+            try expectEqual(saved?.updatedAt, t0 + 3)
+            try expect(try await store.deleteDraft(of: "orders", ifSourceIs: text) == false, "a draft saved over since it was read stays")
+            try expect(try await store.draft(of: "orders") != nil)
+            try expect(try await store.deleteDraft(of: "orders", ifSourceIs: text + "# more\n"))
+            try expect(try await store.draft(of: "orders") == nil)
+            try expect(try await store.deleteDraft(of: "orders") == false)
+            try expect(try await store.deleteDraft(of: "new-flow"))
+            try expectEqual(try await store.drafts().count, 0)
+        },
         ConformanceCheck("claims each schedule tick once across processes") { open in
             let store = try await open()
             let other = try await open()  // a second process on the same database

@@ -23,6 +23,7 @@ struct FlowTables {
     var flows: [String: Flow] = [:]
     var versions: [String: [Int: Version]] = [:]
     var ticks: Set<Tick> = []
+    var drafts: [String: FlowDraft] = [:]
 
     /// A stored version as a deployed flow, its text read back as the disk backends read it
     /// (`StoredFlowDecoder`: the permissive catalog, decoded once per process).
@@ -81,6 +82,28 @@ extension MemoryStore: FlowStore {
         try transaction { state in
             guard state.flows.flows[flowID] != nil else { throw StorageError(.notFound, "no flow with id '\(flowID)'") }
             state.flows.flows[flowID]!.enabled = enabled
+        }
+    }
+
+    public func draft(of flowID: String) async throws -> FlowDraft? {
+        try transaction { state in state.flows.drafts[flowID] }
+    }
+
+    public func drafts() async throws -> [FlowDraft] {
+        try transaction { state in state.flows.drafts.keys.sorted(by: byteOrder).map { state.flows.drafts[$0]! } }
+    }
+
+    public func saveDraft(_ draft: FlowDraft) async throws {
+        var stored = draft
+        stored.updatedAt = storedTime(draft.updatedAt)
+        try transaction { state in state.flows.drafts[draft.flowID] = stored }
+    }
+
+    public func deleteDraft(of flowID: String, ifSourceIs source: String?) async throws -> Bool {
+        try transaction { state in
+            guard let draft = state.flows.drafts[flowID], source == nil || draft.source == source else { return false }
+            state.flows.drafts[flowID] = nil
+            return true
         }
     }
 

@@ -28,6 +28,16 @@ enum PostgresMigrations {
         ("0007_pg_delivery_ledger", deliveryLedger),
         // Notification groups and the alert rate limit. As SQLite's 0012.
         ("0008_pg_alerts", PostgresAlertSchema.migration),
+        // A flow's work in progress (at most one per flow), saved over until deployed. As SQLite's 0013.
+        ("0009_pg_flow_drafts", """
+            CREATE TABLE flow_drafts (
+                flow_id text COLLATE "C" PRIMARY KEY,
+                source text NOT NULL,
+                base_version integer,
+                updated_by text NOT NULL,
+                updated_at double precision NOT NULL
+            )
+            """),
     ]
 
     /// An arbitrary constant naming Skein's migration lock among the database's advisory locks.

@@ -72,6 +72,49 @@ extension PostgresStore: FlowStore {
         if changed == 0 { throw StorageError(.notFound, "no flow with id '\(flowID)'") }
     }
 
+    public func draft(of flowID: String) async throws -> FlowDraft? {
+        let logger = logger
+        return try await connection { connection in
+            try await connection.rows("SELECT * FROM flow_drafts WHERE flow_id = \(flowID)", logger: logger).first.map(PostgresStore.draft)
+        }
+    }
+
+    public func drafts() async throws -> [FlowDraft] {
+        let logger = logger
+        return try await connection { connection in
+            try await connection.rows("SELECT * FROM flow_drafts ORDER BY flow_id", logger: logger).map(PostgresStore.draft)
+        }
+    }
+
+    public func saveDraft(_ draft: FlowDraft) async throws {
+        let logger = logger
+        try await connection { connection in
+            try await connection.run("""
+                INSERT INTO flow_drafts (flow_id, source, base_version, updated_by, updated_at)
+                VALUES (\(draft.flowID), \(draft.source), \(draft.baseVersion), \(draft.updatedBy), \(draft.updatedAt.pgValue))
+                ON CONFLICT (flow_id) DO UPDATE SET source = excluded.source, base_version = excluded.base_version,
+                    updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                """, logger: logger)
+        }
+    }
+
+    public func deleteDraft(of flowID: String, ifSourceIs source: String?) async throws -> Bool {
+        let logger = logger
+        return try await connection { connection in
+            if let source {
+                return try await connection.rows("""
+                    DELETE FROM flow_drafts WHERE flow_id = \(flowID) AND source = \(source) RETURNING 1
+                    """, logger: logger).count == 1
+            }
+            return try await connection.rows("DELETE FROM flow_drafts WHERE flow_id = \(flowID) RETURNING 1", logger: logger).count == 1
+        }
+    }
+
+    static func draft(_ row: PGRow) throws -> FlowDraft {
+        FlowDraft(flowID: try row["flow_id"], source: try row["source"], baseVersion: try row.optional("base_version", as: Int.self),
+                  updatedBy: try row["updated_by"], updatedAt: try row.date("updated_at"))
+    }
+
     public func claimScheduleTick(flowID: String, tick: Date) async throws -> Bool {
         let logger = logger
         return try await connection { connection in

@@ -145,6 +145,18 @@ enum SQLiteMigrations {
         migrator.registerMigration("0012_alerts") { db in
             try db.execute(sql: AlertSchema.migration)
         }
+        migrator.registerMigration("0013_flow_drafts") { db in
+            // A flow's work in progress (at most one per flow), saved over until it is deployed.
+            try db.execute(sql: """
+                CREATE TABLE flow_drafts (
+                    flow_id TEXT PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    base_version INTEGER,
+                    updated_by TEXT NOT NULL,
+                    updated_at REAL NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 }

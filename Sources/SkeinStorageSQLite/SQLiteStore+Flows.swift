@@ -68,6 +68,42 @@ extension SQLiteStore: FlowStore {
         if changed == 0 { throw StorageError(.notFound, "no flow with id '\(flowID)'") }
     }
 
+    public func draft(of flowID: String) async throws -> FlowDraft? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM flow_drafts WHERE flow_id = ?", arguments: [flowID]).map(SQLiteStore.draft)
+        }
+    }
+
+    public func drafts() async throws -> [FlowDraft] {
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM flow_drafts ORDER BY flow_id").map(SQLiteStore.draft) }
+    }
+
+    public func saveDraft(_ draft: FlowDraft) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO flow_drafts (flow_id, source, base_version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (flow_id) DO UPDATE SET source = excluded.source, base_version = excluded.base_version,
+                    updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                """, arguments: [draft.flowID, draft.source, draft.baseVersion, draft.updatedBy, draft.updatedAt.storageValue])
+        }
+    }
+
+    public func deleteDraft(of flowID: String, ifSourceIs source: String?) async throws -> Bool {
+        try await write { db -> Bool in
+            if let source {
+                try db.execute(sql: "DELETE FROM flow_drafts WHERE flow_id = ? AND source = ?", arguments: [flowID, source])
+            } else {
+                try db.execute(sql: "DELETE FROM flow_drafts WHERE flow_id = ?", arguments: [flowID])
+            }
+            return db.changesCount == 1
+        }
+    }
+
+    static func draft(_ row: Row) -> FlowDraft {
+        FlowDraft(flowID: row["flow_id"], source: row["source"], baseVersion: row["base_version"], updatedBy: row["updated_by"],
+                  updatedAt: Date(storageValue: row["updated_at"]))
+    }
+
     public func claimScheduleTick(flowID: String, tick: Date) async throws -> Bool {
         try await write { db -> Bool in
             try db.execute(sql: "INSERT OR IGNORE INTO schedule_ticks (flow_id, tick) VALUES (?, ?)", arguments: [flowID, tick.storageValue])

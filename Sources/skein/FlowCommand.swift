@@ -6,8 +6,9 @@ import SkeinJSON
 
 struct FlowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "flow", abstract: "Validate, deploy and list flows; print their schema.",
-        subcommands: [Validate.self, Deploy.self, List.self, Enable.self, Disable.self, Schema.self])
+        commandName: "flow", abstract: "Validate, deploy and list flows; drafts, versions, diffs and rollbacks; print their schema.",
+        subcommands: [Validate.self, Deploy.self, List.self, Enable.self, Disable.self, Draft.self, Versions.self, Diff.self, Rollback.self,
+                      Schema.self])
 
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check flow files and report every problem with its path.")
@@ -43,6 +44,10 @@ struct FlowCommand: AsyncParsableCommand {
             do { flow = try FlowFile.decode(text, source: file, catalog: try await environment.validationCatalog()) } catch { throw CLIError("\(error)") }
             let (deployed, isNew) = try await environment.store.deploy(flow, source: text, now: Date())
             if disabled { try await environment.store.setEnabled(flowID: flow.id, enabled: false) }
+            if isNew {
+                try await environment.store.appendAudit(actor: FlowCommand.cliActor, action: "flow.deploy", target: "flow:\(deployed.flowID)",
+                                                        details: ["version": .number(Double(deployed.version))], now: Date())
+            }
             if options.json {
                 print(JSON.object(["flow": .string(deployed.flowID), "version": .number(Double(deployed.version)), "new_version": .bool(isNew)]).serialized())
             } else {

@@ -80,6 +80,7 @@ enum SchemaHistory {
         Step(topic: "runs.trace_parent (tracing)", sqlite: "0010_run_trace_parent", postgres: "0006_pg_run_trace_parent"),
         Step(topic: "the delivery ledger", sqlite: "0011_delivery_ledger", postgres: "0007_pg_delivery_ledger"),
         Step(topic: "notification groups and the alert rate limit", sqlite: "0012_alerts", postgres: "0008_pg_alerts"),
+        Step(topic: "flow_drafts (drafts before deploy)", sqlite: "0013_flow_drafts", postgres: "0009_pg_flow_drafts"),
     ]
 }
 

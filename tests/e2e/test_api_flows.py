@@ -107,6 +107,10 @@ def test_deploy_run_inspect_retry_replay_and_skip_through_the_api(apis, erp):
     assert skipped.status == 201 and skipped.json["version"] == 2
     assert next(s for s in skipped.json["shapes"] if s["id"] == "has-lines")["skip"] is True
     assert [v["version"] for v in viewer.get("/api/v1/flows/orders-to-erp/versions").json["versions"]] == [2, 1]
+    # The YAML file is edited in place: every comment survives, only `skip: true` is added.
+    v1_text = viewer.get("/api/v1/flows/orders-to-erp/versions/1").json["source"]
+    v2_text = viewer.get("/api/v1/flows/orders-to-erp").json["source"]
+    assert v2_text == v1_text.replace("  - id: has-lines\n", "  - id: has-lines\n    skip: true\n") and "# The demo flow" in v2_text
     assert builder.post("/api/v1/flows/orders-to-erp/disable").json["enabled"] is False
     assert operator.call("PUT", "/api/v1/flows/orders-to-erp/shapes/has-lines/skip", body={"skip": False}).status == 403
 

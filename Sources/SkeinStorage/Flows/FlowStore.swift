@@ -26,5 +26,25 @@ public protocol ScheduleTickStore: Sendable {
     func claimScheduleTick(flowID: String, tick: Date) async throws -> Bool
 }
 
-/// Everything about flows: versions, triggers and schedule ticks.
-public protocol FlowStore: FlowReader, FlowWriter, ScheduleTickStore {}
+/// Flows' drafts: at most one per flow, saved over in place (deployed versions never are).
+public protocol FlowDraftStore: Sendable {
+    /// The flow's draft, if it has one.
+    func draft(of flowID: String) async throws -> FlowDraft?
+    /// Every draft, by flow id.
+    func drafts() async throws -> [FlowDraft]
+    /// Stores the draft, replacing the flow's earlier one.
+    func saveDraft(_ draft: FlowDraft) async throws
+    /// Removes the flow's draft — only while its text is still `source`, when given (so a deploy
+    /// never throws away an edit saved after it read the draft); false when nothing was removed.
+    @discardableResult
+    func deleteDraft(of flowID: String, ifSourceIs source: String?) async throws -> Bool
+}
+
+extension FlowDraftStore {
+    /// Removes the flow's draft whatever its text; false when it had none.
+    @discardableResult
+    public func deleteDraft(of flowID: String) async throws -> Bool { try await deleteDraft(of: flowID, ifSourceIs: nil) }
+}
+
+/// Everything about flows: versions, drafts, triggers and schedule ticks.
+public protocol FlowStore: FlowReader, FlowWriter, FlowDraftStore, ScheduleTickStore {}

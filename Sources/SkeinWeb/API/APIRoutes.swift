@@ -1,4 +1,5 @@
 import Hummingbird
+import SkeinEngine
 import SkeinStorage
 
 /// Every route under /api/v1, area by area. `OpenAPIDocument` describes the same routes; a
@@ -12,6 +13,8 @@ enum APIRoutes {
         PayloadsController(operations: operations).addRoutes(to: api)
         RecoveryController(operations: operations).addRoutes(to: api)
         FlowsController(operations: operations).addRoutes(to: api)
+        FlowDraftsController(drafting: FlowDrafting(store: store, catalog: services.catalog, now: services.access.now), store: store)
+            .addRoutes(to: api)
         SchemasController(catalog: services.catalog).addRoutes(to: api)
         InstancesController(store: store, access: services.access, resolver: services.instances, test: services.testInstance).addRoutes(to: api)
         SyncController(operations: operations).addRoutes(to: api)

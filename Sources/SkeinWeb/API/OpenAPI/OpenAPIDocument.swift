@@ -58,6 +58,28 @@ enum OpenAPIDocument {
         APIOperation(method: "post", path: "/flows/{flow}/disable", summary: "Turn the flow's trigger off.", role: .builder),
         APIOperation(method: "put", path: "/flows/{flow}/shapes/{shape}/skip", summary: "Set a shape's skip by deploying a new version.",
                      role: .builder, body: object(["skip": boolean], required: ["skip"])),
+        // Drafts and versions
+        APIOperation(method: "get", path: "/drafts", summary: "Every flow's draft (who saved it, when, from which version).", role: .viewer),
+        APIOperation(method: "post", path: "/drafts", summary: "Start a new flow as a draft: the text (YAML or JSON) names it; 201 with its problems.",
+                     role: .builder, body: string, bodyType: "application/yaml", status: 201),
+        APIOperation(method: "post", path: "/flows/validate",
+                     summary: "Every problem of a flow file's text with its path, as `skein flow validate` reports them.",
+                     role: .viewer, body: string, bodyType: "application/yaml"),
+        APIOperation(method: "get", path: "/flows/{flow}/draft",
+                     summary: "The flow's draft (saved: true), else its latest version's text, with the text's problems.", role: .viewer),
+        APIOperation(method: "put", path: "/flows/{flow}/draft",
+                     summary: "Save the flow's draft (YAML or JSON text, kept verbatim even with problems); deployed versions are untouched.",
+                     role: .builder, body: string, bodyType: "application/yaml"),
+        APIOperation(method: "delete", path: "/flows/{flow}/draft", summary: "Discard the flow's draft.", role: .builder),
+        APIOperation(method: "post", path: "/flows/{flow}/draft/deploy",
+                     summary: "Deploy the draft as the next version (409 when a version was deployed since the draft was started, unless force).",
+                     role: .builder, body: object(["force": boolean]), bodyRequired: false, status: 201),
+        APIOperation(method: "post", path: "/flows/{flow}/rollback",
+                     summary: "Deploy an old version's text as the next version (roll back to v1 makes v3).",
+                     role: .builder, body: object(["version": integer], required: ["version"]), status: 201),
+        APIOperation(method: "get", path: "/flows/{flow}/diff",
+                     summary: "Two versions compared shape by shape (to absent: the draft, or the latest version).", role: .viewer,
+                     query: [.integer("from", "The older version.", 1...2_147_483_647), .integer("to", "The newer version.", 1...2_147_483_647)]),
         APIOperation(method: "get", path: "/schemas/flow",
                      summary: "The JSON Schema (draft 2020-12) of flow files, generated from the shape specs (as `skein flow schema`).", role: .viewer),
         APIOperation(method: "get", path: "/schemas/shapes",
@@ -182,7 +204,7 @@ enum OpenAPIDocument {
         }
         var responses: JSON.Object = [String(operation.status): .object(success)]
         // Deploy answers 200 for an unchanged flow as well.
-        if operation.status == 201 && operation.path == "/flows" { responses["200"] = .object(success) }
+        if operation.status == 201 && ["/flows", "/flows/{flow}/draft/deploy", "/flows/{flow}/rollback"].contains(operation.path) { responses["200"] = .object(success) }
         responses["default"] = ["description": "An error: {\"error\": {\"code\", \"message\", \"field\"?}}.",
                                 "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
         var object: JSON.Object = [
