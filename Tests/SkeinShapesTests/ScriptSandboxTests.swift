@@ -241,14 +241,22 @@ import Glibc
         }
     }
 
-    /// Waits (polling, up to `limit`) until `condition` holds; returns whether it did.
-    func eventually(within limit: Duration = .seconds(20), _ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
+    /// Waits (polling, up to `limit`) until `condition` holds; returns whether it did. The polling
+    /// runs on a thread of its own, not on Swift's cooperative pool: with the whole suite running
+    /// in parallel the pool can be busy for seconds, longer than a short-lived process lives, and
+    /// a process that came and went unseen would read as "never ran".
+    func eventually(within limit: Duration = .seconds(20), _ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let deadline = ContinuousClock.now + limit
+                while ContinuousClock.now < deadline {
+                    if condition() { continuation.resume(returning: true); return }
+                    usleep(10_000)
+                }
+                continuation.resume(returning: condition())
+            }
+            thread.start()
         }
-        return condition()
     }
 
     /// Python that leaves a grandchild in a session of its own (double fork, setsid) running a
@@ -283,7 +291,7 @@ import Glibc
         let token = "skein-background-\(UUID().uuidString)"
         let database = try TestDatabase()
         defer { database.remove() }
-        let run = Task { try await runPython(detachedChild(token, then: "time.sleep(3)\nprint('{\"done\": true}')"), in: database) }
+        let run = Task { try await runPython(detachedChild(token, then: "time.sleep(6)\nprint('{\"done\": true}')"), in: database) }
         let appeared = try await eventually { !processes(containing: token).isEmpty }
         let (status, step, outputs) = try await run.value
         #expect(appeared, "the detached child was never seen running")
