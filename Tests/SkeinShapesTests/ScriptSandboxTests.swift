@@ -11,7 +11,11 @@ import Glibc
 /// What a builder's script can and cannot reach: real scripts in the real bwrap sandbox (the
 /// default `ScriptShape()`), against a real data directory, the test process's own environment,
 /// a real TCP listener and real processes found through the host's /proc.
-@Suite struct ScriptSandboxTests {
+// Serialized: these tests watch real processes on the host, and one of them holds a fork bomb at
+// the process limit for seconds. In full-suite runs on a loaded machine the detached-child tests,
+// run beside it, failed to see their child start in time (cause not proven; each passes alone, and
+// aForkBombInOneScriptDoesNotStopAnotherRunningAtTheSameTime shows another script still forks).
+@Suite(.serialized) struct ScriptSandboxTests {
     /// Runs one python step (`code`) over one order; returns the run's status and the step.
     func runPython(_ code: String, in database: TestDatabase, sandbox: ScriptSandbox = .automatic, timeout: String = "60s",
                    output: String = "document") async throws -> (RunStatus, StepRecord?, [JSON]) {
