@@ -151,7 +151,7 @@ shapes:
     assert sorted(os.listdir(files / "inbound")) == ["order-1001.json", "order-1002.json", "order-1003.json"]
 
     report = skein.json("sync", "list", "--all")
-    assert report["counts"] == {"ok": 0, "sent": 3, "pending": 0, "failed": 0}
+    assert report["counts"] == {"ok": 0, "sent": 3, "pending": 0, "failed": 0, "skipped": 0}
     entries = {e["reference"]: e for e in report["entries"]}
     assert set(entries) == {"#1001", "#1002", "#1003"}
     assert entries["#1002"]["endpoint_id"] == "order-1002.json" and entries["#1002"]["system"] == "Warehouse"
@@ -171,7 +171,7 @@ shapes:
         server.wait(timeout=30)
 
     report = skein.json("sync", "list", "--all")
-    assert report["counts"] == {"ok": 2, "sent": 1, "pending": 0, "failed": 0}
+    assert report["counts"] == {"ok": 2, "sent": 1, "pending": 0, "failed": 0, "skipped": 0}
     statuses = {e["reference"]: e["status"] for e in report["entries"]}
     assert statuses == {"#1001": "ok", "#1002": "sent", "#1003": "ok"}
     assert os.listdir(files / "acks") == []  # after: delete, once recorded

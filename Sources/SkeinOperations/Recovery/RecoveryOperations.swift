@@ -170,6 +170,7 @@ public struct RecoveryOperations: Sendable {
 
     /// Every run of a `RunFilter`, newest first, page by page (its `limit` is the page size).
     func eachRun(_ parameters: Inputs, _ body: (RunRecord) async throws -> Void) async throws {
+        _ = try RunFilter.query(parameters, now: now())   // a bad filter, `limit` included, is refused, not ignored
         var parameters = parameters
         parameters.set("limit", nil)
         var query = try RunFilter.query(parameters, now: now(), defaultLimit: 500)

@@ -163,6 +163,7 @@ public struct RunOperations: Sendable {
         try Permission.read.require(caller)
         var parameters = parameters
         parameters["status"] = ["failure"]
+        _ = try RunFilter.query(parameters, now: now())   // a bad filter, `limit` included, is refused, not ignored
         parameters.set("limit", nil)
         var query = try RunFilter.query(parameters, now: now())
         query.limit = min(scan, 500)

@@ -37,6 +37,7 @@ struct FlowDraftsController: Sendable {
         let identity = try context.require(.builder)
         var request = request
         let text = try await request.text(limit: FlowFile.maximumBytes)
+        guard !text.isEmpty else { throw APIError.invalid("body", "the request body (a flow file's text) is required") }
         let working = try await call { try await drafting.save(nil, text: text, actor: actor(identity)) }
         return JSONResponse.make(status: .created, Self.json(working, role: identity.role))
     }
@@ -47,6 +48,7 @@ struct FlowDraftsController: Sendable {
         _ = try context.require(.viewer)
         var request = request
         let text = try await request.text(limit: FlowFile.maximumBytes)
+        guard !text.isEmpty else { throw APIError.invalid("body", "the request body (a flow file's text) is required") }
         let problems = drafting.problems(text)
         return JSONResponse.ok(["valid": .bool(problems.isEmpty), "problems": Self.problems(problems)])
     }
@@ -61,6 +63,7 @@ struct FlowDraftsController: Sendable {
         let identity = try context.require(.builder)
         var request = request
         let text = try await request.text(limit: FlowFile.maximumBytes)
+        guard !text.isEmpty else { throw APIError.invalid("body", "the request body (a flow file's text) is required") }
         let flowID = try context.string("flow")
         return JSONResponse.ok(Self.json(try await call { try await drafting.save(flowID, text: text, actor: actor(identity)) }, role: identity.role))
     }

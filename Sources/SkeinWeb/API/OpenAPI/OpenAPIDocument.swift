@@ -14,6 +14,8 @@ enum OpenAPIDocument {
         return .object(schema)
     }
     static let string: JSON = ["type": "string"]
+    /// Any flow text: drafts and the validator take a text as written, valid or not (its problems are the answer).
+    static let anyFlowText: JSON = [:]
     static let integer: JSON = ["type": "integer"]
     static let boolean: JSON = ["type": "boolean"]
     /// The flow version a replay or retry runs: the one the run ran, or the latest deployed.
@@ -61,15 +63,15 @@ enum OpenAPIDocument {
         // Drafts and versions
         APIOperation(method: "get", path: "/drafts", summary: "Every flow's draft (who saved it, when, from which version).", role: .viewer),
         APIOperation(method: "post", path: "/drafts", summary: "Start a new flow as a draft: the text (YAML or JSON) names it; 201 with its problems.",
-                     role: .builder, body: string, bodyType: "application/yaml", status: 201),
+                     role: .builder, body: anyFlowText, bodyType: "application/yaml", status: 201),
         APIOperation(method: "post", path: "/flows/validate",
                      summary: "Every problem of a flow file's text with its path, as `skein flow validate` reports them.",
-                     role: .viewer, body: string, bodyType: "application/yaml"),
+                     role: .viewer, body: anyFlowText, bodyType: "application/yaml"),
         APIOperation(method: "get", path: "/flows/{flow}/draft",
                      summary: "The flow's draft (saved: true), else its latest version's text, with the text's problems.", role: .viewer),
         APIOperation(method: "put", path: "/flows/{flow}/draft",
                      summary: "Save the flow's draft (YAML or JSON text, kept verbatim even with problems); deployed versions are untouched.",
-                     role: .builder, body: string, bodyType: "application/yaml"),
+                     role: .builder, body: anyFlowText, bodyType: "application/yaml"),
         APIOperation(method: "delete", path: "/flows/{flow}/draft", summary: "Discard the flow's draft.", role: .builder),
         APIOperation(method: "post", path: "/flows/{flow}/draft/deploy",
                      summary: "Deploy the draft as the next version (409 when a version was deployed since the draft was started, unless force).",

@@ -47,6 +47,8 @@ struct SyncController: Sendable {
     /// not a 200 cut short after the header line.
     func csv(_ request: Request, context: SkeinRequestContext) async throws -> Response {
         var parameters = Inputs(request)
+        // The CSV holds every matching entry, a page at a time; a bad `limit` is still refused, not ignored.
+        _ = try parameters.int("limit", in: 1...1000)
         parameters.set("limit", "1000")
         let first = try await sync.entries(context.identity, parameters)
         let (sync, identity) = (sync, context.identity)
