@@ -48,7 +48,7 @@ public enum SkeinMCPServer {
     /// Nothing else may write to standard output meanwhile; logs go to standard error.
     public static func serveStandardIO(_ toolbox: MCPToolbox, caller: Identity?) async throws {
         let server = await make(toolbox, caller: caller)
-        try await server.start(transport: StdioTransport())
+        try await server.start(transport: DrainingTransport(StdioTransport()))
         await server.waitUntilCompleted()
         await server.stop()
     }
