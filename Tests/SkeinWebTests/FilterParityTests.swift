@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
 import SkeinCore
 import SkeinJSON
 import SkeinMCP
@@ -30,11 +31,11 @@ import Testing
         ("from=yesterday", "from must be a UTC date"),
     ]
 
-    func application(_ store: MemoryStore) -> some ApplicationProtocol {
+    func application(_ store: MemoryStore, as identity: Identity = UIFixture.identity(.viewer)) -> some ApplicationProtocol {
         let logger = Logger(label: "parity-test")
         let router = Router(context: SkeinRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
-        router.add(middleware: SignedIn(identity: UIFixture.identity(.viewer)))
+        router.add(middleware: SignedIn(identity: identity))
         let services = WebServices(operations: Operations(store: store, catalog: .permissive))
         APIRoutes.add(to: router, store: store, services: services, settings: WebSettings())
         UIController(store: store, settings: WebSettings(), services: services, logger: logger).addRoutes(to: router)
@@ -92,5 +93,38 @@ import Testing
                 #expect(page.contains(HTML.escape(message)), "UI: \(query) must show \(message)")
             }
         }
+    }
+
+    /// Recovery through the API and the MCP tools: the same refusals with the same words — a
+    /// viewer's replay, a bad entry point, a run that does not exist, a run that cannot be retried.
+    @Test func recoveryIsRefusedAlikeThroughTheAPIAndMCP() async throws {
+        let fixture = UIFixture()
+        try await fixture.failedRun()
+        let toolbox = MCPToolbox(operations: Operations(store: fixture.store, catalog: .permissive))
+        // (role, API path, API body, MCP tool, MCP arguments, expected status, expected message prefix)
+        let cases: [(Role, String, JSON, String, JSON.Object, HTTPResponse.Status, String)] = [
+            (.viewer, "/api/v1/runs/1/replay", ["step": "each"], "replay_run", ["run": 1, "step": "each", "confirm": true],
+             .forbidden, "this needs the operator role; pat is viewer"),
+            (.operator, "/api/v1/runs/1/replay", ["step": "each", "at": "later"], "replay_run", ["run": 1, "step": "each", "at": "later", "confirm": true],
+             .badRequest, "at must be one of"),
+            (.operator, "/api/v1/runs/1/replay", ["step": "nowhere"], "replay_run", ["run": 1, "step": "nowhere", "confirm": true],
+             .notFound, "run 1 has no step 'nowhere'"),
+            (.operator, "/api/v1/runs/99/retry", [:], "retry_run", ["run": 99, "confirm": true], .notFound, "no run 99"),
+            (.operator, "/api/v1/runs/1/retry", ["from": "middle"], "retry_run", ["run": 1, "from": "middle", "confirm": true],
+             .badRequest, "from must be one of"),
+        ]
+        for (role, path, body, tool, arguments, status, message) in cases {
+            try await application(fixture.store, as: UIFixture.identity(role)).test(.router) { client in
+                let api = try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"],
+                                                   body: ByteBuffer(string: body.serialized()))
+                #expect(api.status == status, "API \(path) \(body.serialized())")
+                let apiMessage = try JSON(parsing: String(buffer: api.body))["error"]?["message"]?.stringValue ?? ""
+                #expect(apiMessage.hasPrefix(message), "API: \(apiMessage)")
+                let answer = await toolbox.call(tool, arguments: arguments, caller: UIFixture.identity(role))
+                #expect(answer?.isError == true)
+                #expect(answer?.text == apiMessage, "MCP \(tool): \(answer?.text ?? "no answer")")
+            }
+        }
+        #expect(try await fixture.store.runs(RunQuery(limit: 10)).count == 1, "every case was refused")
     }
 }
