@@ -27,18 +27,25 @@ struct MCPCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = try options.environment()
         let toolbox = environment.mcpToolbox
-        try await SkeinMCPServer.serveStandardIO(toolbox, caller: try await caller(toolbox.operations.access))
+        let access = toolbox.operations.access
+        let caller = try callerLookup(access)
+        _ = try await caller()   // an unknown user or token is refused at start, not at the first call
+        // Looked up again at every call: a role changed or a token revoked applies from the next call.
+        try await SkeinMCPServer.serveStandardIO(toolbox, callerPerCall: caller)
     }
 
-    /// The user the tools act as: `--user`, else the token in `tokenEnv`.
-    func caller(_ access: AccessService) async throws -> Identity {
-        if let user { return try await access.identity(localUser: user) }
-        guard let token = ProcessInfo.processInfo.environment[tokenEnv], !token.isEmpty else {
+    /// Who the tools act as: `--user`, else the token in `tokenEnv`.
+    func callerLookup(_ access: AccessService) throws -> @Sendable () async throws -> Identity {
+        if let user { return { try await access.identity(localUser: user) } }
+        guard let token = ProcessInfo.processInfo.environment[tokenEnv]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
             throw CLIError("skein mcp acts as a user: give --user NAME, or an API token in \(tokenEnv) (skein token create)")
         }
-        guard let identity = try await access.identity(bearerToken: token.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw CLIError("the API token in \(tokenEnv) is not valid (unknown or revoked)")
+        let variable = tokenEnv
+        return {
+            guard let identity = try await access.identity(bearerToken: token) else {
+                throw OperationError(.unauthenticated, "the API token in \(variable) is not valid (unknown or revoked)")
+            }
+            return identity
         }
-        return identity
     }
 }

@@ -186,3 +186,24 @@ def test_requests_piped_to_skein_mcp_are_all_answered_before_it_exits(skein):
     assert answers[2]["result"]["isError"] is True
     assert answers[2]["result"]["content"][0]["text"] == "days must be a whole number from 1 to 3650, found 'x'"
     assert answers[3]["error"]["code"] == -32602 and "no tool 'drop_tables'" in answers[3]["error"]["message"]
+
+
+def test_a_token_revoked_while_an_assistant_is_connected_is_refused_from_the_next_call(skein):
+    skein.add_user("olga", role="operator")
+    token = skein.create_token("olga", name="assistant")
+    token_id = next(t["id"] for t in skein.json("token", "list") if t["name"] == "assistant")
+
+    async def story():
+        server = StdioServerParameters(command=skein.binary, args=["mcp", "--data-dir", skein.data_dir],
+                                       env={**os.environ, "SKEIN_MCP_TOKEN": token})
+        async with stdio_client(server) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                before = answer(await session.call_tool("list_flows", {}))
+                skein.run("token", "revoke", str(token_id))
+                after = answer(await session.call_tool("list_flows", {}))
+                return before, after
+
+    (flows, error), (refusal, refused) = asyncio.run(story())
+    assert not error and flows == {"flows": []}
+    assert refused and refusal == "the API token in SKEIN_MCP_TOKEN is not valid (unknown or revoked)"

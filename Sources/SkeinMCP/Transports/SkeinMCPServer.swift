@@ -20,6 +20,13 @@ public enum SkeinMCPServer {
 
     /// A server whose tools act as `caller` (nil: every tool is refused as unauthenticated).
     public static func make(_ toolbox: MCPToolbox, caller: Identity?) async -> Server {
+        await make(toolbox, callerPerCall: { caller })
+    }
+
+    /// A server that asks `callerPerCall` who is calling at every tool call, so a role changed or
+    /// a token revoked while a client stays connected applies from the next call. An
+    /// `OperationError` it throws is that call's tool error.
+    public static func make(_ toolbox: MCPToolbox, callerPerCall: @escaping @Sendable () async throws -> Identity?) async -> Server {
         let server = Server(name: name, version: version, title: "Skein", instructions: instructions,
                             capabilities: .init(tools: .init(listChanged: false)))
         let tools = toolbox.tools.map(describe)
@@ -27,14 +34,23 @@ public enum SkeinMCPServer {
         await server.withMethodHandler(CallTool.self) { parameters in
             let arguments = (parameters.arguments ?? [:]).mapValues(ValueJSON.json)
             let object = JSON.Object(uniqueKeysWithValues: arguments.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            let caller: Identity?
+            do { caller = try await callerPerCall() } catch {
+                return result(MCPToolbox.failure(error as? OperationError ?? OperationError(.unavailable, "\(error)")))
+            }
             guard let answer = await toolbox.call(parameters.name, arguments: object, caller: caller) else {
                 throw MCPError.invalidParams("no tool '\(parameters.name)'; the tools are \(toolbox.tools.map(\.name).joined(separator: ", "))")
             }
-            let structured: Value? = ValueJSON.value(answer.json)
-            return CallTool.Result(content: [.text(text: answer.text, annotations: nil, _meta: nil)],
-                                   structuredContent: structured, isError: answer.isError)
+            return result(answer)
         }
         return server
+    }
+
+    /// A toolbox answer as MCP's tool result: the text, the JSON as structured content, `isError`.
+    static func result(_ answer: MCPToolbox.Answer) -> CallTool.Result {
+        let structured: Value? = ValueJSON.value(answer.json)
+        return CallTool.Result(content: [.text(text: answer.text, annotations: nil, _meta: nil)], structuredContent: structured,
+                               isError: answer.isError)
     }
 
     /// A toolbox tool as MCP lists it.
@@ -44,10 +60,11 @@ public enum SkeinMCPServer {
                                 idempotentHint: tool.readOnly ? nil : false, openWorldHint: tool.readOnly ? false : true))
     }
 
-    /// Serves MCP on standard input and output (`skein mcp`) until the client closes standard input.
-    /// Nothing else may write to standard output meanwhile; logs go to standard error.
-    public static func serveStandardIO(_ toolbox: MCPToolbox, caller: Identity?) async throws {
-        let server = await make(toolbox, caller: caller)
+    /// Serves MCP on standard input and output (`skein mcp`) until the client closes standard input,
+    /// asking `callerPerCall` who the caller is at each tool call. Nothing else may write to
+    /// standard output meanwhile; logs go to standard error.
+    public static func serveStandardIO(_ toolbox: MCPToolbox, callerPerCall: @escaping @Sendable () async throws -> Identity?) async throws {
+        let server = await make(toolbox, callerPerCall: callerPerCall)
         try await server.start(transport: DrainingTransport(StdioTransport()))
         await server.waitUntilCompleted()
         await server.stop()
