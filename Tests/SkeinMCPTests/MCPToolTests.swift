@@ -135,6 +135,20 @@ struct MCPFixture {
         #expect(retried.json["started"]?["trigger"]?.stringValue == "retry", "\(retried.text)")
     }
 
+    @Test func resyncIsForOperatorsAndPreviewsFirst() async throws {
+        let fixture = MCPFixture()
+        let viewer = try await fixture.call("resync", ["status": "failed"])
+        #expect(viewer.text == "this needs the operator role; pat is viewer")
+        let preview = try await fixture.call("resync", ["status": "failed"], as: .operator)
+        #expect(preview.json["preview"]?.boolValue == true)
+        #expect(preview.json["would_send"]?.numberValue == 0)
+        let neither = try await fixture.call("resync", [:], as: .operator)
+        #expect(neither.text == "give sync ids, or filters such as status=failed to resync every matching entry")
+        // This toolbox's operations have no resender (a process that cannot send): said, not crashed.
+        let confirmed = try await fixture.call("resync", ["status": "failed", "confirm": true], as: .operator)
+        #expect(confirmed.json["error"]?["code"]?.stringValue == "misconfigured")
+    }
+
     @Test func badArgumentsAreRefusedWithTheOperationsMessages() async throws {
         let fixture = MCPFixture()
         let status = try await fixture.call("search_runs", ["status": "lost"])

@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 
+from jsonschema import Draft202012Validator
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
@@ -48,6 +49,8 @@ async def session_story(session):
     assert initialized.server_info.name == "skein"
     tools = (await session.list_tools()).tools
     assert [tool.name for tool in tools] == TOOLS
+    for tool in tools:  # every input schema is a valid JSON Schema (draft 2020-12, MCP's default dialect)
+        Draft202012Validator.check_schema(tool.input_schema)
     replay_tool = next(tool for tool in tools if tool.name == "replay_run")
     assert replay_tool.input_schema["type"] == "object" and "confirm" in replay_tool.input_schema["properties"]
 
@@ -207,3 +210,40 @@ def test_a_token_revoked_while_an_assistant_is_connected_is_refused_from_the_nex
     (flows, error), (refusal, refused) = asyncio.run(story())
     assert not error and flows == {"flows": []}
     assert refused and refusal == "the API token in SKEIN_MCP_TOKEN is not valid (unknown or revoked)"
+
+
+def test_an_operator_resyncs_failed_entries_after_a_preview(skein, shop, tmp_path):
+    """The ERP refused every order once; the assistant previews a resync of the failed entries, then confirms it."""
+    from conftest import make_erp
+    from test_sync_reports import deploy_sync_flow, paid_orders, sync_list
+
+    paid = paid_orders(shop)
+    erp = make_erp(fail_first=len(paid))
+    try:
+        skein.add_demo_instances(shop, erp)
+        deploy_sync_flow(skein, tmp_path, retries=0)
+        skein.run("run", "orders-to-erp", check=False)
+        failed = sync_list(skein, "--status", "failed")["entries"]
+        assert len(failed) == len(paid) and len(erp.system.received) == 0
+        skein.add_user("olga", role="operator")
+
+        async def story():
+            server = StdioServerParameters(command=skein.binary, args=["mcp", "--user", "olga", "--data-dir", skein.data_dir])
+            async with stdio_client(server) as (read, write):
+                async with ClientSession(read, write) as session:
+                    await session.initialize()
+                    found = answer(await session.call_tool("search_sync", {"status": "failed", "system": "ERP"}))
+                    preview = answer(await session.call_tool("resync", {"status": "failed", "system": "ERP"}))
+                    received_after_preview = len(erp.system.received)
+                    done = answer(await session.call_tool("resync", {"status": "failed", "system": "ERP", "confirm": True}))
+                    return found, preview, received_after_preview, done
+
+        (found, _), (preview, _), received_after_preview, (done, error) = asyncio.run(story())
+        assert found["counts"]["failed"] == len(paid) and len(found["entries"]) == len(paid)
+        assert preview["preview"] is True and preview["would_send"] == len(paid) and received_after_preview == 0
+        assert not error, done
+        assert done["sent"] == len(paid) and done["by_status"]["ok"] == len(paid)
+        assert len(erp.system.received) == len(paid) and erp.system.duplicates == 0
+        assert sync_list(skein, "--status", "ok")["counts"]["ok"] == len(paid)
+    finally:
+        erp.shutdown()
