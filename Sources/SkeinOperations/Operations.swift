@@ -13,7 +13,8 @@ public import SkeinJSON
 /// pages with the one set of parsers (`RunFilter`, `SyncFilter`, `Inputs`), records what
 /// changed in the audit log, and throws one error type with stable codes. So the front ends
 /// give the same answers — the same results, the same refusals, the same messages — which
-/// `ParityTests` and `tests/e2e/test_parity.py` check with one table of inputs.
+/// `FilterParityTests` checks with one table of inputs through the operations, the API, the UI and
+/// the MCP tools (the CLI's messages are checked by tests/e2e/test_sync_reports.py).
 ///
 /// Built once by the composition root (`SkeinEnvironment.operations`) and passed down.
 public struct Operations: Sendable {
