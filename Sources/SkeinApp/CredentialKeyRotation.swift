@@ -44,12 +44,12 @@ public struct CredentialKeyRotation: Sendable {
     }
 
     /// Whether the key comes from `SKEIN_CREDENTIAL_KEY` (so the operator must supply the new one).
-    public var keyComesFromEnvironment: Bool { environment.environment["SKEIN_CREDENTIAL_KEY"] != nil }
+    public var keyComesFromEnvironment: Bool { environment.configuration.credentialKey != nil }
 
     /// Rotates to `newKey`, or to a freshly generated key when nil (only with a key file).
     public func rotate(to newKey: [UInt8]? = nil, now: Date = Date()) async throws -> Outcome {
         let directory = environment.dataDirectory
-        let keys = try SkeinEnvironment.credentialKeys(in: directory, environment: environment.environment)
+        let keys = try SkeinEnvironment.credentialKeys(in: directory, configuration: environment.configuration)
         try await checkEveryInstanceOpens(with: CredentialCipher(keyBytes: keys.current, previousKeyBytes: keys.previous))
         if keyComesFromEnvironment {
             guard let newKey else {

@@ -12,24 +12,26 @@ import SkeinStoragePostgres
 /// the credential cipher and the executor together. The CLI, `skein serve` and the tests
 /// all build Skein through here, so they run the same parts.
 public struct SkeinEnvironment: Sendable {
-    public let dataDirectory: URL
     public let store: any SkeinStore
     public let catalog: ShapeCatalog
     public let cipher: CredentialCipher
     public let instances: StoredInstanceResolver
     public let logger: Logger
-    /// The process environment Skein was opened with (credential key, webhook HMAC secrets).
+    /// Every setting, read and validated once at the root (``SkeinConfiguration``).
+    public let configuration: SkeinConfiguration
+    /// The process environment, for the variables flows name themselves (a webhook's
+    /// `hmac_secret_env`); Skein's own settings come from `configuration`.
     public let environment: [String: String]
-    /// When Pending sync entries are retried: `SKEIN_SYNC_BACKOFF` (a duration such as `30s` or
-    /// `200ms`, the wait before the first retry, doubling after) or 1 minute.
-    public let syncBackoff: SyncBackoff
-    /// Where `script` steps run: `script_sandbox` / `SKEIN_SCRIPT_SANDBOX` (bwrap by default, `off`, or bwrap's path).
-    let scriptSandbox: ScriptSandbox
+    /// When Pending sync entries are retried (`SKEIN_SYNC_BACKOFF`, `SKEIN_SYNC_RETRY_AFTER_MAX`).
+    public var syncBackoff: SyncBackoff { configuration.syncBackoff }
+    /// Where `script` steps run (`script_sandbox`: bwrap by default, `off`, or bwrap's path).
+    var scriptSandbox: ScriptSandbox { configuration.scriptSandbox }
     /// The connector definitions: the shipped ones and the user's, from `DATA_DIR/connectors/`
     /// or the directory in `SKEIN_CONNECTORS_DIR` (docs/connectors.md).
     public let connectors: ConnectorCatalog
+    public var dataDirectory: URL { configuration.dataDirectory }
 
-    /// Opens `dataDirectory` (created if missing): `skein.sqlite` and `credentials.key`.
+    /// Opens the configuration's data directory (created if missing): `skein.sqlite` and `credentials.key`.
     ///
     /// `database` chooses the store: nil (or a path) is SQLite (`DATA_DIR/skein.sqlite` by
     /// default), `postgres://user:password@host:port/database` is PostgreSQL, shared by every
@@ -42,38 +44,40 @@ public struct SkeinEnvironment: Sendable {
     /// a crash never leaves a short key behind). A `credentials.key.previous` left by an unfinished
     /// rotation (or `SKEIN_PREVIOUS_CREDENTIAL_KEY`) is used to open credentials not yet re-sealed.
     ///
-    /// `scriptSandbox` is the `script_sandbox` setting from a configuration file; the
-    /// `SKEIN_SCRIPT_SANDBOX` variable of `environment` is used when it is nil.
-    public init(dataDirectory: URL, database: String? = nil, scriptSandbox: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment,
+    /// `environment` is only where flows' own variables are looked up (see `environment`).
+    public init(configuration: SkeinConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
                 logger: Logger, extraShapes: [any ShapeKind] = []) throws {
-        self.dataDirectory = dataDirectory
+        self.configuration = configuration
         self.logger = logger
-        do {
-            self.scriptSandbox = try ScriptSandbox.parse(scriptSandbox ?? environment[ScriptSandbox.variable])
-        } catch {
-            throw SkeinSetupError("\(error)")
-        }
-        syncBackoff = try SkeinEnvironment.syncBackoff(environment)
+        let dataDirectory = configuration.dataDirectory
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw SkeinSetupError("cannot create the data directory \(dataDirectory.path): \(error.localizedDescription)")
         }
-        store = try SkeinEnvironment.openStore(database, dataDirectory: dataDirectory, logger: logger)
-        let keys = try SkeinEnvironment.credentialKeys(in: dataDirectory, environment: environment)
+        store = try SkeinEnvironment.openStore(configuration.database, dataDirectory: dataDirectory, logger: logger)
+        let keys = try SkeinEnvironment.credentialKeys(in: dataDirectory, configuration: configuration)
         cipher = try CredentialCipher(keyBytes: keys.current, previousKeyBytes: keys.previous)
         if cipher.hasPreviousKey {
             logger.warning("a credential key rotation has not finished (a previous key is still present); run `skein instance rotate-key` to complete it")
         }
         self.environment = environment
         instances = StoredInstanceResolver(store: store, cipher: cipher)
-        let connectorsDirectory = environment["SKEIN_CONNECTORS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? dataDirectory.appendingPathComponent("connectors").path
-        connectors = ConnectorCatalog.load(directory: connectorsDirectory)
+        connectors = ConnectorCatalog.load(directory: configuration.connectorsDirectory ?? dataDirectory.appendingPathComponent("connectors").path)
         for error in connectors.errors { logger.warning("connector definition not loaded: \(error)") }
-        self.catalog = SkeinEnvironment.catalog(store: store, connectors: connectors, scriptSandbox: self.scriptSandbox, extraShapes: extraShapes)
+        self.catalog = SkeinEnvironment.catalog(store: store, connectors: connectors, scriptSandbox: configuration.scriptSandbox,
+                                                extraShapes: extraShapes)
+    }
+
+    /// Opens `dataDirectory` with `database` and every other setting from `environment` (no
+    /// flags, no configuration file): for tests and tools that build Skein directly.
+    public init(dataDirectory: URL, database: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: Logger, extraShapes: [any ShapeKind] = []) throws {
+        var flags = ["data_dir": dataDirectory.path]
+        flags["database"] = database
+        try self.init(configuration: try SkeinConfiguration.resolve(flags: flags, environment: environment), environment: environment,
+                      logger: logger, extraShapes: extraShapes)
     }
 
     /// Every shape type this build knows, with the shipped connector definitions. Without a
@@ -147,9 +151,8 @@ public struct SkeinEnvironment: Sendable {
     /// An executor for runs in this process. `SKEIN_RUN_LOG_BATCH` caps how many runs' writes
     /// share one run-log commit (default 256; 1 = each run's writes committed alone).
     public func executor(onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) -> RunExecutor {
-        let batch = environment["SKEIN_RUN_LOG_BATCH"].flatMap { Int($0) }.map { max(1, $0) } ?? 256
-        return RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, syncBackoff: syncBackoff, runLogBatch: batch,
-                           onEvent: onEvent)
+        RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, syncBackoff: syncBackoff,
+                    runLogBatch: configuration.runLogBatch, onEvent: onEvent)
     }
 
     /// Sends sync entries again (automatic retries and resyncs people ask for).
@@ -163,25 +166,14 @@ public struct SkeinEnvironment: Sendable {
     public static func previousKeyFile(in directory: URL) -> URL { directory.appendingPathComponent("credentials.key.previous") }
 
     /// The current key and, while a rotation is unfinished, the previous one.
-    static func credentialKeys(in directory: URL, environment: [String: String]) throws -> (current: [UInt8], previous: [UInt8]?) {
-        if let hex = environment["SKEIN_CREDENTIAL_KEY"] {
-            let current = try hexKey(hex, variable: "SKEIN_CREDENTIAL_KEY")
-            let previous = try environment["SKEIN_PREVIOUS_CREDENTIAL_KEY"].map { try hexKey($0, variable: "SKEIN_PREVIOUS_CREDENTIAL_KEY") }
-            return (current, previous)
-        }
+    static func credentialKeys(in directory: URL, configuration: SkeinConfiguration) throws -> (current: [UInt8], previous: [UInt8]?) {
+        if let current = configuration.credentialKey { return (current, configuration.previousCredentialKey) }
         let keyFile = keyFile(in: directory)
         let previous = try KeyFile.read(previousKeyFile(in: directory))
         if let existing = try KeyFile.read(keyFile) { return (existing, previous) }
         let key = CredentialCipher.generateKey()
         try KeyFile.writeAtomically(key, to: keyFile)
         return (key, previous)
-    }
-
-    static func hexKey(_ hex: String, variable: String) throws -> [UInt8] {
-        guard let bytes = [UInt8](hex: hex), bytes.count == 32 else {
-            throw SkeinSetupError("\(variable) must be 64 hexadecimal digits (32 bytes)")
-        }
-        return bytes
     }
 }
 

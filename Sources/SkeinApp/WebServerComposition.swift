@@ -16,12 +16,13 @@ extension SkeinEnvironment {
     /// Skein's HTTP server (health, webhooks, sign-in, the API) on `host:port`, as a `Service` for
     /// `skein serve`'s `ServiceGroup`. HMAC secrets named by flows are read from this environment's variables;
     /// `webhookBatchSize` caps the webhook runs per group commit (1 = one commit each, the
-    /// baseline of docs/benchmarks.md's webhook scenario).
+    /// baseline of docs/benchmarks.md's webhook scenario; nil: `SKEIN_WEBHOOK_BATCH`, default 256).
     public func webServer(host: String, port: Int, maximumWebhookBytes: Int, access accessSettings: AccessSettings = AccessSettings(),
-                          webhookBatchSize: Int = 256, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
+                          webhookBatchSize: Int? = nil, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
         WebServer.application(store: store,
                               settings: WebSettings(host: host, port: port, maximumWebhookBytes: maximumWebhookBytes, environment: environment,
-                                                    access: accessSettings, webhookBatchSize: webhookBatchSize),
+                                                    access: accessSettings, webhookBatchSize: webhookBatchSize ?? configuration.webhookBatch,
+                                                    traceURL: configuration.traceURL),
                               logger: logger, services: webServices(), onListening: onListening)
     }
 
@@ -35,12 +36,11 @@ extension SkeinEnvironment {
         }, mcp: MCPWebResponder(endpoint: MCPHTTPEndpoint(toolbox: MCPToolbox(operations: operations))))
     }
 
-    /// Skein's HTTP server on `host:port` with the sign-in settings of `skein serve`.
-    public func webServer(host: String, port: Int, maximumWebhookBytes: Int, cookieSecurity: CookieSecurity, trustForwardedFor: Bool,
-                          webhookBatchSize: Int = 256, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
-        webServer(host: host, port: port, maximumWebhookBytes: maximumWebhookBytes,
-                  access: AccessSettings(cookieSecurity: cookieSecurity, trustForwardedFor: trustForwardedFor),
-                  webhookBatchSize: webhookBatchSize, onListening: onListening)
+    /// Skein's HTTP server as `skein serve` runs it: address, limits and sign-in settings from the configuration.
+    public func webServer(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
+        webServer(host: configuration.host, port: configuration.port, maximumWebhookBytes: configuration.maximumWebhookBytes,
+                  access: AccessSettings(cookieSecurity: configuration.cookieSecurity, trustForwardedFor: configuration.trustForwardedFor),
+                  onListening: onListening)
     }
 
     /// The server's default webhook body limit (50 MB).

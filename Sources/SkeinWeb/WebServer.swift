@@ -12,8 +12,11 @@ public struct WebSettings: Sendable {
     public var port: Int
     /// The largest webhook body accepted when the flow sets no `max_body_bytes`.
     public var maximumWebhookBytes: Int
-    /// Where `hmac_secret_env` variables are looked up (the server's process environment).
+    /// Where `hmac_secret_env` variables are looked up: the server's process environment, passed
+    /// down by the composition root (empty by default, so a test sees only what it gives).
     public var environment: [String: String]
+    /// The tracing UI's link for a trace id (`SKEIN_TRACE_URL`, `{trace_id}` replaced); nil: no link.
+    public var traceURL: String?
     /// Sign-in, cookies and public paths.
     public var access: AccessSettings
     /// The clock runs are queued by (tests pin it).
@@ -24,8 +27,8 @@ public struct WebSettings: Sendable {
     public static let defaultMaximumWebhookBytes = 50 * 1024 * 1024
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maximumWebhookBytes: Int = WebSettings.defaultMaximumWebhookBytes,
-                environment: [String: String] = ProcessInfo.processInfo.environment, access: AccessSettings = AccessSettings(),
-                now: @escaping @Sendable () -> Date = { Date() }, webhookBatchSize: Int = 256) {
+                environment: [String: String] = [:], access: AccessSettings = AccessSettings(),
+                now: @escaping @Sendable () -> Date = { Date() }, webhookBatchSize: Int = 256, traceURL: String? = nil) {
         self.host = host
         self.port = port
         self.maximumWebhookBytes = maximumWebhookBytes
@@ -33,6 +36,7 @@ public struct WebSettings: Sendable {
         self.access = access
         self.now = now
         self.webhookBatchSize = webhookBatchSize
+        self.traceURL = traceURL
     }
 }
 

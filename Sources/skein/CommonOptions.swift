@@ -19,43 +19,36 @@ struct DataOptions: ParsableArguments {
     @Flag(name: .customLong("json"), help: "Print JSON for scripts instead of text for people.")
     var json = false
 
-    /// The configuration file, when one is given.
-    func configFile() throws -> SkeinConfigFile {
+    /// Every setting, read once: these flags and `extraFlags` (a command's own, by setting key),
+    /// then the environment, then the configuration file (`--config` or `SKEIN_CONFIG`), then the
+    /// defaults; every bad value reported together.
+    func configuration(extraFlags: [String: String] = [:]) throws -> SkeinConfiguration {
+        var flags = extraFlags
+        flags["data_dir"] = dataDirectory
+        flags["database"] = database
         do {
-            return try SkeinConfigFile.read(configPath ?? ProcessInfo.processInfo.environment["SKEIN_CONFIG"].flatMap { $0.isEmpty ? nil : $0 })
+            return try SkeinConfiguration.load(flags: flags, configPath: configPath, environment: ProcessInfo.processInfo.environment)
         } catch {
             throw CLIError("\(error)")
         }
     }
 
-    var resolvedDirectory: URL {
-        let path = (try? configFile())?.value("data_dir", flag: dataDirectory) ?? dataDirectory ?? "skein-data"
-        return URL(fileURLWithPath: path)
+    /// The store and everything on it, for the configuration this command line gives.
+    /// `logLevel` is this command's (serve's comes from its configuration).
+    func environment(logLevel: Logger.Level = .warning) throws -> SkeinEnvironment {
+        try environment(configuration: configuration(), logLevel: logLevel)
     }
 
-    /// Points every logger of the process at the log format (`logFormat` is the `--log-format`
-    /// flag, else `SKEIN_LOG_FORMAT` or the file's `log_format`; default text). Only the first call counts.
-    func bootstrapLogFormat(_ logFormat: String?) throws {
-        let formatText = (try? configFile())?.value("log_format", flag: logFormat) ?? "text"
-        guard let format = LogFormat(rawValue: formatText) else {
-            throw CLIError("log format '\(formatText)' is not text or json")
-        }
-        format.bootstrap()
-    }
-
-    /// The store and everything on it. `logFormat` is the `--log-format` flag of commands that
-    /// have one; otherwise `SKEIN_LOG_FORMAT` or the file's `log_format` decide (default text).
-    func environment(logLevel: Logger.Level = .warning, logFormat: String? = nil) throws -> SkeinEnvironment {
+    /// The store and everything on it for `configuration`, logging in its format.
+    func environment(configuration: SkeinConfiguration, logLevel: Logger.Level) throws -> SkeinEnvironment {
         // Everything skein creates — the database and its WAL, key files, temporary files — is
         // its owner's alone (files 0600, directories 0700), whatever the shell's umask.
         umask(0o077)
-        try bootstrapLogFormat(logFormat)
+        configuration.logFormat.bootstrap()
         var logger = Logger(label: "skein")
         logger.logLevel = logLevel
         do {
-            let file = try configFile()
-            return try SkeinEnvironment(dataDirectory: resolvedDirectory, database: file.value("database", flag: database),
-                                        scriptSandbox: file.value("script_sandbox", flag: nil), logger: logger)
+            return try SkeinEnvironment(configuration: configuration, logger: logger)
         } catch {
             throw CLIError("\(error)")
         }

@@ -27,141 +27,24 @@ struct Serve: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: DataOptions
-    @Option(help: "api (HTTP: webhooks, health), worker (executes runs, retries sync entries), scheduler (schedules, retention) or all (default; env SKEIN_ROLE).")
-    var role: String?
-    @Option(help: "How many runs to execute at once (default 4; env SKEIN_CONCURRENCY).") var concurrency: Int?
-    @Option(help: "Seconds a worker's claim on a run lasts without renewal (default 15; env SKEIN_LEASE).") var lease: Int?
-    @Option(name: .customLong("keep-runs"), help: "How long run logs are kept (default 7d; env SKEIN_KEEP_RUNS).") var keepRunsOption: String?
-    @Option(name: .customLong("keep-payloads"), help: "How long payloads are kept (default 3d; env SKEIN_KEEP_PAYLOADS).") var keepPayloadsOption: String?
-    @Option(name: .customLong("keep-deliveries"),
-            help: "How long the delivery ledger remembers a reference nothing touched (default 30d; env SKEIN_KEEP_DELIVERIES).")
-    var keepDeliveriesOption: String?
-    @Option(help: "The address the HTTP server listens on (0.0.0.0 for every interface; default 127.0.0.1; env SKEIN_HOST).") var host: String?
-    @Option(help: "The HTTP server's port (default 8080; env SKEIN_PORT).") var port: Int?
-    @Option(name: .customLong("max-webhook-bytes"), help: "The largest webhook body accepted when the flow sets no max_body_bytes (env SKEIN_MAX_WEBHOOK_BYTES).")
-    var maxWebhookBytes: Int?
-    @Option(name: .customLong("cookie-secure"), help: "Mark session cookies Secure: auto (when the request came over https, per X-Forwarded-Proto), always or never (default auto; env SKEIN_COOKIE_SECURE).")
-    var cookieSecure: String?
-    @Option(name: .customLong("trust-forwarded-for"), help: "Throttle sign-ins by the client address in X-Forwarded-For (its last entry) instead of the connection's: only behind a proxy that sets it (true or false, default false; env SKEIN_TRUST_FORWARDED_FOR).")
-    var trustForwardedFor: String?
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info; env SKEIN_LOG_LEVEL).")
-    var logLevel: String?
-    @Option(name: .customLong("log-format"), help: "text, or json: one JSON object per line (default text; env SKEIN_LOG_FORMAT).")
-    var logFormat: String?
-    @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at GET /metrics on this port (off unless set; 0 picks a free port; env SKEIN_METRICS_PORT).")
-    var metricsPort: Int?
-    @Option(name: .customLong("metrics-host"), help: "The address the metrics port listens on (default 127.0.0.1; env SKEIN_METRICS_HOST). Scrapes must send SKEIN_METRICS_TOKEN as a bearer token when that is set.")
-    var metricsHost: String?
-
-    /// Flags, then environment variables, then the configuration file, then the defaults.
-    struct Settings {
-        var role: ServeRole
-        var concurrency: Int
-        var lease: Int
-        var keepRuns: String
-        var keepPayloads: String
-        var keepDeliveries: String = "30d"
-        var host: String
-        var port: Int
-        var maxWebhookBytes: Int
-        var logLevel: Logger.Level
-        var cookieSecurity: CookieSecurity
-        var trustForwardedFor: Bool
-        /// The metrics listener, when `--metrics-port` (or its setting) is given.
-        var metrics: MetricsServer.Settings?
-        /// Failure alerts: window, sender, default smtp instance, base URL for links.
-        var alerts: AlertService.Settings
-    }
-
-    func settings() throws -> Settings {
-        let file = try options.configFile()
-        func text(_ key: String, _ flag: String?, _ fallback: String) -> String { file.value(key, flag: flag) ?? fallback }
-        func number(_ key: String, _ flag: Int?, _ fallback: Int) throws -> Int {
-            guard let value = file.value(key, flag: flag.map(String.init)) else { return fallback }
-            guard let number = Int(value) else {
-                throw CLIError("--\(key.replacingOccurrences(of: "_", with: "-")) must be a whole number, found '\(value)'")
-            }
-            return number
-        }
-        let roleText = text("role", role, "all")
-        guard let role = ServeRole(rawValue: roleText) else {
-            throw CLIError("role '\(roleText)' is not one of \(ServeRole.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let levelText = text("log_level", logLevel, "info")
-        guard let level = Logger.Level(rawValue: levelText) else { throw CLIError("log level '\(levelText)' is not trace, debug, info, notice, warning, error or critical") }
-        let cookieText = text("cookie_secure", cookieSecure, "auto")
-        guard let cookieSecurity = CookieSecurity(rawValue: cookieText) else {
-            throw CLIError("--cookie-secure must be auto, always or never, not '\(cookieText)'")
-        }
-        var metrics: MetricsServer.Settings?
-        if file.value("metrics_port", flag: metricsPort.map(String.init)) != nil {
-            let token = file.value("metrics_token", flag: nil).flatMap { $0.isEmpty ? nil : $0 }
-            metrics = MetricsServer.Settings(host: text("metrics_host", metricsHost, "127.0.0.1"), port: try number("metrics_port", metricsPort, 0),
-                                             token: token)
-            guard (0...65535).contains(metrics!.port) else { throw CLIError("--metrics-port \(metrics!.port): use 0 to 65535") }
-        }
-        let forwardedText = text("trust_forwarded_for", trustForwardedFor, "false").lowercased()
-        guard ["true", "false"].contains(forwardedText) else {
-            throw CLIError("--trust-forwarded-for must be true or false, not '\(forwardedText)'")
-        }
-        let windowText = text("alert_window", nil, AlertService.Settings.defaultWindow)
-        guard let window = DurationText.parse(windowText), window > .zero else {
-            throw CLIError("alert_window '\(windowText)' is not a duration; use e.g. 15m or 1h")
-        }
-        let listenPort = try number("port", self.port, 8080)
-        let baseURL = text("base_url", nil, "http://\(text("host", host, "127.0.0.1")):\(listenPort)")
-        guard let base = URLComponents(string: baseURL), ["http", "https"].contains(base.scheme ?? ""), base.host != nil else {
-            throw CLIError("base_url '\(baseURL)' is not an http(s) URL")
-        }
-        let alerts = AlertService.Settings(window: window, from: text("alert_from", nil, "skein@localhost"),
-                                           smtpInstance: file.value("alert_smtp_instance", flag: nil).flatMap { $0.isEmpty ? nil : $0 },
-                                           baseURL: baseURL)
-        var settings = Settings(role: role, concurrency: try number("concurrency", concurrency, 4), lease: try number("lease", lease, 15),
-                                keepRuns: text("keep_runs", keepRunsOption, "7d"), keepPayloads: text("keep_payloads", keepPayloadsOption, "3d"),
-                                host: text("host", host, "127.0.0.1"), port: try number("port", port, 8080),
-                                maxWebhookBytes: try number("max_webhook_bytes", maxWebhookBytes, SkeinEnvironment.defaultMaximumWebhookBytes),
-                                logLevel: level, cookieSecurity: cookieSecurity, trustForwardedFor: forwardedText == "true", metrics: metrics,
-                                alerts: alerts)
-        settings.keepDeliveries = text("keep_deliveries", keepDeliveriesOption, "30d")
-        for (flag, value) in [("--keep-runs", settings.keepRuns), ("--keep-payloads", settings.keepPayloads),
-                              ("--keep-deliveries", settings.keepDeliveries)] where value != "forever" {
-            guard let duration = DurationText.parse(value), duration > .zero else {
-                throw CLIError("\(flag) '\(value)' is not a duration; use e.g. 7d, 36h or forever")
-            }
-        }
-        guard (0...65535).contains(settings.port) else { throw CLIError("--port \(settings.port): use 0 to 65535") }
-        guard settings.maxWebhookBytes > 0 else { throw CLIError("--max-webhook-bytes must be positive") }
-        guard settings.concurrency > 0 else { throw CLIError("--concurrency must be at least 1") }
-        guard settings.lease > 0 else { throw CLIError("--lease must be at least 1 second") }
-        return settings
-    }
-
-    /// `SKEIN_WEBHOOK_BATCH`: the most webhook runs one group commit holds (default 256; 1
-    /// commits each alone). A value that is not a whole number from 1 is an error, never 256.
-    func webhookBatchSize(_ environment: SkeinEnvironment) throws -> Int {
-        guard let text = environment.environment["SKEIN_WEBHOOK_BATCH"] else { return 256 }
-        guard let size = Int(text), size >= 1 else { throw CLIError("SKEIN_WEBHOOK_BATCH must be a whole number from 1, found '\(text)'") }
-        return size
-    }
-
-    /// nil (keep forever) for `forever`.
-    static func retention(_ text: String) -> Duration? { text == "forever" ? nil : DurationText.parse(text) }
+    @OptionGroup var serveOptions: ServeOptions
 
     func run() async throws {
-        let settings = try settings()
+        let configuration = try options.configuration(extraFlags: serveOptions.flags)
         // The log format first, so the telemetry's own logger writes it too; then metrics and
         // traces, once, before anything records one.
-        try options.bootstrapLogFormat(logFormat)
-        let metricsRegistry = settings.metrics.map { _ in MetricsExport.bootstrap() }
+        configuration.logFormat.bootstrap()
+        let metricsRegistry = configuration.metrics.map { _ in MetricsExport.bootstrap() }
         var telemetryLogger = Logger(label: "skein.otel")
-        telemetryLogger.logLevel = settings.logLevel
+        telemetryLogger.logLevel = configuration.logLevel
         let tracing: (any Service)?
         do {
+            // OpenTelemetry's own OTEL_* variables, read by swift-otel as the standard says.
             tracing = try TracingExport.bootstrap(environment: ProcessInfo.processInfo.environment, logger: telemetryLogger)
         } catch {
             throw CLIError("\(error)")
         }
-        let environment = try options.environment(logLevel: settings.logLevel, logFormat: logFormat)
+        let environment = try options.environment(configuration: configuration, logLevel: configuration.logLevel)
         let logger = environment.logger
         do {
             try await environment.prepareStore()
@@ -169,12 +52,12 @@ struct Serve: AsyncParsableCommand {
             throw CLIError("\(error)")
         }
         let owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
-        let role = settings.role
+        let role = configuration.role
         if role.executesRuns, let warning = await environment.scriptSandboxWarning() { logger.warning("\(warning)") }
         // The span exporter comes first: a group stops its services in reverse order, so it
         // flushes the spans of everything else as the last to stop.
         var services: [any Service] = tracing.map { [$0] } ?? []
-        if let metrics = settings.metrics, let metricsRegistry {
+        if let metrics = configuration.metrics.map({ MetricsServer.Settings(host: $0.host, port: $0.port, token: $0.token) }), let metricsRegistry {
             if !["127.0.0.1", "localhost", "::1"].contains(metrics.host) && metrics.token == nil {
                 logger.warning("metrics listen on \(metrics.host) without a token: anyone who reaches the port reads them (set SKEIN_METRICS_TOKEN)")
             }
@@ -183,21 +66,22 @@ struct Serve: AsyncParsableCommand {
             })
         }
         if role.executesRuns {
-            services.append(RunWorker(configuration: .init(owner: owner, concurrency: settings.concurrency, leaseDuration: .seconds(settings.lease)),
+            services.append(RunWorker(configuration: .init(owner: owner, concurrency: configuration.concurrency,
+                                                           leaseDuration: .seconds(configuration.lease)),
                                       executor: environment.executor(), logger: logger))
             services.append(SyncRetryService(resender: environment.syncResender(), logger: logger))
-            services.append(try environment.syncConfirmationService())
+            services.append(environment.syncConfirmationService())
         }
         if role.schedules {
             services.append(Scheduler(store: environment.store, logger: logger))
-            services.append(RetentionService(store: environment.store, policy: .init(keepRuns: Serve.retention(settings.keepRuns),
-                                                                                      keepPayloads: Serve.retention(settings.keepPayloads),
-                                                                                      keepDeliveries: Serve.retention(settings.keepDeliveries)),
+            services.append(RetentionService(store: environment.store, policy: .init(keepRuns: configuration.keepRuns,
+                                                                                      keepPayloads: configuration.keepPayloads,
+                                                                                      keepDeliveries: configuration.keepDeliveries),
                                              logger: logger))
-            services.append(environment.alertService(settings: settings.alerts))
+            services.append(environment.alertService(settings: configuration.alerts))
         }
-        let host = settings.host
-        let port = settings.port
+        let host = configuration.host
+        let port = configuration.port
         if role.servesHTTP {
             if let password = try await environment.access.createFirstAdminIfNeeded() {
                 // Printed (not logged) once: the only time this password exists in clear.
@@ -210,9 +94,7 @@ struct Serve: AsyncParsableCommand {
                     """)
                 fflush(nil)
             }
-            services.append(environment.webServer(host: host, port: port, maximumWebhookBytes: settings.maxWebhookBytes,
-                                                  cookieSecurity: settings.cookieSecurity, trustForwardedFor: settings.trustForwardedFor,
-                                                  webhookBatchSize: try webhookBatchSize(environment)) { bound in
+            services.append(environment.webServer { bound in
                 logger.notice("listening on http://\(host):\(bound)")
             })
         }

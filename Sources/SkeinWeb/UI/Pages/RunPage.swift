@@ -61,11 +61,11 @@ struct RunPage {
         return UIController.html(Layout(title: "Run \(run.id)", section: .runs, identity: identity, notice: notice, error: error).render(content))
     }
 
-    /// The trace id, linked to the tracing UI when `SKEIN_TRACE_URL` names it (`{trace_id}` is replaced).
+    /// The trace id, linked to the tracing UI when `SKEIN_TRACE_URL` names it (`{trace_id}` is
+    /// replaced; the configuration checked it is an http(s) URL with `{trace_id}`).
     func traceLink(_ traceID: String) -> HTML {
         let code: HTML = "<code class=\"mono\">\(traceID)</code>"
-        guard let template = ui.settings.environment["SKEIN_TRACE_URL"], template.contains("{trace_id}"),
-              template.hasPrefix("http://") || template.hasPrefix("https://") else { return code }
+        guard let template = ui.settings.traceURL else { return code }
         return "<a href=\"\(template.replacingOccurrences(of: "{trace_id}", with: traceID))\">\(code)</a>"
     }
 
