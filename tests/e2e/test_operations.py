@@ -69,4 +69,4 @@ def test_json_log_lines_carry_the_flow_run_and_step_of_a_failed_run(skein, tmp_p
 
 def test_an_unknown_log_format_is_refused(skein):
     result = skein.run("serve", "--port", "0", "--log-format", "xml", check=False)
-    assert result.returncode == 1 and "log format 'xml' is not text or json" in result.stderr
+    assert result.returncode == 1 and "--log-format xml (flag): must be text or json" in result.stderr

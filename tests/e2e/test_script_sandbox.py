@@ -107,6 +107,7 @@ def test_a_meaningless_sandbox_setting_stops_skein_with_a_clear_error(skein, tmp
     from_file = skein.run("flow", "list", "--config", str(config), check=False)
     monkeypatch.setenv("SKEIN_SCRIPT_SANDBOX", "perhaps")
     from_variable = skein.run("flow", "list", check=False)
-    for result, value in ((from_file, "maybe"), (from_variable, "perhaps")):
+    expected = "must be bwrap (the default), off or the absolute path of bwrap"
+    for result, quoted in ((from_file, f"script_sandbox: maybe ({config} line 1)"), (from_variable, "SKEIN_SCRIPT_SANDBOX=perhaps (environment)")):
         assert result.returncode != 0
-        assert f"SKEIN_SCRIPT_SANDBOX (script_sandbox) must be bwrap (the default), off or the absolute path of bwrap, found '{value}'" in result.stderr
+        assert f"{quoted}: {expected}" in result.stderr

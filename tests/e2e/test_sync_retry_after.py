@@ -67,4 +67,4 @@ def test_a_bad_retry_after_limit_is_an_error_naming_the_setting(skein, monkeypat
     monkeypatch.setenv("SKEIN_SYNC_RETRY_AFTER_MAX", "soon")
     result = skein.run("runs", "list", check=False)
     assert result.returncode != 0
-    assert "SKEIN_SYNC_RETRY_AFTER_MAX must be a duration" in result.stderr and "'soon'" in result.stderr
+    assert "SKEIN_SYNC_RETRY_AFTER_MAX=soon (environment): must be a duration such as 30s or 500ms" in result.stderr

@@ -51,7 +51,7 @@ extension SkeinConfiguration {
         alerts = AlertService.Settings(window: window, from: from, smtpInstance: smtpInstance, baseURL: baseURL)
         scriptSandbox = reader.read("script_sandbox", default: .automatic, shown: "bwrap",
                                     expected: "must be bwrap (the default), off or the absolute path of bwrap") { try? ScriptSandbox.parse($0) }
-        credentialKey = reader.optional("SKEIN_CREDENTIAL_KEY", shown: "DATA_DIR/credentials.key",
+        credentialKey = reader.optional("SKEIN_CREDENTIAL_KEY", shown: "the key file \(dataDirectory)/credentials.key",
                                         expected: "must be 64 hexadecimal digits (32 bytes)", Self.key)
         previousCredentialKey = reader.optional("SKEIN_PREVIOUS_CREDENTIAL_KEY", shown: "none",
                                                 expected: "must be 64 hexadecimal digits (32 bytes)", Self.key)
