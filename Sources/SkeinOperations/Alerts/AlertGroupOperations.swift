@@ -13,8 +13,8 @@ public import SkeinStorage
 ///
 /// Webhook URLs carry their secret in the path (Slack, Teams), so like instance credentials
 /// they are write-only: what this returns for showing (`json`, `Listing.maskedWebhookURLs`)
-/// holds only scheme, host and port (`https://hooks.slack.com/…`), and an update replaces the
-/// URLs with the ones given.
+/// holds only scheme, host and port (`https://hooks.slack.com/…`); an update either replaces
+/// the URLs with the ones given or keeps the stored ones (`Change.webhookURLs` nil).
 ///
 /// ```swift
 /// let ops = operations.alertGroups
@@ -42,11 +42,13 @@ public struct AlertGroupOperations: Sendable {
     /// What a create or an update sets: every address and URL the group is to have.
     public struct Change: Sendable, Equatable {
         public var emails: [String]
-        public var webhookURLs: [String]
+        /// Every webhook URL the group is to have; nil keeps the stored ones on an update (they
+        /// are never shown back, so a form or a `PUT` cannot repeat them) and means none on a create.
+        public var webhookURLs: [String]?
         /// The `smtp` instance for the group's mail; nil or empty: the server's `alert_smtp_instance`.
         public var smtpInstance: String?
 
-        public init(emails: [String] = [], webhookURLs: [String] = [], smtpInstance: String? = nil) {
+        public init(emails: [String] = [], webhookURLs: [String]? = [], smtpInstance: String? = nil) {
             self.emails = emails
             self.webhookURLs = webhookURLs
             self.smtpInstance = smtpInstance
@@ -86,7 +88,9 @@ public struct AlertGroupOperations: Sendable {
     @discardableResult
     public func update(_ caller: Identity?, name: String, _ change: Change) async throws -> AlertGroup {
         let caller = try Permission.build.require(caller)
-        _ = try await existing(name)
+        let stored = try await existing(name)
+        var change = change
+        if change.webhookURLs == nil { change.webhookURLs = stored.webhookURLs }
         let group = try await checked(name: name, change)
         try await store.saveAlertGroup(group)
         try await audit.record(caller, "alert_group.update", target: "alert_group:\(name)", details: Self.auditDetails(group))
@@ -99,6 +103,20 @@ public struct AlertGroupOperations: Sendable {
         let caller = try Permission.build.require(caller)
         guard try await store.deleteAlertGroup(named: name) else { throw Self.notFound(name) }
         try await audit.record(caller, "alert_group.delete", target: "alert_group:\(name)")
+    }
+
+    /// Groups that flows name but that do not exist (group name → the flows naming it), sorted
+    /// by name: their failures alert nobody (viewer).
+    public func missingGroups(_ caller: Identity?) async throws -> [(group: String, flows: [String])] {
+        try Permission.read.require(caller)
+        let known = Set(try await store.alertGroups().map(\.name))
+        return try await flowsNaming().filter { !known.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// The names of the `smtp` instances a group may send through (viewer), for forms.
+    public func smtpInstances(_ caller: Identity?) async throws -> [String] {
+        try Permission.read.require(caller)
+        return try await store.storedInstances().filter { $0.connectorType == "smtp" }.map(\.name).sorted()
     }
 
     /// The newest alerts (`alert.sent`, `alert.digest`, `alert.failed`), newest first (viewer):
@@ -130,7 +148,7 @@ public struct AlertGroupOperations: Sendable {
 
     /// The group `change` makes, or `invalid_field` naming the first field at fault and every problem.
     func checked(name: String, _ change: Change) async throws -> AlertGroup {
-        let group = AlertGroup(name: name, emails: Self.unique(change.emails), webhookURLs: Self.unique(change.webhookURLs),
+        let group = AlertGroup(name: name, emails: Self.unique(change.emails), webhookURLs: Self.unique(change.webhookURLs ?? []),
                                smtpInstance: change.smtpInstance.flatMap { $0.isEmpty ? nil : $0 }, updatedAt: now())
         var problems = group.fieldProblems
         if let instance = group.smtpInstance {

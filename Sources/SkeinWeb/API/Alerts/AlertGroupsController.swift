@@ -5,8 +5,9 @@ import SkeinOperations
 
 /// Notification groups: `GET/POST /alert-groups`, `GET/PUT/DELETE /alert-groups/{name}`, over
 /// `AlertGroupOperations` as `skein alert-group` and the Alerts page. Reads: viewer; changes:
-/// builder. Webhook URLs are write-only: answers show scheme, host and port only, and a `PUT`
-/// replaces the group's addresses and URLs with the ones sent.
+/// builder. Webhook URLs are write-only: answers show scheme, host and port only; a `PUT`
+/// replaces the group's addresses and instance, and its URLs when `webhook_urls` is sent
+/// (omitted: the stored URLs are kept, as an instance's credentials are).
 struct AlertGroupsController: Sendable {
     let operations: Operations
 
@@ -55,12 +56,13 @@ struct AlertGroupsController: Sendable {
     /// would otherwise drop the group's URLs silently).
     static let members = ["name", "emails", "webhook_urls", "smtp_instance"]
 
-    /// `emails`, `webhook_urls` (arrays of strings) and `smtp_instance` (a string or null).
+    /// `emails`, `webhook_urls` (arrays of strings; `webhook_urls` absent or null is nil: keep) and
+    /// `smtp_instance` (a string or null).
     static func change(_ body: JSON.Object) throws -> AlertGroupOperations.Change {
         if let unknown = body.keys.sorted().first(where: { !members.contains($0) }) {
             throw APIError.invalid(unknown, "unknown member '\(AlertGroup.shown(unknown))' (alert groups take \(members.joined(separator: ", ")))")
         }
-        return AlertGroupOperations.Change(emails: try strings(body, "emails"), webhookURLs: try strings(body, "webhook_urls"),
+        return AlertGroupOperations.Change(emails: try strings(body, "emails"), webhookURLs: (body["webhook_urls"] ?? .null) == .null ? nil : try strings(body, "webhook_urls"),
                                     smtpInstance: try body.string("smtp_instance"))
     }
 

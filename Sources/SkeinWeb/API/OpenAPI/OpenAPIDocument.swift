@@ -31,7 +31,7 @@ enum OpenAPIDocument {
         var schema: JSON.Object = ["type": "object", "additionalProperties": false, "properties": [
             "name": ["type": "string", "pattern": .string(AlertGroup.namePattern)],
             "emails": ["type": "array", "items": ["type": "string"], "maxItems": .number(Double(AlertGroup.maximumRecipients))],
-            "webhook_urls": ["type": "array", "items": ["type": "string"], "maxItems": .number(Double(AlertGroup.maximumRecipients))],
+            "webhook_urls": ["type": "array", "items": ["type": "string"], "maxItems": .number(Double(AlertGroup.maximumRecipients)), "nullable": true],
             "smtp_instance": ["type": "string", "nullable": true],
         ]]
         if !required.isEmpty { schema["required"] = .array(required.map(JSON.string)) }
@@ -117,7 +117,7 @@ enum OpenAPIDocument {
                      body: alertGroup(required: ["name"]), status: 201),
         APIOperation(method: "get", path: "/alert-groups/{name}", summary: "One notification group (webhook URLs masked).", role: .viewer),
         APIOperation(method: "put", path: "/alert-groups/{name}",
-                     summary: "Replace a group's email addresses, webhook URLs and smtp instance with the ones sent.", role: .builder,
+                     summary: "Replace a group's email addresses and smtp instance, and its webhook URLs when sent (omitted: kept).", role: .builder,
                      body: alertGroup(required: [])),
         APIOperation(method: "delete", path: "/alert-groups/{name}", summary: "Delete a notification group.", role: .builder, status: 204,
                      responseType: nil),
