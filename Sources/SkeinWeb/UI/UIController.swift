@@ -42,6 +42,9 @@ struct UIController: Sendable {
         router.get("sync/csv", use: page(.viewer) { try await SyncReportPage(ui: self, identity: $2).csv($0) })
         router.get("playground", use: page(.viewer) { try await PlaygroundPage(ui: self, identity: $2).response($0) })
         router.get("alerts", use: page(.viewer) { try await AlertsPage(ui: self, identity: $2).response($0) })
+        router.get("lookups", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).list($0) })
+        router.get("lookups/:name", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).table($0, $1) })
+        router.get("lookups/:name/rows.csv", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).export($1) })
 
         let actions = UIActions(ui: self)
         router.post("flows/:flow/enabled", use: action(.builder) { try await actions.setEnabled($0, $1, $2) })
@@ -54,6 +57,12 @@ struct UIController: Sendable {
         router.post("alerts", use: action(.builder) { try await alerts.create($0, $1, $2) })
         router.post("alerts/:name", use: action(.builder) { try await alerts.update($0, $1, $2) })
         router.post("alerts/:name/delete", use: action(.builder) { try await alerts.delete($0, $1, $2) })
+        let lookupActions = LookupActions(ui: self)
+        router.post("lookups", use: action(.builder) { try await lookupActions.create($0, $1, $2) })
+        router.post("lookups/:name/rows", use: action(.builder) { try await lookupActions.setRow($0, $1, $2) })
+        router.post("lookups/:name/rows/remove", use: action(.builder) { try await lookupActions.removeRow($0, $1, $2) })
+        router.post("lookups/:name/settings", use: action(.builder) { try await lookupActions.settings($0, $1, $2) })
+        router.post("lookups/:name/delete", use: action(.builder) { try await lookupActions.delete($0, $1, $2) })
         router.post("playground/evaluate", use: jsonAction(.viewer) { try await PlaygroundPage(ui: self, identity: $2).evaluate($0) })
     }
 
