@@ -20,7 +20,7 @@ public import SkeinJSON
 public struct Operations: Sendable {
     /// What the operations read and change.
     public typealias Store = FlowReader & FlowWriter & RunIntake & RunQueue & RunLogReader & RunCountStore & SyncStore
-        & AccessStore & DataPoolAdmin
+        & AccessStore & DataPoolAdmin & AlertStore & InstanceReader & LookupStore
 
     public let store: any Store
     public let access: AccessService
@@ -45,6 +45,8 @@ public struct Operations: Sendable {
     public var flows: FlowOperations { FlowOperations(store: store, catalog: catalog, audit: audit, now: now) }
     public var users: AccessOperations { AccessOperations(service: access, audit: audit) }
     public var pools: PoolOperations { PoolOperations(store: store, audit: audit, now: now) }
+    public var alertGroups: AlertGroupOperations { AlertGroupOperations(store: store, audit: audit, now: now) }
+    public var lookups: LookupOperations { LookupOperations(store: store, audit: audit, now: now) }
 
     /// Writes the audit log as the access service does.
     var audit: AuditTrail { AuditTrail(service: access) }

@@ -47,6 +47,7 @@ struct MemoryState: ~Copyable {
     var access = AccessTables()
     var shapeData = ShapeDataTables()
     var alerts = AlertTables()
+    var lookups = LookupTables()
 }
 
 // MARK: - How values are stored

@@ -38,6 +38,8 @@ enum PostgresMigrations {
                 updated_at double precision NOT NULL
             )
             """),
+        // Cross-reference lookup tables (`$lookup`, `skein lookup`). As SQLite's 0014.
+        ("0010_pg_lookups", PostgresLookupSchema.migration),
     ]
 
     /// An arbitrary constant naming Skein's migration lock among the database's advisory locks.

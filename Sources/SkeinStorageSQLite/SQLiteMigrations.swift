@@ -157,6 +157,10 @@ enum SQLiteMigrations {
                 )
                 """)
         }
+        migrator.registerMigration("0014_lookups") { db in
+            // Cross-reference lookup tables (`$lookup` in expressions, `skein lookup`).
+            try db.execute(sql: LookupSchema.migration)
+        }
         return migrator
     }
 }

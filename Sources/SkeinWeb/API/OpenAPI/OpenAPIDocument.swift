@@ -17,6 +17,8 @@ enum OpenAPIDocument {
     /// Any flow text: drafts and the validator take a text as written, valid or not (its problems are the answer).
     static let anyFlowText: JSON = [:]
     static let integer: JSON = ["type": "integer"]
+    static let lookupRows: JSON = ["type": "array", "nullable": true, "items": object(["left": string, "right": string], required: ["left", "right"])]
+    static let optionalString: JSON = ["type": "string", "nullable": true]
     static let boolean: JSON = ["type": "boolean"]
     /// The flow version a replay or retry runs: the one the run ran, or the latest deployed.
     static let versionChoice: JSON = ["type": "string", "enum": ["ran", "latest"]]
@@ -24,6 +26,18 @@ enum OpenAPIDocument {
         var item: JSON.Object = ["type": "string"]
         if let values { item["enum"] = .array(values.map(JSON.string)) }
         return ["type": "array", "items": .object(item)]
+    }
+
+    /// A notification group's body: every address and URL the group is to have (nothing else is accepted).
+    static func alertGroup(required: [String]) -> JSON {
+        var schema: JSON.Object = ["type": "object", "additionalProperties": false, "properties": [
+            "name": ["type": "string", "pattern": .string(AlertGroup.namePattern)],
+            "emails": ["type": "array", "items": ["type": "string"], "maxItems": .number(Double(AlertGroup.maximumRecipients))],
+            "webhook_urls": ["type": "array", "items": ["type": "string"], "maxItems": .number(Double(AlertGroup.maximumRecipients)), "nullable": true],
+            "smtp_instance": ["type": "string", "nullable": true],
+        ]]
+        if !required.isEmpty { schema["required"] = .array(required.map(JSON.string)) }
+        return .object(schema)
     }
 
     static let runFilters: [APIOperation.Parameter] = [
@@ -98,6 +112,30 @@ enum OpenAPIDocument {
                                                    "timeout_ms": integer, "variables": anyObject, "settings": anyObject, "credentials": anyObject])),
         APIOperation(method: "delete", path: "/instances/{name}", summary: "Remove an instance.", role: .builder, status: 204, responseType: nil),
         APIOperation(method: "post", path: "/instances/{name}/test", summary: "Check the system answers and accepts the credentials.", role: .operator),
+        // Notification groups
+        APIOperation(method: "get", path: "/alert-groups", summary: "Notification groups with the flows naming them (webhook URLs masked).",
+                     role: .viewer),
+        APIOperation(method: "post", path: "/alert-groups", summary: "Create a notification group (409 when the name is taken).", role: .builder,
+                     body: alertGroup(required: ["name"]), status: 201),
+        APIOperation(method: "get", path: "/alert-groups/{name}", summary: "One notification group (webhook URLs masked).", role: .viewer),
+        APIOperation(method: "put", path: "/alert-groups/{name}",
+                     summary: "Replace a group's email addresses and smtp instance, and its webhook URLs when sent (omitted: kept).", role: .builder,
+                     body: alertGroup(required: [])),
+        APIOperation(method: "delete", path: "/alert-groups/{name}", summary: "Delete a notification group.", role: .builder, status: 204,
+                     responseType: nil),
+        // Lookups
+        APIOperation(method: "get", path: "/lookups", summary: "Lookup tables with their row counts and defaults.", role: .viewer),
+        APIOperation(method: "post", path: "/lookups", summary: "Create a lookup table (name taken: 409).", role: .builder,
+                     body: object(["name": string, "description": optionalString, "default": optionalString, "rows": lookupRows], required: ["name"]), status: 201),
+        APIOperation(method: "get", path: "/lookups/{name}", summary: "A lookup table with its rows.", role: .viewer),
+        APIOperation(method: "put", path: "/lookups/{name}", summary: "Create or replace a lookup table whole: description, default and rows.",
+                     role: .builder, body: object(["description": optionalString, "default": optionalString, "rows": lookupRows])),
+        APIOperation(method: "delete", path: "/lookups/{name}", summary: "Delete a lookup table and its rows.", role: .builder, status: 204, responseType: nil),
+        APIOperation(method: "get", path: "/lookups/{name}/rows.csv", summary: "A lookup table's rows as CSV (header left,right).", role: .viewer,
+                     responseType: "text/csv"),
+        APIOperation(method: "post", path: "/lookups/{name}/rows.csv",
+                     summary: "Import CSV (header left,right; at most 5 MB): adds rows and updates right values, deletes none.",
+                     role: .builder, body: string, bodyType: "text/csv"),
         // Runs
         APIOperation(method: "get", path: "/runs", summary: "Runs, newest first, filtered; keyset pages.", role: .viewer, query: runFilters),
         APIOperation(method: "get", path: "/runs/{run}", summary: "A run with its steps and follow-up runs.", role: .viewer),
@@ -207,6 +245,8 @@ enum OpenAPIDocument {
         var responses: JSON.Object = [String(operation.status): .object(success)]
         // Deploy answers 200 for an unchanged flow as well.
         if operation.status == 201 && ["/flows", "/flows/{flow}/draft/deploy", "/flows/{flow}/rollback"].contains(operation.path) { responses["200"] = .object(success) }
+        // A PUT of a lookup table answers 201 when it created the table.
+        if operation.method == "put" && operation.path == "/lookups/{name}" { responses["201"] = .object(success) }
         responses["default"] = ["description": "An error: {\"error\": {\"code\", \"message\", \"field\"?}}.",
                                 "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
         var object: JSON.Object = [
@@ -234,7 +274,7 @@ enum OpenAPIDocument {
         return [
             "openapi": "3.0.3",
             "info": ["title": "Skein API", "version": "1",
-                     "description": "Flows, instances, runs, payloads, recovery, the sync report, expressions and access. See docs/api.md."],
+                     "description": "Flows, instances, notification groups, runs, payloads, recovery, the sync report, expressions and access. See docs/api.md."],
             "servers": [["url": "/api/v1"]],
             "security": [["bearerAuth": []], ["sessionCookie": []]],
             "paths": .object(paths),
