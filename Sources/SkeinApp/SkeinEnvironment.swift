@@ -44,8 +44,9 @@ public struct SkeinEnvironment: Sendable {
     /// a crash never leaves a short key behind). A `credentials.key.previous` left by an unfinished
     /// rotation (or `SKEIN_PREVIOUS_CREDENTIAL_KEY`) is used to open credentials not yet re-sealed.
     ///
-    /// `environment` is only where flows' own variables are looked up (see `environment`).
-    public init(configuration: SkeinConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
+    /// `environment` is only where flows' own variables are looked up (see `environment`); the
+    /// executable passes the process's, a test what it means to.
+    public init(configuration: SkeinConfiguration, environment: [String: String],
                 logger: Logger, extraShapes: [any ShapeKind] = []) throws {
         self.configuration = configuration
         self.logger = logger
@@ -72,7 +73,7 @@ public struct SkeinEnvironment: Sendable {
 
     /// Opens `dataDirectory` with `database` and every other setting from `environment` (no
     /// flags, no configuration file): for tests and tools that build Skein directly.
-    public init(dataDirectory: URL, database: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+    public init(dataDirectory: URL, database: String? = nil, environment: [String: String],
                 logger: Logger, extraShapes: [any ShapeKind] = []) throws {
         var flags = ["data_dir": dataDirectory.path]
         flags["database"] = database

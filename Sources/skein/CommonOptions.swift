@@ -48,7 +48,7 @@ struct DataOptions: ParsableArguments {
         var logger = Logger(label: "skein")
         logger.logLevel = logLevel
         do {
-            return try SkeinEnvironment(configuration: configuration, logger: logger)
+            return try SkeinEnvironment(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         } catch {
             throw CLIError("\(error)")
         }

@@ -27,7 +27,7 @@ struct ConfigCommand: AsyncParsableCommand {
             if options.json {
                 print(JSON.array(entries.map(Self.json)).serialized(.pretty))
             } else {
-                print(Table(["SETTING", "VALUE", "SOURCE"], entries.map { [$0.key, $0.value ?? "(none)", "\($0.source)"] }).render())
+                print(Table(["SETTING", "VALUE", "SOURCE"], entries.map { [$0.key, $0.value ?? "(not set)", "\($0.source)"] }).render())
             }
         }
 

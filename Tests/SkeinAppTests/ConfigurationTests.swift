@@ -94,6 +94,20 @@ import Testing
         #expect(try #require(missing).description.hasPrefix("cannot read the configuration file"))
     }
 
+    @Test func aFileSettingTwiceOrAFileThatIsNotAMappingIsAProblem() throws {
+        let twice = #expect(throws: ConfigurationError.self) { try file("lease: 1\nlease: 2\n") }
+        #expect(try #require(twice).description.contains("duplicated key(s): 'lease'"), "Yams refuses a key set twice")
+        let error = #expect(throws: ConfigurationError.self) { try file("- lease\n") }
+        #expect(try #require(error).problems == ["the configuration file skein.yaml must be a mapping of settings (key: value)"])
+        #expect(try file("# nothing yet\n").values.isEmpty)
+    }
+
+    @Test func aSettingWithoutDefaultThatIsNotSetHasNoValue() throws {
+        let configuration = try SkeinConfiguration.resolve(environment: [:])
+        #expect(try entry(configuration, "metrics_token") == ConfigurationEntry(key: "metrics_token", value: nil, source: .defaultValue, secret: true))
+        #expect(try entry(configuration, "metrics_port").value == nil)
+    }
+
     @Test func theDefaultsAreTheDocumentedOnes() throws {
         let configuration = try SkeinConfiguration.resolve(environment: [:])
         #expect(configuration.dataDirectory.lastPathComponent == "skein-data")

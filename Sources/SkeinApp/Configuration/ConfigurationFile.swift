@@ -67,10 +67,6 @@ public struct ConfigurationFile: Sendable {
                 problems.append("\(path) line \(line): unknown setting '\(key)'; known: \(ConfigurationSetting.fileKeys.joined(separator: ", "))")
                 continue
             }
-            guard values[key] == nil else {
-                problems.append("\(path) line \(line): '\(key)' is set twice (first on line \(values[key]!.line))")
-                continue
-            }
             guard case .scalar(let scalar) = valueNode, !(scalar.style == .plain && Self.nulls.contains(scalar.string)) else {
                 problems.append("\(path) line \(line): '\(key)' must be a single value")
                 continue

@@ -33,11 +33,11 @@ extension SkeinConfiguration {
         logLevel = reader.read("log_level", default: .info, shown: "info",
                                expected: "must be trace, debug, info, notice, warning, error or critical") { Logger.Level(rawValue: $0) }
         logFormat = reader.read("log_format", default: .text, shown: "text", expected: "must be text or json") { LogFormat(rawValue: $0) }
-        let metricsPort = reader.optional("metrics_port", shown: "off", expected: "must be a port number from 0 to 65535") {
+        let metricsPort = reader.optional("metrics_port", expected: "must be a port number from 0 to 65535") {
             Self.number($0, 0...65535)
         }
         let metricsHost = reader.read("metrics_host", default: "127.0.0.1", shown: "127.0.0.1", expected: "must not be empty", Self.nonEmpty)
-        let metricsToken = reader.optional("metrics_token", shown: "none", expected: "") { $0 }
+        let metricsToken = reader.optional("metrics_token", expected: "") { $0 }
         metrics = metricsPort.map { Metrics(host: metricsHost, port: $0, token: metricsToken) }
         let defaultBaseURL = "http://\(host):\(port)"
         let baseURL = reader.read("base_url", default: defaultBaseURL, shown: defaultBaseURL, expected: "must be an http:// or https:// URL") {
@@ -47,13 +47,13 @@ extension SkeinConfiguration {
         let window = reader.read("alert_window", default: Duration.seconds(15 * 60), shown: AlertService.Settings.defaultWindow,
                                  expected: "must be a duration such as 15m or 1h", Self.positiveDuration)
         let from = reader.read("alert_from", default: "skein@localhost", shown: "skein@localhost", expected: "must not be empty", Self.nonEmpty)
-        let smtpInstance = reader.optional("alert_smtp_instance", shown: "none", expected: "") { $0 }
+        let smtpInstance = reader.optional("alert_smtp_instance", expected: "") { $0 }
         alerts = AlertService.Settings(window: window, from: from, smtpInstance: smtpInstance, baseURL: baseURL)
         scriptSandbox = reader.read("script_sandbox", default: .automatic, shown: "bwrap",
                                     expected: "must be bwrap (the default), off or the absolute path of bwrap") { try? ScriptSandbox.parse($0) }
         credentialKey = reader.optional("SKEIN_CREDENTIAL_KEY", shown: "the key file \(dataDirectory)/credentials.key",
                                         expected: "must be 64 hexadecimal digits (32 bytes)", Self.key)
-        previousCredentialKey = reader.optional("SKEIN_PREVIOUS_CREDENTIAL_KEY", shown: "none",
+        previousCredentialKey = reader.optional("SKEIN_PREVIOUS_CREDENTIAL_KEY",
                                                 expected: "must be 64 hexadecimal digits (32 bytes)", Self.key)
         let durationExample = "must be a duration such as 30s or 500ms"
         var backoff = SyncBackoff()
@@ -69,7 +69,7 @@ extension SkeinConfiguration {
         connectorsDirectory = reader.optional("SKEIN_CONNECTORS_DIR", shown: "\(dataDirectory)/connectors", expected: "") { $0 }
         runLogBatch = reader.read("SKEIN_RUN_LOG_BATCH", default: 256, shown: "256", expected: "\(whole) of runs from 1") { Self.number($0, 1...) }
         webhookBatch = reader.read("SKEIN_WEBHOOK_BATCH", default: 256, shown: "256", expected: "\(whole) of runs from 1") { Self.number($0, 1...) }
-        traceURL = reader.optional("SKEIN_TRACE_URL", shown: "none", expected: "must be an http:// or https:// URL containing {trace_id}") {
+        traceURL = reader.optional("SKEIN_TRACE_URL", expected: "must be an http:// or https:// URL containing {trace_id}") {
             ($0.hasPrefix("http://") || $0.hasPrefix("https://")) && $0.contains("{trace_id}") ? $0 : nil
         }
         entries = reader.entries
