@@ -103,4 +103,25 @@ import Testing
         #expect(text.contains("refused") && !text.contains("s3cret"))
         #expect(text.contains("mailto:ops@example.com"), "the mail of group ops went out; only its webhook failed")
     }
+
+    @Test func aSyncEntryTurningFailedAlertsTheFlowsOnSyncFailedGroups() async throws {
+        try await store.saveAlertGroup(AlertGroup(name: "ops", emails: ["ops@example.com"], updatedAt: clock.now))
+        let text = "id: orders\nalerts: { on_sync_failed: [ops] }\nshapes:\n  - id: check\n    assert: { that: [ { field: id, exists: true } ] }\n"
+        let flow = try await store.deploy(try FlowFile.decode(text), source: text, now: clock.now).flow
+        let run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: []), now: clock.now)
+        let step = StepID(run: run.id, sequence: 1)
+        try await store.beginStep(step, shapeID: "check", shapeType: "http", inputCount: 1, inputBytes: 2, now: clock.now)
+        let item = SyncItem(system: "ERP", reference: "#1001", payload: Payload(json: ["id": 1001]), outcome: .permanentFailure("422 no such SKU"),
+                            response: "422 no such SKU")
+        try await store.finishStep(step, outcome: StepOutcome(status: .success, attempts: 1,
+                                                              syncEntries: [NewSyncEntry(item: item, status: .failed, reason: "422 no such SKU")]),
+                                   now: clock.now)
+        try await store.finishRun(runID: run.id, status: .success, error: nil, failedShapeID: nil, now: clock.now)
+
+        try await service().pass()
+        let mails = recorder.mails.withLock { $0 }
+        #expect(mails.map(\.subject) == ["[Skein] orders: sync #1001 failed"])
+        #expect(mails.first?.body.contains("422 no such SKU") == true)
+        #expect(mails.first?.body.contains("https://skein.example.com/sync?status=failed&flow=orders") == true)
+    }
 }
