@@ -180,6 +180,13 @@ def test_the_cli_and_the_api_manage_groups_alike(skein):
             status, answer = api(method, path, builder, body)
             assert printed.returncode == 1 and status == code
             assert answer["error"]["message"] in printed.stderr, (printed.stderr, answer)
+        skein.run("alert-group", "update", "ops", "--email", "oncall@example.com", "--keep-webhooks")
+        kept = api("GET", "/alert-groups/ops", viewer)[1]
+        assert kept["emails"] == ["oncall@example.com"] and kept["webhook_urls"] == ["https://hooks.example.com/…"]
+        both = skein.run("alert-group", "update", "ops", "--webhook", hook, "--keep-webhooks", check=False)
+        assert both.returncode == 1 and "give --webhook or --keep-webhooks, not both" in both.stderr
+        skein.run("alert-group", "update", "ops", "--email", "oncall@example.com")
+        assert api("GET", "/alert-groups/ops", viewer)[1]["webhook_urls"] == [], "without --keep-webhooks the URLs are replaced"
         status, answer = api("DELETE", "/alert-groups/ops", viewer)
         assert status == 403 and answer["error"]["code"] == "forbidden"
         assert "very-secret-path" not in json.dumps(api("GET", "/alert-groups", viewer)[1])
