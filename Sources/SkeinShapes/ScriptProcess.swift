@@ -69,6 +69,12 @@ struct ScriptProcess {
         return outcome
     }
 
+    private static func nanoseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        guard seconds < Int64.max / 1_000_000_000 else { return Int.max }
+        return max(0, Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+    }
+
     private enum Part: Sendable {
         case output(Collected)
         case error(Collected)
@@ -80,6 +86,14 @@ struct ScriptProcess {
     private func collect(_ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, input: [UInt8]) async throws -> Outcome {
         let control = ProcessControl(pid: execution.processIdentifier.value, group: killsProcessGroup)
         let (timeout, maximumOutput, maximumError) = (timeout, maximumOutput, maximumError)
+        // The time limit is a Dispatch timer, not a sleeping task: a cooperative pool kept busy
+        // (2 threads on a 2-core host, blocked by other work) must not let a script outlive its
+        // limit. A full test run saw a task timer of 1 s fire after more than 30 s.
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.setEventHandler { control.kill(.timeLimit) }
+        timer.schedule(deadline: .now() + .nanoseconds(Self.nanoseconds(timeout)))
+        timer.resume()
+        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             defer { control.finish() }
             return try await withThrowingTaskGroup(of: Part.self) { group in
@@ -93,11 +107,6 @@ struct ScriptProcess {
                 let (stdout, stderr) = (execution.standardOutput, execution.standardError)
                 group.addTask { .output(try await Collected.read(stdout, limit: maximumOutput, keepTail: false) { control.kill(.outputLimit) }) }
                 group.addTask { .error(try await Collected.read(stderr, limit: maximumError, keepTail: true) {}) }
-                group.addTask {
-                    do { try await Task.sleep(for: timeout) } catch { return .done }
-                    control.kill(.timeLimit)
-                    return .done
-                }
                 var outcome = Outcome()
                 var openStreams = 2
                 while openStreams > 0, let part = try await group.next() {

@@ -83,14 +83,21 @@ struct AlertGroupCommand: AsyncParsableCommand {
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Replace a group's addresses, URLs and smtp instance with the ones given.",
-            discussion: "Give every address and URL the group should keep: webhook URLs are never shown back, so they cannot be merged.")
+            discussion: """
+                Give every address the group should have. Webhook URLs are never shown back, so they cannot be merged: give them all \
+                again, or --keep-webhooks to keep the stored ones.
+                """)
         @Argument var name: String
         @OptionGroup var group: GroupOptions
+        @Flag(name: .customLong("keep-webhooks"), help: "Keep the stored webhook URLs (no --webhook then).") var keepWebhooks = false
         @OptionGroup var options: DataOptions
 
         func run() async throws {
+            if keepWebhooks && !group.webhooks.isEmpty { throw CLIError("give --webhook or --keep-webhooks, not both") }
+            var change = group.change
+            if keepWebhooks { change.webhookURLs = nil }
             let groups = try options.operations().1.alertGroups
-            try await groups.update(options.caller, name: name, group.change)
+            try await groups.update(options.caller, name: name, change)
             if options.json { AlertGroupCommand.print(try await groups.group(options.caller, named: name), json: true) } else {
                 Swift.print("updated alert group '\(name)'")
             }

@@ -7,6 +7,7 @@ server logs that it counted it, and nothing more is sent), and the digest goes o
 window ends. Every alert is in the audit log."""
 import json
 import threading
+import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -143,3 +144,52 @@ def test_an_alert_to_a_server_whose_certificate_fails_verification_is_not_sent_a
             process.terminate()
             process.wait(timeout=30)
         controller.stop()
+
+
+def test_the_cli_and_the_api_manage_groups_alike(skein):
+    """One use case behind both: the same refusals with the same messages, the same masked JSON."""
+    skein.add_user("bea", "builder")
+    skein.add_user("vic", "viewer")
+    builder, viewer = skein.create_token("bea", name="b"), skein.create_token("vic", name="v")
+    process, base = skein.serve_api()
+
+    def api(method, path, token, body=None):
+        request = urllib.request.Request(base + "/api/v1" + path, method=method, headers={"Authorization": f"Bearer {token}"},
+                                         data=json.dumps(body).encode() if body is not None else None)
+        if body is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    try:
+        hook = "https://hooks.example.com/services/very-secret-path"
+        assert api("POST", "/alert-groups", builder, {"name": "ops", "emails": ["ops@example.com"], "webhook_urls": [hook]})[0] == 201
+        cli = skein.json("alert-group", "show", "ops")
+        status, served = api("GET", "/alert-groups/ops", viewer)
+        assert status == 200 and served == cli and served["webhook_urls"] == ["https://hooks.example.com/…"]
+        for args, method, path, body, code in [
+            (["create", "ops", "--email", "ops@example.com"], "POST", "/alert-groups", {"name": "ops", "emails": ["ops@example.com"]}, 409),
+            (["create", "bad", "--email", "nobody"], "POST", "/alert-groups", {"name": "bad", "emails": ["nobody"]}, 400),
+            (["update", "ghost", "--email", "a@example.com"], "PUT", "/alert-groups/ghost", {"emails": ["a@example.com"]}, 404),
+            (["delete", "ghost"], "DELETE", "/alert-groups/ghost", None, 404),
+        ]:
+            printed = skein.run("alert-group", *args, check=False)
+            status, answer = api(method, path, builder, body)
+            assert printed.returncode == 1 and status == code
+            assert answer["error"]["message"] in printed.stderr, (printed.stderr, answer)
+        skein.run("alert-group", "update", "ops", "--email", "oncall@example.com", "--keep-webhooks")
+        kept = api("GET", "/alert-groups/ops", viewer)[1]
+        assert kept["emails"] == ["oncall@example.com"] and kept["webhook_urls"] == ["https://hooks.example.com/…"]
+        both = skein.run("alert-group", "update", "ops", "--webhook", hook, "--keep-webhooks", check=False)
+        assert both.returncode == 1 and "give --webhook or --keep-webhooks, not both" in both.stderr
+        skein.run("alert-group", "update", "ops", "--email", "oncall@example.com")
+        assert api("GET", "/alert-groups/ops", viewer)[1]["webhook_urls"] == [], "without --keep-webhooks the URLs are replaced"
+        status, answer = api("DELETE", "/alert-groups/ops", viewer)
+        assert status == 403 and answer["error"]["code"] == "forbidden"
+        assert "very-secret-path" not in json.dumps(api("GET", "/alert-groups", viewer)[1])
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
