@@ -6,7 +6,7 @@ extension SkeinEnvironment {
     /// Every use case of the front ends, over this environment's store, with its sync resender
     /// and shape catalog: what the CLI, the API, the web UI and the MCP server all call.
     public var operations: Operations {
-        Operations(store: store, resender: syncResender(), catalog: catalog)
+        Operations(store: store, resender: syncResender(), catalog: catalog, blueprints: blueprints)
     }
 
     /// Users, sessions, tokens and the audit log over this environment's store.

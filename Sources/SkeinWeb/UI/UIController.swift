@@ -40,6 +40,7 @@ struct UIController: Sendable {
         router.get("sync", use: page(.viewer) { try await SyncReportPage(ui: self, identity: $2).response($0) })
         router.get("sync/csv", use: page(.viewer) { try await SyncReportPage(ui: self, identity: $2).csv($0) })
         router.get("playground", use: page(.viewer) { try await PlaygroundPage(ui: self, identity: $2).response($0) })
+        router.get("blueprints", use: page(.viewer) { try await BlueprintsPage(ui: self, identity: $2).response($0) })
 
         let actions = UIActions(ui: self)
         router.post("flows/:flow/enabled", use: action(.builder) { try await actions.setEnabled($0, $1, $2) })

@@ -98,6 +98,11 @@ enum OpenAPIDocument {
                                                    "timeout_ms": integer, "variables": anyObject, "settings": anyObject, "credentials": anyObject])),
         APIOperation(method: "delete", path: "/instances/{name}", summary: "Remove an instance.", role: .builder, status: 204, responseType: nil),
         APIOperation(method: "post", path: "/instances/{name}/test", summary: "Check the system answers and accepts the credentials.", role: .operator),
+        // Blueprints
+        APIOperation(method: "get", path: "/blueprints", summary: "Blueprints: what each connects and creates (install with skein blueprint install).",
+                     role: .viewer),
+        APIOperation(method: "get", path: "/blueprints/{name}",
+                     summary: "One blueprint: its settings, credentials, instances, lookups (with rows) and flows.", role: .viewer),
         // Runs
         APIOperation(method: "get", path: "/runs", summary: "Runs, newest first, filtered; keyset pages.", role: .viewer, query: runFilters),
         APIOperation(method: "get", path: "/runs/{run}", summary: "A run with its steps and follow-up runs.", role: .viewer),
@@ -234,7 +239,7 @@ enum OpenAPIDocument {
         return [
             "openapi": "3.0.3",
             "info": ["title": "Skein API", "version": "1",
-                     "description": "Flows, instances, runs, payloads, recovery, the sync report, expressions and access. See docs/api.md."],
+                     "description": "Flows, instances, blueprints, runs, payloads, recovery, the sync report, expressions and access. See docs/api.md."],
             "servers": [["url": "/api/v1"]],
             "security": [["bearerAuth": []], ["sessionCookie": []]],
             "paths": .object(paths),

@@ -4,6 +4,7 @@ import SkeinOperations
 struct Layout {
     enum Section: String, CaseIterable {
         case dashboard = "Dashboard", flows = "Flows", runs = "Run logs", sync = "Sync report", playground = "Playground"
+        case blueprints = "Blueprints"
 
         var path: String {
             switch self {
@@ -12,6 +13,7 @@ struct Layout {
             case .runs: "/runs"
             case .sync: "/sync"
             case .playground: "/playground"
+            case .blueprints: "/blueprints"
             }
         }
     }
