@@ -180,7 +180,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage", "SkeinCore", "SkeinJSON",
+        .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage", "SkeinCore", "SkeinJSON", "SkeinOperations",
                                                           .product(name: "Logging", package: "swift-log")]),
         // The exporters: Prometheus text on a metrics port and OpenTelemetry traces over OTLP. Only the
         // executable links it, so swift-otel and swift-protobuf (about a minute of CPU in a clean build) stay off the library targets.

@@ -183,3 +183,37 @@ def test_the_api_lists_blueprints_and_shows_what_one_needs(skein):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_the_blueprints_page_lists_what_each_creates_and_links_installed_flows(skein, systems):
+    from playwright.sync_api import expect, sync_playwright
+    from test_ui_browser import chromium_path
+    shop = systems(commerce_fakes.Shopify(orders=1, **SHOPIFY_BUCKET))
+    wms = systems(commerce_fakes.WMS())
+    install(skein, "shopify-to-wms", shop, wms)
+    password = skein.add_user("vera", role="viewer")
+    server, base = skein.serve_api()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            page.goto(base + "/login")
+            page.fill("#username", "vera")
+            page.fill("#password", password)
+            page.click("button[type=submit]")
+            page.click("nav >> text=Blueprints")
+            expect(page.locator("h1")).to_have_text("Blueprints")
+            expect(page.locator("section.blueprint")).to_have_count(2)
+            installed = page.locator("#shopify-to-wms")
+            expect(installed).to_contain_text("Shopify → WMS (HTTP)")
+            expect(installed).to_contain_text("shopify-shipping-to-wms-carrier")
+            expect(installed).to_contain_text("3 rows, default STANDARD")
+            expect(installed).to_contain_text("installed, v1")
+            expect(installed).to_contain_text("--credential-env shopify_token=VARIABLE")
+            expect(page.locator("#wms-stock-to-shopify")).to_contain_text("not installed")
+            installed.locator("a >> text=shopify-orders-to-wms").click()
+            expect(page.locator("h1")).to_have_text("Shopify orders to the WMS")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
