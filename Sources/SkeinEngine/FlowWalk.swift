@@ -29,6 +29,8 @@ final class FlowWalk {
     /// The flow variables as of the step being carried out: the run's starting values, then
     /// whatever each `set_variables` step set (steps are carried out, and numbered, depth first).
     var variables: [String: JSON] = [:]
+    /// The lookup tables the flow names, read once when this pick-up of the run began.
+    var lookups = RunLookups.none
     /// What the step in progress produced so far: one call's result, or one per payload inside `try`.
     var produced = ProducedSoFar()
     /// The step in progress's input, loaded once for all its calls.
@@ -211,11 +213,13 @@ final class FlowWalk {
     }
 
     func context(for shape: ShapeDefinition, attempt: Int) -> ShapeContext {
-        ShapeContext(runID: run.id, flowID: flow.id, shapeID: shape.id, attempt: attempt, variables: variables,
-                     recorder: recorder, instances: engine.instances,
-                     flows: ChildRunCaller(engine: engine, parent: run),
-                     // Every SkeinStore keeps the delivery ledger; a narrower test store runs without one.
-                     deliveries: engine.store as? any DeliveryLedger)
+        var context = ShapeContext(runID: run.id, flowID: flow.id, shapeID: shape.id, attempt: attempt, variables: variables,
+                                   recorder: recorder, instances: engine.instances,
+                                   flows: ChildRunCaller(engine: engine, parent: run),
+                                   // Every SkeinStore keeps the delivery ledger; a narrower test store runs without one.
+                                   deliveries: engine.store as? any DeliveryLedger)
+        context.lookups = lookups
+        return context
     }
 
     // MARK: - Payloads

@@ -126,6 +126,7 @@ public struct RunExecutor: Sendable {
         walk.pending = traceParent
         let lastFinished = previous.filter { $0.status != .running }.map(\.sequence).max() ?? 0
         walk.variables = try await startingVariables(run, flow: flow, throughSequence: lastFinished, resuming: !previous.isEmpty)
+        walk.lookups = try await loadLookups(prepared.lookups)
         defer { walk.endOpenStep() }
         let end = try await walk.walk()
         let succeeded = end.status == .success || end.status == .partialSuccess
@@ -139,6 +140,8 @@ public struct RunExecutor: Sendable {
         var flow: FlowDefinition
         var executors: [String: any ShapeExecutor]
         var routers: [String: RouteDecider]
+        /// The lookup tables the flow's text names in `$lookup` calls.
+        var lookups = LookupReferences()
     }
 
     /// Reads the deployed flow with the full catalog and builds every shape's executor up front,
@@ -173,7 +176,7 @@ public struct RunExecutor: Sendable {
         guard problems.isEmpty else {
             throw FlowValidationError(source: "flow '\(deployed.flowID)'", problems: problems.problems)
         }
-        return PreparedFlow(flow: flow, executors: executors, routers: routers)
+        return PreparedFlow(flow: flow, executors: executors, routers: routers, lookups: LookupReferences(scanning: deployed.source))
     }
 
     /// Records the run's end, with `along` (writes not yet committed) or after what `walk` has not committed yet.

@@ -19,7 +19,7 @@ public import SkeinJSON
 public struct Operations: Sendable {
     /// What the operations read and change.
     public typealias Store = FlowReader & FlowWriter & RunIntake & RunQueue & RunLogReader & RunCountStore & SyncStore
-        & AccessStore & DataPoolAdmin
+        & AccessStore & DataPoolAdmin & LookupStore
 
     public let store: any Store
     public let access: AccessService
@@ -48,6 +48,7 @@ public struct Operations: Sendable {
     public var users: AccessOperations { AccessOperations(service: access, audit: audit) }
     public var pools: PoolOperations { PoolOperations(store: store, audit: audit, now: now) }
     public var blueprints: BlueprintOperations { BlueprintOperations(catalog: blueprintCatalog, store: store, flows: flows, audit: audit) }
+    public var lookups: LookupOperations { LookupOperations(store: store, audit: audit, now: now) }
 
     /// Writes the audit log as the access service does.
     var audit: AuditTrail { AuditTrail(service: access) }

@@ -55,8 +55,11 @@ struct ExprCommand: AsyncParsableCommand {
         do { compiled = try JSONataExpression(compiling: expression, limits: limits) } catch { throw report(error) }
         let document = try await readInput()
         let variables = try readBindings()
+        // $lookup reads the tables it names (read only); an expression without one opens no store for them.
+        let references = LookupReferences(scanning: expression)
+        let lookups = references.isEmpty ? RunLookups.none : try await options.operations().1.lookups.forExpression(options.caller, expression)
         let result: JSON?
-        do { result = try compiled.evaluate(input: document, bindings: variables, limits: limits) } catch { throw report(error) }
+        do { result = try compiled.evaluate(input: document, bindings: variables, functions: lookups.functions, limits: limits) } catch { throw report(error) }
         guard let result else {
             if undefinedOk { return }
             printError("the result is undefined (nothing matched); --undefined-ok makes this exit 0")

@@ -35,7 +35,8 @@ public struct ShapeExpression: Sendable {
     /// A failure names the step, this setting, the payload index and the position in the expression.
     public func evaluate(_ document: JSON?, payloadIndex: Int, limits: ExpressionLimits, context: ShapeContext) throws(ShapeFailure) -> JSON? {
         do {
-            return try compiled.evaluate(input: document, bindings: context.expressionBindings, limits: limits.evaluationLimits)
+            return try compiled.evaluate(input: document, bindings: context.expressionBindings, functions: context.lookups.functions,
+                                         limits: limits.evaluationLimits)
         } catch {
             let jsonata = error as? JSONataError
             let reason = jsonata.map { "JSONata \($0)" } ?? "JSONata: \(error)"

@@ -82,6 +82,9 @@ public struct ShapeContext: Sendable {
     public var deliveries: (any DeliveryLedger)?
     /// Overrides every send's `deliver:` rule: `.always` for a resync of an OK entry someone confirmed.
     public var deliverOverride: DeliveryRule?
+    /// The lookup tables this run's expressions read with `$lookup`, loaded once per run
+    /// (`RunLookups.none` where the flow uses none, or outside a run).
+    public var lookups: RunLookups = .none
 
     public init(runID: RunID, flowID: String, shapeID: String, attempt: Int = 1, variables: [String: JSON] = [:],
                 recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([]), flows: (any FlowCaller)? = nil,

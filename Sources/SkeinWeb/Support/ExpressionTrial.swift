@@ -14,11 +14,15 @@ enum ExpressionTrial {
         case failed(JSONataError)
     }
 
-    static func evaluate(_ expression: String, input: JSON?, bindings: [String: JSON], limits: JSONataLimits) async throws -> Outcome {
+    /// `functions` are the host functions the expression may call (`$lookup`, `LookupOperations.forExpression`).
+    static func evaluate(_ expression: String, input: JSON?, bindings: [String: JSON], functions: [String: JSONataFunction] = [:],
+                         limits: JSONataLimits) async throws -> Outcome {
         try await NIOThreadPool.singleton.runIfActive {
             do {
                 let compiled = try JSONataExpression(compiling: expression, limits: limits)
-                guard let result = try compiled.evaluate(input: input, bindings: bindings, limits: limits) else { return .undefined }
+                guard let result = try compiled.evaluate(input: input, bindings: bindings, functions: functions, limits: limits) else {
+                    return .undefined
+                }
                 return .value(result)
             } catch let error as JSONataError {
                 return .failed(error)

@@ -54,7 +54,8 @@ struct ExprController: Sendable {
         limits.maxDepth = depth
         limits.timeout = .milliseconds(timeout)
         let outcome: JSON
-        switch try await ExpressionTrial.evaluate(expression, input: input, bindings: bindings, limits: limits) {
+        let lookups = try await operations.lookups.forExpression(caller, expression)
+        switch try await ExpressionTrial.evaluate(expression, input: input, bindings: bindings, functions: lookups.functions, limits: limits) {
         case .value(let result): outcome = ["outcome": "value", "result": result]
         case .undefined: outcome = ["outcome": "undefined"]
         case .failed(let error):

@@ -111,7 +111,8 @@ struct PlaygroundPage {
         }
         var bindings: [String: JSON] = [:]
         if let object = body["bindings"]?.objectValue { for (name, value) in object { bindings[name] = value } }
-        switch try await ExpressionTrial.evaluate(expression, input: document, bindings: bindings, limits: Self.limits) {
+        let lookups = try await ui.operations.lookups.forExpression(identity, expression)
+        switch try await ExpressionTrial.evaluate(expression, input: document, bindings: bindings, functions: lookups.functions, limits: Self.limits) {
         case .value(let result): return Self.json(["result": result])
         case .undefined: return Self.json(["undefined": true])
         case .failed(let error):
