@@ -29,7 +29,7 @@ extension SkeinEnvironment {
         WebServices(operations: operations, instances: instances, testInstance: { name in
             let result = await self.testInstance(named: name)
             return (result.ok, result.message)
-        })
+        }, blueprintTarget: blueprintTarget)
     }
 
     /// Skein's HTTP server on `host:port` with the sign-in settings of `skein serve`.

@@ -81,7 +81,7 @@ enum AcmeBlueprint {
     @Test func namesTakenRefuseTheInstallWithNothingChangedUnlessReplace() async throws {
         try await target.saveLookup(LookupTable(name: "carriers", rows: [LookupRow(left: "mine", right: "KEEP")]))
         await #expect(throws: OperationError.conflict(
-            "cannot install blueprint acme-to-wms: lookup carriers already exists; install with --replace to replace it")) {
+            "cannot install blueprint acme-to-wms: lookup carriers already exists; install with --replace (\"replace\": true in the API) to replace it")) {
             _ = try await operations.blueprints.install(.localOperator, "acme-to-wms", request, into: target)
         }
         #expect(target.instances.isEmpty)

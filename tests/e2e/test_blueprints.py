@@ -121,7 +121,7 @@ def test_an_install_refuses_before_changing_anything(skein, systems, monkeypatch
     skein.run("instance", "add", "wms", "--type", "http", "--address", "http://127.0.0.1:9")
     taken = install(skein, "shopify-to-wms", shop, wms, check=False)
     assert taken.returncode != 0
-    assert "instance wms already exists; install with --replace to replace it" in taken.stderr, taken.stderr
+    assert 'instance wms already exists; install with --replace ("replace": true in the API) to replace it' in taken.stderr, taken.stderr
     assert [i["name"] for i in skein.json("instance", "list")] == ["wms"]
     assert skein.json("flow", "list") == []
     # --replace takes it over.
@@ -156,18 +156,23 @@ flows: [erp-sync/erp-orders.yaml]
     assert {i["name"]: i["address"] for i in skein.json("instance", "list")} == {"erp": "https://erp.example.com"}
 
 
-def test_the_api_lists_blueprints_and_shows_what_one_needs(skein):
+def test_the_api_lists_blueprints_shows_what_one_needs_and_installs_it(skein):
     skein.add_user("vera", role="viewer")
+    skein.add_user("bob", role="builder")
     token = skein.create_token("vera")
+    builder = skein.create_token("bob", name="builder")
     process, base = skein.serve_api()
     try:
-        def get(path):
-            request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+        def call(path, body=None, as_token=token):
+            data = None if body is None else json.dumps(body).encode()
+            request = urllib.request.Request(base + path, data=data, method="GET" if body is None else "POST",
+                                             headers={"Authorization": f"Bearer {as_token}", "Content-Type": "application/json"})
             try:
-                with urllib.request.urlopen(request, timeout=10) as response:
+                with urllib.request.urlopen(request, timeout=30) as response:
                     return response.status, json.loads(response.read())
             except urllib.error.HTTPError as error:
                 return error.code, json.loads(error.read())
+        get = call
         status, listing = get("/api/v1/blueprints")
         assert status == 200
         assert [b["name"] for b in listing["blueprints"]] == ["shopify-to-wms", "wms-stock-to-shopify"]
@@ -180,6 +185,23 @@ def test_the_api_lists_blueprints_and_shows_what_one_needs(skein):
                                  "file": "shopify-to-wms/shopify-orders-to-wms.yaml"}]
         status, missing = get("/api/v1/blueprints/nope")
         assert status == 404 and missing["error"]["code"] == "not_found"
+
+        # Installing: a viewer may not; a missing credential is named; then it installs, secrets write-only.
+        body = {"settings": {"shop": "acme", "wms_address": "https://wms.example.com"},
+                "credentials": {"shopify_token": "shpat_api_secret"}}
+        status, refused = call("/api/v1/blueprints/shopify-to-wms/install", body)
+        assert status == 403, refused
+        status, refused = call("/api/v1/blueprints/shopify-to-wms/install", body, as_token=builder)
+        assert status == 400 and refused["error"]["code"] == "invalid_field"
+        assert "missing --credential-env wms_api_key=VARIABLE" in refused["error"]["message"]
+        body["credentials"]["wms_api_key"] = "wms_api_secret"
+        status, installed = call("/api/v1/blueprints/shopify-to-wms/install", body, as_token=builder)
+        assert status == 201, installed
+        assert installed["flows"] == [{"id": "shopify-orders-to-wms", "version": 1}]
+        assert "secret" not in json.dumps(installed)
+        status, taken = call("/api/v1/blueprints/shopify-to-wms/install", body, as_token=builder)
+        assert status == 409 and "install with --replace" in taken["error"]["message"]
+        assert {i["name"] for i in skein.json("instance", "list")} == {"shop", "wms"}
     finally:
         process.terminate()
         process.wait(timeout=30)

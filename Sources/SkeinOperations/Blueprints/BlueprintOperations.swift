@@ -80,7 +80,7 @@ public struct BlueprintOperations: Sendable {
         for flow in blueprint.flows where try await store.flow(id: flow.id, version: nil) != nil { taken.append("flow \(flow.id)") }
         if !taken.isEmpty, !request.replace {
             throw OperationError.conflict("cannot install blueprint \(name): \(taken.joined(separator: ", ")) already exist\(taken.count == 1 ? "s" : ""); "
-                                          + "install with --replace to replace \(taken.count == 1 ? "it" : "them")")
+                                          + "install with --replace (\"replace\": true in the API) to replace \(taken.count == 1 ? "it" : "them")")
         }
         // Instances, checked as instance add checks them.
         var instances: [Instance] = []

@@ -99,10 +99,14 @@ enum OpenAPIDocument {
         APIOperation(method: "delete", path: "/instances/{name}", summary: "Remove an instance.", role: .builder, status: 204, responseType: nil),
         APIOperation(method: "post", path: "/instances/{name}/test", summary: "Check the system answers and accepts the credentials.", role: .operator),
         // Blueprints
-        APIOperation(method: "get", path: "/blueprints", summary: "Blueprints: what each connects and creates (install with skein blueprint install).",
+        APIOperation(method: "get", path: "/blueprints", summary: "Blueprints: what each connects and creates.",
                      role: .viewer),
         APIOperation(method: "get", path: "/blueprints/{name}",
                      summary: "One blueprint: its settings, credentials, instances, lookups (with rows) and flows.", role: .viewer),
+        APIOperation(method: "post", path: "/blueprints/{name}/install",
+                     summary: "Install a blueprint: instances (credentials write-only), lookups, flows deployed disabled; refused with nothing changed when something is missing or taken (unless replace).",
+                     role: .builder, body: object(["settings": anyObject, "credentials": anyObject, "addresses": anyObject, "replace": boolean]),
+                     bodyRequired: false, status: 201),
         // Runs
         APIOperation(method: "get", path: "/runs", summary: "Runs, newest first, filtered; keyset pages.", role: .viewer, query: runFilters),
         APIOperation(method: "get", path: "/runs/{run}", summary: "A run with its steps and follow-up runs.", role: .viewer),
@@ -195,6 +199,12 @@ enum OpenAPIDocument {
         }
         var object: JSON.Object = ["name": .string(parameter.name), "in": "query", "required": false, "description": .string(description),
                                    "schema": schema]
+        // A number, date or flag sent empty (`?before=&limit=`, as web forms send their empty
+        // fields) is the same as leaving it out: the API takes it rather than refusing it.
+        switch parameter {
+        case .integer, .date, .boolean: object["allowEmptyValue"] = true
+        default: break
+        }
         if explode { object["explode"] = true; object["style"] = "form" }
         return .object(object)
     }
