@@ -22,6 +22,7 @@ enum APIRoutes {
         UsersController(operations: operations).addRoutes(to: api)
         AuditController(operations: operations).addRoutes(to: api)
         ExprController(operations: operations).addRoutes(to: api)
+        LookupsController(operations: operations).addRoutes(to: api)
         OpenAPIController().addRoutes(to: api)
     }
 }

@@ -41,6 +41,9 @@ struct UIController: Sendable {
         router.get("sync/csv", use: page(.viewer) { try await SyncReportPage(ui: self, identity: $2).csv($0) })
         router.get("playground", use: page(.viewer) { try await PlaygroundPage(ui: self, identity: $2).response($0) })
         router.get("blueprints", use: page(.viewer) { try await BlueprintsPage(ui: self, identity: $2).response($0) })
+        router.get("lookups", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).list($0) })
+        router.get("lookups/:name", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).table($0, $1) })
+        router.get("lookups/:name/rows.csv", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).export($1) })
 
         let actions = UIActions(ui: self)
         router.post("flows/:flow/enabled", use: action(.builder) { try await actions.setEnabled($0, $1, $2) })
@@ -49,6 +52,12 @@ struct UIController: Sendable {
         router.post("runs/:run/retry", use: action(.operator) { try await actions.retry($0, $1, $2) })
         router.post("runs/:run/replay", use: action(.operator) { try await actions.replay($0, $1, $2) })
         router.post("sync/resync", use: action(.operator) { try await actions.resync($0, $1, $2) })
+        let lookupActions = LookupActions(ui: self)
+        router.post("lookups", use: action(.builder) { try await lookupActions.create($0, $1, $2) })
+        router.post("lookups/:name/rows", use: action(.builder) { try await lookupActions.setRow($0, $1, $2) })
+        router.post("lookups/:name/rows/remove", use: action(.builder) { try await lookupActions.removeRow($0, $1, $2) })
+        router.post("lookups/:name/settings", use: action(.builder) { try await lookupActions.settings($0, $1, $2) })
+        router.post("lookups/:name/delete", use: action(.builder) { try await lookupActions.delete($0, $1, $2) })
         router.post("playground/evaluate", use: jsonAction(.viewer) { try await PlaygroundPage(ui: self, identity: $2).evaluate($0) })
     }
 

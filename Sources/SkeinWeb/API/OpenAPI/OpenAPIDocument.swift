@@ -17,6 +17,8 @@ enum OpenAPIDocument {
     /// Any flow text: drafts and the validator take a text as written, valid or not (its problems are the answer).
     static let anyFlowText: JSON = [:]
     static let integer: JSON = ["type": "integer"]
+    static let lookupRows: JSON = ["type": "array", "nullable": true, "items": object(["left": string, "right": string], required: ["left", "right"])]
+    static let optionalString: JSON = ["type": "string", "nullable": true]
     static let boolean: JSON = ["type": "boolean"]
     /// The flow version a replay or retry runs: the one the run ran, or the latest deployed.
     static let versionChoice: JSON = ["type": "string", "enum": ["ran", "latest"]]
@@ -107,6 +109,19 @@ enum OpenAPIDocument {
                      summary: "Install a blueprint: instances (credentials write-only), lookups, flows deployed disabled; refused with nothing changed when something is missing or taken (unless replace).",
                      role: .builder, body: object(["settings": anyObject, "credentials": anyObject, "addresses": anyObject, "replace": boolean]),
                      bodyRequired: false, status: 201),
+        // Lookups
+        APIOperation(method: "get", path: "/lookups", summary: "Lookup tables with their row counts and defaults.", role: .viewer),
+        APIOperation(method: "post", path: "/lookups", summary: "Create a lookup table (name taken: 409).", role: .builder,
+                     body: object(["name": string, "description": optionalString, "default": optionalString, "rows": lookupRows], required: ["name"]), status: 201),
+        APIOperation(method: "get", path: "/lookups/{name}", summary: "A lookup table with its rows.", role: .viewer),
+        APIOperation(method: "put", path: "/lookups/{name}", summary: "Create or replace a lookup table whole: description, default and rows.",
+                     role: .builder, body: object(["description": optionalString, "default": optionalString, "rows": lookupRows])),
+        APIOperation(method: "delete", path: "/lookups/{name}", summary: "Delete a lookup table and its rows.", role: .builder, status: 204, responseType: nil),
+        APIOperation(method: "get", path: "/lookups/{name}/rows.csv", summary: "A lookup table's rows as CSV (header left,right).", role: .viewer,
+                     responseType: "text/csv"),
+        APIOperation(method: "post", path: "/lookups/{name}/rows.csv",
+                     summary: "Import CSV (header left,right; at most 5 MB): adds rows and updates right values, deletes none.",
+                     role: .builder, body: string, bodyType: "text/csv"),
         // Runs
         APIOperation(method: "get", path: "/runs", summary: "Runs, newest first, filtered; keyset pages.", role: .viewer, query: runFilters),
         APIOperation(method: "get", path: "/runs/{run}", summary: "A run with its steps and follow-up runs.", role: .viewer),
@@ -222,6 +237,8 @@ enum OpenAPIDocument {
         var responses: JSON.Object = [String(operation.status): .object(success)]
         // Deploy answers 200 for an unchanged flow as well.
         if operation.status == 201 && ["/flows", "/flows/{flow}/draft/deploy", "/flows/{flow}/rollback"].contains(operation.path) { responses["200"] = .object(success) }
+        // A PUT of a lookup table answers 201 when it created the table.
+        if operation.method == "put" && operation.path == "/lookups/{name}" { responses["201"] = .object(success) }
         responses["default"] = ["description": "An error: {\"error\": {\"code\", \"message\", \"field\"?}}.",
                                 "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
         var object: JSON.Object = [

@@ -19,7 +19,32 @@ enum Script {
       });
       syncReport();
       playground();
+      lookupImport();
     });
+
+    // The Lookups page's CSV import: the chosen file is POSTed as text/csv to the API route in
+    // data-upload (the session's cookie and CSRF token), then the page reloads with the counts.
+    function lookupImport() {
+      const form = document.getElementById("lookup-import");
+      if (!form) return;
+      const problem = form.querySelector('[role="alert"]');
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        problem.hidden = true;
+        const file = form.querySelector('input[type="file"]').files[0];
+        if (!file) return;
+        const answer = await fetch(form.dataset.upload, { method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "text/csv", "X-CSRF-Token": csrfToken() }, body: file });
+        const body = await answer.json().catch(() => ({}));
+        if (answer.ok) {
+          const notice = `Imported ${file.name}: ${body.added} added, ${body.updated} updated, ${body.unchanged} unchanged.`;
+          window.location.href = form.dataset.back + "?notice=" + encodeURIComponent(notice);
+        } else {
+          problem.textContent = (body.error && body.error.message) || `The import failed (${answer.status}).`;
+          problem.hidden = false;
+        }
+      });
+    }
 
     function syncReport() {
       const table = document.getElementById("sync-table");
