@@ -36,7 +36,10 @@ def install(skein, name, shop, wms, *extra, check=True):
                      "--address", f"{'shop' if name == 'shopify-to-wms' else 'shopify-inventory'}={shop.url}", *extra, check=check)
 
 
-def test_shopify_to_wms_delivers_every_order_with_its_mapped_carrier_and_fills_the_sync_report(skein, systems):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_shopify_to_wms_delivers_every_order_with_its_mapped_carrier_and_fills_the_sync_report(skein, systems, backend, request, monkeypatch):
+    if backend == "postgres":
+        monkeypatch.setenv("SKEIN_DATABASE", request.getfixturevalue("postgres_url"))
     shop = systems(commerce_fakes.Shopify(orders=40, **SHOPIFY_BUCKET))
     wms = systems(commerce_fakes.WMS())
     out = install(skein, "shopify-to-wms", shop, wms).stdout
