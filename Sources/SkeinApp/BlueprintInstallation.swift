@@ -3,9 +3,36 @@ public import SkeinCore
 public import SkeinOperations
 import SkeinConnectorsHTTP
 import SkeinEngine
-import SkeinJSON
+public import SkeinJSON
+
+/// Why a connector instance cannot be made: what `connectorInstance` found, for each front end to word.
+public enum ConnectorInstanceProblem: Error, Sendable {
+    /// No connector of that name; the names known.
+    case noSuchConnector(known: [String])
+    /// Settings or credentials the definition lacks or does not know, one sentence each.
+    case problems([String])
+    /// The address template could not be filled.
+    case address(String)
+}
 
 extension SkeinEnvironment {
+    /// The settings (`connector: NAME` and the given settings, as text) and address (the given
+    /// one, or the definition's template filled in) of an instance of connector `connector`,
+    /// checked against its definition: what `skein instance add --connector` and a blueprint
+    /// install both store.
+    public func connectorInstance(_ connector: String, settings: [(String, String)], credentials: Set<String>,
+                                  address: String?) throws(ConnectorInstanceProblem) -> (settings: JSON, address: String) {
+        guard let definition = connectors.definition(connector) else { throw .noSuchConnector(known: connectors.names) }
+        let values = Dictionary(settings, uniquingKeysWith: { _, last in last })
+        let problems = definition.instanceProblems(settings: values, credentials: credentials)
+        guard problems.isEmpty else { throw .problems(problems) }
+        var object = JSON.Object()
+        object["connector"] = .string(connector)
+        for (key, value) in settings { object[key] = .string(value) }
+        if let address { return (.object(object), address) }
+        do { return (.object(object), try definition.address(settings: values)) } catch { throw .address("\(error)") }
+    }
+
     /// Where `skein blueprint install` creates things: this environment's store, connector
     /// definitions and credential key.
     public var blueprintTarget: any BlueprintInstallTarget { EnvironmentBlueprintTarget(environment: self) }
@@ -16,9 +43,9 @@ extension SkeinEnvironment {
     }
 }
 
-/// Makes a blueprint's instances the way `skein instance add` does — a connector instance takes
-/// its definition's address and is checked against its settings and credentials — and stores
-/// them sealed; stores its lookups.
+/// Makes a blueprint's instances the way `skein instance add` does (`connectorInstance`: a
+/// connector instance takes its definition's address and is checked against its settings and
+/// credentials; `InstanceRules` for every instance) and stores them sealed; stores its lookups.
 struct EnvironmentBlueprintTarget: BlueprintInstallTarget {
     let environment: SkeinEnvironment
 
@@ -31,19 +58,17 @@ struct EnvironmentBlueprintTarget: BlueprintInstallTarget {
         var settings = planned.settings
         var address = planned.address
         if let connector = entry.connector {
-            guard let definition = environment.connectors.definition(connector) else {
-                throw OperationError.invalid("connector", "no connector '\(connector)' (known: \(environment.connectors.names.joined(separator: ", ")))")
-            }
-            var values: [String: String] = [:]
-            for (key, value) in settings.objectValue ?? [:] { values[key] = value.stringValue }
-            let problems = definition.instanceProblems(settings: values, credentials: Set(planned.credentials.keys))
-            guard problems.isEmpty else { throw OperationError.invalid("settings", "connector \(connector): " + problems.joined(separator: "; ")) }
-            var object = JSON.Object()
-            object["connector"] = .string(connector)
-            for key in values.keys.sorted() { object[key] = .string(values[key] ?? "") }
-            settings = .object(object)
-            if address == nil {
-                do { address = try definition.address(settings: values) } catch { throw OperationError.invalid("address", "\(error)") }
+            let values = (settings.objectValue ?? [:]).compactMap { key, value in value.stringValue.map { (key, $0) } }
+            do {
+                let made = try environment.connectorInstance(connector, settings: values, credentials: Set(planned.credentials.keys), address: address)
+                settings = made.settings
+                address = made.address
+            } catch {
+                switch error {
+                case .noSuchConnector(let known): throw OperationError.invalid("connector", "no connector '\(connector)' (known: \(known.joined(separator: ", ")))")
+                case .problems(let problems): throw OperationError.invalid("settings", "connector \(connector): " + problems.joined(separator: "; "))
+                case .address(let message): throw OperationError.invalid("address", message)
+                }
             }
         }
         guard let address else { throw OperationError.invalid("address", "the instance has no address") }

@@ -236,6 +236,7 @@ def test_the_blueprints_page_lists_what_each_creates_and_links_installed_flows(s
             expect(installed).to_contain_text("installed, v1")
             expect(installed).to_contain_text("--credential-env shopify_token=VARIABLE")
             expect(page.locator("#wms-stock-to-shopify")).to_contain_text("not installed")
+            expect(installed.locator("a[href='/lookups/shopify-shipping-to-wms-carrier']")).to_have_text("shopify-shipping-to-wms-carrier")
             installed.locator("a >> text=shopify-orders-to-wms").click()
             expect(page.locator("h1")).to_have_text("Shopify orders to the WMS")
             browser.close()

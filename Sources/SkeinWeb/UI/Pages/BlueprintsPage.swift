@@ -3,15 +3,16 @@ import SkeinCore
 import SkeinOperations
 
 /// `/blueprints`: every blueprint this server knows, with what an install creates (instances,
-/// lookups, flows — linked once deployed), what it needs, and the command that installs it.
-/// Read-only: installing takes credentials, which go through `skein blueprint install` and its
-/// environment variables rather than a browser form.
+/// lookups and flows — linked once they exist), what it needs, and the command that installs it.
+/// Read-only: installing takes credentials, which go through `skein blueprint install` (from
+/// environment variables) or `POST /api/v1/blueprints/{name}/install`, not a browser form.
 struct BlueprintsPage {
     let ui: UIController
     let identity: Identity
 
     func response(_ request: Request) async throws -> Response {
         let blueprints = try ui.operations.blueprints.list(identity)
+        let lookups = Set(try await ui.operations.lookups.list(identity).map(\.name))
         var sections: [HTML] = []
         for blueprint in blueprints {
             var created: [HTML] = []
@@ -21,7 +22,8 @@ struct BlueprintsPage {
             }
             for lookup in blueprint.lookups {
                 let fallback = lookup.defaultValue.map { "default \($0)" } ?? "no default"
-                created.append("<tr><td>lookup</td><td><b>\(lookup.name)</b></td><td>\(lookup.rows.count) rows, \(fallback)</td><td>\(lookup.help)</td></tr>")
+                let name: HTML = lookups.contains(lookup.name) ? "<a href=\"/lookups/\(Link.segment(lookup.name))\"><b>\(lookup.name)</b></a>" : "<b>\(lookup.name)</b>"
+                created.append("<tr><td>lookup</td><td>\(name)</td><td>\(lookup.rows.count) rows, \(fallback)</td><td>\(lookup.help)</td></tr>")
             }
             for flow in blueprint.flows {
                 let deployed = try await ui.store.flow(id: flow.id, version: nil)
