@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        // The Model Context Protocol server behind `skein mcp` and `/mcp`; only SkeinMCP links it.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(name: "SkeinJSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
@@ -120,6 +122,15 @@ let package = Package(
         .testTarget(name: "SkeinOperationsTests", dependencies: [
             "SkeinOperations", "SkeinCore", "SkeinStorage", "SkeinStorageMemory", "SkeinJSON", "SkeinEngine",
         ]),
+        // The MCP server: tools over SkeinOperations for assistants, on stdio (`skein mcp`) and on
+        // streamable HTTP (`/mcp` under `skein serve`). Its own target, so the SDK's build cost stays here.
+        .target(name: "SkeinMCP", dependencies: [
+            "SkeinOperations", "SkeinCore", "SkeinStorage", "SkeinJSON", "SkeinEngine", .product(name: "MCP", package: "swift-sdk"),
+        ]),
+        .testTarget(name: "SkeinMCPTests", dependencies: [
+            "SkeinMCP", "SkeinOperations", "SkeinCore", "SkeinStorage", "SkeinStorageMemory", "SkeinJSON", "SkeinEngine",
+            .product(name: "MCP", package: "swift-sdk"),
+        ]),
         .target(name: "SkeinWeb", dependencies: [
             "SkeinCore", "SkeinStorage", "SkeinJSON", "SkeinEngine", "JSONata", "SkeinInstrumentation", "SkeinOperations",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -129,7 +140,7 @@ let package = Package(
         ]),
         .testTarget(name: "SkeinWebTests", dependencies: [
             "SkeinWeb", "SkeinOperations", "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinStoragePostgres", "SkeinStorageMemory", "SkeinTestSupport",
-            "SkeinJSON", "SkeinEngine",
+            "SkeinJSON", "SkeinEngine", "SkeinMCP",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -163,7 +174,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SkeinApp", dependencies: [
-            "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP", "SkeinWeb", "SkeinOperations",
+            "SkeinCore", "SkeinStorage", "SkeinStorageSQLite", "SkeinEngine", "SkeinConnectorsHTTP", "SkeinWeb", "SkeinOperations", "SkeinMCP",
             "SkeinConnectorsSFTP", "SkeinConnectorsDatabase", "SkeinShapes", "SkeinStoragePostgres", .product(name: "Yams", package: "Yams"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -195,7 +206,7 @@ let package = Package(
         ]),
         .executableTarget(name: "skein", dependencies: [
             "SkeinApp", "SkeinTelemetry", "SkeinBenchmarks", "SkeinShapes", "SkeinConnectorsHTTP", "SkeinCore", "SkeinEngine", "SkeinStorage",
-            "SkeinJSON", "JSONata", "SkeinOperations",
+            "SkeinJSON", "JSONata", "SkeinOperations", "SkeinMCP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

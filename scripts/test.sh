@@ -26,6 +26,8 @@ python3 -c "import aiosmtpd" >/dev/null 2>&1 || python3 -m pip install -q aiosmt
 python3 -c "import playwright" >/dev/null 2>&1 || python3 -m pip install -q playwright
 # opentelemetry-proto: the e2e OTLP/HTTP receiver decodes the spans skein serve exports.
 python3 -c "import opentelemetry.proto" >/dev/null 2>&1 || python3 -m pip install -q opentelemetry-proto
+# mcp: the MCP Python SDK, the real client tests/e2e/test_mcp.py drives `skein mcp` and /mcp with.
+python3 -c "import mcp" >/dev/null 2>&1 || python3 -m pip install -q mcp
 
 echo "== starting a throwaway PostgreSQL cluster on 127.0.0.1"
 pg_env=$(bash scripts/test-postgres.sh start)   # fails the run if the cluster cannot start

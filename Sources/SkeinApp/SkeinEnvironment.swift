@@ -54,14 +54,7 @@ public struct SkeinEnvironment: Sendable {
         } catch {
             throw SkeinSetupError("\(error)")
         }
-        if let text = environment["SKEIN_SYNC_BACKOFF"] {
-            guard let base = DurationText.parse(text), base > .zero else {
-                throw SkeinSetupError("SKEIN_SYNC_BACKOFF must be a duration such as 30s or 500ms, found '\(text)'")
-            }
-            syncBackoff = SyncBackoff(base: base)
-        } else {
-            syncBackoff = SyncBackoff()
-        }
+        syncBackoff = try SkeinEnvironment.syncBackoff(environment)
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -1,6 +1,7 @@
 public import ServiceLifecycle
 public import SkeinOperations
 public import SkeinWeb
+import SkeinMCP
 
 extension SkeinEnvironment {
     /// Every use case of the front ends, over this environment's store, with its sync resender
@@ -24,12 +25,14 @@ extension SkeinEnvironment {
                               logger: logger, services: webServices(), onListening: onListening)
     }
 
-    /// The operations and engine parts the server drives, wired like the CLI's.
+    /// The operations and engine parts the server drives, wired like the CLI's, and the MCP
+    /// server at `/mcp` over the same operations.
     public func webServices() -> WebServices {
-        WebServices(operations: operations, instances: instances, testInstance: { name in
+        let operations = self.operations
+        return WebServices(operations: operations, instances: instances, testInstance: { name in
             let result = await self.testInstance(named: name)
             return (result.ok, result.message)
-        })
+        }, mcp: MCPWebResponder(endpoint: MCPHTTPEndpoint(toolbox: MCPToolbox(operations: operations))))
     }
 
     /// Skein's HTTP server on `host:port` with the sign-in settings of `skein serve`.

@@ -27,7 +27,7 @@ public struct SyncEntryMaker: Sendable {
             case .failed: failed += 1
             default: break
             }
-            let next = status == .pending ? now.addingTimeInterval(backoff.seconds(retriesDone: 0)) : nil
+            let next = status == .pending ? now.addingTimeInterval(backoff.seconds(retriesDone: 0, retryAfter: item.retryAfter)) : nil
             return NewSyncEntry(item: item, status: status, reason: reason, nextRetryAt: next)
         }
         var parts: [String] = []

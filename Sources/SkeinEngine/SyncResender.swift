@@ -56,6 +56,7 @@ public struct SyncResender: Sendable {
         var response: String?
         var delivery: DeliveryKey?
         var note: String?
+        var retryAfter: Duration?
         do {
             let (flow, executor) = try await step(origin)
             retryLimit = flow.syncRetries
@@ -77,11 +78,13 @@ public struct SyncResender: Sendable {
                 response = item.response
                 delivery = item.delivery
                 note = item.note
+                retryAfter = item.retryAfter
             } else {
                 outcome = .accepted
             }
         } catch let failure as ShapeFailure {
             outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
+            retryAfter = failure.retryAfter
         } catch let error as StorageError {
             throw error
         } catch {
@@ -90,7 +93,7 @@ public struct SyncResender: Sendable {
         var (status, reason) = SyncStatusRule.status(after: outcome, automaticRetries: retriesDone, retryLimit: retryLimit)
         if let note { reason += "; " + note }
         let time = now()
-        let next = status == .pending ? time.addingTimeInterval(backoff.seconds(retriesDone: retriesDone)) : nil
+        let next = status == .pending ? time.addingTimeInterval(backoff.seconds(retriesDone: retriesDone, retryAfter: retryAfter)) : nil
         try await store.recordSyncAttempt(entryID: id, SyncAttempt(
             status: status, reason: reason, endpointID: endpointID, response: response ?? reason, nextRetryAt: next, manual: manual,
             delivery: delivery), now: time)

@@ -13,13 +13,14 @@ public import SkeinJSON
 /// pages with the one set of parsers (`RunFilter`, `SyncFilter`, `Inputs`), records what
 /// changed in the audit log, and throws one error type with stable codes. So the front ends
 /// give the same answers — the same results, the same refusals, the same messages — which
-/// `ParityTests` and `tests/e2e/test_parity.py` check with one table of inputs.
+/// `FilterParityTests` checks with one table of inputs through the operations, the API, the UI and
+/// the MCP tools (the CLI's messages are checked by tests/e2e/test_sync_reports.py).
 ///
 /// Built once by the composition root (`SkeinEnvironment.operations`) and passed down.
 public struct Operations: Sendable {
     /// What the operations read and change.
     public typealias Store = FlowReader & FlowWriter & RunIntake & RunQueue & RunLogReader & RunCountStore & SyncStore
-        & AccessStore & DataPoolAdmin & LookupStore
+        & AccessStore & DataPoolAdmin & AlertStore & InstanceReader & LookupStore
 
     public let store: any Store
     public let access: AccessService
@@ -44,6 +45,7 @@ public struct Operations: Sendable {
     public var flows: FlowOperations { FlowOperations(store: store, catalog: catalog, audit: audit, now: now) }
     public var users: AccessOperations { AccessOperations(service: access, audit: audit) }
     public var pools: PoolOperations { PoolOperations(store: store, audit: audit, now: now) }
+    public var alertGroups: AlertGroupOperations { AlertGroupOperations(store: store, audit: audit, now: now) }
     public var lookups: LookupOperations { LookupOperations(store: store, audit: audit, now: now) }
 
     /// Writes the audit log as the access service does.

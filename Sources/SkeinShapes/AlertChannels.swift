@@ -4,8 +4,8 @@ import NIOCore
 public import SkeinCore
 import SkeinJSON
 
-/// The real `AlertDelivery`: mail through the notify shape's SMTP client, webhooks through
-/// Skein's shared HTTP client. Each send has `timeout`.
+/// The real `AlertDelivery`: mail through the notify shape's SMTP client (TLS verified, see
+/// `sendEmail`), webhooks through Skein's shared HTTP client. Each send has `timeout`.
 public struct AlertChannels: AlertDelivery {
     let client: HTTPClient
     let timeout: Duration
@@ -15,15 +15,15 @@ public struct AlertChannels: AlertDelivery {
         self.timeout = timeout
     }
 
+    /// Reads `instance` as the notify shape does (`SMTPInstance.client`): its `tls` setting
+    /// (STARTTLS when offered, required, implicit for `smtps://`, or none), its `ca_file`, and
+    /// AUTH refused over a connection without TLS unless `allow_plaintext_auth` — the same
+    /// verified swift-nio-ssl client, so alerts reach any mail provider the notify shape does.
     public func sendEmail(instance: Instance, from: String, to: [String], subject: String, body: String) async throws {
-        guard instance.connectorType == "smtp" else {
-            throw AlertChannelError("instance '\(instance.name)' is a \(instance.connectorType) instance; alert mail needs an smtp instance")
+        let smtp: SMTPClient
+        do { smtp = try SMTPInstance.client(for: instance, timeout: timeout) } catch {
+            throw AlertChannelError(instance.redact(error.message.replacingOccurrences(of: "notify email", with: "alert mail")))
         }
-        guard let url = URLComponents(string: instance.address), url.scheme == "smtp", let host = url.host, !host.isEmpty else {
-            throw AlertChannelError("instance '\(instance.name)' address must be smtp://host:port, found \(instance.address)")
-        }
-        let smtp = SMTPClient(host: host, port: url.port ?? 25, username: instance.credentials["username"], password: instance.credentials["password"],
-                              authMethod: instance.settings.objectValue?["auth"]?.stringValue, timeout: timeout)
         do { try await smtp.send(SMTPClient.Message(from: from, to: to, subject: subject, body: body)) } catch {
             throw AlertChannelError("email through '\(instance.name)' not sent: \(instance.redact(error.description))")
         }

@@ -44,6 +44,8 @@ public struct WebServices: Sendable {
     public var instances: StoredInstanceResolver?
     /// Checks an instance's system answers and accepts its credentials (ok, one sentence).
     public var testInstance: @Sendable (String) async -> (ok: Bool, message: String)
+    /// The MCP server `/mcp` serves (streamable HTTP, API tokens only); nil: no `/mcp` route.
+    public var mcp: (any MCPResponder)?
 
     public var access: AccessService { operations.access }
     /// The shape types flows may use (deploys are validated against it).
@@ -52,14 +54,15 @@ public struct WebServices: Sendable {
 
     public init(operations: Operations, instances: StoredInstanceResolver? = nil,
                 testInstance: @escaping @Sendable (String) async -> (ok: Bool, message: String) = { _ in
-                    (false, "instance tests are not available in this server") }) {
+                    (false, "instance tests are not available in this server") }, mcp: (any MCPResponder)? = nil) {
         self.operations = operations
         self.instances = instances
         self.testInstance = testInstance
+        self.mcp = mcp
     }
 }
 
-/// Skein's HTTP server: health, webhooks, sign-in, the REST API under /api/v1 (and the UI).
+/// Skein's HTTP server: health, webhooks, sign-in, the REST API under /api/v1, the UI, and MCP at /mcp.
 ///
 /// Each area is a controller that adds its routes to one router; errors reach clients as
 /// `APIError` JSON. The access middleware fills `SkeinRequestContext.identity` before any
@@ -84,6 +87,7 @@ public enum WebServer {
                         throttle: LoginThrottle(settings: settings.access))
             .addRoutes(to: router)
         APIRoutes.add(to: router, store: store, services: services, settings: settings)
+        if let mcp = services.mcp { MCPController(responder: mcp).addRoutes(to: router) }
         UIController(store: store, settings: settings, services: services, logger: logger).addRoutes(to: router)
         return router
     }

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import SkeinApp
 import SkeinCore
-import SkeinEngine
 import SkeinJSON
+import SkeinOperations
 
-/// `skein alert-group`: notification groups that flows name under `alerts:`.
+/// `skein alert-group`: notification groups that flows name under `alerts:`, through the
+/// operations the API and the web UI call (`AlertGroupOperations`).
 struct AlertGroupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alert-group", abstract: "Notification groups: who is alerted when a flow's runs or sync entries fail.",
@@ -21,35 +22,35 @@ struct AlertGroupCommand: AsyncParsableCommand {
         @Option(name: .customLong("webhook"), help: "A webhook URL receiving {\"text\": ...} (repeat for more).") var webhooks: [String] = []
         @Option(name: .customLong("smtp-instance"), help: "The smtp instance the group's mail goes through (default: the server's alert_smtp_instance).")
         var smtpInstance: String?
+
+        var change: AlertGroupOperations.Change { .init(emails: emails, webhookURLs: webhooks, smtpInstance: smtpInstance) }
     }
 
-    static func groups(_ options: DataOptions) throws -> AlertGroups {
-        AlertGroups(store: try options.environment().store)
-    }
-
-    static func print(_ group: AlertGroup, json: Bool) {
-        if json { Swift.print(AlertGroups.json(group).serialized()); return }
-        let urls = group.webhookURLs.map(AlertDeliverySafety.safe)
+    static func print(_ listing: AlertGroupOperations.Listing, json: Bool) {
+        if json { Swift.print(AlertGroupOperations.json(listing).serialized()); return }
+        let group = listing.group
+        let urls = listing.maskedWebhookURLs
         Swift.print("""
             group:          \(group.name)
             emails:         \(group.emails.isEmpty ? "-" : group.emails.joined(separator: ", "))
             webhook URLs:   \(urls.isEmpty ? "-" : urls.joined(separator: ", "))
             smtp instance:  \(group.smtpInstance ?? "- (the server's alert_smtp_instance)")
+            flows:          \(listing.flows.isEmpty ? "- (no flow names it)" : listing.flows.joined(separator: ", "))
             updated (UTC):  \(RunsCommand.time(group.updatedAt))
             """)
     }
 
-    static func cliError(_ error: any Error) -> CLIError { CLIError("\(error)") }
-
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List notification groups.")
+        static let configuration = CommandConfiguration(abstract: "List notification groups with the flows that name them.")
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let groups = try await AlertGroupCommand.groups(options).list()
-            if options.json { Swift.print(JSON.array(groups.map(AlertGroups.json)).serialized()); return }
-            Swift.print(Table(["GROUP", "EMAILS", "WEBHOOKS", "SMTP INSTANCE"], groups.map {
-                [$0.name, $0.emails.joined(separator: ","), String($0.webhookURLs.count), $0.smtpInstance ?? "-"]
+            let listings = try await options.operations().1.alertGroups.list(options.caller)
+            if options.json { Swift.print(JSON.array(listings.map(AlertGroupOperations.json)).serialized()); return }
+            if listings.isEmpty { Swift.print("no alert groups yet (skein alert-group create NAME --email ADDRESS)"); return }
+            Swift.print(Table(["GROUP", "EMAILS", "WEBHOOKS", "SMTP INSTANCE", "FLOWS"], listings.map {
+                [$0.group.name, $0.group.emails.joined(separator: ","), String($0.group.webhookURLs.count), $0.group.smtpInstance ?? "-",
+                 $0.flows.isEmpty ? "-" : $0.flows.joined(separator: ",")]
             }).render())
         }
     }
@@ -60,9 +61,7 @@ struct AlertGroupCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            do { AlertGroupCommand.print(try await AlertGroupCommand.groups(options).group(named: name), json: options.json) } catch let error as AlertGroupError {
-                throw AlertGroupCommand.cliError(error)
-            }
+            AlertGroupCommand.print(try await options.operations().1.alertGroups.group(options.caller, named: name), json: options.json)
         }
     }
 
@@ -73,11 +72,11 @@ struct AlertGroupCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            do {
-                let saved = try await AlertGroupCommand.groups(options).save(name: name, emails: group.emails, webhookURLs: group.webhooks,
-                                                                             smtpInstance: group.smtpInstance, replace: false, actor: "skein (cli)")
-                if options.json { AlertGroupCommand.print(saved, json: true) } else { Swift.print("created alert group '\(name)'") }
-            } catch let error as AlertGroupError { throw AlertGroupCommand.cliError(error) }
+            let groups = try options.operations().1.alertGroups
+            try await groups.create(options.caller, name: name, group.change)
+            if options.json { AlertGroupCommand.print(try await groups.group(options.caller, named: name), json: true) } else {
+                Swift.print("created alert group '\(name)'")
+            }
         }
     }
 
@@ -90,13 +89,11 @@ struct AlertGroupCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            do {
-                let groups = try AlertGroupCommand.groups(options)
-                _ = try await groups.group(named: name)
-                let saved = try await groups.save(name: name, emails: group.emails, webhookURLs: group.webhooks, smtpInstance: group.smtpInstance,
-                                                  replace: true, actor: "skein (cli)")
-                if options.json { AlertGroupCommand.print(saved, json: true) } else { Swift.print("updated alert group '\(name)'") }
-            } catch let error as AlertGroupError { throw AlertGroupCommand.cliError(error) }
+            let groups = try options.operations().1.alertGroups
+            try await groups.update(options.caller, name: name, group.change)
+            if options.json { AlertGroupCommand.print(try await groups.group(options.caller, named: name), json: true) } else {
+                Swift.print("updated alert group '\(name)'")
+            }
         }
     }
 
@@ -106,9 +103,7 @@ struct AlertGroupCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            do { try await AlertGroupCommand.groups(options).delete(named: name, actor: "skein (cli)") } catch let error as AlertGroupError {
-                throw AlertGroupCommand.cliError(error)
-            }
+            try await options.operations().1.alertGroups.delete(options.caller, name: name)
             Swift.print("deleted alert group '\(name)'")
         }
     }

@@ -22,4 +22,13 @@ import SkeinCore
         #expect((0...4).map { backoff.delay(retriesDone: $0) } == [.seconds(60), .seconds(120), .seconds(240), .seconds(300), .seconds(300)])
         #expect(SyncBackoff(base: .milliseconds(200)).seconds(retriesDone: 1) == 0.4)
     }
+
+    @Test func aRetryAfterFromTheDestinationReplacesTheBackoffUpToItsLimit() {
+        let backoff = SyncBackoff(base: .seconds(60), maximum: .seconds(300), retryAfterLimit: .seconds(120))
+        #expect(backoff.delay(retriesDone: 0, retryAfter: .seconds(1)) == .seconds(1))
+        #expect(backoff.delay(retriesDone: 3, retryAfter: .seconds(5)) == .seconds(5))
+        #expect(backoff.delay(retriesDone: 0, retryAfter: .seconds(86_400)) == .seconds(120))
+        #expect(backoff.delay(retriesDone: 0, retryAfter: .seconds(-3)) == .zero)
+        #expect(backoff.delay(retriesDone: 0, retryAfter: nil) == .seconds(60))
+    }
 }

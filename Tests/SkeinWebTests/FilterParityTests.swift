@@ -2,23 +2,27 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinMCP
 import SkeinOperations
 import SkeinStorageMemory
 import Testing
 
 @testable import SkeinWeb
 
-/// The same filter inputs, good and bad, through the operations' parser, the REST API and the
-/// web UI: each accepts what the others accept and refuses the rest with the same message
-/// (the CLI's side is in tests/e2e/test_sync_reports.py, which prints these messages).
+/// The same filter inputs, good and bad, through the operations' parser, the REST API, the
+/// web UI and the MCP tools (`search_runs`, `search_sync`): each accepts what the others accept
+/// and refuses the rest with the same message (the CLI's side is in tests/e2e/test_sync_reports.py,
+/// which prints these messages).
 @Suite struct FilterParityTests {
     /// (query string, the message a refusal carries; nil when the filter is good)
     static let runs: [(String, String?)] = [
         ("status=failure", nil), ("status=failure,success&trigger=webhook&days=3", nil), ("from=2026-05-01&to=2026-05-02", nil),
         ("status=lost", "unknown status 'lost'; use"), ("trigger=fax", "unknown trigger 'fax'; use"),
         ("from=yesterday", "from must be a UTC date"), ("before=x", "before must be an id"), ("limit=0", "limit must be a whole number"),
+        ("days=0", "days must be a whole number from 1 to 3650, found '0'"),
     ]
     static let sync: [(String, String?)] = [
         ("status=failed", nil), ("status=ok,failed&days=15&sort=reference&order=asc", nil), ("search=RP-1", nil),
@@ -27,27 +31,41 @@ import Testing
         ("from=yesterday", "from must be a UTC date"),
     ]
 
-    func application(_ store: MemoryStore) -> some ApplicationProtocol {
+    func application(_ store: MemoryStore, as identity: Identity = UIFixture.identity(.viewer)) -> some ApplicationProtocol {
         let logger = Logger(label: "parity-test")
         let router = Router(context: SkeinRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
-        router.add(middleware: SignedIn(identity: UIFixture.identity(.viewer)))
+        router.add(middleware: SignedIn(identity: identity))
         let services = WebServices(operations: Operations(store: store, catalog: .permissive))
         APIRoutes.add(to: router, store: store, services: services, settings: WebSettings())
         UIController(store: store, settings: WebSettings(), services: services, logger: logger).addRoutes(to: router)
         return Application(router: router)
     }
 
-    /// What the operations say about `query`: nil when it parses, else the message.
-    static func parse(_ query: String, sync: Bool) -> String? {
-        let pairs = query.split(separator: "&").map { pair -> (String, String) in
+    static func pairs(_ query: String) -> [(String, String)] {
+        query.split(separator: "&").map { pair -> (String, String) in
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             return (parts[0], parts.count > 1 ? parts[1] : "")
         }
+    }
+
+    /// What the operations say about `query`: nil when it parses, else the message.
+    static func parse(_ query: String, sync: Bool) -> String? {
+        let pairs = pairs(query)
         do {
             if sync { _ = try SyncFilter.query(Inputs(pairs: pairs), now: Date()) } else { _ = try RunFilter.query(Inputs(pairs: pairs), now: Date()) }
             return nil
         } catch { return error.message }
+    }
+
+    /// What the MCP tool answers for `query` (its names as the tool's arguments, each value as the
+    /// string an assistant might send): nil when it answers, else its tool error's text.
+    static func mcp(_ query: String, sync: Bool, store: MemoryStore) async -> String? {
+        var arguments: JSON.Object = [:]
+        for (name, value) in pairs(query) { arguments[name] = .string(value) }
+        let toolbox = MCPToolbox(operations: Operations(store: store, catalog: .permissive))
+        let answer = await toolbox.call(sync ? "search_sync" : "search_runs", arguments: arguments, caller: UIFixture.identity(.viewer))
+        return answer?.isError == false ? nil : answer?.text ?? "no such tool"
     }
 
     @Test(arguments: [false, true]) func everyFrontEndAcceptsAndRefusesTheSameFilters(sync: Bool) async throws {
@@ -56,6 +74,8 @@ import Testing
             for (query, expected) in sync ? Self.sync : Self.runs {
                 let parsed = Self.parse(query, sync: sync)
                 if let expected { #expect(parsed?.contains(expected) == true, "operations: \(query) -> \(parsed ?? "accepted")") } else { #expect(parsed == nil, "operations: \(query) -> \(parsed ?? "")") }
+                let mcp = await Self.mcp(query, sync: sync, store: store)
+                #expect(mcp == parsed, "MCP: \(query) -> \(mcp ?? "accepted")")
 
                 let api = try await client.execute(uri: "/api/v1/\(sync ? "sync" : "runs")?\(query)", method: .get)
                 let ui = try await client.execute(uri: "/\(sync ? "sync" : "runs")?\(query)", method: .get)
@@ -73,5 +93,38 @@ import Testing
                 #expect(page.contains(HTML.escape(message)), "UI: \(query) must show \(message)")
             }
         }
+    }
+
+    /// Recovery through the API and the MCP tools: the same refusals with the same words — a
+    /// viewer's replay, a bad entry point, a run that does not exist, a run that cannot be retried.
+    @Test func recoveryIsRefusedAlikeThroughTheAPIAndMCP() async throws {
+        let fixture = UIFixture()
+        try await fixture.failedRun()
+        let toolbox = MCPToolbox(operations: Operations(store: fixture.store, catalog: .permissive))
+        // (role, API path, API body, MCP tool, MCP arguments, expected status, expected message prefix)
+        let cases: [(Role, String, JSON, String, JSON.Object, HTTPResponse.Status, String)] = [
+            (.viewer, "/api/v1/runs/1/replay", ["step": "each"], "replay_run", ["run": 1, "step": "each", "confirm": true],
+             .forbidden, "this needs the operator role; pat is viewer"),
+            (.operator, "/api/v1/runs/1/replay", ["step": "each", "at": "later"], "replay_run", ["run": 1, "step": "each", "at": "later", "confirm": true],
+             .badRequest, "at must be one of"),
+            (.operator, "/api/v1/runs/1/replay", ["step": "nowhere"], "replay_run", ["run": 1, "step": "nowhere", "confirm": true],
+             .notFound, "run 1 has no step 'nowhere'"),
+            (.operator, "/api/v1/runs/99/retry", [:], "retry_run", ["run": 99, "confirm": true], .notFound, "no run 99"),
+            (.operator, "/api/v1/runs/1/retry", ["from": "middle"], "retry_run", ["run": 1, "from": "middle", "confirm": true],
+             .badRequest, "from must be one of"),
+        ]
+        for (role, path, body, tool, arguments, status, message) in cases {
+            try await application(fixture.store, as: UIFixture.identity(role)).test(.router) { client in
+                let api = try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"],
+                                                   body: ByteBuffer(string: body.serialized()))
+                #expect(api.status == status, "API \(path) \(body.serialized())")
+                let apiMessage = try JSON(parsing: String(buffer: api.body))["error"]?["message"]?.stringValue ?? ""
+                #expect(apiMessage.hasPrefix(message), "API: \(apiMessage)")
+                let answer = await toolbox.call(tool, arguments: arguments, caller: UIFixture.identity(role))
+                #expect(answer?.isError == true)
+                #expect(answer?.text == apiMessage, "MCP \(tool): \(answer?.text ?? "no answer")")
+            }
+        }
+        #expect(try await fixture.store.runs(RunQuery(limit: 10)).count == 1, "every case was refused")
     }
 }

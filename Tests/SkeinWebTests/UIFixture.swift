@@ -22,7 +22,8 @@ struct SignedIn: RouterMiddleware {
     }
 }
 
-/// A store with a three-step flow and a run of it that failed at the last step.
+/// A store with a three-step flow and a run of it that failed at the last step; the UI's routes
+/// and the API's, every request made as one identity.
 struct UIFixture {
     static let csrf = "csrf-token-for-tests"
     static let flowText = """
@@ -49,6 +50,7 @@ struct UIFixture {
         router.add(middleware: SignedIn(identity: identity))
         let services = WebServices(operations: Operations(store: store, catalog: .permissive))
         UIController(store: store, settings: WebSettings(), services: services, logger: logger).addRoutes(to: router)
+        APIRoutes.add(to: router, store: store, services: services, settings: WebSettings())
         return Application(router: router)
     }
 

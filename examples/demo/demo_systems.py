@@ -41,9 +41,11 @@ class JSONHandler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def _send(self, status, body):
+    def _send(self, status, body, headers=None):
         data = json.dumps(body).encode()
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -75,9 +77,10 @@ class Shop:
 
 
 class ERP:
-    def __init__(self, delay=0.0, fail_first=0):
+    def __init__(self, delay=0.0, fail_first=0, retry_after=None):
         self.delay = delay
         self.fail_first = fail_first
+        self.retry_after = retry_after  # seconds, sent as Retry-After with each 503
         self.lock = threading.Lock()
         self.received = {}
         self.keys = set()
@@ -107,7 +110,8 @@ class ERP:
                 if erp.delay:
                     time.sleep(erp.delay)
                 if failing:
-                    return self._send(503, {"error": "ERP is down for maintenance"})
+                    headers = {"Retry-After": str(erp.retry_after)} if erp.retry_after is not None else None
+                    return self._send(503, {"error": "ERP is down for maintenance"}, headers)
                 try:
                     order = json.loads(body)
                 except ValueError:

@@ -128,8 +128,8 @@ def shop():
     server.shutdown()
 
 
-def make_erp(delay=0.0, fail_first=0):
-    system = demo_systems.ERP(delay=delay, fail_first=fail_first)
+def make_erp(delay=0.0, fail_first=0, retry_after=None):
+    system = demo_systems.ERP(delay=delay, fail_first=fail_first, retry_after=retry_after)
     server = demo_systems.serve(system.handler())
     server.system = system
     return server

@@ -209,6 +209,7 @@ struct HTTPExecutor: ShapeExecutor {
             } catch let failure as ShapeFailure {
                 item.outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
                 item.response = failure.message
+                item.retryAfter = failure.retryAfter
                 item.delivery = nil
                 if let claim, let ledger = context.deliveries {
                     try await ledger.recordDelivery(claim, accepted: false, endpointID: "", response: failure.message, now: Date())
@@ -250,6 +251,7 @@ struct HTTPExecutor: ShapeExecutor {
             var results: [JSON]?
             var outcome = SyncOutcome.accepted
             var response: String
+            var retryAfter: Duration?
             switch answer {
             case .success(let (reply, statusLine)):
                 response = statusLine
@@ -262,6 +264,7 @@ struct HTTPExecutor: ShapeExecutor {
             case .failure(let failure):
                 outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
                 response = failure.message
+                retryAfter = failure.retryAfter
             }
             guard let sync = settings.sync else { continue }
             for (offset, index) in range.enumerated() {
@@ -271,6 +274,7 @@ struct HTTPExecutor: ShapeExecutor {
                                     payload: input[index], outcome: outcome)
                 if let result = results?[offset] { item.endpointID = SyncSettings.text(sync.endpointID, result, &notes, name: "endpoint_id") }
                 item.response = response
+                item.retryAfter = retryAfter
                 syncItems.append(item)
             }
         }

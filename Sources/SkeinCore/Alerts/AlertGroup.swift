@@ -21,25 +21,52 @@ public struct AlertGroup: Sendable, Equatable {
     public static let namePattern = "^[a-z0-9][a-z0-9_-]{0,99}$"
 
     /// What is wrong with the group as given, one line each (empty when it is fine).
-    public var problems: [String] {
-        var problems: [String] = []
+    public var problems: [String] { fieldProblems.map(\.message) }
+
+    /// One thing wrong with a group, and the field it is in: `name`, `emails` or `webhook_urls`
+    /// (the API's member names; the CLI's `--email` and `--webhook`).
+    public struct Problem: Sendable, Equatable {
+        public var field: String
+        public var message: String
+
+        public init(field: String, message: String) { self.field = field; self.message = message }
+    }
+
+    /// What is wrong with the group as given, with the field of each (empty when it is fine).
+    public var fieldProblems: [Problem] {
+        var problems: [Problem] = []
         if name.range(of: Self.namePattern, options: .regularExpression) == nil {
-            problems.append("name '\(name)' must be lowercase letters, digits, '-' and '_', starting with a letter or digit")
+            problems.append(Problem(field: "name", message: "name '\(Self.shown(name))' must be lowercase letters, digits, '-' and '_', starting with a letter or digit (at most 100)"))
         }
-        if emails.isEmpty && webhookURLs.isEmpty { problems.append("give at least one email address or webhook URL") }
+        if emails.isEmpty && webhookURLs.isEmpty {
+            problems.append(Problem(field: "emails", message: "give at least one email address or webhook URL"))
+        }
         for email in emails where !Self.looksLikeAddress(email) {
-            problems.append("'\(email)' is not an email address (name@domain)")
+            problems.append(Problem(field: "emails", message: "'\(Self.shown(email))' is not an email address (name@domain, at most 254 characters)"))
         }
-        for url in webhookURLs {
+        for (index, url) in webhookURLs.enumerated() {
             guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-                  !(parsed.host ?? "").isEmpty else {
-                problems.append("'\(url)' is not an http(s) URL")
+                  !(parsed.host ?? "").isEmpty, url.utf8.count <= Self.maximumURLBytes else {
+                // The URL itself is the secret (Slack, Teams), so it is named by its place, never shown.
+                problems.append(Problem(field: "webhook_urls", message: "webhook URL \(index + 1) is not an http(s) URL with a host of at most "
+                                        + "\(Self.maximumURLBytes) bytes (webhook URLs hold secrets, so it is not shown)"))
                 continue
             }
         }
-        if emails.count + webhookURLs.count > 100 { problems.append("at most 100 recipients (addresses and URLs) per group") }
+        if emails.count + webhookURLs.count > Self.maximumRecipients {
+            problems.append(Problem(field: emails.count > webhookURLs.count ? "emails" : "webhook_urls",
+                                    message: "at most \(Self.maximumRecipients) recipients (addresses and URLs) per group"))
+        }
         return problems
     }
+
+    /// Addresses and URLs one group may hold together.
+    public static let maximumRecipients = 100
+    /// The longest webhook URL accepted.
+    public static let maximumURLBytes = 2048
+
+    /// Hostile input is echoed only in part.
+    public static func shown(_ text: String) -> String { text.count > 100 ? String(text.prefix(100)) + "…" : text }
 
     static func looksLikeAddress(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)

@@ -51,6 +51,9 @@ public struct SyncItem: Sendable, Equatable {
     public var contentHash: String?
     /// Said with the entry's first status (e.g. that an unconfirmed delivery was repeated).
     public var note: String?
+    /// How long the destination asked to wait before trying again (`Retry-After` on a 429 or
+    /// 503), when it asked; the next automatic retry waits that long (`SyncBackoff`).
+    public var retryAfter: Duration?
 
     public init(system: String, reference: String, sourceID: String = "", endpointID: String = "", payload: Payload,
                 outcome: SyncOutcome, response: String? = nil) {

@@ -33,18 +33,27 @@ public enum SyncStatusRule {
 }
 
 /// How long a Pending entry waits before its next automatic retry: `base × 2^n` before retry
-/// `n + 1`, capped at `maximum`.
+/// `n + 1`, capped at `maximum` — unless the destination said how long to wait.
+///
+/// A destination that answers 429 or 503 with `Retry-After` (RFC 9110 §10.2.3) is believed:
+/// the retry waits exactly that long, up to `retryAfterLimit` (so a destination cannot park an
+/// entry for days), instead of the exponential backoff.
 public struct SyncBackoff: Sendable, Equatable {
     public var base: Duration
     public var maximum: Duration
+    /// The longest `Retry-After` honoured; longer requests wait this long.
+    public var retryAfterLimit: Duration
 
-    public init(base: Duration = .seconds(60), maximum: Duration = .seconds(3600)) {
+    public init(base: Duration = .seconds(60), maximum: Duration = .seconds(3600), retryAfterLimit: Duration = .seconds(3600)) {
         self.base = base
         self.maximum = max(maximum, base)
+        self.retryAfterLimit = retryAfterLimit
     }
 
-    /// The wait before the retry that follows `retriesDone` earlier retries.
-    public func delay(retriesDone: Int) -> Duration {
+    /// The wait before the retry that follows `retriesDone` earlier retries; `retryAfter` is
+    /// the wait the destination asked for, when it asked.
+    public func delay(retriesDone: Int, retryAfter: Duration? = nil) -> Duration {
+        if let retryAfter { return max(.zero, min(retryAfter, retryAfterLimit)) }
         var delay = base
         for _ in 0..<max(retriesDone, 0) {
             delay = delay * 2
@@ -54,8 +63,8 @@ public struct SyncBackoff: Sendable, Equatable {
     }
 
     /// Seconds, for adding to dates.
-    public func seconds(retriesDone: Int) -> Double {
-        let components = delay(retriesDone: retriesDone).components
+    public func seconds(retriesDone: Int, retryAfter: Duration? = nil) -> Double {
+        let components = delay(retriesDone: retriesDone, retryAfter: retryAfter).components
         return Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -126,6 +126,18 @@ public struct AccessService: Sendable {
         return Identity(username: user.username, role: min(tokenRole, userRole), method: .token)
     }
 
+    // MARK: Local callers
+
+    /// `username` as a caller of this machine's command line (`skein mcp --user NAME`): the
+    /// user's current role, no sign-in (whoever can open the data directory can act as anyone;
+    /// the role keeps an assistant to what that user may do). `not_found` for an unknown user.
+    public func identity(localUser username: String) async throws -> Identity {
+        guard let user = try await store.user(named: username), let role = Role(rawValue: user.role) else {
+            throw OperationError.notFound("no user named '\(username)'; add one with skein user add")
+        }
+        return Identity(username: user.username, role: role, method: .local)
+    }
+
     // MARK: Audit
 
     public func audit(actor: String, action: String, target: String, details: JSON? = nil) async throws {

@@ -4,11 +4,12 @@ public import SkeinCore
 /// operation checks its caller here first, so the CLI, the API, the web UI and the MCP server
 /// refuse the same callers with the same message.
 public enum Permission: Sendable, CaseIterable {
-    /// Read flows, runs, steps, payloads, the sync report and data pools.
+    /// Read flows, runs, steps, payloads, the sync report, data pools and notification groups.
     case read
     /// Stop a run, replay, retry, start a flow by hand, resync and confirm sync entries.
     case operate
-    /// Deploy, enable and change flows; add and remove instances; import into and delete data pools.
+    /// Deploy, enable and change flows; add and remove instances; import into and delete data pools;
+    /// create, change and delete notification groups.
     case build
     /// Users, tokens and the audit log.
     case administer

@@ -62,6 +62,18 @@ public struct RecoveryOperations: Sendable {
     /// Plans and starts a replay (operator). Returns the new run as the launcher left it.
     public func replay(_ caller: Identity?, _ request: Replay, launcher: any RunLauncher) async throws -> RunRecord {
         let caller = try Permission.operate.require(caller)
+        let (origin, plan) = try await replayPlan(request)
+        return try await start(plan, caller, "run.replay", origin: origin.id, details: ["step": .string(request.step)], launcher: launcher)
+    }
+
+    /// The run a replay would start, planned from the stored payloads but not started: what the
+    /// MCP tool shows before it is given `confirm`. Operator, like the replay itself.
+    public func previewReplay(_ caller: Identity?, _ request: Replay) async throws -> NewRun {
+        try Permission.operate.require(caller)
+        return try await replayPlan(request).plan
+    }
+
+    func replayPlan(_ request: Replay) async throws -> (origin: RunRecord, plan: NewRun) {
         let origin = try await runs.record(request.run)
         let sequence = try await runs.sequence(of: request.step, in: origin)
         var selection: ItemSelection?
@@ -76,7 +88,7 @@ public struct RecoveryOperations: Sendable {
                 runID: origin.id, sequence: sequence, index: request.index, selection: selection, entry: request.entry,
                 useLatestVersion: request.version == .latest))
         }
-        return try await start(plan, caller, "run.replay", origin: origin.id, details: ["step": .string(request.step)], launcher: launcher)
+        return (origin, plan)
     }
 
     /// Where a retry starts.
@@ -85,6 +97,11 @@ public struct RecoveryOperations: Sendable {
         case failedStep = "failed_step"
         /// The flow's first step (or where the run entered), with the run's input.
         case start
+
+        /// From `from` (`failed_step`, the default, or `start`): the API's body, the MCP tool's arguments.
+        public static func parse(_ parameters: Inputs) throws(OperationError) -> RetryStart {
+            try parameters.choice("from", allCases.map(\.rawValue)).flatMap(RetryStart.init(rawValue:)) ?? .failedStep
+        }
     }
 
     /// Re-runs a failed or stopped run (operator).
@@ -95,6 +112,12 @@ public struct RecoveryOperations: Sendable {
         let plan = try await retryPlan(origin, from: start, version: version)
         return try await self.start(plan, caller, "run.retry", origin: origin.id,
                                     details: start == .failedStep ? [:] : ["from": .string(start.rawValue)], launcher: launcher)
+    }
+
+    /// The run a retry would start, planned but not started (operator, like the retry itself).
+    public func previewRetry(_ caller: Identity?, run id: RunID, from start: RetryStart = .failedStep, version: Version = .ran) async throws -> NewRun {
+        try Permission.operate.require(caller)
+        return try await retryPlan(try await runs.record(id), from: start, version: version)
     }
 
     func retryPlan(_ origin: RunRecord, from start: RetryStart, version: Version) async throws -> NewRun {

@@ -18,6 +18,7 @@ enum APIRoutes {
         SchemasController(catalog: services.catalog).addRoutes(to: api)
         InstancesController(store: store, access: services.access, resolver: services.instances, test: services.testInstance).addRoutes(to: api)
         SyncController(operations: operations).addRoutes(to: api)
+        AlertGroupsController(operations: operations).addRoutes(to: api)
         UsersController(operations: operations).addRoutes(to: api)
         AuditController(operations: operations).addRoutes(to: api)
         ExprController(operations: operations).addRoutes(to: api)

@@ -10,7 +10,7 @@ import NIOCore
 ///    DELETE) of a session must also carry its CSRF token, as the `X-CSRF-Token` header or the
 ///    `_csrf` form field, and must not come from another origin — else 403 `csrf_failed`.
 /// 3. Public paths (/health, /health/ready, /webhooks/…, /login, static files) are served to anyone.
-/// 4. Anyone else gets 401 JSON under /api/ and for unsafe methods, and a redirect to /login for pages.
+/// 4. Anyone else gets 401 JSON under /api/, at /mcp and for unsafe methods, and a redirect to /login for pages.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = SkeinRequestContext
     let access: AccessService
@@ -43,7 +43,7 @@ struct AccessMiddleware: RouterMiddleware {
             }
         }
         if isPublic || context.identity != nil { return try await next(request, context) }
-        if path.hasPrefix("/api/") || Self.unsafeMethods.contains(request.method) {
+        if path.hasPrefix("/api/") || path == "/mcp" || Self.unsafeMethods.contains(request.method) {
             throw APIError(.unauthenticated, "sign in or send an API token (Authorization: Bearer TOKEN)")
         }
         var target = path

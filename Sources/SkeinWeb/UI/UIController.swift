@@ -10,7 +10,8 @@ import SkeinStorage
 
 /// The web UI: server-rendered pages (Pages/), one stylesheet and one script (Assets/), and the
 /// form actions behind their buttons. Every page needs a signed-in viewer; actions need the
-/// role they would need in the API (operator: re-run and resync; builder: change flows) and
+/// role they would need in the API (operator: re-run and resync; builder: change flows and
+/// notification groups) and
 /// the session's CSRF token. Actions call the same library code as the CLI (RunRecovery,
 /// ManualRun, SyncResender, the store), and runs they start are queued for the workers.
 struct UIController: Sendable {
@@ -40,6 +41,7 @@ struct UIController: Sendable {
         router.get("sync", use: page(.viewer) { try await SyncReportPage(ui: self, identity: $2).response($0) })
         router.get("sync/csv", use: page(.viewer) { try await SyncReportPage(ui: self, identity: $2).csv($0) })
         router.get("playground", use: page(.viewer) { try await PlaygroundPage(ui: self, identity: $2).response($0) })
+        router.get("alerts", use: page(.viewer) { try await AlertsPage(ui: self, identity: $2).response($0) })
         router.get("lookups", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).list($0) })
         router.get("lookups/:name", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).table($0, $1) })
         router.get("lookups/:name/rows.csv", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).export($1) })
@@ -51,6 +53,10 @@ struct UIController: Sendable {
         router.post("runs/:run/retry", use: action(.operator) { try await actions.retry($0, $1, $2) })
         router.post("runs/:run/replay", use: action(.operator) { try await actions.replay($0, $1, $2) })
         router.post("sync/resync", use: action(.operator) { try await actions.resync($0, $1, $2) })
+        let alerts = AlertActions(ui: self)
+        router.post("alerts", use: action(.builder) { try await alerts.create($0, $1, $2) })
+        router.post("alerts/:name", use: action(.builder) { try await alerts.update($0, $1, $2) })
+        router.post("alerts/:name/delete", use: action(.builder) { try await alerts.delete($0, $1, $2) })
         let lookupActions = LookupActions(ui: self)
         router.post("lookups", use: action(.builder) { try await lookupActions.create($0, $1, $2) })
         router.post("lookups/:name/rows", use: action(.builder) { try await lookupActions.setRow($0, $1, $2) })

@@ -28,6 +28,18 @@ enum OpenAPIDocument {
         return ["type": "array", "items": .object(item)]
     }
 
+    /// A notification group's body: every address and URL the group is to have (nothing else is accepted).
+    static func alertGroup(required: [String]) -> JSON {
+        var schema: JSON.Object = ["type": "object", "additionalProperties": false, "properties": [
+            "name": ["type": "string", "pattern": .string(AlertGroup.namePattern)],
+            "emails": ["type": "array", "items": ["type": "string"], "maxItems": .number(Double(AlertGroup.maximumRecipients))],
+            "webhook_urls": ["type": "array", "items": ["type": "string"], "maxItems": .number(Double(AlertGroup.maximumRecipients)), "nullable": true],
+            "smtp_instance": ["type": "string", "nullable": true],
+        ]]
+        if !required.isEmpty { schema["required"] = .array(required.map(JSON.string)) }
+        return .object(schema)
+    }
+
     static let runFilters: [APIOperation.Parameter] = [
         .strings("status", "Run statuses.", RunStatus.allCases.map(\.rawValue)), .string("flow", "A flow id."),
         .strings("trigger", "How runs were started.", TriggerKind.allCases.map(\.rawValue)),
@@ -100,6 +112,17 @@ enum OpenAPIDocument {
                                                    "timeout_ms": integer, "variables": anyObject, "settings": anyObject, "credentials": anyObject])),
         APIOperation(method: "delete", path: "/instances/{name}", summary: "Remove an instance.", role: .builder, status: 204, responseType: nil),
         APIOperation(method: "post", path: "/instances/{name}/test", summary: "Check the system answers and accepts the credentials.", role: .operator),
+        // Notification groups
+        APIOperation(method: "get", path: "/alert-groups", summary: "Notification groups with the flows naming them (webhook URLs masked).",
+                     role: .viewer),
+        APIOperation(method: "post", path: "/alert-groups", summary: "Create a notification group (409 when the name is taken).", role: .builder,
+                     body: alertGroup(required: ["name"]), status: 201),
+        APIOperation(method: "get", path: "/alert-groups/{name}", summary: "One notification group (webhook URLs masked).", role: .viewer),
+        APIOperation(method: "put", path: "/alert-groups/{name}",
+                     summary: "Replace a group's email addresses and smtp instance, and its webhook URLs when sent (omitted: kept).", role: .builder,
+                     body: alertGroup(required: [])),
+        APIOperation(method: "delete", path: "/alert-groups/{name}", summary: "Delete a notification group.", role: .builder, status: 204,
+                     responseType: nil),
         // Lookups
         APIOperation(method: "get", path: "/lookups", summary: "Lookup tables with their row counts and defaults.", role: .viewer),
         APIOperation(method: "post", path: "/lookups", summary: "Create a lookup table (name taken: 409).", role: .builder,
@@ -251,7 +274,7 @@ enum OpenAPIDocument {
         return [
             "openapi": "3.0.3",
             "info": ["title": "Skein API", "version": "1",
-                     "description": "Flows, instances, runs, payloads, recovery, the sync report, expressions and access. See docs/api.md."],
+                     "description": "Flows, instances, notification groups, runs, payloads, recovery, the sync report, expressions and access. See docs/api.md."],
             "servers": [["url": "/api/v1"]],
             "security": [["bearerAuth": []], ["sessionCookie": []]],
             "paths": .object(paths),

@@ -24,7 +24,7 @@ struct RecoveryController: Sendable {
         group.post("runs/:run/retry") { request, context in
             try Permission.operate.require(context.identity)
             let parameters = try await Self.body(request)
-            let start = try parameters.choice("from", RecoveryOperations.RetryStart.allCases.map(\.rawValue)).flatMap(RecoveryOperations.RetryStart.init) ?? .failedStep
+            let start = try RecoveryOperations.RetryStart.parse(parameters)
             let run = try await recovery.retry(context.identity, run: try context.id("run"), from: start,
                                                version: try RecoveryOperations.Version.parse(parameters), launcher: operations.queue)
             return JSONResponse.make(status: .accepted, APIJSON.run(run))

@@ -80,6 +80,11 @@ enum StyleSheet {
     pre#result { background: #0f1724; color: #e5ecf6; padding: 12px 14px; border-radius: 10px; min-height: 120px; max-height: 420px; overflow: auto; white-space: pre-wrap; margin: 0; }
     pre#result.error { background: var(--bad-bg); color: var(--bad); } pre#result.undefined { background: var(--grey-bg); color: var(--muted); }
     details summary { cursor: pointer; color: var(--accent); }
+    form.group-form { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; max-width: 640px; }
+    form.group-form label { display: block; margin: 8px 0 4px; font-weight: 600; } form.group-form label.check { font-weight: 400; }
+    form.group-form input:not([type=checkbox]), form.group-form select { width: 100%; }
+    details.edit { display: inline-block; margin-right: 6px; } details.edit[open] { display: block; margin-bottom: 6px; }
+    .badge-digest { background: var(--warn-bg); color: var(--warn); }
     @media (max-width: 900px) { .playground { grid-template-columns: 1fr; } dl.facts { grid-template-columns: max-content 1fr; } }
     """#
 }

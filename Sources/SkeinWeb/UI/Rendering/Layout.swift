@@ -3,7 +3,7 @@ import SkeinOperations
 /// notice or error carried over from the action that led here.
 struct Layout {
     enum Section: String, CaseIterable {
-        case dashboard = "Dashboard", flows = "Flows", runs = "Run logs", sync = "Sync report", lookups = "Lookups", playground = "Playground"
+        case dashboard = "Dashboard", flows = "Flows", runs = "Run logs", sync = "Sync report", lookups = "Lookups", alerts = "Alerts", playground = "Playground"
 
         var path: String {
             switch self {
@@ -11,6 +11,7 @@ struct Layout {
             case .flows: "/flows"
             case .runs: "/runs"
             case .sync: "/sync"
+            case .alerts: "/alerts"
             case .lookups: "/lookups"
             case .playground: "/playground"
             }
