@@ -118,6 +118,15 @@ let package = Package(
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOPosix", package: "swift-nio"),
+        ], resources: [
+            // The shipped blueprints (docs/blueprints.md), compiled into the binary; every file
+            // needs a name of its own, since SwiftPM names embedded files by their file name.
+            .embedInCode("Blueprints/Shipped/shopify-to-wms.yaml"),
+            .embedInCode("Blueprints/Shipped/shopify-to-wms/shopify-orders-to-wms.yaml"),
+            .embedInCode("Blueprints/Shipped/shopify-to-wms/shopify-shipping-to-wms-carrier.csv"),
+            .embedInCode("Blueprints/Shipped/wms-stock-to-shopify.yaml"),
+            .embedInCode("Blueprints/Shipped/wms-stock-to-shopify/wms-stock-levels-to-shopify.yaml"),
+            .embedInCode("Blueprints/Shipped/wms-stock-to-shopify/wms-warehouse-to-shopify-location.csv"),
         ]),
         .testTarget(name: "SkeinOperationsTests", dependencies: [
             "SkeinOperations", "SkeinCore", "SkeinStorage", "SkeinStorageMemory", "SkeinJSON", "SkeinEngine",
@@ -182,7 +191,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage", "SkeinCore", "SkeinJSON",
+        .testTarget(name: "SkeinAppTests", dependencies: ["SkeinApp", "SkeinEngine", "SkeinStorage", "SkeinCore", "SkeinJSON", "SkeinOperations",
                                                           .product(name: "Logging", package: "swift-log")]),
         // The exporters: Prometheus text on a metrics port and OpenTelemetry traces over OTLP. Only the
         // executable links it, so swift-otel and swift-protobuf (about a minute of CPU in a clean build) stay off the library targets.

@@ -5,6 +5,7 @@ public import SkeinEngine
 public import SkeinStorage
 public import SkeinConnectorsHTTP
 import SkeinShapes
+public import SkeinOperations
 import SkeinStorageSQLite
 import SkeinStoragePostgres
 
@@ -29,6 +30,9 @@ public struct SkeinEnvironment: Sendable {
     /// The connector definitions: the shipped ones and the user's, from `DATA_DIR/connectors/`
     /// or the directory in `SKEIN_CONNECTORS_DIR` (docs/connectors.md).
     public let connectors: ConnectorCatalog
+    /// The blueprints: the shipped ones and the user's, from `DATA_DIR/blueprints/` or the
+    /// directory in `SKEIN_BLUEPRINTS_DIR` (docs/blueprints.md).
+    public let blueprints: BlueprintCatalog
     public var dataDirectory: URL { configuration.dataDirectory }
 
     /// Opens the configuration's data directory (created if missing): `skein.sqlite` and `credentials.key`.
@@ -67,6 +71,8 @@ public struct SkeinEnvironment: Sendable {
         instances = StoredInstanceResolver(store: store, cipher: cipher)
         connectors = ConnectorCatalog.load(directory: configuration.connectorsDirectory ?? dataDirectory.appendingPathComponent("connectors").path)
         for error in connectors.errors { logger.warning("connector definition not loaded: \(error)") }
+        blueprints = BlueprintCatalog.load(directory: configuration.blueprintsDirectory ?? dataDirectory.appendingPathComponent("blueprints").path)
+        for error in blueprints.errors { logger.warning("blueprint not loaded: \(error)") }
         self.catalog = SkeinEnvironment.catalog(store: store, connectors: connectors, scriptSandbox: configuration.scriptSandbox,
                                                 extraShapes: extraShapes)
     }
@@ -139,11 +145,16 @@ public struct SkeinEnvironment: Sendable {
     /// The shape catalog for checking a flow before it is deployed: like `catalog`, but its
     /// `http` shape knows which connector each stored instance uses, so an `endpoint:` or
     /// `params:` that instance's connector does not have is a problem at its path.
-    public func validationCatalog() async throws -> ShapeCatalog {
+    public func validationCatalog() async throws -> ShapeCatalog { try await validationCatalog(adding: [:]) }
+
+    /// `validationCatalog()` as if the instances `name → connector` existed too (a blueprint's,
+    /// checked before they are created).
+    public func validationCatalog(adding extra: [String: String]) async throws -> ShapeCatalog {
         var instanceConnectors: [String: String] = [:]
         for stored in try await store.storedInstances() {
             if let connector = stored.settings["connector"]?.stringValue { instanceConnectors[stored.name] = connector }
         }
+        instanceConnectors.merge(extra) { _, new in new }
         var validation = catalog
         validation.register(ConnectorShapes.http(connectors, instanceConnectors: instanceConnectors))
         return validation

@@ -7,7 +7,7 @@ extension SkeinEnvironment {
     /// Every use case of the front ends, over this environment's store, with its sync resender
     /// and shape catalog: what the CLI, the API, the web UI and the MCP server all call.
     public var operations: Operations {
-        Operations(store: store, resender: syncResender(), catalog: catalog)
+        Operations(store: store, resender: syncResender(), catalog: catalog, blueprints: blueprints)
     }
 
     /// Users, sessions, tokens and the audit log over this environment's store.
@@ -33,7 +33,7 @@ extension SkeinEnvironment {
         return WebServices(operations: operations, instances: instances, testInstance: { name in
             let result = await self.testInstance(named: name)
             return (result.ok, result.message)
-        }, mcp: MCPWebResponder(endpoint: MCPHTTPEndpoint(toolbox: MCPToolbox(operations: operations))))
+        }, mcp: MCPWebResponder(endpoint: MCPHTTPEndpoint(toolbox: MCPToolbox(operations: operations))), blueprintTarget: blueprintTarget)
     }
 
     /// Skein's HTTP server as `skein serve` runs it: address, limits and sign-in settings from the configuration.

@@ -41,7 +41,7 @@ struct DatabaseExecutor: ShapeExecutor {
         var outputs: [Payload] = []
         for document in documents {
             let values = try parameters.enumerated().map { (offset, parameter) throws(ShapeFailure) in
-                try parameter.value(input: document, variables: context.variables, position: offset + 1)
+                try parameter.value(input: document, variables: context.variables, lookups: context.lookups, position: offset + 1)
             }
             let rows = try await recorded("query", instance: instance, context: context, extra: ["sql": .string(sql)]) {
                 let rows = try await backend.query(sql, parameters: values)
@@ -62,7 +62,7 @@ struct DatabaseExecutor: ShapeExecutor {
                 throw ShapeFailure("instance '\(instance.name)': insert into \(insert.table): \(where_): \(error)")
             }
             let value: JSON?
-            do { value = try insert.rows.evaluate(input: document) } catch {
+            do { value = try insert.rows.evaluate(input: document, functions: context.lookups.functions) } catch {
                 throw ShapeFailure("instance '\(instance.name)': insert into \(insert.table): \(where_): rows '\(insert.rows.source)' failed: \(error)")
             }
             let list: [JSON]

@@ -109,8 +109,8 @@ enum Parameter: Sendable {
         }
     }
 
-    /// The value for one run of the query; a missing variable is an error naming it.
-    func value(input: JSON?, variables: [String: JSON], position: Int) throws(ShapeFailure) -> JSON {
+    /// The value for one run of the query; a missing variable is an error naming it. Expressions may use `$lookup`.
+    func value(input: JSON?, variables: [String: JSON], lookups: RunLookups = .none, position: Int) throws(ShapeFailure) -> JSON {
         switch self {
         case .literal(let value): return value
         case .variable(let name):
@@ -120,7 +120,8 @@ enum Parameter: Sendable {
             return value
         case .expression(let expression):
             do {
-                return try expression.evaluate(input: input, bindings: ["variables": .object(.init(uniqueKeysWithValues: variables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))]) ?? .null
+                return try expression.evaluate(input: input, bindings: ["variables": .object(.init(uniqueKeysWithValues: variables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))],
+                                               functions: lookups.functions) ?? .null
             } catch {
                 throw ShapeFailure("parameter $\(position) ('\(expression.source)'): \(error)")
             }

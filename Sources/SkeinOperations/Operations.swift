@@ -28,10 +28,13 @@ public struct Operations: Sendable {
     public let resender: SyncResender?
     /// The shape types flows may use (deploys and skip toggles are validated against it).
     public let catalog: ShapeCatalog
+    /// The blueprints `skein blueprint` and `/api/v1/blueprints` offer.
+    public let blueprintCatalog: BlueprintCatalog
     public let now: @Sendable () -> Date
 
     public init(store: any Store, access: AccessService? = nil, resender: SyncResender? = nil, catalog: ShapeCatalog = ShapeCatalog(),
-                now: @escaping @Sendable () -> Date = Date.init) {
+                blueprints: BlueprintCatalog = .builtIn, now: @escaping @Sendable () -> Date = Date.init) {
+        self.blueprintCatalog = blueprints
         self.store = store
         self.access = access ?? AccessService(store: store, now: now)
         self.resender = resender
@@ -46,6 +49,7 @@ public struct Operations: Sendable {
     public var users: AccessOperations { AccessOperations(service: access, audit: audit) }
     public var pools: PoolOperations { PoolOperations(store: store, audit: audit, now: now) }
     public var alertGroups: AlertGroupOperations { AlertGroupOperations(store: store, audit: audit, now: now) }
+    public var blueprints: BlueprintOperations { BlueprintOperations(catalog: blueprintCatalog, store: store, flows: flows, audit: audit) }
     public var lookups: LookupOperations { LookupOperations(store: store, audit: audit, now: now) }
 
     /// Writes the audit log as the access service does.

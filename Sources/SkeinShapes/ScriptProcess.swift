@@ -183,9 +183,14 @@ private final class ProcessControl: @unchecked Sendable {
 
     /// True once the child has exited (it stays a zombie until swift-subprocess reaps it).
     var hasExited: Bool {
-        var info = siginfo_t()
-        let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
-        return result != 0 || info._sifields._sigchld.si_pid == pid
+        while true {
+            var info = siginfo_t()
+            if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 { return info._sifields._sigchld.si_pid == pid }
+            // Only "no such child" means it is gone (reaped); any other failure says nothing,
+            // and reading it as "exited" would skip the time limit's kill.
+            if errno == EINTR { continue }
+            return errno == ECHILD
+        }
     }
 
     func kill(_ reason: Reason) {

@@ -56,13 +56,19 @@ public struct WebServices: Sendable {
     public var catalog: ShapeCatalog { operations.catalog }
     public var resender: SyncResender? { operations.resender }
 
+    /// Where a blueprint install creates instances and lookups; nil where this server cannot
+    /// seal credentials (installs are then `misconfigured`).
+    public var blueprintTarget: (any BlueprintInstallTarget)?
+
     public init(operations: Operations, instances: StoredInstanceResolver? = nil,
                 testInstance: @escaping @Sendable (String) async -> (ok: Bool, message: String) = { _ in
-                    (false, "instance tests are not available in this server") }, mcp: (any MCPResponder)? = nil) {
+                    (false, "instance tests are not available in this server") }, mcp: (any MCPResponder)? = nil,
+                blueprintTarget: (any BlueprintInstallTarget)? = nil) {
         self.operations = operations
         self.instances = instances
         self.testInstance = testInstance
         self.mcp = mcp
+        self.blueprintTarget = blueprintTarget
     }
 }
 

@@ -57,23 +57,23 @@ struct InstanceCommand: AsyncParsableCommand {
             var connectorType = self.connectorType
             var address = self.address
             if let connector {
-                guard let definition = environment.connectors.definition(connector) else {
-                    throw CLIError("--connector \(connector): no such connector (known: \(environment.connectors.names.joined(separator: ", ")); see skein connector list)")
-                }
                 if let connectorType, connectorType != "http" { throw CLIError("--connector makes an http instance; leave out --type \(connectorType)") }
-                let values = Dictionary(settingPairs, uniquingKeysWith: { _, last in last })
-                let problems = definition.instanceProblems(settings: values, credentials: Set(secrets.keys))
-                guard problems.isEmpty else {
-                    throw CLIError("instance '\(name)' (connector \(connector)): " + problems.joined(separator: "; ")
-                                   + " (skein connector show \(connector) lists them)")
+                do {
+                    let made = try environment.connectorInstance(connector, settings: settingPairs, credentials: Set(secrets.keys), address: address)
+                    guard case .object(let object) = made.settings else { throw CLIError("connector \(connector): settings are not an object") }
+                    settingsObject = object
+                    address = made.address
+                } catch let problem as ConnectorInstanceProblem {
+                    switch problem {
+                    case .noSuchConnector(let known):
+                        throw CLIError("--connector \(connector): no such connector (known: \(known.joined(separator: ", ")); see skein connector list)")
+                    case .problems(let problems):
+                        throw CLIError("instance '\(name)' (connector \(connector)): " + problems.joined(separator: "; ")
+                                       + " (skein connector show \(connector) lists them)")
+                    case .address(let message): throw CLIError(message)
+                    }
                 }
-                settingsObject = JSON.Object()
-                settingsObject["connector"] = .string(connector)
-                for (key, value) in settingPairs { settingsObject[key] = .string(value) }
                 connectorType = "http"
-                if address == nil {
-                    do { address = try definition.address(settings: values) } catch { throw CLIError("\(error)") }
-                }
             }
             guard let connectorType else { throw CLIError("give --type (http, sftp, database, smtp) or --connector (skein connector list)") }
             guard let address else { throw CLIError("give --address (the connector's address is used only with --connector)") }

@@ -132,6 +132,10 @@ struct LookupCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
+            // A file past the limit is refused before it is read.
+            if file != "-", let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int, size > LookupLimits.maxImportBytes {
+                throw CLIError("\(file): the CSV is \(size) bytes; an import takes at most \(LookupLimits.maxImportBytes) bytes")
+            }
             let bytes = try InputBytes.read(file)
             let counts = try await LookupCommand.lookups(options).importCSV(options.caller, name: name, bytes: bytes, file: file)
             if options.json {

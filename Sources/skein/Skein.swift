@@ -8,7 +8,7 @@ struct Skein: AsyncParsableCommand {
         abstract: "Skein moves orders, products, stock and customers between your systems.",
         subcommands: [Serve.self, FlowCommand.self, RunCommand.self, RunsCommand.self, PayloadCommand.self, InstanceCommand.self,
                       ExprCommand.self, SyncCommand.self, BenchCommand.self, UserCommand.self, TokenCommand.self,
-                      PoolCommand.self, TrackCommand.self, ConnectorCommand.self, AlertGroupCommand.self, LookupCommand.self, MCPCommand.self,
-                      ConfigCommand.self]
+                      PoolCommand.self, TrackCommand.self, ConnectorCommand.self, BlueprintCommand.self, AlertGroupCommand.self, LookupCommand.self,
+                      MCPCommand.self, ConfigCommand.self]
     )
 }

@@ -44,6 +44,22 @@ struct SQLiteShapeTests {
         }
     }
 
+    @Test("Parameters and insert rows may translate codes with $lookup")
+    func lookups() async throws {
+        try await withItems { instance, _ in
+            var context = databaseContext(instance)
+            context.lookups = RunLookups([LookupTable(name: "skus", rows: [LookupRow(left: "shop-b", right: "B-2"), LookupRow(left: "shop-e", right: "E-5")])])
+            let selected = try await prepareDatabase([
+                "instance": "local-db", "query": "SELECT id FROM items WHERE sku = $1", "parameters": [#"$lookup("skus", code)"#],
+            ]).execute([Payload(json: ["code": "shop-b"])], context: context)
+            #expect(try selected.outputs[0].json() == [["id": 2]])
+            _ = try await prepareDatabase(["instance": "local-db", "insert": ["table": "items", "rows": #"{"id": 5, "sku": $lookup("skus", code)}"#]])
+                .execute([Payload(json: ["code": "shop-e"])], context: context)
+            let back = try await prepareDatabase(["instance": "local-db", "query": "SELECT sku FROM items WHERE id = 5"]).execute([], context: context)
+            #expect(try back.outputs[0].json() == [["sku": "E-5"]])
+        }
+    }
+
     @Test("Insert and upsert round trip; a failing row rolls back the whole step")
     func insertUpsert() async throws {
         try await withItems { instance, _ in

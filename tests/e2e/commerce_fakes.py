@@ -1,4 +1,4 @@
-"""Fakes of four e-commerce APIs for the shipped connectors' end-to-end tests, on 127.0.0.1.
+"""Fakes of four e-commerce APIs and a generic WMS for the connectors' and blueprints' end-to-end tests, on 127.0.0.1.
 
 Each follows its system's public documentation where the connector depends on it: how it
 authenticates, how it pages, the rate-limit signals it sends, and its error bodies. Each counts
@@ -8,7 +8,9 @@ the requests it refused for rate limiting (`throttled`), so a test can assert th
   (``pageInfo {hasNextPage endCursor}``); calculated query cost in a leaky bucket, reported in
   ``extensions.cost`` (requestedQueryCost charged up front, the difference to actualQueryCost
   refunded), a query the bucket cannot afford answered with a ``THROTTLED`` error; mutations
-  report bad input in ``userErrors``.
+  report bad input in ``userErrors``. Orders carry a ``shippingLine {code title}``;
+  ``inventoryItems`` and ``inventorySetQuantities`` (2026-04: ``changeFromQuantity`` required,
+  null to skip the compare) work on two locations.
 * ``WooCommerce``: REST wc/v3. HTTP Basic with consumer key/secret; ``page``/``per_page`` (at
   most 100) with ``X-WP-Total``/``X-WP-TotalPages``; errors ``{code, message, data: {status}}``.
 * ``BigCommerce``: REST v2 (orders: a list, ``204 No Content`` past the last page) and v3
@@ -19,6 +21,8 @@ the requests it refused for rate limiting (`throttled`), so a test can assert th
   and ``pageSize`` with ``total_count`` (a page past the last answers the last page again, as
   Magento's collections do); errors ``{message, parameters}`` with ``%name`` placeholders;
   optional request limit answered with 429.
+* ``WMS``: a generic warehouse management system (no product in particular; see the class):
+  ``X-Api-Key``, order intake honouring ``Idempotency-Key``, a paged stock list.
 """
 import base64
 import json
@@ -102,6 +106,9 @@ class Fake:
 
 class Shopify(Fake):
     VERSION = "2026-04"
+    # Shipping rate codes of the fake store's orders (shippingLine.code), in turn.
+    SHIPPING_CODES = ["standard", "express", "next-day", "store-pickup"]
+    LOCATIONS = ["gid://shopify/Location/1", "gid://shopify/Location/2"]
 
     def __init__(self, token="shpat_test_token", orders=60, maximum=300.0, restore_rate=150.0):
         super().__init__()
@@ -116,6 +123,10 @@ class Shopify(Fake):
             "displayFinancialStatus": "PAID", "displayFulfillmentStatus": "UNFULFILLED",
             "totalPriceSet": {"shopMoney": {"amount": f"{10 + i}.00", "currencyCode": "GBP"}},
             "customer": {"id": f"gid://shopify/Customer/{i % 7}", "email": f"buyer{i}@example.com", "firstName": "Buyer", "lastName": str(i)},
+            "shippingAddress": {"name": f"Buyer {i}", "address1": f"{i} High Street", "address2": None, "city": "Leeds",
+                                "zip": "LS1 1AA", "countryCodeV2": "GB", "phone": None},
+            "shippingLine": {"code": self.SHIPPING_CODES[i % len(self.SHIPPING_CODES)],
+                             "title": self.SHIPPING_CODES[i % len(self.SHIPPING_CODES)].replace("-", " ").title()},
             "lineItems": {"nodes": [{"id": f"gid://shopify/LineItem/{i}{n}", "sku": f"SKU-{n}", "name": f"Item {n}", "quantity": 1 + n}
                                     for n in range(1 + i % 3)]},
             "fulfillmentOrders": {"nodes": [{"id": f"gid://shopify/FulfillmentOrder/{1000 + i}", "status": "OPEN"}]},
@@ -130,6 +141,10 @@ class Shopify(Fake):
                         "quantities": [{"name": "available", "quantity": i}, {"name": "on_hand", "quantity": i + 2}],
                         "item": {"id": f"gid://shopify/InventoryItem/{i}", "sku": f"SKU-{i}"}} for i in range(70)]
         self.fulfillments = []
+        # Available quantity per (inventory item, location); Location/1 is the one `levels` lists.
+        self.available_at = {(level["item"]["id"], self.LOCATIONS[0]): level["quantities"][0]["quantity"] for level in self.levels}
+        self.available_at.update({(level["item"]["id"], self.LOCATIONS[1]): 0 for level in self.levels})
+        self.adjustments = []
 
     def _refill(self):
         now = time.monotonic()
@@ -201,6 +216,14 @@ class Shopify(Fake):
             return self._page(self._since(variables, self.products, "updatedAt"), variables, "products")
         if re.search(r"\bcustomers\(", text):
             return self._page(self._since(variables, self.customers, "updatedAt"), variables, "customers")
+        if re.search(r"\binventoryItems\(", text):
+            items = [level["item"] | {"tracked": True} for level in self.levels]
+            match = re.fullmatch(r"sku:(\S+)", (variables.get("query") or "").strip())
+            if match:
+                items = [item for item in items if item["sku"] == match.group(1)]
+            return self._page(items, variables, "inventoryItems")
+        if re.search(r"\binventorySetQuantities\(", text):
+            return self._set_quantities(variables.get("input") or {})
         if re.search(r"\blocation\(", text):
             if variables.get("location") != "gid://shopify/Location/1":
                 return {"location": None}, 0, None
@@ -211,6 +234,44 @@ class Shopify(Fake):
         field = re.search(r"{\s*(\w+)", text)
         return None, 0, [{"message": f"Field '{field.group(1) if field else '?'}' doesn't exist on type 'QueryRoot'",
                           "locations": [{"line": 1, "column": 1}], "extensions": {"code": "undefinedField"}}]
+
+    def _set_quantities(self, request):
+        """inventorySetQuantities as of 2026-04: every quantity carries changeFromQuantity (null opts
+        out of the compare-and-set check); bad input is reported in userErrors, nothing is changed."""
+        def refuse(field, message, code):
+            return {"inventorySetQuantities": {"inventoryAdjustmentGroup": None,
+                                               "userErrors": [{"field": field, "message": message, "code": code}]}}, 1, None
+        if request.get("name") not in ("available", "on_hand"):
+            return refuse(["input", "name"], "The quantity name must be either 'available' or 'on_hand'.", "INVALID_NAME")
+        if not request.get("reason"):
+            return refuse(["input", "reason"], "The reason is invalid.", "INVALID_REASON")
+        quantities = request.get("quantities") or []
+        for index, line in enumerate(quantities):
+            key = (line.get("inventoryItemId"), line.get("locationId"))
+            at = ["input", "quantities", str(index)]
+            if key not in self.available_at:
+                return refuse(at + ["inventoryItemId"], "The specified inventory item could not be found.", "INVALID_INVENTORY_ITEM")
+            if not isinstance(line.get("quantity"), int):
+                return refuse(at + ["quantity"], "The quantity is invalid.", "INVALID_QUANTITY_NEGATIVE")
+            if "changeFromQuantity" not in line:
+                return refuse(at + ["changeFromQuantity"], "changeFromQuantity is required; pass null to skip the check.", "CHANGE_FROM_QUANTITY_REQUIRED")
+            if line["changeFromQuantity"] is not None and line["changeFromQuantity"] != self.available_at[key]:
+                return refuse(at + ["changeFromQuantity"], "The specified compare quantity does not match the current quantity.",
+                              "CHANGE_FROM_QUANTITY_STALE")
+        changes = []
+        for line in quantities:
+            key = (line["inventoryItemId"], line["locationId"])
+            delta = line["quantity"] - self.available_at[key]
+            self.available_at[key] = line["quantity"]
+            for level in self.levels:
+                if key == (level["item"]["id"], self.LOCATIONS[0]):
+                    level["quantities"][0]["quantity"] = line["quantity"]
+            sku = next((level["item"]["sku"] for level in self.levels if level["item"]["id"] == key[0]), None)
+            changes.append({"name": request["name"], "delta": delta, "quantityAfterChange": line["quantity"],
+                            "item": {"id": key[0], "sku": sku}, "location": {"id": key[1]}})
+        group = {"id": f"gid://shopify/InventoryAdjustmentGroup/{len(self.adjustments) + 1}", "reason": request["reason"], "changes": changes}
+        self.adjustments.append(group)
+        return {"inventorySetQuantities": {"inventoryAdjustmentGroup": group, "userErrors": []}}, 1, None
 
     def _fulfill(self, fulfillment):
         groups = fulfillment.get("lineItemsByFulfillmentOrder") or []
@@ -513,13 +574,96 @@ class Magento(Fake):
         return 200, {}, len(self.shipments)
 
 
-SYSTEMS = {"shopify": Shopify, "woocommerce": WooCommerce, "bigcommerce": BigCommerce, "magento": Magento}
+# ---------------------------------------------------------------- a generic WMS (REST)
+
+class WMS(Fake):
+    """A fake of a generic warehouse management system's REST API, not of any one product: the
+    shape most WMS order-intake and stock APIs share, for the blueprints' tests.
+
+    * ``X-Api-Key`` authentication; errors ``{"error": {"code", "message", "field"?}}``.
+    * ``POST /api/v1/orders`` takes an order ``{reference, carrier, ship_to, lines: [{sku, quantity}]}``:
+      201 with ``{id, reference, status}`` (200 when the reference exists: the order is updated);
+      422 naming the field when something is missing. It honours ``Idempotency-Key``: the same key
+      with the same body answers the first answer again (``Idempotent-Replayed: true``) without a
+      second order; the same key with another body is refused (422 ``idempotency_key_reused``).
+    * ``GET /api/v1/stock?page=N&per_page=M`` (``per_page`` 1-100, default 50): ``{items: [{sku,
+      warehouse, on_hand, available}], page, per_page, total_pages, total_items}``.
+    """
+
+    def __init__(self, api_key="wms_test_key", skus=70, warehouses=("LON", "MAN")):
+        super().__init__()
+        self.api_key = api_key
+        self.orders = {}          # reference -> stored order
+        self.received = []        # every order accepted, in order (updates too)
+        self.keys = {}            # Idempotency-Key -> (body, status, answer)
+        self.replayed = 0
+        self.stock = [{"sku": f"SKU-{i}", "warehouse": warehouse, "on_hand": 10 * i + 5 + n, "available": 10 * i + n}
+                      for i in range(skus) for n, warehouse in enumerate(warehouses)]
+
+    @staticmethod
+    def error(status, code, message, field=None):
+        return status, {}, {"error": {"code": code, "message": message, **({"field": field} if field else {})}}
+
+    def handle(self, method, path, query, headers, body):
+        if headers.get("X-Api-Key") != self.api_key:
+            return self.error(401, "unauthorized", "missing or invalid API key")
+        if path == "/api/v1/health" and method == "GET":
+            return 200, {}, {"status": "ok"}
+        if path == "/api/v1/orders" and method == "POST":
+            key = headers.get("Idempotency-Key")
+            if key and key in self.keys:
+                first_body, status, answer = self.keys[key]
+                if first_body != body:
+                    return self.error(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request")
+                self.replayed += 1
+                return status, {"Idempotent-Replayed": "true"}, answer
+            status, extra, answer = self.intake(body)
+            if key and status < 300:
+                self.keys[key] = (body, status, answer)
+            return status, extra, answer
+        if path == "/api/v1/stock" and method == "GET":
+            q = {k: v[-1] for k, v in query.items()}
+            try:
+                per_page, page = int(q.get("per_page", 50)), int(q.get("page", 1))
+            except ValueError:
+                return self.error(400, "invalid_parameter", "page and per_page are whole numbers")
+            if not 1 <= per_page <= 100:
+                return self.error(400, "invalid_parameter", "per_page must be between 1 and 100", "per_page")
+            pages = max(1, (len(self.stock) + per_page - 1) // per_page)
+            return 200, {}, {"items": self.stock[(page - 1) * per_page: page * per_page], "page": page, "per_page": per_page,
+                             "total_pages": pages, "total_items": len(self.stock)}
+        return self.error(404, "not_found", f"no route {method} {path}")
+
+    def intake(self, body):
+        try:
+            order = json.loads(body or b"{}")
+        except ValueError:
+            return self.error(400, "invalid_json", "the body is not JSON")
+        if not isinstance(order, dict):
+            return self.error(422, "invalid_order", "an order is a JSON object")
+        for field in ("reference", "carrier"):
+            if not isinstance(order.get(field), str) or not order[field]:
+                return self.error(422, "invalid_order", f"{field} is required", field)
+        lines = order.get("lines")
+        if not isinstance(lines, list) or not lines:
+            return self.error(422, "invalid_order", "an order needs at least one line", "lines")
+        for index, line in enumerate(lines):
+            if not isinstance(line, dict) or not line.get("sku") or not isinstance(line.get("quantity"), int) or line["quantity"] < 1:
+                return self.error(422, "invalid_order", "each line needs a sku and a quantity of at least 1", f"lines[{index}]")
+        existing = self.orders.get(order["reference"])
+        stored = {**order, "id": existing["id"] if existing else f"WMS-{len(self.orders) + 1:05d}", "status": "received"}
+        self.orders[order["reference"]] = stored
+        self.received.append(stored)
+        return (200 if existing else 201), {}, {"id": stored["id"], "reference": stored["reference"], "status": stored["status"]}
+
+
+SYSTEMS = {"shopify": Shopify, "woocommerce": WooCommerce, "bigcommerce": BigCommerce, "magento": Magento, "wms": WMS}
 
 
 def main():
     """Runs one fake in the foreground, to try a connector without a real store."""
     import argparse
-    parser = argparse.ArgumentParser(description="Run a fake e-commerce system on 127.0.0.1.")
+    parser = argparse.ArgumentParser(description="Run a fake e-commerce system or WMS on 127.0.0.1.")
     parser.add_argument("system", choices=sorted(SYSTEMS))
     parser.add_argument("--port", type=int, default=0, help="the port (default: any free one)")
     args = parser.parse_args()
@@ -527,7 +671,8 @@ def main():
     secrets = {"shopify": f"access_token={fake.token if hasattr(fake, 'token') else ''}",
                "woocommerce": "consumer_key=ck_test_key consumer_secret=cs_test_secret",
                "bigcommerce": f"access_token={getattr(fake, 'token', '')} (store_hash={getattr(fake, 'store_hash', '')}, address {fake.url}/stores/{getattr(fake, 'store_hash', '')})",
-               "magento": f"access_token={getattr(fake, 'token', '')}"}[args.system]
+               "magento": f"access_token={getattr(fake, 'token', '')}",
+               "wms": f"api_key={getattr(fake, 'api_key', '')} (X-Api-Key)"}[args.system]
     print(f"{args.system} fake on {fake.url}; credentials: {secrets}", flush=True)
     try:
         threading.Event().wait()

@@ -5,6 +5,8 @@ import http.client
 import json
 from pathlib import Path
 
+import pytest
+
 
 def write(tmp_path, name, text):
     path = tmp_path / name
@@ -31,7 +33,10 @@ def payloads(skein, run, step, count):
     return [json.loads(skein.run("payload", "download", str(run), step, "--index", str(i)).stdout) for i in range(count)]
 
 
-def test_a_map_translates_codes_falls_back_to_the_default_and_fails_on_the_payload_without_one(skein, tmp_path):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_map_translates_codes_falls_back_to_the_default_and_fails_on_the_payload_without_one(skein, tmp_path, backend, request, monkeypatch):
+    if backend == "postgres":
+        monkeypatch.setenv("SKEIN_DATABASE", request.getfixturevalue("postgres_url"))
     skein.run("lookup", "create", "shipping-codes", "--description", "shop method to WMS carrier", "--default", "STD")
     skein.run("lookup", "set", "shipping-codes", "express", "DHL-EXP")
     skein.run("flow", "deploy", write(tmp_path, "flow.yaml", SHIP_FLOW))

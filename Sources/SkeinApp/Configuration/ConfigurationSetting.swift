@@ -61,6 +61,7 @@ public struct ConfigurationSetting: Sendable {
         .init(environmentOnly: "SKEIN_SYNC_RETRY_AFTER_MAX"),
         .init(environmentOnly: "SKEIN_SYNC_CONFIRM_INTERVAL"),
         .init(environmentOnly: "SKEIN_CONNECTORS_DIR"),
+        .init(environmentOnly: "SKEIN_BLUEPRINTS_DIR"),
         .init(environmentOnly: "SKEIN_RUN_LOG_BATCH"),
         .init(environmentOnly: "SKEIN_WEBHOOK_BATCH"),
         .init(environmentOnly: "SKEIN_TRACE_URL"),

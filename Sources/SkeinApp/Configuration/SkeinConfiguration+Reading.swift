@@ -67,6 +67,7 @@ extension SkeinConfiguration {
         syncConfirmationInterval = reader.read("SKEIN_SYNC_CONFIRM_INTERVAL", default: .seconds(30), shown: "30s", expected: durationExample,
                                                Self.positiveDuration)
         connectorsDirectory = reader.optional("SKEIN_CONNECTORS_DIR", shown: "\(dataDirectory)/connectors", expected: "") { $0 }
+        blueprintsDirectory = reader.optional("SKEIN_BLUEPRINTS_DIR", shown: "\(dataDirectory)/blueprints", expected: "") { $0 }
         runLogBatch = reader.read("SKEIN_RUN_LOG_BATCH", default: 256, shown: "256", expected: "\(whole) of runs from 1") { Self.number($0, 1...) }
         webhookBatch = reader.read("SKEIN_WEBHOOK_BATCH", default: 256, shown: "256", expected: "\(whole) of runs from 1") { Self.number($0, 1...) }
         traceURL = reader.optional("SKEIN_TRACE_URL", expected: "must be an http:// or https:// URL containing {trace_id}") {

@@ -44,6 +44,8 @@ public struct SkeinConfiguration: Sendable {
     public var syncConfirmationInterval: Duration
     /// The user's connector definitions; nil is `DATA_DIR/connectors`.
     public var connectorsDirectory: String?
+    /// The user's blueprints; nil is `DATA_DIR/blueprints`.
+    public var blueprintsDirectory: String?
     public var runLogBatch: Int
     public var webhookBatch: Int
     /// The tracing UI's link for a trace, `{trace_id}` replaced (`SKEIN_TRACE_URL`).

@@ -17,6 +17,7 @@ enum APIRoutes {
             .addRoutes(to: api)
         SchemasController(catalog: services.catalog).addRoutes(to: api)
         InstancesController(store: store, access: services.access, resolver: services.instances, test: services.testInstance).addRoutes(to: api)
+        BlueprintsController(operations: operations, target: services.blueprintTarget).addRoutes(to: api)
         SyncController(operations: operations).addRoutes(to: api)
         AlertGroupsController(operations: operations).addRoutes(to: api)
         UsersController(operations: operations).addRoutes(to: api)

@@ -42,6 +42,7 @@ struct UIController: Sendable {
         router.get("sync/csv", use: page(.viewer) { try await SyncReportPage(ui: self, identity: $2).csv($0) })
         router.get("playground", use: page(.viewer) { try await PlaygroundPage(ui: self, identity: $2).response($0) })
         router.get("alerts", use: page(.viewer) { try await AlertsPage(ui: self, identity: $2).response($0) })
+        router.get("blueprints", use: page(.viewer) { try await BlueprintsPage(ui: self, identity: $2).response($0) })
         router.get("lookups", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).list($0) })
         router.get("lookups/:name", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).table($0, $1) })
         router.get("lookups/:name/rows.csv", use: page(.viewer) { try await LookupsPage(ui: self, identity: $2).export($1) })

@@ -123,6 +123,15 @@ enum OpenAPIDocument {
                      body: alertGroup(required: [])),
         APIOperation(method: "delete", path: "/alert-groups/{name}", summary: "Delete a notification group.", role: .builder, status: 204,
                      responseType: nil),
+        // Blueprints
+        APIOperation(method: "get", path: "/blueprints", summary: "Blueprints: what each connects and creates.",
+                     role: .viewer),
+        APIOperation(method: "get", path: "/blueprints/{name}",
+                     summary: "One blueprint: its settings, credentials, instances, lookups (with rows) and flows.", role: .viewer),
+        APIOperation(method: "post", path: "/blueprints/{name}/install",
+                     summary: "Install a blueprint: instances (credentials write-only), lookups, flows deployed disabled; refused with nothing changed when something is missing or taken (unless replace).",
+                     role: .builder, body: object(["settings": anyObject, "credentials": anyObject, "addresses": anyObject, "replace": boolean]),
+                     bodyRequired: false, status: 201),
         // Lookups
         APIOperation(method: "get", path: "/lookups", summary: "Lookup tables with their row counts and defaults.", role: .viewer),
         APIOperation(method: "post", path: "/lookups", summary: "Create a lookup table (name taken: 409).", role: .builder,
@@ -228,6 +237,12 @@ enum OpenAPIDocument {
         }
         var object: JSON.Object = ["name": .string(parameter.name), "in": "query", "required": false, "description": .string(description),
                                    "schema": schema]
+        // A number, date or flag sent empty (`?before=&limit=`, as web forms send their empty
+        // fields) is the same as leaving it out: the API takes it rather than refusing it.
+        switch parameter {
+        case .integer, .date, .boolean: object["allowEmptyValue"] = true
+        default: break
+        }
         if explode { object["explode"] = true; object["style"] = "form" }
         return .object(object)
     }
@@ -274,7 +289,7 @@ enum OpenAPIDocument {
         return [
             "openapi": "3.0.3",
             "info": ["title": "Skein API", "version": "1",
-                     "description": "Flows, instances, notification groups, runs, payloads, recovery, the sync report, expressions and access. See docs/api.md."],
+                     "description": "Flows, instances, blueprints, notification groups, runs, payloads, recovery, the sync report, expressions and access. See docs/api.md."],
             "servers": [["url": "/api/v1"]],
             "security": [["bearerAuth": []], ["sessionCookie": []]],
             "paths": .object(paths),

@@ -99,7 +99,7 @@ struct LookupsPage {
         </form>
         <h2>Import CSV</h2>
         <form class="filters" id="lookup-import" data-upload="/api/v1/lookups/\(Link.segment(table.name))/rows.csv" data-back="\(path)">
-          <label>File (header <code>left,right</code>, at most 5 MB) <input type="file" name="file" accept=".csv,text/csv" required></label>
+          <label>CSV file (header left,right; at most 5 MB) <input type="file" name="file" accept=".csv,text/csv" required></label>
           <button type="submit">Import</button> <span class="muted">adds new rows and updates existing ones; keeps the rest</span>
           <div class="notice error" role="alert" hidden></div>
         </form>

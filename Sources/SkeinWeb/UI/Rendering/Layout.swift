@@ -4,6 +4,7 @@ import SkeinOperations
 struct Layout {
     enum Section: String, CaseIterable {
         case dashboard = "Dashboard", flows = "Flows", runs = "Run logs", sync = "Sync report", lookups = "Lookups", alerts = "Alerts", playground = "Playground"
+        case blueprints = "Blueprints"
 
         var path: String {
             switch self {
@@ -14,6 +15,7 @@ struct Layout {
             case .alerts: "/alerts"
             case .lookups: "/lookups"
             case .playground: "/playground"
+            case .blueprints: "/blueprints"
             }
         }
     }
