@@ -37,7 +37,7 @@ public struct SkeinEnvironment: Sendable {
 
     /// Opens the configuration's data directory (created if missing): `skein.sqlite` and `credentials.key`.
     ///
-    /// `database` chooses the store: nil (or a path) is SQLite (`DATA_DIR/skein.sqlite` by
+    /// The configuration's `database` chooses the store: nil (or a path) is SQLite (`DATA_DIR/skein.sqlite` by
     /// default), `postgres://user:password@host:port/database` is PostgreSQL, shared by every
     /// process of a deployment. PostgreSQL is connected on first use (`prepareStore()` at start).
     /// Processes sharing a PostgreSQL database must share the credential key too (the same
