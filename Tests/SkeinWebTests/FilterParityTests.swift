@@ -95,36 +95,74 @@ import Testing
         }
     }
 
-    /// Recovery through the API and the MCP tools: the same refusals with the same words — a
-    /// viewer's replay, a bad entry point, a run that does not exist, a run that cannot be retried.
-    @Test func recoveryIsRefusedAlikeThroughTheAPIAndMCP() async throws {
+    /// The web UI's answer to a form action: a refused role is a page (403) showing the message;
+    /// any other refusal sends the browser back with the message as `error`.
+    static func uiMessage(_ response: TestResponse) -> String? {
+        if response.status == .forbidden { return String(buffer: response.body) }
+        guard let location = response.headers[.location] else { return nil }
+        return URLComponents(string: location)?.queryItems?.first { $0.name == "error" }?.value
+    }
+
+    /// Recovery through the API, the MCP tools and the web UI's buttons: the same refusals with
+    /// the same words — a viewer's replay, a bad entry point, a bad step, a run that does not
+    /// exist, a bad sync id, a bad resync filter (read by the preview: this test wires no sender). (The CLI's column is in
+    /// tests/e2e/test_front_end_parity.py; it acts as the local admin, so it has no viewer row.
+    /// The UI has no `from` on retry and no bulk retry; MCP has no bulk retry: nil there.)
+    @Test func recoveryIsRefusedAlikeThroughTheAPIMCPAndUI() async throws {
         let fixture = UIFixture()
         try await fixture.failedRun()
         let toolbox = MCPToolbox(operations: Operations(store: fixture.store, catalog: .permissive))
-        // (role, API path, API body, MCP tool, MCP arguments, expected status, expected message prefix)
-        let cases: [(Role, String, JSON, String, JSON.Object, HTTPResponse.Status, String)] = [
+        // (role, API path and body, MCP tool and arguments, UI path and form, expected API status, expected message prefix)
+        let cases: [(Role, String, JSON, String?, JSON.Object, String?, [(String, String)], HTTPResponse.Status, String)] = [
             (.viewer, "/api/v1/runs/1/replay", ["step": "each"], "replay_run", ["run": 1, "step": "each", "confirm": true],
-             .forbidden, "this needs the operator role; pat is viewer"),
+             "/runs/1/replay", [("sequence", "1")], .forbidden, "this needs the operator role; pat is viewer"),
             (.operator, "/api/v1/runs/1/replay", ["step": "each", "at": "later"], "replay_run", ["run": 1, "step": "each", "at": "later", "confirm": true],
-             .badRequest, "at must be one of"),
+             "/runs/1/replay", [("sequence", "1"), ("at", "later")], .badRequest, "at must be one of"),
             (.operator, "/api/v1/runs/1/replay", ["step": "nowhere"], "replay_run", ["run": 1, "step": "nowhere", "confirm": true],
-             .notFound, "run 1 has no step 'nowhere'"),
-            (.operator, "/api/v1/runs/99/retry", [:], "retry_run", ["run": 99, "confirm": true], .notFound, "no run 99"),
+             "/runs/1/replay", [("sequence", "nowhere")], .notFound, "run 1 has no step 'nowhere'"),
+            (.operator, "/api/v1/runs/99/retry", [:], "retry_run", ["run": 99, "confirm": true], "/runs/99/retry", [], .notFound, "no run 99"),
             (.operator, "/api/v1/runs/1/retry", ["from": "middle"], "retry_run", ["run": 1, "from": "middle", "confirm": true],
-             .badRequest, "from must be one of"),
+             nil, [], .badRequest, "from must be one of"),
+            (.operator, "/api/v1/runs/retry", ["days": "0"], nil, [:], nil, [], .badRequest, "days must be a whole number from 1 to 3650, found '0'"),
+            (.operator, "/api/v1/sync/resync", ["ids": ["x"]], "resync", ["ids": ["x"], "confirm": true],
+             "/sync/resync", [("scope", "selected"), ("id", "x")], .badRequest, "ids must be whole numbers (sync ids), found 'x'"),
+            (.operator, "/api/v1/sync/resync/preview", ["filter": ["status": "lost"]], "resync", ["status": "lost"],
+             "/sync/resync", [("scope", "matching"), ("status", "lost")], .badRequest, "unknown status 'lost'; use"),
         ]
-        for (role, path, body, tool, arguments, status, message) in cases {
+        for (role, path, body, tool, arguments, uiPath, uiForm, status, message) in cases {
             try await application(fixture.store, as: UIFixture.identity(role)).test(.router) { client in
                 let api = try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"],
                                                    body: ByteBuffer(string: body.serialized()))
                 #expect(api.status == status, "API \(path) \(body.serialized())")
                 let apiMessage = try JSON(parsing: String(buffer: api.body))["error"]?["message"]?.stringValue ?? ""
                 #expect(apiMessage.hasPrefix(message), "API: \(apiMessage)")
-                let answer = await toolbox.call(tool, arguments: arguments, caller: UIFixture.identity(role))
-                #expect(answer?.isError == true)
-                #expect(answer?.text == apiMessage, "MCP \(tool): \(answer?.text ?? "no answer")")
+                if let tool {
+                    let answer = await toolbox.call(tool, arguments: arguments, caller: UIFixture.identity(role))
+                    #expect(answer?.isError == true)
+                    #expect(answer?.text == apiMessage, "MCP \(tool): \(answer?.text ?? "no answer")")
+                }
+                if let uiPath {
+                    let ui = try await client.execute(uri: uiPath, method: .post, headers: formHeaders, body: form(uiForm + [("_back", "/runs/1")]))
+                    let shown = Self.uiMessage(ui) ?? "accepted (\(ui.status))"
+                    #expect(role == .viewer ? shown.contains(HTML.escape(apiMessage)) : shown == apiMessage, "UI \(uiPath): \(shown)")
+                }
             }
         }
         #expect(try await fixture.store.runs(RunQuery(limit: 10)).count == 1, "every case was refused")
+    }
+
+    /// The playground's payload link (`?run=&sequence=&index=`) is read by the same parser: a
+    /// bad value is refused naming it, not silently ignored.
+    @Test func thePlaygroundRefusesABadPayloadLink() async throws {
+        let store = MemoryStore()
+        try await application(store).test(.router) { client in
+            for (query, message) in [("run=x", "run must be an id"), ("run=1&sequence=-1", "sequence must be a whole number"),
+                                     ("run=1&sequence=1&index=two", "index must be a whole number")] {
+                let page = try await client.execute(uri: "/playground?\(query)", method: .get)
+                #expect(page.status == .badRequest, "\(query)")
+                #expect(String(buffer: page.body).contains(message), "\(query) must say \(message)")
+            }
+            #expect(try await client.execute(uri: "/playground?run=1&sequence=1", method: .get).status == .ok, "a run that has no such payload says so on the page")
+        }
     }
 }

@@ -53,12 +53,12 @@ struct UIActions: Sendable {
     }
 
     /// Replays the payloads of step `sequence` (0: the run's input) — all, or one `index` —
-    /// into the step after it.
+    /// into the step after it. The field is handed to the operations' parser as the API's
+    /// `step`, unread here, so a bad one is refused in the API's words.
     func replay(_ form: UIForm, _ context: SkeinRequestContext, _ identity: Identity) async throws -> Response {
         let runID = try self.runID(context)
-        guard let sequence = form["sequence"].flatMap(Int.init), sequence >= 0 else { throw APIError(.invalidBody, "sequence: a step number is required") }
         var parameters = Inputs(pairs: form.pairs.filter { ["index", "at", "version"].contains($0.0) })
-        parameters.set("step", String(sequence))
+        parameters.set("step", form["sequence"])
         let record = try await operations.recovery.replay(identity, try RecoveryOperations.Replay.parse(run: runID, parameters),
                                                           launcher: operations.queue)
         return queued(record, what: "replay of run \(runID)")
@@ -73,9 +73,11 @@ struct UIActions: Sendable {
         if form["scope"] == "matching" {
             selection = .matching(filters.operationParameters)
         } else {
-            let ids = form.all("id").compactMap(SyncEntryID.init)
+            let ids = form.all("id")
             guard !ids.isEmpty else { throw APIError(.invalidBody, "select at least one entry to resync") }
-            selection = .ids(ids)
+            var parameters = Inputs()
+            parameters["ids"] = ids
+            selection = try SyncOperations.Selection.parse(parameters)  // a bad id is refused, not dropped
         }
         let outcome = try await operations.sync.resync(identity, selection)
         let tally = SyncStatus.allCases.compactMap { status in outcome.tally[status].map { "\($0) \(status.rawValue.uppercased())" } }.joined(separator: ", ")

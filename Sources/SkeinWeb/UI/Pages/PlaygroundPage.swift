@@ -10,7 +10,8 @@ import SkeinStorage
 /// `/playground`: try a JSONata expression (the language of map, filter and assert shapes)
 /// against a payload a run stored, with the result updating as you type.
 ///
-/// The input comes from `?run=&sequence=&index=` (the payload viewer's link) or, from a flow
+/// The input comes from `?run=&sequence=&index=` (the payload viewer's link; a missing step
+/// is 0, the run's input, and a missing index 0; a bad value is refused naming it) or, from a flow
 /// page's map or filter shape (`?flow=&shape=&expr=`), from what that shape received in the
 /// flow's latest run that reached it. Evaluation happens on the server (`POST
 /// /playground/evaluate`), with the same engine and limits as a flow.
@@ -28,16 +29,17 @@ struct PlaygroundPage {
     func response(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters
         var expression = parameters.get("expr") ?? ""
-        var runText = parameters.get("run") ?? "", sequenceText = parameters.get("sequence") ?? "", indexText = parameters.get("index") ?? "0"
+        var payload = Inputs(request)  // run, sequence, index: read by the operations' parser, a bad one refused
         var source: HTML = "<span class=\"muted\">Paste JSON, or load a payload a run stored.</span>"
         var input = "{}"
         var problem: String?
 
-        if let flow = parameters.get("flow"), let shape = parameters.get("shape"), runText.isEmpty,
+        if let flow = parameters.get("flow"), let shape = parameters.get("shape"), payload.string("run") == nil,
            let found = try await latestInput(flowID: flow, shapeID: shape) {
-            (runText, sequenceText, indexText) = (String(found.run), String(found.sequence), "0")
+            for (name, value) in [("run", String(found.run)), ("sequence", String(found.sequence)), ("index", "0")] { payload.set(name, value) }
         }
-        if let runID = RunID(runText), let sequence = Int(sequenceText), let index = Int(indexText) {
+        if let runID: RunID = try payload.id("run") {
+            let sequence = try payload.int("sequence", in: 0...Int(Int32.max)) ?? 0, index = try payload.int("index", in: 0...Int(Int32.max)) ?? 0
             if let payload = try await ui.store.payload(of: StepID(run: runID, sequence: sequence), index: index) {
                 let (text, trimmed) = Self.inputText(payload)
                 input = text
@@ -53,9 +55,9 @@ struct PlaygroundPage {
             <p class="lead">Try a JSONata expression against real data before it goes into a map or filter shape. Results update as you type.</p>
             <form class="filters" method="get" action="/playground" id="load-payload">
               <input type="hidden" name="expr" value="\(expression)">
-              <label>Run <input name="run" value="\(runText)" size="8" inputmode="numeric"></label>
-              <label>Step number <input name="sequence" value="\(sequenceText)" size="6" inputmode="numeric" placeholder="0 = input"></label>
-              <label>Payload index <input name="index" value="\(indexText)" size="6" inputmode="numeric"></label>
+              <label>Run <input name="run" value="\(payload.string("run") ?? "")" size="8" inputmode="numeric"></label>
+              <label>Step number <input name="sequence" value="\(payload.string("sequence") ?? "")" size="6" inputmode="numeric" placeholder="0 = input"></label>
+              <label>Payload index <input name="index" value="\(payload.string("index") ?? "0")" size="6" inputmode="numeric"></label>
               <button type="submit" class="secondary">Load payload</button>
               <span class="muted">\(source)</span>
             </form>
