@@ -49,6 +49,8 @@ public struct RetentionService: Service {
         public var cacheEntries: Int
         /// Delivery ledger rows untouched for `keepDeliveries`.
         public var deliveries: Int = 0
+        /// Webhook delivery identities (`dedupe:`) whose window ended.
+        public var webhookIdentities: Int = 0
 
         public init(runs: Int, payloads: Int, poolKeys: Int = 0, cacheEntries: Int = 0) {
             self.runs = runs
@@ -108,10 +110,14 @@ public struct RetentionService: Service {
             let cutoff = start.addingTimeInterval(-keep.seconds)
             pruned.deliveries = try await inBatches { try await ledger.pruneDeliveries(olderThan: cutoff, limit: $0) }
         }
+        if let identities = store as? any WebhookIdentityStore {
+            pruned.webhookIdentities = try await inBatches { try await identities.pruneExpiredWebhookIdentities(now: start, limit: $0) }
+        }
         SkeinMetric.retentionDeleted.increment("runs", by: pruned.runs)
         SkeinMetric.retentionDeleted.increment("payloads", by: pruned.payloads)
         SkeinMetric.retentionDeleted.increment("pool_keys", by: pruned.poolKeys)
         SkeinMetric.retentionDeleted.increment("cache_entries", by: pruned.cacheEntries)
+        SkeinMetric.retentionDeleted.increment("webhook_identities", by: pruned.webhookIdentities)
         return pruned
     }
 

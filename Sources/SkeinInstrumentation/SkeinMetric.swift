@@ -60,6 +60,8 @@ extension SkeinMetric {
                                                      "Webhook requests answered 2xx: the run and its payload were stored.")
     public static let webhooksRefused = SkeinMetric("skein_webhooks_refused_total", .counter, labels: ["flow", "reason"],
                                                     "Webhook requests refused, by the error code answered; flow is empty when the address names no webhook.")
+    public static let webhooksDeduplicated = SkeinMetric("skein_webhooks_deduplicated_total", .counter, labels: ["flow"],
+                                                         "Webhook requests recognised as repeats (dedupe:): answered like the first, starting nothing.")
     public static let syncEntries = SkeinMetric("skein_sync_entries_total", .counter, labels: ["flow", "status"],
                                                 "Sync report entries created by steps, by flow and first status (ok, sent, pending, failed).")
     public static let syncRetries = SkeinMetric("skein_sync_retries_total", .counter, labels: ["flow", "trigger", "status"],
@@ -78,7 +80,7 @@ extension SkeinMetric {
     /// Every metric, in the order docs/operations.md lists them.
     public static let all: [SkeinMetric] = [
         runsStarted, runsResumed, runsFinished, runDuration, runQueueWait, runsInProgress, stepDuration,
-        queueDepth, queueOldestAge, storeReachable, webhooksAccepted, webhooksRefused, syncEntries, syncRetries,
+        queueDepth, queueOldestAge, storeReachable, webhooksAccepted, webhooksRefused, webhooksDeduplicated, syncEntries, syncRetries,
         connectorCalls, connectorCallDuration, retentionDeleted, storeOperationDuration,
     ]
 

@@ -48,6 +48,7 @@ struct MemoryState: ~Copyable {
     var shapeData = ShapeDataTables()
     var alerts = AlertTables()
     var lookups = LookupTables()
+    var webhookIdentities = WebhookIdentityTable()
 }
 
 // MARK: - How values are stored

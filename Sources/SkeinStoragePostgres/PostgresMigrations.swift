@@ -40,7 +40,21 @@ enum PostgresMigrations {
             """),
         // Cross-reference lookup tables (`$lookup`, `skein lookup`). As SQLite's 0014.
         ("0010_pg_lookups", PostgresLookupSchema.migration),
+        // Inbound webhook de-duplication (`dedupe:`). As SQLite's 0015.
+        ("0011_pg_webhook_identities", webhookIdentities),
     ]
+
+    /// One run per flow and delivery identity; `run_id` is empty only inside the claiming transaction.
+    static let webhookIdentities = """
+        CREATE TABLE webhook_identities (
+            flow_id text NOT NULL,
+            identity text NOT NULL,
+            run_id bigint,
+            expires_at double precision NOT NULL,
+            PRIMARY KEY (flow_id, identity)
+        );
+        CREATE INDEX webhook_identities_by_expiry ON webhook_identities(expires_at);
+        """
 
     /// An arbitrary constant naming Skein's migration lock among the database's advisory locks.
     static let lockKey = 7_311_046_101

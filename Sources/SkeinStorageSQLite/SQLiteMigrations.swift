@@ -161,6 +161,10 @@ enum SQLiteMigrations {
             // Cross-reference lookup tables (`$lookup` in expressions, `skein lookup`).
             try db.execute(sql: LookupSchema.migration)
         }
+        migrator.registerMigration("0015_webhook_identities") { db in
+            // Inbound webhook de-duplication (`dedupe:`): one run per flow and delivery identity.
+            try db.execute(sql: WebhookIdentitySchema.migration)
+        }
         return migrator
     }
 }

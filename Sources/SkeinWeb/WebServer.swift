@@ -81,7 +81,7 @@ public struct WebServices: Sendable {
 public enum WebServer {
     /// What the routes use between them (each controller takes only its part): flows, run intake
     /// and the run log, stop requests, dashboard counts, the sync report, instances, access and health.
-    public typealias Store = Operations.Store & FlowDraftStore & InstanceStore & StoreHealth
+    public typealias Store = Operations.Store & FlowDraftStore & InstanceStore & StoreHealth & WebhookIdentityStore
 
     /// The router with every route, for the application and for tests (`app.test(.router)`).
     public static func router(store: any Store, settings: WebSettings, logger: Logger,

@@ -82,6 +82,7 @@ enum SchemaHistory {
         Step(topic: "notification groups and the alert rate limit", sqlite: "0012_alerts", postgres: "0008_pg_alerts"),
         Step(topic: "flow_drafts (drafts before deploy)", sqlite: "0013_flow_drafts", postgres: "0009_pg_flow_drafts"),
         Step(topic: "cross-reference lookup tables", sqlite: "0014_lookups", postgres: "0010_pg_lookups"),
+        Step(topic: "inbound webhook de-duplication", sqlite: "0015_webhook_identities", postgres: "0011_pg_webhook_identities"),
     ]
 }
 

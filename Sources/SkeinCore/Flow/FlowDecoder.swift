@@ -78,8 +78,14 @@ public struct FlowDecoder: Sendable {
             respond = WebhookResponse(stepID: object.optional.string("step") ?? "", timeout: object.duration("timeout"))
         default: respond = nil
         }
+        var dedupe: WebhookDedupe?
+        if let object = settings.optional.object("dedupe") {
+            let source: WebhookDedupe.Source = if let header = object.optional.string("header") { .header(header) }
+                else { .expression(object.optional.string("expression") ?? "") }
+            dedupe = WebhookDedupe(source: source, window: object.duration("window"))
+        }
         return WebhookSettings(token: settings.string("token"), hmacSecretEnvironmentVariable: settings.optional.string("hmac_secret_env"),
-                               maximumBodyBytes: settings.optional.int("max_body_bytes"), respond: respond)
+                               maximumBodyBytes: settings.optional.int("max_body_bytes"), respond: respond, dedupe: dedupe)
     }
 
     /// Reads a list of shapes (the flow's, or a child sequence of a route, branch or try),

@@ -80,12 +80,16 @@ public struct WebhookSettings: Sendable, Equatable {
     public var maximumBodyBytes: Int?
     /// A callback (synchronous) webhook: the caller waits for the run and gets a step's payloads as the answer.
     public var respond: WebhookResponse?
+    /// Where a delivery's identity is, so that a repeat within the window starts nothing (`WebhookDedupe`).
+    public var dedupe: WebhookDedupe?
 
-    public init(token: String, hmacSecretEnvironmentVariable: String? = nil, maximumBodyBytes: Int? = nil, respond: WebhookResponse? = nil) {
+    public init(token: String, hmacSecretEnvironmentVariable: String? = nil, maximumBodyBytes: Int? = nil, respond: WebhookResponse? = nil,
+                dedupe: WebhookDedupe? = nil) {
         self.token = token
         self.hmacSecretEnvironmentVariable = hmacSecretEnvironmentVariable
         self.maximumBodyBytes = maximumBodyBytes
         self.respond = respond
+        self.dedupe = dedupe
     }
 }
 

@@ -46,6 +46,21 @@ public enum FlowSpec {
         ]),
     ])
 
+    /// `dedupe:` of a webhook trigger: where a delivery's identity is (`WebhookDedupe`).
+    public static let dedupe = ObjectSpec([
+        FieldSpec("header", .text(.string, TextRules(pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",
+                                                     patternMessage: "give a header name such as Idempotency-Key or X-Shopify-Webhook-Id")),
+                  help: "The request header holding the identity, e.g. `Idempotency-Key` or `X-Shopify-Webhook-Id` (any case)."),
+        FieldSpec("expression", .text(.expression, TextRules()),
+                  help: "JSONata on the JSON body giving the identity (a string or number), e.g. `$.id & '-' & $.updated_at`."),
+        FieldSpec("window", .duration(.positive(atMost: WebhookDedupe.maximumWindow)), default: .duration(WebhookDedupe.defaultWindow),
+                  help: "How long an identity is remembered; a repeat within it starts nothing and is answered like the first (at most 30 days)."),
+    ], rules: [
+        .exactlyOne(["header", "expression"],
+                    whenNone: RuleMessage("", "give header: or expression: (where the delivery's identity is)"),
+                    whenSeveral: RuleMessage("", "give header: or expression:, not both")),
+    ])
+
     /// `trigger: {webhook: …}`.
     public static let webhook = ObjectSpec([
         FieldSpec("token", .text(.secret, TextRules(pattern: "^[A-Za-z0-9_-]{16,}$",
@@ -58,6 +73,8 @@ public enum FlowSpec {
                   help: "Bodies above this size are refused with 413 (default: `skein serve --max-webhook-bytes`, 50 MB)."),
         FieldSpec("respond", respond,
                   help: "A callback webhook: the caller waits for the run and gets a step's payloads as the answer. `true` uses the defaults."),
+        FieldSpec("dedupe", .object(dedupe),
+                  help: "Where a delivery's identity is (`header:` or `expression:`); a repeat within `window:` (default 24h) starts nothing and is answered like the first."),
     ])
 
     /// What starts the flow: `manual` (default), `api`, `{schedule: "cron"}` or `{webhook: {…}}`.

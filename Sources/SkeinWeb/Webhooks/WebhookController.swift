@@ -24,11 +24,17 @@ import SkeinStorage
 /// Nothing in a URL token, signature or secret is ever logged. A webhook with `respond:` (a
 /// callback) then waits for the run and answers with its result (`WebhookCallback`).
 ///
-/// Metrics: `skein_webhooks_accepted_total{flow}` once the run is stored, and
+/// With `dedupe:` (`WebhookDedupe`), a delivery whose identity the flow already saw within the
+/// window starts nothing and is answered like the first (the same status and body, with the
+/// first run's id; `WebhookIntakeWithIdentity`). A request without an identity is processed as
+/// usual, and the log says it could not be de-duplicated.
+///
+/// Metrics: `skein_webhooks_accepted_total{flow}` once the run is stored (or recognised as a
+/// repeat, also counted in `skein_webhooks_deduplicated_total{flow}`), and
 /// `skein_webhooks_refused_total{flow, reason}` with the error code answered; `flow` is empty when
 /// the address names no flow with a webhook, so made-up addresses cannot grow the series.
 struct WebhookController<Context: RequestContext>: Sendable {
-    let store: any FlowReader & RunIntake & RunLogReader
+    let store: any FlowReader & RunIntake & RunLogReader & WebhookIdentityStore
     /// Writes accepted runs in group commits.
     let intake: RunIntakeBatcher
     let settings: WebSettings
@@ -72,22 +78,51 @@ struct WebhookController<Context: RequestContext>: Sendable {
         let contentType = request.headers[.contentType] ?? "application/octet-stream"
         let payload = try makePayload(body, contentType: contentType)
 
-        let run: RunRecord
+        let newRun = NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .webhook, priority: flow.definition.priority, input: [payload])
+        let identity = webhook.dedupe.flatMap { deliveryIdentity(of: request, payload: payload, dedupe: $0, flowID: flowID) }
+        let runID: RunID
+        var repeated = false
         do {
-            run = try await intake.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .webhook,
-                                                 priority: flow.definition.priority, input: [payload]), now: settings.now())
+            let now = settings.now()
+            if let identity, let dedupe = webhook.dedupe {
+                switch try await store.enqueueOnce(newRun, identity: identity, expiresAt: now.addingTimeInterval(dedupe.windowSeconds), now: now) {
+                case .started(let run): runID = run.id
+                case .repeated(let original): runID = original; repeated = true
+                }
+            } else {
+                runID = try await intake.enqueue(newRun, now: now).id
+            }
         } catch {
             logger.error("webhook: could not store the run", metadata: ["flow": "\(flowID)", "error": "\(error)"])
             throw APIError(.unavailable, "the request could not be stored; nothing was accepted, send it again")
         }
         accepted = true
         SkeinMetric.webhooksAccepted.increment(flow.flowID)
-        logger.info("webhook accepted", metadata: ["flow": "\(flowID)", "run": "\(run.id)", "bytes": "\(body.count)",
-                                                   "content_type": "\(contentType)"])
-        if let respond = webhook.respond {
-            return try await WebhookCallback(store: store).answer(runID: run.id, respond: respond)
+        if repeated {
+            SkeinMetric.webhooksDeduplicated.increment(flow.flowID)
+            logger.info("webhook repeated: answered like the first, nothing started", metadata: ["flow": "\(flowID)", "run": "\(runID)"])
+        } else {
+            logger.info("webhook accepted", metadata: ["flow": "\(flowID)", "run": "\(runID)", "bytes": "\(body.count)",
+                                                       "content_type": "\(contentType)"])
         }
-        return JSONResponse.make(status: .accepted, ["run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue)])
+        if let respond = webhook.respond {
+            return try await WebhookCallback(store: store).answer(runID: runID, respond: respond)
+        }
+        // A repeat gets the first answer's body: the run was queued when that answer was given.
+        return JSONResponse.make(status: .accepted, ["run": .number(Double(runID.rawValue)), "status": .string(RunStatus.queued.rawValue)])
+    }
+
+    /// The delivery's identity under `dedupe:`, or nil (logged) when the request has none or it cannot be read.
+    func deliveryIdentity(of request: Request, payload: Payload, dedupe: WebhookDedupe, flowID: String) -> String? {
+        let reading = dedupe.read(
+            header: { name in request.headers.first { $0.name.canonicalName == name.lowercased() }?.value },
+            body: { Payload.isJSON(payload.contentType) ? try? payload.json() : nil })
+        switch reading {
+        case .identity(let identity): return identity
+        case .missing(let reason), .failed(let reason):
+            logger.warning("webhook could not be de-duplicated: \(reason)", metadata: ["flow": "\(flowID)"])
+            return nil
+        }
     }
 
     /// The flow's latest version when every part of the URL is right; one answer for every wrong part.
