@@ -128,19 +128,5 @@ struct BlueprintCommand: AsyncParsableCommand {
     }
 }
 
-func wrapWords(_ text: String, indent: String, width: Int = 100) -> String {
-    var lines: [String] = []
-    var line = indent
-    for word in text.split(separator: " ") {
-        if line.count + word.count + 1 > width, line != indent {
-            lines.append(line)
-            line = indent
-        }
-        line += (line == indent ? "" : " ") + word
-    }
-    if line != indent { lines.append(line) }
-    return lines.joined(separator: "\n")
-}
-
 /// `1 flow`, `2 flows`.
 func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }

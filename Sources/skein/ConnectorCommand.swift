@@ -52,7 +52,7 @@ struct ConnectorCommand: AsyncParsableCommand {
             var lines = ["\(connector.title) (\(connector.name))", "  from \(connector.source)",
                          "  written from \(connector.documentation.url), version \(connector.documentation.version)",
                          "  address \(connector.addressTemplate)", ""]
-            if !connector.help.isEmpty { lines += [wrap(connector.help, indent: "  "), ""] }
+            if !connector.help.isEmpty { lines += [wrapWords(connector.help, indent: "  "), ""] }
             lines.append("Settings (--setting NAME=VALUE):")
             for setting in connector.settings {
                 let facts = setting.required ? "required" : setting.defaultValue.map { "default \($0)" } ?? "optional"
@@ -65,27 +65,13 @@ struct ConnectorCommand: AsyncParsableCommand {
             lines.append("Endpoints (http: { instance: …, endpoint: NAME, params: { … } }):")
             for endpoint in connector.endpoints.sorted(by: { $0.name < $1.name }) {
                 lines.append("  \(endpoint.name) (\(endpoint.direction)): \(endpoint.requestSummary)")
-                lines.append(wrap(endpoint.help, indent: "      "))
+                lines.append(wrapWords(endpoint.help, indent: "      "))
                 for (summary, help) in endpoint.parameterSummaries { lines.append("      params.\(summary): \(help)") }
                 if let pagination = endpoint.pagination { lines.append("      pages: \(pagination); items at \(endpoint.items)") }
                 let identity = [endpoint.identity.reference.map { "reference \($0)" }, endpoint.identity.id.map { "id \($0)" }].compactMap { $0 }
                 if !identity.isEmpty { lines.append("      identifies items by " + identity.joined(separator: ", ")) }
             }
             print(lines.joined(separator: "\n"))
-        }
-
-        func wrap(_ text: String, indent: String, width: Int = 100) -> String {
-            var lines: [String] = []
-            var line = indent
-            for word in text.split(separator: " ") {
-                if line.count + word.count + 1 > width, line != indent {
-                    lines.append(line)
-                    line = indent
-                }
-                line += (line == indent ? "" : " ") + word
-            }
-            lines.append(line)
-            return lines.joined(separator: "\n")
         }
     }
 

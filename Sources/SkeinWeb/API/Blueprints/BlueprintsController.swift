@@ -30,8 +30,8 @@ struct BlueprintsController: Sendable {
         for key in body.keys where !["settings", "credentials", "addresses", "replace"].contains(key) {
             throw APIError.invalid(key, "unknown field '\(key)' (the body takes settings, credentials, addresses and replace)")
         }
-        let install = BlueprintInstallRequest(settings: try strings(body, "settings"), credentials: try strings(body, "credentials"),
-                                              addresses: try strings(body, "addresses"), replace: try body.bool("replace") ?? false)
+        let install = BlueprintInstallRequest(settings: try body.strings("settings") ?? [:], credentials: try body.strings("credentials") ?? [:],
+                                              addresses: try body.strings("addresses") ?? [:], replace: try body.bool("replace") ?? false)
         let report = try await operations.blueprints.install(context.identity, try context.string("name"), install, into: target)
         return JSONResponse.make(status: .created, [
             "blueprint": .string(report.blueprint), "instances": .array(report.instances.map(JSON.string)),
@@ -39,17 +39,5 @@ struct BlueprintsController: Sendable {
             "flows": .array(report.flows.map { ["id": .string($0.id), "version": APIJSON.number($0.version)] }),
             "replaced": .array(report.replaced.map(JSON.string)),
         ])
-    }
-
-    /// An object of strings; empty when absent.
-    func strings(_ body: JSON.Object, _ field: String) throws -> [String: String] {
-        guard let value = body[field], value != .null else { return [:] }
-        guard case .object(let members) = value else { throw APIError.invalid(field, "\(field) must be an object of strings") }
-        var result: [String: String] = [:]
-        for (key, member) in members {
-            guard case .string(let text) = member else { throw APIError.invalid("\(field).\(key)", "\(field).\(key) must be a string") }
-            result[key] = text
-        }
-        return result
     }
 }

@@ -67,8 +67,8 @@ struct InstancesController: Sendable {
         }
         let timeoutMs = try body.int("timeout_ms") ?? existing?.timeoutMilliseconds ?? 30_000
         guard timeoutMs > 0 else { throw APIError.invalid("timeout_ms", "timeout_ms must be positive") }
-        let variables = try strings(body, "variables") ?? existing?.variables ?? [:]
-        var credentials = try strings(body, "credentials")
+        let variables = try body.strings("variables") ?? existing?.variables ?? [:]
+        var credentials = try body.strings("credentials")
         if credentials == nil, existing != nil {
             do { credentials = try await resolver.instance(named: name).credentials } catch {
                 throw APIError(.conflict, "the stored credentials cannot be opened (\(error)); send credentials to replace them")
@@ -85,18 +85,6 @@ struct InstancesController: Sendable {
         try await access.audit(identity, existing == nil ? "instance.create" : "instance.update", target: "instance:\(name)",
                                details: ["credentials_changed": .bool(body["credentials"] != nil)])
         return JSONResponse.make(status: existing == nil ? .created : .ok, await json(sealed))
-    }
-
-    /// An object of strings (variables, credentials); nil when absent.
-    func strings(_ body: JSON.Object, _ field: String) throws -> [String: String]? {
-        guard let value = body[field], value != .null else { return nil }
-        guard case .object(let members) = value else { throw APIError.invalid(field, "\(field) must be an object of strings") }
-        var result: [String: String] = [:]
-        for (key, member) in members {
-            guard case .string(let text) = member else { throw APIError.invalid("\(field).\(key)", "\(field).\(key) must be a string") }
-            result[key] = text
-        }
-        return result
     }
 
     func delete(context: SkeinRequestContext) async throws -> Response {

@@ -88,6 +88,18 @@ extension JSON.Object {
         guard case .bool(let flag) = value else { throw APIError.invalid(name, "\(name) must be true or false, found \(value.typeName)") }
         return flag
     }
+
+    /// An object of strings (instance variables and credentials, blueprint settings); nil when absent.
+    func strings(_ name: String) throws -> [String: String]? {
+        guard let value = self[name], value != .null else { return nil }
+        guard case .object(let members) = value else { throw APIError.invalid(name, "\(name) must be an object of strings") }
+        var result: [String: String] = [:]
+        for (key, member) in members {
+            guard case .string(let text) = member else { throw APIError.invalid("\(name).\(key)", "\(name).\(key) must be a string") }
+            result[key] = text
+        }
+        return result
+    }
 }
 
 extension JSONResponse {
