@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -222,3 +222,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Strict settings for Skein's own code (dependencies keep theirs): every compiler warning is an
+// error, so warnings cannot pile up unread (Swift 6 mode already checks concurrency strictly).
+// Test targets are left out: the swift-testing macros' own expansions warn on this toolchain
+// ("'@const' value should be initialized with a compile-time value"), which no test can fix.
+let strictSettings: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+for target in package.targets where target.type != .test {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

@@ -1,5 +1,5 @@
-public import Foundation
-public import SkeinCore
+import Foundation
+import SkeinCore
 public import SkeinOperations
 import SkeinConnectorsHTTP
 import SkeinEngine

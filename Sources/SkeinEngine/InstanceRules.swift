@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import SkeinCore
 
 /// What an instance must look like before it is saved — checked by `PUT /api/v1/instances/{name}`

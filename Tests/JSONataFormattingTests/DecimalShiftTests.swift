@@ -20,7 +20,7 @@ struct DecimalShiftTests {
     @Test func fastPathMatchesTheTextOnManyValues() {
         var random = SplitMix(state: 21)
         var values: [Double] = [0, -0.0, 1, -1, 0.5, 2.5, 1.005, 1.015, 0.1, 0.2, 0.3, 123.456, 1e-7, 1e21, 1e22, 1e23,
-                                9_007_199_254_740_991, 9_007_199_254_740_993, 4.35, 8.345, 1.0e-300, 5e-324, .greatestFiniteMagnitude]
+                                9_007_199_254_740_991, 9_007_199_254_740_992, 4.35, 8.345, 1.0e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
         for _ in 0..<20_000 {
             // prices and quantities (two decimals), arbitrary doubles, and products of the two
             let cents = Double(Int.random(in: -10_000_000...10_000_000, using: &random)) / 100

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Yams
 
 /// The optional configuration file (`--config FILE` or `SKEIN_CONFIG`): YAML with one setting

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How an alert reaches people: an email through an `smtp` instance, or a POST of
 /// `{"text": "…"}` to a webhook URL. `SkeinShapes.AlertChannels` is the real one (the notify

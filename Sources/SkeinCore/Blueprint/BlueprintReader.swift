@@ -1,5 +1,5 @@
 import Foundation
-public import SkeinJSON
+import SkeinJSON
 
 /// Reads a blueprint manifest (YAML or JSON) and the files it names, reporting every problem with
 /// its path, the way `skein flow validate` reports a flow's:

@@ -1,5 +1,5 @@
 public import JSONata
-public import SkeinJSON
+import SkeinJSON
 
 /// The lookup tables one run uses, read from the store once when the run starts (or resumes)
 /// and shared by every expression of that run: `$lookup` is then a dictionary read, not a query.

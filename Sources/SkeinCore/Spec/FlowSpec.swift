@@ -1,4 +1,4 @@
-public import SkeinJSON
+import SkeinJSON
 
 /// The spec of a flow file outside the shapes' own settings: the top-level keys, the trigger,
 /// the keys every shape entry has, and the structural shapes (`route`, `branch`, `try`) whose

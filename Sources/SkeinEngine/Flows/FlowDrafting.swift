@@ -1,6 +1,6 @@
 public import Foundation
 public import SkeinCore
-public import SkeinJSON
+import SkeinJSON
 public import SkeinStorage
 
 /// Drafts, deploys, rollbacks and diffs of flows: the use cases the API, the web UI and

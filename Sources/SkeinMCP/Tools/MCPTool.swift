@@ -1,5 +1,5 @@
 public import SkeinJSON
-public import SkeinOperations
+import SkeinOperations
 
 /// One tool the MCP server offers an assistant: its name, what it does (read by the model), its
 /// arguments as JSON Schema, and the operation it runs.

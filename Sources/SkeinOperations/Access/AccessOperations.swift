@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import SkeinCore
-public import SkeinStorage
+import SkeinStorage
 import SkeinJSON
 
 /// Users, API tokens and the audit log (admin), over `AccessService`.

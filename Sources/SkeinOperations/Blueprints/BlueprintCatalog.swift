@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import SkeinCore
 
 /// The blueprints an installation knows: those shipped with Skein (embedded in the binary from

@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import SkeinCore
-public import SkeinStorage
-public import SkeinJSON
+import SkeinStorage
+import SkeinJSON
 
 /// What an install needs beyond the flow store: making and storing instances (connector
 /// definitions and the credential key live in the composition root, not in this layer),

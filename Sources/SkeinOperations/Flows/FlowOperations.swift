@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import SkeinCore
-public import SkeinEngine
-public import SkeinStorage
+import SkeinEngine
+import SkeinStorage
 import SkeinJSON
 
 /// Flows: list and read them; deploy a flow file, enable or disable one, skip a shape (each a

@@ -1,6 +1,6 @@
 public import Foundation
 public import SkeinCore
-public import SkeinStorage
+import SkeinStorage
 
 /// Cross-reference lookup tables (`$lookup` in expressions): everyone may read them; builders
 /// and admins create, change, import into and delete them. Every change is audited.

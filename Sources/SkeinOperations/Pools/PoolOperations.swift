@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import SkeinCore
-public import SkeinStorage
+import SkeinStorage
 
 /// De-dupe data pools as a whole: list them, export or import their keys as CSV, delete one.
 public struct PoolOperations: Sendable {

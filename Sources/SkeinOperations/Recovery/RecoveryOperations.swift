@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import SkeinCore
 public import SkeinEngine
-public import SkeinStorage
+import SkeinStorage
 import SkeinJSON
 
 /// Re-running work: replay a stored payload of any step, retry a failed run from its failed

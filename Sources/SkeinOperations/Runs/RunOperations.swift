@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import SkeinCore
-public import SkeinStorage
+import SkeinStorage
 
 /// The run log: list and read runs with their steps and payloads, stop a run.
 public struct RunOperations: Sendable {

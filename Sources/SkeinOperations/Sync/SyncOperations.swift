@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import SkeinCore
-public import SkeinEngine
-public import SkeinStorage
+import SkeinEngine
+import SkeinStorage
 import SkeinJSON
 
 /// The sync report: pages, counts, one entry with its history, every match streamed (CSV),

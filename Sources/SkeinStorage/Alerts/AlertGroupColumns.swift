@@ -1,4 +1,4 @@
-public import SkeinJSON
+import SkeinJSON
 
 /// How the disk backends keep a group's addresses and URLs: one JSON array of strings per column.
 public enum AlertGroupColumns {

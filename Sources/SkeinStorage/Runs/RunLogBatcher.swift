@@ -1,4 +1,4 @@
-public import SkeinCore
+import SkeinCore
 
 /// Group commit for run logs: the writes concurrent runs make (a step begun, a step finished with
 /// its outputs, a run finished) are gathered and written by `RunLogWriter.commitRunLog` in one
