@@ -5,8 +5,8 @@ import SkeinCore
 import SkeinJSON
 import SkeinStorage
 
-/// `/flows/{id}` (`?version=N` for an older version): the shapes in order with their skip
-/// toggles, enable/disable, the versions, the "initialise flow with data" dialog, a playground
+/// `/flows/{id}` (`?version=N` for an older version, `?run=N` for a run's status on the canvas):
+/// the flow drawn as a graph (`FlowCanvas`), the shapes in order with their skip toggles, enable/disable, the versions, the "initialise flow with data" dialog, a playground
 /// link for map and filter shapes, and the flow's latest runs.
 struct FlowPage {
     let ui: UIController
@@ -14,11 +14,23 @@ struct FlowPage {
 
     func response(_ request: Request, _ context: SkeinRequestContext) async throws -> Response {
         let flowID = context.parameters.get("flow") ?? ""
-        let asked = request.uri.queryParameters.get("version").flatMap(Int.init)
+        var asked = request.uri.queryParameters.get("version").flatMap(Int.init)
+        // A run is drawn on the version it ran.
+        var shownRun: RunRecord?
+        if let runID = request.uri.queryParameters.get("run").flatMap(RunID.init) {
+            guard let run = try await ui.store.run(id: runID), run.flowID == flowID else {
+                throw APIError(.notFound, "flow '\(flowID)' has no run \(runID)")
+            }
+            shownRun = run
+            asked = run.flowVersion
+        }
         guard let latest = try await ui.store.flow(id: flowID, version: nil) else { throw APIError(.notFound, "there is no flow '\(flowID)'") }
         guard let shown = asked == nil ? latest : try await ui.store.flow(id: flowID, version: asked) else {
             throw APIError(.notFound, "flow '\(flowID)' has no version \(asked ?? 0)")
         }
+        var runSteps: [StepRecord] = []
+        if let shownRun { runSteps = try await ui.store.steps(runID: shownRun.id) }
+        let canvas = FlowCanvas(definition: shown.definition, run: shownRun?.id, steps: runSteps)
         let versions = try await ui.store.versions(of: flowID)
         let runs = try await ui.store.runs(RunQuery(flowID: flowID, limit: 10))
         let isLatest = shown.version == latest.version
@@ -52,6 +64,8 @@ struct FlowPage {
               <dt>Deployed</dt><dd>\(Format.time(shown.deployedAt))</dd><dt>Sync retries</dt><dd>\(shown.definition.syncRetries)</dd>
             </dl>
             \(shown.definition.description.map { "<p>\($0)</p>" } ?? HTML.empty)
+            <h2>Canvas</h2>
+            \(canvas.render())
             <h2>Shapes, in order</h2>
             <p class="muted">A skipped shape passes its input through unchanged. Toggling skip deploys a new version of the flow.</p>
             <ol class="shapes" id="shapes">\(shapes)</ol>
