@@ -16,7 +16,7 @@ import SkeinStorage
 /// ManualRun, SyncResender, the store), and runs they start are queued for the workers.
 struct UIController: Sendable {
     /// What the pages show and the buttons change: flows, the run log, counts and the sync report.
-    typealias Store = FlowReader & FlowWriter & RunIntake & RunLogReader & RunCountStore & SyncReportReader
+    typealias Store = FlowReader & FlowWriter & FlowDraftStore & RunIntake & RunLogReader & RunCountStore & SyncReportReader
 
     let store: any Store
     let settings: WebSettings

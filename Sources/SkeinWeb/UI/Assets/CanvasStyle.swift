@@ -21,5 +21,9 @@ enum CanvasStyle {
     .canvas-lane .canvas-lane { background: var(--grey-bg); }
     .canvas-lane-name { font-size: 12px; font-weight: 700; color: var(--muted); overflow-wrap: anywhere; max-width: 320px; }
     .canvas-empty { font-size: 12px; }
+    .canvas-box { cursor: pointer; } .canvas-box:hover, .canvas-box:focus { outline: 2px solid var(--info); }
+    dialog.drawer { margin: 0 0 0 auto; height: 100vh; max-height: 100vh; width: min(560px, 100vw); border-radius: 0; overflow-y: auto; }
+    .drawer-field { margin-bottom: 10px; } .drawer-field textarea, .drawer-field input, .drawer-field select { width: 100%; box-sizing: border-box; }
+    .draft-bar { background: var(--warn-bg); border-radius: 10px; padding: 8px 12px; flex-wrap: wrap; }
     """#
 }

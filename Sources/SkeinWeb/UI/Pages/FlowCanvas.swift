@@ -14,17 +14,23 @@ struct FlowCanvas {
     /// The chosen run's steps by shape id (empty without a run).
     let steps: [String: [StepRecord]]
     let runID: RunID?
+    /// Builders' canvas: the boxes open an editable settings drawer (`CanvasScript`).
+    let editable: Bool
+    /// Who looks: a viewer's drawer never shows a webhook token.
+    let role: Role
 
-    init(definition: FlowDefinition, run: RunID? = nil, steps: [StepRecord] = []) {
+    init(definition: FlowDefinition, run: RunID? = nil, steps: [StepRecord] = [], editable: Bool = false, role: Role = .viewer) {
         self.definition = definition
         self.runID = run
+        self.editable = editable
+        self.role = role
         self.steps = Dictionary(grouping: steps, by: \.shapeID)
     }
 
     func render() -> HTML {
         let legend: HTML = runID.map { "<p class=\"muted\" id=\"canvas-run\">Status and payload counts (in → out) of run <a href=\"/runs/\($0)\">\($0)</a>.</p>" } ?? HTML.empty
         return """
-            \(legend)<div class="canvas" id="canvas"><div class="canvas-trigger" id="canvas-trigger"><span class="canvas-type">trigger</span> <b>\(FlowsPage.trigger(definition.trigger))</b></div>
+            \(legend)<div class="canvas" id="canvas" data-flow="\(definition.id)" data-editable="\(editable ? "true" : "false")"><div class="canvas-trigger" id="canvas-trigger"><span class="canvas-type">trigger</span> <b>\(FlowsPage.trigger(definition.trigger))</b></div>
             \(sequence(definition.shapes, lane: "shapes"))</div>
             """
     }
@@ -49,7 +55,8 @@ struct FlowCanvas {
         }
         let title: HTML = shape.name.map { "<b>\($0)</b> <span class=\"mono muted\">\(shape.id)</span>" } ?? "<b class=\"mono\">\(shape.id)</b>"
         let box: HTML = """
-            <div class="canvas-box" data-shape="\(shape.id)" tabindex="0"><span class="canvas-type">\(shape.type)</span> \(shape.skip ? Format.badge("skipped") : HTML.empty)
+            <div class="canvas-box" data-shape="\(shape.id)" data-type="\(shape.type)" data-name="\(shape.name ?? "")" data-skip="\(shape.skip ? "true" : "false")"
+              data-settings="\(shape.structure == nil ? FlowSourceView.redacted(shape.settings, for: role).serialized() : "{}")" tabindex="0" role="button"><span class="canvas-type">\(shape.type)</span> \(shape.skip ? Format.badge("skipped") : HTML.empty)
             <div class="canvas-title">\(title)</div>\(status)</div>
             """
         guard let structure = shape.structure else { return "<li class=\"\(classes.joined(separator: " "))\" id=\"canvas-\(shape.id)\">\(box)</li>" }

@@ -30,7 +30,18 @@ struct FlowPage {
         }
         var runSteps: [StepRecord] = []
         if let shownRun { runSteps = try await ui.store.steps(runID: shownRun.id) }
-        let canvas = FlowCanvas(definition: shown.definition, run: shownRun?.id, steps: runSteps)
+        // Builders edit the draft (or, without one, the latest version) on the canvas.
+        let editable = identity.role >= .builder && asked == nil && shownRun == nil
+        let draft = editable ? try await ui.store.draft(of: flowID) : nil
+        var canvasDefinition = shown.definition
+        var draftProblems: [FlowProblem] = []
+        if let draft {
+            do { canvasDefinition = try FlowFile.decode(draft.source, catalog: ui.services.catalog) } catch { draftProblems = error.problems }
+        }
+        let canvas = FlowCanvas(definition: canvasDefinition, run: shownRun?.id, steps: runSteps,
+                                editable: editable && draftProblems.isEmpty, role: identity.role)
+        let editor = FlowCanvasEditor(flowID: flowID, draft: draft, draftProblems: draftProblems, latestVersion: latest.version,
+                                      editable: editable)
         let versions = try await ui.store.versions(of: flowID)
         let runs = try await ui.store.runs(RunQuery(flowID: flowID, limit: 10))
         let isLatest = shown.version == latest.version
@@ -64,8 +75,10 @@ struct FlowPage {
               <dt>Deployed</dt><dd>\(Format.time(shown.deployedAt))</dd><dt>Sync retries</dt><dd>\(shown.definition.syncRetries)</dd>
             </dl>
             \(shown.definition.description.map { "<p>\($0)</p>" } ?? HTML.empty)
-            <h2>Canvas</h2>
+            <h2>Canvas\(draft == nil ? "" : " (draft)")</h2>
+            \(editor.bar())
             \(canvas.render())
+            \(editor.drawer())
             <h2>Shapes, in order</h2>
             <p class="muted">A skipped shape passes its input through unchanged. Toggling skip deploys a new version of the flow.</p>
             <ol class="shapes" id="shapes">\(shapes)</ol>
