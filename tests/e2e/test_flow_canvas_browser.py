@@ -85,12 +85,33 @@ def test_a_builder_edits_the_canvas_and_a_viewer_only_looks(skein, tmp_path):
             assert "  - id: has-lines\n    skip: true\n" in source
             assert "max_pages: 50" in source, "the refused edit changed nothing"
 
+            # Versions: who deployed each, v1/v2 side by side, and a rollback to v1 as v3.
+            expect(page.locator("#version-2 .deployer")).to_contain_text("bea")
+            expect(page.locator("#version-1 .deployer")).to_contain_text("skein (cli)")
+            page.click("#version-2 >> text=Diff with v1")
+            expect(page.locator("#diff-to-erp-format")).to_contain_text("changed")
+            expect(page.locator("#diff-to-erp-format")).to_contain_text("$number(total_price)")
+            expect(page.locator("#diff-split-1")).to_contain_text("added")
+            expect(page.locator("#diff-fetch-orders")).to_contain_text("unchanged")
+            expect(page.locator("#diff-post-to-erp")).to_contain_text("moved")
+            page.go_back()
+            page.click("#rollback-1")
+            expect(page.locator(".notice")).to_contain_text("Rolled back to v1 as v3")
+            expect(page.locator("#version-3 .deployer")).to_contain_text("bea (rollback to v1)")
+            assert skein.run("flow", "draft", "show", "orders-to-erp").stdout == text, "v3's text is v1's"
+            page.select_option("#diff-from", "1")
+            page.select_option("#diff-to", "3")
+            page.click("#compare-form button")
+            expect(page.locator("#diff-summary")).to_contain_text("the same flow")
+
             # A viewer: the canvas and the settings, read-only; the server refuses edits.
             viewer_page = browser.new_page(viewport={"width": 1280, "height": 900})
             sign_in(viewer_page, base, "vic", viewer)
             viewer_page.goto(base + "/flows/orders-to-erp")
             expect(viewer_page.locator("#canvas-readonly")).to_be_visible()
             expect(viewer_page.locator("#draft-deploy")).to_have_count(0)
+            expect(viewer_page.locator("[data-rollback]")).to_have_count(0)
+            expect(viewer_page.locator("#version-2")).to_contain_text("Diff with v1")
             viewer_page.click('.canvas-box[data-shape="to-erp-format"]')
             expect(viewer_page.locator('#shape-drawer [data-field="fields"]')).to_be_disabled()
             expect(viewer_page.locator("#shape-save")).to_have_count(0)

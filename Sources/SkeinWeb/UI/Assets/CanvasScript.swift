@@ -210,6 +210,16 @@ enum CanvasScript {
         const answer = await send("/draft/deploy", {});
         if (answer.ok) reload("Deployed v" + answer.body.version); else failed(answer);
       });
+      // Versions: roll back = deploy an old version's text as the next version.
+      document.querySelectorAll("[data-rollback]").forEach((button) => button.addEventListener("click", async () => {
+        const version = Number(button.dataset.rollback);
+        if (!window.confirm("Deploy v" + version + "'s text as the next version?")) return;
+        const answer = await send("/rollback", { version });
+        if (answer.ok) { reload("Rolled back to v" + version + " as v" + answer.body.version); return; }
+        const error = document.getElementById("rollback-error");
+        error.textContent = (answer.body.error && answer.body.error.message) || ("failed (" + answer.status + ")");
+        error.hidden = false;
+      }));
       if (discard) discard.addEventListener("click", async () => {
         if (!window.confirm("Throw the draft away? The deployed versions stay as they are.")) return;
         const answer = await fetch(api("/draft"), { method: "DELETE", credentials: "same-origin", headers: { "X-CSRF-Token": csrfToken() } });

@@ -24,6 +24,9 @@ enum CanvasStyle {
     .canvas-box { cursor: pointer; } .canvas-box:hover, .canvas-box:focus { outline: 2px solid var(--info); }
     dialog.drawer { margin: 0 0 0 auto; height: 100vh; max-height: 100vh; width: min(560px, 100vw); border-radius: 0; overflow-y: auto; }
     .drawer-field { margin-bottom: 10px; } .drawer-field textarea, .drawer-field input, .drawer-field select { width: 100%; box-sizing: border-box; }
+    .table-scroll { overflow-x: auto; max-width: 100%; }
+    table.diff td { vertical-align: top; } table.diff pre.payload { max-width: 520px; overflow-x: auto; margin: 4px 0; }
+    tr.diff-added td { background: var(--ok-bg); } tr.diff-removed td { background: var(--bad-bg); } tr.diff-changed td, tr.diff-moved td { background: var(--warn-bg); }
     .draft-bar { background: var(--warn-bg); border-radius: 10px; padding: 8px 12px; flex-wrap: wrap; }
     """#
 }

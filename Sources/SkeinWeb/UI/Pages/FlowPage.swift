@@ -59,13 +59,35 @@ struct FlowPage {
         let shapes = HTML.join(shown.definition.shapes.enumerated().map { index, shape in
             shapeItem(index: index, shape: shape, flowID: flowID, editable: isLatest && identity.role >= .builder, back: back)
         })
+        // Who deployed each version: the audit log's deploys and rollbacks of this flow (the latest 1000 flow entries).
+        let audit = try await ui.store.auditEntries(AuditQuery(action: "flow.", limit: 1000)).filter { $0.target == "flow:\(flowID)" }
+        var deployers: [Int: AuditEntry] = [:]
+        for entry in audit.reversed() {
+            if let version = entry.details["version"]?.numberValue, entry.action == "flow.deploy" || entry.action == "flow.rollback" {
+                deployers[Int(version)] = entry
+            }
+        }
         let versionRows = HTML.join(versions.reversed().map { version in
-            """
-            <tr><td class="num"><a href="\(back)?version=\(version.version)">v\(version.version)</a></td><td>\(version.definition.name)</td>
-            <td>\(Format.time(version.deployedAt))</td><td class="num">\(version.definition.shapes.count)</td>
-            <td>\(version.version == latest.version ? Format.badge("latest") : HTML.empty)\(version.version == shown.version ? " (shown)" : "")</td></tr>
+            let entry = deployers[version.version]
+            let how: HTML = entry.map { $0.action == "flow.rollback" ? " (rollback to v\(Int($0.details["from_version"]?.numberValue ?? 0)))" : "" } ?? ""
+            var controls: [HTML] = []
+            if version.version > 1 {
+                controls.append("<a class=\"button small secondary\" href=\"\(back)/diff?from=\(version.version - 1)&to=\(version.version)\">Diff with v\(version.version - 1)</a>")
+            }
+            if identity.role >= .builder && version.version != latest.version {
+                controls.append("<button type=\"button\" class=\"small secondary\" data-rollback=\"\(version.version)\" id=\"rollback-\(version.version)\">Roll back to v\(version.version)</button>")
+            }
+            return """
+            <tr id="version-\(version.version)"><td class="num"><a href="\(back)?version=\(version.version)">v\(version.version)</a></td><td>\(version.definition.name)</td>
+            <td>\(Format.time(version.deployedAt))</td><td class="deployer">\(entry?.actor ?? "–")\(how)</td><td class="num">\(version.definition.shapes.count)</td>
+            <td>\(version.version == latest.version ? Format.badge("latest") : HTML.empty)\(version.version == shown.version ? " (shown)" : "")</td><td>\(controls)</td></tr>
             """
         })
+        let options = HTML.join(versions.reversed().map { "<option value=\"\($0.version)\">v\($0.version)</option>" })
+        let compare: HTML = """
+            <form method="get" action="\(back)/diff" class="toolbar" id="compare-form"><label for="diff-from">Compare</label><select id="diff-from" name="from">\(options)</select>
+            <label for="diff-to">with</label><select id="diff-to" name="to"><option value="">the draft (or the latest)</option>\(options)</select><button type="submit" class="secondary small">Diff</button></form>
+            """
         let content: HTML = """
             <p class="muted"><a href="/flows">Flows</a></p>
             <div class="toolbar"><h1>\(shown.definition.name)</h1>\(Format.badge(latest.enabled ? "enabled" : "disabled"))<span class="spacer"></span>\(actions)</div>
@@ -84,7 +106,9 @@ struct FlowPage {
             <ol class="shapes" id="shapes">\(shapes)</ol>
             <details><summary>Flow file of v\(shown.version)</summary><pre class="payload">\(FlowSourceView.text(of: shown, for: identity.role))</pre></details>
             <h2>Versions</h2>
-            <table class="grid"><thead><tr><th class="num">Version</th><th>Name</th><th>Deployed (UTC)</th><th class="num">Shapes</th><th></th></tr></thead><tbody>\(versionRows)</tbody></table>
+            <div class="table-scroll"><table class="grid" id="versions"><thead><tr><th class="num">Version</th><th>Name</th><th>Deployed (UTC)</th><th>By</th><th class="num">Shapes</th><th></th><th></th></tr></thead><tbody>\(versionRows)</tbody></table></div>
+            \(compare)
+            <p class="error-text" role="alert" id="rollback-error" hidden></p>
             <h2>Latest runs</h2>
             \(RunsPage.table(runs, empty: "This flow has not run yet."))
             <p><a href="\(Link("/runs", [("flow", flowID)]).description)">All runs of this flow →</a></p>
