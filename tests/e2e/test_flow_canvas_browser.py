@@ -124,3 +124,51 @@ def test_a_builder_edits_the_canvas_and_a_viewer_only_looks(skein, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_new_flow_from_nothing_and_from_a_template(skein):
+    builder = skein.add_user("bea", role="builder")
+    server, base = skein.serve_api()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("dialog", lambda dialog: dialog.accept())
+            sign_in(page, base, "bea", builder)
+
+            # From nothing: id, name and trigger, then the first shape on the canvas, then deploy.
+            page.goto(base + "/flows")
+            page.click("#new-flow-link")
+            page.fill("#new-id", "hello")
+            page.fill("#new-name", "Hello")
+            page.select_option("#new-trigger", "manual")
+            page.click("#new-flow-create")
+            expect(page).to_have_url(f"{base}/flows/hello?notice=Created%20the%20draft%20of%20%27hello%27.%20Add%20shapes%2C%20then%20deploy.")
+            expect(page.locator("#draft-flow-problems")).to_contain_text("a flow needs at least one shape")
+            expect(page.locator('#add-first-type option[value="payload"]')).to_have_count(1)
+            page.select_option("#add-first-type", "payload")
+            page.click("#add-first")
+            page.fill('#shape-drawer [data-field="id"]', "greet")
+            page.fill('#shape-drawer [data-field="json"]', '{"greeting": "hi"}')
+            page.click("#shape-save")
+            expect(page.locator('.canvas-box[data-shape="greet"]')).to_be_visible()
+            page.click("#draft-deploy")
+            expect(page.locator(".notice")).to_contain_text("Deployed v1")
+            assert skein.run("run", "hello").returncode == 0
+            assert skein.run("flow", "draft", "show", "hello").stdout == (
+                "id: hello\nname: Hello\ntrigger: manual\nshapes:\n  - id: greet\n    payload:\n      json:\n        greeting: hi\n")
+
+            # From the demo template: its text with the new id and name, comments and all.
+            page.goto(base + "/flows/new")
+            page.fill("#new-id", "my-orders")
+            page.fill("#new-name", "My orders")
+            page.select_option("#new-template", "orders-to-erp")
+            page.click("#new-flow-create")
+            for shape in ["fetch-orders", "each-order", "paid-only", "to-erp-format", "has-lines", "post-to-erp"]:
+                expect(page.locator(f'.canvas-box[data-shape="{shape}"]')).to_be_visible()
+            draft = skein.run("flow", "draft", "show", "my-orders").stdout
+            assert draft == demo_flow_text(sync=True).replace("id: orders-to-erp\nname: Paid shop orders to the ERP", "id: my-orders\nname: My orders")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -33,6 +33,8 @@ struct UIController: Sendable {
         AssetRoutes.add(to: router)
         router.get("/", use: page(.viewer) { try await DashboardPage(ui: self, identity: $2).response($0) })
         router.get("flows", use: page(.viewer) { try await FlowsPage(ui: self, identity: $2).response($0) })
+        router.get("flows/new", use: page(.builder) { try await NewFlowPage(ui: self, identity: $2).response($0) })
+        router.post("flows/new", use: action(.builder) { try await NewFlowPage.create($0, ui: self, identity: $2) })
         router.get("flows/:flow", use: page(.viewer) { try await FlowPage(ui: self, identity: $2).response($0, $1) })
         router.get("flows/:flow/diff", use: page(.viewer) { try await FlowDiffPage(ui: self, identity: $2).response($0, $1) })
         router.get("runs", use: page(.viewer) { try await RunsPage(ui: self, identity: $2).response($0) })

@@ -132,7 +132,8 @@ enum CanvasScript {
         const type = mode.type || box.dataset.type;
         const spec = specs.shapes.find((shape) => shape.type === type);
         const settings = mode.adding ? {} : JSON.parse(box.dataset.settings || "{}");
-        drawer.querySelector("#drawer-title").textContent = mode.adding ? "New " + type + " shape after " + box.dataset.shape : box.dataset.shape + " (" + type + ")";
+        drawer.querySelector("#drawer-title").textContent = mode.adding
+          ? "New " + type + " shape " + (mode.atStart ? "at the start of the flow" : "after " + box.dataset.shape) : box.dataset.shape + " (" + type + ")";
         drawer.querySelector("#drawer-summary").textContent = spec ? spec.summary : "";
         problemsList.hidden = true;
         const fields = drawer.querySelector("#drawer-fields");
@@ -181,7 +182,8 @@ enum CanvasScript {
                 if (control.dataset.entry) entry[change.field] = change.value; else body[change.field] = change.value;
               }
               entry[type] = structure ? { } : body;
-              await edit([{ op: "add", after: box.dataset.shape, shape: entry }], "Added a " + type + " shape");
+              const where = mode.atStart ? { lane: "" } : { after: box.dataset.shape };
+              await edit([Object.assign({ op: "add", shape: entry }, where)], "Added a " + type + " shape");
               return;
             }
             if (!changed.length) { drawer.close(); return; }
@@ -199,6 +201,12 @@ enum CanvasScript {
         box.addEventListener("click", () => open(box, {}));
         box.addEventListener("keydown", (event) => { if (event.key === "Enter") open(box, {}); });
       });
+      // Add at the start of the flow (the first shape of a new flow too).
+      const firstType = document.getElementById("add-first-type");
+      if (firstType && editable) {
+        loadSpecs().then(() => { for (const shape of specs.shapes) firstType.append(el("option", { value: shape.type }, shape.type)); });
+        document.getElementById("add-first").addEventListener("click", () => open({ dataset: { shape: "" } }, { adding: true, atStart: true, type: firstType.value }));
+      }
       const deploy = document.getElementById("draft-deploy");
       const discard = document.getElementById("draft-discard");
       const barError = document.getElementById("draft-error");

@@ -24,7 +24,10 @@ struct FlowPage {
             shownRun = run
             asked = run.flowVersion
         }
-        guard let latest = try await ui.store.flow(id: flowID, version: nil) else { throw APIError(.notFound, "there is no flow '\(flowID)'") }
+        guard let latest = try await ui.store.flow(id: flowID, version: nil) else {
+            if identity.role >= .builder, let draft = try await ui.store.draft(of: flowID) { return try await draftOnly(draft, request: request) }
+            throw APIError(.notFound, "there is no flow '\(flowID)'")
+        }
         guard let shown = asked == nil ? latest : try await ui.store.flow(id: flowID, version: asked) else {
             throw APIError(.notFound, "flow '\(flowID)' has no version \(asked ?? 0)")
         }
