@@ -55,3 +55,41 @@ def test_draft_deploy_diff_and_rollback_from_the_cli(skein, tmp_path):
         process.wait(timeout=30)
     trail = [(e["action"], e["actor"], e["details"].get("version")) for e in reversed(entries)]
     assert trail == [("flow.deploy", "skein (cli)", 1), ("flow.deploy", "skein (cli)", 2), ("flow.rollback", "skein (cli)", 3)]
+
+
+def test_canvas_edits_through_the_api_keep_a_yaml_flows_comments(skein, tmp_path):
+    """`POST /api/v1/flows/{flow}/draft/edits` on the commented demo flow: a map field changed,
+    a shape added and one skipped change only their own text; a bad edit is refused with where."""
+    v1 = DEMO_FLOW.read_text()
+    flow = tmp_path / "orders.yaml"
+    flow.write_text(v1)
+    skein.run("flow", "deploy", str(flow))
+    skein.add_user("bea", role="builder")
+    skein.add_user("vic", role="viewer")
+    builder, viewer = skein.create_token("bea"), skein.create_token("vic")
+    process, base = skein.serve_api()
+    try:
+        api = API(base, builder)
+        edited = api.post("/api/v1/flows/orders-to-erp/draft/edits", {"edits": [
+            {"op": "set", "shape": "to-erp-format", "field": "map.fields.total", "value": "$number(total_price)"},
+            {"op": "add", "after": "paid-only", "shape": {"id": "gbp-only", "filter": {"where": [{"field": "currency", "equals": "GBP"}]}}},
+            {"op": "skip", "shape": "has-lines", "skip": True},
+        ]})
+        assert edited.status == 200, edited.body
+        assert edited.json["added_shapes"] == ["gbp-only"]
+        expected = v1.replace("total: total_price", 'total: "$number(total_price)"').replace(
+            "      where: [ { field: financial_status, equals: paid } ]\n",
+            "      where: [ { field: financial_status, equals: paid } ]\n  - id: gbp-only\n    filter:\n      where:\n"
+            "        - field: currency\n          equals: GBP\n").replace("  - id: has-lines\n", "  - id: has-lines\n    skip: true\n")
+        assert edited.json["source"] == expected
+        assert skein.run("flow", "draft", "show", "orders-to-erp").stdout == expected
+
+        bad = api.post("/api/v1/flows/orders-to-erp/draft/edits", {"edits": [{"op": "set", "shape": "fetch-orders", "field": "http.max_pages", "value": 0}]})
+        assert bad.status == 400 and bad.json["error"]["code"] == "invalid_flow"
+        assert bad.json["error"]["details"]["problems"][0]["path"] == "shapes[0].http.max_pages"
+        refused = API(base, viewer).post("/api/v1/flows/orders-to-erp/draft/edits", {"edits": [{"op": "remove", "shape": "has-lines"}]})
+        assert refused.status == 403
+        assert skein.run("flow", "draft", "show", "orders-to-erp").stdout == expected, "refused edits change nothing"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

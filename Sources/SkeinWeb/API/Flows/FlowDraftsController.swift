@@ -19,6 +19,7 @@ struct FlowDraftsController: Sendable {
         group.get("flows/:flow/draft") { _, context in try await self.show(context: context) }
         group.put("flows/:flow/draft") { request, context in try await self.save(request, context: context) }
         group.delete("flows/:flow/draft") { _, context in try await self.discard(context: context) }
+        group.post("flows/:flow/draft/edits") { request, context in try await self.edit(request, context: context) }
         group.post("flows/:flow/draft/deploy") { request, context in try await self.deploy(request, context: context) }
         group.post("flows/:flow/rollback") { request, context in try await self.rollback(request, context: context) }
         group.get("flows/:flow/diff") { request, context in try await self.diff(request, context: context) }
@@ -66,6 +67,32 @@ struct FlowDraftsController: Sendable {
         guard !text.isEmpty else { throw APIError.invalid("body", "the request body (a flow file's text) is required") }
         let flowID = try context.string("flow")
         return JSONResponse.ok(Self.json(try await call { try await drafting.save(flowID, text: text, actor: actor(identity)) }, role: identity.role))
+    }
+
+    /// `{"edits": [{"op": "set", "shape": "to-erp-format", "field": "map.fields", "value": {…}}, …]}`:
+    /// applied in order to the draft (or the latest version), all or nothing, and saved as the draft.
+    func edit(_ request: Request, context: SkeinRequestContext) async throws -> Response {
+        let identity = try context.require(.builder)
+        var request = request
+        let body = try await request.jsonObject(limit: FlowFile.maximumBytes)
+        guard case .array(let list)? = body["edits"], !list.isEmpty else {
+            throw APIError.invalid("edits", "edits (a list of edits, each an object with an op) is required")
+        }
+        guard list.count <= FlowEdit.maximumEdits else {
+            throw APIError.invalid("edits", "at most \(FlowEdit.maximumEdits) edits at once; this has \(list.count)")
+        }
+        var edits: [FlowEdit] = []
+        for (index, json) in list.enumerated() {
+            do { edits.append(try FlowEdit(json: json, path: "edits[\(index)]")) } catch {
+                let problem = error.problems.first ?? FlowProblem(path: "edits[\(index)]", message: "not an edit")
+                throw APIError(.invalidField, problem.message, field: problem.path)
+            }
+        }
+        let flowID = try context.string("flow")
+        let edited = try await call { try await drafting.edit(flowID, edits, actor: actor(identity)) }
+        var json = Self.json(edited.working, role: identity.role).objectValue ?? [:]
+        json["added_shapes"] = .array(edited.addedShapes.map(JSON.string))
+        return JSONResponse.ok(.object(json))
     }
 
     func discard(context: SkeinRequestContext) async throws -> Response {

@@ -5,8 +5,8 @@ import NIOCore
 /// change only with the binary, so browsers may cache them for an hour.
 enum AssetRoutes {
     static func add(to router: Router<SkeinRequestContext>) {
-        let css = ByteBuffer(string: StyleSheet.text)
-        let js = ByteBuffer(string: Script.text)
+        let css = ByteBuffer(string: StyleSheet.text + CanvasStyle.text)
+        let js = ByteBuffer(string: Script.text + CanvasScript.text)
         router.get("assets/skein.css") { _, _ in asset(css, type: "text/css; charset=utf-8") }
         router.get("assets/skein.js") { _, _ in asset(js, type: "text/javascript; charset=utf-8") }
     }

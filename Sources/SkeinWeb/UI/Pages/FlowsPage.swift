@@ -27,7 +27,8 @@ struct FlowsPage {
             <table class="grid"><thead><tr><th>Flow</th><th>State</th><th>Trigger</th><th class="num">Version</th><th class="num">Shapes</th>
             <th>Deployed (UTC)</th><th>Latest run</th></tr></thead><tbody>\(rows)</tbody></table>
             """
-        let content: HTML = "<h1>Flows</h1>\(table)"
+        let create: HTML = identity.role >= .builder ? "<span class=\"spacer\"></span><a class=\"button\" href=\"/flows/new\" id=\"new-flow-link\">New flow</a>" : HTML.empty
+        let content: HTML = "<div class=\"toolbar\"><h1>Flows</h1>\(create)</div>\(table)"
         return UIController.html(Layout(title: "Flows", section: .flows, identity: identity).render(content))
     }
 

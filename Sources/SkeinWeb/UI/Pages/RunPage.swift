@@ -33,7 +33,7 @@ struct RunPage {
         }
         let facts: HTML = """
             <dl class="facts">
-              <dt>Flow</dt><dd><a href="/flows/\(Link.segment(run.flowID))?version=\(run.flowVersion)">\(run.flowID)</a> v\(run.flowVersion)</dd>
+              <dt>Flow</dt><dd><a href="/flows/\(Link.segment(run.flowID))?version=\(run.flowVersion)">\(run.flowID)</a> v\(run.flowVersion) · <a id="run-on-canvas" href="/flows/\(Link.segment(run.flowID))?run=\(run.id)">on the canvas</a></dd>
               <dt>Status</dt><dd>\(Format.badge(run.status.rawValue)) \(run.hasWarnings ? Format.badge("warning") : HTML.empty)</dd>
               <dt>Trigger</dt><dd>\(run.trigger.rawValue)</dd><dt>From</dt><dd>\(origin)\(run.entryShapeID.map { " · entered at \($0)" } ?? "")</dd>
               <dt>Queued</dt><dd>\(Format.time(run.queuedAt))</dd><dt>Started</dt><dd>\(Format.time(run.startedAt))</dd>
