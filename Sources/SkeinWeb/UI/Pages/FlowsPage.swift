@@ -24,8 +24,8 @@ struct FlowsPage {
                 """)
         }
         let table: HTML = flows.isEmpty ? "<p class=\"muted\">No flows yet. Deploy one with <code>skein flow deploy FILE</code>.</p>" : """
-            <table class="grid"><thead><tr><th>Flow</th><th>State</th><th>Trigger</th><th class="num">Version</th><th class="num">Shapes</th>
-            <th>Deployed (UTC)</th><th>Latest run</th></tr></thead><tbody>\(rows)</tbody></table>
+            <div class="table-box"><table class="grid"><thead><tr><th>Flow</th><th>State</th><th>Trigger</th><th class="num">Version</th><th class="num">Shapes</th>
+            <th>Deployed (UTC)</th><th>Latest run</th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
         let content: HTML = "<h1>Flows</h1>\(table)"
         return UIController.html(Layout(title: "Flows", section: .flows, identity: identity).render(content))
