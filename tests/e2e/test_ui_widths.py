@@ -41,6 +41,8 @@ def pages():
         ("blueprints", "/blueprints", "Blueprints"),
         ("lookups", "/lookups", "Lookups"),
         ("lookup-table", "/lookups/shipping-codes", "shipping-codes"),
+        ("text-view", "/flows/orders-sync/text", "orders-sync as text"),
+        ("new-flow-text", "/drafts/new", "New flow"),
         ("error", "/runs/987654", "Not found"),
     ]
 

@@ -34,6 +34,8 @@ struct UIController: Sendable {
         router.get("/", use: page(.viewer) { try await DashboardPage(ui: self, identity: $2).response($0) })
         router.get("flows", use: page(.viewer) { try await FlowsPage(ui: self, identity: $2).response($0) })
         router.get("flows/:flow", use: page(.viewer) { try await FlowPage(ui: self, identity: $2).response($0, $1) })
+        router.get("flows/:flow/text", use: page(.viewer) { try await FlowTextPage(ui: self, identity: $2).response($0, $1) })
+        router.get("drafts/new", use: page(.builder) { try await FlowTextPage(ui: self, identity: $2).newFlow($0) })
         router.get("runs", use: page(.viewer) { try await RunsPage(ui: self, identity: $2).response($0) })
         router.get("runs/:run", use: page(.viewer) { try await RunPage(ui: self, identity: $2).response($0, $1) })
         router.get("runs/:run/payloads/:sequence/:index", use: page(.viewer) { try await PayloadPage(ui: self, identity: $2).response($0, $1) })

@@ -79,7 +79,7 @@ enum OpenAPIDocument {
         APIOperation(method: "post", path: "/drafts", summary: "Start a new flow as a draft: the text (YAML or JSON) names it; 201 with its problems.",
                      role: .builder, body: anyFlowText, bodyType: "application/yaml", status: 201),
         APIOperation(method: "post", path: "/flows/validate",
-                     summary: "Every problem of a flow file's text with its path, as `skein flow validate` reports them.",
+                     summary: "Every problem of a flow file's text with its path, as `skein flow validate` reports them, and its line in the text (null when not locatable).",
                      role: .viewer, body: anyFlowText, bodyType: "application/yaml"),
         APIOperation(method: "get", path: "/flows/{flow}/draft",
                      summary: "The flow's draft (saved: true), else its latest version's text, with the text's problems.", role: .viewer),

@@ -88,6 +88,10 @@ enum StyleSheet {
     details.edit { display: inline-block; margin-right: 6px; } details.edit[open] { display: block; margin-bottom: 6px; }
     .badge-digest { background: var(--warn-bg); color: var(--warn); }
     pre { max-width: 100%; overflow: auto; }
+    #flow-text-box .CodeMirror { height: 62vh; min-height: 280px; border: 1px solid var(--line); border-radius: 8px; font-size: 12.5px; }
+    #flow-text-box textarea { min-height: 420px; }
+    ul.problems { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px 10px 30px; margin: 0; }
+    ul.problems li.jump { cursor: pointer; } .ok-text { color: var(--ok); }
     @media (max-width: 900px) {
       .playground { grid-template-columns: 1fr; } dl.facts { grid-template-columns: max-content 1fr; }
       /* Tables not wrapped in a .table-box scroll inside themselves. */
@@ -96,6 +100,7 @@ enum StyleSheet {
     }
     @media (max-width: 600px) {
       header.top { padding: 8px 12px; gap: 4px 12px; } header.top nav a { padding: 4px 8px; }
+      header.top nav { order: 3; flex-basis: 100%; } header.top .who { margin-left: auto; }
       main { padding: 14px 12px 40px; }
       dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: 6px; }
       form.filters label, form.filters input, form.filters select { max-width: 100%; }

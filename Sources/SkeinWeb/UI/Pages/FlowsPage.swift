@@ -27,7 +27,8 @@ struct FlowsPage {
             <div class="table-box"><table class="grid"><thead><tr><th>Flow</th><th>State</th><th>Trigger</th><th class="num">Version</th><th class="num">Shapes</th>
             <th>Deployed (UTC)</th><th>Latest run</th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
-        let content: HTML = "<h1>Flows</h1>\(table)"
+        let newFlow: HTML = identity.role >= .builder ? "<a class=\"button secondary\" id=\"new-flow-text\" href=\"/drafts/new\">New flow as text</a>" : .empty
+        let content: HTML = "<div class=\"toolbar\"><h1>Flows</h1><span class=\"spacer\"></span>\(newFlow)</div>\(table)"
         return UIController.html(Layout(title: "Flows", section: .flows, identity: identity).render(content))
     }
 
