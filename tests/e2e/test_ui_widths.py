@@ -1,7 +1,8 @@
 """Every page of the web UI at a phone's width (390 px) and a laptop's (1280 px), in a real
 browser (Playwright with Debian's chromium) against the real `skein serve` with real data: the
 demo flow run against the demo shop and an ERP that fails, so there are failed runs, wide
-payloads and failed sync entries; a lookup table; an alert group with a flow naming it.
+payloads and failed sync entries; instances; a lookup table; an alert group with a flow naming it;
+the text view of a flow and of a new flow.
 
 On each page nothing may be wider than the window (`document.documentElement.scrollWidth <=
 window.innerWidth`): the header wraps, tables scroll inside their own box, payloads scroll in
@@ -43,6 +44,7 @@ def pages():
         ("lookup-table", "/lookups/shipping-codes", "shipping-codes"),
         ("text-view", "/flows/orders-sync/text", "orders-sync as text"),
         ("new-flow-text", "/drafts/new", "New flow"),
+        ("instances", "/instances", "Instances"),
         ("error", "/runs/987654", "Not found"),
     ]
 

@@ -7,7 +7,8 @@ import SkeinJSON
 import SkeinStorage
 
 /// Connector instances. Credentials are write-only: `PUT` takes them (sealed before storing);
-/// answers list only their names. A `PUT` without `credentials` keeps the stored ones.
+/// answers list only their names. A `PUT` without `credentials` keeps the stored ones; with
+/// them it replaces them, except that an empty value keeps the stored secret of that name.
 /// Reads: viewer; create, update, delete: builder; test: operator.
 struct InstancesController: Sendable {
     let store: any InstanceStore
@@ -69,10 +70,21 @@ struct InstancesController: Sendable {
         guard timeoutMs > 0 else { throw APIError.invalid("timeout_ms", "timeout_ms must be positive") }
         let variables = try body.strings("variables") ?? existing?.variables ?? [:]
         var credentials = try body.strings("credentials")
-        if credentials == nil, existing != nil {
-            do { credentials = try await resolver.instance(named: name).credentials } catch {
+        let keepsSome = credentials?.values.contains("") ?? false
+        var previous: [String: String]?
+        if existing != nil, credentials == nil || keepsSome {
+            let stored: [String: String]
+            do { stored = try await resolver.instance(named: name).credentials } catch {
                 throw APIError(.conflict, "the stored credentials cannot be opened (\(error)); send credentials to replace them")
             }
+            previous = stored
+            // An empty value keeps the stored secret of that name (the web UI's blank password field).
+            credentials = credentials.map { given in
+                Dictionary(uniqueKeysWithValues: given.map { key, value in (key, value.isEmpty ? stored[key] ?? "" : value) })
+            } ?? stored
+        }
+        if let empty = credentials?.first(where: { $0.value.isEmpty })?.key {
+            throw APIError.invalid("credentials", "credential '\(empty)' is empty and no stored value of that name can be kept")
         }
         let settings = body["settings"] ?? existing?.settings ?? [:]
         guard case .object = settings else { throw APIError.invalid("settings", "settings must be an object") }
@@ -83,7 +95,7 @@ struct InstancesController: Sendable {
         let sealed = try resolver.seal(instance, now: access.now())
         try await store.saveInstance(sealed)
         try await access.audit(identity, existing == nil ? "instance.create" : "instance.update", target: "instance:\(name)",
-                               details: ["credentials_changed": .bool(body["credentials"] != nil)])
+                               details: ["credentials_changed": .bool(body["credentials"] != nil && credentials != previous)])
         return JSONResponse.make(status: existing == nil ? .created : .ok, await json(sealed))
     }
 

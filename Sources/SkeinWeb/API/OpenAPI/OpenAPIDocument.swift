@@ -107,7 +107,7 @@ enum OpenAPIDocument {
         // Instances
         APIOperation(method: "get", path: "/instances", summary: "Instances (credential names only).", role: .viewer),
         APIOperation(method: "get", path: "/instances/{name}", summary: "One instance (credential names only).", role: .viewer),
-        APIOperation(method: "put", path: "/instances/{name}", summary: "Create or update an instance; credentials are write-only.",
+        APIOperation(method: "put", path: "/instances/{name}", summary: "Create or update an instance; credentials are write-only (omitted: kept; an empty value keeps the stored secret of that name).",
                      role: .builder, body: object(["type": string, "address": string, "time_zone": string, "rate_limit": string,
                                                    "timeout_ms": integer, "variables": anyObject, "settings": anyObject, "credentials": anyObject])),
         APIOperation(method: "delete", path: "/instances/{name}", summary: "Remove an instance.", role: .builder, status: 204, responseType: nil),

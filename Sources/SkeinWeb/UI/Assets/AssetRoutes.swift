@@ -6,7 +6,7 @@ import NIOCore
 enum AssetRoutes {
     static func add(to router: Router<SkeinRequestContext>) {
         let css = ByteBuffer(string: StyleSheet.text)
-        let js = ByteBuffer(string: Script.text + FlowTextScript.text)
+        let js = ByteBuffer(string: Script.text + FlowTextScript.text + InstancesScript.text)
         router.get("assets/skein.css") { _, _ in asset(css, type: "text/css; charset=utf-8") }
         router.get("assets/skein.js") { _, _ in asset(js, type: "text/javascript; charset=utf-8") }
         for (name, text) in codeMirror {

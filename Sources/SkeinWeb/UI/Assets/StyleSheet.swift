@@ -92,6 +92,8 @@ enum StyleSheet {
     #flow-text-box textarea { min-height: 420px; }
     ul.problems { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px 10px 30px; margin: 0; }
     ul.problems li.jump { cursor: pointer; } .ok-text { color: var(--ok); }
+    #instance-credentials .credential { display: flex; gap: 6px; margin-bottom: 6px; } #instance-credentials .credential input { flex: 1; min-width: 0; }
+    table.grid td.verdict { max-width: 320px; overflow-wrap: anywhere; }
     @media (max-width: 900px) {
       .playground { grid-template-columns: 1fr; } dl.facts { grid-template-columns: max-content 1fr; }
       /* Tables not wrapped in a .table-box scroll inside themselves. */

@@ -4,7 +4,7 @@ import SkeinOperations
 struct Layout {
     enum Section: String, CaseIterable {
         case dashboard = "Dashboard", flows = "Flows", runs = "Run logs", sync = "Sync report", lookups = "Lookups", alerts = "Alerts", playground = "Playground"
-        case blueprints = "Blueprints"
+        case blueprints = "Blueprints", instances = "Instances"
 
         var path: String {
             switch self {
@@ -16,6 +16,7 @@ struct Layout {
             case .lookups: "/lookups"
             case .playground: "/playground"
             case .blueprints: "/blueprints"
+            case .instances: "/instances"
             }
         }
     }
