@@ -3,7 +3,8 @@
 bearer token: a builder adds an HTTP instance with its secret, tests it (the same verdict as
 `skein instance test`), edits it with the secret left blank (the stored one is kept: the test
 still passes), and the secret appears in no page and no API answer; a viewer sees the list but
-cannot add, edit or delete, and the API refuses their save."""
+cannot add, edit or delete, and the API refuses their save. An instance a deployed flow uses
+cannot be deleted (page, API and CLI give the same refusal)."""
 import json
 import threading
 import urllib.request
@@ -14,6 +15,15 @@ from playwright.sync_api import expect, sync_playwright
 from test_ui_browser import chromium_path
 
 SECRET = "s3cret-token-never-shown-4711"
+USES = """
+id: uses-guarded
+trigger: manual
+shapes:
+  - id: check
+    assert: {{ condition: 'true', message: never }}
+{shape}"""
+USING = "  - id: fetch\n    http: { instance: guarded, direction: receive, method: GET, path: /orders }\n"
+NOT_USING = ""
 
 
 class Guarded(BaseHTTPRequestHandler):
@@ -38,7 +48,8 @@ def sign_in(page, base, user, password):
     expect(page).to_have_url(base + "/instances")
 
 
-def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secret(skein):
+def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secret(skein, tmp_path):
+    skein_dir = tmp_path
     system = ThreadingHTTPServer(("127.0.0.1", 0), Guarded)
     threading.Thread(target=system.serve_forever, daemon=True).start()
     address = f"http://127.0.0.1:{system.server_port}/api"
@@ -71,7 +82,8 @@ def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secr
             page.click("#add-credential")
             page.fill("#instance-credentials .credential-name", "token")
             page.fill("#instance-credentials .credential-value", SECRET)
-            page.click("#save-instance")
+            with page.expect_navigation():
+                page.click("#save-instance")
             expect(page.locator(".notice[role=status]")).to_have_text("Added instance 'guarded'.")
             row = page.locator("#instance-guarded")
             expect(row).to_contain_text("token")
@@ -87,7 +99,8 @@ def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secr
             expect(page.locator("#instance-credentials .credential-value")).to_have_value("")
             expect(page.locator("#instance-credentials .credential-value")).to_have_attribute("type", "password")
             page.fill("#instance-rate-limit", "5/s")
-            page.click("#save-instance")
+            with page.expect_navigation():
+                page.click("#save-instance")
             expect(page.locator(".notice[role=status]")).to_have_text("Saved instance 'guarded'.")
             row.locator("[data-test]").click()
             expect(row.locator(".verdict")).to_contain_text("ok: instance 'guarded': reachable")
@@ -96,13 +109,15 @@ def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secr
             # A wrong secret: the page shows the failed verdict.
             row.locator("[data-edit]").click()
             page.fill("#instance-credentials .credential-value", "wrong-token")
-            page.click("#save-instance")
+            with page.expect_navigation():
+                page.click("#save-instance")
             expect(page.locator(".notice[role=status]")).to_have_text("Saved instance 'guarded'.")
             row.locator("[data-test]").click()
             expect(row.locator(".verdict")).to_contain_text("failed: instance 'guarded': GET")
             row.locator("[data-edit]").click()
             page.fill("#instance-credentials .credential-value", SECRET)
-            page.click("#save-instance")
+            with page.expect_navigation():
+                page.click("#save-instance")
             expect(page.locator(".notice[role=status]")).to_have_text("Saved instance 'guarded'.")
 
             answers.append(page.content())
@@ -123,11 +138,22 @@ def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secr
             assert status == 403
             page.close()
 
-            # Delete (asks first) as the builder.
+            # Delete (asks first) as the builder: refused while a deployed flow uses the instance,
+            # by the page, the API and the CLI alike (one rule: InstanceOperations.delete).
+            (skein_dir / "uses.yaml").write_text(USES.format(shape=USING))
+            skein.run("flow", "deploy", str(skein_dir / "uses.yaml"))
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("dialog", lambda dialog: dialog.accept())
             sign_in(page, base, "ines", builder)
             page.locator("#instance-guarded [data-delete]").click()
+            refusal = "instance 'guarded' is used by flow 'uses-guarded'; change it to use another instance first"
+            expect(page.locator("#instance-error")).to_have_text(refusal)
+            removed = skein.run("instance", "remove", "guarded", check=False)
+            assert removed.returncode != 0 and refusal in removed.stderr, removed
+            (skein_dir / "uses.yaml").write_text(USES.format(shape=NOT_USING))
+            skein.run("flow", "deploy", str(skein_dir / "uses.yaml"))  # v2 no longer uses it
+            with page.expect_navigation():
+                page.locator("#instance-guarded [data-delete]").click()
             expect(page.locator(".notice[role=status]")).to_have_text("Deleted instance 'guarded'.")
             expect(page.locator("#no-instances")).to_be_visible()
             browser.close()

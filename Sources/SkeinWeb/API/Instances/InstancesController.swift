@@ -15,6 +15,8 @@ struct InstancesController: Sendable {
     let access: AccessService
     let resolver: StoredInstanceResolver?
     let test: @Sendable (String) async -> (ok: Bool, message: String)
+    /// Removal (refused while flows use the instance), shared with the CLI.
+    let operations: Operations
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
         group.get("instances") { _, context in try await self.list(context: context) }
@@ -101,9 +103,7 @@ struct InstancesController: Sendable {
 
     func delete(context: SkeinRequestContext) async throws -> Response {
         let identity = try context.require(.builder)
-        let name = try context.string("name")
-        guard try await store.deleteInstance(named: name) else { throw APIError(.notFound, "no instance named '\(name)'") }
-        try await access.audit(identity, "instance.delete", target: "instance:\(name)")
+        do { try await operations.instances.delete(identity, name: try context.string("name")) } catch let error as OperationError { throw APIError(error) }
         return Response(status: .noContent)
     }
 

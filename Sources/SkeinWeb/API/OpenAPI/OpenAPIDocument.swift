@@ -110,7 +110,7 @@ enum OpenAPIDocument {
         APIOperation(method: "put", path: "/instances/{name}", summary: "Create or update an instance; credentials are write-only (omitted: kept; an empty value keeps the stored secret of that name).",
                      role: .builder, body: object(["type": string, "address": string, "time_zone": string, "rate_limit": string,
                                                    "timeout_ms": integer, "variables": anyObject, "settings": anyObject, "credentials": anyObject])),
-        APIOperation(method: "delete", path: "/instances/{name}", summary: "Remove an instance.", role: .builder, status: 204, responseType: nil),
+        APIOperation(method: "delete", path: "/instances/{name}", summary: "Remove an instance (409 while a deployed flow uses it).", role: .builder, status: 204, responseType: nil),
         APIOperation(method: "post", path: "/instances/{name}/test", summary: "Check the system answers and accepts the credentials.", role: .operator),
         // Notification groups
         APIOperation(method: "get", path: "/alert-groups", summary: "Notification groups with the flows naming them (webhook URLs masked).",
