@@ -20,7 +20,7 @@ public import SkeinJSON
 public struct Operations: Sendable {
     /// What the operations read and change.
     public typealias Store = FlowReader & FlowWriter & RunIntake & RunQueue & RunLogReader & RunCountStore & SyncStore
-        & AccessStore & DataPoolAdmin & AlertStore & InstanceReader & LookupStore
+        & AccessStore & DataPoolAdmin & AlertStore & InstanceStore & LookupStore
 
     public let store: any Store
     public let access: AccessService
@@ -51,6 +51,7 @@ public struct Operations: Sendable {
     public var alertGroups: AlertGroupOperations { AlertGroupOperations(store: store, audit: audit, now: now) }
     public var blueprints: BlueprintOperations { BlueprintOperations(catalog: blueprintCatalog, store: store, flows: flows, audit: audit) }
     public var lookups: LookupOperations { LookupOperations(store: store, audit: audit, now: now) }
+    public var instances: InstanceOperations { InstanceOperations(store: store, audit: audit) }
 
     /// Writes the audit log as the access service does.
     var audit: AuditTrail { AuditTrail(service: access) }

@@ -117,11 +117,11 @@ struct InstanceCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove an instance.")
+        static let configuration = CommandConfiguration(abstract: "Remove an instance (refused while a deployed flow uses it).")
         @Argument var name: String
         @OptionGroup var options: DataOptions
         func run() async throws {
-            guard try await options.environment().store.deleteInstance(named: name) else { throw CLIError("no instance named '\(name)'") }
+            try await options.operations().1.instances.delete(options.caller, name: name)
             print("removed instance '\(name)'")
         }
     }

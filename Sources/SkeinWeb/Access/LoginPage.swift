@@ -11,7 +11,7 @@ enum LoginPage {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <style>
             body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;display:flex;min-height:100vh;align-items:center;justify-content:center}
-            form{background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002;width:20rem}
+            form{background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002;width:20rem;max-width:calc(100% - 1.5rem);box-sizing:border-box}
             h1{font-size:1.3rem;margin-top:0} label{display:block;margin:.8rem 0 .3rem}
             input{width:100%;padding:.5rem;box-sizing:border-box} button{margin-top:1.2rem;width:100%;padding:.6rem}
             .error{color:#b00020}

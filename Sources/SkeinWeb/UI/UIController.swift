@@ -16,7 +16,7 @@ import SkeinStorage
 /// ManualRun, SyncResender, the store), and runs they start are queued for the workers.
 struct UIController: Sendable {
     /// What the pages show and the buttons change: flows, the run log, counts and the sync report.
-    typealias Store = FlowReader & FlowWriter & FlowDraftStore & AuditLog & RunIntake & RunLogReader & RunCountStore & SyncReportReader
+    typealias Store = FlowReader & FlowWriter & FlowDraftStore & AuditLog & RunIntake & RunLogReader & RunCountStore & SyncReportReader & InstanceStore
 
     let store: any Store
     let settings: WebSettings
@@ -37,6 +37,9 @@ struct UIController: Sendable {
         router.post("flows/new", use: action(.builder) { try await NewFlowPage.create($0, ui: self, identity: $2) })
         router.get("flows/:flow", use: page(.viewer) { try await FlowPage(ui: self, identity: $2).response($0, $1) })
         router.get("flows/:flow/diff", use: page(.viewer) { try await FlowDiffPage(ui: self, identity: $2).response($0, $1) })
+        router.get("flows/:flow/text", use: page(.viewer) { try await FlowTextPage(ui: self, identity: $2).response($0, $1) })
+        router.get("drafts/new", use: page(.builder) { try await FlowTextPage(ui: self, identity: $2).newFlow($0) })
+        router.get("instances", use: page(.viewer) { try await InstancesPage(ui: self, identity: $2).response($0) })
         router.get("runs", use: page(.viewer) { try await RunsPage(ui: self, identity: $2).response($0) })
         router.get("runs/:run", use: page(.viewer) { try await RunPage(ui: self, identity: $2).response($0, $1) })
         router.get("runs/:run/payloads/:sequence/:index", use: page(.viewer) { try await PayloadPage(ui: self, identity: $2).response($0, $1) })

@@ -51,7 +51,7 @@ struct FlowDraftsController: Sendable {
         let text = try await request.text(limit: FlowFile.maximumBytes)
         guard !text.isEmpty else { throw APIError.invalid("body", "the request body (a flow file's text) is required") }
         let problems = drafting.problems(text)
-        return JSONResponse.ok(["valid": .bool(problems.isEmpty), "problems": Self.problems(problems)])
+        return JSONResponse.ok(["valid": .bool(problems.isEmpty), "problems": Self.problems(problems, in: text)])
     }
 
     func show(context: SkeinRequestContext) async throws -> Response {
@@ -156,8 +156,14 @@ struct FlowDraftsController: Sendable {
         return JSONResponse.make(status: isNew ? .created : .ok, .object(object))
     }
 
-    static func problems(_ problems: [FlowProblem]) -> JSON {
-        .array(problems.map { ["path": .string($0.path), "message": .string($0.message)] })
+    /// Each problem's path and message, and with the text it is about, its 1-based `line` there
+    /// (`FlowProblemLine`; null when it cannot be located) for editors to mark.
+    static func problems(_ problems: [FlowProblem], in text: String? = nil) -> JSON {
+        guard let text else { return .array(problems.map { ["path": .string($0.path), "message": .string($0.message)] }) }
+        let lines = FlowProblemLine.lines(of: problems, in: text)
+        return .array(zip(problems, lines).map { problem, line in
+            ["path": .string(problem.path), "message": .string(problem.message), "line": line.map { APIJSON.number($0) } ?? .null]
+        })
     }
 
     static func json(_ working: FlowDrafting.Working, role: Role) -> JSON {
@@ -167,7 +173,7 @@ struct FlowDraftsController: Sendable {
             "latest_version": working.latestVersion.map(APIJSON.number) ?? .null,
             "updated_by": working.draft.map { .string($0.updatedBy) } ?? .null,
             "updated_at": working.draft.map { APIJSON.iso($0.updatedAt) } ?? .null,
-            "valid": .bool(working.problems.isEmpty), "problems": problems(working.problems),
+            "valid": .bool(working.problems.isEmpty), "problems": problems(working.problems, in: working.source),
         ]
     }
 

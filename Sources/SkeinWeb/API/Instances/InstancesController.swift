@@ -7,13 +7,16 @@ import SkeinJSON
 import SkeinStorage
 
 /// Connector instances. Credentials are write-only: `PUT` takes them (sealed before storing);
-/// answers list only their names. A `PUT` without `credentials` keeps the stored ones.
+/// answers list only their names. A `PUT` without `credentials` keeps the stored ones; with
+/// them it replaces them, except that an empty value keeps the stored secret of that name.
 /// Reads: viewer; create, update, delete: builder; test: operator.
 struct InstancesController: Sendable {
     let store: any InstanceStore
     let access: AccessService
     let resolver: StoredInstanceResolver?
     let test: @Sendable (String) async -> (ok: Bool, message: String)
+    /// Removal (refused while flows use the instance), shared with the CLI.
+    let operations: Operations
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
         group.get("instances") { _, context in try await self.list(context: context) }
@@ -69,10 +72,21 @@ struct InstancesController: Sendable {
         guard timeoutMs > 0 else { throw APIError.invalid("timeout_ms", "timeout_ms must be positive") }
         let variables = try body.strings("variables") ?? existing?.variables ?? [:]
         var credentials = try body.strings("credentials")
-        if credentials == nil, existing != nil {
-            do { credentials = try await resolver.instance(named: name).credentials } catch {
+        let keepsSome = credentials?.values.contains("") ?? false
+        var previous: [String: String]?
+        if existing != nil, credentials == nil || keepsSome {
+            let stored: [String: String]
+            do { stored = try await resolver.instance(named: name).credentials } catch {
                 throw APIError(.conflict, "the stored credentials cannot be opened (\(error)); send credentials to replace them")
             }
+            previous = stored
+            // An empty value keeps the stored secret of that name (the web UI's blank password field).
+            credentials = credentials.map { given in
+                Dictionary(uniqueKeysWithValues: given.map { key, value in (key, value.isEmpty ? stored[key] ?? "" : value) })
+            } ?? stored
+        }
+        if let empty = credentials?.first(where: { $0.value.isEmpty })?.key {
+            throw APIError.invalid("credentials", "credential '\(empty)' is empty and no stored value of that name can be kept")
         }
         let settings = body["settings"] ?? existing?.settings ?? [:]
         guard case .object = settings else { throw APIError.invalid("settings", "settings must be an object") }
@@ -83,15 +97,13 @@ struct InstancesController: Sendable {
         let sealed = try resolver.seal(instance, now: access.now())
         try await store.saveInstance(sealed)
         try await access.audit(identity, existing == nil ? "instance.create" : "instance.update", target: "instance:\(name)",
-                               details: ["credentials_changed": .bool(body["credentials"] != nil)])
+                               details: ["credentials_changed": .bool(body["credentials"] != nil && credentials != previous)])
         return JSONResponse.make(status: existing == nil ? .created : .ok, await json(sealed))
     }
 
     func delete(context: SkeinRequestContext) async throws -> Response {
         let identity = try context.require(.builder)
-        let name = try context.string("name")
-        guard try await store.deleteInstance(named: name) else { throw APIError(.notFound, "no instance named '\(name)'") }
-        try await access.audit(identity, "instance.delete", target: "instance:\(name)")
+        do { try await operations.instances.delete(identity, name: try context.string("name")) } catch let error as OperationError { throw APIError(error) }
         return Response(status: .noContent)
     }
 

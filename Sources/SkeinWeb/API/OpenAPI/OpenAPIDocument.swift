@@ -79,7 +79,7 @@ enum OpenAPIDocument {
         APIOperation(method: "post", path: "/drafts", summary: "Start a new flow as a draft: the text (YAML or JSON) names it; 201 with its problems.",
                      role: .builder, body: anyFlowText, bodyType: "application/yaml", status: 201),
         APIOperation(method: "post", path: "/flows/validate",
-                     summary: "Every problem of a flow file's text with its path, as `skein flow validate` reports them.",
+                     summary: "Every problem of a flow file's text with its path, as `skein flow validate` reports them, and its line in the text (null when not locatable).",
                      role: .viewer, body: anyFlowText, bodyType: "application/yaml"),
         APIOperation(method: "get", path: "/flows/{flow}/draft",
                      summary: "The flow's draft (saved: true), else its latest version's text, with the text's problems.", role: .viewer),
@@ -112,10 +112,10 @@ enum OpenAPIDocument {
         // Instances
         APIOperation(method: "get", path: "/instances", summary: "Instances (credential names only).", role: .viewer),
         APIOperation(method: "get", path: "/instances/{name}", summary: "One instance (credential names only).", role: .viewer),
-        APIOperation(method: "put", path: "/instances/{name}", summary: "Create or update an instance; credentials are write-only.",
+        APIOperation(method: "put", path: "/instances/{name}", summary: "Create or update an instance; credentials are write-only (omitted: kept; an empty value keeps the stored secret of that name).",
                      role: .builder, body: object(["type": string, "address": string, "time_zone": string, "rate_limit": string,
                                                    "timeout_ms": integer, "variables": anyObject, "settings": anyObject, "credentials": anyObject])),
-        APIOperation(method: "delete", path: "/instances/{name}", summary: "Remove an instance.", role: .builder, status: 204, responseType: nil),
+        APIOperation(method: "delete", path: "/instances/{name}", summary: "Remove an instance (409 while a deployed flow uses it).", role: .builder, status: 204, responseType: nil),
         APIOperation(method: "post", path: "/instances/{name}/test", summary: "Check the system answers and accepts the credentials.", role: .operator),
         // Notification groups
         APIOperation(method: "get", path: "/alert-groups", summary: "Notification groups with the flows naming them (webhook URLs masked).",

@@ -7,15 +7,15 @@ enum StyleSheet {
     * { box-sizing: border-box; }
     body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
     a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
-    header.top { display: flex; align-items: center; gap: 24px; padding: 0 24px; height: 52px; background: #17202e; color: #fff; }
+    header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 24px; padding: 8px 24px; min-height: 52px; background: #17202e; color: #fff; }
     header.top .brand { color: #fff; font-weight: 700; font-size: 17px; letter-spacing: .5px; }
-    header.top nav { display: flex; gap: 4px; flex: 1; }
+    header.top nav { display: flex; flex-wrap: wrap; gap: 4px; flex: 1; min-width: 0; }
     header.top nav a { color: #c9d2e3; padding: 6px 12px; border-radius: 6px; }
     header.top nav a.active, header.top nav a:hover { background: #2a3547; color: #fff; text-decoration: none; }
-    header.top .who { display: flex; align-items: center; gap: 10px; color: #c9d2e3; }
+    header.top .who { display: flex; flex-wrap: wrap; align-items: center; gap: 10px; color: #c9d2e3; }
     header.top .who .role { font-size: 11px; background: #2a3547; padding: 2px 6px; border-radius: 4px; margin-left: 4px; }
     header.top button.link { color: #c9d2e3; }
-    main { max-width: 1320px; margin: 0 auto; padding: 20px 24px 60px; }
+    main { max-width: 1320px; margin: 0 auto; padding: 20px 24px 60px; overflow-wrap: anywhere; }
     h1 { font-size: 22px; margin: 4px 0 14px; } h2 { font-size: 16px; margin: 26px 0 10px; }
     .lead { color: var(--muted); margin-top: -6px; }
     .muted { color: var(--muted); } .mono, code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
@@ -27,7 +27,9 @@ enum StyleSheet {
     .count b { font-size: 20px; } .count span { font-size: 12px; color: var(--muted); }
     .count.failure, .count.failed { background: var(--bad-bg); } .count.success, .count.ok { background: var(--ok-bg); }
     .count.pending, .count.started, .count.queued { background: var(--warn-bg); } .count.sent { background: var(--info-bg); }
-    table.grid { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
+    .table-box { max-width: 100%; overflow-x: auto; margin-bottom: 8px; border-radius: 10px; }
+    .table-box > table.grid { margin: 0; }
+    table.grid { overflow-wrap: normal; width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
     table.grid th, table.grid td { padding: 7px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
     table.grid th { background: #fafbfc; font-size: 12px; color: var(--muted); font-weight: 600; white-space: nowrap; }
     table.grid th a { color: var(--muted); } table.grid th a.sorted { color: var(--ink); }
@@ -85,6 +87,26 @@ enum StyleSheet {
     form.group-form input:not([type=checkbox]), form.group-form select { width: 100%; }
     details.edit { display: inline-block; margin-right: 6px; } details.edit[open] { display: block; margin-bottom: 6px; }
     .badge-digest { background: var(--warn-bg); color: var(--warn); }
-    @media (max-width: 900px) { .playground { grid-template-columns: 1fr; } dl.facts { grid-template-columns: max-content 1fr; } }
+    pre { max-width: 100%; overflow: auto; }
+    #flow-text-box .CodeMirror { height: 62vh; min-height: 280px; border: 1px solid var(--line); border-radius: 8px; font-size: 12.5px; }
+    #flow-text-box textarea { min-height: 420px; }
+    ul.problems { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px 10px 30px; margin: 0; }
+    ul.problems li.jump { cursor: pointer; } .ok-text { color: var(--ok); }
+    #instance-credentials .credential { display: flex; gap: 6px; margin-bottom: 6px; } #instance-credentials .credential input { flex: 1; min-width: 0; }
+    table.grid td.verdict { max-width: 320px; overflow-wrap: anywhere; }
+    @media (max-width: 900px) {
+      .playground { grid-template-columns: 1fr; } dl.facts { grid-template-columns: max-content 1fr; }
+      /* Tables not wrapped in a .table-box scroll inside themselves. */
+      :not(.table-box) > table.grid { display: block; overflow-x: auto; }
+      table.grid td.wrap { min-width: 160px; }
+    }
+    @media (max-width: 600px) {
+      header.top { padding: 8px 12px; gap: 4px 12px; } header.top nav a { padding: 4px 8px; }
+      header.top nav { order: 3; flex-basis: 100%; } header.top .who { margin-left: auto; }
+      main { padding: 14px 12px 40px; }
+      dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: 6px; }
+      form.filters label, form.filters input, form.filters select { max-width: 100%; }
+      ol.shapes li { flex-wrap: wrap; }
+    }
     """#
 }

@@ -22,8 +22,8 @@ struct AlertsPage {
         let instances = canChange ? try await groups.smtpInstances(identity) : []
         let rows = HTML.join(listings.map { row($0, instances: instances) })
         let table: HTML = listings.isEmpty ? "<p class=\"muted\" id=\"no-groups\">No notification groups yet.\(canChange ? " Create one below." : "")</p>" : """
-            <table class="grid" id="alert-groups"><thead><tr><th>Group</th><th>Email addresses</th><th>Webhook URLs</th><th>SMTP instance</th>
-            <th>Flows naming it</th><th>Updated (UTC)</th>\(canChange ? HTML(trusted: "<th></th>") : HTML.empty)</tr></thead><tbody>\(rows)</tbody></table>
+            <div class="table-box"><table class="grid" id="alert-groups"><thead><tr><th>Group</th><th>Email addresses</th><th>Webhook URLs</th><th>SMTP instance</th>
+            <th>Flows naming it</th><th>Updated (UTC)</th>\(canChange ? HTML(trusted: "<th></th>") : HTML.empty)</tr></thead><tbody>\(rows)</tbody></table></div>
             """
         let warnings: HTML = missing.isEmpty ? .empty : """
             <div class="notice error" id="missing-groups">Flows name groups that do not exist, so their failures alert nobody: \(HTML.join(missing.map { item in
@@ -122,8 +122,8 @@ struct AlertsPage {
                 """
         })
         return """
-            <table class="grid" id="recent-alerts"><thead><tr><th>When (UTC)</th><th>Kind</th><th>Flow</th><th>Group</th><th>Subject</th><th>Sent to</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
+            <div class="table-box"><table class="grid" id="recent-alerts"><thead><tr><th>When (UTC)</th><th>Kind</th><th>Flow</th><th>Group</th><th>Subject</th><th>Sent to</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
             """
     }
 }

@@ -45,7 +45,7 @@ struct BlueprintsPage {
                 <h2>\(blueprint.title) <span class="muted">\(blueprint.name)</span></h2>
                 <p><b>\(blueprint.systems.joined(separator: " → "))</b></p>
                 <p>\(blueprint.description)</p>
-                <table class="grid"><thead><tr><th>Creates</th><th>Name</th><th></th><th></th></tr></thead><tbody>\(HTML.join(created))</tbody></table>
+                <div class="table-box"><table class="grid"><thead><tr><th>Creates</th><th>Name</th><th></th><th></th></tr></thead><tbody>\(HTML.join(created))</tbody></table></div>
                 <h3>Needs</h3><ul>\(needs)</ul>
                 <p>Install: <code>\(command)</code></p>
                 </section>

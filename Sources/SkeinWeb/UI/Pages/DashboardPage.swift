@@ -55,8 +55,8 @@ struct DashboardPage {
             """
         })
         return """
-            <table class="grid"><thead><tr><th class="num">Sync id</th><th>System</th><th>Reference</th><th>Flow</th><th>Run</th><th>Latest (UTC)</th><th>Latest sync information</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
+            <div class="table-box"><table class="grid"><thead><tr><th class="num">Sync id</th><th>System</th><th>Reference</th><th>Flow</th><th>Run</th><th>Latest (UTC)</th><th>Latest sync information</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
             <p><a href="/sync?status=failed">All failed entries →</a></p>
             """
     }

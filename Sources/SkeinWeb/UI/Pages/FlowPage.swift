@@ -51,7 +51,7 @@ struct FlowPage {
         let back = "/flows/\(Link.segment(flowID))"
         let csrf = identity.csrfToken
 
-        var actions: [HTML] = []
+        var actions: [HTML] = ["<a class=\"button secondary\" id=\"open-text\" href=\"\(back)/text\">Text view</a>"]
         if identity.role >= .builder {
             actions.append(ActionForm(action: "\(back)/enabled", back: back, label: latest.enabled ? "Disable" : "Enable",
                                       fields: [("enabled", latest.enabled ? "false" : "true")], style: "secondary").render(csrf: csrf))

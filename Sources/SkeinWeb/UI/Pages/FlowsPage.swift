@@ -24,11 +24,12 @@ struct FlowsPage {
                 """)
         }
         let table: HTML = flows.isEmpty ? "<p class=\"muted\">No flows yet. Deploy one with <code>skein flow deploy FILE</code>.</p>" : """
-            <table class="grid"><thead><tr><th>Flow</th><th>State</th><th>Trigger</th><th class="num">Version</th><th class="num">Shapes</th>
-            <th>Deployed (UTC)</th><th>Latest run</th></tr></thead><tbody>\(rows)</tbody></table>
+            <div class="table-box"><table class="grid"><thead><tr><th>Flow</th><th>State</th><th>Trigger</th><th class="num">Version</th><th class="num">Shapes</th>
+            <th>Deployed (UTC)</th><th>Latest run</th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
-        let create: HTML = identity.role >= .builder ? "<span class=\"spacer\"></span><a class=\"button\" href=\"/flows/new\" id=\"new-flow-link\">New flow</a>" : HTML.empty
-        let content: HTML = "<div class=\"toolbar\"><h1>Flows</h1>\(create)</div>\(table)"
+        let create: HTML = identity.role >= .builder
+            ? "<a class=\"button\" href=\"/flows/new\" id=\"new-flow-link\">New flow</a> <a class=\"button secondary\" id=\"new-flow-text\" href=\"/drafts/new\">New flow as text</a>" : HTML.empty
+        let content: HTML = "<div class=\"toolbar\"><h1>Flows</h1><span class=\"spacer\"></span>\(create)</div>\(table)"
         return UIController.html(Layout(title: "Flows", section: .flows, identity: identity).render(content))
     }
 

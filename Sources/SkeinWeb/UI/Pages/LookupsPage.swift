@@ -28,8 +28,8 @@ struct LookupsPage {
             """
         }
         let list: HTML = tables.isEmpty ? "<p class=\"muted\">No lookup tables yet.</p>" : """
-            <table class="grid" id="lookups"><thead><tr><th>Table</th><th class="num">Rows</th><th>Default</th><th>Updated (UTC)</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
+            <div class="table-box"><table class="grid" id="lookups"><thead><tr><th>Table</th><th class="num">Rows</th><th>Default</th><th>Updated (UTC)</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
             """
         let create: HTML = canEdit ? """
             <h2>New table</h2>
@@ -71,7 +71,7 @@ struct LookupsPage {
         let counted: HTML = search.isEmpty ? "\(table.rows.count) rows" : "\(matching.count) of \(table.rows.count) rows match"
         let cut: HTML = matching.count > shown.count ? " — showing the first \(shown.count); search to narrow" : .empty
         let grid: HTML = shown.isEmpty ? "<p class=\"muted\">\(search.isEmpty ? "No rows yet." : "No rows match.")</p>" : """
-            <table class="grid" id="lookup-rows"><thead><tr><th>Left</th><th>Right</th>\(canEdit ? HTML("<th></th>") : .empty)</tr></thead><tbody>\(rows)</tbody></table>
+            <div class="table-box"><table class="grid" id="lookup-rows"><thead><tr><th>Left</th><th>Right</th>\(canEdit ? HTML("<th></th>") : .empty)</tr></thead><tbody>\(rows)</tbody></table></div>
             """
         let content: HTML = """
             <h1>Lookup <code>\(table.name)</code></h1>

@@ -46,9 +46,9 @@ struct RunPage {
             """
         let rows = HTML.join(steps.map { step in stepRow(run: run, step: step, outputs: outputs[step.sequence] ?? [], canOperate: canOperate) })
         let stepsTable: HTML = steps.isEmpty ? "<p class=\"muted\">No step has run yet.</p>" : """
-            <table class="grid" id="steps"><thead><tr><th class="num">#</th><th>Step</th><th>Status</th><th>Started (UTC)</th><th class="num">Duration</th>
+            <div class="table-box"><table class="grid" id="steps"><thead><tr><th class="num">#</th><th>Step</th><th>Status</th><th>Started (UTC)</th><th class="num">Duration</th>
             <th class="num">Attempts</th><th class="num">In</th><th class="num">Out</th><th>Payloads out</th><th>Errors and warnings</th><th></th></tr></thead>
-            <tbody>\(rows)</tbody></table>
+            <tbody>\(rows)</tbody></table></div>
             """
         let content: HTML = """
             <div class="toolbar"><h1>Run \(run.id)</h1><span class="spacer"></span>\(actions)</div>

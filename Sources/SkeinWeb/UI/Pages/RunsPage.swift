@@ -73,8 +73,8 @@ struct RunsPage {
                 """
         })
         return """
-            <table class="grid"><thead><tr><th class="num">Run</th><th>Flow</th><th>Status</th><th>Trigger</th><th class="num">From run</th>
-            <th>Queued (UTC)</th><th class="num">Duration</th><th>Error</th></tr></thead><tbody>\(rows)</tbody></table>
+            <div class="table-box"><table class="grid"><thead><tr><th class="num">Run</th><th>Flow</th><th>Status</th><th>Trigger</th><th class="num">From run</th>
+            <th>Queued (UTC)</th><th class="num">Duration</th><th>Error</th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
     }
 }

@@ -85,8 +85,8 @@ struct SyncReportPage {
         }
         let csv = Link("/sync/csv", filters.parameters)
         let table: HTML = page.entries.isEmpty ? "<p class=\"muted\">No sync entries match these filters in the last \(filters.days) day\(filters.days == 1 ? "" : "s").</p>" : """
-            <table class="grid" id="sync-table"><thead><tr><th><input type="checkbox" id="select-all" aria-label="Select every entry on this page"></th>\(header)</tr></thead>
-            <tbody>\(rows)</tbody></table>
+            <div class="table-box"><table class="grid" id="sync-table"><thead><tr><th><input type="checkbox" id="select-all" aria-label="Select every entry on this page"></th>\(header)</tr></thead>
+            <tbody>\(rows)</tbody></table></div>
             """
         var pager: [HTML] = []
         if after != nil { pager.append("<a href=\"\(back)\">← First page</a>") }

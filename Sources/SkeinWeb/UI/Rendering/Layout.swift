@@ -4,7 +4,7 @@ import SkeinOperations
 struct Layout {
     enum Section: String, CaseIterable {
         case dashboard = "Dashboard", flows = "Flows", runs = "Run logs", sync = "Sync report", lookups = "Lookups", alerts = "Alerts", playground = "Playground"
-        case blueprints = "Blueprints"
+        case blueprints = "Blueprints", instances = "Instances"
 
         var path: String {
             switch self {
@@ -16,6 +16,7 @@ struct Layout {
             case .lookups: "/lookups"
             case .playground: "/playground"
             case .blueprints: "/blueprints"
+            case .instances: "/instances"
             }
         }
     }
@@ -25,6 +26,9 @@ struct Layout {
     var identity: Identity?
     var notice: String?
     var error: String?
+    /// Extra stylesheets and scripts of this page (site paths), loaded before skein.css and skein.js.
+    var stylesheets: [String] = []
+    var scripts: [String] = []
 
     func render(_ content: HTML) -> HTML {
         let navigation = HTML.join(Section.allCases.map { item in
@@ -42,6 +46,8 @@ struct Layout {
             notice.map { "<div class=\"notice\" role=\"status\">\($0)</div>" } ?? .empty,
             error.map { "<div class=\"notice error\" role=\"alert\">\($0)</div>" } ?? .empty,
         ])
+        let extraStylesheets = HTML.join(stylesheets.map { path -> HTML in "<link rel=\"stylesheet\" href=\"\(path)\">" })
+        let extraScripts = HTML.join(scripts.map { path -> HTML in "<script src=\"\(path)\" defer></script>" })
         return """
             <!doctype html>
             <html lang="en">
@@ -50,8 +56,8 @@ struct Layout {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="csrf-token" content="\(identity?.csrfToken ?? "")">
             <title>\(title) · Skein</title>
-            <link rel="stylesheet" href="/assets/skein.css">
-            <script src="/assets/skein.js" defer></script>
+            \(extraStylesheets)<link rel="stylesheet" href="/assets/skein.css">
+            \(extraScripts)<script src="/assets/skein.js" defer></script>
             </head>
             <body>
             <header class="top"><a class="brand" href="/">Skein</a><nav>\(navigation)</nav><div class="who">\(user)</div></header>
