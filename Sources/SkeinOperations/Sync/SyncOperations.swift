@@ -131,6 +131,16 @@ public struct SyncOperations: Sendable {
         return outcome
     }
 
+    /// `selection` without its OK entries: what the web UI resends when OK entries are not
+    /// ticked (a filter leaves them out in `resync` itself, with `includeOK` false).
+    public func leavingOutOK(_ caller: Identity?, _ selection: Selection) async throws -> Selection {
+        try Permission.read.require(caller)
+        guard case .ids(let ids) = selection else { return selection }
+        var kept: [SyncEntryID] = []
+        for id in ids where try await entry(id).status != .ok { kept.append(id) }
+        return .ids(kept)
+    }
+
     /// What a resync of `selection` would send: the entries of the window and filters by status
     /// (status filter left out), and how many would be sent (at most `maximumResync` per request).
     public struct ResyncPreview: Sendable {
