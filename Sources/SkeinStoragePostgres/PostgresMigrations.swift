@@ -44,7 +44,24 @@ enum PostgresMigrations {
         ("0011_pg_webhook_identities", webhookIdentities),
         // One-time tokens of the web UI's recovery forms. As SQLite's 0016.
         ("0012_pg_action_tokens", actionTokens),
+        // Every delivery attempt of a sync entry with the destination's answer. As SQLite's 0017.
+        ("0013_pg_sync_attempts", syncAttempts),
     ]
+
+    /// Every delivery attempt of a sync entry (the sync entry page).
+    static let syncAttempts = """
+        CREATE TABLE sync_attempts (
+            entry_id bigint NOT NULL REFERENCES sync_entries (id) ON DELETE CASCADE,
+            seq integer NOT NULL,
+            at double precision NOT NULL,
+            status text NOT NULL,
+            reason text NOT NULL,
+            response text NOT NULL,
+            endpoint_id text NOT NULL,
+            manual boolean NOT NULL,
+            PRIMARY KEY (entry_id, seq)
+        );
+        """
 
     /// Used one-time action tokens, each remembered until `expires_at`.
     static let actionTokens = """

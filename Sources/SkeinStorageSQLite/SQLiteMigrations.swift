@@ -169,6 +169,10 @@ enum SQLiteMigrations {
             // One-time tokens of the web UI's recovery forms: a repeated submission is refused.
             try db.execute(sql: ActionTokenSchema.migration)
         }
+        migrator.registerMigration("0017_sync_attempts") { db in
+            // Every delivery attempt of a sync entry with the destination's answer (the sync entry page).
+            try db.execute(sql: SyncAttemptSchema.migration)
+        }
         return migrator
     }
 }

@@ -145,8 +145,14 @@ def test_the_seed_story_recovered_from_the_browser_without_duplicates(skein):
             assert "already+submitted" in repeat.headers["location"] or "already%20submitted" in repeat.headers["location"], repeat.headers
             assert wms.requests - requests_before == 1
 
-            # The entry's history now holds the resync.
+            # The entry's attempts and history now hold the resync, with the WMS's answer.
             page.goto(f"{base}/sync/{ok_id}")
+            attempts = page.locator("#sync-attempts tbody tr")
+            expect(attempts).to_have_count(2)
+            expect(attempts.nth(0)).to_contain_text("first send")
+            expect(attempts.nth(1)).to_contain_text("resync")
+            expect(attempts.nth(1).locator("td.answer")).to_contain_text("201")
+            expect(attempts.nth(1)).to_contain_text(f"WMS-{paid[0]}-1")
             expect(page.locator("#sync-history tbody tr")).to_have_count(2)
             expect(page.locator("#sync-history tbody tr >> nth=1")).to_contain_text("resync")
             browser.close()

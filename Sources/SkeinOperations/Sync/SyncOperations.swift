@@ -40,17 +40,20 @@ public struct SyncOperations: Sendable {
         try await store.streamSyncEntries(try query(parameters), batchSize: batchSize, body)
     }
 
-    /// One entry with its status history and the payload as it was sent.
+    /// One entry with its status history, every delivery attempt, and the payload as it was sent.
     public struct Detail: Sendable {
         public var entry: SyncEntry
         public var transitions: [SyncTransition]
         public var payload: Payload?
+        /// Every attempt with the destination's answer (none for entries older than the attempt log).
+        public var attempts: [SyncAttemptRecord] = []
     }
 
     public func detail(_ caller: Identity?, _ id: SyncEntryID) async throws -> Detail {
         try Permission.read.require(caller)
         let entry = try await self.entry(id)
-        return Detail(entry: entry, transitions: try await store.syncTransitions(entryID: id), payload: try await store.syncPayload(entryID: id))
+        return Detail(entry: entry, transitions: try await store.syncTransitions(entryID: id), payload: try await store.syncPayload(entryID: id),
+                      attempts: try await store.syncAttempts(entryID: id))
     }
 
     public func transitions(_ caller: Identity?, _ id: SyncEntryID) async throws -> [SyncTransition] {

@@ -6,7 +6,8 @@ import SkeinCore
 import SkeinStorage
 
 /// `/sync/{id}`: one sync entry — its facts (system, reference, endpoint id, attempts, next
-/// retry, the latest answer of the destination), every status change with its time and reason
+/// retry, the latest answer of the destination), every attempt with its time, status change,
+/// reason, the destination's answer and endpoint id, every status change with its time and reason
 /// (a skipped entry's reason links the entry that delivered the item), the payload as it was
 /// sent (shown, and downloadable at `/sync/{id}/payload`), links to its run and step, and
 /// "Resync this" under the ledger rule: an OK entry goes through the resync confirmation first.
@@ -48,6 +49,24 @@ struct SyncEntryPage {
             <td class="wrap">\(SyncReasonLinks.render(transition.reason))</td></tr>
             """
         })
+        var previous: SyncStatus?
+        let attemptRows = HTML.join(detail.attempts.map { attempt in
+            defer { previous = attempt.status }
+            let change: HTML = previous.map { "\(Format.badge($0.rawValue)) → \(Format.badge(attempt.status.rawValue))" }
+                ?? "<span class=\"muted\">new</span> → \(Format.badge(attempt.status.rawValue))"
+            let kind = attempt.number == 1 ? "first send" : attempt.manual ? "resync" : "automatic retry"
+            return """
+                <tr><td class="num">\(attempt.number)</td><td>\(Format.time(attempt.at))<div class="muted">\(kind)</div></td><td>\(change)</td>
+                <td class="wrap">\(SyncReasonLinks.render(attempt.reason))</td><td class="wrap mono answer">\(attempt.response)</td>
+                <td>\(attempt.endpointID.isEmpty ? "–" : attempt.endpointID)</td></tr>
+                """
+        })
+        let attempts: HTML = detail.attempts.isEmpty
+            ? "<p class=\"muted\">This entry was stored before Skein kept every attempt; its history and latest answer are below and above.</p>"
+            : """
+            <table class="grid" id="sync-attempts"><thead><tr><th class="num">#</th><th>At (UTC)</th><th>Status</th><th>Reason</th>
+            <th>Destination's answer</th><th>Endpoint id</th></tr></thead><tbody>\(attemptRows)</tbody></table>
+            """
         let history: HTML = """
             <table class="grid" id="sync-history"><thead><tr><th class="num">#</th><th>At (UTC)</th><th>Status change</th><th>Reason</th></tr></thead>
             <tbody>\(rows)</tbody></table>
@@ -66,8 +85,11 @@ struct SyncEntryPage {
             <p class="muted"><a href="/sync">Sync report</a></p>
             <div class="toolbar"><h1>Sync entry \(entry.id)</h1><span class="spacer"></span>\(resyncForm(entry))</div>
             \(facts)
-            <h2>History</h2>
-            <p class="muted">Every status change, and every resync, with its reason; the latest answer of the destination is above.</p>
+            <h2>Attempts</h2>
+            <p class="muted">Every delivery attempt — the first send, automatic retries, resyncs — with the destination's answer (its status line, or the error with an excerpt of the answer, up to \(SyncAttemptRecord.maximumResponseLength) characters).</p>
+            \(attempts)
+            <h2>Status history</h2>
+            <p class="muted">Every status change, and every resync, with its reason.</p>
             \(history)
             <h2>Payload sent</h2>
             \(payload)
