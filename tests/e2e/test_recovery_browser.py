@@ -156,6 +156,12 @@ def test_the_seed_story_recovered_from_the_browser_without_duplicates(skein):
             expect(page.locator("#sync-history tbody tr")).to_have_count(2)
             expect(page.locator("#sync-history tbody tr >> nth=1")).to_contain_text("resync")
             browser.close()
+
+        # The CLI shows the same attempts.
+        shown = skein.json("sync", "show", str(ok_id))
+        assert [(a["attempt"], a["status"], a["manual"]) for a in shown["attempts"]] == [(1, "ok", False), (2, "ok", True)]
+        assert "201" in shown["attempts"][1]["response"] and shown["attempts"][1]["endpoint_id"] == f"WMS-{paid[0]}-1"
+        assert "attempts:" in skein.run("sync", "show", str(ok_id)).stdout
     finally:
         if server:
             server.terminate()
