@@ -51,6 +51,8 @@ public struct RetentionService: Service {
         public var deliveries: Int = 0
         /// Webhook delivery identities (`dedupe:`) whose window ended.
         public var webhookIdentities: Int = 0
+        /// Used one-time action tokens (the web UI's recovery forms) whose memory ended.
+        public var actionTokens: Int = 0
 
         public init(runs: Int, payloads: Int, poolKeys: Int = 0, cacheEntries: Int = 0) {
             self.runs = runs
@@ -113,11 +115,15 @@ public struct RetentionService: Service {
         if let identities = store as? any WebhookIdentityStore {
             pruned.webhookIdentities = try await inBatches { try await identities.pruneExpiredWebhookIdentities(now: start, limit: $0) }
         }
+        if let tokens = store as? any ActionTokenStore {
+            pruned.actionTokens = try await inBatches { try await tokens.pruneExpiredActionTokens(now: start, limit: $0) }
+        }
         SkeinMetric.retentionDeleted.increment("runs", by: pruned.runs)
         SkeinMetric.retentionDeleted.increment("payloads", by: pruned.payloads)
         SkeinMetric.retentionDeleted.increment("pool_keys", by: pruned.poolKeys)
         SkeinMetric.retentionDeleted.increment("cache_entries", by: pruned.cacheEntries)
         SkeinMetric.retentionDeleted.increment("webhook_identities", by: pruned.webhookIdentities)
+        SkeinMetric.retentionDeleted.increment("action_tokens", by: pruned.actionTokens)
         return pruned
     }
 

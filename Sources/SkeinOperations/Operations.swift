@@ -20,7 +20,7 @@ public import SkeinJSON
 public struct Operations: Sendable {
     /// What the operations read and change.
     public typealias Store = FlowReader & FlowWriter & RunIntake & RunQueue & RunLogReader & RunCountStore & SyncStore
-        & AccessStore & DataPoolAdmin & AlertStore & InstanceStore & LookupStore
+        & AccessStore & DataPoolAdmin & AlertStore & InstanceStore & LookupStore & ActionTokenStore
 
     public let store: any Store
     public let access: AccessService
@@ -52,6 +52,8 @@ public struct Operations: Sendable {
     public var blueprints: BlueprintOperations { BlueprintOperations(catalog: blueprintCatalog, store: store, flows: flows, audit: audit) }
     public var lookups: LookupOperations { LookupOperations(store: store, audit: audit, now: now) }
     public var instances: InstanceOperations { InstanceOperations(store: store, audit: audit) }
+    /// One-time tokens of the web UI's recovery forms (a repeated submission is refused).
+    public var actionTokens: ActionTokens { ActionTokens(store: store, now: now) }
 
     /// Writes the audit log as the access service does.
     var audit: AuditTrail { AuditTrail(service: access) }

@@ -57,12 +57,22 @@ enum SyncChecks {
             try expect(entry.firstAttemptAt == t0 && entry.latestAttemptAt == t0 + 41 && entry.nextRetryAt == nil && entry.latestResponse == "201 Created")
             let history = try await store.syncTransitions(entryID: ids[0])
             try expectEqual(history.map { "\($0.from?.rawValue ?? "-")>\($0.to.rawValue)" }, ["->pending", "pending>ok"])
+            // The attempt log has every attempt, the unchanged status of a retry too, with its answer.
+            let attempts = try await store.syncAttempts(entryID: ids[0])
+            try expectEqual(attempts.map(\.number), [1, 2, 3])
+            try expectEqual(attempts.map(\.status), [.pending, .pending, .ok])
+            try expectEqual(attempts.dropFirst().map(\.response), ["503", "201 Created"])
+            try expectEqual(attempts.map(\.endpointID).last, "E-1")
+            try expectEqual(attempts[1].at, t0 + 21)
+            try expect(attempts.allSatisfy { !$0.manual })
 
             try await store.recordSyncAttempt(entryID: ids[0], SyncAttempt(status: .ok, reason: "accepted", endpointID: "",
                                                                           response: "200 OK", nextRetryAt: nil, manual: true), now: t0 + 50)
             let resynced = try unwrap(try await store.syncEntry(id: ids[0]))
             try expect(resynced.automaticRetries == 0 && resynced.endpointID == "E-1", "a manual resync resets the retry budget, keeps the endpoint id")
             try expectEqual(try await store.syncTransitions(entryID: ids[0]).last?.reason, "resync: accepted")
+            let resync = try unwrap(try await store.syncAttempts(entryID: ids[0]).last)
+            try expect(resync.number == 4 && resync.manual && resync.response == "200 OK" && resync.reason == "resync: accepted", "\(resync)")
             try await expectThrows(StorageError.self) {
                 try await store.recordSyncAttempt(entryID: 999_999, SyncAttempt(status: .ok, reason: "", endpointID: nil, response: "",
                                                                                nextRetryAt: nil, manual: true), now: t0)

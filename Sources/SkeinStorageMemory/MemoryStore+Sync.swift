@@ -8,6 +8,7 @@ struct SyncTables {
         var entry: SyncEntry
         var payload: StoredPayload
         var transitions: [SyncTransition]
+        var attempts: [SyncAttemptRecord] = []
     }
 
     var nextID: Int64 = 1
@@ -34,7 +35,9 @@ struct SyncTables {
                                   status: new.status, attempts: 1, automaticRetries: 0, firstAttemptAt: time, latestAttemptAt: time,
                                   nextRetryAt: new.nextRetryAt.map(storedTime), latestResponse: item.response ?? new.reason,
                                   payloadSize: payload.encoded.size)
-            rows[id] = Row(entry: entry, payload: payload, transitions: [SyncTransition(at: time, from: nil, to: new.status, reason: new.reason)])
+            rows[id] = Row(entry: entry, payload: payload, transitions: [SyncTransition(at: time, from: nil, to: new.status, reason: new.reason)],
+                           attempts: [SyncAttemptRecord(number: 1, at: time, status: new.status, reason: new.reason,
+                                                        response: SyncAttemptRecord.excerpt(item.response ?? new.reason), endpointID: item.endpointID, manual: false)])
             if new.status == .ok, let key = item.delivery {
                 linkDelivery(key, claimant: DeliveryClaimant(runID: origin.runID, shapeID: origin.shapeID), entryID: id)
             }
@@ -89,6 +92,10 @@ extension MemoryStore: SyncReportReader {
         try transaction { state in state.sync.rows[entryID]?.transitions ?? [] }
     }
 
+    public func syncAttempts(entryID: SyncEntryID) async throws -> [SyncAttemptRecord] {
+        try transaction { state in state.sync.rows[entryID]?.attempts ?? [] }
+    }
+
     public func syncPayload(entryID: SyncEntryID) async throws -> Payload? {
         guard let stored = try transaction({ state in state.sync.rows[entryID]?.payload }) else { return nil }
         let bytes = try PayloadCodec.decode(encoding: stored.encoded.encoding, data: stored.encoded.data, size: stored.encoded.size)
@@ -127,6 +134,10 @@ extension MemoryStore: SyncReportWriter {
             row.entry.nextRetryAt = attempt.nextRetryAt.map(storedTime)
             row.entry.latestResponse = attempt.response
             if let endpointID = attempt.endpointID, !endpointID.isEmpty { row.entry.endpointID = endpointID }
+            row.attempts.append(SyncAttemptRecord(number: row.attempts.count + 1, at: storedTime(now), status: attempt.status,
+                                                  reason: (attempt.manual ? "resync: " : "") + attempt.reason,
+                                                  response: SyncAttemptRecord.excerpt(attempt.response), endpointID: attempt.endpointID ?? "",
+                                                  manual: attempt.manual))
             if previous != attempt.status || attempt.manual {
                 row.transitions.append(SyncTransition(at: storedTime(now), from: previous, to: attempt.status,
                                                       reason: (attempt.manual ? "resync: " : "") + attempt.reason))

@@ -49,6 +49,7 @@ struct MemoryState: ~Copyable {
     var alerts = AlertTables()
     var lookups = LookupTables()
     var webhookIdentities = WebhookIdentityTable()
+    var actionTokens = ActionTokenTable()
 }
 
 // MARK: - How values are stored

@@ -42,7 +42,35 @@ enum PostgresMigrations {
         ("0010_pg_lookups", PostgresLookupSchema.migration),
         // Inbound webhook de-duplication (`dedupe:`). As SQLite's 0015.
         ("0011_pg_webhook_identities", webhookIdentities),
+        // One-time tokens of the web UI's recovery forms. As SQLite's 0016.
+        ("0012_pg_action_tokens", actionTokens),
+        // Every delivery attempt of a sync entry with the destination's answer. As SQLite's 0017.
+        ("0013_pg_sync_attempts", syncAttempts),
     ]
+
+    /// Every delivery attempt of a sync entry (the sync entry page).
+    static let syncAttempts = """
+        CREATE TABLE sync_attempts (
+            entry_id bigint NOT NULL REFERENCES sync_entries (id) ON DELETE CASCADE,
+            seq integer NOT NULL,
+            at double precision NOT NULL,
+            status text NOT NULL,
+            reason text NOT NULL,
+            response text NOT NULL,
+            endpoint_id text NOT NULL,
+            manual boolean NOT NULL,
+            PRIMARY KEY (entry_id, seq)
+        );
+        """
+
+    /// Used one-time action tokens, each remembered until `expires_at`.
+    static let actionTokens = """
+        CREATE TABLE action_tokens (
+            token text NOT NULL PRIMARY KEY,
+            expires_at double precision NOT NULL
+        );
+        CREATE INDEX action_tokens_by_expiry ON action_tokens(expires_at);
+        """
 
     /// One run per flow and delivery identity; `run_id` is empty only inside the claiming transaction.
     static let webhookIdentities = """

@@ -31,6 +31,10 @@ extension PostgresStore: SyncStore {
                         \(item.response ?? new.reason), \(item.payload.contentType), \(encoded.size), \(encoded.encoding),
                         \(ByteBuffer(bytes: encoded.data)))
                     RETURNING id)
+                , attempt AS (
+                    INSERT INTO sync_attempts (entry_id, seq, at, status, reason, response, endpoint_id, manual)
+                    SELECT id, 1, \(time), \(new.status.rawValue), \(new.reason), \(SyncAttemptRecord.excerpt(item.response ?? new.reason)),
+                        \(item.endpointID), false FROM entry)
                 INSERT INTO sync_transitions (entry_id, seq, at, from_status, to_status, reason)
                 SELECT id, 1, \(time), NULL, \(new.status.rawValue), \(new.reason) FROM entry
                 RETURNING entry_id
@@ -114,6 +118,19 @@ extension PostgresStore: SyncStore {
         }
     }
 
+    public func syncAttempts(entryID: SyncEntryID) async throws -> [SyncAttemptRecord] {
+        let logger = logger
+        return try await connection { connection in
+            try await connection.rows("""
+                SELECT seq, at, status, reason, response, endpoint_id, manual FROM sync_attempts WHERE entry_id = \(entryID) ORDER BY seq
+                """, logger: logger).map { row in
+                SyncAttemptRecord(number: try row["seq", as: Int.self], at: try row.date("at"), status: SyncStatus(rawValue: try row["status"]) ?? .failed,
+                                  reason: try row["reason"], response: try row["response"], endpointID: try row["endpoint_id"],
+                                  manual: try row["manual", as: Bool.self])
+            }
+        }
+    }
+
     public func syncTransitions(entryID: SyncEntryID) async throws -> [SyncTransition] {
         let logger = logger
         return try await connection { connection in
@@ -174,6 +191,12 @@ extension PostgresStore: SyncStore {
                     latest_attempt_at = \(now.pgValue), next_retry_at = \(attempt.nextRetryAt?.pgValue), latest_response = \(attempt.response),
                     endpoint_id = COALESCE(\(endpointID), endpoint_id)
                 WHERE id = \(entryID)
+                """, logger: logger)
+            try await connection.run("""
+                INSERT INTO sync_attempts (entry_id, seq, at, status, reason, response, endpoint_id, manual)
+                VALUES (\(entryID), (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_attempts WHERE entry_id = \(entryID)), \(now.pgValue),
+                        \(attempt.status.rawValue), \((attempt.manual ? "resync: " : "") + attempt.reason), \(SyncAttemptRecord.excerpt(attempt.response)),
+                        \(attempt.endpointID ?? ""), \(attempt.manual))
                 """, logger: logger)
             if previous != attempt.status.rawValue || attempt.manual {
                 try await PostgresStore.addTransition(connection, entryID: entryID, at: now, from: previous, to: attempt.status,

@@ -165,6 +165,14 @@ enum SQLiteMigrations {
             // Inbound webhook de-duplication (`dedupe:`): one run per flow and delivery identity.
             try db.execute(sql: WebhookIdentitySchema.migration)
         }
+        migrator.registerMigration("0016_action_tokens") { db in
+            // One-time tokens of the web UI's recovery forms: a repeated submission is refused.
+            try db.execute(sql: ActionTokenSchema.migration)
+        }
+        migrator.registerMigration("0017_sync_attempts") { db in
+            // Every delivery attempt of a sync entry with the destination's answer (the sync entry page).
+            try db.execute(sql: SyncAttemptSchema.migration)
+        }
         return migrator
     }
 }

@@ -75,6 +75,17 @@ extension SQLiteStore: SyncReportReader {
         }
     }
 
+    public func syncAttempts(entryID: SyncEntryID) async throws -> [SyncAttemptRecord] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT seq, at, status, reason, response, endpoint_id, manual FROM sync_attempts WHERE entry_id = ? ORDER BY seq
+                """, arguments: [entryID]).map { row in
+                SyncAttemptRecord(number: row["seq"], at: Date(storageValue: row["at"]), status: SyncStatus(rawValue: row["status"]) ?? .failed,
+                                  reason: row["reason"], response: row["response"], endpointID: row["endpoint_id"], manual: row["manual"])
+            }
+        }
+    }
+
     public func syncTransitions(entryID: SyncEntryID) async throws -> [SyncTransition] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT at, from_status, to_status, reason FROM sync_transitions WHERE entry_id = ? ORDER BY seq",

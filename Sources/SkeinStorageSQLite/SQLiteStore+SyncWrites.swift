@@ -21,6 +21,9 @@ extension SQLiteStore: SyncReportWriter {
         let transition = try db.cachedStatement(sql: """
             INSERT INTO sync_transitions (entry_id, seq, at, from_status, to_status, reason) VALUES (?, 1, ?, NULL, ?, ?)
             """)
+        let attempt = try db.cachedStatement(sql: """
+            INSERT INTO sync_attempts (entry_id, seq, at, status, reason, response, endpoint_id, manual) VALUES (?, 1, ?, ?, ?, ?, ?, 0)
+            """)
         var ids: [SyncEntryID] = []
         ids.reserveCapacity(entries.count)
         for (new, encoded) in zip(entries, payloads) {
@@ -33,6 +36,8 @@ extension SQLiteStore: SyncReportWriter {
             ])
             let id = SyncEntryID(db.lastInsertedRowID)
             try transition.execute(arguments: [id, time, new.status.rawValue, new.reason])
+            try attempt.execute(arguments: [id, time, new.status.rawValue, new.reason, SyncAttemptRecord.excerpt(item.response ?? new.reason),
+                                            item.endpointID])
             if new.status == .ok, let key = item.delivery {
                 try linkDelivery(db, key, claimant: DeliveryClaimant(runID: origin.runID, shapeID: origin.shapeID), entryID: id)
             }
@@ -79,6 +84,10 @@ extension SQLiteStore: SyncReportWriter {
                 WHERE id = ?
                 """, arguments: [attempt.status.rawValue, attempt.manual, now.storageValue, attempt.nextRetryAt?.storageValue,
                                  attempt.response, attempt.endpointID, attempt.endpointID, attempt.endpointID, entryID])
+            try db.execute(sql: SyncAttemptSchema.insert, arguments: [
+                entryID, entryID, now.storageValue, attempt.status.rawValue, (attempt.manual ? "resync: " : "") + attempt.reason,
+                SyncAttemptRecord.excerpt(attempt.response), attempt.endpointID ?? "", attempt.manual,
+            ])
             if previous != attempt.status.rawValue || attempt.manual {
                 try SQLiteStore.addTransition(db, entryID: entryID, at: now, from: previous, to: attempt.status,
                                               reason: (attempt.manual ? "resync: " : "") + attempt.reason)

@@ -135,6 +135,10 @@ struct SyncCommand: AsyncParsableCommand {
                     ["at": .string(RunsCommand.iso($0.at)), "from": $0.from.map { .string($0.rawValue) } ?? .null,
                      "to": .string($0.to.rawValue), "reason": .string($0.reason)]
                 })
+                object["attempts"] = .array(detail.attempts.map {
+                    ["attempt": .number(Double($0.number)), "at": .string(RunsCommand.iso($0.at)), "status": .string($0.status.rawValue),
+                     "reason": .string($0.reason), "response": .string($0.response), "endpoint_id": .string($0.endpointID), "manual": .bool($0.manual)]
+                })
                 object["payload"] = payload.map { (try? $0.json()) ?? .string(payloadText) } ?? .null
                 print(JSON.object(object).serialized(.pretty))
                 return
@@ -145,6 +149,12 @@ struct SyncCommand: AsyncParsableCommand {
             print("attempts \(entry.attempts)  first \(RunsCommand.time(entry.firstAttemptAt))  latest \(RunsCommand.time(entry.latestAttemptAt))"
                   + (entry.nextRetryAt.map { "  next retry \(RunsCommand.time($0))" } ?? ""))
             print("latest: \(entry.latestResponse)")
+            if !detail.attempts.isEmpty {
+                print("attempts:")
+                print(Table(["#", "AT (UTC)", "STATUS", "REASON", "ANSWER", "ENDPOINT ID"], detail.attempts.map {
+                    [String($0.number), RunsCommand.time($0.at), $0.status.rawValue, $0.reason, $0.response, $0.endpointID.isEmpty ? "-" : $0.endpointID]
+                }).render())
+            }
             print("history:")
             print(Table(["AT (UTC)", "FROM", "TO", "REASON"], transitions.map {
                 [RunsCommand.time($0.at), $0.from?.rawValue ?? "-", $0.to.rawValue, $0.reason]

@@ -83,6 +83,8 @@ enum SchemaHistory {
         Step(topic: "flow_drafts (drafts before deploy)", sqlite: "0013_flow_drafts", postgres: "0009_pg_flow_drafts"),
         Step(topic: "cross-reference lookup tables", sqlite: "0014_lookups", postgres: "0010_pg_lookups"),
         Step(topic: "inbound webhook de-duplication", sqlite: "0015_webhook_identities", postgres: "0011_pg_webhook_identities"),
+        Step(topic: "one-time action tokens of the web UI", sqlite: "0016_action_tokens", postgres: "0012_pg_action_tokens"),
+        Step(topic: "every delivery attempt of a sync entry", sqlite: "0017_sync_attempts", postgres: "0013_pg_sync_attempts"),
     ]
 }
 

@@ -89,9 +89,11 @@ extension TestResponse {
     var location: String? { headers[.location] }
 }
 
-/// A form body with the test session's CSRF token.
+/// A form body with the test session's CSRF token and a fresh one-time action token (as every
+/// recovery form of the pages carries; other actions ignore it).
 func form(_ fields: [(String, String)], csrf: String? = UIFixture.csrf) -> ByteBuffer {
-    let all = (csrf.map { [("_csrf", $0)] } ?? []) + fields
+    let once = fields.contains { $0.0 == "_once" } ? [] : [("_once", UUID().uuidString)]
+    let all = (csrf.map { [("_csrf", $0)] } ?? []) + once + fields
     return ByteBuffer(string: all.map { "\(Link.encode($0.0))=\(Link.encode($0.1))" }.joined(separator: "&"))
 }
 

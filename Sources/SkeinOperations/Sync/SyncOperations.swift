@@ -40,17 +40,20 @@ public struct SyncOperations: Sendable {
         try await store.streamSyncEntries(try query(parameters), batchSize: batchSize, body)
     }
 
-    /// One entry with its status history and the payload as it was sent.
+    /// One entry with its status history, every delivery attempt, and the payload as it was sent.
     public struct Detail: Sendable {
         public var entry: SyncEntry
         public var transitions: [SyncTransition]
         public var payload: Payload?
+        /// Every attempt with the destination's answer (none for entries older than the attempt log).
+        public var attempts: [SyncAttemptRecord] = []
     }
 
     public func detail(_ caller: Identity?, _ id: SyncEntryID) async throws -> Detail {
         try Permission.read.require(caller)
         let entry = try await self.entry(id)
-        return Detail(entry: entry, transitions: try await store.syncTransitions(entryID: id), payload: try await store.syncPayload(entryID: id))
+        return Detail(entry: entry, transitions: try await store.syncTransitions(entryID: id), payload: try await store.syncPayload(entryID: id),
+                      attempts: try await store.syncAttempts(entryID: id))
     }
 
     public func transitions(_ caller: Identity?, _ id: SyncEntryID) async throws -> [SyncTransition] {
@@ -129,6 +132,16 @@ public struct SyncOperations: Sendable {
                                    details: auditDetails)
         }
         return outcome
+    }
+
+    /// `selection` without its OK entries: what the web UI resends when OK entries are not
+    /// ticked (a filter leaves them out in `resync` itself, with `includeOK` false).
+    public func leavingOutOK(_ caller: Identity?, _ selection: Selection) async throws -> Selection {
+        try Permission.read.require(caller)
+        guard case .ids(let ids) = selection else { return selection }
+        var kept: [SyncEntryID] = []
+        for id in ids where try await entry(id).status != .ok { kept.append(id) }
+        return .ids(kept)
     }
 
     /// What a resync of `selection` would send: the entries of the window and filters by status

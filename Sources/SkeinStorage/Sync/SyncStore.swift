@@ -14,6 +14,9 @@ public protocol SyncReportReader: Sendable {
     func syncEntry(id: SyncEntryID) async throws -> SyncEntry?
     func syncOrigin(id: SyncEntryID) async throws -> SyncOrigin?
     func syncTransitions(entryID: SyncEntryID) async throws -> [SyncTransition]
+    /// Every delivery attempt of the entry, first to latest (entries stored before the attempt
+    /// log existed have none).
+    func syncAttempts(entryID: SyncEntryID) async throws -> [SyncAttemptRecord]
     /// The payload as it was sent, byte for byte.
     func syncPayload(entryID: SyncEntryID) async throws -> Payload?
 }
@@ -27,8 +30,8 @@ public protocol SyncReportWriter: Sendable {
     /// Claims up to `limit` Pending entries whose retry is due, pushing their retry time to
     /// `leaseUntil` so no other process retries them meanwhile.
     func claimDueSyncRetries(now: Date, limit: Int, leaseUntil: Date) async throws -> [SyncEntry]
-    /// Records another attempt: attempts + 1, latest attempt time and answer, and a transition
-    /// when the status changed (or the attempt was manual).
+    /// Records another attempt: attempts + 1, latest attempt time and answer, a row of the
+    /// attempt log, and a transition when the status changed (or the attempt was manual).
     func recordSyncAttempt(entryID: SyncEntryID, _ attempt: SyncAttempt, now: Date) async throws
     /// Sent → OK for the given entries; returns the ids that were Sent and are now OK.
     func confirmSync(ids: [SyncEntryID], reason: String, now: Date) async throws -> [SyncEntryID]

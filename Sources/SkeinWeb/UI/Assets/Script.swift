@@ -10,6 +10,26 @@ enum Script {
       document.querySelectorAll("form[data-confirm]").forEach((form) => {
         form.addEventListener("submit", (event) => { if (!window.confirm(form.dataset.confirm)) event.preventDefault(); });
       });
+      // A form is sent once: while its request runs its buttons are disabled and a second
+      // submit (a double click) is dropped. (The server refuses a repeat of a recovery form
+      // anyway: each carries a one-time action token.) Disabling waits a tick, so the clicked
+      // button's name and value still go with the form.
+      document.querySelectorAll('form[method="post"]:not([data-upload])').forEach((form) => {
+        form.addEventListener("submit", (event) => {
+          if (event.defaultPrevented) return;
+          if (form.dataset.sending === "1") { event.preventDefault(); return; }
+          form.dataset.sending = "1";
+          setTimeout(() => form.querySelectorAll("button").forEach((button) => { button.disabled = true; button.setAttribute("aria-busy", "true"); }), 0);
+        });
+      });
+      // Coming back to a page from the history: its forms can be sent again (with fresh tokens after a reload).
+      window.addEventListener("pageshow", (event) => {
+        if (!event.persisted) return;
+        document.querySelectorAll('form[data-sending="1"]').forEach((form) => {
+          delete form.dataset.sending;
+          form.querySelectorAll("button").forEach((button) => { button.disabled = false; button.removeAttribute("aria-busy"); });
+        });
+      });
       // Dialogs: <button data-open="id"> and <button data-close>.
       document.querySelectorAll("[data-open]").forEach((button) => {
         button.addEventListener("click", () => document.getElementById(button.dataset.open).showModal());

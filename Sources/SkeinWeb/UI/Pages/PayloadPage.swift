@@ -65,7 +65,8 @@ struct PayloadPage {
         if identity.role >= .operator {
             actions.append(ActionForm(action: "/runs/\(run.id)/replay", back: "\(base)/\(index)", label: "Replay this payload into the next step",
                                       fields: [("sequence", String(sequence)), ("index", String(index))],
-                                      confirm: "Start a new run with this payload, entering after \(location.stepName)?").render(csrf: identity.csrfToken))
+                                      confirm: "Start a new run with this payload, entering after \(location.stepName)?")
+                            .render(csrf: identity.csrfToken, once: ui.operations.actionTokens.issue()))
         }
         let marker: HTML = trimmed ? "<div class=\"trimmed\">[trimmed] showing the first \(Format.bytes(Self.viewLimit)) of \(Format.bytes(info.size)) (\(info.size) bytes); download it for all of it</div>" : HTML.empty
         let content: HTML = """

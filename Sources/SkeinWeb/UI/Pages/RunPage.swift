@@ -6,8 +6,8 @@ import SkeinJSON
 import SkeinStorage
 
 /// `/runs/{id}`: one run — its facts, every step with timings, counts, errors and warnings, an
-/// eye icon per stored payload (opening the payload viewer), "replay from this step" per step
-/// and "retry" for a failed run.
+/// eye icon per stored payload (opening the payload viewer), "replay from this step" per step,
+/// and the recovery panel (`RunRecoveryControls`): replay and retry onto either version.
 struct RunPage {
     let ui: UIController
     let identity: Identity
@@ -27,10 +27,9 @@ struct RunPage {
         let canOperate = identity.role >= .operator
 
         let origin: HTML = run.originRunID.map { "<a href=\"/runs/\($0)\">run \($0)</a>" } ?? "–"
-        var actions: [HTML] = []
-        if canOperate && (run.status == .failure || run.status == .stopped) && !run.payloadsExpired {
-            actions.append(form("/runs/\(run.id)/retry", button: "Retry from the failed step", confirm: "Start a new run from the failed step of run \(run.id)?"))
-        }
+        let actions: [HTML] = []
+        let controls = RunRecoveryControls(ui: ui, identity: identity, run: run, steps: steps,
+                                           latestVersion: try await ui.store.flow(id: run.flowID, version: nil)?.version)
         let facts: HTML = """
             <dl class="facts">
               <dt>Flow</dt><dd><a href="/flows/\(Link.segment(run.flowID))?version=\(run.flowVersion)">\(run.flowID)</a> v\(run.flowVersion) · <a id="run-on-canvas" href="/flows/\(Link.segment(run.flowID))?run=\(run.id)">on the canvas</a></dd>
@@ -44,7 +43,9 @@ struct RunPage {
             \(run.error.map { "<div class=\"notice error\">Failed\(run.failedShapeID.map { " at step '\($0)'" } ?? ""): \($0)</div>" } ?? HTML.empty)
             \(run.payloadsExpired ? "<div class=\"notice error\">The payloads of this run have expired (retention); its log remains.</div>" as HTML : HTML.empty)
             """
-        let rows = HTML.join(steps.map { step in stepRow(run: run, step: step, outputs: outputs[step.sequence] ?? [], canOperate: canOperate) })
+        let rows = HTML.join(steps.map { step in
+            stepRow(run: run, step: step, outputs: outputs[step.sequence] ?? [], canOperate: canOperate, version: controls.preselected)
+        })
         let stepsTable: HTML = steps.isEmpty ? "<p class=\"muted\">No step has run yet.</p>" : """
             <div class="table-box"><table class="grid" id="steps"><thead><tr><th class="num">#</th><th>Step</th><th>Status</th><th>Started (UTC)</th><th class="num">Duration</th>
             <th class="num">Attempts</th><th class="num">In</th><th class="num">Out</th><th>Payloads out</th><th>Errors and warnings</th><th></th></tr></thead>
@@ -53,6 +54,7 @@ struct RunPage {
         let content: HTML = """
             <div class="toolbar"><h1>Run \(run.id)</h1><span class="spacer"></span>\(actions)</div>
             \(facts)
+            \(controls.render())
             <h2>Steps</h2>
             \(stepsTable)
             \(followUps.isEmpty ? HTML.empty : "<h2>Replays and retries of this run</h2>\(RunsPage.table(followUps, empty: ""))")
@@ -69,7 +71,9 @@ struct RunPage {
         return "<a href=\"\(template.replacingOccurrences(of: "{trace_id}", with: traceID))\">\(code)</a>"
     }
 
-    func stepRow(run: RunRecord, step: StepRecord, outputs: [PayloadInfo], canOperate: Bool) -> HTML {
+    /// `version`: the version "Replay from this step" runs (the recovery panel's preselection).
+    func stepRow(run: RunRecord, step: StepRecord, outputs: [PayloadInfo], canOperate: Bool,
+                 version: RecoveryOperations.Version = .ran) -> HTML {
         var problems: [HTML] = []
         if let error = step.error { problems.append("<div class=\"error-text\">\(error)</div>") }
         for warning in step.warnings { problems.append("<div class=\"warning-text\">⚠ \(warning)</div>") }
@@ -79,7 +83,8 @@ struct RunPage {
         var replay = HTML.empty
         if canOperate && !run.payloadsExpired {
             // The step's input is what the step before it produced (the run's input for the first).
-            replay = form("/runs/\(run.id)/replay", button: "Replay from this step", fields: [("sequence", String(step.sequence - 1))],
+            replay = form("/runs/\(run.id)/replay", button: "Replay from this step",
+                          fields: [("sequence", String(step.sequence - 1)), ("version", version.rawValue)],
                           confirm: "Start a new run at step '\(step.shapeID)' with the input it had in run \(run.id)?", small: true)
         }
         return """
@@ -113,6 +118,6 @@ struct RunPage {
     func form(_ action: String, button: String, fields: [(String, String)] = [], confirm: String? = nil, small: Bool = false) -> HTML {
         let back = action.split(separator: "/").prefix(2).joined(separator: "/")
         return ActionForm(action: action, back: "/" + back, label: button, fields: fields, confirm: confirm,
-                          style: small ? "small secondary" : "").render(csrf: identity.csrfToken)
+                          style: small ? "small secondary" : "").render(csrf: identity.csrfToken, once: ui.operations.actionTokens.issue())
     }
 }

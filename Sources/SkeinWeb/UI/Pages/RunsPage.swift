@@ -40,13 +40,21 @@ struct RunsPage {
             pager.append("<a href=\"\(base.setting("before", String(next)).description)\" rel=\"next\">Older →</a>")
         }
         let content: HTML = """
-            <h1>Run logs</h1>
+            <div class="toolbar"><h1>Run logs</h1><span class="spacer"></span>\(bulkRetryLink(trigger: trigger?.rawValue, flow: flow, from: from, to: to))</div>
             \(filters)
             \(Self.table(runs, empty: "No runs match these filters."))
             <div class="pager">\(pager)</div>
             """
         let (notice, error) = UIController.messages(request)
         return UIController.html(Layout(title: "Run logs", section: .runs, identity: identity, notice: notice, error: error).render(content))
+    }
+
+    /// "Retry failed runs…" for operators: opens the confirmation (`BulkRetryPage`) for the
+    /// failed runs of these filters.
+    func bulkRetryLink(trigger: String?, flow: String?, from: String?, to: String?) -> HTML {
+        guard identity.role >= .operator else { return HTML.empty }
+        let link = Link("/runs/retry", [("trigger", trigger), ("flow", flow), ("from", from), ("to", to)])
+        return "<a class=\"button secondary\" id=\"bulk-retry\" href=\"\(link.description)\">Retry failed runs…</a>"
     }
 
     /// A `<select>` with an "any" first option.

@@ -7,7 +7,9 @@ import SkeinStorage
 
 /// `/sync`: the sync report — search, status/system/flow filters, a 1–15 day window (5 by
 /// default), sortable columns, keyset pages, checkboxes with "resync selected" and "resync all
-/// matching", counts by status for the window, "download CSV" and the additional-fields toggle.
+/// matching" (each shows `ResyncConfirmPage` before sending), counts by status for the window,
+/// "download CSV" and the additional-fields toggle. Each sync id opens its entry page
+/// (`SyncEntryPage`); a skipped entry links the entry that delivered its item first.
 struct SyncReportPage {
     let ui: UIController
     let identity: Identity
@@ -63,15 +65,21 @@ struct SyncReportPage {
             let arrow = sorted ? (filters.descending ? " ↓" : " ↑") : ""
             return "<th\(cls)><a href=\"\(link.description)\" class=\"\(sorted ? "sorted" : "")\">\(label)\(arrow)</a></th>"
         })
+        // A skipped entry says which entry delivered its item first (the reason it was skipped with).
+        var skippedBecause: [SyncEntryID: String] = [:]
+        for entry in page.entries where entry.status == .skipped {
+            skippedBecause[entry.id] = try await sync.transitions(identity, entry.id).first?.reason
+        }
         let rows = HTML.join(page.entries.map { entry in
-            """
-            <tr><td><input type="checkbox" name="id" value="\(entry.id)" aria-label="Select sync entry \(entry.id)"\(canResync ? "" : " disabled")></td>
-            <td class="num">\(entry.id)</td><td>\(Format.badge(entry.status.rawValue))</td><td>\(entry.system)</td><td>\(entry.reference)</td>
+            let information = skippedBecause[entry.id].map(SyncReasonLinks.render) ?? "\(entry.latestResponse)"
+            return """
+            <tr id="sync-\(entry.id)"><td><input type="checkbox" name="id" value="\(entry.id)" aria-label="Select sync entry \(entry.id)"\(canResync ? "" : " disabled")></td>
+            <td class="num"><a href="/sync/\(entry.id)" class="entry-link">\(entry.id)</a></td><td>\(Format.badge(entry.status.rawValue))</td><td>\(entry.system)</td><td>\(entry.reference)</td>
             <td class="extra">\(entry.sourceID)</td><td class="extra">\(entry.endpointID)</td>
             <td><a href="/flows/\(Link.segment(entry.flowID))">\(entry.flowID)</a></td><td><a href="/runs/\(entry.runID)">\(entry.runID)</a></td>
             <td class="extra">\(entry.shapeID)</td><td class="num">\(entry.attempts)</td>
             <td class="extra">\(Format.time(entry.firstAttemptAt))</td><td>\(Format.time(entry.latestAttemptAt))</td>
-            <td class="wrap">\(entry.latestResponse)</td></tr>
+            <td class="wrap">\(information)</td></tr>
             """
         })
         let back = filters.link.description
@@ -80,8 +88,8 @@ struct SyncReportPage {
         })
         var buttons: [HTML] = []
         if canResync {
-            buttons.append("<button type=\"submit\" name=\"scope\" value=\"selected\" id=\"resync-selected\">Resync selected</button>")
-            buttons.append("<button type=\"submit\" name=\"scope\" value=\"matching\" class=\"secondary\" id=\"resync-matching\">Resync all \(matching) matching</button>")
+            buttons.append("<button type=\"submit\" name=\"scope\" value=\"selected\" id=\"resync-selected\">Resync selected…</button>")
+            buttons.append("<button type=\"submit\" name=\"scope\" value=\"matching\" class=\"secondary\" id=\"resync-matching\">Resync all \(matching) matching…</button>")
         }
         let csv = Link("/sync/csv", filters.parameters)
         let table: HTML = page.entries.isEmpty ? "<p class=\"muted\">No sync entries match these filters in the last \(filters.days) day\(filters.days == 1 ? "" : "s").</p>" : """
