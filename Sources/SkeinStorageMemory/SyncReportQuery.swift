@@ -13,6 +13,7 @@ struct SyncReportFilter {
     let statuses: Set<SyncStatus>
     let systems: Set<String>
     let flowIDs: Set<String>
+    let runID: RunID?
     let term: String?
 
     init(_ query: SyncQuery, includeStatus: Bool) {
@@ -21,6 +22,7 @@ struct SyncReportFilter {
         statuses = includeStatus ? Set(query.statuses) : []
         systems = Set(query.systems)
         flowIDs = Set(query.flowIDs)
+        runID = query.runID
         let trimmed = query.search?.trimmingCharacters(in: .whitespaces) ?? ""
         term = trimmed.isEmpty ? nil : trimmed
     }
@@ -29,7 +31,7 @@ struct SyncReportFilter {
         let latest = entry.latestAttemptAt.timeIntervalSince1970
         guard latest >= since, until.map({ latest <= $0 }) ?? true else { return false }
         guard statuses.isEmpty || statuses.contains(entry.status), systems.isEmpty || systems.contains(entry.system),
-              flowIDs.isEmpty || flowIDs.contains(entry.flowID) else { return false }
+              flowIDs.isEmpty || flowIDs.contains(entry.flowID), runID.map({ $0 == entry.runID }) ?? true else { return false }
         guard let term else { return true }
         let needle = term.lowercased()
         return entry.reference.lowercased().contains(needle) || entry.system.lowercased().contains(needle) || Int64(term) == entry.id.rawValue

@@ -54,6 +54,7 @@ enum PostgresSyncSQL {
         if includeStatus && !query.statuses.isEmpty { clauses.append("status = ANY(\(statement.bind(query.statuses.map(\.rawValue))))") }
         if !query.systems.isEmpty { clauses.append("system = ANY(\(statement.bind(query.systems)))") }
         if !query.flowIDs.isEmpty { clauses.append("flow_id = ANY(\(statement.bind(query.flowIDs)))") }
+        if let runID = query.runID { clauses.append("run_id = \(statement.bind(runID))") }
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             let pattern = statement.bind("%" + likeEscaped(search) + "%")
             var alternatives = ["reference ILIKE \(pattern)"]

@@ -80,6 +80,10 @@ enum SyncSQL {
         if includeStatus { list("status", query.statuses.map(\.rawValue)) }
         list("system", query.systems)
         list("flow_id", query.flowIDs)
+        if let runID = query.runID {
+            filter.clauses.append("run_id = ?")
+            filter.arguments.append(runID.rawValue)
+        }
         let matches = searchClause(search)
         if !matches.clause.isEmpty {
             filter.clauses.append(matches.clause)

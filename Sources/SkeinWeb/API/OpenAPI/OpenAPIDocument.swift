@@ -47,6 +47,7 @@ enum OpenAPIDocument {
         .date("to", "Queued on or before this UTC date (or date-time)."),
         .integer("days", "Queued within this many days (when from is not given).", 1...RunFilter.maximumDays),
         .boolean("has_warnings", "Only runs with (or without) warnings."),
+        .boolean("unrecovered", "Only failed runs that no later replay or retry recovered (implies status=failure)."),
         .integer("before", "Keyset page: runs older than this id (the previous answer's next_before).", 0...Int.max),
         .integer("limit", "1 to 1000 (default 50).", 1...RunFilter.maximumLimit),
     ]

@@ -26,7 +26,7 @@ enum StyleSheet {
     .count { display: flex; flex-direction: column; min-width: 78px; padding: 6px 10px; border-radius: 8px; background: var(--grey-bg); color: var(--ink); }
     .count b { font-size: 20px; } .count span { font-size: 12px; color: var(--muted); }
     .count.failure, .count.failed { background: var(--bad-bg); } .count.success, .count.ok { background: var(--ok-bg); }
-    .count.pending, .count.started, .count.queued { background: var(--warn-bg); } .count.sent { background: var(--info-bg); }
+    .count.pending, .count.started, .count.queued, .count.warned { background: var(--warn-bg); } .count.sent { background: var(--info-bg); }
     table.grid { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
     table.grid th, table.grid td { padding: 7px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
     table.grid th { background: #fafbfc; font-size: 12px; color: var(--muted); font-weight: 600; white-space: nowrap; }
@@ -36,7 +36,7 @@ enum StyleSheet {
     table.grid td.wrap { min-width: 240px; max-width: 420px; overflow-wrap: anywhere; }
     table.grid .extra { display: none; } table.grid.show-extra .extra { display: table-cell; }
     .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; white-space: nowrap; background: var(--grey-bg); color: var(--muted); }
-    .badge-success, .badge-ok { background: var(--ok-bg); color: var(--ok); }
+    .badge-success, .badge-ok, .badge-recovered { background: var(--ok-bg); color: var(--ok); }
     .badge-failure, .badge-failed { background: var(--bad-bg); color: var(--bad); }
     .badge-pending, .badge-started, .badge-queued, .badge-running, .badge-partial_success, .badge-warning { background: var(--warn-bg); color: var(--warn); }
     .badge-sent, .badge-enabled { background: var(--info-bg); color: var(--info); }
