@@ -71,3 +71,34 @@ import Testing
         }
     }
 }
+
+/// `/runs/{run}/events`: an ended run's stream is its `end` event at once; an unknown run is not
+/// found; the process-wide limit refuses one stream more than it allows.
+@Suite struct RunEventStreamTests {
+    @Test func anEndedRunsStreamEndsAtOnceWithItsFinalState() async throws {
+        try await withUIFixture { fixture in
+            try await fixture.failedRun()
+            try await fixture.application(as: UIFixture.identity(.viewer)).test(.router) { client in
+                let response = try await client.execute(uri: "/runs/1/events", method: .get)
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/event-stream; charset=utf-8")
+                let text = response.text
+                #expect(text.hasPrefix("retry: 5000\n\n"))
+                #expect(text.contains("event: end\ndata: {\"run\":1,\"status\":\"failure\""))
+                #expect(text.contains("\"shape\":\"check\",\"type\":\"filter\",\"status\":\"failure\""))
+                #expect(!text.contains("event: run\n"), "nothing is streamed for a run that has ended")
+                let missing = try await client.execute(uri: "/runs/99/events", method: .get)
+                #expect(missing.status == .notFound)
+            }
+        }
+    }
+
+    @Test func theGateAdmitsAtMostItsLimit() {
+        let gate = RunEventGate()
+        #expect(gate.enter(limit: 2) && gate.enter(limit: 2))
+        #expect(!gate.enter(limit: 2), "a third stream is refused")
+        gate.leave()
+        #expect(gate.enter(limit: 2), "a place freed is taken again")
+        #expect(gate.count == 2)
+    }
+}
