@@ -96,6 +96,10 @@ enum SyncChecks {
             try expectEqual(try await store.syncEntries(failedShopify).entries.map(\.reference),
                             ["DEMOTEST-28-YELLOW", "DEMOTEST-22-YELLOW", "DEMOTEST-16-YELLOW", "DEMOTEST-10-YELLOW", "DEMOTEST-4-YELLOW"])
             try expectEqual(try await store.syncCounts(failedShopify), [.ok: 5, .failed: 5, .pending: 5, .sent: 0, .skipped: 0], "counts ignore the status filter")
+            var anyCase = failedShopify
+            anyCase.systems = ["shopify", "erp"]
+            anyCase.statuses = [.failed, .pending]
+            try expectEqual(try await store.syncEntries(anyCase).entries.count, 20, "systems match whatever their case; several statuses at once")
             var byFlow = window
             byFlow.flowIDs = ["other"]
             try expect(try await store.syncEntries(byFlow).entries.isEmpty)

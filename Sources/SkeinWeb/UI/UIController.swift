@@ -38,6 +38,7 @@ struct UIController: Sendable {
         router.get("flows/:flow", use: page(.viewer) { try await FlowPage(ui: self, identity: $2).response($0, $1) })
         router.get("runs", use: page(.viewer) { try await RunsPage(ui: self, identity: $2).response($0) })
         router.get("runs/:run", use: page(.viewer) { try await RunPage(ui: self, identity: $2).response($0, $1) })
+        router.get("runs/:run/steps/:step/payloads", use: page(.viewer) { try await StepPayloadsPage(ui: self, identity: $2).response($0, $1) })
         router.get("runs/:run/events", use: page(.viewer) { try await RunEventStream(ui: self, identity: $2).response($1) })
         router.get("runs/:run/payloads/:sequence/:index", use: page(.viewer) { try await PayloadPage(ui: self, identity: $2).response($0, $1) })
         router.get("runs/:run/payloads/:sequence/:index/download", use: page(.viewer) { try await PayloadPage(ui: self, identity: $2).download($1) })

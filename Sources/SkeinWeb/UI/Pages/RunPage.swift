@@ -104,7 +104,7 @@ struct RunPage {
             """
         }
         if infos.count > Self.payloadLinksPerStep {
-            links.append("<span class=\"muted\">+\(infos.count - Self.payloadLinksPerStep) more</span>")
+            links.append("<a class=\"more\" href=\"/runs/\(run.id)/steps/\(sequence)/payloads\">all \(infos.count) / find</a>")
         }
         return HTML.join(links)
     }
