@@ -18,7 +18,7 @@ public import SkeinStorage
 public enum StorageConformance {
     public static let checks: [ConformanceCheck] = FlowChecks.all + RunChecks.all + QueueChecks.all + SyncChecks.all + InstanceChecks.all
         + AccessChecks.all + ShapeStoreChecks.all + DeliveryChecks.all + AlertChecks.all + LookupChecks.all + WebhookIdentityChecks.all
-        + ActionTokenChecks.all
+        + ActionTokenChecks.all + RecoveryChecks.all
 }
 
 /// Opens a store on the check's database (each call a new handle on the same database).

@@ -106,9 +106,17 @@ enum SyncChecks {
             try expectEqual(try await store.syncEntries(failedShopify).entries.map(\.reference),
                             ["DEMOTEST-28-YELLOW", "DEMOTEST-22-YELLOW", "DEMOTEST-16-YELLOW", "DEMOTEST-10-YELLOW", "DEMOTEST-4-YELLOW"])
             try expectEqual(try await store.syncCounts(failedShopify), [.ok: 5, .failed: 5, .pending: 5, .sent: 0, .skipped: 0], "counts ignore the status filter")
+            var anyCase = failedShopify
+            anyCase.systems = ["shopify", "erp"]
+            anyCase.statuses = [.failed, .pending]
+            try expectEqual(try await store.syncEntries(anyCase).entries.count, 20, "systems match whatever their case; several statuses at once")
             var byFlow = window
             byFlow.flowIDs = ["other"]
             try expect(try await store.syncEntries(byFlow).entries.isEmpty)
+            try expectEqual(try await store.syncCounts(.entries(of: origin.runID, since: t0 - 86400)),
+                            [.ok: 11, .failed: 10, .pending: 10, .sent: 0, .skipped: 0], "one run's entries (OLD-1 is outside the window)")
+            try expectEqual(try await store.syncCounts(.entries(of: RunID(rawValue: origin.runID.rawValue + 1), since: t0 - 86400)),
+                            [.ok: 0, .failed: 0, .pending: 0, .sent: 0, .skipped: 0], "another run has none")
             var search = window
             search.search = "st-1-bl"  // case-insensitive substring
             try expectEqual(try await store.syncEntries(search).entries.map(\.reference), ["DEMOTEST-1-BLUE"])

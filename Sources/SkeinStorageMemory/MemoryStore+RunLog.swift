@@ -121,9 +121,22 @@ extension MemoryStore: RunLogReader {
                     && (until.map { queued < $0 } ?? true)
                     && (query.hasWarnings.map { run.hasWarnings == $0 } ?? true)
                     && (query.originRunID.map { run.originRunID == $0 } ?? true)
+                    && (!query.unrecovered || !state.runs.runs.values.contains { $0.originRunID == run.id && $0.status == .success })
                     && (query.before.map { run.id < $0 } ?? true)
             }
             return Array(matching.sorted { $0.id > $1.id }.prefix(max(1, min(query.limit, 1000))))
+        }
+    }
+
+    public func recoveries(of runIDs: [RunID]) async throws -> [RunID: RunID] {
+        try transaction { state in
+            let wanted = Set(runIDs)
+            var found: [RunID: RunID] = [:]
+            for run in state.runs.runs.values where run.status == .success {
+                guard let origin = run.originRunID, wanted.contains(origin) else { continue }
+                found[origin] = min(found[origin] ?? run.id, run.id)
+            }
+            return found
         }
     }
 
@@ -157,6 +170,12 @@ extension MemoryStore: RunCountStore {
                 counts[run.status, default: 0] += 1
             }
             return counts
+        }
+    }
+
+    public func warnedSuccesses(since: Date) async throws -> Int {
+        try transaction { state in
+            state.runs.runs.values.filter { $0.queuedAt.timeIntervalSince1970 >= since.timeIntervalSince1970 && $0.status == .success && $0.hasWarnings }.count
         }
     }
 

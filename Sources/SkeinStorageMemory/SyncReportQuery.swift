@@ -13,14 +13,16 @@ struct SyncReportFilter {
     let statuses: Set<SyncStatus>
     let systems: Set<String>
     let flowIDs: Set<String>
+    let runID: RunID?
     let term: String?
 
     init(_ query: SyncQuery, includeStatus: Bool) {
         since = query.since.timeIntervalSince1970
         until = query.until?.timeIntervalSince1970
         statuses = includeStatus ? Set(query.statuses) : []
-        systems = Set(query.systems)
+        systems = Set(query.systems.map { $0.lowercased() })
         flowIDs = Set(query.flowIDs)
+        runID = query.runID
         let trimmed = query.search?.trimmingCharacters(in: .whitespaces) ?? ""
         term = trimmed.isEmpty ? nil : trimmed
     }
@@ -28,8 +30,8 @@ struct SyncReportFilter {
     func matches(_ entry: SyncEntry) -> Bool {
         let latest = entry.latestAttemptAt.timeIntervalSince1970
         guard latest >= since, until.map({ latest <= $0 }) ?? true else { return false }
-        guard statuses.isEmpty || statuses.contains(entry.status), systems.isEmpty || systems.contains(entry.system),
-              flowIDs.isEmpty || flowIDs.contains(entry.flowID) else { return false }
+        guard statuses.isEmpty || statuses.contains(entry.status), systems.isEmpty || systems.contains(entry.system.lowercased()),
+              flowIDs.isEmpty || flowIDs.contains(entry.flowID), runID.map({ $0 == entry.runID }) ?? true else { return false }
         guard let term else { return true }
         let needle = term.lowercased()
         return entry.reference.lowercased().contains(needle) || entry.system.lowercased().contains(needle) || Int64(term) == entry.id.rawValue

@@ -17,6 +17,14 @@ extension PostgresStore: RunCountStore {
         }
     }
 
+    public func warnedSuccesses(since: Date) async throws -> Int {
+        let logger = logger
+        return try await connection { connection in
+            try await connection.rows("SELECT count(*) AS n FROM runs WHERE queued_at >= \(since.pgValue) AND status = 'success' AND has_warnings",
+                                      logger: logger).first.map { try $0["n", as: Int.self] } ?? 0
+        }
+    }
+
     /// One grouped pass over the queued runs (the `runs_queued` partial index).
     public func queuedRuns() async throws -> [QueuedRuns] {
         let logger = logger

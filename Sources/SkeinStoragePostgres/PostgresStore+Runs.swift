@@ -178,12 +178,32 @@ extension PostgresStore: RunStore {
         if let until = query.until { clauses.append("queued_at < \(statement.bind(until.pgValue))") }
         if let hasWarnings = query.hasWarnings { clauses.append("has_warnings = \(statement.bind(hasWarnings))") }
         if let origin = query.originRunID { clauses.append("origin_run_id = \(statement.bind(origin))") }
+        if query.unrecovered {
+            clauses.append("NOT EXISTS (SELECT 1 FROM runs AS follow_up WHERE follow_up.origin_run_id = runs.id AND follow_up.status = 'success')")
+        }
         if let before = query.before { clauses.append("id < \(statement.bind(before))") }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         statement.text = "SELECT \(PostgresStore.runColumns) FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000)))"
         let finished = statement
         let logger = logger
         return try await connection { connection in try await connection.rows(finished, logger: logger).map(PostgresStore.runRecord) }
+    }
+
+    public func recoveries(of runIDs: [RunID]) async throws -> [RunID: RunID] {
+        guard !runIDs.isEmpty else { return [:] }
+        let logger = logger
+        let rows = try await connection { connection in
+            try await connection.rows("""
+                SELECT origin_run_id, min(id) AS recovered_by FROM runs
+                WHERE origin_run_id = ANY(\(runIDs)) AND status = 'success' GROUP BY origin_run_id
+                """, logger: logger)
+        }
+        var found: [RunID: RunID] = [:]
+        for row in rows {
+            let origin: RunID = try row["origin_run_id"]
+            found[origin] = try row["recovered_by"]
+        }
+        return found
     }
 
     public func steps(runID: RunID) async throws -> [StepRecord] {

@@ -52,8 +52,10 @@ enum PostgresSyncSQL {
         var clauses = ["latest_attempt_at >= \(statement.bind(query.since.pgValue))"]
         if let until = query.until { clauses.append("latest_attempt_at <= \(statement.bind(until.pgValue))") }
         if includeStatus && !query.statuses.isEmpty { clauses.append("status = ANY(\(statement.bind(query.statuses.map(\.rawValue))))") }
-        if !query.systems.isEmpty { clauses.append("system = ANY(\(statement.bind(query.systems)))") }
+        // Systems compare case-insensitively (`erp` finds `ERP`).
+        if !query.systems.isEmpty { clauses.append("lower(system) = ANY(\(statement.bind(query.systems.map { $0.lowercased() })))") }
         if !query.flowIDs.isEmpty { clauses.append("flow_id = ANY(\(statement.bind(query.flowIDs)))") }
+        if let runID = query.runID { clauses.append("run_id = \(statement.bind(runID))") }
         if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
             let pattern = statement.bind("%" + likeEscaped(search) + "%")
             var alternatives = ["reference ILIKE \(pattern)"]

@@ -16,6 +16,13 @@ extension SQLiteStore: RunCountStore {
         }
     }
 
+    public func warnedSuccesses(since: Date) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM runs WHERE queued_at >= ? AND status = 'success' AND has_warnings",
+                             arguments: [since.storageValue]) ?? 0
+        }
+    }
+
     /// One grouped pass over the queued runs (`runs_by_status_queued_at`).
     public func queuedRuns() async throws -> [QueuedRuns] {
         try await read { db in

@@ -256,6 +256,7 @@ extension SQLiteStore: RunStore {
         if let until = query.until { clauses.append("\(queuedAt) < ?"); arguments += [until.storageValue] }
         if let hasWarnings = query.hasWarnings { clauses.append("has_warnings = ?"); arguments += [hasWarnings] }
         if let origin = query.originRunID { clauses.append("origin_run_id = ?"); arguments += [origin] }
+        if query.unrecovered { clauses.append("NOT EXISTS (\(SQLiteStore.successfulFollowUp))") }
         if let before = query.before { clauses.append("id < ?"); arguments += [before] }
         if betweenIDBounds { clauses.append("id BETWEEN (SELECT lo FROM bounds) AND (SELECT hi FROM bounds)") }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
@@ -267,6 +268,26 @@ extension SQLiteStore: RunStore {
             """
         let finalArguments = arguments
         return try await read { db in try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(SQLiteStore.runRecord) }
+    }
+
+    /// A run replayed or retried from the enclosing query's `runs` row that succeeded (served by runs_by_origin).
+    static let successfulFollowUp = "SELECT 1 FROM runs AS follow_up WHERE follow_up.origin_run_id = runs.id AND follow_up.status = 'success'"
+
+    public func recoveries(of runIDs: [RunID]) async throws -> [RunID: RunID] {
+        guard !runIDs.isEmpty else { return [:] }
+        var found: [RunID: RunID] = [:]
+        // In chunks, under SQLite's limit on bound values.
+        for chunk in stride(from: 0, to: runIDs.count, by: 500).map({ Array(runIDs[$0..<min($0 + 500, runIDs.count)]) }) {
+            let pairs: [(Int64, Int64)] = try await read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT origin_run_id, min(id) AS recovered_by FROM runs
+                    WHERE origin_run_id IN (\(chunk.map { _ in "?" }.joined(separator: ","))) AND status = 'success'
+                    GROUP BY origin_run_id
+                    """, arguments: StatementArguments(chunk.map(\.rawValue))).map { ($0["origin_run_id"], $0["recovered_by"]) }
+            }
+            for (origin, recoveredBy) in pairs { found[RunID(rawValue: origin)] = RunID(rawValue: recoveredBy) }
+        }
+        return found
     }
 
     public func steps(runID: RunID) async throws -> [StepRecord] {

@@ -78,8 +78,16 @@ enum SyncSQL {
             filter.arguments += values.map { $0 as any DatabaseValueConvertible & Sendable }
         }
         if includeStatus { list("status", query.statuses.map(\.rawValue)) }
-        list("system", query.systems)
+        // Systems compare case-insensitively (`erp` finds `ERP`; SQLite's NOCASE folds ASCII letters).
+        if !query.systems.isEmpty {
+            filter.clauses.append("\(p)system COLLATE NOCASE IN (\(placeholders(query.systems.count)))")
+            filter.arguments += query.systems.map { $0 as any DatabaseValueConvertible & Sendable }
+        }
         list("flow_id", query.flowIDs)
+        if let runID = query.runID {
+            filter.clauses.append("run_id = ?")
+            filter.arguments.append(runID.rawValue)
+        }
         let matches = searchClause(search)
         if !matches.clause.isEmpty {
             filter.clauses.append(matches.clause)

@@ -7,7 +7,7 @@ import SkeinOperations
 
 struct PayloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "payload", abstract: "View or download stored payloads.", subcommands: [Show.self, Download.self])
+        commandName: "payload", abstract: "View or download stored payloads.", subcommands: [Show.self, Download.self, Find.self])
 
     /// Which step's payloads: a shape id, a step number, or `input` (0) for what the run started with.
     struct Location: ParsableArguments {

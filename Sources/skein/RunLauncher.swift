@@ -43,15 +43,33 @@ struct CLILauncher: RunLauncher {
             let entry = record.entryShapeID.map { ", entering at '\($0)'" } ?? ""
             print("run \(record.id) of flow '\(record.flowID)' v\(record.flowVersion) started\(how)\(entry)")
         }
+        let outcome = try await environment.operations.runs.outcome(.localOperator, finished.id)
         if json {
             print(JSON.object(["run": .number(Double(finished.id.rawValue)), "status": .string(finished.status.rawValue),
                                "origin_run": finished.originRunID.map { .number(Double($0.rawValue)) } ?? .null,
-                               "error": finished.error.map(JSON.string) ?? .null]).serialized())
+                               "error": finished.error.map(JSON.string) ?? .null,
+                               "sync": .object(JSON.Object(uniqueKeysWithValues: SyncStatus.allCases.map {
+                                   ($0.rawValue, JSON.number(Double(outcome.syncCounts[$0] ?? 0))) })),
+                               "warnings": .array(outcome.warnings.map { ["step": .string($0.shapeID), "warning": .string($0.warning)] })]).serialized())
         } else {
             print("run \(finished.id): \(finished.status.rawValue)\(finished.error.map { " — \($0)" } ?? "")")
+            Self.printOutcome(outcome)
             print("see it with: skein runs show \(finished.id)")
         }
         return finished
+    }
+
+    /// The sync line and the warnings under the run's status: a success that left items
+    /// Pending, or warned, says so here rather than only in `skein runs show`.
+    static func printOutcome(_ outcome: RunOutcome) {
+        if outcome.syncTotal > 0 {
+            print("sync: \(outcome.syncLine)")
+            let open = (outcome.syncCounts[.pending] ?? 0) + (outcome.syncCounts[.failed] ?? 0)
+            if open > 0 { print("  not delivered yet: skein sync list --status pending,failed --flow \(outcome.run.flowID)") }
+        }
+        guard !outcome.warnings.isEmpty else { return }
+        print("warnings (\(outcome.warnings.count)):")
+        for (shape, warning) in outcome.warnings { print("  \(shape): \(warning)") }
     }
 
     /// Exits with status 1 when a run executed here did not succeed.

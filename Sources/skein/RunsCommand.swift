@@ -15,6 +15,7 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Only runs of this flow.") var flow: String?
         @Option(help: "Only runs started this way (manual, schedule, webhook, api, replay, retry, flow); repeatable.") var trigger: [String] = []
         @Flag(name: .customLong("has-warnings"), help: "Only runs with a warning in some step.") var hasWarnings = false
+        @Flag(help: "Only failed runs that no later replay or retry recovered.") var unrecovered = false
         @Option(help: "How many days back to look (when --from is not given).") var days: String = "7"
         @Option(help: "Only runs queued at or after this UTC date or time (2026-05-01 or 2026-05-01T12:00:00Z).") var from: String?
         @Option(help: "Only runs queued at or before this UTC date (the whole day) or time.") var to: String?
@@ -31,6 +32,7 @@ struct RunsCommand: AsyncParsableCommand {
                 inputs.set(name, value)
             }
             if hasWarnings { inputs.set("has_warnings", "true") }
+            if unrecovered { inputs.set("unrecovered", "true") }
             return inputs
         }
 
@@ -39,12 +41,13 @@ struct RunsCommand: AsyncParsableCommand {
             let page = try await operations.runs.list(options.caller, inputs)
             let runs = page.runs
             if options.json {
-                print(JSON.array(runs.map(RunsCommand.json)).serialized())
+                print(JSON.array(runs.map { RunsCommand.json($0, recoveredBy: page.recoveredBy[$0.id]) }).serialized())
                 return
             }
             if runs.isEmpty { print("no runs match"); return }
             print(Table(["RUN", "FLOW", "VERSION", "STATUS", "TRIGGER", "QUEUED (UTC)", "DURATION", "ERROR"], runs.map { run in
-                [String(run.id), run.flowID, "\(run.flowVersion)", run.status.rawValue, run.trigger.rawValue, RunsCommand.time(run.queuedAt),
+                [String(run.id), run.flowID, "\(run.flowVersion)", run.status.rawValue + (page.recoveredBy[run.id].map { " (recovered by \($0))" } ?? ""),
+                 run.trigger.rawValue, RunsCommand.time(run.queuedAt),
                  RunsCommand.duration(run.startedAt, run.finishedAt), run.error.map { String($0.prefix(60)) } ?? ""]
             }).render())
             if let next = page.nextBefore { print("more: skein runs list --before \(next)") }
@@ -62,7 +65,7 @@ struct RunsCommand: AsyncParsableCommand {
             let detail = try await options.operations().1.runs.detail(options.caller, run)
             let (record, steps, inputs, followUps) = (detail.run, detail.steps, detail.inputs, detail.followUps.reversed() as [RunRecord])
             if options.json {
-                var object = RunsCommand.json(record).objectValue ?? [:]
+                var object = RunsCommand.json(record, recoveredBy: detail.recoveredBy).objectValue ?? [:]
                 object["input_payloads"] = .number(Double(inputs.count))
                 object["payloads_expired"] = .bool(record.payloadsExpired)
                 object["steps"] = .array(steps.map(RunsCommand.json))
@@ -76,6 +79,7 @@ struct RunsCommand: AsyncParsableCommand {
                   + (record.entryShapeID.map { "  entered at '\($0)'" } ?? "")
                   + (record.claims > 1 ? "  picked up \(record.claims) times" : ""))
             if let error = record.error { print("error: \(error)") }
+            if let recovery = detail.recoveredBy { print("recovered by run \(recovery)") }
             if let traceID = record.traceID { print("trace: \(traceID)") }
             let expired = record.payloadsExpired ? " — payloads expired" : ""
             print("input: \(record.inputCount) payload\(record.inputCount == 1 ? "" : "s") (\(inputs.reduce(0) { $0 + $1.size }) bytes)\(expired)")
@@ -124,6 +128,13 @@ struct RunsCommand: AsyncParsableCommand {
          "error": run.error.map(JSON.string) ?? .null, "failed_step": run.failedShapeID.map(JSON.string) ?? .null,
          "origin_run": run.originRunID.map { .number(Double($0.rawValue)) } ?? .null, "entry_step": run.entryShapeID.map(JSON.string) ?? .null, "has_warnings": .bool(run.hasWarnings),
          "pickups": .number(Double(run.claims)), "trace_id": run.traceID.map(JSON.string) ?? .null]
+    }
+
+    /// A run with `recovered_by`: the run replayed or retried from it that succeeded (null when none).
+    static func json(_ run: RunRecord, recoveredBy: RunID?) -> JSON {
+        var object = json(run).objectValue ?? [:]
+        object["recovered_by"] = recoveredBy.map { .number(Double($0.rawValue)) } ?? .null
+        return .object(object)
     }
 
     static func json(_ step: StepRecord) -> JSON {

@@ -23,9 +23,11 @@ import Testing
         ("status=lost", "unknown status 'lost'; use"), ("trigger=fax", "unknown trigger 'fax'; use"),
         ("from=yesterday", "from must be a UTC date"), ("before=x", "before must be an id"), ("limit=0", "limit must be a whole number"),
         ("days=0", "days must be a whole number from 1 to 3650, found '0'"),
+        ("unrecovered=true", nil), ("from=&to=&status=failure", nil), ("status=failure&unrecovered=false", nil), ("unrecovered=maybe", "unrecovered must be true or false, found 'maybe'"),
+        ("status=success&unrecovered=true", "unrecovered lists failed runs only; drop status or use status=failure"),
     ]
     static let sync: [(String, String?)] = [
-        ("status=failed", nil), ("status=ok,failed&days=15&sort=reference&order=asc", nil), ("search=RP-1", nil),
+        ("status=failed", nil), ("status=ok,failed&days=15&sort=reference&order=asc", nil), ("search=RP-1", nil), ("from=&to=&status=failed", nil),
         ("status=lost", "unknown status 'lost'; use"), ("days=30", "days must be a whole number from 1 to 15, found '30'"),
         ("days=0", "days must be a whole number from 1 to 15, found '0'"), ("sort=colour", "sort must be one of"),
         ("from=yesterday", "from must be a UTC date"),

@@ -134,7 +134,7 @@ def test_operator_recovers_failures_in_the_browser(skein, shop, tmp_path):
 
             # The sync report, filtered to Failed; its CSV; resync two, then every match.
             page.goto(base + "/sync")
-            page.select_option("#sync-filters select[name=status]", "failed")
+            page.check("#sync-filters input[name=status][value=failed]")
             page.click("#sync-filters button[type=submit]")
             expect(page.locator("#sync-table tbody tr")).to_have_count(len(paid))
             page.check("#extra-toggle")

@@ -67,6 +67,9 @@ public struct SyncQuery: Sendable {
     public var statuses: [SyncStatus]
     public var systems: [String]
     public var flowIDs: [String]
+    /// Only the entries of this run (what `skein run` sums up when its run ends); the window
+    /// still applies, so a caller starts it at the run's start.
+    public var runID: RunID?
     /// A sync id (all digits), or a substring of the reference or the system.
     public var search: String?
     public var sort: SyncSortColumn
@@ -83,6 +86,13 @@ public struct SyncQuery: Sendable {
                 limit: Int = 50) {
         self.since = since; self.until = until; self.statuses = statuses; self.systems = systems; self.flowIDs = flowIDs
         self.search = search; self.sort = sort; self.descending = descending; self.after = after; self.limit = limit
+    }
+
+    /// Every entry of one run written at or after `since` (its start), for counts by status.
+    public static func entries(of run: RunID, since: Date) -> SyncQuery {
+        var query = SyncQuery(since: since, limit: 1000)
+        query.runID = run
+        return query
     }
 }
 

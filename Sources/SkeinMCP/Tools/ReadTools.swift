@@ -18,17 +18,19 @@ extension MCPToolbox {
             },
             MCPTool(name: "search_runs", title: "Search runs",
                     description: "Runs, newest first, with the filters of `skein runs list`: status, flow, trigger, days or from/to, "
-                        + "has_warnings; page with before = the answer's next_before. Each run has its error and failed step.",
+                        + "has_warnings, unrecovered (failed runs no later replay or retry recovered); page with before = the "
+                        + "answer's next_before. Each run has its error and failed step, and a failed one recovered_by: the run that recovered it.",
                     inputSchema: ToolSchema.object(ToolSchema.runFilter()), readOnly: true) { arguments, caller in
                 let page = try await operations.runs.list(caller, arguments)
-                return ["runs": .array(page.runs.map(ToolJSON.run)), "next_before": page.nextBefore.map(ToolJSON.number) ?? .null]
+                return ["runs": .array(page.runs.map { ToolJSON.run($0, recoveredBy: page.recoveredBy[$0.id]) }),
+                        "next_before": page.nextBefore.map(ToolJSON.number) ?? .null]
             },
             MCPTool(name: "show_run", title: "Show a run",
                     description: "One run with its steps in order (status, attempts, payload counts and sizes, timings, error and "
                         + "error details, warnings), how many input payloads it had, and the runs replayed or retried from it.",
                     inputSchema: ToolSchema.object([ToolSchema.run], required: ["run"]), readOnly: true) { arguments, caller in
                 let detail = try await operations.runs.detail(caller, try Self.required(arguments.id("run"), "run"))
-                return ["run": ToolJSON.run(detail.run), "steps": .array(detail.steps.map(ToolJSON.step)),
+                return ["run": ToolJSON.run(detail.run, recoveredBy: detail.recoveredBy), "steps": .array(detail.steps.map(ToolJSON.step)),
                         "input_payloads": ToolJSON.number(detail.inputs.count),
                         "follow_up_runs": .array(detail.followUps.map(ToolJSON.run))]
             },

@@ -19,6 +19,13 @@ enum ToolJSON {
          "entry_step": text(run.entryShapeID), "has_warnings": .bool(run.hasWarnings), "payloads_expired": .bool(run.payloadsExpired)]
     }
 
+    /// A run with `recovered_by`: the run replayed or retried from it that succeeded (null when none).
+    static func run(_ run: RunRecord, recoveredBy: RunID?) -> JSON {
+        var object = self.run(run).objectValue ?? [:]
+        object["recovered_by"] = recoveredBy.map(number) ?? .null
+        return .object(object)
+    }
+
     /// A step without its recorded HTTP calls (only how many: they can be large; `skein runs show --calls` prints them).
     static func step(_ step: StepRecord) -> JSON {
         ["sequence": number(step.sequence), "step": .string(step.shapeID), "type": .string(step.shapeType),

@@ -60,6 +60,7 @@ enum ToolSchema {
             ("to", string("Only runs queued at or before this UTC date (the whole day) or time.")),
             ("has_warnings", boolean("Only runs with a warning in some step.")),
         ]
+        if withStatus { properties.append(("unrecovered", boolean("Only failed runs that no later replay or retry recovered."))) }
         if withPaging {
             properties += [
                 ("before", integer("The next page: runs older than this run id (the previous answer's next_before).", minimum: 0)),

@@ -112,9 +112,10 @@ public struct Inputs: Sendable, Equatable {
         }
     }
 
-    /// A UTC date (`2026-05-01`; with `endOfDay` its last millisecond) or date-time (`2026-05-01T12:00:00Z`).
+    /// A UTC date (`2026-05-01`; with `endOfDay` its last millisecond) or date-time (`2026-05-01T12:00:00Z`);
+    /// empty is absent, as a form's blank date field sends it.
     public func date(_ name: String, endOfDay: Bool = false) throws(OperationError) -> Date? {
-        guard let text = values[name]?.last else { return nil }
+        guard let text = string(name) else { return nil }
         guard let date = UTCDate.parse(text, endOfDay: endOfDay) else {
             throw .invalid(name, "\(name) must be a UTC date (2026-05-01) or time (2026-05-01T12:00:00Z), found '\(text)'")
         }

@@ -4,10 +4,11 @@ public import SkeinCore
 /// The run log's filters, read from `Inputs` — the same names on every front end:
 /// `status` and `trigger` (each repeatable or comma-separated), `flow`, `from` and `to` (UTC
 /// dates or times; `to` as a date is the whole day), `days` (how far back, when `from` is not
-/// given), `has_warnings`, `before` (the last run id of the previous page) and `limit`.
+/// given), `has_warnings`, `unrecovered` (failed runs that no later replay or retry recovered;
+/// it implies `status=failure`), `before` (the last run id of the previous page) and `limit`.
 public enum RunFilter {
     /// The parameter names it reads.
-    public static let names = ["status", "trigger", "flow", "from", "to", "days", "has_warnings", "before", "limit"]
+    public static let names = ["status", "trigger", "flow", "from", "to", "days", "has_warnings", "unrecovered", "before", "limit"]
     public static let maximumLimit = 1000
     public static let maximumDays = 3650
 
@@ -17,9 +18,18 @@ public enum RunFilter {
         let days = try parameters.int("days", in: 1...maximumDays)
         var since = try parameters.date("from")
         if since == nil, let days { since = now.addingTimeInterval(-Double(days) * 86_400) }
-        return RunQuery(flowID: parameters.string("flow"), statuses: try parameters.values("status", as: RunStatus.self),
+        var statuses = try parameters.values("status", as: RunStatus.self)
+        let unrecovered = try parameters.bool("unrecovered") ?? false
+        if unrecovered {
+            guard statuses.isEmpty || statuses == [.failure] else {
+                throw .invalid("unrecovered", "unrecovered lists failed runs only; drop status or use status=failure")
+            }
+            statuses = [.failure]
+        }
+        return RunQuery(flowID: parameters.string("flow"), statuses: statuses,
                         triggers: try parameters.values("trigger", as: TriggerKind.self), since: since,
                         until: try parameters.date("to", endOfDay: true), hasWarnings: try parameters.bool("has_warnings"),
+                        unrecovered: unrecovered,
                         before: try parameters.id("before"), limit: try parameters.int("limit", in: 1...maximumLimit) ?? defaultLimit)
     }
 }

@@ -4,7 +4,7 @@ import SkeinStorage
 
 /// The run log: list and read runs with their steps and payloads, stop a run.
 public struct RunOperations: Sendable {
-    let store: any FlowReader & RunLogReader & RunQueue
+    let store: any FlowReader & RunLogReader & RunQueue & SyncReportReader
     let audit: AuditTrail
     let now: @Sendable () -> Date
 
@@ -12,14 +12,19 @@ public struct RunOperations: Sendable {
     public struct Page: Sendable {
         public var runs: [RunRecord]
         public var nextBefore: RunID?
+        /// The failed runs of the page that a later replay or retry recovered, each with the
+        /// first run made from it that succeeded (every front end marks them).
+        public var recoveredBy: [RunID: RunID] = [:]
     }
 
-    /// Runs matching `RunFilter`'s parameters.
+    /// Runs matching `RunFilter`'s parameters, failed ones marked when a later run recovered them.
     public func list(_ caller: Identity?, _ parameters: Inputs, defaultLimit: Int = 50) async throws -> Page {
         try Permission.read.require(caller)
         let query = try RunFilter.query(parameters, now: now(), defaultLimit: defaultLimit)
         let runs = try await store.runs(query)
-        return Page(runs: runs, nextBefore: runs.count == query.limit ? runs.last?.id : nil)
+        let failed = query.unrecovered ? [] : runs.filter { $0.status == .failure }.map(\.id)
+        return Page(runs: runs, nextBefore: runs.count == query.limit ? runs.last?.id : nil,
+                    recoveredBy: try await store.recoveries(of: failed))
     }
 
     /// One run with everything its page shows.
@@ -31,6 +36,11 @@ public struct RunOperations: Sendable {
         public var inputs: [PayloadInfo]
         /// Runs replayed or retried from it (and flows it called), oldest first.
         public var followUps: [RunRecord]
+
+        /// The first follow-up that succeeded, when the run failed: the run that recovered it.
+        public var recoveredBy: RunID? {
+            run.status == .failure ? followUps.first { $0.status == .success && $0.originRunID == run.id }?.id : nil
+        }
     }
 
     public func detail(_ caller: Identity?, _ id: RunID) async throws -> Detail {

@@ -68,6 +68,10 @@ public protocol RunLogReader: Sendable {
     func payload(of step: StepID, index: Int) async throws -> Payload?
     /// All payloads `step` produced, in order.
     func payloads(of step: StepID) async throws -> [Payload]
+    /// For each of `runIDs` that a later run recovered, that run: the first run replayed or
+    /// retried from it (`originRunID`) that succeeded. Runs nothing recovered are absent.
+    /// `RunQuery.unrecovered` lists the failed runs absent here.
+    func recoveries(of runIDs: [RunID]) async throws -> [RunID: RunID]
 }
 
 /// Everything about runs: intake, the queue, the log and reading it back.

@@ -23,6 +23,8 @@ struct UIController: Sendable {
     /// The catalog flows are read with (skip toggles deploy) and the sync resender.
     let services: WebServices
     let logger: Logger
+    /// The run event streams open in this process (`RunEventStream`'s limit).
+    let runEvents = RunEventGate()
 
     /// The operations the pages read through and the buttons call.
     var operations: Operations { services.operations }
@@ -42,6 +44,8 @@ struct UIController: Sendable {
         router.get("instances", use: page(.viewer) { try await InstancesPage(ui: self, identity: $2).response($0) })
         router.get("runs", use: page(.viewer) { try await RunsPage(ui: self, identity: $2).response($0) })
         router.get("runs/:run", use: page(.viewer) { try await RunPage(ui: self, identity: $2).response($0, $1) })
+        router.get("runs/:run/steps/:step/payloads", use: page(.viewer) { try await StepPayloadsPage(ui: self, identity: $2).response($0, $1) })
+        router.get("runs/:run/events", use: page(.viewer) { try await RunEventStream(ui: self, identity: $2).response($1) })
         router.get("runs/:run/payloads/:sequence/:index", use: page(.viewer) { try await PayloadPage(ui: self, identity: $2).response($0, $1) })
         router.get("runs/:run/payloads/:sequence/:index/download", use: page(.viewer) { try await PayloadPage(ui: self, identity: $2).download($1) })
         router.get("sync", use: page(.viewer) { try await SyncReportPage(ui: self, identity: $2).response($0) })

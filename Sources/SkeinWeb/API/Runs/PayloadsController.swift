@@ -6,7 +6,8 @@ import SkeinJSON
 import SkeinOperations
 
 /// Stored payloads of a run's step (`step` = shape id, step number, or `input`):
-/// `GET …/payloads` lists them; `GET …/payloads/{index}` is the viewer's form (JSON pretty-printed,
+/// `GET …/payloads` lists them, a page at a time, found by `reference`, `text` or a JSONata
+/// `where` (`PayloadSearch`; `limit` defaults to its maximum, 1000; `next_offset` pages on); `GET …/payloads/{index}` is the viewer's form (JSON pretty-printed,
 /// cut after `limit` bytes from `offset` with `trimmed: true` — like `skein payload show`);
 /// `GET …/payloads/{index}/raw` downloads the bytes as stored, with their content type.
 struct PayloadsController: Sendable {
@@ -15,10 +16,13 @@ struct PayloadsController: Sendable {
     var runs: RunOperations { operations.runs }
 
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
-        group.get("runs/:run/steps/:step/payloads") { _, context in
-            let located = try await runs.payloads(context.identity, run: try context.id("run"), step: try context.string("step"))
-            return JSONResponse.ok(["sequence": APIJSON.number(located.sequence), "payloads_expired": .bool(located.run.payloadsExpired),
-                                    "payloads": .array(located.infos.map(APIJSON.payloadInfo))])
+        group.get("runs/:run/steps/:step/payloads") { request, context in
+            let search = try PayloadSearch(Inputs(request), defaultLimit: PayloadSearch.maximumLimit)
+            let page = try await runs.findPayloads(context.identity, run: try context.id("run"), step: try context.string("step"), search)
+            return JSONResponse.ok(["sequence": APIJSON.number(page.sequence), "payloads_expired": .bool(page.run.payloadsExpired),
+                                    "total": APIJSON.number(page.payloads), "matched": APIJSON.number(page.matched),
+                                    "payloads": .array(page.infos.map(APIJSON.payloadInfo)),
+                                    "next_offset": page.nextOffset.map(APIJSON.number) ?? .null])
         }
         group.get("runs/:run/steps/:step/payloads/:index") { request, context in try await self.view(request, context: context) }
         group.get("runs/:run/steps/:step/payloads/:index/raw") { _, context in try await self.download(context: context) }

@@ -24,6 +24,13 @@ enum APIJSON {
          "trace_id": run.traceID.map(JSON.string) ?? .null]
     }
 
+    /// A run with `recovered_by`: the run replayed or retried from it that succeeded (null when none).
+    static func run(_ run: RunRecord, recoveredBy: RunID?) -> JSON {
+        var object = self.run(run).objectValue ?? [:]
+        object["recovered_by"] = recoveredBy.map(number) ?? .null
+        return .object(object)
+    }
+
     static func step(_ step: StepRecord) -> JSON {
         ["sequence": number(step.sequence), "shape": .string(step.shapeID), "type": .string(step.shapeType),
          "status": .string(step.status.rawValue), "attempts": number(step.attempts), "started_at": iso(step.startedAt),

@@ -40,7 +40,65 @@ enum Script {
       syncReport();
       playground();
       lookupImport();
+      liveRun();
     });
+
+    // A queued or running run's page follows the run through /runs/{id}/events (server-sent
+    // events; RunEventStream): each step's status and payload counts, new steps as rows, and the
+    // run's status, until the event "end" — then the stream is closed so the browser does not
+    // reconnect. Without the script the page stays as rendered.
+    function liveRun() {
+      const table = document.getElementById("steps");
+      if (!table || !table.dataset.events || !window.EventSource) return;
+      const body = table.querySelector("tbody");
+      const badge = (status) => {
+        const span = document.createElement("span");
+        span.className = `badge badge-${status}`;
+        span.textContent = status.replace(/_/g, " ");
+        return span;
+      };
+      const apply = (run) => {
+        const status = document.getElementById("run-status");
+        if (status) {
+          status.replaceChildren(badge(run.status));
+          if (run.has_warnings) { status.append(" "); status.append(badge("warning")); }
+        }
+        table.dataset.status = run.status;
+        for (const step of run.steps) {
+          let row = document.getElementById(`step-${step.sequence}`);
+          if (!row) {
+            row = document.createElement("tr");
+            row.id = `step-${step.sequence}`;
+            const cells = ["num", "", "step-status", "", "num", "num step-attempts", "num", "num", "", "wrap", ""];
+            cells.forEach((kind) => { const cell = document.createElement("td"); cell.className = kind; row.append(cell); });
+            const name = document.createElement("b");
+            name.textContent = step.shape;
+            row.cells[0].textContent = step.sequence;
+            row.cells[1].append(name);
+            const into = document.createElement("span"); into.className = "step-in"; row.cells[6].append(into);
+            const out = document.createElement("span"); out.className = "step-out"; row.cells[7].append(out);
+            body.append(row);
+          }
+          row.querySelector(".step-status").replaceChildren(badge(step.status));
+          row.querySelector(".step-in").textContent = step.payloads_in;
+          row.querySelector(".step-out").textContent = step.payloads_out;
+          if (step.error) row.cells[9].textContent = step.error;
+        }
+      };
+      const events = new EventSource(table.dataset.events);
+      events.addEventListener("run", (event) => apply(JSON.parse(event.data)));
+      events.addEventListener("end", (event) => {
+        events.close();
+        const run = JSON.parse(event.data);
+        apply(run);
+        table.dataset.ended = "true";
+        const note = document.createElement("p");
+        note.className = "notice";
+        note.id = "run-ended";
+        note.textContent = `The run ended: ${run.status.replace(/_/g, " ")}` + (run.error ? ` — ${run.error}` : "") + ". Reload for its payloads and actions.";
+        table.before(note);
+      });
+    }
 
     // The Lookups page's CSV import: the chosen file is POSTed as text/csv to the API route in
     // data-upload (the session's cookie and CSRF token), then the page reloads with the counts.

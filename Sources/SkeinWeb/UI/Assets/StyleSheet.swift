@@ -26,7 +26,7 @@ enum StyleSheet {
     .count { display: flex; flex-direction: column; min-width: 78px; padding: 6px 10px; border-radius: 8px; background: var(--grey-bg); color: var(--ink); }
     .count b { font-size: 20px; } .count span { font-size: 12px; color: var(--muted); }
     .count.failure, .count.failed { background: var(--bad-bg); } .count.success, .count.ok { background: var(--ok-bg); }
-    .count.pending, .count.started, .count.queued { background: var(--warn-bg); } .count.sent { background: var(--info-bg); }
+    .count.pending, .count.started, .count.queued, .count.warned { background: var(--warn-bg); } .count.sent { background: var(--info-bg); }
     .table-box { max-width: 100%; overflow-x: auto; margin-bottom: 8px; border-radius: 10px; }
     .table-box > table.grid { margin: 0; }
     table.grid { overflow-wrap: normal; width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
@@ -38,7 +38,7 @@ enum StyleSheet {
     table.grid td.wrap { min-width: 240px; max-width: 420px; overflow-wrap: anywhere; }
     table.grid .extra { display: none; } table.grid.show-extra .extra { display: table-cell; }
     .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; white-space: nowrap; background: var(--grey-bg); color: var(--muted); }
-    .badge-success, .badge-ok { background: var(--ok-bg); color: var(--ok); }
+    .badge-success, .badge-ok, .badge-recovered { background: var(--ok-bg); color: var(--ok); }
     .badge-failure, .badge-failed { background: var(--bad-bg); color: var(--bad); }
     .badge-pending, .badge-started, .badge-queued, .badge-running, .badge-partial_success, .badge-warning { background: var(--warn-bg); color: var(--warn); }
     .badge-sent, .badge-enabled { background: var(--info-bg); color: var(--info); }

@@ -5,7 +5,9 @@ import SkeinCore
 import SkeinStorage
 
 /// `/`: runs of the last 24 hours and sync entries of the report's default window, counted by
-/// status (window-bounded counts, cheap with millions of rows), and the latest failures.
+/// status (window-bounded counts, cheap with millions of rows), and the latest failures. A
+/// success with a warning — items left Pending or Failed by a send step warn too — is counted
+/// apart from clean successes; the failed runs listed are those no later replay or retry recovered.
 struct DashboardPage {
     let ui: UIController
     let identity: Identity
@@ -16,15 +18,24 @@ struct DashboardPage {
         let runCounts = try await store.runCounts(since: now.addingTimeInterval(-86_400))
         let syncQuery = SyncQuery(since: now.addingTimeInterval(-Double(SyncQuery.defaultDays) * 86_400))
         let syncCounts = try await store.syncCounts(syncQuery)
-        let failedRuns = try await store.runs(RunQuery(statuses: [.failure], limit: 10))
+        let warnedSuccesses = try await store.warnedSuccesses(since: now.addingTimeInterval(-86_400))
+        let failedRuns = try await store.runs(RunQuery(statuses: [.failure], unrecovered: true, limit: 10))
         var failedSyncQuery = syncQuery
         failedSyncQuery.statuses = [.failed]
         failedSyncQuery.limit = 10
         let failedEntries = try await store.syncEntries(failedSyncQuery).entries
         let flows = try await store.flows()
 
-        let runTiles = HTML.join(RunStatus.allCases.map { status in
-            "<a class=\"count \(status.rawValue)\" href=\"\(Link("/runs", [("status", status.rawValue), ("from", Format.time(now.addingTimeInterval(-86_400)).prefix(10).description)]).description)\"><b>\(runCounts[status] ?? 0)</b><span>\(status.rawValue.replacingOccurrences(of: "_", with: " "))</span></a>"
+        let from = Format.time(now.addingTimeInterval(-86_400)).prefix(10).description
+        let runTiles = HTML.join(RunStatus.allCases.flatMap { status -> [HTML] in
+            let tile = { (count: Int, label: String, kind: String, extra: [(String, String?)]) -> HTML in
+                let filters: [(String, String?)] = [("status", status.rawValue), ("from", from)] + extra
+                return "<a class=\"count \(kind)\" href=\"\(Link("/runs", filters).description)\"><b>\(count)</b><span>\(label)</span></a>"
+            }
+            let count = runCounts[status] ?? 0
+            guard status == .success else { return [tile(count, status.rawValue.replacingOccurrences(of: "_", with: " "), status.rawValue, [])] }
+            return [tile(count - warnedSuccesses, "clean success", "success", [("has_warnings", "false")]),
+                    tile(warnedSuccesses, "success with warnings", "warned", [("has_warnings", "true")])]
         })
         let syncTiles = HTML.join(SyncStatus.allCases.map { status in
             "<a class=\"count \(status.rawValue)\" href=\"\(Link("/sync", [("status", status.rawValue)]).description)\"><b>\(syncCounts[status] ?? 0)</b><span>\(status.rawValue.uppercased())</span></a>"
@@ -37,8 +48,9 @@ struct DashboardPage {
               <section class="card"><h3>Sync entries, last \(SyncQuery.defaultDays) days</h3><div class="counts">\(syncTiles)</div></section>
               <section class="card"><h3>Flows</h3><div class="counts"><a class="count" href="/flows"><b>\(flows.count)</b><span>deployed</span></a><a class="count success" href="/flows"><b>\(enabled)</b><span>enabled</span></a></div></section>
             </div>
-            <h2>Recent failed runs</h2>
-            \(RunsPage.table(failedRuns, empty: "No failed runs. "))
+            <h2>Recent unrecovered failures</h2>
+            \(RunsPage.table(failedRuns, empty: "No failed runs waiting for a retry or replay. "))
+            <p><a href="/runs?status=failure&amp;unrecovered=false">All failed runs, recovered ones included →</a></p>
             <h2>Recent failed sync entries</h2>
             \(failedSyncTable(failedEntries))
             """

@@ -33,7 +33,7 @@ struct RunPage {
         let facts: HTML = """
             <dl class="facts">
               <dt>Flow</dt><dd><a href="/flows/\(Link.segment(run.flowID))?version=\(run.flowVersion)">\(run.flowID)</a> v\(run.flowVersion) · <a id="run-on-canvas" href="/flows/\(Link.segment(run.flowID))?run=\(run.id)">on the canvas</a></dd>
-              <dt>Status</dt><dd>\(Format.badge(run.status.rawValue)) \(run.hasWarnings ? Format.badge("warning") : HTML.empty)</dd>
+              <dt>Status</dt><dd id="run-status">\(Format.badge(run.status.rawValue)) \(run.hasWarnings ? Format.badge("warning") : HTML.empty)</dd>
               <dt>Trigger</dt><dd>\(run.trigger.rawValue)</dd><dt>From</dt><dd>\(origin)\(run.entryShapeID.map { " · entered at \($0)" } ?? "")</dd>
               <dt>Queued</dt><dd>\(Format.time(run.queuedAt))</dd><dt>Started</dt><dd>\(Format.time(run.startedAt))</dd>
               <dt>Finished</dt><dd>\(Format.time(run.finishedAt))</dd><dt>Duration</dt><dd>\(Format.duration(from: run.startedAt, to: run.finishedAt))</dd>
@@ -46,8 +46,10 @@ struct RunPage {
         let rows = HTML.join(steps.map { step in
             stepRow(run: run, step: step, outputs: outputs[step.sequence] ?? [], canOperate: canOperate, version: controls.preselected)
         })
-        let stepsTable: HTML = steps.isEmpty ? "<p class=\"muted\">No step has run yet.</p>" : """
-            <div class="table-box"><table class="grid" id="steps"><thead><tr><th class="num">#</th><th>Step</th><th>Status</th><th>Started (UTC)</th><th class="num">Duration</th>
+        // A run that has not ended keeps the table (empty at first): its page's script fills it from `RunEventStream`.
+        let live = run.status == .queued || run.status == .started
+        let stepsTable: HTML = steps.isEmpty && !live ? "<p class=\"muted\">No step has run yet.</p>" : """
+            <div class="table-box"><table class="grid" id="steps"\(live ? " data-events=\"/runs/\(run.id)/events\"" as HTML : HTML.empty)><thead><tr><th class="num">#</th><th>Step</th><th>Status</th><th>Started (UTC)</th><th class="num">Duration</th>
             <th class="num">Attempts</th><th class="num">In</th><th class="num">Out</th><th>Payloads out</th><th>Errors and warnings</th><th></th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """
@@ -89,10 +91,10 @@ struct RunPage {
         }
         return """
             <tr id="step-\(step.sequence)"><td class="num">\(step.sequence)</td><td><b>\(step.shapeID)</b><div class="muted">\(step.shapeType)</div></td>
-            <td>\(Format.badge(step.status.rawValue))</td><td>\(Format.time(step.startedAt))</td>
+            <td class="step-status">\(Format.badge(step.status.rawValue))</td><td>\(Format.time(step.startedAt))</td>
             <td class="num">\(Format.duration(from: step.startedAt, to: step.finishedAt))</td><td class="num">\(step.attempts)</td>
-            <td class="num">\(step.inputCount)<div class="muted">\(Format.bytes(step.inputBytes))</div></td>
-            <td class="num">\(step.outputCount)<div class="muted">\(Format.bytes(step.outputBytes))</div></td>
+            <td class="num"><span class="step-in">\(step.inputCount)</span><div class="muted">\(Format.bytes(step.inputBytes))</div></td>
+            <td class="num"><span class="step-out">\(step.outputCount)</span><div class="muted">\(Format.bytes(step.outputBytes))</div></td>
             <td>\(payloadLinks(run: run, sequence: step.sequence, infos: outputs))</td>
             <td class="wrap">\(problems)</td><td>\(replay)</td></tr>
             """
@@ -107,7 +109,7 @@ struct RunPage {
             """
         }
         if infos.count > Self.payloadLinksPerStep {
-            links.append("<span class=\"muted\">+\(infos.count - Self.payloadLinksPerStep) more</span>")
+            links.append("<a class=\"more\" href=\"/runs/\(run.id)/steps/\(sequence)/payloads\">all \(infos.count) / find</a>")
         }
         return HTML.join(links)
     }

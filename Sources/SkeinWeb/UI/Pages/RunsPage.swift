@@ -5,7 +5,9 @@ import SkeinCore
 import SkeinStorage
 
 /// `/runs`: the run logs, newest first, filtered by status, trigger, flow and date, paged by
-/// keyset (`before` = the last run id shown), never by offset or a total count.
+/// keyset (`before` = the last run id shown), never by offset or a total count. A failed run a
+/// later replay or retry recovered is marked with the run that did; the failure view
+/// (`status=failure`) lists only the failures nothing recovered yet unless `unrecovered=false`.
 struct RunsPage {
     let ui: UIController
     let identity: Identity
@@ -15,20 +17,29 @@ struct RunsPage {
     func response(_ request: Request) async throws -> Response {
         // The operations' one parser reads the filters: a status it does not know is an error
         // on the page, not a filter silently dropped.
-        let parameters = Inputs(request)
+        var parameters = Inputs(request)
+        let unrecoveredChoice = parameters.string("unrecovered")
+        if parameters.string("status")?.lowercased() == RunStatus.failure.rawValue && unrecoveredChoice == nil {
+            parameters.set("unrecovered", "true")
+        }
         let query = try RunFilter.query(parameters, now: ui.settings.now(), defaultLimit: Self.pageSize)
         let page = try await ui.operations.runs.list(identity, parameters, defaultLimit: Self.pageSize)
         let runs = page.runs
         let status = query.statuses.first, trigger = query.triggers.first, flow = query.flowID, before = query.before
         let from = parameters.string("from"), to = parameters.string("to")
         let flows = try await ui.operations.flows.list(identity).map(\.flowID)
-        let base = Link("/runs", [("status", status?.rawValue), ("trigger", trigger?.rawValue), ("flow", flow), ("from", from), ("to", to)])
+        let base = Link("/runs", [("status", status?.rawValue), ("trigger", trigger?.rawValue), ("flow", flow), ("from", from), ("to", to),
+                                  ("unrecovered", unrecoveredChoice)])
+        let recovery = unrecoveredChoice == "false"
+            ? "<option value=\"\">unrecovered only</option><option value=\"false\" selected>include recovered</option>"
+            : "<option value=\"\" selected>unrecovered only</option><option value=\"false\">include recovered</option>"
 
         let filters: HTML = """
             <form class="filters" method="get" action="/runs">
               <label>Status \(Self.select("status", RunStatus.allCases.map(\.rawValue), selected: status?.rawValue))</label>
               <label>Trigger \(Self.select("trigger", TriggerKind.allCases.map(\.rawValue), selected: trigger?.rawValue))</label>
               <label>Flow \(Self.select("flow", flows, selected: flow))</label>
+              <label title="With status failure: hide the failures a later replay or retry recovered">Failures <select name="unrecovered">\(HTML(trusted: recovery))</select></label>
               <label>From (UTC) <input type="date" name="from" value="\(from ?? "")"></label>
               <label>To (UTC) <input type="date" name="to" value="\(to ?? "")"></label>
               <button type="submit">Apply</button> <a class="button secondary" href="/runs">Clear</a>
@@ -42,7 +53,8 @@ struct RunsPage {
         let content: HTML = """
             <div class="toolbar"><h1>Run logs</h1><span class="spacer"></span>\(bulkRetryLink(trigger: trigger?.rawValue, flow: flow, from: from, to: to))</div>
             \(filters)
-            \(Self.table(runs, empty: "No runs match these filters."))
+            \(Self.table(runs, empty: query.unrecovered ? "No unrecovered failures match these filters." : "No runs match these filters.",
+                         recoveredBy: page.recoveredBy))
             <div class="pager">\(pager)</div>
             """
         let (notice, error) = UIController.messages(request)
@@ -66,15 +78,21 @@ struct RunsPage {
         return "<select name=\"\(name)\"><option value=\"\">\(any)</option>\(options)</select>"
     }
 
+    /// "recovered by run N", linking to the run that recovered a failure.
+    static func recoveryMark(_ recoveredBy: RunID?) -> HTML {
+        guard let recoveredBy else { return HTML.empty }
+        return " <a class=\"badge badge-recovered\" href=\"/runs/\(recoveredBy)\">recovered by run \(recoveredBy)</a>"
+    }
+
     /// The runs table used here, on the dashboard and on flow pages.
-    static func table(_ runs: [RunRecord], empty: String) -> HTML {
+    static func table(_ runs: [RunRecord], empty: String, recoveredBy: [RunID: RunID] = [:]) -> HTML {
         guard !runs.isEmpty else { return "<p class=\"muted\">\(empty)</p>" }
         let rows = HTML.join(runs.map { run in
             let origin: HTML = run.originRunID.map { "<a href=\"/runs/\($0)\">\($0)</a>" } ?? "–"
             return """
                 <tr><td class="num"><a href="/runs/\(run.id)">\(run.id)</a></td>
                 <td><a href="/flows/\(Link.segment(run.flowID))">\(run.flowID)</a> <span class="muted">v\(run.flowVersion)</span></td>
-                <td>\(Format.badge(run.status.rawValue))\(run.hasWarnings ? Format.badge("warning") : HTML.empty)</td>
+                <td>\(Format.badge(run.status.rawValue))\(run.hasWarnings ? Format.badge("warning") : HTML.empty)\(Self.recoveryMark(recoveredBy[run.id]))</td>
                 <td>\(run.trigger.rawValue)</td><td class="num">\(origin)</td>
                 <td>\(Format.time(run.queuedAt))</td><td class="num">\(Format.duration(from: run.startedAt, to: run.finishedAt))</td>
                 <td class="wrap error-text">\(run.error ?? "")</td></tr>

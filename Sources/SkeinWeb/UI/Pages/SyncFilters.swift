@@ -8,7 +8,13 @@ import SkeinOperations
 /// silent change (a `days` of 99 is refused, not clamped; an unknown status is refused, not dropped).
 struct SyncFilters: Sendable {
     var search: String?
-    var status: SyncStatus?
+    /// The statuses asked for (any number at once; none means every status).
+    var statuses: [SyncStatus]
+    /// The one status asked for, when exactly one is.
+    var status: SyncStatus? { statuses.count == 1 ? statuses[0] : nil }
+    /// A from/to window (UTC dates or times) instead of `days`.
+    var from: String?
+    var to: String?
     var system: String?
     var flow: String?
     var days: Int
@@ -19,7 +25,9 @@ struct SyncFilters: Sendable {
     init(_ parameters: Inputs, now: Date) throws(OperationError) {
         let query = try SyncFilter.query(parameters, now: now)
         search = query.search
-        status = query.statuses.first
+        statuses = SyncStatus.allCases.filter(query.statuses.contains)
+        from = parameters.string("from")
+        to = parameters.string("to")
         system = query.systems.first
         flow = query.flowIDs.first
         days = try SyncFilter.days(parameters)
@@ -29,8 +37,8 @@ struct SyncFilters: Sendable {
 
     /// The filters (and sort) as parameters, for links and hidden fields.
     var parameters: [(String, String?)] {
-        [("search", search), ("status", status?.rawValue), ("system", system), ("flow", flow),
-         ("days", days == SyncQuery.defaultDays ? nil : String(days)), ("sort", sort == .latestAttempt ? nil : sort.rawValue),
+        [("search", search), ("status", statuses.isEmpty ? nil : statuses.map(\.rawValue).joined(separator: ",")), ("system", system),
+         ("flow", flow), ("from", from), ("to", to), ("days", days == SyncQuery.defaultDays ? nil : String(days)), ("sort", sort == .latestAttempt ? nil : sort.rawValue),
          ("order", descending == (sort == .latestAttempt || sort == .firstAttempt) ? nil : (descending ? "desc" : "asc"))]
     }
 

@@ -36,21 +36,29 @@ struct SyncReportPage {
         let flows = try await ui.operations.flows.list(identity).map(\.flowID)
         let canResync = Permission.operate.allows(identity) && ui.services.resender != nil
 
+        // A tile adds its status to those asked for, or takes it away: several statuses at once.
         let tiles = HTML.join(SyncStatus.allCases.map { status in
-            let link = Link("/sync", filters.parameters).setting("status", filters.status == status ? nil : status.rawValue)
-            return "<a class=\"count \(status.rawValue)\(filters.status == status ? " selected" : "")\" href=\"\(link.description)\"><b>\(counts[status] ?? 0)</b><span>\(status.rawValue.uppercased())</span></a>"
+            let chosen = filters.statuses.contains(status)
+            let next = SyncStatus.allCases.filter { $0 == status ? !chosen : filters.statuses.contains($0) }
+            let link = Link("/sync", filters.parameters).setting("status", next.isEmpty ? nil : next.map(\.rawValue).joined(separator: ","))
+            return "<a class=\"count \(status.rawValue)\(chosen ? " selected" : "")\" href=\"\(link.description)\"><b>\(counts[status] ?? 0)</b><span>\(status.rawValue.uppercased())</span></a>"
         })
-        let matching = filters.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+        let matching = filters.statuses.isEmpty ? counts.values.reduce(0, +) : filters.statuses.reduce(0) { $0 + (counts[$1] ?? 0) }
+        let statusBoxes = HTML.join(SyncStatus.allCases.map { status in
+            "<label class=\"check\"><input type=\"checkbox\" name=\"status\" value=\"\(status.rawValue)\"\(filters.statuses.contains(status) ? " checked" : "")> \(status.rawValue)</label>"
+        })
         let dayOptions = HTML.join((1...SyncQuery.maximumDays).map { day in
             "<option value=\"\(day)\"\(day == filters.days ? " selected" : "")>\(day) day\(day == 1 ? "" : "s")</option>"
         })
         let filterForm: HTML = """
             <form class="filters" method="get" action="/sync" id="sync-filters">
               <label>Search <input type="search" name="search" value="\(filters.search ?? "")" placeholder="sync id, reference or system"></label>
-              <label>Status \(RunsPage.select("status", SyncStatus.allCases.map(\.rawValue), selected: filters.status?.rawValue))</label>
-              <label>System <input name="system" value="\(filters.system ?? "")" placeholder="any"></label>
+              <fieldset class="statuses"><legend>Status</legend>\(statusBoxes)</fieldset>
+              <label>System <input name="system" value="\(filters.system ?? "")" placeholder="any (any case)"></label>
               <label>Flow \(RunsPage.select("flow", flows, selected: filters.flow))</label>
               <label>Window <select name="days">\(dayOptions)</select></label>
+              <label>or from (UTC) <input type="date" name="from" value="\(filters.from ?? "")"></label>
+              <label>to <input type="date" name="to" value="\(filters.to ?? "")"></label>
               \(filters.sort == .latestAttempt ? HTML.empty : "<input type=\"hidden\" name=\"sort\" value=\"\(filters.sort.rawValue)\">")
               <button type="submit">Apply</button> <a class="button secondary" href="/sync">Clear</a>
               <label class="check"><input type="checkbox" id="extra-toggle"> Show additional fields</label>
