@@ -1,4 +1,4 @@
-public import SkeinJSON
+import SkeinJSON
 
 /// Applies `FlowEdit`s to a flow file's text: a YAML file is edited in place (`FlowYAMLEdit`:
 /// only the text an edit is about changes, comments elsewhere survive), a JSON file is written

@@ -1,5 +1,5 @@
-public import SkeinCore
-public import SkeinStorage
+import SkeinCore
+import SkeinStorage
 import SkeinJSON
 
 /// Removing connector instances, with the one rule every front end (`skein instance remove`,

@@ -1,5 +1,5 @@
 public import Foundation
-public import SkeinStorage
+import SkeinStorage
 
 /// One-time action tokens, so a recovery action is done once per form: the web UI puts a
 /// fresh token (`issue`) in every replay, retry, bulk retry and resync form, and the action

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import SkeinCore
 
 /// What happened in a run, beyond its status: how its sync entries stand (OK, Sent, Pending,
