@@ -106,6 +106,8 @@ enum StyleSheet {
       main { padding: 14px 12px 40px; }
       dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: 6px; }
       form.filters label, form.filters input, form.filters select { max-width: 100%; }
+      /* The run page's recovery forms: a step's long option text must not widen the page. */
+      form.recover label { display: block; max-width: 100%; } form.recover select { max-width: 100%; }
       ol.shapes li { flex-wrap: wrap; }
     }
     """#
