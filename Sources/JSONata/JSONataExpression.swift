@@ -82,16 +82,20 @@ public struct JSONataExpression: Sendable {
     ///   - limits: depth, time and size bounds (`U1001` for depth and time, `U1003`-`U1005` and
     ///     `D2014` for sizes; see `JSONataLimits`).
     /// - Returns: the result, or `nil` when it is undefined (e.g. a path that matched nothing).
-    public func evaluate(input: JSON?, bindings: [String: JSON] = [:], functions: [String: JSONataFunction] = [:],
-                         limits: JSONataLimits = .default) throws -> JSON? {
+    public func evaluate(
+        input: JSON?, bindings: [String: JSON] = [:], functions: [String: JSONataFunction] = [:],
+        limits: JSONataLimits = .default
+    ) throws -> JSON? {
         // everything the evaluation made is released by the time `run` returns; long chains of
         // functions and scopes were parked in the graveyard instead of released recursively
         defer { Graveyard.drain() }
         return try run(input: input, bindings: bindings, functions: functions, limits: limits)
     }
 
-    private func run(input: JSON?, bindings: [String: JSON], functions: [String: JSONataFunction],
-                     limits: JSONataLimits) throws -> JSON? {
+    private func run(
+        input: JSON?, bindings: [String: JSON], functions: [String: JSONataFunction],
+        limits: JSONataLimits
+    ) throws -> JSON? {
         let evaluator = Evaluator(limits: limits)
         let environment = Frame(parent: nil)
         for (name, value) in bindings { environment.bind(name, Value(value)) }

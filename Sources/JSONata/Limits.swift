@@ -46,8 +46,10 @@ public struct JSONataLimits: Sendable, Equatable {
     /// take, checked as values are built.
     public var maxBuiltBytes: Int
 
-    public init(maxNesting: Int = 500, maxDepth: Int = 1000, timeout: Duration? = .seconds(1), maxValueNesting: Int = 1000, maxItems: Int = 1_000_000,
-                maxStringBytes: Int = 64 * 1024 * 1024, maxBuiltBytes: Int = 256 * 1024 * 1024) {
+    public init(
+        maxNesting: Int = 500, maxDepth: Int = 1000, timeout: Duration? = .seconds(1), maxValueNesting: Int = 1000, maxItems: Int = 1_000_000,
+        maxStringBytes: Int = 64 * 1024 * 1024, maxBuiltBytes: Int = 256 * 1024 * 1024
+    ) {
         self.maxNesting = maxNesting
         self.maxDepth = maxDepth
         self.timeout = timeout

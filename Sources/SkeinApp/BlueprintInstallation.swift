@@ -1,9 +1,9 @@
 import Foundation
-import SkeinCore
-public import SkeinOperations
 import SkeinConnectorsHTTP
+import SkeinCore
 import SkeinEngine
 public import SkeinJSON
+public import SkeinOperations
 
 /// Why a connector instance cannot be made: what `connectorInstance` found, for each front end to word.
 public enum ConnectorInstanceProblem: Error, Sendable {
@@ -20,8 +20,10 @@ extension SkeinEnvironment {
     /// one, or the definition's template filled in) of an instance of connector `connector`,
     /// checked against its definition: what `skein instance add --connector` and a blueprint
     /// install both store.
-    public func connectorInstance(_ connector: String, settings: [(String, String)], credentials: Set<String>,
-                                  address: String?) throws(ConnectorInstanceProblem) -> (settings: JSON, address: String) {
+    public func connectorInstance(
+        _ connector: String, settings: [(String, String)], credentials: Set<String>,
+        address: String?
+    ) throws(ConnectorInstanceProblem) -> (settings: JSON, address: String) {
         guard let definition = connectors.definition(connector) else { throw .noSuchConnector(known: connectors.names) }
         let values = Dictionary(settings, uniquingKeysWith: { _, last in last })
         let problems = definition.instanceProblems(settings: values, credentials: credentials)
@@ -60,7 +62,8 @@ struct EnvironmentBlueprintTarget: BlueprintInstallTarget {
                 address = made.address
             } catch {
                 switch error {
-                case .noSuchConnector(let known): throw OperationError.invalid("connector", "no connector '\(connector)' (known: \(known.joined(separator: ", ")))")
+                case .noSuchConnector(let known):
+                    throw OperationError.invalid("connector", "no connector '\(connector)' (known: \(known.joined(separator: ", ")))")
                 case .problems(let problems): throw OperationError.invalid("settings", "connector \(connector): " + problems.joined(separator: "; "))
                 case .address(let message): throw OperationError.invalid("address", message)
                 }

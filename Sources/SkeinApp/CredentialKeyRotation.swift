@@ -53,40 +53,44 @@ public struct CredentialKeyRotation: Sendable {
         try await checkEveryInstanceOpens(with: CredentialCipher(keyBytes: keys.current, previousKeyBytes: keys.previous))
         if keyComesFromEnvironment {
             guard let newKey else {
-                throw SkeinSetupError("""
+                throw SkeinSetupError(
+                    """
                     the credential key comes from SKEIN_CREDENTIAL_KEY, so Skein cannot replace it: generate a new key \
                     (e.g. `openssl rand -hex 32`), put it in another environment variable and pass --new-key-env VARIABLE
                     """)
             }
             guard newKey != keys.current else { throw SkeinSetupError("the new key is the same as SKEIN_CREDENTIAL_KEY") }
             let count = try await reseal(with: CredentialCipher(keyBytes: newKey, previousKeyBytes: keys.current), now: now)
-            return Outcome(resealed: count, oldKeyID: CredentialCipher.keyID(of: keys.current), newKeyID: CredentialCipher.keyID(of: newKey),
-                           operatorMustInstallKey: true, completedInterruptedRotation: false)
+            return Outcome(
+                resealed: count, oldKeyID: CredentialCipher.keyID(of: keys.current), newKeyID: CredentialCipher.keyID(of: newKey),
+                operatorMustInstallKey: true, completedInterruptedRotation: false)
         }
 
         let keyFile = SkeinEnvironment.keyFile(in: directory)
         let previousFile = SkeinEnvironment.previousKeyFile(in: directory)
         var completed = false
-        if let previous = keys.previous {                                           // step 1
+        if let previous = keys.previous {  // step 1
             _ = try await reseal(with: CredentialCipher(keyBytes: keys.current, previousKeyBytes: previous), now: now)
             try KeyFile.remove(previousFile)
             completed = true
         }
         let next = newKey ?? CredentialCipher.generateKey()
         guard next != keys.current else { throw SkeinSetupError("the new key is the same as the current one") }
-        try KeyFile.writeAtomically(keys.current, to: previousFile)                 // step 2
-        try KeyFile.writeAtomically(next, to: keyFile)                              // step 3
-        let count = try await reseal(with: CredentialCipher(keyBytes: next, previousKeyBytes: keys.current), now: now) // step 4
-        try KeyFile.remove(previousFile)                                            // step 5
-        return Outcome(resealed: count, oldKeyID: CredentialCipher.keyID(of: keys.current), newKeyID: CredentialCipher.keyID(of: next),
-                       operatorMustInstallKey: false, completedInterruptedRotation: completed)
+        try KeyFile.writeAtomically(keys.current, to: previousFile)  // step 2
+        try KeyFile.writeAtomically(next, to: keyFile)  // step 3
+        let count = try await reseal(with: CredentialCipher(keyBytes: next, previousKeyBytes: keys.current), now: now)  // step 4
+        try KeyFile.remove(previousFile)  // step 5
+        return Outcome(
+            resealed: count, oldKeyID: CredentialCipher.keyID(of: keys.current), newKeyID: CredentialCipher.keyID(of: next),
+            operatorMustInstallKey: false, completedInterruptedRotation: completed)
     }
 
     /// Refuses to start (changing nothing) when some instance's credentials cannot be opened.
     func checkEveryInstanceOpens(with cipher: CredentialCipher) async throws {
         for stored in try await environment.store.storedInstances() {
             do { _ = try cipher.open(stored.sealedCredentials, instance: stored.name) } catch {
-                throw SkeinSetupError("""
+                throw SkeinSetupError(
+                    """
                     \(error); nothing was changed. Restore the key the instance was sealed with, or remove the instance \
                     and add it again, then rotate
                     """)
@@ -100,7 +104,8 @@ public struct CredentialKeyRotation: Sendable {
             var updated = stored
             let credentials: [String: String]
             do { credentials = try cipher.open(stored.sealedCredentials, instance: stored.name) } catch {
-                throw SkeinSetupError("""
+                throw SkeinSetupError(
+                    """
                     \(error); nothing was changed. Restore the key the instance was sealed with, or remove the instance \
                     and add it again
                     """)

@@ -32,9 +32,11 @@ extension SkeinEnvironment {
             let check = await NotifyShape.testConnection(instance: instance)
             return InstanceTestResult(ok: check.ok, message: check.message)
         default:
-            return InstanceTestResult(ok: false, message: """
-                instance '\(name)' has type '\(instance.connectorType)', which no connector in this build knows (http, sftp, database, smtp)
-                """)
+            return InstanceTestResult(
+                ok: false,
+                message: """
+                    instance '\(name)' has type '\(instance.connectorType)', which no connector in this build knows (http, sftp, database, smtp)
+                    """)
         }
     }
 }

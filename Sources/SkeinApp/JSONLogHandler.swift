@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 public import Logging
 import SkeinJSON
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A swift-log handler that writes one JSON object per line (`--log-format json`), for log
 /// collectors that parse fields instead of text:
@@ -76,7 +77,8 @@ public struct JSONLogHandler: LogHandler {
         let milliseconds = Int(now.tv_nsec / 1_000_000)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let millis = milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(millis)Z"
+        return
+            "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(millis)Z"
     }
 
     @Sendable static func writeToStandardError(_ line: String) {

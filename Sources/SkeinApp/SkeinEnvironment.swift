@@ -1,13 +1,13 @@
 public import Foundation
 public import Logging
+public import SkeinConnectorsHTTP
 public import SkeinCore
 public import SkeinEngine
-public import SkeinStorage
-public import SkeinConnectorsHTTP
-import SkeinShapes
 public import SkeinOperations
-import SkeinStorageSQLite
+import SkeinShapes
+public import SkeinStorage
 import SkeinStoragePostgres
+import SkeinStorageSQLite
 
 /// The composition root: opens the data directory and wires the store, the shape catalog,
 /// the credential cipher and the executor together. The CLI, `skein serve` and the tests
@@ -50,8 +50,10 @@ public struct SkeinEnvironment: Sendable {
     ///
     /// `environment` is only where flows' own variables are looked up (see `environment`); the
     /// executable passes the process's, a test what it means to.
-    public init(configuration: SkeinConfiguration, environment: [String: String],
-                logger: Logger, extraShapes: [any ShapeKind] = []) throws {
+    public init(
+        configuration: SkeinConfiguration, environment: [String: String],
+        logger: Logger, extraShapes: [any ShapeKind] = []
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         let dataDirectory = configuration.dataDirectory
@@ -73,18 +75,22 @@ public struct SkeinEnvironment: Sendable {
         for error in connectors.errors { logger.warning("connector definition not loaded: \(error)") }
         blueprints = BlueprintCatalog.load(directory: configuration.blueprintsDirectory ?? dataDirectory.appendingPathComponent("blueprints").path)
         for error in blueprints.errors { logger.warning("blueprint not loaded: \(error)") }
-        self.catalog = SkeinEnvironment.catalog(store: store, connectors: connectors, scriptSandbox: configuration.scriptSandbox,
-                                                extraShapes: extraShapes)
+        self.catalog = SkeinEnvironment.catalog(
+            store: store, connectors: connectors, scriptSandbox: configuration.scriptSandbox,
+            extraShapes: extraShapes)
     }
 
     /// Opens `dataDirectory` with `database` and every other setting from `environment` (no
     /// flags, no configuration file): for tests and tools that build Skein directly.
-    public init(dataDirectory: URL, database: String? = nil, environment: [String: String],
-                logger: Logger, extraShapes: [any ShapeKind] = []) throws {
+    public init(
+        dataDirectory: URL, database: String? = nil, environment: [String: String],
+        logger: Logger, extraShapes: [any ShapeKind] = []
+    ) throws {
         var flags = ["data_dir": dataDirectory.path]
         flags["database"] = database
-        try self.init(configuration: try SkeinConfiguration.resolve(flags: flags, environment: environment), environment: environment,
-                      logger: logger, extraShapes: extraShapes)
+        try self.init(
+            configuration: try SkeinConfiguration.resolve(flags: flags, environment: environment), environment: environment,
+            logger: logger, extraShapes: extraShapes)
     }
 
     /// Every shape type this build knows, with the shipped connector definitions. Without a
@@ -92,11 +98,14 @@ public struct SkeinEnvironment: Sendable {
     /// that remember things cannot run from it.
     public static func specCatalog() -> ShapeCatalog { catalog(store: nil, connectors: .builtIn, scriptSandbox: .automatic) }
 
-    static func catalog(store: (any SkeinStore)?, connectors: ConnectorCatalog, scriptSandbox: ScriptSandbox,
-                        extraShapes: [any ShapeKind] = []) -> ShapeCatalog {
+    static func catalog(
+        store: (any SkeinStore)?, connectors: ConnectorCatalog, scriptSandbox: ScriptSandbox,
+        extraShapes: [any ShapeKind] = []
+    ) -> ShapeCatalog {
         var catalog = ShapeCatalog()
         for shape in ConnectorShapes.all(connectors) + StoredShapes.all(store: store, client: ConnectorShapes.client, scriptSandbox: scriptSandbox)
-            + extraShapes { catalog.register(shape) }
+            + extraShapes
+        { catalog.register(shape) }
         return catalog
     }
 
@@ -163,8 +172,9 @@ public struct SkeinEnvironment: Sendable {
     /// An executor for runs in this process. `SKEIN_RUN_LOG_BATCH` caps how many runs' writes
     /// share one run-log commit (default 256; 1 = each run's writes committed alone).
     public func executor(onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) -> RunExecutor {
-        RunExecutor(store: store, catalog: catalog, instances: instances, logger: logger, syncBackoff: syncBackoff,
-                    runLogBatch: configuration.runLogBatch, onEvent: onEvent)
+        RunExecutor(
+            store: store, catalog: catalog, instances: instances, logger: logger, syncBackoff: syncBackoff,
+            runLogBatch: configuration.runLogBatch, onEvent: onEvent)
     }
 
     /// Sends sync entries again (automatic retries and resyncs people ask for).

@@ -1,13 +1,13 @@
-public import Foundation
 import AsyncHTTPClient
+public import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import SkeinApp
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
-import ServiceLifecycle
 import SkeinStorage
 
 /// Scenario 1 of docs/benchmarks.md (`skein bench flow`): items per second through
@@ -71,8 +71,10 @@ public struct FlowBenchmark: Sendable {
             .replacingOccurrences(of: "FLOW_ID", with: batched ? "bench-orders-bulk" : "bench-orders")
             .replacingOccurrences(of: "CONCURRENCY", with: String(sendConcurrency))
             .replacingOccurrences(of: "SEND_PATH", with: batched ? "/orders/bulk" : "/orders")
-            .replacingOccurrences(of: "BATCH", with: batched
-                ? "batch: { size: \(batchSize), wrap_key: orders, results_path: results }" : "# one POST per order")
+            .replacingOccurrences(
+                of: "BATCH",
+                with: batched
+                    ? "batch: { size: \(batchSize), wrap_key: orders, results_path: results }" : "# one POST per order")
     }
 
     static let flowTemplate = """
@@ -105,12 +107,16 @@ public struct FlowBenchmark: Sendable {
     static func order(_ i: Int) -> JSON {
         var lines: [JSON] = []
         for j in 0..<(1 + i % 4) {
-            lines.append(["sku": .string("sku-\(i % 50)-\(j)"), "quantity": .number(Double(1 + (i + j) % 3)),
-                          "price": .number(Double((i * 7 + j * 13) % 5000) / 100 + 1)])
+            lines.append([
+                "sku": .string("sku-\(i % 50)-\(j)"), "quantity": .number(Double(1 + (i + j) % 3)),
+                "price": .number(Double((i * 7 + j * 13) % 5000) / 100 + 1),
+            ])
         }
-        return ["id": .number(Double(1000 + i)), "name": .string("#\(1000 + i)"), "financial_status": i % 4 == 3 ? "pending" : "paid",
-                "currency": "GBP", "customer": ["first_name": .string("Ann\(i)"), "last_name": "Lee", "email": .string("C\(i)@Example.com")],
-                "line_items": .array(lines)]
+        return [
+            "id": .number(Double(1000 + i)), "name": .string("#\(1000 + i)"), "financial_status": i % 4 == 3 ? "pending" : "paid",
+            "currency": "GBP", "customer": ["first_name": .string("Ann\(i)"), "last_name": "Lee", "email": .string("C\(i)@Example.com")],
+            "line_items": .array(lines),
+        ]
     }
 
     /// Runs every configuration `repetitions` times, interleaved so load from other work hits each alike.
@@ -132,8 +138,9 @@ public struct FlowBenchmark: Sendable {
         var timings = [
             Timing(key: "raw_fetch", label: "raw: fetch the pages (AsyncHTTPClient loop)", items: items, seconds: []),
             Timing(key: "raw_send", label: "raw: POST each paid order (AsyncHTTPClient, \(sendConcurrency) in flight)", items: items, seconds: []),
-            Timing(key: "raw_send_batched", label: "raw: POST the paid orders \(batchSize) at a time (AsyncHTTPClient, \(sendConcurrency) in flight)",
-                   items: items, seconds: []),
+            Timing(
+                key: "raw_send_batched", label: "raw: POST the paid orders \(batchSize) at a time (AsyncHTTPClient, \(sendConcurrency) in flight)",
+                items: items, seconds: []),
             Timing(key: "unlogged", label: "flow, one POST per order, without a run log (UnloggedRun)", items: items, seconds: []),
             Timing(key: "logged", label: "flow, one POST per order, run log in SQLite (RunExecutor)", items: items, seconds: []),
             Timing(key: "unlogged_batched", label: "flow, batch: \(batchSize) per POST, without a run log (UnloggedRun)", items: items, seconds: []),
@@ -155,7 +162,9 @@ public struct FlowBenchmark: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<sendConcurrency {
                     group.addTask {
-                        while next.withLock({ value -> Bool in value += 1; return value <= count }) {
+                        while next.withLock({ value -> Bool in
+                            value += 1; return value <= count
+                        }) {
                             var request = HTTPClientRequest(url: url)
                             request.method = .POST
                             request.headers.add(name: "Content-Type", value: "application/json")
@@ -172,28 +181,31 @@ public struct FlowBenchmark: Sendable {
         let bulk = Array(JSON.object(["orders": .array(Array(repeating: order, count: batchSize))]).serialized().utf8)
         for repetition in 1...repetitions {
             var figures: [Double] = []
-            figures.append(try await seconds {
-                for page in 1...(pages + 1) {
-                    let response = try await client.execute(HTTPClientRequest(url: "\(servers.sourceURL)/orders?page=\(page)"), timeout: .seconds(30))
-                    _ = try await response.body.collect(upTo: 64 << 20)
-                }
-            })
+            figures.append(
+                try await seconds {
+                    for page in 1...(pages + 1) {
+                        let response = try await client.execute(HTTPClientRequest(url: "\(servers.sourceURL)/orders?page=\(page)"), timeout: .seconds(30))
+                        _ = try await response.body.collect(upTo: 64 << 20)
+                    }
+                })
             figures.append(try await seconds { try await post(single, count: paid, to: "/orders") })
             figures.append(try await seconds { try await post(bulk, count: (paid + batchSize - 1) / batchSize, to: "/orders/bulk") })
             for batched in [false, true] {
                 let environment = try freshEnvironment("\(repetition)\(batched ? "-bulk" : "")")
                 let deployed = try await deploy(environment, servers: servers, batched: batched)
-                figures.append(try await seconds {
-                    let outcome = try await UnloggedRun(executor: environment.executor()).run(deployed)
-                    guard outcome.acceptedSyncItems == paid else {
-                        throw StorageError(.corrupt, "the unlogged flow sent \(outcome.acceptedSyncItems) orders, expected \(paid)")
-                    }
-                })
-                figures.append(try await seconds {
-                    let run = try await InProcessRun(executor: environment.executor())
-                        .start(NewRun(flowID: deployed.flowID, flowVersion: deployed.version, trigger: .manual))
-                    guard run.status == .success else { throw StorageError(.corrupt, "the logged run ended \(run.status): \(run.error ?? "")") }
-                })
+                figures.append(
+                    try await seconds {
+                        let outcome = try await UnloggedRun(executor: environment.executor()).run(deployed)
+                        guard outcome.acceptedSyncItems == paid else {
+                            throw StorageError(.corrupt, "the unlogged flow sent \(outcome.acceptedSyncItems) orders, expected \(paid)")
+                        }
+                    })
+                figures.append(
+                    try await seconds {
+                        let run = try await InProcessRun(executor: environment.executor())
+                            .start(NewRun(flowID: deployed.flowID, flowVersion: deployed.version, trigger: .manual))
+                        guard run.status == .success else { throw StorageError(.corrupt, "the logged run ended \(run.status): \(run.error ?? "")") }
+                    })
                 let stored = try await environment.store.syncCounts(SyncQuery(since: .distantPast))[.ok] ?? 0
                 guard stored == paid else { throw StorageError(.corrupt, "\(stored) OK sync entries stored, expected \(paid)") }
             }
@@ -258,8 +270,9 @@ final class BenchServers: Sendable {
         sink.post("/orders") { request, _ -> Response in
             _ = try await request.body.collect(upTo: 1 << 20)
             let n = counter.next()
-            return Response(status: .created, headers: [.contentType: "application/json"],
-                             body: .init(byteBuffer: ByteBuffer(string: "{\"erp_id\": \"ERP-\(n)\"}")))
+            return Response(
+                status: .created, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: "{\"erp_id\": \"ERP-\(n)\"}")))
         }
         // The bulk endpoint: {"orders": [...]} in, {"results": [{"erp_id": …}, …]} out, one per order.
         sink.post("/orders/bulk") { request, _ -> Response in
@@ -275,10 +288,12 @@ final class BenchServers: Sendable {
         let ports = PortBox()
         var logger = Logger(label: "bench-servers")
         logger.logLevel = .error
-        let sourceApp = Application(router: source, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                    onServerRunning: { ports.set(0, $0.localAddress?.port ?? 0) }, logger: logger)
-        let sinkApp = Application(router: sink, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                  onServerRunning: { ports.set(1, $0.localAddress?.port ?? 0) }, logger: logger)
+        let sourceApp = Application(
+            router: source, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { ports.set(0, $0.localAddress?.port ?? 0) }, logger: logger)
+        let sinkApp = Application(
+            router: sink, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { ports.set(1, $0.localAddress?.port ?? 0) }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [sourceApp, sinkApp], gracefulShutdownSignals: [], logger: logger))
         let task = Task { try await group.run() }
         while ports.get(0) == 0 || ports.get(1) == 0 { try await Task.sleep(for: .milliseconds(10)) }
@@ -296,7 +311,11 @@ final class BenchServers: Sendable {
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func next() -> Int { lock.withLock { value += 1; return value } }
+    func next() -> Int {
+        lock.withLock {
+            value += 1; return value
+        }
+    }
 }
 
 private final class PortBox: @unchecked Sendable {

@@ -86,7 +86,9 @@ public enum JSONataBenchmark {
             lines += document["lines"]?.arrayValue?.count ?? (document["lines"] == nil ? 0 : 1)
             total += document["total"]?.numberValue ?? 0
         }
-        return ["documents": .number(Double(documents)), "lines": .number(Double(lines)),
-                "total": .number((total * 100).rounded() / 100)]
+        return [
+            "documents": .number(Double(documents)), "lines": .number(Double(lines)),
+            "total": .number((total * 100).rounded() / 100),
+        ]
     }
 }

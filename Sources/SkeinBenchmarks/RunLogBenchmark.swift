@@ -20,8 +20,19 @@ public struct RunLogBenchmark: Sendable {
     static func kind(_ n: Int) -> (RunStatus, TriggerKind) {
         var mixed = UInt64(n) &* 0x9E37_79B9_7F4A_7C15
         mixed ^= mixed >> 31
-        let status: RunStatus = switch mixed % 100 { case 0..<90: .success; case 90..<97: .failure; default: .stopped }
-        let trigger: TriggerKind = switch n % flows.count { case 0..<10: .webhook; case 10..<16: .schedule; case 16..<19: .api; default: .manual }
+        let status: RunStatus =
+            switch mixed % 100 {
+            case 0..<90: .success;
+            case 90..<97: .failure;
+            default: .stopped
+            }
+        let trigger: TriggerKind =
+            switch n % flows.count {
+            case 0..<10: .webhook;
+            case 10..<16: .schedule;
+            case 16..<19: .api;
+            default: .manual
+            }
         return (status, trigger)
     }
 
@@ -40,16 +51,18 @@ public struct RunLogBenchmark: Sendable {
                 let queued = now.addingTimeInterval(-span + span * Double(n) / Double(count))
                 let failedAt = status == .failure ? 2 : nil as Int?
                 let steps = Self.shapes.enumerated().map { index, shape -> ImportedStep in
-                    let stepStatus: StepStatus = if let failedAt, index == failedAt { .failure }
-                        else if status == .stopped && index == 2 { .stopped } else { .success }
-                    return ImportedStep(shapeID: shape.id, shapeType: shape.type, status: stepStatus, inputCount: 10,
-                                        outputCount: stepStatus == .success ? 10 : 0,
-                                        error: stepStatus == .failure ? "HTTP 422 from https://erp.example/orders" : nil)
+                    let stepStatus: StepStatus =
+                        if let failedAt, index == failedAt { .failure } else if status == .stopped && index == 2 { .stopped } else { .success }
+                    return ImportedStep(
+                        shapeID: shape.id, shapeType: shape.type, status: stepStatus, inputCount: 10,
+                        outputCount: stepStatus == .success ? 10 : 0,
+                        error: stepStatus == .failure ? "HTTP 422 from https://erp.example/orders" : nil)
                 }
-                return ImportedRun(flowID: Self.flows[n % Self.flows.count], flowVersion: 1, status: status, trigger: trigger,
-                                   queuedAt: queued, finishedAt: queued.addingTimeInterval(0.8),
-                                   error: status == .failure ? "step send failed: HTTP 422" : nil,
-                                   failedShapeID: status == .failure ? "send" : nil, steps: steps)
+                return ImportedRun(
+                    flowID: Self.flows[n % Self.flows.count], flowVersion: 1, status: status, trigger: trigger,
+                    queuedAt: queued, finishedAt: queued.addingTimeInterval(0.8),
+                    error: status == .failure ? "step send failed: HTTP 422" : nil,
+                    failedShapeID: status == .failure ? "send" : nil, steps: steps)
             }
             _ = try await importer.importRuns(runs)
             generated += size
@@ -80,7 +93,8 @@ public struct RunLogBenchmark: Sendable {
         let deepCursor = cursor
         var failureCursor: RunID? = nil
         for _ in 0..<100 {
-            failureCursor = try await store.runs(RunQuery(statuses: [.failure], since: since, before: failureCursor, limit: 50)).last?.id
+            failureCursor =
+                try await store.runs(RunQuery(statuses: [.failure], since: since, before: failureCursor, limit: 50)).last?.id
                 ?? failureCursor
         }
         let deepFailureCursor = failureCursor
@@ -90,22 +104,32 @@ public struct RunLogBenchmark: Sendable {
         results.append(try await time("first page, default 7-day window (`runs list`)") { _ in RunQuery(since: since, limit: 50) })
         results.append(try await time("status=failure, 7 days") { _ in RunQuery(statuses: [.failure], since: since, limit: 50) })
         results.append(try await time("one flow, 7 days") { i in RunQuery(flowID: Self.flows[i % Self.flows.count], since: since, limit: 50) })
-        results.append(try await time("one flow + status=failure, 7 days") { i in
-            RunQuery(flowID: Self.flows[i % Self.flows.count], statuses: [.failure], since: since, limit: 50) })
+        results.append(
+            try await time("one flow + status=failure, 7 days") { i in
+                RunQuery(flowID: Self.flows[i % Self.flows.count], statuses: [.failure], since: since, limit: 50)
+            })
         results.append(try await time("one trigger, 7 days") { i in RunQuery(triggers: [triggers[i % 4]], since: since, limit: 50) })
         results.append(try await time("rare trigger (replay: none in 7 days)") { _ in RunQuery(triggers: [.replay], since: since, limit: 50) })
-        results.append(try await time("date range: one day, 20 days ago") { i in
-            let from = now.addingTimeInterval(-Double(20 + i % 5) * 86400)
-            return RunQuery(since: from, until: from.addingTimeInterval(86400), limit: 50) })
-        results.append(try await time("date range + status=failure: one day, 20 days ago") { i in
-            let from = now.addingTimeInterval(-Double(20 + i % 5) * 86400)
-            return RunQuery(statuses: [.failure], since: from, until: from.addingTimeInterval(86400), limit: 50) })
-        results.append(try await time("date range + one flow: one day, 20 days ago") { i in
-            let from = now.addingTimeInterval(-Double(20 + i % 5) * 86400)
-            return RunQuery(flowID: Self.flows[i % Self.flows.count], since: from, until: from.addingTimeInterval(86400), limit: 50) })
+        results.append(
+            try await time("date range: one day, 20 days ago") { i in
+                let from = now.addingTimeInterval(-Double(20 + i % 5) * 86400)
+                return RunQuery(since: from, until: from.addingTimeInterval(86400), limit: 50)
+            })
+        results.append(
+            try await time("date range + status=failure: one day, 20 days ago") { i in
+                let from = now.addingTimeInterval(-Double(20 + i % 5) * 86400)
+                return RunQuery(statuses: [.failure], since: from, until: from.addingTimeInterval(86400), limit: 50)
+            })
+        results.append(
+            try await time("date range + one flow: one day, 20 days ago") { i in
+                let from = now.addingTimeInterval(-Double(20 + i % 5) * 86400)
+                return RunQuery(flowID: Self.flows[i % Self.flows.count], since: from, until: from.addingTimeInterval(86400), limit: 50)
+            })
         results.append(try await time("deep keyset page (page 500), 7 days") { _ in RunQuery(since: since, before: deepCursor, limit: 50) })
-        results.append(try await time("deep keyset page (page 100) of status=failure, 7 days") { _ in
-            RunQuery(statuses: [.failure], since: since, before: deepFailureCursor, limit: 50) })
+        results.append(
+            try await time("deep keyset page (page 100) of status=failure, 7 days") { _ in
+                RunQuery(statuses: [.failure], since: since, before: deepFailureCursor, limit: 50)
+            })
         return results
     }
 }

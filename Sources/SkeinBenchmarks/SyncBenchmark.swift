@@ -27,27 +27,35 @@ public struct SyncBenchmark: Sendable {
                 // Time grows with n (like real traffic), with jitter inside a batch.
                 let at = now.addingTimeInterval(-span + span * Double(n) / Double(count) + Double(n % 7))
                 let roll = (n &* 2_654_435_761) % 100
-                let (status, outcome): (SyncStatus, SyncOutcome) = switch roll {
-                case 0..<85: (.ok, .accepted)
-                case 85..<91: (.failed, .permanentFailure("422 Unprocessable Entity"))
-                case 91..<96: (.pending, .transientFailure("503 Service Unavailable"))
-                default: (.sent, .delivered)
-                }
+                let (status, outcome): (SyncStatus, SyncOutcome) =
+                    switch roll {
+                    case 0..<85: (.ok, .accepted)
+                    case 85..<91: (.failed, .permanentFailure("422 Unprocessable Entity"))
+                    case 91..<96: (.pending, .transientFailure("503 Service Unavailable"))
+                    default: (.sent, .delivered)
+                    }
                 let number = String(n + 1)
                 let padded = String(repeating: "0", count: max(0, 8 - number.count)) + number
                 let reference = "ORD-\(padded)-\(Self.colours[n % 5])"
-                let payload = Payload(json: ["order_number": .number(Double(n + 1)), "reference": .string(reference),
-                                             "total": .string("19.90"), "currency": .string("GBP")])
-                let item = SyncItem(system: Self.systems[n % 5], reference: reference, sourceID: String(n + 1),
-                                    endpointID: status == .ok ? "E-\(n + 1)" : "", payload: payload, outcome: outcome,
-                                    response: status == .ok ? "201 Created" : nil)
+                let payload = Payload(json: [
+                    "order_number": .number(Double(n + 1)), "reference": .string(reference),
+                    "total": .string("19.90"), "currency": .string("GBP"),
+                ])
+                let item = SyncItem(
+                    system: Self.systems[n % 5], reference: reference, sourceID: String(n + 1),
+                    endpointID: status == .ok ? "E-\(n + 1)" : "", payload: payload, outcome: outcome,
+                    response: status == .ok ? "201 Created" : nil)
                 let reason = SyncStatusRule.status(after: outcome, automaticRetries: 0, retryLimit: 4).reason
-                return NewSyncEntry(item: item, status: status, reason: reason,
-                                    nextRetryAt: status == .pending ? at.addingTimeInterval(60) : nil, attemptedAt: at)
+                return NewSyncEntry(
+                    item: item, status: status, reason: reason,
+                    nextRetryAt: status == .pending ? at.addingTimeInterval(60) : nil, attemptedAt: at)
             }
             let flow = "flow-\(start / batch % 10)"
-            _ = try await store.insertSyncEntries(entries, origin: SyncOrigin(flowID: flow, flowVersion: 1, runID: RunID(Int64(start / batch + 1)),
-                                                                           shapeID: "send"), now: now)
+            _ = try await store.insertSyncEntries(
+                entries,
+                origin: SyncOrigin(
+                    flowID: flow, flowVersion: 1, runID: RunID(Int64(start / batch + 1)),
+                    shapeID: "send"), now: now)
             generated += size
             progress(generated)
         }
@@ -101,18 +109,23 @@ public struct SyncBenchmark: Sendable {
             try await time("baseline: first page, window only, newest first") { _ in SyncQuery(since: since) },
             try await time("status filter, newest first") { i in SyncQuery(since: since, statuses: [statuses[i % 4]]) },
             try await time("status + system filter, newest first") { i in
-                SyncQuery(since: since, statuses: [statuses[i % 4]], systems: [Self.systems[i % 5]]) },
+                SyncQuery(since: since, statuses: [statuses[i % 4]], systems: [Self.systems[i % 5]])
+            },
             try await time("system filter, oldest first") { i in SyncQuery(since: since, systems: [Self.systems[i % 5]], descending: false) },
             try await time("reference substring search (6 digits)") { i in SyncQuery(since: since, search: searchTerm(i)) },
             try await time("reference substring search (colour + digits, 'ERP' filter)") { i in
-                SyncQuery(since: since, systems: ["ERP"], search: String(searchTerm(i).suffix(3)) + "-RED") },
+                SyncQuery(since: since, systems: ["ERP"], search: String(searchTerm(i).suffix(3)) + "-RED")
+            },
             try await time("sync id search") { i in SyncQuery(since: since, search: String(total - i)) },
             try await time("common substring search ('-RED' and the like: 2 M matches)") { i in
-                SyncQuery(since: since, search: "-" + Self.colours[i % 5]) },
+                SyncQuery(since: since, search: "-" + Self.colours[i % 5])
+            },
             try await time("system name search ('shop', 'erp', …)") { i in
-                SyncQuery(since: since, search: ["shop", "erp", "ware", "suite", "chimp"][i % 5]) },
+                SyncQuery(since: since, search: ["shop", "erp", "ware", "suite", "chimp"][i % 5])
+            },
             try await timeFew("status filter, sorted by reference (a sort of the window's matches)") { i in
-                SyncQuery(since: since, statuses: [[.failed, .pending, .sent][i % 3]], sort: .reference, descending: false) },
+                SyncQuery(since: since, statuses: [[.failed, .pending, .sent][i % 3]], sort: .reference, descending: false)
+            },
             try await time("counts by status for the window (4 index range counts)", { _ in SyncQuery(since: since) }, counts: true),
         ]
     }

@@ -19,9 +19,11 @@ enum DatabaseAddress: Sendable, Equatable {
             return .sqlite(path: path)
         }
         var rest: Substring
-        if address.hasPrefix("postgres://") { rest = address.dropFirst("postgres://".count) }
-        else if address.hasPrefix("postgresql://") { rest = address.dropFirst("postgresql://".count) }
-        else {
+        if address.hasPrefix("postgres://") {
+            rest = address.dropFirst("postgres://".count)
+        } else if address.hasPrefix("postgresql://") {
+            rest = address.dropFirst("postgresql://".count)
+        } else {
             throw ShapeFailure("\(prefix): address '\(address)' is neither postgres://user@host:port/database nor sqlite:///path")
         }
         let bad = ShapeFailure("\(prefix): address '\(address)' is not postgres://user@host:port/database")

@@ -21,9 +21,10 @@ enum InsertSQL {
         sql += " ON CONFLICT (" + upsertOn.map(SQLText.quoteIdentifier).joined(separator: ", ") + ")"
         let updated = columns.filter { !upsertOn.contains($0) }
         if updated.isEmpty { return sql + " DO NOTHING" }
-        return sql + " DO UPDATE SET " + updated.map {
-            let column = SQLText.quoteIdentifier($0)
-            return "\(column) = excluded.\(column)"
-        }.joined(separator: ", ")
+        return sql + " DO UPDATE SET "
+            + updated.map {
+                let column = SQLText.quoteIdentifier($0)
+                return "\(column) = excluded.\(column)"
+            }.joined(separator: ", ")
     }
 }

@@ -35,8 +35,10 @@ struct DatabaseExecutor: ShapeExecutor {
         }
     }
 
-    private func query(_ sql: String, _ parameters: [Parameter], input: [Payload], backend: any DatabaseBackend,
-                       instance: Instance, context: ShapeContext) async throws -> ShapeResult {
+    private func query(
+        _ sql: String, _ parameters: [Parameter], input: [Payload], backend: any DatabaseBackend,
+        instance: Instance, context: ShapeContext
+    ) async throws -> ShapeResult {
         let documents: [JSON?] = try input.isEmpty ? [nil] : input.map { try $0.json() }
         var outputs: [Payload] = []
         for document in documents {
@@ -52,8 +54,10 @@ struct DatabaseExecutor: ShapeExecutor {
         return ShapeResult(outputs: outputs)
     }
 
-    private func insert(_ insert: DatabaseShapeSettings.InsertSettings, input: [Payload], backend: any DatabaseBackend,
-                        instance: Instance, context: ShapeContext) async throws -> ShapeResult {
+    private func insert(
+        _ insert: DatabaseShapeSettings.InsertSettings, input: [Payload], backend: any DatabaseBackend,
+        instance: Instance, context: ShapeContext
+    ) async throws -> ShapeResult {
         var rows: [JSON.Object] = []
         for (offset, payload) in input.enumerated() {
             let where_ = "payload \(offset + 1)"
@@ -71,14 +75,19 @@ struct DatabaseExecutor: ShapeExecutor {
             case .object?: list = [value!]
             case nil: list = []
             case let other?:
-                throw ShapeFailure("instance '\(instance.name)': insert into \(insert.table): \(where_): rows '\(insert.rows.source)' gave \(other.typeName), expected a list of objects")
+                throw ShapeFailure(
+                    "instance '\(instance.name)': insert into \(insert.table): \(where_): rows '\(insert.rows.source)' gave \(other.typeName), expected a list of objects"
+                )
             }
             for (index, element) in list.enumerated() {
                 guard case .object(let row) = element, !row.isEmpty else {
-                    throw ShapeFailure("instance '\(instance.name)': insert into \(insert.table): \(where_), row \(index + 1) is \(element.typeName), expected an object of column values")
+                    throw ShapeFailure(
+                        "instance '\(instance.name)': insert into \(insert.table): \(where_), row \(index + 1) is \(element.typeName), expected an object of column values"
+                    )
                 }
                 for column in insert.upsertOn where row[column] == nil {
-                    throw ShapeFailure("instance '\(instance.name)': insert into \(insert.table): \(where_), row \(index + 1) has no '\(column)', which upsert_on needs")
+                    throw ShapeFailure(
+                        "instance '\(instance.name)': insert into \(insert.table): \(where_), row \(index + 1) has no '\(column)', which upsert_on needs")
                 }
                 rows.append(row)
             }
@@ -92,8 +101,10 @@ struct DatabaseExecutor: ShapeExecutor {
     }
 
     /// Records `{"operation", "instance", "sql" | "table", "rows", "duration_ms", "error"?}` on the step.
-    private func recorded<Result: Sendable>(_ operation: String, instance: Instance, context: ShapeContext, extra: JSON.Object,
-                                            _ body: () async throws -> (Result, Int)) async throws -> Result {
+    private func recorded<Result: Sendable>(
+        _ operation: String, instance: Instance, context: ShapeContext, extra: JSON.Object,
+        _ body: () async throws -> (Result, Int)
+    ) async throws -> Result {
         let clock = ContinuousClock()
         let started = clock.now
         var entry: JSON.Object = ["operation": .string(operation), "instance": .string(instance.name)]
@@ -103,11 +114,14 @@ struct DatabaseExecutor: ShapeExecutor {
             return Double(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         }
         let system = instance.address.hasPrefix("postgres") ? "postgresql" : "sqlite"
-        return try await ConnectorCall.measure("db \(operation)", connector: "database", instance: instance.name, end: { (result: Swift.Result<Result, any Error>) in
-            guard case .failure(let error) = result else { return ConnectorCall.Ending(.success) }
-            let message = (error as? ShapeFailure)?.message ?? "\(error)"
-            return ConnectorCall.Ending(message.contains("timed out") ? .timeout : .error, message: message)
-        }) { span in
+        return try await ConnectorCall.measure(
+            "db \(operation)", connector: "database", instance: instance.name,
+            end: { (result: Swift.Result<Result, any Error>) in
+                guard case .failure(let error) = result else { return ConnectorCall.Ending(.success) }
+                let message = (error as? ShapeFailure)?.message ?? "\(error)"
+                return ConnectorCall.Ending(message.contains("timed out") ? .timeout : .error, message: message)
+            }
+        ) { span in
             span.attributes["db.system.name"] = system
             span.attributes["db.operation.name"] = operation
             if case .string(let sql)? = extra["sql"] { span.attributes["db.query.text"] = sql }
@@ -137,9 +151,10 @@ enum DatabaseConnector {
             return try SQLiteBackend.open(path: path, instance: instance)
         case .postgres(let host, let port, let user, let database):
             do {
-                return try await PostgresBackend.connect(host: host, port: port, user: user, database: database,
-                                                         password: instance.credentials["password"],
-                                                         timeout: instance.timeout, logger: logger)
+                return try await PostgresBackend.connect(
+                    host: host, port: port, user: user, database: database,
+                    password: instance.credentials["password"],
+                    timeout: instance.timeout, logger: logger)
             } catch {
                 throw DatabaseFailures.failure(error, instance: instance, doing: "connect to \(database) as \(user)")
             }

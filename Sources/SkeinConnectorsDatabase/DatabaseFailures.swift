@@ -16,8 +16,9 @@ enum DatabaseFailures {
 
     static func failure(_ error: any Error, instance: Instance, doing operation: String) -> ShapeFailure {
         if let failure = error as? ShapeFailure {
-            return ShapeFailure(instance.redact("instance '\(instance.name)': \(operation): \(failure.message)"),
-                                isTransient: failure.isTransient, details: failure.details)
+            return ShapeFailure(
+                instance.redact("instance '\(instance.name)': \(operation): \(failure.message)"),
+                isTransient: failure.isTransient, details: failure.details)
         }
         let prefix = "instance '\(instance.name)': \(operation)"
         if let error = error as? PSQLError { return postgres(error, prefix: prefix, instance: instance) }
@@ -51,8 +52,9 @@ enum DatabaseFailures {
         switch error.code {
         case .connectionError, .serverClosedConnection, .uncleanShutdown:
             let reason = error.underlying.map { String(describing: $0) } ?? "the connection failed"
-            return ShapeFailure(instance.redact("\(prefix) failed: cannot reach the database at \(instance.address): \(reason)"),
-                                isTransient: true)
+            return ShapeFailure(
+                instance.redact("\(prefix) failed: cannot reach the database at \(instance.address): \(reason)"),
+                isTransient: true)
         case .authMechanismRequiresPassword:
             return ShapeFailure("\(prefix) failed: the server asks for a password, and the instance has no 'password' credential")
         default:

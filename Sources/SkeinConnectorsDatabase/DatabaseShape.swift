@@ -39,9 +39,12 @@ public struct DatabaseShape: ShapeKind, InstanceKind {
     public var spec: ShapeSpec { Self.spec }
 
     public var instanceSpecs: [InstanceSpec] {
-        [InstanceSpec(type: "database", summary: "A PostgreSQL or SQLite database.",
-                      address: "`postgres://user@host:5432/database` (the password as a credential) or `sqlite:///path/to/file.sqlite`.",
-                      settings: ObjectSpec([]), credentials: [.credential("password", help: "The PostgreSQL user's password.")])]
+        [
+            InstanceSpec(
+                type: "database", summary: "A PostgreSQL or SQLite database.",
+                address: "`postgres://user@host:5432/database` (the password as a credential) or `sqlite:///path/to/file.sqlite`.",
+                settings: ObjectSpec([]), credentials: [.credential("password", help: "The PostgreSQL user's password.")])
+        ]
     }
 
     public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {

@@ -26,34 +26,54 @@ struct DatabaseShapeSettings: Sendable {
     var instance: String
     var operation: Operation
 
-    static let parameter = FieldKind.anyOf([
-        .string(TextRules(check: TextCheck { text in
-            do throws(Parameter.Problem) { _ = try Parameter(.string(text)); return nil } catch { return error.message }
-        }, syntax: "`{{variables.name}}` (or `{{name}}`) is a flow variable; any other text is JSONata over the input payload.")),
-        .json(.scalar),
-    ], mismatch: "expected {{variables.name}}, a JSONata expression, a number, a boolean or null")
+    static let parameter = FieldKind.anyOf(
+        [
+            .string(
+                TextRules(
+                    check: TextCheck { text in
+                        do throws(Parameter.Problem) { _ = try Parameter(.string(text)); return nil } catch { return error.message }
+                    }, syntax: "`{{variables.name}}` (or `{{name}}`) is a flow variable; any other text is JSONata over the input payload.")),
+            .json(.scalar),
+        ], mismatch: "expected {{variables.name}}, a JSONata expression, a number, a boolean or null")
 
-    static let spec = ObjectSpec([
-        FieldSpec("instance", .instance, required: true,
-                  help: "A `database` instance: address `postgres://user@host:5432/db` or `sqlite:///path`, password as a credential."),
-        FieldSpec("query", .string(TextRules(nonEmpty: true)),
-                  help: "A SELECT; its rows become one JSON payload. Parameters are `$1`, `$2`, … (PostgreSQL) or `?` (SQLite)."),
-        FieldSpec("parameters", .list(parameter),
-                  help: "Values bound to the query's parameters, in order: `{{variables.name}}`, JSONata over the input payload, or a literal; never spliced into the SQL."),
-        FieldSpec("insert", .object([
-            FieldSpec("table", .string(TextRules(check: TextCheck { text in
-                do throws(QualifiedName.Problem) { _ = try QualifiedName(text); return nil } catch { return error.message }
-            })), required: true, help: "`table` or `schema.table`, quoted as an identifier."),
-            FieldSpec("rows", .expression, default: "$", help: "JSONata over each input payload giving a list of row objects (or one object)."),
-            FieldSpec("upsert_on", .list(.string(TextRules(nonEmpty: true)), minimum: 1,
-                                         tooFew: "list at least one column, or leave it out for plain inserts"),
-                      help: "Columns of a unique key: `ON CONFLICT (…) DO UPDATE SET` every other column."),
-        ]), help: "Insert (or upsert) rows from each payload into a table, in one transaction."),
-    ], rules: [
-        .exactlyOne(["query", "insert"], whenNone: RuleMessage("query", "set either 'query' (a SELECT) or 'insert' (rows into a table)"),
-                    whenSeveral: RuleMessage("insert", "set either 'query' or 'insert', not both")),
-        .onlyWhen("parameters", .present("query"), message: "applies to 'query' only"),
-    ])
+    static let spec = ObjectSpec(
+        [
+            FieldSpec(
+                "instance", .instance, required: true,
+                help: "A `database` instance: address `postgres://user@host:5432/db` or `sqlite:///path`, password as a credential."),
+            FieldSpec(
+                "query", .string(TextRules(nonEmpty: true)),
+                help: "A SELECT; its rows become one JSON payload. Parameters are `$1`, `$2`, … (PostgreSQL) or `?` (SQLite)."),
+            FieldSpec(
+                "parameters", .list(parameter),
+                help:
+                    "Values bound to the query's parameters, in order: `{{variables.name}}`, JSONata over the input payload, or a literal; never spliced into the SQL."
+            ),
+            FieldSpec(
+                "insert",
+                .object([
+                    FieldSpec(
+                        "table",
+                        .string(
+                            TextRules(
+                                check: TextCheck { text in
+                                    do throws(QualifiedName.Problem) { _ = try QualifiedName(text); return nil } catch { return error.message }
+                                })), required: true, help: "`table` or `schema.table`, quoted as an identifier."),
+                    FieldSpec("rows", .expression, default: "$", help: "JSONata over each input payload giving a list of row objects (or one object)."),
+                    FieldSpec(
+                        "upsert_on",
+                        .list(
+                            .string(TextRules(nonEmpty: true)), minimum: 1,
+                            tooFew: "list at least one column, or leave it out for plain inserts"),
+                        help: "Columns of a unique key: `ON CONFLICT (…) DO UPDATE SET` every other column."),
+                ]), help: "Insert (or upsert) rows from each payload into a table, in one transaction."),
+        ],
+        rules: [
+            .exactlyOne(
+                ["query", "insert"], whenNone: RuleMessage("query", "set either 'query' (a SELECT) or 'insert' (rows into a table)"),
+                whenSeveral: RuleMessage("insert", "set either 'query' or 'insert', not both")),
+            .onlyWhen("parameters", .present("query"), message: "applies to 'query' only"),
+        ])
 }
 
 extension DatabaseShapeSettings {
@@ -120,8 +140,10 @@ enum Parameter: Sendable {
             return value
         case .expression(let expression):
             do {
-                return try expression.evaluate(input: input, bindings: ["variables": .object(.init(uniqueKeysWithValues: variables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))],
-                                               functions: lookups.functions) ?? .null
+                return try expression.evaluate(
+                    input: input,
+                    bindings: ["variables": .object(.init(uniqueKeysWithValues: variables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))],
+                    functions: lookups.functions) ?? .null
             } catch {
                 throw ShapeFailure("parameter $\(position) ('\(expression.source)'): \(error)")
             }

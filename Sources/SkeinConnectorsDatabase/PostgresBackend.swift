@@ -10,10 +10,13 @@ struct PostgresBackend: DatabaseBackend {
     let connection: PostgresConnection
     let logger: Logger
 
-    static func connect(host: String, port: Int, user: String, database: String, password: String?,
-                        timeout: Duration, logger: Logger) async throws -> PostgresBackend {
-        var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
-                                                             database: database, tls: .disable)
+    static func connect(
+        host: String, port: Int, user: String, database: String, password: String?,
+        timeout: Duration, logger: Logger
+    ) async throws -> PostgresBackend {
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password,
+            database: database, tls: .disable)
         let seconds = max(1, timeout.components.seconds)
         configuration.options.connectTimeout = .seconds(seconds)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)

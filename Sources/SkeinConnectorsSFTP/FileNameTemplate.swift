@@ -73,7 +73,8 @@ struct FileNameTemplate: Sendable, Equatable {
         }
         if name.hasPrefix("payload.") {
             guard let json = try? payload.json(), let path = try? FieldPath(String(name.dropFirst("payload.".count))),
-                  let value = path.value(in: json) else { return nil }
+                let value = path.value(in: json)
+            else { return nil }
             return Self.text(value)
         }
         return context.variables[name].flatMap(Self.text)

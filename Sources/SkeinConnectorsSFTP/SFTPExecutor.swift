@@ -63,8 +63,10 @@ struct SFTPExecutor: ShapeExecutor {
 
     /// One file per payload. Each is written under a temporary name and renamed into place,
     /// so a system polling the directory never picks up half a file; a retry overwrites.
-    private func send(_ input: [Payload], _ client: SFTPClient, _ operations: OperationLog,
-                      context: ShapeContext) async throws -> ShapeResult {
+    private func send(
+        _ input: [Payload], _ client: SFTPClient, _ operations: OperationLog,
+        context: ShapeContext
+    ) async throws -> ShapeResult {
         for target in try targets(input, context: context) {
             try await write(target, client, operations)
         }
@@ -76,15 +78,18 @@ struct SFTPExecutor: ShapeExecutor {
     /// Failed when it was not — instead of failing the step. The endpoint id is the file name,
     /// which the acknowledgement poller matches (`ack:`). A connection that cannot be opened
     /// makes every item Pending (or Failed, for a wrong host key or login).
-    private func sendReporting(_ input: [Payload], sync: SyncSettings, configuration: SFTPConfiguration,
-                               _ operations: OperationLog, context: ShapeContext) async throws -> ShapeResult {
+    private func sendReporting(
+        _ input: [Payload], sync: SyncSettings, configuration: SFTPConfiguration,
+        _ operations: OperationLog, context: ShapeContext
+    ) async throws -> ShapeResult {
         let targets = try targets(input, context: context)
         var notes: [String] = []
         var items = targets.map { target in
             let document = try? target.payload.json()
-            return SyncItem(system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
-                            sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
-                            endpointID: target.name, payload: target.payload, outcome: .delivered)
+            return SyncItem(
+                system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
+                sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
+                endpointID: target.name, payload: target.payload, outcome: .delivered)
         }
         func fail(_ index: Int, _ failure: ShapeFailure) {
             items[index].outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
@@ -120,7 +125,9 @@ struct SFTPExecutor: ShapeExecutor {
         for (offset, payload) in input.enumerated() {
             let name = try settings.filename!.render(payload: payload, index: offset + 1, context: context)
             if let earlier = names[name] {
-                throw ShapeFailure("instance '\(settings.instance)': payloads \(earlier) and \(offset + 1) would both be written to \(name); make the filename template unique per payload (for example with {{index}})")
+                throw ShapeFailure(
+                    "instance '\(settings.instance)': payloads \(earlier) and \(offset + 1) would both be written to \(name); make the filename template unique per payload (for example with {{index}})"
+                )
             }
             names[name] = offset + 1
             targets.append((RemotePath.join(settings.path, name), name, payload))
@@ -128,8 +135,10 @@ struct SFTPExecutor: ShapeExecutor {
         return targets
     }
 
-    private func write(_ target: (path: String, name: String, payload: Payload), _ client: SFTPClient,
-                       _ operations: OperationLog) async throws {
+    private func write(
+        _ target: (path: String, name: String, payload: Payload), _ client: SFTPClient,
+        _ operations: OperationLog
+    ) async throws {
         let bytes = target.payload.bytes()
         let temporary = RemotePath.join(settings.path, ".\(target.name).skein-part")
         try await operations.run("write", path: target.path, name: target.name, bytes: bytes.count) {
@@ -146,8 +155,10 @@ struct OperationLog: Sendable {
     let recorder: CallRecorder
 
     @discardableResult
-    func run<Result: Sendable>(_ operation: String, path: String, name: String? = nil, to target: String? = nil,
-                               bytes: Int? = nil, _ body: () async throws -> Result) async throws -> Result {
+    func run<Result: Sendable>(
+        _ operation: String, path: String, name: String? = nil, to target: String? = nil,
+        bytes: Int? = nil, _ body: () async throws -> Result
+    ) async throws -> Result {
         let clock = ContinuousClock()
         let started = clock.now
         var entry: JSON.Object = ["instance": .string(instance.name), "operation": .string(operation), "path": .string(path)]
@@ -162,10 +173,13 @@ struct OperationLog: Sendable {
         }
         let instance = instance
         var timedOut = false
-        return try await ConnectorCall.measure("sftp \(operation)", connector: "sftp", instance: instance.name, end: { (result: Swift.Result<Result, any Error>) in
-            guard case .failure(let error) = result else { return ConnectorCall.Ending(.success) }
-            return ConnectorCall.Ending(timedOut ? .timeout : .error, message: SFTPFailures.failure(error, instance: instance).message)
-        }) { span in
+        return try await ConnectorCall.measure(
+            "sftp \(operation)", connector: "sftp", instance: instance.name,
+            end: { (result: Swift.Result<Result, any Error>) in
+                guard case .failure(let error) = result else { return ConnectorCall.Ending(.success) }
+                return ConnectorCall.Ending(timedOut ? .timeout : .error, message: SFTPFailures.failure(error, instance: instance).message)
+            }
+        ) { span in
             span.attributes["skein.sftp.operation"] = operation
             do {
                 let result = try await body()
@@ -226,8 +240,10 @@ extension SFTPExecutor: SyncConfirming {
     /// Lists the acknowledgement directory once and confirms every item whose file has an
     /// acknowledgement there; with `after: delete` the acknowledgement files are removed once
     /// `record` has stored the confirmations.
-    func confirm(_ items: [SentItem], context: ShapeContext,
-                 record: @Sendable ([SyncEntryID: String]) async throws -> Void) async throws -> Int {
+    func confirm(
+        _ items: [SentItem], context: ShapeContext,
+        record: @Sendable ([SyncEntryID: String]) async throws -> Void
+    ) async throws -> Int {
         guard let ack = settings.ack, !items.isEmpty else { return 0 }
         let instance = try await context.instances.instance(named: settings.instance)
         let configuration = try SFTPInstance.configuration(for: instance)
@@ -235,8 +251,9 @@ extension SFTPExecutor: SyncConfirming {
         let directory = ack.path ?? settings.path
         do {
             return try await SFTPClient.withConnection(configuration) { client in
-                let present = Set(try await operations.run("list", path: directory) { try await client.list(directory) }
-                    .filter(\.isRegularFile).map(\.name))
+                let present = Set(
+                    try await operations.run("list", path: directory) { try await client.list(directory) }
+                        .filter(\.isRegularFile).map(\.name))
                 var confirmed: [SyncEntryID: String] = [:]
                 for item in items where !item.endpointID.isEmpty {
                     let name = ack.ackName(for: item.endpointID)

@@ -15,13 +15,17 @@ import SkeinSFTP
 enum SFTPInstance {
     static let spec = InstanceSpec(
         type: "sftp", summary: "An SFTP server.", address: "`host`, `host:port` or `sftp://host:port` (port 22 by default).",
-        settings: ObjectSpec([
-            FieldSpec("username", .string(TextRules(nonEmpty: true)), required: true, help: "The user to log in as."),
-            FieldSpec("host_key", .string(TextRules(nonEmpty: true)), help: "The server's host key as an OpenSSH public key line (`ssh-ed25519 AAAA…`)."),
-            FieldSpec("fingerprint", .string(TextRules(nonEmpty: true)), help: "Or the host key's fingerprint, `SHA256:…`."),
-        ], rules: [
-            .atLeastOne(["host_key", "fingerprint"], whenNone: RuleMessage("", "set 'host_key' (an OpenSSH public key line) or 'fingerprint' (SHA256:…) so the server can be verified")),
-        ]),
+        settings: ObjectSpec(
+            [
+                FieldSpec("username", .string(TextRules(nonEmpty: true)), required: true, help: "The user to log in as."),
+                FieldSpec("host_key", .string(TextRules(nonEmpty: true)), help: "The server's host key as an OpenSSH public key line (`ssh-ed25519 AAAA…`)."),
+                FieldSpec("fingerprint", .string(TextRules(nonEmpty: true)), help: "Or the host key's fingerprint, `SHA256:…`."),
+            ],
+            rules: [
+                .atLeastOne(
+                    ["host_key", "fingerprint"],
+                    whenNone: RuleMessage("", "set 'host_key' (an OpenSSH public key line) or 'fingerprint' (SHA256:…) so the server can be verified"))
+            ]),
         credentials: [
             .credential("password", help: "Log in with a password."),
             .credential("private_key", help: "Or with a private key (OpenSSH or PEM text); it wins over a password."),
@@ -61,8 +65,9 @@ enum SFTPInstance {
             throw ShapeFailure("\(prefix): no credential 'password' or 'private_key' is stored")
         }
         let timeout = instance.timeout > .zero ? instance.timeout : .seconds(30)
-        return SFTPConfiguration(host: host, port: port, username: username, authentication: authentication,
-                                 hostKey: hostKey, connectTimeout: timeout, requestTimeout: max(timeout, .seconds(60)))
+        return SFTPConfiguration(
+            host: host, port: port, username: username, authentication: authentication,
+            hostKey: hostKey, connectTimeout: timeout, requestTimeout: max(timeout, .seconds(60)))
     }
 
     private static func setting(_ instance: Instance, _ key: String) -> String? {

@@ -64,8 +64,11 @@ public struct SFTPShape: ShapeKind, InstanceKind {
                 return try await log.run("list", path: home) { try await client.list(home) }.count
             }
             let elapsed = DurationText.format(clock.now - started)
-            return (true, "instance '\(instance.name)': connected, host key verified, logged in as "
-                + "\(configuration.username) and listed the login directory (\(count) entries) in \(elapsed)", recorder.calls)
+            return (
+                true,
+                "instance '\(instance.name)': connected, host key verified, logged in as "
+                    + "\(configuration.username) and listed the login directory (\(count) entries) in \(elapsed)", recorder.calls
+            )
         } catch {
             return (false, SFTPFailures.failure(error, instance: instance).message, recorder.calls)
         }

@@ -32,43 +32,54 @@ struct SFTPShapeSettings: Sendable {
     static let receiveOnly = SpecCondition.equals("direction", "receive")
     static let sendOnly = SpecCondition.equals("direction", "send")
 
-    static let spec = ObjectSpec([
-        FieldSpec("instance", .instance, required: true, help: "An `sftp` instance (address `host[:port]`, a pinned host key, credentials)."),
-        FieldSpec("direction", .choice([
-            Choice("receive", help: "One payload per matching file, its bytes untouched."),
-            Choice("send", help: "One file per payload."),
-        ]), required: true, help: "Whether the step reads files or writes them."),
-        FieldSpec("path", .string, required: true, help: "The remote directory to read from or write into."),
-        FieldSpec("pattern", .string, default: "*", help: "Receive: `*` and `?` wildcards on the file name; `*` never matches hidden files."),
-        FieldSpec("after", .choice([
-            Choice("keep", help: "Leave the file."),
-            Choice("delete", help: "Delete it once its payload is stored."),
-            Choice("move", help: "Move it to `move_to` once its payload is stored."),
-        ]), default: "keep", help: "Receive: what happens to a file once read."),
-        FieldSpec("move_to", .string, help: "Receive with `after: move`: the directory files are moved into."),
-        FieldSpec("max_files", .integer(1...100_000), default: 100, help: "Receive: the most files one step reads; more wait for the next run, with a warning."),
-        FieldSpec("filename", .template(TextRules(
-            check: TextCheck { text in
-                do throws(FileNameTemplate.SyntaxError) { _ = try FileNameTemplate(text); return nil } catch { return error.message }
-            },
-            syntax: "`{{payload.field}}` (a field of a JSON payload), `{{run_id}}`, `{{index}}`, `{{step}}` or a flow variable's name.")),
-                  help: "Send: the file name per payload; a substituted value may not contain `/`."),
-        FieldSpec("sync", .object(SyncSettings.spec(endpointIDMeaning: "an sftp entry's endpoint id is the name of the file written")),
-                  help: "Send: keep a sync report entry per file written; entries start Sent."),
-        FieldSpec("ack", .object(AckSettings.spec), help: "Send with `sync:`: where the destination's acknowledgement files appear."),
-    ], rules: [
-        .onlyWhen("filename", sendOnly, message: "applies to direction: send only"),
-        .requiredWhen("move_to", .all([receiveOnly, .equals("after", "move")]), message: "required when after: move"),
-        .onlyWhen("move_to", receiveOnly, message: "applies to direction: receive only"),
-        .onlyWhen("move_to", .equals("after", "move"), message: "applies to after: move only"),
-        .onlyWhen("sync", sendOnly, message: "applies to direction: send only (a sync report lists items sent)"),
-        .onlyWhen("ack", sendOnly, message: "applies to direction: send only"),
-        .requiredWhen("filename", sendOnly, message: "required field is missing (for direction: send)"),
-        .onlyWhen("pattern", receiveOnly, message: "applies to direction: receive only"),
-        .onlyWhen("after", receiveOnly, message: "applies to direction: receive only"),
-        .onlyWhen("max_files", receiveOnly, message: "applies to direction: receive only"),
-        .onlyWhen("ack", .present("sync"), message: "needs a sync: block (acknowledgements confirm sync report entries)"),
-    ])
+    static let spec = ObjectSpec(
+        [
+            FieldSpec("instance", .instance, required: true, help: "An `sftp` instance (address `host[:port]`, a pinned host key, credentials)."),
+            FieldSpec(
+                "direction",
+                .choice([
+                    Choice("receive", help: "One payload per matching file, its bytes untouched."),
+                    Choice("send", help: "One file per payload."),
+                ]), required: true, help: "Whether the step reads files or writes them."),
+            FieldSpec("path", .string, required: true, help: "The remote directory to read from or write into."),
+            FieldSpec("pattern", .string, default: "*", help: "Receive: `*` and `?` wildcards on the file name; `*` never matches hidden files."),
+            FieldSpec(
+                "after",
+                .choice([
+                    Choice("keep", help: "Leave the file."),
+                    Choice("delete", help: "Delete it once its payload is stored."),
+                    Choice("move", help: "Move it to `move_to` once its payload is stored."),
+                ]), default: "keep", help: "Receive: what happens to a file once read."),
+            FieldSpec("move_to", .string, help: "Receive with `after: move`: the directory files are moved into."),
+            FieldSpec(
+                "max_files", .integer(1...100_000), default: 100, help: "Receive: the most files one step reads; more wait for the next run, with a warning."),
+            FieldSpec(
+                "filename",
+                .template(
+                    TextRules(
+                        check: TextCheck { text in
+                            do throws(FileNameTemplate.SyntaxError) { _ = try FileNameTemplate(text); return nil } catch { return error.message }
+                        },
+                        syntax: "`{{payload.field}}` (a field of a JSON payload), `{{run_id}}`, `{{index}}`, `{{step}}` or a flow variable's name.")),
+                help: "Send: the file name per payload; a substituted value may not contain `/`."),
+            FieldSpec(
+                "sync", .object(SyncSettings.spec(endpointIDMeaning: "an sftp entry's endpoint id is the name of the file written")),
+                help: "Send: keep a sync report entry per file written; entries start Sent."),
+            FieldSpec("ack", .object(AckSettings.spec), help: "Send with `sync:`: where the destination's acknowledgement files appear."),
+        ],
+        rules: [
+            .onlyWhen("filename", sendOnly, message: "applies to direction: send only"),
+            .requiredWhen("move_to", .all([receiveOnly, .equals("after", "move")]), message: "required when after: move"),
+            .onlyWhen("move_to", receiveOnly, message: "applies to direction: receive only"),
+            .onlyWhen("move_to", .equals("after", "move"), message: "applies to after: move only"),
+            .onlyWhen("sync", sendOnly, message: "applies to direction: send only (a sync report lists items sent)"),
+            .onlyWhen("ack", sendOnly, message: "applies to direction: send only"),
+            .requiredWhen("filename", sendOnly, message: "required field is missing (for direction: send)"),
+            .onlyWhen("pattern", receiveOnly, message: "applies to direction: receive only"),
+            .onlyWhen("after", receiveOnly, message: "applies to direction: receive only"),
+            .onlyWhen("max_files", receiveOnly, message: "applies to direction: receive only"),
+            .onlyWhen("ack", .present("sync"), message: "needs a sync: block (acknowledgements confirm sync report entries)"),
+        ])
 }
 
 extension SFTPShapeSettings {
@@ -100,16 +111,23 @@ struct AckSettings: Sendable, Equatable {
 
     static let spec = ObjectSpec([
         FieldSpec("path", .string, help: "The directory of the acknowledgement files; default: the send's own `path`."),
-        FieldSpec("name", .string(TextRules(check: TextCheck { name in
-            if !name.contains("{{name}}") && !name.contains("{{stem}}") {
-                return "'\(name)' must contain {{name}} or {{stem}} (the name of the file written)"
-            }
-            return name.contains("/") ? "is a file name, not a path: put the directory in 'path'" : nil
-        })), default: "{{name}}.ack", help: "The acknowledgement file's name, from the file written: `{{name}}` (`order-7.json`) or `{{stem}}` (`order-7`)."),
-        FieldSpec("after", .choice([
-            Choice("keep", help: "Leave acknowledgement files for the destination to tidy."),
-            Choice("delete", help: "Delete an acknowledgement file once its entry is OK."),
-        ]), default: "keep", help: "What happens to an acknowledgement file once read."),
+        FieldSpec(
+            "name",
+            .string(
+                TextRules(
+                    check: TextCheck { name in
+                        if !name.contains("{{name}}") && !name.contains("{{stem}}") {
+                            return "'\(name)' must contain {{name}} or {{stem}} (the name of the file written)"
+                        }
+                        return name.contains("/") ? "is a file name, not a path: put the directory in 'path'" : nil
+                    })), default: "{{name}}.ack",
+            help: "The acknowledgement file's name, from the file written: `{{name}}` (`order-7.json`) or `{{stem}}` (`order-7`)."),
+        FieldSpec(
+            "after",
+            .choice([
+                Choice("keep", help: "Leave acknowledgement files for the destination to tidy."),
+                Choice("delete", help: "Delete an acknowledgement file once its entry is OK."),
+            ]), default: "keep", help: "What happens to an acknowledgement file once read."),
     ])
 
     /// The acknowledgement file's name for the file `written`.

@@ -36,8 +36,10 @@ public struct AlertService: Service {
         /// How far back failures are looked for (also how long after a restart a failure is still alerted).
         public var lookback: TimeInterval
 
-        public init(window: Duration = .seconds(15 * 60), from: String = "skein@localhost", smtpInstance: String? = nil,
-                    baseURL: String = "http://127.0.0.1:8080", interval: Duration = .seconds(2), lookback: TimeInterval = 3600) {
+        public init(
+            window: Duration = .seconds(15 * 60), from: String = "skein@localhost", smtpInstance: String? = nil,
+            baseURL: String = "http://127.0.0.1:8080", interval: Duration = .seconds(2), lookback: TimeInterval = 3600
+        ) {
             self.window = window; self.from = from; self.smtpInstance = smtpInstance; self.baseURL = baseURL
             self.interval = interval; self.lookback = lookback
         }
@@ -56,8 +58,10 @@ public struct AlertService: Service {
     /// Flow alert settings by flow and version (deployed versions never change).
     private let flowAlerts = FlowAlertsCache()
 
-    public init(store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, delivery: any AlertDelivery, settings: Settings,
-                logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, delivery: any AlertDelivery, settings: Settings,
+        logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store; self.catalog = catalog; self.instances = instances; self.delivery = delivery
         self.settings = settings; self.logger = logger; self.now = now
     }
@@ -100,8 +104,9 @@ public struct AlertService: Service {
         }
         for digest in try await store.dueDigests(now: now) {
             let text = digestText(digest)
-            await deliver(text, flowID: digest.flowID, groupName: digest.group, action: "alert.digest",
-                          details: ["event": .string(digest.lastEvent), "count": .number(Double(digest.pending))])
+            await deliver(
+                text, flowID: digest.flowID, groupName: digest.group, action: "alert.digest",
+                details: ["event": .string(digest.lastEvent), "count": .number(Double(digest.pending))])
             try await store.digestSent(flowID: digest.flowID, group: digest.group, window: windowSeconds, now: now)
         }
     }
@@ -219,7 +224,9 @@ public struct AlertService: Service {
         let finalAction = failures.isEmpty ? action : "alert.failed"
         if !failures.isEmpty { details["kind"] = .string(action) }
         do {
-            try await store.appendAudit(actor: "skein", action: finalAction, target: "flow:\(flowID)", details: .object(.init(uniqueKeysWithValues: details.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), now: now())
+            try await store.appendAudit(
+                actor: "skein", action: finalAction, target: "flow:\(flowID)",
+                details: .object(.init(uniqueKeysWithValues: details.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), now: now())
         } catch {
             logger.error("alert not written to the audit log", metadata: ["flow.id": "\(flowID)", "error": "\(error)"])
         }

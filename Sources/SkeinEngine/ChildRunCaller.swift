@@ -29,7 +29,9 @@ struct ChildRunCaller: FlowCaller {
                     if let result { return result }
                     // Timed out: ask the child to stop at its next step, and wait for it to do so.
                     if let id = started.withLock({ $0 }) { _ = try? await store.requestStop(runID: id, now: now()) }
-                    throw ShapeFailure("run_flow: the run of flow '\(flowID)'\(started.withLock { $0 }.map { " (run \($0))" } ?? "") took longer than \(DurationText.format(timeout)); it was asked to stop")
+                    throw ShapeFailure(
+                        "run_flow: the run of flow '\(flowID)'\(started.withLock { $0 }.map { " (run \($0))" } ?? "") took longer than \(DurationText.format(timeout)); it was asked to stop"
+                    )
                 }
                 throw CancellationError()
             }
@@ -37,8 +39,9 @@ struct ChildRunCaller: FlowCaller {
             case .success, .partialSuccess:
                 return ChildRun(runID: finished.id, status: finished.status.rawValue, outputs: outputs)
             default:
-                throw ShapeFailure("run_flow: run \(finished.id) of flow '\(flowID)' ended \(finished.status.rawValue): \(finished.error ?? "no reason given")",
-                                   details: ["child_run": .number(Double(finished.id.rawValue))])
+                throw ShapeFailure(
+                    "run_flow: run \(finished.id) of flow '\(flowID)' ended \(finished.status.rawValue): \(finished.error ?? "no reason given")",
+                    details: ["child_run": .number(Double(finished.id.rawValue))])
             }
         }
     }
@@ -58,15 +61,20 @@ struct ChildRunCaller: FlowCaller {
             current = caller
         }
         if chain.contains(flowID) {
-            throw ShapeFailure("run_flow: flow '\(flowID)' is already running in this chain of calls (\(chain.reversed().joined(separator: " → ")) → \(flowID)); a flow may not call itself")
+            throw ShapeFailure(
+                "run_flow: flow '\(flowID)' is already running in this chain of calls (\(chain.reversed().joined(separator: " → ")) → \(flowID)); a flow may not call itself"
+            )
         }
         if chain.count >= RunFlowShape.maximumDepth {
-            throw ShapeFailure("run_flow: calls are nested \(chain.count) deep (\(chain.reversed().joined(separator: " → "))); at most \(RunFlowShape.maximumDepth) are allowed")
+            throw ShapeFailure(
+                "run_flow: calls are nested \(chain.count) deep (\(chain.reversed().joined(separator: " → "))); at most \(RunFlowShape.maximumDepth) are allowed"
+            )
         }
         guard let target = try await store.flow(id: flowID, version: version) else {
             throw ShapeFailure("run_flow: no deployed flow '\(flowID)'\(version.map { " version \($0)" } ?? "")")
         }
-        return NewRun(flowID: target.flowID, flowVersion: target.version, trigger: .flow, priority: target.definition.priority,
-                      input: [payload], originRunID: parent.id)
+        return NewRun(
+            flowID: target.flowID, flowVersion: target.version, trigger: .flow, priority: target.definition.priority,
+            input: [payload], originRunID: parent.id)
     }
 }

@@ -22,40 +22,54 @@ extension FlowWalk {
             let finishedAt = engine.now()
             let sync = SyncEntryMaker(retryLimit: flow.syncRetries, backoff: engine.syncBackoff).entries(for: produced.syncItems, now: finishedAt)
             if let warning = sync.warning { warnings.append(warning) }
-            return try await finish(step, StepOutcome(
-                status: .success, attempts: attempts, outputs: produced.outputs, warnings: warnings, calls: recorder.drain() + produced.calls,
-                syncEntries: sync.entries, variables: produced.variables, details: .object(details)), at: finishedAt)
+            return try await finish(
+                step,
+                StepOutcome(
+                    status: .success, attempts: attempts, outputs: produced.outputs, warnings: warnings, calls: recorder.drain() + produced.calls,
+                    syncEntries: sync.entries, variables: produced.variables, details: .object(details)), at: finishedAt)
 
         case .failed(let failure, let attempts, let caught) where !caught.isEmpty:
             // Inside try, every payload failed: the step failed, its payloads went to catch, and the run goes on.
             var details = shapeDetails(step)
             details["caught"] = Self.caughtJSON(caught)
-            return try await finish(step, StepOutcome(
-                status: .failure, attempts: attempts, error: failure.message, errorDetails: failure.details,
-                warnings: resumed + produced.warnings + [caughtWarning(step, caught)], calls: recorder.drain() + produced.calls,
-                details: .object(details)))
+            return try await finish(
+                step,
+                StepOutcome(
+                    status: .failure, attempts: attempts, error: failure.message, errorDetails: failure.details,
+                    warnings: resumed + produced.warnings + [caughtWarning(step, caught)], calls: recorder.drain() + produced.calls,
+                    details: .object(details)))
 
         case .failed(let failure, let attempts, _):
-            return try await finish(step, StepOutcome(
-                status: .failure, attempts: attempts, error: failure.message, errorDetails: failure.details, warnings: resumed,
-                calls: recorder.drain(), details: .object(input)))
+            return try await finish(
+                step,
+                StepOutcome(
+                    status: .failure, attempts: attempts, error: failure.message, errorDetails: failure.details, warnings: resumed,
+                    calls: recorder.drain(), details: .object(input)))
 
         case .stopped(let reason, let attempts):
-            return try await finish(step, StepOutcome(status: .stopped, attempts: attempts, error: reason, calls: recorder.drain(),
-                                                      details: .object(input)))
+            return try await finish(
+                step,
+                StepOutcome(
+                    status: .stopped, attempts: attempts, error: reason, calls: recorder.drain(),
+                    details: .object(input)))
 
         case .skipped:
-            return try await finish(step, StepOutcome(
-                status: .skipped, attempts: 0, outputs: try await self.input(of: step),
-                warnings: resumed + ["shape skipped (skip: true); its input passed through"], details: .object(input)))
+            return try await finish(
+                step,
+                StepOutcome(
+                    status: .skipped, attempts: 0, outputs: try await self.input(of: step),
+                    warnings: resumed + ["shape skipped (skip: true); its input passed through"], details: .object(input)))
 
         case .routed(let shares):
             return try await finish(step, routeOutcome(step, shares, warnings: resumed))
 
         case .branched:
             let names = (step.shape.structure?.children ?? []).map { JSON.string($0.name) }
-            return try await finish(step, StepOutcome(status: .success, attempts: 1, warnings: resumed,
-                                                      details: ["branches": .array(names), "input": step.input.json]))
+            return try await finish(
+                step,
+                StepOutcome(
+                    status: .success, attempts: 1, warnings: resumed,
+                    details: ["branches": .array(names), "input": step.input.json]))
 
         case .caught(let caught):
             let wrapped = try await wrap(caught)
@@ -63,10 +77,14 @@ extension FlowWalk {
             if !wrapped.isEmpty {
                 warnings.append("\(wrapped.count) payload\(wrapped.count == 1 ? "" : "s") failed in the try part and went to catch")
             }
-            return try await finish(step, StepOutcome(
-                status: .success, attempts: 1, outputs: wrapped, warnings: warnings,
-                details: ["caught": .array(caught.map { ["step": .string($0.step), "path": .string($0.path), "message": .string($0.message)] }),
-                          "input": step.input.json]))
+            return try await finish(
+                step,
+                StepOutcome(
+                    status: .success, attempts: 1, outputs: wrapped, warnings: warnings,
+                    details: [
+                        "caught": .array(caught.map { ["step": .string($0.step), "path": .string($0.path), "message": .string($0.message)] }),
+                        "input": step.input.json,
+                    ]))
         }
     }
 
@@ -91,15 +109,20 @@ extension FlowWalk {
         var warnings = resumed
         if !shares.unrouted.isEmpty {
             let count = shares.unrouted.count
-            warnings.append("\(count) payload\(count == 1 ? "" : "s") matched no branch and went no further (payloads \(Self.list(shares.unrouted))); add otherwise: to handle them")
+            warnings.append(
+                "\(count) payload\(count == 1 ? "" : "s") matched no branch and went no further (payloads \(Self.list(shares.unrouted))); add otherwise: to handle them"
+            )
         }
         let children = step.shape.structure?.children ?? []
         var details: JSON.Object = [
             "mode": .string({ if case .route(let block)? = step.shape.structure { block.mode.rawValue } else { "" } }()),
-            "children": .array(children.enumerated().map { position, child in
-                ["name": .string(child.name),
-                 "payloads": .array((position < shares.children.count ? shares.children[position] : []).map { .number(Double($0)) })]
-            }),
+            "children": .array(
+                children.enumerated().map { position, child in
+                    [
+                        "name": .string(child.name),
+                        "payloads": .array((position < shares.children.count ? shares.children[position] : []).map { .number(Double($0)) }),
+                    ]
+                }),
             "unrouted": .array(shares.unrouted.map { .number(Double($0)) }),
             "input": step.input.json,
         ]
@@ -115,13 +138,17 @@ extension FlowWalk {
             var original: JSON = .null
             var contentType: String?
             if let ref = item.ref, let payload = try await materialize(PayloadBucket.single(ref)).first {
-                if let document = try? payload.json() { original = document } else {
+                if let document = try? payload.json() {
+                    original = document
+                } else {
                     original = .string(String(decoding: payload.bytes(), as: UTF8.self))
                     contentType = payload.contentType
                 }
             }
-            var object: JSON.Object = ["payload": original,
-                                       "error": ["step": .string(item.step), "path": .string(item.path), "message": .string(item.message)]]
+            var object: JSON.Object = [
+                "payload": original,
+                "error": ["step": .string(item.step), "path": .string(item.path), "message": .string(item.message)],
+            ]
             if let contentType { object["content_type"] = .string(contentType) }
             wrapped.append(Payload(json: .object(object)))
         }
@@ -141,8 +168,10 @@ extension FlowWalk {
             closeStep(step.sequence, finished)
             let created = Dictionary(grouping: finished.syncEntries, by: \.status)
             for (status, entries) in created { SkeinMetric.syncEntries.increment(flow.id, status.rawValue, by: entries.count) }
-            engine.onEvent(.stepFinished(runID: run.id, sequence: step.sequence, shapeID: step.shape.id, status: finished.status,
-                                         outputCount: finished.outputs.count))
+            engine.onEvent(
+                .stepFinished(
+                    runID: run.id, sequence: step.sequence, shapeID: step.shape.id, status: finished.status,
+                    outputCount: finished.outputs.count))
         }
         if !produced.isEmpty { handoff.keep(sequence: step.sequence, payloads: produced, sizes: sizes) }
         releaseInput()

@@ -54,8 +54,10 @@ final class FlowWalk {
         var started: ContinuousClock.Instant
     }
 
-    init(engine: RunExecutor, run: RunRecord, flow: FlowDefinition, executors: [String: any ShapeExecutor], routers: [String: RouteDecider],
-         planner: RunPlanner, stopRequested: @escaping @Sendable () -> Bool, logger: Logger) {
+    init(
+        engine: RunExecutor, run: RunRecord, flow: FlowDefinition, executors: [String: any ShapeExecutor], routers: [String: RouteDecider],
+        planner: RunPlanner, stopRequested: @escaping @Sendable () -> Bool, logger: Logger
+    ) {
         self.engine = engine
         self.run = run
         self.flow = flow
@@ -122,8 +124,10 @@ final class FlowWalk {
             }
             bytes += sizes[ref.sequence, default: []].dropFirst(ref.start).prefix(ref.count).reduce(0, +)
         }
-        try await commitPending(with: .beginStep(StepID(run: run.id, sequence: step.sequence), shapeID: step.shape.id, shapeType: step.shape.type,
-                                                 inputCount: step.input.count, inputBytes: bytes, now: engine.now()))
+        try await commitPending(
+            with: .beginStep(
+                StepID(run: run.id, sequence: step.sequence), shapeID: step.shape.id, shapeType: step.shape.type,
+                inputCount: step.input.count, inputBytes: bytes, now: engine.now()))
         endOpenStep()
         let span = startSpan("step \(step.shape.id)", context: runContext)
         span.attributes["skein.step.sequence"] = step.sequence
@@ -213,11 +217,12 @@ final class FlowWalk {
     }
 
     func context(for shape: ShapeDefinition, attempt: Int) -> ShapeContext {
-        var context = ShapeContext(runID: run.id, flowID: flow.id, shapeID: shape.id, attempt: attempt, variables: variables,
-                                   recorder: recorder, instances: engine.instances,
-                                   flows: ChildRunCaller(engine: engine, parent: run),
-                                   // Every SkeinStore keeps the delivery ledger; a narrower test store runs without one.
-                                   deliveries: engine.store as? any DeliveryLedger)
+        var context = ShapeContext(
+            runID: run.id, flowID: flow.id, shapeID: shape.id, attempt: attempt, variables: variables,
+            recorder: recorder, instances: engine.instances,
+            flows: ChildRunCaller(engine: engine, parent: run),
+            // Every SkeinStore keeps the delivery ledger; a narrower test store runs without one.
+            deliveries: engine.store as? any DeliveryLedger)
         context.lookups = lookups
         return context
     }
@@ -249,8 +254,10 @@ final class FlowWalk {
             }
             let stored = loaded[ref.sequence, default: []]
             guard ref.start + ref.count <= stored.count else {
-                throw StorageError(.corrupt, "step \(ref.sequence) of run \(run.id) stored \(stored.count) payloads, \(ref.start + ref.count) were expected"
-                                   + (run.payloadsExpired ? " (its payloads expired)" : ""))
+                throw StorageError(
+                    .corrupt,
+                    "step \(ref.sequence) of run \(run.id) stored \(stored.count) payloads, \(ref.start + ref.count) were expected"
+                        + (run.payloadsExpired ? " (its payloads expired)" : ""))
             }
             payloads += stored[ref.start..<(ref.start + ref.count)]
         }

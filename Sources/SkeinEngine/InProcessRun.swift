@@ -37,8 +37,11 @@ public struct InProcessRun: Sendable {
             while !Task.isCancelled {
                 do { try await Task.sleep(for: lease / 3) } catch { return }
                 // A failed renewal (the database busy for a moment) is tried again at the next beat.
-                guard let renewal = try? await store.renewLeases(runIDs: [record.id], owner: owner,
-                                                                 until: now().addingTimeInterval(lease.seconds)) else { continue }
+                guard
+                    let renewal = try? await store.renewLeases(
+                        runIDs: [record.id], owner: owner,
+                        until: now().addingTimeInterval(lease.seconds))
+                else { continue }
                 // Asked to stop, or the lease was lost to another worker: stop before the next step.
                 if !renewal.stopRequested.isEmpty || renewal.held.isEmpty { stop.withLock { $0 = true } }
             }

@@ -26,13 +26,15 @@ public enum InstanceRules {
     public static func check(_ instance: Instance) throws(Problem) {
         try check(name: instance.name)
         guard connectorTypes.contains(instance.connectorType) else {
-            throw Problem(field: "type", message: "unknown instance type '\(clip(instance.connectorType))'; use one of \(connectorTypes.joined(separator: ", "))")
+            throw Problem(
+                field: "type", message: "unknown instance type '\(clip(instance.connectorType))'; use one of \(connectorTypes.joined(separator: ", "))")
         }
         guard isTimeZone(instance.timeZone) else {
             throw Problem(field: "time_zone", message: "'\(clip(instance.timeZone))' is not an IANA time zone; use a name such as Europe/London or UTC")
         }
         guard !instance.address.isEmpty, instance.address.count <= maximumAddressLength,
-              !instance.address.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            !instance.address.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw Problem(field: "address", message: "an address is 1 to \(maximumAddressLength) characters with no control characters")
         }
     }
@@ -40,8 +42,11 @@ public enum InstanceRules {
     public static func check(name: String) throws(Problem) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         guard (1...maximumNameLength).contains(name.count), name.allSatisfy({ allowed.contains($0) }),
-              let first = name.first, first.isASCII, first.isLetter || first.isNumber else {
-            throw Problem(field: "name", message: "instance name '\(clip(name))': use 1 to \(maximumNameLength) letters, digits, '.', '_' or '-', starting with a letter or digit")
+            let first = name.first, first.isASCII, first.isLetter || first.isNumber
+        else {
+            throw Problem(
+                field: "name",
+                message: "instance name '\(clip(name))': use 1 to \(maximumNameLength) letters, digits, '.', '_' or '-', starting with a letter or digit")
         }
     }
 

@@ -17,8 +17,10 @@ final class PreparedFlowCache: Sendable {
     private let entries = LockedValue<[Key: Entry]>([:])
 
     /// `deployed` prepared, from the cache or by `prepare` (whose result is then kept).
-    func prepared(_ deployed: DeployedFlow,
-                  by prepare: (DeployedFlow) throws -> RunExecutor.PreparedFlow) throws -> RunExecutor.PreparedFlow {
+    func prepared(
+        _ deployed: DeployedFlow,
+        by prepare: (DeployedFlow) throws -> RunExecutor.PreparedFlow
+    ) throws -> RunExecutor.PreparedFlow {
         let key = Key(flowID: deployed.flowID, version: deployed.version)
         if let entry = entries.withLock({ $0[key] }), entry.source == deployed.source { return entry.prepared }
         let prepared = try prepare(deployed)

@@ -28,9 +28,11 @@ public struct RetentionService: Service {
         /// Time between two pruning passes.
         public var interval: Duration
 
-        public init(keepRuns: Duration? = .seconds(7 * 86400), keepPayloads: Duration? = .seconds(3 * 86400),
-                    keepDeliveries: Duration? = .seconds(30 * 86400), batchSize: Int = 500,
-                    pause: Duration = .milliseconds(50), interval: Duration = .seconds(600)) {
+        public init(
+            keepRuns: Duration? = .seconds(7 * 86400), keepPayloads: Duration? = .seconds(3 * 86400),
+            keepDeliveries: Duration? = .seconds(30 * 86400), batchSize: Int = 500,
+            pause: Duration = .milliseconds(50), interval: Duration = .seconds(600)
+        ) {
             self.keepRuns = keepRuns
             self.keepDeliveries = keepDeliveries
             self.keepPayloads = keepPayloads
@@ -80,8 +82,12 @@ public struct RetentionService: Service {
                 do {
                     let pruned = try await pruneOnce()
                     if pruned.runs + pruned.payloads + pruned.poolKeys + pruned.cacheEntries > 0 {
-                        logger.info("pruned old run logs and payloads", metadata: [
-                            "runs": "\(pruned.runs)", "payloads": "\(pruned.payloads)", "pool_keys": "\(pruned.poolKeys)", "cache_entries": "\(pruned.cacheEntries)"])
+                        logger.info(
+                            "pruned old run logs and payloads",
+                            metadata: [
+                                "runs": "\(pruned.runs)", "payloads": "\(pruned.payloads)", "pool_keys": "\(pruned.poolKeys)",
+                                "cache_entries": "\(pruned.cacheEntries)",
+                            ])
                     }
                 } catch is CancellationError {
                     return

@@ -39,9 +39,11 @@ public struct RunExecutor: Sendable {
     /// copies) carries out at once share transactions.
     let runLog: RunLogBatcher
 
-    public init(store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, logger: Logger,
-                now: @escaping @Sendable () -> Date = Date.init, clock: any Clock<Duration> = ContinuousClock(),
-                syncBackoff: SyncBackoff = SyncBackoff(), runLogBatch: Int = 256, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+    public init(
+        store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init, clock: any Clock<Duration> = ContinuousClock(),
+        syncBackoff: SyncBackoff = SyncBackoff(), runLogBatch: Int = 256, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
+    ) {
         self.runLog = RunLogBatcher(store: store, maximumBatch: runLogBatch)
         self.syncBackoff = syncBackoff
         self.clock = clock
@@ -65,8 +67,11 @@ public struct RunExecutor: Sendable {
     /// The pick-up is one span, `run <flow>`, with a span per step below it (see docs/operations.md,
     /// "Tracing"). A run resumed after a crash continues the trace its first pick-up started (the
     /// stored `traceParent`); a child run (`run_flow`) joins its caller's trace.
-    public func executeCollecting(_ run: RunRecord, stopRequested: @escaping @Sendable () -> Bool = { false }) async throws
-        -> (status: RunStatus, outputs: [Payload]) {
+    public func executeCollecting(
+        _ run: RunRecord, stopRequested: @escaping @Sendable () -> Bool = { false }
+    ) async throws
+        -> (status: RunStatus, outputs: [Payload])
+    {
         let parent = run.traceParent.map(TraceContext.context(continuing:)) ?? ServiceContext.current ?? .topLevel
         let clock = ContinuousClock()
         let started = clock.now
@@ -95,34 +100,47 @@ public struct RunExecutor: Sendable {
         }
     }
 
-    private func executeInSpan(_ run: RunRecord, traceParent: [RunLogWrite], stopRequested: @escaping @Sendable () -> Bool) async throws
-        -> (status: RunStatus, outputs: [Payload]) {
+    private func executeInSpan(
+        _ run: RunRecord, traceParent: [RunLogWrite], stopRequested: @escaping @Sendable () -> Bool
+    ) async throws
+        -> (status: RunStatus, outputs: [Payload])
+    {
         var logger = logger
         logger[metadataKey: "run.id"] = "\(run.id)"
         logger[metadataKey: "flow.id"] = "\(run.flowID)"
 
         guard let deployed = try await store.flow(id: run.flowID, version: run.flowVersion) else {
-            return (try await finish(run.id, .failure, "flow '\(run.flowID)' version \(run.flowVersion) is not deployed", nil, along: traceParent, flowID: run.flowID), [])
+            return (
+                try await finish(
+                    run.id, .failure, "flow '\(run.flowID)' version \(run.flowVersion) is not deployed", nil, along: traceParent, flowID: run.flowID), []
+            )
         }
         let prepared: PreparedFlow
         do {
             prepared = try preparedFlows.prepared(deployed) { try prepareTree($0) }
         } catch {
-            return (try await finish(run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil, along: traceParent, flowID: run.flowID), [])
+            return (
+                try await finish(
+                    run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil, along: traceParent, flowID: run.flowID), []
+            )
         }
         let flow = prepared.flow
         var entry: [TreeHop]?
         if let entryID = run.entryShapeID {
             guard let hops = flow.hops(to: entryID) else {
-                return (try await finish(run.id, .failure, "flow '\(flow.id)' has no shape '\(entryID)' to start at", nil, along: traceParent, flowID: run.flowID), [])
+                return (
+                    try await finish(run.id, .failure, "flow '\(flow.id)' has no shape '\(entryID)' to start at", nil, along: traceParent, flowID: run.flowID),
+                    []
+                )
             }
             entry = hops
         }
         // Only an earlier pick-up writes steps: a run's first pick-up has none to read.
         let previous = run.claims > 1 ? try await store.steps(runID: run.id) : []
         let planner = RunPlanner(flow: flow, entry: entry, inputCount: run.inputCount, previous: previous)
-        let walk = FlowWalk(engine: self, run: run, flow: flow, executors: prepared.executors, routers: prepared.routers, planner: planner,
-                            stopRequested: stopRequested, logger: logger)
+        let walk = FlowWalk(
+            engine: self, run: run, flow: flow, executors: prepared.executors, routers: prepared.routers, planner: planner,
+            stopRequested: stopRequested, logger: logger)
         walk.pending = traceParent
         let lastFinished = previous.filter { $0.status != .running }.map(\.sequence).max() ?? 0
         walk.variables = try await startingVariables(run, flow: flow, throughSequence: lastFinished, resuming: !previous.isEmpty)
@@ -164,8 +182,8 @@ public struct RunExecutor: Sendable {
                 continue
             case nil:
                 guard let kind = catalog.kind(shape.type),
-                      let reader = SettingsReader(shape.settings, path: flow.path(of: shape.id) ?? shape.id, problems: problems),
-                      let executor = kind.prepare(reader)
+                    let reader = SettingsReader(shape.settings, path: flow.path(of: shape.id) ?? shape.id, problems: problems),
+                    let executor = kind.prepare(reader)
                 else {
                     if problems.isEmpty { problems.add(shape.id, "shape type '\(shape.type)' is not available") }
                     continue
@@ -181,8 +199,10 @@ public struct RunExecutor: Sendable {
 
     /// Records the run's end, with `along` (writes not yet committed) or after what `walk` has not committed yet.
     /// `flowID` names the flow in the log line of a failed run (with `run.id`, and `step.id` when a step failed).
-    func finish(_ runID: RunID, _ status: RunStatus, _ error: String?, _ failedShapeID: String?, along: [RunLogWrite] = [],
-                after walk: FlowWalk? = nil, flowID: String? = nil) async throws -> RunStatus {
+    func finish(
+        _ runID: RunID, _ status: RunStatus, _ error: String?, _ failedShapeID: String?, along: [RunLogWrite] = [],
+        after walk: FlowWalk? = nil, flowID: String? = nil
+    ) async throws -> RunStatus {
         let end = RunLogWrite.finishRun(runID, status: status, error: error, failedShapeID: failedShapeID, now: now())
         if let walk { try await walk.commitPending(with: end) } else { try await runLog.commit(along + [end]) }
         if status == .failure {

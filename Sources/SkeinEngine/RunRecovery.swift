@@ -29,8 +29,10 @@ public struct RunRecovery: Sendable {
         public var entry: Entry
         public var useLatestVersion: Bool
 
-        public init(runID: RunID, sequence: Int, index: Int? = nil, selection: ItemSelection? = nil, entry: Entry = .next,
-                    useLatestVersion: Bool = false) {
+        public init(
+            runID: RunID, sequence: Int, index: Int? = nil, selection: ItemSelection? = nil, entry: Entry = .next,
+            useLatestVersion: Bool = false
+        ) {
             self.runID = runID; self.sequence = sequence; self.index = index; self.selection = selection
             self.entry = entry; self.useLatestVersion = useLatestVersion
         }
@@ -69,13 +71,15 @@ public struct RunRecovery: Sendable {
             case .same: entryShape = produced
             case .next:
                 guard let next = flow.definition.shapeAfter(produced) else {
-                    throw RecoveryError("'\(produced)' is the last step of its path in flow '\(flow.flowID)' v\(flow.version); nothing comes after it (use --at same)")
+                    throw RecoveryError(
+                        "'\(produced)' is the last step of its path in flow '\(flow.flowID)' v\(flow.version); nothing comes after it (use --at same)")
                 }
                 entryShape = next.id
             }
         }
-        return NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .replay, priority: flow.definition.priority,
-                      entryShapeID: entryShape, input: payloads, originRunID: origin.id)
+        return NewRun(
+            flowID: flow.flowID, flowVersion: flow.version, trigger: .replay, priority: flow.definition.priority,
+            entryShapeID: entryShape, input: payloads, originRunID: origin.id)
     }
 
     /// A run that re-executes `runID` from its failed (or stopped) step with the inputs it had.
@@ -95,8 +99,9 @@ public struct RunRecovery: Sendable {
             if let refs = PayloadBucket(json: broken.details?["input"]) {
                 // In a tree the input is not always the previous step's output (a route's share, joined branches).
                 let input = try await payloads(of: refs, run: origin)
-                return NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .retry, priority: flow.definition.priority,
-                              entryShapeID: entryShape, input: input, originRunID: origin.id)
+                return NewRun(
+                    flowID: flow.flowID, flowVersion: flow.version, trigger: .retry, priority: flow.definition.priority,
+                    entryShapeID: entryShape, input: input, originRunID: origin.id)
             }
             inputSequence = steps.last(where: { $0.sequence < broken.sequence && finished($0) })?.sequence ?? 0
         } else if let last = steps.last {
@@ -111,8 +116,9 @@ public struct RunRecovery: Sendable {
             inputSequence = 0
         }
         let input = try await storedPayloads(origin, sequence: inputSequence, allowEmpty: true)
-        return NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .retry, priority: flow.definition.priority,
-                      entryShapeID: entryShape, input: input, originRunID: origin.id)
+        return NewRun(
+            flowID: flow.flowID, flowVersion: flow.version, trigger: .retry, priority: flow.definition.priority,
+            entryShapeID: entryShape, input: input, originRunID: origin.id)
     }
 
     private func run(_ id: RunID) async throws -> RunRecord {
@@ -129,8 +135,9 @@ public struct RunRecovery: Sendable {
 
     private func shape(_ id: String, in flow: DeployedFlow) throws -> String {
         guard flow.definition.shape(withID: id) != nil else {
-            throw RecoveryError("flow '\(flow.flowID)' v\(flow.version) has no step '\(id)'; its steps are "
-                                + flow.definition.allShapes.map(\.id).joined(separator: ", "))
+            throw RecoveryError(
+                "flow '\(flow.flowID)' v\(flow.version) has no step '\(id)'; its steps are "
+                    + flow.definition.allShapes.map(\.id).joined(separator: ", "))
         }
         return id
     }
@@ -140,7 +147,9 @@ public struct RunRecovery: Sendable {
         var payloads: [Payload] = []
         for ref in bucket.refs {
             let stored = try await storedPayloads(run, sequence: ref.sequence, allowEmpty: true)
-            guard ref.start + ref.count <= stored.count else { throw RecoveryError("step \(ref.sequence) of run \(run.id) no longer has the payloads the failed step received") }
+            guard ref.start + ref.count <= stored.count else {
+                throw RecoveryError("step \(ref.sequence) of run \(run.id) no longer has the payloads the failed step received")
+            }
             payloads += stored[ref.start..<(ref.start + ref.count)]
         }
         return payloads

@@ -126,7 +126,9 @@ final class ActiveRuns: Sendable {
     var count: Int { state.withLock { $0.running.count } }
     func insert(_ id: RunID) { state.withLock { _ = $0.running.insert(id) } }
     func remove(_ id: RunID) {
-        state.withLock { $0.running.remove(id); $0.stop.remove(id) }
+        state.withLock {
+            $0.running.remove(id); $0.stop.remove(id)
+        }
         freed.yield()
     }
     func markStopRequested(_ ids: [RunID]) { state.withLock { $0.stop.formUnion(ids) } }

@@ -50,8 +50,10 @@ public struct Scheduler: Service {
                 cursor = tick
                 let tickDate = Date(timeIntervalSince1970: TimeInterval(tick))
                 guard try await store.claimScheduleTick(flowID: flow.flowID, tick: tickDate) else { continue }
-                let run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .schedule,
-                                                         priority: flow.definition.priority), now: now())
+                let run = try await store.enqueue(
+                    NewRun(
+                        flowID: flow.flowID, flowVersion: flow.version, trigger: .schedule,
+                        priority: flow.definition.priority), now: now())
                 logger.info("scheduled run queued", metadata: ["flow.id": "\(flow.flowID)", "run.id": "\(run.id)", "tick": "\(cron)"])
             }
         }

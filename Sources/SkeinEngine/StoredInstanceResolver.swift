@@ -20,17 +20,19 @@ public struct StoredInstanceResolver: InstanceResolver {
         do { credentials = try cipher.open(stored.sealedCredentials, instance: name) } catch {
             throw ShapeFailure("\(error)")
         }
-        return Instance(name: stored.name, connectorType: stored.connectorType, address: stored.address, timeZone: stored.timeZone,
-                        rateLimit: stored.rateLimit.flatMap(RateLimit.init), timeout: .milliseconds(stored.timeoutMilliseconds),
-                        variables: stored.variables, settings: stored.settings, credentials: credentials)
+        return Instance(
+            name: stored.name, connectorType: stored.connectorType, address: stored.address, timeZone: stored.timeZone,
+            rateLimit: stored.rateLimit.flatMap(RateLimit.init), timeout: .milliseconds(stored.timeoutMilliseconds),
+            variables: stored.variables, settings: stored.settings, credentials: credentials)
     }
 
     /// Encrypts an instance's credentials for storage.
     public func seal(_ instance: Instance, now: Date) throws -> StoredInstance {
-        StoredInstance(name: instance.name, connectorType: instance.connectorType, address: instance.address, timeZone: instance.timeZone,
-                       rateLimit: instance.rateLimit?.description,
-                       timeoutMilliseconds: Int(instance.timeout.components.seconds * 1000 + instance.timeout.components.attoseconds / 1_000_000_000_000_000),
-                       variables: instance.variables, settings: instance.settings, sealedCredentials: try cipher.seal(instance.credentials),
-                       keyID: cipher.keyID, updatedAt: now)
+        StoredInstance(
+            name: instance.name, connectorType: instance.connectorType, address: instance.address, timeZone: instance.timeZone,
+            rateLimit: instance.rateLimit?.description,
+            timeoutMilliseconds: Int(instance.timeout.components.seconds * 1000 + instance.timeout.components.attoseconds / 1_000_000_000_000_000),
+            variables: instance.variables, settings: instance.settings, sealedCredentials: try cipher.seal(instance.credentials),
+            keyID: cipher.keyID, updatedAt: now)
     }
 }

@@ -54,8 +54,9 @@ public struct SyncConfirmationService: Service {
                     }
                     confirmed += count
                 } catch {
-                    logger.warning("sync confirmations could not be checked",
-                                   metadata: ["step": "\(key)", "entries": "\(entries.count)", "error": "\(error)"])
+                    logger.warning(
+                        "sync confirmations could not be checked",
+                        metadata: ["step": "\(key)", "entries": "\(entries.count)", "error": "\(error)"])
                 }
             }
             guard let next = page.next else { return confirmed }

@@ -33,7 +33,9 @@ public struct SyncEntryMaker: Sendable {
         var parts: [String] = []
         if pending > 0 { parts.append("\(pending) Pending (will be retried up to \(retryLimit) times)") }
         if failed > 0 { parts.append("\(failed) Failed") }
-        let warning = parts.isEmpty ? nil
+        let warning =
+            parts.isEmpty
+            ? nil
             : "\(pending + failed) of \(items.count) items were not accepted: " + parts.joined(separator: ", ") + "; see skein sync list"
         return (entries, warning)
     }

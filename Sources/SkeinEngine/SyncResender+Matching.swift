@@ -12,8 +12,10 @@ extension SyncResender {
     /// "resync all matching" all use it. `includeOK: false` leaves OK entries out (they would be
     /// sent again anyway: a resync of an OK entry overrides the delivery ledger).
     @discardableResult
-    public func resendAll(matching query: SyncQuery, limit: Int = .max, includeOK: Bool = true,
-                          each: (SyncEntry) async throws -> Void = { _ in }) async throws -> Int {
+    public func resendAll(
+        matching query: SyncQuery, limit: Int = .max, includeOK: Bool = true,
+        each: (SyncEntry) async throws -> Void = { _ in }
+    ) async throws -> Int {
         var byID = query
         byID.sort = .id
         byID.descending = false

@@ -1,9 +1,9 @@
 public import Foundation
 public import Logging
 public import SkeinCore
-public import SkeinStorage
 import SkeinInstrumentation
 import SkeinJSON
+public import SkeinStorage
 import Tracing
 
 /// Sends a sync entry's stored payload again through the same step of the same flow version
@@ -23,8 +23,10 @@ public struct SyncResender: Sendable {
     public let logger: Logger
     public let now: @Sendable () -> Date
 
-    public init(store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, backoff: SyncBackoff,
-                logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        store: any Store, catalog: ShapeCatalog, instances: any InstanceResolver, backoff: SyncBackoff,
+        logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store
         self.catalog = catalog
         self.instances = instances
@@ -61,9 +63,10 @@ public struct SyncResender: Sendable {
             let (flow, executor) = try await step(origin)
             retryLimit = flow.syncRetries
             guard let payload = try await store.syncPayload(entryID: id) else { throw StorageError(.notFound, "no payload for sync entry \(id)") }
-            let context = ShapeContext(runID: origin.runID, flowID: origin.flowID, shapeID: origin.shapeID, attempt: entry.attempts + 1,
-                                       variables: try await variables(origin, flow: flow), instances: instances,
-                                       deliveries: store as? any DeliveryLedger, deliverOverride: force ? .always : nil)
+            let context = ShapeContext(
+                runID: origin.runID, flowID: origin.flowID, shapeID: origin.shapeID, attempt: entry.attempts + 1,
+                variables: try await variables(origin, flow: flow), instances: instances,
+                deliveries: store as? any DeliveryLedger, deliverOverride: force ? .always : nil)
             // Its own trace: the entry's run may be long gone; its calls are children of this span.
             let result = try await withSpan("sync resend \(origin.flowID)", context: .topLevel) { span in
                 span.attributes["skein.sync.entry_id"] = Int(id.rawValue)
@@ -94,9 +97,11 @@ public struct SyncResender: Sendable {
         if let note { reason += "; " + note }
         let time = now()
         let next = status == .pending ? time.addingTimeInterval(backoff.seconds(retriesDone: retriesDone, retryAfter: retryAfter)) : nil
-        try await store.recordSyncAttempt(entryID: id, SyncAttempt(
-            status: status, reason: reason, endpointID: endpointID, response: response ?? reason, nextRetryAt: next, manual: manual,
-            delivery: delivery), now: time)
+        try await store.recordSyncAttempt(
+            entryID: id,
+            SyncAttempt(
+                status: status, reason: reason, endpointID: endpointID, response: response ?? reason, nextRetryAt: next, manual: manual,
+                delivery: delivery), now: time)
         SkeinMetric.syncRetries.increment(origin.flowID, manual ? "manual" : "automatic", status.rawValue)
         logger.info("sync entry sent again", metadata: ["sync.id": "\(id)", "status": "\(status.rawValue)", "manual": "\(manual)"])
         return try await store.syncEntry(id: id) ?? entry

@@ -17,8 +17,10 @@ public struct SyncRetryService: Service {
     let batch: Int
     let claimFor: TimeInterval
 
-    public init(resender: SyncResender, logger: Logger, interval: Duration = .seconds(1), batch: Int = 100,
-                claimFor: TimeInterval = 300) {
+    public init(
+        resender: SyncResender, logger: Logger, interval: Duration = .seconds(1), batch: Int = 100,
+        claimFor: TimeInterval = 300
+    ) {
         self.resender = resender
         self.logger = logger
         self.interval = interval

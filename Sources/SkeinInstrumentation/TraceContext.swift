@@ -44,9 +44,9 @@ public struct TraceParent: Sendable, Equatable {
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count >= 4, parts[0].count == 2, parts[0] != "ff", parts[1].count == 32, parts[2].count == 16, parts[3].count == 2,
-              parts.prefix(4).allSatisfy({ $0.allSatisfy(\.isHexDigit) && $0 == $0.lowercased() }),
-              parts[1] != String(repeating: "0", count: 32), parts[2] != String(repeating: "0", count: 16),
-              let flags = UInt8(parts[3], radix: 16)
+            parts.prefix(4).allSatisfy({ $0.allSatisfy(\.isHexDigit) && $0 == $0.lowercased() }),
+            parts[1] != String(repeating: "0", count: 32), parts[2] != String(repeating: "0", count: 16),
+            let flags = UInt8(parts[3], radix: 16)
         else { return nil }
         traceID = String(parts[1])
         spanID = String(parts[2])

@@ -87,7 +87,9 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
-                throw error(index < bytes.count ? "expected a member name in double quotes, found \(describe(bytes[index]))" : "unexpected end of input inside an object")
+                throw error(
+                    index < bytes.count
+                        ? "expected a member name in double quotes, found \(describe(bytes[index]))" : "unexpected end of input inside an object")
             }
             let key = try parseString()
             skipWhitespace()

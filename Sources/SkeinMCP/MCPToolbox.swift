@@ -40,8 +40,10 @@ public struct MCPToolbox: Sendable {
         do {
             let known = tool.argumentNames
             if let unknown = arguments.keys.first(where: { !known.contains($0) }) {
-                throw OperationError.invalid(unknown, "\(name) has no argument '\(unknown)'; it takes "
-                                             + (known.isEmpty ? "none" : known.joined(separator: ", ")))
+                throw OperationError.invalid(
+                    unknown,
+                    "\(name) has no argument '\(unknown)'; it takes "
+                        + (known.isEmpty ? "none" : known.joined(separator: ", ")))
             }
             let json = try await tool.run(try Inputs(json: arguments), caller)
             return Answer(json: json, isError: false, text: json.serialized(.pretty))

@@ -1,8 +1,8 @@
 public import Foundation
 public import SkeinCore
 public import SkeinEngine
-public import SkeinStorage
 public import SkeinJSON
+public import SkeinStorage
 
 /// Every use case Skein's front ends offer, in one place: the CLI, the REST API, the web UI and
 /// the MCP server are thin adapters that turn their input into `Inputs` or typed requests,
@@ -32,8 +32,10 @@ public struct Operations: Sendable {
     public let blueprintCatalog: BlueprintCatalog
     public let now: @Sendable () -> Date
 
-    public init(store: any Store, access: AccessService? = nil, resender: SyncResender? = nil, catalog: ShapeCatalog = ShapeCatalog(),
-                blueprints: BlueprintCatalog = .builtIn, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        store: any Store, access: AccessService? = nil, resender: SyncResender? = nil, catalog: ShapeCatalog = ShapeCatalog(),
+        blueprints: BlueprintCatalog = .builtIn, now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.blueprintCatalog = blueprints
         self.store = store
         self.access = access ?? AccessService(store: store, now: now)

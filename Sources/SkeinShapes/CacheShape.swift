@@ -36,28 +36,43 @@ public struct CacheShape: ShapeKind {
         summary: "Add payloads to, or load them from, a named cache (run, flow or installation scope).",
         help: "Expired entries are never loaded and are deleted by `skein serve`'s retention pass.",
         settings: ObjectSpec([
-            FieldSpec("action", .choice([
-                Choice("add", help: "Store each payload under its key and pass the payloads on; a later add with the same key replaces the entry."),
-                Choice("load", help: "Output the cached payloads, oldest first (with `key:`, only the entries for the input payloads' keys)."),
-                Choice("clear", help: "Empty the cache and pass the payloads on."),
-            ]), required: true, help: "What the step does with the cache."),
-            FieldSpec("name", .text(.cacheRef, TextRules(pattern: DedupeShape.poolNamePattern,
-                                                        patternMessage: "'{value}' is not a cache name: use letters, digits, '-', '_' and '.'")),
-                      required: true, help: "The cache's name: letters, digits, `-`, `_`, `.`."),
-            FieldSpec("scope", .choice([
-                Choice("run", help: "This run only."),
-                Choice("flow", help: "Every run of this flow."),
-                Choice("installation", help: "Every flow."),
-            ]), default: .string(Scope.flow.rawValue), help: "Who sees the cache."),
-            FieldSpec("key", .expression,
-                      help: "JSONata per payload. add: one entry per key (default: the payload's position); load: only the entries with these keys (default: every entry)."),
+            FieldSpec(
+                "action",
+                .choice([
+                    Choice("add", help: "Store each payload under its key and pass the payloads on; a later add with the same key replaces the entry."),
+                    Choice("load", help: "Output the cached payloads, oldest first (with `key:`, only the entries for the input payloads' keys)."),
+                    Choice("clear", help: "Empty the cache and pass the payloads on."),
+                ]), required: true, help: "What the step does with the cache."),
+            FieldSpec(
+                "name",
+                .text(
+                    .cacheRef,
+                    TextRules(
+                        pattern: DedupeShape.poolNamePattern,
+                        patternMessage: "'{value}' is not a cache name: use letters, digits, '-', '_' and '.'")),
+                required: true, help: "The cache's name: letters, digits, `-`, `_`, `.`."),
+            FieldSpec(
+                "scope",
+                .choice([
+                    Choice("run", help: "This run only."),
+                    Choice("flow", help: "Every run of this flow."),
+                    Choice("installation", help: "Every flow."),
+                ]), default: .string(Scope.flow.rawValue), help: "Who sees the cache."),
+            FieldSpec(
+                "key", .expression,
+                help:
+                    "JSONata per payload. add: one entry per key (default: the payload's position); load: only the entries with these keys (default: every entry)."
+            ),
             FieldSpec("ttl", .duration(.positive), default: .duration(.seconds(86400)), help: "How long an entry lives."),
             FieldSpec("max_entries", .integer(1...10_000_000), default: 10_000, help: "Beyond this many entries the oldest are evicted, with a warning."),
-            FieldSpec("max_bytes", .integer(1...(1 << 40)), default: .int(64 << 20), help: "Beyond this many bytes the oldest entries are evicted, with a warning."),
-            FieldSpec("if_empty", .choice([
-                Choice("continue", help: "No payloads, and a warning."),
-                Choice("fail", help: "Fail the step."),
-            ]), default: "continue", help: "What a load that finds nothing does."),
+            FieldSpec(
+                "max_bytes", .integer(1...(1 << 40)), default: .int(64 << 20), help: "Beyond this many bytes the oldest entries are evicted, with a warning."),
+            FieldSpec(
+                "if_empty",
+                .choice([
+                    Choice("continue", help: "No payloads, and a warning."),
+                    Choice("fail", help: "Fail the step."),
+                ]), default: "continue", help: "What a load that finds nothing does."),
             ExpressionLimits.field,
         ]),
         example: """
@@ -73,10 +88,11 @@ public struct CacheShape: ShapeKind {
     public var spec: ShapeSpec { Self.spec }
 
     public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
-        Executor(caches: caches, now: now, action: Action(rawValue: settings.string("action")) ?? .add, name: settings.string("name"),
-                 scope: Scope(rawValue: settings.string("scope")) ?? .flow, key: settings.optional.expression("key"), ttl: settings.duration("ttl"),
-                 maxEntries: settings.int("max_entries"), maxBytes: settings.int("max_bytes"), failIfEmpty: settings.string("if_empty") == "fail",
-                 limits: ExpressionLimits(settings.optional.object("limits")))
+        Executor(
+            caches: caches, now: now, action: Action(rawValue: settings.string("action")) ?? .add, name: settings.string("name"),
+            scope: Scope(rawValue: settings.string("scope")) ?? .flow, key: settings.optional.expression("key"), ttl: settings.duration("ttl"),
+            maxEntries: settings.int("max_entries"), maxBytes: settings.int("max_bytes"), failIfEmpty: settings.string("if_empty") == "fail",
+            limits: ExpressionLimits(settings.optional.object("limits")))
     }
 
     struct Executor: ShapeExecutor {
@@ -121,8 +137,11 @@ public struct CacheShape: ShapeKind {
                 let expiresAt = time.addingTimeInterval(ttl.seconds)
                 let entries = zip(keys, input).map { CacheEntry(key: $0, payload: $1, expiresAt: expiresAt) }
                 let evicted = try await caches.cacheAdd(address, entries: entries, maxEntries: maxEntries, maxBytes: maxBytes, now: time)
-                let warnings = evicted > 0
-                    ? ["cache '\(name)' (\(scope.rawValue)) was full: \(evicted) oldest entr\(evicted == 1 ? "y" : "ies") evicted (max_entries \(maxEntries), max_bytes \(maxBytes))"]
+                let warnings =
+                    evicted > 0
+                    ? [
+                        "cache '\(name)' (\(scope.rawValue)) was full: \(evicted) oldest entr\(evicted == 1 ? "y" : "ies") evicted (max_entries \(maxEntries), max_bytes \(maxBytes))"
+                    ]
                     : []
                 return ShapeResult(outputs: input, warnings: warnings)
             case .load:

@@ -48,21 +48,27 @@ public struct DedupeShape: ShapeKind {
             + "at the same moment, exactly one passes it. Within one step a key passes once; split arrays first (one payload, one item).",
         settings: ObjectSpec([
             FieldSpec("pool", .text(.poolRef, poolName), required: true, help: "The pool's name: letters, digits, `-`, `_`, `.`."),
-            FieldSpec("key", .expression, required: true,
-                      help: "JSONata per payload; a composite key is a list (`[sku, warehouse]`). Lists and objects count as their compact JSON."),
-            FieldSpec("mode", .choice([
-                Choice("filter", help: "Drop payloads whose key is in the pool; record nothing."),
-                Choice("track", help: "Record every key; pass every payload."),
-                Choice("filter_and_track", help: "Record new keys and pass only their payloads, atomically."),
-            ]), default: .string(Mode.filter_and_track.rawValue), help: "What the step does with the pool."),
-            FieldSpec("retention", .anyOf([.choice([Choice("forever", help: "Keys never expire.")]), .duration(.positive)]),
-                      default: .duration(defaultRetention),
-                      help: "How long a key is remembered after it was recorded, or `forever`; expired keys count as new."),
-            FieldSpec("missing_key", .choice([
-                Choice("fail", help: "Fail the step, naming the payload."),
-                Choice("pass", help: "Pass the payload without recording anything."),
-                Choice("drop", help: "Drop the payload."),
-            ]), default: .string(MissingKey.fail.rawValue), help: "What happens to a payload whose key is undefined or null."),
+            FieldSpec(
+                "key", .expression, required: true,
+                help: "JSONata per payload; a composite key is a list (`[sku, warehouse]`). Lists and objects count as their compact JSON."),
+            FieldSpec(
+                "mode",
+                .choice([
+                    Choice("filter", help: "Drop payloads whose key is in the pool; record nothing."),
+                    Choice("track", help: "Record every key; pass every payload."),
+                    Choice("filter_and_track", help: "Record new keys and pass only their payloads, atomically."),
+                ]), default: .string(Mode.filter_and_track.rawValue), help: "What the step does with the pool."),
+            FieldSpec(
+                "retention", .anyOf([.choice([Choice("forever", help: "Keys never expire.")]), .duration(.positive)]),
+                default: .duration(defaultRetention),
+                help: "How long a key is remembered after it was recorded, or `forever`; expired keys count as new."),
+            FieldSpec(
+                "missing_key",
+                .choice([
+                    Choice("fail", help: "Fail the step, naming the payload."),
+                    Choice("pass", help: "Pass the payload without recording anything."),
+                    Choice("drop", help: "Drop the payload."),
+                ]), default: .string(MissingKey.fail.rawValue), help: "What happens to a payload whose key is undefined or null."),
             ExpressionLimits.field,
         ]),
         example: """
@@ -79,10 +85,11 @@ public struct DedupeShape: ShapeKind {
 
     public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
         let retention = settings.optional.string("retention") == "forever" ? nil : settings.duration("retention")
-        return Executor(pools: pools, now: now, pool: settings.string("pool"), key: settings.expression("key"),
-                        mode: Mode(rawValue: settings.string("mode")) ?? .filter_and_track,
-                        missing: MissingKey(rawValue: settings.string("missing_key")) ?? .fail, retention: retention,
-                        limits: ExpressionLimits(settings.optional.object("limits")))
+        return Executor(
+            pools: pools, now: now, pool: settings.string("pool"), key: settings.expression("key"),
+            mode: Mode(rawValue: settings.string("mode")) ?? .filter_and_track,
+            missing: MissingKey(rawValue: settings.string("missing_key")) ?? .fail, retention: retention,
+            limits: ExpressionLimits(settings.optional.object("limits")))
     }
 
     /// Why `name` cannot be a pool name, or nil (for the `skein pool` commands).
@@ -110,9 +117,12 @@ public struct DedupeShape: ShapeKind {
                 let document = try payload.document(index: index)
                 let value = KeyText.text(try key.evaluate(document, payloadIndex: index, limits: limits, context: context))
                 if value == nil, missing == .fail {
-                    throw ShapeFailure("step '\(context.shapeID)', dedupe.key, payload \(index): '\(key.source)' gave no key (undefined or null); "
-                                       + "fix the expression or set missing_key: pass or drop", details: [
-                                        "step": .string(context.shapeID), "payload_index": .number(Double(index)), "expression": .string(key.source)])
+                    throw ShapeFailure(
+                        "step '\(context.shapeID)', dedupe.key, payload \(index): '\(key.source)' gave no key (undefined or null); "
+                            + "fix the expression or set missing_key: pass or drop",
+                        details: [
+                            "step": .string(context.shapeID), "payload_index": .number(Double(index)), "expression": .string(key.source),
+                        ])
                 }
                 keys.append(value)
             }

@@ -44,9 +44,12 @@ public struct NotifyShape: ShapeKind, InstanceKind {
 
     /// Message texts: compiled by the notify check, which knows whether `template:` makes them
     /// Mustache or JSONata.
-    static let text = FieldKind.template(TextRules(
-        check: TextCheck { _ in nil },
-        syntax: "Mustache: `{{field.path}}` reads the payload, `{{vars.name}}` a flow variable, `{{.}}` the whole payload; with `template: jsonata`, a JSONata expression."))
+    static let text = FieldKind.template(
+        TextRules(
+            check: TextCheck { _ in nil },
+            syntax:
+                "Mustache: `{{field.path}}` reads the payload, `{{vars.name}}` a flow variable, `{{.}}` the whole payload; with `template: jsonata`, a JSONata expression."
+        ))
 
     /// The texts of each channel, in the order they are checked.
     static let texts = ["email": ["from", "subject", "body"], "post": ["url", "body"]]
@@ -55,36 +58,50 @@ public struct NotifyShape: ShapeKind, InstanceKind {
         type: "notify", category: .messages,
         summary: "Send an email (SMTP) or a POST for each payload, from a template.",
         help: "Payloads pass through unchanged; typically placed in the catch part of a try. Each message sent is recorded on the step.",
-        settings: ObjectSpec([
-            FieldSpec("template", .choice([
-                Choice("mustache", help: "Literal text with `{{field.path}}`, `{{vars.name}}` and `{{.}}` placeholders."),
-                Choice("jsonata", help: "Each text is a JSONata expression over the payload."),
-            ]), default: "mustache", help: "How the texts below are written."),
-            FieldSpec("email", .object([
-                FieldSpec("instance", .instance, required: true,
-                          help: "An `smtp` instance (address `smtp://host:port` or `smtps://host:port`, credentials `username`/`password`)."),
-                FieldSpec("from", text, required: true, help: "The sender."),
-                FieldSpec("to", .anyOf([text, .list(text, minimum: 1, tooFew: "expected an address or a list of addresses")],
-                                       mismatch: "expected an address or a list of addresses"), required: true,
-                          help: "One address or a list; recipients that render empty are left out."),
-                FieldSpec("subject", text, required: true, help: "The subject line."),
-                FieldSpec("body", text, required: true, help: "The message text."),
-                FieldSpec("timeout", .duration(.positive), default: .duration(.seconds(30)), help: "How long one message may take to send."),
-            ]), help: "Send an email through an SMTP server."),
-            FieldSpec("post", .object([
-                FieldSpec("url", text, required: true, help: "Where to POST."),
-                FieldSpec("body", text, help: "The request body; default: the payload itself (with its content type)."),
-                FieldSpec("content_type", .string(TextRules(nonEmpty: true)), default: "application/json", help: "The content type of `body:`."),
-                FieldSpec("headers", .dictionary(DictionarySpec(keyName: "header name", value: .string)), help: "Extra request headers."),
-                FieldSpec("timeout", .duration(.positive), default: .duration(.seconds(30)), help: "How long the request may take."),
-            ]), help: "POST to a URL through Skein's shared HTTP client; a 5xx or 429 answer is a transient failure."),
-        ], rules: [
-            .exactlyOne(["email", "post"], whenNone: RuleMessage("", "give email: or post:"),
-                        whenSeveral: RuleMessage("post", "give either email: or post:, not both")),
-            .check(ObjectCheck("Texts compile as Mustache templates, or as JSONata with `template: jsonata`.") { settings in
-                _ = NotifyShape.channel(settings)
-            }),
-        ]),
+        settings: ObjectSpec(
+            [
+                FieldSpec(
+                    "template",
+                    .choice([
+                        Choice("mustache", help: "Literal text with `{{field.path}}`, `{{vars.name}}` and `{{.}}` placeholders."),
+                        Choice("jsonata", help: "Each text is a JSONata expression over the payload."),
+                    ]), default: "mustache", help: "How the texts below are written."),
+                FieldSpec(
+                    "email",
+                    .object([
+                        FieldSpec(
+                            "instance", .instance, required: true,
+                            help: "An `smtp` instance (address `smtp://host:port` or `smtps://host:port`, credentials `username`/`password`)."),
+                        FieldSpec("from", text, required: true, help: "The sender."),
+                        FieldSpec(
+                            "to",
+                            .anyOf(
+                                [text, .list(text, minimum: 1, tooFew: "expected an address or a list of addresses")],
+                                mismatch: "expected an address or a list of addresses"), required: true,
+                            help: "One address or a list; recipients that render empty are left out."),
+                        FieldSpec("subject", text, required: true, help: "The subject line."),
+                        FieldSpec("body", text, required: true, help: "The message text."),
+                        FieldSpec("timeout", .duration(.positive), default: .duration(.seconds(30)), help: "How long one message may take to send."),
+                    ]), help: "Send an email through an SMTP server."),
+                FieldSpec(
+                    "post",
+                    .object([
+                        FieldSpec("url", text, required: true, help: "Where to POST."),
+                        FieldSpec("body", text, help: "The request body; default: the payload itself (with its content type)."),
+                        FieldSpec("content_type", .string(TextRules(nonEmpty: true)), default: "application/json", help: "The content type of `body:`."),
+                        FieldSpec("headers", .dictionary(DictionarySpec(keyName: "header name", value: .string)), help: "Extra request headers."),
+                        FieldSpec("timeout", .duration(.positive), default: .duration(.seconds(30)), help: "How long the request may take."),
+                    ]), help: "POST to a URL through Skein's shared HTTP client; a 5xx or 429 answer is a transient failure."),
+            ],
+            rules: [
+                .exactlyOne(
+                    ["email", "post"], whenNone: RuleMessage("", "give email: or post:"),
+                    whenSeveral: RuleMessage("post", "give either email: or post:, not both")),
+                .check(
+                    ObjectCheck("Texts compile as Mustache templates, or as JSONata with `template: jsonata`.") { settings in
+                        _ = NotifyShape.channel(settings)
+                    }),
+            ]),
         example: """
             - id: tell-ops
               notify:
@@ -116,15 +133,19 @@ public struct NotifyShape: ShapeKind, InstanceKind {
         }
         if let email = settings.optional.object("email") {
             let texts = texts["email", default: []].map { compile(email, $0, email.optional.string($0)) }
-            let to: [MessageTemplate?] = switch email.optional.value("to") {
-            case .list(let items)?: items.map { compile(email, "to", $0.string) }
-            case let single?: [compile(email, "to", single.string)]
-            case nil: []
-            }
+            let to: [MessageTemplate?] =
+                switch email.optional.value("to") {
+                case .list(let items)?: items.map { compile(email, "to", $0.string) }
+                case let single?: [compile(email, "to", single.string)]
+                case nil: []
+                }
             guard settings.problems.problems.count == before, let instance = email.optional.string("instance"),
-                  let from = texts[0], let subject = texts[1], let body = texts[2] else { return nil }
-            return .email(EmailSettings(instance: instance, from: from, to: to.compactMap { $0 }, subject: subject, body: body,
-                                        timeout: email.duration("timeout")))
+                let from = texts[0], let subject = texts[1], let body = texts[2]
+            else { return nil }
+            return .email(
+                EmailSettings(
+                    instance: instance, from: from, to: to.compactMap { $0 }, subject: subject, body: body,
+                    timeout: email.duration("timeout")))
         }
         guard let post = settings.optional.object("post") else { return nil }
         let url = compile(post, "url", post.optional.string("url"))
@@ -187,7 +208,8 @@ public struct NotifyShape: ShapeKind, InstanceKind {
                 body: try settings.body.render(document, payloadIndex: index, context: context))
             guard !message.to.isEmpty else { throw ShapeFailure("step '\(context.shapeID)', payload \(index): the email has no recipient (to: gave nothing)") }
             do { try await client.send(message) } catch {
-                throw ShapeFailure("step '\(context.shapeID)', payload \(index): email not sent: \(instance.redact(error.description))", isTransient: error.isTransient)
+                throw ShapeFailure(
+                    "step '\(context.shapeID)', payload \(index): email not sent: \(instance.redact(error.description))", isTransient: error.isTransient)
             }
             return ["kind": "email", "instance": .string(instance.name), "to": .array(message.to.map(JSON.string)), "subject": .string(message.subject)]
         }
@@ -210,8 +232,9 @@ public struct NotifyShape: ShapeKind, InstanceKind {
                 throw ShapeFailure("step '\(context.shapeID)', payload \(index): POST \(url) failed: \(error)", isTransient: true)
             }
             guard (200..<300).contains(status) else {
-                throw ShapeFailure("step '\(context.shapeID)', payload \(index): POST \(url) answered \(status)",
-                                   isTransient: status >= 500 || status == 429)
+                throw ShapeFailure(
+                    "step '\(context.shapeID)', payload \(index): POST \(url) answered \(status)",
+                    isTransient: status >= 500 || status == 429)
             }
             return ["kind": "post", "url": .string(url), "status": .number(Double(status))]
         }

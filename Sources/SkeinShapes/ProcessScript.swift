@@ -15,7 +15,8 @@ struct ProcessScript: ShapeExecutor {
     /// Sets the address-space limit (ulimit -v, RLIMIT_AS) and, in the sandbox, the process limit
     /// (RLIMIT_NPROC: `-u` in bash, `-p` in dash), then becomes the interpreter: `$1` the memory
     /// limit in KiB, `$2` the process limit (0: none), the rest the command.
-    static let wrapper = #"ulimit -v "$1" || { echo "skein: cannot set the memory limit" >&2; exit 125; }; "#
+    static let wrapper =
+        #"ulimit -v "$1" || { echo "skein: cannot set the memory limit" >&2; exit 125; }; "#
         + #"[ "$2" = 0 ] || { ulimit -u "$2" 2>/dev/null || ulimit -p "$2"; } || { echo "skein: cannot set the process limit" >&2; exit 125; }; "#
         + #"shift 2; exec "$@""#
 
@@ -30,8 +31,9 @@ struct ProcessScript: ShapeExecutor {
             }
             let real = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
             guard ScriptSandbox.isVisible(real) else {
-                throw ShapeFailure("step '\(context.shapeID)': the interpreter \(executable)\(real == executable ? "" : " (\(real))") is outside what a "
-                                   + "sandboxed script can see (\(ScriptSandbox.systemDirectories.joined(separator: ", "))); install it under /usr (/usr/local works)")
+                throw ShapeFailure(
+                    "step '\(context.shapeID)': the interpreter \(executable)\(real == executable ? "" : " (\(real))") is outside what a "
+                        + "sandboxed script can see (\(ScriptSandbox.systemDirectories.joined(separator: ", "))); install it under /usr (/usr/local works)")
             }
         }
         let directory = try prepareDirectory(context, sandboxed: launcher != nil)
@@ -54,8 +56,9 @@ struct ProcessScript: ShapeExecutor {
             let stderr = String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             let label = "step '\(context.shapeID)', payload \(index): \(interpreter.name) script"
             if outcome.timedOut {
-                throw ShapeFailure("\(label) ran longer than its time limit of \(DurationText.format(timeout)) and was stopped"
-                                   + (stderr.isEmpty ? "" : "; stderr: \(stderr.clipped(2000))"), details: details(outcome, stderr))
+                throw ShapeFailure(
+                    "\(label) ran longer than its time limit of \(DurationText.format(timeout)) and was stopped"
+                        + (stderr.isEmpty ? "" : "; stderr: \(stderr.clipped(2000))"), details: details(outcome, stderr))
             }
             if outcome.stdoutOverflowed {
                 throw ShapeFailure("\(label) wrote more than \(ByteSizeText.format(process.maximumOutput)) to stdout and was stopped")
@@ -87,7 +90,8 @@ struct ProcessScript: ShapeExecutor {
             }
         } catch {
             try? FileManager.default.removeItem(at: directory)
-            throw ShapeFailure("step '\(context.shapeID)': cannot prepare the script's directory: \((error as? ShapeFailure)?.message ?? error.localizedDescription)")
+            throw ShapeFailure(
+                "step '\(context.shapeID)': cannot prepare the script's directory: \((error as? ShapeFailure)?.message ?? error.localizedDescription)")
         }
         return directory
     }
@@ -96,16 +100,20 @@ struct ProcessScript: ShapeExecutor {
     func command(executable: String, launcher: ScriptSandbox.Launcher?, directory: String, _ context: ShapeContext, index: Int) -> ScriptProcess {
         let memoryKiB = String(memory / 1024)
         guard let launcher else {
-            return ScriptProcess(executable: "/bin/sh", arguments: ["-c", ProcessScript.wrapper, "skein-script", memoryKiB, "0", executable]
-                                    + interpreter.arguments + ["script"],
-                                 environment: environment(context, index: index, home: directory), workingDirectory: directory,
-                                 killsProcessGroup: true, timeout: timeout)
+            return ScriptProcess(
+                executable: "/bin/sh",
+                arguments: ["-c", ProcessScript.wrapper, "skein-script", memoryKiB, "0", executable]
+                    + interpreter.arguments + ["script"],
+                environment: environment(context, index: index, home: directory), workingDirectory: directory,
+                killsProcessGroup: true, timeout: timeout)
         }
-        return ScriptProcess(executable: launcher.executable, arguments: launcher.prefix + sandbox.bwrapArguments(scriptDirectory: directory, tmpSize: memory)
-                                + ["/bin/sh", "-c", ProcessScript.wrapper, "skein-script", memoryKiB, String(ScriptSandbox.processLimit), executable]
-                                + interpreter.arguments + ["\(ScriptSandbox.codeDirectory)/script"],
-                             environment: environment(context, index: index, home: "/tmp"), workingDirectory: "/",
-                             killsProcessGroup: false, timeout: timeout)
+        return ScriptProcess(
+            executable: launcher.executable,
+            arguments: launcher.prefix + sandbox.bwrapArguments(scriptDirectory: directory, tmpSize: memory)
+                + ["/bin/sh", "-c", ProcessScript.wrapper, "skein-script", memoryKiB, String(ScriptSandbox.processLimit), executable]
+                + interpreter.arguments + ["\(ScriptSandbox.codeDirectory)/script"],
+            environment: environment(context, index: index, home: "/tmp"), workingDirectory: "/",
+            killsProcessGroup: false, timeout: timeout)
     }
 
     func environment(_ context: ShapeContext, index: Int, home: String) -> [String: String] {
@@ -145,8 +153,9 @@ struct ProcessScript: ShapeExecutor {
                 let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                 if text.isEmpty { continue }
                 do { payloads.append(Payload(json: try JSON(parsing: text))) } catch {
-                    throw ShapeFailure("\(label): stdout line \(number + 1) is not JSON (\(error)); print one JSON document per line, "
-                                       + "or set output: document or text: \(text.clipped(200))")
+                    throw ShapeFailure(
+                        "\(label): stdout line \(number + 1) is not JSON (\(error)); print one JSON document per line, "
+                            + "or set output: document or text: \(text.clipped(200))")
                 }
             }
             return payloads

@@ -57,8 +57,9 @@ struct SMTPClient: Sendable {
         try await converse { connection throws(Failure) in
             try await connection.command("MAIL FROM:<\(SMTPClient.address(message.from))>", expect: 250, during: "MAIL FROM")
             for recipient in message.to {
-                try await connection.command("RCPT TO:<\(SMTPClient.address(recipient))>", expect: 250, during: "RCPT TO \(recipient)",
-                                             alsoAccept: [251])
+                try await connection.command(
+                    "RCPT TO:<\(SMTPClient.address(recipient))>", expect: 250, during: "RCPT TO \(recipient)",
+                    alsoAccept: [251])
             }
             try await connection.command("DATA", expect: 354, during: "DATA")
             try await connection.write(SMTPClient.content(message, heloName: heloName) + "\r\n.\r\n")
@@ -78,8 +79,10 @@ struct SMTPClient: Sendable {
     /// Opens the connection, EHLO, TLS as configured, AUTH; runs `body`; QUIT.
     private func converse(_ body: (SMTPConnection) async throws(Failure) -> Void) async throws(Failure) {
         let tls = try tlsSetup()
-        try await SMTPConnection.run(host: host, port: port, peer: peer, timeout: timeout,
-                                     implicitTLS: security == .implicit ? tls : nil) { connection async throws(Failure) in
+        try await SMTPConnection.run(
+            host: host, port: port, peer: peer, timeout: timeout,
+            implicitTLS: security == .implicit ? tls : nil
+        ) { connection async throws(Failure) in
             try await connection.expect(220, during: "the greeting")
             var extensions = try await ehlo(connection)
             if security == .starttls || security == .auto {
@@ -88,8 +91,9 @@ struct SMTPClient: Sendable {
                     try await connection.startTLS(tls)
                     extensions = try await ehlo(connection)  // RFC 3207: forget what was said in plain text
                 } else if security == .starttls {
-                    throw Failure(description: "the SMTP server \(peer) does not offer STARTTLS (the instance requires it: tls=starttls)",
-                                  isTransient: false)
+                    throw Failure(
+                        description: "the SMTP server \(peer) does not offer STARTTLS (the instance requires it: tls=starttls)",
+                        isTransient: false)
                 }
             }
             try await authenticate(connection, extensions: extensions)
@@ -119,10 +123,11 @@ struct SMTPClient: Sendable {
         guard let username, let password else { return }
         guard connection.isEncrypted || allowsPlaintextAuth else {
             let why = security == .none ? "the instance sets tls: none" : "the server did not offer STARTTLS"
-            throw Failure(description: """
-                refusing to send the password to the SMTP server \(peer) without TLS (\(why)); use an smtps:// address or a \
-                server that offers STARTTLS, or set allow_plaintext_auth=true on the instance for a relay on a trusted network
-                """, isTransient: false)
+            throw Failure(
+                description: """
+                    refusing to send the password to the SMTP server \(peer) without TLS (\(why)); use an smtps:// address or a \
+                    server that offers STARTTLS, or set allow_plaintext_auth=true on the instance for a relay on a trusted network
+                    """, isTransient: false)
         }
         let offered = extensions.first { $0.hasPrefix("AUTH") }?.split(separator: " ").dropFirst().map { $0.uppercased() } ?? []
         let method = authMethod?.uppercased() ?? (offered.contains("PLAIN") || offered.isEmpty ? "PLAIN" : "LOGIN")

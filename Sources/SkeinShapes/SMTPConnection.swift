@@ -43,8 +43,10 @@ final class SMTPConnection {
     /// True once TLS protects the connection (from the start, or after STARTTLS).
     private(set) var isEncrypted: Bool
 
-    private init(peer: String, channel: any Channel, inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
-                 outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, timeout: Duration, isEncrypted: Bool) {
+    private init(
+        peer: String, channel: any Channel, inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, timeout: Duration, isEncrypted: Bool
+    ) {
         self.peer = peer
         self.channel = channel
         self.inbound = inbound.makeAsyncIterator()
@@ -55,8 +57,10 @@ final class SMTPConnection {
 
     /// Connects to `host:port` (TLS from the first byte when `implicitTLS` is given), runs `body`
     /// on the connection, and closes it.
-    static func run(host: String, port: Int, peer: String, timeout: Duration, implicitTLS: TLS?,
-                    _ body: (SMTPConnection) async throws(Failure) -> Void) async throws(Failure) {
+    static func run(
+        host: String, port: Int, peer: String, timeout: Duration, implicitTLS: TLS?,
+        _ body: (SMTPConnection) async throws(Failure) -> Void
+    ) async throws(Failure) {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -75,8 +79,9 @@ final class SMTPConnection {
         }
         do {
             try await channel.executeThenClose { inbound, outbound in
-                let connection = SMTPConnection(peer: peer, channel: channel.channel, inbound: inbound, outbound: outbound,
-                                                timeout: timeout, isEncrypted: implicitTLS != nil)
+                let connection = SMTPConnection(
+                    peer: peer, channel: channel.channel, inbound: inbound, outbound: outbound,
+                    timeout: timeout, isEncrypted: implicitTLS != nil)
                 try await body(connection)
             }
         } catch let error as Failure {
@@ -125,8 +130,9 @@ final class SMTPConnection {
     func expect(_ expected: Int, during step: String, alsoAccept: [Int] = []) async throws(Failure) {
         let (code, lines) = try await reply()
         guard code == expected || alsoAccept.contains(code) else {
-            throw Failure(description: "the SMTP server \(peer) refused \(step): \(code) \(lines.joined(separator: " ").prefix(500))",
-                          isTransient: (400..<500).contains(code))
+            throw Failure(
+                description: "the SMTP server \(peer) refused \(step): \(code) \(lines.joined(separator: " ").prefix(500))",
+                isTransient: (400..<500).contains(code))
         }
     }
 
@@ -141,8 +147,9 @@ final class SMTPConnection {
     func startTLS(_ tls: TLS?) async throws(Failure) {
         guard let tls else { return }
         guard buffer.readableBytes == 0 else {
-            throw Failure(description: "the SMTP server \(peer) sent more text after agreeing to STARTTLS; not starting TLS on it",
-                          isTransient: false)
+            throw Failure(
+                description: "the SMTP server \(peer) sent more text after agreeing to STARTTLS; not starting TLS on it",
+                isTransient: false)
         }
         let channel = self.channel
         do {
@@ -220,11 +227,12 @@ final class SMTPConnection {
             text = "its certificate does not name the host in the instance address; address the server by a name its certificate has"
         case NIOSSLError.handshakeFailed(let error):
             let reasons = boringSSLReasons(error)
-            text = reasons.contains("CERTIFICATE_VERIFY_FAILED")
+            text =
+                reasons.contains("CERTIFICATE_VERIFY_FAILED")
                 ? """
-                  its certificate was not accepted (CERTIFICATE_VERIFY_FAILED: it does not lead to a trusted CA, or it has expired); \
-                  a certificate from a private CA is trusted with the instance setting ca_file=/path/to/ca.pem
-                  """
+                its certificate was not accepted (CERTIFICATE_VERIFY_FAILED: it does not lead to a trusted CA, or it has expired); \
+                a certificate from a private CA is trusted with the instance setting ca_file=/path/to/ca.pem
+                """
                 : "the TLS handshake failed (\(reasons.joined(separator: ", ")))"
         case let error as NIOSSLError:
             text = "\(error)"

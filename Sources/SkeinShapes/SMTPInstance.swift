@@ -18,21 +18,28 @@ enum SMTPInstance {
         type: "smtp", summary: "An SMTP server, reached over TLS (STARTTLS or TLS from the first byte) with its certificate verified.",
         address: "`smtp://host:port` (port 25 by default; 587 for submission) or `smtps://host:port` (TLS from the first byte, port 465 by default).",
         settings: ObjectSpec([
-            FieldSpec("tls", .choice([
-                Choice("auto", help: "STARTTLS when the server offers it, plain SMTP otherwise (the default for `smtp://`)."),
-                Choice("starttls", help: "STARTTLS, and no mail if the server does not offer it."),
-                Choice("implicit", help: "TLS from the first byte (the default, and the only choice, for `smtps://`)."),
-                Choice("none", help: "Never TLS: a relay on the same host."),
-            ]), help: "How the connection is protected."),
-            FieldSpec("ca_file", .string(TextRules(nonEmpty: true)),
-                      help: "A PEM file of CA certificates to trust instead of the system's (a private CA, or a self-signed server certificate)."),
-            FieldSpec("allow_plaintext_auth", .boolean, default: .bool(false),
-                      help: "Send the password over a connection without TLS (a relay on a trusted network); otherwise the step fails before sending it."),
-            FieldSpec("auth", .choice([Choice("plain", aliases: ["PLAIN"]), Choice("login", aliases: ["LOGIN"])]),
-                      help: "The AUTH method; default PLAIN when the server offers it, else LOGIN."),
+            FieldSpec(
+                "tls",
+                .choice([
+                    Choice("auto", help: "STARTTLS when the server offers it, plain SMTP otherwise (the default for `smtp://`)."),
+                    Choice("starttls", help: "STARTTLS, and no mail if the server does not offer it."),
+                    Choice("implicit", help: "TLS from the first byte (the default, and the only choice, for `smtps://`)."),
+                    Choice("none", help: "Never TLS: a relay on the same host."),
+                ]), help: "How the connection is protected."),
+            FieldSpec(
+                "ca_file", .string(TextRules(nonEmpty: true)),
+                help: "A PEM file of CA certificates to trust instead of the system's (a private CA, or a self-signed server certificate)."),
+            FieldSpec(
+                "allow_plaintext_auth", .boolean, default: .bool(false),
+                help: "Send the password over a connection without TLS (a relay on a trusted network); otherwise the step fails before sending it."),
+            FieldSpec(
+                "auth", .choice([Choice("plain", aliases: ["PLAIN"]), Choice("login", aliases: ["LOGIN"])]),
+                help: "The AUTH method; default PLAIN when the server offers it, else LOGIN."),
         ]),
-        credentials: [.credential("username", help: "Log in as this user (no credentials: no AUTH)."),
-                      .credential("password", help: "The user's password.")])
+        credentials: [
+            .credential("username", help: "Log in as this user (no credentials: no AUTH)."),
+            .credential("password", help: "The user's password."),
+        ])
 
     /// The settings an smtp instance takes (from `spec`).
     static let knownSettings = spec.settings.fields.map(\.name)
@@ -49,7 +56,8 @@ enum SMTPInstance {
             throw ShapeFailure("\(prefix): unknown setting '\(key)' (smtp instances take \(knownSettings.joined(separator: ", ")))")
         }
         guard let url = URLComponents(string: instance.address), let scheme = url.scheme, ["smtp", "smtps"].contains(scheme),
-              let host = url.host, !host.isEmpty else {
+            let host = url.host, !host.isEmpty
+        else {
             throw ShapeFailure("\(prefix): the address must be smtp://host:port or smtps://host:port, found \(instance.address)")
         }
         let tlsText = text(settings["tls"]) ?? (scheme == "smtps" ? "implicit" : "auto")
@@ -81,9 +89,10 @@ enum SMTPInstance {
         if (username == nil) != (password == nil) {
             throw ShapeFailure("\(prefix): give both credentials username and password, or neither")
         }
-        return SMTPClient(host: host, port: url.port ?? (security == .implicit ? 465 : 25), security: security,
-                          trustedCertificates: caFile, allowsPlaintextAuth: allowsPlaintextAuth, username: username,
-                          password: password, authMethod: auth, timeout: timeout)
+        return SMTPClient(
+            host: host, port: url.port ?? (security == .implicit ? 465 : 25), security: security,
+            trustedCertificates: caFile, allowsPlaintextAuth: allowsPlaintextAuth, username: username,
+            password: password, authMethod: auth, timeout: timeout)
     }
 
     /// `skein instance test` for an smtp instance: connects, secures the connection and logs in

@@ -1,8 +1,9 @@
 import Foundation
 import Subprocess
 import SystemPackage
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs one program as a child process (with swift-subprocess), feeding it bytes on stdin and
@@ -56,8 +57,9 @@ struct ScriptProcess {
         options.processGroupID = 0
         var variables: [Environment.Key: String] = [:]
         for (name, value) in environment { if let key = Environment.Key(rawValue: name) { variables[key] = value } }
-        let configuration = Configuration(executable: .path(FilePath(executable)), arguments: Arguments(arguments),
-                                          environment: .custom(variables), workingDirectory: FilePath(workingDirectory), platformOptions: options)
+        let configuration = Configuration(
+            executable: .path(FilePath(executable)), arguments: Arguments(arguments),
+            environment: .custom(variables), workingDirectory: FilePath(workingDirectory), platformOptions: options)
         let result = try await Subprocess.run(configuration, input: .inputWriter, output: .sequence, error: .sequence) { execution in
             try await collect(execution, input: input)
         }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where `script` steps in other languages run: in a bubblewrap (`bwrap`) sandbox, the default,
@@ -93,22 +94,28 @@ public struct ScriptSandbox: Sendable, Equatable, CustomStringConvertible {
         let bwrap = launcher.prefix.last ?? launcher.executable
         let outcome: ScriptProcess.Outcome
         do {
-            outcome = try await ScriptProcess(executable: launcher.executable, arguments: launcher.prefix + bwrapArguments(scriptDirectory: nil, tmpSize: 1 << 20) + ["/bin/true"],
-                                              environment: [:], workingDirectory: "/", killsProcessGroup: false, timeout: .seconds(30)).run(stdin: [])
+            outcome = try await ScriptProcess(
+                executable: launcher.executable, arguments: launcher.prefix + bwrapArguments(scriptDirectory: nil, tmpSize: 1 << 20) + ["/bin/true"],
+                environment: [:], workingDirectory: "/", killsProcessGroup: false, timeout: .seconds(30)
+            ).run(stdin: [])
         } catch {
             throw ShapeFailureMessage("scripts run in a sandbox, and \(bwrap) could not be started: \(error). \(ScriptSandbox.remedy)")
         }
         guard outcome.exitStatus == 0 else {
             let stderr = String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            let how = outcome.timedOut ? "did not finish in 30s" : outcome.exitStatus.map { "exited with status \($0)" } ?? "was killed by signal \(outcome.signal ?? 0)"
-            throw ShapeFailureMessage("scripts run in a sandbox, and the sandbox does not work on this host: \(bwrap) \(how)"
-                                      + (stderr.isEmpty ? "" : " (\(stderr.clipped(500)))") + ". \(ScriptSandbox.remedy)")
+            let how =
+                outcome.timedOut
+                ? "did not finish in 30s" : outcome.exitStatus.map { "exited with status \($0)" } ?? "was killed by signal \(outcome.signal ?? 0)"
+            throw ShapeFailureMessage(
+                "scripts run in a sandbox, and the sandbox does not work on this host: \(bwrap) \(how)"
+                    + (stderr.isEmpty ? "" : " (\(stderr.clipped(500)))") + ". \(ScriptSandbox.remedy)")
         }
         VerifiedSandboxes.shared.insert(launcher)
         return launcher
     }
 
-    static let remedy = "Install the Debian package bubblewrap and allow unprivileged user namespaces, or set \(variable)=off "
+    static let remedy =
+        "Install the Debian package bubblewrap and allow unprivileged user namespaces, or set \(variable)=off "
         + "to run scripts without a sandbox, able to read everything Skein's user can (see docs/shapes.md, script)"
 
     func locate() throws(ShapeFailureMessage) -> Launcher {
@@ -117,20 +124,24 @@ public struct ScriptSandbox: Sendable, Equatable, CustomStringConvertible {
         case .off: throw ShapeFailureMessage("the script sandbox is off")
         case .bubblewrap(let path?):
             guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw ShapeFailureMessage("scripts run in a sandbox, and \(ScriptSandbox.variable) names \(path), which is not an executable file on this host. \(ScriptSandbox.remedy)")
+                throw ShapeFailureMessage(
+                    "scripts run in a sandbox, and \(ScriptSandbox.variable) names \(path), which is not an executable file on this host. \(ScriptSandbox.remedy)"
+                )
             }
             bwrap = path
         case .bubblewrap(nil):
             guard let found = ScriptSandbox.find("bwrap") else {
-                throw ShapeFailureMessage("scripts run in a sandbox, and bwrap is not installed on this host (looked in "
-                                          + "\(Interpreter.searchPath.joined(separator: ", "))). \(ScriptSandbox.remedy)")
+                throw ShapeFailureMessage(
+                    "scripts run in a sandbox, and bwrap is not installed on this host (looked in "
+                        + "\(Interpreter.searchPath.joined(separator: ", "))). \(ScriptSandbox.remedy)")
             }
             bwrap = found
         }
         guard geteuid() == 0 else { return Launcher(executable: bwrap, prefix: []) }
         guard let setpriv = ScriptSandbox.find("setpriv") else {
-            throw ShapeFailureMessage("scripts run in a sandbox, and as Skein runs as root it needs setpriv (Debian package util-linux) "
-                                      + "to start the sandbox as an unprivileged user; it is not installed. \(ScriptSandbox.remedy)")
+            throw ShapeFailureMessage(
+                "scripts run in a sandbox, and as Skein runs as root it needs setpriv (Debian package util-linux) "
+                    + "to start the sandbox as an unprivileged user; it is not installed. \(ScriptSandbox.remedy)")
         }
         let id = String(ScriptSandbox.sandboxUser)
         return Launcher(executable: setpriv, prefix: ["--reuid=\(id)", "--regid=\(id)", "--clear-groups", "--", bwrap])
@@ -171,8 +182,10 @@ public struct ScriptSandbox: Sendable, Equatable, CustomStringConvertible {
         for file in ScriptSandbox.etcFiles where fileManager.fileExists(atPath: file) {
             arguments += ["--ro-bind", file, file]
         }
-        arguments += ["--proc", "/proc", "--dev", "/dev", "--size", String(ScriptSandbox.sharedMemorySize), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
-                      "--size", String(tmpSize), "--tmpfs", "/tmp"]
+        arguments += [
+            "--proc", "/proc", "--dev", "/dev", "--size", String(ScriptSandbox.sharedMemorySize), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+            "--size", String(tmpSize), "--tmpfs", "/tmp",
+        ]
         if let scriptDirectory { arguments += ["--ro-bind", scriptDirectory, ScriptSandbox.codeDirectory] }
         arguments += ["--remount-ro", "/", "--chdir", "/tmp", "--"]
         return arguments

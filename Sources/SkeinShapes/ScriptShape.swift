@@ -60,27 +60,35 @@ public struct ScriptShape: ShapeKind {
             + "a non-zero exit fails the step. It starts in an empty temporary directory with a minimal environment and never sees "
             + "Skein's own (credential keys, database passwords); at its time limit its whole process group is killed. "
             + "With `language: jsonata`, `code` is a JSONata expression over each payload and an array result gives one payload per element.",
-        settings: ObjectSpec([
-            FieldSpec("language", .string(TextRules(check: languageCheck)), required: true,
-                      help: "`jsonata`, `python` (runs `python3 -I`), `node`, or an interpreter's absolute path (`/usr/bin/ruby`)."),
-            FieldSpec("code", .string, required: true, help: "The program (or, for jsonata, the expression)."),
-            FieldSpec("timeout", .duration(.positive(atMost: maximumTimeout)), default: .duration(defaultTimeout),
-                      help: "Per payload; at the limit the process group is killed and the step fails."),
-            FieldSpec("memory", .byteSize(minimum: 16 << 20), default: "1GB",
-                      help: "The process's address-space limit (`ulimit -v`); node needs about 1GB."),
-            FieldSpec("output", .choice([
-                Choice("lines", help: "Each non-empty stdout line is one JSON payload."),
-                Choice("document", help: "All of stdout is one JSON payload."),
-                Choice("text", help: "Stdout is one text/plain payload."),
-            ]), default: .string(Output.lines.rawValue), help: "How stdout becomes payloads."),
-            ExpressionLimits.field,
-        ], rules: [
-            .onlyWhen("limits", .equals("language", "jsonata"), message: "applies to language: jsonata only (other languages have timeout: and memory:)"),
-            .check(ObjectCheck("With `language: jsonata`, `code` must be a valid JSONata expression.") { settings in
-                guard settings.optional.string("language") == "jsonata", let code = settings.optional.string("code") else { return }
-                _ = ShapeExpression.compile(code, path: settings.childPath("code"), setting: "script.code", problems: settings.problems)
-            }),
-        ]),
+        settings: ObjectSpec(
+            [
+                FieldSpec(
+                    "language", .string(TextRules(check: languageCheck)), required: true,
+                    help: "`jsonata`, `python` (runs `python3 -I`), `node`, or an interpreter's absolute path (`/usr/bin/ruby`)."),
+                FieldSpec("code", .string, required: true, help: "The program (or, for jsonata, the expression)."),
+                FieldSpec(
+                    "timeout", .duration(.positive(atMost: maximumTimeout)), default: .duration(defaultTimeout),
+                    help: "Per payload; at the limit the process group is killed and the step fails."),
+                FieldSpec(
+                    "memory", .byteSize(minimum: 16 << 20), default: "1GB",
+                    help: "The process's address-space limit (`ulimit -v`); node needs about 1GB."),
+                FieldSpec(
+                    "output",
+                    .choice([
+                        Choice("lines", help: "Each non-empty stdout line is one JSON payload."),
+                        Choice("document", help: "All of stdout is one JSON payload."),
+                        Choice("text", help: "Stdout is one text/plain payload."),
+                    ]), default: .string(Output.lines.rawValue), help: "How stdout becomes payloads."),
+                ExpressionLimits.field,
+            ],
+            rules: [
+                .onlyWhen("limits", .equals("language", "jsonata"), message: "applies to language: jsonata only (other languages have timeout: and memory:)"),
+                .check(
+                    ObjectCheck("With `language: jsonata`, `code` must be a valid JSONata expression.") { settings in
+                        guard settings.optional.string("language") == "jsonata", let code = settings.optional.string("code") else { return }
+                        _ = ShapeExpression.compile(code, path: settings.childPath("code"), setting: "script.code", problems: settings.problems)
+                    }),
+            ]),
         example: """
             - id: one-per-line-item
               script:
@@ -111,16 +119,19 @@ public struct ScriptShape: ShapeKind {
         case "node", "javascript": interpreter = Interpreter(name: "node", path: nil, arguments: [])
         case let path where path.hasPrefix("/"):
             if !sandbox.isOff && !ScriptSandbox.isVisible(path) {
-                settings.report("language", "\(path) is outside what a sandboxed script can see (\(ScriptSandbox.systemDirectories.joined(separator: ", "))); "
-                                + "use an interpreter installed under /usr (/usr/local works)")
+                settings.report(
+                    "language",
+                    "\(path) is outside what a sandboxed script can see (\(ScriptSandbox.systemDirectories.joined(separator: ", "))); "
+                        + "use an interpreter installed under /usr (/usr/local works)")
                 return nil
             }
             interpreter = Interpreter(name: path, path: path, arguments: [])
         default:
             return nil  // the spec's language check refused it already
         }
-        return ProcessScript(interpreter: interpreter, code: code, timeout: settings.duration("timeout"), memory: settings.bytes("memory"),
-                             output: Output(rawValue: settings.string("output")) ?? .lines, sandbox: sandbox)
+        return ProcessScript(
+            interpreter: interpreter, code: code, timeout: settings.duration("timeout"), memory: settings.bytes("memory"),
+            output: Output(rawValue: settings.string("output")) ?? .lines, sandbox: sandbox)
     }
 
     struct JSONataScript: ShapeExecutor {

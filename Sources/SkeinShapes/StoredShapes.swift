@@ -6,9 +6,13 @@ public import SkeinStorage
 /// shared HTTP client (POST notifications). `SkeinEnvironment` registers them in every catalog.
 /// Without a store they read and validate flows but cannot run.
 public enum StoredShapes {
-    public static func all(store: (any DataPoolKeys & CacheStore & TrackedDataStore)?, client: HTTPClient?,
-                           scriptSandbox: ScriptSandbox = .automatic) -> [any ShapeKind] {
-        [SetVariablesShape(), DedupeShape(pools: store), CacheShape(caches: store), TrackDataShape(tracked: store), ScriptShape(sandbox: scriptSandbox),
-         NotifyShape(client: client)]
+    public static func all(
+        store: (any DataPoolKeys & CacheStore & TrackedDataStore)?, client: HTTPClient?,
+        scriptSandbox: ScriptSandbox = .automatic
+    ) -> [any ShapeKind] {
+        [
+            SetVariablesShape(), DedupeShape(pools: store), CacheShape(caches: store), TrackDataShape(tracked: store), ScriptShape(sandbox: scriptSandbox),
+            NotifyShape(client: client),
+        ]
     }
 }

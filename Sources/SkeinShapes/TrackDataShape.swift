@@ -32,9 +32,13 @@ public struct TrackDataShape: ShapeKind {
         help: "`skein track search 1042` then finds every run, step and payload that carried 1042. Payloads pass unchanged; "
             + "values longer than \(maximumValueLength) characters are not indexed.",
         settings: ObjectSpec([
-            FieldSpec("fields", .dictionary(DictionarySpec(keyName: "field name", value: .expression, minimum: 1,
-                                                           tooFew: "name at least one field to track")), required: true,
-                      help: "Name → JSONata per payload; a list result tracks each of its values; nothing is not tracked."),
+            FieldSpec(
+                "fields",
+                .dictionary(
+                    DictionarySpec(
+                        keyName: "field name", value: .expression, minimum: 1,
+                        tooFew: "name at least one field to track")), required: true,
+                help: "Name → JSONata per payload; a list result tracks each of its values; nothing is not tracked."),
             ExpressionLimits.field,
         ]),
         example: """
@@ -75,13 +79,16 @@ public struct TrackDataShape: ShapeKind {
                     for item in items {
                         guard let text = KeyText.text(item) else { continue }
                         guard text.count <= TrackDataShape.maximumValueLength else { skipped += 1; continue }
-                        values.append(TrackedValue(runID: context.runID, flowID: context.flowID, shapeID: context.shapeID,
-                                                   payloadIndex: index, field: field, value: text))
+                        values.append(
+                            TrackedValue(
+                                runID: context.runID, flowID: context.flowID, shapeID: context.shapeID,
+                                payloadIndex: index, field: field, value: text))
                     }
                 }
             }
             try await tracked.recordTrackedValues(values, now: now())
-            let warnings = skipped > 0 ? ["\(skipped) value\(skipped == 1 ? "" : "s") longer than \(TrackDataShape.maximumValueLength) characters not tracked"] : []
+            let warnings =
+                skipped > 0 ? ["\(skipped) value\(skipped == 1 ? "" : "s") longer than \(TrackDataShape.maximumValueLength) characters not tracked"] : []
             return ShapeResult(outputs: input, warnings: warnings)
         }
     }

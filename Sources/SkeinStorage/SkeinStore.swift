@@ -10,7 +10,8 @@
 /// `MemoryStore` (tests, tools). All pass the storage conformance suite (`StorageConformance`).
 public protocol SkeinStore: FlowStore, RunStore, RetentionStore, InstanceStore, SyncStore, AccessStore, StoreHealth, RunCountStore,
     DataPoolStore, CacheStore, TrackedDataStore, RunVariableStore, DeliveryLedgerStore,
-    AlertStore, LookupStore, WebhookIdentityStore, ActionTokenStore {}
+    AlertStore, LookupStore, WebhookIdentityStore, ActionTokenStore
+{}
 
 /// Whether the store answers, for `GET /health`.
 public protocol StoreHealth: Sendable {

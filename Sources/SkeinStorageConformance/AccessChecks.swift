@@ -17,8 +17,11 @@ enum AccessChecks {
             try await store.createUser(user("bob", role: "admin"))
             try expectEqual(try await store.userCount(), 2)
             try expect(try await store.updateUser(named: "alice", role: "operator", passwordHash: nil))
-            try expectEqual(try await store.user(named: "alice"), UserRecord(username: "alice", role: "operator",
-                                                                             passwordHash: "$2b$04$hash-of-alice", createdAt: t0))
+            try expectEqual(
+                try await store.user(named: "alice"),
+                UserRecord(
+                    username: "alice", role: "operator",
+                    passwordHash: "$2b$04$hash-of-alice", createdAt: t0))
             try expect(try await store.updateUser(named: "nobody", role: "admin", passwordHash: nil) == false)
             try expectEqual(try await store.users().map(\.username), ["alice", "bob"])
             try expect(try await store.user(named: "carol") == nil)
@@ -73,8 +76,9 @@ enum AccessChecks {
         ConformanceCheck("the audit log is newest first, filtered by actor and action prefix, and paged") { open in
             let store = try await open()
             for index in 0..<5 {
-                try await store.appendAudit(actor: index % 2 == 0 ? "alice" : "bob", action: index < 3 ? "run.replay" : "flow.deploy",
-                                            target: "run:\(index)", details: ["n": .number(Double(index))], now: t0 + Double(index))
+                try await store.appendAudit(
+                    actor: index % 2 == 0 ? "alice" : "bob", action: index < 3 ? "run.replay" : "flow.deploy",
+                    target: "run:\(index)", details: ["n": .number(Double(index))], now: t0 + Double(index))
             }
             try await store.appendAudit(actor: "carol", action: "run_x.odd", target: "x", details: .null, now: t0 + 9)
             let all = try await store.auditEntries(AuditQuery(limit: 10))
@@ -105,8 +109,10 @@ enum AccessChecks {
 }
 
 /// Expects `body` to throw a `StorageError` with `code`.
-func expectStorageError(_ code: StorageError.Code, file: StaticString = #fileID, line: UInt = #line,
-                        _ body: () async throws -> Void) async throws {
+func expectStorageError(
+    _ code: StorageError.Code, file: StaticString = #fileID, line: UInt = #line,
+    _ body: () async throws -> Void
+) async throws {
     do {
         try await body()
     } catch let error as StorageError where error.code == code {

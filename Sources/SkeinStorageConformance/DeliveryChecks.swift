@@ -61,20 +61,25 @@ enum DeliveryChecks {
             try await store.recordDelivery(claim(first), accepted: true, endpointID: "W-1", response: "201", now: t0)
             var item = SyncItem(system: "WMS", reference: "#1001", payload: Payload(json: ["n": 1]), outcome: .accepted)
             item.delivery = key
-            let ids = try await store.insertSyncEntries([NewSyncEntry(item: item, status: .ok, reason: "accepted")],
-                                                        origin: SyncOrigin(flowID: "orders", flowVersion: 1, runID: 7, shapeID: "post"), now: t0)
+            let ids = try await store.insertSyncEntries(
+                [NewSyncEntry(item: item, status: .ok, reason: "accepted")],
+                origin: SyncOrigin(flowID: "orders", flowVersion: 1, runID: 7, shapeID: "post"), now: t0)
             try expectEqual(try await store.delivery(key)?.delivered?.entryID, ids[0])
             // A Pending entry delivered by its retry is linked by recordSyncAttempt.
             let other = DeliveryKey(system: "WMS", instance: "wms", reference: "#1002")
             var pending = SyncItem(system: "WMS", reference: "#1002", payload: Payload(json: ["n": 2]), outcome: .transientFailure("503"))
             pending.delivery = other
-            let pendingIDs = try await store.insertSyncEntries([NewSyncEntry(item: pending, status: .pending, reason: "503", nextRetryAt: t0)],
-                                                               origin: SyncOrigin(flowID: "orders", flowVersion: 1, runID: 7, shapeID: "post"), now: t0)
+            let pendingIDs = try await store.insertSyncEntries(
+                [NewSyncEntry(item: pending, status: .pending, reason: "503", nextRetryAt: t0)],
+                origin: SyncOrigin(flowID: "orders", flowVersion: 1, runID: 7, shapeID: "post"), now: t0)
             _ = try await store.claimDelivery(claim(first, key: other), now: t0 + 5)
             try await store.recordDelivery(claim(first, key: other), accepted: true, endpointID: "W-2", response: "201", now: t0 + 5)
             try expectEqual(try await store.delivery(other)?.delivered?.entryID, nil)
-            try await store.recordSyncAttempt(entryID: pendingIDs[0], SyncAttempt(status: .ok, reason: "accepted", endpointID: "W-2", response: "201",
-                                                                                  nextRetryAt: nil, manual: false, delivery: other), now: t0 + 5)
+            try await store.recordSyncAttempt(
+                entryID: pendingIDs[0],
+                SyncAttempt(
+                    status: .ok, reason: "accepted", endpointID: "W-2", response: "201",
+                    nextRetryAt: nil, manual: false, delivery: other), now: t0 + 5)
             try expectEqual(try await store.delivery(other)?.delivered?.entryID, pendingIDs[0])
         },
         ConformanceCheck("ledger: concurrent claims of one key from two handles: exactly one may send") { open in

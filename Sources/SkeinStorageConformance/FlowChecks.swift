@@ -45,8 +45,9 @@ enum FlowChecks {
             let text = "# work in progress\n" + ordersFlowText
             try await store.saveDraft(FlowDraft(flowID: "orders", source: text, baseVersion: 1, updatedBy: "pat", updatedAt: t0 + 1))
             try await store.saveDraft(FlowDraft(flowID: "new-flow", source: "id: new-flow\n", baseVersion: nil, updatedBy: "sam", updatedAt: t0 + 2))
-            try expectEqual(try await other.draft(of: "orders"),
-                            FlowDraft(flowID: "orders", source: text, baseVersion: 1, updatedBy: "pat", updatedAt: t0 + 1))
+            try expectEqual(
+                try await other.draft(of: "orders"),
+                FlowDraft(flowID: "orders", source: text, baseVersion: 1, updatedBy: "pat", updatedAt: t0 + 1))
             try expectEqual(try await other.draft(of: "new-flow")?.baseVersion, nil, "a flow never deployed has no base version")
             try expectEqual(try await store.drafts().map(\.flowID), ["new-flow", "orders"])
             try expectEqual(try await store.flow(id: "orders", version: nil)?.source, ordersFlowText, "a draft never changes what runs")

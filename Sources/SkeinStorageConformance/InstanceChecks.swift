@@ -1,12 +1,13 @@
 import Foundation
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinStorage
 
 enum InstanceChecks {
     static func instance(_ name: String) -> StoredInstance {
-        StoredInstance(name: name, connectorType: "http", address: "http://127.0.0.1:9", timeZone: "UTC", rateLimit: nil,
-                       timeoutMilliseconds: 3000, variables: [:], settings: [:], sealedCredentials: [1, 2, 3], keyID: "old", updatedAt: t0)
+        StoredInstance(
+            name: name, connectorType: "http", address: "http://127.0.0.1:9", timeZone: "UTC", rateLimit: nil,
+            timeoutMilliseconds: 3000, variables: [:], settings: [:], sealedCredentials: [1, 2, 3], keyID: "old", updatedAt: t0)
     }
 
     struct Refused: Error {}
@@ -14,9 +15,10 @@ enum InstanceChecks {
     static let all: [ConformanceCheck] = [
         ConformanceCheck("saves, replaces, lists and deletes instances") { open in
             let store = try await open()
-            var erp = StoredInstance(name: "erp", connectorType: "http", address: "https://erp.example.com/api", timeZone: "Europe/Berlin",
-                                     rateLimit: "5/s", timeoutMilliseconds: 20_000, variables: ["tenant": "t1", "region": "eu"],
-                                     settings: ["auth": "basic", "retries": 3], sealedCredentials: Array(0...255), keyID: "k1", updatedAt: t0)
+            var erp = StoredInstance(
+                name: "erp", connectorType: "http", address: "https://erp.example.com/api", timeZone: "Europe/Berlin",
+                rateLimit: "5/s", timeoutMilliseconds: 20_000, variables: ["tenant": "t1", "region": "eu"],
+                settings: ["auth": "basic", "retries": 3], sealedCredentials: Array(0...255), keyID: "k1", updatedAt: t0)
             try await store.saveInstance(erp)
             try await store.saveInstance(instance("a-shop"))
             try expectEqual(try await store.storedInstance(named: "erp"), erp)

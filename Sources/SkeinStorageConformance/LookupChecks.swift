@@ -8,17 +8,22 @@ enum LookupChecks {
     static let all: [ConformanceCheck] = [
         ConformanceCheck("lookup tables are saved, replaced whole, listed by name with row counts and deleted with their rows") { open in
             let store = try await open()
-            let shipping = LookupTable(name: "shipping-codes", description: "shop method → WMS carrier", defaultValue: "STD",
-                                       rows: [LookupRow(left: "express", right: "DHL-EXP"), LookupRow(left: "standard", right: "DHL"),
-                                              LookupRow(left: "pickup", right: "")])
+            let shipping = LookupTable(
+                name: "shipping-codes", description: "shop method → WMS carrier", defaultValue: "STD",
+                rows: [
+                    LookupRow(left: "express", right: "DHL-EXP"), LookupRow(left: "standard", right: "DHL"),
+                    LookupRow(left: "pickup", right: ""),
+                ])
             try await store.saveLookup(shipping, updatedAt: t0)
             try await store.saveLookup(LookupTable(name: "countries"), updatedAt: t0 + 1)
             try expectEqual(try await open().lookup(named: "shipping-codes"), shipping, "rows come back in the order saved, empty right values kept")
             try expectEqual(try await store.lookup(named: "nope"), nil)
-            try expectEqual(try await store.lookups(), [
-                LookupSummary(name: "countries", description: "", defaultValue: nil, rowCount: 0, updatedAt: t0 + 1),
-                LookupSummary(name: "shipping-codes", description: "shop method → WMS carrier", defaultValue: "STD", rowCount: 3, updatedAt: t0),
-            ])
+            try expectEqual(
+                try await store.lookups(),
+                [
+                    LookupSummary(name: "countries", description: "", defaultValue: nil, rowCount: 0, updatedAt: t0 + 1),
+                    LookupSummary(name: "shipping-codes", description: "shop method → WMS carrier", defaultValue: "STD", rowCount: 3, updatedAt: t0),
+                ])
             let replaced = LookupTable(name: "shipping-codes", description: "", defaultValue: nil, rows: [LookupRow(left: "standard", right: "UPS")])
             try await store.saveLookup(replaced, updatedAt: t0 + 2)
             try expectEqual(try await store.lookup(named: "shipping-codes"), replaced, "a save replaces description, default and rows")
@@ -30,15 +35,26 @@ enum LookupChecks {
         },
         ConformanceCheck("a lookup import updates and adds rows in order, never deletes, and counts what it did") { open in
             let store = try await open()
-            try await store.saveLookup(LookupTable(name: "wh", rows: [LookupRow(left: "a", right: "1"), LookupRow(left: "b", right: "2"),
-                                                                      LookupRow(left: "c", right: "3")]), updatedAt: t0)
-            let counts = try await store.importLookupRows("wh", rows: [LookupRow(left: "d", right: "4"), LookupRow(left: "b", right: "20"),
-                                                                       LookupRow(left: "a", right: "1"), LookupRow(left: "e", right: "5")], now: t0 + 10)
+            try await store.saveLookup(
+                LookupTable(
+                    name: "wh",
+                    rows: [
+                        LookupRow(left: "a", right: "1"), LookupRow(left: "b", right: "2"),
+                        LookupRow(left: "c", right: "3"),
+                    ]), updatedAt: t0)
+            let counts = try await store.importLookupRows(
+                "wh",
+                rows: [
+                    LookupRow(left: "d", right: "4"), LookupRow(left: "b", right: "20"),
+                    LookupRow(left: "a", right: "1"), LookupRow(left: "e", right: "5"),
+                ], now: t0 + 10)
             try expectEqual(counts, LookupMergeCounts(added: 2, updated: 1, unchanged: 1))
-            try expectEqual(try await open().lookup(named: "wh")?.rows, [
-                LookupRow(left: "a", right: "1"), LookupRow(left: "b", right: "20"), LookupRow(left: "c", right: "3"),
-                LookupRow(left: "d", right: "4"), LookupRow(left: "e", right: "5"),
-            ])
+            try expectEqual(
+                try await open().lookup(named: "wh")?.rows,
+                [
+                    LookupRow(left: "a", right: "1"), LookupRow(left: "b", right: "20"), LookupRow(left: "c", right: "3"),
+                    LookupRow(left: "d", right: "4"), LookupRow(left: "e", right: "5"),
+                ])
             try expectEqual(try await store.lookups().first?.updatedAt, t0 + 10, "an import changes the table's time")
             try expect(try await store.removeLookupRow("wh", left: "b", now: t0 + 20))
             try expect(!(try await store.removeLookupRow("wh", left: "b", now: t0 + 21)), "the row is gone")
@@ -58,8 +74,9 @@ enum LookupChecks {
             let full = (1...LookupLimits.maxRows).map { LookupRow(left: "k\($0)", right: "v") }
             try await store.saveLookup(LookupTable(name: "full", rows: full), updatedAt: t0)
             do {
-                _ = try await store.importLookupRows("full", rows: [LookupRow(left: "k1", right: "changed"), LookupRow(left: "new", right: "v")],
-                                                     now: t0 + 1)
+                _ = try await store.importLookupRows(
+                    "full", rows: [LookupRow(left: "k1", right: "changed"), LookupRow(left: "new", right: "v")],
+                    now: t0 + 1)
                 throw ConformanceFailure(description: "an import past the row limit succeeded")
             } catch let error as StorageError {
                 try expectEqual(error.code, .conflict)

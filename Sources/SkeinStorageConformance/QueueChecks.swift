@@ -33,8 +33,9 @@ enum QueueChecks {
             var byPriority: [Int: [RunID]] = [:]
             for index in 0..<15 {
                 let priority = 5 - index % 5
-                let run = try await store.enqueue(NewRun(flowID: "f\(index % 2)", flowVersion: 1, trigger: .webhook, priority: priority),
-                                                  now: t0 + Double(index))
+                let run = try await store.enqueue(
+                    NewRun(flowID: "f\(index % 2)", flowVersion: 1, trigger: .webhook, priority: priority),
+                    now: t0 + Double(index))
                 byPriority[priority, default: []].append(run.id)
             }
             for priority in 1...5 { expected += byPriority[priority] ?? [] }
@@ -100,14 +101,22 @@ enum QueueChecks {
             _ = try await store.enqueue(NewRun(flowID: "orders", flowVersion: 1, trigger: .webhook), now: t0 + 9)
             _ = try await store.enqueue(NewRun(flowID: "stock", flowVersion: 1, trigger: .schedule), now: t0 + 7)
             _ = try await store.enqueue(NewRun(flowID: "orders", flowVersion: 1, trigger: .api, priority: 1), now: t0 + 2)
-            try expectEqual(try await store.queuedRuns(), [QueuedRuns(flowID: "orders", count: 3, oldestQueuedAt: t0 + 2),
-                                                          QueuedRuns(flowID: "stock", count: 1, oldestQueuedAt: t0 + 7)])
+            try expectEqual(
+                try await store.queuedRuns(),
+                [
+                    QueuedRuns(flowID: "orders", count: 3, oldestQueuedAt: t0 + 2),
+                    QueuedRuns(flowID: "stock", count: 1, oldestQueuedAt: t0 + 7),
+                ])
             // Claimed, finished and stopped runs are no longer queued.
             let claimed = try await store.claimRuns(owner: "w", limit: 1, leaseUntil: t0 + 100, now: t0 + 10)
             try expect(try await store.requestStop(runID: first.id, now: t0 + 11))
             try expectEqual(claimed.map(\.flowID), ["orders"])
-            try expectEqual(try await store.queuedRuns(), [QueuedRuns(flowID: "orders", count: 1, oldestQueuedAt: t0 + 9),
-                                                          QueuedRuns(flowID: "stock", count: 1, oldestQueuedAt: t0 + 7)])
+            try expectEqual(
+                try await store.queuedRuns(),
+                [
+                    QueuedRuns(flowID: "orders", count: 1, oldestQueuedAt: t0 + 9),
+                    QueuedRuns(flowID: "stock", count: 1, oldestQueuedAt: t0 + 7),
+                ])
         },
         ConformanceCheck("keeps a run's first trace parent, which a resuming claim returns") { open in
             let store = try await open()

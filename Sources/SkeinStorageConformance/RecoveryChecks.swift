@@ -8,10 +8,12 @@ import SkeinStorage
 enum RecoveryChecks {
     /// Starts and ends a run of flow `f`, replayed or retried from `origin` when given.
     static func ended(_ store: any SkeinStore, _ status: RunStatus, origin: RunID? = nil, at time: Date) async throws -> RunID {
-        let run = try await store.startClaimed(NewRun(flowID: "f", flowVersion: 1, trigger: origin == nil ? .manual : .retry, originRunID: origin),
-                                               owner: "cli", leaseUntil: time + 30, now: time)
-        try await store.finishRun(runID: run.id, status: status, error: status == .failure ? "step 'send' failed" : nil,
-                                  failedShapeID: status == .failure ? "send" : nil, now: time + 1)
+        let run = try await store.startClaimed(
+            NewRun(flowID: "f", flowVersion: 1, trigger: origin == nil ? .manual : .retry, originRunID: origin),
+            owner: "cli", leaseUntil: time + 30, now: time)
+        try await store.finishRun(
+            runID: run.id, status: status, error: status == .failure ? "step 'send' failed" : nil,
+            failedShapeID: status == .failure ? "send" : nil, now: time + 1)
         return run.id
     }
 
@@ -41,8 +43,10 @@ enum RecoveryChecks {
             _ = try await ended(store, .failure, at: t0)
             let warned = try await store.startClaimed(NewRun(flowID: "f", flowVersion: 1, trigger: .manual), owner: "cli", leaseUntil: t0 + 30, now: t0)
             try await store.beginStep(StepID(run: warned.id, sequence: 1), shapeID: "send", shapeType: "http", inputCount: 1, inputBytes: 2, now: t0)
-            try await store.finishStep(StepID(run: warned.id, sequence: 1), outcome: StepOutcome(
-                status: .success, attempts: 1, warnings: ["5 of 90 items were not accepted: 5 Pending"]), now: t0 + 1)
+            try await store.finishStep(
+                StepID(run: warned.id, sequence: 1),
+                outcome: StepOutcome(
+                    status: .success, attempts: 1, warnings: ["5 of 90 items were not accepted: 5 Pending"]), now: t0 + 1)
             try await store.finishRun(runID: warned.id, status: .success, error: nil, failedShapeID: nil, now: t0 + 1)
             try expectEqual(try await store.runCounts(since: t0 - 60)[.success], 2)
             try expectEqual(try await open().warnedSuccesses(since: t0 - 60), 1)

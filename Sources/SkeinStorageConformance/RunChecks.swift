@@ -10,8 +10,10 @@ enum RunChecks {
             let csv = Array(String(repeating: "SKU-1;12;\"red, large\"\r\n", count: 5000).utf8)
             let json = Payload(json: ["orders": .array((0..<500).map { ["id": .number(Double($0)), "status": "paid"] })])
             let small = Payload(bytes: Array("héllo\u{0}".utf8), contentType: "text/plain")
-            let run = try await store.enqueue(NewRun(flowID: "orders", flowVersion: 1, trigger: .api,
-                                                     input: [Payload(bytes: csv, contentType: "text/csv"), json, small]), now: t0)
+            let run = try await store.enqueue(
+                NewRun(
+                    flowID: "orders", flowVersion: 1, trigger: .api,
+                    input: [Payload(bytes: csv, contentType: "text/csv"), json, small]), now: t0)
             try expectEqual(run.status, .queued)
             try expectEqual(run.inputCount, 3)
             let infos = try await store.payloadInfos(of: .input(of: run.id))
@@ -30,13 +32,17 @@ enum RunChecks {
             let run = try await store.startClaimed(NewRun(flowID: "f", flowVersion: 1, trigger: .manual), owner: "cli", leaseUntil: t0 + 30, now: t0)
             try expect(run.status == .started && run.leaseOwner == "cli" && run.claims == 1 && run.startedAt == t0)
             try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 10, now: t0)
-            try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(
-                status: .success, attempts: 2, outputs: [Payload(json: ["id": 1]), Payload(json: ["id": 2])],
-                warnings: ["slow"], calls: [["method": "GET", "status": 200]],
-                path: "by-site/uk/each", details: ["input": [["sequence": 0, "start": 0, "count": 1]]]), now: t0 + 1.5)
+            try await store.finishStep(
+                StepID(run: run.id, sequence: 1),
+                outcome: StepOutcome(
+                    status: .success, attempts: 2, outputs: [Payload(json: ["id": 1]), Payload(json: ["id": 2])],
+                    warnings: ["slow"], calls: [["method": "GET", "status": 200]],
+                    path: "by-site/uk/each", details: ["input": [["sequence": 0, "start": 0, "count": 1]]]), now: t0 + 1.5)
             try await store.beginStep(StepID(run: run.id, sequence: 2), shapeID: "send", shapeType: "http", inputCount: 2, inputBytes: 20, now: t0 + 2)
-            try await store.finishStep(StepID(run: run.id, sequence: 2), outcome: StepOutcome(
-                status: .failure, attempts: 1, error: "boom", errorDetails: ["status": 500]), now: t0 + 2.25)
+            try await store.finishStep(
+                StepID(run: run.id, sequence: 2),
+                outcome: StepOutcome(
+                    status: .failure, attempts: 1, error: "boom", errorDetails: ["status": 500]), now: t0 + 2.25)
             let steps = try await store.steps(runID: run.id)
             try expectEqual(steps.count, 2)
             try expectEqual(steps[0].status, .success)
@@ -53,7 +59,9 @@ enum RunChecks {
             try expectEqual(steps[1].errorDetails, ["status": 500])
             try expectEqual(try await store.payloads(of: StepID(run: run.id, sequence: 1)).map { try $0.json() }, [["id": 1], ["id": 2]])
             try expectEqual(try await store.run(id: run.id)?.hasWarnings, true)
-            try await expectThrows(StorageError.self) { try await store.finishStep(StepID(run: run.id, sequence: 9), outcome: StepOutcome(status: .success, attempts: 1), now: t0) }
+            try await expectThrows(StorageError.self) {
+                try await store.finishStep(StepID(run: run.id, sequence: 9), outcome: StepOutcome(status: .success, attempts: 1), now: t0)
+            }
             // A resumed run begins step 1 again: the old record and outputs are replaced.
             try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 10, now: t0 + 3)
             try expectEqual(try await store.steps(runID: run.id).first?.status, .running)
@@ -71,10 +79,12 @@ enum RunChecks {
         },
         ConformanceCheck("commits the run-log writes of several runs in one call, all or none") { open in
             let store = try await open()
-            let first = try await store.startClaimed(NewRun(flowID: "f", flowVersion: 1, trigger: .webhook, input: [Payload(json: ["id": 1])]),
-                                                     owner: "w", leaseUntil: t0 + 30, now: t0)
-            let second = try await store.startClaimed(NewRun(flowID: "f", flowVersion: 1, trigger: .webhook, input: [Payload(json: ["id": 2])]),
-                                                      owner: "w", leaseUntil: t0 + 30, now: t0)
+            let first = try await store.startClaimed(
+                NewRun(flowID: "f", flowVersion: 1, trigger: .webhook, input: [Payload(json: ["id": 1])]),
+                owner: "w", leaseUntil: t0 + 30, now: t0)
+            let second = try await store.startClaimed(
+                NewRun(flowID: "f", flowVersion: 1, trigger: .webhook, input: [Payload(json: ["id": 2])]),
+                owner: "w", leaseUntil: t0 + 30, now: t0)
             let mapped = StepOutcome(status: .success, attempts: 1, outputs: [Payload(json: ["order": 1])], warnings: ["late"])
             // One run's step begun, finished and the run ended; the other's step begun; in one transaction.
             try await store.commitRunLog([
@@ -126,10 +136,12 @@ enum RunChecks {
             let failed = try await store.enqueue(NewRun(flowID: "a", flowVersion: 1, trigger: .schedule), now: t0)
             let warned = try await store.startClaimed(NewRun(flowID: "a", flowVersion: 1, trigger: .manual), owner: "w", leaseUntil: t0 + 99, now: t0 + 86400)
             try await store.beginStep(StepID(run: warned.id, sequence: 1), shapeID: "s", shapeType: "split", inputCount: 0, inputBytes: 0, now: t0 + 86400)
-            try await store.finishStep(StepID(run: warned.id, sequence: 1), outcome: StepOutcome(status: .success, attempts: 1, warnings: ["careful"]),
-                                       now: t0 + 86400)
-            let replay = try await store.enqueue(NewRun(flowID: "a", flowVersion: 2, trigger: .replay, entryShapeID: "s", originRunID: failed.id),
-                                                 now: t0 + 2 * 86400)
+            try await store.finishStep(
+                StepID(run: warned.id, sequence: 1), outcome: StepOutcome(status: .success, attempts: 1, warnings: ["careful"]),
+                now: t0 + 86400)
+            let replay = try await store.enqueue(
+                NewRun(flowID: "a", flowVersion: 2, trigger: .replay, entryShapeID: "s", originRunID: failed.id),
+                now: t0 + 2 * 86400)
             let retry = try await store.enqueue(NewRun(flowID: "a", flowVersion: 1, trigger: .retry, originRunID: failed.id), now: t0 + 3 * 86400)
             try expectEqual(replay.entryShapeID, "s")
             try expectEqual(replay.originRunID, failed.id)

@@ -13,10 +13,14 @@ enum ShapeStoreChecks {
             try expectEqual(try await store.claimKeys(pool: "p", keys: ["a", "b", "a"], claimant: claimant, expiresAt: nil, now: t0), ["a", "b"])
             // The process died before the step was recorded; the resumed step claims again.
             try expectEqual(try await store.claimKeys(pool: "p", keys: ["a", "b", "c"], claimant: claimant, expiresAt: nil, now: t0), ["a", "b", "c"])
-            try expectEqual(try await store.claimKeys(pool: "p", keys: ["a", "c", "d"], claimant: PoolClaimant(runID: 6, shapeID: "once"),
-                                                      expiresAt: nil, now: t0), ["d"])
-            try expectEqual(try await store.claimKeys(pool: "other", keys: ["a"], claimant: PoolClaimant(runID: 6, shapeID: "once"),
-                                                      expiresAt: nil, now: t0), ["a"], "pools are separate")
+            try expectEqual(
+                try await store.claimKeys(
+                    pool: "p", keys: ["a", "c", "d"], claimant: PoolClaimant(runID: 6, shapeID: "once"),
+                    expiresAt: nil, now: t0), ["d"])
+            try expectEqual(
+                try await store.claimKeys(
+                    pool: "other", keys: ["a"], claimant: PoolClaimant(runID: 6, shapeID: "once"),
+                    expiresAt: nil, now: t0), ["a"], "pools are separate")
             try expect(try await store.claimKeys(pool: "p", keys: [], claimant: claimant, expiresAt: nil, now: t0).isEmpty)
             try expectEqual(try await store.existingKeys(pool: "p", keys: ["a", "d", "z"], now: t0), ["a", "d"])
         },
@@ -27,8 +31,9 @@ enum ShapeStoreChecks {
                 for task in 0..<16 {
                     let store = stores[task % 2]
                     group.addTask {
-                        try await store.claimKeys(pool: "skus", keys: offered(task).reversed().shuffled(),
-                                                  claimant: PoolClaimant(runID: RunID(Int64(task)), shapeID: "once"), expiresAt: nil, now: t0)
+                        try await store.claimKeys(
+                            pool: "skus", keys: offered(task).reversed().shuffled(),
+                            claimant: PoolClaimant(runID: RunID(Int64(task)), shapeID: "once"), expiresAt: nil, now: t0)
                     }
                 }
                 return try await group.reduce(into: [Set<String>]()) { $0.append($1) }
@@ -44,8 +49,9 @@ enum ShapeStoreChecks {
             _ = try await store.claimKeys(pool: "p", keys: ["old", "kept"], claimant: first, expiresAt: t0 + 10, now: t0)
             try expectEqual(try await store.existingKeys(pool: "p", keys: ["old", "kept"], now: t0 + 5), ["old", "kept"])
             try expect(try await store.existingKeys(pool: "p", keys: ["old"], now: t0 + 20).isEmpty, "expired")
-            try expectEqual(try await store.claimKeys(pool: "p", keys: ["old"], claimant: second, expiresAt: t0 + 100, now: t0 + 20), ["old"],
-                            "an expired key is new again")
+            try expectEqual(
+                try await store.claimKeys(pool: "p", keys: ["old"], claimant: second, expiresAt: t0 + 100, now: t0 + 20), ["old"],
+                "an expired key is new again")
             // Track mode: seen again extends the expiry; nil keeps it for ever.
             try await store.recordKeys(pool: "p", keys: ["kept", "fresh"], claimant: second, expiresAt: t0 + 1000, now: t0 + 5)
             try expectEqual(try await store.existingKeys(pool: "p", keys: ["kept", "fresh"], now: t0 + 500), ["kept", "fresh"])
@@ -54,9 +60,11 @@ enum ShapeStoreChecks {
             try expectEqual(try await store.pruneExpiredPoolKeys(now: t0 + 2000, limit: 10), 2, "old and kept")
             try expectEqual(try await store.pruneExpiredPoolKeys(now: t0 + 2000, limit: 10), 0)
 
-            let imported = [PoolKey(key: "i1", firstSeenAt: t0 - 100, expiresAt: nil, runID: 9),
-                            PoolKey(key: "i2", firstSeenAt: t0 - 50, expiresAt: t0 + 9999),
-                            PoolKey(key: "fresh", firstSeenAt: t0 - 10, expiresAt: nil)]
+            let imported = [
+                PoolKey(key: "i1", firstSeenAt: t0 - 100, expiresAt: nil, runID: 9),
+                PoolKey(key: "i2", firstSeenAt: t0 - 50, expiresAt: t0 + 9999),
+                PoolKey(key: "fresh", firstSeenAt: t0 - 10, expiresAt: nil),
+            ]
             try expectEqual(try await store.importPoolKeys(pool: "p", keys: imported, now: t0), 2, "fresh was there already")
             let summary = try await store.dataPools()
             try expectEqual(summary, [DataPoolSummary(name: "p", keys: 3, oldest: t0 - 100, newest: t0 + 5)])
@@ -76,8 +84,10 @@ enum ShapeStoreChecks {
                 CacheEntry(key: key, payload: Payload(bytes: Array(text.utf8), contentType: "text/plain"), expiresAt: expires)
             }
             func keys(_ entries: [CacheEntry]) -> [String] { entries.map(\.key) }
-            try expectEqual(try await store.cacheAdd(stock, entries: [entry("a", "1"), entry("b", "2"), entry("c", "3", expires: t0 + 10)],
-                                                     maxEntries: 10, maxBytes: 1000, now: t0), 0)
+            try expectEqual(
+                try await store.cacheAdd(
+                    stock, entries: [entry("a", "1"), entry("b", "2"), entry("c", "3", expires: t0 + 10)],
+                    maxEntries: 10, maxBytes: 1000, now: t0), 0)
             let big = String(repeating: "stock level ", count: 200)  // large enough to be stored compressed
             _ = try await store.cacheAdd(stock, entries: [entry("a", big)], maxEntries: 10, maxBytes: 10_000, now: t0 + 1)
             let loaded = try await store.cacheLoad(stock, keys: nil, now: t0 + 2)
@@ -90,15 +100,18 @@ enum ShapeStoreChecks {
             try expect(try await store.cacheLoad(CacheAddress(scope: "flow:orders", name: "stock"), keys: nil, now: t0).isEmpty, "scopes are separate")
 
             // Limits: at most 3 entries, then at most 6 bytes; the oldest go first.
-            try expectEqual(try await store.cacheAdd(stock, entries: [entry("d", "4"), entry("e", "5")], maxEntries: 3, maxBytes: 100_000,
-                                                     now: t0 + 3), 2)
+            try expectEqual(
+                try await store.cacheAdd(
+                    stock, entries: [entry("d", "4"), entry("e", "5")], maxEntries: 3, maxBytes: 100_000,
+                    now: t0 + 3), 2)
             try expectEqual(keys(try await store.cacheLoad(stock, keys: nil, now: t0 + 3)), ["a", "d", "e"])
             try expectEqual(try await store.cacheAdd(stock, entries: [entry("f", "666666")], maxEntries: 3, maxBytes: 7, now: t0 + 4), 2)
             try expectEqual(keys(try await store.cacheLoad(stock, keys: nil, now: t0 + 4)), ["e", "f"])
 
             let other = CacheAddress(scope: "run:1", name: "tmp")
-            _ = try await store.cacheAdd(other, entries: [entry("x", "1", expires: t0 + 1), entry("y", "2", expires: t0 + 1)],
-                                         maxEntries: 10, maxBytes: 1000, now: t0)
+            _ = try await store.cacheAdd(
+                other, entries: [entry("x", "1", expires: t0 + 1), entry("y", "2", expires: t0 + 1)],
+                maxEntries: 10, maxBytes: 1000, now: t0)
             try expectEqual(try await store.pruneExpiredCacheEntries(now: t0 + 5, limit: 1), 1, "at most the limit")
             try expectEqual(try await store.pruneExpiredCacheEntries(now: t0 + 5, limit: 10), 1)
             try expectEqual(try await store.cacheClear(stock), 2)
@@ -112,8 +125,11 @@ enum ShapeStoreChecks {
             func value(_ run: RunID, _ shape: String, _ index: Int, _ field: String, _ text: String) -> TrackedValue {
                 TrackedValue(runID: run, flowID: "orders", shapeID: shape, payloadIndex: index, field: field, value: text)
             }
-            try await store.recordTrackedValues([value(older.id, "track", 0, "order", "1042"), value(older.id, "track", 0, "email", "ann@example.com"),
-                                                 value(older.id, "track", 1, "order", "1043")], now: t0 + 1)
+            try await store.recordTrackedValues(
+                [
+                    value(older.id, "track", 0, "order", "1042"), value(older.id, "track", 0, "email", "ann@example.com"),
+                    value(older.id, "track", 1, "order", "1043"),
+                ], now: t0 + 1)
             try await store.recordTrackedValues([value(newer.id, "track", 0, "order", "1042"), value(newer.id, "track", 0, "sku", "1042")], now: t0 + 3)
             let hits = try await store.searchTrackedValues("1042", field: nil, limit: 10)
             try expectEqual(hits.map(\.value.runID), [newer.id, newer.id, older.id])
@@ -136,16 +152,20 @@ enum ShapeStoreChecks {
             let store = try await open()
             let run = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 1, trigger: .manual), owner: "cli", leaseUntil: t0 + 30, now: t0)
             for sequence in 1...3 {
-                try await store.beginStep(StepID(run: run.id, sequence: sequence), shapeID: "s\(sequence)", shapeType: "map", inputCount: 1, inputBytes: 1, now: t0)
+                try await store.beginStep(
+                    StepID(run: run.id, sequence: sequence), shapeID: "s\(sequence)", shapeType: "map", inputCount: 1, inputBytes: 1, now: t0)
             }
             try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(status: .success, attempts: 1), now: t0)
             try expect(try await store.runVariables(runID: run.id, throughSequence: 3) == nil, "no step set any")
-            try await store.finishStep(StepID(run: run.id, sequence: 2), outcome: StepOutcome(
-                status: .success, attempts: 1, variables: ["cursor": "2026-11-01", "count": 3, "seen": ["a", "b"]]), now: t0)
+            try await store.finishStep(
+                StepID(run: run.id, sequence: 2),
+                outcome: StepOutcome(
+                    status: .success, attempts: 1, variables: ["cursor": "2026-11-01", "count": 3, "seen": ["a", "b"]]), now: t0)
             try await store.finishStep(StepID(run: run.id, sequence: 3), outcome: StepOutcome(status: .success, attempts: 1), now: t0)
             try expect(try await store.runVariables(runID: run.id, throughSequence: 1) == nil)
-            try expectEqual(try await store.runVariables(runID: run.id, throughSequence: 3),
-                            ["cursor": "2026-11-01", "count": 3, "seen": ["a", "b"]])
+            try expectEqual(
+                try await store.runVariables(runID: run.id, throughSequence: 3),
+                ["cursor": "2026-11-01", "count": 3, "seen": ["a", "b"]])
             // The step finished again (retried) with other values: they replace the earlier ones.
             try await store.finishStep(StepID(run: run.id, sequence: 2), outcome: StepOutcome(status: .success, attempts: 2, variables: ["count": 4]), now: t0)
             try expectEqual(try await store.runVariables(runID: run.id, throughSequence: 2), ["count": 4])

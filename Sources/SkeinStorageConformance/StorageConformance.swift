@@ -16,7 +16,8 @@ public import SkeinStorage
 /// }
 /// ```
 public enum StorageConformance {
-    public static let checks: [ConformanceCheck] = FlowChecks.all + RunChecks.all + QueueChecks.all + SyncChecks.all + InstanceChecks.all
+    public static let checks: [ConformanceCheck] =
+        FlowChecks.all + RunChecks.all + QueueChecks.all + SyncChecks.all + InstanceChecks.all
         + AccessChecks.all + ShapeStoreChecks.all + DeliveryChecks.all + AlertChecks.all + LookupChecks.all + WebhookIdentityChecks.all
         + ActionTokenChecks.all + RecoveryChecks.all
 }
@@ -46,15 +47,19 @@ func expect(_ condition: Bool, _ message: @autoclosure () -> String = "", file: 
     guard condition else { throw ConformanceFailure(description: "\(file):\(line): expectation failed \(message())") }
 }
 
-func expectEqual<T: Equatable>(_ actual: T, _ expected: T, _ message: @autoclosure () -> String = "",
-                               file: StaticString = #fileID, line: UInt = #line) throws {
+func expectEqual<T: Equatable>(
+    _ actual: T, _ expected: T, _ message: @autoclosure () -> String = "",
+    file: StaticString = #fileID, line: UInt = #line
+) throws {
     guard actual == expected else {
         throw ConformanceFailure(description: "\(file):\(line): got \(actual), expected \(expected) \(message())")
     }
 }
 
-func expectThrows<E: Error>(_ type: E.Type, _ message: @autoclosure () -> String = "", file: StaticString = #fileID, line: UInt = #line,
-                            _ body: () async throws -> Void) async throws {
+func expectThrows<E: Error>(
+    _ type: E.Type, _ message: @autoclosure () -> String = "", file: StaticString = #fileID, line: UInt = #line,
+    _ body: () async throws -> Void
+) async throws {
     do {
         try await body()
     } catch is E {

@@ -7,16 +7,18 @@ import SkeinStorage
 /// confirmation, due retries, filters, substring search, keyset pages and streaming.
 enum SyncChecks {
     static func entry(_ reference: String, system: String = "ERP", status: SyncStatus = .ok, at: Date? = nil, next: Date? = nil) -> NewSyncEntry {
-        let outcome: SyncOutcome = switch status {
-        case .ok: .accepted
-        case .sent: .delivered
-        case .pending: .transientFailure("503 Service Unavailable")
-        case .failed: .permanentFailure("422 Unprocessable Entity")
-        case .skipped: .alreadyDelivered("already delivered")
-        }
+        let outcome: SyncOutcome =
+            switch status {
+            case .ok: .accepted
+            case .sent: .delivered
+            case .pending: .transientFailure("503 Service Unavailable")
+            case .failed: .permanentFailure("422 Unprocessable Entity")
+            case .skipped: .alreadyDelivered("already delivered")
+            }
         let payload = Payload(json: ["reference": .string(reference), "note": .string(String(repeating: "x", count: 900))])
-        return NewSyncEntry(item: SyncItem(system: system, reference: reference, sourceID: "S-" + reference, payload: payload, outcome: outcome),
-                            status: status, reason: "first try", nextRetryAt: next, attemptedAt: at)
+        return NewSyncEntry(
+            item: SyncItem(system: system, reference: reference, sourceID: "S-" + reference, payload: payload, outcome: outcome),
+            status: status, reason: "first try", nextRetryAt: next, attemptedAt: at)
     }
 
     static let origin = SyncOrigin(flowID: "orders", flowVersion: 1, runID: 7, shapeID: "post")
@@ -26,8 +28,10 @@ enum SyncChecks {
             let store = try await open()
             let run = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 3, trigger: .manual), owner: "cli", leaseUntil: t0 + 30, now: t0)
             try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "post-to-erp", shapeType: "http", inputCount: 2, inputBytes: 10, now: t0)
-            try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(
-                status: .success, attempts: 1, syncEntries: [entry("#1001"), entry("#1002", status: .pending, next: t0 + 60)]), now: t0)
+            try await store.finishStep(
+                StepID(run: run.id, sequence: 1),
+                outcome: StepOutcome(
+                    status: .success, attempts: 1, syncEntries: [entry("#1001"), entry("#1002", status: .pending, next: t0 + 60)]), now: t0)
             let page = try await store.syncEntries(SyncQuery(since: t0 - 1, sort: .reference, descending: false))
             try expectEqual(page.entries.map(\.reference), ["#1001", "#1002"])
             let first = try unwrap(page.entries.first)
@@ -41,17 +45,24 @@ enum SyncChecks {
         },
         ConformanceCheck("attempts are recorded with transitions, and due Pending entries are claimed once") { open in
             let store = try await open()
-            let ids = try await store.insertSyncEntries([entry("A", status: .pending, next: t0 + 10), entry("B", status: .pending, next: t0 + 100)],
-                                                        origin: origin, now: t0)
+            let ids = try await store.insertSyncEntries(
+                [entry("A", status: .pending, next: t0 + 10), entry("B", status: .pending, next: t0 + 100)],
+                origin: origin, now: t0)
             try expect(try await store.claimDueSyncRetries(now: t0 + 5, limit: 10, leaseUntil: t0 + 300).isEmpty)
             let due = try await store.claimDueSyncRetries(now: t0 + 20, limit: 10, leaseUntil: t0 + 300)
             try expectEqual(due.map(\.id), [ids[0]])
             try expect(try await store.claimDueSyncRetries(now: t0 + 20, limit: 10, leaseUntil: t0 + 300).isEmpty, "already claimed")
 
-            try await store.recordSyncAttempt(entryID: ids[0], SyncAttempt(status: .pending, reason: "still down", endpointID: nil,
-                                                                          response: "503", nextRetryAt: t0 + 40, manual: false), now: t0 + 21)
-            try await store.recordSyncAttempt(entryID: ids[0], SyncAttempt(status: .ok, reason: "accepted", endpointID: "E-1",
-                                                                          response: "201 Created", nextRetryAt: nil, manual: false), now: t0 + 41)
+            try await store.recordSyncAttempt(
+                entryID: ids[0],
+                SyncAttempt(
+                    status: .pending, reason: "still down", endpointID: nil,
+                    response: "503", nextRetryAt: t0 + 40, manual: false), now: t0 + 21)
+            try await store.recordSyncAttempt(
+                entryID: ids[0],
+                SyncAttempt(
+                    status: .ok, reason: "accepted", endpointID: "E-1",
+                    response: "201 Created", nextRetryAt: nil, manual: false), now: t0 + 41)
             let entry = try unwrap(try await store.syncEntry(id: ids[0]))
             try expect(entry.status == .ok && entry.attempts == 3 && entry.automaticRetries == 2 && entry.endpointID == "E-1")
             try expect(entry.firstAttemptAt == t0 && entry.latestAttemptAt == t0 + 41 && entry.nextRetryAt == nil && entry.latestResponse == "201 Created")
@@ -66,16 +77,22 @@ enum SyncChecks {
             try expectEqual(attempts[1].at, t0 + 21)
             try expect(attempts.allSatisfy { !$0.manual })
 
-            try await store.recordSyncAttempt(entryID: ids[0], SyncAttempt(status: .ok, reason: "accepted", endpointID: "",
-                                                                          response: "200 OK", nextRetryAt: nil, manual: true), now: t0 + 50)
+            try await store.recordSyncAttempt(
+                entryID: ids[0],
+                SyncAttempt(
+                    status: .ok, reason: "accepted", endpointID: "",
+                    response: "200 OK", nextRetryAt: nil, manual: true), now: t0 + 50)
             let resynced = try unwrap(try await store.syncEntry(id: ids[0]))
             try expect(resynced.automaticRetries == 0 && resynced.endpointID == "E-1", "a manual resync resets the retry budget, keeps the endpoint id")
             try expectEqual(try await store.syncTransitions(entryID: ids[0]).last?.reason, "resync: accepted")
             let resync = try unwrap(try await store.syncAttempts(entryID: ids[0]).last)
             try expect(resync.number == 4 && resync.manual && resync.response == "200 OK" && resync.reason == "resync: accepted", "\(resync)")
             try await expectThrows(StorageError.self) {
-                try await store.recordSyncAttempt(entryID: 999_999, SyncAttempt(status: .ok, reason: "", endpointID: nil, response: "",
-                                                                               nextRetryAt: nil, manual: true), now: t0)
+                try await store.recordSyncAttempt(
+                    entryID: 999_999,
+                    SyncAttempt(
+                        status: .ok, reason: "", endpointID: nil, response: "",
+                        nextRetryAt: nil, manual: true), now: t0)
             }
         },
         ConformanceCheck("only Sent entries can be confirmed") { open in
@@ -91,8 +108,10 @@ enum SyncChecks {
             var entries: [NewSyncEntry] = []
             for n in 0..<30 {
                 let status: SyncStatus = [.ok, .failed, .pending][n % 3]
-                entries.append(entry("DEMOTEST-\(n)-\(n % 2 == 0 ? "YELLOW" : "BLUE")", system: n % 2 == 0 ? "Shopify" : "ERP",
-                                     status: status, at: t0 + Double(n)))
+                entries.append(
+                    entry(
+                        "DEMOTEST-\(n)-\(n % 2 == 0 ? "YELLOW" : "BLUE")", system: n % 2 == 0 ? "Shopify" : "ERP",
+                        status: status, at: t0 + Double(n)))
             }
             entries.append(entry("OLD-1", at: t0 - 10 * 86400))
             entries.append(entry("50%_off", at: t0 + 40))
@@ -103,9 +122,11 @@ enum SyncChecks {
             var failedShopify = window
             failedShopify.statuses = [.failed]
             failedShopify.systems = ["Shopify"]
-            try expectEqual(try await store.syncEntries(failedShopify).entries.map(\.reference),
-                            ["DEMOTEST-28-YELLOW", "DEMOTEST-22-YELLOW", "DEMOTEST-16-YELLOW", "DEMOTEST-10-YELLOW", "DEMOTEST-4-YELLOW"])
-            try expectEqual(try await store.syncCounts(failedShopify), [.ok: 5, .failed: 5, .pending: 5, .sent: 0, .skipped: 0], "counts ignore the status filter")
+            try expectEqual(
+                try await store.syncEntries(failedShopify).entries.map(\.reference),
+                ["DEMOTEST-28-YELLOW", "DEMOTEST-22-YELLOW", "DEMOTEST-16-YELLOW", "DEMOTEST-10-YELLOW", "DEMOTEST-4-YELLOW"])
+            try expectEqual(
+                try await store.syncCounts(failedShopify), [.ok: 5, .failed: 5, .pending: 5, .sent: 0, .skipped: 0], "counts ignore the status filter")
             var anyCase = failedShopify
             anyCase.systems = ["shopify", "erp"]
             anyCase.statuses = [.failed, .pending]
@@ -113,10 +134,12 @@ enum SyncChecks {
             var byFlow = window
             byFlow.flowIDs = ["other"]
             try expect(try await store.syncEntries(byFlow).entries.isEmpty)
-            try expectEqual(try await store.syncCounts(.entries(of: origin.runID, since: t0 - 86400)),
-                            [.ok: 11, .failed: 10, .pending: 10, .sent: 0, .skipped: 0], "one run's entries (OLD-1 is outside the window)")
-            try expectEqual(try await store.syncCounts(.entries(of: RunID(rawValue: origin.runID.rawValue + 1), since: t0 - 86400)),
-                            [.ok: 0, .failed: 0, .pending: 0, .sent: 0, .skipped: 0], "another run has none")
+            try expectEqual(
+                try await store.syncCounts(.entries(of: origin.runID, since: t0 - 86400)),
+                [.ok: 11, .failed: 10, .pending: 10, .sent: 0, .skipped: 0], "one run's entries (OLD-1 is outside the window)")
+            try expectEqual(
+                try await store.syncCounts(.entries(of: RunID(rawValue: origin.runID.rawValue + 1), since: t0 - 86400)),
+                [.ok: 0, .failed: 0, .pending: 0, .sent: 0, .skipped: 0], "another run has none")
             var search = window
             search.search = "st-1-bl"  // case-insensitive substring
             try expectEqual(try await store.syncEntries(search).entries.map(\.reference), ["DEMOTEST-1-BLUE"])

@@ -20,7 +20,8 @@ enum WebhookIdentityChecks {
             try expectEqual(try await open().enqueueOnce(delivery(), identity: "A-1", expiresAt: t0 + 70, now: t0 + 10), .repeated(first.id))
             try expectEqual(try await store.runs(RunQuery(flowID: "orders")).count, 1, "the repeat stored no run")
             guard case .started = try await store.enqueueOnce(delivery(), identity: "A-2", expiresAt: t0 + 60, now: t0 + 10),
-                  case .started = try await store.enqueueOnce(delivery("refunds"), identity: "A-1", expiresAt: t0 + 60, now: t0 + 10) else {
+                case .started = try await store.enqueueOnce(delivery("refunds"), identity: "A-1", expiresAt: t0 + 60, now: t0 + 10)
+            else {
                 throw ConformanceFailure(description: "another identity, or the same identity on another flow, did not start a run")
             }
             try expectEqual(try await store.run(id: first.id)?.inputCount, 1, "the first run kept its payload")
@@ -34,13 +35,15 @@ enum WebhookIdentityChecks {
                 throw ConformanceFailure(description: "an identity whose window ended did not start a run")
             }
             try expect(second.id != first.id)
-            try expectEqual(try await store.enqueueOnce(delivery(), identity: "B", expiresAt: t0 + 200, now: t0 + 100), .repeated(second.id),
-                            "the new run holds the identity for its own window")
+            try expectEqual(
+                try await store.enqueueOnce(delivery(), identity: "B", expiresAt: t0 + 200, now: t0 + 100), .repeated(second.id),
+                "the new run holds the identity for its own window")
             _ = try await store.enqueueOnce(delivery(), identity: "C", expiresAt: t0 + 500, now: t0 + 100)
             try expectEqual(try await store.pruneExpiredWebhookIdentities(now: t0 + 300, limit: 10), 1, "only B's window ended")
             try expectEqual(try await store.pruneExpiredWebhookIdentities(now: t0 + 300, limit: 10), 0)
-            try expectEqual(try await store.enqueueOnce(delivery(), identity: "C", expiresAt: t0 + 600, now: t0 + 300).repeatedRunID != nil, true,
-                            "C is still held")
+            try expectEqual(
+                try await store.enqueueOnce(delivery(), identity: "C", expiresAt: t0 + 600, now: t0 + 300).repeatedRunID != nil, true,
+                "C is still held")
         },
         ConformanceCheck("webhook identity: 20 concurrent deliveries of one identity from two handles start exactly one run") { open in
             let one = try await open()

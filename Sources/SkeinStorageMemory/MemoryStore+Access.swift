@@ -72,7 +72,8 @@ extension MemoryStore: SessionStore {
     public func session(idHash: String, now: Date) async throws -> (SessionRecord, UserRecord)? {
         try transaction { state in
             guard let session = state.access.sessions[idHash], session.expiresAt.timeIntervalSince1970 > now.timeIntervalSince1970,
-                  let user = state.access.users[session.username] else { return nil }
+                let user = state.access.users[session.username]
+            else { return nil }
             return (session, user)
         }
     }
@@ -97,8 +98,9 @@ extension MemoryStore: APITokenStore {
             guard !state.access.tokens.values.contains(where: { $0.tokenHash == tokenHash }) else {
                 throw StorageError(.conflict, "a token with that hash exists already")
             }
-            let token = APITokenRecord(id: state.access.nextTokenID, name: name, username: username, role: role, tokenHash: tokenHash,
-                                       createdAt: storedTime(now), lastUsedAt: nil)
+            let token = APITokenRecord(
+                id: state.access.nextTokenID, name: name, username: username, role: role, tokenHash: tokenHash,
+                createdAt: storedTime(now), lastUsedAt: nil)
             state.access.nextTokenID += 1
             state.access.tokens[token.id] = token
             return token

@@ -57,8 +57,9 @@ extension MemoryStore: AlertStore {
         try transaction { state in
             state.alerts.windows.compactMap { key, window -> PendingDigest? in
                 guard window.pending > 0, window.endsAt <= now, let since = window.since else { return nil }
-                return PendingDigest(flowID: key.flowID, group: key.group, pending: window.pending, since: since,
-                                     windowEndsAt: window.endsAt, lastEvent: window.lastEvent ?? "")
+                return PendingDigest(
+                    flowID: key.flowID, group: key.group, pending: window.pending, since: since,
+                    windowEndsAt: window.endsAt, lastEvent: window.lastEvent ?? "")
             }.sorted { ($0.windowEndsAt, $0.flowID, $0.group) < ($1.windowEndsAt, $1.flowID, $1.group) }
         }
     }

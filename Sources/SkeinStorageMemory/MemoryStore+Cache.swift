@@ -11,8 +11,10 @@ extension MemoryStore: CacheStore {
             for (entry, payload) in stored {
                 // Removed then added, so a replaced entry counts as the newest for eviction.
                 rows.removeAll { $0.key == entry.key }
-                rows.append(ShapeDataTables.CacheRow(id: state.shapeData.nextCacheID, key: entry.key, expiresAt: entry.expiresAt.map(storedTime),
-                                                     payload: payload))
+                rows.append(
+                    ShapeDataTables.CacheRow(
+                        id: state.shapeData.nextCacheID, key: entry.key, expiresAt: entry.expiresAt.map(storedTime),
+                        payload: payload))
                 state.shapeData.nextCacheID += 1
             }
             // Newest first: keep while within both limits; the rest are evicted.

@@ -14,8 +14,9 @@ extension MemoryStore: DeliveryLedgerStore {
 
     public func recordDelivery(_ claim: DeliveryClaim, accepted: Bool, endpointID: String, response: String, now: Date) async throws {
         try transaction { state in
-            let row = DeliveryLedgerRule.record(claim, accepted: accepted, endpointID: endpointID, response: response,
-                                                row: state.sync.deliveries[claim.key]?.row, now: storedTime(now))
+            let row = DeliveryLedgerRule.record(
+                claim, accepted: accepted, endpointID: endpointID, response: response,
+                row: state.sync.deliveries[claim.key]?.row, now: storedTime(now))
             state.sync.deliveries[claim.key] = (row, storedTime(now))
         }
     }

@@ -30,8 +30,9 @@ struct FlowTables {
     func deployed(_ flowID: String, version: Int) throws -> DeployedFlow? {
         guard let flow = flows[flowID], let stored = versions[flowID]?[version] else { return nil }
         let definition = try StoredFlowDecoder.definition(flowID: flowID, version: version, source: stored.source)
-        return DeployedFlow(flowID: flowID, version: version, source: stored.source, definition: definition, deployedAt: stored.deployedAt,
-                            enabled: flow.enabled)
+        return DeployedFlow(
+            flowID: flowID, version: version, source: stored.source, definition: definition, deployedAt: stored.deployedAt,
+            enabled: flow.enabled)
     }
 }
 
@@ -53,8 +54,10 @@ extension MemoryStore: FlowStore {
             state.flows.versions[flowID, default: [:]][flow.latestVersion] = FlowTables.Version(source: source, deployedAt: storedTime(now))
             return (flow.latestVersion, true, flow.enabled, storedTime(now))
         }
-        return (DeployedFlow(flowID: flowID, version: version, source: source, definition: definition, deployedAt: deployedAt, enabled: enabled),
-                isNew)
+        return (
+            DeployedFlow(flowID: flowID, version: version, source: source, definition: definition, deployedAt: deployedAt, enabled: enabled),
+            isNew
+        )
     }
 
     public func flow(id: String, version: Int?) async throws -> DeployedFlow? {

@@ -23,8 +23,9 @@ extension MemoryStore: LookupStore {
     public func lookups() async throws -> [LookupSummary] {
         try transaction { state in
             state.lookups.tables.values.sorted { byteOrder($0.name, $1.name) }.map { table in
-                LookupSummary(name: table.name, description: table.description, defaultValue: table.defaultValue,
-                              rowCount: table.rows.count, updatedAt: state.lookups.updatedAt[table.name] ?? Date(timeIntervalSince1970: 0))
+                LookupSummary(
+                    name: table.name, description: table.description, defaultValue: table.defaultValue,
+                    rowCount: table.rows.count, updatedAt: state.lookups.updatedAt[table.name] ?? Date(timeIntervalSince1970: 0))
             }
         }
     }

@@ -147,8 +147,9 @@ extension MemoryStore: RunLogReader {
     public func payloadInfos(of step: StepID) async throws -> [PayloadInfo] {
         try transaction { state in
             state.runs.storedPayloads(step).map { index, stored in
-                PayloadInfo(runID: step.run, sequence: step.sequence, index: index, contentType: stored.contentType, size: stored.encoded.size,
-                            storedSize: stored.encoded.data.count)
+                PayloadInfo(
+                    runID: step.run, sequence: step.sequence, index: index, contentType: stored.contentType, size: stored.encoded.size,
+                    storedSize: stored.encoded.data.count)
             }
         }
     }

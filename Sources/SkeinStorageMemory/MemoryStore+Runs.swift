@@ -16,11 +16,12 @@ struct RunTables {
     mutating func insert(_ run: NewRun, payloads: [StoredPayload], status: RunStatus, owner: String?, leaseUntil: Date?, now: Date) -> RunRecord {
         let id = RunID(nextID)
         nextID += 1
-        let record = RunRecord(id: id, flowID: run.flowID, flowVersion: run.flowVersion, status: status, trigger: run.trigger,
-                               priority: run.priority, entryShapeID: run.entryShapeID, originRunID: run.originRunID, queuedAt: storedTime(now),
-                               startedAt: owner == nil ? nil : storedTime(now), finishedAt: nil, error: nil, failedShapeID: nil,
-                               hasWarnings: false, stopRequested: false, leaseOwner: owner, leaseExpiresAt: leaseUntil.map(storedTime),
-                               claims: owner == nil ? 0 : 1, inputCount: run.input.count)
+        let record = RunRecord(
+            id: id, flowID: run.flowID, flowVersion: run.flowVersion, status: status, trigger: run.trigger,
+            priority: run.priority, entryShapeID: run.entryShapeID, originRunID: run.originRunID, queuedAt: storedTime(now),
+            startedAt: owner == nil ? nil : storedTime(now), finishedAt: nil, error: nil, failedShapeID: nil,
+            hasWarnings: false, stopRequested: false, leaseOwner: owner, leaseExpiresAt: leaseUntil.map(storedTime),
+            claims: owner == nil ? 0 : 1, inputCount: run.input.count)
         runs[id] = record
         if !payloads.isEmpty { self.payloads[id, default: [:]][0] = Dictionary(uniqueKeysWithValues: payloads.enumerated().map { ($0, $1) }) }
         return record

@@ -30,14 +30,19 @@ struct SyncTables {
             nextID += 1
             let time = storedTime(new.attemptedAt ?? now)
             let item = new.item
-            let entry = SyncEntry(id: id, flowID: origin.flowID, flowVersion: origin.flowVersion, runID: origin.runID, shapeID: origin.shapeID,
-                                  system: item.system, reference: item.reference, sourceID: item.sourceID, endpointID: item.endpointID,
-                                  status: new.status, attempts: 1, automaticRetries: 0, firstAttemptAt: time, latestAttemptAt: time,
-                                  nextRetryAt: new.nextRetryAt.map(storedTime), latestResponse: item.response ?? new.reason,
-                                  payloadSize: payload.encoded.size)
-            rows[id] = Row(entry: entry, payload: payload, transitions: [SyncTransition(at: time, from: nil, to: new.status, reason: new.reason)],
-                           attempts: [SyncAttemptRecord(number: 1, at: time, status: new.status, reason: new.reason,
-                                                        response: SyncAttemptRecord.excerpt(item.response ?? new.reason), endpointID: item.endpointID, manual: false)])
+            let entry = SyncEntry(
+                id: id, flowID: origin.flowID, flowVersion: origin.flowVersion, runID: origin.runID, shapeID: origin.shapeID,
+                system: item.system, reference: item.reference, sourceID: item.sourceID, endpointID: item.endpointID,
+                status: new.status, attempts: 1, automaticRetries: 0, firstAttemptAt: time, latestAttemptAt: time,
+                nextRetryAt: new.nextRetryAt.map(storedTime), latestResponse: item.response ?? new.reason,
+                payloadSize: payload.encoded.size)
+            rows[id] = Row(
+                entry: entry, payload: payload, transitions: [SyncTransition(at: time, from: nil, to: new.status, reason: new.reason)],
+                attempts: [
+                    SyncAttemptRecord(
+                        number: 1, at: time, status: new.status, reason: new.reason,
+                        response: SyncAttemptRecord.excerpt(item.response ?? new.reason), endpointID: item.endpointID, manual: false)
+                ])
             if new.status == .ok, let key = item.delivery {
                 linkDelivery(key, claimant: DeliveryClaimant(runID: origin.runID, shapeID: origin.shapeID), entryID: id)
             }
@@ -134,13 +139,17 @@ extension MemoryStore: SyncReportWriter {
             row.entry.nextRetryAt = attempt.nextRetryAt.map(storedTime)
             row.entry.latestResponse = attempt.response
             if let endpointID = attempt.endpointID, !endpointID.isEmpty { row.entry.endpointID = endpointID }
-            row.attempts.append(SyncAttemptRecord(number: row.attempts.count + 1, at: storedTime(now), status: attempt.status,
-                                                  reason: (attempt.manual ? "resync: " : "") + attempt.reason,
-                                                  response: SyncAttemptRecord.excerpt(attempt.response), endpointID: attempt.endpointID ?? "",
-                                                  manual: attempt.manual))
+            row.attempts.append(
+                SyncAttemptRecord(
+                    number: row.attempts.count + 1, at: storedTime(now), status: attempt.status,
+                    reason: (attempt.manual ? "resync: " : "") + attempt.reason,
+                    response: SyncAttemptRecord.excerpt(attempt.response), endpointID: attempt.endpointID ?? "",
+                    manual: attempt.manual))
             if previous != attempt.status || attempt.manual {
-                row.transitions.append(SyncTransition(at: storedTime(now), from: previous, to: attempt.status,
-                                                      reason: (attempt.manual ? "resync: " : "") + attempt.reason))
+                row.transitions.append(
+                    SyncTransition(
+                        at: storedTime(now), from: previous, to: attempt.status,
+                        reason: (attempt.manual ? "resync: " : "") + attempt.reason))
             }
             state.sync.rows[entryID] = row
             if attempt.status == .ok, let key = attempt.delivery {

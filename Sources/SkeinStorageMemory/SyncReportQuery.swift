@@ -31,7 +31,8 @@ struct SyncReportFilter {
         let latest = entry.latestAttemptAt.timeIntervalSince1970
         guard latest >= since, until.map({ latest <= $0 }) ?? true else { return false }
         guard statuses.isEmpty || statuses.contains(entry.status), systems.isEmpty || systems.contains(entry.system.lowercased()),
-              flowIDs.isEmpty || flowIDs.contains(entry.flowID), runID.map({ $0 == entry.runID }) ?? true else { return false }
+            flowIDs.isEmpty || flowIDs.contains(entry.flowID), runID.map({ $0 == entry.runID }) ?? true
+        else { return false }
         guard let term else { return true }
         let needle = term.lowercased()
         return entry.reference.lowercased().contains(needle) || entry.system.lowercased().contains(needle) || Int64(term) == entry.id.rawValue

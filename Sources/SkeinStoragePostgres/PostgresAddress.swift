@@ -31,8 +31,9 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
         }
         let port = components.port ?? 5432
         guard (1...65535).contains(port) else { throw PostgresAddressError("the PostgreSQL port \(port) is not 1 to 65535") }
-        self.init(host: host, port: port, database: database, user: user.removingPercentEncoding ?? user,
-                  password: components.password.map { $0.removingPercentEncoding ?? $0 })
+        self.init(
+            host: host, port: port, database: database, user: user.removingPercentEncoding ?? user,
+            password: components.password.map { $0.removingPercentEncoding ?? $0 })
     }
 
     /// `user@host:port/database`, without the password.

@@ -6,7 +6,8 @@ import SkeinCore
 // alone and in arrays (`= ANY($1)`).
 
 extension RunID: PostgresNonThrowingEncodable, PostgresDecodable, PostgresArrayEncodable,
-    PostgresArrayDecodable {
+    PostgresArrayDecodable
+{
     public static var psqlType: PostgresDataType { Int64.psqlType }
     public static var psqlFormat: PostgresFormat { Int64.psqlFormat }
     public static var psqlArrayType: PostgresDataType { Int64.psqlArrayType }
@@ -15,14 +16,17 @@ extension RunID: PostgresNonThrowingEncodable, PostgresDecodable, PostgresArrayE
         rawValue.encode(into: &byteBuffer, context: context)
     }
 
-    public init<JSONDecoder: PostgresJSONDecoder>(from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat,
-                                                  context: PostgresDecodingContext<JSONDecoder>) throws {
+    public init<JSONDecoder: PostgresJSONDecoder>(
+        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat,
+        context: PostgresDecodingContext<JSONDecoder>
+    ) throws {
         self.init(rawValue: try Int64(from: &buffer, type: type, format: format, context: context))
     }
 }
 
 extension SyncEntryID: PostgresNonThrowingEncodable, PostgresDecodable, PostgresArrayEncodable,
-    PostgresArrayDecodable {
+    PostgresArrayDecodable
+{
     public static var psqlType: PostgresDataType { Int64.psqlType }
     public static var psqlFormat: PostgresFormat { Int64.psqlFormat }
     public static var psqlArrayType: PostgresDataType { Int64.psqlArrayType }
@@ -31,8 +35,10 @@ extension SyncEntryID: PostgresNonThrowingEncodable, PostgresDecodable, Postgres
         rawValue.encode(into: &byteBuffer, context: context)
     }
 
-    public init<JSONDecoder: PostgresJSONDecoder>(from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat,
-                                                  context: PostgresDecodingContext<JSONDecoder>) throws {
+    public init<JSONDecoder: PostgresJSONDecoder>(
+        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat,
+        context: PostgresDecodingContext<JSONDecoder>
+    ) throws {
         self.init(rawValue: try Int64(from: &buffer, type: type, format: format, context: context))
     }
 }

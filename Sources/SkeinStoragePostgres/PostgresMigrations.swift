@@ -29,7 +29,9 @@ enum PostgresMigrations {
         // Notification groups and the alert rate limit. As SQLite's 0012.
         ("0008_pg_alerts", PostgresAlertSchema.migration),
         // A flow's work in progress (at most one per flow), saved over until deployed. As SQLite's 0013.
-        ("0009_pg_flow_drafts", """
+        (
+            "0009_pg_flow_drafts",
+            """
             CREATE TABLE flow_drafts (
                 flow_id text COLLATE "C" PRIMARY KEY,
                 source text NOT NULL,
@@ -37,7 +39,8 @@ enum PostgresMigrations {
                 updated_by text NOT NULL,
                 updated_at double precision NOT NULL
             )
-            """),
+            """
+        ),
         // Cross-reference lookup tables (`$lookup`, `skein lookup`). As SQLite's 0014.
         ("0010_pg_lookups", PostgresLookupSchema.migration),
         // Inbound webhook de-duplication (`dedupe:`). As SQLite's 0015.
@@ -92,7 +95,8 @@ enum PostgresMigrations {
             try await store.migrationTransaction { connection in
                 try await connection.run("SELECT pg_advisory_xact_lock(\(lockKey))", logger: store.logger)
                 // Under the lock: CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin.
-                try await connection.run("""
+                try await connection.run(
+                    """
                     CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
                     """, logger: store.logger)
                 let done = try await connection.rows("SELECT 1 FROM schema_migrations WHERE name = \(migration.name)", logger: store.logger)

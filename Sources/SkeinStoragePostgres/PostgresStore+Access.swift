@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinStorage
 
 /// Users, sessions, API tokens and the audit log (`AccessStore`), each method one transaction.
@@ -10,7 +10,8 @@ extension PostgresStore: AccessStore {
         let logger = logger
         try await connection { connection in
             // The primary key decides between two processes adding the same name at once.
-            let inserted = try await connection.rows("""
+            let inserted = try await connection.rows(
+                """
                 INSERT INTO users (username, role, password_hash, created_at)
                 VALUES (\(user.username), \(user.role), \(user.passwordHash), \(user.createdAt.pgValue))
                 ON CONFLICT (username) DO NOTHING RETURNING 1
@@ -43,7 +44,8 @@ extension PostgresStore: AccessStore {
     public func updateUser(named username: String, role: String?, passwordHash: String?) async throws -> Bool {
         let logger = logger
         return try await transaction { connection in
-            let updated = try await connection.rows("""
+            let updated = try await connection.rows(
+                """
                 UPDATE users SET role = coalesce(\(role), role), password_hash = coalesce(\(passwordHash), password_hash)
                 WHERE username = \(username) RETURNING 1
                 """, logger: logger)
@@ -68,7 +70,8 @@ extension PostgresStore: AccessStore {
     public func createSession(_ session: SessionRecord) async throws {
         let logger = logger
         try await connection { connection in
-            try await connection.run("""
+            try await connection.run(
+                """
                 INSERT INTO sessions (id_hash, username, csrf_token, created_at, expires_at)
                 VALUES (\(session.idHash), \(session.username), \(session.csrfToken), \(session.createdAt.pgValue), \(session.expiresAt.pgValue))
                 """, logger: logger)
@@ -78,14 +81,19 @@ extension PostgresStore: AccessStore {
     public func session(idHash: String, now: Date) async throws -> (SessionRecord, UserRecord)? {
         let logger = logger
         return try await connection { connection -> (SessionRecord, UserRecord)? in
-            guard let row = try await connection.rows("""
-                SELECT s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.expires_at,
-                       u.username, u.role, u.password_hash, u.created_at
-                FROM sessions s JOIN users u ON u.username = s.username
-                WHERE s.id_hash = \(idHash) AND s.expires_at > \(now.pgValue)
-                """, logger: logger).first else { return nil }
-            let session = SessionRecord(idHash: try row["id_hash"], username: try row["username"], csrfToken: try row["csrf_token"],
-                                        createdAt: try row.date("session_created_at"), expiresAt: try row.date("expires_at"))
+            guard
+                let row = try await connection.rows(
+                    """
+                    SELECT s.id_hash, s.csrf_token, s.created_at AS session_created_at, s.expires_at,
+                           u.username, u.role, u.password_hash, u.created_at
+                    FROM sessions s JOIN users u ON u.username = s.username
+                    WHERE s.id_hash = \(idHash) AND s.expires_at > \(now.pgValue)
+                    """, logger: logger
+                ).first
+            else { return nil }
+            let session = SessionRecord(
+                idHash: try row["id_hash"], username: try row["username"], csrfToken: try row["csrf_token"],
+                createdAt: try row.date("session_created_at"), expiresAt: try row.date("expires_at"))
             return (session, try PostgresStore.user(row))
         }
     }
@@ -111,7 +119,8 @@ extension PostgresStore: AccessStore {
             guard try await !connection.rows("SELECT 1 FROM users WHERE username = \(username) FOR SHARE", logger: logger).isEmpty else {
                 throw StorageError(.notFound, "no user named '\(username)'")
             }
-            let id: Int64 = try await connection.rows("""
+            let id: Int64 = try await connection.rows(
+                """
                 INSERT INTO api_tokens (name, username, role, token_hash, created_at)
                 VALUES (\(name), \(username), \(role), \(tokenHash), \(now.pgValue)) RETURNING id
                 """, logger: logger)[0]["id"]
@@ -122,15 +131,20 @@ extension PostgresStore: AccessStore {
     public func useToken(hash: String, now: Date) async throws -> (APITokenRecord, UserRecord)? {
         let logger = logger
         return try await transaction { connection -> (APITokenRecord, UserRecord)? in
-            guard let row = try await connection.rows("""
-                SELECT t.id, t.name, t.role AS token_role, t.token_hash, t.created_at AS token_created_at, t.last_used_at,
-                       u.username, u.role, u.password_hash, u.created_at
-                FROM api_tokens t JOIN users u ON u.username = t.username
-                WHERE t.token_hash = \(hash)
-                """, logger: logger).first else { return nil }
-            var token = APITokenRecord(id: try row["id"], name: try row["name"], username: try row["username"], role: try row["token_role"],
-                                       tokenHash: try row["token_hash"], createdAt: try row.date("token_created_at"),
-                                       lastUsedAt: try row.optionalDate("last_used_at"))
+            guard
+                let row = try await connection.rows(
+                    """
+                    SELECT t.id, t.name, t.role AS token_role, t.token_hash, t.created_at AS token_created_at, t.last_used_at,
+                           u.username, u.role, u.password_hash, u.created_at
+                    FROM api_tokens t JOIN users u ON u.username = t.username
+                    WHERE t.token_hash = \(hash)
+                    """, logger: logger
+                ).first
+            else { return nil }
+            var token = APITokenRecord(
+                id: try row["id"], name: try row["name"], username: try row["username"], role: try row["token_role"],
+                tokenHash: try row["token_hash"], createdAt: try row.date("token_created_at"),
+                lastUsedAt: try row.optionalDate("last_used_at"))
             // Written at most once a minute per token, so busy scripts do not turn every read into a write.
             if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
                 try await connection.run("UPDATE api_tokens SET last_used_at = \(now.pgValue) WHERE id = \(token.id)", logger: logger)
@@ -144,9 +158,10 @@ extension PostgresStore: AccessStore {
         let logger = logger
         return try await connection { connection in
             try await connection.rows("SELECT * FROM api_tokens ORDER BY id", logger: logger).map { row in
-                APITokenRecord(id: try row["id"], name: try row["name"], username: try row["username"], role: try row["role"],
-                               tokenHash: try row["token_hash"], createdAt: try row.date("created_at"),
-                               lastUsedAt: try row.optionalDate("last_used_at"))
+                APITokenRecord(
+                    id: try row["id"], name: try row["name"], username: try row["username"], role: try row["role"],
+                    tokenHash: try row["token_hash"], createdAt: try row.date("created_at"),
+                    lastUsedAt: try row.optionalDate("last_used_at"))
             }
         }
     }
@@ -162,7 +177,8 @@ extension PostgresStore: AccessStore {
     public func appendAudit(actor: String, action: String, target: String, details: JSON, now: Date) async throws -> Int64 {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 INSERT INTO audit_log (at, actor, action, target, details)
                 VALUES (\(now.pgValue), \(actor), \(action), \(target), \(details.serialized())) RETURNING id
                 """, logger: logger)[0]["id"]
@@ -188,14 +204,16 @@ extension PostgresStore: AccessStore {
         let logger = logger
         return try await connection { connection in
             try await connection.rows(finished, logger: logger).map { row in
-                AuditEntry(id: try row["id"], at: try row.date("at"), actor: try row["actor"], action: try row["action"],
-                           target: try row["target"], details: decodeJSONText(try row["details", as: String.self]) ?? .null)
+                AuditEntry(
+                    id: try row["id"], at: try row.date("at"), actor: try row["actor"], action: try row["action"],
+                    target: try row["target"], details: decodeJSONText(try row["details", as: String.self]) ?? .null)
             }
         }
     }
 
     static func user(_ row: PGRow) throws -> UserRecord {
-        UserRecord(username: try row["username"], role: try row["role"], passwordHash: try row["password_hash"],
-                   createdAt: try row.date("created_at"))
+        UserRecord(
+            username: try row["username"], role: try row["role"], passwordHash: try row["password_hash"],
+            createdAt: try row.date("created_at"))
     }
 }

@@ -9,18 +9,21 @@ extension PostgresStore: ActionTokenStore {
     public func useActionToken(_ token: String, expiresAt: Date, now: Date) async throws -> Bool {
         let logger = logger
         return try await connection { connection in
-            try await !connection.rows("""
+            try await !connection.rows(
+                """
                 INSERT INTO action_tokens (token, expires_at) VALUES (\(token), \(expiresAt.pgValue))
                 ON CONFLICT (token) DO UPDATE SET expires_at = excluded.expires_at WHERE action_tokens.expires_at <= \(now.pgValue)
                 RETURNING 1 AS used
-                """, logger: logger).isEmpty
+                """, logger: logger
+            ).isEmpty
         }
     }
 
     public func pruneExpiredActionTokens(now: Date, limit: Int) async throws -> Int {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 WITH gone AS (
                     DELETE FROM action_tokens WHERE token IN (
                         SELECT token FROM action_tokens WHERE expires_at <= \(now.pgValue) LIMIT \(max(1, limit)))

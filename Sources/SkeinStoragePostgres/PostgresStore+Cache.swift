@@ -14,7 +14,8 @@ extension PostgresStore: CacheStore {
             for (entry, stored) in encoded {
                 // A replaced entry takes a new id, so it counts as the newest for eviction. One
                 // statement, so two processes adding the same key at once cannot collide.
-                try await connection.run("""
+                try await connection.run(
+                    """
                     INSERT INTO cache_entries (scope, name, key, added_at, expires_at, content_type, size, encoding, data)
                     VALUES (\(address.scope), \(address.name), \(entry.key), \(now.pgValue), \(entry.expiresAt?.pgValue),
                             \(entry.payload.contentType), \(stored.size), \(stored.encoding), \(ByteBuffer(bytes: stored.data)))
@@ -23,7 +24,8 @@ extension PostgresStore: CacheStore {
                         encoding = excluded.encoding, data = excluded.data
                     """, logger: logger)
             }
-            return try await connection.rows("""
+            return try await connection.rows(
+                """
                 WITH gone AS (
                     DELETE FROM cache_entries WHERE id IN (
                         SELECT id FROM (
@@ -40,15 +42,18 @@ extension PostgresStore: CacheStore {
         if let keys, keys.isEmpty { return [] }
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT key, expires_at, content_type, size, encoding, data FROM cache_entries
                 WHERE scope = \(address.scope) AND name = \(address.name) AND (expires_at IS NULL OR expires_at > \(now.pgValue))
                   AND (\(keys == nil) OR key = ANY(\(keys ?? [])))
                 ORDER BY id
-                """, logger: logger).map { row in
+                """, logger: logger
+            ).map { row in
                 let bytes = try PayloadCodec.decode(encoding: try row["encoding"], data: try row.bytes("data"), size: try row["size", as: Int.self])
-                return CacheEntry(key: try row["key"], payload: Payload(bytes: bytes, contentType: try row["content_type"]),
-                                  expiresAt: try row.optionalDate("expires_at"))
+                return CacheEntry(
+                    key: try row["key"], payload: Payload(bytes: bytes, contentType: try row["content_type"]),
+                    expiresAt: try row.optionalDate("expires_at"))
             }
         }
     }
@@ -56,7 +61,8 @@ extension PostgresStore: CacheStore {
     public func cacheClear(_ address: CacheAddress) async throws -> Int {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 WITH gone AS (DELETE FROM cache_entries WHERE scope = \(address.scope) AND name = \(address.name) RETURNING 1)
                 SELECT count(*) AS n FROM gone
                 """, logger: logger)[0]["n", as: Int.self]
@@ -66,7 +72,8 @@ extension PostgresStore: CacheStore {
     public func pruneExpiredCacheEntries(now: Date, limit: Int) async throws -> Int {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 WITH gone AS (
                     DELETE FROM cache_entries WHERE id IN (
                         SELECT id FROM cache_entries WHERE expires_at <= \(now.pgValue) LIMIT \(max(1, limit)))

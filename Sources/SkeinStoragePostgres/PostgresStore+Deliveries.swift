@@ -30,16 +30,19 @@ extension PostgresStore: DeliveryLedgerStore {
     public func delivery(_ key: DeliveryKey) async throws -> DeliveryLedgerRule.Row? {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT * FROM delivery_ledger WHERE system = \(key.system) AND instance = \(key.instance) AND reference = \(key.reference)
-                """, logger: logger).first.map(PostgresStore.ledgerRow)
+                """, logger: logger
+            ).first.map(PostgresStore.ledgerRow)
         }
     }
 
     public func pruneDeliveries(olderThan cutoff: Date, limit: Int) async throws -> Int {
         let logger = logger
         return try await connection { connection in
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 WITH gone AS (DELETE FROM delivery_ledger WHERE ctid IN (
                     SELECT ctid FROM delivery_ledger WHERE updated_at < \(cutoff.pgValue) LIMIT \(limit)) RETURNING 1)
                 SELECT count(*) AS n FROM gone
@@ -49,9 +52,12 @@ extension PostgresStore: DeliveryLedgerStore {
     }
 
     /// Links an accepted delivery to the entry that records it (inside the entry's transaction).
-    static func linkDelivery(_ connection: PostgresConnection, _ key: DeliveryKey, claimant: DeliveryClaimant, entryID: SyncEntryID,
-                             logger: Logger) async throws {
-        try await connection.run("""
+    static func linkDelivery(
+        _ connection: PostgresConnection, _ key: DeliveryKey, claimant: DeliveryClaimant, entryID: SyncEntryID,
+        logger: Logger
+    ) async throws {
+        try await connection.run(
+            """
             UPDATE delivery_ledger SET delivered_entry = \(entryID)
             WHERE system = \(key.system) AND instance = \(key.instance) AND reference = \(key.reference)
               AND delivered_run = \(claimant.runID) AND delivered_shape = \(claimant.shapeID)
@@ -60,11 +66,13 @@ extension PostgresStore: DeliveryLedgerStore {
 
     /// The key's row, created empty when missing, locked until the transaction ends (nil: it was just created).
     static func lockLedgerRow(_ connection: PostgresConnection, _ key: DeliveryKey, now: Date, logger: Logger) async throws -> DeliveryLedgerRule.Row? {
-        try await connection.run("""
+        try await connection.run(
+            """
             INSERT INTO delivery_ledger (system, instance, reference, updated_at)
             VALUES (\(key.system), \(key.instance), \(key.reference), \(now.pgValue)) ON CONFLICT DO NOTHING
             """, logger: logger)
-        let row = try await connection.rows("""
+        let row = try await connection.rows(
+            """
             SELECT * FROM delivery_ledger WHERE system = \(key.system) AND instance = \(key.instance) AND reference = \(key.reference) FOR UPDATE
             """, logger: logger)
         return try row.first.map(ledgerRow)
@@ -73,14 +81,16 @@ extension PostgresStore: DeliveryLedgerStore {
     static func ledgerRow(_ row: PGRow) throws -> DeliveryLedgerRule.Row {
         var result = DeliveryLedgerRule.Row()
         if let hash = try row.optional("delivered_hash", as: String.self), let run = try row.optional("delivered_run", as: Int64.self),
-           let shape = try row.optional("delivered_shape", as: String.self), let at = try row.optionalDate("delivered_at") {
+            let shape = try row.optional("delivered_shape", as: String.self), let at = try row.optionalDate("delivered_at")
+        {
             result.delivered = DeliveryRecord(
                 contentHash: hash, claimant: DeliveryClaimant(runID: RunID(rawValue: run), shapeID: shape), at: at,
                 entryID: try row.optional("delivered_entry", as: Int64.self).map(SyncEntryID.init(rawValue:)),
                 endpointID: try row.optional("endpoint_id", as: String.self) ?? "", response: try row.optional("response", as: String.self) ?? "")
         }
         if let hash = try row.optional("claim_hash", as: String.self), let run = try row.optional("claim_run", as: Int64.self),
-           let shape = try row.optional("claim_shape", as: String.self), let at = try row.optionalDate("claimed_at") {
+            let shape = try row.optional("claim_shape", as: String.self), let at = try row.optionalDate("claimed_at")
+        {
             result.claimHash = hash
             result.claimant = DeliveryClaimant(runID: RunID(rawValue: run), shapeID: shape)
             result.claimedAt = at
@@ -88,10 +98,13 @@ extension PostgresStore: DeliveryLedgerStore {
         return result
     }
 
-    static func saveLedgerRow(_ connection: PostgresConnection, _ key: DeliveryKey, _ row: DeliveryLedgerRule.Row, now: Date,
-                              logger: Logger) async throws {
+    static func saveLedgerRow(
+        _ connection: PostgresConnection, _ key: DeliveryKey, _ row: DeliveryLedgerRule.Row, now: Date,
+        logger: Logger
+    ) async throws {
         let delivered = row.delivered
-        try await connection.run("""
+        try await connection.run(
+            """
             UPDATE delivery_ledger SET delivered_hash = \(delivered?.contentHash), delivered_run = \(delivered?.claimant.runID),
                 delivered_shape = \(delivered?.claimant.shapeID), delivered_at = \(delivered?.at.pgValue),
                 delivered_entry = \(delivered?.entryID), endpoint_id = \(delivered?.endpointID), response = \(delivered?.response),

@@ -1,8 +1,8 @@
 import Foundation
 import NIOCore
 import PostgresNIO
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinStorage
 
 extension PostgresStore: InstanceStore {
@@ -22,7 +22,8 @@ extension PostgresStore: InstanceStore {
 
     static func upsert(_ instance: StoredInstance, _ connection: PostgresConnection, logger: Logger) async throws {
         let variables = JSON.object(.init(uniqueKeysWithValues: instance.variables.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) }))
-        try await connection.run("""
+        try await connection.run(
+            """
             INSERT INTO instances (name, connector_type, address, time_zone, rate_limit, timeout_ms, variables, settings,
                                    sealed_credentials, key_id, updated_at)
             VALUES (\(instance.name), \(instance.connectorType), \(instance.address), \(instance.timeZone), \(instance.rateLimit),

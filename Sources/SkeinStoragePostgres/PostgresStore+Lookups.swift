@@ -12,25 +12,30 @@ extension PostgresStore: LookupStore {
     public func saveLookup(_ table: LookupTable, updatedAt: Date) async throws {
         let logger = logger
         try await transaction { connection in
-            try await connection.run("""
+            try await connection.run(
+                """
                 INSERT INTO lookups (name, description, default_value, updated_at)
                 VALUES (\(table.name), \(table.description), \(table.defaultValue), \(updatedAt.pgValue))
                 ON CONFLICT (name) DO UPDATE SET description = excluded.description, default_value = excluded.default_value,
                     updated_at = excluded.updated_at
                 """, logger: logger)
             try await connection.run("DELETE FROM lookup_rows WHERE lookup_name = \(table.name)", logger: logger)
-            try await PostgresStore.insertLookupRows(connection, table: table.name,
-                                                     rows: table.rows.enumerated().map { ($0.offset + 1, $0.element) }, logger: logger)
+            try await PostgresStore.insertLookupRows(
+                connection, table: table.name,
+                rows: table.rows.enumerated().map { ($0.offset + 1, $0.element) }, logger: logger)
         }
     }
 
-    static func insertLookupRows(_ connection: PostgresConnection, table: String, rows: [(position: Int, row: LookupRow)],
-                                 logger: Logger) async throws {
+    static func insertLookupRows(
+        _ connection: PostgresConnection, table: String, rows: [(position: Int, row: LookupRow)],
+        logger: Logger
+    ) async throws {
         for chunk in rows.chunked(lookupRowsPerStatement) {
             let lefts = chunk.map(\.row.left)
             let rights = chunk.map(\.row.right)
             let positions = chunk.map(\.position)
-            try await connection.run("""
+            try await connection.run(
+                """
                 INSERT INTO lookup_rows (lookup_name, left_value, right_value, position)
                 SELECT \(table), l, r, p FROM unnest(\(lefts)::text[], \(rights)::text[], \(positions)::integer[]) AS t(l, r, p)
                 """, logger: logger)
@@ -41,24 +46,30 @@ extension PostgresStore: LookupStore {
         let logger = logger
         return try await transaction { connection in
             guard let head = try await connection.rows("SELECT * FROM lookups WHERE name = \(name)", logger: logger).first else { return nil }
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 SELECT left_value, right_value FROM lookup_rows WHERE lookup_name = \(name) ORDER BY position
-                """, logger: logger).map { LookupRow(left: try $0["left_value"], right: try $0["right_value"]) }
-            return LookupTable(name: try head["name"], description: try head["description"],
-                               defaultValue: try head.optional("default_value", as: String.self), rows: rows)
+                """, logger: logger
+            ).map { LookupRow(left: try $0["left_value"], right: try $0["right_value"]) }
+            return LookupTable(
+                name: try head["name"], description: try head["description"],
+                defaultValue: try head.optional("default_value", as: String.self), rows: rows)
         }
     }
 
     public func lookups() async throws -> [LookupSummary] {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT l.*, (SELECT count(*) FROM lookup_rows r WHERE r.lookup_name = l.name) AS row_count
                 FROM lookups l ORDER BY l.name
-                """, logger: logger).map { row in
-                LookupSummary(name: try row["name"], description: try row["description"],
-                              defaultValue: try row.optional("default_value", as: String.self),
-                              rowCount: try row["row_count", as: Int.self], updatedAt: try row.date("updated_at"))
+                """, logger: logger
+            ).map { row in
+                LookupSummary(
+                    name: try row["name"], description: try row["description"],
+                    defaultValue: try row.optional("default_value", as: String.self),
+                    rowCount: try row["row_count", as: Int.self], updatedAt: try row.date("updated_at"))
             }
         }
     }
@@ -78,9 +89,11 @@ extension PostgresStore: LookupStore {
             }
             var existing: [String: String] = [:]
             var last = 0
-            for row in try await connection.rows("""
+            for row in try await connection.rows(
+                """
                 SELECT left_value, right_value, position FROM lookup_rows WHERE lookup_name = \(name)
-                """, logger: logger) {
+                """, logger: logger)
+            {
                 existing[try row["left_value", as: String.self]] = try row["right_value", as: String.self]
                 last = max(last, try row["position", as: Int.self])
             }
@@ -88,7 +101,8 @@ extension PostgresStore: LookupStore {
             for chunk in plan.updated.chunked(PostgresStore.lookupRowsPerStatement) {
                 let lefts = chunk.map(\.left)
                 let rights = chunk.map(\.right)
-                try await connection.run("""
+                try await connection.run(
+                    """
                     UPDATE lookup_rows SET right_value = t.r FROM unnest(\(lefts)::text[], \(rights)::text[]) AS t(l, r)
                     WHERE lookup_name = \(name) AND left_value = t.l
                     """, logger: logger)
@@ -102,7 +116,8 @@ extension PostgresStore: LookupStore {
     public func removeLookupRow(_ name: String, left: String, now: Date) async throws -> Bool {
         let logger = logger
         return try await transaction { connection in
-            let removed = try await connection.rows("""
+            let removed = try await connection.rows(
+                """
                 DELETE FROM lookup_rows WHERE lookup_name = \(name) AND left_value = \(left) RETURNING 1
                 """, logger: logger)
             guard !removed.isEmpty else { return false }

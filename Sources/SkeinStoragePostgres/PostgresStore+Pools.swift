@@ -16,10 +16,12 @@ extension PostgresStore: DataPoolStore {
         guard !unique.isEmpty else { return [] }
         let logger = logger
         return try await transaction { connection in
-            try await PostgresStore.upsertKeys(connection, pool: pool, keys: unique, claimant: claimant, expiresAt: expiresAt, now: now,
-                                               logger: logger)
+            try await PostgresStore.upsertKeys(
+                connection, pool: pool, keys: unique, claimant: claimant, expiresAt: expiresAt, now: now,
+                logger: logger)
             // New now, or claimed earlier by this same run and step (a retried or resumed step).
-            let mine = try await connection.rows("""
+            let mine = try await connection.rows(
+                """
                 SELECT key FROM pool_keys WHERE pool = \(pool) AND key = ANY(\(unique))
                 AND run_id IS NOT DISTINCT FROM \(claimant.runID) AND shape_id IS NOT DISTINCT FROM \(claimant.shapeID)
                 """, logger: logger)
@@ -29,9 +31,12 @@ extension PostgresStore: DataPoolStore {
 
     /// Inserts absent keys; an expired key still stored counts as absent and is taken over.
     /// `keys` must be unique (one statement may not touch a row twice) and sorted (lock order).
-    static func upsertKeys(_ connection: PostgresConnection, pool: String, keys: [String], claimant: PoolClaimant, expiresAt: Date?,
-                           now: Date, logger: Logger) async throws {
-        try await connection.run("""
+    static func upsertKeys(
+        _ connection: PostgresConnection, pool: String, keys: [String], claimant: PoolClaimant, expiresAt: Date?,
+        now: Date, logger: Logger
+    ) async throws {
+        try await connection.run(
+            """
             INSERT INTO pool_keys (pool, key, first_seen_at, expires_at, run_id, shape_id)
             SELECT \(pool), k, \(now.pgValue), \(expiresAt?.pgValue), \(claimant.runID), \(claimant.shapeID)
             FROM unnest(\(keys)::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n
@@ -47,11 +52,13 @@ extension PostgresStore: DataPoolStore {
         guard !unique.isEmpty else { return }
         let logger = logger
         try await transaction { connection in
-            try await PostgresStore.upsertKeys(connection, pool: pool, keys: unique, claimant: claimant, expiresAt: expiresAt, now: now,
-                                               logger: logger)
+            try await PostgresStore.upsertKeys(
+                connection, pool: pool, keys: unique, claimant: claimant, expiresAt: expiresAt, now: now,
+                logger: logger)
             // Seen again: keep it as long as the latest sighting asks.
             if let expiresAt {
-                try await connection.run("""
+                try await connection.run(
+                    """
                     UPDATE pool_keys SET expires_at = \(expiresAt.pgValue)
                     WHERE pool = \(pool) AND key = ANY(\(unique)) AND expires_at IS NOT NULL AND expires_at < \(expiresAt.pgValue)
                     """, logger: logger)
@@ -66,7 +73,8 @@ extension PostgresStore: DataPoolStore {
         guard !unique.isEmpty else { return [] }
         let logger = logger
         return try await connection { connection in
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 SELECT key FROM pool_keys WHERE pool = \(pool) AND key = ANY(\(unique)) AND (expires_at IS NULL OR expires_at > \(now.pgValue))
                 """, logger: logger)
             return Set(try rows.map { try $0["key", as: String.self] })
@@ -76,12 +84,15 @@ extension PostgresStore: DataPoolStore {
     public func dataPools() async throws -> [DataPoolSummary] {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT pool, count(*) AS n, min(first_seen_at) AS oldest, max(first_seen_at) AS newest
                 FROM pool_keys GROUP BY pool ORDER BY pool
-                """, logger: logger).map { row in
-                DataPoolSummary(name: try row["pool"], keys: try row["n", as: Int.self], oldest: try row.optionalDate("oldest"),
-                                newest: try row.optionalDate("newest"))
+                """, logger: logger
+            ).map { row in
+                DataPoolSummary(
+                    name: try row["pool"], keys: try row["n", as: Int.self], oldest: try row.optionalDate("oldest"),
+                    newest: try row.optionalDate("newest"))
             }
         }
     }
@@ -97,7 +108,8 @@ extension PostgresStore: DataPoolStore {
                 let seen = chunk.map(\.firstSeenAt.pgValue)
                 let expiries = chunk.map { $0.expiresAt?.pgValue ?? .nan }
                 let runs = chunk.map { $0.runID ?? 0 }
-                added += try await connection.rows("""
+                added += try await connection.rows(
+                    """
                     WITH inserted AS (
                         INSERT INTO pool_keys (pool, key, first_seen_at, expires_at, run_id, shape_id)
                         SELECT \(pool), k, s, NULLIF(e, 'NaN'::double precision), NULLIF(r, 0), NULL
@@ -114,13 +126,16 @@ extension PostgresStore: DataPoolStore {
         let logger = logger
         try await transaction { connection in
             var batch: [PoolKey] = []
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 SELECT key, first_seen_at, expires_at, run_id FROM pool_keys WHERE pool = \(pool) ORDER BY first_seen_at, key
                 """, logger: logger)
             for try await raw in rows {
                 let row = PGRow(raw)
-                batch.append(PoolKey(key: try row["key"], firstSeenAt: try row.date("first_seen_at"), expiresAt: try row.optionalDate("expires_at"),
-                                     runID: try row.optional("run_id", as: RunID.self)))
+                batch.append(
+                    PoolKey(
+                        key: try row["key"], firstSeenAt: try row.date("first_seen_at"), expiresAt: try row.optionalDate("expires_at"),
+                        runID: try row.optional("run_id", as: RunID.self)))
                 if batch.count >= max(1, batchSize) {
                     try body(batch)
                     batch.removeAll(keepingCapacity: true)
@@ -133,7 +148,8 @@ extension PostgresStore: DataPoolStore {
     public func pruneExpiredPoolKeys(now: Date, limit: Int) async throws -> Int {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 WITH gone AS (
                     DELETE FROM pool_keys WHERE (pool, key) IN (
                         SELECT pool, key FROM pool_keys WHERE expires_at <= \(now.pgValue) LIMIT \(max(1, limit)))
@@ -146,8 +162,9 @@ extension PostgresStore: DataPoolStore {
     public func deletePool(_ pool: String) async throws -> Int {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("WITH gone AS (DELETE FROM pool_keys WHERE pool = \(pool) RETURNING 1) SELECT count(*) AS n FROM gone",
-                                      logger: logger)[0]["n", as: Int.self]
+            try await connection.rows(
+                "WITH gone AS (DELETE FROM pool_keys WHERE pool = \(pool) RETURNING 1) SELECT count(*) AS n FROM gone",
+                logger: logger)[0]["n", as: Int.self]
         }
     }
 }

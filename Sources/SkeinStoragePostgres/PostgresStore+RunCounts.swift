@@ -9,8 +9,10 @@ extension PostgresStore: RunCountStore {
         let logger = logger
         return try await connection { connection in
             var counts: [RunStatus: Int] = [:]
-            for row in try await connection.rows("SELECT status, count(*) AS n FROM runs WHERE queued_at >= \(since.pgValue) GROUP BY status",
-                                                 logger: logger) {
+            for row in try await connection.rows(
+                "SELECT status, count(*) AS n FROM runs WHERE queued_at >= \(since.pgValue) GROUP BY status",
+                logger: logger)
+            {
                 if let status = RunStatus(rawValue: try row["status"]) { counts[status] = try row["n", as: Int.self] }
             }
             return counts
@@ -20,8 +22,10 @@ extension PostgresStore: RunCountStore {
     public func warnedSuccesses(since: Date) async throws -> Int {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("SELECT count(*) AS n FROM runs WHERE queued_at >= \(since.pgValue) AND status = 'success' AND has_warnings",
-                                      logger: logger).first.map { try $0["n", as: Int.self] } ?? 0
+            try await connection.rows(
+                "SELECT count(*) AS n FROM runs WHERE queued_at >= \(since.pgValue) AND status = 'success' AND has_warnings",
+                logger: logger
+            ).first.map { try $0["n", as: Int.self] } ?? 0
         }
     }
 
@@ -29,9 +33,11 @@ extension PostgresStore: RunCountStore {
     public func queuedRuns() async throws -> [QueuedRuns] {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT flow_id, count(*) AS n, min(queued_at) AS oldest FROM runs WHERE status = 'queued' GROUP BY flow_id ORDER BY flow_id
-                """, logger: logger).map {
+                """, logger: logger
+            ).map {
                 QueuedRuns(flowID: try $0["flow_id"], count: try $0["n", as: Int.self], oldestQueuedAt: try $0.date("oldest"))
             }
         }

@@ -17,13 +17,15 @@ extension PostgresStore {
         let records = try await transaction { connection -> [RunRecord] in
             // Two index scans (expired leases; queued runs in priority order), each stopping at
             // `limit`, merged in queue order. Rows locked but not chosen are released at commit.
-            let expired = try await connection.rows("""
+            let expired = try await connection.rows(
+                """
                 SELECT r.id, r.flow_id, r.priority, true AS resume, NULL::integer AS flow_limit FROM runs r
                 WHERE r.status = 'started' AND r.lease_expires_at < \(now.pgValue)
                 ORDER BY r.priority, r.id LIMIT \(limit)
                 FOR UPDATE OF r SKIP LOCKED
                 """, logger: logger)
-            let queued = try await connection.rows("""
+            let queued = try await connection.rows(
+                """
                 SELECT r.id, r.flow_id, r.priority, false AS resume, f.max_concurrent_runs AS flow_limit
                 FROM runs r LEFT JOIN flows f ON f.flow_id = r.flow_id
                 WHERE r.status = 'queued' AND (f.max_concurrent_runs IS NULL
@@ -32,9 +34,12 @@ extension PostgresStore {
                 FOR UPDATE OF r SKIP LOCKED
                 """, logger: logger)
             let candidates = try (expired + queued).map { row in
-                (priority: try row["priority", as: Int.self],
-                 candidate: RunClaimPlan.Candidate(id: try row["id"], flowID: try row["flow_id"], isResume: try row["resume"],
-                                                   limit: try row.optional("flow_limit", as: Int.self)))
+                (
+                    priority: try row["priority", as: Int.self],
+                    candidate: RunClaimPlan.Candidate(
+                        id: try row["id"], flowID: try row["flow_id"], isResume: try row["resume"],
+                        limit: try row.optional("flow_limit", as: Int.self))
+                )
             }.sorted { ($0.priority, $0.candidate.id) < ($1.priority, $1.candidate.id) }.map(\.candidate)
             let limited = Array(Set(candidates.filter { $0.limit != nil && !$0.isResume }.map(\.flowID))).sorted()
             var running: [String: Int] = [:]
@@ -42,20 +47,24 @@ extension PostgresStore {
                 // Locked in a fixed order (no deadlock between two claimers); counted after the lock,
                 // so the count includes every claim committed before ours.
                 try await connection.run("SELECT 1 FROM flows WHERE flow_id = ANY(\(limited)) ORDER BY flow_id FOR UPDATE", logger: logger)
-                for row in try await connection.rows("""
+                for row in try await connection.rows(
+                    """
                     SELECT flow_id, count(*) AS running FROM runs WHERE status = 'started' AND flow_id = ANY(\(limited)) GROUP BY flow_id
-                    """, logger: logger) {
+                    """, logger: logger)
+                {
                     running[try row["flow_id"]] = try row["running"]
                 }
             }
             let chosen = RunClaimPlan.choose(candidates, running: running, count: limit)
             guard !chosen.isEmpty else { return [] }
-            return try await connection.rows("""
+            return try await connection.rows(
+                """
                 UPDATE runs SET status = 'started', lease_owner = \(owner), lease_expires_at = \(leaseUntil.pgValue), claims = claims + 1,
                                 started_at = COALESCE(started_at, \(now.pgValue))
                 WHERE id = ANY(\(chosen))
                 RETURNING \(unescaped: PostgresStore.runColumns)
-                """, logger: logger).map(PostgresStore.runRecord)
+                """, logger: logger
+            ).map(PostgresStore.runRecord)
         }
         return records.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
     }
@@ -64,11 +73,13 @@ extension PostgresStore {
         guard !runIDs.isEmpty else { return ([], []) }
         let logger = logger
         let rows = try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 UPDATE runs SET lease_expires_at = \(until.pgValue)
                 WHERE id = ANY(\(runIDs)) AND lease_owner = \(owner) AND status = 'started'
                 RETURNING id, stop_requested
-                """, logger: logger).map { (try $0["id", as: RunID.self], try $0["stop_requested", as: Bool.self]) }
+                """, logger: logger
+            ).map { (try $0["id", as: RunID.self], try $0["stop_requested", as: Bool.self]) }
         }
         let held = Set(rows.map(\.0))
         let stops = Set(rows.filter(\.1).map(\.0))

@@ -21,14 +21,17 @@ extension PostgresStore: RunStore {
         try await insert(run, status: .started, owner: owner, leaseUntil: leaseUntil, now: now)
     }
 
-    private func insert(_ run: NewRun, status: RunStatus, owner: String?, leaseUntil: Date?, now: Date,
-                        function: String = #function) async throws -> RunRecord {
+    private func insert(
+        _ run: NewRun, status: RunStatus, owner: String?, leaseUntil: Date?, now: Date,
+        function: String = #function
+    ) async throws -> RunRecord {
         let encoded = run.input.map { (PayloadCodec.encode($0), $0.contentType) }
         let logger = logger
         let startedAt: Double? = owner == nil ? nil : now.pgValue
         let claims = owner == nil ? 0 : 1
         return try await transaction(function: function) { connection in
-            let row = try await connection.rows("""
+            let row = try await connection.rows(
+                """
                 INSERT INTO runs (flow_id, flow_version, status, trigger, priority, entry_shape_id, origin_run_id, queued_at,
                                   started_at, lease_owner, lease_expires_at, claims, input_count)
                 VALUES (\(run.flowID), \(run.flowVersion), \(status.rawValue), \(run.trigger.rawValue), \(run.priority), \(run.entryShapeID),
@@ -42,8 +45,10 @@ extension PostgresStore: RunStore {
     }
 
     /// Writes a step's payloads in one statement (arrays unnested), replacing any of the same place.
-    static func insertPayloads(_ connection: PostgresConnection, runID: RunID, sequence: Int, _ payloads: [(PayloadCodec.Encoded, String)],
-                               logger: Logger) async throws {
+    static func insertPayloads(
+        _ connection: PostgresConnection, runID: RunID, sequence: Int, _ payloads: [(PayloadCodec.Encoded, String)],
+        logger: Logger
+    ) async throws {
         guard !payloads.isEmpty else { return }
         let indexes = payloads.indices.map { Int64($0) }
         let types = payloads.map(\.1)
@@ -51,7 +56,8 @@ extension PostgresStore: RunStore {
         let storedSizes = payloads.map { Int64($0.0.data.count) }
         let encodings = payloads.map(\.0.encoding)
         let data = payloads.map { ByteBuffer(bytes: $0.0.data) }
-        try await connection.run("""
+        try await connection.run(
+            """
             INSERT INTO payloads (run_id, sequence, idx, content_type, size, stored_size, encoding, data)
             SELECT \(runID), \(sequence), * FROM unnest(\(indexes), \(types), \(sizes), \(storedSizes), \(encodings), \(data))
             ON CONFLICT (run_id, sequence, idx) DO UPDATE SET content_type = excluded.content_type, size = excluded.size,
@@ -97,7 +103,8 @@ extension PostgresStore: RunStore {
             let (runID, sequence) = (step.run, step.sequence)
             try await connection.run("DELETE FROM payloads WHERE run_id = \(runID) AND sequence = \(sequence)", logger: logger)
             try await connection.run("DELETE FROM steps WHERE run_id = \(runID) AND sequence = \(sequence)", logger: logger)
-            try await connection.run("""
+            try await connection.run(
+                """
                 INSERT INTO steps (run_id, sequence, shape_id, shape_type, status, started_at, attempts, input_count, input_bytes)
                 VALUES (\(runID), \(sequence), \(shapeID), \(shapeType), 'running', \(now.pgValue), 1, \(inputCount), \(inputBytes))
                 """, logger: logger)
@@ -109,7 +116,8 @@ extension PostgresStore: RunStore {
             let calls = outcome.calls.isEmpty ? nil : JSON.array(outcome.calls).serialized()
             let details = outcome.errorDetails?.serialized()
             let stepDetails = outcome.details?.serialized()
-            let updated = try await connection.rows("""
+            let updated = try await connection.rows(
+                """
                 UPDATE steps SET status = \(outcome.status.rawValue), finished_at = \(now.pgValue), attempts = \(outcome.attempts),
                                  output_count = \(encoded.count), output_bytes = \(outputBytes), error = \(outcome.error),
                                  error_details = \(details), warnings = \(warnings), calls = \(calls),
@@ -125,8 +133,10 @@ extension PostgresStore: RunStore {
                 guard let flowID = try step.optional("flow_id", as: String.self), let version = try step.optional("flow_version", as: Int.self) else {
                     throw StorageError(.notFound, "run \(runID) is not stored")
                 }
-                _ = try await PostgresStore.insertSyncEntries(connection, outcome.syncEntries, origin: SyncOrigin(
-                    flowID: flowID, flowVersion: version, runID: runID, shapeID: try step["shape_id"]), now: now, logger: logger)
+                _ = try await PostgresStore.insertSyncEntries(
+                    connection, outcome.syncEntries,
+                    origin: SyncOrigin(
+                        flowID: flowID, flowVersion: version, runID: runID, shapeID: try step["shape_id"]), now: now, logger: logger)
             }
             if !outcome.warnings.isEmpty {
                 try await connection.run("UPDATE runs SET has_warnings = true WHERE id = \(runID)", logger: logger)
@@ -136,7 +146,8 @@ extension PostgresStore: RunStore {
                 try await PostgresStore.saveRunVariables(connection, runID: runID, sequence: sequence, variables, logger: logger)
             }
         case .finishRun(let runID, let status, let error, let failedShapeID, let now):
-            try await connection.run("""
+            try await connection.run(
+                """
                 UPDATE runs SET status = \(status.rawValue), finished_at = \(now.pgValue), error = \(error), failed_shape_id = \(failedShapeID),
                                 lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = \(runID)
@@ -149,14 +160,17 @@ extension PostgresStore: RunStore {
     public func requestStop(runID: RunID, now: Date) async throws -> Bool {
         let logger = logger
         return try await transaction { connection in
-            let stopped = try await connection.rows("""
+            let stopped = try await connection.rows(
+                """
                 UPDATE runs SET status = 'stopped', finished_at = \(now.pgValue), error = 'stopped on request before it started',
                                 stop_requested = true
                 WHERE id = \(runID) AND status = 'queued' RETURNING 1
                 """, logger: logger)
             if !stopped.isEmpty { return true }
-            return try await !connection.rows("UPDATE runs SET stop_requested = true WHERE id = \(runID) AND status = 'started' RETURNING 1",
-                                              logger: logger).isEmpty
+            return try await !connection.rows(
+                "UPDATE runs SET stop_requested = true WHERE id = \(runID) AND status = 'started' RETURNING 1",
+                logger: logger
+            ).isEmpty
         }
     }
 
@@ -193,7 +207,8 @@ extension PostgresStore: RunStore {
         guard !runIDs.isEmpty else { return [:] }
         let logger = logger
         let rows = try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT origin_run_id, min(id) AS recovered_by FROM runs
                 WHERE origin_run_id = ANY(\(runIDs)) AND status = 'success' GROUP BY origin_run_id
                 """, logger: logger)
@@ -217,11 +232,14 @@ extension PostgresStore: RunStore {
         let (runID, sequence) = (step.run, step.sequence)
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT idx, content_type, size, stored_size FROM payloads WHERE run_id = \(runID) AND sequence = \(sequence) ORDER BY idx
-                """, logger: logger).map {
-                PayloadInfo(runID: runID, sequence: sequence, index: try $0["idx"], contentType: try $0["content_type"],
-                            size: try $0["size"], storedSize: try $0["stored_size"])
+                """, logger: logger
+            ).map {
+                PayloadInfo(
+                    runID: runID, sequence: sequence, index: try $0["idx"], contentType: try $0["content_type"],
+                    size: try $0["size"], storedSize: try $0["stored_size"])
             }
         }
     }
@@ -230,9 +248,11 @@ extension PostgresStore: RunStore {
         let (runID, sequence) = (step.run, step.sequence)
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT content_type, size, encoding, data FROM payloads WHERE run_id = \(runID) AND sequence = \(sequence) AND idx = \(index)
-                """, logger: logger).first.map(PostgresStore.payload)
+                """, logger: logger
+            ).first.map(PostgresStore.payload)
         }
     }
 
@@ -240,9 +260,11 @@ extension PostgresStore: RunStore {
         let (runID, sequence) = (step.run, step.sequence)
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT content_type, size, encoding, data FROM payloads WHERE run_id = \(runID) AND sequence = \(sequence) ORDER BY idx
-                """, logger: logger).map(PostgresStore.payload)
+                """, logger: logger
+            ).map(PostgresStore.payload)
         }
     }
 

@@ -13,15 +13,18 @@ extension PostgresStore: SyncStore {
 
     /// Inserts entries with their first transition (one statement per entry); shared by
     /// `finishStep` (inside the step's transaction) and `insertSyncEntries`.
-    static func insertSyncEntries(_ connection: PostgresConnection, _ entries: [NewSyncEntry], origin: SyncOrigin, now: Date,
-                                  logger: Logger) async throws -> [SyncEntryID] {
+    static func insertSyncEntries(
+        _ connection: PostgresConnection, _ entries: [NewSyncEntry], origin: SyncOrigin, now: Date,
+        logger: Logger
+    ) async throws -> [SyncEntryID] {
         var ids: [SyncEntryID] = []
         ids.reserveCapacity(entries.count)
         for new in entries {
             let time = (new.attemptedAt ?? now).pgValue
             let item = new.item
             let encoded = PayloadCodec.encode(item.payload)
-            let row = try await connection.rows("""
+            let row = try await connection.rows(
+                """
                 WITH entry AS (
                     INSERT INTO sync_entries (flow_id, flow_version, run_id, shape_id, system, reference, source_id, endpoint_id, status,
                         attempts, automatic_retries, first_attempt_at, latest_attempt_at, next_retry_at, latest_response, content_type,
@@ -41,8 +44,9 @@ extension PostgresStore: SyncStore {
                 """, logger: logger)
             let id: SyncEntryID = try row[0]["entry_id"]
             if new.status == .ok, let key = item.delivery {
-                try await linkDelivery(connection, key, claimant: DeliveryClaimant(runID: origin.runID, shapeID: origin.shapeID), entryID: id,
-                                       logger: logger)
+                try await linkDelivery(
+                    connection, key, claimant: DeliveryClaimant(runID: origin.runID, shapeID: origin.shapeID), entryID: id,
+                    logger: logger)
             }
             ids.append(id)
         }
@@ -121,12 +125,15 @@ extension PostgresStore: SyncStore {
     public func syncAttempts(entryID: SyncEntryID) async throws -> [SyncAttemptRecord] {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT seq, at, status, reason, response, endpoint_id, manual FROM sync_attempts WHERE entry_id = \(entryID) ORDER BY seq
-                """, logger: logger).map { row in
-                SyncAttemptRecord(number: try row["seq", as: Int.self], at: try row.date("at"), status: SyncStatus(rawValue: try row["status"]) ?? .failed,
-                                  reason: try row["reason"], response: try row["response"], endpointID: try row["endpoint_id"],
-                                  manual: try row["manual", as: Bool.self])
+                """, logger: logger
+            ).map { row in
+                SyncAttemptRecord(
+                    number: try row["seq", as: Int.self], at: try row.date("at"), status: SyncStatus(rawValue: try row["status"]) ?? .failed,
+                    reason: try row["reason"], response: try row["response"], endpointID: try row["endpoint_id"],
+                    manual: try row["manual", as: Bool.self])
             }
         }
     }
@@ -134,11 +141,14 @@ extension PostgresStore: SyncStore {
     public func syncTransitions(entryID: SyncEntryID) async throws -> [SyncTransition] {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT at, from_status, to_status, reason FROM sync_transitions WHERE entry_id = \(entryID) ORDER BY seq
-                """, logger: logger).map { row in
-                SyncTransition(at: try row.date("at"), from: try row.optional("from_status", as: String.self).flatMap(SyncStatus.init(rawValue:)),
-                               to: SyncStatus(rawValue: try row["to_status"]) ?? .failed, reason: try row["reason"])
+                """, logger: logger
+            ).map { row in
+                SyncTransition(
+                    at: try row.date("at"), from: try row.optional("from_status", as: String.self).flatMap(SyncStatus.init(rawValue:)),
+                    to: SyncStatus(rawValue: try row["to_status"]) ?? .failed, reason: try row["reason"])
             }
         }
     }
@@ -146,11 +156,15 @@ extension PostgresStore: SyncStore {
     public func syncPayload(entryID: SyncEntryID) async throws -> Payload? {
         let logger = logger
         let stored = try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 SELECT content_type, payload_size, payload_encoding, payload_data FROM sync_entries WHERE id = \(entryID)
-                """, logger: logger).first.map {
-                (try $0["content_type", as: String.self], try $0["payload_size", as: Int.self], try $0["payload_encoding", as: String.self],
-                 try $0.bytes("payload_data"))
+                """, logger: logger
+            ).first.map {
+                (
+                    try $0["content_type", as: String.self], try $0["payload_size", as: Int.self], try $0["payload_encoding", as: String.self],
+                    try $0.bytes("payload_data")
+                )
             }
         }
         guard let (contentType, size, encoding, data) = stored else { return nil }
@@ -163,12 +177,14 @@ extension PostgresStore: SyncStore {
     public func claimDueSyncRetries(now: Date, limit: Int, leaseUntil: Date) async throws -> [SyncEntry] {
         let logger = logger
         return try await connection { connection in
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 UPDATE sync_entries SET next_retry_at = \(leaseUntil.pgValue)
                 WHERE id IN (SELECT id FROM sync_entries WHERE status = 'pending' AND next_retry_at <= \(now.pgValue)
                              ORDER BY next_retry_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 RETURNING \(unescaped: PostgresStore.syncColumns)
-                """, logger: logger).map(PostgresStore.syncEntry).sorted { ($0.nextRetryAt ?? .distantPast, $0.id) < ($1.nextRetryAt ?? .distantPast, $1.id) }
+                """, logger: logger
+            ).map(PostgresStore.syncEntry).sorted { ($0.nextRetryAt ?? .distantPast, $0.id) < ($1.nextRetryAt ?? .distantPast, $1.id) }
         }
     }
 
@@ -176,31 +192,39 @@ extension PostgresStore: SyncStore {
         let logger = logger
         let endpointID = attempt.endpointID.flatMap { $0.isEmpty ? nil : $0 }
         try await transaction { connection in
-            guard let current = try await connection.rows("SELECT status, run_id, shape_id FROM sync_entries WHERE id = \(entryID) FOR UPDATE",
-                                                          logger: logger).first else {
+            guard
+                let current = try await connection.rows(
+                    "SELECT status, run_id, shape_id FROM sync_entries WHERE id = \(entryID) FOR UPDATE",
+                    logger: logger
+                ).first
+            else {
                 throw StorageError(.notFound, "no sync entry \(entryID)")
             }
             let previous = try current["status", as: String.self]
             if attempt.status == .ok, let key = attempt.delivery {
-                try await PostgresStore.linkDelivery(connection, key, claimant: DeliveryClaimant(runID: try current["run_id"], shapeID: try current["shape_id"]),
-                                                     entryID: entryID, logger: logger)
+                try await PostgresStore.linkDelivery(
+                    connection, key, claimant: DeliveryClaimant(runID: try current["run_id"], shapeID: try current["shape_id"]),
+                    entryID: entryID, logger: logger)
             }
-            try await connection.run("""
+            try await connection.run(
+                """
                 UPDATE sync_entries SET status = \(attempt.status.rawValue), attempts = attempts + 1,
                     automatic_retries = CASE WHEN \(attempt.manual) THEN 0 ELSE automatic_retries + 1 END,
                     latest_attempt_at = \(now.pgValue), next_retry_at = \(attempt.nextRetryAt?.pgValue), latest_response = \(attempt.response),
                     endpoint_id = COALESCE(\(endpointID), endpoint_id)
                 WHERE id = \(entryID)
                 """, logger: logger)
-            try await connection.run("""
+            try await connection.run(
+                """
                 INSERT INTO sync_attempts (entry_id, seq, at, status, reason, response, endpoint_id, manual)
                 VALUES (\(entryID), (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_attempts WHERE entry_id = \(entryID)), \(now.pgValue),
                         \(attempt.status.rawValue), \((attempt.manual ? "resync: " : "") + attempt.reason), \(SyncAttemptRecord.excerpt(attempt.response)),
                         \(attempt.endpointID ?? ""), \(attempt.manual))
                 """, logger: logger)
             if previous != attempt.status.rawValue || attempt.manual {
-                try await PostgresStore.addTransition(connection, entryID: entryID, at: now, from: previous, to: attempt.status,
-                                                      reason: (attempt.manual ? "resync: " : "") + attempt.reason, logger: logger)
+                try await PostgresStore.addTransition(
+                    connection, entryID: entryID, at: now, from: previous, to: attempt.status,
+                    reason: (attempt.manual ? "resync: " : "") + attempt.reason, logger: logger)
             }
         }
     }
@@ -208,22 +232,29 @@ extension PostgresStore: SyncStore {
     public func confirmSync(ids: [SyncEntryID], reason: String, now: Date) async throws -> [SyncEntryID] {
         let logger = logger
         return try await transaction { connection in
-            let confirmed: Set<SyncEntryID> = Set(try await connection.rows("""
-                UPDATE sync_entries SET status = 'ok', latest_response = \(reason) WHERE id = ANY(\(ids)) AND status = 'sent' RETURNING id
-                """, logger: logger).map { try $0["id", as: SyncEntryID.self] })
+            let confirmed: Set<SyncEntryID> = Set(
+                try await connection.rows(
+                    """
+                    UPDATE sync_entries SET status = 'ok', latest_response = \(reason) WHERE id = ANY(\(ids)) AND status = 'sent' RETURNING id
+                    """, logger: logger
+                ).map { try $0["id", as: SyncEntryID.self] })
             let ordered = ids.filter(confirmed.contains)
             for id in ordered {
-                try await PostgresStore.addTransition(connection, entryID: id, at: now, from: SyncStatus.sent.rawValue, to: .ok, reason: reason,
-                                                      logger: logger)
+                try await PostgresStore.addTransition(
+                    connection, entryID: id, at: now, from: SyncStatus.sent.rawValue, to: .ok, reason: reason,
+                    logger: logger)
             }
             return ordered
         }
     }
 
     /// The entry's row is locked (updated) first in every caller, so the next `seq` cannot be taken twice.
-    static func addTransition(_ connection: PostgresConnection, entryID: SyncEntryID, at: Date, from: String?, to: SyncStatus, reason: String,
-                              logger: Logger) async throws {
-        try await connection.run("""
+    static func addTransition(
+        _ connection: PostgresConnection, entryID: SyncEntryID, at: Date, from: String?, to: SyncStatus, reason: String,
+        logger: Logger
+    ) async throws {
+        try await connection.run(
+            """
             INSERT INTO sync_transitions (entry_id, seq, at, from_status, to_status, reason)
             VALUES (\(entryID), (SELECT COALESCE(MAX(seq), 0) + 1 FROM sync_transitions WHERE entry_id = \(entryID)), \(at.pgValue),
                     \(from), \(to.rawValue), \(reason))

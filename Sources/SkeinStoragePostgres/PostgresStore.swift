@@ -26,8 +26,9 @@ public final class PostgresStore: Sendable {
     /// A store for `address`; nothing is connected yet. The first call (or `prepare()`) checks
     /// the server answers and runs pending migrations.
     public init(_ address: PostgresAddress, maximumConnections: Int = 10, logger: Logger = PostgresStore.quietLogger) {
-        var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
-                                                         password: address.password, database: address.database, tls: .disable)
+        var configuration = PostgresClient.Configuration(
+            host: address.host, port: address.port, username: address.user,
+            password: address.password, database: address.database, tls: .disable)
         configuration.options.maximumConnections = max(2, maximumConnections)
         configuration.options.connectTimeout = .seconds(5)
         // The pool logs each failed reconnection attempt; the store reports unavailability itself.
@@ -44,8 +45,11 @@ public final class PostgresStore: Sendable {
     ///
     /// Throws `StorageError(.unavailable, …)` naming the server (never the password) and why,
     /// when it cannot be reached or refuses the login.
-    public static func open(_ address: PostgresAddress, maximumConnections: Int = 10, logger: Logger = PostgresStore.quietLogger)
-        async throws -> PostgresStore {
+    public static func open(
+        _ address: PostgresAddress, maximumConnections: Int = 10, logger: Logger = PostgresStore.quietLogger
+    )
+        async throws -> PostgresStore
+    {
         let store = PostgresStore(address, maximumConnections: maximumConnections, logger: logger)
         do {
             try await store.prepare()
@@ -79,8 +83,9 @@ public final class PostgresStore: Sendable {
     /// Opens one direct connection first, so an unreachable server or a refused login is
     /// reported at once and plainly instead of as a pool waiting to retry.
     static func checkConnection(_ address: PostgresAddress, logger: Logger) async throws {
-        var configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
-                                                             password: address.password, database: address.database, tls: .disable)
+        var configuration = PostgresConnection.Configuration(
+            host: address.host, port: address.port, username: address.user,
+            password: address.password, database: address.database, tls: .disable)
         configuration.options.connectTimeout = .seconds(5)
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)

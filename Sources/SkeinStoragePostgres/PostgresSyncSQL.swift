@@ -1,6 +1,6 @@
 import Foundation
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinStorage
 
 /// The SQL the sync report's queries share: the window and filters, the search, the sort and
@@ -40,7 +40,8 @@ enum PostgresSyncSQL {
             clauses.append("(\(column), id) \(query.descending ? "<" : ">") (\(value), \(statement.bind(after.id)))")
         }
         let direction = query.descending ? "DESC" : "ASC"
-        statement.text = "SELECT \(PostgresStore.syncColumns) FROM sync_entries WHERE \(clauses.joined(separator: " AND ")) "
+        statement.text =
+            "SELECT \(PostgresStore.syncColumns) FROM sync_entries WHERE \(clauses.joined(separator: " AND ")) "
             + "ORDER BY \(column) \(direction), id \(direction)"
         return statement
     }

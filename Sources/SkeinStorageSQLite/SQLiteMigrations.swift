@@ -11,95 +11,96 @@ enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("0001_flows_runs_steps_payloads_instances") { db in
-            try db.execute(sql: """
-                CREATE TABLE flow_versions (
-                    flow_id TEXT NOT NULL,
-                    version INTEGER NOT NULL,
-                    source TEXT NOT NULL,
-                    deployed_at REAL NOT NULL,
-                    PRIMARY KEY (flow_id, version)
-                );
-                CREATE TABLE flows (
-                    flow_id TEXT PRIMARY KEY,
-                    latest_version INTEGER NOT NULL,
-                    enabled INTEGER NOT NULL DEFAULT 1
-                );
-                CREATE TABLE schedule_ticks (
-                    flow_id TEXT NOT NULL,
-                    tick REAL NOT NULL,
-                    PRIMARY KEY (flow_id, tick)
-                );
-                CREATE TABLE runs (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    flow_id TEXT NOT NULL,
-                    flow_version INTEGER NOT NULL,
-                    status TEXT NOT NULL,
-                    trigger TEXT NOT NULL,
-                    priority INTEGER NOT NULL,
-                    entry_shape_id TEXT,
-                    origin_run_id INTEGER,
-                    queued_at REAL NOT NULL,
-                    started_at REAL,
-                    finished_at REAL,
-                    error TEXT,
-                    failed_shape_id TEXT,
-                    has_warnings INTEGER NOT NULL DEFAULT 0,
-                    stop_requested INTEGER NOT NULL DEFAULT 0,
-                    lease_owner TEXT,
-                    lease_expires_at REAL,
-                    claims INTEGER NOT NULL DEFAULT 0,
-                    input_count INTEGER NOT NULL DEFAULT 0
-                );
-                CREATE INDEX runs_claimable ON runs(priority, id) WHERE status IN ('queued', 'started');
-                CREATE INDEX runs_by_flow ON runs(flow_id, id);
-                CREATE INDEX runs_by_status ON runs(status, id);
-                CREATE INDEX runs_by_queued_at ON runs(queued_at);
-                CREATE INDEX runs_by_origin ON runs(origin_run_id) WHERE origin_run_id IS NOT NULL;
-                CREATE TABLE steps (
-                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                    sequence INTEGER NOT NULL,
-                    shape_id TEXT NOT NULL,
-                    shape_type TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    started_at REAL NOT NULL,
-                    finished_at REAL,
-                    attempts INTEGER NOT NULL DEFAULT 1,
-                    input_count INTEGER NOT NULL DEFAULT 0,
-                    input_bytes INTEGER NOT NULL DEFAULT 0,
-                    output_count INTEGER NOT NULL DEFAULT 0,
-                    output_bytes INTEGER NOT NULL DEFAULT 0,
-                    error TEXT,
-                    error_details TEXT,
-                    warnings TEXT,
-                    calls TEXT,
-                    PRIMARY KEY (run_id, sequence)
-                ) WITHOUT ROWID;
-                CREATE TABLE payloads (
-                    id INTEGER PRIMARY KEY,
-                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                    sequence INTEGER NOT NULL,
-                    idx INTEGER NOT NULL,
-                    content_type TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    stored_size INTEGER NOT NULL,
-                    encoding TEXT NOT NULL,
-                    data BLOB NOT NULL
-                );
-                CREATE UNIQUE INDEX payloads_by_step ON payloads(run_id, sequence, idx);
-                CREATE TABLE instances (
-                    name TEXT PRIMARY KEY,
-                    connector_type TEXT NOT NULL,
-                    address TEXT NOT NULL,
-                    time_zone TEXT NOT NULL,
-                    rate_limit TEXT,
-                    timeout_ms INTEGER NOT NULL,
-                    variables TEXT NOT NULL,
-                    settings TEXT NOT NULL,
-                    sealed_credentials BLOB NOT NULL,
-                    key_id TEXT NOT NULL,
-                    updated_at REAL NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE flow_versions (
+                        flow_id TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        source TEXT NOT NULL,
+                        deployed_at REAL NOT NULL,
+                        PRIMARY KEY (flow_id, version)
+                    );
+                    CREATE TABLE flows (
+                        flow_id TEXT PRIMARY KEY,
+                        latest_version INTEGER NOT NULL,
+                        enabled INTEGER NOT NULL DEFAULT 1
+                    );
+                    CREATE TABLE schedule_ticks (
+                        flow_id TEXT NOT NULL,
+                        tick REAL NOT NULL,
+                        PRIMARY KEY (flow_id, tick)
+                    );
+                    CREATE TABLE runs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        flow_id TEXT NOT NULL,
+                        flow_version INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        trigger TEXT NOT NULL,
+                        priority INTEGER NOT NULL,
+                        entry_shape_id TEXT,
+                        origin_run_id INTEGER,
+                        queued_at REAL NOT NULL,
+                        started_at REAL,
+                        finished_at REAL,
+                        error TEXT,
+                        failed_shape_id TEXT,
+                        has_warnings INTEGER NOT NULL DEFAULT 0,
+                        stop_requested INTEGER NOT NULL DEFAULT 0,
+                        lease_owner TEXT,
+                        lease_expires_at REAL,
+                        claims INTEGER NOT NULL DEFAULT 0,
+                        input_count INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX runs_claimable ON runs(priority, id) WHERE status IN ('queued', 'started');
+                    CREATE INDEX runs_by_flow ON runs(flow_id, id);
+                    CREATE INDEX runs_by_status ON runs(status, id);
+                    CREATE INDEX runs_by_queued_at ON runs(queued_at);
+                    CREATE INDEX runs_by_origin ON runs(origin_run_id) WHERE origin_run_id IS NOT NULL;
+                    CREATE TABLE steps (
+                        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                        sequence INTEGER NOT NULL,
+                        shape_id TEXT NOT NULL,
+                        shape_type TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        started_at REAL NOT NULL,
+                        finished_at REAL,
+                        attempts INTEGER NOT NULL DEFAULT 1,
+                        input_count INTEGER NOT NULL DEFAULT 0,
+                        input_bytes INTEGER NOT NULL DEFAULT 0,
+                        output_count INTEGER NOT NULL DEFAULT 0,
+                        output_bytes INTEGER NOT NULL DEFAULT 0,
+                        error TEXT,
+                        error_details TEXT,
+                        warnings TEXT,
+                        calls TEXT,
+                        PRIMARY KEY (run_id, sequence)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE payloads (
+                        id INTEGER PRIMARY KEY,
+                        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                        sequence INTEGER NOT NULL,
+                        idx INTEGER NOT NULL,
+                        content_type TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        stored_size INTEGER NOT NULL,
+                        encoding TEXT NOT NULL,
+                        data BLOB NOT NULL
+                    );
+                    CREATE UNIQUE INDEX payloads_by_step ON payloads(run_id, sequence, idx);
+                    CREATE TABLE instances (
+                        name TEXT PRIMARY KEY,
+                        connector_type TEXT NOT NULL,
+                        address TEXT NOT NULL,
+                        time_zone TEXT NOT NULL,
+                        rate_limit TEXT,
+                        timeout_ms INTEGER NOT NULL,
+                        variables TEXT NOT NULL,
+                        settings TEXT NOT NULL,
+                        sealed_credentials BLOB NOT NULL,
+                        key_id TEXT NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("0002_run_retention") { db in
             // Retention deletes a run's payloads before its log; the flag says the log outlived them.
@@ -123,10 +124,11 @@ enum SQLiteMigrations {
         // `pg_` is a misnomer (this is SQLite's migration), kept because databases recorded it.
         migrator.registerMigration("0007_pg_flow_concurrency") { db in
             // A flow's max_concurrent_runs, copied from its latest version at deploy, read when claiming.
-            try db.execute(sql: """
-                ALTER TABLE flows ADD COLUMN max_concurrent_runs INTEGER;
-                CREATE INDEX runs_started_by_flow ON runs(flow_id) WHERE status = 'started';
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE flows ADD COLUMN max_concurrent_runs INTEGER;
+                    CREATE INDEX runs_started_by_flow ON runs(flow_id) WHERE status = 'started';
+                    """)
         }
         migrator.registerMigration("0008_perf_run_indexes") { db in
             try db.execute(sql: RunIndexesSchema.migration)
@@ -147,15 +149,16 @@ enum SQLiteMigrations {
         }
         migrator.registerMigration("0013_flow_drafts") { db in
             // A flow's work in progress (at most one per flow), saved over until it is deployed.
-            try db.execute(sql: """
-                CREATE TABLE flow_drafts (
-                    flow_id TEXT PRIMARY KEY,
-                    source TEXT NOT NULL,
-                    base_version INTEGER,
-                    updated_by TEXT NOT NULL,
-                    updated_at REAL NOT NULL
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE flow_drafts (
+                        flow_id TEXT PRIMARY KEY,
+                        source TEXT NOT NULL,
+                        base_version INTEGER,
+                        updated_by TEXT NOT NULL,
+                        updated_at REAL NOT NULL
+                    )
+                    """)
         }
         migrator.registerMigration("0014_lookups") { db in
             // Cross-reference lookup tables (`$lookup` in expressions, `skein lookup`).

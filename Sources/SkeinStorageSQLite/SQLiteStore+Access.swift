@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinStorage
 
 extension SQLiteStore: AccessStore {
@@ -10,8 +10,9 @@ extension SQLiteStore: AccessStore {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE username = ?", arguments: [user.username]) == true {
                 throw StorageError(.conflict, "a user named '\(user.username)' already exists")
             }
-            try db.execute(sql: "INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [user.username, user.role, user.passwordHash, user.createdAt.storageValue])
+            try db.execute(
+                sql: "INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [user.username, user.role, user.passwordHash, user.createdAt.storageValue])
         }
     }
 
@@ -52,20 +53,26 @@ extension SQLiteStore: AccessStore {
 
     public func createSession(_ session: SessionRecord) async throws {
         try await write { db in
-            try db.execute(sql: "INSERT INTO sessions (id_hash, username, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [session.idHash, session.username, session.csrfToken, session.createdAt.storageValue,
-                                       session.expiresAt.storageValue])
+            try db.execute(
+                sql: "INSERT INTO sessions (id_hash, username, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    session.idHash, session.username, session.csrfToken, session.createdAt.storageValue,
+                    session.expiresAt.storageValue,
+                ])
         }
     }
 
     public func session(idHash: String, now: Date) async throws -> (SessionRecord, UserRecord)? {
         try await read { db -> (SessionRecord, UserRecord)? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?",
-                                             arguments: [idHash, now.storageValue]),
-                  let user = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username = ?", arguments: [row["username"] as String])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?",
+                    arguments: [idHash, now.storageValue]),
+                let user = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username = ?", arguments: [row["username"] as String])
             else { return nil }
-            let session = SessionRecord(idHash: row["id_hash"], username: row["username"], csrfToken: row["csrf_token"],
-                                        createdAt: row.date("created_at") ?? now, expiresAt: row.date("expires_at") ?? now)
+            let session = SessionRecord(
+                idHash: row["id_hash"], username: row["username"], csrfToken: row["csrf_token"],
+                createdAt: row.date("created_at") ?? now, expiresAt: row.date("expires_at") ?? now)
             return (session, SQLiteStore.user(user))
         }
     }
@@ -86,17 +93,19 @@ extension SQLiteStore: AccessStore {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE username = ?", arguments: [username]) == true else {
                 throw StorageError(.notFound, "no user named '\(username)'")
             }
-            try db.execute(sql: "INSERT INTO api_tokens (name, username, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [name, username, role, tokenHash, now.storageValue])
-            return APITokenRecord(id: db.lastInsertedRowID, name: name, username: username, role: role, tokenHash: tokenHash,
-                                  createdAt: now, lastUsedAt: nil)
+            try db.execute(
+                sql: "INSERT INTO api_tokens (name, username, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [name, username, role, tokenHash, now.storageValue])
+            return APITokenRecord(
+                id: db.lastInsertedRowID, name: name, username: username, role: role, tokenHash: tokenHash,
+                createdAt: now, lastUsedAt: nil)
         }
     }
 
     public func useToken(hash: String, now: Date) async throws -> (APITokenRecord, UserRecord)? {
         try await write { db -> (APITokenRecord, UserRecord)? in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_tokens WHERE token_hash = ?", arguments: [hash]),
-                  let user = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username = ?", arguments: [row["username"] as String])
+                let user = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username = ?", arguments: [row["username"] as String])
             else { return nil }
             var token = SQLiteStore.token(row)
             // Written at most once a minute per token, so busy scripts do not turn every read into a write.
@@ -122,8 +131,9 @@ extension SQLiteStore: AccessStore {
     @discardableResult
     public func appendAudit(actor: String, action: String, target: String, details: JSON, now: Date) async throws -> Int64 {
         try await write { db -> Int64 in
-            try db.execute(sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [now.storageValue, actor, action, target, details.serialized()])
+            try db.execute(
+                sql: "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)",
+                arguments: [now.storageValue, actor, action, target, details.serialized()])
             return db.lastInsertedRowID
         }
     }
@@ -144,8 +154,9 @@ extension SQLiteStore: AccessStore {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [query.limit]
             return try Row.fetchAll(db, sql: "SELECT * FROM audit_log \(filter) ORDER BY id DESC LIMIT ?", arguments: arguments).map { row in
-                AuditEntry(id: row["id"], at: row.date("at") ?? Date(), actor: row["actor"], action: row["action"], target: row["target"],
-                           details: decodeJSON(row["details"]) ?? .null)
+                AuditEntry(
+                    id: row["id"], at: row.date("at") ?? Date(), actor: row["actor"], action: row["action"], target: row["target"],
+                    details: decodeJSON(row["details"]) ?? .null)
             }
         }
     }
@@ -155,7 +166,8 @@ extension SQLiteStore: AccessStore {
     }
 
     static func token(_ row: Row) -> APITokenRecord {
-        APITokenRecord(id: row["id"], name: row["name"], username: row["username"], role: row["role"], tokenHash: row["token_hash"],
-                       createdAt: row.date("created_at") ?? Date(), lastUsedAt: row.date("last_used_at"))
+        APITokenRecord(
+            id: row["id"], name: row["name"], username: row["username"], role: row["role"], tokenHash: row["token_hash"],
+            createdAt: row.date("created_at") ?? Date(), lastUsedAt: row.date("last_used_at"))
     }
 }

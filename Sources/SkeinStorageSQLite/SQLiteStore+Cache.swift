@@ -10,23 +10,27 @@ extension SQLiteStore: CacheStore {
         let encoded = entries.map { ($0, PayloadCodec.encode($0.payload)) }
         return try await write { db in
             let delete = try db.cachedStatement(sql: "DELETE FROM cache_entries WHERE scope = ? AND name = ? AND key = ?")
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO cache_entries (scope, name, key, added_at, expires_at, content_type, size, encoding, data)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO cache_entries (scope, name, key, added_at, expires_at, content_type, size, encoding, data)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for (entry, stored) in encoded {
                 // Delete then insert, so a replaced entry counts as the newest for eviction.
                 try delete.execute(arguments: [address.scope, address.name, entry.key])
-                try insert.execute(arguments: [address.scope, address.name, entry.key, now.storageValue, entry.expiresAt?.storageValue,
-                                               entry.payload.contentType, stored.size, stored.encoding, Data(stored.data)])
+                try insert.execute(arguments: [
+                    address.scope, address.name, entry.key, now.storageValue, entry.expiresAt?.storageValue,
+                    entry.payload.contentType, stored.size, stored.encoding, Data(stored.data),
+                ])
             }
-            try db.execute(sql: """
-                DELETE FROM cache_entries WHERE id IN (
-                    SELECT id FROM (
-                        SELECT id, row_number() OVER (ORDER BY id DESC) AS position, sum(size) OVER (ORDER BY id DESC) AS total
-                        FROM cache_entries WHERE scope = ? AND name = ?)
-                    WHERE position > ? OR total > ?)
-                """, arguments: [address.scope, address.name, max(0, maxEntries), max(0, maxBytes)])
+            try db.execute(
+                sql: """
+                    DELETE FROM cache_entries WHERE id IN (
+                        SELECT id FROM (
+                            SELECT id, row_number() OVER (ORDER BY id DESC) AS position, sum(size) OVER (ORDER BY id DESC) AS total
+                            FROM cache_entries WHERE scope = ? AND name = ?)
+                        WHERE position > ? OR total > ?)
+                    """, arguments: [address.scope, address.name, max(0, maxEntries), max(0, maxBytes)])
             return db.changesCount
         }
     }
@@ -60,8 +64,9 @@ extension SQLiteStore: CacheStore {
 
     public func pruneExpiredCacheEntries(now: Date, limit: Int) async throws -> Int {
         try await write { db in
-            try db.execute(sql: "DELETE FROM cache_entries WHERE id IN (SELECT id FROM cache_entries WHERE expires_at <= ? LIMIT ?)",
-                           arguments: [now.storageValue, max(1, limit)])
+            try db.execute(
+                sql: "DELETE FROM cache_entries WHERE id IN (SELECT id FROM cache_entries WHERE expires_at <= ? LIMIT ?)",
+                arguments: [now.storageValue, max(1, limit)])
             return db.changesCount
         }
     }

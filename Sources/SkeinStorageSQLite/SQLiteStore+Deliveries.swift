@@ -17,8 +17,9 @@ extension SQLiteStore: DeliveryLedgerStore {
 
     public func recordDelivery(_ claim: DeliveryClaim, accepted: Bool, endpointID: String, response: String, now: Date) async throws {
         try await write { db in
-            let row = DeliveryLedgerRule.record(claim, accepted: accepted, endpointID: endpointID, response: response,
-                                                row: try SQLiteStore.ledgerRow(db, claim.key), now: now)
+            let row = DeliveryLedgerRule.record(
+                claim, accepted: accepted, endpointID: endpointID, response: response,
+                row: try SQLiteStore.ledgerRow(db, claim.key), now: now)
             try SQLiteStore.saveLedgerRow(db, claim.key, row, now: now)
         }
     }
@@ -29,35 +30,44 @@ extension SQLiteStore: DeliveryLedgerStore {
 
     public func pruneDeliveries(olderThan cutoff: Date, limit: Int) async throws -> Int {
         try await write { db in
-            try db.execute(sql: """
-                DELETE FROM delivery_ledger WHERE (system, instance, reference) IN
-                    (SELECT system, instance, reference FROM delivery_ledger WHERE updated_at < ? LIMIT ?)
-                """, arguments: [cutoff.storageValue, limit])
+            try db.execute(
+                sql: """
+                    DELETE FROM delivery_ledger WHERE (system, instance, reference) IN
+                        (SELECT system, instance, reference FROM delivery_ledger WHERE updated_at < ? LIMIT ?)
+                    """, arguments: [cutoff.storageValue, limit])
             return db.changesCount
         }
     }
 
     /// Links an accepted delivery to the entry that records it (inside the entry's transaction).
     static func linkDelivery(_ db: Database, _ key: DeliveryKey, claimant: DeliveryClaimant, entryID: SyncEntryID) throws {
-        try db.execute(sql: """
-            UPDATE delivery_ledger SET delivered_entry = ?
-            WHERE system = ? AND instance = ? AND reference = ? AND delivered_run = ? AND delivered_shape = ?
-            """, arguments: [entryID, key.system, key.instance, key.reference, claimant.runID, claimant.shapeID])
+        try db.execute(
+            sql: """
+                UPDATE delivery_ledger SET delivered_entry = ?
+                WHERE system = ? AND instance = ? AND reference = ? AND delivered_run = ? AND delivered_shape = ?
+                """, arguments: [entryID, key.system, key.instance, key.reference, claimant.runID, claimant.shapeID])
     }
 
     static func ledgerRow(_ db: Database, _ key: DeliveryKey) throws -> DeliveryLedgerRule.Row? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT * FROM delivery_ledger WHERE system = ? AND instance = ? AND reference = ?
-            """, arguments: [key.system, key.instance, key.reference]) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM delivery_ledger WHERE system = ? AND instance = ? AND reference = ?
+                    """, arguments: [key.system, key.instance, key.reference])
+        else { return nil }
         var result = DeliveryLedgerRule.Row()
         if let hash: String = row["delivered_hash"], let run: RunID = row["delivered_run"], let shape: String = row["delivered_shape"],
-           let at: Double = row["delivered_at"] {
-            result.delivered = DeliveryRecord(contentHash: hash, claimant: DeliveryClaimant(runID: run, shapeID: shape),
-                                              at: Date(storageValue: at), entryID: row["delivered_entry"],
-                                              endpointID: row["endpoint_id"] ?? "", response: row["response"] ?? "")
+            let at: Double = row["delivered_at"]
+        {
+            result.delivered = DeliveryRecord(
+                contentHash: hash, claimant: DeliveryClaimant(runID: run, shapeID: shape),
+                at: Date(storageValue: at), entryID: row["delivered_entry"],
+                endpointID: row["endpoint_id"] ?? "", response: row["response"] ?? "")
         }
         if let hash: String = row["claim_hash"], let run: RunID = row["claim_run"], let shape: String = row["claim_shape"],
-           let at: Double = row["claimed_at"] {
+            let at: Double = row["claimed_at"]
+        {
             result.claimHash = hash
             result.claimant = DeliveryClaimant(runID: run, shapeID: shape)
             result.claimedAt = Date(storageValue: at)
@@ -67,17 +77,19 @@ extension SQLiteStore: DeliveryLedgerStore {
 
     static func saveLedgerRow(_ db: Database, _ key: DeliveryKey, _ row: DeliveryLedgerRule.Row, now: Date) throws {
         let delivered = row.delivered
-        try db.execute(sql: """
-            INSERT INTO delivery_ledger (system, instance, reference, delivered_hash, delivered_run, delivered_shape, delivered_at,
-                delivered_entry, endpoint_id, response, claim_hash, claim_run, claim_shape, claimed_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (system, instance, reference) DO UPDATE SET
-                delivered_hash = excluded.delivered_hash, delivered_run = excluded.delivered_run,
-                delivered_shape = excluded.delivered_shape, delivered_at = excluded.delivered_at,
-                delivered_entry = excluded.delivered_entry, endpoint_id = excluded.endpoint_id, response = excluded.response,
-                claim_hash = excluded.claim_hash, claim_run = excluded.claim_run, claim_shape = excluded.claim_shape,
-                claimed_at = excluded.claimed_at, updated_at = excluded.updated_at
-            """, arguments: [
+        try db.execute(
+            sql: """
+                INSERT INTO delivery_ledger (system, instance, reference, delivered_hash, delivered_run, delivered_shape, delivered_at,
+                    delivered_entry, endpoint_id, response, claim_hash, claim_run, claim_shape, claimed_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (system, instance, reference) DO UPDATE SET
+                    delivered_hash = excluded.delivered_hash, delivered_run = excluded.delivered_run,
+                    delivered_shape = excluded.delivered_shape, delivered_at = excluded.delivered_at,
+                    delivered_entry = excluded.delivered_entry, endpoint_id = excluded.endpoint_id, response = excluded.response,
+                    claim_hash = excluded.claim_hash, claim_run = excluded.claim_run, claim_shape = excluded.claim_shape,
+                    claimed_at = excluded.claimed_at, updated_at = excluded.updated_at
+                """,
+            arguments: [
                 key.system, key.instance, key.reference, delivered?.contentHash, delivered?.claimant.runID, delivered?.claimant.shapeID,
                 delivered?.at.storageValue, delivered?.entryID, delivered?.endpointID, delivered?.response,
                 row.claimHash, row.claimant?.runID, row.claimant?.shapeID, row.claimedAt?.storageValue, now.storageValue,

@@ -13,20 +13,24 @@ extension SQLiteStore: FlowStore {
                 try db.execute(sql: "UPDATE flows SET max_concurrent_runs = ? WHERE flow_id = ?", arguments: [limit, flowID])
                 let latest: Int = state["latest_version"]
                 let enabled: Bool = state["enabled"]
-                let current = try Row.fetchOne(db, sql: "SELECT source, deployed_at FROM flow_versions WHERE flow_id = ? AND version = ?",
-                                               arguments: [flowID, latest])
+                let current = try Row.fetchOne(
+                    db, sql: "SELECT source, deployed_at FROM flow_versions WHERE flow_id = ? AND version = ?",
+                    arguments: [flowID, latest])
                 if let current, (current["source"] as String) == source {
                     return (latest, false, enabled, Date(storageValue: current["deployed_at"]))
                 }
-                try db.execute(sql: "INSERT INTO flow_versions (flow_id, version, source, deployed_at) VALUES (?, ?, ?, ?)",
-                               arguments: [flowID, latest + 1, source, now.storageValue])
+                try db.execute(
+                    sql: "INSERT INTO flow_versions (flow_id, version, source, deployed_at) VALUES (?, ?, ?, ?)",
+                    arguments: [flowID, latest + 1, source, now.storageValue])
                 try db.execute(sql: "UPDATE flows SET latest_version = ? WHERE flow_id = ?", arguments: [latest + 1, flowID])
                 return (latest + 1, true, enabled, now)
             }
-            try db.execute(sql: "INSERT INTO flow_versions (flow_id, version, source, deployed_at) VALUES (?, 1, ?, ?)",
-                           arguments: [flowID, source, now.storageValue])
-            try db.execute(sql: "INSERT INTO flows (flow_id, latest_version, enabled, max_concurrent_runs) VALUES (?, 1, 1, ?)",
-                           arguments: [flowID, limit])
+            try db.execute(
+                sql: "INSERT INTO flow_versions (flow_id, version, source, deployed_at) VALUES (?, 1, ?, ?)",
+                arguments: [flowID, source, now.storageValue])
+            try db.execute(
+                sql: "INSERT INTO flows (flow_id, latest_version, enabled, max_concurrent_runs) VALUES (?, 1, 1, ?)",
+                arguments: [flowID, limit])
             return (1, true, true, now)
         }
         return (DeployedFlow(flowID: flowID, version: version, source: source, definition: definition, deployedAt: deployedAt, enabled: enabled), isNew)
@@ -34,29 +38,38 @@ extension SQLiteStore: FlowStore {
 
     public func flow(id: String, version: Int?) async throws -> DeployedFlow? {
         try await read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flows f
-                JOIN flow_versions v ON v.flow_id = f.flow_id AND v.version = COALESCE(?, f.latest_version)
-                WHERE f.flow_id = ?
-                """, arguments: [version, id]).map(SQLiteStore.deployedFlow)
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flows f
+                    JOIN flow_versions v ON v.flow_id = f.flow_id AND v.version = COALESCE(?, f.latest_version)
+                    WHERE f.flow_id = ?
+                    """, arguments: [version, id]
+            ).map(SQLiteStore.deployedFlow)
         }
     }
 
     public func flows() async throws -> [DeployedFlow] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flows f
-                JOIN flow_versions v ON v.flow_id = f.flow_id AND v.version = f.latest_version ORDER BY f.flow_id
-                """).map(SQLiteStore.deployedFlow)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flows f
+                    JOIN flow_versions v ON v.flow_id = f.flow_id AND v.version = f.latest_version ORDER BY f.flow_id
+                    """
+            ).map(SQLiteStore.deployedFlow)
         }
     }
 
     public func versions(of flowID: String) async throws -> [DeployedFlow] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flow_versions v
-                JOIN flows f ON f.flow_id = v.flow_id WHERE v.flow_id = ? ORDER BY v.version DESC
-                """, arguments: [flowID]).map(SQLiteStore.deployedFlow)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flow_versions v
+                    JOIN flows f ON f.flow_id = v.flow_id WHERE v.flow_id = ? ORDER BY v.version DESC
+                    """, arguments: [flowID]
+            ).map(SQLiteStore.deployedFlow)
         }
     }
 
@@ -80,11 +93,12 @@ extension SQLiteStore: FlowStore {
 
     public func saveDraft(_ draft: FlowDraft) async throws {
         try await write { db in
-            try db.execute(sql: """
-                INSERT INTO flow_drafts (flow_id, source, base_version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (flow_id) DO UPDATE SET source = excluded.source, base_version = excluded.base_version,
-                    updated_by = excluded.updated_by, updated_at = excluded.updated_at
-                """, arguments: [draft.flowID, draft.source, draft.baseVersion, draft.updatedBy, draft.updatedAt.storageValue])
+            try db.execute(
+                sql: """
+                    INSERT INTO flow_drafts (flow_id, source, base_version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (flow_id) DO UPDATE SET source = excluded.source, base_version = excluded.base_version,
+                        updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                    """, arguments: [draft.flowID, draft.source, draft.baseVersion, draft.updatedBy, draft.updatedAt.storageValue])
         }
     }
 
@@ -100,8 +114,9 @@ extension SQLiteStore: FlowStore {
     }
 
     static func draft(_ row: Row) -> FlowDraft {
-        FlowDraft(flowID: row["flow_id"], source: row["source"], baseVersion: row["base_version"], updatedBy: row["updated_by"],
-                  updatedAt: Date(storageValue: row["updated_at"]))
+        FlowDraft(
+            flowID: row["flow_id"], source: row["source"], baseVersion: row["base_version"], updatedBy: row["updated_by"],
+            updatedAt: Date(storageValue: row["updated_at"]))
     }
 
     public func claimScheduleTick(flowID: String, tick: Date) async throws -> Bool {
@@ -117,7 +132,8 @@ extension SQLiteStore: FlowStore {
         let flowID: String = row["flow_id"]
         let version: Int = row["version"]
         let definition = try StoredFlowDecoder.definition(flowID: flowID, version: version, source: source)
-        return DeployedFlow(flowID: flowID, version: version, source: source, definition: definition,
-                            deployedAt: Date(storageValue: row["deployed_at"]), enabled: row["enabled"])
+        return DeployedFlow(
+            flowID: flowID, version: version, source: source, definition: definition,
+            deployedAt: Date(storageValue: row["deployed_at"]), enabled: row["enabled"])
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinStorage
 
 extension SQLiteStore: InstanceStore {
@@ -19,13 +19,17 @@ extension SQLiteStore: InstanceStore {
 
     static func insertOrReplace(_ instance: StoredInstance, in db: Database) throws {
         let variables = JSON.object(.init(uniqueKeysWithValues: instance.variables.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) }))
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO instances (name, connector_type, address, time_zone, rate_limit, timeout_ms, variables, settings,
-                                              sealed_credentials, key_id, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [instance.name, instance.connectorType, instance.address, instance.timeZone, instance.rateLimit,
-                             instance.timeoutMilliseconds, variables.serialized(), instance.settings.serialized(),
-                             Data(instance.sealedCredentials), instance.keyID, instance.updatedAt.storageValue])
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO instances (name, connector_type, address, time_zone, rate_limit, timeout_ms, variables, settings,
+                                                  sealed_credentials, key_id, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                instance.name, instance.connectorType, instance.address, instance.timeZone, instance.rateLimit,
+                instance.timeoutMilliseconds, variables.serialized(), instance.settings.serialized(),
+                Data(instance.sealedCredentials), instance.keyID, instance.updatedAt.storageValue,
+            ])
     }
 
     public func storedInstance(named name: String) async throws -> StoredInstance? {

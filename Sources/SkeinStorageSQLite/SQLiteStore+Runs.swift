@@ -23,8 +23,10 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    private func insert(_ run: NewRun, status: RunStatus, owner: String?, leaseUntil: Date?, now: Date,
-                        function: String = #function) async throws -> RunRecord {
+    private func insert(
+        _ run: NewRun, status: RunStatus, owner: String?, leaseUntil: Date?, now: Date,
+        function: String = #function
+    ) async throws -> RunRecord {
         let encoded = run.input.map { (PayloadCodec.encode($0), $0.contentType) }
         return try await write(function: function) { db in
             try SQLiteStore.insertRun(db, run, encoded, status: status, owner: owner, leaseUntil: leaseUntil, now: now)
@@ -32,17 +34,22 @@ extension SQLiteStore: RunStore {
     }
 
     /// Inserts one run and its input payloads in the caller's transaction; returns the run as stored.
-    static func insertRun(_ db: Database, _ run: NewRun, _ payloads: [(PayloadCodec.Encoded, String)], status: RunStatus, owner: String?,
-                          leaseUntil: Date?, now: Date) throws -> RunRecord {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO runs (flow_id, flow_version, status, trigger, priority, entry_shape_id, origin_run_id, queued_at,
-                              started_at, lease_owner, lease_expires_at, claims, input_count)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            RETURNING *
-            """)
-        statement.setUncheckedArguments([run.flowID, run.flowVersion, status.rawValue, run.trigger.rawValue, run.priority, run.entryShapeID,
-                                         run.originRunID, now.storageValue, owner == nil ? nil : now.storageValue, owner,
-                                         leaseUntil?.storageValue, owner == nil ? 0 : 1, run.input.count])
+    static func insertRun(
+        _ db: Database, _ run: NewRun, _ payloads: [(PayloadCodec.Encoded, String)], status: RunStatus, owner: String?,
+        leaseUntil: Date?, now: Date
+    ) throws -> RunRecord {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO runs (flow_id, flow_version, status, trigger, priority, entry_shape_id, origin_run_id, queued_at,
+                                  started_at, lease_owner, lease_expires_at, claims, input_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING *
+                """)
+        statement.setUncheckedArguments([
+            run.flowID, run.flowVersion, status.rawValue, run.trigger.rawValue, run.priority, run.entryShapeID,
+            run.originRunID, now.storageValue, owner == nil ? nil : now.storageValue, owner,
+            leaseUntil?.storageValue, owner == nil ? 0 : 1, run.input.count,
+        ])
         guard let row = try Row.fetchOne(statement) else { throw StorageError(.corrupt, "inserting a run returned no row") }
         let record = runRecord(row)
         try insertPayloads(db, runID: record.id, sequence: 0, payloads)
@@ -50,22 +57,26 @@ extension SQLiteStore: RunStore {
     }
 
     static func insertPayloads(_ db: Database, runID: RunID, sequence: Int, _ payloads: [(PayloadCodec.Encoded, String)]) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO payloads (run_id, sequence, idx, content_type, size, stored_size, encoding, data)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO payloads (run_id, sequence, idx, content_type, size, stored_size, encoding, data)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         for (index, (encoded, contentType)) in payloads.enumerated() {
             if encoded.data.count >= SQLiteBlobWriter.threshold {
                 // Large: a zero blob of the right size, then the bytes written into it in place.
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO payloads (run_id, sequence, idx, content_type, size, stored_size, encoding, data)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, zeroblob(?))
-                    """, arguments: [runID, sequence, index, contentType, encoded.size, encoded.data.count, encoded.encoding, encoded.data.count])
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO payloads (run_id, sequence, idx, content_type, size, stored_size, encoding, data)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, zeroblob(?))
+                        """, arguments: [runID, sequence, index, contentType, encoded.size, encoded.data.count, encoded.encoding, encoded.data.count])
                 try SQLiteBlobWriter.write(db, table: "payloads", column: "data", rowID: db.lastInsertedRowID, bytes: encoded.data)
                 continue
             }
-            try statement.execute(arguments: [runID, sequence, index, contentType, encoded.size, encoded.data.count, encoded.encoding,
-                                              Data(encoded.data)])
+            try statement.execute(arguments: [
+                runID, sequence, index, contentType, encoded.size, encoded.data.count, encoded.encoding,
+                Data(encoded.data),
+            ])
         }
     }
 
@@ -78,31 +89,41 @@ extension SQLiteStore: RunStore {
             // them: with 35,000 runs queued behind a webhook burst each claim took ~20 ms of the
             // single writer and workers fell to ~70 runs/s (docs/benchmarks.md, scenario 2).
             // The `status IN` term lets the partial index apply.
-            let candidates = try Row.fetchAll(db, sql: """
-                SELECT r.id, r.flow_id, r.status, f.max_concurrent_runs AS flow_limit
-                FROM runs r INDEXED BY runs_claimable LEFT JOIN flows f ON f.flow_id = r.flow_id
-                WHERE r.status IN ('queued', 'started') AND ((r.status = 'started' AND r.lease_expires_at < ?)
-                   OR (r.status = 'queued' AND (f.max_concurrent_runs IS NULL
-                       OR (SELECT count(*) FROM runs s WHERE s.flow_id = r.flow_id AND s.status = 'started') < f.max_concurrent_runs)))
-                ORDER BY r.priority, r.id LIMIT ?
-                """, arguments: [now.storageValue, limit]).map {
-                RunClaimPlan.Candidate(id: $0["id"], flowID: $0["flow_id"], isResume: ($0["status"] as String) == "started",
-                                       limit: $0["flow_limit"])
+            let candidates = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.id, r.flow_id, r.status, f.max_concurrent_runs AS flow_limit
+                    FROM runs r INDEXED BY runs_claimable LEFT JOIN flows f ON f.flow_id = r.flow_id
+                    WHERE r.status IN ('queued', 'started') AND ((r.status = 'started' AND r.lease_expires_at < ?)
+                       OR (r.status = 'queued' AND (f.max_concurrent_runs IS NULL
+                           OR (SELECT count(*) FROM runs s WHERE s.flow_id = r.flow_id AND s.status = 'started') < f.max_concurrent_runs)))
+                    ORDER BY r.priority, r.id LIMIT ?
+                    """, arguments: [now.storageValue, limit]
+            ).map {
+                RunClaimPlan.Candidate(
+                    id: $0["id"], flowID: $0["flow_id"], isResume: ($0["status"] as String) == "started",
+                    limit: $0["flow_limit"])
             }
             var running: [String: Int] = [:]
             for flowID in Set(candidates.filter { $0.limit != nil }.map(\.flowID)) {
-                running[flowID] = try Int.fetchOne(db, sql: "SELECT count(*) FROM runs WHERE flow_id = ? AND status = 'started'",
-                                                   arguments: [flowID]) ?? 0
+                running[flowID] =
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM runs WHERE flow_id = ? AND status = 'started'",
+                        arguments: [flowID]) ?? 0
             }
             let chosen = RunClaimPlan.choose(candidates, running: running, count: limit)
             guard !chosen.isEmpty else { return [RunRecord]() }
-            return try Row.fetchAll(db, sql: """
-                UPDATE runs SET status = 'started', lease_owner = ?, lease_expires_at = ?, claims = claims + 1,
-                                started_at = COALESCE(started_at, ?)
-                WHERE id IN (\(chosen.map { _ in "?" }.joined(separator: ",")))
-                RETURNING *
-                """, arguments: StatementArguments([owner, leaseUntil.storageValue, now.storageValue] as [any DatabaseValueConvertible])
-                    + StatementArguments(chosen)).map(SQLiteStore.runRecord)
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE runs SET status = 'started', lease_owner = ?, lease_expires_at = ?, claims = claims + 1,
+                                    started_at = COALESCE(started_at, ?)
+                    WHERE id IN (\(chosen.map { _ in "?" }.joined(separator: ",")))
+                    RETURNING *
+                    """,
+                arguments: StatementArguments([owner, leaseUntil.storageValue, now.storageValue] as [any DatabaseValueConvertible])
+                    + StatementArguments(chosen)
+            ).map(SQLiteStore.runRecord)
         }
         return records.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
     }
@@ -113,8 +134,9 @@ extension SQLiteStore: RunStore {
             var held: [RunID] = []
             var stops: [RunID] = []
             for id in runIDs {
-                try db.execute(sql: "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'started'",
-                               arguments: [until.storageValue, id, owner])
+                try db.execute(
+                    sql: "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'started'",
+                    arguments: [until.storageValue, id, owner])
                 if db.changesCount == 1 {
                     held.append(id)
                     if try Bool.fetchOne(db, sql: "SELECT stop_requested FROM runs WHERE id = ?", arguments: [id]) == true { stops.append(id) }
@@ -158,10 +180,12 @@ extension SQLiteStore: RunStore {
             let (runID, sequence) = (step.run, step.sequence)
             return { db in
                 try db.cachedStatement(sql: "DELETE FROM payloads WHERE run_id = ? AND sequence = ?").execute(arguments: [runID, sequence])
-                try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO steps (run_id, sequence, shape_id, shape_type, status, started_at, attempts, input_count, input_bytes)
-                    VALUES (?, ?, ?, ?, 'running', ?, 1, ?, ?)
-                    """).execute(arguments: [runID, sequence, shapeID, shapeType, now.storageValue, inputCount, inputBytes])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT OR REPLACE INTO steps (run_id, sequence, shape_id, shape_type, status, started_at, attempts, input_count, input_bytes)
+                        VALUES (?, ?, ?, ?, 'running', ?, 1, ?, ?)
+                        """
+                ).execute(arguments: [runID, sequence, shapeID, shapeType, now.storageValue, inputCount, inputBytes])
             }
         case .finishStep(let step, let outcome, let now):
             let (runID, sequence) = (step.run, step.sequence)
@@ -173,21 +197,31 @@ extension SQLiteStore: RunStore {
             let details = encodeJSON(outcome.details)
             let syncPayloads = SQLiteStore.encodeSyncPayloads(outcome.syncEntries)
             return { db in
-                try db.cachedStatement(sql: """
-                    UPDATE steps SET status = ?, finished_at = ?, attempts = ?, output_count = ?, output_bytes = ?, error = ?,
-                                     error_details = ?, warnings = ?, calls = ?, path = ?, details = ?
-                    WHERE run_id = ? AND sequence = ?
-                    """).execute(arguments: [outcome.status.rawValue, now.storageValue, outcome.attempts, encoded.count, outputBytes, outcome.error,
-                                             errorDetails, warnings, calls, outcome.path, details, runID, sequence])
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE steps SET status = ?, finished_at = ?, attempts = ?, output_count = ?, output_bytes = ?, error = ?,
+                                         error_details = ?, warnings = ?, calls = ?, path = ?, details = ?
+                        WHERE run_id = ? AND sequence = ?
+                        """
+                ).execute(arguments: [
+                    outcome.status.rawValue, now.storageValue, outcome.attempts, encoded.count, outputBytes, outcome.error,
+                    errorDetails, warnings, calls, outcome.path, details, runID, sequence,
+                ])
                 if db.changesCount == 0 { throw StorageError(.notFound, "step \(sequence) of run \(runID) was never started") }
                 try SQLiteStore.insertPayloads(db, runID: runID, sequence: sequence, encoded)
                 if !outcome.syncEntries.isEmpty {
                     // In the step's transaction: a step recorded as done always has its sync entries.
-                    guard let origin = try Row.fetchOne(db, sql: """
-                        SELECT r.flow_id, r.flow_version, s.shape_id FROM runs r JOIN steps s ON s.run_id = r.id WHERE r.id = ? AND s.sequence = ?
-                        """, arguments: [runID, sequence]) else { throw StorageError(.notFound, "run \(runID) is not stored") }
-                    _ = try SQLiteStore.insertSyncEntries(db, outcome.syncEntries, payloads: syncPayloads, origin: SyncOrigin(
-                        flowID: origin["flow_id"], flowVersion: origin["flow_version"], runID: runID, shapeID: origin["shape_id"]), now: now)
+                    guard
+                        let origin = try Row.fetchOne(
+                            db,
+                            sql: """
+                                SELECT r.flow_id, r.flow_version, s.shape_id FROM runs r JOIN steps s ON s.run_id = r.id WHERE r.id = ? AND s.sequence = ?
+                                """, arguments: [runID, sequence])
+                    else { throw StorageError(.notFound, "run \(runID) is not stored") }
+                    _ = try SQLiteStore.insertSyncEntries(
+                        db, outcome.syncEntries, payloads: syncPayloads,
+                        origin: SyncOrigin(
+                            flowID: origin["flow_id"], flowVersion: origin["flow_version"], runID: runID, shapeID: origin["shape_id"]), now: now)
                 }
                 if !outcome.warnings.isEmpty {
                     try db.cachedStatement(sql: "UPDATE runs SET has_warnings = 1 WHERE id = ?").execute(arguments: [runID])
@@ -198,10 +232,12 @@ extension SQLiteStore: RunStore {
             }
         case .finishRun(let runID, let status, let error, let failedShapeID, let now):
             return { db in
-                try db.cachedStatement(sql: """
-                    UPDATE runs SET status = ?, finished_at = ?, error = ?, failed_shape_id = ?, lease_owner = NULL, lease_expires_at = NULL
-                    WHERE id = ?
-                    """).execute(arguments: [status.rawValue, now.storageValue, error, failedShapeID, runID])
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE runs SET status = ?, finished_at = ?, error = ?, failed_shape_id = ?, lease_owner = NULL, lease_expires_at = NULL
+                        WHERE id = ?
+                        """
+                ).execute(arguments: [status.rawValue, now.storageValue, error, failedShapeID, runID])
             }
         case .traceParent(let runID, let traceParent):
             return { db in
@@ -212,10 +248,11 @@ extension SQLiteStore: RunStore {
 
     public func requestStop(runID: RunID, now: Date) async throws -> Bool {
         try await write { db -> Bool in
-            try db.execute(sql: """
-                UPDATE runs SET status = 'stopped', finished_at = ?, error = 'stopped on request before it started', stop_requested = 1
-                WHERE id = ? AND status = 'queued'
-                """, arguments: [now.storageValue, runID])
+            try db.execute(
+                sql: """
+                    UPDATE runs SET status = 'stopped', finished_at = ?, error = 'stopped on request before it started', stop_requested = 1
+                    WHERE id = ? AND status = 'queued'
+                    """, arguments: [now.storageValue, runID])
             if db.changesCount == 1 { return true }
             try db.execute(sql: "UPDATE runs SET stop_requested = 1 WHERE id = ? AND status = 'started'", arguments: [runID])
             return db.changesCount == 1
@@ -233,7 +270,8 @@ extension SQLiteStore: RunStore {
         // the primary key between the smallest and largest id queued in it (`bounds`, one pass over
         // runs_by_queued_at): exact whatever the order of ids and queue times, and it stops at the
         // page. Sorting the range's ids instead cost ~15 ms for a day of 33,000 runs (`skein bench runs`).
-        let betweenIDBounds = query.since != nil && query.until != nil && query.flowID == nil && query.statuses.isEmpty
+        let betweenIDBounds =
+            query.since != nil && query.until != nil && query.flowID == nil && query.statuses.isEmpty
             && query.triggers.isEmpty && query.originRunID == nil
         if betweenIDBounds, let since = query.since, let until = query.until {
             arguments += [since.storageValue, until.storageValue]
@@ -262,10 +300,11 @@ extension SQLiteStore: RunStore {
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         // The page's ids first, then their rows: only ids are sorted or walked, never whole rows.
         let bounds = betweenIDBounds ? "WITH bounds(lo, hi) AS (SELECT min(id), max(id) FROM runs WHERE queued_at >= ? AND queued_at < ?)\n" : ""
-        let sql = bounds + """
-            SELECT * FROM runs WHERE id IN (SELECT id FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000))))
-            ORDER BY id DESC
-            """
+        let sql =
+            bounds + """
+                SELECT * FROM runs WHERE id IN (SELECT id FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000))))
+                ORDER BY id DESC
+                """
         let finalArguments = arguments
         return try await read { db in try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(SQLiteStore.runRecord) }
     }
@@ -279,11 +318,14 @@ extension SQLiteStore: RunStore {
         // In chunks, under SQLite's limit on bound values.
         for chunk in stride(from: 0, to: runIDs.count, by: 500).map({ Array(runIDs[$0..<min($0 + 500, runIDs.count)]) }) {
             let pairs: [(Int64, Int64)] = try await read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT origin_run_id, min(id) AS recovered_by FROM runs
-                    WHERE origin_run_id IN (\(chunk.map { _ in "?" }.joined(separator: ","))) AND status = 'success'
-                    GROUP BY origin_run_id
-                    """, arguments: StatementArguments(chunk.map(\.rawValue))).map { ($0["origin_run_id"], $0["recovered_by"]) }
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT origin_run_id, min(id) AS recovered_by FROM runs
+                        WHERE origin_run_id IN (\(chunk.map { _ in "?" }.joined(separator: ","))) AND status = 'success'
+                        GROUP BY origin_run_id
+                        """, arguments: StatementArguments(chunk.map(\.rawValue))
+                ).map { ($0["origin_run_id"], $0["recovered_by"]) }
             }
             for (origin, recoveredBy) in pairs { found[RunID(rawValue: origin)] = RunID(rawValue: recoveredBy) }
         }
@@ -300,22 +342,26 @@ extension SQLiteStore: RunStore {
         // Columns are read by name; JSON columns that fail to parse read as empty.
         let warnings = decodeJSON(row["warnings"])?.arrayValue?.compactMap(\.stringValue) ?? []
         return StepRecord(
-                runID: row["run_id"], sequence: row["sequence"], shapeID: row["shape_id"], shapeType: row["shape_type"],
-                status: StepStatus(rawValue: row["status"]) ?? .failure, startedAt: row.date("started_at") ?? Date(timeIntervalSince1970: 0),
-                finishedAt: row.date("finished_at"), attempts: row["attempts"], inputCount: row["input_count"], inputBytes: row["input_bytes"],
-                outputCount: row["output_count"], outputBytes: row["output_bytes"], error: row["error"],
-                errorDetails: decodeJSON(row["error_details"]), warnings: warnings, calls: decodeJSON(row["calls"])?.arrayValue ?? [],
-                path: row["path"], details: decodeJSON(row["details"]))
+            runID: row["run_id"], sequence: row["sequence"], shapeID: row["shape_id"], shapeType: row["shape_type"],
+            status: StepStatus(rawValue: row["status"]) ?? .failure, startedAt: row.date("started_at") ?? Date(timeIntervalSince1970: 0),
+            finishedAt: row.date("finished_at"), attempts: row["attempts"], inputCount: row["input_count"], inputBytes: row["input_bytes"],
+            outputCount: row["output_count"], outputBytes: row["output_bytes"], error: row["error"],
+            errorDetails: decodeJSON(row["error_details"]), warnings: warnings, calls: decodeJSON(row["calls"])?.arrayValue ?? [],
+            path: row["path"], details: decodeJSON(row["details"]))
     }
 
     public func payloadInfos(of step: StepID) async throws -> [PayloadInfo] {
         let (runID, sequence) = (step.run, step.sequence)
         return try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT run_id, sequence, idx, content_type, size, stored_size FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx
-                """, arguments: [runID, sequence]).map {
-            PayloadInfo(runID: $0["run_id"], sequence: $0["sequence"], index: $0["idx"], contentType: $0["content_type"],
-                        size: $0["size"], storedSize: $0["stored_size"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT run_id, sequence, idx, content_type, size, stored_size FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx
+                    """, arguments: [runID, sequence]
+            ).map {
+                PayloadInfo(
+                    runID: $0["run_id"], sequence: $0["sequence"], index: $0["idx"], contentType: $0["content_type"],
+                    size: $0["size"], storedSize: $0["stored_size"])
             }
         }
     }
@@ -323,16 +369,20 @@ extension SQLiteStore: RunStore {
     public func payload(of step: StepID, index: Int) async throws -> Payload? {
         let (runID, sequence) = (step.run, step.sequence)
         return try await read { db in
-            try Row.fetchOne(db, sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? AND idx = ?",
-                             arguments: [runID, sequence, index]).map(SQLiteStore.payload)
+            try Row.fetchOne(
+                db, sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? AND idx = ?",
+                arguments: [runID, sequence, index]
+            ).map(SQLiteStore.payload)
         }
     }
 
     public func payloads(of step: StepID) async throws -> [Payload] {
         let (runID, sequence) = (step.run, step.sequence)
         return try await read { db in
-            try Row.fetchAll(db, sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx",
-                             arguments: [runID, sequence]).map(SQLiteStore.payload)
+            try Row.fetchAll(
+                db, sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx",
+                arguments: [runID, sequence]
+            ).map(SQLiteStore.payload)
         }
     }
 

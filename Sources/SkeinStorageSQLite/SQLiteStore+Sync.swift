@@ -34,7 +34,8 @@ extension SQLiteStore: SyncReportReader {
             // a rarer one needs the trigram index, whose cost grows with the term's matches among
             // all entries rather than with the page.
             if search.drivesQuery, query.sort == .latestAttempt,
-               let page = try SQLiteStore.scannedPage(db, query, search: search.scanning, budget: SyncSearch.scanBudget) {
+                let page = try SQLiteStore.scannedPage(db, query, search: search.scanning, budget: SyncSearch.scanBudget)
+            {
                 entries = page
             } else {
                 let select = SQLiteStore.syncSelect(query, search: search)
@@ -77,29 +78,38 @@ extension SQLiteStore: SyncReportReader {
 
     public func syncAttempts(entryID: SyncEntryID) async throws -> [SyncAttemptRecord] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT seq, at, status, reason, response, endpoint_id, manual FROM sync_attempts WHERE entry_id = ? ORDER BY seq
-                """, arguments: [entryID]).map { row in
-                SyncAttemptRecord(number: row["seq"], at: Date(storageValue: row["at"]), status: SyncStatus(rawValue: row["status"]) ?? .failed,
-                                  reason: row["reason"], response: row["response"], endpointID: row["endpoint_id"], manual: row["manual"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, at, status, reason, response, endpoint_id, manual FROM sync_attempts WHERE entry_id = ? ORDER BY seq
+                    """, arguments: [entryID]
+            ).map { row in
+                SyncAttemptRecord(
+                    number: row["seq"], at: Date(storageValue: row["at"]), status: SyncStatus(rawValue: row["status"]) ?? .failed,
+                    reason: row["reason"], response: row["response"], endpointID: row["endpoint_id"], manual: row["manual"])
             }
         }
     }
 
     public func syncTransitions(entryID: SyncEntryID) async throws -> [SyncTransition] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT at, from_status, to_status, reason FROM sync_transitions WHERE entry_id = ? ORDER BY seq",
-                             arguments: [entryID]).map { row in
-                SyncTransition(at: Date(storageValue: row["at"]), from: (row["from_status"] as String?).flatMap(SyncStatus.init(rawValue:)),
-                               to: SyncStatus(rawValue: row["to_status"]) ?? .failed, reason: row["reason"])
+            try Row.fetchAll(
+                db, sql: "SELECT at, from_status, to_status, reason FROM sync_transitions WHERE entry_id = ? ORDER BY seq",
+                arguments: [entryID]
+            ).map { row in
+                SyncTransition(
+                    at: Date(storageValue: row["at"]), from: (row["from_status"] as String?).flatMap(SyncStatus.init(rawValue:)),
+                    to: SyncStatus(rawValue: row["to_status"]) ?? .failed, reason: row["reason"])
             }
         }
     }
 
     public func syncPayload(entryID: SyncEntryID) async throws -> Payload? {
         let stored = try await read { db -> (String, Int, String, Data)? in
-            try Row.fetchOne(db, sql: "SELECT content_type, payload_size, payload_encoding, payload_data FROM sync_entries WHERE id = ?",
-                             arguments: [entryID]).map { ($0["content_type"], $0["payload_size"], $0["payload_encoding"], $0["payload_data"]) }
+            try Row.fetchOne(
+                db, sql: "SELECT content_type, payload_size, payload_encoding, payload_data FROM sync_entries WHERE id = ?",
+                arguments: [entryID]
+            ).map { ($0["content_type"], $0["payload_size"], $0["payload_encoding"], $0["payload_data"]) }
         }
         guard let (contentType, size, encoding, data) = stored else { return nil }
         let bytes = try PayloadCodec.decode(encoding: encoding, data: [UInt8](data), size: size)

@@ -20,8 +20,10 @@ extension SQLiteStore {
         let direction = query.descending ? "DESC" : "ASC"
         // `+column` when the trigram index drives: sort the few matches rather than walk an index in order.
         let order = search.drivesQuery ? "+" : ""
-        return ("SELECT \(SQLiteStore.syncColumns) FROM sync_entries WHERE \(filter.whereClause) "
-            + "ORDER BY \(order)\(column) \(direction), id \(direction)", filter.arguments)
+        return (
+            "SELECT \(SQLiteStore.syncColumns) FROM sync_entries WHERE \(filter.whereClause) "
+                + "ORDER BY \(order)\(column) \(direction), id \(direction)", filter.arguments
+        )
     }
 
     static func syncEntry(_ row: Row) -> SyncEntry {
@@ -139,7 +141,6 @@ enum SyncSQL {
         return ("(" + alternatives.joined(separator: " OR ") + ")", arguments)
     }
 
-
     static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
@@ -156,7 +157,6 @@ enum SyncSQL {
     static func likeEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
-
 
     static func databaseValue(_ value: JSON, for sort: SyncSortColumn) -> any DatabaseValueConvertible & Sendable {
         switch value {

@@ -39,13 +39,15 @@ enum SyncSearch {
     /// `(system, latest_attempt_at)` index is hopped from name to name, so this reads a few
     /// index pages per system, not the entries.
     static func systems(_ db: Database, containing term: String) throws -> [String] {
-        let names = try String.fetchAll(db, sql: """
-            WITH RECURSIVE names(name) AS (
-                SELECT (SELECT min(system) FROM sync_entries)
-                UNION ALL
-                SELECT (SELECT min(system) FROM sync_entries WHERE system > names.name) FROM names WHERE names.name IS NOT NULL
-            ) SELECT name FROM names WHERE name IS NOT NULL
-            """)
+        let names = try String.fetchAll(
+            db,
+            sql: """
+                WITH RECURSIVE names(name) AS (
+                    SELECT (SELECT min(system) FROM sync_entries)
+                    UNION ALL
+                    SELECT (SELECT min(system) FROM sync_entries WHERE system > names.name) FROM names WHERE names.name IS NOT NULL
+                ) SELECT name FROM names WHERE name IS NOT NULL
+                """)
         let needle = term.lowercased()
         return names.filter { $0.lowercased().contains(needle) }
     }

@@ -56,7 +56,6 @@ enum SyncSchema {
         END;
         """
 
-
     /// Migration 0009: the trigram index keeps only `reference`, and is filled by one statement
     /// per batch of new entries instead of a trigger per row.
     ///

@@ -36,8 +36,10 @@ public struct MetricsServer: Service {
     let onListening: @Sendable (Int) async -> Void
 
     /// Makes the server for the registry `MetricsExport.bootstrap()` returned.
-    public init(settings: Settings, registry: MetricsRegistry, store: any RunCountStore, logger: Logger,
-                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+    public init(
+        settings: Settings, registry: MetricsRegistry, store: any RunCountStore, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
         self.settings = settings
         self.registry = registry.registry
         self.gauges = QueueGauges(store: store, logger: logger)
@@ -50,19 +52,22 @@ public struct MetricsServer: Service {
         let (registry, gauges, token) = (registry, gauges, settings.token)
         router.get("metrics") { request, _ -> Response in
             if let token, !BearerToken.matches(request.headers[.authorization], expected: token) {
-                return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"],
-                                body: .init(byteBuffer: ByteBuffer(string: "this metrics endpoint needs Authorization: Bearer <token>\n")))
+                return Response(
+                    status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"],
+                    body: .init(byteBuffer: ByteBuffer(string: "this metrics endpoint needs Authorization: Bearer <token>\n")))
             }
             await gauges.refresh()
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         let onListening = onListening
-        let app = Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
-                              onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }, logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }, logger: logger)
         do {
             try await app.runService()
-        } catch where "\(error)".contains("bind(") {
+        } catch  where "\(error)".contains("bind(") {
             let reason = "\(error)".contains("in use") ? "the address is already in use; choose another --metrics-port" : "\(error)"
             throw ListenError(description: "cannot listen on \(settings.host):\(settings.port) for metrics: \(reason)")
         }

@@ -32,9 +32,12 @@ public enum TracingExport {
         for key in ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"] {
             guard let value = environment[key] else { continue }
             guard ["http/protobuf", "http/json"].contains(value.lowercased()) else {
-                throw SettingsError(description: "\(key)=\(value) is not supported: Skein exports OTLP over HTTP (http/protobuf, the default, or http/json); point it at the collector's OTLP/HTTP port (4318)")
+                throw SettingsError(
+                    description:
+                        "\(key)=\(value) is not supported: Skein exports OTLP over HTTP (http/protobuf, the default, or http/json); point it at the collector's OTLP/HTTP port (4318)"
+                )
             }
-            break   // the traces-specific setting wins over the shared one
+            break  // the traces-specific setting wins over the shared one
         }
         for key in ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"] {
             if let value = environment[key], !(value.hasPrefix("http://") || value.hasPrefix("https://")) {

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts helper programs (sshd, ssh-keygen, useradd, ...) for the test harness with

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real PostgreSQL 15 cluster on 127.0.0.1: `initdb` into a temporary directory, `postgres`
@@ -40,8 +40,9 @@ public final class PostgresTestServer: Sendable {
 
     public static func start(maxConnections: Int = 100) throws -> PostgresTestServer {
         for tool in ["initdb", "postgres", "pg_ctl", "psql"] where !FileManager.default.isExecutableFile(atPath: "\(binaries)/\(tool)") {
-            throw CommandRunner.Failure(description: "PostgreSQL 15 is not installed (\(binaries)/\(tool) is missing); the database tests "
-                + "need a real server. Install it with `apt-get install -y postgresql postgresql-15` (scripts/test.sh does this)")
+            throw CommandRunner.Failure(
+                description: "PostgreSQL 15 is not installed (\(binaries)/\(tool) is missing); the database tests "
+                    + "need a real server. Install it with `apt-get install -y postgresql postgresql-15` (scripts/test.sh does this)")
         }
         guard getuid() == 0 else {
             throw CommandRunner.Failure(description: "the PostgreSQL tests run as root so they can start the server as the postgres user")
@@ -52,8 +53,12 @@ public final class PostgresTestServer: Sendable {
         try password.write(toFile: directory + "/pwfile", atomically: true, encoding: .utf8)
         try CommandRunner.run("/bin/chown", ["-R", "\(user):\(user)", directory])
         try CommandRunner.run("/bin/chmod", ["700", directory])
-        try asPostgres("initdb", ["-D", directory + "/data", "-U", user, "-E", "UTF8", "--locale=C.UTF-8",
-                                  "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + directory + "/pwfile"])
+        try asPostgres(
+            "initdb",
+            [
+                "-D", directory + "/data", "-U", user, "-E", "UTF8", "--locale=C.UTF-8",
+                "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + directory + "/pwfile",
+            ])
         // postgres cannot bind port 0 and say which port it got: try a free port, and another if it was taken meanwhile.
         let server: PostgresTestServer
         do {
@@ -89,8 +94,10 @@ public final class PostgresTestServer: Sendable {
         try? FileManager.default.removeItem(atPath: logPath)
         return try CommandRunner.spawn(
             "/usr/sbin/runuser",
-            ["-u", user, "--", "\(binaries)/postgres", "-D", directory + "/data", "-p", "\(port)", "-k", directory,
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=\(maxConnections)"],
+            [
+                "-u", user, "--", "\(binaries)/postgres", "-D", directory + "/data", "-p", "\(port)", "-k", directory,
+                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=\(maxConnections)",
+            ],
             stdout: logPath, stderr: logPath)
     }
 
@@ -118,8 +125,12 @@ public final class PostgresTestServer: Sendable {
     /// Runs SQL through psql over the Unix socket (trusted), stopping at the first error.
     @discardableResult
     public func psql(_ sql: String, database: String = PostgresTestServer.database) throws -> String {
-        try Self.asPostgres("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", "\(port)",
-                                     "-U", Self.user, "-d", database, "-c", sql])
+        try Self.asPostgres(
+            "psql",
+            [
+                "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", "\(port)",
+                "-U", Self.user, "-d", database, "-c", sql,
+            ])
     }
 
     private func waitUntilReady() throws {

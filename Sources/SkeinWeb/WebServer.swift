@@ -3,8 +3,8 @@ public import Hummingbird
 public import Logging
 public import SkeinCore
 public import SkeinEngine
-public import SkeinStorage
 public import SkeinOperations
+public import SkeinStorage
 
 /// What the HTTP server needs besides the store.
 public struct WebSettings: Sendable {
@@ -26,9 +26,11 @@ public struct WebSettings: Sendable {
 
     public static let defaultMaximumWebhookBytes = 50 * 1024 * 1024
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maximumWebhookBytes: Int = WebSettings.defaultMaximumWebhookBytes,
-                environment: [String: String] = [:], access: AccessSettings = AccessSettings(),
-                now: @escaping @Sendable () -> Date = { Date() }, webhookBatchSize: Int = 256, traceURL: String? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maximumWebhookBytes: Int = WebSettings.defaultMaximumWebhookBytes,
+        environment: [String: String] = [:], access: AccessSettings = AccessSettings(),
+        now: @escaping @Sendable () -> Date = { Date() }, webhookBatchSize: Int = 256, traceURL: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.maximumWebhookBytes = maximumWebhookBytes
@@ -60,10 +62,13 @@ public struct WebServices: Sendable {
     /// seal credentials (installs are then `misconfigured`).
     public var blueprintTarget: (any BlueprintInstallTarget)?
 
-    public init(operations: Operations, instances: StoredInstanceResolver? = nil,
-                testInstance: @escaping @Sendable (String) async -> (ok: Bool, message: String) = { _ in
-                    (false, "instance tests are not available in this server") }, mcp: (any MCPResponder)? = nil,
-                blueprintTarget: (any BlueprintInstallTarget)? = nil) {
+    public init(
+        operations: Operations, instances: StoredInstanceResolver? = nil,
+        testInstance: @escaping @Sendable (String) async -> (ok: Bool, message: String) = { _ in
+            (false, "instance tests are not available in this server")
+        }, mcp: (any MCPResponder)? = nil,
+        blueprintTarget: (any BlueprintInstallTarget)? = nil
+    ) {
         self.operations = operations
         self.instances = instances
         self.testInstance = testInstance
@@ -84,18 +89,24 @@ public enum WebServer {
     public typealias Store = Operations.Store & FlowDraftStore & InstanceStore & StoreHealth & WebhookIdentityStore
 
     /// The router with every route, for the application and for tests (`app.test(.router)`).
-    public static func router(store: any Store, settings: WebSettings, logger: Logger,
-                              services: WebServices? = nil) -> Router<SkeinRequestContext> {
+    public static func router(
+        store: any Store, settings: WebSettings, logger: Logger,
+        services: WebServices? = nil
+    ) -> Router<SkeinRequestContext> {
         let services = services ?? WebServices(operations: Operations(store: store, now: settings.now))
         let router = Router(context: SkeinRequestContext.self)
         router.add(middleware: APIErrorMiddleware(logger: logger))
         router.add(middleware: AccessMiddleware(access: services.access, settings: settings.access))
         HealthController<SkeinRequestContext>(store: store).addRoutes(to: router)
-        WebhookController<SkeinRequestContext>(store: store, intake: RunIntakeBatcher(store: store, maximumBatch: settings.webhookBatchSize), settings: settings, logger: logger)
-            .addRoutes(to: router)
-        LoginController(access: services.access, settings: settings.access,
-                        throttle: LoginThrottle(settings: settings.access))
-            .addRoutes(to: router)
+        WebhookController<SkeinRequestContext>(
+            store: store, intake: RunIntakeBatcher(store: store, maximumBatch: settings.webhookBatchSize), settings: settings, logger: logger
+        )
+        .addRoutes(to: router)
+        LoginController(
+            access: services.access, settings: settings.access,
+            throttle: LoginThrottle(settings: settings.access)
+        )
+        .addRoutes(to: router)
         APIRoutes.add(to: router, store: store, services: services, settings: settings)
         if let mcp = services.mcp { MCPController(responder: mcp).addRoutes(to: router) }
         UIController(store: store, settings: settings, services: services, logger: logger).addRoutes(to: router)
@@ -104,11 +115,14 @@ public enum WebServer {
 
     /// The application listening on `settings.host:settings.port`; `onListening` gets the bound port
     /// (useful with port 0).
-    public static func application(store: any Store, settings: WebSettings, logger: Logger, services: WebServices? = nil,
-                                   onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(store: store, settings: settings, logger: logger, services: services),
-                    configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "skein"),
-                    onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
-                    logger: logger)
+    public static func application(
+        store: any Store, settings: WebSettings, logger: Logger, services: WebServices? = nil,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(store: store, settings: settings, logger: logger, services: services),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "skein"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
+            logger: logger)
     }
 }

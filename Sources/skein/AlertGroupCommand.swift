@@ -30,7 +30,8 @@ struct AlertGroupCommand: AsyncParsableCommand {
         if json { Swift.print(AlertGroupOperations.json(listing).serialized()); return }
         let group = listing.group
         let urls = listing.maskedWebhookURLs
-        Swift.print("""
+        Swift.print(
+            """
             group:          \(group.name)
             emails:         \(group.emails.isEmpty ? "-" : group.emails.joined(separator: ", "))
             webhook URLs:   \(urls.isEmpty ? "-" : urls.joined(separator: ", "))
@@ -48,10 +49,16 @@ struct AlertGroupCommand: AsyncParsableCommand {
             let listings = try await options.operations().1.alertGroups.list(options.caller)
             if options.json { Swift.print(JSON.array(listings.map(AlertGroupOperations.json)).serialized()); return }
             if listings.isEmpty { Swift.print("no alert groups yet (skein alert-group create NAME --email ADDRESS)"); return }
-            Swift.print(Table(["GROUP", "EMAILS", "WEBHOOKS", "SMTP INSTANCE", "FLOWS"], listings.map {
-                [$0.group.name, $0.group.emails.joined(separator: ","), String($0.group.webhookURLs.count), $0.group.smtpInstance ?? "-",
-                 $0.flows.isEmpty ? "-" : $0.flows.joined(separator: ",")]
-            }).render())
+            Swift.print(
+                Table(
+                    ["GROUP", "EMAILS", "WEBHOOKS", "SMTP INSTANCE", "FLOWS"],
+                    listings.map {
+                        [
+                            $0.group.name, $0.group.emails.joined(separator: ","), String($0.group.webhookURLs.count), $0.group.smtpInstance ?? "-",
+                            $0.flows.isEmpty ? "-" : $0.flows.joined(separator: ","),
+                        ]
+                    }
+                ).render())
         }
     }
 
@@ -74,7 +81,9 @@ struct AlertGroupCommand: AsyncParsableCommand {
         func run() async throws {
             let groups = try options.operations().1.alertGroups
             try await groups.create(options.caller, name: name, group.change)
-            if options.json { AlertGroupCommand.print(try await groups.group(options.caller, named: name), json: true) } else {
+            if options.json {
+                AlertGroupCommand.print(try await groups.group(options.caller, named: name), json: true)
+            } else {
                 Swift.print("created alert group '\(name)'")
             }
         }
@@ -98,7 +107,9 @@ struct AlertGroupCommand: AsyncParsableCommand {
             if keepWebhooks { change.webhookURLs = nil }
             let groups = try options.operations().1.alertGroups
             try await groups.update(options.caller, name: name, change)
-            if options.json { AlertGroupCommand.print(try await groups.group(options.caller, named: name), json: true) } else {
+            if options.json {
+                AlertGroupCommand.print(try await groups.group(options.caller, named: name), json: true)
+            } else {
                 Swift.print("updated alert group '\(name)'")
             }
         }

@@ -39,9 +39,10 @@ struct JSONataBench: AsyncParsableCommand {
             ]
             print(figures.serialized())
         } else {
-            print("jsonata: \(orders) orders × \(repetitions): median \(String(format: "%.3f", median))s "
-                + "(\(String(format: "%.2f", median / Double(orders) * 1e6)) µs/order); runs "
-                + seconds.map { String(format: "%.3f", $0) }.joined(separator: ", "))
+            print(
+                "jsonata: \(orders) orders × \(repetitions): median \(String(format: "%.3f", median))s "
+                    + "(\(String(format: "%.2f", median / Double(orders) * 1e6)) µs/order); runs "
+                    + seconds.map { String(format: "%.3f", $0) }.joined(separator: ", "))
             print("checksum \(checksum.serialized())")
         }
     }

@@ -12,7 +12,8 @@ struct BlueprintCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Install.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List blueprints (shipped and yours in DATA_DIR/blueprints), and files that could not be read.")
+        static let configuration = CommandConfiguration(
+            abstract: "List blueprints (shipped and yours in DATA_DIR/blueprints), and files that could not be read.")
         @OptionGroup var options: DataOptions
 
         func run() async throws {
@@ -21,10 +22,17 @@ struct BlueprintCommand: AsyncParsableCommand {
             if options.json {
                 print(JSON.array(blueprints.map(BlueprintJSON.summary)).serialized())
             } else {
-                print(Table(["BLUEPRINT", "TITLE", "SYSTEMS", "CREATES", "SOURCE"], blueprints.map {
-                    [$0.name, $0.title, $0.systems.joined(separator: " → "),
-                     counted($0.instances.count, "instance") + ", " + counted($0.lookups.count, "lookup") + ", " + counted($0.flows.count, "flow"), $0.source]
-                }).render())
+                print(
+                    Table(
+                        ["BLUEPRINT", "TITLE", "SYSTEMS", "CREATES", "SOURCE"],
+                        blueprints.map {
+                            [
+                                $0.name, $0.title, $0.systems.joined(separator: " → "),
+                                counted($0.instances.count, "instance") + ", " + counted($0.lookups.count, "lookup") + ", " + counted($0.flows.count, "flow"),
+                                $0.source,
+                            ]
+                        }
+                    ).render())
             }
             for error in environment.blueprints.errors { printError("not loaded: \(error)") }
             if !environment.blueprints.errors.isEmpty { throw ExitCode.failure }
@@ -65,9 +73,12 @@ struct BlueprintCommand: AsyncParsableCommand {
                 lines.append("  lookup \(lookup.name) (\(lookup.rows.count) rows, \(fallback))\(lookup.help.isEmpty ? "" : ": \(lookup.help)")")
             }
             for flow in blueprint.flows { lines.append("  flow \(flow.id)\(flow.name.map { " (\($0))" } ?? "") from \(flow.file)") }
-            lines += ["", "Install: skein blueprint install \(blueprint.name)"
-                      + blueprint.settings.filter(\.required).map { " --setting \($0.name)=…" }.joined()
-                      + blueprint.credentials.map { " --credential-env \($0.name)=VARIABLE" }.joined()]
+            lines += [
+                "",
+                "Install: skein blueprint install \(blueprint.name)"
+                    + blueprint.settings.filter(\.required).map { " --setting \($0.name)=…" }.joined()
+                    + blueprint.credentials.map { " --credential-env \($0.name)=VARIABLE" }.joined(),
+            ]
             print(lines.joined(separator: "\n"))
         }
     }
@@ -83,7 +94,8 @@ struct BlueprintCommand: AsyncParsableCommand {
                 """)
         @Argument(help: "The blueprint name (skein blueprint list).") var name: String
         @Option(name: .customLong("setting"), help: "A blueprint setting NAME=VALUE (skein blueprint show NAME lists them).") var settings: [String] = []
-        @Option(name: .customLong("credential-env"), help: "A blueprint credential NAME=ENVVAR, read from the environment.") var credentialVariables: [String] = []
+        @Option(name: .customLong("credential-env"), help: "A blueprint credential NAME=ENVVAR, read from the environment.") var credentialVariables: [String] =
+            []
         @Option(name: .customLong("address"), help: "INSTANCE=URL: another address for one of the blueprint's instances (a staging system, a test fake).")
         var addresses: [String] = []
         @Flag(help: "Replace instances, lookups and flows that already exist under the blueprint's names.") var replace = false
@@ -103,12 +115,13 @@ struct BlueprintCommand: AsyncParsableCommand {
                 addresses: Dictionary(try pairs(addresses, "--address"), uniquingKeysWith: { _, last in last }), replace: replace)
             let report = try await operations.blueprints.install(options.caller, name, request, into: environment.blueprintTarget)
             if options.json {
-                print(JSON.object([
-                    "blueprint": .string(report.blueprint), "instances": .array(report.instances.map(JSON.string)),
-                    "lookups": .array(report.lookups.map(JSON.string)),
-                    "flows": .array(report.flows.map { ["id": .string($0.id), "version": .number(Double($0.version))] }),
-                    "replaced": .array(report.replaced.map(JSON.string)),
-                ]).serialized())
+                print(
+                    JSON.object([
+                        "blueprint": .string(report.blueprint), "instances": .array(report.instances.map(JSON.string)),
+                        "lookups": .array(report.lookups.map(JSON.string)),
+                        "flows": .array(report.flows.map { ["id": .string($0.id), "version": .number(Double($0.version))] }),
+                        "replaced": .array(report.replaced.map(JSON.string)),
+                    ]).serialized())
                 return
             }
             print("installed blueprint \(report.blueprint):")

@@ -1,6 +1,6 @@
 import Foundation
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinStorage
 
 /// Prints the HTTP calls steps recorded (already redacted when recorded) for people:

@@ -9,8 +9,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Where Skein keeps its database and credential key (env SKEIN_DATA_DIR).")
     var dataDirectory: String?
 
-    @Option(name: .customLong("database"),
-            help: "postgres://user:password@host:port/database, or a SQLite file (env SKEIN_DATABASE; default DATA_DIR/skein.sqlite).")
+    @Option(
+        name: .customLong("database"),
+        help: "postgres://user:password@host:port/database, or a SQLite file (env SKEIN_DATABASE; default DATA_DIR/skein.sqlite).")
     var database: String?
 
     @Option(name: .customLong("config"), help: "A YAML configuration file (env SKEIN_CONFIG); flags and environment variables win over it.")

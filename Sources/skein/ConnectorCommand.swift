@@ -17,15 +17,24 @@ struct ConnectorCommand: AsyncParsableCommand {
             let catalog = try options.environment().connectors
             let definitions = catalog.names.compactMap(catalog.definition)
             if options.json {
-                print(JSON.array(definitions.map { definition in
-                    ["name": .string(definition.name), "title": .string(definition.title), "source": .string(definition.source),
-                     "documentation_version": .string(definition.documentation.version),
-                     "endpoints": .array(definition.endpoints.map { .string($0.name) })]
-                }).serialized())
+                print(
+                    JSON.array(
+                        definitions.map { definition in
+                            [
+                                "name": .string(definition.name), "title": .string(definition.title), "source": .string(definition.source),
+                                "documentation_version": .string(definition.documentation.version),
+                                "endpoints": .array(definition.endpoints.map { .string($0.name) }),
+                            ]
+                        }
+                    ).serialized())
             } else {
-                print(Table(["CONNECTOR", "TITLE", "ENDPOINTS", "SOURCE"], definitions.map {
-                    [$0.name, $0.title, "\($0.endpoints.count)", $0.source]
-                }).render())
+                print(
+                    Table(
+                        ["CONNECTOR", "TITLE", "ENDPOINTS", "SOURCE"],
+                        definitions.map {
+                            [$0.name, $0.title, "\($0.endpoints.count)", $0.source]
+                        }
+                    ).render())
             }
             for error in catalog.errors { printError("not loaded: \(error)") }
             if !catalog.errors.isEmpty { throw ExitCode.failure }
@@ -49,9 +58,11 @@ struct ConnectorCommand: AsyncParsableCommand {
                 print(connector.text, terminator: connector.text.hasSuffix("\n") ? "" : "\n")
                 return
             }
-            var lines = ["\(connector.title) (\(connector.name))", "  from \(connector.source)",
-                         "  written from \(connector.documentation.url), version \(connector.documentation.version)",
-                         "  address \(connector.addressTemplate)", ""]
+            var lines = [
+                "\(connector.title) (\(connector.name))", "  from \(connector.source)",
+                "  written from \(connector.documentation.url), version \(connector.documentation.version)",
+                "  address \(connector.addressTemplate)", "",
+            ]
             if !connector.help.isEmpty { lines += [wrapWords(connector.help, indent: "  "), ""] }
             lines.append("Settings (--setting NAME=VALUE):")
             for setting in connector.settings {

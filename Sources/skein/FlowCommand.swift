@@ -7,8 +7,10 @@ import SkeinJSON
 struct FlowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flow", abstract: "Validate, deploy and list flows; drafts, versions, diffs and rollbacks; print their schema.",
-        subcommands: [Validate.self, Deploy.self, List.self, Enable.self, Disable.self, Draft.self, Versions.self, Diff.self, Rollback.self,
-                      Schema.self])
+        subcommands: [
+            Validate.self, Deploy.self, List.self, Enable.self, Disable.self, Draft.self, Versions.self, Diff.self, Rollback.self,
+            Schema.self,
+        ])
 
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check flow files and report every problem with its path.")
@@ -45,14 +47,17 @@ struct FlowCommand: AsyncParsableCommand {
             let (deployed, isNew) = try await environment.store.deploy(flow, source: text, now: Date())
             if disabled { try await environment.store.setEnabled(flowID: flow.id, enabled: false) }
             if isNew {
-                try await environment.store.appendAudit(actor: FlowCommand.cliActor, action: "flow.deploy", target: "flow:\(deployed.flowID)",
-                                                        details: ["version": .number(Double(deployed.version))], now: Date())
+                try await environment.store.appendAudit(
+                    actor: FlowCommand.cliActor, action: "flow.deploy", target: "flow:\(deployed.flowID)",
+                    details: ["version": .number(Double(deployed.version))], now: Date())
             }
             if options.json {
                 print(JSON.object(["flow": .string(deployed.flowID), "version": .number(Double(deployed.version)), "new_version": .bool(isNew)]).serialized())
             } else {
-                print(isNew ? "deployed flow '\(deployed.flowID)' as version \(deployed.version)"
-                            : "flow '\(deployed.flowID)' is unchanged (version \(deployed.version))")
+                print(
+                    isNew
+                        ? "deployed flow '\(deployed.flowID)' as version \(deployed.version)"
+                        : "flow '\(deployed.flowID)' is unchanged (version \(deployed.version))")
             }
         }
     }
@@ -64,14 +69,22 @@ struct FlowCommand: AsyncParsableCommand {
         func run() async throws {
             let flows = try await options.environment().store.flows()
             if options.json {
-                print(JSON.array(flows.map { flow in
-                    ["id": .string(flow.flowID), "name": .string(flow.definition.name), "version": .number(Double(flow.version)),
-                     "enabled": .bool(flow.enabled), "trigger": .string(flow.definition.trigger.kind)]
-                }).serialized())
+                print(
+                    JSON.array(
+                        flows.map { flow in
+                            [
+                                "id": .string(flow.flowID), "name": .string(flow.definition.name), "version": .number(Double(flow.version)),
+                                "enabled": .bool(flow.enabled), "trigger": .string(flow.definition.trigger.kind),
+                            ]
+                        }
+                    ).serialized())
                 return
             }
-            print(Table(["FLOW", "VERSION", "ENABLED", "TRIGGER", "NAME"],
-                        flows.map { [$0.flowID, "\($0.version)", $0.enabled ? "yes" : "no", $0.definition.trigger.kind, $0.definition.name] }).render())
+            print(
+                Table(
+                    ["FLOW", "VERSION", "ENABLED", "TRIGGER", "NAME"],
+                    flows.map { [$0.flowID, "\($0.version)", $0.enabled ? "yes" : "no", $0.definition.trigger.kind, $0.definition.name] }
+                ).render())
         }
     }
 

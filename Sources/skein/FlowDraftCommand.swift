@@ -25,11 +25,16 @@ extension FlowCommand {
 
     static func printDeployed(_ result: (flow: DeployedFlow, isNew: Bool), json: Bool, verb: String) {
         if json {
-            print(JSON.object(["flow": .string(result.flow.flowID), "version": .number(Double(result.flow.version)),
-                               "new_version": .bool(result.isNew)]).serialized())
+            print(
+                JSON.object([
+                    "flow": .string(result.flow.flowID), "version": .number(Double(result.flow.version)),
+                    "new_version": .bool(result.isNew),
+                ]).serialized())
         } else {
-            print(result.isNew ? "\(verb) flow '\(result.flow.flowID)' as version \(result.flow.version)"
-                               : "flow '\(result.flow.flowID)' is unchanged (version \(result.flow.version))")
+            print(
+                result.isNew
+                    ? "\(verb) flow '\(result.flow.flowID)' as version \(result.flow.version)"
+                    : "flow '\(result.flow.flowID)' is unchanged (version \(result.flow.version))")
         }
     }
 
@@ -49,8 +54,11 @@ extension FlowCommand {
                 let drafting = try await FlowCommand.drafting(options)
                 let working = try await FlowCommand.call { try await drafting.save(nil, text: text, actor: FlowCommand.cliActor) }
                 if options.json {
-                    print(JSON.object(["flow": .string(working.flowID), "valid": .bool(working.problems.isEmpty),
-                                       "problems": .array(working.problems.map { ["path": .string($0.path), "message": .string($0.message)] })]).serialized())
+                    print(
+                        JSON.object([
+                            "flow": .string(working.flowID), "valid": .bool(working.problems.isEmpty),
+                            "problems": .array(working.problems.map { ["path": .string($0.path), "message": .string($0.message)] }),
+                        ]).serialized())
                     return
                 }
                 print("saved the draft of flow '\(working.flowID)'" + (working.draft?.baseVersion.map { " (from version \($0))" } ?? " (a new flow)"))
@@ -67,8 +75,9 @@ extension FlowCommand {
                 let drafting = try await FlowCommand.drafting(options)
                 let working = try await FlowCommand.call { try await drafting.working(flow) }
                 if let draft = working.draft {
-                    printError("draft of flow '\(flow)', saved by \(draft.updatedBy) at \(draft.updatedAt.formatted(.iso8601))"
-                               + (draft.baseVersion.map { " from version \($0)" } ?? ""))
+                    printError(
+                        "draft of flow '\(flow)', saved by \(draft.updatedBy) at \(draft.updatedAt.formatted(.iso8601))"
+                            + (draft.baseVersion.map { " from version \($0)" } ?? ""))
                 } else {
                     printError("flow '\(flow)' has no draft; this is version \(working.latestVersion ?? 0)")
                 }
@@ -111,12 +120,18 @@ extension FlowCommand {
             let versions = try await options.environment().store.versions(of: flow)
             guard !versions.isEmpty else { throw CLIError("no flow '\(flow)'") }
             if options.json {
-                print(JSON.array(versions.map { ["version": .number(Double($0.version)), "deployed_at": .string($0.deployedAt.formatted(.iso8601))] }).serialized())
+                print(
+                    JSON.array(versions.map { ["version": .number(Double($0.version)), "deployed_at": .string($0.deployedAt.formatted(.iso8601))] })
+                        .serialized())
                 return
             }
-            print(Table(["VERSION", "DEPLOYED", "SHAPES"], versions.map {
-                ["\($0.version)", $0.deployedAt.formatted(.iso8601), "\($0.definition.allShapes.count)"]
-            }).render())
+            print(
+                Table(
+                    ["VERSION", "DEPLOYED", "SHAPES"],
+                    versions.map {
+                        ["\($0.version)", $0.deployedAt.formatted(.iso8601), "\($0.definition.allShapes.count)"]
+                    }
+                ).render())
         }
     }
 

@@ -45,7 +45,9 @@ extension FlowCommand {
             if docs {
                 let current = try FlowCommand.text(of: file)
                 guard let replaced = ShapeReference.replacing(in: current, with: output) else {
-                    throw CLIError("\(file) has no generated section: add the lines\n\(ShapeReference.beginMarker)\n\(ShapeReference.endMarker)\nwhere the reference belongs")
+                    throw CLIError(
+                        "\(file) has no generated section: add the lines\n\(ShapeReference.beginMarker)\n\(ShapeReference.endMarker)\nwhere the reference belongs"
+                    )
                 }
                 wanted = replaced
             } else {

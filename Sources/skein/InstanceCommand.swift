@@ -68,8 +68,9 @@ struct InstanceCommand: AsyncParsableCommand {
                     case .noSuchConnector(let known):
                         throw CLIError("--connector \(connector): no such connector (known: \(known.joined(separator: ", ")); see skein connector list)")
                     case .problems(let problems):
-                        throw CLIError("instance '\(name)' (connector \(connector)): " + problems.joined(separator: "; ")
-                                       + " (skein connector show \(connector) lists them)")
+                        throw CLIError(
+                            "instance '\(name)' (connector \(connector)): " + problems.joined(separator: "; ")
+                                + " (skein connector show \(connector) lists them)")
                     case .address(let message): throw CLIError(message)
                     }
                 }
@@ -77,10 +78,15 @@ struct InstanceCommand: AsyncParsableCommand {
             }
             guard let connectorType else { throw CLIError("give --type (http, sftp, database, smtp) or --connector (skein connector list)") }
             guard let address else { throw CLIError("give --address (the connector's address is used only with --connector)") }
-            let instance = Instance(name: name, connectorType: connectorType, address: address, timeZone: timeZone, rateLimit: limit,
-                                    timeout: timeoutDuration, variables: Dictionary(try pairs(variables, "--variable"), uniquingKeysWith: { _, l in l }),
-                                    settings: .object(settingsObject), credentials: secrets)
-            do { try InstanceRules.check(instance) } catch { throw CLIError(error.field == "name" || error.field == "address" ? error.message : "--\(error.field.replacingOccurrences(of: "_", with: "-")): \(error.message)") }
+            let instance = Instance(
+                name: name, connectorType: connectorType, address: address, timeZone: timeZone, rateLimit: limit,
+                timeout: timeoutDuration, variables: Dictionary(try pairs(variables, "--variable"), uniquingKeysWith: { _, l in l }),
+                settings: .object(settingsObject), credentials: secrets)
+            do { try InstanceRules.check(instance) } catch {
+                throw CLIError(
+                    error.field == "name" || error.field == "address"
+                        ? error.message : "--\(error.field.replacingOccurrences(of: "_", with: "-")): \(error.message)")
+            }
             try await environment.store.saveInstance(try environment.instances.seal(instance, now: Date()))
             let kind = connector.map { "connector \($0)" } ?? connectorType
             print("saved instance '\(name)' (\(kind), \(address)) with \(secrets.count) credential\(secrets.count == 1 ? "" : "s")")
@@ -108,9 +114,11 @@ struct InstanceCommand: AsyncParsableCommand {
                 let names = (try? environment.cipher.open(stored.sealedCredentials, instance: stored.name).keys.sorted()) ?? ["(cannot decrypt)"]
                 let type = stored.settings["connector"]?.stringValue.map { "\(stored.connectorType) (\($0))" } ?? stored.connectorType
                 rows.append([stored.name, type, stored.address, stored.rateLimit ?? "-", names.joined(separator: ",")])
-                objects.append(["name": .string(stored.name), "type": .string(stored.connectorType),
-                                "connector": stored.settings["connector"] ?? .null, "address": .string(stored.address),
-                                "rate_limit": stored.rateLimit.map(JSON.string) ?? .null, "credentials": .array(names.map(JSON.string))])
+                objects.append([
+                    "name": .string(stored.name), "type": .string(stored.connectorType),
+                    "connector": stored.settings["connector"] ?? .null, "address": .string(stored.address),
+                    "rate_limit": stored.rateLimit.map(JSON.string) ?? .null, "credentials": .array(names.map(JSON.string)),
+                ])
             }
             print(options.json ? JSON.array(objects).serialized() : Table(["NAME", "TYPE", "ADDRESS", "RATE LIMIT", "CREDENTIALS"], rows).render())
         }

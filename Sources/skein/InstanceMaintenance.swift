@@ -57,7 +57,8 @@ extension InstanceCommand {
             if outcome.completedInterruptedRotation { print("finished an interrupted key rotation first") }
             let count = "\(outcome.resealed) instance\(outcome.resealed == 1 ? "" : "s")"
             if outcome.operatorMustInstallKey {
-                print("""
+                print(
+                    """
                     re-sealed \(count) with the key in \(newKeyVariable ?? "?") (key id \(outcome.newKeyID), was \(outcome.oldKeyID)).
                     Now set SKEIN_CREDENTIAL_KEY to that key wherever Skein runs and restart it; until then, keep the old key in \
                     SKEIN_PREVIOUS_CREDENTIAL_KEY so running processes can still read credentials.
@@ -81,4 +82,3 @@ extension [UInt8] {
         self = bytes
     }
 }
-

@@ -19,8 +19,10 @@ struct LookupCommand: AsyncParsableCommand {
     static func lookups(_ options: DataOptions) throws -> LookupOperations { try options.operations().1.lookups }
 
     static func json(_ summary: LookupSummary) -> JSON {
-        ["name": .string(summary.name), "description": .string(summary.description), "default": summary.defaultValue.map(JSON.string) ?? .null,
-         "rows": .number(Double(summary.rowCount)), "updated_at": .string(RunsCommand.iso(summary.updatedAt))]
+        [
+            "name": .string(summary.name), "description": .string(summary.description), "default": summary.defaultValue.map(JSON.string) ?? .null,
+            "rows": .number(Double(summary.rowCount)), "updated_at": .string(RunsCommand.iso(summary.updatedAt)),
+        ]
     }
 
     struct List: AsyncParsableCommand {
@@ -31,9 +33,13 @@ struct LookupCommand: AsyncParsableCommand {
             let tables = try await LookupCommand.lookups(options).list(options.caller)
             if options.json { print(JSON.array(tables.map(LookupCommand.json)).serialized()); return }
             if tables.isEmpty { print("no lookup tables yet (skein lookup create NAME)"); return }
-            print(Table(["LOOKUP", "ROWS", "DEFAULT", "UPDATED (UTC)", "DESCRIPTION"], tables.map {
-                [$0.name, String($0.rowCount), $0.defaultValue ?? "-", RunsCommand.time($0.updatedAt), $0.description]
-            }).render())
+            print(
+                Table(
+                    ["LOOKUP", "ROWS", "DEFAULT", "UPDATED (UTC)", "DESCRIPTION"],
+                    tables.map {
+                        [$0.name, String($0.rowCount), $0.defaultValue ?? "-", RunsCommand.time($0.updatedAt), $0.description]
+                    }
+                ).render())
         }
     }
 
@@ -45,13 +51,18 @@ struct LookupCommand: AsyncParsableCommand {
         func run() async throws {
             let (table, updatedAt) = try await LookupCommand.lookups(options).table(options.caller, name: name)
             if options.json {
-                var object = LookupCommand.json(LookupSummary(name: table.name, description: table.description, defaultValue: table.defaultValue,
-                                                              rowCount: table.rows.count, updatedAt: updatedAt)).objectValue ?? [:]
+                var object =
+                    LookupCommand.json(
+                        LookupSummary(
+                            name: table.name, description: table.description, defaultValue: table.defaultValue,
+                            rowCount: table.rows.count, updatedAt: updatedAt)
+                    ).objectValue ?? [:]
                 object["rows"] = .array(table.rows.map { ["left": .string($0.left), "right": .string($0.right)] })
                 print(JSON.object(object).serialized())
                 return
             }
-            print("""
+            print(
+                """
                 lookup:         \(table.name)
                 description:    \(table.description.isEmpty ? "-" : table.description)
                 default:        \(table.defaultValue.map { "'\($0)'" } ?? "- (an unmatched value fails the step)")
@@ -89,7 +100,9 @@ struct LookupCommand: AsyncParsableCommand {
 
         func validate() throws {
             if noDefault && defaultValue != nil { throw ValidationError("give --default or --no-default, not both") }
-            if description == nil && defaultValue == nil && !noDefault { throw ValidationError("nothing to change: give --description, --default or --no-default") }
+            if description == nil && defaultValue == nil && !noDefault {
+                throw ValidationError("nothing to change: give --description, --default or --no-default")
+            }
         }
 
         func run() async throws {
@@ -139,8 +152,11 @@ struct LookupCommand: AsyncParsableCommand {
             let bytes = try InputBytes.read(file)
             let counts = try await LookupCommand.lookups(options).importCSV(options.caller, name: name, bytes: bytes, file: file)
             if options.json {
-                print(JSON.object(["added": .number(Double(counts.added)), "updated": .number(Double(counts.updated)),
-                                   "unchanged": .number(Double(counts.unchanged))]).serialized())
+                print(
+                    JSON.object([
+                        "added": .number(Double(counts.added)), "updated": .number(Double(counts.updated)),
+                        "unchanged": .number(Double(counts.unchanged)),
+                    ]).serialized())
                 return
             }
             print("imported into lookup table '\(name)': \(counts.added) added, \(counts.updated) updated, \(counts.unchanged) unchanged")

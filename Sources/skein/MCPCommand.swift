@@ -29,7 +29,7 @@ struct MCPCommand: AsyncParsableCommand {
         let toolbox = environment.mcpToolbox
         let access = toolbox.operations.access
         let caller = try callerLookup(access)
-        _ = try await caller()   // an unknown user or token is refused at start, not at the first call
+        _ = try await caller()  // an unknown user or token is refused at start, not at the first call
         // Looked up again at every call: a role changed or a token revoked applies from the next call.
         try await SkeinMCPServer.serveStandardIO(toolbox, callerPerCall: caller)
     }

@@ -37,7 +37,8 @@ struct PayloadCommand: AsyncParsableCommand {
                 bytes = Array(json.serialized(.pretty).utf8)
             }
             if !options.json {
-                printError("payload \(location.index + 1) of \(count) from step '\(location.step)' of run \(location.run): \(info.contentType), \(info.size) bytes")
+                printError(
+                    "payload \(location.index + 1) of \(count) from step '\(location.step)' of run \(location.run): \(info.contentType), \(info.size) bytes")
             }
             if full || bytes.count <= limit {
                 FileHandle.standardOutput.write(Data(bytes))
@@ -76,4 +77,3 @@ struct PayloadCommand: AsyncParsableCommand {
         }
     }
 }
-

@@ -34,11 +34,19 @@ extension PayloadCommand {
             let search = try PayloadSearch(inputs)
             let page = try await options.operations().1.runs.findPayloads(options.caller, run: run, step: step, search)
             if options.json {
-                print(JSON.object(["run": .number(Double(page.run.id.rawValue)), "sequence": .number(Double(page.sequence)),
-                                   "payloads": .number(Double(page.payloads)), "matched": .number(Double(page.matched)),
-                                   "matches": .array(page.infos.map { ["index": .number(Double($0.index)), "content_type": .string($0.contentType),
-                                                                       "size": .number(Double($0.size))] }),
-                                   "next_offset": page.nextOffset.map { .number(Double($0)) } ?? .null]).serialized())
+                print(
+                    JSON.object([
+                        "run": .number(Double(page.run.id.rawValue)), "sequence": .number(Double(page.sequence)),
+                        "payloads": .number(Double(page.payloads)), "matched": .number(Double(page.matched)),
+                        "matches": .array(
+                            page.infos.map {
+                                [
+                                    "index": .number(Double($0.index)), "content_type": .string($0.contentType),
+                                    "size": .number(Double($0.size)),
+                                ]
+                            }),
+                        "next_offset": page.nextOffset.map { .number(Double($0)) } ?? .null,
+                    ]).serialized())
                 return
             }
             print("\(page.matched) of \(page.payloads) payload\(page.payloads == 1 ? "" : "s") of step \(page.sequence) match")

@@ -3,8 +3,8 @@ import Foundation
 import SkeinApp
 import SkeinCore
 import SkeinJSON
-import SkeinShapes
 import SkeinOperations
+import SkeinShapes
 
 /// `skein pool`: the data pools de-dupe shapes remember keys in — list, export, import, delete.
 struct PoolCommand: AsyncParsableCommand {
@@ -25,15 +25,26 @@ struct PoolCommand: AsyncParsableCommand {
         func run() async throws {
             let pools = try await options.operations().1.pools.list(options.caller)
             if options.json {
-                print(JSON.array(pools.map { ["name": .string($0.name), "keys": .number(Double($0.keys)),
-                                              "oldest": $0.oldest.map { .string(RunsCommand.iso($0)) } ?? .null,
-                                              "newest": $0.newest.map { .string(RunsCommand.iso($0)) } ?? .null] }).serialized())
+                print(
+                    JSON.array(
+                        pools.map {
+                            [
+                                "name": .string($0.name), "keys": .number(Double($0.keys)),
+                                "oldest": $0.oldest.map { .string(RunsCommand.iso($0)) } ?? .null,
+                                "newest": $0.newest.map { .string(RunsCommand.iso($0)) } ?? .null,
+                            ]
+                        }
+                    ).serialized())
                 return
             }
             if pools.isEmpty { print("no data pools yet (a dedupe shape creates its pool on first use)"); return }
-            print(Table(["POOL", "KEYS", "OLDEST", "NEWEST"], pools.map {
-                [$0.name, String($0.keys), $0.oldest.map(RunsCommand.iso) ?? "-", $0.newest.map(RunsCommand.iso) ?? "-"]
-            }).render())
+            print(
+                Table(
+                    ["POOL", "KEYS", "OLDEST", "NEWEST"],
+                    pools.map {
+                        [$0.name, String($0.keys), $0.oldest.map(RunsCommand.iso) ?? "-", $0.newest.map(RunsCommand.iso) ?? "-"]
+                    }
+                ).render())
         }
     }
 
@@ -46,7 +57,9 @@ struct PoolCommand: AsyncParsableCommand {
         func run() async throws {
             let pools = try options.operations().1.pools
             let handle: FileHandle
-            if output == "-" { handle = .standardOutput } else {
+            if output == "-" {
+                handle = .standardOutput
+            } else {
                 guard FileManager.default.createFile(atPath: output, contents: nil), let opened = FileHandle(forWritingAtPath: output) else {
                     throw CLIError("cannot write \(output)")
                 }

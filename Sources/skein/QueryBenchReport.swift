@@ -18,17 +18,25 @@ enum QueryBenchReport {
     static func print(_ results: [SyncBenchmark.Measurement], json: Bool) {
         let baseline = results.first?.percentile(0.5) ?? 1
         if json {
-            Swift.print(JSON.array(results.map { result in
-                ["label": .string(result.label), "p50_ms": .number(result.percentile(0.5)), "p95_ms": .number(result.percentile(0.95)),
-                 "rows": .number(Double(result.rows)), "runs": .number(Double(result.samples.count))]
-            }).serialized())
+            Swift.print(
+                JSON.array(
+                    results.map { result in
+                        [
+                            "label": .string(result.label), "p50_ms": .number(result.percentile(0.5)), "p95_ms": .number(result.percentile(0.95)),
+                            "rows": .number(Double(result.rows)), "runs": .number(Double(result.samples.count)),
+                        ]
+                    }
+                ).serialized())
             return
         }
         Swift.print("| query | p50 ms | p95 ms | × baseline p50 | rows |")
         Swift.print("|---|---|---|---|---|")
         for result in results {
-            Swift.print("| \(result.label) | " + String(format: "%.3f | %.3f | %.1f", result.percentile(0.5), result.percentile(0.95),
-                                                           result.percentile(0.5) / baseline) + " | \(result.rows) |")
+            Swift.print(
+                "| \(result.label) | "
+                    + String(
+                        format: "%.3f | %.3f | %.1f", result.percentile(0.5), result.percentile(0.95),
+                        result.percentile(0.5) / baseline) + " | \(result.rows) |")
         }
     }
 }

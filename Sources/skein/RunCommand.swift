@@ -27,8 +27,10 @@ struct RunCommand: AsyncParsableCommand {
         let (environment, operations) = try options.operations()
         let input = try readPayload()
         let launcher = CLILauncher(environment: environment, json: options.json, queue: queue)
-        try launcher.check(try await operations.flows.run(options.caller, flow, version: version, fromStep: fromStep, input: input,
-                                                          trigger: .manual, launcher: launcher))
+        try launcher.check(
+            try await operations.flows.run(
+                options.caller, flow, version: version, fromStep: fromStep, input: input,
+                trigger: .manual, launcher: launcher))
     }
 
     func readPayload() throws -> [Payload] {

@@ -45,12 +45,18 @@ struct CLILauncher: RunLauncher {
         }
         let outcome = try await environment.operations.runs.outcome(.localOperator, finished.id)
         if json {
-            print(JSON.object(["run": .number(Double(finished.id.rawValue)), "status": .string(finished.status.rawValue),
-                               "origin_run": finished.originRunID.map { .number(Double($0.rawValue)) } ?? .null,
-                               "error": finished.error.map(JSON.string) ?? .null,
-                               "sync": .object(JSON.Object(uniqueKeysWithValues: SyncStatus.allCases.map {
-                                   ($0.rawValue, JSON.number(Double(outcome.syncCounts[$0] ?? 0))) })),
-                               "warnings": .array(outcome.warnings.map { ["step": .string($0.shapeID), "warning": .string($0.warning)] })]).serialized())
+            print(
+                JSON.object([
+                    "run": .number(Double(finished.id.rawValue)), "status": .string(finished.status.rawValue),
+                    "origin_run": finished.originRunID.map { .number(Double($0.rawValue)) } ?? .null,
+                    "error": finished.error.map(JSON.string) ?? .null,
+                    "sync": .object(
+                        JSON.Object(
+                            uniqueKeysWithValues: SyncStatus.allCases.map {
+                                ($0.rawValue, JSON.number(Double(outcome.syncCounts[$0] ?? 0)))
+                            })),
+                    "warnings": .array(outcome.warnings.map { ["step": .string($0.shapeID), "warning": .string($0.warning)] }),
+                ]).serialized())
         } else {
             print("run \(finished.id): \(finished.status.rawValue)\(finished.error.map { " — \($0)" } ?? "")")
             Self.printOutcome(outcome)

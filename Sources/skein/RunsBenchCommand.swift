@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import SkeinApp
 import SkeinBenchmarks
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinStorage
 
 /// `skein bench runs`: fills the run log with synthetic finished runs and times the run list.

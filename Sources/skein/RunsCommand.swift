@@ -45,11 +45,18 @@ struct RunsCommand: AsyncParsableCommand {
                 return
             }
             if runs.isEmpty { print("no runs match"); return }
-            print(Table(["RUN", "FLOW", "VERSION", "STATUS", "TRIGGER", "QUEUED (UTC)", "DURATION", "ERROR"], runs.map { run in
-                [String(run.id), run.flowID, "\(run.flowVersion)", run.status.rawValue + (page.recoveredBy[run.id].map { " (recovered by \($0))" } ?? ""),
-                 run.trigger.rawValue, RunsCommand.time(run.queuedAt),
-                 RunsCommand.duration(run.startedAt, run.finishedAt), run.error.map { String($0.prefix(60)) } ?? ""]
-            }).render())
+            print(
+                Table(
+                    ["RUN", "FLOW", "VERSION", "STATUS", "TRIGGER", "QUEUED (UTC)", "DURATION", "ERROR"],
+                    runs.map { run in
+                        [
+                            String(run.id), run.flowID, "\(run.flowVersion)",
+                            run.status.rawValue + (page.recoveredBy[run.id].map { " (recovered by \($0))" } ?? ""),
+                            run.trigger.rawValue, RunsCommand.time(run.queuedAt),
+                            RunsCommand.duration(run.startedAt, run.finishedAt), run.error.map { String($0.prefix(60)) } ?? "",
+                        ]
+                    }
+                ).render())
             if let next = page.nextBefore { print("more: skein runs list --before \(next)") }
         }
     }
@@ -74,20 +81,28 @@ struct RunsCommand: AsyncParsableCommand {
                 return
             }
             print("run \(record.id)  flow \(record.flowID) v\(record.flowVersion)  \(record.status.rawValue)  trigger \(record.trigger.rawValue)")
-            print("queued \(RunsCommand.time(record.queuedAt))  duration \(RunsCommand.duration(record.startedAt, record.finishedAt))"
-                  + (record.originRunID.map { record.trigger == .flow ? "  called by run \($0)" : "  \(record.trigger.rawValue) of run \($0)" } ?? "")
-                  + (record.entryShapeID.map { "  entered at '\($0)'" } ?? "")
-                  + (record.claims > 1 ? "  picked up \(record.claims) times" : ""))
+            print(
+                "queued \(RunsCommand.time(record.queuedAt))  duration \(RunsCommand.duration(record.startedAt, record.finishedAt))"
+                    + (record.originRunID.map { record.trigger == .flow ? "  called by run \($0)" : "  \(record.trigger.rawValue) of run \($0)" } ?? "")
+                    + (record.entryShapeID.map { "  entered at '\($0)'" } ?? "")
+                    + (record.claims > 1 ? "  picked up \(record.claims) times" : ""))
             if let error = record.error { print("error: \(error)") }
             if let recovery = detail.recoveredBy { print("recovered by run \(recovery)") }
             if let traceID = record.traceID { print("trace: \(traceID)") }
             let expired = record.payloadsExpired ? " — payloads expired" : ""
             print("input: \(record.inputCount) payload\(record.inputCount == 1 ? "" : "s") (\(inputs.reduce(0) { $0 + $1.size }) bytes)\(expired)")
-            print(Table(["STEP", "SHAPE", "TYPE", "STATUS", "TRIES", "DURATION", "IN", "IN BYTES", "OUT", "OUT BYTES"], steps.map { step in
-                [String(step.sequence), step.path ?? step.shapeID, step.shapeType, step.status.rawValue, String(step.attempts),
-                 RunsCommand.duration(step.startedAt, step.finishedAt), String(step.inputCount), ByteCount.text(step.inputBytes),
-                 String(step.outputCount), ByteCount.text(step.outputBytes) + (record.payloadsExpired && step.outputCount > 0 ? " (payloads expired)" : "")]
-            }).render())
+            print(
+                Table(
+                    ["STEP", "SHAPE", "TYPE", "STATUS", "TRIES", "DURATION", "IN", "IN BYTES", "OUT", "OUT BYTES"],
+                    steps.map { step in
+                        [
+                            String(step.sequence), step.path ?? step.shapeID, step.shapeType, step.status.rawValue, String(step.attempts),
+                            RunsCommand.duration(step.startedAt, step.finishedAt), String(step.inputCount), ByteCount.text(step.inputBytes),
+                            String(step.outputCount),
+                            ByteCount.text(step.outputBytes) + (record.payloadsExpired && step.outputCount > 0 ? " (payloads expired)" : ""),
+                        ]
+                    }
+                ).render())
             for line in StepTreeText.lines(steps) { print(line) }
             for step in steps {
                 for warning in step.warnings { print("warning in \(step.shapeID): \(warning)") }
@@ -99,8 +114,9 @@ struct RunsCommand: AsyncParsableCommand {
             if calls { CallText.print(steps) }
             for followUp in followUps.reversed() {
                 let how = followUp.trigger == .retry ? "retried" : followUp.trigger == .flow ? "called flow '\(followUp.flowID)'" : "replayed"
-                print("\(how) as run \(followUp.id): \(followUp.status.rawValue)"
-                      + (followUp.entryShapeID.map { ", entering at '\($0)'" } ?? "") + " (v\(followUp.flowVersion))")
+                print(
+                    "\(how) as run \(followUp.id): \(followUp.status.rawValue)"
+                        + (followUp.entryShapeID.map { ", entering at '\($0)'" } ?? "") + " (v\(followUp.flowVersion))")
             }
             if record.payloadsExpired {
                 print("payloads: expired (retention); the log above remains")
@@ -122,12 +138,15 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     static func json(_ run: RunRecord) -> JSON {
-        ["id": .number(Double(run.id.rawValue)), "flow": .string(run.flowID), "version": .number(Double(run.flowVersion)),
-         "status": .string(run.status.rawValue), "trigger": .string(run.trigger.rawValue), "queued_at": .string(iso(run.queuedAt)),
-         "started_at": run.startedAt.map { .string(iso($0)) } ?? .null, "finished_at": run.finishedAt.map { .string(iso($0)) } ?? .null,
-         "error": run.error.map(JSON.string) ?? .null, "failed_step": run.failedShapeID.map(JSON.string) ?? .null,
-         "origin_run": run.originRunID.map { .number(Double($0.rawValue)) } ?? .null, "entry_step": run.entryShapeID.map(JSON.string) ?? .null, "has_warnings": .bool(run.hasWarnings),
-         "pickups": .number(Double(run.claims)), "trace_id": run.traceID.map(JSON.string) ?? .null]
+        [
+            "id": .number(Double(run.id.rawValue)), "flow": .string(run.flowID), "version": .number(Double(run.flowVersion)),
+            "status": .string(run.status.rawValue), "trigger": .string(run.trigger.rawValue), "queued_at": .string(iso(run.queuedAt)),
+            "started_at": run.startedAt.map { .string(iso($0)) } ?? .null, "finished_at": run.finishedAt.map { .string(iso($0)) } ?? .null,
+            "error": run.error.map(JSON.string) ?? .null, "failed_step": run.failedShapeID.map(JSON.string) ?? .null,
+            "origin_run": run.originRunID.map { .number(Double($0.rawValue)) } ?? .null, "entry_step": run.entryShapeID.map(JSON.string) ?? .null,
+            "has_warnings": .bool(run.hasWarnings),
+            "pickups": .number(Double(run.claims)), "trace_id": run.traceID.map(JSON.string) ?? .null,
+        ]
     }
 
     /// A run with `recovered_by`: the run replayed or retried from it that succeeded (null when none).
@@ -138,13 +157,15 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     static func json(_ step: StepRecord) -> JSON {
-        ["sequence": .number(Double(step.sequence)), "shape": .string(step.shapeID), "type": .string(step.shapeType),
-         "status": .string(step.status.rawValue), "attempts": .number(Double(step.attempts)), "started_at": .string(iso(step.startedAt)),
-         "duration_ms": step.duration.map { .number(Double($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? .null,
-         "payloads_in": .number(Double(step.inputCount)), "payloads_out": .number(Double(step.outputCount)),
-         "bytes_in": .number(Double(step.inputBytes)), "bytes_out": .number(Double(step.outputBytes)), "error": step.error.map(JSON.string) ?? .null,
-         "error_details": step.errorDetails ?? .null, "warnings": .array(step.warnings.map(JSON.string)), "calls": .array(step.calls),
-         "path": .string(step.path ?? step.shapeID), "details": step.details ?? .null]
+        [
+            "sequence": .number(Double(step.sequence)), "shape": .string(step.shapeID), "type": .string(step.shapeType),
+            "status": .string(step.status.rawValue), "attempts": .number(Double(step.attempts)), "started_at": .string(iso(step.startedAt)),
+            "duration_ms": step.duration.map { .number(Double($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? .null,
+            "payloads_in": .number(Double(step.inputCount)), "payloads_out": .number(Double(step.outputCount)),
+            "bytes_in": .number(Double(step.inputBytes)), "bytes_out": .number(Double(step.outputBytes)), "error": step.error.map(JSON.string) ?? .null,
+            "error_details": step.errorDetails ?? .null, "warnings": .array(step.warnings.map(JSON.string)), "calls": .array(step.calls),
+            "path": .string(step.path ?? step.shapeID), "details": step.details ?? .null,
+        ]
     }
 
     static func iso(_ date: Date) -> String {

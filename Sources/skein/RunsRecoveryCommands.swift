@@ -78,8 +78,10 @@ extension RunsCommand {
             inputs.set("flow", flow)
             inputs.set("days", days)
             var unsuccessful = 0
-            let items = try await operations.recovery.bulkRetry(options.caller, inputs, from: fromStart ? .start : .failedStep, version: version,
-                                                                launcher: launcher) { item in
+            let items = try await operations.recovery.bulkRetry(
+                options.caller, inputs, from: fromStart ? .start : .failedStep, version: version,
+                launcher: launcher
+            ) { item in
                 switch item.result {
                 case .success(let record): if !queue && record.status != .success { unsuccessful += 1 }
                 case .failure(let error):

@@ -61,23 +61,31 @@ struct Serve: AsyncParsableCommand {
             if !["127.0.0.1", "localhost", "::1"].contains(metrics.host) && metrics.token == nil {
                 logger.warning("metrics listen on \(metrics.host) without a token: anyone who reaches the port reads them (set SKEIN_METRICS_TOKEN)")
             }
-            services.append(MetricsServer(settings: metrics, registry: metricsRegistry, store: environment.store, logger: logger) { bound in
-                logger.notice("metrics on http://\(metrics.host):\(bound)/metrics")
-            })
+            services.append(
+                MetricsServer(settings: metrics, registry: metricsRegistry, store: environment.store, logger: logger) { bound in
+                    logger.notice("metrics on http://\(metrics.host):\(bound)/metrics")
+                })
         }
         if role.executesRuns {
-            services.append(RunWorker(configuration: .init(owner: owner, concurrency: configuration.concurrency,
-                                                           leaseDuration: .seconds(configuration.lease)),
-                                      executor: environment.executor(), logger: logger))
+            services.append(
+                RunWorker(
+                    configuration: .init(
+                        owner: owner, concurrency: configuration.concurrency,
+                        leaseDuration: .seconds(configuration.lease)),
+                    executor: environment.executor(), logger: logger))
             services.append(SyncRetryService(resender: environment.syncResender(), logger: logger))
             services.append(environment.syncConfirmationService())
         }
         if role.schedules {
             services.append(Scheduler(store: environment.store, logger: logger))
-            services.append(RetentionService(store: environment.store, policy: .init(keepRuns: configuration.keepRuns,
-                                                                                      keepPayloads: configuration.keepPayloads,
-                                                                                      keepDeliveries: configuration.keepDeliveries),
-                                             logger: logger))
+            services.append(
+                RetentionService(
+                    store: environment.store,
+                    policy: .init(
+                        keepRuns: configuration.keepRuns,
+                        keepPayloads: configuration.keepPayloads,
+                        keepDeliveries: configuration.keepDeliveries),
+                    logger: logger))
             services.append(environment.alertService(settings: configuration.alerts))
         }
         let host = configuration.host
@@ -85,7 +93,8 @@ struct Serve: AsyncParsableCommand {
         if role.servesHTTP {
             if let password = try await environment.access.createFirstAdminIfNeeded() {
                 // Printed (not logged) once: the only time this password exists in clear.
-                print("""
+                print(
+                    """
                     ==================================================================
                     No users yet: created user 'admin' with the one-time password
                         \(password)
@@ -94,13 +103,18 @@ struct Serve: AsyncParsableCommand {
                     """)
                 fflush(nil)
             }
-            services.append(environment.webServer { bound in
-                logger.notice("listening on http://\(host):\(bound)")
-            })
+            services.append(
+                environment.webServer { bound in
+                    logger.notice("listening on http://\(host):\(bound)")
+                })
         }
-        logger.notice("skein serve started", metadata: ["role": "\(role.rawValue)", "store": "\(environment.storeDescription)",
-                                                        "data": "\(environment.dataDirectory.path)", "worker": "\(owner)",
-                                                        "tracing": "\(tracing == nil ? "off" : "otlp")"])
+        logger.notice(
+            "skein serve started",
+            metadata: [
+                "role": "\(role.rawValue)", "store": "\(environment.storeDescription)",
+                "data": "\(environment.dataDirectory.path)", "worker": "\(owner)",
+                "tracing": "\(tracing == nil ? "off" : "otlp")",
+            ])
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -1,5 +1,5 @@
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinStorage
 
 /// What `runs show` says about the tree shapes of a run: which branch each payload took, what
@@ -12,7 +12,8 @@ enum StepTreeText {
             if step.shapeType == "route", let children = step.details?["children"]?.arrayValue {
                 let parts = children.map { child -> String in
                     let indexes = child["payloads"]?.arrayValue?.compactMap(\.numberValue).map { String(Int($0)) } ?? []
-                    return "\(child["name"]?.stringValue ?? "?") ← \(indexes.isEmpty ? "none" : "payload\(indexes.count == 1 ? "" : "s") " + indexes.joined(separator: ", "))"
+                    return
+                        "\(child["name"]?.stringValue ?? "?") ← \(indexes.isEmpty ? "none" : "payload\(indexes.count == 1 ? "" : "s") " + indexes.joined(separator: ", "))"
                 }
                 lines.append("route \(name): " + parts.joined(separator: "; "))
             }
@@ -22,7 +23,9 @@ enum StepTreeText {
             let shapeDetails = step.details?["shape"].map { $0.arrayValue ?? [$0] } ?? []
             let children = shapeDetails.flatMap { $0["child_runs"]?.arrayValue ?? [] }
             for child in children {
-                lines.append("\(name) started run \(Int(child["run"]?.numberValue ?? 0)) of flow '\(child["flow"]?.stringValue ?? "?")' (\(child["status"]?.stringValue ?? "?"))")
+                lines.append(
+                    "\(name) started run \(Int(child["run"]?.numberValue ?? 0)) of flow '\(child["flow"]?.stringValue ?? "?")' (\(child["status"]?.stringValue ?? "?"))"
+                )
             }
         }
         return lines

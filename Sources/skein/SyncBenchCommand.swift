@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import SkeinApp
 import SkeinBenchmarks
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinStorage
 
 /// `skein bench sync`: fills the sync report with synthetic entries and times its queries.
@@ -51,8 +51,9 @@ struct FlowBench: AsyncParsableCommand {
     @Flag(help: "Print the figures as JSON.") var json = false
 
     func run() async throws {
-        let bench = FlowBenchmark(pages: pages, pageSize: pageSize, directory: URL(fileURLWithPath: workDirectory), sendConcurrency: sendConcurrency,
-                                  batchSize: batchSize)
+        let bench = FlowBenchmark(
+            pages: pages, pageSize: pageSize, directory: URL(fileURLWithPath: workDirectory), sendConcurrency: sendConcurrency,
+            batchSize: batchSize)
         let timings = try await bench.run(repetitions: repetitions) { printError($0) }
         if json {
             let encoder = JSONEncoder()

@@ -71,8 +71,9 @@ struct SyncCommand: AsyncParsableCommand {
                 return
             }
             let page = try await sync.entries(caller, inputs)
-            print(SyncStatus.allCases.map { "\($0.rawValue.uppercased()) \(counts[$0] ?? 0)" }.joined(separator: "  ")
-                  + (filters.from == nil ? "  (last \(days) day\(days == 1 ? "" : "s"))" : ""))
+            print(
+                SyncStatus.allCases.map { "\($0.rawValue.uppercased()) \(counts[$0] ?? 0)" }.joined(separator: "  ")
+                    + (filters.from == nil ? "  (last \(days) day\(days == 1 ? "" : "s"))" : ""))
             if page.entries.isEmpty { print("no sync entries match"); return }
             let next = page.next
             print(table(page.entries))
@@ -87,10 +88,15 @@ struct SyncCommand: AsyncParsableCommand {
         }
 
         func table(_ entries: [SyncEntry]) -> String {
-            Table(["SYNC ID", "STATUS", "SYSTEM", "REFERENCE", "FLOW", "RUN", "TRIES", "LATEST (UTC)", "LATEST SYNC INFORMATION"], entries.map {
-                [String($0.id), $0.status.rawValue.uppercased(), $0.system, $0.reference, $0.flowID, String($0.runID), String($0.attempts),
-                 RunsCommand.time($0.latestAttemptAt), String($0.latestResponse.prefix(70))]
-            }).render()
+            Table(
+                ["SYNC ID", "STATUS", "SYSTEM", "REFERENCE", "FLOW", "RUN", "TRIES", "LATEST (UTC)", "LATEST SYNC INFORMATION"],
+                entries.map {
+                    [
+                        String($0.id), $0.status.rawValue.uppercased(), $0.system, $0.reference, $0.flowID, String($0.runID), String($0.attempts),
+                        RunsCommand.time($0.latestAttemptAt), String($0.latestResponse.prefix(70)),
+                    ]
+                }
+            ).render()
         }
 
         /// Prints `{"counts":…,"entries":[…],"next":…}`, streaming the entries when --all.
@@ -131,14 +137,20 @@ struct SyncCommand: AsyncParsableCommand {
             if options.json {
                 var object = SyncCSV.json(entry).objectValue ?? [:]
                 object["next_retry"] = entry.nextRetryAt.map { .string(RunsCommand.iso($0)) } ?? .null
-                object["history"] = .array(transitions.map {
-                    ["at": .string(RunsCommand.iso($0.at)), "from": $0.from.map { .string($0.rawValue) } ?? .null,
-                     "to": .string($0.to.rawValue), "reason": .string($0.reason)]
-                })
-                object["attempts"] = .array(detail.attempts.map {
-                    ["attempt": .number(Double($0.number)), "at": .string(RunsCommand.iso($0.at)), "status": .string($0.status.rawValue),
-                     "reason": .string($0.reason), "response": .string($0.response), "endpoint_id": .string($0.endpointID), "manual": .bool($0.manual)]
-                })
+                object["history"] = .array(
+                    transitions.map {
+                        [
+                            "at": .string(RunsCommand.iso($0.at)), "from": $0.from.map { .string($0.rawValue) } ?? .null,
+                            "to": .string($0.to.rawValue), "reason": .string($0.reason),
+                        ]
+                    })
+                object["attempts"] = .array(
+                    detail.attempts.map {
+                        [
+                            "attempt": .number(Double($0.number)), "at": .string(RunsCommand.iso($0.at)), "status": .string($0.status.rawValue),
+                            "reason": .string($0.reason), "response": .string($0.response), "endpoint_id": .string($0.endpointID), "manual": .bool($0.manual),
+                        ]
+                    })
                 object["payload"] = payload.map { (try? $0.json()) ?? .string(payloadText) } ?? .null
                 print(JSON.object(object).serialized(.pretty))
                 return
@@ -146,19 +158,31 @@ struct SyncCommand: AsyncParsableCommand {
             print("sync \(entry.id)  \(entry.status.rawValue.uppercased())  system \(entry.system)  reference \(entry.reference)")
             print("flow \(entry.flowID) v\(entry.flowVersion)  run \(entry.runID)  step \(entry.shapeID)")
             print("source id \(entry.sourceID.isEmpty ? "-" : entry.sourceID)  endpoint id \(entry.endpointID.isEmpty ? "-" : entry.endpointID)")
-            print("attempts \(entry.attempts)  first \(RunsCommand.time(entry.firstAttemptAt))  latest \(RunsCommand.time(entry.latestAttemptAt))"
-                  + (entry.nextRetryAt.map { "  next retry \(RunsCommand.time($0))" } ?? ""))
+            print(
+                "attempts \(entry.attempts)  first \(RunsCommand.time(entry.firstAttemptAt))  latest \(RunsCommand.time(entry.latestAttemptAt))"
+                    + (entry.nextRetryAt.map { "  next retry \(RunsCommand.time($0))" } ?? ""))
             print("latest: \(entry.latestResponse)")
             if !detail.attempts.isEmpty {
                 print("attempts:")
-                print(Table(["#", "AT (UTC)", "STATUS", "REASON", "ANSWER", "ENDPOINT ID"], detail.attempts.map {
-                    [String($0.number), RunsCommand.time($0.at), $0.status.rawValue, $0.reason, $0.response, $0.endpointID.isEmpty ? "-" : $0.endpointID]
-                }).render())
+                print(
+                    Table(
+                        ["#", "AT (UTC)", "STATUS", "REASON", "ANSWER", "ENDPOINT ID"],
+                        detail.attempts.map {
+                            [
+                                String($0.number), RunsCommand.time($0.at), $0.status.rawValue, $0.reason, $0.response,
+                                $0.endpointID.isEmpty ? "-" : $0.endpointID,
+                            ]
+                        }
+                    ).render())
             }
             print("history:")
-            print(Table(["AT (UTC)", "FROM", "TO", "REASON"], transitions.map {
-                [RunsCommand.time($0.at), $0.from?.rawValue ?? "-", $0.to.rawValue, $0.reason]
-            }).render())
+            print(
+                Table(
+                    ["AT (UTC)", "FROM", "TO", "REASON"],
+                    transitions.map {
+                        [RunsCommand.time($0.at), $0.from?.rawValue ?? "-", $0.to.rawValue, $0.reason]
+                    }
+                ).render())
             print("payload sent (\(entry.payloadSize) bytes):")
             print(full || payloadText.count <= 2000 ? payloadText : String(payloadText.prefix(2000)) + " [trimmed: --full]")
         }
@@ -169,8 +193,9 @@ struct SyncCommand: AsyncParsableCommand {
             abstract: "Send entries again through the same step and instance (a new attempt on the same entry).",
             discussion: "Give sync ids, or filters (for example --status failed --system ERP) to resync every matching entry.")
         @Argument(help: "Sync ids.") var ids: [SyncEntryID] = []
-        @Flag(name: .customLong("include-ok"),
-              help: "Also send entries that are OK (the destination has them): they are sent again whatever the delivery ledger says.")
+        @Flag(
+            name: .customLong("include-ok"),
+            help: "Also send entries that are OK (the destination has them): they are sent again whatever the delivery ledger says.")
         var includeOK = false
         @OptionGroup var filters: Filters
         @OptionGroup var options: DataOptions
@@ -187,8 +212,11 @@ struct SyncCommand: AsyncParsableCommand {
             if json {
                 print(JSON.array(outcome.entries.map(SyncCSV.json)).serialized(.pretty))
             } else {
-                print("resynced \(outcome.count): " + SyncStatus.allCases.compactMap { status in
-                    outcome.tally[status].map { "\($0) \(status.rawValue.uppercased())" } }.joined(separator: ", "))
+                print(
+                    "resynced \(outcome.count): "
+                        + SyncStatus.allCases.compactMap { status in
+                            outcome.tally[status].map { "\($0) \(status.rawValue.uppercased())" }
+                        }.joined(separator: ", "))
             }
         }
     }
@@ -209,14 +237,19 @@ struct SyncCommand: AsyncParsableCommand {
         func run() async throws {
             if acks {
                 let confirmed = try await options.environment().syncConfirmationService().confirmDue()
-                print(options.json ? JSON.object(["confirmed": .number(Double(confirmed))]).serialized()
-                                   : "\(confirmed) Sent entries confirmed by acknowledgement files (now OK)")
+                print(
+                    options.json
+                        ? JSON.object(["confirmed": .number(Double(confirmed))]).serialized()
+                        : "\(confirmed) Sent entries confirmed by acknowledgement files (now OK)")
                 return
             }
             let (confirmed, skipped) = try await options.operations().1.sync.confirm(options.caller, ids, reason: reason)
             if options.json {
-                print(JSON.object(["confirmed": .array(confirmed.map { .number(Double($0.rawValue)) }),
-                                   "not_sent": .array(skipped.map { .number(Double($0.rawValue)) })]).serialized())
+                print(
+                    JSON.object([
+                        "confirmed": .array(confirmed.map { .number(Double($0.rawValue)) }),
+                        "not_sent": .array(skipped.map { .number(Double($0.rawValue)) }),
+                    ]).serialized())
                 return
             }
             if !confirmed.isEmpty { print("confirmed (now OK): \(confirmed.map(String.init).joined(separator: " "))") }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import SkeinApp
-import SkeinJSON
 import SkeinCore
+import SkeinJSON
 import SkeinOperations
 
 /// `skein token`: API tokens for scripts (`Authorization: Bearer TOKEN`).
@@ -23,8 +23,11 @@ struct TokenCommand: AsyncParsableCommand {
             let role = try self.role.map { text throws(OperationError) in try AccessOperations.role(text) }
             let created = try await options.operations().1.users.createToken(options.caller, name: name, username: user, role: role)
             if options.json {
-                print(JSON.object(["id": .number(Double(created.record.id)), "name": .string(name), "user": .string(user),
-                                   "role": .string(created.record.role), "token": .string(created.token)]).serialized())
+                print(
+                    JSON.object([
+                        "id": .number(Double(created.record.id)), "name": .string(name), "user": .string(user),
+                        "role": .string(created.record.role), "token": .string(created.token),
+                    ]).serialized())
                 return
             }
             printError("token \(created.record.id) '\(name)' for \(user) (\(created.record.role)); it is shown only now:")
@@ -39,14 +42,25 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let tokens = try await options.operations().1.users.tokens(options.caller)
             if options.json {
-                print(JSON.array(tokens.map { ["id": .number(Double($0.id)), "name": .string($0.name), "user": .string($0.username),
-                                               "role": .string($0.role), "created": .string(RunsCommand.iso($0.createdAt)),
-                                               "last_used": $0.lastUsedAt.map { .string(RunsCommand.iso($0)) } ?? .null] }).serialized())
+                print(
+                    JSON.array(
+                        tokens.map {
+                            [
+                                "id": .number(Double($0.id)), "name": .string($0.name), "user": .string($0.username),
+                                "role": .string($0.role), "created": .string(RunsCommand.iso($0.createdAt)),
+                                "last_used": $0.lastUsedAt.map { .string(RunsCommand.iso($0)) } ?? .null,
+                            ]
+                        }
+                    ).serialized())
                 return
             }
-            print(Table(["ID", "NAME", "USER", "ROLE", "CREATED (UTC)", "LAST USED (UTC)"], tokens.map {
-                [String($0.id), $0.name, $0.username, $0.role, RunsCommand.time($0.createdAt), $0.lastUsedAt.map(RunsCommand.time) ?? "-"]
-            }).render())
+            print(
+                Table(
+                    ["ID", "NAME", "USER", "ROLE", "CREATED (UTC)", "LAST USED (UTC)"],
+                    tokens.map {
+                        [String($0.id), $0.name, $0.username, $0.role, RunsCommand.time($0.createdAt), $0.lastUsedAt.map(RunsCommand.time) ?? "-"]
+                    }
+                ).render())
         }
     }
 

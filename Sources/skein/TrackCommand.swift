@@ -23,19 +23,30 @@ struct TrackCommand: AsyncParsableCommand {
             guard (1...10_000).contains(limit) else { throw CLIError("--limit must be between 1 and 10000") }
             let hits = try await options.environment().store.searchTrackedValues(value, field: field, limit: limit)
             if options.json {
-                print(JSON.array(hits.map { hit in
-                    ["run": .number(Double(hit.value.runID.rawValue)), "flow": .string(hit.value.flowID), "step": .string(hit.value.shapeID),
-                     "payload_index": .number(Double(hit.value.payloadIndex)), "field": .string(hit.value.field),
-                     "value": .string(hit.value.value), "tracked_at": .string(RunsCommand.iso(hit.trackedAt)),
-                     "run_status": hit.runStatus.map(JSON.string) ?? .null]
-                }).serialized())
+                print(
+                    JSON.array(
+                        hits.map { hit in
+                            [
+                                "run": .number(Double(hit.value.runID.rawValue)), "flow": .string(hit.value.flowID), "step": .string(hit.value.shapeID),
+                                "payload_index": .number(Double(hit.value.payloadIndex)), "field": .string(hit.value.field),
+                                "value": .string(hit.value.value), "tracked_at": .string(RunsCommand.iso(hit.trackedAt)),
+                                "run_status": hit.runStatus.map(JSON.string) ?? .null,
+                            ]
+                        }
+                    ).serialized())
                 return
             }
             if hits.isEmpty { print("'\(value)' was not tracked\(field.map { " in field '\($0)'" } ?? "")"); return }
-            print(Table(["RUN", "FLOW", "STEP", "PAYLOAD", "FIELD", "TRACKED AT", "RUN STATUS"], hits.map {
-                [String($0.value.runID), $0.value.flowID, $0.value.shapeID, String($0.value.payloadIndex), $0.value.field,
-                 RunsCommand.iso($0.trackedAt), $0.runStatus ?? "-"]
-            }).render())
+            print(
+                Table(
+                    ["RUN", "FLOW", "STEP", "PAYLOAD", "FIELD", "TRACKED AT", "RUN STATUS"],
+                    hits.map {
+                        [
+                            String($0.value.runID), $0.value.flowID, $0.value.shapeID, String($0.value.payloadIndex), $0.value.field,
+                            RunsCommand.iso($0.trackedAt), $0.runStatus ?? "-",
+                        ]
+                    }
+                ).render())
             print("see a payload with: skein payload show RUN STEP --index PAYLOAD")
         }
     }

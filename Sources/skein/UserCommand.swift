@@ -8,7 +8,8 @@ import SkeinOperations
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Add, list and remove web users; set passwords.",
-        discussion: "Roles: viewer (reads), operator (also replays, retries, resyncs), builder (also deploys flows, edits instances), admin (also users, tokens, audit log).",
+        discussion:
+            "Roles: viewer (reads), operator (also replays, retries, resyncs), builder (also deploys flows, edits instances), admin (also users, tokens, audit log).",
         subcommands: [Add.self, List.self, Password.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
@@ -34,8 +35,15 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let users = try await options.operations().1.users.users(options.caller)
             if options.json {
-                print(JSON.array(users.map { ["username": .string($0.username), "role": .string($0.role),
-                                              "created": .string(RunsCommand.iso($0.createdAt))] }).serialized())
+                print(
+                    JSON.array(
+                        users.map {
+                            [
+                                "username": .string($0.username), "role": .string($0.role),
+                                "created": .string(RunsCommand.iso($0.createdAt)),
+                            ]
+                        }
+                    ).serialized())
                 return
             }
             print(Table(["USER", "ROLE", "CREATED (UTC)"], users.map { [$0.username, $0.role, RunsCommand.time($0.createdAt)] }).render())

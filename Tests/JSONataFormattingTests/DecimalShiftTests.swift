@@ -1,5 +1,6 @@
-@testable import JSONata
 import Testing
+
+@testable import JSONata
 
 /// `$round` shifts the decimal point through JavaScript's text of a number; the fast path does
 /// the same with one exact multiplication or division. Both must give the same double.
@@ -19,8 +20,10 @@ struct DecimalShiftTests {
 
     @Test func fastPathMatchesTheTextOnManyValues() {
         var random = SplitMix(state: 21)
-        var values: [Double] = [0, -0.0, 1, -1, 0.5, 2.5, 1.005, 1.015, 0.1, 0.2, 0.3, 123.456, 1e-7, 1e21, 1e22, 1e23,
-                                9_007_199_254_740_991, 9_007_199_254_740_992, 4.35, 8.345, 1.0e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        var values: [Double] = [
+            0, -0.0, 1, -1, 0.5, 2.5, 1.005, 1.015, 0.1, 0.2, 0.3, 123.456, 1e-7, 1e21, 1e22, 1e23,
+            9_007_199_254_740_991, 9_007_199_254_740_992, 4.35, 8.345, 1.0e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+        ]
         for _ in 0..<20_000 {
             // prices and quantities (two decimals), arbitrary doubles, and products of the two
             let cents = Double(Int.random(in: -10_000_000...10_000_000, using: &random)) / 100

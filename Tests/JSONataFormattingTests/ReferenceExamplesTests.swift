@@ -1,5 +1,6 @@
-@testable import JSONata
 import Testing
+
+@testable import JSONata
 
 // Examples from the JSONata documentation (date-time, numeric functions) and
 // JavaScript number-printing behaviour that the formatting relies on.
@@ -38,11 +39,13 @@ struct ReferenceExamplesTests {
     }
 
     @Test func formatDateTimeWithTimezone() throws {
-        let millis = 1_510_067_557_121.0 // 2017-11-07T15:12:37.121Z
+        let millis = 1_510_067_557_121.0  // 2017-11-07T15:12:37.121Z
         #expect(try DateTimeFormatting.format(millis: millis, picture: nil, timezone: nil) == "2017-11-07T15:12:37.121Z")
-        #expect(try DateTimeFormatting.format(millis: millis, picture: "[M01]/[D01]/[Y0001] [h#1]:[m01][P]", timezone: nil)
+        #expect(
+            try DateTimeFormatting.format(millis: millis, picture: "[M01]/[D01]/[Y0001] [h#1]:[m01][P]", timezone: nil)
                 == "11/07/2017 3:12pm")
-        #expect(try DateTimeFormatting.format(millis: millis, picture: "[H01]:[m01]:[s01] [z]", timezone: "-0500")
+        #expect(
+            try DateTimeFormatting.format(millis: millis, picture: "[H01]:[m01]:[s01] [z]", timezone: "-0500")
                 == "10:12:37 GMT-05:00")
         #expect(try DateTimeFormatting.format(millis: millis, picture: nil, timezone: "+0100") == "2017-11-07T16:12:37.121+01:00")
         #expect(try DateTimeFormatting.format(millis: 1, picture: nil, timezone: nil) == "1970-01-01T00:00:00.001Z")
@@ -77,7 +80,7 @@ struct ReferenceExamplesTests {
     @Test func parseDefaultsFromNow() throws {
         // month and day given: year from now (2019), time midnight
         let millis = try DateTimeFormatting.parse("03-27", picture: "[M01]-[D01]", now: 1_552_645_230_456)
-        #expect(millis == 1_553_644_800_000) // 2019-03-27T00:00:00Z
+        #expect(millis == 1_553_644_800_000)  // 2019-03-27T00:00:00Z
     }
 
     @Test(arguments: [
@@ -159,7 +162,7 @@ struct EdgeCaseTests {
     @Test func invalidDatesFormatAsNaN() throws {
         // JavaScript's Date is invalid beyond ±8.64e15 ms; every component prints as NaN
         let text = try DateTimeFormatting.format(millis: 1e20, picture: "[Y0001]-[M01]-[D01] [d] [W] [w] [X] [x] [F] [MNn]", timezone: nil)
-        #expect(text.hasPrefix("0NaN-NaN-NaN")) // "0" pads the three-character "NaN" to four, as in JS
+        #expect(text.hasPrefix("0NaN-NaN-NaN"))  // "0" pads the three-character "NaN" to four, as in JS
     }
 
     @Test func hugeValuesInRomanOrWordsThrowInsteadOfRecursingForever() {

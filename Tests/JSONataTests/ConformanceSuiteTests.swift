@@ -1,7 +1,7 @@
 import Foundation
+import JSONata
 import SkeinJSON
 import Testing
-import JSONata
 
 /// Runs the official JSONata test suite (testdata/jsonata-suite, a copy of jsonata-js's test
 /// suite under its MIT licence; see its TESTSUITE.md and UPSTREAM_COMMIT).
@@ -12,7 +12,8 @@ import JSONata
 /// `JSONATA_WRITE_KNOWN_FAILURES=1` to rewrite the list from the current failures.
 struct ConformanceSuiteTests {
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    static let suiteDirectory = testsDirectory
+    static let suiteDirectory =
+        testsDirectory
         .appendingPathComponent("../../testdata/jsonata-suite").standardizedFileURL
     static let knownFailuresFile = testsDirectory.appendingPathComponent("known-failures.txt")
 
@@ -155,8 +156,9 @@ struct ConformanceSuiteTests {
             for (key, value) in members { bindings[key] = value }
         }
         // the reference implementation's own range limit (the suite tests ranges of 10,000,000)
-        var limits = JSONataLimits(maxDepth: JSONataLimits.default.maxDepth, timeout: .seconds(10), maxItems: 10_000_000,
-                                   maxBuiltBytes: 1024 * 1024 * 1024)
+        var limits = JSONataLimits(
+            maxDepth: JSONataLimits.default.maxDepth, timeout: .seconds(10), maxItems: 10_000_000,
+            maxBuiltBytes: 1024 * 1024 * 1024)
         if let depth = body["depth"]?.numberValue { limits.maxDepth = Int(depth) }
         if let time = body["timelimit"]?.numberValue { limits.timeout = .milliseconds(Int64(time)) }
 

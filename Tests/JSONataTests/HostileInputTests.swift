@@ -1,7 +1,7 @@
 import Foundation
+import JSONata
 import SkeinJSON
 import Testing
-import JSONata
 
 /// Expressions written to take the process down — deep nesting, huge values, catastrophic
 /// regexes — each fail with their own clear error, quickly and without growing memory, and the
@@ -85,8 +85,10 @@ struct HostileInputTests {
 
     @Test func composedFunctionsCannotRecurseWithoutLimit() throws {
         // each `~>` of two functions makes a function calling the previous one: 20,000 deep
-        let error = try #require(Self.failure("$reduce($append([$uppercase], [1..20000]), function($f, $i){ $f ~> $uppercase })('a')",
-                                              limits: JSONataLimits(timeout: .seconds(60))))
+        let error = try #require(
+            Self.failure(
+                "$reduce($append([$uppercase], [1..20000]), function($f, $i){ $f ~> $uppercase })('a')",
+                limits: JSONataLimits(timeout: .seconds(60))))
         #expect(error.code == "U1001")
         #expect(error.message.hasPrefix("Stack overflow error"))
     }
@@ -181,12 +183,16 @@ struct HostileInputTests {
     @Test func deeplyNestedValuesAreRefused() throws {
         // tail recursion builds nesting in constant stack; converting or releasing such a value
         // would recurse once per level
-        let error = try #require(Self.failure("($f := function($x, $n){ $n = 0 ? $x : $f([[$x]], $n - 1) }; $f(1, 100000))",
-                                              limits: JSONataLimits(timeout: .seconds(60))))
+        let error = try #require(
+            Self.failure(
+                "($f := function($x, $n){ $n = 0 ? $x : $f([[$x]], $n - 1) }; $f(1, 100000))",
+                limits: JSONataLimits(timeout: .seconds(60))))
         #expect(error.code == "U1002")
         #expect(error.message.contains("maxValueNesting"))
-        let objects = try #require(Self.failure("($f := function($x, $n){ $n = 0 ? $x : $f({'a': $x}, $n - 1) }; $f(1, 100000))",
-                                                limits: JSONataLimits(timeout: .seconds(60))))
+        let objects = try #require(
+            Self.failure(
+                "($f := function($x, $n){ $n = 0 ? $x : $f({'a': $x}, $n - 1) }; $f(1, 100000))",
+                limits: JSONataLimits(timeout: .seconds(60))))
         #expect(objects.code == "U1002")
         #expect(Self.failure("$reduce([1..5000], function($acc, $i){ {'next': $acc} }, {})")?.code == "U1002")
         // nesting well inside the limit is fine

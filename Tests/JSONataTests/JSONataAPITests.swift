@@ -1,7 +1,7 @@
 import Foundation
+import JSONata
 import SkeinJSON
 import Testing
-import JSONata
 
 /// The public API: compile once, evaluate many times (also concurrently), errors, limits.
 struct JSONataAPITests {
@@ -123,15 +123,16 @@ struct JSONataAPITests {
     }
 
     @Test func higherOrderFunctionsAndTransform() throws {
-        let expression = try JSONataExpression(compiling: """
-            (
-              $double := function($x) { $x * 2 };
-              {
-                'doubled': $map(lines.qty, $double),
-                'order': $ ~> |lines|{ 'total': qty * price }, ['price']|
-              }
-            )
-            """)
+        let expression = try JSONataExpression(
+            compiling: """
+                (
+                  $double := function($x) { $x * 2 };
+                  {
+                    'doubled': $map(lines.qty, $double),
+                    'order': $ ~> |lines|{ 'total': qty * price }, ['price']|
+                  }
+                )
+                """)
         let result = try expression.evaluate(input: Self.order)
         #expect(result?["doubled"] == [4, 2])
         #expect(result?["order"]?["lines"]?[0] == ["sku": "A-1", "qty": 2, "total": 11])

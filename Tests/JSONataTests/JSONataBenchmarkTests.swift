@@ -1,7 +1,7 @@
 import Foundation
+import JSONata
 import SkeinJSON
 import Testing
-import JSONata
 
 /// A throughput check for the map-shape workload (one expression over many orders). It only runs
 /// when `JSONATA_BENCH` is set, and is meant for release builds:

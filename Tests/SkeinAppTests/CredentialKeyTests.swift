@@ -18,9 +18,10 @@ func open(_ directory: URL, _ variables: [String: String] = [:]) throws -> Skein
 }
 
 func addInstance(_ environment: SkeinEnvironment, _ name: String, password: String) async throws {
-    let instance = Instance(name: name, connectorType: "http", address: "http://127.0.0.1:9", timeZone: "UTC", rateLimit: nil,
-                            timeout: .seconds(5), variables: [:], settings: ["auth": "basic"],
-                            credentials: ["username": "user-\(name)", "password": password])
+    let instance = Instance(
+        name: name, connectorType: "http", address: "http://127.0.0.1:9", timeZone: "UTC", rateLimit: nil,
+        timeout: .seconds(5), variables: [:], settings: ["auth": "basic"],
+        credentials: ["username": "user-\(name)", "password": password])
     try await environment.store.saveInstance(try environment.instances.seal(instance, now: Date()))
 }
 
@@ -126,7 +127,8 @@ func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.
         try await withDataDirectory { directory in
             let oldKey = hex(CredentialCipher.generateKey())
             let environment = try open(directory, ["SKEIN_CREDENTIAL_KEY": oldKey])
-            #expect(!FileManager.default.fileExists(atPath: SkeinEnvironment.keyFile(in: directory).path), "no key file when the key comes from the environment")
+            #expect(
+                !FileManager.default.fileExists(atPath: SkeinEnvironment.keyFile(in: directory).path), "no key file when the key comes from the environment")
             try await addInstance(environment, "shop", password: "pw-shop")
 
             let refusal = await #expect(throws: SkeinSetupError.self) { try await CredentialKeyRotation(environment: environment).rotate() }

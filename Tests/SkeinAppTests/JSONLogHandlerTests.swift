@@ -20,8 +20,12 @@ final class Lines: @unchecked Sendable {
         logger[metadataKey: "run.id"] = "12"
         logger[metadataKey: "flow.id"] = "orders-to-erp"
         logger.debug("not at this level")
-        logger.notice("run \"12\" failed\non two lines", metadata: ["step.id": "to-erp", "attempts": .stringConvertible(3),
-                                                                    "tags": ["a", "b"], "http": ["status": "503"]])
+        logger.notice(
+            "run \"12\" failed\non two lines",
+            metadata: [
+                "step.id": "to-erp", "attempts": .stringConvertible(3),
+                "tags": ["a", "b"], "http": ["status": "503"],
+            ])
         #expect(lines.all.count == 1)
         let line = try #require(lines.all.first)
         #expect(!line.contains("\n"), "one entry, one line")
@@ -29,8 +33,11 @@ final class Lines: @unchecked Sendable {
         #expect(entry["level"] == "notice")
         #expect(entry["label"] == "skein")
         #expect(entry["message"] == "run \"12\" failed\non two lines")
-        #expect(entry["metadata"] == ["attempts": "3", "flow.id": "orders-to-erp", "http": ["status": "503"], "run.id": "12",
-                                      "step.id": "to-erp", "tags": ["a", "b"]])
+        #expect(
+            entry["metadata"] == [
+                "attempts": "3", "flow.id": "orders-to-erp", "http": ["status": "503"], "run.id": "12",
+                "step.id": "to-erp", "tags": ["a", "b"],
+            ])
         let timestamp = try #require(entry["timestamp"]?.stringValue)
         #expect(timestamp.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil, "\(timestamp)")
         let formatter = ISO8601DateFormatter()

@@ -132,16 +132,18 @@ import Testing
     @Test func theCheckedInShapeReferenceIsWhatTheSpecsGive() throws {
         let file = ShapeSpecTests.repository.appendingPathComponent("docs/shapes.md")
         let text = try String(contentsOf: file, encoding: .utf8)
-        let expected = try #require(ShapeReference.replacing(in: text, with: ShapeReference.markdown(catalog: catalog)),
-                                    "docs/shapes.md has lost its generated-section markers")
+        let expected = try #require(
+            ShapeReference.replacing(in: text, with: ShapeReference.markdown(catalog: catalog)),
+            "docs/shapes.md has lost its generated-section markers")
         #expect(text == expected, "docs/shapes.md is stale: regenerate it with `\(ShapeReference.regenerate)`")
     }
 
     @Test func theCheckedInJSONSchemaIsWhatTheSpecsGive() throws {
         let file = ShapeSpecTests.repository.appendingPathComponent("docs/flow.schema.json")
         let text = try String(contentsOf: file, encoding: .utf8)
-        #expect(text == FlowSchema.document(catalog: catalog).serialized(.pretty) + "\n",
-                "docs/flow.schema.json is stale: regenerate it with `skein flow schema --update docs/flow.schema.json`")
+        #expect(
+            text == FlowSchema.document(catalog: catalog).serialized(.pretty) + "\n",
+            "docs/flow.schema.json is stale: regenerate it with `skein flow schema --update docs/flow.schema.json`")
     }
 
     @Test func theSchemaDescribesEveryShapeTypeAndTheSpecJSONEveryField() throws {

@@ -1,7 +1,7 @@
-import SkeinTestSupport
 import SkeinConnectorsDatabase
 import SkeinCore
 import SkeinJSON
+import SkeinTestSupport
 import Testing
 
 /// The `database` shape against a real PostgreSQL 15 server started by the test.
@@ -29,18 +29,25 @@ struct PostgresShapeTests {
                 "parameters": ["{{variables.since}}", "customer.name"],
             ])
             let input = Payload(json: ["customer": ["name": "ada"]])
-            let result = try await executor.execute([input], context: databaseContext(
-                postgresInstance(server), variables: ["since": "2026-11-19T00:00:00Z"], recorder: recorder))
+            let result = try await executor.execute(
+                [input],
+                context: databaseContext(
+                    postgresInstance(server), variables: ["since": "2026-11-19T00:00:00Z"], recorder: recorder))
 
             #expect(result.outputs.count == 1)
             let rows = try result.outputs[0].json()
-            #expect(rows == [
-                ["id": 1, "customer": "ada", "total": 12.5, "weight": 1.25, "paid": true, "note": .null,
-                 "updated_at": "2026-11-20T09:00:00Z", "shipped_on": "2026-11-21", "lines": [["qty": 2, "sku": "A-1"]],  // jsonb orders keys
-                 "big": 9007199254740991],
-                ["id": 3, "customer": "ada", "total": 1, "weight": 2, "paid": false, "note": "it's ok",
-                 "updated_at": "2026-11-23T08:00:00Z", "shipped_on": .null, "lines": .null, "big": -5],
-            ])
+            #expect(
+                rows == [
+                    [
+                        "id": 1, "customer": "ada", "total": 12.5, "weight": 1.25, "paid": true, "note": .null,
+                        "updated_at": "2026-11-20T09:00:00Z", "shipped_on": "2026-11-21", "lines": [["qty": 2, "sku": "A-1"]],  // jsonb orders keys
+                        "big": 9007199254740991,
+                    ],
+                    [
+                        "id": 3, "customer": "ada", "total": 1, "weight": 2, "paid": false, "note": "it's ok",
+                        "updated_at": "2026-11-23T08:00:00Z", "shipped_on": .null, "lines": .null, "big": -5,
+                    ],
+                ])
             #expect(recorder.calls.first?["operation"] == "query")
             #expect(recorder.calls.first?["rows"] == 2)
 
@@ -72,10 +79,12 @@ struct PostgresShapeTests {
             let upsert = try prepareDatabase([
                 "instance": "erp-db", "insert": ["table": "orders", "rows": "orders", "upsert_on": ["id"]],
             ])
-            let first = Payload(json: ["orders": [
-                ["id": 10, "customer": "cy", "total": 5.5, "paid": true, "updated_at": "2026-11-23T12:00:00Z", "lines": [["sku": "Z"]]],
-                ["id": 11, "customer": "di", "total": 7, "updated_at": "2026-11-23T12:05:00Z"],
-            ]])
+            let first = Payload(json: [
+                "orders": [
+                    ["id": 10, "customer": "cy", "total": 5.5, "paid": true, "updated_at": "2026-11-23T12:00:00Z", "lines": [["sku": "Z"]]],
+                    ["id": 11, "customer": "di", "total": 7, "updated_at": "2026-11-23T12:05:00Z"],
+                ]
+            ])
             let recorder = CallRecorder()
             let passed = try await upsert.execute([first], context: databaseContext(instance, recorder: recorder))
             #expect(passed.outputs == [first])
@@ -88,15 +97,18 @@ struct PostgresShapeTests {
             let back = try await prepareDatabase([
                 "instance": "erp-db", "query": "SELECT id, customer, total, paid, lines FROM orders WHERE id >= 10 ORDER BY id",
             ]).execute([], context: databaseContext(instance))
-            #expect(try back.outputs[0].json() == [
-                ["id": 10, "customer": "cy", "total": 6.75, "paid": true, "lines": [["sku": "Z"]]],
-                ["id": 11, "customer": "di", "total": 7, "paid": false, "lines": .null],
-            ])
+            #expect(
+                try back.outputs[0].json() == [
+                    ["id": 10, "customer": "cy", "total": 6.75, "paid": true, "lines": [["sku": "Z"]]],
+                    ["id": 11, "customer": "di", "total": 7, "paid": false, "lines": .null],
+                ])
 
             // The second row breaks NOT NULL: neither row may be written.
-            let broken = Payload(json: ["orders": [
-                ["id": 20, "customer": "ed", "updated_at": "2026-11-23T12:00:00Z"], ["id": 21, "customer": .null, "updated_at": "2026-11-23T12:00:00Z"],
-            ]])
+            let broken = Payload(json: [
+                "orders": [
+                    ["id": 20, "customer": "ed", "updated_at": "2026-11-23T12:00:00Z"], ["id": 21, "customer": .null, "updated_at": "2026-11-23T12:00:00Z"],
+                ]
+            ])
             let failure = await #expect(throws: ShapeFailure.self) {
                 try await upsert.execute([broken], context: databaseContext(instance))
             }
@@ -128,8 +140,9 @@ struct PostgresShapeTests {
     func unreachable() async throws {
         let closed = try ClosedPort()
         defer { withExtendedLifetime(closed) {} }
-        let instance = Instance(name: "erp-db", connectorType: "database", address: "postgres://postgres@127.0.0.1:\(closed.port)/x",
-                                timeout: .seconds(5), credentials: ["password": "whatever-secret"])
+        let instance = Instance(
+            name: "erp-db", connectorType: "database", address: "postgres://postgres@127.0.0.1:\(closed.port)/x",
+            timeout: .seconds(5), credentials: ["password": "whatever-secret"])
         let failure = await #expect(throws: ShapeFailure.self) {
             try await prepareDatabase(["instance": "erp-db", "query": "SELECT 1"]).execute([], context: databaseContext(instance))
         }

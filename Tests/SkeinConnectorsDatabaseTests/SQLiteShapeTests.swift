@@ -13,10 +13,11 @@ struct SQLiteShapeTests {
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let instance = sqliteInstance(path)
-        try await run([
-            "CREATE TABLE items (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, price REAL, active BOOLEAN, attributes JSON, added TEXT)",
-            "INSERT INTO items VALUES (1, 'A-1', 9.5, 1, '{\"colour\":\"red\"}', '2026-11-20T09:00:00Z'), (2, 'B-2', NULL, 0, NULL, '2026-11-22T09:00:00Z')",
-        ], on: instance)
+        try await run(
+            [
+                "CREATE TABLE items (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, price REAL, active BOOLEAN, attributes JSON, added TEXT)",
+                "INSERT INTO items VALUES (1, 'A-1', 9.5, 1, '{\"colour\":\"red\"}', '2026-11-20T09:00:00Z'), (2, 'B-2', NULL, 0, NULL, '2026-11-22T09:00:00Z')",
+            ], on: instance)
         try await body(instance, path)
     }
 
@@ -27,10 +28,11 @@ struct SQLiteShapeTests {
                 "instance": "local-db", "query": "SELECT * FROM items WHERE added > $2 AND sku <> $1 ORDER BY id",
                 "parameters": ["'none'", "{{since}}"],
             ]).execute([], context: databaseContext(instance, variables: ["since": "2026-01-01"]))
-            #expect(try result.outputs[0].json() == [
-                ["id": 1, "sku": "A-1", "price": 9.5, "active": true, "attributes": ["colour": "red"], "added": "2026-11-20T09:00:00Z"],
-                ["id": 2, "sku": "B-2", "price": .null, "active": false, "attributes": .null, "added": "2026-11-22T09:00:00Z"],
-            ])
+            #expect(
+                try result.outputs[0].json() == [
+                    ["id": 1, "sku": "A-1", "price": 9.5, "active": true, "attributes": ["colour": "red"], "added": "2026-11-20T09:00:00Z"],
+                    ["id": 2, "sku": "B-2", "price": .null, "active": false, "attributes": .null, "added": "2026-11-22T09:00:00Z"],
+                ])
         }
     }
 
@@ -64,17 +66,19 @@ struct SQLiteShapeTests {
     func insertUpsert() async throws {
         try await withItems { instance, _ in
             let upsert = try prepareDatabase(["instance": "local-db", "insert": ["table": "items", "rows": "$", "upsert_on": ["id"]]])
-            _ = try await upsert.execute([
-                Payload(json: [["id": 2, "sku": "B-2", "price": 4.25, "active": true]]),
-                Payload(json: ["id": 3, "sku": "C-3", "attributes": ["size": 40]]),
-            ], context: databaseContext(instance))
+            _ = try await upsert.execute(
+                [
+                    Payload(json: [["id": 2, "sku": "B-2", "price": 4.25, "active": true]]),
+                    Payload(json: ["id": 3, "sku": "C-3", "attributes": ["size": 40]]),
+                ], context: databaseContext(instance))
             let back = try await prepareDatabase(["instance": "local-db", "query": "SELECT id, sku, price, active, attributes FROM items ORDER BY id"])
                 .execute([], context: databaseContext(instance))
-            #expect(try back.outputs[0].json() == [
-                ["id": 1, "sku": "A-1", "price": 9.5, "active": true, "attributes": ["colour": "red"]],
-                ["id": 2, "sku": "B-2", "price": 4.25, "active": true, "attributes": .null],
-                ["id": 3, "sku": "C-3", "price": .null, "active": .null, "attributes": ["size": 40]],
-            ])
+            #expect(
+                try back.outputs[0].json() == [
+                    ["id": 1, "sku": "A-1", "price": 9.5, "active": true, "attributes": ["colour": "red"]],
+                    ["id": 2, "sku": "B-2", "price": 4.25, "active": true, "attributes": .null],
+                    ["id": 3, "sku": "C-3", "price": .null, "active": .null, "attributes": ["size": 40]],
+                ])
 
             let failure = await #expect(throws: ShapeFailure.self) {
                 try await upsert.execute([Payload(json: [["id": 4, "sku": "D"], ["id": 5, "sku": .null]])], context: databaseContext(instance))
@@ -93,8 +97,9 @@ struct SQLiteShapeTests {
         try await withItems { instance, _ in
             let sql = try await errorOf(instance, ["instance": "local-db", "query": "SELECT nope FROM items"])
             #expect(sql.contains("instance 'local-db'") && sql.contains("no such column: nope"))
-            let rows = try await errorOf(instance, ["instance": "local-db", "insert": ["table": "items", "rows": "skus"]],
-                                         input: [Payload(json: ["skus": ["A", "B"]])])
+            let rows = try await errorOf(
+                instance, ["instance": "local-db", "insert": ["table": "items", "rows": "skus"]],
+                input: [Payload(json: ["skus": ["A", "B"]])])
             #expect(rows.contains("payload 1, row 1 is string, expected an object of column values"))
         }
     }
@@ -113,7 +118,10 @@ struct SQLiteShapeTests {
     func settings() {
         #expect(databaseProblems(["instance": "d"]) == ["shapes[0].database.query: set either 'query' (a SELECT) or 'insert' (rows into a table)"])
         #expect(databaseProblems(["instance": "d", "query": "SELECT 1", "parameters": ["$$$("]]).first?.hasPrefix("shapes[0].database.parameters[0]:") == true)
-        #expect(databaseProblems(["instance": "d", "insert": ["table": "a.b.c"]]) == ["shapes[0].database.insert.table: 'a.b.c' is not a table name (table or schema.table)"])
+        #expect(
+            databaseProblems(["instance": "d", "insert": ["table": "a.b.c"]]) == [
+                "shapes[0].database.insert.table: 'a.b.c' is not a table name (table or schema.table)"
+            ])
         #expect(databaseProblems(["instance": "d", "query": "SELECT 1", "insert": ["table": "t"]]).count == 1)
     }
 }

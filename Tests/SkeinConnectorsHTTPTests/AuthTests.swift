@@ -72,8 +72,9 @@ struct AuthTests {
 
     @Test func oauthClientCredentialsTokenIsCachedAndShared() async throws {
         try await TestServer.with { base, state in
-            let instance = httpInstance(address: base, auth: ["type": "oauth2_client_credentials", "token_url": .string(base + "/oauth/token"), "scope": "orders"],
-                                        credentials: oauthCredentials)
+            let instance = httpInstance(
+                address: base, auth: ["type": "oauth2_client_credentials", "token_url": .string(base + "/oauth/token"), "scope": "orders"],
+                credentials: oauthCredentials)
             let shape = makeShape()
             let executor = try prepare(shape, receive("/oauth/data"))
             let recorder = CallRecorder()
@@ -93,8 +94,9 @@ struct AuthTests {
 
     @Test func oauthClientSecretInTheBody() async throws {
         try await TestServer.with { base, _ in
-            let instance = httpInstance(address: base, auth: ["type": "oauth2_client_credentials", "token_url": .string(base + "/oauth/token"), "client_auth": "body"],
-                                        credentials: oauthCredentials)
+            let instance = httpInstance(
+                address: base, auth: ["type": "oauth2_client_credentials", "token_url": .string(base + "/oauth/token"), "client_auth": "body"],
+                credentials: oauthCredentials)
             let recorder = CallRecorder()
             let result = try await prepare(makeShape(), receive("/oauth/data")).execute([], context: context(instance, recorder: recorder))
             #expect(result.outputs.count == 1)
@@ -105,8 +107,9 @@ struct AuthTests {
     @Test func tokenRejectedWithA401IsRefreshedOnce() async throws {
         try await TestServer.with { base, state in
             // The server claims tokens last an hour but revokes them early.
-            let instance = httpInstance(address: base, auth: ["type": "oauth2_client_credentials", "token_url": .string(base + "/oauth/token")],
-                                        credentials: oauthCredentials)
+            let instance = httpInstance(
+                address: base, auth: ["type": "oauth2_client_credentials", "token_url": .string(base + "/oauth/token")],
+                credentials: oauthCredentials)
             let executor = try prepare(makeShape(), receive("/oauth/data"))
             _ = try await executor.execute([], context: context(instance))
             await state.revokeIssuedTokens()
@@ -125,8 +128,9 @@ struct AuthTests {
             // The server says a token lasts 1 s (expires_in) but would accept it for an hour, so
             // only the client's own bookkeeping can replace it, and no request depends on timing.
             await state.setTokenLifetime(.seconds(3600), advertised: 1)
-            let instance = httpInstance(address: base, auth: ["type": "oauth2_client_credentials", "token_url": .string(base + "/oauth/token")],
-                                        credentials: oauthCredentials)
+            let instance = httpInstance(
+                address: base, auth: ["type": "oauth2_client_credentials", "token_url": .string(base + "/oauth/token")],
+                credentials: oauthCredentials)
             let executor = try prepare(makeShape(), receive("/oauth/data"))
             _ = try await executor.execute([], context: context(instance))
             let firstToken = await state.tokensPresented.last
@@ -141,8 +145,9 @@ struct AuthTests {
     @Test func refreshTokenGrantFollowsRotation() async throws {
         try await TestServer.with { base, state in
             await state.setTokenLifetime(.seconds(3600), advertised: 1)  // replaced because of expires_in alone
-            let instance = httpInstance(address: base, auth: ["type": "oauth2_refresh_token", "token_url": .string(base + "/oauth/token")],
-                                        credentials: oauthCredentials.merging(["refresh_token": Secrets.refreshToken]) { $1 })
+            let instance = httpInstance(
+                address: base, auth: ["type": "oauth2_refresh_token", "token_url": .string(base + "/oauth/token")],
+                credentials: oauthCredentials.merging(["refresh_token": Secrets.refreshToken]) { $1 })
             let executor = try prepare(makeShape(), receive("/oauth/data"))
             let recorder = CallRecorder()
             _ = try await executor.execute([], context: context(instance, recorder: recorder))
@@ -163,11 +168,15 @@ struct AuthTests {
 
     @Test func expiredRefreshTokenGivesAClearError() async throws {
         try await TestServer.with { base, _ in
-            let instance = httpInstance(address: base, auth: ["type": "oauth2_refresh_token", "token_url": .string(base + "/oauth/token")],
-                                        credentials: oauthCredentials.merging(["refresh_token": "refresh-token-from-last-year"]) { $1 })
+            let instance = httpInstance(
+                address: base, auth: ["type": "oauth2_refresh_token", "token_url": .string(base + "/oauth/token")],
+                credentials: oauthCredentials.merging(["refresh_token": "refresh-token-from-last-year"]) { $1 })
             let failure = try await failure(of: prepare(makeShape(), receive("/oauth/data")), instance: instance)
             #expect(!failure.isTransient)
-            #expect(failure.message.hasPrefix("instance 'shop': could not get an OAuth access token from \(base)/oauth/token: HTTP 400 Bad Request (invalid_grant: refresh token expired)"))
+            #expect(
+                failure.message.hasPrefix(
+                    "instance 'shop': could not get an OAuth access token from \(base)/oauth/token: HTTP 400 Bad Request (invalid_grant: refresh token expired)"
+                ))
             #expect(failure.message.contains("update its refresh_token credential"))
             #expect(!failure.message.contains("refresh-token-from-last-year"))
         }
@@ -175,8 +184,9 @@ struct AuthTests {
 
     @Test func wrongClientSecret() async throws {
         try await TestServer.with { base, _ in
-            let instance = httpInstance(address: base, auth: ["type": "oauth2_client_credentials", "token_url": .string(base + "/oauth/token")],
-                                        credentials: ["client_id": Secrets.clientID, "client_secret": "not-the-secret"])
+            let instance = httpInstance(
+                address: base, auth: ["type": "oauth2_client_credentials", "token_url": .string(base + "/oauth/token")],
+                credentials: ["client_id": Secrets.clientID, "client_secret": "not-the-secret"])
             let failure = try await failure(of: prepare(makeShape(), receive("/oauth/data")), instance: instance)
             #expect(!failure.isTransient)
             #expect(failure.message.contains("instance 'shop'"))

@@ -62,11 +62,14 @@ struct BatchSendTests {
     }
 
     @Test func batchSettingsAreCheckedWithTheirPath() {
-        #expect(problems(["instance": "shop", "direction": "receive", "batch": ["size": 10]])
+        #expect(
+            problems(["instance": "shop", "direction": "receive", "batch": ["size": 10]])
                 == ["shapes[0].http.batch: applies to direction: send only"])
-        #expect(problems(["instance": "shop", "direction": "send", "body": "form", "batch": ["size": 10]])
+        #expect(
+            problems(["instance": "shop", "direction": "send", "body": "form", "batch": ["size": 10]])
                 == ["shapes[0].http.batch: sends a JSON list; it needs body: json, not form"])
-        #expect(problems(["instance": "shop", "direction": "send", "batch": ["wrap_key": "orders"]])
+        #expect(
+            problems(["instance": "shop", "direction": "send", "batch": ["wrap_key": "orders"]])
                 == ["shapes[0].http.batch.size: required field is missing"])
     }
 }

@@ -1,7 +1,8 @@
-@testable import SkeinConnectorsHTTP
 import SkeinCore
 import SkeinJSON
 import Testing
+
+@testable import SkeinConnectorsHTTP
 
 @Suite("The connector's pure building blocks")
 struct BuildingBlockTests {
@@ -27,8 +28,9 @@ struct BuildingBlockTests {
     }
 
     @Test func displayedURLsHideSecrets() {
-        #expect(URLText.display("https://bob:hunter2@x.example/a?api_key=k&b=1", secretQueryNames: ["api_key"])
-            == "https://[redacted]@x.example/a?api_key=[redacted]&b=1")
+        #expect(
+            URLText.display("https://bob:hunter2@x.example/a?api_key=k&b=1", secretQueryNames: ["api_key"])
+                == "https://[redacted]@x.example/a?api_key=[redacted]&b=1")
     }
 
     @Test func retryAfterInSecondsAndAsADate() {
@@ -74,14 +76,16 @@ struct BuildingBlockTests {
     }
 
     @Test func redactorCoversNamesValuesAndDerivedSecrets() {
-        let instance = Instance(name: "shop", connectorType: "http", address: "http://x",
-                                credentials: ["username": "bob", "password": "hunter2-long"])
+        let instance = Instance(
+            name: "shop", connectorType: "http", address: "http://x",
+            credentials: ["username": "bob", "password": "hunter2-long"])
         var redactor = Redactor(instance: instance, auth: .basic)
         redactor.addSecret("access-token-123")
         let basic = Base64.encode(Array("bob:hunter2-long".utf8))
         #expect(redactor.text("pw hunter2-long, basic \(basic), token access-token-123") == "pw [redacted], basic [redacted], token [redacted]")
-        #expect(redactor.headers([("Authorization", "Basic x"), ("Set-Cookie", "a=1"), ("Accept", "*/*")])
-            == ["Authorization": "[redacted]", "Set-Cookie": "[redacted]", "Accept": "*/*"])
+        #expect(
+            redactor.headers([("Authorization", "Basic x"), ("Set-Cookie", "a=1"), ("Accept", "*/*")])
+                == ["Authorization": "[redacted]", "Set-Cookie": "[redacted]", "Accept": "*/*"])
         let long = Array(repeating: UInt8(ascii: "a"), count: 70_000)
         let body = redactor.body(long)
         #expect(body.hasSuffix("… [truncated: 70000 bytes in all]"))

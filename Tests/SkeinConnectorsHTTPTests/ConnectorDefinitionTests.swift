@@ -1,12 +1,14 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-@testable import SkeinConnectorsHTTP
 import SkeinCore
 import SkeinJSON
 import Testing
+
+@testable import SkeinConnectorsHTTP
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 @Suite("Connector definitions, GraphQL and system throttles")
 struct ConnectorDefinitionTests {
@@ -31,8 +33,9 @@ struct ConnectorDefinitionTests {
         let start = try #require(page.range(of: ConnectorReference.startMarker))
         let end = try #require(page.range(of: ConnectorReference.endMarker))
         let generated = page[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(generated == ConnectorReference.markdown(.builtIn).trimmingCharacters(in: .whitespacesAndNewlines),
-                "docs/connectors.md is stale: replace its generated part with the output of `skein connector reference`")
+        #expect(
+            generated == ConnectorReference.markdown(.builtIn).trimmingCharacters(in: .whitespacesAndNewlines),
+            "docs/connectors.md is stale: replace its generated part with the output of `skein connector reference`")
     }
 
     @Test func aBrokenDefinitionSaysWhatAndWhere() {
@@ -83,15 +86,22 @@ struct ConnectorDefinitionTests {
         #expect(try size.convert("50").get() == 50)
         #expect(try size.convert(.number(250)).get() == 250)
         if case .failure(let problem) = size.convert(.number(900)) { #expect(problem.message == "900 is more than 250") } else { Issue.record("900 accepted") }
-        if case .failure(let problem) = size.convert("2.5") { #expect(problem.message == "expected a whole number, found \"2.5\"") } else { Issue.record("2.5 accepted") }
+        if case .failure(let problem) = size.convert("2.5") {
+            #expect(problem.message == "expected a whole number, found \"2.5\"")
+        } else {
+            Issue.record("2.5 accepted")
+        }
     }
 
     @Test func graphQLVariablesKeepTheirTypesAndOptionalOnesAreLeftOut() throws {
-        let template = JSONTemplate(value: ["first": "{{params.page_size}}", "query": "updated_at:>='{{params.since}}'",
-                                            "input": "{{payload}}", "note": "order {{payload.name}}"])
+        let template = JSONTemplate(value: [
+            "first": "{{params.page_size}}", "query": "updated_at:>='{{params.since}}'",
+            "input": "{{payload}}", "note": "order {{payload.name}}",
+        ])
         var scope = VariableScope(instance: [:], flow: [:], payload: ["name": "#1001", "lines": [1, 2]])
         scope.params = ["page_size": 25]
-        #expect(try template.render(scope, setting: "graphql.variables")
+        #expect(
+            try template.render(scope, setting: "graphql.variables")
                 == ["first": 25, "input": ["name": "#1001", "lines": [1, 2]], "note": "order #1001"])
         scope.params["since"] = "2026-03-01T00:00:00Z"
         #expect(try template.render(scope, setting: "graphql.variables")["query"] == "updated_at:>='2026-03-01T00:00:00Z'")
@@ -107,7 +117,8 @@ struct ConnectorDefinitionTests {
         #expect(GraphQLReply.errors(in: broken)?.message == "GraphQL error: query.ordrs: Field 'ordrs' doesn't exist on type 'QueryRoot'")
         #expect(GraphQLReply.errors(in: ["data": ["orders": []], "errors": []]) == nil)
         let refused: JSON = ["data": ["fulfillmentCreate": ["userErrors": [["field": ["fulfillment", "trackingInfo"], "message": "is invalid"]]]]]
-        #expect(GraphQLReply.userErrors(in: refused, at: try FieldPath("data.fulfillmentCreate.userErrors"))
+        #expect(
+            GraphQLReply.userErrors(in: refused, at: try FieldPath("data.fulfillmentCreate.userErrors"))
                 == "the system refused it: fulfillment.trackingInfo: is invalid")
     }
 
@@ -128,13 +139,15 @@ struct ConnectorDefinitionTests {
         let header = Pagination.page(param: "page", start: 1, total: .pagesHeader("X-WP-TotalPages"))
         #expect(walk(header, pages: [([1, 2], ["X-WP-TotalPages": "2"]), ([3], ["X-WP-TotalPages": "2"])]).count == 2)
         let count = Pagination.page(param: "p", start: 1, sizeParam: "limit", total: .countPath(try FieldPath("total")))
-        #expect(walk(count, pages: [(["items": [1, 2], "total": 4], [:]), (["items": [3, 4], "total": 4], [:]), (["items": [3, 4], "total": 4], [:])])
+        #expect(
+            walk(count, pages: [(["items": [1, 2], "total": 4], [:]), (["items": [3, 4], "total": 4], [:]), (["items": [3, 4], "total": 4], [:])])
                 == ["https://x/items?limit=2&p=1", "https://x/items?limit=2&p=2"])
         let short = Pagination.page(param: "page", start: 1, sizeParam: "limit")
         #expect(walk(short, pages: [([1, 2], [:]), ([3], [:]), ([4], [:])]).count == 2)
         #expect(walk(short, pages: [([1, 2], [:]), (.null, [:])]).count == 2)  // 204 No Content ends it
-        var cursor = Paginator(pagination: .graphqlCursor(pageInfoPath: try FieldPath("data.orders.pageInfo"), variable: "after"),
-                               itemsPath: nil, baseURL: "https://x/graphql.json")
+        var cursor = Paginator(
+            pagination: .graphqlCursor(pageInfoPath: try FieldPath("data.orders.pageInfo"), variable: "after"),
+            itemsPath: nil, baseURL: "https://x/graphql.json")
         let more: JSON = ["data": ["orders": ["pageInfo": ["hasNextPage": true, "endCursor": "abc"]]]]
         #expect(cursor.step(after: .init(url: "u", linkHeaders: [], document: more)) == .nextCursor(variable: "after", cursor: "abc"))
         let done: JSON = ["data": ["orders": ["pageInfo": ["hasNextPage": false, "endCursor": "def"]]]]
@@ -168,8 +181,9 @@ struct ConnectorDefinitionTests {
 
     @Test func aConnectorInstanceBecomesAPlainHTTPInstance() throws {
         let definition = try #require(ConnectorCatalog.builtIn.definition("shopify"))
-        let stored = Instance(name: "shop", connectorType: "http", address: "", settings: ["connector": "shopify", "shop": "acme"],
-                              credentials: ["access_token": "shpat_1"])
+        let stored = Instance(
+            name: "shop", connectorType: "http", address: "", settings: ["connector": "shopify", "shop": "acme"],
+            credentials: ["access_token": "shpat_1"])
         let (plain, found) = try ConnectorCatalog.builtIn.resolve(stored)
         #expect(found?.name == "shopify")
         #expect(plain.address == "https://acme.myshopify.com")
@@ -178,7 +192,9 @@ struct ConnectorDefinitionTests {
         let settings = try HTTPInstanceSettings.read(plain)
         #expect(settings.auth == .apiKey(.header("X-Shopify-Access-Token")))
         #expect(settings.retryThrottled == 5)
-        #expect(definition.instanceProblems(settings: ["shop": "acme"], credentials: []) == [
-            "credential 'access_token' is required: The custom app's Admin API access token (shpat_...), sent as X-Shopify-Access-Token."])
+        #expect(
+            definition.instanceProblems(settings: ["shop": "acme"], credentials: []) == [
+                "credential 'access_token' is required: The custom app's Admin API access token (shpat_...), sent as X-Shopify-Access-Token."
+            ])
     }
 }

@@ -34,8 +34,9 @@ struct PaginationTests {
 
     @Test func offsetAndLimitUntilAShortPage() async throws {
         try await TestServer.with { base, _ in
-            let settings = receive("/pages/offset", ["type": "offset", "offset_param": "offset", "limit_param": "limit", "limit": 3],
-                                   extra: ["items_path": "items"])
+            let settings = receive(
+                "/pages/offset", ["type": "offset", "offset_param": "offset", "limit_param": "limit", "limit": 3],
+                extra: ["items_path": "items"])
             let result = try await pages(settings, base: base)
             #expect(result.outputs.map(\.jsonValue) == [["items": [0, 1, 2]], ["items": [3, 4, 5]], ["items": [6]]])
         }
@@ -71,7 +72,8 @@ struct PaginationTests {
             let executor = try prepare(makeShape(), receive("/pages/link", ["type": "link_header"]))
             let result = try await executor.execute([], context: context(httpInstance(address: base), recorder: recorder))
             #expect(result.outputs.map(\.jsonValue) == [[1], [2], [3]])
-            #expect(recorder.calls.map { $0["url"] } == [.string(base + "/pages/link"), .string(base + "/pages/link?page=2"), .string(base + "/pages/link?page=3")])
+            #expect(
+                recorder.calls.map { $0["url"] } == [.string(base + "/pages/link"), .string(base + "/pages/link?page=2"), .string(base + "/pages/link?page=3")])
         }
     }
 
@@ -100,8 +102,9 @@ struct PaginationTests {
 
     @Test func aNextPageOnAnotherHostIsNotFollowedWithCredentials() async throws {
         try await TestServer.with { base, _ in
-            let failure = try await failure(of: prepare(makeShape(), receive("/pages/elsewhere", ["type": "next_url", "path": "links.next"])),
-                                            instance: httpInstance(address: base))
+            let failure = try await failure(
+                of: prepare(makeShape(), receive("/pages/elsewhere", ["type": "next_url", "path": "links.next"])),
+                instance: httpInstance(address: base))
             #expect(!failure.isTransient)
             #expect(failure.message.contains("the next page is at http://198.51.100.7/steal, outside the instance address"))
         }
@@ -109,8 +112,10 @@ struct PaginationTests {
 
     @Test func pathAndQueryTemplatesUseInstanceThenFlowVariables() async throws {
         try await TestServer.with { base, _ in
-            let settings: JSON = ["instance": "shop", "direction": "receive", "path": "/pages/{{kind}}?note={{note}}",
-                                  "query": ["page": "{{first}}"]]
+            let settings: JSON = [
+                "instance": "shop", "direction": "receive", "path": "/pages/{{kind}}?note={{note}}",
+                "query": ["page": "{{first}}"],
+            ]
             let recorder = CallRecorder()
             let instance = httpInstance(address: base, variables: ["kind": "page", "first": "2"])
             let result = try await prepare(makeShape(), settings).execute(

@@ -34,8 +34,12 @@ struct SendAndLimitTests {
             #expect(result.outputs.map(\.jsonValue) == input.map(\.jsonValue))  // answers in payload order
             #expect(await state.mostInFlight == 4)
 
-            let reporting = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/slow-echo", "concurrency": 8,
-                                                      "sync": ["system": "ERP", "reference": "reference"]])
+            let reporting = try prepare(
+                makeShape(),
+                [
+                    "instance": "shop", "direction": "send", "path": "/slow-echo", "concurrency": 8,
+                    "sync": ["system": "ERP", "reference": "reference"],
+                ])
             let reported = try await reporting.execute(input, context: context(httpInstance(address: base)))
             #expect(reported.syncItems.map(\.reference) == input.map { "#\($0.jsonValue!["n"]!.serialized())" })
             #expect(reported.syncItems.allSatisfy { $0.outcome == .accepted })

@@ -11,8 +11,12 @@ struct SyncReportTests {
 
     @Test func eachPayloadIsTriedAndReportedWithItsOutcome() async throws {
         try await TestServer.with { base, state in
-            let executor = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/receiver",
-                                                     "idempotency_key": "Idempotency-Key", "sync": sync])
+            let executor = try prepare(
+                makeShape(),
+                [
+                    "instance": "shop", "direction": "send", "path": "/receiver",
+                    "idempotency_key": "Idempotency-Key", "sync": sync,
+                ])
             let input = [Payload(json: ["sku": "A", "ref": "#1"]), Payload(json: ["sku": "B", "ref": "#2"]), Payload(json: ["sku": "C", "ref": "#3"])]
             let result = try await executor.execute(input, context: context(httpInstance(address: base)))
             // The server refuses the second payload's first try with a 503; the third is still sent.
@@ -31,8 +35,12 @@ struct SyncReportTests {
     @Test func aRefusedRequestIsAPermanentFailureOfThatItem() async throws {
         try await TestServer.with { base, _ in
             // Without the Idempotency-Key header (switched off here) the receiver answers 400.
-            let executor = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/receiver", "sync": ["system": "ERP"],
-                                                     "idempotency_key": "none"])
+            let executor = try prepare(
+                makeShape(),
+                [
+                    "instance": "shop", "direction": "send", "path": "/receiver", "sync": ["system": "ERP"],
+                    "idempotency_key": "none",
+                ])
             let result = try await executor.execute([Payload(json: ["sku": "A"])], context: context(httpInstance(address: base)))
             guard case .permanentFailure(let message) = result.syncItems.first?.outcome else { Issue.record("not permanent"); return }
             #expect(message.contains("400"))
@@ -41,7 +49,8 @@ struct SyncReportTests {
     }
 
     @Test func syncSettingsAreCheckedWithTheirPath() {
-        #expect(problems(["instance": "shop", "direction": "receive", "sync": ["system": "ERP"]])
+        #expect(
+            problems(["instance": "shop", "direction": "receive", "sync": ["system": "ERP"]])
                 == ["shapes[0].http.sync: applies to direction: send only (a sync report lists items sent)"])
         let bad = problems(["instance": "shop", "direction": "send", "sync": ["reference": "order.(", "colour": "red"]])
         #expect(bad.contains("shapes[0].http.sync.system: required field is missing"))
@@ -53,15 +62,20 @@ struct SyncReportTests {
     // MARK: The delivery ledger and stable keys
 
     func ledgerContext(_ base: String, run: RunID, ledger: MemoryStore) -> ShapeContext {
-        ShapeContext(runID: run, flowID: "orders-sync", shapeID: "post", instances: FixedInstances([httpInstance(address: base)]),
-                     deliveries: ledger)
+        ShapeContext(
+            runID: run, flowID: "orders-sync", shapeID: "post", instances: FixedInstances([httpInstance(address: base)]),
+            deliveries: ledger)
     }
 
     @Test func aReplayOfIdenticalContentIsSkippedAndChangedContentIsSentWithItsOwnStableKey() async throws {
         try await TestServer.with { base, state in
             // No idempotency_key written: a send with sync: sends Idempotency-Key by default.
-            let executor = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/receiver",
-                                                     "sync": ["system": "WMS", "reference": "ref"]])
+            let executor = try prepare(
+                makeShape(),
+                [
+                    "instance": "shop", "direction": "send", "path": "/receiver",
+                    "sync": ["system": "WMS", "reference": "ref"],
+                ])
             let ledger = MemoryStore()
             let orders = [Payload(json: ["sku": "A", "ref": "#1"]), Payload(json: ["sku": "C", "ref": "#3"])]
             let first = try await executor.execute(orders, context: ledgerContext(base, run: 1, ledger: ledger))
@@ -81,8 +95,12 @@ struct SyncReportTests {
             #expect(keys.count == 3 && keys.allSatisfy { $0.hasPrefix("skein-") && $0.count == 46 })
 
             // deliver: always sends identical content again — with the same key, so the receiver de-duplicates it.
-            let always = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/receiver", "deliver": "always",
-                                                   "sync": ["system": "WMS", "reference": "ref"]])
+            let always = try prepare(
+                makeShape(),
+                [
+                    "instance": "shop", "direction": "send", "path": "/receiver", "deliver": "always",
+                    "sync": ["system": "WMS", "reference": "ref"],
+                ])
             let third = try await always.execute([orders[0]], context: ledgerContext(base, run: 3, ledger: ledger))
             #expect(third.syncItems[0].outcome == .accepted)
             let replayed = await state.hits("receiver-replayed")
@@ -93,8 +111,12 @@ struct SyncReportTests {
 
     @Test func aSendInterruptedBeforeItsAnswerWasRecordedIsRepeatedWithTheSameKeyAndFlagged() async throws {
         try await TestServer.with { base, state in
-            let executor = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/receiver",
-                                                     "sync": ["system": "WMS", "reference": "ref"]])
+            let executor = try prepare(
+                makeShape(),
+                [
+                    "instance": "shop", "direction": "send", "path": "/receiver",
+                    "sync": ["system": "WMS", "reference": "ref"],
+                ])
             let ledger = MemoryStore()
             let order = Payload(json: ["sku": "A", "ref": "#1"])
             // Run 5 delivers the order and records the answer; then its process dies before the step is stored.
@@ -115,8 +137,9 @@ struct SyncReportTests {
             let probe = try await executor.execute([changed], context: ledgerContext(base, run: 99, ledger: MemoryStore()))
             let changedHash = try #require(probe.syncItems[0].contentHash)
             #expect(changedHash != hash)
-            let claim = DeliveryClaim(key: DeliveryKey(system: "WMS", instance: "shop", reference: "#1"), contentHash: changedHash,
-                                      claimant: DeliveryClaimant(runID: 6, shapeID: "post"), rule: .ifChanged)
+            let claim = DeliveryClaim(
+                key: DeliveryKey(system: "WMS", instance: "shop", reference: "#1"), contentHash: changedHash,
+                claimant: DeliveryClaimant(runID: 6, shapeID: "post"), rule: .ifChanged)
             #expect(try await ledger.claimDelivery(claim, now: Date()) == .send(repeated: false))
             // Its step re-run repeats it with the same key (the receiver, which has it from the probe, de-duplicates), flagged.
             let rerun = try await executor.execute([changed], context: ledgerContext(base, run: 6, ledger: ledger))
@@ -127,9 +150,11 @@ struct SyncReportTests {
     }
 
     @Test func deliverNeedsSyncAndIsOneOfTheRules() {
-        #expect(problems(["instance": "shop", "direction": "send", "deliver": "once"])
+        #expect(
+            problems(["instance": "shop", "direction": "send", "deliver": "once"])
                 == ["shapes[0].http.deliver: applies to a send with sync: (the delivery ledger is keyed by the sync reference)"])
-        #expect(problems(["instance": "shop", "direction": "send", "deliver": "twice", "sync": ["system": "ERP"]]).first?
-            .hasPrefix("shapes[0].http.deliver: 'twice' is not one of") == true)
+        #expect(
+            problems(["instance": "shop", "direction": "send", "deliver": "twice", "sync": ["system": "ERP"]]).first?
+                .hasPrefix("shapes[0].http.deliver: 'twice' is not one of") == true)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The test server itself: connections that arrive while it stops must not take the test process
 /// down. Stopping it by cancelling its task did ("Deinited NIOAsyncWriter without calling

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import SkeinCore
 import SkeinJSON
+import Testing
 
 @Suite struct BlueprintTests {
     static let manifest = """
@@ -39,8 +39,11 @@ import SkeinJSON
         #expect(blueprint.systems == ["ACME", "WMS"])
         #expect(blueprint.settings.map(\.name) == ["host", "region"])
         #expect(blueprint.instances.first?.credentials == ["token": "acme_token"])
-        #expect(blueprint.lookups.first?.table == LookupTable(name: "carriers", description: "Shipping codes to carriers.", defaultValue: "STD",
-                                                              rows: [LookupRow(left: "express", right: "DHL")]))
+        #expect(
+            blueprint.lookups.first?.table
+                == LookupTable(
+                    name: "carriers", description: "Shipping codes to carriers.", defaultValue: "STD",
+                    rows: [LookupRow(left: "express", right: "DHL")]))
         #expect(blueprint.flows.map(\.id) == ["acme-orders"])
         #expect(blueprint.flows.first?.text == Self.files["acme/orders.yaml"])
     }
@@ -50,27 +53,39 @@ import SkeinJSON
             .replacingOccurrences(of: "{{region}}/api", with: "{{regoin}}/api")
             .replacingOccurrences(of: "token: acme_token", with: "token: acme_tokn")
             .replacingOccurrences(of: "systems:", with: "sytems:")
-        #expect(throws: BlueprintError(source: "acme-to-wms.yaml", problems: [
-            "sytems: unknown field 'sytems'",
-            "instances.acme.credentials.token: 'acme_tokn' is not one of the blueprint's credentials (acme_token)",
-            "instances.acme.address: uses {{regoin}}, which is not one of the blueprint's settings",
-            "credentials.acme_token: no instance uses this credential",
-        ].sorted())) {
+        #expect(
+            throws: BlueprintError(
+                source: "acme-to-wms.yaml",
+                problems: [
+                    "sytems: unknown field 'sytems'",
+                    "instances.acme.credentials.token: 'acme_tokn' is not one of the blueprint's credentials (acme_token)",
+                    "instances.acme.address: uses {{regoin}}, which is not one of the blueprint's settings",
+                    "credentials.acme_token: no instance uses this credential",
+                ].sorted())
+        ) {
             do { _ = try Self.read(broken) } catch let error as BlueprintError { throw BlueprintError(source: error.source, problems: error.problems.sorted()) }
         }
     }
 
     @Test func filesMustExistStayInsideAndBeValid() {
         let outside = Self.manifest.replacingOccurrences(of: "flows: [acme/orders.yaml]", with: "flows: [../etc/passwd, acme/missing.yaml]")
-        #expect(throws: BlueprintError(source: "acme-to-wms.yaml", problems: [
-            "flows[0]: '../etc/passwd' must be a path inside the blueprints directory, such as shopify-to-wms/orders.yaml",
-            "flows[1]: 'acme/missing.yaml': no such file",
-        ])) { _ = try Self.read(outside) }
+        #expect(
+            throws: BlueprintError(
+                source: "acme-to-wms.yaml",
+                problems: [
+                    "flows[0]: '../etc/passwd' must be a path inside the blueprints directory, such as shopify-to-wms/orders.yaml",
+                    "flows[1]: 'acme/missing.yaml': no such file",
+                ])
+        ) { _ = try Self.read(outside) }
         var files = Self.files
         files["acme/carriers.csv"] = "left,right\nexpress,DHL,extra\n"
-        #expect(throws: BlueprintError(source: "acme-to-wms.yaml", problems: [
-            "lookups.carriers.csv: acme/carriers.csv: line 2: expected 2 fields (left,right), found 3",
-        ])) { _ = try Self.read(files: files) }
+        #expect(
+            throws: BlueprintError(
+                source: "acme-to-wms.yaml",
+                problems: [
+                    "lookups.carriers.csv: acme/carriers.csv: line 2: expected 2 fields (left,right), found 3"
+                ])
+        ) { _ = try Self.read(files: files) }
     }
 
     @Test func aPlanFillsPlaceholdersAndNamesWhatIsMissing() throws {
@@ -79,14 +94,20 @@ import SkeinJSON
         #expect(plan.instances[0].address == "https://acme.example/eu/api")
         #expect(plan.instances[0].settings == ["auth": "bearer", "headers": ["X-Region": "eu"]])
         #expect(plan.instances[0].credentials == ["token": "s3cret"])
-        let overridden = try BlueprintInstallPlan.make(blueprint, BlueprintInstallRequest(
-            settings: ["host": "h"], credentials: ["acme_token": "s3cret"], addresses: ["acme": "http://127.0.0.1:8091"]))
+        let overridden = try BlueprintInstallPlan.make(
+            blueprint,
+            BlueprintInstallRequest(
+                settings: ["host": "h"], credentials: ["acme_token": "s3cret"], addresses: ["acme": "http://127.0.0.1:8091"]))
         #expect(overridden.instances[0].address == "http://127.0.0.1:8091")
-        #expect(throws: BlueprintError(source: "blueprint acme-to-wms", problems: [
-            "unknown setting 'hots' (its settings: host, region)",
-            "missing --setting host=… (The ACME host.)",
-            "missing --credential-env acme_token=VARIABLE (An ACME API token.)",
-            "--address erp=…: the blueprint creates no instance 'erp' (its instances: acme)",
-        ])) { _ = try BlueprintInstallPlan.make(blueprint, BlueprintInstallRequest(settings: ["hots": "x"], addresses: ["erp": "http://x"])) }
+        #expect(
+            throws: BlueprintError(
+                source: "blueprint acme-to-wms",
+                problems: [
+                    "unknown setting 'hots' (its settings: host, region)",
+                    "missing --setting host=… (The ACME host.)",
+                    "missing --credential-env acme_token=VARIABLE (An ACME API token.)",
+                    "--address erp=…: the blueprint creates no instance 'erp' (its instances: acme)",
+                ])
+        ) { _ = try BlueprintInstallPlan.make(blueprint, BlueprintInstallRequest(settings: ["hots": "x"], addresses: ["erp": "http://x"])) }
     }
 }

@@ -1,6 +1,6 @@
-import Testing
 import SkeinCore
 import SkeinJSON
+import Testing
 
 /// JSONata in the map, filter and assert shapes, on orders with line items.
 @Suite struct ExpressionShapeTests {
@@ -25,28 +25,31 @@ import SkeinJSON
     }
 
     @Test func mapFieldsAreJSONataExpressionsAndPlainPathsStillWork() async throws {
-        let map = try makeShape(MapShape(), [
-            "fields": [
-                "order_number": "id",
-                "first_sku": "line_items[0].sku",
-                "customer.email": "$lowercase(customer.email)",
-                "customer.name": #"customer.first_name & " " & customer.last_name"#,
-                "total": "$sum(line_items.(quantity * price))",
-                "lines": #"$map(line_items, function($l, $i) { {"line": $i + 1, "sku": $uppercase($l.sku)} })"#,
-                "shipping": #"shipping_lines[0].code = "express" ? "EXPRESS" : "STANDARD""#,
-                "note": ["expr": "$trim(note)", "default": "none"],
-                "legacy": ["path": "name"],
-                "channel": ["value": "web"],
-            ],
-        ])
+        let map = try makeShape(
+            MapShape(),
+            [
+                "fields": [
+                    "order_number": "id",
+                    "first_sku": "line_items[0].sku",
+                    "customer.email": "$lowercase(customer.email)",
+                    "customer.name": #"customer.first_name & " " & customer.last_name"#,
+                    "total": "$sum(line_items.(quantity * price))",
+                    "lines": #"$map(line_items, function($l, $i) { {"line": $i + 1, "sku": $uppercase($l.sku)} })"#,
+                    "shipping": #"shipping_lines[0].code = "express" ? "EXPRESS" : "STANDARD""#,
+                    "note": ["expr": "$trim(note)", "default": "none"],
+                    "legacy": ["path": "name"],
+                    "channel": ["value": "web"],
+                ]
+            ])
         let out = try await map.execute([Payload(json: order)], context: context).outputs
-        #expect(try out[0].json() == [
-            "order_number": 1042, "first_sku": "mug-red",
-            "customer": ["email": "ann@example.com", "name": "Ann Lee"],
-            "total": 39,
-            "lines": [["line": 1, "sku": "MUG-RED"], ["line": 2, "sku": "TEE-M"]],
-            "shipping": "EXPRESS", "note": "none", "legacy": "#1042", "channel": "web",
-        ])
+        #expect(
+            try out[0].json() == [
+                "order_number": 1042, "first_sku": "mug-red",
+                "customer": ["email": "ann@example.com", "name": "Ann Lee"],
+                "total": 39,
+                "lines": [["line": 1, "sku": "MUG-RED"], ["line": 2, "sku": "TEE-M"]],
+                "shipping": "EXPRESS", "note": "none", "legacy": "#1042", "channel": "web",
+            ])
     }
 
     @Test func anUndefinedFieldWithoutADefaultIsLeftOut() async throws {
@@ -56,9 +59,11 @@ import SkeinJSON
     }
 
     @Test func aTransformBuildsTheWholeDocument() async throws {
-        let map = try makeShape(MapShape(), [
-            "transform": #"{"order": id, "skus": line_items.sku, "bulky": line_items[quantity > 1].sku}"#,
-        ])
+        let map = try makeShape(
+            MapShape(),
+            [
+                "transform": #"{"order": id, "skus": line_items.sku, "bulky": line_items[quantity > 1].sku}"#
+            ])
         let out = try await map.execute([Payload(json: order)], context: context).outputs
         #expect(try out[0].json() == ["order": 1042, "skus": ["mug-red", "tee-m"], "bulky": "mug-red"])
     }
@@ -107,15 +112,22 @@ import SkeinJSON
 
         // Undefined, empty strings and empty arrays are falsy, as JSONata's $boolean says.
         let hasGift = try makeShape(FilterShape(), ["condition": "gift_message"])
-        #expect(try await hasGift.execute([Payload(json: order), Payload(json: ["gift_message": ""]),
-                                           Payload(json: ["gift_message": "Happy birthday"])], context: context).outputs
+        #expect(
+            try await hasGift.execute(
+                [
+                    Payload(json: order), Payload(json: ["gift_message": ""]),
+                    Payload(json: ["gift_message": "Happy birthday"]),
+                ], context: context
+            ).outputs
                 == [Payload(json: ["gift_message": "Happy birthday"])])
     }
 
     @Test func assertConditionFailsWithTheGivenMessageOrTheCondition() async throws {
-        let withMessage = try makeShape(AssertShape(), [
-            "condition": "$sum(line_items.(quantity * price)) >= 40", "message": "order total is below the minimum",
-        ])
+        let withMessage = try makeShape(
+            AssertShape(),
+            [
+                "condition": "$sum(line_items.(quantity * price)) >= 40", "message": "order total is below the minimum",
+            ])
         do {
             _ = try await withMessage.execute([Payload(json: order)], context: context)
             Issue.record("expected the assertion to fail")
@@ -134,7 +146,8 @@ import SkeinJSON
     }
 
     @Test func aMalformedExpressionIsAValidationProblemWithShapeFieldAndPosition() {
-        let found = problems("""
+        let found = problems(
+            """
               - { id: one, split: { path: orders } }
               - id: two
                 map:
@@ -145,27 +158,35 @@ import SkeinJSON
               - { id: four, assert: { condition: '$count(', message: no lines } }
               - { id: five, map: { transform: '{"a": }' } }
             """)
-        #expect(found == [
-            #"shapes[1].map.fields.total: JSONata S0202 at position 18: Expected "]", got "}""#,
-            #"shapes[1].map.fields.sku.expr: JSONata S0203 at position 15: Expected ")" before end of expression"#,
-            #"shapes[2].filter.condition: JSONata S0211 at position 10: The symbol "=" cannot be used as a unary operator"#,
-            #"shapes[3].assert.condition: JSONata S0203 at position 7: Expected ")" before end of expression"#,
-            #"shapes[4].map.transform: JSONata S0211 at position 7: The symbol "}" cannot be used as a unary operator"#,
-        ])
+        #expect(
+            found == [
+                #"shapes[1].map.fields.total: JSONata S0202 at position 18: Expected "]", got "}""#,
+                #"shapes[1].map.fields.sku.expr: JSONata S0203 at position 15: Expected ")" before end of expression"#,
+                #"shapes[2].filter.condition: JSONata S0211 at position 10: The symbol "=" cannot be used as a unary operator"#,
+                #"shapes[3].assert.condition: JSONata S0203 at position 7: Expected ")" before end of expression"#,
+                #"shapes[4].map.transform: JSONata S0211 at position 7: The symbol "}" cannot be used as a unary operator"#,
+            ])
     }
 
     @Test func shapesSayWhichWayOfWritingThemToPick() {
-        #expect(problems("  - { id: a, map: { fields: { a: b }, transform: x } }\n")
-            == ["shapes[0].map.transform: give either fields: or transform:, not both"])
-        #expect(problems("  - { id: a, map: { keep_unmapped: true } }\n")
-            == ["shapes[0].map.fields: required: give field rules in fields: or a JSONata expression in transform:"])
-        #expect(problems("  - { id: a, filter: { where: [ { field: a, exists: true } ], condition: a } }\n")
-            == ["shapes[0].filter.condition: give either where: or condition:, not both"])
-        #expect(problems("  - { id: a, map: { fields: { a: { expr: b, value: 1 } } } }\n")
-            == ["shapes[0].map.fields.a: give only one of expr, value"])
-        #expect(problems("  - { id: a, map: { fields: { a: b }, limits: { timeout: 5m, max_depth: 3 } } }\n")
-            == ["shapes[0].map.limits.timeout: must be more than 0 and at most 1m",
-                "shapes[0].map.limits.max_depth: 3 is outside 10...10000"])
+        #expect(
+            problems("  - { id: a, map: { fields: { a: b }, transform: x } }\n")
+                == ["shapes[0].map.transform: give either fields: or transform:, not both"])
+        #expect(
+            problems("  - { id: a, map: { keep_unmapped: true } }\n")
+                == ["shapes[0].map.fields: required: give field rules in fields: or a JSONata expression in transform:"])
+        #expect(
+            problems("  - { id: a, filter: { where: [ { field: a, exists: true } ], condition: a } }\n")
+                == ["shapes[0].filter.condition: give either where: or condition:, not both"])
+        #expect(
+            problems("  - { id: a, map: { fields: { a: { expr: b, value: 1 } } } }\n")
+                == ["shapes[0].map.fields.a: give only one of expr, value"])
+        #expect(
+            problems("  - { id: a, map: { fields: { a: b }, limits: { timeout: 5m, max_depth: 3 } } }\n")
+                == [
+                    "shapes[0].map.limits.timeout: must be more than 0 and at most 1m",
+                    "shapes[0].map.limits.max_depth: 3 is outside 10...10000",
+                ])
     }
 
     @Test func aRuntimeErrorNamesTheStepFieldPayloadAndPosition() async throws {
@@ -175,7 +196,10 @@ import SkeinJSON
             _ = try await map.execute([Payload(json: ["line_items": []]), Payload(json: order)], context: stepContext)
             Issue.record("expected the step to fail")
         } catch let failure as ShapeFailure {
-            #expect(failure.message == #"step 'to-erp', map.fields.total, payload 1: JSONata T2002 at position 27: The right side of the "*" operator must evaluate to a number"#)
+            #expect(
+                failure.message
+                    == #"step 'to-erp', map.fields.total, payload 1: JSONata T2002 at position 27: The right side of the "*" operator must evaluate to a number"#
+            )
             #expect(failure.details?["position"] == 27)
             #expect(failure.details?["code"] == "T2002")
             #expect(!failure.isTransient)
@@ -183,9 +207,11 @@ import SkeinJSON
     }
 
     @Test func aRunawayExpressionHitsTheLimitsInsteadOfHangingTheWorker() async throws {
-        let loop = try makeShape(FilterShape(), [
-            "condition": "($loop := function($n) { $loop($n + 1) }; $loop(0))", "limits": ["timeout": "200ms"],
-        ])
+        let loop = try makeShape(
+            FilterShape(),
+            [
+                "condition": "($loop := function($n) { $loop($n + 1) }; $loop(0))", "limits": ["timeout": "200ms"],
+            ])
         do {
             _ = try await loop.execute([Payload(json: order)], context: context)
             Issue.record("expected the step to fail")
@@ -193,9 +219,11 @@ import SkeinJSON
             #expect(failure.message.contains("filter.condition, payload 0: JSONata U1001"))
             #expect(failure.message.contains("timeout"))
         }
-        let deep = try makeShape(AssertShape(), [
-            "condition": "($f := function($n) { $n <= 1 ? 1 : $n * $f($n - 1) }; $f(5000) > 0)",
-        ])
+        let deep = try makeShape(
+            AssertShape(),
+            [
+                "condition": "($f := function($n) { $n <= 1 ? 1 : $n * $f($n - 1) }; $f(5000) > 0)"
+            ])
         do {
             _ = try await deep.execute([Payload(json: order)], context: context)
             Issue.record("expected the step to fail")

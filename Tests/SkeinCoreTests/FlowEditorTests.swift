@@ -53,14 +53,18 @@ import Testing
     @Test func settingAMappingRewritesItsBlockInPlace() throws {
         let fields: JSON = ["order_number": "id", "reference": "name", "customer.email": "customer.email"]
         let result = try Self.apply([.set(shape: "to-format", field: [.key("map"), .key("fields")], value: fields)])
-        #expect(result.text == Self.yaml.replacingOccurrences(of: """
-                    order_number: id
-                    total: total_price
-            """, with: """
-                    order_number: id
-                    reference: name
-                    customer.email: customer.email
-            """))
+        #expect(
+            result.text
+                == Self.yaml.replacingOccurrences(
+                    of: """
+                                order_number: id
+                                total: total_price
+                        """,
+                    with: """
+                                order_number: id
+                                reference: name
+                                customer.email: customer.email
+                        """))
         let shape = try FlowFile.decode(result.text).shape(withID: "to-format")
         #expect(shape?.settings["fields"] == fields)
     }
@@ -70,8 +74,9 @@ import Testing
             .set(shape: "to-format", field: [.key("name")], value: "To the ERP format"),
             .set(shape: nil, field: [.key("description")], value: "Orders: paid ones only"),
         ])
-        #expect(result.text.contains("    total: total_price\n    name: To the ERP format\ndescription: \"Orders: paid ones only\"\n# the end"),
-                "added after the mapping's last key, quoted where YAML would misread it")
+        #expect(
+            result.text.contains("    total: total_price\n    name: To the ERP format\ndescription: \"Orders: paid ones only\"\n# the end"),
+            "added after the mapping's last key, quoted where YAML would misread it")
         #expect(result.text.contains("  - id: seed\n"))
         let flow = try FlowFile.decode(result.text)
         #expect(flow.shape(withID: "to-format")?.name == "To the ERP format")
@@ -88,15 +93,19 @@ import Testing
     @Test func addingAfterAShapeAndAtTheStartOfLanes() throws {
         let filter: JSON = ["id": "only-gb", "filter": ["where": [["field": "country", "equals": "GB"]]]]
         let after = try Self.apply([.add(shape: filter, at: .after("seed"))])
-        #expect(after.text == Self.yaml.replacingOccurrences(of: "{ id: 1, country: GB } ] }\n", with: """
-            { id: 1, country: GB } ] }
-              - id: only-gb
-                filter:
-                  where:
-                    - field: country
-                      equals: GB
+        #expect(
+            after.text
+                == Self.yaml.replacingOccurrences(
+                    of: "{ id: 1, country: GB } ] }\n",
+                    with: """
+                        { id: 1, country: GB } ] }
+                          - id: only-gb
+                            filter:
+                              where:
+                                - field: country
+                                  equals: GB
 
-            """))
+                        """))
         #expect(after.addedShapes == ["only-gb"])
 
         let lanes = try Self.apply([
@@ -109,10 +118,12 @@ import Testing
         #expect(flow.shapes.map(\.id) == ["first", "seed", "by-country", "to-format"])
         let children = flow.shape(withID: "by-country")?.structure?.children ?? []
         #expect(children.map { $0.shapes.map(\.id) } == [["split-1", "uk-map"], ["rest"]])
-        #expect(lanes.text.contains(
-            "            # the UK format\n            - id: split-1\n              split:\n                path: lines\n            - id: uk-map\n"))
-        #expect(lanes.text.contains("                  number: id   # keep me\n      otherwise:\n        - id: rest\n          map:\n"),
-                "the missing otherwise is added to the route, below the comment that ends the line")
+        #expect(
+            lanes.text.contains(
+                "            # the UK format\n            - id: split-1\n              split:\n                path: lines\n            - id: uk-map\n"))
+        #expect(
+            lanes.text.contains("                  number: id   # keep me\n      otherwise:\n        - id: rest\n          map:\n"),
+            "the missing otherwise is added to the route, below the comment that ends the line")
         #expect(Self.keepsComments(lanes.text))
     }
 
@@ -144,15 +155,17 @@ import Testing
     }
 
     @Test func aJSONFlowIsWrittenAgainAsJSON() throws {
-        let json = #"{"id": "orders", "shapes": [{"id": "a", "split": {"path": "x"}}, {"id": "t", "try": {"shapes": [{"id": "b", "map": {"fields": {"n": "id"}}}], "catch": [{"id": "c", "split": {"path": "y"}}]}}]}"#
-        let result = try Self.apply([
-            .set(shape: "b", field: [.key("map"), .key("fields"), .key("total")], value: "total_price"),
-            .add(shape: ["id": "d", "split": ["path": "z"]], at: .startOf(LaneReference(structure: "t", lane: "catch"))),
-            .move(shape: "a", to: .after("b")),
-            .duplicate(shape: "c"),
-            .setSkip(shape: "d", skip: true),
-            .setTrigger("api"),
-        ], to: json)
+        let json =
+            #"{"id": "orders", "shapes": [{"id": "a", "split": {"path": "x"}}, {"id": "t", "try": {"shapes": [{"id": "b", "map": {"fields": {"n": "id"}}}], "catch": [{"id": "c", "split": {"path": "y"}}]}}]}"#
+        let result = try Self.apply(
+            [
+                .set(shape: "b", field: [.key("map"), .key("fields"), .key("total")], value: "total_price"),
+                .add(shape: ["id": "d", "split": ["path": "z"]], at: .startOf(LaneReference(structure: "t", lane: "catch"))),
+                .move(shape: "a", to: .after("b")),
+                .duplicate(shape: "c"),
+                .setSkip(shape: "d", skip: true),
+                .setTrigger("api"),
+            ], to: json)
         #expect(result.text.hasPrefix("{"))
         let flow = try FlowFile.decode(result.text)
         #expect(flow.trigger == .api)
@@ -171,7 +184,8 @@ import Testing
             do { _ = try Self.apply(edits); return [] } catch { return error.problems }
         }
         #expect(problems([.remove(shape: "nope")]) == [FlowProblem(path: "edits[0].shape", message: "the flow has no shape 'nope'")])
-        #expect(problems([.setSkip(shape: "seed", skip: true), .add(shape: ["split": ["path": "a"]], at: .after("gone"))])
+        #expect(
+            problems([.setSkip(shape: "seed", skip: true), .add(shape: ["split": ["path": "a"]], at: .after("gone"))])
                 == [FlowProblem(path: "edits[1].after", message: "the flow has no shape 'gone'")])
         let lane = problems([.add(shape: ["split": ["path": "a"]], at: .startOf(LaneReference(structure: "by-country", lane: "fr")))])
         #expect(lane == [FlowProblem(path: "edits[0].lane", message: "'by-country' has no lane 'fr'; its lanes: uk, otherwise")])
@@ -188,15 +202,20 @@ import Testing
     }
 
     @Test func editsAreReadFromJSONWithLocatedProblems() throws {
-        #expect(try FlowEdit(json: ["op": "set", "shape": "a", "field": "map.fields", "value": ["n": "id"]], path: "edits[0]")
+        #expect(
+            try FlowEdit(json: ["op": "set", "shape": "a", "field": "map.fields", "value": ["n": "id"]], path: "edits[0]")
                 == .set(shape: "a", field: [.key("map"), .key("fields")], value: ["n": "id"]))
-        #expect(try FlowEdit(json: ["op": "set", "shape": "a", "field": ["map", "fields", "customer.email"], "value": .null], path: "edits[0]")
+        #expect(
+            try FlowEdit(json: ["op": "set", "shape": "a", "field": ["map", "fields", "customer.email"], "value": .null], path: "edits[0]")
                 == .set(shape: "a", field: [.key("map"), .key("fields"), .key("customer.email")], value: nil))
-        #expect(try FlowEdit(json: ["op": "set", "shape": "f", "field": "filter.where[0].equals", "value": "paid"], path: "edits[0]")
+        #expect(
+            try FlowEdit(json: ["op": "set", "shape": "f", "field": "filter.where[0].equals", "value": "paid"], path: "edits[0]")
                 == .set(shape: "f", field: [.key("filter"), .key("where"), .index(0), .key("equals")], value: "paid"))
-        #expect(try FlowEdit(json: ["op": "move", "shape": "a", "lane": "route-orders/uk"], path: "edits[0]")
+        #expect(
+            try FlowEdit(json: ["op": "move", "shape": "a", "lane": "route-orders/uk"], path: "edits[0]")
                 == .move(shape: "a", to: .startOf(LaneReference(structure: "route-orders", lane: "uk"))))
-        #expect(try FlowEdit(json: ["op": "add", "shape": ["split": ["path": "a"]], "lane": ""], path: "edits[0]")
+        #expect(
+            try FlowEdit(json: ["op": "add", "shape": ["split": ["path": "a"]], "lane": ""], path: "edits[0]")
                 == .add(shape: ["split": ["path": "a"]], at: .startOf(LaneReference(structure: nil, lane: "shapes"))))
         func problem(_ json: JSON) -> FlowProblem? {
             do { _ = try FlowEdit(json: json, path: "edits[3]"); return nil } catch { return error.problems.first }

@@ -9,8 +9,10 @@ import Testing
 @Suite struct FlowFileLimitTests {
     /// 8 levels of 10 aliases each: 10^8 strings once expanded (the 587-byte bomb).
     static let aliasBomb: String = {
-        var lines = ["id: bomb", "shapes:", "  - id: data", "    payload:", "      json:",
-                     "        l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+        var lines = [
+            "id: bomb", "shapes:", "  - id: data", "    payload:", "      json:",
+            "        l0: &l0 [x, x, x, x, x, x, x, x, x, x]",
+        ]
         for level in 1...8 {
             let refs = Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
             lines.append("        l\(level): &l\(level) [\(refs)]")
@@ -37,9 +39,10 @@ import Testing
 
     @Test func aliasesAndAnchorsAnywhereAreRefusedWithTheirPlace() {
         let alias = "id: a\nshapes:\n  - id: s\n    split: { path: *p }\n"
-        #expect(problems(alias).map(\.description) == [
-            "shapes[0].split.path: line 4, column 20: YAML aliases (*p) are not supported in flow files; write the value out",
-        ])
+        #expect(
+            problems(alias).map(\.description) == [
+                "shapes[0].split.path: line 4, column 20: YAML aliases (*p) are not supported in flow files; write the value out"
+            ])
         let anchoredKey = "id: a\nshapes:\n  - &first id: s\n    split: { path: orders }\n"
         #expect(problems(anchoredKey).first?.message.contains("YAML anchors (&first)") == true)
         // An alias used as a mapping key: Yams would hash the whole expanded node for its duplicate check.
@@ -61,7 +64,8 @@ import Testing
         let abyss = "x: " + String(repeating: "[", count: 200_000)
         #expect(!problems(abyss).isEmpty)
         // Ordinary nesting (a flow with route branches) is far below the limit.
-        let nested = "id: n\nshapes:\n  - id: s\n    payload: { json: " + String(repeating: "{a: ", count: 40) + "1" + String(repeating: "}", count: 40) + " }\n"
+        let nested =
+            "id: n\nshapes:\n  - id: s\n    payload: { json: " + String(repeating: "{a: ", count: 40) + "1" + String(repeating: "}", count: 40) + " }\n"
         #expect(problems(nested).isEmpty)
     }
 

@@ -1,6 +1,6 @@
-import Testing
 import SkeinCore
 import SkeinJSON
+import Testing
 
 @Suite struct FlowFileTests {
     let orderFlow = """

@@ -23,8 +23,9 @@ import Testing
         var expected = before
         expected.shapes[0].skip = true
         #expect(after == expected, "nothing else changes")
-        #expect(edited == Self.yaml.replacingOccurrences(of: "  - id: first\n", with: "  - id: first\n    skip: true\n"),
-                "only `skip: true` is added, next to the id; the comment and everything else stay")
+        #expect(
+            edited == Self.yaml.replacingOccurrences(of: "  - id: first\n", with: "  - id: first\n    skip: true\n"),
+            "only `skip: true` is added, next to the id; the comment and everything else stay")
     }
 
     @Test func unskippingSetsTheValueInPlaceAndUnknownShapesAreNamed() throws {

@@ -1,6 +1,6 @@
-import Testing
 import SkeinCore
 import SkeinJSON
+import Testing
 
 /// Route, branch and try turn a flow into a tree: reading them, the paths of their steps, and
 /// the route's decisions on real order shapes.
@@ -45,8 +45,10 @@ import SkeinJSON
         """
 
     static func order(_ name: String, country: String, lines: [(String, Int, String)]) -> JSON {
-        ["name": .string(name), "shipping_address": ["country_code": .string(country)],
-         "line_items": .array(lines.map { ["sku": .string($0.0), "quantity": .number(Double($0.1)), "price": .string($0.2)] })]
+        [
+            "name": .string(name), "shipping_address": ["country_code": .string(country)],
+            "line_items": .array(lines.map { ["sku": .string($0.0), "quantity": .number(Double($0.1)), "price": .string($0.2)] }),
+        ]
     }
 
     @Test func readsRouteBranchAndTryIntoATree() throws {
@@ -57,8 +59,11 @@ import SkeinJSON
         #expect(route.mode == .all)
         #expect(route.branches.map(\.name) == ["uk", "big"])
         #expect(route.otherwise?.map(\.id) == ["rest-format"])
-        #expect(flow.allShapes.map(\.id) == ["each-order", "route-orders", "uk-format", "big-flag", "rest-format", "safe-send", "check-ref",
-                                             "park", "fan-out", "erp-format", "wh-format"])
+        #expect(
+            flow.allShapes.map(\.id) == [
+                "each-order", "route-orders", "uk-format", "big-flag", "rest-format", "safe-send", "check-ref",
+                "park", "fan-out", "erp-format", "wh-format",
+            ])
         #expect(flow.path(of: "big-flag") == "route-orders/big/big-flag")
         #expect(flow.path(of: "rest-format") == "route-orders/otherwise/rest-format")
         #expect(flow.path(of: "park") == "safe-send/catch/park")
@@ -69,10 +74,10 @@ import SkeinJSON
     @Test func theStepAfterAShapeLeavesItsBranchButNotACatch() throws {
         let flow = try FlowFile.decode(Self.ordersFlow)
         #expect(flow.shapeAfter("each-order")?.id == "route-orders")
-        #expect(flow.shapeAfter("uk-format")?.id == "safe-send")      // end of a branch: what follows the route
-        #expect(flow.shapeAfter("check-ref")?.id == "fan-out")        // end of the try part: what follows the try
-        #expect(flow.shapeAfter("park") == nil)                        // catch is a dead end
-        #expect(flow.shapeAfter("wh-format") == nil)                   // end of the flow
+        #expect(flow.shapeAfter("uk-format")?.id == "safe-send")  // end of a branch: what follows the route
+        #expect(flow.shapeAfter("check-ref")?.id == "fan-out")  // end of the try part: what follows the try
+        #expect(flow.shapeAfter("park") == nil)  // catch is a dead end
+        #expect(flow.shapeAfter("wh-format") == nil)  // end of the flow
     }
 
     @Test func reportsTreeProblemsWithTheirExactPath() {
@@ -110,7 +115,8 @@ import SkeinJSON
             #expect(lines.contains { $0.hasPrefix("shapes[0].route.branches[2].shapes[0].mapp: unknown shape type 'mapp'") })
             #expect(lines.contains("shapes[1].try.catch: required field is missing"))
             #expect(lines.contains("shapes[1].try.shapes[0].split.batch_size: 0 is outside 1...1000000"))
-            #expect(lines.contains("shapes[2].split: one shape can have only one type; put the route in a shape of its own")
+            #expect(
+                lines.contains("shapes[2].split: one shape can have only one type; put the route in a shape of its own")
                     || lines.contains("shapes[2].route: one shape can have only one type; put the route in a shape of its own"))
         }
     }
@@ -127,7 +133,7 @@ import SkeinJSON
         #expect(try decider.children(for: bigUK, index: 0, context: context) == [0, 1])
         #expect(try decider.children(for: smallUK, index: 1, context: context) == [0])
         #expect(try decider.children(for: bigFR, index: 2, context: context) == [1])
-        #expect(try decider.children(for: smallDE, index: 3, context: context) == [2])   // otherwise
+        #expect(try decider.children(for: smallDE, index: 3, context: context) == [2])  // otherwise
 
         var first = block
         first.mode = .first

@@ -39,7 +39,8 @@ import Testing
     }
 
     @Test func theScanFindsLiteralNamesAndFlagsDynamicOnes() {
-        #expect(LookupReferences(scanning: #"fields: { carrier: '$lookup("shipping-codes", m)', w: "$lookup(\"wh\", w, 'reverse')" }"#)
+        #expect(
+            LookupReferences(scanning: #"fields: { carrier: '$lookup("shipping-codes", m)', w: "$lookup(\"wh\", w, 'reverse')" }"#)
                 == LookupReferences(names: ["shipping-codes", "wh"]))
         #expect(LookupReferences(scanning: "$lookup( 'a-b' , x)") == LookupReferences(names: ["a-b"]))
         #expect(LookupReferences(scanning: "$lookup($table, x)").dynamic)

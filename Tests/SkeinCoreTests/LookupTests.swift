@@ -1,11 +1,13 @@
-import Testing
 import SkeinCore
+import Testing
 
 @Suite struct LookupTests {
-    let shipping = LookupTable(name: "shipping-codes", defaultValue: "STD", rows: [
-        LookupRow(left: "Express", right: "DHL-EXP"),
-        LookupRow(left: "Next day", right: "DPD-NEXT"),
-    ])
+    let shipping = LookupTable(
+        name: "shipping-codes", defaultValue: "STD",
+        rows: [
+            LookupRow(left: "Express", right: "DHL-EXP"),
+            LookupRow(left: "Next day", right: "DPD-NEXT"),
+        ])
 
     @Test func mapsBothWaysAndFallsBackToTheDefault() throws {
         let index = LookupIndex(shipping)
@@ -21,8 +23,9 @@ import SkeinCore
         #expect(throws: LookupError.noMatch(table: "shipping-codes", value: "Pigeon", direction: .forward)) {
             try LookupIndex(table).resolve("Pigeon")
         }
-        #expect(LookupError.noMatch(table: "shipping-codes", value: "Pigeon", direction: .forward).description
-            == "lookup 'shipping-codes' has no row whose left value is 'Pigeon' and no default")
+        #expect(
+            LookupError.noMatch(table: "shipping-codes", value: "Pigeon", direction: .forward).description
+                == "lookup 'shipping-codes' has no row whose left value is 'Pigeon' and no default")
     }
 
     @Test func anAmbiguousReverseLookupIsAnError() {

@@ -1,16 +1,18 @@
 import Foundation
-import Testing
 import SkeinCore
 import SkeinJSON
+import Testing
 
 /// The run planner tested as values: each answer the engine would give, and the action the
 /// planner asks for next. No store, no shapes run, no clock read.
 @Suite struct RunPlannerTests {
-    let flat = FlowDefinition(id: "flat", name: "flat", shapes: [
-        ShapeDefinition(id: "a", type: "payload"),
-        ShapeDefinition(id: "b", type: "split", skip: true),
-        ShapeDefinition(id: "c", type: "http", retry: RetryPolicy(attempts: 3, backoff: .seconds(1), maximumBackoff: .seconds(3))),
-    ])
+    let flat = FlowDefinition(
+        id: "flat", name: "flat",
+        shapes: [
+            ShapeDefinition(id: "a", type: "payload"),
+            ShapeDefinition(id: "b", type: "split", skip: true),
+            ShapeDefinition(id: "c", type: "http", retry: RetryPolicy(attempts: 3, backoff: .seconds(1), maximumBackoff: .seconds(3))),
+        ])
 
     /// The planned step for shape `id` of `flow` (numbered `sequence`, receiving `input`).
     func step(_ flow: FlowDefinition, _ sequence: Int, _ id: String, _ input: PayloadBucket, inTry: Bool = false, resumed: Bool = false) throws -> PlannedStep {
@@ -44,8 +46,12 @@ import SkeinJSON
         let later = ShapeFailure("HTTP 429", isTransient: true, retryAfter: .seconds(2))
         #expect(planner.next(.failed(later)) == .retry(c, payload: nil, attempt: 3, after: .seconds(2)))
         #expect(planner.next(.failed(unavailable)) == .record(c, .failed(unavailable, attempts: 3, caught: [])))
-        #expect(planner.next(.recorded(outputs: 0)) == .finish(RunEnd(status: .failure, error: "step 'c' failed (after 3 attempts): HTTP 503",
-                                                                       failedShapeID: "c")))
+        #expect(
+            planner.next(.recorded(outputs: 0))
+                == .finish(
+                    RunEnd(
+                        status: .failure, error: "step 'c' failed (after 3 attempts): HTTP 503",
+                        failedShapeID: "c")))
         // Over is over.
         #expect(planner.next(.succeeded) == .finish(RunEnd(status: .failure, error: "step 'c' failed (after 3 attempts): HTTP 503", failedShapeID: "c")))
     }
@@ -97,43 +103,47 @@ import SkeinJSON
     let guarded: FlowDefinition
 
     init() throws {
-        byCountry = try FlowFile.decode("""
-        id: by-country
-        shapes:
-          - id: each-order
-            split: { path: orders }
-          - id: route-orders
-            route:
-              branches:
-                - { name: uk, condition: country = "GB", shapes: [ { id: uk-format, map: { fields: { ref: name } } } ] }
-                - { name: big, condition: total > 100, shapes: [ { id: big-format, map: { fields: { ref: name } } } ] }
-                - { name: eu, condition: country = "FR", shapes: [ { id: eu-format, map: { fields: { ref: name } } } ] }
-              otherwise: [ { id: rest-format, map: { fields: { ref: name } } } ]
-          - id: all-out
-            map: { fields: { ref: ref } }
-        """)
-        guarded = try FlowFile.decode("""
-        id: guarded
-        shapes:
-          - id: each
-            split: {}
-          - id: guard
-            try:
-              shapes:
-                - { id: send, map: { fields: { sku: sku } } }
-              catch:
-                - { id: report, map: { fields: { error: error.message } } }
-          - id: after
-            map: { fields: { sku: sku } }
-        """)
+        byCountry = try FlowFile.decode(
+            """
+            id: by-country
+            shapes:
+              - id: each-order
+                split: { path: orders }
+              - id: route-orders
+                route:
+                  branches:
+                    - { name: uk, condition: country = "GB", shapes: [ { id: uk-format, map: { fields: { ref: name } } } ] }
+                    - { name: big, condition: total > 100, shapes: [ { id: big-format, map: { fields: { ref: name } } } ] }
+                    - { name: eu, condition: country = "FR", shapes: [ { id: eu-format, map: { fields: { ref: name } } } ] }
+                  otherwise: [ { id: rest-format, map: { fields: { ref: name } } } ]
+              - id: all-out
+                map: { fields: { ref: ref } }
+            """)
+        guarded = try FlowFile.decode(
+            """
+            id: guarded
+            shapes:
+              - id: each
+                split: {}
+              - id: guard
+                try:
+                  shapes:
+                    - { id: send, map: { fields: { sku: sku } } }
+                  catch:
+                    - { id: report, map: { fields: { error: error.message } } }
+              - id: after
+                map: { fields: { sku: sku } }
+            """)
     }
 
     /// Answers as an engine whose shapes all succeed, each passing on as many payloads as it
     /// got (or `outputs[shape id]`), and whose try steps pass on what they caught; returns the
     /// steps begun until an action it leaves to the test: a route's decision, or a call of a
     /// shape in `holding`.
-    func runThrough(_ planner: inout RunPlanner, from action: RunAction, outputs: [String: Int] = [:],
-                    holding: Set<String> = []) -> (steps: [PlannedStep], stoppedAt: RunAction) {
+    func runThrough(
+        _ planner: inout RunPlanner, from action: RunAction, outputs: [String: Int] = [:],
+        holding: Set<String> = []
+    ) -> (steps: [PlannedStep], stoppedAt: RunAction) {
         var action = action
         var steps: [PlannedStep] = []
         while true {
@@ -160,20 +170,30 @@ import SkeinJSON
         let route = try step(byCountry, 2, "route-orders", outputs(of: 1, 4))
         var (steps, action) = runThrough(&planner, from: planner.start(), outputs: ["each-order": 4])
         #expect(steps.map(\.path) == ["each-order", "route-orders"])
-        #expect(action == .route(route, { guard case .route(let block)? = route.shape.structure else { fatalError() }; return block }()))
+        #expect(
+            action
+                == .route(
+                    route,
+                    {
+                        guard case .route(let block)? = route.shape.structure else { fatalError() }; return block
+                    }()))
         // uk takes orders 0 and 1, big 0 and 2, eu none, otherwise 3.
         let shares = RouteShares(children: [[0, 1], [0, 2], [], [3]])
         #expect(planner.next(.routed(shares)) == .record(route, .routed(shares)))
         (steps, action) = runThrough(&planner, from: planner.next(.recorded(outputs: 0)))
         #expect(steps.map(\.sequence) == [3, 4, 5, 6])
         #expect(steps.map(\.path) == ["route-orders/uk/uk-format", "route-orders/big/big-format", "route-orders/otherwise/rest-format", "all-out"])
-        #expect(steps.map(\.input) == [bucket((1, 0, 2)), bucket((1, 0, 1), (1, 2, 1)), bucket((1, 3, 1)),
-                                       bucket((3, 0, 2), (4, 0, 2), (5, 0, 1))])
+        #expect(
+            steps.map(\.input) == [
+                bucket((1, 0, 2)), bucket((1, 0, 1), (1, 2, 1)), bucket((1, 3, 1)),
+                bucket((3, 0, 2), (4, 0, 2), (5, 0, 1)),
+            ])
         #expect(action == .finish(RunEnd(status: .success, outputs: outputs(of: 6, 5))))
     }
 
     @Test func aBranchIsRecordedBeforeItsChildrenAndEachChildGetsTheWholeInput() throws {
-        let flow = try FlowFile.decode("""
+        let flow = try FlowFile.decode(
+            """
             id: fan-out
             shapes:
               - id: each
@@ -191,7 +211,6 @@ import SkeinJSON
         #expect(steps.map(\.input) == [outputs(of: 0, 1), outputs(of: 1, 1), outputs(of: 1, 1), outputs(of: 1, 1), outputs(of: 4, 1)])
         #expect(end == .finish(RunEnd(status: .success, outputs: bucket((3, 0, 1), (5, 0, 1)))))
     }
-
 
     @Test func insideTryEachPayloadIsTriedAloneAndThoseThatFailGoToCatchThenTheRunIsAPartialSuccess() throws {
         var planner = RunPlanner(flow: guarded, inputCount: 1)
@@ -240,16 +259,23 @@ import SkeinJSON
     // MARK: - Resuming and entering
 
     func record(_ sequence: Int, _ shapeID: String, _ status: StepStatus, outputs: Int = 0, error: String? = nil, details: JSON? = nil) -> StepRecord {
-        StepRecord(runID: 7, sequence: sequence, shapeID: shapeID, shapeType: "map", status: status, startedAt: Date(timeIntervalSince1970: 0),
-                   finishedAt: nil, attempts: 1, inputCount: 0, inputBytes: 0, outputCount: outputs, outputBytes: 0, error: error,
-                   errorDetails: nil, warnings: [], calls: [], details: details)
+        StepRecord(
+            runID: 7, sequence: sequence, shapeID: shapeID, shapeType: "map", status: status, startedAt: Date(timeIntervalSince1970: 0),
+            finishedAt: nil, attempts: 1, inputCount: 0, inputBytes: 0, outputCount: outputs, outputBytes: 0, error: error,
+            errorDetails: nil, warnings: [], calls: [], details: details)
     }
 
     @Test func aResumedRunTakesFinishedStepsFromTheirRecordsAndRunsTheInterruptedOneAgain() throws {
         let previous = [
             record(1, "each-order", .success, outputs: 4),
-            record(2, "route-orders", .success, details: ["children": [["name": "uk", "payloads": [0, 1]], ["name": "big", "payloads": [2]],
-                                                                       ["name": "otherwise", "payloads": [3]]]]),
+            record(
+                2, "route-orders", .success,
+                details: [
+                    "children": [
+                        ["name": "uk", "payloads": [0, 1]], ["name": "big", "payloads": [2]],
+                        ["name": "otherwise", "payloads": [3]],
+                    ]
+                ]),
             record(3, "uk-format", .success, outputs: 2),
             record(4, "big-format", .running),
         ]
@@ -264,15 +290,20 @@ import SkeinJSON
     }
 
     @Test func aResumeEndsAsTheRecordsSayOrRefusesAFlowThatChangedUnderIt() {
-        var stopped = RunPlanner(flow: flat, inputCount: 1, previous: [record(1, "a", .success, outputs: 1), record(2, "b", .stopped, error: "stopped by ops")])
+        var stopped = RunPlanner(
+            flow: flat, inputCount: 1, previous: [record(1, "a", .success, outputs: 1), record(2, "b", .stopped, error: "stopped by ops")])
         #expect(stopped.start() == .finish(RunEnd(status: .stopped, error: "stopped by ops")))
 
         var failed = RunPlanner(flow: flat, inputCount: 1, previous: [record(1, "a", .failure, error: "bad input")])
         #expect(failed.start() == .finish(RunEnd(status: .failure, error: "step 'a' failed: bad input", failedShapeID: "a")))
 
         var changed = RunPlanner(flow: flat, inputCount: 1, previous: [record(1, "a", .success, outputs: 1), record(2, "old-shape", .running)])
-        #expect(changed.start() == .finish(RunEnd(status: .failure, error: "cannot resume: step 2 was 'old-shape' but the flow now has 'b' there",
-                                                  failedShapeID: "b")))
+        #expect(
+            changed.start()
+                == .finish(
+                    RunEnd(
+                        status: .failure, error: "cannot resume: step 2 was 'old-shape' but the flow now has 'b' there",
+                        failedShapeID: "b")))
     }
 
     @Test func aResumeInsideTryKeepsWhatFinishedStepsLostToCatch() throws {
@@ -283,9 +314,13 @@ import SkeinJSON
         var planner = RunPlanner(flow: guarded, inputCount: 1, previous: previous)
         let guardStep = try step(guarded, 3, "guard", bucket((1, 0, 1)))
         #expect(planner.start() == .begin(guardStep))
-        #expect(planner.next(.done) == .record(guardStep, .caught([
-            CaughtPayload(ref: PayloadRef(sequence: 1, start: 0, count: 1), step: "send", path: "guard/try/send", message: "unknown SKU"),
-        ])))
+        #expect(
+            planner.next(.done)
+                == .record(
+                    guardStep,
+                    .caught([
+                        CaughtPayload(ref: PayloadRef(sequence: 1, start: 0, count: 1), step: "send", path: "guard/try/send", message: "unknown SKU")
+                    ])))
     }
 
     @Test func aRunEnteringInsideARouteRunsTheRestOfThatChildThenWhatFollowsTheRoute() throws {

@@ -1,6 +1,6 @@
-import Testing
 import SkeinCore
 import SkeinJSON
+import Testing
 
 /// Builds a shape from flow-file settings the way the engine does.
 func makeShape(_ kind: any ShapeKind, _ settings: JSON) throws -> any ShapeExecutor {
@@ -15,12 +15,16 @@ let context = ShapeContext(runID: 1, flowID: "test", shapeID: "shape")
 
 let ordersPage: JSON = [
     "orders": [
-        ["id": 1042, "financial_status": "paid", "total_price": "59.90", "customer": ["email": "ann@example.com"],
-         "line_items": [["sku": "MUG-RED", "quantity": 2], ["sku": "TEE-M", "quantity": 1]]],
+        [
+            "id": 1042, "financial_status": "paid", "total_price": "59.90", "customer": ["email": "ann@example.com"],
+            "line_items": [["sku": "MUG-RED", "quantity": 2], ["sku": "TEE-M", "quantity": 1]],
+        ],
         ["id": 1043, "financial_status": "pending", "total_price": "12.00", "customer": ["email": "bob@example.com"], "line_items": []],
-        ["id": 1044, "financial_status": "paid", "total_price": "0.00", "customer": ["email": "cy@example.com"],
-         "line_items": [["sku": "GIFT", "quantity": 1]]],
-    ],
+        [
+            "id": 1044, "financial_status": "paid", "total_price": "0.00", "customer": ["email": "cy@example.com"],
+            "line_items": [["sku": "GIFT", "quantity": 1]],
+        ],
+    ]
 ]
 
 @Suite struct ShapeTests {
@@ -42,9 +46,11 @@ let ordersPage: JSON = [
     }
 
     @Test func filterKeepsPaidOrdersWithStringPricesComparedAsNumbers() async throws {
-        let filter = try makeShape(FilterShape(), [
-            "where": [["field": "financial_status", "equals": "paid"], ["field": "total_price", "greater_than": 0]],
-        ])
+        let filter = try makeShape(
+            FilterShape(),
+            [
+                "where": [["field": "financial_status", "equals": "paid"], ["field": "total_price", "greater_than": 0]]
+            ])
         let split = try makeShape(SplitShape(), ["path": "orders"])
         let orders = try await split.execute([Payload(json: ordersPage)], context: context).outputs
         let kept = try await filter.execute(orders, context: context).outputs
@@ -58,12 +64,14 @@ let ordersPage: JSON = [
     }
 
     @Test func mapBuildsTheERPDocument() async throws {
-        let map = try makeShape(MapShape(), [
-            "fields": [
-                "order_number": "id", "customer.email": "customer.email", "first_sku": "line_items[0].sku",
-                "channel": ["value": "web"], "note": ["path": "note", "default": ""],
-            ],
-        ])
+        let map = try makeShape(
+            MapShape(),
+            [
+                "fields": [
+                    "order_number": "id", "customer.email": "customer.email", "first_sku": "line_items[0].sku",
+                    "channel": ["value": "web"], "note": ["path": "note", "default": ""],
+                ]
+            ])
         let order = ordersPage["orders"]![0]!
         let out = try await map.execute([Payload(json: order)], context: context).outputs
         #expect(try out[0].json() == ["order_number": 1042, "customer": ["email": "ann@example.com"], "first_sku": "MUG-RED", "channel": "web", "note": ""])

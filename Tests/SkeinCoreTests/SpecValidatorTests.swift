@@ -4,19 +4,21 @@ import Testing
 
 /// The spec-driven reader on small specs: what it accepts, what it reports and where.
 @Suite struct SpecValidatorTests {
-    let spec = ObjectSpec([
-        FieldSpec("name", .string, required: true, help: "A name."),
-        FieldSpec("size", .integer(1...10), default: 3, help: "A size."),
-        FieldSpec("mode", .choice(["fast", "safe"]), default: "safe", help: "A mode."),
-        FieldSpec("wait", .duration(.positive(atMost: .seconds(60))), help: "A wait."),
-        FieldSpec("when", .expression, help: "An expression."),
-        FieldSpec("tags", .list(.string(TextRules(nonEmpty: true)), minimum: 1, tooFew: "give at least one tag"), help: "Tags."),
-        FieldSpec("limit", .anyOf([.choice([Choice("none")]), .integer(1...100)]), help: "A limit."),
-        FieldSpec("extra", .object([FieldSpec("deep", .boolean, required: true, help: "Deep.")]), help: "Nested."),
-    ], rules: [
-        .onlyWhen("wait", .equals("mode", "safe"), message: "applies to mode: safe only"),
-        .requiredWhen("when", .equals("mode", "fast"), message: "required when mode: fast"),
-    ])
+    let spec = ObjectSpec(
+        [
+            FieldSpec("name", .string, required: true, help: "A name."),
+            FieldSpec("size", .integer(1...10), default: 3, help: "A size."),
+            FieldSpec("mode", .choice(["fast", "safe"]), default: "safe", help: "A mode."),
+            FieldSpec("wait", .duration(.positive(atMost: .seconds(60))), help: "A wait."),
+            FieldSpec("when", .expression, help: "An expression."),
+            FieldSpec("tags", .list(.string(TextRules(nonEmpty: true)), minimum: 1, tooFew: "give at least one tag"), help: "Tags."),
+            FieldSpec("limit", .anyOf([.choice([Choice("none")]), .integer(1...100)]), help: "A limit."),
+            FieldSpec("extra", .object([FieldSpec("deep", .boolean, required: true, help: "Deep.")]), help: "Nested."),
+        ],
+        rules: [
+            .onlyWhen("wait", .equals("mode", "safe"), message: "applies to mode: safe only"),
+            .requiredWhen("when", .equals("mode", "fast"), message: "required when mode: fast"),
+        ])
 
     func read(_ settings: JSON) -> (ValidSettings, [String]) {
         let problems = ProblemList()
@@ -63,20 +65,23 @@ import Testing
     @Test func rulesAcrossFieldsCountDefaultsAndSkipFieldsThatHadAProblem() {
         // mode defaults to safe: wait is allowed, when is not required.
         #expect(read(["name": "a", "wait": "5s"]).1 == [])
-        #expect(read(["name": "a", "mode": "fast", "wait": "5s"]).1 == [
-            "shapes[0].test.wait: applies to mode: safe only", "shapes[0].test.when: required when mode: fast",
-        ])
+        #expect(
+            read(["name": "a", "mode": "fast", "wait": "5s"]).1 == [
+                "shapes[0].test.wait: applies to mode: safe only", "shapes[0].test.when: required when mode: fast",
+            ])
         // A mode with a problem decides nothing: only its own problem is reported.
         #expect(read(["name": "a", "mode": "quick", "wait": "5s"]).1 == ["shapes[0].test.mode: 'quick' is not one of fast, safe"])
         #expect(read(["name": "a", "wait": "0s"]).1 == ["shapes[0].test.wait: must be more than 0 and at most 1m"])
     }
 
     @Test func variantsTakeTheSettingsOfTheirCaseOnly() {
-        let variants = Variants(key: "type", cases: [
-            Variant("page", help: "Pages.", settings: ObjectSpec([FieldSpec("start", .integer(0...9), default: 1, help: "First.")])),
-            Variant("cursor", help: "Cursors.", settings: ObjectSpec([FieldSpec("path", .fieldPath, required: true, help: "Where.")])),
-            Variant("none", help: "One request."),
-        ], shorthand: true)
+        let variants = Variants(
+            key: "type",
+            cases: [
+                Variant("page", help: "Pages.", settings: ObjectSpec([FieldSpec("start", .integer(0...9), default: 1, help: "First.")])),
+                Variant("cursor", help: "Cursors.", settings: ObjectSpec([FieldSpec("path", .fieldPath, required: true, help: "Where.")])),
+                Variant("none", help: "One request."),
+            ], shorthand: true)
         func problems(_ value: JSON) -> [String] {
             let list = ProblemList()
             _ = SpecValidator(problems: list).validate(value, .variants(variants), path: "p", setting: "p")
@@ -103,10 +108,11 @@ import Testing
 
     @Test func dictionaryKeysAreCheckedAsNames() {
         let (problems, _) = decode("variables: { ok_1: 1, \"2fast\": 2, vars: 3 }")
-        #expect(problems == [
-            "variables.2fast: '2fast' is not a variable name: use letters, digits and _, starting with a letter or _",
-            "variables.vars: 'vars' is reserved: $vars holds all variables as one object",
-        ])
+        #expect(
+            problems == [
+                "variables.2fast: '2fast' is not a variable name: use letters, digits and _, starting with a letter or _",
+                "variables.vars: 'vars' is reserved: $vars holds all variables as one object",
+            ])
     }
 
     @Test func aSettingWithAProblemNeverStopsTheProcessWhenShapesAreRead() {

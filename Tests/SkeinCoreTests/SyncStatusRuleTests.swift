@@ -1,5 +1,5 @@
-import Testing
 import SkeinCore
+import Testing
 
 @Suite struct SyncStatusRuleTests {
     @Test func transientFailuresArePendingUntilTheRetriesRunOut() {

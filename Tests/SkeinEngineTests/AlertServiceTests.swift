@@ -42,11 +42,18 @@ import Testing
 
     func service() -> AlertService {
         let clock = clock
-        return AlertService(store: store, catalog: ShapeCatalog(), instances: FixedInstances([Instance(name: "mail", connectorType: "smtp",
-                                                                                                       address: "smtp://127.0.0.1:25")]),
-                            delivery: recorder, settings: AlertService.Settings(window: .seconds(600), smtpInstance: "mail",
-                                                                                baseURL: "https://skein.example.com/"),
-                            logger: Logger(label: "alert-test"), now: { clock.now })
+        return AlertService(
+            store: store, catalog: ShapeCatalog(),
+            instances: FixedInstances([
+                Instance(
+                    name: "mail", connectorType: "smtp",
+                    address: "smtp://127.0.0.1:25")
+            ]),
+            delivery: recorder,
+            settings: AlertService.Settings(
+                window: .seconds(600), smtpInstance: "mail",
+                baseURL: "https://skein.example.com/"),
+            logger: Logger(label: "alert-test"), now: { clock.now })
     }
 
     func deploy(groups: String = "[ops]") async throws -> DeployedFlow {
@@ -60,8 +67,10 @@ import Testing
     }
 
     @Test func theFirstFailureIsSentLaterOnesWaitForOneDigest() async throws {
-        try await store.saveAlertGroup(AlertGroup(name: "ops", emails: ["ops@example.com"], webhookURLs: ["https://hooks.example.com/s3cret"],
-                                                  updatedAt: clock.now))
+        try await store.saveAlertGroup(
+            AlertGroup(
+                name: "ops", emails: ["ops@example.com"], webhookURLs: ["https://hooks.example.com/s3cret"],
+                updatedAt: clock.now))
         let flow = try await deploy()
         let alerts = service()
 
@@ -90,8 +99,10 @@ import Testing
     }
 
     @Test func whatCannotBeDeliveredIsAuditedAsFailedWithoutTheURL() async throws {
-        try await store.saveAlertGroup(AlertGroup(name: "ops", emails: ["ops@example.com"], webhookURLs: ["https://down.example.com/s3cret"],
-                                                  updatedAt: clock.now))
+        try await store.saveAlertGroup(
+            AlertGroup(
+                name: "ops", emails: ["ops@example.com"], webhookURLs: ["https://down.example.com/s3cret"],
+                updatedAt: clock.now))
         let flow = try await deploy(groups: "[ops, gone]")
         try await failedRun(flow)
         try await service().pass()
@@ -111,11 +122,15 @@ import Testing
         let run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: []), now: clock.now)
         let step = StepID(run: run.id, sequence: 1)
         try await store.beginStep(step, shapeID: "check", shapeType: "http", inputCount: 1, inputBytes: 2, now: clock.now)
-        let item = SyncItem(system: "ERP", reference: "#1001", payload: Payload(json: ["id": 1001]), outcome: .permanentFailure("422 no such SKU"),
-                            response: "422 no such SKU")
-        try await store.finishStep(step, outcome: StepOutcome(status: .success, attempts: 1,
-                                                              syncEntries: [NewSyncEntry(item: item, status: .failed, reason: "422 no such SKU")]),
-                                   now: clock.now)
+        let item = SyncItem(
+            system: "ERP", reference: "#1001", payload: Payload(json: ["id": 1001]), outcome: .permanentFailure("422 no such SKU"),
+            response: "422 no such SKU")
+        try await store.finishStep(
+            step,
+            outcome: StepOutcome(
+                status: .success, attempts: 1,
+                syncEntries: [NewSyncEntry(item: item, status: .failed, reason: "422 no such SKU")]),
+            now: clock.now)
         try await store.finishRun(runID: run.id, status: .success, error: nil, failedShapeID: nil, now: clock.now)
 
         try await service().pass()

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
-import Testing
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
 import SkeinStorageMemory
 import SkeinStorageSQLite
+import Testing
 
 /// A store in a fresh temporary SQLite file, for tests about several processes sharing one database.
 func makeSQLiteStore() throws -> (SQLiteStore, URL) {
@@ -33,7 +33,9 @@ struct FlakyShape: ShapeKind {
         let failures: Int
         let calls: Calls
         func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
-            let call = calls.count.withLock { value -> Int in value += 1; return value }
+            let call = calls.count.withLock { value -> Int in
+                value += 1; return value
+            }
             if call <= failures { throw ShapeFailure("destination unavailable (call \(call))", isTransient: true) }
             return ShapeResult(outputs: input, warnings: ["took \(call) calls"])
         }
@@ -76,7 +78,8 @@ final class SkippingClock: Clock, Sendable {
         let calls = FlakyShape.Calls()
         var catalog = ShapeCatalog()
         catalog.register(FlakyShape(failures: 2, calls: calls))
-        let flow = try await deploy("""
+        let flow = try await deploy(
+            """
             id: flaky
             shapes:
               - id: each
@@ -85,8 +88,10 @@ final class SkippingClock: Clock, Sendable {
                 flaky: {}
                 retry: { attempts: 3, backoff: 10ms }
             """, on: store, catalog: catalog)
-        let run = try await store.startClaimed(NewRun(flowID: "flaky", flowVersion: flow.version, trigger: .manual,
-                                                      input: [Payload(json: ["orders": [1, 2]])]), owner: "t", leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(
+                flowID: "flaky", flowVersion: flow.version, trigger: .manual,
+                input: [Payload(json: ["orders": [1, 2]])]), owner: "t", leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger)
         #expect(try await executor.execute(run) == .success)
         let steps = try await store.steps(runID: run.id)
@@ -102,20 +107,25 @@ final class SkippingClock: Clock, Sendable {
         var catalog = ShapeCatalog()
         catalog.register(FlakyShape(failures: 3, calls: calls))
         // Ten minutes of backoff in all: the injected clock makes them instant, and says how long each was.
-        let flow = try await deploy("""
+        let flow = try await deploy(
+            """
             id: patient
             shapes:
               - id: send
                 flaky: {}
                 retry: { attempts: 4, backoff: 2m, max_backoff: 5m }
             """, on: store, catalog: catalog)
-        let run = try await store.startClaimed(NewRun(flowID: "patient", flowVersion: flow.version, trigger: .manual,
-                                                      input: [Payload(json: ["id": 1])]), owner: "t", leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(
+                flowID: "patient", flowVersion: flow.version, trigger: .manual,
+                input: [Payload(json: ["id": 1])]), owner: "t", leaseUntil: Date() + 60, now: Date())
         let clock = SkippingClock()
         let retried = LockedValue<[Duration]>([])
-        let executor = RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger, clock: clock, onEvent: { event in
-            if case .stepRetrying(_, _, _, let after, _) = event { retried.withLock { $0.append(after) } }
-        })
+        let executor = RunExecutor(
+            store: store, catalog: catalog, instances: FixedInstances([]), logger: logger, clock: clock,
+            onEvent: { event in
+                if case .stepRetrying(_, _, _, let after, _) = event { retried.withLock { $0.append(after) } }
+            })
         #expect(try await executor.execute(run) == .success)
         #expect(clock.waits == [.seconds(120), .seconds(240), .seconds(300)])
         #expect(retried.withLock { $0 } == clock.waits)
@@ -127,8 +137,9 @@ final class SkippingClock: Clock, Sendable {
         var catalog = ShapeCatalog()
         catalog.register(FlakyShape(failures: 5, calls: FlakyShape.Calls()))
         let flow = try await deploy("id: down\nshapes:\n  - id: send\n    flaky: {}\n    retry: { attempts: 2, backoff: 10ms }\n", on: store, catalog: catalog)
-        let run = try await store.startClaimed(NewRun(flowID: "down", flowVersion: flow.version, trigger: .manual), owner: "t",
-                                               leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(flowID: "down", flowVersion: flow.version, trigger: .manual), owner: "t",
+            leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger)
         #expect(try await executor.execute(run) == .failure)
         let record = try #require(try await store.run(id: run.id))
@@ -140,7 +151,8 @@ final class SkippingClock: Clock, Sendable {
     @Test func skippedShapesPassTheirInputThroughAndAreRecorded() async throws {
         let store = MemoryStore()
         let catalog = ShapeCatalog()
-        let flow = try await deploy("""
+        let flow = try await deploy(
+            """
             id: skipping
             shapes:
               - id: each
@@ -149,24 +161,31 @@ final class SkippingClock: Clock, Sendable {
               - id: check
                 assert: { that: [ { field: orders, exists: true } ] }
             """, on: store, catalog: catalog)
-        let run = try await store.startClaimed(NewRun(flowID: "skipping", flowVersion: flow.version, trigger: .manual,
-                                                      input: [Payload(json: ["orders": [1]])]), owner: "t", leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(
+                flowID: "skipping", flowVersion: flow.version, trigger: .manual,
+                input: [Payload(json: ["orders": [1]])]), owner: "t", leaseUntil: Date() + 60, now: Date())
         #expect(try await RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger).execute(run) == .success)
         let steps = try await store.steps(runID: run.id)
         #expect(steps.map(\.status) == [.skipped, .success])
-        #expect(try await store.payloads(of: StepID(run: run.id, sequence: 1)) == [Payload(bytes: Array(#"{"orders":[1]}"#.utf8), contentType: "application/json")])
+        #expect(
+            try await store.payloads(of: StepID(run: run.id, sequence: 1)) == [Payload(bytes: Array(#"{"orders":[1]}"#.utf8), contentType: "application/json")])
     }
 
     @Test func aStopRequestEndsTheRunBeforeTheNextStep() async throws {
         let store = MemoryStore()
         let catalog = ShapeCatalog()
         let flow = try await deploy("id: stop\nshapes:\n  - id: a\n    split: {}\n  - id: b\n    split: {}\n", on: store, catalog: catalog)
-        let run = try await store.startClaimed(NewRun(flowID: "stop", flowVersion: flow.version, trigger: .manual,
-                                                      input: [Payload(json: [[1]])]), owner: "t", leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(
+                flowID: "stop", flowVersion: flow.version, trigger: .manual,
+                input: [Payload(json: [[1]])]), owner: "t", leaseUntil: Date() + 60, now: Date())
         let stopped = LockedValue(false)
-        let executor = RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger, onEvent: { event in
-            if case .stepFinished(_, 1, _, _, _) = event { stopped.withLock { $0 = true } }
-        })
+        let executor = RunExecutor(
+            store: store, catalog: catalog, instances: FixedInstances([]), logger: logger,
+            onEvent: { event in
+                if case .stepFinished(_, 1, _, _, _) = event { stopped.withLock { $0 = true } }
+            })
         #expect(try await executor.execute(run, stopRequested: { stopped.withLock { $0 } }) == .stopped)
         #expect(try await store.steps(runID: run.id).map(\.shapeID) == ["a"])
         #expect(try await store.run(id: run.id)?.status == .stopped)

@@ -1,11 +1,11 @@
 import Foundation
 import Logging
-import Testing
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
 import SkeinStorageMemory
+import Testing
 
 /// A test shape that stands in for a process killed mid-step the first `crashes` times it is
 /// called (it throws `CancellationError`, which leaves the step recorded as running, exactly as
@@ -23,7 +23,9 @@ struct CrashingShape: ShapeKind {
         let crashes: Int
         let calls: FlakyShape.Calls
         func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
-            let call = calls.count.withLock { value -> Int in value += 1; return value }
+            let call = calls.count.withLock { value -> Int in
+                value += 1; return value
+            }
             if call <= crashes { throw CancellationError() }
             return ShapeResult(outputs: input)
         }
@@ -59,18 +61,21 @@ struct WarehouseShape: ShapeKind {
 @Suite struct FlowTreeEngineTests {
     let logger = Logger(label: "test")
 
-    static let orders: JSON = ["orders": [
-        ["name": "#1001", "shipping_address": ["country_code": "GB"], "line_items": [["sku": "MUG-RED", "quantity": 10, "price": "12.50"]]],
-        ["name": "#1002", "shipping_address": ["country_code": "GB"], "line_items": [["sku": "MUG-RED", "quantity": 1, "price": "12.50"]]],
-        ["name": "#1003", "shipping_address": ["country_code": "FR"], "line_items": [["sku": "LAMP", "quantity": 2, "price": "80.00"]]],
-        ["name": "#1004", "shipping_address": ["country_code": "DE"], "line_items": [["sku": "CARD", "quantity": 1, "price": "3.00"]]],
-    ]]
+    static let orders: JSON = [
+        "orders": [
+            ["name": "#1001", "shipping_address": ["country_code": "GB"], "line_items": [["sku": "MUG-RED", "quantity": 10, "price": "12.50"]]],
+            ["name": "#1002", "shipping_address": ["country_code": "GB"], "line_items": [["sku": "MUG-RED", "quantity": 1, "price": "12.50"]]],
+            ["name": "#1003", "shipping_address": ["country_code": "FR"], "line_items": [["sku": "LAMP", "quantity": 2, "price": "80.00"]]],
+            ["name": "#1004", "shipping_address": ["country_code": "DE"], "line_items": [["sku": "CARD", "quantity": 1, "price": "3.00"]]],
+        ]
+    ]
 
     func start(_ text: String, catalog: ShapeCatalog, input: [Payload], store: MemoryStore) async throws -> RunRecord {
         let definition = try FlowFile.decode(text, catalog: catalog)
         let flow = try await store.deploy(definition, source: text, now: Date()).flow
-        return try await store.startClaimed(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: input),
-                                            owner: "t", leaseUntil: Date() + 60, now: Date())
+        return try await store.startClaimed(
+            NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: input),
+            owner: "t", leaseUntil: Date() + 60, now: Date())
     }
 
     func executor(_ store: MemoryStore, _ catalog: ShapeCatalog) -> RunExecutor {
@@ -82,7 +87,8 @@ struct WarehouseShape: ShapeKind {
     @Test func routeSendsEachOrderDownItsBranchesAndRecordsWhichOnesItTook() async throws {
         let store = MemoryStore()
         let catalog = ShapeCatalog()
-        let run = try await start("""
+        let run = try await start(
+            """
             id: by-country
             shapes:
               - id: each-order
@@ -102,12 +108,18 @@ struct WarehouseShape: ShapeKind {
             """, catalog: catalog, input: [Payload(json: Self.orders)], store: store)
         #expect(try await executor(store, catalog).execute(run) == .success)
         let steps = try await store.steps(runID: run.id)
-        #expect(steps.map(\.path) == ["each-order", "route-orders", "route-orders/uk/uk-format", "route-orders/big/big-format",
-                                      "route-orders/otherwise/rest-format", "all-out"])
+        #expect(
+            steps.map(\.path) == [
+                "each-order", "route-orders", "route-orders/uk/uk-format", "route-orders/big/big-format",
+                "route-orders/otherwise/rest-format", "all-out",
+            ])
         #expect(steps.map(\.inputCount) == [1, 4, 2, 2, 1, 5])
         let route = steps[1].details
-        #expect(route?["children"] == [["name": "uk", "payloads": [0, 1]], ["name": "big", "payloads": [0, 2]],
-                                       ["name": "otherwise", "payloads": [3]]])
+        #expect(
+            route?["children"] == [
+                ["name": "uk", "payloads": [0, 1]], ["name": "big", "payloads": [0, 2]],
+                ["name": "otherwise", "payloads": [3]],
+            ])
         // The route passes on its branches' outputs joined, in branch order.
         let final = try json(try await store.payloads(of: StepID(run: run.id, sequence: 6)))
         #expect(final.map { $0["ref"]?.stringValue ?? "" } == ["#1001", "#1002", "#1001", "#1003", "#1004"])
@@ -117,7 +129,8 @@ struct WarehouseShape: ShapeKind {
     @Test func routeModeFirstWithoutOtherwiseStopsUnmatchedOrdersWithAWarning() async throws {
         let store = MemoryStore()
         let catalog = ShapeCatalog()
-        let run = try await start("""
+        let run = try await start(
+            """
             id: first-match
             shapes:
               - id: each-order
@@ -141,7 +154,8 @@ struct WarehouseShape: ShapeKind {
         let store = MemoryStore()
         let catalog = ShapeCatalog()
         let stock: JSON = ["levels": [["sku": "MUG-RED", "on_hand": 4], ["sku": "LAMP", "on_hand": 0]]]
-        let run = try await start("""
+        let run = try await start(
+            """
             id: stock-fan-out
             shapes:
               - id: each-level
@@ -169,7 +183,8 @@ struct WarehouseShape: ShapeKind {
         var catalog = ShapeCatalog()
         catalog.register(WarehouseShape(calls: calls))
         let levels: JSON = [["sku": "MUG-RED", "on_hand": 4], ["sku": "UNKNOWN-9", "on_hand": 1], ["sku": "LAMP", "on_hand": 0]]
-        let run = try await start("""
+        let run = try await start(
+            """
             id: stock-to-warehouse
             shapes:
               - id: each-level
@@ -194,14 +209,24 @@ struct WarehouseShape: ShapeKind {
         #expect(steps[1].outputCount == 2)
         #expect(steps[1].details?["caught"] == [["index": 1, "message": "warehouse rejected payload 0: unknown SKU UNKNOWN-9"]])
         // The try step's outputs are the failed payloads with their error: the catch part's input.
-        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 3))) == [[
-            "payload": ["sku": "UNKNOWN-9", "on_hand": 1],
-            "error": ["step": "to-warehouse", "path": "safe-send/try/to-warehouse", "message": "warehouse rejected payload 0: unknown SKU UNKNOWN-9"],
-        ]])
-        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 4))) == [[
-            "sku": "UNKNOWN-9", "step": "to-warehouse", "reason": "warehouse rejected payload 0: unknown SKU UNKNOWN-9"]])
+        #expect(
+            try json(try await store.payloads(of: StepID(run: run.id, sequence: 3))) == [
+                [
+                    "payload": ["sku": "UNKNOWN-9", "on_hand": 1],
+                    "error": ["step": "to-warehouse", "path": "safe-send/try/to-warehouse", "message": "warehouse rejected payload 0: unknown SKU UNKNOWN-9"],
+                ]
+            ])
+        #expect(
+            try json(try await store.payloads(of: StepID(run: run.id, sequence: 4))) == [
+                [
+                    "sku": "UNKNOWN-9", "step": "to-warehouse", "reason": "warehouse rejected payload 0: unknown SKU UNKNOWN-9",
+                ]
+            ])
         // The good levels went on past the try; the catch part is a dead end.
-        #expect(try json(try await store.payloads(of: StepID(run: run.id, sequence: 5))) == [["accepted": "MUG-RED", "done": true], ["accepted": "LAMP", "done": true]])
+        #expect(
+            try json(try await store.payloads(of: StepID(run: run.id, sequence: 5))) == [
+                ["accepted": "MUG-RED", "done": true], ["accepted": "LAMP", "done": true],
+            ])
         #expect(calls.count.withLock { $0 } == 3)
     }
 
@@ -209,7 +234,8 @@ struct WarehouseShape: ShapeKind {
         let store = MemoryStore()
         var catalog = ShapeCatalog()
         catalog.register(WarehouseShape(calls: FlakyShape.Calls()))
-        let run = try await start("""
+        let run = try await start(
+            """
             id: catch-fails
             shapes:
               - id: safe-send
@@ -221,7 +247,7 @@ struct WarehouseShape: ShapeKind {
         let record = try #require(try await store.run(id: run.id))
         #expect(record.failedShapeID == "must-have-sku")
         let steps = try await store.steps(runID: run.id)
-        #expect(steps.map(\.status) == [.failure, .success, .failure])   // to-warehouse caught; the catch part failed
+        #expect(steps.map(\.status) == [.failure, .success, .failure])  // to-warehouse caught; the catch part failed
     }
 
     @Test func aRunKilledInsideARouteBranchResumesWithoutRepeatingFinishedSteps() async throws {
@@ -231,9 +257,12 @@ struct WarehouseShape: ShapeKind {
         var catalog = ShapeCatalog()
         catalog.register(WarehouseShape(calls: sent))
         catalog.register(CrashingShape(crashes: 1, calls: crashing))
-        let levels: JSON = [["sku": "MUG-RED", "on_hand": 4, "site": "uk"], ["sku": "LAMP", "on_hand": 9, "site": "eu"],
-                            ["sku": "CARD", "on_hand": 2, "site": "uk"]]
-        let run = try await start("""
+        let levels: JSON = [
+            ["sku": "MUG-RED", "on_hand": 4, "site": "uk"], ["sku": "LAMP", "on_hand": 9, "site": "eu"],
+            ["sku": "CARD", "on_hand": 2, "site": "uk"],
+        ]
+        let run = try await start(
+            """
             id: stock-by-site
             shapes:
               - id: each-level
@@ -272,7 +301,8 @@ struct WarehouseShape: ShapeKind {
         var catalog = ShapeCatalog()
         catalog.register(WarehouseShape(calls: FlakyShape.Calls()))
         let levels: JSON = [["sku": "MUG-RED", "site": "uk"], ["sku": "UNKNOWN-7", "site": "eu"], ["sku": "LAMP", "site": "eu"]]
-        let run = try await start("""
+        let run = try await start(
+            """
             id: retry-in-branch
             shapes:
               - id: each-level
@@ -317,13 +347,15 @@ struct WarehouseShape: ShapeKind {
 
     @Test func aWaitingCallPassesOnTheChildRunsPayloadsAndLinksBothRuns() async throws {
         let store = MemoryStore()
-        _ = try await deploy("""
+        _ = try await deploy(
+            """
             id: price-order
             shapes:
               - id: total
                 map: { fields: { order: name, total: '$sum(line_items.(quantity * $number(price)))' } }
             """, store)
-        let parent = try await deploy("""
+        let parent = try await deploy(
+            """
             id: orders
             shapes:
               - id: each-order
@@ -331,13 +363,17 @@ struct WarehouseShape: ShapeKind {
               - id: price
                 run_flow: { flow: price-order, wait: true, timeout: 30s }
             """, store)
-        let run = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: parent.version, trigger: .manual, input: [Payload(json: FlowTreeEngineTests.orders)]),
-                                               owner: "t", leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(flowID: "orders", flowVersion: parent.version, trigger: .manual, input: [Payload(json: FlowTreeEngineTests.orders)]),
+            owner: "t", leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: ShapeCatalog(), instances: FixedInstances([]), logger: logger)
         #expect(try await executor.execute(run) == .success)
         let totals = try await store.payloads(of: StepID(run: run.id, sequence: 2)).map { try $0.json() }
-        #expect(totals == [["order": "#1001", "total": 125], ["order": "#1002", "total": 12.5], ["order": "#1003", "total": 160],
-                           ["order": "#1004", "total": 3]])
+        #expect(
+            totals == [
+                ["order": "#1001", "total": 125], ["order": "#1002", "total": 12.5], ["order": "#1003", "total": 160],
+                ["order": "#1004", "total": 3],
+            ])
         let children = try await store.runs(RunQuery(originRunID: run.id))
         #expect(children.count == 4)
         #expect(children.allSatisfy { $0.trigger == .flow && $0.flowID == "price-order" && $0.status == .success })
@@ -349,8 +385,10 @@ struct WarehouseShape: ShapeKind {
         let store = MemoryStore()
         _ = try await deploy("id: notify-stock\nshapes:\n  - id: a\n    map: { fields: { sku: sku } }\n", store)
         let parent = try await deploy("id: levels\nshapes:\n  - id: later\n    run_flow: { flow: notify-stock, wait: false }\n", store)
-        let run = try await store.startClaimed(NewRun(flowID: "levels", flowVersion: parent.version, trigger: .manual,
-                                                      input: [Payload(json: ["sku": "MUG-RED", "on_hand": 3])]), owner: "t", leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(
+                flowID: "levels", flowVersion: parent.version, trigger: .manual,
+                input: [Payload(json: ["sku": "MUG-RED", "on_hand": 3])]), owner: "t", leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: ShapeCatalog(), instances: FixedInstances([]), logger: logger)
         #expect(try await executor.execute(run) == .success)
         #expect(try await store.payloads(of: StepID(run: run.id, sequence: 1)).map { try $0.json() } == [["sku": "MUG-RED", "on_hand": 3]])
@@ -363,8 +401,9 @@ struct WarehouseShape: ShapeKind {
         let store = MemoryStore()
         _ = try await deploy("id: ping\nshapes:\n  - id: call-pong\n    run_flow: { flow: pong }\n", store)
         let pong = try await deploy("id: pong\nshapes:\n  - id: call-ping\n    run_flow: { flow: ping }\n", store)
-        let run = try await store.startClaimed(NewRun(flowID: "pong", flowVersion: pong.version, trigger: .manual, input: [Payload(json: 1)]),
-                                               owner: "t", leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(flowID: "pong", flowVersion: pong.version, trigger: .manual, input: [Payload(json: 1)]),
+            owner: "t", leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: ShapeCatalog(), instances: FixedInstances([]), logger: logger)
         #expect(try await executor.execute(run) == .failure)
         let record = try #require(try await store.run(id: run.id))
@@ -377,8 +416,9 @@ struct WarehouseShape: ShapeKind {
     @Test func aMissingFlowIsAClearStepError() async throws {
         let store = MemoryStore()
         let flow = try await deploy("id: caller\nshapes:\n  - id: call\n    run_flow: { flow: not-deployed }\n", store)
-        let run = try await store.startClaimed(NewRun(flowID: "caller", flowVersion: flow.version, trigger: .manual, input: [Payload(json: 1)]),
-                                               owner: "t", leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(flowID: "caller", flowVersion: flow.version, trigger: .manual, input: [Payload(json: 1)]),
+            owner: "t", leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: ShapeCatalog(), instances: FixedInstances([]), logger: logger)
         #expect(try await executor.execute(run) == .failure)
         #expect(try await store.run(id: run.id)?.error == "step 'call' failed: run_flow: no deployed flow 'not-deployed'")

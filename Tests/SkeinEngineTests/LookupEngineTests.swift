@@ -16,8 +16,9 @@ import Testing
         let catalog = ShapeCatalog()
         let definition = try FlowFile.decode(text, catalog: catalog)
         let flow = try await store.deploy(definition, source: text, now: Date()).flow
-        let run = try await store.startClaimed(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: [Payload(json: input)]),
-                                               owner: "t", leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: [Payload(json: input)]),
+            owner: "t", leaseUntil: Date() + 60, now: Date())
         let status = try await RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger).execute(run)
         return (run, status)
     }
@@ -33,10 +34,12 @@ import Testing
 
     @Test func mapsWithTheTableAndFallsBackToItsDefault() async throws {
         let store = MemoryStore()
-        try await store.saveLookup(LookupTable(name: "shipping-codes", defaultValue: "STD", rows: [LookupRow(left: "express", right: "DHL-EXP")]), updatedAt: Date())
+        try await store.saveLookup(
+            LookupTable(name: "shipping-codes", defaultValue: "STD", rows: [LookupRow(left: "express", right: "DHL-EXP")]), updatedAt: Date())
         try await store.saveLookup(LookupTable(name: "carriers", rows: [LookupRow(left: "dhl", right: "DHL")]), updatedAt: Date())
-        let (run, status) = try await run(Self.flow, input: ["orders": [["name": "#1", "shipping_method": "express"], ["name": "#2", "shipping_method": "drone"]]],
-                                          store: store)
+        let (run, status) = try await run(
+            Self.flow, input: ["orders": [["name": "#1", "shipping_method": "express"], ["name": "#2", "shipping_method": "drone"]]],
+            store: store)
         #expect(status == .success)
         let outputs = try await store.payloads(of: StepID(run: run.id, sequence: 2)).map { try $0.json() }
         #expect(outputs == [["ref": "#1", "carrier": "DHL-EXP", "back": "dhl"], ["ref": "#2", "carrier": "STD", "back": "dhl"]])
@@ -46,8 +49,9 @@ import Testing
         let store = MemoryStore()
         try await store.saveLookup(LookupTable(name: "shipping-codes", rows: [LookupRow(left: "express", right: "DHL-EXP")]), updatedAt: Date())
         try await store.saveLookup(LookupTable(name: "carriers", rows: [LookupRow(left: "dhl", right: "DHL")]), updatedAt: Date())
-        let (run, status) = try await run(Self.flow, input: ["orders": [["name": "#1", "shipping_method": "express"], ["name": "#2", "shipping_method": "drone"]]],
-                                          store: store)
+        let (run, status) = try await run(
+            Self.flow, input: ["orders": [["name": "#1", "shipping_method": "express"], ["name": "#2", "shipping_method": "drone"]]],
+            store: store)
         #expect(status == .failure)
         let step = try #require(try await store.steps(runID: run.id).last)
         #expect(step.shapeID == "to-wms")

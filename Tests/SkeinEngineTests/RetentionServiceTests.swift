@@ -1,11 +1,11 @@
 import Foundation
 import Logging
-import Testing
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
 import SkeinStorageMemory
+import Testing
 
 /// A fresh store: in memory, as these tests are about the engine, not the database (the
 /// backends' own behaviour is the conformance suite's).
@@ -27,12 +27,16 @@ final class TestClock: Sendable {
 
     /// A finished run queued at `time` with an input payload and one step with two output payloads.
     func finishedRun(_ store: MemoryStore, at time: Date, status: RunStatus = .success) async throws -> RunID {
-        let run = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 1, trigger: .manual,
-                                                      input: [Payload(json: ["orders": [1, 2, 3]])]),
-                                               owner: "test", leaseUntil: time + 30, now: time)
+        let run = try await store.startClaimed(
+            NewRun(
+                flowID: "orders", flowVersion: 1, trigger: .manual,
+                input: [Payload(json: ["orders": [1, 2, 3]])]),
+            owner: "test", leaseUntil: time + 30, now: time)
         try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 20, now: time)
-        try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(
-            status: .success, attempts: 1, outputs: [Payload(json: 1), Payload(json: 2)]), now: time + 1)
+        try await store.finishStep(
+            StepID(run: run.id, sequence: 1),
+            outcome: StepOutcome(
+                status: .success, attempts: 1, outputs: [Payload(json: 1), Payload(json: 2)]), now: time + 1)
         try await store.finishRun(runID: run.id, status: status, error: nil, failedShapeID: nil, now: time + 2)
         return run.id
     }
@@ -46,8 +50,9 @@ final class TestClock: Sendable {
             let recent = try await finishedRun(store, at: start + 9 * day)
             // A run queued long ago and never picked up, and one still executing: never pruned.
             let waiting = try await store.enqueue(NewRun(flowID: "orders", flowVersion: 1, trigger: .api, input: [Payload(json: 7)]), now: start)
-            let executing = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 1, trigger: .manual, input: [Payload(json: 8)]),
-                                                         owner: "w", leaseUntil: start + 30, now: start)
+            let executing = try await store.startClaimed(
+                NewRun(flowID: "orders", flowVersion: 1, trigger: .manual, input: [Payload(json: 8)]),
+                owner: "w", leaseUntil: start + 30, now: start)
             clock.advance(days: 10)
 
             let service = RetentionService(
@@ -103,8 +108,9 @@ final class TestClock: Sendable {
     @Test func keepingForeverPrunesNothing() async throws {
         try await withStore { store in
             let old = try await finishedRun(store, at: start)
-            let service = RetentionService(store: store, policy: .init(keepRuns: nil, keepPayloads: nil), logger: Logger(label: "test"),
-                                           now: { Date(timeIntervalSince1970: 1_795_000_000 + 400 * 86400) })
+            let service = RetentionService(
+                store: store, policy: .init(keepRuns: nil, keepPayloads: nil), logger: Logger(label: "test"),
+                now: { Date(timeIntervalSince1970: 1_795_000_000 + 400 * 86400) })
             #expect(try await service.pruneOnce() == .init(runs: 0, payloads: 0))
             #expect(try await store.payloads(of: StepID(run: old, sequence: 1)).count == 2)
         }

@@ -1,10 +1,10 @@
 import Foundation
-import Testing
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
 import SkeinStorageMemory
+import Testing
 
 @Suite struct RunRecoveryTests {
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
@@ -24,8 +24,9 @@ import SkeinStorageMemory
     func failedRun(_ store: MemoryStore) async throws -> RunRecord {
         _ = try await store.deploy(try FlowFile.decode(Self.flowText), source: Self.flowText, now: t0)
         let page: JSON = ["orders": [["id": 1, "status": "paid"], ["id": 2, "status": "open"], ["id": 3, "status": "paid"]]]
-        let run = try await store.startClaimed(NewRun(flowID: "orders", flowVersion: 1, trigger: .schedule, input: [Payload(json: page)]),
-                                               owner: "w", leaseUntil: t0 + 30, now: t0)
+        let run = try await store.startClaimed(
+            NewRun(flowID: "orders", flowVersion: 1, trigger: .schedule, input: [Payload(json: page)]),
+            owner: "w", leaseUntil: t0 + 30, now: t0)
         let steps: [(String, String, StepStatus, [JSON])] = [
             ("each", "split", .success, [["id": 1, "status": "paid"], ["id": 2, "status": "open"], ["id": 3, "status": "paid"]]),
             ("paid", "filter", .success, [["id": 1, "status": "paid"], ["id": 3, "status": "paid"]]),
@@ -33,8 +34,10 @@ import SkeinStorageMemory
         ]
         for (offset, (shape, type, status, outputs)) in steps.enumerated() {
             try await store.beginStep(StepID(run: run.id, sequence: offset + 1), shapeID: shape, shapeType: type, inputCount: 1, inputBytes: 1, now: t0)
-            try await store.finishStep(StepID(run: run.id, sequence: offset + 1), outcome: StepOutcome(
-                status: status, attempts: 1, outputs: outputs.map(Payload.init(json:))), now: t0)
+            try await store.finishStep(
+                StepID(run: run.id, sequence: offset + 1),
+                outcome: StepOutcome(
+                    status: status, attempts: 1, outputs: outputs.map(Payload.init(json:))), now: t0)
         }
         try await store.finishRun(runID: run.id, status: .failure, error: "assertion failed", failedShapeID: "check", now: t0)
         return try #require(try await store.run(id: run.id))

@@ -20,8 +20,9 @@ import Tracing
         let catalog = ShapeCatalog()
         let definition = try FlowFile.decode(text, catalog: catalog)
         let flow = try await store.deploy(definition, source: text, now: Date()).flow
-        let run = try await store.startClaimed(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: [Payload(json: input)]),
-                                               owner: "t", leaseUntil: Date() + 60, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: [Payload(json: input)]),
+            owner: "t", leaseUntil: Date() + 60, now: Date())
         let executor = RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger)
         let status = try await withTracer(tracer) { try await executor.execute(run) }
         return (run, status, try await store.steps(runID: run.id))
@@ -29,7 +30,8 @@ import Tracing
 
     @Test func everyStepOfRoutesAndTryPartsIsAChildOfTheRunSpan() async throws {
         let tracer = InMemoryTracer()
-        let (run, status, steps) = try await self.run("""
+        let (run, status, steps) = try await self.run(
+            """
             id: nested
             shapes:
               - id: each
@@ -65,7 +67,8 @@ import Tracing
 
     @Test func aFailedRunMarksItsSpanAndTheFailingStep() async throws {
         let tracer = InMemoryTracer()
-        let (_, status, _) = try await run("""
+        let (_, status, _) = try await run(
+            """
             id: strict
             shapes:
               - id: each

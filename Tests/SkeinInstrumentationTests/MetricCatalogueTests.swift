@@ -11,10 +11,11 @@ import Testing
 
     @Test func theOperationsGuideListsEveryMetricWithItsTypeAndLabels() throws {
         let rows = try Self.operationsDoc().split(separator: "\n").filter { $0.hasPrefix("| `skein_") }
-        let documented = Dictionary(rows.map { row in
-            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            return (cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")), cells)
-        }, uniquingKeysWith: { first, _ in first })
+        let documented = Dictionary(
+            rows.map { row in
+                let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                return (cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")), cells)
+            }, uniquingKeysWith: { first, _ in first })
         for metric in SkeinMetric.all {
             let cells = try #require(documented[metric.name], "docs/operations.md has no row for \(metric.name)")
             #expect(cells[1] == metric.kind.rawValue, "\(metric.name) is a \(metric.kind.rawValue)")

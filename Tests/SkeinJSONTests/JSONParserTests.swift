@@ -1,9 +1,11 @@
 import Testing
+
 @testable import SkeinJSON
 
 @Suite struct JSONParserTests {
     @Test func parsesAnOrderKeepingFieldOrder() throws {
-        let order = try JSON(parsing: #"{"id": 1042, "customer": {"email": "a@b.c"}, "lines": [{"sku": "A-1", "qty": 2, "price": 9.5}], "paid": true, "note": null}"#)
+        let order = try JSON(
+            parsing: #"{"id": 1042, "customer": {"email": "a@b.c"}, "lines": [{"sku": "A-1", "qty": 2, "price": 9.5}], "paid": true, "note": null}"#)
         #expect(order["id"] == .number(1042))
         #expect(order["lines"]?[0]?["sku"] == "A-1")
         #expect(order.objectValue.map { Array($0.keys) } == ["id", "customer", "lines", "paid", "note"])

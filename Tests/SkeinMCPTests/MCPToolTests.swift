@@ -29,14 +29,21 @@ struct MCPFixture {
     func failedRun() async throws -> RunRecord {
         let flow = try await store.deploy(try FlowFile.decode(Self.flowText), source: Self.flowText, now: Date()).flow
         let now = Date()
-        let run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual,
-                                                 input: [Payload(json: ["hello": "world"])]), now: now)
+        let run = try await store.enqueue(
+            NewRun(
+                flowID: flow.flowID, flowVersion: flow.version, trigger: .manual,
+                input: [Payload(json: ["hello": "world"])]), now: now)
         try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "source", shapeType: "payload", inputCount: 1, inputBytes: 17, now: now)
-        try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(
-            status: .success, attempts: 1, outputs: [Payload(json: ["orders": [["id": 1], ["id": 2]]])]), now: now)
+        try await store.finishStep(
+            StepID(run: run.id, sequence: 1),
+            outcome: StepOutcome(
+                status: .success, attempts: 1, outputs: [Payload(json: ["orders": [["id": 1], ["id": 2]]])]), now: now)
         try await store.beginStep(StepID(run: run.id, sequence: 2), shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 30, now: now)
-        try await store.finishStep(StepID(run: run.id, sequence: 2), outcome: StepOutcome(
-            status: .success, attempts: 1, outputs: [Payload(json: ["id": 1]), Payload(json: ["id": 2, "note": .string(String(repeating: "x", count: 100))])]), now: now)
+        try await store.finishStep(
+            StepID(run: run.id, sequence: 2),
+            outcome: StepOutcome(
+                status: .success, attempts: 1,
+                outputs: [Payload(json: ["id": 1]), Payload(json: ["id": 2, "note": .string(String(repeating: "x", count: 100))])]), now: now)
         try await store.beginStep(StepID(run: run.id, sequence: 3), shapeID: "check", shapeType: "filter", inputCount: 2, inputBytes: 16, now: now)
         let error = "ERP refused order 1042: \"SKU-9\" is unknown"
         try await store.finishStep(StepID(run: run.id, sequence: 3), outcome: StepOutcome(status: .failure, attempts: 1, error: error), now: now)
@@ -52,8 +59,11 @@ struct MCPFixture {
 @Suite struct MCPToolTests {
     @Test func everyToolHasAnObjectSchemaDescribingEachArgument() {
         let tools = MCPFixture().toolbox.tools
-        #expect(tools.map(\.name) == ["list_flows", "search_runs", "show_run", "read_payload", "summarize_failures", "search_sync",
-                                      "replay_run", "retry_run", "resync"])
+        #expect(
+            tools.map(\.name) == [
+                "list_flows", "search_runs", "show_run", "read_payload", "summarize_failures", "search_sync",
+                "replay_run", "retry_run", "resync",
+            ])
         for tool in tools {
             #expect(tool.inputSchema["type"]?.stringValue == "object", "\(tool.name)")
             for (name, property) in tool.inputSchema["properties"]?.objectValue ?? [:] {
@@ -90,7 +100,9 @@ struct MCPFixture {
         #expect(head.json["trimmed"]?.boolValue == true)
         #expect(head.json["text"]?.stringValue?.utf8.count == 10)
         let rest = try await fixture.call("read_payload", ["run": 1, "step": "each", "index": 1, "offset": head.json["next_offset"]!])
-        #expect((head.json["text"]!.stringValue! + rest.json["text"]!.stringValue!) == String(decoding: Payload(json: ["id": 2, "note": .string(String(repeating: "x", count: 100))]).bytes(), as: UTF8.self))
+        #expect(
+            (head.json["text"]!.stringValue! + rest.json["text"]!.stringValue!)
+                == String(decoding: Payload(json: ["id": 2, "note": .string(String(repeating: "x", count: 100))]).bytes(), as: UTF8.self))
 
         let failures = try await fixture.call("summarize_failures", ["days": 1])
         #expect(failures.json["failed_runs"]?.numberValue == 1)

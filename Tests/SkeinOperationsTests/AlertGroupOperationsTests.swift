@@ -17,9 +17,11 @@ import Testing
     static let secretHook = "https://hooks.slack.com/services/T000/B000/very-secret"
 
     func mailInstance(type: String = "smtp") async throws {
-        try await store.saveInstance(StoredInstance(name: "mail", connectorType: type, address: "smtp://127.0.0.1:25", timeZone: "UTC",
-                                                    rateLimit: nil, timeoutMilliseconds: 30_000, variables: [:], settings: [:],
-                                                    sealedCredentials: [], keyID: "k", updatedAt: Date()))
+        try await store.saveInstance(
+            StoredInstance(
+                name: "mail", connectorType: type, address: "smtp://127.0.0.1:25", timeZone: "UTC",
+                rateLimit: nil, timeoutMilliseconds: 30_000, variables: [:], settings: [:],
+                sealedCredentials: [], keyID: "k", updatedAt: Date()))
     }
 
     @Test func buildersChangeGroupsAndEveryoneReadsThemWithURLsMasked() async throws {
@@ -29,8 +31,9 @@ import Testing
         _ = try await store.deploy(try FlowFile.decode(flow), source: flow, now: Date())
 
         // When a builder creates it
-        try await groups.create(Self.caller(.builder), name: "ops",
-                                .init(emails: ["ops@example.com", " ops@example.com "], webhookURLs: [Self.secretHook], smtpInstance: "mail"))
+        try await groups.create(
+            Self.caller(.builder), name: "ops",
+            .init(emails: ["ops@example.com", " ops@example.com "], webhookURLs: [Self.secretHook], smtpInstance: "mail"))
 
         // Then a viewer sees it, with the flow naming it and the URL masked
         let listed = try await groups.list(Self.caller(.viewer))

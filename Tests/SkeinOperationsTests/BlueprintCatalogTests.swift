@@ -13,10 +13,12 @@ import Testing
         let inside = directory.appendingPathComponent("blueprints")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: inside.appendingPathComponent("acme"), withIntermediateDirectories: true)
-        try "id: secret-flow\nshapes:\n  - { id: p, payload: { json: {} } }\n".write(to: outside.appendingPathComponent("flow.yaml"), atomically: true, encoding: .utf8)
+        try "id: secret-flow\nshapes:\n  - { id: p, payload: { json: {} } }\n".write(
+            to: outside.appendingPathComponent("flow.yaml"), atomically: true, encoding: .utf8)
         try "id: acme-orders\nshapes:\n  - { id: p, payload: { json: {} } }\n"
             .write(to: inside.appendingPathComponent("acme/acme-orders.yaml"), atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(at: inside.appendingPathComponent("acme/escape.yaml"), withDestinationURL: outside.appendingPathComponent("flow.yaml"))
+        try FileManager.default.createSymbolicLink(
+            at: inside.appendingPathComponent("acme/escape.yaml"), withDestinationURL: outside.appendingPathComponent("flow.yaml"))
         let manifest = { (name: String, flow: String) in
             "blueprint: \(name)\ntitle: T\ninstances:\n  acme: { type: http, address: \"https://acme.example\" }\nflows: [\(flow)]\n"
         }

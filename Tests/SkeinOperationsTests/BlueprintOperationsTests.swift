@@ -18,8 +18,9 @@ final class MemoryBlueprintTarget: BlueprintInstallTarget, @unchecked Sendable {
     func lookupNames() async throws -> Set<String> { Set(lookups.keys) }
     func makeInstance(_ planned: BlueprintInstallPlan.PlannedInstance) throws -> Instance {
         guard let address = planned.address else { throw OperationError.invalid("address", "the instance has no address") }
-        return Instance(name: planned.entry.name, connectorType: planned.entry.type, address: address, settings: planned.settings,
-                        credentials: planned.credentials)
+        return Instance(
+            name: planned.entry.name, connectorType: planned.entry.type, address: address, settings: planned.settings,
+            credentials: planned.credentials)
     }
     func validationCatalog(adding instanceConnectors: [String: String]) async throws -> ShapeCatalog { ShapeCatalog() }
     func saveInstance(_ instance: Instance) async throws { lock.withLock { _instances[instance.name] = instance } }
@@ -80,8 +81,10 @@ enum AcmeBlueprint {
 
     @Test func namesTakenRefuseTheInstallWithNothingChangedUnlessReplace() async throws {
         try await target.saveLookup(LookupTable(name: "carriers", rows: [LookupRow(left: "mine", right: "KEEP")]))
-        await #expect(throws: OperationError.conflict(
-            "cannot install blueprint acme-to-wms: lookup carriers already exists; install with --replace (\"replace\": true in the API) to replace it")) {
+        await #expect(
+            throws: OperationError.conflict(
+                "cannot install blueprint acme-to-wms: lookup carriers already exists; install with --replace (\"replace\": true in the API) to replace it")
+        ) {
             _ = try await operations.blueprints.install(.localOperator, "acme-to-wms", request, into: target)
         }
         #expect(target.instances.isEmpty)
@@ -94,8 +97,11 @@ enum AcmeBlueprint {
     }
 
     @Test func aMissingCredentialIsNamedAndAViewerMayOnlyLook() async throws {
-        await #expect(throws: OperationError(.invalidField,
-            "cannot install blueprint acme-to-wms: missing --credential-env acme_token=VARIABLE (An ACME API token.)")) {
+        await #expect(
+            throws: OperationError(
+                .invalidField,
+                "cannot install blueprint acme-to-wms: missing --credential-env acme_token=VARIABLE (An ACME API token.)")
+        ) {
             _ = try await operations.blueprints.install(.localOperator, "acme-to-wms", BlueprintInstallRequest(settings: ["host": "h"]), into: target)
         }
         let viewer = Identity(username: "vera", role: .viewer, method: .session)

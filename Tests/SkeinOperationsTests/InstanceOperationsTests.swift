@@ -13,9 +13,11 @@ import Testing
     static let builder = Identity(username: "bea", role: .builder, method: .session)
 
     func add(_ name: String) async throws {
-        try await store.saveInstance(StoredInstance(name: name, connectorType: "http", address: "http://127.0.0.1:9", timeZone: "UTC",
-                                                    rateLimit: nil, timeoutMilliseconds: 30_000, variables: [:], settings: [:],
-                                                    sealedCredentials: [], keyID: "k", updatedAt: Date()))
+        try await store.saveInstance(
+            StoredInstance(
+                name: name, connectorType: "http", address: "http://127.0.0.1:9", timeZone: "UTC",
+                rateLimit: nil, timeoutMilliseconds: 30_000, variables: [:], settings: [:],
+                sealedCredentials: [], keyID: "k", updatedAt: Date()))
     }
 
     /// Stores `text` as the flow's next version. The connector shapes' catalog is not linked

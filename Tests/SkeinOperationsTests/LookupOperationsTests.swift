@@ -27,7 +27,8 @@ import Testing
 
     @Test func refusalsNameTheFieldAndTheLine() async throws {
         let lookups = lookups()
-        await #expect(throws: OperationError.invalid("name", "lookup name 'No' must be lowercase letters, digits, '-' or '_', starting with a letter or digit")) {
+        await #expect(throws: OperationError.invalid("name", "lookup name 'No' must be lowercase letters, digits, '-' or '_', starting with a letter or digit"))
+        {
             try await lookups.create(builder, LookupTable(name: "No"))
         }
         try await lookups.create(builder, LookupTable(name: "codes"))

@@ -7,9 +7,12 @@ import Testing
     let now = Date(timeIntervalSince1970: 1_780_000_000)
 
     @Test func runFilterReadsEveryName() throws {
-        let query = try RunFilter.query(Inputs(["status": ["failure,success"], "trigger": ["webhook"], "flow": ["orders"],
-                                                    "from": ["2026-05-01"], "to": ["2026-05-02"], "has_warnings": ["true"],
-                                                    "before": ["40"], "limit": ["20"]]), now: now)
+        let query = try RunFilter.query(
+            Inputs([
+                "status": ["failure,success"], "trigger": ["webhook"], "flow": ["orders"],
+                "from": ["2026-05-01"], "to": ["2026-05-02"], "has_warnings": ["true"],
+                "before": ["40"], "limit": ["20"],
+            ]), now: now)
         #expect(query.statuses == [.failure, .success])
         #expect(query.triggers == [.webhook])
         #expect(query.flowID == "orders")

@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import SkeinCore
 import SkeinJSON
 import SkeinStorage
 import SkeinStorageMemory
+import Testing
 
 @Suite struct CacheTests {
     static let addFlow = """
@@ -19,7 +19,8 @@ import SkeinStorageMemory
         let clock = TestClock()
         let harness = Harness(store: MemoryStore(), now: { clock.now })
         let add = try await harness.deploy(CacheTests.addFlow)
-        let load = try await harness.deploy("""
+        let load = try await harness.deploy(
+            """
             id: orders-out
             shapes:
               - id: each
@@ -50,7 +51,8 @@ import SkeinStorageMemory
 
     @Test func aRunScopedCacheIsNotSeenByOtherRuns() async throws {
         let harness = Harness(store: MemoryStore())
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: scoped
             shapes:
               - id: keep
@@ -63,7 +65,8 @@ import SkeinStorageMemory
         let (first, status) = try await harness.run(flow, [order(1)])
         #expect(status == .success)
         #expect(orderNumbers(try await harness.outputs(first.id, "back")) == [1])
-        let other = try await harness.deploy("""
+        let other = try await harness.deploy(
+            """
             id: other
             shapes:
               - id: back
@@ -78,7 +81,8 @@ import SkeinStorageMemory
 @Suite struct TrackDataTests {
     @Test func whereDidOrder1042GoAcrossRunsAndFields() async throws {
         let harness = Harness(store: MemoryStore())
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: orders-to-erp
             shapes:
               - id: each
@@ -93,7 +97,8 @@ import SkeinStorageMemory
         let (first, _) = try await harness.run(flow, [["orders": [order(1041), order(1042, skus: ["AB-1", "1042"])]]])
         let (second, _) = try await harness.run(flow, [["orders": [order(1042)]]])
         let hits = try await harness.store.searchTrackedValues("1042", field: nil, limit: 10)
-        #expect(Set(hits.map { "\($0.value.runID)/\($0.value.payloadIndex)/\($0.value.field)" })
+        #expect(
+            Set(hits.map { "\($0.value.runID)/\($0.value.payloadIndex)/\($0.value.field)" })
                 == ["\(first.id)/1/order", "\(first.id)/1/sku", "\(second.id)/0/order"])
         #expect(hits.allSatisfy { $0.runStatus == "success" && $0.value.shapeID == "track" && $0.value.flowID == "orders-to-erp" })
         let orders = try await harness.store.searchTrackedValues("1042", field: "order", limit: 10)

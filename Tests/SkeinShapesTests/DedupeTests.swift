@@ -1,11 +1,11 @@
 import Foundation
-import Testing
 import SkeinCore
 import SkeinJSON
 import SkeinShapes
 import SkeinStorage
 import SkeinStorageMemory
 import SkeinStorageSQLite
+import Testing
 
 @Suite struct DedupeTests {
     static let flow = """
@@ -52,8 +52,9 @@ import SkeinStorageSQLite
                 let store = stores[task % 2]
                 group.addTask {
                     let keys = (0..<100).map { "SKU-\((task * 37 + $0 * 7) % 300)" }
-                    return try await store.claimKeys(pool: "skus", keys: keys, claimant: PoolClaimant(runID: RunID(Int64(task)), shapeID: "once"),
-                                                     expiresAt: nil, now: Date())
+                    return try await store.claimKeys(
+                        pool: "skus", keys: keys, claimant: PoolClaimant(runID: RunID(Int64(task)), shapeID: "once"),
+                        expiresAt: nil, now: Date())
                 }
             }
             return try await group.reduce(into: [Set<String>]()) { $0.append($1) }
@@ -78,7 +79,8 @@ import SkeinStorageSQLite
 
     @Test func filterModeRecordsNothingAndTrackModePassesEverything() async throws {
         let harness = Harness(store: MemoryStore())
-        let track = try await harness.deploy("""
+        let track = try await harness.deploy(
+            """
             id: track-stock
             shapes:
               - id: each
@@ -86,7 +88,8 @@ import SkeinStorageSQLite
               - id: remember
                 dedupe: { pool: stock, key: "[sku, warehouse]", mode: track }
             """)
-        let filter = try await harness.deploy("""
+        let filter = try await harness.deploy(
+            """
             id: filter-stock
             shapes:
               - id: each
@@ -114,8 +117,9 @@ import SkeinStorageSQLite
         #expect(status == .failure)
         let error = try await harness.step(run.id, "once")?.error ?? ""
         #expect(error.contains("payload 1") && error.contains("gave no key"))
-        let lenient = try await harness.deploy(DedupeTests.flow.replacingOccurrences(of: "new-orders", with: "lenient")
-            .replacingOccurrences(of: "key: order_number }", with: "key: order_number, missing_key: pass }"))
+        let lenient = try await harness.deploy(
+            DedupeTests.flow.replacingOccurrences(of: "new-orders", with: "lenient")
+                .replacingOccurrences(of: "key: order_number }", with: "key: order_number, missing_key: pass }"))
         let (passed, passedStatus) = try await harness.run(lenient, [["orders": [order(2), ["note": "no number"]]]])
         #expect(passedStatus == .success)
         #expect(try await harness.outputs(passed.id, "once").count == 2)
@@ -141,14 +145,17 @@ import SkeinStorageSQLite
         #expect(try await store.claimKeys(pool: "p", keys: ["a", "b"], claimant: claimant, expiresAt: nil, now: Date()) == ["a", "b"])
         // The process died before the step was recorded; the resumed step claims again.
         #expect(try await store.claimKeys(pool: "p", keys: ["a", "b", "c"], claimant: claimant, expiresAt: nil, now: Date()) == ["a", "b", "c"])
-        #expect(try await store.claimKeys(pool: "p", keys: ["a", "c", "d"], claimant: PoolClaimant(runID: 6, shapeID: "once"),
-                                          expiresAt: nil, now: Date()) == ["d"])
+        #expect(
+            try await store.claimKeys(
+                pool: "p", keys: ["a", "c", "d"], claimant: PoolClaimant(runID: 6, shapeID: "once"),
+                expiresAt: nil, now: Date()) == ["d"])
     }
 
     @Test func badSettingsAreReportedWithTheirPath() throws {
         let catalog = Harness(store: MemoryStore()).catalog
         #expect(throws: FlowValidationError.self) {
-            try FlowFile.decode("""
+            try FlowFile.decode(
+                """
                 id: bad
                 shapes:
                   - id: once

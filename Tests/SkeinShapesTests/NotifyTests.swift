@@ -3,6 +3,7 @@ import SkeinCore
 import SkeinJSON
 import SkeinTestSupport
 import Testing
+
 @testable import SkeinShapes
 
 @Suite struct NotifyTests {
@@ -21,8 +22,9 @@ import Testing
     }
 
     @Test func nonASCIISubjectsAndBodiesAreEncoded() {
-        let content = SMTPClient.content(SMTPClient.Message(from: "a@b.c", to: ["d@e.f"], subject: "Bestellung für Zoë", body: "Grüße"),
-                                         heloName: "skein.test")
+        let content = SMTPClient.content(
+            SMTPClient.Message(from: "a@b.c", to: ["d@e.f"], subject: "Bestellung für Zoë", body: "Grüße"),
+            heloName: "skein.test")
         #expect(content.contains("Subject: =?UTF-8?B?\(Data("Bestellung für Zoë".utf8).base64EncodedString())?="))
         #expect(content.contains("Content-Transfer-Encoding: base64"))
         #expect(content.hasSuffix(Data("Grüße".utf8).base64EncodedString()))
@@ -49,27 +51,37 @@ import Testing
         #expect(plain.port == 25 && plain.security == .auto && !plain.allowsPlaintextAuth && plain.trustedCertificates == nil)
         let implicit = try SMTPInstance.client(for: instance("smtps://mail.example.com"), timeout: .seconds(5))
         #expect(implicit.port == 465 && implicit.security == .implicit)
-        let submission = try SMTPInstance.client(for: instance("smtp://mail.example.com:587", settings: ["tls": "starttls", "auth": "login"],
-                                                            credentials: ["username": "alerts", "password": "pw-123456"]),
-                                                 timeout: .seconds(5))
+        let submission = try SMTPInstance.client(
+            for: instance(
+                "smtp://mail.example.com:587", settings: ["tls": "starttls", "auth": "login"],
+                credentials: ["username": "alerts", "password": "pw-123456"]),
+            timeout: .seconds(5))
         #expect(submission.port == 587 && submission.security == .starttls && submission.authMethod == "login")
         #expect(submission.username == "alerts" && submission.password == "pw-123456")
-        let relay = try SMTPInstance.client(for: instance("smtp://127.0.0.1:2525", settings: ["tls": "none", "allow_plaintext_auth": true]),
-                                            timeout: .seconds(5))
+        let relay = try SMTPInstance.client(
+            for: instance("smtp://127.0.0.1:2525", settings: ["tls": "none", "allow_plaintext_auth": true]),
+            timeout: .seconds(5))
         #expect(relay.security == .none && relay.allowsPlaintextAuth)
     }
 
     @Test func mistakesAreNamed() {
-        #expect(refusal(instance("http://mail.example.com")) == "instance 'mail': the address must be smtp://host:port or smtps://host:port, found http://mail.example.com")
-        #expect(refusal(instance("smtp://m.example.com", settings: ["tls": "yes"])) == "instance 'mail': tls must be auto, starttls, implicit, none, found 'yes'")
+        #expect(
+            refusal(instance("http://mail.example.com"))
+                == "instance 'mail': the address must be smtp://host:port or smtps://host:port, found http://mail.example.com")
+        #expect(
+            refusal(instance("smtp://m.example.com", settings: ["tls": "yes"])) == "instance 'mail': tls must be auto, starttls, implicit, none, found 'yes'")
         #expect(refusal(instance("smtps://m.example.com", settings: ["tls": "none"])).contains("an smtps:// address is TLS from the first byte"))
-        #expect(refusal(instance("smtp://m.example.com", settings: ["starttls": "true"]))
-            == "instance 'mail': unknown setting 'starttls' (smtp instances take tls, ca_file, allow_plaintext_auth, auth)")
-        #expect(refusal(instance("smtp://m.example.com", settings: ["allow_plaintext_auth": "yes"])) == "instance 'mail': allow_plaintext_auth must be true or false")
+        #expect(
+            refusal(instance("smtp://m.example.com", settings: ["starttls": "true"]))
+                == "instance 'mail': unknown setting 'starttls' (smtp instances take tls, ca_file, allow_plaintext_auth, auth)")
+        #expect(
+            refusal(instance("smtp://m.example.com", settings: ["allow_plaintext_auth": "yes"]))
+                == "instance 'mail': allow_plaintext_auth must be true or false")
         #expect(refusal(instance("smtp://m.example.com", settings: ["ca_file": "/no/such.pem"])) == "instance 'mail': ca_file '/no/such.pem' cannot be read")
         #expect(refusal(instance("smtp://m.example.com", settings: ["auth": "cram-md5"])) == "instance 'mail': auth must be plain or login, found 'cram-md5'")
-        #expect(refusal(instance("smtp://m.example.com", credentials: ["username": "alerts"]))
-            == "instance 'mail': give both credentials username and password, or neither")
+        #expect(
+            refusal(instance("smtp://m.example.com", credentials: ["username": "alerts"]))
+                == "instance 'mail': give both credentials username and password, or neither")
         var http = instance("smtp://m.example.com")
         http.connectorType = "http"
         #expect(refusal(http) == "instance 'mail' is a http instance; notify email needs an smtp instance")
@@ -79,8 +91,9 @@ import Testing
 /// The SMTP client against a server that misbehaves on purpose (a scripted socket on port 0).
 @Suite struct SMTPHostileServerTests {
     func client(_ server: ScriptedSMTPServer, security: SMTPClient.Security = .auto) -> SMTPClient {
-        SMTPClient(host: "127.0.0.1", port: server.port, security: security, username: "alerts", password: "pw-123456",
-                   timeout: .seconds(30))
+        SMTPClient(
+            host: "127.0.0.1", port: server.port, security: security, username: "alerts", password: "pw-123456",
+            timeout: .seconds(30))
     }
 
     func failure(_ client: SMTPClient) async -> SMTPClient.Failure? {

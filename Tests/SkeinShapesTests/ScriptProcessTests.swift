@@ -1,16 +1,21 @@
 import Foundation
 import Testing
+
 @testable import SkeinShapes
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The process runner under the `script` shape, with real programs: its limits and its edges.
 @Suite struct ScriptProcessTests {
-    func shell(_ command: String, environment: [String: String] = [:], timeout: Duration = .seconds(60),
-               maximumOutput: Int = 256 << 20, maximumError: Int = 64 << 10) -> ScriptProcess {
-        ScriptProcess(executable: "/bin/sh", arguments: ["-c", command], environment: environment, workingDirectory: "/",
-                      killsProcessGroup: true, timeout: timeout, maximumOutput: maximumOutput, maximumError: maximumError)
+    func shell(
+        _ command: String, environment: [String: String] = [:], timeout: Duration = .seconds(60),
+        maximumOutput: Int = 256 << 20, maximumError: Int = 64 << 10
+    ) -> ScriptProcess {
+        ScriptProcess(
+            executable: "/bin/sh", arguments: ["-c", command], environment: environment, workingDirectory: "/",
+            killsProcessGroup: true, timeout: timeout, maximumOutput: maximumOutput, maximumError: maximumError)
     }
 
     @Test func stdoutPastItsLimitStopsTheProcessAndKeepsTheFirstBytes() async throws {
@@ -39,8 +44,10 @@ import Glibc
         let input = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let copy = try await shell("cat").run(stdin: input)
         #expect(copy.stdout == input)
-        let environment = try await ScriptProcess(executable: "/usr/bin/env", arguments: [], environment: ["ONLY": "this"], workingDirectory: "/",
-                                                   killsProcessGroup: true, timeout: .seconds(60)).run(stdin: [])
+        let environment = try await ScriptProcess(
+            executable: "/usr/bin/env", arguments: [], environment: ["ONLY": "this"], workingDirectory: "/",
+            killsProcessGroup: true, timeout: .seconds(60)
+        ).run(stdin: [])
         #expect(String(decoding: environment.stdout, as: UTF8.self) == "ONLY=this\n")
     }
 

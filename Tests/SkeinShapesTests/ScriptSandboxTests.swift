@@ -1,11 +1,12 @@
 import Foundation
-import Testing
 import SkeinCore
 import SkeinJSON
 import SkeinShapes
 import SkeinStorage
+import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a builder's script can and cannot reach: real scripts in the real bwrap sandbox (the
@@ -17,11 +18,14 @@ import Glibc
 // aForkBombInOneScriptDoesNotStopAnotherRunningAtTheSameTime shows another script still forks).
 @Suite(.serialized) struct ScriptSandboxTests {
     /// Runs one python step (`code`) over one order; returns the run's status and the step.
-    func runPython(_ code: String, in database: TestDatabase, sandbox: ScriptSandbox = .automatic, timeout: String = "60s",
-                   output: String = "document") async throws -> (RunStatus, StepRecord?, [JSON]) {
+    func runPython(
+        _ code: String, in database: TestDatabase, sandbox: ScriptSandbox = .automatic, timeout: String = "60s",
+        output: String = "document"
+    ) async throws -> (RunStatus, StepRecord?, [JSON]) {
         let harness = Harness(store: try database.open(), extra: [ScriptShape(sandbox: sandbox)])
         let indented = code.split(separator: "\n", omittingEmptySubsequences: false).map { "          " + $0 }.joined(separator: "\n")
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: probe
             shapes:
               - id: script
@@ -73,7 +77,8 @@ import Glibc
         defer { server.remove() }
         let files = try dataDirectory(server)
         let sqliteBefore = try Data(contentsOf: URL(fileURLWithPath: files.sqlite))
-        let (status, step, outputs) = try await runPython(dataDirectoryProbe(key: files.key, sqlite: files.sqlite, directory: server.directory.path), in: database)
+        let (status, step, outputs) = try await runPython(
+            dataDirectoryProbe(key: files.key, sqlite: files.sqlite, directory: server.directory.path), in: database)
         #expect(status == .success, "\(step?.error ?? "")")
         let attempts = outputs.first?.objectValue ?? [:]
         #expect(attempts.count == 5)
@@ -90,8 +95,9 @@ import Glibc
         let database = try TestDatabase()
         defer { database.remove() }
         let files = try dataDirectory(database)
-        let (status, step, outputs) = try await runPython(dataDirectoryProbe(key: files.key, sqlite: files.sqlite, directory: database.directory.path),
-                                                          in: database, sandbox: .off)
+        let (status, step, outputs) = try await runPython(
+            dataDirectoryProbe(key: files.key, sqlite: files.sqlite, directory: database.directory.path),
+            in: database, sandbox: .off)
         #expect(status == .success, "\(step?.error ?? "")")
         #expect(outputs.first?.objectValue?["read_key"] == "ok")
         #expect(outputs.first?.objectValue?["list_directory"] == "ok")
@@ -166,7 +172,8 @@ import Glibc
     @Test func aScriptRunsAsNobodyWithoutCapabilitiesOnAReadOnlySystem() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
-        let (status, step, outputs) = try await runPython("""
+        let (status, step, outputs) = try await runPython(
+            """
             import json, os
             def attempt(action):
                 try:
@@ -206,7 +213,9 @@ import Glibc
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && Glibc.listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && Glibc.listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         #expect(bound)
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
@@ -307,7 +316,8 @@ import Glibc
     @Test func aForkBombStopsAtTheProcessLimit() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
-        let (status, step, _) = try await runPython("""
+        let (status, step, _) = try await runPython(
+            """
             import subprocess
             children = [subprocess.Popen(["/bin/sleep", "30"]) for _ in range(\(ScriptSandbox.processLimit + 50))]
             """, in: database)
@@ -326,7 +336,8 @@ import Glibc
         let database = try TestDatabase()
         defer { database.remove() }
         let bomb = Task {
-            try await runPython("""
+            try await runPython(
+                """
                 import subprocess, time
                 children = []
                 try:
@@ -341,7 +352,8 @@ import Glibc
         let atLimit = try await eventually(within: .seconds(40)) { processes(containing: token).count >= ScriptSandbox.processLimit - 16 }
         #expect(atLimit, "the fork bomb never reached its limit: \(processes(containing: token).count) processes")
         #expect(processes(containing: token).count < ScriptSandbox.processLimit)
-        let (status, step, outputs) = try await runPython("""
+        let (status, step, outputs) = try await runPython(
+            """
             import subprocess
             children = [subprocess.Popen(["/bin/true"]) for _ in range(20)]
             print(sum(child.wait() == 0 for child in children))

@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import SkeinCore
 import SkeinJSON
 import SkeinShapes
 import SkeinStorage
+import Testing
 
 @Suite struct ScriptTests {
     func harness(_ database: TestDatabase) throws -> Harness { Harness(store: try database.open()) }
@@ -12,7 +12,8 @@ import SkeinStorage
         let database = try TestDatabase()
         defer { database.remove() }
         let harness = try harness(database)
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: lines
             shapes:
               - id: explode
@@ -29,10 +30,11 @@ import SkeinStorage
             """)
         let (run, status) = try await harness.run(flow, [order(1042, skus: ["AB-1", "CD-2"])])
         #expect(status == .success)
-        #expect(try await harness.outputs(run.id, "explode") == [
-            ["order": 1042, "sku": "AB-1", "qty": 1, "run": .string(String(run.id)), "channel": "web"],
-            ["order": 1042, "sku": "CD-2", "qty": 2, "run": .string(String(run.id)), "channel": "web"],
-        ])
+        #expect(
+            try await harness.outputs(run.id, "explode") == [
+                ["order": 1042, "sku": "AB-1", "qty": 1, "run": .string(String(run.id)), "channel": "web"],
+                ["order": 1042, "sku": "CD-2", "qty": 2, "run": .string(String(run.id)), "channel": "web"],
+            ])
         #expect(try await harness.step(run.id, "explode")?.warnings.first?.contains("checked 2 lines") == true)
     }
 
@@ -40,7 +42,8 @@ import SkeinStorage
         let database = try TestDatabase()
         defer { database.remove() }
         let harness = try harness(database)
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: totals
             shapes:
               - id: total
@@ -65,7 +68,8 @@ import SkeinStorage
         let database = try TestDatabase()
         defer { database.remove() }
         let harness = try harness(database)
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: picky
             shapes:
               - id: check
@@ -92,7 +96,8 @@ import SkeinStorage
         defer { database.remove() }
         let harness = Harness(store: try database.open(), extra: [ScriptShape(sandbox: .off)])
         let marker = database.directory.appendingPathComponent("child-alive").path
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: forever
             shapes:
               - id: spin
@@ -117,7 +122,8 @@ import SkeinStorage
         let database = try TestDatabase()
         defer { database.remove() }
         let harness = try harness(database)
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: hungry
             shapes:
               - id: grow
@@ -142,7 +148,8 @@ import SkeinStorage
         let database = try TestDatabase()
         defer { database.remove() }
         let harness = try harness(database)
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: env
             shapes:
               - id: show
@@ -156,15 +163,19 @@ import SkeinStorage
         let names = try await harness.outputs(run.id, "show").first?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(!names.isEmpty)
         #expect(!names.contains("SKEIN_CREDENTIAL_KEY") && !names.contains("PGPASSWORD"))
-        #expect(Set(names).isSubset(of: ["PATH", "HOME", "LANG", "TMPDIR", "SKEIN_RUN_ID", "SKEIN_FLOW_ID", "SKEIN_STEP_ID",
-                                         "SKEIN_PAYLOAD_INDEX", "SKEIN_VARIABLES", "LC_CTYPE", "PWD", "OLDPWD"]))
+        #expect(
+            Set(names).isSubset(of: [
+                "PATH", "HOME", "LANG", "TMPDIR", "SKEIN_RUN_ID", "SKEIN_FLOW_ID", "SKEIN_STEP_ID",
+                "SKEIN_PAYLOAD_INDEX", "SKEIN_VARIABLES", "LC_CTYPE", "PWD", "OLDPWD",
+            ]))
     }
 
     @Test func stdoutThatIsNotJSONLinesFailsNamingTheLine() async throws {
         let database = try TestDatabase()
         defer { database.remove() }
         let harness = try harness(database)
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: chatty
             shapes:
               - id: talk
@@ -179,7 +190,8 @@ import SkeinStorage
         let database = try TestDatabase()
         defer { database.remove() }
         let harness = try harness(database)
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: native
             variables: { warehouse: LEEDS }
             shapes:
@@ -189,9 +201,10 @@ import SkeinStorage
                   code: 'line_items.{"sku": sku, "reserve": quantity, "warehouse": $warehouse}'
             """)
         let (run, _) = try await harness.run(flow, [order(3, skus: ["A", "B"])])
-        #expect(try await harness.outputs(run.id, "stock") == [
-            ["sku": "A", "reserve": 1, "warehouse": "LEEDS"], ["sku": "B", "reserve": 2, "warehouse": "LEEDS"],
-        ])
+        #expect(
+            try await harness.outputs(run.id, "stock") == [
+                ["sku": "A", "reserve": 1, "warehouse": "LEEDS"], ["sku": "B", "reserve": 2, "warehouse": "LEEDS"],
+            ])
     }
 
     @Test func unknownLanguagesAndBadLimitsAreValidationProblems() throws {
@@ -199,7 +212,8 @@ import SkeinStorage
         defer { database.remove() }
         let catalog = try harness(database).catalog
         do {
-            _ = try FlowFile.decode("""
+            _ = try FlowFile.decode(
+                """
                 id: bad
                 shapes:
                   - id: a

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import SkeinTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A server on 127.0.0.1 (port 0) that plays a script to one client: it sends `replies[0]` at
 /// once, then for each further reply reads one line from the client and sends it; after the last

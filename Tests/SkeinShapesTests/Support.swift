@@ -40,8 +40,10 @@ struct Harness {
     init(store: any SkeinStore, now: @escaping @Sendable () -> Date = Date.init, extra: [any ShapeKind] = []) {
         self.store = store
         var catalog = ShapeCatalog()
-        for shape in [SetVariablesShape(), DedupeShape(pools: store, now: now), CacheShape(caches: store, now: now), TrackDataShape(tracked: store, now: now),
-                      ScriptShape(), NotifyShape(client: nil)] + extra {
+        for shape in [
+            SetVariablesShape(), DedupeShape(pools: store, now: now), CacheShape(caches: store, now: now), TrackDataShape(tracked: store, now: now),
+            ScriptShape(), NotifyShape(client: nil),
+        ] + extra {
             catalog.register(shape)
         }
         self.catalog = catalog
@@ -58,8 +60,10 @@ struct Harness {
     /// Starts and executes one run; returns it with its final status.
     @discardableResult
     func run(_ flow: DeployedFlow, _ input: [JSON], instances: [Instance] = []) async throws -> (RunRecord, RunStatus) {
-        let run = try await store.startClaimed(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual,
-                                                      input: input.map(Payload.init(json:))), owner: "test", leaseUntil: Date() + 600, now: Date())
+        let run = try await store.startClaimed(
+            NewRun(
+                flowID: flow.flowID, flowVersion: flow.version, trigger: .manual,
+                input: input.map(Payload.init(json:))), owner: "test", leaseUntil: Date() + 600, now: Date())
         let status = try await executor(instances: instances).execute(run)
         return (run, status)
     }
@@ -79,9 +83,10 @@ struct Harness {
 func order(_ number: Int, skus: [String] = ["AB-1"], email: String = "ann@example.com") -> JSON {
     .object([
         "order_number": .number(Double(number)), "customer": ["email": .string(email)], "financial_status": "paid",
-        "line_items": .array(skus.enumerated().map { index, sku -> JSON in
-            ["sku": .string(sku), "quantity": .number(Double(index + 1)), "price": 9.5]
-        }),
+        "line_items": .array(
+            skus.enumerated().map { index, sku -> JSON in
+                ["sku": .string(sku), "quantity": .number(Double(index + 1)), "price": 9.5]
+            }),
     ])
 }
 

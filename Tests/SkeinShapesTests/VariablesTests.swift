@@ -1,10 +1,10 @@
 import Foundation
-import Testing
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
 import SkeinStorage
 import SkeinStorageMemory
+import Testing
 
 @Suite struct VariablesTests {
     static let flow = """
@@ -38,10 +38,11 @@ import SkeinStorageMemory
         #expect(status == .success)
         let labelled = try await harness.outputs(run.id, "label")
         // 9.5 × 1 + 9.5 × 2 + 9.5 × 1 = 38, with 20% VAT 45.6
-        #expect(labelled == [
-            ["order": 1, "batch": "B-77", "channel": "web", "gross": 45.6, "region": "uk"],
-            ["order": 2, "batch": "B-77", "channel": "web", "gross": 45.6, "region": "uk"],
-        ])
+        #expect(
+            labelled == [
+                ["order": 1, "batch": "B-77", "channel": "web", "gross": 45.6, "region": "uk"],
+                ["order": 2, "batch": "B-77", "channel": "web", "gross": 45.6, "region": "uk"],
+            ])
         let stored = try await harness.store.runVariables(runID: run.id, throughSequence: 1)
         #expect(stored?["batch"] == "B-77")
         #expect(stored?["channel"] == "web")
@@ -49,13 +50,19 @@ import SkeinStorageMemory
 
     @Test func aRetriedRunContinuesWithTheVariablesItHad() async throws {
         let harness = Harness(store: MemoryStore())
-        let flow = try await harness.deploy(VariablesTests.flow.replacingOccurrences(of: "  - id: each\n", with:
-            "  - id: check\n    assert: { condition: \"$count(orders) < 2\", message: too many orders }\n  - id: each\n"))
+        let flow = try await harness.deploy(
+            VariablesTests.flow.replacingOccurrences(
+                of: "  - id: each\n",
+                with:
+                    "  - id: check\n    assert: { condition: \"$count(orders) < 2\", message: too many orders }\n  - id: each\n"))
         let (failed, status) = try await harness.run(flow, [["batch_id": 9, "orders": [order(1), order(2)]]])
         #expect(status == .failure)
         // Deploy a corrected version and retry from the failed step: set_variables does not run again.
-        let fixed = try await harness.deploy(VariablesTests.flow.replacingOccurrences(of: "  - id: each\n", with:
-            "  - id: check\n    assert: { condition: \"$count(orders) < 5\", message: too many orders }\n  - id: each\n"))
+        let fixed = try await harness.deploy(
+            VariablesTests.flow.replacingOccurrences(
+                of: "  - id: each\n",
+                with:
+                    "  - id: check\n    assert: { condition: \"$count(orders) < 5\", message: too many orders }\n  - id: each\n"))
         #expect(fixed.version == 2)
         let retry = try await RunRecovery(store: harness.store).retry(runID: failed.id, useLatestVersion: true)
         let record = try await harness.store.startClaimed(retry, owner: "test", leaseUntil: Date() + 600, now: Date())
@@ -67,7 +74,8 @@ import SkeinStorageMemory
 
     @Test func anExpressionThatGivesNothingKeepsTheOldValueWithAWarning() async throws {
         let harness = Harness(store: MemoryStore())
-        let flow = try await harness.deploy("""
+        let flow = try await harness.deploy(
+            """
             id: keep
             variables: { customer: unknown }
             shapes:
@@ -84,7 +92,8 @@ import SkeinStorageMemory
     @Test func badVariableNamesAndValuesAreValidationProblems() throws {
         let catalog = Harness(store: MemoryStore()).catalog
         do {
-            _ = try FlowFile.decode("""
+            _ = try FlowFile.decode(
+                """
                 id: bad
                 variables: { "2fast": 1, vars: 2 }
                 shapes:

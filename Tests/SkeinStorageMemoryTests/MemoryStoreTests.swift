@@ -13,18 +13,26 @@ import Testing
         let store = MemoryStore()
         let run = try await store.startClaimed(NewRun(flowID: "f", flowVersion: 1, trigger: .manual), owner: "w", leaseUntil: t0 + 30, now: t0)
         // Step 2 was never begun: neither its outputs, nor the sync entries, nor the warning flag are kept.
-        let outcome = StepOutcome(status: .success, attempts: 1, outputs: [Payload(json: ["id": 1])], warnings: ["slow"],
-                                  syncEntries: [NewSyncEntry(item: SyncItem(system: "ERP", reference: "#1", sourceID: "1", payload: Payload(json: 1),
-                                                                            outcome: .accepted), status: .ok, reason: "sent")])
+        let outcome = StepOutcome(
+            status: .success, attempts: 1, outputs: [Payload(json: ["id": 1])], warnings: ["slow"],
+            syncEntries: [
+                NewSyncEntry(
+                    item: SyncItem(
+                        system: "ERP", reference: "#1", sourceID: "1", payload: Payload(json: 1),
+                        outcome: .accepted), status: .ok, reason: "sent")
+            ])
         await #expect(throws: StorageError.self) { try await store.finishStep(StepID(run: run.id, sequence: 2), outcome: outcome, now: t0) }
         #expect(try await store.payloads(of: StepID(run: run.id, sequence: 2)).isEmpty)
         #expect(try await store.syncEntries(SyncQuery(since: .distantPast)).entries.isEmpty)
         #expect(try await store.run(id: run.id)?.hasWarnings == false)
         // Values tracked for a run that is not stored are refused, with none of the batch kept.
         await #expect(throws: StorageError.self) {
-            try await store.recordTrackedValues([TrackedValue(runID: run.id, flowID: "f", shapeID: "t", payloadIndex: 0, field: "order", value: "1"),
-                                                 TrackedValue(runID: 999, flowID: "f", shapeID: "t", payloadIndex: 0, field: "order", value: "1")],
-                                                now: t0)
+            try await store.recordTrackedValues(
+                [
+                    TrackedValue(runID: run.id, flowID: "f", shapeID: "t", payloadIndex: 0, field: "order", value: "1"),
+                    TrackedValue(runID: 999, flowID: "f", shapeID: "t", payloadIndex: 0, field: "order", value: "1"),
+                ],
+                now: t0)
         }
         #expect(try await store.searchTrackedValues("1", field: nil, limit: 10).isEmpty)
     }

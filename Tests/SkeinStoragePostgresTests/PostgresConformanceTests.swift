@@ -32,10 +32,13 @@ import Testing
             }
             defer { stores.forEach { $0.close() } }
             let names = try database.psql("SELECT name FROM schema_migrations ORDER BY name").split(separator: "\n")
-            #expect(names == ["0001_pg_flows_runs_steps_payloads_instances", "0002_pg_sync_entries", "0003_pg_web_access",
-                             "0004_pg_shapes_pools_cache_tracking", "0005_pg_flowtree_step_paths", "0006_pg_run_trace_parent",
-                             "0007_pg_delivery_ledger", "0008_pg_alerts", "0009_pg_flow_drafts", "0010_pg_lookups", "0011_pg_webhook_identities",
-                             "0012_pg_action_tokens", "0013_pg_sync_attempts"])
+            #expect(
+                names == [
+                    "0001_pg_flows_runs_steps_payloads_instances", "0002_pg_sync_entries", "0003_pg_web_access",
+                    "0004_pg_shapes_pools_cache_tracking", "0005_pg_flowtree_step_paths", "0006_pg_run_trace_parent",
+                    "0007_pg_delivery_ledger", "0008_pg_alerts", "0009_pg_flow_drafts", "0010_pg_lookups", "0011_pg_webhook_identities",
+                    "0012_pg_action_tokens", "0013_pg_sync_attempts",
+                ])
             let trigram = try database.psql("SELECT indexdef FROM pg_indexes WHERE indexname = 'sync_reference_trigrams'")
             #expect(trigram.contains("USING gin (reference gin_trgm_ops)"), "reference search is served by a pg_trgm GIN index")
         }

@@ -22,10 +22,12 @@ import Testing
             let store = try await PostgresStore.open(try PostgresAddress(url: database.url), maximumConnections: 1)
             store.close()
             let postgres = try SchemaFacts.postgres(database)
-            #expect(sqlite.subtracting(postgres).sorted() == SchemaDifferences.onlySQLite.keys.sorted(),
-                    "SQLite has what PostgreSQL lacks (add a PostgreSQL migration, or list the difference with its reason)")
-            #expect(postgres.subtracting(sqlite).sorted() == SchemaDifferences.onlyPostgres.keys.sorted(),
-                    "PostgreSQL has what SQLite lacks (add a SQLite migration, or list the difference with its reason)")
+            #expect(
+                sqlite.subtracting(postgres).sorted() == SchemaDifferences.onlySQLite.keys.sorted(),
+                "SQLite has what PostgreSQL lacks (add a PostgreSQL migration, or list the difference with its reason)")
+            #expect(
+                postgres.subtracting(sqlite).sorted() == SchemaDifferences.onlyPostgres.keys.sorted(),
+                "PostgreSQL has what SQLite lacks (add a SQLite migration, or list the difference with its reason)")
             #expect(sqlite.intersection(postgres).count > 150, "the comparison read both schemas")
         }
     }
@@ -62,21 +64,27 @@ enum SchemaHistory {
     }
 
     static let steps: [Step] = [
-        Step(topic: "flows, runs, steps, payloads, instances",
-             sqlite: "0001_flows_runs_steps_payloads_instances", postgres: "0001_pg_flows_runs_steps_payloads_instances"),
-        Step(topic: "runs.payloads_expired (retention)", sqlite: "0002_run_retention", postgres: nil,
-             note: "PostgreSQL started after retention: the column is in its 0001"),
+        Step(
+            topic: "flows, runs, steps, payloads, instances",
+            sqlite: "0001_flows_runs_steps_payloads_instances", postgres: "0001_pg_flows_runs_steps_payloads_instances"),
+        Step(
+            topic: "runs.payloads_expired (retention)", sqlite: "0002_run_retention", postgres: nil,
+            note: "PostgreSQL started after retention: the column is in its 0001"),
         Step(topic: "the sync report", sqlite: "0003_sync_entries", postgres: "0002_pg_sync_entries"),
         Step(topic: "users, sessions, API tokens, audit log", sqlite: "0004_web_access", postgres: "0003_pg_web_access"),
-        Step(topic: "data pools, caches, tracked values, run variables",
-             sqlite: "0005_shapes_pools_cache_tracking", postgres: "0004_pg_shapes_pools_cache_tracking"),
+        Step(
+            topic: "data pools, caches, tracked values, run variables",
+            sqlite: "0005_shapes_pools_cache_tracking", postgres: "0004_pg_shapes_pools_cache_tracking"),
         Step(topic: "step paths and details (flows as trees)", sqlite: "0006_flowtree_step_paths", postgres: "0005_pg_flowtree_step_paths"),
-        Step(topic: "flows.max_concurrent_runs and runs_started_by_flow", sqlite: "0007_pg_flow_concurrency", postgres: nil,
-             note: "in PostgreSQL's 0001; the SQLite identifier's `pg_` is a misnomer kept because databases recorded it"),
-        Step(topic: "run list indexes for a million runs", sqlite: "0008_perf_run_indexes", postgres: nil,
-             note: "SQLite planner aids; see SchemaDifferences"),
-        Step(topic: "the search index keeps references only", sqlite: "0009_sync_search_reference_only", postgres: nil,
-             note: "PostgreSQL's trigram indexes were per column from its 0002"),
+        Step(
+            topic: "flows.max_concurrent_runs and runs_started_by_flow", sqlite: "0007_pg_flow_concurrency", postgres: nil,
+            note: "in PostgreSQL's 0001; the SQLite identifier's `pg_` is a misnomer kept because databases recorded it"),
+        Step(
+            topic: "run list indexes for a million runs", sqlite: "0008_perf_run_indexes", postgres: nil,
+            note: "SQLite planner aids; see SchemaDifferences"),
+        Step(
+            topic: "the search index keeps references only", sqlite: "0009_sync_search_reference_only", postgres: nil,
+            note: "PostgreSQL's trigram indexes were per column from its 0002"),
         Step(topic: "runs.trace_parent (tracing)", sqlite: "0010_run_trace_parent", postgres: "0006_pg_run_trace_parent"),
         Step(topic: "the delivery ledger", sqlite: "0011_delivery_ledger", postgres: "0007_pg_delivery_ledger"),
         Step(topic: "notification groups and the alert rate limit", sqlite: "0012_alerts", postgres: "0008_pg_alerts"),
@@ -153,9 +161,13 @@ enum SchemaFacts {
                     let predicate = sql.range(of: " WHERE ").map { String(sql[$0.upperBound...]) }
                     facts.insert(indexFact(name, table: table, columns: columns, predicate: predicate, method: "btree"))
                 }
-                for key in try Row.fetchAll(db, sql: "SELECT \"from\" AS source, \"table\" AS target, \"to\" AS column, on_delete FROM pragma_foreign_key_list(?)",
-                                            arguments: [table]) {
-                    facts.insert("foreign key \(table).\(key["source"] as String) -> \(key["target"] as String).\(key["column"] as String) on delete \((key["on_delete"] as String).lowercased())")
+                for key in try Row.fetchAll(
+                    db, sql: "SELECT \"from\" AS source, \"table\" AS target, \"to\" AS column, on_delete FROM pragma_foreign_key_list(?)",
+                    arguments: [table])
+                {
+                    facts.insert(
+                        "foreign key \(table).\(key["source"] as String) -> \(key["target"] as String).\(key["column"] as String) on delete \((key["on_delete"] as String).lowercased())"
+                    )
                 }
             }
             return facts
@@ -170,12 +182,15 @@ enum SchemaFacts {
         for row in try rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'") where !postgresInternal.contains(row[0]) {
             facts.insert("table \(row[0])")
         }
-        for row in try rows("""
+        for row in try rows(
+            """
             SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'public'
-            """) where !postgresInternal.contains(row[0]) {
+            """) where !postgresInternal.contains(row[0])
+        {
             facts.insert("column \(row[0]).\(row[1]) \(kind(postgres: row[2]))\(row[3] == "NO" ? " not null" : "")")
         }
-        let indexes = try rows("""
+        let indexes = try rows(
+            """
             SELECT i.relname, t.relname, ix.indisunique, ix.indisprimary, am.amname,
                    array_to_string(ARRAY(SELECT a.attname FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, o)
                                          JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum ORDER BY k.o), ','),
@@ -186,17 +201,23 @@ enum SchemaFacts {
             """)
         for row in indexes where !postgresInternal.contains(row[1]) {
             let (name, table, unique, primary, method, columns, predicate) = (row[0], row[1], row[2] == "t", row[3] == "t", row[4], row[5], row[6])
-            if primary { facts.insert("primary key \(table)(\(columns))") } else if unique { facts.insert("unique \(table)(\(columns))") } else {
+            if primary {
+                facts.insert("primary key \(table)(\(columns))")
+            } else if unique {
+                facts.insert("unique \(table)(\(columns))")
+            } else {
                 facts.insert(indexFact(name, table: table, columns: columns, predicate: predicate.isEmpty ? nil : predicate, method: method))
             }
         }
-        for row in try rows("""
+        for row in try rows(
+            """
             SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, af.attname, c.confdeltype
             FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
             JOIN pg_attribute af ON af.attrelid = c.confrelid AND af.attnum = c.confkey[1]
             WHERE n.nspname = 'public' AND c.contype = 'f'
-            """) {
+            """)
+        {
             let action = ["a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"][row[4]] ?? row[4]
             facts.insert("foreign key \(row[0]).\(row[1]) -> \(row[2]).\(row[3]) on delete \(action)")
         }

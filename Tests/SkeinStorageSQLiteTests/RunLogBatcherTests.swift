@@ -33,8 +33,10 @@ final class CountingRunLog: RunLogWriter {
     func started(_ store: SQLiteStore, _ count: Int) async throws -> [RunRecord] {
         var runs: [RunRecord] = []
         for n in 0..<count {
-            runs.append(try await store.startClaimed(NewRun(flowID: "hook", flowVersion: 1, trigger: .webhook, input: [Payload(json: ["n": .number(Double(n))])]),
-                                                     owner: "w", leaseUntil: now + 60, now: now))
+            runs.append(
+                try await store.startClaimed(
+                    NewRun(flowID: "hook", flowVersion: 1, trigger: .webhook, input: [Payload(json: ["n": .number(Double(n))])]),
+                    owner: "w", leaseUntil: now + 60, now: now))
         }
         return runs
     }
@@ -43,8 +45,11 @@ final class CountingRunLog: RunLogWriter {
     func execute(_ run: RunRecord, on batcher: RunLogBatcher) async throws {
         let step = StepID(run: run.id, sequence: 1)
         try await batcher.commit([.beginStep(step, shapeID: "map", shapeType: "map", inputCount: 1, inputBytes: 8, now: now)])
-        try await batcher.commit([.finishStep(step, outcome: StepOutcome(status: .success, attempts: 1, outputs: [Payload(json: ["run": .number(Double(run.id.rawValue))])]), now: now),
-                                  .finishRun(run.id, status: .success, error: nil, failedShapeID: nil, now: now)])
+        try await batcher.commit([
+            .finishStep(
+                step, outcome: StepOutcome(status: .success, attempts: 1, outputs: [Payload(json: ["run": .number(Double(run.id.rawValue))])]), now: now),
+            .finishRun(run.id, status: .success, error: nil, failedShapeID: nil, now: now),
+        ])
     }
 
     @Test func concurrentRunsShareCommitsAndEachIsDurableWhenItsCallReturns() async throws {
@@ -59,7 +64,8 @@ final class CountingRunLog: RunLogWriter {
                         // Committed before `commit` returned: another connection reads it.
                         let stored = try #require(try await store.run(id: run.id))
                         #expect(stored.status == .success)
-                        #expect(try await store.payloads(of: StepID(run: run.id, sequence: 1)).map { try $0.json() } == [["run": .number(Double(run.id.rawValue))]])
+                        #expect(
+                            try await store.payloads(of: StepID(run: run.id, sequence: 1)).map { try $0.json() } == [["run": .number(Double(run.id.rawValue))]])
                     }
                 }
                 try await group.waitForAll()
@@ -79,7 +85,9 @@ final class CountingRunLog: RunLogWriter {
                         do {
                             if index == 7 {
                                 // Finishing a step that was never begun: refused.
-                                try await batcher.commit([.finishStep(StepID(run: run.id, sequence: 3), outcome: StepOutcome(status: .success, attempts: 1), now: now)])
+                                try await batcher.commit([
+                                    .finishStep(StepID(run: run.id, sequence: 3), outcome: StepOutcome(status: .success, attempts: 1), now: now)
+                                ])
                             } else {
                                 try await execute(run, on: batcher)
                             }

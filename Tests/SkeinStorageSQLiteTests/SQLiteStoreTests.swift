@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
-import Testing
 import SkeinCore
 import SkeinStorage
 import SkeinStorageSQLite
+import Testing
 
 /// A fresh database file in a temporary directory, removed afterwards.
 func withStore(_ body: (SQLiteStore, String) async throws -> Void) async throws {

@@ -4,11 +4,12 @@ import HummingbirdTesting
 import Logging
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 import SkeinStorageSQLite
-import SkeinOperations
-@testable import SkeinWeb
 import Testing
+
+@testable import SkeinWeb
 
 /// A store with users of each role and the router behind the access middleware.
 struct AccessFixture {
@@ -25,8 +26,10 @@ struct AccessFixture {
 
     func application(loginLimit: Int = 10) -> some ApplicationProtocol {
         let settings = WebSettings(access: AccessSettings(maximumLoginFailures: loginLimit))
-        return Application(router: WebServer.router(store: store, settings: settings, logger: Logger(label: "test"),
-                                                    services: WebServices(operations: Operations(store: store, access: access))))
+        return Application(
+            router: WebServer.router(
+                store: store, settings: settings, logger: Logger(label: "test"),
+                services: WebServices(operations: Operations(store: store, access: access))))
     }
 
     func token(_ role: Role) async throws -> String { try await access.createToken(name: "t", username: role.rawValue, role: nil).token }
@@ -46,8 +49,9 @@ func bearer(_ token: String, json: Bool = true) -> HTTPFields {
 
 /// Signs in through the form; returns the cookie header value and the session's CSRF token.
 func signIn(_ client: some TestClientProtocol, as username: String) async throws -> (cookie: String, csrf: String) {
-    let response = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                            body: ByteBuffer(string: "username=\(username)&password=correct+horse+battery&next=%2Fruns"))
+    let response = try await client.execute(
+        uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+        body: ByteBuffer(string: "username=\(username)&password=correct+horse+battery&next=%2Fruns"))
     #expect(response.status == .seeOther)
     #expect(response.headers[.location] == "/runs")
     let setCookie = try #require(response.headers[.setCookie])
@@ -85,8 +89,9 @@ func signIn(_ client: some TestClientProtocol, as username: String) async throws
                 let me = try await client.execute(uri: "/api/v1/me", method: .get, headers: bearer(viewer))
                 #expect(me.json["role"] == "viewer")
                 #expect(me.json["method"] == "token")
-                let resync = try await client.execute(uri: "/api/v1/sync/resync", method: .post, headers: bearer(viewer),
-                                                      body: ByteBuffer(string: #"{"ids":[1]}"#))
+                let resync = try await client.execute(
+                    uri: "/api/v1/sync/resync", method: .post, headers: bearer(viewer),
+                    body: ByteBuffer(string: #"{"ids":[1]}"#))
                 #expect(resync.status == .forbidden)
                 #expect(resync.errorCode == "forbidden")
                 let users = try await client.execute(uri: "/api/v1/users", method: .get, headers: bearer(viewer))
@@ -156,9 +161,10 @@ func signIn(_ client: some TestClientProtocol, as username: String) async throws
             try await fixture.application().test(.router) { client in
                 let (cookie, csrf) = try await signIn(client, as: "viewer")
                 // Signing in again from a tab of a live session needs no CSRF token (sign-in checks the origin instead).
-                let again = try await client.execute(uri: "/login", method: .post,
-                                                     headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
-                                                     body: ByteBuffer(string: "username=viewer&password=correct+horse+battery"))
+                let again = try await client.execute(
+                    uri: "/login", method: .post,
+                    headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "username=viewer&password=correct+horse+battery"))
                 #expect(again.status == .seeOther)
                 let form: HTTPFields = [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
                 let refused = try await client.execute(uri: "/logout", method: .post, headers: form, body: ByteBuffer(string: "x=1"))
@@ -178,17 +184,20 @@ func signIn(_ client: some TestClientProtocol, as username: String) async throws
             try await fixture.application(loginLimit: 3).test(.router) { client in
                 let json: HTTPFields = [.contentType: "application/json"]
                 for _ in 0..<3 {
-                    let wrong = try await client.execute(uri: "/login", method: .post, headers: json,
-                                                         body: ByteBuffer(string: #"{"username":"admin","password":"nope-nope"}"#))
+                    let wrong = try await client.execute(
+                        uri: "/login", method: .post, headers: json,
+                        body: ByteBuffer(string: #"{"username":"admin","password":"nope-nope"}"#))
                     #expect(wrong.status == .unauthorized)
                 }
-                let limited = try await client.execute(uri: "/login", method: .post, headers: json,
-                                                       body: ByteBuffer(string: #"{"username":"admin","password":"correct horse battery"}"#))
+                let limited = try await client.execute(
+                    uri: "/login", method: .post, headers: json,
+                    body: ByteBuffer(string: #"{"username":"admin","password":"correct horse battery"}"#))
                 #expect(limited.status == .tooManyRequests)
                 #expect(limited.errorCode == "rate_limited")
                 #expect(limited.headers[.retryAfter] != nil)
-                let other = try await client.execute(uri: "/login", method: .post, headers: json,
-                                                     body: ByteBuffer(string: #"{"username":"viewer","password":"correct horse battery"}"#))
+                let other = try await client.execute(
+                    uri: "/login", method: .post, headers: json,
+                    body: ByteBuffer(string: #"{"username":"viewer","password":"correct horse battery"}"#))
                 #expect(other.status == .ok)
                 #expect(other.json["role"] == "viewer")
             }

@@ -4,9 +4,10 @@ import HummingbirdTesting
 import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 import Testing
-import SkeinOperations
+
 @testable import SkeinWeb
 
 /// `/api/v1/alert-groups`: the same answers and errors as `skein alert-group`, webhook URLs
@@ -20,22 +21,27 @@ import SkeinOperations
     @Test func buildersCreateUpdateAndDeleteAndViewersRead() async throws {
         let fixture = UIFixture()
         try await fixture.application(as: UIFixture.identity(.builder)).test(.router) { client in
-            let created = try await client.execute(uri: "/api/v1/alert-groups", method: .post, headers: Self.json,
-                                                   body: Self.body(["name": "ops", "emails": ["ops@example.com"], "webhook_urls": [.string(Self.hook)]]))
+            let created = try await client.execute(
+                uri: "/api/v1/alert-groups", method: .post, headers: Self.json,
+                body: Self.body(["name": "ops", "emails": ["ops@example.com"], "webhook_urls": [.string(Self.hook)]]))
             #expect(created.status == .created)
             #expect(created.text.contains("\"webhook_urls\":[\"https://hooks.slack.com/…\"]") && !created.text.contains("very-secret"))
-            let again = try await client.execute(uri: "/api/v1/alert-groups", method: .post, headers: Self.json,
-                                                 body: Self.body(["name": "ops", "emails": ["ops@example.com"]]))
+            let again = try await client.execute(
+                uri: "/api/v1/alert-groups", method: .post, headers: Self.json,
+                body: Self.body(["name": "ops", "emails": ["ops@example.com"]]))
             #expect(again.status == .conflict && again.text.contains("\"code\":\"conflict\""))
-            let updated = try await client.execute(uri: "/api/v1/alert-groups/ops", method: .put, headers: Self.json,
-                                                   body: Self.body(["emails": ["oncall@example.com"]]))
+            let updated = try await client.execute(
+                uri: "/api/v1/alert-groups/ops", method: .put, headers: Self.json,
+                body: Self.body(["emails": ["oncall@example.com"]]))
             #expect(updated.status == .ok && updated.text.contains("oncall@example.com"))
             #expect(updated.text.contains("\"webhook_urls\":[\"https://hooks.slack.com/…\"]"), "webhook_urls omitted: kept")
-            let cleared = try await client.execute(uri: "/api/v1/alert-groups/ops", method: .put, headers: Self.json,
-                                                   body: Self.body(["emails": ["oncall@example.com"], "webhook_urls": []]))
+            let cleared = try await client.execute(
+                uri: "/api/v1/alert-groups/ops", method: .put, headers: Self.json,
+                body: Self.body(["emails": ["oncall@example.com"], "webhook_urls": []]))
             #expect(cleared.text.contains("\"webhook_urls\":[]"))
-            let missing = try await client.execute(uri: "/api/v1/alert-groups/nope", method: .put, headers: Self.json,
-                                                   body: Self.body(["emails": ["a@example.com"]]))
+            let missing = try await client.execute(
+                uri: "/api/v1/alert-groups/nope", method: .put, headers: Self.json,
+                body: Self.body(["emails": ["a@example.com"]]))
             #expect(missing.status == .notFound)
         }
         try await fixture.application(as: UIFixture.identity(.viewer)).test(.router) { client in
@@ -72,8 +78,9 @@ import SkeinOperations
             #expect(noName.status == .badRequest && noName.text.contains("\"field\":\"name\""))
             let noInstance = try await post(["name": "ops", "emails": ["ops@example.com"], "smtp_instance": "mail"])
             #expect(noInstance.text.contains("\"field\":\"smtp_instance\""))
-            let renamed = try await client.execute(uri: "/api/v1/alert-groups/ops", method: .put, headers: Self.json,
-                                                   body: Self.body(["name": "other", "emails": ["ops@example.com"]]))
+            let renamed = try await client.execute(
+                uri: "/api/v1/alert-groups/ops", method: .put, headers: Self.json,
+                body: Self.body(["name": "other", "emails": ["ops@example.com"]]))
             #expect(renamed.status == .badRequest || renamed.status == .notFound)
         }
     }

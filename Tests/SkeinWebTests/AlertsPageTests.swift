@@ -4,9 +4,10 @@ import HummingbirdTesting
 import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 import Testing
-import SkeinOperations
+
 @testable import SkeinWeb
 
 /// The Alerts page: groups with masked webhook URLs and the flows naming them, forms for
@@ -20,9 +21,12 @@ import SkeinOperations
         _ = try await fixture.store.deploy(try FlowFile.decode(flow), source: flow, now: Date())
         try await Operations(store: fixture.store).alertGroups.create(
             UIFixture.identity(.builder), name: "ops", .init(emails: ["ops@example.com"], webhookURLs: [Self.hook]))
-        try await fixture.store.appendAudit(actor: "skein", action: "alert.failed", target: "flow:orders",
-                                            details: ["group": "ops", "subject": "[Skein] orders: run 1 failed", "sent_to": [],
-                                                      "errors": ["POST to https://hooks.slack.com/… answered <500>"]], now: Date())
+        try await fixture.store.appendAudit(
+            actor: "skein", action: "alert.failed", target: "flow:orders",
+            details: [
+                "group": "ops", "subject": "[Skein] orders: run 1 failed", "sent_to": [],
+                "errors": ["POST to https://hooks.slack.com/… answered <500>"],
+            ], now: Date())
         return fixture
     }
 
@@ -49,16 +53,21 @@ import SkeinOperations
             let page = try await client.execute(uri: "/alerts", method: .get)
             #expect(page.text.contains("id=\"new-group\"") && page.text.contains("value=\"\(UIFixture.csrf)\""))
             #expect(!page.text.contains("&lt;th&gt;"), "the actions column header is markup, not text")
-            let created = try await client.execute(uri: "/alerts", method: .post, headers: formHeaders,
-                                                   body: form([("name", "oncall"), ("emails", "a@example.com\r\nb@example.com"), ("webhook_urls", ""),
-                                                               ("smtp_instance", ""), ("_back", "/alerts")]))
+            let created = try await client.execute(
+                uri: "/alerts", method: .post, headers: formHeaders,
+                body: form([
+                    ("name", "oncall"), ("emails", "a@example.com\r\nb@example.com"), ("webhook_urls", ""),
+                    ("smtp_instance", ""), ("_back", "/alerts"),
+                ]))
             #expect(created.location?.hasPrefix("/alerts?notice=") == true, "\(created.location ?? "")")
             // Editing keeps the stored webhook URL unless told otherwise.
-            let edited = try await client.execute(uri: "/alerts/ops", method: .post, headers: formHeaders,
-                                                  body: form([("emails", "new@example.com"), ("keep_webhook_urls", "true"), ("webhook_urls", "")]))
+            let edited = try await client.execute(
+                uri: "/alerts/ops", method: .post, headers: formHeaders,
+                body: form([("emails", "new@example.com"), ("keep_webhook_urls", "true"), ("webhook_urls", "")]))
             #expect(edited.location?.hasPrefix("/alerts?notice=") == true)
-            let bad = try await client.execute(uri: "/alerts", method: .post, headers: formHeaders,
-                                               body: form([("name", "Bad Name"), ("emails", "x@example.com"), ("_back", "/alerts")]))
+            let bad = try await client.execute(
+                uri: "/alerts", method: .post, headers: formHeaders,
+                body: form([("name", "Bad Name"), ("emails", "x@example.com"), ("_back", "/alerts")]))
             #expect(bad.location?.hasPrefix("/alerts?error=") == true)
             let forged = try await client.execute(uri: "/alerts/oncall/delete", method: .post, headers: formHeaders, body: form([], csrf: "guessed"))
             #expect(forged.status == .forbidden)

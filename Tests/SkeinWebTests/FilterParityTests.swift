@@ -23,7 +23,8 @@ import Testing
         ("status=lost", "unknown status 'lost'; use"), ("trigger=fax", "unknown trigger 'fax'; use"),
         ("from=yesterday", "from must be a UTC date"), ("before=x", "before must be an id"), ("limit=0", "limit must be a whole number"),
         ("days=0", "days must be a whole number from 1 to 3650, found '0'"),
-        ("unrecovered=true", nil), ("from=&to=&status=failure", nil), ("status=failure&unrecovered=false", nil), ("unrecovered=maybe", "unrecovered must be true or false, found 'maybe'"),
+        ("unrecovered=true", nil), ("from=&to=&status=failure", nil), ("status=failure&unrecovered=false", nil),
+        ("unrecovered=maybe", "unrecovered must be true or false, found 'maybe'"),
         ("status=success&unrecovered=true", "unrecovered lists failed runs only; drop status or use status=failure"),
     ]
     static let sync: [(String, String?)] = [
@@ -75,7 +76,11 @@ import Testing
         try await application(store).test(.router) { client in
             for (query, expected) in sync ? Self.sync : Self.runs {
                 let parsed = Self.parse(query, sync: sync)
-                if let expected { #expect(parsed?.contains(expected) == true, "operations: \(query) -> \(parsed ?? "accepted")") } else { #expect(parsed == nil, "operations: \(query) -> \(parsed ?? "")") }
+                if let expected {
+                    #expect(parsed?.contains(expected) == true, "operations: \(query) -> \(parsed ?? "accepted")")
+                } else {
+                    #expect(parsed == nil, "operations: \(query) -> \(parsed ?? "")")
+                }
                 let mcp = await Self.mcp(query, sync: sync, store: store)
                 #expect(mcp == parsed, "MCP: \(query) -> \(mcp ?? "accepted")")
 
@@ -116,25 +121,38 @@ import Testing
         let toolbox = MCPToolbox(operations: Operations(store: fixture.store, catalog: .permissive))
         // (role, API path and body, MCP tool and arguments, UI path and form, expected API status, expected message prefix)
         let cases: [(Role, String, JSON, String?, JSON.Object, String?, [(String, String)], HTTPResponse.Status, String)] = [
-            (.viewer, "/api/v1/runs/1/replay", ["step": "each"], "replay_run", ["run": 1, "step": "each", "confirm": true],
-             "/runs/1/replay", [("sequence", "1")], .forbidden, "this needs the operator role; pat is viewer"),
-            (.operator, "/api/v1/runs/1/replay", ["step": "each", "at": "later"], "replay_run", ["run": 1, "step": "each", "at": "later", "confirm": true],
-             "/runs/1/replay", [("sequence", "1"), ("at", "later")], .badRequest, "at must be one of"),
-            (.operator, "/api/v1/runs/1/replay", ["step": "nowhere"], "replay_run", ["run": 1, "step": "nowhere", "confirm": true],
-             "/runs/1/replay", [("sequence", "nowhere")], .notFound, "run 1 has no step 'nowhere'"),
+            (
+                .viewer, "/api/v1/runs/1/replay", ["step": "each"], "replay_run", ["run": 1, "step": "each", "confirm": true],
+                "/runs/1/replay", [("sequence", "1")], .forbidden, "this needs the operator role; pat is viewer"
+            ),
+            (
+                .operator, "/api/v1/runs/1/replay", ["step": "each", "at": "later"], "replay_run", ["run": 1, "step": "each", "at": "later", "confirm": true],
+                "/runs/1/replay", [("sequence", "1"), ("at", "later")], .badRequest, "at must be one of"
+            ),
+            (
+                .operator, "/api/v1/runs/1/replay", ["step": "nowhere"], "replay_run", ["run": 1, "step": "nowhere", "confirm": true],
+                "/runs/1/replay", [("sequence", "nowhere")], .notFound, "run 1 has no step 'nowhere'"
+            ),
             (.operator, "/api/v1/runs/99/retry", [:], "retry_run", ["run": 99, "confirm": true], "/runs/99/retry", [], .notFound, "no run 99"),
-            (.operator, "/api/v1/runs/1/retry", ["from": "middle"], "retry_run", ["run": 1, "from": "middle", "confirm": true],
-             nil, [], .badRequest, "from must be one of"),
+            (
+                .operator, "/api/v1/runs/1/retry", ["from": "middle"], "retry_run", ["run": 1, "from": "middle", "confirm": true],
+                nil, [], .badRequest, "from must be one of"
+            ),
             (.operator, "/api/v1/runs/retry", ["days": "0"], nil, [:], nil, [], .badRequest, "days must be a whole number from 1 to 3650, found '0'"),
-            (.operator, "/api/v1/sync/resync", ["ids": ["x"]], "resync", ["ids": ["x"], "confirm": true],
-             "/sync/resync", [("scope", "selected"), ("id", "x")], .badRequest, "ids must be whole numbers (sync ids), found 'x'"),
-            (.operator, "/api/v1/sync/resync/preview", ["filter": ["status": "lost"]], "resync", ["status": "lost"],
-             "/sync/resync", [("scope", "matching"), ("status", "lost")], .badRequest, "unknown status 'lost'; use"),
+            (
+                .operator, "/api/v1/sync/resync", ["ids": ["x"]], "resync", ["ids": ["x"], "confirm": true],
+                "/sync/resync", [("scope", "selected"), ("id", "x")], .badRequest, "ids must be whole numbers (sync ids), found 'x'"
+            ),
+            (
+                .operator, "/api/v1/sync/resync/preview", ["filter": ["status": "lost"]], "resync", ["status": "lost"],
+                "/sync/resync", [("scope", "matching"), ("status", "lost")], .badRequest, "unknown status 'lost'; use"
+            ),
         ]
         for (role, path, body, tool, arguments, uiPath, uiForm, status, message) in cases {
             try await application(fixture.store, as: UIFixture.identity(role)).test(.router) { client in
-                let api = try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"],
-                                                   body: ByteBuffer(string: body.serialized()))
+                let api = try await client.execute(
+                    uri: path, method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: body.serialized()))
                 #expect(api.status == status, "API \(path) \(body.serialized())")
                 let apiMessage = try JSON(parsing: String(buffer: api.body))["error"]?["message"]?.stringValue ?? ""
                 #expect(apiMessage.hasPrefix(message), "API: \(apiMessage)")
@@ -158,13 +176,16 @@ import Testing
     @Test func thePlaygroundRefusesABadPayloadLink() async throws {
         let store = MemoryStore()
         try await application(store).test(.router) { client in
-            for (query, message) in [("run=x", "run must be an id"), ("run=1&sequence=-1", "sequence must be a whole number"),
-                                     ("run=1&sequence=1&index=two", "index must be a whole number")] {
+            for (query, message) in [
+                ("run=x", "run must be an id"), ("run=1&sequence=-1", "sequence must be a whole number"),
+                ("run=1&sequence=1&index=two", "index must be a whole number"),
+            ] {
                 let page = try await client.execute(uri: "/playground?\(query)", method: .get)
                 #expect(page.status == .badRequest, "\(query)")
                 #expect(String(buffer: page.body).contains(message), "\(query) must say \(message)")
             }
-            #expect(try await client.execute(uri: "/playground?run=1&sequence=1", method: .get).status == .ok, "a run that has no such payload says so on the page")
+            #expect(
+                try await client.execute(uri: "/playground?run=1&sequence=1", method: .get).status == .ok, "a run that has no such payload says so on the page")
         }
     }
 }

@@ -5,6 +5,7 @@ import SkeinCore
 import SkeinJSON
 import SkeinStorage
 import Testing
+
 @testable import SkeinWeb
 
 /// The canvas on the flow page: the whole tree (route, branch and try lanes, nested), and with

@@ -4,8 +4,9 @@ import HummingbirdTesting
 import SkeinCore
 import SkeinJSON
 import SkeinStorage
-@testable import SkeinWeb
 import Testing
+
+@testable import SkeinWeb
 
 /// Drafts and versions through the API: edits go into a draft, deploy makes the next version,
 /// a rollback deploys an old version's text as the next one, diffs compare shape by shape, and
@@ -48,8 +49,9 @@ import Testing
 
                 // An invalid draft is kept, with its located problems; it cannot be deployed.
                 let broken = Self.v1.replacingOccurrences(of: "condition: status", with: "conditoin: status")
-                let saved = try await client.execute(uri: "/api/v1/flows/orders/draft", method: .put, headers: yaml(builder),
-                                                     body: ByteBuffer(string: broken))
+                let saved = try await client.execute(
+                    uri: "/api/v1/flows/orders/draft", method: .put, headers: yaml(builder),
+                    body: ByteBuffer(string: broken))
                 #expect(saved.status == .ok)
                 #expect(saved.json["valid"] == false && saved.json["base_version"] == 1)
                 let paths = saved.json["problems"]?.arrayValue?.compactMap { $0["path"]?.stringValue } ?? []
@@ -73,18 +75,21 @@ import Testing
                 #expect(changes[1]["to"]?["shape"]?["map"]?["fields"]?["number"] == "$string(id)")
 
                 // Roll back to version 1: version 3 with version 1's text.
-                let rolled = try await client.execute(uri: "/api/v1/flows/orders/rollback", method: .post, headers: bearer(builder),
-                                                      body: ByteBuffer(string: #"{"version": 1}"#))
+                let rolled = try await client.execute(
+                    uri: "/api/v1/flows/orders/rollback", method: .post, headers: bearer(builder),
+                    body: ByteBuffer(string: #"{"version": 1}"#))
                 #expect(rolled.status == .created && rolled.json["version"] == 3)
                 #expect(try await fixture.store.flow(id: "orders", version: nil)?.source == Self.v1)
                 #expect(try await fixture.store.flow(id: "orders", version: 2)?.source == Self.v2, "deployed versions are never edited")
                 let same = try await client.execute(uri: "/api/v1/flows/orders/diff?from=1&to=3", method: .get, headers: bearer(builder))
                 #expect(same.json["identical"] == true)
-                let latest = try await client.execute(uri: "/api/v1/flows/orders/rollback", method: .post, headers: bearer(builder),
-                                                      body: ByteBuffer(string: #"{"version": 3}"#))
+                let latest = try await client.execute(
+                    uri: "/api/v1/flows/orders/rollback", method: .post, headers: bearer(builder),
+                    body: ByteBuffer(string: #"{"version": 3}"#))
                 #expect(latest.status == .badRequest)
-                let missing = try await client.execute(uri: "/api/v1/flows/orders/rollback", method: .post, headers: bearer(builder),
-                                                       body: ByteBuffer(string: #"{"version": 9}"#))
+                let missing = try await client.execute(
+                    uri: "/api/v1/flows/orders/rollback", method: .post, headers: bearer(builder),
+                    body: ByteBuffer(string: #"{"version": 9}"#))
                 #expect(missing.status == .notFound)
 
                 let audit = try await fixture.store.auditEntries(AuditQuery(action: "flow."))
@@ -108,12 +113,14 @@ import Testing
                 #expect(stale.json["error"]?["message"]?.stringValue?.contains("version 2") == true)
                 let diff = try await client.execute(uri: "/api/v1/flows/orders/diff?from=2", method: .get, headers: bearer(builder))
                 #expect(diff.json["to"] == "draft" && diff.json["identical"] == false)
-                let forced = try await client.execute(uri: "/api/v1/flows/orders/draft/deploy", method: .post, headers: bearer(builder),
-                                                      body: ByteBuffer(string: #"{"force": true}"#))
+                let forced = try await client.execute(
+                    uri: "/api/v1/flows/orders/draft/deploy", method: .post, headers: bearer(builder),
+                    body: ByteBuffer(string: #"{"force": true}"#))
                 #expect(forced.status == .created && forced.json["version"] == 3)
                 // A text naming another flow is not this flow's draft.
-                let renamed = try await client.execute(uri: "/api/v1/flows/orders/draft", method: .put, headers: yaml(builder),
-                                                       body: ByteBuffer(string: Self.v1.replacingOccurrences(of: "id: orders", with: "id: invoices")))
+                let renamed = try await client.execute(
+                    uri: "/api/v1/flows/orders/draft", method: .put, headers: yaml(builder),
+                    body: ByteBuffer(string: Self.v1.replacingOccurrences(of: "id: orders", with: "id: invoices")))
                 #expect(renamed.status == .badRequest && renamed.json["error"]?["field"] == "id")
             }
         }
@@ -131,15 +138,17 @@ import Testing
                 let asOperator = try await client.execute(uri: "/api/v1/flows/orders/draft", method: .get, headers: bearer(operator_))
                 #expect(asOperator.json["source"]?.stringValue?.contains(WebhookFixture.token) == true)
                 for token in [viewer, operator_] {
-                    let save = try await client.execute(uri: "/api/v1/flows/orders/draft", method: .put, headers: yaml(token), body: ByteBuffer(string: Self.v1))
+                    let save = try await client.execute(
+                        uri: "/api/v1/flows/orders/draft", method: .put, headers: yaml(token), body: ByteBuffer(string: Self.v1))
                     #expect(save.status == .forbidden)
                     let deploy = try await client.execute(uri: "/api/v1/flows/orders/draft/deploy", method: .post, headers: bearer(token))
                     #expect(deploy.status == .forbidden)
                     let discard = try await client.execute(uri: "/api/v1/flows/orders/draft", method: .delete, headers: bearer(token))
                     #expect(discard.status == .forbidden)
                 }
-                let check = try await client.execute(uri: "/api/v1/flows/validate", method: .post, headers: yaml(viewer),
-                                                     body: ByteBuffer(string: "id: x\nshapes:\n  - id: a\n    map: { feilds: {} }\n"))
+                let check = try await client.execute(
+                    uri: "/api/v1/flows/validate", method: .post, headers: yaml(viewer),
+                    body: ByteBuffer(string: "id: x\nshapes:\n  - id: a\n    map: { feilds: {} }\n"))
                 #expect(check.status == .ok && check.json["valid"] == false)
                 #expect(check.json["problems"]?[0]?["path"]?.stringValue?.hasPrefix("shapes[0].map") == true)
                 #expect(try await fixture.store.draft(of: "orders")?.source == hooked)

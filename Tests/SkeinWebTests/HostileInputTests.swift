@@ -6,10 +6,11 @@ import NIOCore
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
-import SkeinStorage
 import SkeinOperations
-@testable import SkeinWeb
+import SkeinStorage
 import Testing
+
+@testable import SkeinWeb
 
 /// Issue 17's web items, through the router: each hostile request gets a 4xx with a stable code.
 @Suite struct HostileInputTests {
@@ -26,12 +27,14 @@ import Testing
                 text + "x\(level): &x\(level) [" + Array(repeating: "*x\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
             }
             try await application(fixture).test(.router) { client in
-                let refused = try await client.execute(uri: "/api/v1/flows", method: .post, headers: bearer(builder, json: false), body: ByteBuffer(string: bomb))
+                let refused = try await client.execute(
+                    uri: "/api/v1/flows", method: .post, headers: bearer(builder, json: false), body: ByteBuffer(string: bomb))
                 #expect(refused.status == .badRequest)
                 #expect(refused.errorCode == "invalid_flow")
                 #expect(refused.json["error"]?["details"]?["problems"]?[0]?["path"] == "x0")
                 let large = "id: big\n# " + String(repeating: "x", count: FlowFile.maximumBytes) + "\n"
-                let tooLarge = try await client.execute(uri: "/api/v1/flows", method: .post, headers: bearer(builder, json: false), body: ByteBuffer(string: large))
+                let tooLarge = try await client.execute(
+                    uri: "/api/v1/flows", method: .post, headers: bearer(builder, json: false), body: ByteBuffer(string: large))
                 #expect(tooLarge.status == .contentTooLarge)
                 #expect(tooLarge.errorCode == "body_too_large")
             }
@@ -51,8 +54,9 @@ import Testing
                 #expect(webhook.errorCode == "invalid_body")
                 #expect(webhook.json["error"]?["message"]?.stringValue?.contains("byte 23") == true)
                 // Bytes of another content type are kept exactly as they came.
-                let binary = try await client.execute(uri: "/webhooks/orders-in/\(WebhookFixture.token)", method: .post,
-                                                      headers: [.contentType: "application/octet-stream"], body: body)
+                let binary = try await client.execute(
+                    uri: "/webhooks/orders-in/\(WebhookFixture.token)", method: .post,
+                    headers: [.contentType: "application/octet-stream"], body: body)
                 #expect(binary.status == .accepted)
                 let api = try await client.execute(uri: "/api/v1/flows/orders-in/runs", method: .post, headers: bearer(builder), body: body)
                 #expect(api.status == .badRequest)
@@ -90,7 +94,8 @@ import Testing
             let builder = try await fixture.token(.builder)
             try await application(fixture).test(.router) { client in
                 func put(_ name: String, _ body: JSON) async throws -> TestResponse {
-                    try await client.execute(uri: "/api/v1/instances/\(name)", method: .put, headers: bearer(builder), body: ByteBuffer(string: body.serialized()))
+                    try await client.execute(
+                        uri: "/api/v1/instances/\(name)", method: .put, headers: bearer(builder), body: ByteBuffer(string: body.serialized()))
                 }
                 let good: JSON = ["type": "http", "address": "http://127.0.0.1:9", "time_zone": "Europe/London"]
                 let cases: [(String, JSON, String)] = [

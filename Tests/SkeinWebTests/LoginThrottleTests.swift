@@ -3,8 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import SkeinJSON
-import Testing
 import SkeinOperations
+import Testing
+
 @testable import SkeinWeb
 
 /// Sign-in throttling: attempts are counted before the password is checked, per username and
@@ -88,16 +89,19 @@ import SkeinOperations
                 let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                     for _ in 0..<40 {
                         group.addTask {
-                            try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/json"],
-                                                     body: ByteBuffer(string: #"{"username":"admin","password":"wrong password"}"#)).status
+                            try await client.execute(
+                                uri: "/login", method: .post, headers: [.contentType: "application/json"],
+                                body: ByteBuffer(string: #"{"username":"admin","password":"wrong password"}"#)
+                            ).status
                         }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
                 #expect(statuses.filter { $0 == .unauthorized }.count == 10)
                 #expect(statuses.filter { $0 == .tooManyRequests }.count == 30)
-                let right = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/json"],
-                                                     body: ByteBuffer(string: #"{"username":"admin","password":"correct horse battery"}"#))
+                let right = try await client.execute(
+                    uri: "/login", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"username":"admin","password":"correct horse battery"}"#))
                 #expect(right.status == .tooManyRequests, "the right password waits too once the user is locked")
                 #expect(right.headers[.retryAfter].flatMap(Int.init).map { (1...300).contains($0) } == true)
             }
@@ -109,8 +113,10 @@ import SkeinOperations
             try await fixture.application(loginLimit: 3).test(.router) { client in
                 @Sendable func attempt(_ username: String, _ password: String) async throws -> HTTPResponse.Status {
                     let body = JSON.object(["username": .string(username), "password": .string(password)]).serialized()
-                    return try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/json"],
-                                                    body: ByteBuffer(string: body)).status
+                    return try await client.execute(
+                        uri: "/login", method: .post, headers: [.contentType: "application/json"],
+                        body: ByteBuffer(string: body)
+                    ).status
                 }
                 for _ in 0..<3 {
                     let status = try await attempt("admin", "wrong password")
@@ -173,8 +179,9 @@ import SkeinOperations
                 let signedIn = try await client.execute(uri: "/login?next=/%09/evil.example", method: .get, headers: [.cookie: cookie])
                 #expect(signedIn.status == .seeOther)
                 #expect(signedIn.headers[.location] == "/")
-                let form = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                                    body: ByteBuffer(string: "username=viewer&password=correct+horse+battery&next=%2F%09%2Fevil.example"))
+                let form = try await client.execute(
+                    uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "username=viewer&password=correct+horse+battery&next=%2F%09%2Fevil.example"))
                 #expect(form.headers[.location] == "/")
                 let page = try await client.execute(uri: "/login?next=%2F%2Fevil.example", method: .get)
                 #expect(page.text.contains(#"name="next" value="/""#))
@@ -183,12 +190,14 @@ import SkeinOperations
         try await withUIFixture { fixture in
             try await fixture.deploy()
             try await fixture.application().test(.router) { client in
-                let response = try await client.execute(uri: "/flows/orders-to-erp/enabled", method: .post, headers: formHeaders,
-                                                        body: form([("enabled", "false"), ("_back", "/\t/evil.example")]))
+                let response = try await client.execute(
+                    uri: "/flows/orders-to-erp/enabled", method: .post, headers: formHeaders,
+                    body: form([("enabled", "false"), ("_back", "/\t/evil.example")]))
                 #expect(response.status == .seeOther)
                 #expect(response.location?.hasPrefix("/flows/orders-to-erp?notice=") == true)
-                let failing = try await client.execute(uri: "/flows/none/skip", method: .post, headers: formHeaders,
-                                                       body: form([("shape", "x"), ("skip", "true"), ("_back", "/%2F/evil.example")]))
+                let failing = try await client.execute(
+                    uri: "/flows/none/skip", method: .post, headers: formHeaders,
+                    body: form([("shape", "x"), ("skip", "true"), ("_back", "/%2F/evil.example")]))
                 #expect(failing.location?.hasPrefix("/?error=") == true, "an action's error returns home, not to the hostile _back")
             }
         }

@@ -35,8 +35,11 @@ import Testing
     static let headers: HTTPFields = [.contentType: "application/json", .accept: "application/json, text/event-stream"]
 
     static func call(_ tool: String, _ arguments: JSON) -> ByteBuffer {
-        ByteBuffer(string: JSON.object(["jsonrpc": "2.0", "id": 7, "method": "tools/call",
-                                        "params": ["name": .string(tool), "arguments": arguments]]).serialized())
+        ByteBuffer(
+            string: JSON.object([
+                "jsonrpc": "2.0", "id": 7, "method": "tools/call",
+                "params": ["name": .string(tool), "arguments": arguments],
+            ]).serialized())
     }
 
     @Test func aTokensRoleAppliesToEachToolCall() async throws {
@@ -44,15 +47,17 @@ import Testing
         try await fixture.failedRun()
         let viewer = Identity(username: "vic", role: .viewer, method: .token)
         try await application(fixture, as: viewer).test(.router) { client in
-            let found = try await client.execute(uri: "/mcp", method: .post, headers: Self.headers,
-                                                 body: Self.call("search_runs", ["status": "failure"]))
+            let found = try await client.execute(
+                uri: "/mcp", method: .post, headers: Self.headers,
+                body: Self.call("search_runs", ["status": "failure"]))
             #expect(found.status == .ok)
             let result = try JSON(parsing: String(buffer: found.body))["result"]
             #expect(result?["isError"]?.boolValue == false)
             #expect(result?["structuredContent"]?["runs"]?[0]?["id"]?.numberValue == 1)
 
-            let refused = try await client.execute(uri: "/mcp", method: .post, headers: Self.headers,
-                                                   body: Self.call("replay_run", ["run": 1, "step": "each", "confirm": true]))
+            let refused = try await client.execute(
+                uri: "/mcp", method: .post, headers: Self.headers,
+                body: Self.call("replay_run", ["run": 1, "step": "each", "confirm": true]))
             let refusal = try JSON(parsing: String(buffer: refused.body))["result"]
             #expect(refusal?["isError"]?.boolValue == true)
             #expect(refusal?["content"]?[0]?["text"]?.stringValue == "this needs the operator role; vic is viewer")
@@ -74,7 +79,8 @@ import Testing
         let fixture = UIFixture()
         let viewer = Identity(username: "vic", role: .viewer, method: .token)
         try await application(fixture, as: viewer).test(.router) { client in
-            let huge = ByteBuffer(string: "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\"" + String(repeating: "x", count: MCPController.maximumBodyBytes) + "\"}")
+            let huge = ByteBuffer(
+                string: "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\"" + String(repeating: "x", count: MCPController.maximumBodyBytes) + "\"}")
             let tooLarge = try await client.execute(uri: "/mcp", method: .post, headers: Self.headers, body: huge)
             #expect(tooLarge.status == .contentTooLarge)
             var elsewhere = Self.headers

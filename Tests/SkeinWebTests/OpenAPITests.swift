@@ -1,11 +1,12 @@
-import SkeinCore
 import Foundation
 import Hummingbird
 import Logging
+import SkeinCore
 import SkeinJSON
 import SkeinOperations
-@testable import SkeinWeb
 import Testing
+
+@testable import SkeinWeb
 
 @Suite struct OpenAPITests {
     /// Every /api/v1 route the router serves, as `METHOD /path/{param}`.
@@ -13,12 +14,13 @@ import Testing
         let fixture = try WebhookFixture()
         defer { fixture.remove() }
         let router = WebServer.router(store: fixture.store, settings: WebSettings(), logger: Logger(label: "test"))
-        return Set(router.routes.compactMap { route -> String? in
-            let path = route.path.description
-            guard path.hasPrefix("/api/v1/") else { return nil }
-            let parts = path.dropFirst("/api/v1".count).split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
-            return "\(route.method.rawValue) /" + parts.joined(separator: "/")
-        })
+        return Set(
+            router.routes.compactMap { route -> String? in
+                let path = route.path.description
+                guard path.hasPrefix("/api/v1/") else { return nil }
+                let parts = path.dropFirst("/api/v1".count).split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+                return "\(route.method.rawValue) /" + parts.joined(separator: "/")
+            })
     }
 
     func documentRoutes() -> Set<String> {

@@ -23,8 +23,10 @@ import Testing
         try await fixture.store.finishRun(runID: other.id, status: .failure, error: "ERP down", failedShapeID: "check", now: now)
         let warned = try await fixture.store.enqueue(NewRun(flowID: failed.flowID, flowVersion: 1, trigger: .manual), now: now)
         try await fixture.store.beginStep(StepID(run: warned.id, sequence: 1), shapeID: "send", shapeType: "http", inputCount: 1, inputBytes: 2, now: now)
-        try await fixture.store.finishStep(StepID(run: warned.id, sequence: 1), outcome: StepOutcome(
-            status: .success, attempts: 1, warnings: ["5 of 90 items were not accepted: 5 Pending"]), now: now)
+        try await fixture.store.finishStep(
+            StepID(run: warned.id, sequence: 1),
+            outcome: StepOutcome(
+                status: .success, attempts: 1, warnings: ["5 of 90 items were not accepted: 5 Pending"]), now: now)
         try await fixture.store.finishRun(runID: warned.id, status: .success, error: nil, failedShapeID: nil, now: now)
     }
 
@@ -65,8 +67,9 @@ import Testing
                 #expect(page.contains("<b>1</b><span>clean success</span>"))
                 #expect(page.contains("<b>1</b><span>success with warnings</span>"))
                 #expect(page.contains("has_warnings=true"))
-                #expect(page.contains("href=\"/runs/3\"") && !page.contains("href=\"/runs/1\""),
-                        "recent failures are those nothing recovered")
+                #expect(
+                    page.contains("href=\"/runs/3\"") && !page.contains("href=\"/runs/1\""),
+                    "recent failures are those nothing recovered")
             }
         }
     }

@@ -18,9 +18,11 @@ import Testing
             let entries = (1...9).map { number -> NewSyncEntry in
                 let status: SyncStatus = [.ok, .failed, .pending][number % 3]
                 let outcome: SyncOutcome = status == .ok ? .accepted : status == .failed ? .permanentFailure("422") : .transientFailure("503")
-                return NewSyncEntry(item: SyncItem(system: number <= 6 ? "ERP" : "Shopify", reference: "ORD-\(number)",
-                                                   payload: Payload(json: ["n": .number(Double(number))]), outcome: outcome),
-                                    status: status, reason: "test")
+                return NewSyncEntry(
+                    item: SyncItem(
+                        system: number <= 6 ? "ERP" : "Shopify", reference: "ORD-\(number)",
+                        payload: Payload(json: ["n": .number(Double(number))]), outcome: outcome),
+                    status: status, reason: "test")
             }
             _ = try await fixture.store.insertSyncEntries(entries, origin: origin, now: Date())
             let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))

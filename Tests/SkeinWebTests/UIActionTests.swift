@@ -4,9 +4,10 @@ import HummingbirdTesting
 import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 import Testing
-import SkeinOperations
+
 @testable import SkeinWeb
 
 @Suite struct UIActionTests {
@@ -35,8 +36,9 @@ import SkeinOperations
             try await fixture.failedRun()
             try await fixture.application(as: UIFixture.identity(.operator)).test(.router) { client in
                 // "Replay from this step" on step 2 ('each') sends the outputs of step 1.
-                let response = try await client.execute(uri: "/runs/1/replay", method: .post, headers: formHeaders,
-                                                        body: form([("sequence", "1"), ("_back", "/runs/1")]))
+                let response = try await client.execute(
+                    uri: "/runs/1/replay", method: .post, headers: formHeaders,
+                    body: form([("sequence", "1"), ("_back", "/runs/1")]))
                 #expect(response.location?.hasPrefix("/runs/2?") == true)
             }
             let replay = try #require(try await fixture.store.run(id: 2))
@@ -57,8 +59,9 @@ import SkeinOperations
                 let forged = try await client.execute(uri: "/runs/1/retry", method: .post, headers: formHeaders, body: form([], csrf: "guessed"))
                 #expect(forged.status == .forbidden)
                 #expect(forged.text.contains("security token"))
-                let skip = try await client.execute(uri: "/flows/orders-to-erp/skip", method: .post, headers: formHeaders,
-                                                    body: form([("shape", "each"), ("skip", "true")]))
+                let skip = try await client.execute(
+                    uri: "/flows/orders-to-erp/skip", method: .post, headers: formHeaders,
+                    body: form([("shape", "each"), ("skip", "true")]))
                 #expect(skip.status == .forbidden, "changing a flow needs the builder role")
             }
             try await fixture.application(as: nil).test(.router) { client in
@@ -74,8 +77,9 @@ import SkeinOperations
             try await fixture.deploy()
             try await fixture.store.setEnabled(flowID: "orders-to-erp", enabled: false)
             try await fixture.application().test(.router) { client in
-                let response = try await client.execute(uri: "/flows/orders-to-erp/skip", method: .post, headers: formHeaders,
-                                                        body: form([("shape", "each"), ("skip", "true"), ("_back", "/flows/orders-to-erp")]))
+                let response = try await client.execute(
+                    uri: "/flows/orders-to-erp/skip", method: .post, headers: formHeaders,
+                    body: form([("shape", "each"), ("skip", "true"), ("_back", "/flows/orders-to-erp")]))
                 #expect(response.location?.contains("Deployed%20v2") == true)
                 let page = try await client.execute(uri: "/flows/orders-to-erp", method: .get).text
                 #expect(page.contains("class=\"skipped\" id=\"shape-each\""))
@@ -92,12 +96,16 @@ import SkeinOperations
         try await withUIFixture { fixture in
             try await fixture.deploy()
             try await fixture.application(as: UIFixture.identity(.operator)).test(.router) { client in
-                let ok = try await client.execute(uri: "/flows/orders-to-erp/initialise", method: .post, headers: formHeaders,
-                                                  body: form([("payload", #"{"orders": [{"id": 7}]}"#), ("content_type", "application/json"),
-                                                              ("from_step", "each"), ("_back", "/flows/orders-to-erp")]))
+                let ok = try await client.execute(
+                    uri: "/flows/orders-to-erp/initialise", method: .post, headers: formHeaders,
+                    body: form([
+                        ("payload", #"{"orders": [{"id": 7}]}"#), ("content_type", "application/json"),
+                        ("from_step", "each"), ("_back", "/flows/orders-to-erp"),
+                    ]))
                 #expect(ok.location?.hasPrefix("/runs/1?") == true)
-                let bad = try await client.execute(uri: "/flows/orders-to-erp/initialise", method: .post, headers: formHeaders,
-                                                   body: form([("payload", "{not json"), ("_back", "/flows/orders-to-erp")]))
+                let bad = try await client.execute(
+                    uri: "/flows/orders-to-erp/initialise", method: .post, headers: formHeaders,
+                    body: form([("payload", "{not json"), ("_back", "/flows/orders-to-erp")]))
                 #expect(bad.status == .seeOther)
                 #expect(bad.location?.hasPrefix("/flows/orders-to-erp?error=the%20payload%20is%20not%20valid%20JSON") == true)
             }
@@ -116,9 +124,12 @@ import SkeinOperations
             var entries: [NewSyncEntry] = []
             for number in 1...2500 {
                 let status: SyncStatus = number % 10 == 0 ? .failed : .ok
-                entries.append(NewSyncEntry(item: SyncItem(system: "ERP", reference: "ORD-\(number)", payload: Payload(json: ["n": .number(Double(number))]),
-                                                           outcome: status == .ok ? .accepted : .permanentFailure("refused, \"quoted\"")),
-                                            status: status, reason: "test"))
+                entries.append(
+                    NewSyncEntry(
+                        item: SyncItem(
+                            system: "ERP", reference: "ORD-\(number)", payload: Payload(json: ["n": .number(Double(number))]),
+                            outcome: status == .ok ? .accepted : .permanentFailure("refused, \"quoted\"")),
+                        status: status, reason: "test"))
             }
             _ = try await fixture.store.insertSyncEntries(entries, origin: origin, now: Date())
             try await fixture.application(as: UIFixture.identity(.viewer)).test(.router) { client in

@@ -5,9 +5,10 @@ import Logging
 import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 import SkeinStorageMemory
-import SkeinOperations
+
 @testable import SkeinWeb
 
 /// Stands in for the access middleware: every request is made as `identity`.
@@ -64,14 +65,19 @@ struct UIFixture {
     func failedRun() async throws -> RunRecord {
         let flow = try await deploy()
         let now = Date()
-        let run = try await store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual,
-                                                 input: [Payload(json: ["hello": "world"])]), now: now)
+        let run = try await store.enqueue(
+            NewRun(
+                flowID: flow.flowID, flowVersion: flow.version, trigger: .manual,
+                input: [Payload(json: ["hello": "world"])]), now: now)
         let orders: JSON = ["orders": [["id": 1], ["id": 2]]]
         try await store.beginStep(StepID(run: run.id, sequence: 1), shapeID: "source", shapeType: "payload", inputCount: 1, inputBytes: 17, now: now)
-        try await store.finishStep(StepID(run: run.id, sequence: 1), outcome: StepOutcome(status: .success, attempts: 1, outputs: [Payload(json: orders)]), now: now)
+        try await store.finishStep(
+            StepID(run: run.id, sequence: 1), outcome: StepOutcome(status: .success, attempts: 1, outputs: [Payload(json: orders)]), now: now)
         try await store.beginStep(StepID(run: run.id, sequence: 2), shapeID: "each", shapeType: "split", inputCount: 1, inputBytes: 30, now: now)
-        try await store.finishStep(StepID(run: run.id, sequence: 2), outcome: StepOutcome(
-            status: .success, attempts: 1, outputs: [Payload(json: ["id": 1]), Payload(json: ["id": 2])]), now: now)
+        try await store.finishStep(
+            StepID(run: run.id, sequence: 2),
+            outcome: StepOutcome(
+                status: .success, attempts: 1, outputs: [Payload(json: ["id": 1]), Payload(json: ["id": 2])]), now: now)
         try await store.beginStep(StepID(run: run.id, sequence: 3), shapeID: "check", shapeType: "filter", inputCount: 2, inputBytes: 16, now: now)
         let error = "ERP said <img src=x onerror=alert(1)>"
         try await store.finishStep(StepID(run: run.id, sequence: 3), outcome: StepOutcome(status: .failure, attempts: 1, error: error), now: now)

@@ -4,9 +4,10 @@ import HummingbirdTesting
 import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 import Testing
-import SkeinOperations
+
 @testable import SkeinWeb
 
 @Suite struct UIPageTests {
@@ -57,8 +58,10 @@ import SkeinOperations
         try await withUIFixture { fixture in
             let flow = try await fixture.deploy()
             let big = String(repeating: "x", count: PayloadPage.viewLimit + 5000)
-            let run = try await fixture.store.enqueue(NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual,
-                                                             input: [Payload(bytes: Array(big.utf8), contentType: "text/plain")]), now: Date())
+            let run = try await fixture.store.enqueue(
+                NewRun(
+                    flowID: flow.flowID, flowVersion: flow.version, trigger: .manual,
+                    input: [Payload(bytes: Array(big.utf8), contentType: "text/plain")]), now: Date())
             try await fixture.application().test(.router) { client in
                 let view = try await client.execute(uri: "/runs/\(run.id)/payloads/0/0", method: .get).text
                 #expect(view.contains("[trimmed] showing the first"))
@@ -123,8 +126,9 @@ import SkeinOperations
                     var headers: HTTPFields = [.contentType: "application/json"]
                     headers[HTTPFields.Element.Name("X-CSRF-Token")!] = UIFixture.csrf
                     let body = JSON.object(["expression": .string(expression), "input": "{}"])
-                    let response = try await client.execute(uri: "/playground/evaluate", method: .post, headers: headers,
-                                                            body: ByteBuffer(string: body.serialized()))
+                    let response = try await client.execute(
+                        uri: "/playground/evaluate", method: .post, headers: headers,
+                        body: ByteBuffer(string: body.serialized()))
                     #expect(response.status == .ok)
                     return response.json["error"]?["code"]?.stringValue
                 }

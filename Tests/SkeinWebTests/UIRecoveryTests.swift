@@ -4,9 +4,10 @@ import HummingbirdTesting
 import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 import Testing
-import SkeinOperations
+
 @testable import SkeinWeb
 
 /// Recovery in the browser (issue 19 items 3 and 4): one-time action tokens refuse a repeated
@@ -22,14 +23,17 @@ import SkeinOperations
                 #expect(first.location?.hasPrefix("/runs/2?notice=") == true)
                 let again = try await client.execute(uri: "/runs/1/retry", method: .post, headers: formHeaders, body: form(fields))
                 #expect(again.location?.hasPrefix("/runs/1?error=this%20form%20was%20already%20submitted") == true, "\(again.location ?? "")")
-                let replayAgain = try await client.execute(uri: "/runs/1/replay", method: .post, headers: formHeaders,
-                                                           body: form([("sequence", "1")] + fields))
+                let replayAgain = try await client.execute(
+                    uri: "/runs/1/replay", method: .post, headers: formHeaders,
+                    body: form([("sequence", "1")] + fields))
                 #expect(replayAgain.location?.contains("already%20submitted") == true, "one token, one action of any kind")
-                let none = try await client.execute(uri: "/runs/1/retry", method: .post, headers: formHeaders,
-                                                    body: form([("_once", ""), ("_back", "/runs/1")]))
+                let none = try await client.execute(
+                    uri: "/runs/1/retry", method: .post, headers: formHeaders,
+                    body: form([("_once", ""), ("_back", "/runs/1")]))
                 #expect(none.location?.contains("no%20one-time%20action%20token") == true, "\(none.location ?? "")")
-                let malformed = try await client.execute(uri: "/runs/1/retry", method: .post, headers: formHeaders,
-                                                         body: form([("_once", "<script>"), ("_back", "/runs/1")]))
+                let malformed = try await client.execute(
+                    uri: "/runs/1/retry", method: .post, headers: formHeaders,
+                    body: form([("_once", "<script>"), ("_back", "/runs/1")]))
                 #expect(malformed.location?.contains("malformed") == true)
             }
             #expect(try await fixture.store.run(id: 3) == nil, "only the first submission started a run")
@@ -54,8 +58,9 @@ import SkeinOperations
                 let page = try await client.execute(uri: "/runs/1", method: .get).text
                 #expect(page.contains("This run ran <b>v1</b> of orders-to-erp; <b>v2</b> has been deployed since"))
                 #expect(page.contains("id=\"replay-version-latest\" checked"))
-                let retry = try await client.execute(uri: "/runs/1/retry", method: .post, headers: formHeaders,
-                                                     body: form([("from", "start"), ("version", "latest"), ("_back", "/runs/1")]))
+                let retry = try await client.execute(
+                    uri: "/runs/1/retry", method: .post, headers: formHeaders,
+                    body: form([("from", "start"), ("version", "latest"), ("_back", "/runs/1")]))
                 #expect(retry.location?.hasPrefix("/runs/2?notice=") == true, "\(retry.location ?? "")")
                 #expect(retry.location?.contains("from%20the%20start%20on%20the%20latest%20version") == true)
             }
@@ -73,8 +78,9 @@ import SkeinOperations
                 #expect(page.text.contains("<b id=\"bulk-retry-count\">1</b>"))
                 #expect(page.text.contains("data-status=\"failure\"><b>1</b>"))
                 #expect(try await fixture.store.run(id: 2) == nil, "the confirmation started nothing")
-                let done = try await client.execute(uri: "/runs/retry", method: .post, headers: formHeaders,
-                                                    body: form([("flow", "orders-to-erp"), ("version", "ran"), ("_back", "/runs?status=failure")]))
+                let done = try await client.execute(
+                    uri: "/runs/retry", method: .post, headers: formHeaders,
+                    body: form([("flow", "orders-to-erp"), ("version", "ran"), ("_back", "/runs?status=failure")]))
                 #expect(done.location?.contains("Retried%201%20failed%20run") == true, "\(done.location ?? "")")
                 let nothing = try await client.execute(uri: "/runs/retry?flow=orders-to-erp", method: .get).text
                 #expect(nothing.contains("<b id=\"bulk-retry-count\">0</b>"), "a retried run is not retried again")
@@ -92,11 +98,17 @@ import SkeinOperations
         try await withUIFixture { fixture in
             let run = try await fixture.failedRun()
             let origin = SyncOrigin(flowID: run.flowID, flowVersion: run.flowVersion, runID: run.id, shapeID: "check")
-            let item = SyncItem(system: "WMS", reference: "#1001", endpointID: "W-1", payload: Payload(json: ["reference": "#1001"]),
-                                outcome: .accepted, response: "201 Created")
-            let ids = try await fixture.store.insertSyncEntries([NewSyncEntry(item: item, status: .ok, reason: "accepted"),
-                                                                  NewSyncEntry(item: item, status: .skipped, reason: "already delivered: identical content by sync entry 1 (run 1, step check) on 2026-12-05T10:00:00Z")],
-                                                                 origin: origin, now: Date())
+            let item = SyncItem(
+                system: "WMS", reference: "#1001", endpointID: "W-1", payload: Payload(json: ["reference": "#1001"]),
+                outcome: .accepted, response: "201 Created")
+            let ids = try await fixture.store.insertSyncEntries(
+                [
+                    NewSyncEntry(item: item, status: .ok, reason: "accepted"),
+                    NewSyncEntry(
+                        item: item, status: .skipped, reason: "already delivered: identical content by sync entry 1 (run 1, step check) on 2026-12-05T10:00:00Z"
+                    ),
+                ],
+                origin: origin, now: Date())
             try await fixture.application(as: UIFixture.identity(.viewer)).test(.router) { client in
                 let page = try await client.execute(uri: "/sync/\(ids[0])", method: .get)
                 #expect(page.status == .ok)

@@ -3,9 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 import SkeinStorageSQLite
-import SkeinOperations
 import SkeinWeb
 import Testing
 
@@ -37,23 +37,31 @@ import Testing
         let run = claimed[0]
         for (sequence, shape) in ["each", "answer"].enumerated() {
             try await store.beginStep(StepID(run: run.id, sequence: sequence + 1), shapeID: shape, shapeType: "map", inputCount: 1, inputBytes: 1, now: Date())
-            try await store.finishStep(StepID(run: run.id, sequence: sequence + 1), outcome: StepOutcome(status: .success, attempts: 1, outputs: outputs[shape] ?? []),
-                                       now: Date())
+            try await store.finishStep(
+                StepID(run: run.id, sequence: sequence + 1), outcome: StepOutcome(status: .success, attempts: 1, outputs: outputs[shape] ?? []),
+                now: Date())
         }
         try await store.finishRun(runID: run.id, status: fail == nil ? .success : .failure, error: fail, failedShapeID: nil, now: Date())
     }
 
     @Test func theCallerGetsTheChosenStepsPayloadsOnceTheRunFinishes() async throws {
         try await withFixture { fixture in
-            try await deploy(fixture, respond: "{ timeout: 20s }")   // the last shape, 'answer'
+            try await deploy(fixture, respond: "{ timeout: 20s }")  // the last shape, 'answer'
             let worker = Task {
-                try await work(fixture.store, outputs: ["each": [Payload(json: ["sku": "MUG-RED", "on_hand": 4])],
-                                                        "answer": [Payload(json: ["sku": "MUG-RED", "available": true]),
-                                                                   Payload(json: ["sku": "LAMP", "available": false])]])
+                try await work(
+                    fixture.store,
+                    outputs: [
+                        "each": [Payload(json: ["sku": "MUG-RED", "on_hand": 4])],
+                        "answer": [
+                            Payload(json: ["sku": "MUG-RED", "available": true]),
+                            Payload(json: ["sku": "LAMP", "available": false]),
+                        ],
+                    ])
             }
             try await fixture.application().test(.router) { client in
-                let response = try await client.execute(uri: path, method: .post, headers: jsonHeaders,
-                                                        body: ByteBuffer(string: #"{"levels":[{"sku":"MUG-RED","on_hand":4},{"sku":"LAMP","on_hand":0}]}"#))
+                let response = try await client.execute(
+                    uri: path, method: .post, headers: jsonHeaders,
+                    body: ByteBuffer(string: #"{"levels":[{"sku":"MUG-RED","on_hand":4},{"sku":"LAMP","on_hand":0}]}"#))
                 #expect(response.status == .ok)
                 #expect(response.json == [["sku": "MUG-RED", "available": true], ["sku": "LAMP", "available": false]])
                 let runs = try await fixture.runs()
@@ -70,8 +78,9 @@ import Testing
             try await deploy(fixture, respond: "{ step: each, timeout: 20s }")
             let worker = Task { try await work(fixture.store, outputs: ["each": [Payload(json: ["sku": "MUG-RED", "on_hand": 4])]]) }
             try await fixture.application().test(.router) { client in
-                let response = try await client.execute(uri: path, method: .post, headers: jsonHeaders,
-                                                        body: ByteBuffer(string: #"{"levels":[{"sku":"MUG-RED","on_hand":4}]}"#))
+                let response = try await client.execute(
+                    uri: path, method: .post, headers: jsonHeaders,
+                    body: ByteBuffer(string: #"{"levels":[{"sku":"MUG-RED","on_hand":4}]}"#))
                 #expect(response.status == .ok)
                 #expect(response.json == ["sku": "MUG-RED", "on_hand": 4])
             }

@@ -45,8 +45,10 @@ import Testing
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for n in 1...40 {
                         group.addTask {
-                            try await client.execute(uri: path, method: .post, headers: jsonHeaders,
-                                                     body: ByteBuffer(string: #"{"orders": [{"id": \#(n)}]}"#)) { response in
+                            try await client.execute(
+                                uri: path, method: .post, headers: jsonHeaders,
+                                body: ByteBuffer(string: #"{"orders": [{"id": \#(n)}]}"#)
+                            ) { response in
                                 #expect(response.status == .serviceUnavailable)
                                 #expect(response.errorCode == "unavailable")
                             }

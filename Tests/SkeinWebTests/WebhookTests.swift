@@ -7,11 +7,11 @@ import Logging
 import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 import SkeinStorageMemory
 import SkeinStoragePostgres
 import SkeinStorageSQLite
-import SkeinOperations
 import SkeinTestSupport
 import SkeinWeb
 import Testing
@@ -129,9 +129,9 @@ func hmacHex(_ body: String, secret: String) -> String {
             try await fixture.deploy(id: "switched-off")
             try await fixture.store.setEnabled(flowID: "switched-off", enabled: false)
             let addresses = [
-                "/webhooks/orders-in/tok-3f9a8b7c6d5e4f3a2b1d",     // last character wrong
-                "/webhooks/orders-in/tok",                           // a prefix
-                "/webhooks/orders-in/\(WebhookFixture.token)x",      // longer
+                "/webhooks/orders-in/tok-3f9a8b7c6d5e4f3a2b1d",  // last character wrong
+                "/webhooks/orders-in/tok",  // a prefix
+                "/webhooks/orders-in/\(WebhookFixture.token)x",  // longer
                 "/webhooks/no-such-flow/\(WebhookFixture.token)",
                 "/webhooks/manual-only/\(WebhookFixture.token)",
                 "/webhooks/switched-off/\(WebhookFixture.token)",
@@ -158,8 +158,9 @@ func hmacHex(_ body: String, secret: String) -> String {
             try await fixture.application().test(.router) { client in
                 let old = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: ByteBuffer(string: "{}"))
                 #expect(old.status == .notFound)
-                let new = try await client.execute(uri: "/webhooks/orders-in/second-token-0123456789", method: .post, headers: jsonHeaders,
-                                                   body: ByteBuffer(string: "{}"))
+                let new = try await client.execute(
+                    uri: "/webhooks/orders-in/second-token-0123456789", method: .post, headers: jsonHeaders,
+                    body: ByteBuffer(string: "{}"))
                 #expect(new.status == .accepted)
             }
             #expect(try await fixture.runs().map(\.flowVersion) == [2])
@@ -170,8 +171,9 @@ func hmacHex(_ body: String, secret: String) -> String {
         try await withFixture { fixture in
             try await fixture.deploy()
             try await fixture.application().test(.router) { client in
-                let response = try await client.execute(uri: path, method: .post, headers: jsonHeaders,
-                                                        body: ByteBuffer(string: "{\n  \"orders\": [1, 2,]\n}"))
+                let response = try await client.execute(
+                    uri: path, method: .post, headers: jsonHeaders,
+                    body: ByteBuffer(string: "{\n  \"orders\": [1, 2,]\n}"))
                 #expect(response.status == .badRequest)
                 #expect(response.errorCode == "invalid_body")
                 let message = try #require(response.json["error"]?["message"]?.stringValue)
@@ -223,16 +225,18 @@ func hmacHex(_ body: String, secret: String) -> String {
                 let wrongSecret = "sha256=" + hmacHex(body, secret: "another secret")
                 let forged = try await client.execute(uri: path, method: .post, headers: signatureHeaders(wrongSecret), body: ByteBuffer(string: body))
                 #expect(forged.status == .unauthorized)
-                let tampered = try await client.execute(uri: path, method: .post, headers: signatureHeaders(good),
-                                                        body: ByteBuffer(string: body + " "))
+                let tampered = try await client.execute(
+                    uri: path, method: .post, headers: signatureHeaders(good),
+                    body: ByteBuffer(string: body + " "))
                 #expect(tampered.status == .unauthorized)
                 let malformed = try await client.execute(uri: path, method: .post, headers: signatureHeaders("md5=abc"), body: ByteBuffer(string: body))
                 #expect(malformed.status == .unauthorized)
                 for response in [unsigned, forged, tampered, malformed] {
                     #expect(!String(buffer: response.body).contains(WebhookFixture.secret))
                 }
-                let signed = try await client.execute(uri: path, method: .post, headers: signatureHeaders(good.uppercased().replacingOccurrences(of: "SHA256=", with: "sha256=")),
-                                                      body: ByteBuffer(string: body))
+                let signed = try await client.execute(
+                    uri: path, method: .post, headers: signatureHeaders(good.uppercased().replacingOccurrences(of: "SHA256=", with: "sha256=")),
+                    body: ByteBuffer(string: body))
                 #expect(signed.status == .accepted, "hex digits may be upper case")
             }
             #expect(try await fixture.runs().count == 1)
@@ -319,8 +323,9 @@ func hmacHex(_ body: String, secret: String) -> String {
             try await fixture.application().test(.live) { client in
                 let response = try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: ByteBuffer(string: #"{"orders":[]}"#))
                 #expect(response.status == .accepted)
-                let tooBig = try await client.execute(uri: path, method: .post, headers: jsonHeaders,
-                                                      body: ByteBuffer(string: "[" + String(repeating: "1,", count: 2000) + "1]"))
+                let tooBig = try await client.execute(
+                    uri: path, method: .post, headers: jsonHeaders,
+                    body: ByteBuffer(string: "[" + String(repeating: "1,", count: 2000) + "1]"))
                 #expect(tooBig.status == .contentTooLarge)
             }
             #expect(try await fixture.runs().count == 1)

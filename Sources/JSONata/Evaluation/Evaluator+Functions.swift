@@ -26,8 +26,10 @@ extension Evaluator {
 
     /// Applies a function, then keeps applying while the result is a tail-call thunk (the
     /// trampoline that makes tail recursion run without growing the stack).
-    func apply(_ proc: Value?, _ args: [Value?], _ input: Value?, _ env: Frame,
-               token: String? = nil, position: Int? = nil) throws(EvalError) -> Value? {
+    func apply(
+        _ proc: Value?, _ args: [Value?], _ input: Value?, _ env: Frame,
+        token: String? = nil, position: Int? = nil
+    ) throws(EvalError) -> Value? {
         var result = try applyInner(proc, args, input, env, token: token, position: position)
         while case .function(.lambda(let thunk))? = result, thunk.isThunk {
             let call = thunk.body
@@ -42,8 +44,10 @@ extension Evaluator {
         return result
     }
 
-    private func applyInner(_ proc: Value?, _ args: [Value?], _ input: Value?, _ env: Frame,
-                            token: String?, position: Int?) throws(EvalError) -> Value? {
+    private func applyInner(
+        _ proc: Value?, _ args: [Value?], _ input: Value?, _ env: Frame,
+        token: String?, position: Int?
+    ) throws(EvalError) -> Value? {
         do throws(EvalError) {
             guard case .function(let function)? = proc else { throw EvalError("T1006") }
             switch function {
@@ -138,8 +142,11 @@ extension Evaluator {
                     frame.bind(name, index < args.count ? args[index] : nil)
                 }
             }
-            return .function(.lambda(Lambda(body: lambda.body, input: lambda.input, env: frame, params: unbound,
-                                            signature: nil, isThunk: false)))
+            return .function(
+                .lambda(
+                    Lambda(
+                        body: lambda.body, input: lambda.input, env: frame, params: unbound,
+                        signature: nil, isThunk: false)))
         case .function(.native(let native))?:
             return .function(.partialNative(PartialNative(native: native, arguments: args, holes: holes)))
         case .function(.partialNative(let inner))?:

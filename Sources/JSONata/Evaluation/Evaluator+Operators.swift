@@ -126,7 +126,8 @@ extension Evaluator {
         if size > Double(limits.maxItems) {
             let error = EvalError("D2014", value: .number(size))
             if limits.maxItems != 10_000_000 {
-                error.message = "The size of the sequence allocated by the range operator (..) must not exceed \(limits.maxItems) (maxItems).  Attempted to allocate \(Value.number(size).plainString())."
+                error.message =
+                    "The size of the sequence allocated by the range operator (..) must not exceed \(limits.maxItems) (maxItems).  Attempted to allocate \(Value.number(size).plainString())."
             }
             throw error
         }
@@ -323,7 +324,10 @@ extension Evaluator {
                     throw error
                 default:
                     let culprit: Value
-                    switch aa { case .number, .string: culprit = bb; default: culprit = aa }
+                    switch aa {
+                    case .number, .string: culprit = bb;
+                    default: culprit = aa
+                    }
                     throw EvalError("T2008", position: position, value: culprit)
                 }
                 if term.descending { comparison = -comparison }

@@ -86,8 +86,10 @@ extension Evaluator {
     }
 
     /// Evaluates one step against every item of the input sequence and flattens the results.
-    private func evaluateStep(_ expr: Node, _ inputs: [Value], _ inputIsUndefined: Bool, _ env: Frame,
-                              lastStep: Bool) throws(EvalError) -> ([Value], ArrayFlags) {
+    private func evaluateStep(
+        _ expr: Node, _ inputs: [Value], _ inputIsUndefined: Bool, _ env: Frame,
+        lastStep: Bool
+    ) throws(EvalError) -> ([Value], ArrayFlags) {
         if expr.type == .sort {
             var sorted = try sortItems(expr, inputs, tuples: false, env)
             if let stages = expr.stages { sorted = try evaluateStages(stages, sorted, tuples: false, env) }
@@ -156,8 +158,10 @@ extension Evaluator {
 
     /// One step of a tuple stream: every output tuple copies its input tuple's bindings and adds
     /// the step's own (`@` context, focus variable, index variable, ancestor label).
-    private func evaluateTupleStep(_ expr: Node, _ inputs: [Value], _ inputIsUndefined: Bool, _ tupleBindings: [Value]?,
-                                   _ env: Frame) throws(EvalError) -> [Value] {
+    private func evaluateTupleStep(
+        _ expr: Node, _ inputs: [Value], _ inputIsUndefined: Bool, _ tupleBindings: [Value]?,
+        _ env: Frame
+    ) throws(EvalError) -> [Value] {
         if expr.type == .sort {
             var result: [Value]
             if let tupleBindings {
@@ -369,5 +373,7 @@ func isArrayOfNumbers(_ items: [Value]) throws(EvalError) -> Bool {
 }
 
 func isArrayOfStrings(_ items: [Value]) -> Bool {
-    items.allSatisfy { if case .string = $0 { return true }; return false }
+    items.allSatisfy {
+        if case .string = $0 { return true }; return false
+    }
 }

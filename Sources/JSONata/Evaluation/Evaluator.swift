@@ -97,7 +97,9 @@ final class Evaluator {
     }
 
     func tooManyItems(_ count: Int) -> EvalError {
-        failure("U1003", "The result would hold \(count) items, more than the limit of \(limits.maxItems) (maxItems; the default is \(JSONataLimits.default.maxItems))")
+        failure(
+            "U1003",
+            "The result would hold \(count) items, more than the limit of \(limits.maxItems) (maxItems; the default is \(JSONataLimits.default.maxItems))")
     }
 
     /// Checks a string about to be built with `bytes` UTF-8 bytes, and charges it.
@@ -108,7 +110,10 @@ final class Evaluator {
     }
 
     func stringTooLong(_ bytes: Int) -> EvalError {
-        failure("U1004", "The string would be \(bytes) bytes long, more than the limit of \(limits.maxStringBytes) bytes (maxStringBytes; the default is \(JSONataLimits.default.maxStringBytes), 64 MiB)")
+        failure(
+            "U1004",
+            "The string would be \(bytes) bytes long, more than the limit of \(limits.maxStringBytes) bytes (maxStringBytes; the default is \(JSONataLimits.default.maxStringBytes), 64 MiB)"
+        )
     }
 
     /// Charges `bytes` built to the evaluation's total.
@@ -116,7 +121,10 @@ final class Evaluator {
     func charge(_ bytes: Int) throws(EvalError) {
         built &+= bytes
         if built > limits.maxBuiltBytes {
-            throw failure("U1005", "The expression built more than \(limits.maxBuiltBytes) bytes of strings and arrays (maxBuiltBytes; the default is \(JSONataLimits.default.maxBuiltBytes), 256 MiB)")
+            throw failure(
+                "U1005",
+                "The expression built more than \(limits.maxBuiltBytes) bytes of strings and arrays (maxBuiltBytes; the default is \(JSONataLimits.default.maxBuiltBytes), 256 MiB)"
+            )
         }
     }
 
@@ -198,7 +206,10 @@ final class Evaluator {
     }
 
     func nestedTooDeeply() -> EvalError {
-        failure("U1002", "The value would be nested more than \(limits.maxValueNesting) levels deep (maxValueNesting; the default is \(JSONataLimits.default.maxValueNesting))")
+        failure(
+            "U1002",
+            "The value would be nested more than \(limits.maxValueNesting) levels deep (maxValueNesting; the default is \(JSONataLimits.default.maxValueNesting))"
+        )
     }
 
     // MARK: - Dispatch
@@ -294,8 +305,11 @@ final class Evaluator {
     }
 
     private func evaluateLambda(_ expr: Node, _ input: Value?, _ env: Frame) -> Value? {
-        .function(.lambda(Lambda(body: expr.body!, input: input, env: env, params: expr.arguments.map(\.value),
-                                 signature: expr.signature, isThunk: expr.thunk)))
+        .function(
+            .lambda(
+                Lambda(
+                    body: expr.body!, input: input, env: env, params: expr.arguments.map(\.value),
+                    signature: expr.signature, isThunk: expr.thunk)))
     }
 
     private func evaluateSort(_ expr: Node, _ input: Value?, _ env: Frame) throws(EvalError) -> Value? {

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Releases chains of functions and scopes without recursing once per link.
@@ -56,9 +56,9 @@ enum Graveyard {
             var key = pthread_key_t()
             pthread_key_create(&key) { pointer in
                 #if canImport(Darwin)
-                Unmanaged<Plot>.fromOpaque(pointer).release()
+                    Unmanaged<Plot>.fromOpaque(pointer).release()
                 #else
-                if let pointer { Unmanaged<Plot>.fromOpaque(pointer).release() }
+                    if let pointer { Unmanaged<Plot>.fromOpaque(pointer).release() }
                 #endif
             }
             return key

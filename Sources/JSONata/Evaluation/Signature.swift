@@ -66,7 +66,8 @@ struct Signature: Sendable {
                 }
             case UInt8(ascii: "?"):
                 if !params.isEmpty {
-                    params[params.count - 1].quantifier = params[params.count - 1].quantifier == .optional && params[params.count - 1].usesContext ? .lazyOptional : .optional
+                    params[params.count - 1].quantifier =
+                        params[params.count - 1].quantifier == .optional && params[params.count - 1].usesContext ? .lazyOptional : .optional
                 }
             case UInt8(ascii: "+"):
                 if !params.isEmpty { params[params.count - 1].quantifier = .oneOrMore }
@@ -141,7 +142,8 @@ struct Signature: Sendable {
         for (index, param) in params.enumerated() {
             if index < args.count {
                 guard param.quantifier == .one || param.quantifier == .optional,
-                      param.accepts.contains(args[index]?.signatureSymbol ?? UInt8(ascii: "m")) else { return nil }
+                    param.accepts.contains(args[index]?.signatureSymbol ?? UInt8(ascii: "m"))
+                else { return nil }
                 if param.type == UInt8(ascii: "a") && args[index] != nil { needsArrays = true }
             } else if param.usesContext || (param.quantifier != .optional && param.quantifier != .lazyOptional) {
                 return nil

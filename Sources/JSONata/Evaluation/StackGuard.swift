@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Protects the native stack from deep recursion in expressions.
@@ -26,23 +26,23 @@ enum StackGuard {
     /// The lowest address evaluation may reach on this thread (`0` when it cannot be determined).
     static func lowestSafeAddress() -> UInt {
         #if canImport(Glibc) || canImport(Musl)
-        // pthread_getattr_np is a GNU extension the Glibc module does not export; look it up.
-        typealias GetAttr = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_getattr_np") else { return 0 }
-        let getattr = unsafeBitCast(symbol, to: GetAttr.self)
-        var attributes = pthread_attr_t()
-        guard getattr(pthread_self(), &attributes) == 0 else { return 0 }
-        defer { pthread_attr_destroy(&attributes) }
-        var base: UnsafeMutableRawPointer?
-        var size = 0
-        guard pthread_attr_getstack(&attributes, &base, &size) == 0, let base else { return 0 }
-        return UInt(bitPattern: base) + margin
+            // pthread_getattr_np is a GNU extension the Glibc module does not export; look it up.
+            typealias GetAttr = @convention(c) (pthread_t, UnsafeMutablePointer<pthread_attr_t>) -> Int32
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_getattr_np") else { return 0 }
+            let getattr = unsafeBitCast(symbol, to: GetAttr.self)
+            var attributes = pthread_attr_t()
+            guard getattr(pthread_self(), &attributes) == 0 else { return 0 }
+            defer { pthread_attr_destroy(&attributes) }
+            var base: UnsafeMutableRawPointer?
+            var size = 0
+            guard pthread_attr_getstack(&attributes, &base, &size) == 0, let base else { return 0 }
+            return UInt(bitPattern: base) + margin
         #elseif canImport(Darwin)
-        let top = UInt(bitPattern: pthread_get_stackaddr_np(pthread_self()))
-        let size = UInt(pthread_get_stacksize_np(pthread_self()))
-        return top - size + margin
+            let top = UInt(bitPattern: pthread_get_stackaddr_np(pthread_self()))
+            let size = UInt(pthread_get_stacksize_np(pthread_self()))
+            return top - size + margin
         #else
-        return 0
+            return 0
         #endif
     }
 }

@@ -9,23 +9,24 @@ enum CivilTime {
     /// The UTC fields of a `Date` (`getUTCFullYear()`, `getUTCMonth()` (0-based), …).
     struct Fields: Sendable {
         var year: Double
-        var month: Double      // 0...11
-        var day: Double        // 1...31
+        var month: Double  // 0...11
+        var day: Double  // 1...31
         var hours: Double
         var minutes: Double
         var seconds: Double
         var millis: Double
-        var weekday: Double    // 0 = Sunday ... 6 = Saturday
-        var time: Double       // epoch millis (`getTime()`)
+        var weekday: Double  // 0 = Sunday ... 6 = Saturday
+        var time: Double  // epoch millis (`getTime()`)
 
-        static let invalid = Fields(year: .nan, month: .nan, day: .nan, hours: .nan, minutes: .nan,
-                                    seconds: .nan, millis: .nan, weekday: .nan, time: .nan)
+        static let invalid = Fields(
+            year: .nan, month: .nan, day: .nan, hours: .nan, minutes: .nan,
+            seconds: .nan, millis: .nan, weekday: .nan, time: .nan)
     }
 
     /// `new Date(ms)`: TimeClip (truncate towards zero, NaN outside ±8.64e15).
     static func timeClip(_ ms: Double) -> Double {
         guard ms.isFinite, Swift.abs(ms) <= maxTime else { return .nan }
-        return ms.rounded(.towardZero) + 0 // +0 turns -0 into 0
+        return ms.rounded(.towardZero) + 0  // +0 turns -0 into 0
     }
 
     static func fields(_ t: Double) -> Fields {
@@ -38,16 +39,19 @@ enum CivilTime {
         let ms = Int(msInDay)
         var weekday = (Int(days) + 4) % 7
         if weekday < 0 { weekday += 7 }
-        return Fields(year: Double(y), month: Double(m - 1), day: Double(d),
-                      hours: Double(ms / 3_600_000), minutes: Double(ms / 60_000 % 60),
-                      seconds: Double(ms / 1000 % 60), millis: Double(ms % 1000),
-                      weekday: Double(weekday), time: time)
+        return Fields(
+            year: Double(y), month: Double(m - 1), day: Double(d),
+            hours: Double(ms / 3_600_000), minutes: Double(ms / 60_000 % 60),
+            seconds: Double(ms / 1000 % 60), millis: Double(ms % 1000),
+            weekday: Double(weekday), time: time)
     }
 
     /// `Date.UTC(year, month, day, h, m, s, ms)`, including its quirks: a year in
     /// 0...99 means 1900...1999, and out-of-range months/days/times overflow.
-    static func utc(_ year: Double, _ month: Double, _ day: Double = 1, _ hours: Double = 0,
-                    _ minutes: Double = 0, _ seconds: Double = 0, _ millis: Double = 0) -> Double {
+    static func utc(
+        _ year: Double, _ month: Double, _ day: Double = 1, _ hours: Double = 0,
+        _ minutes: Double = 0, _ seconds: Double = 0, _ millis: Double = 0
+    ) -> Double {
         let args = [year, month, day, hours, minutes, seconds, millis]
         guard args.allSatisfy(\.isFinite) else { return .nan }
         var y = year.rounded(.towardZero)
@@ -58,7 +62,8 @@ enum CivilTime {
         var mn = m.truncatingRemainder(dividingBy: 12)
         if mn < 0 { mn += 12 }
         let dayNumber = Double(days(fromCivil: Int(ym), Int(mn) + 1, 1)) + day.rounded(.towardZero) - 1
-        let time = hours.rounded(.towardZero) * 3_600_000 + minutes.rounded(.towardZero) * 60_000
+        let time =
+            hours.rounded(.towardZero) * 3_600_000 + minutes.rounded(.towardZero) * 60_000
             + seconds.rounded(.towardZero) * 1000 + millis.rounded(.towardZero)
         return timeClip(dayNumber * millisPerDay + time)
     }

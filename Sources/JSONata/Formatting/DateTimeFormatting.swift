@@ -89,12 +89,16 @@ enum DateTimeFormatting {
 
     // MARK: - Formatting
 
-    static let months = ["January", "February", "March", "April", "May", "June", "July",
-                         "August", "September", "October", "November", "December"]
+    static let months = [
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December",
+    ]
     static let days = ["", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
-    private static func formatComponent(_ date: CivilTime.Fields, _ marker: DateTimeMarker,
-                                        offsetHours: Double, offsetMinutes: Double) throws -> String {
+    private static func formatComponent(
+        _ date: CivilTime.Fields, _ marker: DateTimeMarker,
+        offsetHours: Double, offsetMinutes: Double
+    ) throws -> String {
         let component = marker.component
         switch component {
         case "Y", "M", "D", "d", "F", "W", "w", "X", "x", "H", "h", "m", "s":
@@ -229,7 +233,8 @@ enum DateTimeFormatting {
         let first = CivilTime.utc(year, month)
         var weekday = CivilTime.fields(first).weekday
         if weekday == 0 { weekday = 7 }
-        return weekday > 4 ? first + (8 - weekday) * CivilTime.millisPerDay
+        return weekday > 4
+            ? first + (8 - weekday) * CivilTime.millisPerDay
             : first - (weekday - 1) * CivilTime.millisPerDay
     }
 
@@ -243,7 +248,8 @@ enum DateTimeFormatting {
     private static let isoShape = #"^[0-9]{4}(-[01][0-9])*(-[0-3][0-9])*(T[0-2][0-9]:[0-5][0-9]:[0-5][0-9])*(\.[0-9]+)?([+-][0-2][0-9]:?[0-5][0-9]|Z)?\z"#
     /// The structure `Date.parse` understands; shapes that pass `isoShape` but not
     /// this (e.g. `2018-01-01-01`) give `NaN`, as `Date.parse` does.
-    private static let isoStructure = #"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?)?(Z|[+-][0-9]{2}:?[0-9]{2})?\z"#
+    private static let isoStructure =
+        #"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?)?(Z|[+-][0-9]{2}:?[0-9]{2})?\z"#
 
     static func parseISO8601(_ string: String) throws -> Double? {
         let shape = try NSRegularExpression(pattern: isoShape)
@@ -269,7 +275,8 @@ enum DateTimeFormatting {
             millis = Double(String((fraction + "00").prefix(3))) ?? 0
         }
         guard (1...12).contains(month), (1...31).contains(day), hours <= 24, minutes < 60, seconds < 60,
-              hours < 24 || (minutes == 0 && seconds == 0 && millis == 0) else { return .nan }
+            hours < 24 || (minutes == 0 && seconds == 0 && millis == 0)
+        else { return .nan }
         var offsetMinutes = 0.0
         if let zone = group(8), zone != "Z" {
             let digits = zone.dropFirst().filter { $0 != ":" }

@@ -22,13 +22,21 @@ struct FormattingError: Error, Equatable, Sendable {
         case "D3082": base = "The sub-picture must not contain more than one instance of the 'percent' character"
         case "D3083": base = "The sub-picture must not contain more than one instance of the 'per-mille' character"
         case "D3084": base = "The sub-picture must not contain both a 'percent' and a 'per-mille' character"
-        case "D3085": base = "The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'"
-        case "D3086": base = "The sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character"
+        case "D3085":
+            base =
+                "The mantissa part of a sub-picture must contain at least one character that is either an 'optional digit character' or a member of the 'decimal digit family'"
+        case "D3086":
+            base =
+                "The sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character"
         case "D3087": base = "The sub-picture must not contain a 'grouping-separator' character that appears adjacent to a 'decimal-separator' character"
         case "D3088": base = "The sub-picture must not contain a 'grouping-separator' at the end of the integer part"
         case "D3089": base = "The sub-picture must not contain two adjacent instances of the 'grouping-separator' character"
-        case "D3090": base = "The integer part of the sub-picture must not contain a member of the 'decimal digit family' that is followed by an instance of the 'optional digit character'"
-        case "D3091": base = "The fractional part of the sub-picture must not contain an instance of the 'optional digit character' that is followed by a member of the 'decimal digit family'"
+        case "D3090":
+            base =
+                "The integer part of the sub-picture must not contain a member of the 'decimal digit family' that is followed by an instance of the 'optional digit character'"
+        case "D3091":
+            base =
+                "The fractional part of the sub-picture must not contain an instance of the 'optional digit character' that is followed by a member of the 'decimal digit family'"
         case "D3092": base = "A sub-picture that contains a 'percent' or 'per-mille' character must not contain a character treated as an 'exponent-separator'"
         case "D3093": base = "The exponent part of the sub-picture must comprise only of one or more characters that are members of the 'decimal digit family'"
         case "D3100": base = "The radix of the formatBase function must be between 2 and 36"

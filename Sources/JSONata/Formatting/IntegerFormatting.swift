@@ -111,7 +111,7 @@ struct IntegerPicture: Sendable {
                     } else if zero != group {
                         throw FormattingError.code("D3131")
                     }
-                } else if code == 0x23 { // '#'
+                } else if code == 0x23 {  // '#'
                     separatorPosition += 1
                     optionalDigits += 1
                 } else {
@@ -361,10 +361,14 @@ struct IntegerPicture: Sendable {
 /// `3731` → `Three Thousand, Seven Hundred and Thirty-One`; magnitudes stop at
 /// trillion, so `1e15` → `One Thousand Trillion`.
 enum EnglishWords {
-    static let few = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
-                      "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen"]
-    static let ordinals = ["Zeroth", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth",
-                           "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth", "Eighteenth", "Nineteenth"]
+    static let few = [
+        "Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
+        "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen",
+    ]
+    static let ordinals = [
+        "Zeroth", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth",
+        "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth", "Eighteenth", "Nineteenth",
+    ]
     static let decades = ["Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety", "Hundred"]
     static let magnitudes = ["Thousand", "Million", "Billion", "Trillion"]
 
@@ -476,7 +480,8 @@ enum EnglishWords {
             if s == ",", i + 1 < scalars.count, isSpace(scalars[i + 1]) {
                 matchLength = 2
             } else if isSpace(s), i + 4 < scalars.count, scalars[i + 1] == "a", scalars[i + 2] == "n",
-                      scalars[i + 3] == "d", isSpace(scalars[i + 4]) {
+                scalars[i + 3] == "d", isSpace(scalars[i + 4])
+            {
                 matchLength = 5
             } else if isSpace(s) || s == "\\" || s == "-" {
                 matchLength = 1

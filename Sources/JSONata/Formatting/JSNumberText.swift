@@ -109,7 +109,7 @@ enum JSNumberText {
         if precision != 0 {
             result = shift(result, by: -precision)
         }
-        if result == 0 { result = 0 } // no negative zero
+        if result == 0 { result = 0 }  // no negative zero
         return result
     }
 

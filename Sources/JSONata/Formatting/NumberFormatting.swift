@@ -200,7 +200,8 @@ private struct NumberPicture {
         var mantissaPart = activePart
         var exponentPart: Units?
         if let position = subpicture.index(of: exponentSeparator, from: prefix.count),
-           position <= subpicture.count - suffix.count {
+            position <= subpicture.count - suffix.count
+        {
             mantissaPart = activePart.sub(0, position)
             exponentPart = activePart.sub(position + 1)
         }
@@ -210,9 +211,10 @@ private struct NumberPicture {
             integerPart = mantissaPart.sub(0, decimal)
             fractionalPart = mantissaPart.sub(decimal + 1)
         }
-        return Parts(prefix: prefix, suffix: suffix, activePart: activePart, mantissaPart: mantissaPart,
-                     exponentPart: exponentPart, integerPart: integerPart, fractionalPart: fractionalPart,
-                     subpicture: subpicture)
+        return Parts(
+            prefix: prefix, suffix: suffix, activePart: activePart, mantissaPart: mantissaPart,
+            exponentPart: exponentPart, integerPart: integerPart, fractionalPart: fractionalPart,
+            subpicture: subpicture)
     }
 
     /// F&O 4.7.3; like jsonata-js, the last failing rule decides the error code.
@@ -235,11 +237,13 @@ private struct NumberPicture {
         }
         if sub.contains(groupingSeparator + groupingSeparator) { error = "D3089" }
         if let optional = parts.integerPart.index(of: digit),
-           parts.integerPart.sub(0, optional).contains(where: isDigit) {
+            parts.integerPart.sub(0, optional).contains(where: isDigit)
+        {
             error = "D3090"
         }
         if let optional = parts.fractionalPart.lastIndex(of: digit),
-           parts.fractionalPart.sub(optional).contains(where: isDigit) {
+            parts.fractionalPart.sub(optional).contains(where: isDigit)
+        {
             error = "D3091"
         }
         if let exponent = parts.exponentPart {
@@ -286,12 +290,13 @@ private struct NumberPicture {
             minimumFractionalPartSize = 1
         }
         let minimumExponentSize = parts.exponentPart?.filter(isDigit).count ?? 0
-        return Variables(integerPartGroupingPositions: integerPositions, regularGrouping: regular,
-                         minimumIntegerPartSize: minimumIntegerPartSize, scalingFactor: scalingFactor,
-                         prefix: parts.prefix, fractionalPartGroupingPositions: fractionalPositions,
-                         minimumFractionalPartSize: minimumFractionalPartSize,
-                         maximumFractionalPartSize: maximumFractionalPartSize,
-                         minimumExponentSize: minimumExponentSize, suffix: parts.suffix, picture: parts.subpicture)
+        return Variables(
+            integerPartGroupingPositions: integerPositions, regularGrouping: regular,
+            minimumIntegerPartSize: minimumIntegerPartSize, scalingFactor: scalingFactor,
+            prefix: parts.prefix, fractionalPartGroupingPositions: fractionalPositions,
+            minimumFractionalPartSize: minimumFractionalPartSize,
+            maximumFractionalPartSize: maximumFractionalPartSize,
+            minimumExponentSize: minimumExponentSize, suffix: parts.suffix, picture: parts.subpicture)
     }
 
     /// `Math.abs(value).toFixed(dp)` in the picture's digit family.

@@ -48,16 +48,18 @@ enum ArrayFunctions {
                 return .array(sorted, [])
             }
             if try isArrayOfNumbers(items) {
-                return .array(try mergeSort(items) { (a: Value, b: Value) throws(EvalError) -> Bool in
-                    try evaluator.poll()
-                    return (a.numberValue ?? 0) > (b.numberValue ?? 0)
-                }, [])
+                return .array(
+                    try mergeSort(items) { (a: Value, b: Value) throws(EvalError) -> Bool in
+                        try evaluator.poll()
+                        return (a.numberValue ?? 0) > (b.numberValue ?? 0)
+                    }, [])
             }
             if isArrayOfStrings(items) {
-                return .array(try mergeSort(items) { (a: Value, b: Value) throws(EvalError) -> Bool in
-                    try evaluator.poll()
-                    return jsCompare(a.stringValue ?? "", b.stringValue ?? "") > 0
-                }, [])
+                return .array(
+                    try mergeSort(items) { (a: Value, b: Value) throws(EvalError) -> Bool in
+                        try evaluator.poll()
+                        return jsCompare(a.stringValue ?? "", b.stringValue ?? "") > 0
+                    }, [])
             }
             let error = EvalError("D3070")
             error.index = 1

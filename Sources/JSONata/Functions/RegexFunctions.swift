@@ -24,11 +24,13 @@ enum RegexFunctions {
             if limit == nil || limit! > 0, let matcher = argument(args, 1) {
                 try evaluator.forEachMatch(matcher, text, context, limit: limit) { match throws(EvalError) in
                     try evaluator.checkCount(results.count + 1)
-                    results.append(.object(JObject([
-                        "match": .string(match.match),
-                        "index": .number(Double(match.start)),
-                        "groups": .array(match.groups.map(Value.string), []),
-                    ])))
+                    results.append(
+                        .object(
+                            JObject([
+                                "match": .string(match.match),
+                                "index": .number(Double(match.start)),
+                                "groups": .array(match.groups.map(Value.string), []),
+                            ])))
                 }
             }
             try evaluator.checkItems(results.count)
@@ -88,12 +90,13 @@ enum RegexFunctions {
                     case .string(let template)?:
                         substitute = .string(expandReplacement(template, match))
                     case let function?:
-                        let matchObject = Value.object(JObject([
-                            "match": .string(match.match),
-                            "start": .number(Double(match.start)),
-                            "end": .number(Double(match.end)),
-                            "groups": .array(match.groups.map(Value.string), []),
-                        ]))
+                        let matchObject = Value.object(
+                            JObject([
+                                "match": .string(match.match),
+                                "start": .number(Double(match.start)),
+                                "end": .number(Double(match.end)),
+                                "groups": .array(match.groups.map(Value.string), []),
+                            ]))
                         substitute = try evaluator.apply(function, [matchObject], nil, context.env)
                     case nil:
                         substitute = nil
@@ -251,8 +254,9 @@ extension Evaluator {
         }
         guard let found else { return nil }
         func string(_ range: Range<Int>) -> String { String(decoding: text[range], as: UTF16.self) }
-        return MatchResult(match: string(found.range), start: found.range.lowerBound, end: found.range.upperBound,
-                           groups: found.groups.map { $0.map(string) ?? "" })
+        return MatchResult(
+            match: string(found.range), start: found.range.lowerBound, end: found.range.upperBound,
+            groups: found.groups.map { $0.map(string) ?? "" })
     }
 
     /// The object a regex returns when called as a function: `{match, start, end, groups, next}`.
@@ -266,19 +270,22 @@ extension Evaluator {
             }
             return following
         }
-        return .object(JObject([
-            "match": .string(match.match),
-            "start": .number(Double(match.start)),
-            "end": .number(Double(match.end)),
-            "groups": .array(match.groups.map(Value.string), []),
-            "next": .function(.native(next)),
-        ]))
+        return .object(
+            JObject([
+                "match": .string(match.match),
+                "start": .number(Double(match.start)),
+                "end": .number(Double(match.end)),
+                "groups": .array(match.groups.map(Value.string), []),
+                "next": .function(.native(next)),
+            ]))
     }
 
     /// Walks the matches of `matcher` over `text` the way the reference does: the first match,
     /// then `next()` after each one (an empty match found by `next()` is D1004).
-    func forEachMatch(_ matcher: Value, _ text: String, _ context: CallContext, limit: Double?,
-                      _ body: (MatchResult) throws(EvalError) -> Void) throws(EvalError) {
+    func forEachMatch(
+        _ matcher: Value, _ text: String, _ context: CallContext, limit: Double?,
+        _ body: (MatchResult) throws(EvalError) -> Void
+    ) throws(EvalError) {
         var count = 0
         if case .function(.regex(let regex)) = matcher {
             let units = Array(text.utf16)
@@ -301,9 +308,10 @@ extension Evaluator {
         var result = try checkedMatch(try apply(matcher, [.string(text)], nil, context.env))
         while case .object(let object)? = result, limit == nil || Double(count) < limit! {
             let groups: [String] = object.fields["groups"]?.arrayItems?.map { $0.stringValue ?? "" } ?? []
-            let match = MatchResult(match: object.fields["match"]?.stringValue ?? "",
-                                    start: saturatingInt(object.fields["start"]?.numberValue ?? 0),
-                                    end: saturatingInt(object.fields["end"]?.numberValue ?? 0), groups: groups)
+            let match = MatchResult(
+                match: object.fields["match"]?.stringValue ?? "",
+                start: saturatingInt(object.fields["start"]?.numberValue ?? 0),
+                end: saturatingInt(object.fields["end"]?.numberValue ?? 0), groups: groups)
             try body(match)
             count += 1
             result = try checkedMatch(try apply(object.fields["next"], [], nil, context.env))

@@ -4,12 +4,12 @@ import OrderedCollections
 /// post-parse pass (`PostParser`) rewrites them into the evaluable kinds.
 enum NodeType {
     // parse-time only
-    case op            // an operator token not (yet) used as one, e.g. `and` used as a field name
+    case op  // an operator token not (yet) used as one, e.g. `and` used as a field name
     case end
     // evaluable
     case path, binary, unary, name, string, number, value, wildcard, descendant, parent
     case condition, block, bind, regex, function, partial, lambda, variable, apply, sort, transform
-    case placeholder   // the `?` argument of a partial application
+    case placeholder  // the `?` argument of a partial application
 }
 
 /// Binary operators, resolved once so evaluation switches on an enum rather than a string.
@@ -80,7 +80,8 @@ final class GroupSpec {
         var keys = OrderedDictionary<String, Value>(minimumCapacity: pairs.count)
         for (key, _) in pairs {
             guard key.type == .string, key.predicate == nil, key.group == nil, case .string(let name)? = key.literal,
-                  keys.updateValue(.null, forKey: name) == nil else {
+                keys.updateValue(.null, forKey: name) == nil
+            else {
                 literalKeys = nil
                 return
             }

@@ -127,7 +127,8 @@ struct Parser {
 
     private func tooDeep(at position: Int, stack: Bool = false) -> EvalError {
         let error = EvalError("S0230", position: position)
-        error.message = stack
+        error.message =
+            stack
             ? "The expression is nested too deeply to compile on this thread's stack"
             : "The expression is nested more than \(maxNesting) levels deep (maxNesting; the default is \(JSONataLimits.default.maxNesting))"
         return error

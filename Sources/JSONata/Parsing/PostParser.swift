@@ -272,9 +272,11 @@ struct PostParser {
     private static func annotate(_ node: Node, _ visited: inout Set<ObjectIdentifier>) {
         guard visited.insert(ObjectIdentifier(node)).inserted else { return }
         if node.type == .path, node.steps.count == 1, node.group == nil, !node.keepSingletonArray, !node.keepArray,
-           node.predicate == nil, !node.tuple {
+            node.predicate == nil, !node.tuple
+        {
             let step = node.steps[0]
-            node.isSimpleField = step.type == .name && step.stages == nil && step.predicate == nil && !step.tuple
+            node.isSimpleField =
+                step.type == .name && step.stages == nil && step.predicate == nil && !step.tuple
                 && step.group == nil && !step.keepArray && step.focus == nil && step.index == nil && step.ancestor == nil
         }
         if node.type == .block { node.needsFrame = node.expressions.contains(where: bindsInScope) }

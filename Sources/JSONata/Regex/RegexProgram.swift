@@ -142,8 +142,10 @@ final class RegexProgram: @unchecked Sendable {
 
     /// `x{min,max}`: `min` copies of x, then optional copies (or a loop when unbounded). Each
     /// optional repetition clears the captures inside x and must consume something.
-    private func emitRepetition(_ inner: RegexNode, minimum: Int, maximum: Int?, greedy: Bool,
-                                into program: inout Program) throws(RegexSyntaxError) {
+    private func emitRepetition(
+        _ inner: RegexNode, minimum: Int, maximum: Int?, greedy: Bool,
+        into program: inout Program
+    ) throws(RegexSyntaxError) {
         let captures = inner.captureRange
         func clear() throws(RegexSyntaxError) {
             if let captures { try append(.clear(from: captures.lowerBound * 2, to: captures.upperBound * 2 + 2), to: &program) }
@@ -279,7 +281,11 @@ private struct Matcher {
 
     private mutating func push(_ kind: Int32, _ pc: Int, _ value: Int) throws(RegexBudget.Exceeded) {
         if stack.count >= RegexProgram.maximumBacktrack {
-            throw RegexBudget.Exceeded(error: failure("U1005", "The regular expression /\(regex.source.prefix(100))/ needs more than \(RegexProgram.maximumBacktrack) backtracking positions to match this text"))
+            throw RegexBudget.Exceeded(
+                error: failure(
+                    "U1005",
+                    "The regular expression /\(regex.source.prefix(100))/ needs more than \(RegexProgram.maximumBacktrack) backtracking positions to match this text"
+                ))
         }
         stack.append(Entry(kind: kind, pc: Int32(truncatingIfNeeded: pc), value: Int32(truncatingIfNeeded: value)))
     }

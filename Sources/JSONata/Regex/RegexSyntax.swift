@@ -95,10 +95,12 @@ struct RegexCharSet {
         var found = containsRaw(unit)
         if !found && ignoreCase {
             let upper = RegexCase.canonical(unit)
-            found = (upper != unit && containsRaw(upper)) || {
-                let lower = RegexCase.lower(unit)
-                return lower != unit && containsRaw(lower)
-            }()
+            found =
+                (upper != unit && containsRaw(upper))
+                || {
+                    let lower = RegexCase.lower(unit)
+                    return lower != unit && containsRaw(lower)
+                }()
         }
         return found != negated
     }
@@ -183,7 +185,8 @@ struct RegexParser {
             } else if unit == 0x28 {
                 if index + 1 < units.count && units[index + 1] == 0x3F {
                     if index + 2 < units.count && units[index + 2] == 0x3C, index + 3 < units.count,
-                       units[index + 3] != 0x3D && units[index + 3] != 0x21 {
+                        units[index + 3] != 0x3D && units[index + 3] != 0x21
+                    {
                         count += 1
                         var end = index + 3
                         while end < units.count && units[end] != 0x3E { end += 1 }
@@ -395,7 +398,8 @@ struct RegexParser {
             var end = position + 2
             while end < units.count && units[end] != 0x3E { end += 1 }
             guard end < units.count,
-                  let number = names[String(decoding: units[(position + 2)..<end], as: UTF16.self)] else {
+                let number = names[String(decoding: units[(position + 2)..<end], as: UTF16.self)]
+            else {
                 throw RegexSyntaxError(reason: "invalid named reference")
             }
             position = end + 1
@@ -442,7 +446,8 @@ struct RegexParser {
         case 0x63 /* c */:
             let letter = peek
             if (letter >= 0x41 && letter <= 0x5A) || (letter >= 0x61 && letter <= 0x7A)
-                || (inClass && ((letter >= 0x30 && letter <= 0x39) || letter == 0x5F)) {
+                || (inClass && ((letter >= 0x30 && letter <= 0x39) || letter == 0x5F))
+            {
                 position += 1
                 return letter % 32
             }

@@ -38,8 +38,10 @@ struct ConfigurationReader {
     /// Reads `key`: `parse` turns its text into a value or nil, `expected` says what it must be
     /// when it cannot ("must be a whole number of seconds"). Unset, the setting is `fallback`,
     /// shown as `shownDefault`.
-    mutating func read<Value>(_ key: String, default fallback: Value, shown shownDefault: String?, expected: String,
-                              _ parse: (String) -> Value?) -> Value {
+    mutating func read<Value>(
+        _ key: String, default fallback: Value, shown shownDefault: String?, expected: String,
+        _ parse: (String) -> Value?
+    ) -> Value {
         let setting = ConfigurationSetting.named(key)
         guard let (text, source) = raw(setting) else {
             entries.append(ConfigurationEntry(key: key, value: shownDefault, source: .defaultValue, secret: setting.secret))

@@ -12,8 +12,10 @@ extension SkeinConfiguration {
         let dataDirectory = reader.read("data_dir", default: "skein-data", shown: "skein-data", expected: "must not be empty", Self.nonEmpty)
         self.dataDirectory = URL(fileURLWithPath: dataDirectory)
         database = reader.optional("database", shown: "SQLite in \(dataDirectory)/skein.sqlite", expected: "") { $0 }
-        role = reader.read("role", default: .all, shown: "all",
-                           expected: "must be one of \(ServeRole.allCases.map(\.rawValue).joined(separator: ", "))") { ServeRole(rawValue: $0) }
+        role = reader.read(
+            "role", default: .all, shown: "all",
+            expected: "must be one of \(ServeRole.allCases.map(\.rawValue).joined(separator: ", "))"
+        ) { ServeRole(rawValue: $0) }
         host = reader.read("host", default: "127.0.0.1", shown: "127.0.0.1", expected: "must not be empty", Self.nonEmpty)
         port = reader.read("port", default: 8080, shown: "8080", expected: "must be a port number from 0 to 65535") { Self.number($0, 0...65535) }
         concurrency = reader.read("concurrency", default: 4, shown: "4", expected: "\(whole) of runs from 1") { Self.number($0, 1...) }
@@ -22,16 +24,20 @@ extension SkeinConfiguration {
         keepRuns = reader.read("keep_runs", default: .seconds(7 * 86400), shown: "7d", expected: retention, Self.retention)
         keepPayloads = reader.read("keep_payloads", default: .seconds(3 * 86400), shown: "3d", expected: retention, Self.retention)
         keepDeliveries = reader.read("keep_deliveries", default: .seconds(30 * 86400), shown: "30d", expected: retention, Self.retention)
-        maximumWebhookBytes = reader.read("max_webhook_bytes", default: SkeinEnvironment.defaultMaximumWebhookBytes,
-                                          shown: "\(SkeinEnvironment.defaultMaximumWebhookBytes)", expected: "\(whole) of bytes from 1") {
+        maximumWebhookBytes = reader.read(
+            "max_webhook_bytes", default: SkeinEnvironment.defaultMaximumWebhookBytes,
+            shown: "\(SkeinEnvironment.defaultMaximumWebhookBytes)", expected: "\(whole) of bytes from 1"
+        ) {
             Self.number($0, 1...)
         }
         cookieSecurity = reader.read("cookie_secure", default: .auto, shown: "auto", expected: "must be auto, always or never") {
             CookieSecurity(rawValue: $0)
         }
         trustForwardedFor = reader.read("trust_forwarded_for", default: false, shown: "false", expected: "must be true or false", Self.boolean)
-        logLevel = reader.read("log_level", default: .info, shown: "info",
-                               expected: "must be trace, debug, info, notice, warning, error or critical") { Logger.Level(rawValue: $0) }
+        logLevel = reader.read(
+            "log_level", default: .info, shown: "info",
+            expected: "must be trace, debug, info, notice, warning, error or critical"
+        ) { Logger.Level(rawValue: $0) }
         logFormat = reader.read("log_format", default: .text, shown: "text", expected: "must be text or json") { LogFormat(rawValue: $0) }
         let metricsPort = reader.optional("metrics_port", expected: "must be a port number from 0 to 65535") {
             Self.number($0, 0...65535)
@@ -44,17 +50,22 @@ extension SkeinConfiguration {
             guard let url = URLComponents(string: $0), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else { return nil }
             return $0
         }
-        let window = reader.read("alert_window", default: Duration.seconds(15 * 60), shown: AlertService.Settings.defaultWindow,
-                                 expected: "must be a duration such as 15m or 1h", Self.positiveDuration)
+        let window = reader.read(
+            "alert_window", default: Duration.seconds(15 * 60), shown: AlertService.Settings.defaultWindow,
+            expected: "must be a duration such as 15m or 1h", Self.positiveDuration)
         let from = reader.read("alert_from", default: "skein@localhost", shown: "skein@localhost", expected: "must not be empty", Self.nonEmpty)
         let smtpInstance = reader.optional("alert_smtp_instance", expected: "") { $0 }
         alerts = AlertService.Settings(window: window, from: from, smtpInstance: smtpInstance, baseURL: baseURL)
-        scriptSandbox = reader.read("script_sandbox", default: .automatic, shown: "bwrap",
-                                    expected: "must be bwrap (the default), off or the absolute path of bwrap") { try? ScriptSandbox.parse($0) }
-        credentialKey = reader.optional("SKEIN_CREDENTIAL_KEY", shown: "the key file \(dataDirectory)/credentials.key",
-                                        expected: "must be 64 hexadecimal digits (32 bytes)", Self.key)
-        previousCredentialKey = reader.optional("SKEIN_PREVIOUS_CREDENTIAL_KEY",
-                                                expected: "must be 64 hexadecimal digits (32 bytes)", Self.key)
+        scriptSandbox = reader.read(
+            "script_sandbox", default: .automatic, shown: "bwrap",
+            expected: "must be bwrap (the default), off or the absolute path of bwrap"
+        ) { try? ScriptSandbox.parse($0) }
+        credentialKey = reader.optional(
+            "SKEIN_CREDENTIAL_KEY", shown: "the key file \(dataDirectory)/credentials.key",
+            expected: "must be 64 hexadecimal digits (32 bytes)", Self.key)
+        previousCredentialKey = reader.optional(
+            "SKEIN_PREVIOUS_CREDENTIAL_KEY",
+            expected: "must be 64 hexadecimal digits (32 bytes)", Self.key)
         let durationExample = "must be a duration such as 30s or 500ms"
         var backoff = SyncBackoff()
         if let base = reader.optional("SKEIN_SYNC_BACKOFF", shown: "60s", expected: durationExample, Self.positiveDuration) {
@@ -64,8 +75,9 @@ extension SkeinConfiguration {
             backoff.retryAfterLimit = limit
         }
         syncBackoff = backoff
-        syncConfirmationInterval = reader.read("SKEIN_SYNC_CONFIRM_INTERVAL", default: .seconds(30), shown: "30s", expected: durationExample,
-                                               Self.positiveDuration)
+        syncConfirmationInterval = reader.read(
+            "SKEIN_SYNC_CONFIRM_INTERVAL", default: .seconds(30), shown: "30s", expected: durationExample,
+            Self.positiveDuration)
         connectorsDirectory = reader.optional("SKEIN_CONNECTORS_DIR", shown: "\(dataDirectory)/connectors", expected: "") { $0 }
         blueprintsDirectory = reader.optional("SKEIN_BLUEPRINTS_DIR", shown: "\(dataDirectory)/blueprints", expected: "") { $0 }
         runLogBatch = reader.read("SKEIN_RUN_LOG_BATCH", default: 256, shown: "256", expected: "\(whole) of runs from 1") { Self.number($0, 1...) }

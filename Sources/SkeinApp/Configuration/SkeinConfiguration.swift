@@ -64,8 +64,10 @@ public struct SkeinConfiguration: Sendable {
     /// Reads the configuration file (the `--config` flag's `configPath`, else `SKEIN_CONFIG`)
     /// and resolves every setting. `flags` are the command line's values by setting key
     /// (`["lease": "30"]`).
-    public static func load(flags: [String: String], configPath: String?,
-                            environment: [String: String]) throws(ConfigurationError) -> SkeinConfiguration {
+    public static func load(
+        flags: [String: String], configPath: String?,
+        environment: [String: String]
+    ) throws(ConfigurationError) -> SkeinConfiguration {
         var configSource: ConfigurationSource?
         var path = configPath
         if path != nil { configSource = .flag("--config") }
@@ -78,8 +80,10 @@ public struct SkeinConfiguration: Sendable {
     }
 
     /// Resolves every setting from `flags`, `environment` and an already read `file`.
-    public static func resolve(flags: [String: String] = [:], environment: [String: String],
-                               file: ConfigurationFile = .none) throws(ConfigurationError) -> SkeinConfiguration {
+    public static func resolve(
+        flags: [String: String] = [:], environment: [String: String],
+        file: ConfigurationFile = .none
+    ) throws(ConfigurationError) -> SkeinConfiguration {
         var reader = ConfigurationReader(flags: flags, environment: environment, file: file)
         let configuration = SkeinConfiguration(reading: &reader)
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }

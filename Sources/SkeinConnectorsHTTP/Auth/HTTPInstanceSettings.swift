@@ -36,37 +36,56 @@ struct HTTPInstanceSettings: Sendable {
     static func spec(credentials: [String: String]? = nil) -> ObjectSpec {
         func needs(_ type: String) -> [SpecRule] {
             guard let credentials, let names = credentialsByAuth.first(where: { $0.type == type })?.names, !names.isEmpty else { return [] }
-            return [.check(ObjectCheck("Needs the credentials \(names.joined(separator: ", ")).") { settings in
-                let missing = names.filter { (credentials[$0] ?? "").isEmpty }
-                if !missing.isEmpty { settings.problems.add("credentials", "auth \(type) needs \(missing.map { "'\($0)'" }.joined(separator: " and "))") }
-            })]
+            return [
+                .check(
+                    ObjectCheck("Needs the credentials \(names.joined(separator: ", ")).") { settings in
+                        let missing = names.filter { (credentials[$0] ?? "").isEmpty }
+                        if !missing.isEmpty {
+                            settings.problems.add("credentials", "auth \(type) needs \(missing.map { "'\($0)'" }.joined(separator: " and "))")
+                        }
+                    })
+            ]
         }
         let oauth = [
             FieldSpec("token_url", .string(TextRules(nonEmpty: true)), required: true, help: "The system's OAuth 2 token endpoint."),
             FieldSpec("scope", .string, help: "The scopes asked for, space-separated."),
-            FieldSpec("client_auth", .choice([
-                Choice("basic", help: "client_id and client_secret as HTTP Basic."),
-                Choice("body", help: "client_id and client_secret as form fields."),
-            ]), default: "basic", help: "How the client proves itself to the token endpoint."),
+            FieldSpec(
+                "client_auth",
+                .choice([
+                    Choice("basic", help: "client_id and client_secret as HTTP Basic."),
+                    Choice("body", help: "client_id and client_secret as form fields."),
+                ]), default: "basic", help: "How the client proves itself to the token endpoint."),
         ]
-        let auth = Variants(key: "type", cases: [
-            Variant("none", help: "No credentials.", settings: ObjectSpec([], rules: needs("none"))),
-            Variant("basic", help: "`Authorization: Basic` with the `username` and `password` credentials.", settings: ObjectSpec([], rules: needs("basic"))),
-            Variant("bearer", help: "`Authorization: Bearer` with the `token` credential.", settings: ObjectSpec([], rules: needs("bearer"))),
-            Variant("api_key", help: "The `api_key` credential in a header (default `X-Api-Key`) or a query parameter.", settings: ObjectSpec([
-                FieldSpec("header", .string(TextRules(nonEmpty: true)), help: "The header that carries the key (default `X-Api-Key`)."),
-                FieldSpec("query", .string(TextRules(nonEmpty: true)), help: "The query parameter that carries the key, instead of a header."),
-            ], rules: [.atMostOne(["header", "query"], whenSeveral: RuleMessage("query", "give either header or query, not both"))] + needs("api_key"))),
-            Variant("oauth2_client_credentials", help: "A short-lived token from `token_url` for `client_id` and `client_secret`.",
+        let auth = Variants(
+            key: "type",
+            cases: [
+                Variant("none", help: "No credentials.", settings: ObjectSpec([], rules: needs("none"))),
+                Variant(
+                    "basic", help: "`Authorization: Basic` with the `username` and `password` credentials.", settings: ObjectSpec([], rules: needs("basic"))),
+                Variant("bearer", help: "`Authorization: Bearer` with the `token` credential.", settings: ObjectSpec([], rules: needs("bearer"))),
+                Variant(
+                    "api_key", help: "The `api_key` credential in a header (default `X-Api-Key`) or a query parameter.",
+                    settings: ObjectSpec(
+                        [
+                            FieldSpec("header", .string(TextRules(nonEmpty: true)), help: "The header that carries the key (default `X-Api-Key`)."),
+                            FieldSpec("query", .string(TextRules(nonEmpty: true)), help: "The query parameter that carries the key, instead of a header."),
+                        ],
+                        rules: [.atMostOne(["header", "query"], whenSeveral: RuleMessage("query", "give either header or query, not both"))] + needs("api_key"))
+                ),
+                Variant(
+                    "oauth2_client_credentials", help: "A short-lived token from `token_url` for `client_id` and `client_secret`.",
                     settings: ObjectSpec(oauth, rules: needs("oauth2_client_credentials"))),
-            Variant("oauth2_refresh_token", help: "A short-lived token from `token_url` for a `refresh_token` (rotated ones are kept).",
+                Variant(
+                    "oauth2_refresh_token", help: "A short-lived token from `token_url` for a `refresh_token` (rotated ones are kept).",
                     settings: ObjectSpec(oauth, rules: needs("oauth2_refresh_token"))),
-        ], shorthand: true)
+            ], shorthand: true)
         return ObjectSpec([
             FieldSpec("auth", .variants(auth), default: "none", help: "How requests prove who they are: a type (`auth: basic`) or a type with options."),
-            FieldSpec("headers", .dictionary(DictionarySpec(keyName: "header name", value: HTTPShapeSettings.template)),
-                      help: "Headers sent with every request to this instance (`{{variables}}` allowed)."),
-            FieldSpec("test_path", HTTPShapeSettings.template, help: "What `skein instance test` GETs (default: the address); may use the instance's variables."),
+            FieldSpec(
+                "headers", .dictionary(DictionarySpec(keyName: "header name", value: HTTPShapeSettings.template)),
+                help: "Headers sent with every request to this instance (`{{variables}}` allowed)."),
+            FieldSpec(
+                "test_path", HTTPShapeSettings.template, help: "What `skein instance test` GETs (default: the address); may use the instance's variables."),
             FieldSpec("throttle", .variants(ThrottlePolicy.variants), help: "How the system reports its limits, so requests wait instead of being refused."),
             FieldSpec("retry_throttled", .integer(0...20), default: 0, help: "Wait and send again after 429 / THROTTLED, up to this many times."),
             FieldSpec("error_message", .expression, help: "JSONata over an error body: the system's own words for the failure."),
@@ -94,7 +113,8 @@ struct HTTPInstanceSettings: Sendable {
             throw ShapeFailure(instance.redact("instance '\(instance.name)' is not set up right: \(list)"))
         }
         return HTTPInstanceSettings(
-            auth: AuthMethod(valid.object("auth")), headers: (valid.optional.entries("headers") ?? []).compactMap { entry in
+            auth: AuthMethod(valid.object("auth")),
+            headers: (valid.optional.entries("headers") ?? []).compactMap { entry in
                 entry.value.string.flatMap { try? Template($0) }.map { (entry.key, $0) }
             },
             testPath: valid.optional.string("test_path"), throttle: valid.optional.object("throttle").flatMap(ThrottlePolicy.init),
@@ -111,9 +131,11 @@ extension AuthMethod {
         case "api_key":
             self = .apiKey(settings.optional.string("query").map(APIKeyPlacement.query) ?? .header(settings.optional.string("header") ?? "X-Api-Key"))
         case "oauth2_client_credentials", "oauth2_refresh_token":
-            self = .oauth2(OAuthGrant(kind: settings.string("type") == "oauth2_refresh_token" ? .refreshToken : .clientCredentials,
-                                      tokenURL: settings.string("token_url"), scope: settings.optional.string("scope"),
-                                      clientAuthInBody: settings.string("client_auth") == "body"))
+            self = .oauth2(
+                OAuthGrant(
+                    kind: settings.string("type") == "oauth2_refresh_token" ? .refreshToken : .clientCredentials,
+                    tokenURL: settings.string("token_url"), scope: settings.optional.string("scope"),
+                    clientAuthInBody: settings.string("client_auth") == "body"))
         default: self = .none
         }
     }

@@ -11,13 +11,17 @@ enum OAuthClient {
     /// A string that changes whenever the grant or its credentials do; kept in memory only,
     /// to tell a cached token from one fetched for other credentials.
     static func fingerprint(_ grant: OAuthGrant, credentials: [String: String]) -> String {
-        [grant.tokenURL, grant.scope ?? "", grant.clientAuthInBody ? "body" : "basic",
-         credentials["client_id"] ?? "", credentials["client_secret"] ?? "", credentials["refresh_token"] ?? ""]
-            .joined(separator: "\u{0}")
+        [
+            grant.tokenURL, grant.scope ?? "", grant.clientAuthInBody ? "body" : "basic",
+            credentials["client_id"] ?? "", credentials["client_secret"] ?? "", credentials["refresh_token"] ?? "",
+        ]
+        .joined(separator: "\u{0}")
     }
 
-    static func fetch(_ grant: OAuthGrant, instance: Instance, rotatedRefreshToken: String?, transport: HTTPTransport,
-                      recorder: CallRecorder, redactor: Redactor, timeout: Duration) async throws(ShapeFailure) -> OAuthTokenStore.Token {
+    static func fetch(
+        _ grant: OAuthGrant, instance: Instance, rotatedRefreshToken: String?, transport: HTTPTransport,
+        recorder: CallRecorder, redactor: Redactor, timeout: Duration
+    ) async throws(ShapeFailure) -> OAuthTokenStore.Token {
         let clientID = instance.credentials["client_id"] ?? ""
         let clientSecret = instance.credentials["client_secret"] ?? ""
         var redactor = redactor
@@ -31,9 +35,11 @@ enum OAuthClient {
             form = [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]
         }
         if let scope = grant.scope { form.append(("scope", scope)) }
-        var request = OutgoingRequest(method: "POST", url: grant.tokenURL, headers: [
-            ("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json"),
-        ])
+        var request = OutgoingRequest(
+            method: "POST", url: grant.tokenURL,
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json"),
+            ])
         if grant.clientAuthInBody {
             form += [("client_id", clientID), ("client_secret", clientSecret)]
         } else {
@@ -71,8 +77,9 @@ enum OAuthClient {
         recorder.record(CallLog.entry(request, reply: reply, error: reason, duration: duration, redactor: redactor))
         let transient = reply.status >= 500 || reply.status == 408 || reply.status == 429
         let retryAfter = reply.status == 429 || reply.status == 503 ? reply.header("Retry-After").flatMap { RetryAfter.parse($0) } : nil
-        throw ShapeFailure(redactor.text(what + reason), isTransient: transient, retryAfter: retryAfter,
-                           details: HTTPFailures.details(of: reply, redactor: redactor))
+        throw ShapeFailure(
+            redactor.text(what + reason), isTransient: transient, retryAfter: retryAfter,
+            details: HTTPFailures.details(of: reply, redactor: redactor))
     }
 
     /// How long to use a token that lives `seconds`: a tenth less, at most 30 s less, so a

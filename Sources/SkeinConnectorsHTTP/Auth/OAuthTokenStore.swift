@@ -40,8 +40,10 @@ public actor OAuthTokenStore {
 
     /// A valid token for `instance`, fetching one with `fetch` (given the latest rotated
     /// refresh token, if any) when there is none or it has expired.
-    func token(for instance: String, fingerprint: String,
-               fetch: @escaping @Sendable (_ rotatedRefreshToken: String?) async throws -> Token) async throws -> Token {
+    func token(
+        for instance: String, fingerprint: String,
+        fetch: @escaping @Sendable (_ rotatedRefreshToken: String?) async throws -> Token
+    ) async throws -> Token {
         if let entry = entries[instance], entry.fingerprint == fingerprint {
             switch entry.state {
             case .ready(let token):

@@ -24,13 +24,17 @@ struct InstanceSession: Sendable {
     let timeout: Duration
     private(set) var redactor: Redactor
 
-    init(instance: Instance, transport: HTTPTransport, limiters: RateLimiters, tokens: OAuthTokenStore, throttles: Throttles = Throttles(),
-         recorder: CallRecorder, timeout: Duration?) throws(ShapeFailure) {
+    init(
+        instance: Instance, transport: HTTPTransport, limiters: RateLimiters, tokens: OAuthTokenStore, throttles: Throttles = Throttles(),
+        recorder: CallRecorder, timeout: Duration?
+    ) throws(ShapeFailure) {
         guard instance.connectorType == "http" else {
             throw ShapeFailure("instance '\(instance.name)' is a \(instance.connectorType) instance; the http shape needs an http one")
         }
         guard URLText.origin(instance.address) != nil else {
-            throw ShapeFailure(instance.redact("instance '\(instance.name)': the address '\(URLText.display(instance.address, secretQueryNames: []))' is not an http:// or https:// URL"))
+            throw ShapeFailure(
+                instance.redact(
+                    "instance '\(instance.name)': the address '\(URLText.display(instance.address, secretQueryNames: []))' is not an http:// or https:// URL"))
         }
         self.instance = instance
         self.settings = try HTTPInstanceSettings.read(instance)
@@ -89,13 +93,15 @@ struct InstanceSession: Sendable {
         if reply.status == 429 {
             if let header = reply.header("Retry-After"), let wait = RetryAfter.parse(header) { return wait }
             if case .quotaHeaders(_, let resetHeader)? = settings.throttle,
-               let milliseconds = reply.header(resetHeader).flatMap({ Int($0.trimmingWhitespace()) }) {
+                let milliseconds = reply.header(resetHeader).flatMap({ Int($0.trimmingWhitespace()) })
+            {
                 return .milliseconds(max(0, milliseconds))
             }
             return .seconds(1)
         }
         guard case .graphqlCost? = settings.throttle, reply.isSuccess,
-              let document = try? JSON(parsing: reply.body), let errors = GraphQLReply.errors(in: document), errors.throttled else { return nil }
+            let document = try? JSON(parsing: reply.body), let errors = GraphQLReply.errors(in: document), errors.throttled
+        else { return nil }
         return await throttles.waitFor(query: Self.graphQLQuery(of: request), instance: instance.name)
     }
 
@@ -137,8 +143,9 @@ struct InstanceSession: Sendable {
         let (instance, transport, recorder, redactor, timeout) = (instance, transport, recorder, redactor, timeout)
         do {
             return try await tokens.token(for: instance.name, fingerprint: OAuthClient.fingerprint(grant, credentials: instance.credentials)) { rotated in
-                try await OAuthClient.fetch(grant, instance: instance, rotatedRefreshToken: rotated, transport: transport,
-                                            recorder: recorder, redactor: redactor, timeout: timeout)
+                try await OAuthClient.fetch(
+                    grant, instance: instance, rotatedRefreshToken: rotated, transport: transport,
+                    recorder: recorder, redactor: redactor, timeout: timeout)
             }
         } catch let failure as ShapeFailure {
             throw failure
@@ -185,7 +192,8 @@ struct InstanceSession: Sendable {
             await throttles.observe(cost, query: Self.graphQLQuery(of: request), instance: instance.name)
         case .quotaHeaders(let remainingHeader, let resetHeader)?:
             guard let remaining = reply.header(remainingHeader).flatMap({ Int($0.trimmingWhitespace()) }),
-                  let reset = reply.header(resetHeader).flatMap({ Int($0.trimmingWhitespace()) }) else { return }
+                let reset = reply.header(resetHeader).flatMap({ Int($0.trimmingWhitespace()) })
+            else { return }
             await throttles.observe(remaining: remaining, resetIn: .milliseconds(max(0, reset)), instance: instance.name)
         case nil:
             break

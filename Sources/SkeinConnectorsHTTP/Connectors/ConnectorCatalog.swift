@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import SkeinCore
 import SkeinJSON
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The connector definitions an installation knows: those shipped with Skein (embedded in the
 /// binary from `Sources/SkeinConnectorsHTTP/Definitions/*.yaml`) and the ones its users wrote,
@@ -37,7 +38,8 @@ public struct ConnectorCatalog: Sendable {
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json") {
             let path = directory + "/" + name
             if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumFileBytes {
-                catalog.errors.append(ConnectorDefinitionError(source: path, problems: ["the file is larger than 1 MiB (\(size) bytes); a definition is a few KiB"]))
+                catalog.errors.append(
+                    ConnectorDefinitionError(source: path, problems: ["the file is larger than 1 MiB (\(size) bytes); a definition is a few KiB"]))
                 continue
             }
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {

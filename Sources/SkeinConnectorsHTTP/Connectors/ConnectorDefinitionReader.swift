@@ -92,15 +92,19 @@ enum ConnectorDefinitionReader {
         }
         reader.finish()
         guard let name, let title, let documentation, let address, problems.isEmpty else { return nil }
-        return ConnectorDefinition(source: source, name: name, title: title, help: help, documentation: documentation,
-                                   settings: settings, credentials: credentials, address: address, instanceSettings: instanceSettings,
-                                   credentialSlots: slots, rateLimit: rateLimit, endpoints: endpoints)
+        return ConnectorDefinition(
+            source: source, name: name, title: title, help: help, documentation: documentation,
+            settings: settings, credentials: credentials, address: address, instanceSettings: instanceSettings,
+            credentialSlots: slots, rateLimit: rateLimit, endpoints: endpoints)
     }
 
     /// `auth`, `headers`, `throttle`, …: checked by reading them as an `http` instance would,
     /// with stand-in credentials for every slot.
-    private static func readInstanceSettings(_ reader: SettingsReader, credentials: [ConnectorDefinition.Credential])
-        -> (JSON.Object, [String: String]) {
+    private static func readInstanceSettings(
+        _ reader: SettingsReader, credentials: [ConnectorDefinition.Credential]
+    )
+        -> (JSON.Object, [String: String])
+    {
         var object = JSON.Object()
         var slots: [String: String] = [:]
         for key in instanceKeys {
@@ -112,7 +116,8 @@ enum ConnectorDefinitionReader {
                 if case .object(let members) = mapping {
                     for (slot, value) in members {
                         guard case .string(let credential) = value, credentials.contains(where: { $0.name == credential }) else {
-                            reader.problems.add("auth.credentials.\(slot)", "must name one of the connector's credentials (\(credentials.map(\.name).joined(separator: ", ")))")
+                            reader.problems.add(
+                                "auth.credentials.\(slot)", "must name one of the connector's credentials (\(credentials.map(\.name).joined(separator: ", ")))")
                             continue
                         }
                         slots[slot] = credential
@@ -124,10 +129,12 @@ enum ConnectorDefinitionReader {
             }
             object["auth"] = .object(auth)
         }
-        let standIn = Dictionary(uniqueKeysWithValues: (["username", "password", "token", "api_key", "client_id", "client_secret", "refresh_token"])
-            .map { ($0, "stand-in") })
-        let instance = Instance(name: "definition", connectorType: "http", address: "https://example.invalid", settings: .object(object),
-                                credentials: standIn)
+        let standIn = Dictionary(
+            uniqueKeysWithValues: (["username", "password", "token", "api_key", "client_id", "client_secret", "refresh_token"])
+                .map { ($0, "stand-in") })
+        let instance = Instance(
+            name: "definition", connectorType: "http", address: "https://example.invalid", settings: .object(object),
+            credentials: standIn)
         do { _ = try HTTPInstanceSettings.read(instance) } catch {
             reader.problems.add("", error.message.replacingAll("instance 'definition' is not set up right: ", with: "instance settings: "))
         }
@@ -162,7 +169,8 @@ enum ConnectorDefinitionReader {
         }
         request["instance"] = "connector"
         if let itemsPath, case .object(let pagination)? = request["pagination"],
-           ["page", "offset"].contains(pagination["type"]?.stringValue ?? "") {
+            ["page", "offset"].contains(pagination["type"]?.stringValue ?? "")
+        {
             request["items_path"] = .string(itemsPath.description)
         }
         if request["direction"] == nil {
@@ -188,8 +196,9 @@ enum ConnectorDefinitionReader {
             reader.problems.add(reader.childPath("params") + "." + parameter.name, "is used in the path, so it must be required or have a default")
         }
         if bodyPath != nil, settings.direction != .send { reader.report("body_path", "applies to sends only") }
-        return EndpointDefinition(name: name, help: help, direction: settings.direction.rawValue, request: settings, params: params,
-                                  identity: identity, bodyPath: bodyPath, itemsPath: itemsPath)
+        return EndpointDefinition(
+            name: name, help: help, direction: settings.direction.rawValue, request: settings, params: params,
+            identity: identity, bodyPath: bodyPath, itemsPath: itemsPath)
     }
 }
 

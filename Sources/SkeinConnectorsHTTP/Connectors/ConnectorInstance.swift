@@ -30,7 +30,9 @@ enum ConnectorInstance {
             problems.append("credential '\(credential.name)' is required: \(credential.help)")
         }
         for name in credentials.sorted() where !definition.credentials.contains(where: { $0.name == name }) {
-            problems.append("'\(name)' is not a credential of connector \(definition.name) (its credentials: \(definition.credentials.map(\.name).joined(separator: ", ")))")
+            problems.append(
+                "'\(name)' is not a credential of connector \(definition.name) (its credentials: \(definition.credentials.map(\.name).joined(separator: ", ")))"
+            )
         }
         return problems
     }
@@ -77,7 +79,8 @@ extension ConnectorCatalog {
     func resolve(_ instance: Instance) throws(ShapeFailure) -> (Instance, ConnectorDefinition?) {
         guard let name = ConnectorInstance.connectorName(of: instance) else { return (instance, nil) }
         guard let definition = definition(name) else {
-            throw ShapeFailure("instance '\(instance.name)' uses connector '\(name)', which this installation does not know (known: \(names.joined(separator: ", ")))")
+            throw ShapeFailure(
+                "instance '\(instance.name)' uses connector '\(name)', which this installation does not know (known: \(names.joined(separator: ", ")))")
         }
         return (try ConnectorInstance.plain(instance, definition: definition), definition)
     }

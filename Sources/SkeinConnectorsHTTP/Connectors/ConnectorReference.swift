@@ -14,8 +14,9 @@ public enum ConnectorReference {
             lines.append("### \(definition.title) (`\(definition.name)`)")
             lines.append("")
             if !definition.help.isEmpty { lines += [definition.help, ""] }
-            lines.append("Written from [\(definition.documentation.url)](\(definition.documentation.url)), version \(definition.documentation.version). "
-                         + "Address: `\(definition.addressTemplate)`.")
+            lines.append(
+                "Written from [\(definition.documentation.url)](\(definition.documentation.url)), version \(definition.documentation.version). "
+                    + "Address: `\(definition.addressTemplate)`.")
             lines.append("")
             lines.append("| setting or credential | |")
             lines.append("|---|---|")
@@ -31,8 +32,9 @@ public enum ConnectorReference {
             lines.append("|---|---|---|---|---|")
             for endpoint in definition.endpoints.sorted(by: { $0.name < $1.name }) {
                 let parameters = endpoint.parameterSummaries.map { "`\($0.summary)`" }.joined(separator: "<br>")
-                lines.append("| `\(endpoint.name)` (\(endpoint.direction)) | `\(endpoint.requestSummary)` | \(parameters.isEmpty ? "–" : parameters) "
-                             + "| \(endpoint.pagination.map { "\($0) (\(endpoint.items))" } ?? "–") | \(cell(endpoint.help)) |")
+                lines.append(
+                    "| `\(endpoint.name)` (\(endpoint.direction)) | `\(endpoint.requestSummary)` | \(parameters.isEmpty ? "–" : parameters) "
+                        + "| \(endpoint.pagination.map { "\($0) (\(endpoint.items))" } ?? "–") | \(cell(endpoint.help)) |")
             }
             lines.append("")
         }

@@ -27,8 +27,10 @@ enum EndpointCall {
         let whose = "connector \(definition.name)" + (instanceName.map { " (instance '\($0)')" } ?? "")
         guard let endpoint = definition.endpoint(name) else {
             let sameResource = definition.endpoints.map(\.name).filter { $0.split(separator: ".").first == name.split(separator: ".").first }
-            let hint = sameResource.isEmpty ? "its endpoints: " + definition.endpoints.map(\.name).joined(separator: ", ")
-                                            : "did you mean " + sameResource.joined(separator: " or ") + "?"
+            let hint =
+                sameResource.isEmpty
+                ? "its endpoints: " + definition.endpoints.map(\.name).joined(separator: ", ")
+                : "did you mean " + sameResource.joined(separator: " or ") + "?"
             problems.add(join(location, "endpoint"), "'\(name)' is not an endpoint of \(whose); \(hint)")
             return
         }
@@ -36,8 +38,10 @@ enum EndpointCall {
             problems.add(join(location, "direction"), "endpoint \(name) is a \(endpoint.direction); leave direction out or write \(endpoint.direction)")
         }
         if endpoint.direction == "receive" {
-            for (key, present) in [("sync", settings.sync != nil), ("batch", settings.batch != nil),
-                                   ("idempotency_key", settings.idempotencyHeader != nil), ("concurrency", settings.concurrency != 1)] where present {
+            for (key, present) in [
+                ("sync", settings.sync != nil), ("batch", settings.batch != nil),
+                ("idempotency_key", settings.idempotencyHeader != nil), ("concurrency", settings.concurrency != 1),
+            ] where present {
                 problems.add(join(location, key), "applies to sends only; endpoint \(name) is a receive")
             }
         } else if settings.maxPagesWritten {
@@ -47,7 +51,10 @@ enum EndpointCall {
         for (parameterName, value) in settings.params {
             let path = join(location, "params") + "." + parameterName
             guard let parameter = endpoint.parameter(parameterName) else {
-                problems.add(path, "unknown parameter '\(parameterName)' of \(definition.name) endpoint \(name) (its parameters: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+                problems.add(
+                    path,
+                    "unknown parameter '\(parameterName)' of \(definition.name) endpoint \(name) (its parameters: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+                )
                 continue
             }
             if case .string(let text) = value, text.contains("{{") { continue }  // checked when it is filled in
@@ -69,19 +76,23 @@ enum EndpointCall {
             return
         }
         guard !candidates.isEmpty else {
-            problems.add(join(settings.location, "endpoint"),
-                         "'\(name)' is not an endpoint of any connector this installation knows (\(catalog.names.joined(separator: ", ")))")
+            problems.add(
+                join(settings.location, "endpoint"),
+                "'\(name)' is not an endpoint of any connector this installation knows (\(catalog.names.joined(separator: ", ")))")
             return
         }
         for (parameterName, _) in settings.params where !candidates.contains(where: { $0.endpoint(name)?.parameter(parameterName) != nil }) {
-            problems.add(join(settings.location, "params") + "." + parameterName,
-                         "unknown parameter '\(parameterName)' of endpoint \(name) (in \(candidates.map(\.name).joined(separator: ", ")))")
+            problems.add(
+                join(settings.location, "params") + "." + parameterName,
+                "unknown parameter '\(parameterName)' of endpoint \(name) (in \(candidates.map(\.name).joined(separator: ", ")))")
         }
     }
 
     /// The settings the step runs with: the endpoint's request, with the step's additions.
-    static func resolve(_ settings: HTTPShapeSettings, definition: ConnectorDefinition,
-                        instanceName: String) throws(ShapeFailure) -> (HTTPShapeSettings, EndpointDefinition) {
+    static func resolve(
+        _ settings: HTTPShapeSettings, definition: ConnectorDefinition,
+        instanceName: String
+    ) throws(ShapeFailure) -> (HTTPShapeSettings, EndpointDefinition) {
         let problems = ProblemList()
         check(settings, definition: definition, instanceName: instanceName, problems: problems)
         guard problems.isEmpty, let name = settings.endpoint, let endpoint = definition.endpoint(name) else {
@@ -115,8 +126,10 @@ enum EndpointCall {
 
     /// The parameters for one request: the step's values filled in from `scope` (flow and
     /// instance variables, and the payload of a send), converted to their types, with defaults.
-    static func parameters(_ given: [(name: String, value: JSON)], endpoint: EndpointDefinition, scope: VariableScope,
-                           location: String) throws(ShapeFailure) -> [String: JSON] {
+    static func parameters(
+        _ given: [(name: String, value: JSON)], endpoint: EndpointDefinition, scope: VariableScope,
+        location: String
+    ) throws(ShapeFailure) -> [String: JSON] {
         var values: [String: JSON] = [:]
         for parameter in endpoint.params {
             if let value = parameter.defaultValue { values[parameter.name] = value }

@@ -49,8 +49,9 @@ struct ParameterDefinition: Sendable, Equatable {
         let format = reader.string("format", allowed: DateFormat.allCases.map(\.rawValue)).flatMap(DateFormat.init(rawValue:)) ?? .iso8601
         let help = reader.string("help", required: true) ?? ""
         reader.finish()
-        var parameter = ParameterDefinition(name: name, kind: kind, required: required, defaultValue: nil, minimum: minimum,
-                                            maximum: maximum, choices: choices, format: format, help: help)
+        var parameter = ParameterDefinition(
+            name: name, kind: kind, required: required, defaultValue: nil, minimum: minimum,
+            maximum: maximum, choices: choices, format: format, help: help)
         if let defaultValue {
             if required { reader.report("default", "a required parameter has no default") }
             switch parameter.convert(defaultValue) {
@@ -66,11 +67,12 @@ struct ParameterDefinition: Sendable, Equatable {
     /// The value converted to this parameter's type and checked against its bounds.
     func convert(_ value: JSON) -> Result<JSON, Problem> {
         func fail(_ message: String) -> Result<JSON, Problem> { .failure(Problem(message: message)) }
-        let text: String? = switch value {
-        case .string(let string): string
-        case .number, .bool: value.serialized()
-        default: nil
-        }
+        let text: String? =
+            switch value {
+            case .string(let string): string
+            case .number, .bool: value.serialized()
+            default: nil
+            }
         switch kind {
         case .json:
             return .success(value)
@@ -134,12 +136,14 @@ enum Timestamp {
             return value
         }
         guard let year = digits(0, 4), characters.count >= 10, characters[4] == 45, characters[7] == 45,
-              let month = digits(5, 2), let day = digits(8, 2), (1...12).contains(month), (1...31).contains(day) else { return nil }
+            let month = digits(5, 2), let day = digits(8, 2), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
         var seconds = Int64(HTTPDate.daysFromCivil(year: year, month: month, day: day)) * 86_400
         guard characters.count > 10 else { return seconds }
         guard characters[10] == 84 || characters[10] == 116 || characters[10] == 32,
-              let hour = digits(11, 2), characters.count >= 16, characters[13] == 58, let minute = digits(14, 2),
-              hour < 24, minute < 60 else { return nil }
+            let hour = digits(11, 2), characters.count >= 16, characters[13] == 58, let minute = digits(14, 2),
+            hour < 24, minute < 60
+        else { return nil }
         var index = 16
         var second = 0
         if index < characters.count, characters[index] == 58 {

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import JSONata
 import SkeinCore
 import SkeinJSON
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Turns HTTP outcomes into `ShapeFailure`s the engine knows how to treat.
 ///
@@ -29,8 +30,10 @@ enum HTTPFailures {
     }
 
     /// The failure for a response that is not 2xx.
-    static func failure(for reply: HTTPReply, request: OutgoingRequest, redactor: Redactor, auth: AuthMethod,
-                        errorMessage: JSONataExpression? = nil) -> ShapeFailure {
+    static func failure(
+        for reply: HTTPReply, request: OutgoingRequest, redactor: Redactor, auth: AuthMethod,
+        errorMessage: JSONataExpression? = nil
+    ) -> ShapeFailure {
         let status = reply.status
         var reason = reply.statusLine
         if let message = systemMessage(reply, errorMessage) { reason += ": " + message }
@@ -46,8 +49,9 @@ enum HTTPFailures {
         default: break
         }
         if let retryAfter { reason += " (retry after \(DurationText.format(retryAfter)))" }
-        return ShapeFailure(redactor.text(prefix(request, redactor: redactor) + reason), isTransient: transient,
-                            retryAfter: retryAfter, details: details(of: reply, redactor: redactor))
+        return ShapeFailure(
+            redactor.text(prefix(request, redactor: redactor) + reason), isTransient: transient,
+            retryAfter: retryAfter, details: details(of: reply, redactor: redactor))
     }
 
     /// The system's own words for a failure: `error_message` (JSONata) over the JSON error body.
@@ -93,7 +97,8 @@ enum HTTPDate {
     static func parse(_ text: String) -> Double? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5].uppercased() == "GMT",
-              let day = Int(parts[1]), let monthIndex = months.firstIndex(of: parts[2].lowercased()), let year = Int(parts[3]) else {
+            let day = Int(parts[1]), let monthIndex = months.firstIndex(of: parts[2].lowercased()), let year = Int(parts[3])
+        else {
             return nil
         }
         let clock = parts[4].split(separator: ":").compactMap { Int($0) }

@@ -24,17 +24,22 @@ struct GraphQLSettings: Sendable {
     var variables: JSONTemplate
     var userErrorsPath: FieldPath?
 
-    static let spec = ObjectSpec([
-        FieldSpec("query", .string(TextRules(nonEmpty: true)), required: true, help: "The GraphQL query or mutation."),
-        FieldSpec("variables", .json(.object), default: [:],
-                  help: "The operation's variables; strings may hold `{{placeholders}}`, and a string that is exactly one placeholder takes its value's JSON type."),
-        FieldSpec("user_errors_path", .fieldPath, help: "Mutations: a non-empty list here fails the payload (how mutations report invalid input)."),
-    ], rules: [
-        .check(ObjectCheck("The strings of `variables` are valid templates.") { settings in
-            guard let variables = settings.optional.json("variables") else { return }
-            JSONTemplate.check(variables, path: settings.childPath("variables"), problems: settings.problems)
-        }),
-    ])
+    static let spec = ObjectSpec(
+        [
+            FieldSpec("query", .string(TextRules(nonEmpty: true)), required: true, help: "The GraphQL query or mutation."),
+            FieldSpec(
+                "variables", .json(.object), default: [:],
+                help:
+                    "The operation's variables; strings may hold `{{placeholders}}`, and a string that is exactly one placeholder takes its value's JSON type."),
+            FieldSpec("user_errors_path", .fieldPath, help: "Mutations: a non-empty list here fails the payload (how mutations report invalid input)."),
+        ],
+        rules: [
+            .check(
+                ObjectCheck("The strings of `variables` are valid templates.") { settings in
+                    guard let variables = settings.optional.json("variables") else { return }
+                    JSONTemplate.check(variables, path: settings.childPath("variables"), problems: settings.problems)
+                })
+        ])
 
     /// The request body for one request: the variables rendered, plus the page cursor.
     func body(scope: VariableScope, cursor: (variable: String, value: String)?) throws(ShapeFailure) -> [UInt8] {
@@ -50,7 +55,8 @@ struct GraphQLSettings: Sendable {
 
 extension GraphQLSettings {
     init(_ settings: ValidSettings) {
-        self.init(query: settings.string("query"), variables: JSONTemplate(value: settings.json("variables")),
-                  userErrorsPath: settings.optional.fieldPath("user_errors_path"))
+        self.init(
+            query: settings.string("query"), variables: JSONTemplate(value: settings.json("variables")),
+            userErrorsPath: settings.optional.fieldPath("user_errors_path"))
     }
 }

@@ -96,7 +96,8 @@ struct Paginator: Sendable {
             return .next(URLText.settingQuery(URLText.settingQuery(baseURL, offsetParam, String(offset)), limitParam, String(limit)))
         case .cursor(let path, let param)?:
             guard let document = page.document, let value = path.value(in: document),
-                  let cursor = VariableScope.text(value), !cursor.isEmpty, cursor != "false", cursor != previousCursor else {
+                let cursor = VariableScope.text(value), !cursor.isEmpty, cursor != "false", cursor != previousCursor
+            else {
                 return .last
             }
             previousCursor = cursor
@@ -107,13 +108,15 @@ struct Paginator: Sendable {
             return url == page.url ? .last : .next(url)
         case .graphqlCursor(let path, let variable)?:
             guard let document = page.document, let info = path.value(in: document),
-                  info["hasNextPage"] == .bool(true), case .string(let cursor)? = info["endCursor"], !cursor.isEmpty,
-                  cursor != previousCursor else { return .last }
+                info["hasNextPage"] == .bool(true), case .string(let cursor)? = info["endCursor"], !cursor.isEmpty,
+                cursor != previousCursor
+            else { return .last }
             previousCursor = cursor
             return .nextCursor(variable: variable, cursor: cursor)
         case .nextURL(let path)?:
             guard let document = page.document, let value = path.value(in: document),
-                  case .string(let next) = value, !next.isEmpty else { return .last }
+                case .string(let next) = value, !next.isEmpty
+            else { return .last }
             let url = URLText.resolve(next, against: page.url)
             return url == page.url ? .last : .next(url)
         }

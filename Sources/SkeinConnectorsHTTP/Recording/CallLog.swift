@@ -14,8 +14,10 @@ import SkeinJSON
 ///
 /// Bodies keep their first 64 KiB. Everything passes through the `Redactor`.
 enum CallLog {
-    static func entry(_ request: OutgoingRequest, reply: HTTPReply?, error: String?, duration: Duration,
-                      redactor: Redactor) -> JSON {
+    static func entry(
+        _ request: OutgoingRequest, reply: HTTPReply?, error: String?, duration: Duration,
+        redactor: Redactor
+    ) -> JSON {
         var object: JSON.Object = [
             "method": .string(request.method),
             "url": .string(redactor.url(request.url)),

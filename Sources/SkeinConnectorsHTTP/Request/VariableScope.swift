@@ -33,8 +33,9 @@ struct VariableScope: Sendable {
         if let value = flow[name] { return value == .null ? nil : value }
         if name == "payload", let payload { return payload }
         if name.hasPrefix("payload."), let payload,
-           let path = try? FieldPath(String(name.dropFirst("payload.".count))),
-           let value = path.value(in: payload), value != .null {
+            let path = try? FieldPath(String(name.dropFirst("payload.".count))),
+            let value = path.value(in: payload), value != .null
+        {
             return value
         }
         return nil

@@ -27,8 +27,9 @@ struct BatchSettings: Sendable {
     static let spec = ObjectSpec([
         FieldSpec("size", .integer(1...10_000), required: true, help: "The most payloads in one request."),
         FieldSpec("wrap_key", .string, help: "The body is `{wrap_key: [...]}` instead of the bare array."),
-        FieldSpec("results_path", .fieldPath,
-                  help: "Where the per-payload answers are in the response (default: the response itself); element i answers payload i."),
+        FieldSpec(
+            "results_path", .fieldPath,
+            help: "Where the per-payload answers are in the response (default: the response itself); element i answers payload i."),
     ])
 
     /// The payloads `payloads[range]` as one request payload.

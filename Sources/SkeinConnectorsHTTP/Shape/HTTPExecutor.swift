@@ -18,12 +18,15 @@ struct HTTPExecutor: ShapeExecutor {
         var run = self
         if let name = settings.endpoint {
             guard let definition else {
-                throw ShapeFailure("\(EndpointCall.join(settings.location, "endpoint")): instance '\(instance.name)' is not an instance of a connector, so it has no endpoint '\(name)'; add it with skein instance add --connector, or describe the request with path:")
+                throw ShapeFailure(
+                    "\(EndpointCall.join(settings.location, "endpoint")): instance '\(instance.name)' is not an instance of a connector, so it has no endpoint '\(name)'; add it with skein instance add --connector, or describe the request with path:"
+                )
             }
             (run.settings, run.endpoint) = try EndpointCall.resolve(settings, definition: definition, instanceName: instance.name)
         }
-        var session = try InstanceSession(instance: instance, transport: transport, limiters: limiters, tokens: tokens, throttles: throttles,
-                                          recorder: context.recorder, timeout: run.settings.timeout)
+        var session = try InstanceSession(
+            instance: instance, transport: transport, limiters: limiters, tokens: tokens, throttles: throttles,
+            recorder: context.recorder, timeout: run.settings.timeout)
         switch run.settings.direction {
         case .receive: return try await run.receive(&session, context: context)
         case .send: return try await run.send(input, session: &session, context: context)
@@ -44,8 +47,9 @@ struct HTTPExecutor: ShapeExecutor {
         guard let graphql = settings.graphql, let document = try? JSON(parsing: reply.body) else { return }
         let prefix = HTTPFailures.prefix(request, redactor: redactor)
         if let errors = GraphQLReply.errors(in: document) {
-            throw ShapeFailure(redactor.text(prefix + errors.message), isTransient: errors.transient,
-                               details: HTTPFailures.details(of: reply, redactor: redactor))
+            throw ShapeFailure(
+                redactor.text(prefix + errors.message), isTransient: errors.transient,
+                details: HTTPFailures.details(of: reply, redactor: redactor))
         }
         if let path = graphql.userErrorsPath, let message = GraphQLReply.userErrors(in: document, at: path) {
             throw ShapeFailure(redactor.text(prefix + message), details: HTTPFailures.details(of: reply, redactor: redactor))
@@ -62,8 +66,9 @@ struct HTTPExecutor: ShapeExecutor {
         if settings.graphql != nil, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
             headers.append(("Content-Type", "application/json"))
         }
-        var paginator = Paginator(pagination: settings.pagination, itemsPath: settings.itemsPath,
-                                  baseURL: try builder.url(address: instance.address, scope: scope, instanceName: instance.name))
+        var paginator = Paginator(
+            pagination: settings.pagination, itemsPath: settings.itemsPath,
+            baseURL: try builder.url(address: instance.address, scope: scope, instanceName: instance.name))
         let origin = URLText.origin(instance.address)
         var url = paginator.firstURL()
         var outputs: [Payload] = []
@@ -77,8 +82,9 @@ struct HTTPExecutor: ShapeExecutor {
             if let graphql = settings.graphql { request.body = try graphql.body(scope: scope, cursor: cursor) }
             let reply = try await session.send(request)
             guard reply.isSuccess else {
-                throw HTTPFailures.failure(for: reply, request: request, redactor: session.redactor, auth: session.settings.auth,
-                                           errorMessage: session.settings.errorMessage)
+                throw HTTPFailures.failure(
+                    for: reply, request: request, redactor: session.redactor, auth: session.settings.auth,
+                    errorMessage: session.settings.errorMessage)
             }
             try checkGraphQL(reply, request: request, redactor: session.redactor)
             pages += 1
@@ -88,16 +94,20 @@ struct HTTPExecutor: ShapeExecutor {
                 break
             }
             if let previousBody, previousBody == reply.body {
-                warnings.append("page \(pages) is the same as page \(pages - 1): the system seems to ignore the pagination parameters, so the receive stopped there")
+                warnings.append(
+                    "page \(pages) is the same as page \(pages - 1): the system seems to ignore the pagination parameters, so the receive stopped there")
                 break
             }
             previousBody = reply.body
             let document: JSON? = if case .json(let json) = payload.body { json } else { nil }
             let replyHeaders = reply.headers
-            let page = Paginator.Page(url: url, linkHeaders: reply.headers(named: "Link"), document: document,
-                                      header: { name in replyHeaders.first { $0.name.lowercased() == name.lowercased() }?.value })
+            let page = Paginator.Page(
+                url: url, linkHeaders: reply.headers(named: "Link"), document: document,
+                header: { name in replyHeaders.first { $0.name.lowercased() == name.lowercased() }?.value })
             if pages == 1, !paginator.canDetectEnd(of: page) {
-                warnings.append("the pages hold no array\(settings.itemsPath.map { " at '\($0)'" } ?? ""), so the last page cannot be detected: set items_path; reading up to max_pages (\(settings.maxPages))")
+                warnings.append(
+                    "the pages hold no array\(settings.itemsPath.map { " at '\($0)'" } ?? ""), so the last page cannot be detected: set items_path; reading up to max_pages (\(settings.maxPages))"
+                )
             }
             switch paginator.step(after: page) {
             case .empty:
@@ -120,8 +130,10 @@ struct HTTPExecutor: ShapeExecutor {
                     break pageLoop
                 }
                 guard URLText.origin(next) == origin else {
-                    throw ShapeFailure(session.redactor.text(
-                        "instance '\(instance.name)': the next page is at \(session.redactor.url(next)), outside the instance address \(session.redactor.url(instance.address)); not sending the instance's credentials there"))
+                    throw ShapeFailure(
+                        session.redactor.text(
+                            "instance '\(instance.name)': the next page is at \(session.redactor.url(next)), outside the instance address \(session.redactor.url(instance.address)); not sending the instance's credentials there"
+                        ))
                 }
                 url = next
             }
@@ -151,16 +163,19 @@ struct HTTPExecutor: ShapeExecutor {
     /// before an interruption is reported accepted without sending, and the answer is recorded
     /// as soon as it arrives — so a crash repeats at most the requests then in flight, each with
     /// its stable `Idempotency-Key` and flagged on its entry.
-    private func sendReporting(_ input: [Payload], sync: SyncSettings, session: InstanceSession,
-                               context: ShapeContext) async throws -> ShapeResult {
+    private func sendReporting(
+        _ input: [Payload], sync: SyncSettings, session: InstanceSession,
+        context: ShapeContext
+    ) async throws -> ShapeResult {
         let rule = context.deliverOverride ?? settings.deliver
         let claimant = DeliveryClaimant(runID: context.runID, shapeID: context.shapeID)
         let results = try await eachPayload(input, session: session) { index, payload, session -> (SyncItem, Payload?, [String]) in
             var notes: [String] = []
             let document = try? payload.json()
-            var item = SyncItem(system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
-                                sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
-                                payload: payload, outcome: .accepted)
+            var item = SyncItem(
+                system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
+                sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
+                payload: payload, outcome: .accepted)
             let hash = DeliveryHash.content(payload)
             let key = DeliveryKey(system: sync.system, instance: settings.instance, reference: item.reference)
             item.contentHash = hash
@@ -189,7 +204,8 @@ struct HTTPExecutor: ShapeExecutor {
                     claim = request
                     item.delivery = key
                     if repeated, let header = settings.keyHeader {
-                        item.note = "unconfirmed and repeated: an earlier attempt was interrupted before its answer was recorded, "
+                        item.note =
+                            "unconfirmed and repeated: an earlier attempt was interrupted before its answer was recorded, "
                             + "so it was sent again with the same \(header)"
                     } else if repeated {
                         item.note = "unconfirmed and repeated: an earlier attempt was interrupted before its answer was recorded, so it was sent again"
@@ -225,8 +241,10 @@ struct HTTPExecutor: ShapeExecutor {
     /// A send with `batch:` (`BatchSettings`): `size` payloads per request. With `sync:` every
     /// payload is still its own sync item, taking its batch's outcome and its own element of the
     /// answer; without it a failed batch fails the step, as a single send does.
-    private func sendBatches(_ input: [Payload], batch: BatchSettings, session: InstanceSession,
-                             context: ShapeContext) async throws -> ShapeResult {
+    private func sendBatches(
+        _ input: [Payload], batch: BatchSettings, session: InstanceSession,
+        context: ShapeContext
+    ) async throws -> ShapeResult {
         let ranges = stride(from: 0, to: input.count, by: batch.size).map { $0..<min($0 + batch.size, input.count) }
         let requests = try ranges.map { range throws(ShapeFailure) in try batch.requestPayload(input[range]) }
         let reporting = settings.sync != nil
@@ -234,11 +252,13 @@ struct HTTPExecutor: ShapeExecutor {
             do {
                 // With sync:, the batch's key is derived from the destination and the batch's content (no single reference).
                 let key = settings.sync.map { sync in
-                    DeliveryHash.idempotencyKey(DeliveryKey(system: sync.system, instance: settings.instance, reference: ""),
-                                                contentHash: DeliveryHash.content(request))
+                    DeliveryHash.idempotencyKey(
+                        DeliveryKey(system: sync.system, instance: settings.instance, reference: ""),
+                        contentHash: DeliveryHash.content(request))
                 }
-                let (reply, sent) = try await sendOne(request, index: index, of: requests.count, unit: "batch", key: key, session: &session,
-                                                      context: context)
+                let (reply, sent) = try await sendOne(
+                    request, index: index, of: requests.count, unit: "batch", key: key, session: &session,
+                    context: context)
                 return .success((try Self.payload(from: reply, request: sent, redactor: session.redactor), reply.statusLine))
             } catch let failure as ShapeFailure where reporting {
                 return .failure(failure)
@@ -258,8 +278,9 @@ struct HTTPExecutor: ShapeExecutor {
                 results = batch.results(in: reply, count: range.count)
                 if let results { outputs += results.map(Payload.init(json:)) } else { outputs.append(reply) }
                 if results == nil, settings.sync?.endpointID != nil {
-                    notes.append("the answer to batch \(number + 1) is not a list of \(range.count) results"
-                                 + (batch.resultsPath.map { " at results_path \($0)" } ?? "") + "; its items have no endpoint id")
+                    notes.append(
+                        "the answer to batch \(number + 1) is not a list of \(range.count) results"
+                            + (batch.resultsPath.map { " at results_path \($0)" } ?? "") + "; its items have no endpoint id")
                 }
             case .failure(let failure):
                 outcome = failure.isTransient ? .transientFailure(failure.message) : .permanentFailure(failure.message)
@@ -269,9 +290,10 @@ struct HTTPExecutor: ShapeExecutor {
             guard let sync = settings.sync else { continue }
             for (offset, index) in range.enumerated() {
                 let document = try? input[index].json()
-                var item = SyncItem(system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
-                                    sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
-                                    payload: input[index], outcome: outcome)
+                var item = SyncItem(
+                    system: sync.system, reference: SyncSettings.text(sync.reference, document, &notes, name: "reference"),
+                    sourceID: SyncSettings.text(sync.sourceID, document, &notes, name: "source_id"),
+                    payload: input[index], outcome: outcome)
                 if let result = results?[offset] { item.endpointID = SyncSettings.text(sync.endpointID, result, &notes, name: "endpoint_id") }
                 item.response = response
                 item.retryAfter = retryAfter
@@ -330,8 +352,10 @@ struct HTTPExecutor: ShapeExecutor {
     /// `unit` names what `index` counts in messages and idempotency keys: "payload", or "batch" for `batch:` sends.
     /// `key`: the stable idempotency key of a send with `sync:` (`DeliveryHash.idempotencyKey`);
     /// without it the key is per run, step and index (sends without `sync:`).
-    private func sendOne(_ payload: Payload, index: Int, of count: Int, unit: String = "payload", key: String? = nil,
-                         session: inout InstanceSession, context: ShapeContext) async throws -> (HTTPReply, OutgoingRequest) {
+    private func sendOne(
+        _ payload: Payload, index: Int, of count: Int, unit: String = "payload", key: String? = nil,
+        session: inout InstanceSession, context: ShapeContext
+    ) async throws -> (HTTPReply, OutgoingRequest) {
         let builder = RequestBuilder(settings: settings)
         let instance = session.instance
         do {
@@ -370,8 +394,9 @@ struct HTTPExecutor: ShapeExecutor {
             let reply = try await session.send(request)
             do throws(ShapeFailure) {
                 guard reply.isSuccess else {
-                    throw HTTPFailures.failure(for: reply, request: request, redactor: session.redactor, auth: session.settings.auth,
-                                               errorMessage: session.settings.errorMessage)
+                    throw HTTPFailures.failure(
+                        for: reply, request: request, redactor: session.redactor, auth: session.settings.auth,
+                        errorMessage: session.settings.errorMessage)
                 }
                 try checkGraphQL(reply, request: request, redactor: session.redactor)
             } catch {
@@ -394,8 +419,10 @@ struct HTTPExecutor: ShapeExecutor {
             return Payload(bytes: reply.body, contentType: "application/octet-stream")
         }
         do { return try Payload.received(reply.body, contentType: contentType) } catch {
-            throw ShapeFailure(redactor.text(HTTPFailures.prefix(request, redactor: redactor)
-                    + "the response says \(contentType) but is not valid JSON (\(error))"),
+            throw ShapeFailure(
+                redactor.text(
+                    HTTPFailures.prefix(request, redactor: redactor)
+                        + "the response says \(contentType) but is not valid JSON (\(error))"),
                 details: HTTPFailures.details(of: reply, redactor: redactor))
         }
     }

@@ -50,8 +50,10 @@ public struct HTTPShape: ShapeKind, InstanceKind {
     /// - Parameters:
     ///   - client: owned by the app, which shuts it down; shared by every request.
     ///   - tokens, limiters: shared state; pass the same ones to every `HTTPShape` the app makes.
-    public init(client: HTTPClient, tokens: OAuthTokenStore = OAuthTokenStore(), limiters: RateLimiters = RateLimiters(),
-                throttles: Throttles = Throttles(), connectors: ConnectorCatalog = .builtIn, maximumResponseBytes: Int = 64 * 1024 * 1024) {
+    public init(
+        client: HTTPClient, tokens: OAuthTokenStore = OAuthTokenStore(), limiters: RateLimiters = RateLimiters(),
+        throttles: Throttles = Throttles(), connectors: ConnectorCatalog = .builtIn, maximumResponseBytes: Int = 64 * 1024 * 1024
+    ) {
         self.client = client
         self.tokens = tokens
         self.limiters = limiters
@@ -91,8 +93,9 @@ public struct HTTPShape: ShapeKind, InstanceKind {
             }
             guard settings.problems.problems.count == before else { return nil }
         }
-        return HTTPExecutor(settings: parsed, transport: transport, limiters: limiters, tokens: tokens, throttles: throttles,
-                            connectors: connectors)
+        return HTTPExecutor(
+            settings: parsed, transport: transport, limiters: limiters, tokens: tokens, throttles: throttles,
+            connectors: connectors)
     }
 
     var transport: HTTPTransport { HTTPTransport(client: client, maximumResponseBytes: maximumResponseBytes) }
@@ -108,23 +111,27 @@ public struct HTTPShape: ShapeKind, InstanceKind {
         let started = clock.now
         do {
             let (instance, _) = try connectors.resolve(instance)
-            var session = try InstanceSession(instance: instance, transport: transport, limiters: limiters, tokens: tokens,
-                                              throttles: throttles, recorder: recorder, timeout: nil)
+            var session = try InstanceSession(
+                instance: instance, transport: transport, limiters: limiters, tokens: tokens,
+                throttles: throttles, recorder: recorder, timeout: nil)
             let scope = VariableScope(instance: instance.variables, flow: [:])
             // `test_path` may use the instance's variables (a connector's `{{api_version}}`).
-            let testPath = try session.settings.testPath.map { text throws(ShapeFailure) in
-                do { return try Template(text).render(lookup: scope.value) } catch {
-                    throw ShapeFailure("instance '\(instance.name)': test_path: \(error)")
-                }
-            } ?? ""
+            let testPath =
+                try session.settings.testPath.map { text throws(ShapeFailure) in
+                    do { return try Template(text).render(lookup: scope.value) } catch {
+                        throw ShapeFailure("instance '\(instance.name)': test_path: \(error)")
+                    }
+                } ?? ""
             let url = URLText.join(instance.address, testPath)
             let request = OutgoingRequest(method: "GET", url: url, headers: try session.defaultHeaders(scope: scope))
             let reply = try await session.send(request)
             let elapsed = DurationText.format(clock.now - started)
             let shownURL = session.redactor.url(url)
             if reply.status == 401 || reply.status == 403 {
-                return InstanceCheck(ok: false, message: session.redactor.text(
-                    "instance '\(instance.name)': GET \(shownURL) answered \(reply.statusLine): \(session.settings.auth.rejectionHint)"),
+                return InstanceCheck(
+                    ok: false,
+                    message: session.redactor.text(
+                        "instance '\(instance.name)': GET \(shownURL) answered \(reply.statusLine): \(session.settings.auth.rejectionHint)"),
                     calls: recorder.calls)
             }
             var message = "instance '\(instance.name)': reachable, GET \(shownURL) answered \(reply.statusLine) in \(elapsed)"

@@ -22,8 +22,10 @@ struct RequestBuilder: Sendable {
         return url
     }
 
-    func headers(defaults: [(name: String, value: String)], scope: VariableScope,
-                 instanceName: String) throws(ShapeFailure) -> [(name: String, value: String)] {
+    func headers(
+        defaults: [(name: String, value: String)], scope: VariableScope,
+        instanceName: String
+    ) throws(ShapeFailure) -> [(name: String, value: String)] {
         var request = OutgoingRequest(method: settings.method, url: "", headers: defaults)
         for (name, template) in settings.headers {
             request.setHeader(name, try render(template, "headers.\(name)", scope: scope, instanceName: instanceName) { $0 })
@@ -54,10 +56,14 @@ struct RequestBuilder: Sendable {
     /// Whether the method carries a body on a send (GET, HEAD, OPTIONS and DELETE do not).
     var methodHasBody: Bool { !["GET", "HEAD", "OPTIONS", "DELETE"].contains(settings.method) }
 
-    private func render(_ template: Template, _ setting: String, scope: VariableScope, instanceName: String,
-                        escaping: (String) -> String) throws(ShapeFailure) -> String {
+    private func render(
+        _ template: Template, _ setting: String, scope: VariableScope, instanceName: String,
+        escaping: (String) -> String
+    ) throws(ShapeFailure) -> String {
         do { return try template.render(escaping: escaping, lookup: scope.value) } catch {
-            let hint = error.name.hasPrefix("payload.") ? "the payload has no such field"
+            let hint =
+                error.name.hasPrefix("payload.")
+                ? "the payload has no such field"
                 : "it is neither a variable of instance '\(instanceName)' nor a flow variable"
             throw ShapeFailure("\(setting) uses {{\(error.name)}}, but \(hint)")
         }

@@ -52,17 +52,22 @@ struct HTTPTransport: Sendable {
     let maximumResponseBytes: Int
 
     func send(_ request: OutgoingRequest, timeout: Duration, instance: String) async throws(TransportError) -> HTTPReply {
-        try await ConnectorCall.measure("HTTP \(request.method)", connector: "http", instance: instance, end: { (result: Result<HTTPReply, TransportError>) in
-            switch result {
-            case .success(let reply): ConnectorCall.Ending(ConnectorCall.Outcome(httpStatus: reply.status), message: reply.isSuccess ? nil : reply.statusLine)
-            case .failure(.timedOut(let limit)): ConnectorCall.Ending(.timeout, message: TransportError.timedOut(limit).reason)
-            case .failure(let error): ConnectorCall.Ending(.error, message: error.reason)
+        try await ConnectorCall.measure(
+            "HTTP \(request.method)", connector: "http", instance: instance,
+            end: { (result: Result<HTTPReply, TransportError>) in
+                switch result {
+                case .success(let reply):
+                    ConnectorCall.Ending(ConnectorCall.Outcome(httpStatus: reply.status), message: reply.isSuccess ? nil : reply.statusLine)
+                case .failure(.timedOut(let limit)): ConnectorCall.Ending(.timeout, message: TransportError.timedOut(limit).reason)
+                case .failure(let error): ConnectorCall.Ending(.error, message: error.reason)
+                }
             }
-        }) { (span) async throws(TransportError) -> HTTPReply in
+        ) { (span) async throws(TransportError) -> HTTPReply in
             span.attributes["http.request.method"] = request.method
             // `origin` is scheme://host:port, without any user or password.
             if let origin = URLText.origin(request.url), let authority = origin.split(separator: "/").last,
-               let colon = authority.lastIndex(of: ":") {
+                let colon = authority.lastIndex(of: ":")
+            {
                 span.attributes["server.address"] = String(authority[..<colon])
                 span.attributes["server.port"] = Int(authority[authority.index(after: colon)...])
             }
@@ -95,8 +100,9 @@ struct HTTPTransport: Sendable {
                     let body = try await response.body.collect(upTo: limit)
                     var headers: [(name: String, value: String)] = []
                     for header in response.headers { headers.append((header.name, header.value)) }
-                    return HTTPReply(status: Int(response.status.code), reason: response.status.reasonPhrase,
-                                     headers: headers, body: Array(buffer: body))
+                    return HTTPReply(
+                        status: Int(response.status.code), reason: response.status.reasonPhrase,
+                        headers: headers, body: Array(buffer: body))
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)

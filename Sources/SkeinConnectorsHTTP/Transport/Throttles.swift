@@ -14,15 +14,22 @@ enum ThrottlePolicy: Sendable, Equatable {
 
     static let types = ["graphql_cost", "quota_headers"]
 
-    static let variants = Variants(key: "type", cases: [
-        Variant("graphql_cost", help: "Shopify-style GraphQL query costs: wait until the bucket at `cost_path` has room.", settings: ObjectSpec([
-            FieldSpec("cost_path", .fieldPath, default: "extensions.cost", help: "Where the answer reports `requestedQueryCost` and `throttleStatus`."),
-        ])),
-        Variant("quota_headers", help: "Headers with the requests left and when the quota resets.", settings: ObjectSpec([
-            FieldSpec("remaining_header", .string(TextRules(nonEmpty: true)), required: true, help: "The header with the requests left."),
-            FieldSpec("reset_ms_header", .string(TextRules(nonEmpty: true)), required: true, help: "The header with the milliseconds until the quota resets."),
-        ])),
-    ])
+    static let variants = Variants(
+        key: "type",
+        cases: [
+            Variant(
+                "graphql_cost", help: "Shopify-style GraphQL query costs: wait until the bucket at `cost_path` has room.",
+                settings: ObjectSpec([
+                    FieldSpec("cost_path", .fieldPath, default: "extensions.cost", help: "Where the answer reports `requestedQueryCost` and `throttleStatus`.")
+                ])),
+            Variant(
+                "quota_headers", help: "Headers with the requests left and when the quota resets.",
+                settings: ObjectSpec([
+                    FieldSpec("remaining_header", .string(TextRules(nonEmpty: true)), required: true, help: "The header with the requests left."),
+                    FieldSpec(
+                        "reset_ms_header", .string(TextRules(nonEmpty: true)), required: true, help: "The header with the milliseconds until the quota resets."),
+                ])),
+        ])
 
     /// The policy of a validated `throttle:` setting.
     init?(_ settings: ValidSettings) {
@@ -151,8 +158,9 @@ struct QueryCost: Sendable, Equatable {
 
     static func read(_ document: JSON, at path: FieldPath) -> QueryCost? {
         guard let cost = path.value(in: document), let status = cost["throttleStatus"],
-              let maximum = status["maximumAvailable"]?.numberValue, let available = status["currentlyAvailable"]?.numberValue,
-              let restoreRate = status["restoreRate"]?.numberValue else { return nil }
+            let maximum = status["maximumAvailable"]?.numberValue, let available = status["currentlyAvailable"]?.numberValue,
+            let restoreRate = status["restoreRate"]?.numberValue
+        else { return nil }
         return QueryCost(requested: cost["requestedQueryCost"]?.numberValue, maximum: maximum, available: available, restoreRate: restoreRate)
     }
 }

@@ -18,4 +18,3 @@ public enum AlertDeliverySafety {
         return "\(scheme)://\(host)\(parts.port.map { ":\($0)" } ?? "")/…"
     }
 }
-

@@ -36,7 +36,10 @@ public struct AlertGroup: Sendable, Equatable {
     public var fieldProblems: [Problem] {
         var problems: [Problem] = []
         if name.range(of: Self.namePattern, options: .regularExpression) == nil {
-            problems.append(Problem(field: "name", message: "name '\(Self.shown(name))' must be lowercase letters, digits, '-' and '_', starting with a letter or digit (at most 100)"))
+            problems.append(
+                Problem(
+                    field: "name",
+                    message: "name '\(Self.shown(name))' must be lowercase letters, digits, '-' and '_', starting with a letter or digit (at most 100)"))
         }
         if emails.isEmpty && webhookURLs.isEmpty {
             problems.append(Problem(field: "emails", message: "give at least one email address or webhook URL"))
@@ -46,16 +49,22 @@ public struct AlertGroup: Sendable, Equatable {
         }
         for (index, url) in webhookURLs.enumerated() {
             guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-                  !(parsed.host ?? "").isEmpty, url.utf8.count <= Self.maximumURLBytes else {
+                !(parsed.host ?? "").isEmpty, url.utf8.count <= Self.maximumURLBytes
+            else {
                 // The URL itself is the secret (Slack, Teams), so it is named by its place, never shown.
-                problems.append(Problem(field: "webhook_urls", message: "webhook URL \(index + 1) is not an http(s) URL with a host of at most "
-                                        + "\(Self.maximumURLBytes) bytes (webhook URLs hold secrets, so it is not shown)"))
+                problems.append(
+                    Problem(
+                        field: "webhook_urls",
+                        message: "webhook URL \(index + 1) is not an http(s) URL with a host of at most "
+                            + "\(Self.maximumURLBytes) bytes (webhook URLs hold secrets, so it is not shown)"))
                 continue
             }
         }
         if emails.count + webhookURLs.count > Self.maximumRecipients {
-            problems.append(Problem(field: emails.count > webhookURLs.count ? "emails" : "webhook_urls",
-                                    message: "at most \(Self.maximumRecipients) recipients (addresses and URLs) per group"))
+            problems.append(
+                Problem(
+                    field: emails.count > webhookURLs.count ? "emails" : "webhook_urls",
+                    message: "at most \(Self.maximumRecipients) recipients (addresses and URLs) per group"))
         }
         return problems
     }

@@ -40,8 +40,10 @@ public struct Blueprint: Sendable, Hashable {
     public var lookups: [LookupEntry]
     public var flows: [FlowEntry]
 
-    public init(source: String, name: String, title: String, description: String, systems: [String], settings: [Setting],
-                credentials: [Credential], instances: [InstanceEntry], lookups: [LookupEntry], flows: [FlowEntry]) {
+    public init(
+        source: String, name: String, title: String, description: String, systems: [String], settings: [Setting],
+        credentials: [Credential], instances: [InstanceEntry], lookups: [LookupEntry], flows: [FlowEntry]
+    ) {
         self.source = source
         self.name = name
         self.title = title

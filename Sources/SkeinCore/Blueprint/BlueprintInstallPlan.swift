@@ -71,10 +71,11 @@ public struct BlueprintInstallPlan: Sendable {
         }
         guard problems.isEmpty else { throw BlueprintError(source: "blueprint \(blueprint.name)", problems: problems) }
         let instances = blueprint.instances.map { entry in
-            PlannedInstance(entry: entry,
-                            address: request.addresses[entry.name] ?? entry.address.map { BlueprintPlaceholders.fill($0, with: values) },
-                            settings: BlueprintPlaceholders.fill(entry.settings, with: values),
-                            credentials: entry.credentials.compactMapValues { request.credentials[$0] })
+            PlannedInstance(
+                entry: entry,
+                address: request.addresses[entry.name] ?? entry.address.map { BlueprintPlaceholders.fill($0, with: values) },
+                settings: BlueprintPlaceholders.fill(entry.settings, with: values),
+                credentials: entry.credentials.compactMapValues { request.credentials[$0] })
         }
         return BlueprintInstallPlan(blueprint: blueprint, instances: instances, settings: values)
     }

@@ -49,8 +49,9 @@ public enum BlueprintReader {
         let flows = readFlows(reader, file: file)
         reader.finish()
         guard let name, let title, problems.isEmpty else { return nil }
-        return Blueprint(source: source, name: name, title: title, description: description, systems: systems, settings: settings,
-                         credentials: credentials, instances: instances, lookups: lookups, flows: flows)
+        return Blueprint(
+            source: source, name: name, title: title, description: description, systems: systems, settings: settings,
+            credentials: credentials, instances: instances, lookups: lookups, flows: flows)
     }
 
     /// Blueprint, setting, credential and instance names: lowercase letters, digits, `-` and `_`.
@@ -92,8 +93,10 @@ public enum BlueprintReader {
         return credentials
     }
 
-    private static func readInstances(_ reader: SettingsReader, settings: [Blueprint.Setting],
-                                      credentials: [Blueprint.Credential]) -> [Blueprint.InstanceEntry] {
+    private static func readInstances(
+        _ reader: SettingsReader, settings: [Blueprint.Setting],
+        credentials: [Blueprint.Credential]
+    ) -> [Blueprint.InstanceEntry] {
         guard let object = reader.object("instances", required: true) else { return [] }
         let settingNames = Set(settings.map(\.name))
         var used: Set<String> = []
@@ -103,7 +106,9 @@ public enum BlueprintReader {
             guard let entry = object.object(key) else { continue }
             let connector = entry.string("connector")
             let type = entry.string("type", allowed: ["http", "sftp", "database", "smtp"])
-            if connector == nil, type == nil, !entry.has("type") { entry.report("", "give connector: (a connector definition) or type: (http, sftp, database, smtp)") }
+            if connector == nil, type == nil, !entry.has("type") {
+                entry.report("", "give connector: (a connector definition) or type: (http, sftp, database, smtp)")
+            }
             if connector != nil, let type, type != "http" { entry.report("type", "a connector instance is an http instance; leave out type: \(type)") }
             let address = entry.string("address", required: connector == nil && type != nil)
             var settingsValue = entry.raw("settings") ?? .object([:])
@@ -111,7 +116,9 @@ public enum BlueprintReader {
                 if connector != nil {
                     var texts = JSON.Object()
                     for (name, value) in members {
-                        guard let text = scalarText(value) else { entry.report("settings.\(name)", "a connector setting is text, a number or a boolean"); continue }
+                        guard let text = scalarText(value) else {
+                            entry.report("settings.\(name)", "a connector setting is text, a number or a boolean"); continue
+                        }
                         texts[name] = .string(text)
                     }
                     settingsValue = .object(texts)
@@ -140,8 +147,10 @@ public enum BlueprintReader {
             }
             let help = entry.string("help") ?? ""
             entry.finish()
-            instances.append(Blueprint.InstanceEntry(name: key, connector: connector, type: type ?? "http", address: address,
-                                                     settings: settingsValue, credentials: slots, help: help))
+            instances.append(
+                Blueprint.InstanceEntry(
+                    name: key, connector: connector, type: type ?? "http", address: address,
+                    settings: settingsValue, credentials: slots, help: help))
         }
         for credential in credentials where !used.contains(credential.name) {
             reader.report("credentials.\(credential.name)", "no instance uses this credential")
@@ -192,8 +201,10 @@ public enum BlueprintReader {
     }
 
     /// A file named relative to the blueprint directory: no absolute paths, no `..`, at most `limit` bytes.
-    private static func fetch(_ path: String, at location: String, problems: ProblemList, limit: Int,
-                              file: (String) -> [UInt8]?) -> [UInt8]? {
+    private static func fetch(
+        _ path: String, at location: String, problems: ProblemList, limit: Int,
+        file: (String) -> [UInt8]?
+    ) -> [UInt8]? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !parts.contains(".."), !parts.contains("") else {
             problems.add(location, "'\(path)' must be a path inside the blueprints directory, such as shopify-to-wms/orders.yaml")

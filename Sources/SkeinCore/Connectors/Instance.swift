@@ -22,8 +22,10 @@ public struct Instance: Sendable, Equatable {
     /// Secret values (passwords, tokens, client secrets, keys), by name.
     public var credentials: [String: String]
 
-    public init(name: String, connectorType: String, address: String, timeZone: String = "UTC", rateLimit: RateLimit? = nil,
-                timeout: Duration = .seconds(30), variables: [String: String] = [:], settings: JSON = [:], credentials: [String: String] = [:]) {
+    public init(
+        name: String, connectorType: String, address: String, timeZone: String = "UTC", rateLimit: RateLimit? = nil,
+        timeout: Duration = .seconds(30), variables: [String: String] = [:], settings: JSON = [:], credentials: [String: String] = [:]
+    ) {
         self.name = name
         self.connectorType = connectorType
         self.address = address

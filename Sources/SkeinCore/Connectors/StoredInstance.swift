@@ -16,8 +16,10 @@ public struct StoredInstance: Sendable, Equatable {
     public var keyID: String
     public var updatedAt: Date
 
-    public init(name: String, connectorType: String, address: String, timeZone: String, rateLimit: String?, timeoutMilliseconds: Int,
-                variables: [String: String], settings: JSON, sealedCredentials: [UInt8], keyID: String, updatedAt: Date) {
+    public init(
+        name: String, connectorType: String, address: String, timeZone: String, rateLimit: String?, timeoutMilliseconds: Int,
+        variables: [String: String], settings: JSON, sealedCredentials: [UInt8], keyID: String, updatedAt: Date
+    ) {
         self.name = name; self.connectorType = connectorType; self.address = address; self.timeZone = timeZone
         self.rateLimit = rateLimit; self.timeoutMilliseconds = timeoutMilliseconds; self.variables = variables
         self.settings = settings; self.sealedCredentials = sealedCredentials; self.keyID = keyID; self.updatedAt = updatedAt

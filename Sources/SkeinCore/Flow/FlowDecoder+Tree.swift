@@ -26,14 +26,17 @@ extension FlowDecoder {
     func readStructure(_ spec: ShapeSpec, _ value: JSON?, path: String, validator: SpecValidator) -> ShapeStructure? {
         let before = validator.problems.problems.count
         guard let settings = validator.object(value, spec.settings, path: path, setting: spec.type, allowMissing: false),
-              validator.problems.problems.count == before else { return nil }
+            validator.problems.problems.count == before
+        else { return nil }
         switch spec.type {
         case "route":
             let branches = settings.list("branches").compactMap(\.object).map {
                 RouteBranch(name: $0.string("name"), condition: $0.optional.string("condition"), shapes: $0.shapes("shapes"))
             }
-            return .route(RouteBlock(mode: RouteBlock.Mode(rawValue: settings.string("mode")) ?? .all, branches: branches,
-                                     otherwise: settings.optional.shapes("otherwise")))
+            return .route(
+                RouteBlock(
+                    mode: RouteBlock.Mode(rawValue: settings.string("mode")) ?? .all, branches: branches,
+                    otherwise: settings.optional.shapes("otherwise")))
         case "branch":
             return .branch(settings.list("branches").compactMap(\.object).map { ChildSequence(name: $0.string("name"), shapes: $0.shapes("shapes")) })
         default:

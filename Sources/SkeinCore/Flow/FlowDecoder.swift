@@ -28,15 +28,17 @@ public struct FlowDecoder: Sendable {
 
     /// A validator whose `.shapes` lists are read by this decoder, sharing one id registry.
     func validator(_ problems: ProblemList, ids: ShapeIDRegistry) -> SpecValidator {
-        SpecValidator(problems: problems, context: SpecContext(readShapes: { entries, path in
-            self.readSequence(entries, path: path, problems: problems, ids: ids)
-        }))
+        SpecValidator(
+            problems: problems,
+            context: SpecContext(readShapes: { entries, path in
+                self.readSequence(entries, path: path, problems: problems, ids: ids)
+            }))
     }
 
     func read(_ document: JSON, problems: ProblemList) -> FlowDefinition? {
         let validator = validator(problems, ids: ShapeIDRegistry())
         guard let root = validator.object(document, FlowSpec.document, path: "", setting: "", allowMissing: false), problems.isEmpty,
-              var trigger = Self.trigger(root.value("trigger"))
+            var trigger = Self.trigger(root.value("trigger"))
         else { return nil }
         let id = root.string("id")
         let shapes = root.shapes("shapes")
@@ -45,10 +47,11 @@ public struct FlowDecoder: Sendable {
             trigger = .webhook(webhook)
         }
         let variables = Dictionary((root.optional.entries("variables") ?? []).map { ($0.key, $0.value.json) }, uniquingKeysWith: { $1 })
-        return FlowDefinition(id: id, name: root.optional.string("name") ?? id, version: root.optional.int("version"),
-                              description: root.optional.string("description"), trigger: trigger, priority: root.int("priority"),
-                              syncRetries: root.int("sync_retries"), maxConcurrentRuns: root.optional.int("max_concurrent_runs"),
-                              shapes: shapes, variables: variables, alerts: Self.alerts(root.optional.object("alerts")))
+        return FlowDefinition(
+            id: id, name: root.optional.string("name") ?? id, version: root.optional.int("version"),
+            description: root.optional.string("description"), trigger: trigger, priority: root.int("priority"),
+            syncRetries: root.int("sync_retries"), maxConcurrentRuns: root.optional.int("max_concurrent_runs"),
+            shapes: shapes, variables: variables, alerts: Self.alerts(root.optional.object("alerts")))
     }
 
     /// The groups named in a validated `alerts:` value.
@@ -80,12 +83,13 @@ public struct FlowDecoder: Sendable {
         }
         var dedupe: WebhookDedupe?
         if let object = settings.optional.object("dedupe") {
-            let source: WebhookDedupe.Source = if let header = object.optional.string("header") { .header(header) }
-                else { .expression(object.optional.string("expression") ?? "") }
+            let source: WebhookDedupe.Source =
+                if let header = object.optional.string("header") { .header(header) } else { .expression(object.optional.string("expression") ?? "") }
             dedupe = WebhookDedupe(source: source, window: object.duration("window"))
         }
-        return WebhookSettings(token: settings.string("token"), hmacSecretEnvironmentVariable: settings.optional.string("hmac_secret_env"),
-                               maximumBodyBytes: settings.optional.int("max_body_bytes"), respond: respond, dedupe: dedupe)
+        return WebhookSettings(
+            token: settings.string("token"), hmacSecretEnvironmentVariable: settings.optional.string("hmac_secret_env"),
+            maximumBodyBytes: settings.optional.int("max_body_bytes"), respond: respond, dedupe: dedupe)
     }
 
     /// Reads a list of shapes (the flow's, or a child sequence of a route, branch or try),

@@ -83,8 +83,10 @@ public struct WebhookSettings: Sendable, Equatable {
     /// Where a delivery's identity is, so that a repeat within the window starts nothing (`WebhookDedupe`).
     public var dedupe: WebhookDedupe?
 
-    public init(token: String, hmacSecretEnvironmentVariable: String? = nil, maximumBodyBytes: Int? = nil, respond: WebhookResponse? = nil,
-                dedupe: WebhookDedupe? = nil) {
+    public init(
+        token: String, hmacSecretEnvironmentVariable: String? = nil, maximumBodyBytes: Int? = nil, respond: WebhookResponse? = nil,
+        dedupe: WebhookDedupe? = nil
+    ) {
         self.token = token
         self.hmacSecretEnvironmentVariable = hmacSecretEnvironmentVariable
         self.maximumBodyBytes = maximumBodyBytes
@@ -129,8 +131,10 @@ public struct ShapeDefinition: Sendable, Equatable {
     /// For `route`, `branch` and `try`: the child sequences that make the flow a tree (FlowTree.swift).
     public var structure: ShapeStructure?
 
-    public init(id: String, type: String, name: String? = nil, skip: Bool = false, retry: RetryPolicy? = nil, settings: JSON = [:],
-                structure: ShapeStructure? = nil) {
+    public init(
+        id: String, type: String, name: String? = nil, skip: Bool = false, retry: RetryPolicy? = nil, settings: JSON = [:],
+        structure: ShapeStructure? = nil
+    ) {
         self.id = id
         self.type = type
         self.name = name

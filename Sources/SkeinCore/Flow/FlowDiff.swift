@@ -102,7 +102,8 @@ public struct FlowDiff: Sendable, Equatable {
             case .object(var members):
                 for (key, member) in members {
                     if Self.listKeys.contains(key), case .array(let list) = member,
-                       list.contains(where: { $0.objectValue?["id"]?.stringValue != nil }) {
+                        list.contains(where: { $0.objectValue?["id"]?.stringValue != nil })
+                    {
                         index(list, path: "\(path).\(key)")
                         members[key] = .array(list.map { $0.objectValue?["id"] ?? $0 })
                     } else {

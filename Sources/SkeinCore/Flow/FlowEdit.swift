@@ -69,7 +69,9 @@ extension FlowEdit {
         }
         func placement() throws(FlowValidationError) -> ShapePlacement {
             let given = ["after", "before", "lane"].filter { object[$0] != nil }
-            guard given.count == 1 else { throw fail("", "give exactly one of after (a shape id), before (a shape id) or lane (`structure/lane`, or \"\" for the flow's own list)") }
+            guard given.count == 1 else {
+                throw fail("", "give exactly one of after (a shape id), before (a shape id) or lane (`structure/lane`, or \"\" for the flow's own list)")
+            }
             switch given[0] {
             case "after": return .after(try string("after"))
             case "before": return .before(try string("before"))
@@ -89,7 +91,9 @@ extension FlowEdit {
             guard let value = object["value"] else { throw fail("value", "value is required (null removes the field)") }
             self = .set(shape: shape, field: field, value: value == .null ? nil : value)
         case "set_trigger":
-            guard let trigger = object["trigger"], trigger != .null else { throw fail("trigger", "trigger is required (\"manual\", \"api\", {\"schedule\": …} or {\"webhook\": {…}})") }
+            guard let trigger = object["trigger"], trigger != .null else {
+                throw fail("trigger", "trigger is required (\"manual\", \"api\", {\"schedule\": …} or {\"webhook\": {…}})")
+            }
             self = .setTrigger(trigger)
         case "skip":
             guard case .bool(let skip)? = object["skip"] else { throw fail("skip", "skip (true or false) is required") }

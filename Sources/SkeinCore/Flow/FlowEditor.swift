@@ -18,7 +18,8 @@ public enum FlowEditor {
 
     public static func apply(_ edits: [FlowEdit], to text: String, catalog: ShapeCatalog = ShapeCatalog()) throws(FlowValidationError) -> Result {
         guard edits.count <= FlowEdit.maximumEdits else {
-            throw FlowValidationError(problems: [FlowProblem(path: "edits", message: "at most \(FlowEdit.maximumEdits) edits at once; this has \(edits.count)")])
+            throw FlowValidationError(problems: [FlowProblem(path: "edits", message: "at most \(FlowEdit.maximumEdits) edits at once; this has \(edits.count)")]
+            )
         }
         let before = Set(problems(text, catalog: catalog))
         var flow = try EditableFlow(text)
@@ -137,10 +138,11 @@ struct EditableFlow {
             let source = try shape(id)
             guard let entry = value(at: source) else { throw fail("shape", "the flow has no shape '\(id)'") }
             let inside = Set(Self.shapeIDs(in: entry))
-            let anchor: String? = switch placement {
-            case .after(let anchor), .before(let anchor): anchor
-            case .startOf(let lane): lane.structure
-            }
+            let anchor: String? =
+                switch placement {
+                case .after(let anchor), .before(let anchor): anchor
+                case .startOf(let lane): lane.structure
+                }
             if let anchor, inside.contains(anchor) {
                 throw fail("shape", "'\(id)' cannot move next to or into itself ('\(anchor)' is part of it)")
             }
@@ -177,8 +179,11 @@ struct EditableFlow {
             let lanes = Self.lanes(of: entry)
             guard let match = lanes.first(where: { $0.name == lane.lane }) else {
                 let names = lanes.map(\.name)
-                throw fail("lane", names.isEmpty ? "'\(structure)' is not a route, branch or try; it has no lanes"
-                            : "'\(structure)' has no lane '\(lane.lane)'; its lanes: \(names.joined(separator: ", "))")
+                throw fail(
+                    "lane",
+                    names.isEmpty
+                        ? "'\(structure)' is not a route, branch or try; it has no lanes"
+                        : "'\(structure)' has no lane '\(lane.lane)'; its lanes: \(names.joined(separator: ", "))")
             }
             return (found.appending(match.steps), 0)
         }
@@ -312,8 +317,10 @@ struct EditableFlow {
     }
 
     /// Replaces the value at `steps` (nil when missing) with `change(value)`, creating objects on the way.
-    static func update(_ node: JSON?, _ steps: ArraySlice<DocumentPath.Step>, full: DocumentPath,
-                       _ change: (JSON?) throws(FlowValidationError) -> JSON) throws(FlowValidationError) -> JSON {
+    static func update(
+        _ node: JSON?, _ steps: ArraySlice<DocumentPath.Step>, full: DocumentPath,
+        _ change: (JSON?) throws(FlowValidationError) -> JSON
+    ) throws(FlowValidationError) -> JSON {
         guard let step = steps.first else { return try change(node) }
         switch (node, step) {
         case (.object(var members)?, .key(let key)):

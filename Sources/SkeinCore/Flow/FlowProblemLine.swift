@@ -52,7 +52,8 @@ public enum FlowProblemLine {
             if rest.hasPrefix(".") { rest = rest.dropFirst() }
             if rest.hasPrefix("[") {
                 guard let close = rest.firstIndex(of: "]"), let index = Int(rest[rest.index(after: rest.startIndex)..<close]),
-                      let sequence = node.sequence, index >= 0, index < sequence.count else { break }
+                    let sequence = node.sequence, index >= 0, index < sequence.count
+                else { break }
                 node = sequence[index]
                 line = node.mark?.line ?? line
                 rest = rest[rest.index(after: close)...]

@@ -20,7 +20,9 @@ public enum FlowSkipEdit {
             throw FlowValidationError(problems: [FlowProblem(path: "shapes", message: "the flow has no shape '\(shapeID)'")])
         }
         if skip {
-            if shape["skip"] != nil { shape["skip"] = true } else {
+            if shape["skip"] != nil {
+                shape["skip"] = true
+            } else {
                 // Next to the id, where a reader looks first.
                 let position = (shape.index(forKey: "id").map { $0 + 1 }) ?? 0
                 shape.updateValue(true, forKey: "skip", insertingAt: position)

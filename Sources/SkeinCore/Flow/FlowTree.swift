@@ -30,8 +30,9 @@ public enum ShapeStructure: Sendable, Equatable {
     /// The child sequences in the order they run (and are numbered).
     public var children: [ChildSequence] {
         switch self {
-        case .route(let block): block.branches.map { ChildSequence(name: $0.name, shapes: $0.shapes) }
-            + (block.otherwise.map { [ChildSequence(name: RouteBlock.otherwiseName, shapes: $0)] } ?? [])
+        case .route(let block):
+            block.branches.map { ChildSequence(name: $0.name, shapes: $0.shapes) }
+                + (block.otherwise.map { [ChildSequence(name: RouteBlock.otherwiseName, shapes: $0)] } ?? [])
         case .branch(let sequences): sequences
         case .tryCatch(let block): [ChildSequence(name: "try", shapes: block.tryShapes), ChildSequence(name: "catch", shapes: block.catchShapes)]
         }

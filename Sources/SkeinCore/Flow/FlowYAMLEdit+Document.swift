@@ -81,7 +81,9 @@ extension FlowYAMLEdit {
         let lines = outline.lines
         let index = min(max(index, 0), elements.count)
         if flow {
-            if index < elements.count { return lines.replacing(elements[index].span.start..<elements[index].span.start, with: YAMLRendering.flow(value) + ", ") }
+            if index < elements.count {
+                return lines.replacing(elements[index].span.start..<elements[index].span.start, with: YAMLRendering.flow(value) + ", ")
+            }
             let end = elements[index - 1].span.end
             return lines.replacing(end..<end, with: ", " + YAMLRendering.flow(value))
         }
@@ -119,11 +121,13 @@ extension FlowYAMLEdit {
         let span = node.span
         let keepsFlow = node.isFlowCollection && !node.isEmptyCollection
         if !keepsFlow, case .mapping(let pairs, _, false)? = parent, let pair = pairs.first(where: { $0.value.span.start == span.start }),
-           node.isBlockCollection || YAMLRendering.isBlock(value) || span.start == span.end {
+            node.isBlockCollection || YAMLRendering.isBlock(value) || span.start == span.end
+        {
             let keyEnd = pair.key.span.end
             let end = span.start == span.end ? lines.colon(after: keyEnd) : span.end  // `key:` with nothing after it
             let indent = pair.key.span.column + 2
-            let written = YAMLRendering.isBlock(value)
+            let written =
+                YAMLRendering.isBlock(value)
                 ? ":\n" + String(repeating: " ", count: indent) + YAMLRendering.block(value, indent: indent)
                 : ": " + YAMLRendering.flow(value)
             return lines.replacing(keyEnd..<end, with: written)
@@ -137,8 +141,10 @@ extension FlowYAMLEdit {
     }
 
     /// `key: value` added as the mapping's last member.
-    static func inserting(key: String, value: JSON, into pairs: [(key: YAMLOutline.Node, value: YAMLOutline.Node)],
-                          span: YAMLOutline.Span, flow: Bool, outline: YAMLOutline) -> String {
+    static func inserting(
+        key: String, value: JSON, into pairs: [(key: YAMLOutline.Node, value: YAMLOutline.Node)],
+        span: YAMLOutline.Span, flow: Bool, outline: YAMLOutline
+    ) -> String {
         let lines = outline.lines
         let keyText = YAMLRendering.string(key)
         if flow {
@@ -147,7 +153,8 @@ extension FlowYAMLEdit {
         }
         let column = pairs.first?.key.span.column ?? span.column
         let pad = String(repeating: " ", count: column)
-        let member = YAMLRendering.isBlock(value)
+        let member =
+            YAMLRendering.isBlock(value)
             ? "\(keyText):\n\(pad)  " + YAMLRendering.block(value, indent: column + 2)
             : "\(keyText): \(YAMLRendering.flow(value))"
         let end = lines.endOfLine(containing: pairs.last?.value.span.end ?? span.end)

@@ -27,7 +27,8 @@ public enum FlowYAMLEdit {
         }
         guard skip else { return text }
         guard let idKey = shape.keys.first(where: { $0.string == "id" }), let keyMark = idKey.mark,
-              case .scalar(let idValue)? = shape["id"], let valueMark = idValue.mark else {
+            case .scalar(let idValue)? = shape["id"], let valueMark = idValue.mark
+        else {
             throw FlowValidationError(problems: [FlowProblem(path: "shapes", message: "shape '\(shapeID)' has no id key to place skip next to")])
         }
         // A `{ … }` entry starts at its brace (the composed style is not reliable across Yams versions).

@@ -19,8 +19,10 @@ struct FlowYAMLScan {
     let maximumDepth: Int
     let maximumNodes: Int
 
-    static func check(_ text: String, maximumDepth: Int = FlowFile.maximumDepth,
-                      maximumNodes: Int = FlowFile.maximumNodes) throws(FlowValidationError) {
+    static func check(
+        _ text: String, maximumDepth: Int = FlowFile.maximumDepth,
+        maximumNodes: Int = FlowFile.maximumNodes
+    ) throws(FlowValidationError) {
         var scan = FlowYAMLScan(maximumDepth: maximumDepth, maximumNodes: maximumNodes)
         var text = text
         let failure: FlowProblem? = text.withUTF8 { bytes in scan.run(bytes) }
@@ -53,11 +55,12 @@ struct FlowYAMLScan {
             case YAML_ALIAS_EVENT:
                 return problem("YAML aliases (*\(Self.text(event.data.alias.anchor))) are not supported in flow files; write the value out")
             case YAML_SCALAR_EVENT, YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                let anchor = switch event.type {
-                case YAML_SCALAR_EVENT: event.data.scalar.anchor
-                case YAML_SEQUENCE_START_EVENT: event.data.sequence_start.anchor
-                default: event.data.mapping_start.anchor
-                }
+                let anchor =
+                    switch event.type {
+                    case YAML_SCALAR_EVENT: event.data.scalar.anchor
+                    case YAML_SEQUENCE_START_EVENT: event.data.sequence_start.anchor
+                    default: event.data.mapping_start.anchor
+                    }
                 if let anchor {
                     return problem("YAML anchors (&\(Self.text(anchor))) are not supported in flow files; write the value out where it is used")
                 }

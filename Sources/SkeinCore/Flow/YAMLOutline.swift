@@ -126,9 +126,10 @@ struct YAMLOutline {
                 case YAML_STREAM_END_EVENT, YAML_DOCUMENT_END_EVENT:
                     return root
                 case YAML_SCALAR_EVENT:
-                    let value = event.data.scalar.value.map {
-                        String(decoding: UnsafeBufferPointer(start: $0, count: event.data.scalar.length), as: UTF8.self)
-                    } ?? ""
+                    let value =
+                        event.data.scalar.value.map {
+                            String(decoding: UnsafeBufferPointer(start: $0, count: event.data.scalar.length), as: UTF8.self)
+                        } ?? ""
                     // A block scalar's end mark lies after its line breaks: end at its last character.
                     var end = offset(event.end_mark)
                     while end > start, let scalar = lines.scalar(at: end - 1), scalar == " " || scalar == "\n" || scalar == "\r" || scalar == "\t" {
@@ -136,11 +137,15 @@ struct YAMLOutline {
                     }
                     finished = .scalar(value, Span(start: start, end: end, column: column))
                 case YAML_MAPPING_START_EVENT:
-                    stack.append(.mapping(pairs: [], pendingKey: nil, start: start, column: column,
-                                          flow: event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE))
+                    stack.append(
+                        .mapping(
+                            pairs: [], pendingKey: nil, start: start, column: column,
+                            flow: event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE))
                 case YAML_SEQUENCE_START_EVENT:
-                    stack.append(.sequence(elements: [], start: start, column: column,
-                                           flow: event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE))
+                    stack.append(
+                        .sequence(
+                            elements: [], start: start, column: column,
+                            flow: event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE))
                 case YAML_MAPPING_END_EVENT:
                     guard case .mapping(let pairs, _, let start, let column, let flow)? = stack.popLast() else { return nil }
                     let end = flow ? offset(event.end_mark) : (pairs.last?.value.span.end ?? start)

@@ -66,7 +66,8 @@ enum YAMLRendering {
     /// number, date, boolean, null, comment, key or flow indicator.
     static func isPlainSafe(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic,
-              !reserved.contains(text.lowercased()), !text.hasSuffix(" "), !text.contains("  ") else { return false }
+            !reserved.contains(text.lowercased()), !text.hasSuffix(" "), !text.contains("  ")
+        else { return false }
         return text.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_-./ ".unicodeScalars.contains(scalar))
         }

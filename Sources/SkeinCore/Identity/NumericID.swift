@@ -5,7 +5,8 @@
 /// the command line and in URLs. `rawValue` is that integer; `description` prints it unchanged.
 /// Literals work (`let id: RunID = 7`), which keeps tests readable.
 public protocol NumericID: RawRepresentable, Hashable, Comparable, Sendable, ExpressibleByIntegerLiteral,
-    LosslessStringConvertible where RawValue == Int64, IntegerLiteralType == Int64 {
+    LosslessStringConvertible
+where RawValue == Int64, IntegerLiteralType == Int64 {
     init(rawValue: Int64)
 }
 

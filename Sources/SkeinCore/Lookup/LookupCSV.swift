@@ -79,7 +79,8 @@ public enum LookupCSV {
     }
 
     static func quoted(_ field: String) -> String {
-        let needsQuotes = field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        let needsQuotes =
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             || field.first == " " || field.last == " "
             || field.first.map { "=+-@".contains($0) } == true  // no formula injection when opened in a spreadsheet
         guard needsQuotes else { return field }

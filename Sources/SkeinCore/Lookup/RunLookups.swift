@@ -112,7 +112,9 @@ public struct LookupReferences: Sendable, Hashable {
     /// The table name in `("name"` or `('name'` from `start`, skipping spaces and escapes; nil when it is not a literal.
     static func literalName(_ bytes: [UInt8], after start: Int) -> String? {
         var index = start
-        func skipSpaces() { while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 } }
+        func skipSpaces() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 }
+        }
         skipSpaces()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "(") else { return nil }
         index += 1
@@ -124,7 +126,8 @@ public struct LookupReferences: Sendable, Hashable {
         let nameStart = index
         while index < bytes.count, bytes[index] != quote, bytes[index] != UInt8(ascii: "\\") { index += 1 }
         guard index < bytes.count, let name = String(validating: bytes[nameStart..<index], as: UTF8.self),
-              LookupLimits.problem(withName: name) == nil else { return nil }
+            LookupLimits.problem(withName: name) == nil
+        else { return nil }
         return name
     }
 }

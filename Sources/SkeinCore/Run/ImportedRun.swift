@@ -13,8 +13,10 @@ public struct ImportedRun: Sendable {
     public var failedShapeID: String?
     public var steps: [ImportedStep]
 
-    public init(flowID: String, flowVersion: Int, status: RunStatus, trigger: TriggerKind, queuedAt: Date, finishedAt: Date,
-                error: String? = nil, failedShapeID: String? = nil, steps: [ImportedStep]) {
+    public init(
+        flowID: String, flowVersion: Int, status: RunStatus, trigger: TriggerKind, queuedAt: Date, finishedAt: Date,
+        error: String? = nil, failedShapeID: String? = nil, steps: [ImportedStep]
+    ) {
         self.flowID = flowID; self.flowVersion = flowVersion; self.status = status; self.trigger = trigger
         self.queuedAt = queuedAt; self.finishedAt = finishedAt; self.error = error; self.failedShapeID = failedShapeID
         self.steps = steps

@@ -10,8 +10,10 @@ public struct NewRun: Sendable {
     /// The run this one was replayed or retried from.
     public var originRunID: RunID?
 
-    public init(flowID: String, flowVersion: Int, trigger: TriggerKind, priority: Int = 3, entryShapeID: String? = nil,
-                input: [Payload] = [], originRunID: RunID? = nil) {
+    public init(
+        flowID: String, flowVersion: Int, trigger: TriggerKind, priority: Int = 3, entryShapeID: String? = nil,
+        input: [Payload] = [], originRunID: RunID? = nil
+    ) {
         self.flowID = flowID
         self.flowVersion = flowVersion
         self.trigger = trigger

@@ -36,8 +36,9 @@ public struct RunPlanner: Sendable {
     /// `inputCount` input payloads, after the steps earlier pick-ups recorded (`previous`).
     public init(flow: FlowDefinition, entry: [TreeHop]? = nil, inputCount: Int, previous: [StepRecord] = []) {
         self.previous = Dictionary(previous.map { ($0.sequence, $0) }, uniquingKeysWith: { $1 })
-        pushSequence(flow.shapes, input: PayloadBucket(sequence: 0, count: inputCount), parentPath: nil, scope: nil,
-                     entry: entry.map { ArraySlice($0) } ?? [])
+        pushSequence(
+            flow.shapes, input: PayloadBucket(sequence: 0, count: inputCount), parentPath: nil, scope: nil,
+            entry: entry.map { ArraySlice($0) } ?? [])
     }
 
     /// The run's first action.
@@ -59,8 +60,10 @@ public struct RunPlanner: Sendable {
             return failed(current, failure)
         case (.executing, .stopRequested):
             var stopping = current
-            stopping.stage = .recording(.stopped(reason: "stopped on request before step '\(current.step.shape.id)'",
-                                                 attempts: max(current.attemptsMax, current.attempt - 1)))
+            stopping.stage = .recording(
+                .stopped(
+                    reason: "stopped on request before step '\(current.step.shape.id)'",
+                    attempts: max(current.attemptsMax, current.attempt - 1)))
             return ask(stopping)
         case (.routing, .routed(let shares)):
             var routed = current
@@ -167,8 +170,10 @@ public struct RunPlanner: Sendable {
 
     /// Starts walking `shapes` with `input`; `entry` (a replay or retry inside the tree) starts
     /// at a later shape, possibly inside one of its children.
-    private mutating func pushSequence(_ shapes: [ShapeDefinition], input: PayloadBucket, parentPath: String?, scope: Int?,
-                                       entry: ArraySlice<TreeHop>) {
+    private mutating func pushSequence(
+        _ shapes: [ShapeDefinition], input: PayloadBucket, parentPath: String?, scope: Int?,
+        entry: ArraySlice<TreeHop>
+    ) {
         var frame = SequenceFrame(shapes: shapes, next: 0, current: input, parentPath: parentPath, scope: scope)
         guard let hop = entry.first, hop.index < shapes.count else {
             stack.append(.sequence(frame))
@@ -263,8 +268,10 @@ public struct RunPlanner: Sendable {
 
     /// A `try` shape's own step, after its try part: it passes the payloads the part lost to
     /// the catch part. Nothing lost: it records that, and catch does not run.
-    private mutating func tryStep(_ shape: ShapeDefinition, _ block: TryBlock, path: String, tried: PayloadBucket, caught: [CaughtPayload],
-                                  scope: Int?) -> RunAction? {
+    private mutating func tryStep(
+        _ shape: ShapeDefinition, _ block: TryBlock, path: String, tried: PayloadBucket, caught: [CaughtPayload],
+        scope: Int?
+    ) -> RunAction? {
         var input = PayloadBucket.empty
         for item in caught { if let ref = item.ref { input.append(ref) } }
         switch claim(shape, path: path, input: input, scope: scope) {
@@ -320,8 +327,10 @@ public struct RunPlanner: Sendable {
             if let scope, shape.structure == nil || shape.type == "route", let caught = record.details?["caught"]?.arrayValue {
                 for item in caught {
                     let index = item["index"]?.numberValue.map { Int($0) } ?? -1
-                    scopes[scope].append(CaughtPayload(ref: index >= 0 ? input.ref(at: index) : nil, step: shape.id, path: path,
-                                                       message: item["message"]?.stringValue ?? record.error ?? "failed"))
+                    scopes[scope].append(
+                        CaughtPayload(
+                            ref: index >= 0 ? input.ref(at: index) : nil, step: shape.id, path: path,
+                            message: item["message"]?.stringValue ?? record.error ?? "failed"))
                 }
             }
             return .reuse(record)
@@ -419,8 +428,9 @@ public struct RunPlanner: Sendable {
         if failure.isTransient && current.attempt < policy.attempts {
             next.attempt += 1
             inFlight = next
-            return .retry(next.step, payload: next.items[next.item], attempt: next.attempt,
-                          after: policy.delay(after: current.attempt, retryAfter: failure.retryAfter))
+            return .retry(
+                next.step, payload: next.items[next.item], attempt: next.attempt,
+                after: policy.delay(after: current.attempt, retryAfter: failure.retryAfter))
         }
         if current.step.inTry {
             next.caught.append(CaughtFailure(index: current.items[current.item], failure: failure))

@@ -16,8 +16,10 @@ public struct RunQuery: Sendable {
     public var before: RunID?
     public var limit: Int
 
-    public init(flowID: String? = nil, statuses: [RunStatus] = [], triggers: [TriggerKind] = [], since: Date? = nil, until: Date? = nil,
-                hasWarnings: Bool? = nil, originRunID: RunID? = nil, unrecovered: Bool = false, before: RunID? = nil, limit: Int = 50) {
+    public init(
+        flowID: String? = nil, statuses: [RunStatus] = [], triggers: [TriggerKind] = [], since: Date? = nil, until: Date? = nil,
+        hasWarnings: Bool? = nil, originRunID: RunID? = nil, unrecovered: Bool = false, before: RunID? = nil, limit: Int = 50
+    ) {
         self.flowID = flowID; self.statuses = statuses; self.triggers = triggers; self.since = since; self.until = until
         self.hasWarnings = hasWarnings; self.originRunID = originRunID; self.unrecovered = unrecovered; self.before = before; self.limit = limit
     }

@@ -30,10 +30,12 @@ public struct RunRecord: Sendable, Equatable {
     /// nil when tracing was off. A resumed run continues this trace.
     public var traceParent: String?
 
-    public init(id: RunID, flowID: String, flowVersion: Int, status: RunStatus, trigger: TriggerKind, priority: Int, entryShapeID: String?,
-                originRunID: RunID?, queuedAt: Date, startedAt: Date?, finishedAt: Date?, error: String?, failedShapeID: String?,
-                hasWarnings: Bool, stopRequested: Bool, leaseOwner: String?, leaseExpiresAt: Date?, claims: Int, inputCount: Int,
-                payloadsExpired: Bool = false, traceParent: String? = nil) {
+    public init(
+        id: RunID, flowID: String, flowVersion: Int, status: RunStatus, trigger: TriggerKind, priority: Int, entryShapeID: String?,
+        originRunID: RunID?, queuedAt: Date, startedAt: Date?, finishedAt: Date?, error: String?, failedShapeID: String?,
+        hasWarnings: Bool, stopRequested: Bool, leaseOwner: String?, leaseExpiresAt: Date?, claims: Int, inputCount: Int,
+        payloadsExpired: Bool = false, traceParent: String? = nil
+    ) {
         self.id = id; self.flowID = flowID; self.flowVersion = flowVersion; self.status = status; self.trigger = trigger
         self.priority = priority; self.entryShapeID = entryShapeID; self.originRunID = originRunID; self.queuedAt = queuedAt
         self.startedAt = startedAt; self.finishedAt = finishedAt; self.error = error; self.failedShapeID = failedShapeID

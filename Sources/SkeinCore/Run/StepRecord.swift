@@ -28,9 +28,11 @@ public struct StepRecord: Sendable, Equatable {
     /// where its input came from (`input`: `[[sequence, first index, count], ...]`).
     public var details: JSON?
 
-    public init(runID: RunID, sequence: Int, shapeID: String, shapeType: String, status: StepStatus, startedAt: Date, finishedAt: Date?,
-                attempts: Int, inputCount: Int, inputBytes: Int, outputCount: Int, outputBytes: Int, error: String?,
-                errorDetails: JSON?, warnings: [String], calls: [JSON], path: String? = nil, details: JSON? = nil) {
+    public init(
+        runID: RunID, sequence: Int, shapeID: String, shapeType: String, status: StepStatus, startedAt: Date, finishedAt: Date?,
+        attempts: Int, inputCount: Int, inputBytes: Int, outputCount: Int, outputBytes: Int, error: String?,
+        errorDetails: JSON?, warnings: [String], calls: [JSON], path: String? = nil, details: JSON? = nil
+    ) {
         self.runID = runID; self.sequence = sequence; self.shapeID = shapeID; self.shapeType = shapeType; self.status = status
         self.startedAt = startedAt; self.finishedAt = finishedAt; self.attempts = attempts; self.inputCount = inputCount
         self.inputBytes = inputBytes; self.outputCount = outputCount; self.outputBytes = outputBytes; self.error = error
@@ -62,9 +64,11 @@ public struct StepOutcome: Sendable {
     public var path: String?
     public var details: JSON?
 
-    public init(status: StepStatus, attempts: Int, outputs: [Payload] = [], error: String? = nil, errorDetails: JSON? = nil,
-                warnings: [String] = [], calls: [JSON] = [], syncEntries: [NewSyncEntry] = [], variables: [String: JSON]? = nil,
-                path: String? = nil, details: JSON? = nil) {
+    public init(
+        status: StepStatus, attempts: Int, outputs: [Payload] = [], error: String? = nil, errorDetails: JSON? = nil,
+        warnings: [String] = [], calls: [JSON] = [], syncEntries: [NewSyncEntry] = [], variables: [String: JSON]? = nil,
+        path: String? = nil, details: JSON? = nil
+    ) {
         self.status = status; self.attempts = attempts; self.outputs = outputs; self.error = error
         self.errorDetails = errorDetails; self.warnings = warnings; self.calls = calls; self.syncEntries = syncEntries
         self.variables = variables; self.path = path; self.details = details

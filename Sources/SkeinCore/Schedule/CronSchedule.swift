@@ -69,8 +69,10 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         return domMatch && dowMatch
     }
 
-    static let monthNames = ["JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6,
-                             "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12]
+    static let monthNames = [
+        "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6,
+        "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12,
+    ]
     static let dayNames = ["SUN": 0, "MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6]
 
     static func parseField(_ field: String, name: String, range: ClosedRange<Int>, names: [String: Int]) throws(CronError) -> Set<Int> {

@@ -18,17 +18,21 @@ public struct AssertShape: ShapeKind {
     public static let spec = ShapeSpec(
         type: "assert", category: .data, summary: "Fail the run unless every payload meets conditions.",
         help: "Use it to stop a run before bad data reaches a system; the step's error names the payload and the condition.",
-        settings: ObjectSpec([
-            FieldSpec("that", .list(.object(Condition.spec)), help: "Field rules every payload must meet."),
-            FieldSpec("condition", .expression, help: "A JSONata condition that must be truthy for every payload."),
-            FieldSpec("message", .string(TextRules(nonEmpty: true)), help: "The error when `condition:` is not met (default: the condition and its result)."),
-            FieldSpec("equals", .anyJSON, help: "The document every payload must equal."),
-            ExpressionLimits.field,
-        ], rules: [
-            .atLeastOne(["that", "condition", "equals"],
-                        whenNone: RuleMessage("that", "give conditions in that:, a JSONata condition in condition: or an expected document in equals:")),
-            .onlyWhen("message", .present("condition"), message: "applies to condition:; field rules in that: explain themselves"),
-        ]),
+        settings: ObjectSpec(
+            [
+                FieldSpec("that", .list(.object(Condition.spec)), help: "Field rules every payload must meet."),
+                FieldSpec("condition", .expression, help: "A JSONata condition that must be truthy for every payload."),
+                FieldSpec(
+                    "message", .string(TextRules(nonEmpty: true)), help: "The error when `condition:` is not met (default: the condition and its result)."),
+                FieldSpec("equals", .anyJSON, help: "The document every payload must equal."),
+                ExpressionLimits.field,
+            ],
+            rules: [
+                .atLeastOne(
+                    ["that", "condition", "equals"],
+                    whenNone: RuleMessage("that", "give conditions in that:, a JSONata condition in condition: or an expected document in equals:")),
+                .onlyWhen("message", .present("condition"), message: "applies to condition:; field rules in that: explain themselves"),
+            ]),
         example: """
             - id: has-lines
               assert:
@@ -40,10 +44,11 @@ public struct AssertShape: ShapeKind {
     public var spec: ShapeSpec { Self.spec }
 
     public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
-        Executor(conditions: Condition.list(settings.optional.list("that") ?? []), expression: settings.optional.expression("condition"),
-                 message: settings.optional.string("message"),
-                 expected: settings.has("equals") ? settings.optional.json("equals") ?? .null : nil,
-                 limits: ExpressionLimits(settings.optional.object("limits")))
+        Executor(
+            conditions: Condition.list(settings.optional.list("that") ?? []), expression: settings.optional.expression("condition"),
+            message: settings.optional.string("message"),
+            expected: settings.has("equals") ? settings.optional.json("equals") ?? .null : nil,
+            limits: ExpressionLimits(settings.optional.object("limits")))
     }
 
     struct Executor: ShapeExecutor {
@@ -57,8 +62,9 @@ public struct AssertShape: ShapeKind {
             for (index, payload) in input.enumerated() {
                 let document = try payload.document(index: index)
                 if let expected, document != expected {
-                    throw ShapeFailure("assertion failed on payload \(index): it does not equal the expected document",
-                                       details: ["expected": expected, "actual": document])
+                    throw ShapeFailure(
+                        "assertion failed on payload \(index): it does not equal the expected document",
+                        details: ["expected": expected, "actual": document])
                 }
                 for condition in conditions where !condition.holds(for: document) {
                     let actual = condition.field.value(in: document)
@@ -70,10 +76,12 @@ public struct AssertShape: ShapeKind {
                     let result = try expression.evaluate(document, payloadIndex: index, limits: limits, context: context)
                     if !ShapeExpression.isTruthy(result) {
                         let reason = message ?? "condition \(expression.source) is \(result?.serialized() ?? "undefined")"
-                        throw ShapeFailure("assertion failed on payload \(index): \(reason)", details: [
-                            "payload_index": .number(Double(index)), "condition": .string(expression.source),
-                            "result": result ?? .null,
-                        ])
+                        throw ShapeFailure(
+                            "assertion failed on payload \(index): \(reason)",
+                            details: [
+                                "payload_index": .number(Double(index)), "condition": .string(expression.source),
+                                "result": result ?? .null,
+                            ])
                     }
                 }
             }

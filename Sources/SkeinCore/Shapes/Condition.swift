@@ -19,20 +19,24 @@ public struct Condition: Sendable, Equatable {
     public static let operators = ["equals", "not_equals", "greater_than", "less_than", "contains", "one_of", "exists"]
 
     /// One condition object, as filter `where:` and assert `that:` list them.
-    public static let spec = ObjectSpec([
-        FieldSpec("field", .fieldPath, required: true,
-                  help: "The payload field tested: a dotted path such as `financial_status` or `line_items[0].sku`."),
-        FieldSpec("equals", .anyJSON, help: "Holds when the field equals this value; numbers written as strings (`\"12.50\"`) compare as numbers."),
-        FieldSpec("not_equals", .anyJSON, help: "Holds when the field does not equal this value (or is missing)."),
-        FieldSpec("greater_than", .number, help: "Holds when the field is a number (or numeric text) greater than this."),
-        FieldSpec("less_than", .number, help: "Holds when the field is a number (or numeric text) less than this."),
-        FieldSpec("contains", .string, help: "Holds when the field is text containing this, or a list with this text as an item."),
-        FieldSpec("one_of", .list(.anyJSON), help: "Holds when the field equals one of these values."),
-        FieldSpec("exists", .boolean, help: "`true`: holds when the field is there and not null; `false`: when it is not."),
-    ], rules: [
-        .exactlyOne(operators, whenNone: RuleMessage("", "needs one test: \(operators.joined(separator: ", "))"),
-                    whenSeveral: RuleMessage("", "has several tests ({given}); use one per condition")),
-    ])
+    public static let spec = ObjectSpec(
+        [
+            FieldSpec(
+                "field", .fieldPath, required: true,
+                help: "The payload field tested: a dotted path such as `financial_status` or `line_items[0].sku`."),
+            FieldSpec("equals", .anyJSON, help: "Holds when the field equals this value; numbers written as strings (`\"12.50\"`) compare as numbers."),
+            FieldSpec("not_equals", .anyJSON, help: "Holds when the field does not equal this value (or is missing)."),
+            FieldSpec("greater_than", .number, help: "Holds when the field is a number (or numeric text) greater than this."),
+            FieldSpec("less_than", .number, help: "Holds when the field is a number (or numeric text) less than this."),
+            FieldSpec("contains", .string, help: "Holds when the field is text containing this, or a list with this text as an item."),
+            FieldSpec("one_of", .list(.anyJSON), help: "Holds when the field equals one of these values."),
+            FieldSpec("exists", .boolean, help: "`true`: holds when the field is there and not null; `false`: when it is not."),
+        ],
+        rules: [
+            .exactlyOne(
+                operators, whenNone: RuleMessage("", "needs one test: \(operators.joined(separator: ", "))"),
+                whenSeveral: RuleMessage("", "has several tests ({given}); use one per condition"))
+        ])
 
     /// The conditions of a validated list (`where:`, `that:`).
     public static func list(_ items: [SpecValue]) -> [Condition] { items.compactMap { $0.object.flatMap(Condition.init) } }

@@ -22,22 +22,28 @@ public struct FilterShape: ShapeKind {
         type: "filter", category: .data, summary: "Keep only payloads or items that meet conditions.",
         help: "Conditions are field rules (`where:`) or one JSONata `condition:`; a condition keeps what it finds truthy "
             + "(undefined, null, false, 0, \"\" and empty arrays are dropped).",
-        settings: ObjectSpec([
-            FieldSpec("where", .list(.object(Condition.spec)),
-                      help: "Field rules; all must hold (or one, with `match: any`)."),
-            FieldSpec("match", .choice([
-                Choice("all", help: "Every rule must hold."),
-                Choice("any", help: "At least one rule must hold."),
-            ]), default: "all", help: "How the `where:` rules combine."),
-            FieldSpec("condition", .expression, help: "One JSONata condition instead of `where:`; with `items:` it is evaluated against each item."),
-            FieldSpec("items", .fieldPath, help: "Filter this array inside each payload instead of whole payloads."),
-            ExpressionLimits.field,
-        ], rules: [
-            .exactlyOne(["where", "condition"],
-                        whenNone: RuleMessage("where", "required: give conditions in where: or a JSONata condition in condition:"),
-                        whenSeveral: RuleMessage("condition", "give either where: or condition:, not both")),
-            .onlyWhen("match", .not(.present("condition")), message: "applies to where: rules; write 'and' or 'or' in the condition"),
-        ]),
+        settings: ObjectSpec(
+            [
+                FieldSpec(
+                    "where", .list(.object(Condition.spec)),
+                    help: "Field rules; all must hold (or one, with `match: any`)."),
+                FieldSpec(
+                    "match",
+                    .choice([
+                        Choice("all", help: "Every rule must hold."),
+                        Choice("any", help: "At least one rule must hold."),
+                    ]), default: "all", help: "How the `where:` rules combine."),
+                FieldSpec("condition", .expression, help: "One JSONata condition instead of `where:`; with `items:` it is evaluated against each item."),
+                FieldSpec("items", .fieldPath, help: "Filter this array inside each payload instead of whole payloads."),
+                ExpressionLimits.field,
+            ],
+            rules: [
+                .exactlyOne(
+                    ["where", "condition"],
+                    whenNone: RuleMessage("where", "required: give conditions in where: or a JSONata condition in condition:"),
+                    whenSeveral: RuleMessage("condition", "give either where: or condition:, not both")),
+                .onlyWhen("match", .not(.present("condition")), message: "applies to where: rules; write 'and' or 'or' in the condition"),
+            ]),
         example: """
             - id: paid-only
               filter:
@@ -55,7 +61,8 @@ public struct FilterShape: ShapeKind {
     }
 
     public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
-        let test: Test = settings.optional.expression("condition").map(Test.expression)
+        let test: Test =
+            settings.optional.expression("condition").map(Test.expression)
             ?? .conditions(Condition.list(settings.list("where")), requireAll: settings.string("match") == "all")
         return Executor(test: test, items: settings.optional.fieldPath("items"), limits: ExpressionLimits(settings.optional.object("limits")))
     }

@@ -24,38 +24,48 @@ public struct MapShape: ShapeKind {
     public init() {}
 
     /// A field rule written as an object: `{expr: $trim(note), default: ""}`, `{path: order-id}`, `{value: GBP}`.
-    static let ruleSpec = ObjectSpec([
-        FieldSpec("expr", .expression, help: "A JSONata expression over the payload."),
-        FieldSpec("path", .fieldPath, help: "A plain field path (any characters in names)."),
-        FieldSpec("value", .anyJSON, help: "A constant."),
-        FieldSpec("default", .anyJSON, help: "The value when the expression or path gives nothing (undefined)."),
-    ], rules: [
-        .exactlyOne(["expr", "path", "value"], whenNone: RuleMessage("", "give one of expr:, path: or value:"),
-                    whenSeveral: RuleMessage("", "give only one of {given}")),
-        .onlyWhen("default", .not(.present("value")), message: "a constant value: needs no default"),
-    ])
+    static let ruleSpec = ObjectSpec(
+        [
+            FieldSpec("expr", .expression, help: "A JSONata expression over the payload."),
+            FieldSpec("path", .fieldPath, help: "A plain field path (any characters in names)."),
+            FieldSpec("value", .anyJSON, help: "A constant."),
+            FieldSpec("default", .anyJSON, help: "The value when the expression or path gives nothing (undefined)."),
+        ],
+        rules: [
+            .exactlyOne(
+                ["expr", "path", "value"], whenNone: RuleMessage("", "give one of expr:, path: or value:"),
+                whenSeveral: RuleMessage("", "give only one of {given}")),
+            .onlyWhen("default", .not(.present("value")), message: "a constant value: needs no default"),
+        ])
 
     public static let spec = ShapeSpec(
         type: "map", category: .data, summary: "Map fields of each JSON payload to a new document.",
         help: "Field rules map a target path to a JSONata expression over the payload (a plain path is the simplest expression); "
             + "a rule whose source is undefined and has no default leaves the target out. Or one `transform:` builds the whole document.",
-        settings: ObjectSpec([
-            FieldSpec("fields", .dictionary(DictionarySpec(
-                keyName: "target path",
-                keys: TextRules(check: TextCheck { (try? FieldPath($0)) == nil ? "'\($0)' is not a valid target path" : nil }),
-                value: .anyOf([.expression, .object(ruleSpec)],
-                              mismatch: "expected a JSONata expression or {expr:, default:}, {path:, default:} or {value:}, found {found}"),
-                minimum: 1, tooFew: "needs at least one field rule")),
-                      help: "Target path → source: a JSONata expression, or `{expr:, default:}`, `{path:, default:}` or `{value:}`. Nested targets are created."),
-            FieldSpec("keep_unmapped", .boolean, default: false, help: "Start from a copy of the input instead of an empty document."),
-            FieldSpec("transform", .expression, help: "One JSONata expression whose result is the new document, instead of `fields:`."),
-            ExpressionLimits.field,
-        ], rules: [
-            .exactlyOne(["fields", "transform"],
-                        whenNone: RuleMessage("fields", "required: give field rules in fields: or a JSONata expression in transform:"),
-                        whenSeveral: RuleMessage("transform", "give either fields: or transform:, not both")),
-            .onlyWhen("keep_unmapped", .not(.present("transform")), message: "applies to fields:; a transform: builds the whole document"),
-        ]),
+        settings: ObjectSpec(
+            [
+                FieldSpec(
+                    "fields",
+                    .dictionary(
+                        DictionarySpec(
+                            keyName: "target path",
+                            keys: TextRules(check: TextCheck { (try? FieldPath($0)) == nil ? "'\($0)' is not a valid target path" : nil }),
+                            value: .anyOf(
+                                [.expression, .object(ruleSpec)],
+                                mismatch: "expected a JSONata expression or {expr:, default:}, {path:, default:} or {value:}, found {found}"),
+                            minimum: 1, tooFew: "needs at least one field rule")),
+                    help: "Target path → source: a JSONata expression, or `{expr:, default:}`, `{path:, default:}` or `{value:}`. Nested targets are created."),
+                FieldSpec("keep_unmapped", .boolean, default: false, help: "Start from a copy of the input instead of an empty document."),
+                FieldSpec("transform", .expression, help: "One JSONata expression whose result is the new document, instead of `fields:`."),
+                ExpressionLimits.field,
+            ],
+            rules: [
+                .exactlyOne(
+                    ["fields", "transform"],
+                    whenNone: RuleMessage("fields", "required: give field rules in fields: or a JSONata expression in transform:"),
+                    whenSeveral: RuleMessage("transform", "give either fields: or transform:, not both")),
+                .onlyWhen("keep_unmapped", .not(.present("transform")), message: "applies to fields:; a transform: builds the whole document"),
+            ]),
         example: """
             - id: to-erp-format
               map:
@@ -103,9 +113,10 @@ public struct MapShape: ShapeKind {
         let limits: ExpressionLimits
 
         func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
-            ShapeResult(outputs: try await PayloadParallelism.map(input) { index, payload in
-                Payload(json: try map(try payload.document(index: index), index: index, context: context))
-            })
+            ShapeResult(
+                outputs: try await PayloadParallelism.map(input) { index, payload in
+                    Payload(json: try map(try payload.document(index: index), index: index, context: context))
+                })
         }
 
         func map(_ document: JSON, index: Int, context: ShapeContext) throws(ShapeFailure) -> JSON {
@@ -130,16 +141,17 @@ public struct MapShape: ShapeKind {
         let limits: ExpressionLimits
 
         func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
-            ShapeResult(outputs: try await PayloadParallelism.map(input) { index, payload in
-                let document = try payload.document(index: index)
-                guard let result = try transform.evaluate(document, payloadIndex: index, limits: limits, context: context) else {
-                    throw ShapeFailure(
-                        "step '\(context.shapeID)', map.transform, payload \(index): the transform produced nothing (undefined); "
-                            + "guard missing data in the expression, e.g. with a default: field ? field : null",
-                        details: ["step": .string(context.shapeID), "payload_index": .number(Double(index))])
-                }
-                return Payload(json: result)
-            })
+            ShapeResult(
+                outputs: try await PayloadParallelism.map(input) { index, payload in
+                    let document = try payload.document(index: index)
+                    guard let result = try transform.evaluate(document, payloadIndex: index, limits: limits, context: context) else {
+                        throw ShapeFailure(
+                            "step '\(context.shapeID)', map.transform, payload \(index): the transform produced nothing (undefined); "
+                                + "guard missing data in the expression, e.g. with a default: field ? field : null",
+                            details: ["step": .string(context.shapeID), "payload_index": .number(Double(index))])
+                    }
+                    return Payload(json: result)
+                })
         }
     }
 }

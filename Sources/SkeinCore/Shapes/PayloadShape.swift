@@ -9,15 +9,18 @@ public struct PayloadShape: ShapeKind {
     public static let spec = ShapeSpec(
         type: "payload", category: .data, summary: "Inject a fixed payload written in the flow.",
         help: "Whatever arrives is replaced: use it for a test order or a fixed request body.",
-        settings: ObjectSpec([
-            FieldSpec("json", .anyJSON, help: "The payload as any JSON value."),
-            FieldSpec("text", .string, help: "The payload as text (CSV, XML, …)."),
-            FieldSpec("content_type", .string(TextRules(nonEmpty: true)), default: "text/plain", help: "The content type of a `text:` payload."),
-        ], rules: [
-            .exactlyOne(["json", "text"], whenNone: RuleMessage("json", "give the payload as json: or text:"),
-                        whenSeveral: RuleMessage("text", "give either json: or text:, not both")),
-            .onlyWhen("content_type", .present("text"), message: "applies to text:; a json: payload is application/json"),
-        ]),
+        settings: ObjectSpec(
+            [
+                FieldSpec("json", .anyJSON, help: "The payload as any JSON value."),
+                FieldSpec("text", .string, help: "The payload as text (CSV, XML, …)."),
+                FieldSpec("content_type", .string(TextRules(nonEmpty: true)), default: "text/plain", help: "The content type of a `text:` payload."),
+            ],
+            rules: [
+                .exactlyOne(
+                    ["json", "text"], whenNone: RuleMessage("json", "give the payload as json: or text:"),
+                    whenSeveral: RuleMessage("text", "give either json: or text:, not both")),
+                .onlyWhen("content_type", .present("text"), message: "applies to text:; a json: payload is application/json"),
+            ]),
         example: """
             - id: test-order
               payload: { json: { orders: [ { id: 1, financial_status: paid } ] } }

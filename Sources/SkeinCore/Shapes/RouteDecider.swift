@@ -16,8 +16,9 @@ public struct RouteDecider: Sendable {
         let problems = ProblemList()
         conditions = block.branches.enumerated().map { index, branch in
             branch.condition.flatMap {
-                ShapeExpression.compile($0, path: "route.branches[\(index)].condition", setting: "route.branches[\(index)].condition",
-                                        problems: problems)
+                ShapeExpression.compile(
+                    $0, path: "route.branches[\(index)].condition", setting: "route.branches[\(index)].condition",
+                    problems: problems)
             }
         }
         guard problems.isEmpty else { throw FlowValidationError(problems: problems.problems) }

@@ -45,17 +45,22 @@ public struct RunFlowShape: ShapeKind {
         type: "run_flow", category: .flowControl,
         summary: "Call another flow once per payload, waiting for its result or queueing it.",
         help: "A flow may not call itself or a flow that is calling it, and calls nest at most \(maximumDepth) deep.",
-        settings: ObjectSpec([
-            FieldSpec("flow", .text(.flowRef, FlowSpec.identifier("'{value}' is not a flow id")), required: true,
-                      help: "The deployed flow to call (it need not be enabled)."),
-            FieldSpec("version", .integer(1...1_000_000), help: "Call this version of it instead of the latest."),
-            FieldSpec("wait", .boolean, default: true,
-                      help: "`true`: run the child now and pass on its final payloads; `false`: queue it for a worker and pass the input on."),
-            FieldSpec("timeout", .duration(.positive), default: .duration(.seconds(300)),
-                      help: "With `wait: true`: a child still running after this is asked to stop and the step fails."),
-        ], rules: [
-            .onlyWhen("timeout", .equals("wait", true), message: "applies only with wait: true"),
-        ]),
+        settings: ObjectSpec(
+            [
+                FieldSpec(
+                    "flow", .text(.flowRef, FlowSpec.identifier("'{value}' is not a flow id")), required: true,
+                    help: "The deployed flow to call (it need not be enabled)."),
+                FieldSpec("version", .integer(1...1_000_000), help: "Call this version of it instead of the latest."),
+                FieldSpec(
+                    "wait", .boolean, default: true,
+                    help: "`true`: run the child now and pass on its final payloads; `false`: queue it for a worker and pass the input on."),
+                FieldSpec(
+                    "timeout", .duration(.positive), default: .duration(.seconds(300)),
+                    help: "With `wait: true`: a child still running after this is asked to stop and the step fails."),
+            ],
+            rules: [
+                .onlyWhen("timeout", .equals("wait", true), message: "applies only with wait: true")
+            ]),
         example: """
             - id: send-each
               run_flow: { flow: send-one-order, wait: true, timeout: 5m }
@@ -64,8 +69,9 @@ public struct RunFlowShape: ShapeKind {
     public var spec: ShapeSpec { Self.spec }
 
     public func make(_ settings: ValidSettings) -> (any ShapeExecutor)? {
-        Executor(flowID: settings.string("flow"), version: settings.optional.int("version"), wait: settings.bool("wait"),
-                 timeout: settings.duration("timeout"))
+        Executor(
+            flowID: settings.string("flow"), version: settings.optional.int("version"), wait: settings.bool("wait"),
+            timeout: settings.duration("timeout"))
     }
 
     struct Executor: ShapeExecutor {
@@ -79,7 +85,8 @@ public struct RunFlowShape: ShapeKind {
             var outputs: [Payload] = []
             var children: [JSON] = []
             for payload in input {
-                let child = wait
+                let child =
+                    wait
                     ? try await flows.call(flowID: flowID, version: version, payload: payload, timeout: timeout, context: context)
                     : try await flows.queue(flowID: flowID, version: version, payload: payload, context: context)
                 children.append(["run": .number(Double(child.runID.rawValue)), "flow": .string(flowID), "status": .string(child.status)])

@@ -22,17 +22,23 @@ public struct SetVariablesShape: ShapeKind {
         help: "Values are evaluated in order, so a later value can use an earlier one; an expression that gives nothing "
             + "leaves the variable as it was, with a warning. Variables are stored with the step, so resumed, retried and replayed runs see them.",
         settings: ObjectSpec([
-            FieldSpec("values", .dictionary(DictionarySpec(
-                keyName: "variable name", keys: FlowSpec.variableName,
-                value: .anyOf([.expression, .object([FieldSpec("value", .anyJSON, required: true, help: "The literal value.")]), .json(.scalar)],
-                              mismatch: "write a JSONata expression as a string, or a literal as { value: ... }"),
-                minimum: 1, tooFew: "give at least one variable to set")), required: true,
-                      help: "Variable name → a JSONata expression over the payload (a string), `{ value: … }` for a literal, or a number, boolean or null."),
-            FieldSpec("from", .choice([
-                Choice("first", help: "`$` is the first payload."),
-                Choice("last", help: "`$` is the last payload."),
-                Choice("all", help: "`$` is every payload, as an array."),
-            ]), default: "first", help: "Which payload the expressions read."),
+            FieldSpec(
+                "values",
+                .dictionary(
+                    DictionarySpec(
+                        keyName: "variable name", keys: FlowSpec.variableName,
+                        value: .anyOf(
+                            [.expression, .object([FieldSpec("value", .anyJSON, required: true, help: "The literal value.")]), .json(.scalar)],
+                            mismatch: "write a JSONata expression as a string, or a literal as { value: ... }"),
+                        minimum: 1, tooFew: "give at least one variable to set")), required: true,
+                help: "Variable name → a JSONata expression over the payload (a string), `{ value: … }` for a literal, or a number, boolean or null."),
+            FieldSpec(
+                "from",
+                .choice([
+                    Choice("first", help: "`$` is the first payload."),
+                    Choice("last", help: "`$` is the last payload."),
+                    Choice("all", help: "`$` is every payload, as an array."),
+                ]), default: "first", help: "Which payload the expressions read."),
             ExpressionLimits.field,
         ]),
         example: """
@@ -62,8 +68,9 @@ public struct SetVariablesShape: ShapeKind {
             case let other: (entry.key, .literal(other.json))
             }
         }
-        return Executor(values: values, source: Source(rawValue: settings.string("from")) ?? .first,
-                        limits: ExpressionLimits(settings.optional.object("limits")))
+        return Executor(
+            values: values, source: Source(rawValue: settings.string("from")) ?? .first,
+            limits: ExpressionLimits(settings.optional.object("limits")))
     }
 
     struct Executor: ShapeExecutor {

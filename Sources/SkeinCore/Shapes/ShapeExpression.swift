@@ -35,8 +35,9 @@ public struct ShapeExpression: Sendable {
     /// A failure names the step, this setting, the payload index and the position in the expression.
     public func evaluate(_ document: JSON?, payloadIndex: Int, limits: ExpressionLimits, context: ShapeContext) throws(ShapeFailure) -> JSON? {
         do {
-            return try compiled.evaluate(input: document, bindings: context.expressionBindings, functions: context.lookups.functions,
-                                         limits: limits.evaluationLimits)
+            return try compiled.evaluate(
+                input: document, bindings: context.expressionBindings, functions: context.lookups.functions,
+                limits: limits.evaluationLimits)
         } catch {
             let jsonata = error as? JSONataError
             let reason = jsonata.map { "JSONata \($0)" } ?? "JSONata: \(error)"
@@ -99,12 +100,16 @@ public struct ExpressionLimits: Sendable, Equatable {
     }
 
     /// The optional `limits:` setting of the shapes that evaluate expressions.
-    public static let field = FieldSpec("limits", .object([
-        FieldSpec("timeout", .duration(.positive(atMost: maximumTimeout)), default: .duration(ExpressionLimits.default.timeout),
-                  help: "The longest one evaluation (one expression on one payload) may run."),
-        FieldSpec("max_depth", .integer(10...maximumDepth), default: .int(ExpressionLimits.default.maxDepth),
-                  help: "The deepest nesting of evaluation (recursive functions nest one level per call and more)."),
-    ]), help: "Bounds on each evaluation of this shape's JSONata, so a runaway expression fails the step (U1001) instead of hanging a worker.")
+    public static let field = FieldSpec(
+        "limits",
+        .object([
+            FieldSpec(
+                "timeout", .duration(.positive(atMost: maximumTimeout)), default: .duration(ExpressionLimits.default.timeout),
+                help: "The longest one evaluation (one expression on one payload) may run."),
+            FieldSpec(
+                "max_depth", .integer(10...maximumDepth), default: .int(ExpressionLimits.default.maxDepth),
+                help: "The deepest nesting of evaluation (recursive functions nest one level per call and more)."),
+        ]), help: "Bounds on each evaluation of this shape's JSONata, so a runaway expression fails the step (U1001) instead of hanging a worker.")
 
     /// The limits written in a shape's validated `limits:` setting, or the defaults.
     public init(_ settings: ValidSettings?) {

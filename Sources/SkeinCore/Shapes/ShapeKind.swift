@@ -52,8 +52,10 @@ public struct ShapeResult: Sendable {
     /// Facts to keep on the step's record (e.g. the runs a `run_flow` step started), as a JSON object.
     public var details: JSON?
 
-    public init(outputs: [Payload], warnings: [String] = [], calls: [JSON] = [], syncItems: [SyncItem] = [],
-                variables: [String: JSON]? = nil, details: JSON? = nil) {
+    public init(
+        outputs: [Payload], warnings: [String] = [], calls: [JSON] = [], syncItems: [SyncItem] = [],
+        variables: [String: JSON]? = nil, details: JSON? = nil
+    ) {
         self.outputs = outputs
         self.warnings = warnings
         self.calls = calls
@@ -86,9 +88,11 @@ public struct ShapeContext: Sendable {
     /// (`RunLookups.none` where the flow uses none, or outside a run).
     public var lookups: RunLookups = .none
 
-    public init(runID: RunID, flowID: String, shapeID: String, attempt: Int = 1, variables: [String: JSON] = [:],
-                recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([]), flows: (any FlowCaller)? = nil,
-                deliveries: (any DeliveryLedger)? = nil, deliverOverride: DeliveryRule? = nil) {
+    public init(
+        runID: RunID, flowID: String, shapeID: String, attempt: Int = 1, variables: [String: JSON] = [:],
+        recorder: CallRecorder = CallRecorder(), instances: any InstanceResolver = FixedInstances([]), flows: (any FlowCaller)? = nil,
+        deliveries: (any DeliveryLedger)? = nil, deliverOverride: DeliveryRule? = nil
+    ) {
         self.flows = flows
         self.deliveries = deliveries
         self.deliverOverride = deliverOverride

@@ -91,8 +91,10 @@ public struct TextRules: Sendable {
     /// For templates and expressions: what the placeholders or variables may name (docs and forms).
     public var syntax: String?
 
-    public init(pattern: String? = nil, patternMessage: String? = nil, nonEmpty: Bool = false, check: TextCheck? = nil,
-                syntax: String? = nil) {
+    public init(
+        pattern: String? = nil, patternMessage: String? = nil, nonEmpty: Bool = false, check: TextCheck? = nil,
+        syntax: String? = nil
+    ) {
         self.pattern = pattern
         self.patternMessage = patternMessage
         self.nonEmpty = nonEmpty
@@ -259,9 +261,11 @@ extension FieldKind {
     public static let string = FieldKind.text(.string, TextRules())
     public static let expression = FieldKind.text(.expression, TextRules())
     public static let fieldPath = FieldKind.text(.fieldPath, TextRules())
-    public static let cron = FieldKind.text(.cron, TextRules(
-        pattern: "^[ \\t]*[^ \\t]+([ \\t]+[^ \\t]+){4}[ \\t]*$",
-        patternMessage: "invalid cron expression '{value}': expected 5 fields (minute hour day-of-month month day-of-week)"))
+    public static let cron = FieldKind.text(
+        .cron,
+        TextRules(
+            pattern: "^[ \\t]*[^ \\t]+([ \\t]+[^ \\t]+){4}[ \\t]*$",
+            patternMessage: "invalid cron expression '{value}': expected 5 fields (minute hour day-of-month month day-of-week)"))
     public static let instance = FieldKind.text(.instanceRef, TextRules())
     public static let step = FieldKind.text(.stepRef, TextRules())
     public static let environmentVariable = FieldKind.text(.environmentVariable, TextRules())

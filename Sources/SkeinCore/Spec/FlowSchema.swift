@@ -34,8 +34,11 @@ public enum FlowSchema {
             "oneOf": .array(specs.map { ["required": [.string($0.type)]] }),
         ])
         var root: JSON.Object = ["$schema": .string(draft), "title": "Skein flow file"]
-        root.merge(builder.object(FlowSpec.document,
-                                  description: "A Skein process flow: what starts it and the shapes its payloads go through (docs/flows.md).")) { first, _ in first }
+        root.merge(
+            builder.object(
+                FlowSpec.document,
+                description: "A Skein process flow: what starts it and the shapes its payloads go through (docs/flows.md).")
+        ) { first, _ in first }
         root["$defs"] = .object(defs)
         return .object(root)
     }
@@ -94,8 +97,12 @@ struct SchemaBuilder {
             if let maximum = bounds.maximum { number["maximum"] = .number(Double(maximum.components.seconds)) }
             return ["anyOf": [.object(number), ["type": "string", "pattern": .string(DurationText.pattern)]]]
         case .byteSize(let minimum):
-            return ["anyOf": [["type": "integer", "minimum": .int(minimum), "maximum": .int(ByteSizeText.maximum)],
-                              ["type": "string", "pattern": .string(ByteSizeText.pattern)]]]
+            return [
+                "anyOf": [
+                    ["type": "integer", "minimum": .int(minimum), "maximum": .int(ByteSizeText.maximum)],
+                    ["type": "string", "pattern": .string(ByteSizeText.pattern)],
+                ]
+            ]
         case .json(let types):
             if types == .any { return [:] }
             let names = types.schemaNames
@@ -135,11 +142,14 @@ struct SchemaBuilder {
             "properties": [variants.key: ["type": "string", "enum": values]],
             "required": [.string(variants.key)],
         ]
-        object["allOf"] = .array(variants.cases.map { variant in
-            let spec = variant.settings.prepending(FieldSpec(variants.key, .choice([Choice(variant.value)]), required: true, help: variant.help))
-            return ["if": ["properties": [variants.key: ["const": .string(variant.value)]], "required": [.string(variants.key)]],
-                    "then": .object(self.object(spec, description: nil))]
-        })
+        object["allOf"] = .array(
+            variants.cases.map { variant in
+                let spec = variant.settings.prepending(FieldSpec(variants.key, .choice([Choice(variant.value)]), required: true, help: variant.help))
+                return [
+                    "if": ["properties": [variants.key: ["const": .string(variant.value)]], "required": [.string(variants.key)]],
+                    "then": .object(self.object(spec, description: nil)),
+                ]
+            })
         guard variants.shorthand else { return object }
         let bare = variants.cases.filter { !$0.settings.fields.contains(where: \.required) }.map { JSON.string($0.value) }
         return ["anyOf": [["type": "string", "enum": .array(bare)], .object(object)]]

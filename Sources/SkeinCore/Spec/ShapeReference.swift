@@ -14,10 +14,12 @@ public enum ShapeReference {
 
     /// The generated section, markers included.
     public static func markdown(catalog: ShapeCatalog) -> String {
-        var out: [String] = [beginMarker, "", "## Reference", "",
-                             "Every setting of every shape type, generated from the specs that `skein flow validate` checks flows",
-                             "with (the same specs give `skein flow schema`'s JSON Schema). Nested settings are written with dots",
-                             "(`retry.attempts`); `[]` is each item of a list and `<name>` a key you choose.", ""]
+        var out: [String] = [
+            beginMarker, "", "## Reference", "",
+            "Every setting of every shape type, generated from the specs that `skein flow validate` checks flows",
+            "with (the same specs give `skein flow schema`'s JSON Schema). Nested settings are written with dots",
+            "(`retry.attempts`); `[]` is each item of a list and `<name>` a key you choose.", "",
+        ]
         out += section("### Flow file", "The top level of a flow file (docs/flows.md).", FlowSpec.document)
         out += section("### Every shape", "The keys of every entry in `shapes:` besides its type key.", FlowSpec.shapeEntry)
         var category: ShapeCategory?
@@ -30,12 +32,16 @@ public enum ShapeReference {
         }
         let instances = catalog.instanceSpecs
         if !instances.isEmpty {
-            out += ["### Instances", "", "What `skein instance add NAME --type TYPE` takes: `--setting NAME=VALUE` (JSON values allowed) and",
-                    "`--credential` / `--credential-env` (secrets, stored encrypted, never shown back).", ""]
+            out += [
+                "### Instances", "", "What `skein instance add NAME --type TYPE` takes: `--setting NAME=VALUE` (JSON values allowed) and",
+                "`--credential` / `--credential-env` (secrets, stored encrypted, never shown back).", "",
+            ]
             for spec in instances {
-                let intro = "\(spec.summary) Address: \(spec.address) Credentials: "
+                let intro =
+                    "\(spec.summary) Address: \(spec.address) Credentials: "
                     + spec.credentials.map { "`\($0.name)` (\(clause($0.help)))" }.joined(separator: ", ") + "."
-                out += spec.settings.fields.isEmpty
+                out +=
+                    spec.settings.fields.isEmpty
                     ? ["#### `\(spec.type)` instances", "", escape(intro), "", "No settings.", ""]
                     : section("#### `\(spec.type)` instances", intro, spec.settings)
             }
@@ -79,7 +85,8 @@ public enum ShapeReference {
         switch kind {
         case .object(let spec): collect(spec, prefix: prefix + ".", note: note, rows: &rows, rules: &rules)
         case .list(let item, _): nested(item, prefix: prefix + "[]", note: note, rows: &rows, rules: &rules)
-        case .dictionary(let spec): nested(spec.value, prefix: prefix + ".<\(spec.keyName.replacingAll(" ", with: "-"))>", note: note, rows: &rows, rules: &rules)
+        case .dictionary(let spec):
+            nested(spec.value, prefix: prefix + ".<\(spec.keyName.replacingAll(" ", with: "-"))>", note: note, rows: &rows, rules: &rules)
         case .anyOf(let kinds, _): for inner in kinds { nested(inner, prefix: prefix, note: note, rows: &rows, rules: &rules) }
         case .variants(let variants):
             for variant in variants.cases {

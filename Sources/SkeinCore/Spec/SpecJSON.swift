@@ -25,8 +25,10 @@ public enum SpecJSON {
     }
 
     public static func instance(_ spec: InstanceSpec) -> JSON {
-        ["type": .string(spec.type), "summary": .string(spec.summary), "address": .string(spec.address),
-         "settings": object(spec.settings), "credentials": .array(spec.credentials.map(field))]
+        [
+            "type": .string(spec.type), "summary": .string(spec.summary), "address": .string(spec.address),
+            "settings": object(spec.settings), "credentials": .array(spec.credentials.map(field)),
+        ]
     }
 
     public static func shape(_ spec: ShapeSpec) -> JSON {
@@ -68,12 +70,16 @@ public enum SpecJSON {
         case .boolean:
             return ["kind": "boolean"]
         case .choice(let choices):
-            return ["kind": "enum", "values": .array(choices.map { choice in
-                var value: JSON.Object = ["value": .string(choice.value)]
-                if !choice.help.isEmpty { value["help"] = .string(choice.help) }
-                if !choice.aliases.isEmpty { value["aliases"] = .array(choice.aliases.map(JSON.string)) }
-                return .object(value)
-            })]
+            return [
+                "kind": "enum",
+                "values": .array(
+                    choices.map { choice in
+                        var value: JSON.Object = ["value": .string(choice.value)]
+                        if !choice.help.isEmpty { value["help"] = .string(choice.help) }
+                        if !choice.aliases.isEmpty { value["aliases"] = .array(choice.aliases.map(JSON.string)) }
+                        return .object(value)
+                    }),
+            ]
         case .duration(let bounds):
             var result: JSON.Object = ["kind": "duration"]
             if bounds.moreThanZero { result["more_than_zero"] = true }
@@ -98,12 +104,15 @@ public enum SpecJSON {
             if spec.minimum > 0 { result["minimum"] = .int(spec.minimum) }
             return result
         case .variants(let variants):
-            return ["kind": "variants", "key": .string(variants.key), "shorthand": .bool(variants.shorthand),
-                    "cases": .array(variants.cases.map { variant -> JSON in
+            return [
+                "kind": "variants", "key": .string(variants.key), "shorthand": .bool(variants.shorthand),
+                "cases": .array(
+                    variants.cases.map { variant -> JSON in
                         var result: JSON.Object = ["value": .string(variant.value), "help": .string(variant.help)]
                         result.merge(object(variant.settings).objectValue ?? [:]) { first, _ in first }
                         return .object(result)
-                    })]
+                    }),
+            ]
         case .anyOf(let kinds, _):
             return ["kind": "any-of", "options": .array(kinds.map { .object(self.kind($0)) })]
         case .shapes(let rules):

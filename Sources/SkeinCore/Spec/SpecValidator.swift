@@ -51,7 +51,8 @@ public struct SpecValidator: Sendable {
     /// to check (a shape entry's type key) and are not reported as unknown.
     public func members(_ written: JSON.Object, _ spec: ObjectSpec, path: String, setting: String, otherKeys: Set<String> = []) -> ValidSettings {
         // `key: null` for a setting that takes no null means "not written" (its default applies), to rules too.
-        let members = written.values.contains(.null)
+        let members =
+            written.values.contains(.null)
             ? written.filter { key, value in value != .null || spec.field(key).map { $0.kind.acceptsNull } ?? true }
             : written
         var values: [String: SpecValue] = [:]
@@ -79,8 +80,9 @@ public struct SpecValidator: Sendable {
             }
             if problems.problems.count > before { troubled.insert(field.name) }
         }
-        let settings = ValidSettings(path: path, setting: setting, problems: problems, spec: spec, values: values, written: members,
-                                     troubled: troubled)
+        let settings = ValidSettings(
+            path: path, setting: setting, problems: problems, spec: spec, values: values, written: members,
+            troubled: troubled)
         apply(spec.rules, to: settings)
         let refused = spec.refusedKeys
         for key in members.keys where spec.field(key) == nil && !refused.contains(key) && !otherKeys.contains(key) {
@@ -155,7 +157,8 @@ public struct SpecValidator: Sendable {
             return .json(value)
         case .byteSize(let minimum):
             guard let bytes = ByteSizeText.parse(value), bytes >= minimum else {
-                return fail("expected a size of at least \(ByteSizeText.format(minimum).replacingAll(" ", with: "")) such as 256MB or 2GB, found \(value.serialized())")
+                return fail(
+                    "expected a size of at least \(ByteSizeText.format(minimum).replacingAll(" ", with: "")) such as 256MB or 2GB, found \(value.serialized())")
             }
             return .json(value)
         case .json(let types):
@@ -275,8 +278,10 @@ public struct SpecValidator: Sendable {
             problems.add(keyPath, "expected a string, found \(other.typeName)")
             return nil
         }
-        let spec = chosen.settings.prepending(FieldSpec(variants.key, .choice(variants.cases.map { Choice($0.value, help: $0.help) }),
-                                                        required: true, help: "Which kind this is."))
+        let spec = chosen.settings.prepending(
+            FieldSpec(
+                variants.key, .choice(variants.cases.map { Choice($0.value, help: $0.help) }),
+                required: true, help: "Which kind this is."))
         if case .string = value { members = [variants.key: members[variants.key]!] }
         return .object(self.members(members, spec, path: path, setting: setting))
     }

@@ -75,8 +75,10 @@ public struct ValidSettings: Sendable {
     /// Stands in for an object that had a problem: every key reads as troubled.
     let isPlaceholder: Bool
 
-    init(path: String, setting: String, problems: ProblemList, spec: ObjectSpec, values: [String: SpecValue], written: JSON.Object,
-         troubled: Set<String>, isPlaceholder: Bool = false) {
+    init(
+        path: String, setting: String, problems: ProblemList, spec: ObjectSpec, values: [String: SpecValue], written: JSON.Object,
+        troubled: Set<String>, isPlaceholder: Bool = false
+    ) {
         self.path = path
         self.setting = setting
         self.problems = problems
@@ -147,8 +149,9 @@ public struct ValidSettings: Sendable {
     public func shapes(_ key: String) -> [ShapeDefinition] { present(optional.shapes(key), key, standIn: []) }
 
     private func placeholder(_ key: String) -> ValidSettings {
-        ValidSettings(path: childPath(key), setting: SpecPath.join(setting, key), problems: problems, spec: ObjectSpec([]), values: [:],
-                      written: [:], troubled: [], isPlaceholder: true)
+        ValidSettings(
+            path: childPath(key), setting: SpecPath.join(setting, key), problems: problems, spec: ObjectSpec([]), values: [:],
+            written: [:], troubled: [], isPlaceholder: true)
     }
 
     /// The validated value at a dotted key (`pagination.type`), or nil when absent or troubled.

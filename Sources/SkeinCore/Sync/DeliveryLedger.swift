@@ -143,8 +143,9 @@ public enum DeliveryLedgerRule {
     public static func record(_ claim: DeliveryClaim, accepted: Bool, endpointID: String, response: String, row: Row?, now: Date) -> Row {
         var row = row ?? Row()
         if accepted {
-            row.delivered = DeliveryRecord(contentHash: claim.contentHash, claimant: claim.claimant, at: now, entryID: nil,
-                                           endpointID: endpointID, response: response)
+            row.delivered = DeliveryRecord(
+                contentHash: claim.contentHash, claimant: claim.claimant, at: now, entryID: nil,
+                endpointID: endpointID, response: response)
         }
         if row.claimant == claim.claimant {
             row.claimant = nil; row.claimHash = nil; row.claimedAt = nil

@@ -25,6 +25,8 @@ public protocol SyncConfirming: ShapeExecutor {
     /// (which stores them) and only then tidies up the destination's side (deletes
     /// acknowledgement files), so a crash in between never loses a confirmation.
     /// Returns how many were confirmed.
-    func confirm(_ items: [SentItem], context: ShapeContext,
-                 record: @Sendable ([SyncEntryID: String]) async throws -> Void) async throws -> Int
+    func confirm(
+        _ items: [SentItem], context: ShapeContext,
+        record: @Sendable ([SyncEntryID: String]) async throws -> Void
+    ) async throws -> Int
 }

@@ -45,9 +45,11 @@ public struct SyncEntry: Sendable, Equatable {
     public var latestResponse: String
     public var payloadSize: Int
 
-    public init(id: SyncEntryID, flowID: String, flowVersion: Int, runID: RunID, shapeID: String, system: String, reference: String,
-                sourceID: String, endpointID: String, status: SyncStatus, attempts: Int, automaticRetries: Int, firstAttemptAt: Date,
-                latestAttemptAt: Date, nextRetryAt: Date?, latestResponse: String, payloadSize: Int) {
+    public init(
+        id: SyncEntryID, flowID: String, flowVersion: Int, runID: RunID, shapeID: String, system: String, reference: String,
+        sourceID: String, endpointID: String, status: SyncStatus, attempts: Int, automaticRetries: Int, firstAttemptAt: Date,
+        latestAttemptAt: Date, nextRetryAt: Date?, latestResponse: String, payloadSize: Int
+    ) {
         self.id = id; self.flowID = flowID; self.flowVersion = flowVersion; self.runID = runID; self.shapeID = shapeID
         self.system = system; self.reference = reference; self.sourceID = sourceID; self.endpointID = endpointID
         self.status = status; self.attempts = attempts; self.automaticRetries = automaticRetries
@@ -82,8 +84,10 @@ public struct SyncAttempt: Sendable {
     /// The delivery ledger key of an accepted delivery, so the ledger links it to this entry.
     public var delivery: DeliveryKey?
 
-    public init(status: SyncStatus, reason: String, endpointID: String?, response: String, nextRetryAt: Date?, manual: Bool,
-                delivery: DeliveryKey? = nil) {
+    public init(
+        status: SyncStatus, reason: String, endpointID: String?, response: String, nextRetryAt: Date?, manual: Bool,
+        delivery: DeliveryKey? = nil
+    ) {
         self.status = status; self.reason = reason; self.endpointID = endpointID; self.response = response
         self.nextRetryAt = nextRetryAt; self.manual = manual; self.delivery = delivery
     }

@@ -55,8 +55,10 @@ public struct SyncItem: Sendable, Equatable {
     /// 503), when it asked; the next automatic retry waits that long (`SyncBackoff`).
     public var retryAfter: Duration?
 
-    public init(system: String, reference: String, sourceID: String = "", endpointID: String = "", payload: Payload,
-                outcome: SyncOutcome, response: String? = nil) {
+    public init(
+        system: String, reference: String, sourceID: String = "", endpointID: String = "", payload: Payload,
+        outcome: SyncOutcome, response: String? = nil
+    ) {
         self.system = system
         self.reference = reference
         self.sourceID = sourceID

@@ -24,20 +24,21 @@ public struct SyncCursor: Sendable, Equatable {
     /// The cursor after `entry` in a report sorted by `sort`. Times are seconds since 1970, as
     /// both backends store them, so a cursor compares with the stored column directly.
     public init(after entry: SyncEntry, sortedBy sort: SyncSortColumn) {
-        let value: JSON = switch sort {
-        case .id: .number(Double(entry.id.rawValue))
-        case .flow: .string(entry.flowID)
-        case .run: .number(Double(entry.runID.rawValue))
-        case .step: .string(entry.shapeID)
-        case .system: .string(entry.system)
-        case .reference: .string(entry.reference)
-        case .sourceID: .string(entry.sourceID)
-        case .endpointID: .string(entry.endpointID)
-        case .status: .string(entry.status.rawValue)
-        case .attempts: .number(Double(entry.attempts))
-        case .firstAttempt: .number(entry.firstAttemptAt.timeIntervalSince1970)
-        case .latestAttempt: .number(entry.latestAttemptAt.timeIntervalSince1970)
-        }
+        let value: JSON =
+            switch sort {
+            case .id: .number(Double(entry.id.rawValue))
+            case .flow: .string(entry.flowID)
+            case .run: .number(Double(entry.runID.rawValue))
+            case .step: .string(entry.shapeID)
+            case .system: .string(entry.system)
+            case .reference: .string(entry.reference)
+            case .sourceID: .string(entry.sourceID)
+            case .endpointID: .string(entry.endpointID)
+            case .status: .string(entry.status.rawValue)
+            case .attempts: .number(Double(entry.attempts))
+            case .firstAttempt: .number(entry.firstAttemptAt.timeIntervalSince1970)
+            case .latestAttempt: .number(entry.latestAttemptAt.timeIntervalSince1970)
+            }
         self.init(value: value, id: entry.id)
     }
 
@@ -49,7 +50,8 @@ public struct SyncCursor: Sendable, Equatable {
     /// backends make (`[1e300, 1e300]` is refused here, not a crash there).
     public init?(token: String) {
         guard case .array(let parts)? = try? JSON(parsing: token), parts.count == 2, case .number(let number) = parts[1],
-              let id = Int64(exactly: number) else { return nil }
+            let id = Int64(exactly: number)
+        else { return nil }
         switch parts[0] {
         case .number(let value) where value.isFinite && abs(value) < 9.2e18: break
         case .string: break
@@ -81,9 +83,11 @@ public struct SyncQuery: Sendable {
     public static let defaultDays = 5
     public static let maximumDays = 15
 
-    public init(since: Date, until: Date? = nil, statuses: [SyncStatus] = [], systems: [String] = [], flowIDs: [String] = [],
-                search: String? = nil, sort: SyncSortColumn = .latestAttempt, descending: Bool = true, after: SyncCursor? = nil,
-                limit: Int = 50) {
+    public init(
+        since: Date, until: Date? = nil, statuses: [SyncStatus] = [], systems: [String] = [], flowIDs: [String] = [],
+        search: String? = nil, sort: SyncSortColumn = .latestAttempt, descending: Bool = true, after: SyncCursor? = nil,
+        limit: Int = 50
+    ) {
         self.since = since; self.until = until; self.statuses = statuses; self.systems = systems; self.flowIDs = flowIDs
         self.search = search; self.sort = sort; self.descending = descending; self.after = after; self.limit = limit
     }

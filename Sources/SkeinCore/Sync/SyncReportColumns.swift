@@ -5,8 +5,10 @@ public import SkeinJSON
 /// "download CSV", so every download holds exactly what the list shows, with the additional
 /// fields (source and endpoint ids, the latest sync information).
 public enum SyncReportColumns {
-    public static let names = ["sync_id", "status", "system", "reference", "source_id", "endpoint_id", "flow", "flow_version", "run", "step",
-                               "attempts", "first_attempt", "latest_attempt", "next_retry", "latest_sync_information"]
+    public static let names = [
+        "sync_id", "status", "system", "reference", "source_id", "endpoint_id", "flow", "flow_version", "run", "step",
+        "attempts", "first_attempt", "latest_attempt", "next_retry", "latest_sync_information",
+    ]
 
     /// A UTC time as ISO 8601 with milliseconds (`2026-05-01T12:00:00.000Z`).
     public static func iso(_ date: Date) -> String {
@@ -14,20 +16,24 @@ public enum SyncReportColumns {
     }
 
     public static func json(_ entry: SyncEntry) -> JSON {
-        ["sync_id": .number(Double(entry.id.rawValue)), "status": .string(entry.status.rawValue), "system": .string(entry.system),
-         "reference": .string(entry.reference), "source_id": .string(entry.sourceID), "endpoint_id": .string(entry.endpointID),
-         "flow": .string(entry.flowID), "flow_version": .number(Double(entry.flowVersion)), "run": .number(Double(entry.runID.rawValue)),
-         "step": .string(entry.shapeID), "attempts": .number(Double(entry.attempts)),
-         "first_attempt": .string(iso(entry.firstAttemptAt)), "latest_attempt": .string(iso(entry.latestAttemptAt)),
-         "next_retry": entry.nextRetryAt.map { .string(iso($0)) } ?? .null,
-         "latest_sync_information": .string(entry.latestResponse)]
+        [
+            "sync_id": .number(Double(entry.id.rawValue)), "status": .string(entry.status.rawValue), "system": .string(entry.system),
+            "reference": .string(entry.reference), "source_id": .string(entry.sourceID), "endpoint_id": .string(entry.endpointID),
+            "flow": .string(entry.flowID), "flow_version": .number(Double(entry.flowVersion)), "run": .number(Double(entry.runID.rawValue)),
+            "step": .string(entry.shapeID), "attempts": .number(Double(entry.attempts)),
+            "first_attempt": .string(iso(entry.firstAttemptAt)), "latest_attempt": .string(iso(entry.latestAttemptAt)),
+            "next_retry": entry.nextRetryAt.map { .string(iso($0)) } ?? .null,
+            "latest_sync_information": .string(entry.latestResponse),
+        ]
     }
 
     /// One CSV row's fields, in `names` order (not yet quoted).
     public static func row(_ entry: SyncEntry) -> [String] {
-        [String(entry.id), entry.status.rawValue, entry.system, entry.reference, entry.sourceID, entry.endpointID, entry.flowID,
-         String(entry.flowVersion), String(entry.runID), entry.shapeID, String(entry.attempts), iso(entry.firstAttemptAt),
-         iso(entry.latestAttemptAt), entry.nextRetryAt.map(iso) ?? "", entry.latestResponse]
+        [
+            String(entry.id), entry.status.rawValue, entry.system, entry.reference, entry.sourceID, entry.endpointID, entry.flowID,
+            String(entry.flowVersion), String(entry.runID), entry.shapeID, String(entry.attempts), iso(entry.firstAttemptAt),
+            iso(entry.latestAttemptAt), entry.nextRetryAt.map(iso) ?? "", entry.latestResponse,
+        ]
     }
 
     /// RFC 4180: quoted when it holds a comma, quote or line break.

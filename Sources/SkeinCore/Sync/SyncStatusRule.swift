@@ -23,8 +23,12 @@ public enum SyncStatusRule {
             if automaticRetries < retryLimit {
                 return (.pending, "not accepted yet (retry \(automaticRetries + 1) of \(retryLimit) scheduled): \(message)")
             }
-            return (.failed, retryLimit == 0 ? "not accepted and sync_retries is 0: \(message)"
-                                             : "retries exhausted (\(retryLimit)): \(message)")
+            return (
+                .failed,
+                retryLimit == 0
+                    ? "not accepted and sync_retries is 0: \(message)"
+                    : "retries exhausted (\(retryLimit)): \(message)"
+            )
         }
     }
 

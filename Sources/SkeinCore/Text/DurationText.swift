@@ -31,7 +31,8 @@ public enum DurationText {
         }
         let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let amount = Double(rest) else { return nil }
+            let amount = Double(rest)
+        else { return nil }
         return duration(seconds: amount * scale)
     }
 
@@ -80,7 +81,8 @@ public enum ByteSizeText {
         let number = rest.trimmingSpaces()
         let parts = number.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let amount = Double(number) else { return nil }
+            let amount = Double(number)
+        else { return nil }
         let bytes = amount * Double(scale)
         guard bytes <= Double(maximum) else { return nil }
         return Int(bytes)

@@ -63,16 +63,19 @@ public struct FlowDrafting: Sendable {
             throw FlowDraftError(.invalid, "id: a new flow's text must name it (`id: my-flow`)")
         }
         if let named, named != id {
-            throw FlowDraftError(.invalid, "id: the text names flow '\(named)' but this is the draft of '\(id)'; a flow's id never changes (copy it as a new flow instead)")
+            throw FlowDraftError(
+                .invalid, "id: the text names flow '\(named)' but this is the draft of '\(id)'; a flow's id never changes (copy it as a new flow instead)")
         }
         guard id.utf8.count <= 100, id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }),
-              let first = id.first, first != "-", first != "_" else {
+            let first = id.first, first != "-", first != "_"
+        else {
             throw FlowDraftError(.invalid, "id: '\(id)' must be lowercase letters, digits, '-' and '_', starting with a letter or digit")
         }
         let latest = try await store.flow(id: id, version: nil)
         let earlier = try await store.draft(of: id)
-        let draft = FlowDraft(flowID: id, source: text, baseVersion: earlier.map(\.baseVersion) ?? latest?.version,
-                              updatedBy: actor, updatedAt: now())
+        let draft = FlowDraft(
+            flowID: id, source: text, baseVersion: earlier.map(\.baseVersion) ?? latest?.version,
+            updatedBy: actor, updatedAt: now())
         try await store.saveDraft(draft)
         return Working(flowID: id, source: text, draft: draft, latestVersion: latest?.version, problems: problems(text))
     }
@@ -92,12 +95,15 @@ public struct FlowDrafting: Sendable {
         }
         let latest = try await store.flow(id: flowID, version: nil)
         if !force, let latest, latest.version != draft.baseVersion {
-            throw FlowDraftError(.conflict, "version \(latest.version) of flow '\(flowID)' was deployed after this draft was started from "
-                                 + (draft.baseVersion.map { "version \($0)" } ?? "nothing")
-                                 + "; deploying would undo it — review the diff, then deploy with force, or discard the draft")
+            throw FlowDraftError(
+                .conflict,
+                "version \(latest.version) of flow '\(flowID)' was deployed after this draft was started from "
+                    + (draft.baseVersion.map { "version \($0)" } ?? "nothing")
+                    + "; deploying would undo it — review the diff, then deploy with force, or discard the draft")
         }
-        let deployed = try await deploy(draft.source, flowID: flowID, actor: actor, action: "flow.deploy",
-                                        details: ["from": "draft", "base_version": draft.baseVersion.map { .number(Double($0)) } ?? .null])
+        let deployed = try await deploy(
+            draft.source, flowID: flowID, actor: actor, action: "flow.deploy",
+            details: ["from": "draft", "base_version": draft.baseVersion.map { .number(Double($0)) } ?? .null])
         try await store.deleteDraft(of: flowID, ifSourceIs: draft.source)
         return deployed
     }
@@ -111,8 +117,9 @@ public struct FlowDrafting: Sendable {
         guard old.version != latest.version else {
             throw FlowDraftError(.invalid, "version \(version) is already flow '\(flowID)''s latest version")
         }
-        return try await deploy(old.source, flowID: flowID, actor: actor, action: "flow.rollback",
-                                details: ["from_version": .number(Double(version)), "replaced_version": .number(Double(latest.version))])
+        return try await deploy(
+            old.source, flowID: flowID, actor: actor, action: "flow.rollback",
+            details: ["from_version": .number(Double(version)), "replaced_version": .number(Double(latest.version))])
     }
 
     /// Versions `from` and `to` of the flow compared shape by shape (nil `to`: the draft, or the latest version).

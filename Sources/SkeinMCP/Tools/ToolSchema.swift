@@ -77,8 +77,12 @@ enum ToolSchema {
             ("system", strings("Only entries sent to this system (one or a list).")),
             ("flow", strings("Only entries of this flow id (one or a list).")),
             ("search", string("A sync id, or part of a reference (an order number) or a system.")),
-            ("days", integer("How many days back to look when from is not given.", minimum: 1, maximum: SyncQuery.maximumDays,
-                             defaultValue: SyncQuery.defaultDays)),
+            (
+                "days",
+                integer(
+                    "How many days back to look when from is not given.", minimum: 1, maximum: SyncQuery.maximumDays,
+                    defaultValue: SyncQuery.defaultDays)
+            ),
             ("from", string("Only entries attempted at or after this UTC date (2026-05-01) or time.")),
             ("to", string("Only entries attempted at or before this UTC date (the whole day) or time.")),
         ]

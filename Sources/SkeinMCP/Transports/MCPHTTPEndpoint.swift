@@ -25,9 +25,10 @@ public struct MCPHTTPEndpoint: Sendable {
 
     /// Answers one request to the endpoint (`method`, headers by name, body) made by `caller`.
     public func respond(method: String, headers: [String: String], body: Data?, caller: Identity) async -> Answer {
-        let transport = StatelessHTTPServerTransport(validationPipeline: StandardValidationPipeline(validators: [
-            SameOriginValidator(), AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
-        ]))
+        let transport = StatelessHTTPServerTransport(
+            validationPipeline: StandardValidationPipeline(validators: [
+                SameOriginValidator(), AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
+            ]))
         let server = await SkeinMCPServer.make(toolbox, caller: caller)
         do { try await server.start(transport: transport) } catch {
             return Answer(status: 500, headers: ["Content-Type": "text/plain"], body: Data("the MCP server did not start: \(error)".utf8))
@@ -45,7 +46,10 @@ struct SameOriginValidator: HTTPRequestValidator {
         guard let origin = request.header("Origin") else { return nil }
         let host = request.header("Host") ?? ""
         if let url = URL(string: origin), let originHost = url.host,
-           (originHost + (url.port.map { ":\($0)" } ?? "")).lowercased() == host.lowercased() { return nil }
+            (originHost + (url.port.map { ":\($0)" } ?? "")).lowercased() == host.lowercased()
+        {
+            return nil
+        }
         return .error(statusCode: 403, .invalidRequest("cross-site request refused: it came from \(origin), not from this server"))
     }
 }

@@ -1,6 +1,6 @@
 public import MCP
-public import SkeinOperations
 import SkeinJSON
+public import SkeinOperations
 
 /// The MCP SDK's `Server` with Skein's tools, for one caller: `tools/list` lists the toolbox,
 /// `tools/call` runs a tool as that caller. A tool's failure is a tool result with `isError`
@@ -27,8 +27,9 @@ public enum SkeinMCPServer {
     /// a token revoked while a client stays connected applies from the next call. An
     /// `OperationError` it throws is that call's tool error.
     public static func make(_ toolbox: MCPToolbox, callerPerCall: @escaping @Sendable () async throws -> Identity?) async -> Server {
-        let server = Server(name: name, version: version, title: "Skein", instructions: instructions,
-                            capabilities: .init(tools: .init(listChanged: false)))
+        let server = Server(
+            name: name, version: version, title: "Skein", instructions: instructions,
+            capabilities: .init(tools: .init(listChanged: false)))
         let tools = toolbox.tools.map(describe)
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: tools) }
         await server.withMethodHandler(CallTool.self) { parameters in
@@ -49,15 +50,18 @@ public enum SkeinMCPServer {
     /// A toolbox answer as MCP's tool result: the text, the JSON as structured content, `isError`.
     static func result(_ answer: MCPToolbox.Answer) -> CallTool.Result {
         let structured: Value? = ValueJSON.value(answer.json)
-        return CallTool.Result(content: [.text(text: answer.text, annotations: nil, _meta: nil)], structuredContent: structured,
-                               isError: answer.isError)
+        return CallTool.Result(
+            content: [.text(text: answer.text, annotations: nil, _meta: nil)], structuredContent: structured,
+            isError: answer.isError)
     }
 
     /// A toolbox tool as MCP lists it.
     static func describe(_ tool: MCPTool) -> Tool {
-        Tool(name: tool.name, title: tool.title, description: tool.description, inputSchema: ValueJSON.value(tool.inputSchema),
-             annotations: .init(title: tool.title, readOnlyHint: tool.readOnly, destructiveHint: tool.readOnly ? nil : false,
-                                idempotentHint: tool.readOnly ? nil : false, openWorldHint: tool.readOnly ? false : true))
+        Tool(
+            name: tool.name, title: tool.title, description: tool.description, inputSchema: ValueJSON.value(tool.inputSchema),
+            annotations: .init(
+                title: tool.title, readOnlyHint: tool.readOnly, destructiveHint: tool.readOnly ? nil : false,
+                idempotentHint: tool.readOnly ? nil : false, openWorldHint: tool.readOnly ? false : true))
     }
 
     /// Serves MCP on standard input and output (`skein mcp`) until the client closes standard input,

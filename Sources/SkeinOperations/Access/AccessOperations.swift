@@ -1,7 +1,7 @@
 import Foundation
 public import SkeinCore
-import SkeinStorage
 import SkeinJSON
+import SkeinStorage
 
 /// Users, API tokens and the audit log (admin), over `AccessService`.
 public struct AccessOperations: Sendable {
@@ -46,8 +46,9 @@ public struct AccessOperations: Sendable {
         if role == nil {
             try await audit.record(caller, "user.password", target: "user:\(username)")
         } else {
-            try await audit.record(caller, "user.update", target: "user:\(username)",
-                                   details: ["role": role.map { .string($0.rawValue) } ?? .null, "password_changed": .bool(password != nil)])
+            try await audit.record(
+                caller, "user.update", target: "user:\(username)",
+                details: ["role": role.map { .string($0.rawValue) } ?? .null, "password_changed": .bool(password != nil)])
         }
         guard let user = try await store.user(named: username) else { throw OperationError.notFound("no user named '\(username)'") }
         return user
@@ -74,8 +75,9 @@ public struct AccessOperations: Sendable {
         let caller = try Permission.administer.require(caller)
         let owner = username ?? caller.username
         let created = try await checked { try await service.createToken(name: name, username: owner, role: role) }
-        try await audit.record(caller, "token.create", target: "token:\(created.record.id)",
-                               details: ["name": .string(name), "user": .string(owner), "role": .string(created.record.role)])
+        try await audit.record(
+            caller, "token.create", target: "token:\(created.record.id)",
+            details: ["name": .string(name), "user": .string(owner), "role": .string(created.record.role)])
         return created
     }
 
@@ -89,14 +91,17 @@ public struct AccessOperations: Sendable {
     public func auditLog(_ caller: Identity?, _ parameters: Inputs) async throws -> (entries: [AuditEntry], nextBefore: Int64?) {
         try Permission.administer.require(caller)
         let limit = try parameters.int("limit", in: 1...500) ?? 50
-        let entries = try await store.auditEntries(AuditQuery(actor: parameters.string("actor"), action: parameters.string("action"),
-                                                              before: try parameters.int64("before"), limit: limit))
+        let entries = try await store.auditEntries(
+            AuditQuery(
+                actor: parameters.string("actor"), action: parameters.string("action"),
+                before: try parameters.int64("before"), limit: limit))
         return (entries, entries.count == limit ? entries.last?.id : nil)
     }
 
     /// Runs an access change, turning its bad-input errors into `invalid_field` and a taken name into `conflict`.
     func checked<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch AccessError.invalid(let field, let message) { throw OperationError.invalid(field, message) }
-        catch let error as StorageError where error.code == .conflict { throw OperationError.conflict(error.message) }
+        do { return try await body() } catch AccessError.invalid(let field, let message) { throw OperationError.invalid(field, message) } catch let error
+            as StorageError where error.code == .conflict
+        { throw OperationError.conflict(error.message) }
     }
 }

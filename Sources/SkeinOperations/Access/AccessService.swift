@@ -1,6 +1,6 @@
 public import Foundation
-public import SkeinJSON
 public import SkeinCore
+public import SkeinJSON
 public import SkeinStorage
 
 /// Users, sessions, API tokens and the audit log, over the store: what the login page, the
@@ -15,8 +15,10 @@ public struct AccessService: Sendable {
     /// The prefix of every API token, so a leaked one is recognisable in code and logs scanners.
     public static let tokenPrefix = "skn_"
 
-    public init(store: any AccessStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: TimeInterval = 12 * 3600,
-                now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        store: any AccessStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: TimeInterval = 12 * 3600,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store
         self.hasher = hasher
         self.sessionLifetime = sessionLifetime
@@ -86,8 +88,9 @@ public struct AccessService: Sendable {
         let time = now()
         // Expired sessions are swept at each sign-in, so the table holds only live ones (plus a few).
         _ = try await store.pruneSessions(now: time)
-        let session = SessionRecord(idHash: SecretText.sha256Hex(value), username: user.username, csrfToken: SecretText.random(),
-                                    createdAt: time, expiresAt: time.addingTimeInterval(sessionLifetime))
+        let session = SessionRecord(
+            idHash: SecretText.sha256Hex(value), username: user.username, csrfToken: SecretText.random(),
+            createdAt: time, expiresAt: time.addingTimeInterval(sessionLifetime))
         try await store.createSession(session)
         return (value, session)
     }
@@ -95,7 +98,8 @@ public struct AccessService: Sendable {
     /// Who holds this session cookie, while it is unexpired and the user exists.
     public func identity(sessionCookie value: String) async throws -> Identity? {
         guard let (session, user) = try await store.session(idHash: SecretText.sha256Hex(value), now: now()),
-              let role = Role(rawValue: user.role) else { return nil }
+            let role = Role(rawValue: user.role)
+        else { return nil }
         return Identity(username: user.username, role: role, method: .session, csrfToken: session.csrfToken)
     }
 
@@ -114,15 +118,17 @@ public struct AccessService: Sendable {
         }
         let token = Self.tokenPrefix + SecretText.random()
         let effective = min(role ?? ownerRole, ownerRole)
-        let record = try await store.createToken(name: name, username: username, role: effective.rawValue,
-                                                 tokenHash: SecretText.sha256Hex(token), now: now())
+        let record = try await store.createToken(
+            name: name, username: username, role: effective.rawValue,
+            tokenHash: SecretText.sha256Hex(token), now: now())
         return (token, record)
     }
 
     /// Who a bearer token belongs to; the role is the lower of the token's and the owner's current role.
     public func identity(bearerToken token: String) async throws -> Identity? {
         guard token.hasPrefix(Self.tokenPrefix), let (record, user) = try await store.useToken(hash: SecretText.sha256Hex(token), now: now()),
-              let tokenRole = Role(rawValue: record.role), let userRole = Role(rawValue: user.role) else { return nil }
+            let tokenRole = Role(rawValue: record.role), let userRole = Role(rawValue: user.role)
+        else { return nil }
         return Identity(username: user.username, role: min(tokenRole, userRole), method: .token)
     }
 
@@ -154,6 +160,8 @@ public enum AccessError: Error, Sendable, CustomStringConvertible {
     case invalid(field: String, String)
 
     public var description: String {
-        switch self { case .invalid(_, let message): message }
+        switch self {
+        case .invalid(_, let message): message
+        }
     }
 }

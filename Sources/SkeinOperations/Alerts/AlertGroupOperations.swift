@@ -129,10 +129,12 @@ public struct AlertGroupOperations: Sendable {
     /// The group as JSON for the API and `--json`: webhook URLs masked, the flows naming it.
     public static func json(_ listing: Listing) -> JSON {
         let group = listing.group
-        return ["name": .string(group.name), "emails": .array(group.emails.map(JSON.string)),
-                "webhook_urls": .array(listing.maskedWebhookURLs.map(JSON.string)),
-                "smtp_instance": group.smtpInstance.map(JSON.string) ?? .null, "flows": .array(listing.flows.map(JSON.string)),
-                "updated_at": .string(ISO8601DateFormatter().string(from: group.updatedAt))]
+        return [
+            "name": .string(group.name), "emails": .array(group.emails.map(JSON.string)),
+            "webhook_urls": .array(listing.maskedWebhookURLs.map(JSON.string)),
+            "smtp_instance": group.smtpInstance.map(JSON.string) ?? .null, "flows": .array(listing.flows.map(JSON.string)),
+            "updated_at": .string(ISO8601DateFormatter().string(from: group.updatedAt)),
+        ]
     }
 
     // MARK: - Helpers
@@ -148,17 +150,22 @@ public struct AlertGroupOperations: Sendable {
 
     /// The group `change` makes, or `invalid_field` naming the first field at fault and every problem.
     func checked(name: String, _ change: Change) async throws -> AlertGroup {
-        let group = AlertGroup(name: name, emails: Self.unique(change.emails), webhookURLs: Self.unique(change.webhookURLs ?? []),
-                               smtpInstance: change.smtpInstance.flatMap { $0.isEmpty ? nil : $0 }, updatedAt: now())
+        let group = AlertGroup(
+            name: name, emails: Self.unique(change.emails), webhookURLs: Self.unique(change.webhookURLs ?? []),
+            smtpInstance: change.smtpInstance.flatMap { $0.isEmpty ? nil : $0 }, updatedAt: now())
         var problems = group.fieldProblems
         if let instance = group.smtpInstance {
             switch try await store.storedInstance(named: instance) {
             case nil:
-                problems.append(.init(field: "smtp_instance",
-                                      message: "there is no instance '\(AlertGroup.shown(instance))' (skein instance add NAME --type smtp …)"))
+                problems.append(
+                    .init(
+                        field: "smtp_instance",
+                        message: "there is no instance '\(AlertGroup.shown(instance))' (skein instance add NAME --type smtp …)"))
             case let stored? where stored.connectorType != "smtp":
-                problems.append(.init(field: "smtp_instance",
-                                      message: "instance '\(instance)' is a \(stored.connectorType) instance; alert mail needs an smtp instance"))
+                problems.append(
+                    .init(
+                        field: "smtp_instance",
+                        message: "instance '\(instance)' is a \(stored.connectorType) instance; alert mail needs an smtp instance"))
             default: break
             }
         }
@@ -168,8 +175,10 @@ public struct AlertGroupOperations: Sendable {
 
     /// What the audit log keeps of a change: counts and the instance, never an address or URL.
     static func auditDetails(_ group: AlertGroup) -> JSON.Object {
-        ["emails": .number(Double(group.emails.count)), "webhook_urls": .number(Double(group.webhookURLs.count)),
-         "smtp_instance": group.smtpInstance.map(JSON.string) ?? .null]
+        [
+            "emails": .number(Double(group.emails.count)), "webhook_urls": .number(Double(group.webhookURLs.count)),
+            "smtp_instance": group.smtpInstance.map(JSON.string) ?? .null,
+        ]
     }
 
     /// Group name → the flows whose latest version names it.

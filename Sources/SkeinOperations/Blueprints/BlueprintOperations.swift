@@ -1,7 +1,7 @@
 import Foundation
 public import SkeinCore
-import SkeinStorage
 import SkeinJSON
+import SkeinStorage
 
 /// What an install needs beyond the flow store: making and storing instances (connector
 /// definitions and the credential key live in the composition root, not in this layer),
@@ -63,8 +63,10 @@ public struct BlueprintOperations: Sendable {
     /// Installs the blueprint (builder). Refuses with nothing changed when a setting or
     /// credential is missing or unknown, when an instance, lookup or flow of the same name exists
     /// and `request.replace` is false, or when an instance or flow has problems.
-    public func install(_ caller: Identity?, _ name: String, _ request: BlueprintInstallRequest,
-                        into target: any BlueprintInstallTarget) async throws -> BlueprintInstallReport {
+    public func install(
+        _ caller: Identity?, _ name: String, _ request: BlueprintInstallRequest,
+        into target: any BlueprintInstallTarget
+    ) async throws -> BlueprintInstallReport {
         let caller = try Permission.build.require(caller)
         let blueprint = try self.blueprint(caller, name)
         let plan: BlueprintInstallPlan
@@ -79,8 +81,9 @@ public struct BlueprintOperations: Sendable {
         taken += blueprint.lookups.map(\.name).filter(lookupNames.contains).map { "lookup \($0)" }
         for flow in blueprint.flows where try await store.flow(id: flow.id, version: nil) != nil { taken.append("flow \(flow.id)") }
         if !taken.isEmpty, !request.replace {
-            throw OperationError.conflict("cannot install blueprint \(name): \(taken.joined(separator: ", ")) already exist\(taken.count == 1 ? "s" : ""); "
-                                          + "install with --replace (\"replace\": true in the API) to replace \(taken.count == 1 ? "it" : "them")")
+            throw OperationError.conflict(
+                "cannot install blueprint \(name): \(taken.joined(separator: ", ")) already exist\(taken.count == 1 ? "s" : ""); "
+                    + "install with --replace (\"replace\": true in the API) to replace \(taken.count == 1 ? "it" : "them")")
         }
         // Instances, checked as instance add checks them.
         var instances: [Instance] = []
@@ -95,9 +98,14 @@ public struct BlueprintOperations: Sendable {
         let catalog = try await target.validationCatalog(adding: connectors)
         for flow in blueprint.flows {
             do { _ = try FlowFile.decode(flow.text, source: flow.file, catalog: catalog) } catch {
-                throw OperationError(.invalidFlow, "cannot install blueprint \(name): \(error.description)", details: ["problems": .array(error.problems.map {
-                    ["path": .string($0.path), "message": .string($0.message)]
-                })])
+                throw OperationError(
+                    .invalidFlow, "cannot install blueprint \(name): \(error.description)",
+                    details: [
+                        "problems": .array(
+                            error.problems.map {
+                                ["path": .string($0.path), "message": .string($0.message)]
+                            })
+                    ])
             }
         }
         // Write.
@@ -105,17 +113,21 @@ public struct BlueprintOperations: Sendable {
         for lookup in blueprint.lookups { try await target.saveLookup(lookup.table) }
         var deployed: [(id: String, version: Int, isNew: Bool)] = []
         for flow in blueprint.flows {
-            let (stored, isNew) = try await flows.deploy(caller, text: flow.text, source: flow.file, catalog: catalog, enabled: false,
-                                                         details: ["blueprint": .string(name)])
+            let (stored, isNew) = try await flows.deploy(
+                caller, text: flow.text, source: flow.file, catalog: catalog, enabled: false,
+                details: ["blueprint": .string(name)])
             deployed.append((stored.flowID, stored.version, isNew))
         }
-        try await audit.record(caller, "blueprint.install", target: "blueprint:\(name)", details: [
-            "instances": .array(blueprint.instances.map { .string($0.name) }),
-            "lookups": .array(blueprint.lookups.map { .string($0.name) }),
-            "flows": .array(blueprint.flows.map { .string($0.id) }),
-            "replaced": .array(taken.map(JSON.string)),
-        ])
-        return BlueprintInstallReport(blueprint: name, instances: blueprint.instances.map(\.name), lookups: blueprint.lookups.map(\.name),
-                                      flows: deployed, replaced: taken)
+        try await audit.record(
+            caller, "blueprint.install", target: "blueprint:\(name)",
+            details: [
+                "instances": .array(blueprint.instances.map { .string($0.name) }),
+                "lookups": .array(blueprint.lookups.map { .string($0.name) }),
+                "flows": .array(blueprint.flows.map { .string($0.id) }),
+                "replaced": .array(taken.map(JSON.string)),
+            ])
+        return BlueprintInstallReport(
+            blueprint: name, instances: blueprint.instances.map(\.name), lookups: blueprint.lookups.map(\.name),
+            flows: deployed, replaced: taken)
     }
 }

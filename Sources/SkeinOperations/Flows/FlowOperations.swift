@@ -1,8 +1,8 @@
 import Foundation
 public import SkeinCore
 import SkeinEngine
-import SkeinStorage
 import SkeinJSON
+import SkeinStorage
 
 /// Flows: list and read them; deploy a flow file, enable or disable one, skip a shape (each a
 /// new version); start a run by hand with given data from a given step.
@@ -33,14 +33,21 @@ public struct FlowOperations: Sendable {
 
     /// Validates a flow file against the catalog and stores it as the flow's next version
     /// (builder). `isNew` is false when the text equals the latest version.
-    public func deploy(_ caller: Identity?, text: String, source: String? = nil, catalog: ShapeCatalog? = nil, enabled: Bool = true,
-                       action: String = "flow.deploy", details: JSON.Object? = nil) async throws -> (flow: DeployedFlow, isNew: Bool) {
+    public func deploy(
+        _ caller: Identity?, text: String, source: String? = nil, catalog: ShapeCatalog? = nil, enabled: Bool = true,
+        action: String = "flow.deploy", details: JSON.Object? = nil
+    ) async throws -> (flow: DeployedFlow, isNew: Bool) {
         let caller = try Permission.build.require(caller)
         let definition: FlowDefinition
         do { definition = try FlowFile.decode(text, source: source, catalog: catalog ?? self.catalog) } catch {
-            throw OperationError(.invalidFlow, error.description, details: ["problems": .array(error.problems.map {
-                ["path": .string($0.path), "message": .string($0.message)]
-            })])
+            throw OperationError(
+                .invalidFlow, error.description,
+                details: [
+                    "problems": .array(
+                        error.problems.map {
+                            ["path": .string($0.path), "message": .string($0.message)]
+                        })
+                ])
         }
         let (flow, isNew) = try await store.deploy(definition, source: text, now: now())
         if !enabled { try await store.setEnabled(flowID: flow.flowID, enabled: false) }
@@ -69,26 +76,31 @@ public struct FlowOperations: Sendable {
         do { source = try FlowSkipEdit.source(flow.source, settingSkip: skip, onShape: shape) } catch {
             throw OperationError.notFound("flow '\(flow.flowID)' has no shape '\(shape)'")
         }
-        return try await deploy(caller, text: source, source: "flow '\(flow.flowID)'", action: skip ? "flow.skip" : "flow.unskip",
-                                details: ["shape": .string(shape), "skip": .bool(skip)])
+        return try await deploy(
+            caller, text: source, source: "flow '\(flow.flowID)'", action: skip ? "flow.skip" : "flow.unskip",
+            details: ["shape": .string(shape), "skip": .bool(skip)])
     }
 
     /// Starts a run of the latest version (or `version`) with `input`, entering at `fromStep`
     /// (nil: the first shape) — "initialise flow with data" (operator).
-    public func run(_ caller: Identity?, _ id: String, version: Int? = nil, fromStep: String? = nil, input: [Payload] = [],
-                    trigger: TriggerKind? = nil, launcher: any RunLauncher) async throws -> RunRecord {
+    public func run(
+        _ caller: Identity?, _ id: String, version: Int? = nil, fromStep: String? = nil, input: [Payload] = [],
+        trigger: TriggerKind? = nil, launcher: any RunLauncher
+    ) async throws -> RunRecord {
         let caller = try Permission.operate.require(caller)
         let flow = try await flow(caller, id, version: version)
         let plan: NewRun
         do {
-            plan = try ManualRun.plan(flow, fromStep: fromStep, input: input,
-                                      trigger: trigger ?? (caller.method == .token ? .api : .manual))
+            plan = try ManualRun.plan(
+                flow, fromStep: fromStep, input: input,
+                trigger: trigger ?? (caller.method == .token ? .api : .manual))
         } catch let error as RecoveryError {
             throw OperationError.invalid("step", error.message)
         }
         let record = try await launcher.launch(plan)
-        try await audit.record(caller, "flow.run", target: "flow:\(flow.flowID)",
-                               details: ["new_run": .number(Double(record.id.rawValue)), "step": fromStep.map(JSON.string) ?? .null])
+        try await audit.record(
+            caller, "flow.run", target: "flow:\(flow.flowID)",
+            details: ["new_run": .number(Double(record.id.rawValue)), "step": fromStep.map(JSON.string) ?? .null])
         return record
     }
 }

@@ -1,6 +1,6 @@
 import SkeinCore
-import SkeinStorage
 import SkeinJSON
+import SkeinStorage
 
 /// Removing connector instances, with the one rule every front end (`skein instance remove`,
 /// `DELETE /api/v1/instances/{name}`, the Instances page) applies: an instance that a deployed
@@ -14,7 +14,10 @@ public struct InstanceOperations: Sendable {
         let caller = try Permission.build.require(caller)
         let users = try await flowsUsing(name)
         guard users.isEmpty else {
-            throw OperationError(.conflict, "instance '\(name)' is used by flow\(users.count == 1 ? "" : "s") \(users.map { "'\($0)'" }.joined(separator: ", ")); change \(users.count == 1 ? "it" : "them") to use another instance first")
+            throw OperationError(
+                .conflict,
+                "instance '\(name)' is used by flow\(users.count == 1 ? "" : "s") \(users.map { "'\($0)'" }.joined(separator: ", ")); change \(users.count == 1 ? "it" : "them") to use another instance first"
+            )
         }
         guard try await store.deleteInstance(named: name) else { throw OperationError.notFound("no instance named '\(name)'") }
         try await audit.record(caller, "instance.delete", target: "instance:\(name)")

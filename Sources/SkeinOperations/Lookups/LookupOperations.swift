@@ -23,7 +23,8 @@ public struct LookupOperations: Sendable {
         try Permission.read.require(caller)
         try Self.checkName(name)
         guard let table = try await store.lookup(named: name),
-              let summary = try await store.lookups().first(where: { $0.name == name }) else { throw Self.missing(name) }
+            let summary = try await store.lookups().first(where: { $0.name == name })
+        else { throw Self.missing(name) }
         return (table, summary.updatedAt)
     }
 
@@ -46,8 +47,9 @@ public struct LookupOperations: Sendable {
         try Self.check(table)
         let created = try await store.lookup(named: table.name) == nil
         try await store.saveLookup(table, updatedAt: now())
-        try await audit.record(caller, created ? "lookup.create" : "lookup.replace", target: "lookup:\(table.name)",
-                               details: ["rows": .number(Double(table.rows.count))])
+        try await audit.record(
+            caller, created ? "lookup.create" : "lookup.replace", target: "lookup:\(table.name)",
+            details: ["rows": .number(Double(table.rows.count))])
         return created
     }
 
@@ -98,9 +100,11 @@ public struct LookupOperations: Sendable {
             throw OperationError.invalid("file", error.line > 0 ? "\(file) line \(error.line): \(error.message)" : "\(file): \(error.message)")
         }
         let counts = try await importing(name) { try await store.importLookupRows(name, rows: rows, now: now()) }
-        try await audit.record(caller, "lookup.import", target: "lookup:\(name)", details: [
-            "rows": .number(Double(rows.count)), "added": .number(Double(counts.added)), "updated": .number(Double(counts.updated)),
-        ])
+        try await audit.record(
+            caller, "lookup.import", target: "lookup:\(name)",
+            details: [
+                "rows": .number(Double(rows.count)), "added": .number(Double(counts.added)), "updated": .number(Double(counts.updated)),
+            ])
         return counts
     }
 

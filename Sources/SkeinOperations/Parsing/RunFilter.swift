@@ -26,11 +26,12 @@ public enum RunFilter {
             }
             statuses = [.failure]
         }
-        return RunQuery(flowID: parameters.string("flow"), statuses: statuses,
-                        triggers: try parameters.values("trigger", as: TriggerKind.self), since: since,
-                        until: try parameters.date("to", endOfDay: true), hasWarnings: try parameters.bool("has_warnings"),
-                        unrecovered: unrecovered,
-                        before: try parameters.id("before"), limit: try parameters.int("limit", in: 1...maximumLimit) ?? defaultLimit)
+        return RunQuery(
+            flowID: parameters.string("flow"), statuses: statuses,
+            triggers: try parameters.values("trigger", as: TriggerKind.self), since: since,
+            until: try parameters.date("to", endOfDay: true), hasWarnings: try parameters.bool("has_warnings"),
+            unrecovered: unrecovered,
+            before: try parameters.id("before"), limit: try parameters.int("limit", in: 1...maximumLimit) ?? defaultLimit)
     }
 }
 
@@ -51,10 +52,11 @@ public enum SyncFilter {
         let sortName = try parameters.choice("sort", SyncSortColumn.allCases.map(\.rawValue))
         let sort = sortName.flatMap(SyncSortColumn.init(rawValue:)) ?? .latestAttempt
         let descending = try parameters.choice("order", ["asc", "desc"]).map { $0 == "desc" } ?? (sort == .latestAttempt || sort == .firstAttempt)
-        var query = SyncQuery(since: try parameters.date("from") ?? now.addingTimeInterval(-Double(days) * 86_400),
-                              until: try parameters.date("to", endOfDay: true), statuses: try parameters.values("status", as: SyncStatus.self),
-                              systems: parameters.list("system"), flowIDs: parameters.list("flow"), search: parameters.string("search"),
-                              sort: sort, descending: descending, limit: try parameters.int("limit", in: 1...maximumLimit) ?? defaultLimit)
+        var query = SyncQuery(
+            since: try parameters.date("from") ?? now.addingTimeInterval(-Double(days) * 86_400),
+            until: try parameters.date("to", endOfDay: true), statuses: try parameters.values("status", as: SyncStatus.self),
+            systems: parameters.list("system"), flowIDs: parameters.list("flow"), search: parameters.string("search"),
+            sort: sort, descending: descending, limit: try parameters.int("limit", in: 1...maximumLimit) ?? defaultLimit)
         if let token = parameters.string("after") {
             guard let cursor = SyncCursor(token: token) else {
                 throw .invalid("after", "after must be a page token from a previous answer's next")

@@ -22,7 +22,8 @@ public struct PoolOperations: Sendable {
         try await store.streamPoolKeys(pool: pool, batchSize: batchSize) { keys in
             var text = ""
             for key in keys {
-                text += [key.key, UTCDate.format(key.firstSeenAt), key.expiresAt.map(UTCDate.format) ?? ""]
+                text +=
+                    [key.key, UTCDate.format(key.firstSeenAt), key.expiresAt.map(UTCDate.format) ?? ""]
                     .map(SyncReportColumns.field).joined(separator: ",") + "\r\n"
             }
             try body(text, keys.count)

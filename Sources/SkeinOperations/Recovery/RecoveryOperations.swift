@@ -1,8 +1,8 @@
 import Foundation
 public import SkeinCore
 public import SkeinEngine
-import SkeinStorage
 import SkeinJSON
+import SkeinStorage
 
 /// Re-running work: replay a stored payload of any step, retry a failed run from its failed
 /// step (or from the start), retry every failed run of a filter, and preview what a mass
@@ -39,8 +39,10 @@ public struct RecoveryOperations: Sendable {
         public var entry: RunRecovery.Entry
         public var version: Version
 
-        public init(run: RunID, step: String, index: Int? = nil, item: Int? = nil, condition: String? = nil,
-                    entry: RunRecovery.Entry = .next, version: Version = .ran) {
+        public init(
+            run: RunID, step: String, index: Int? = nil, item: Int? = nil, condition: String? = nil,
+            entry: RunRecovery.Entry = .next, version: Version = .ran
+        ) {
             self.run = run; self.step = step; self.index = index; self.item = item; self.condition = condition
             self.entry = entry; self.version = version
         }
@@ -54,8 +56,9 @@ public struct RecoveryOperations: Sendable {
             let condition = parameters.string("where")
             if item != nil && condition != nil { throw .invalid("where", "give item or where, not both") }
             let at = try parameters.choice("at", RunRecovery.Entry.allCases.map(\.rawValue)) ?? "next"
-            return Replay(run: run, step: step, index: index, item: item, condition: condition,
-                          entry: RunRecovery.Entry(rawValue: at)!, version: try Version.parse(parameters))
+            return Replay(
+                run: run, step: step, index: index, item: item, condition: condition,
+                entry: RunRecovery.Entry(rawValue: at)!, version: try Version.parse(parameters))
         }
     }
 
@@ -84,9 +87,10 @@ public struct RecoveryOperations: Sendable {
             }
         }
         let plan = try await planned {
-            try await RunRecovery(store: store).replay(RunRecovery.Replay(
-                runID: origin.id, sequence: sequence, index: request.index, selection: selection, entry: request.entry,
-                useLatestVersion: request.version == .latest))
+            try await RunRecovery(store: store).replay(
+                RunRecovery.Replay(
+                    runID: origin.id, sequence: sequence, index: request.index, selection: selection, entry: request.entry,
+                    useLatestVersion: request.version == .latest))
         }
         return (origin, plan)
     }
@@ -105,13 +109,16 @@ public struct RecoveryOperations: Sendable {
     }
 
     /// Re-runs a failed or stopped run (operator).
-    public func retry(_ caller: Identity?, run id: RunID, from start: RetryStart = .failedStep, version: Version = .ran,
-                      launcher: any RunLauncher) async throws -> RunRecord {
+    public func retry(
+        _ caller: Identity?, run id: RunID, from start: RetryStart = .failedStep, version: Version = .ran,
+        launcher: any RunLauncher
+    ) async throws -> RunRecord {
         let caller = try Permission.operate.require(caller)
         let origin = try await runs.record(id)
         let plan = try await retryPlan(origin, from: start, version: version)
-        return try await self.start(plan, caller, "run.retry", origin: origin.id,
-                                    details: start == .failedStep ? [:] : ["from": .string(start.rawValue)], launcher: launcher)
+        return try await self.start(
+            plan, caller, "run.retry", origin: origin.id,
+            details: start == .failedStep ? [:] : ["from": .string(start.rawValue)], launcher: launcher)
     }
 
     /// The run a retry would start, planned but not started (operator, like the retry itself).
@@ -161,16 +168,22 @@ public struct RecoveryOperations: Sendable {
 
     /// Retries every failed run of `parameters` (a `RunFilter`) not yet retried or replayed,
     /// oldest first (operator); `each` hears about every run as it is started (or refused).
-    public func bulkRetry(_ caller: Identity?, _ parameters: Inputs, from start: RetryStart = .failedStep, version: Version = .ran,
-                          launcher: any RunLauncher, each: (BulkItem) async throws -> Void = { _ in }) async throws -> [BulkItem] {
+    public func bulkRetry(
+        _ caller: Identity?, _ parameters: Inputs, from start: RetryStart = .failedStep, version: Version = .ran,
+        launcher: any RunLauncher, each: (BulkItem) async throws -> Void = { _ in }
+    ) async throws -> [BulkItem] {
         let caller = try Permission.operate.require(caller)
         var items: [BulkItem] = []
         for origin in try await unrecoveredFailures(parameters) {
             let item: BulkItem
             do {
                 let plan = try await retryPlan(origin, from: start, version: version)
-                item = BulkItem(origin: origin, result: .success(try await self.start(plan, caller, "run.retry", origin: origin.id,
-                                                                                         details: ["bulk": true], launcher: launcher)))
+                item = BulkItem(
+                    origin: origin,
+                    result: .success(
+                        try await self.start(
+                            plan, caller, "run.retry", origin: origin.id,
+                            details: ["bulk": true], launcher: launcher)))
             } catch let error as OperationError where error.code == .conflict {
                 item = BulkItem(origin: origin, result: .failure(error))
             }
@@ -193,7 +206,7 @@ public struct RecoveryOperations: Sendable {
 
     /// Every run of a `RunFilter`, newest first, page by page (its `limit` is the page size).
     func eachRun(_ parameters: Inputs, _ body: (RunRecord) async throws -> Void) async throws {
-        _ = try RunFilter.query(parameters, now: now())   // a bad filter, `limit` included, is refused, not ignored
+        _ = try RunFilter.query(parameters, now: now())  // a bad filter, `limit` included, is refused, not ignored
         var parameters = parameters
         parameters.set("limit", nil)
         var query = try RunFilter.query(parameters, now: now(), defaultLimit: 500)
@@ -212,8 +225,10 @@ public struct RecoveryOperations: Sendable {
         do { return try await body() } catch let error as RecoveryError { throw OperationError.conflict(error.message) }
     }
 
-    func start(_ plan: NewRun, _ caller: Identity, _ action: String, origin: RunID, details: JSON.Object,
-               launcher: any RunLauncher) async throws -> RunRecord {
+    func start(
+        _ plan: NewRun, _ caller: Identity, _ action: String, origin: RunID, details: JSON.Object,
+        launcher: any RunLauncher
+    ) async throws -> RunRecord {
         let record = try await launcher.launch(plan)
         var details = details
         details["new_run"] = .number(Double(record.id.rawValue))

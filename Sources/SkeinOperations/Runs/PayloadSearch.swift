@@ -47,9 +47,10 @@ public struct PayloadSearch: Sendable {
                 throw .invalid(name, "\(name) is \(term.count) characters; at most \(Self.maximumTermLength)")
             }
         }
-        self.init(reference: parameters.string("reference"), text: parameters.string("text"), condition: parameters.string("where"),
-                  offset: try parameters.int("offset", in: 0...Int.max) ?? 0,
-                  limit: try parameters.int("limit", in: 1...Self.maximumLimit) ?? defaultLimit)
+        self.init(
+            reference: parameters.string("reference"), text: parameters.string("text"), condition: parameters.string("where"),
+            offset: try parameters.int("offset", in: 0...Int.max) ?? 0,
+            limit: try parameters.int("limit", in: 1...Self.maximumLimit) ?? defaultLimit)
     }
 
     /// A page of matches.
@@ -77,7 +78,9 @@ public struct PayloadSearch: Sendable {
                 do { condition = try JSONataExpression(compiling: "$boolean((\n\(source)\n))") } catch {
                     throw .invalid("where", "where is not a valid JSONata expression: \(error)")
                 }
-            } else { condition = nil }
+            } else {
+                condition = nil
+            }
         }
 
         func matches(_ payload: Payload, index: Int) throws(OperationError) -> Bool {
@@ -126,7 +129,8 @@ extension RunOperations {
             matched += 1
         }
         let next = search.offset + page.count < matched ? search.offset + page.count : nil
-        return PayloadSearch.Page(run: located.run, sequence: located.sequence, payloads: located.infos.count, matched: matched,
-                                  infos: page, nextOffset: next)
+        return PayloadSearch.Page(
+            run: located.run, sequence: located.sequence, payloads: located.infos.count, matched: matched,
+            infos: page, nextOffset: next)
     }
 }

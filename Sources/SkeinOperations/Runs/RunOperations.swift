@@ -23,8 +23,9 @@ public struct RunOperations: Sendable {
         let query = try RunFilter.query(parameters, now: now(), defaultLimit: defaultLimit)
         let runs = try await store.runs(query)
         let failed = query.unrecovered ? [] : runs.filter { $0.status == .failure }.map(\.id)
-        return Page(runs: runs, nextBefore: runs.count == query.limit ? runs.last?.id : nil,
-                    recoveredBy: try await store.recoveries(of: failed))
+        return Page(
+            runs: runs, nextBefore: runs.count == query.limit ? runs.last?.id : nil,
+            recoveredBy: try await store.recoveries(of: failed))
     }
 
     /// One run with everything its page shows.
@@ -53,8 +54,9 @@ public struct RunOperations: Sendable {
             if step.path == nil { step.path = definition?.path(of: step.shapeID) }
             return step
         }
-        return Detail(run: run, steps: steps, inputs: try await store.payloadInfos(of: .input(of: id)),
-                      followUps: try await store.runs(RunQuery(originRunID: id, limit: 1000)).reversed())
+        return Detail(
+            run: run, steps: steps, inputs: try await store.payloadInfos(of: .input(of: id)),
+            followUps: try await store.runs(RunQuery(originRunID: id, limit: 1000)).reversed())
     }
 
     public func steps(_ caller: Identity?, _ id: RunID) async throws -> [StepRecord] {
@@ -107,7 +109,8 @@ public struct RunOperations: Sendable {
             throw OperationError.notFound("the payloads of run \(run.id) have expired (retention); its log remains")
         }
         guard index >= 0, index < infos.count, let payload = try await store.payload(of: StepID(run: run.id, sequence: sequence), index: index) else {
-            throw OperationError.notFound("step '\(step)' of run \(run.id) has \(infos.count) payload\(infos.count == 1 ? "" : "s"); there is no index \(index)")
+            throw OperationError.notFound(
+                "step '\(step)' of run \(run.id) has \(infos.count) payload\(infos.count == 1 ? "" : "s"); there is no index \(index)")
         }
         return StoredPayload(run: run, sequence: sequence, index: index, count: infos.count, info: infos[index], payload: payload)
     }
@@ -173,7 +176,7 @@ public struct RunOperations: Sendable {
         try Permission.read.require(caller)
         var parameters = parameters
         parameters["status"] = ["failure"]
-        _ = try RunFilter.query(parameters, now: now())   // a bad filter, `limit` included, is refused, not ignored
+        _ = try RunFilter.query(parameters, now: now())  // a bad filter, `limit` included, is refused, not ignored
         parameters.set("limit", nil)
         var query = try RunFilter.query(parameters, now: now())
         query.limit = min(scan, 500)

@@ -1,8 +1,8 @@
 import Foundation
 public import SkeinCore
 import SkeinEngine
-import SkeinStorage
 import SkeinJSON
+import SkeinStorage
 
 /// The sync report: pages, counts, one entry with its history, every match streamed (CSV),
 /// resync of chosen entries or of every match (with a preview), and confirmation of Sent ones.
@@ -34,8 +34,10 @@ public struct SyncOperations: Sendable {
     }
 
     /// Every entry matching (all pages, from `after`), `batchSize` at a time, from one read.
-    public func stream(_ caller: Identity?, _ parameters: Inputs, batchSize: Int = 1000,
-                       _ body: @escaping @Sendable ([SyncEntry]) throws -> Void) async throws {
+    public func stream(
+        _ caller: Identity?, _ parameters: Inputs, batchSize: Int = 1000,
+        _ body: @escaping @Sendable ([SyncEntry]) throws -> Void
+    ) async throws {
         try Permission.read.require(caller)
         try await store.streamSyncEntries(try query(parameters), batchSize: batchSize, body)
     }
@@ -52,8 +54,9 @@ public struct SyncOperations: Sendable {
     public func detail(_ caller: Identity?, _ id: SyncEntryID) async throws -> Detail {
         try Permission.read.require(caller)
         let entry = try await self.entry(id)
-        return Detail(entry: entry, transitions: try await store.syncTransitions(entryID: id), payload: try await store.syncPayload(entryID: id),
-                      attempts: try await store.syncAttempts(entryID: id))
+        return Detail(
+            entry: entry, transitions: try await store.syncTransitions(entryID: id), payload: try await store.syncPayload(entryID: id),
+            attempts: try await store.syncAttempts(entryID: id))
     }
 
     public func transitions(_ caller: Identity?, _ id: SyncEntryID) async throws -> [SyncTransition] {
@@ -96,8 +99,10 @@ public struct SyncOperations: Sendable {
     /// Sends entries again through the same step and instance (operator): a new attempt on the
     /// same entry. OK entries are sent again only with `includeOK` (the API's default; the CLI
     /// asks for `--include-ok`): a filter then leaves them out, chosen ids are refused; at most `limit` entries, lowest ids first. `each` hears about every entry.
-    public func resync(_ caller: Identity?, _ selection: Selection, includeOK: Bool = true, limit: Int = maximumResync,
-                       each: (SyncEntry) async throws -> Void = { _ in }) async throws -> ResyncOutcome {
+    public func resync(
+        _ caller: Identity?, _ selection: Selection, includeOK: Bool = true, limit: Int = maximumResync,
+        each: (SyncEntry) async throws -> Void = { _ in }
+    ) async throws -> ResyncOutcome {
         let caller = try Permission.operate.require(caller)
         guard let resender else { throw OperationError(.misconfigured, "this server cannot send sync entries again") }
         var outcome = ResyncOutcome(entries: [], tally: [:])
@@ -111,8 +116,10 @@ public struct SyncOperations: Sendable {
         case .ids(let ids):
             guard ids.count <= limit else { throw OperationError.invalid("ids", "at most \(limit) ids per request") }
             for id in ids where try await entry(id).status == .ok && !includeOK {
-                throw OperationError(.conflict, "sync entry \(id) is OK: the destination accepted it. Sending it again delivers it twice "
-                                     + "unless the destination de-duplicates; add --include-ok (include_ok) to send it anyway")
+                throw OperationError(
+                    .conflict,
+                    "sync entry \(id) is OK: the destination accepted it. Sending it again delivers it twice "
+                        + "unless the destination de-duplicates; add --include-ok (include_ok) to send it anyway")
             }
             for id in ids { try await record(try await resender.resend(id: id, manual: true)) }
         case .matching(let parameters):
@@ -120,16 +127,19 @@ public struct SyncOperations: Sendable {
             if !includeOK { query.statuses = (query.statuses.isEmpty ? SyncStatus.allCases : query.statuses).filter { $0 != .ok } }
             if query.statuses.isEmpty && !includeOK { return outcome }
             try await resender.resendAll(matching: query, limit: limit) { try await record($0) }
-            auditDetails["filter"] = .object(.init(uniqueKeysWithValues: parameters.values.sorted { $0.key < $1.key }.map {
-                ($0.key, .array($0.value.map(JSON.string)))
-            }))
+            auditDetails["filter"] = .object(
+                .init(
+                    uniqueKeysWithValues: parameters.values.sorted { $0.key < $1.key }.map {
+                        ($0.key, .array($0.value.map(JSON.string)))
+                    }))
         }
         let ids = outcome.entries.map(\.id)
         if !ids.isEmpty {
             auditDetails["ids"] = .array(ids.prefix(1000).map { .number(Double($0.rawValue)) })
             auditDetails["count"] = .number(Double(ids.count))
-            try await audit.record(caller, "sync.resync", target: ids.count == 1 ? "sync:\(ids[0])" : "sync:\(ids.count) entries",
-                                   details: auditDetails)
+            try await audit.record(
+                caller, "sync.resync", target: ids.count == 1 ? "sync:\(ids[0])" : "sync:\(ids.count) entries",
+                details: auditDetails)
         }
         return outcome
     }
@@ -172,8 +182,9 @@ public struct SyncOperations: Sendable {
         let caller = try Permission.operate.require(caller)
         let confirmed = try await store.confirmSync(ids: ids, reason: reason, now: now())
         if !confirmed.isEmpty {
-            try await audit.record(caller, "sync.confirm", target: confirmed.count == 1 ? "sync:\(confirmed[0])" : "sync:\(confirmed.count) entries",
-                                   details: ["ids": .array(confirmed.prefix(1000).map { .number(Double($0.rawValue)) }), "reason": .string(reason)])
+            try await audit.record(
+                caller, "sync.confirm", target: confirmed.count == 1 ? "sync:\(confirmed[0])" : "sync:\(confirmed.count) entries",
+                details: ["ids": .array(confirmed.prefix(1000).map { .number(Double($0.rawValue)) }), "reason": .string(reason)])
         }
         return (confirmed, ids.filter { !confirmed.contains($0) })
     }

@@ -2,9 +2,9 @@ import Crypto
 import NIOSSH
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// SHA-256 fingerprints of SSH public keys, in the format `ssh-keygen -lf` prints:

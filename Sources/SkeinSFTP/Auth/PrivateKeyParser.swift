@@ -3,9 +3,9 @@ import NIOCore
 import NIOSSH
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Turns private key text into a key swift-nio-ssh can sign with.

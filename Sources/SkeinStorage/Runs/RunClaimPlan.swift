@@ -1,4 +1,5 @@
 public import SkeinCore
+
 /// Which claim candidates a worker may take, applying each flow's `max_concurrent_runs`.
 ///
 /// Backends fetch candidates in queue order (priority, then age) inside their claim

@@ -11,4 +11,3 @@ public protocol RunCountStore: Sendable {
     /// The queue now, per flow with queued runs: how many wait and since when (metrics gauges).
     func queuedRuns() async throws -> [QueuedRuns]
 }
-

@@ -50,7 +50,7 @@ public actor RunLogBatcher {
             do {
                 try await store.commitRunLog(batch.flatMap(\.writes))
                 for entry in batch { entry.continuation.resume() }
-            } catch where batch.count > 1 {
+            } catch  where batch.count > 1 {
                 // Find whose write failed: every unit alone.
                 for entry in batch {
                     do {

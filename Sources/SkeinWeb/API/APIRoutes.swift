@@ -16,7 +16,8 @@ enum APIRoutes {
         FlowDraftsController(drafting: FlowDrafting(store: store, catalog: services.catalog, now: services.access.now), store: store)
             .addRoutes(to: api)
         SchemasController(catalog: services.catalog).addRoutes(to: api)
-        InstancesController(store: store, access: services.access, resolver: services.instances, test: services.testInstance, operations: operations).addRoutes(to: api)
+        InstancesController(store: store, access: services.access, resolver: services.instances, test: services.testInstance, operations: operations).addRoutes(
+            to: api)
         BlueprintsController(operations: operations, target: services.blueprintTarget).addRoutes(to: api)
         SyncController(operations: operations).addRoutes(to: api)
         AlertGroupsController(operations: operations).addRoutes(to: api)

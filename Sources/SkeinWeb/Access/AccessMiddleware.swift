@@ -1,7 +1,7 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import NIOCore
+import SkeinOperations
 
 /// Finds out who is calling and keeps everyone else out.
 ///

@@ -24,9 +24,11 @@ public struct AccessSettings: Sendable {
 
     public static let sessionCookie = "skein_session"
 
-    public init(cookieSecurity: CookieSecurity = .auto, publicPrefixes: [String] = ["/static/", "/assets/"],
-                maximumLoginFailures: Int = 10, maximumLoginFailuresPerAddress: Int = 30, loginWindowSeconds: Double = 300,
-                trustForwardedFor: Bool = false) {
+    public init(
+        cookieSecurity: CookieSecurity = .auto, publicPrefixes: [String] = ["/static/", "/assets/"],
+        maximumLoginFailures: Int = 10, maximumLoginFailuresPerAddress: Int = 30, loginWindowSeconds: Double = 300,
+        trustForwardedFor: Bool = false
+    ) {
         self.cookieSecurity = cookieSecurity
         self.publicPrefixes = publicPrefixes
         self.maximumLoginFailures = maximumLoginFailures

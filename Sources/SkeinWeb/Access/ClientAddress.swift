@@ -9,7 +9,8 @@ enum ClientAddress {
     /// `X-Forwarded-For` entry (the one the nearest proxy appended); nil when unknown.
     static func key(peer: SocketAddress?, forwardedFor: String?, trustForwardedFor: Bool) -> String? {
         if trustForwardedFor, let forwardedFor,
-           let last = forwardedFor.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            let last = forwardedFor.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        {
             if let address = try? SocketAddress(ipAddress: last, port: 0) { return key(address) }
             return "forwarded:" + String(last.prefix(64))
         }

@@ -1,8 +1,8 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import NIOCore
 import SkeinJSON
+import SkeinOperations
 
 /// `GET /login` (the form), `POST /login` (form or JSON: username, password, next) and
 /// `POST /logout`. Sign-in sets the `skein_session` cookie: HttpOnly, SameSite=Strict, Path=/,
@@ -48,7 +48,8 @@ struct LoginController: Sendable {
             next = RedirectTarget.localPathOrHome(form["next"])
         }
         func refuse(_ error: APIError, status: HTTPResponse.Status) -> Response {
-            isJSON ? JSONResponse.make(status: status, error.json)
+            isJSON
+                ? JSONResponse.make(status: status, error.json)
                 : LoginPage.response(status: status, next: next, username: username, error: error.message)
         }
         let wrong = APIError(.unauthenticated, "wrong username or password")
@@ -57,8 +58,9 @@ struct LoginController: Sendable {
         guard !password.isEmpty, (try? AccessService.validate(username: username)) != nil else {
             return refuse(wrong, status: .unauthorized)
         }
-        let address = ClientAddress.key(peer: context.remoteAddress, forwardedFor: request.headers[Self.forwardedFor],
-                                        trustForwardedFor: settings.trustForwardedFor)
+        let address = ClientAddress.key(
+            peer: context.remoteAddress, forwardedFor: request.headers[Self.forwardedFor],
+            trustForwardedFor: settings.trustForwardedFor)
         let ticket: LoginThrottle.Ticket
         switch await throttle.admit(username: username, address: address, now: access.now()) {
         case .admitted(let admitted): ticket = admitted
@@ -75,7 +77,8 @@ struct LoginController: Sendable {
         await throttle.succeeded(ticket)
         let (cookieValue, session) = try await access.startSession(for: user)
         try await access.audit(actor: user.username, action: "user.login", target: "user:\(user.username)")
-        var response = isJSON
+        var response =
+            isJSON
             ? JSONResponse.make(status: .ok, ["username": .string(user.username), "role": .string(user.role), "csrf_token": .string(session.csrfToken)])
             : Response(status: .seeOther, headers: [.location: next])
         response.setCookie(sessionCookie(cookieValue, request: request, maxAge: Int(access.sessionLifetime)))
@@ -91,13 +94,15 @@ struct LoginController: Sendable {
     }
 
     func sessionCookie(_ value: String, request: Request, maxAge: Int) -> Cookie {
-        let secure = switch settings.cookieSecurity {
-        case .always: true
-        case .never: false
-        case .auto: request.headers.first { $0.name.canonicalName == "x-forwarded-proto" }?.value.lowercased() == "https"
-        }
-        return Cookie(name: AccessSettings.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true,
-                      sameSite: .strict)
+        let secure =
+            switch settings.cookieSecurity {
+            case .always: true
+            case .never: false
+            case .auto: request.headers.first { $0.name.canonicalName == "x-forwarded-proto" }?.value.lowercased() == "https"
+            }
+        return Cookie(
+            name: AccessSettings.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true,
+            sameSite: .strict)
     }
 
     static let forwardedFor = HTTPFields.Element.Name("X-Forwarded-For")!

@@ -32,8 +32,9 @@ actor LoginThrottle {
     }
 
     init(settings: AccessSettings) {
-        self.init(limit: settings.maximumLoginFailures, addressLimit: settings.maximumLoginFailuresPerAddress,
-                  window: settings.loginWindowSeconds)
+        self.init(
+            limit: settings.maximumLoginFailures, addressLimit: settings.maximumLoginFailuresPerAddress,
+            window: settings.loginWindowSeconds)
     }
 
     /// Reserves an attempt for `username` from `address` (nil when unknown), or says how long to wait.
@@ -47,8 +48,9 @@ actor LoginThrottle {
             return .refused(retryAfter: wait, reason: "too many failed sign-ins from this address")
         }
         if users.isFull || (address != nil && addresses.isFull) {
-            return .refused(retryAfter: max(users.retryAfterFull(now: now), addresses.retryAfterFull(now: now)),
-                            reason: "too many sign-in attempts at the moment")
+            return .refused(
+                retryAfter: max(users.retryAfterFull(now: now), addresses.retryAfterFull(now: now)),
+                reason: "too many sign-in attempts at the moment")
         }
         users.record(username, now: now)
         if let address { addresses.record(address, now: now) }

@@ -31,8 +31,12 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw APIError(error.status.code >= 500 ? .internalError : .invalidBody, error.body ?? error.status.reasonPhrase)
             }
         } catch {
-            logger.error("unexpected error answering a request", metadata: ["path": "\(request.uri.path.redactingWebhookToken)",
-                                                                          "error": "\(error)"])
+            logger.error(
+                "unexpected error answering a request",
+                metadata: [
+                    "path": "\(request.uri.path.redactingWebhookToken)",
+                    "error": "\(error)",
+                ])
             throw APIError(.internalError, "an unexpected error occurred; the server log has the details")
         }
     }

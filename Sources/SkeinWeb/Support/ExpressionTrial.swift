@@ -15,8 +15,10 @@ enum ExpressionTrial {
     }
 
     /// `functions` are the host functions the expression may call (`$lookup`, `LookupOperations.forExpression`).
-    static func evaluate(_ expression: String, input: JSON?, bindings: [String: JSON], functions: [String: JSONataFunction] = [:],
-                         limits: JSONataLimits) async throws -> Outcome {
+    static func evaluate(
+        _ expression: String, input: JSON?, bindings: [String: JSON], functions: [String: JSONataFunction] = [:],
+        limits: JSONataLimits
+    ) async throws -> Outcome {
         try await NIOThreadPool.singleton.runIfActive {
             do {
                 let compiled = try JSONataExpression(compiling: expression, limits: limits)

@@ -7,7 +7,8 @@ import SkeinJSON
 enum JSONResponse {
     static func make(status: HTTPResponse.Status, _ body: JSON) -> Response {
         let bytes = body.serializedBytes()
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -30,8 +30,9 @@ struct AlertActions: Sendable {
     }
 
     func change(_ form: UIForm, keepWebhookURLs: Bool) -> AlertGroupOperations.Change {
-        AlertGroupOperations.Change(emails: Self.lines(form["emails"]), webhookURLs: keepWebhookURLs ? nil : Self.lines(form["webhook_urls"]),
-                                    smtpInstance: form["smtp_instance"])
+        AlertGroupOperations.Change(
+            emails: Self.lines(form["emails"]), webhookURLs: keepWebhookURLs ? nil : Self.lines(form["webhook_urls"]),
+            smtpInstance: form["smtp_instance"])
     }
 
     /// A textarea's values: one per line (browsers send CRLF, one `Character` in Swift, hence

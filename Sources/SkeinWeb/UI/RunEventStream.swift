@@ -36,7 +36,7 @@ struct RunEventStream: Sendable {
         }
         let runs = ui.operations.runs
         let identity = identity
-        _ = try await runs.detail(identity, id)   // not_found (or forbidden) before any stream opens
+        _ = try await runs.detail(identity, id)  // not_found (or forbidden) before any stream opens
         guard ui.runEvents.enter(limit: Self.maximumStreams) else {
             let error = APIError(.unavailable, "too many live run pages are open on this server (at most \(Self.maximumStreams)); reload later")
             var response = JSONResponse.make(status: .serviceUnavailable, error.json)
@@ -81,14 +81,19 @@ struct RunEventStream: Sendable {
     /// The run as the page's script applies it (one line of JSON: SSE data has no newlines).
     static func snapshot(_ detail: RunOperations.Detail) -> JSON {
         let run = detail.run
-        return ["run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue), "error": run.error.map(JSON.string) ?? .null,
-                "has_warnings": .bool(run.hasWarnings),
-                "steps": .array(detail.steps.map { step in
-                    ["sequence": .number(Double(step.sequence)), "shape": .string(step.shapeID), "type": .string(step.shapeType),
-                     "status": .string(step.status.rawValue), "attempts": .number(Double(step.attempts)),
-                     "payloads_in": .number(Double(step.inputCount)), "payloads_out": .number(Double(step.outputCount)),
-                     "warnings": .number(Double(step.warnings.count)), "error": step.error.map(JSON.string) ?? .null]
-                })]
+        return [
+            "run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue), "error": run.error.map(JSON.string) ?? .null,
+            "has_warnings": .bool(run.hasWarnings),
+            "steps": .array(
+                detail.steps.map { step in
+                    [
+                        "sequence": .number(Double(step.sequence)), "shape": .string(step.shapeID), "type": .string(step.shapeType),
+                        "status": .string(step.status.rawValue), "attempts": .number(Double(step.attempts)),
+                        "payloads_in": .number(Double(step.inputCount)), "payloads_out": .number(Double(step.outputCount)),
+                        "warnings": .number(Double(step.warnings.count)), "error": step.error.map(JSON.string) ?? .null,
+                    ]
+                }),
+        ]
     }
 }
 

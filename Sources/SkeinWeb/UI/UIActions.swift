@@ -26,8 +26,9 @@ struct UIActions: Sendable {
         }
         let (deployed, isNew) = try await operations.flows.setSkip(identity, flowID(context), shape: shapeID, skip: skip)
         let what = skip ? "skipped" : "no longer skipped"
-        return back(to: "/flows/\(Link.segment(deployed.flowID))",
-                    notice: isNew ? "Deployed v\(deployed.version): '\(shapeID)' is \(what)." : "'\(shapeID)' was already \(what).")
+        return back(
+            to: "/flows/\(Link.segment(deployed.flowID))",
+            notice: isNew ? "Deployed v\(deployed.version): '\(shapeID)' is \(what)." : "'\(shapeID)' was already \(what).")
     }
 
     /// "Initialise flow with data": a manual run with the pasted payload, from the chosen step.
@@ -41,8 +42,9 @@ struct UIActions: Sendable {
             }
         }
         let fromStep = form["from_step"].flatMap { $0.isEmpty ? nil : $0 }
-        let record = try await operations.flows.run(identity, flowID(context), fromStep: fromStep, input: input, trigger: .manual,
-                                                    launcher: operations.queue)
+        let record = try await operations.flows.run(
+            identity, flowID(context), fromStep: fromStep, input: input, trigger: .manual,
+            launcher: operations.queue)
         return queued(record, what: "initialised")
     }
 
@@ -69,9 +71,12 @@ struct UIActions: Sendable {
         let refused = items.count - started.count
         let back = RedirectTarget.localPath(form["_back"]) ?? "/runs?status=failure"
         let list = started.prefix(20).map { "\($0)" }.joined(separator: ", ") + (started.count > 20 ? ", …" : "")
-        return self.back(to: back, notice: started.isEmpty && refused == 0 ? "No failed run was waiting for a retry; nothing was started."
-                         : "Retried \(started.count) failed run\(started.count == 1 ? "" : "s")\(started.isEmpty ? "" : " (new runs \(list))")"
-                           + (refused == 0 ? "." : "; \(refused) could not be retried (their payloads expired or they were retried meanwhile)."))
+        return self.back(
+            to: back,
+            notice: started.isEmpty && refused == 0
+                ? "No failed run was waiting for a retry; nothing was started."
+                : "Retried \(started.count) failed run\(started.count == 1 ? "" : "s")\(started.isEmpty ? "" : " (new runs \(list))")"
+                    + (refused == 0 ? "." : "; \(refused) could not be retried (their payloads expired or they were retried meanwhile)."))
     }
 
     /// Replays the payloads of step `sequence` (0: the run's input) — all, or one `index` —

@@ -1,4 +1,3 @@
-import SkeinOperations
 import Crypto
 import Foundation
 import Hummingbird
@@ -6,6 +5,7 @@ import Logging
 import NIOCore
 import SkeinCore
 import SkeinEngine
+import SkeinOperations
 import SkeinStorage
 
 /// The web UI: server-rendered pages (Pages/), one stylesheet and one script (Assets/), and the
@@ -145,7 +145,8 @@ struct UIController: Sendable {
     static func checkCSRF(_ identity: Identity, presented: String?) throws {
         guard identity.method == .session else { return }
         guard let expected = identity.csrfToken, let presented,
-              Array(SHA256.hash(data: Data(expected.utf8))) == Array(SHA256.hash(data: Data(presented.utf8))) else {
+            Array(SHA256.hash(data: Data(expected.utf8))) == Array(SHA256.hash(data: Data(presented.utf8)))
+        else {
             throw APIError(.csrfFailed, "this form is missing its security token; reload the page and try again")
         }
     }
@@ -153,8 +154,9 @@ struct UIController: Sendable {
     // MARK: - Responses
 
     static func html(_ page: HTML, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: headers(contentType: "text/html; charset=utf-8"),
-                 body: .init(byteBuffer: ByteBuffer(string: page.text)))
+        Response(
+            status: status, headers: headers(contentType: "text/html; charset=utf-8"),
+            body: .init(byteBuffer: ByteBuffer(string: page.text)))
     }
 
     static func redirect(to location: String) -> Response {
@@ -163,14 +165,20 @@ struct UIController: Sendable {
 
     /// Security headers on every page: scripts and styles only from this site, no framing.
     static func headers(contentType: String) -> HTTPFields {
-        [.contentType: contentType, .cacheControl: "no-store",
-         HTTPFields.Element.Name("Content-Security-Policy")!: "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-         HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff", HTTPFields.Element.Name("Referrer-Policy")!: "same-origin"]
+        [
+            .contentType: contentType, .cacheControl: "no-store",
+            HTTPFields.Element.Name("Content-Security-Policy")!: "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+            HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff", HTTPFields.Element.Name("Referrer-Policy")!: "same-origin",
+        ]
     }
 
     func errorPage(_ error: APIError, identity: Identity?) -> Response {
-        let title = error.status == .notFound ? "Not found" : error.status == .forbidden ? "Not allowed"
-            : error.code == .invalidField ? "That filter cannot be used" : "Something went wrong"
+        let title =
+            error.status == .notFound
+            ? "Not found"
+            : error.status == .forbidden
+                ? "Not allowed"
+                : error.code == .invalidField ? "That filter cannot be used" : "Something went wrong"
         let content: HTML = "<h1>\(title)</h1><p class=\"lead\">\(error.message)</p><p><a href=\"/\">Back to the dashboard</a></p>"
         return UIController.html(Layout(title: title, identity: identity).render(content), status: error.status)
     }

@@ -25,7 +25,8 @@ enum WebhookAuthenticator {
         guard let header, !header.isEmpty else { return .missing }
         let prefix = "sha256="
         guard header.lowercased().hasPrefix(prefix), let digest = bytes(hex: String(header.dropFirst(prefix.count))),
-              digest.count == SHA256.byteCount else { return .malformed }
+            digest.count == SHA256.byteCount
+        else { return .malformed }
         let key = SymmetricKey(data: Array(secret.utf8))
         return HMAC<SHA256>.isValidAuthenticationCode(digest, authenticating: body, using: key) ? .valid : .mismatch
     }
@@ -33,10 +34,11 @@ enum WebhookAuthenticator {
     /// The signature header value a sender computes: `sha256=` and the lowercase hex HMAC.
     static func signature(body: [UInt8], secret: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
-        return "sha256=" + code.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        return "sha256="
+            + code.map { byte in
+                let text = String(byte, radix: 16)
+                return byte < 16 ? "0" + text : text
+            }.joined()
     }
 
     static func bytes(hex: String) -> [UInt8]? {

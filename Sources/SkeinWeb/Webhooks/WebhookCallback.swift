@@ -41,10 +41,13 @@ struct WebhookCallback: Sendable {
         case .success, .partialSuccess:
             return try await payloadResponse(run: run, stepID: respond.stepID)
         case .failure, .stopped:
-            return tagged(JSONResponse.make(status: .badGateway, [
-                "run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue),
-                "error": ["code": "run_failed", "message": .string("the flow did not finish successfully; its log is run \(run.id)")],
-            ]), run.id)
+            return tagged(
+                JSONResponse.make(
+                    status: .badGateway,
+                    [
+                        "run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue),
+                        "error": ["code": "run_failed", "message": .string("the flow did not finish successfully; its log is run \(run.id)")],
+                    ]), run.id)
         case .queued, .started:
             return tagged(JSONResponse.make(status: .accepted, ["run": .number(Double(run.id.rawValue)), "status": .string(run.status.rawValue)]), run.id)
         }
@@ -55,8 +58,10 @@ struct WebhookCallback: Sendable {
         var payloads: [Payload] = []
         if let step { payloads = try await store.payloads(of: StepID(run: run.id, sequence: step.sequence)) }
         if payloads.count == 1, let payload = payloads.first {
-            return tagged(Response(status: .ok, headers: [.contentType: payload.contentType],
-                                   body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes()))), run.id)
+            return tagged(
+                Response(
+                    status: .ok, headers: [.contentType: payload.contentType],
+                    body: .init(byteBuffer: ByteBuffer(bytes: payload.bytes()))), run.id)
         }
         let items: [JSON] = payloads.map { payload in
             (try? payload.json()) ?? .string(String(decoding: payload.bytes(), as: UTF8.self))

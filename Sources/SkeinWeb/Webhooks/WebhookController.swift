@@ -55,11 +55,12 @@ struct WebhookController<Context: RequestContext>: Sendable {
         } catch let error as APIError where !accepted {
             SkeinMetric.webhooksRefused.increment(metricFlow, error.code.rawValue)
             throw error
-        } catch where !accepted {
+        } catch  where !accepted {
             // Counted with the code APIErrorMiddleware answers it with.
-            let code: APIError.Code = if let http = error as? HTTPError {
-                http.status == .contentTooLarge ? .bodyTooLarge : http.status.code >= 500 ? .internalError : .invalidBody
-            } else { .internalError }
+            let code: APIError.Code =
+                if let http = error as? HTTPError {
+                    http.status == .contentTooLarge ? .bodyTooLarge : http.status.code >= 500 ? .internalError : .invalidBody
+                } else { .internalError }
             SkeinMetric.webhooksRefused.increment(metricFlow, code.rawValue)
             throw error
         }
@@ -102,8 +103,12 @@ struct WebhookController<Context: RequestContext>: Sendable {
             SkeinMetric.webhooksDeduplicated.increment(flow.flowID)
             logger.info("webhook repeated: answered like the first, nothing started", metadata: ["flow": "\(flowID)", "run": "\(runID)"])
         } else {
-            logger.info("webhook accepted", metadata: ["flow": "\(flowID)", "run": "\(runID)", "bytes": "\(body.count)",
-                                                       "content_type": "\(contentType)"])
+            logger.info(
+                "webhook accepted",
+                metadata: [
+                    "flow": "\(flowID)", "run": "\(runID)", "bytes": "\(body.count)",
+                    "content_type": "\(contentType)",
+                ])
         }
         if let respond = webhook.respond {
             return try await WebhookCallback(store: store).answer(runID: runID, respond: respond)
@@ -161,11 +166,14 @@ struct WebhookController<Context: RequestContext>: Sendable {
 
     func verifySignature(_ request: Request, body: [UInt8], secretVariable: String, flowID: String) throws {
         guard let secret = settings.environment[secretVariable], !secret.isEmpty else {
-            logger.error("webhook: the flow's hmac_secret_env variable is not set in the server's environment",
-                         metadata: ["flow": "\(flowID)", "variable": "\(secretVariable)"])
+            logger.error(
+                "webhook: the flow's hmac_secret_env variable is not set in the server's environment",
+                metadata: ["flow": "\(flowID)", "variable": "\(secretVariable)"])
             throw APIError(.misconfigured, "the server cannot verify signatures for this webhook; its log says why")
         }
-        switch WebhookAuthenticator.checkSignature(header: request.headers.first { $0.name.canonicalName == Self.signatureHeader }?.value, body: body, secret: secret) {
+        switch WebhookAuthenticator.checkSignature(
+            header: request.headers.first { $0.name.canonicalName == Self.signatureHeader }?.value, body: body, secret: secret)
+        {
         case .valid: return
         case .missing:
             throw APIError(.invalidSignature, "this webhook requires an X-Skein-Signature: sha256=<hex HMAC-SHA256 of the body> header")

@@ -1,8 +1,8 @@
-import SkeinTestSupport
 import Foundation
 import SkeinConnectorsDatabase
 import SkeinCore
 import SkeinJSON
+import SkeinTestSupport
 
 struct SettingsProblems: Error, CustomStringConvertible {
     let problems: [FlowProblem]
@@ -13,7 +13,8 @@ struct SettingsProblems: Error, CustomStringConvertible {
 func prepareDatabase(_ settings: JSON) throws -> any ShapeExecutor {
     let problems = ProblemList()
     guard let reader = SettingsReader(settings, path: "shapes[0].database", problems: problems),
-          let executor = DatabaseShape().prepare(reader) else {
+        let executor = DatabaseShape().prepare(reader)
+    else {
         throw SettingsProblems(problems: problems.problems)
     }
     return executor
@@ -26,14 +27,16 @@ func databaseProblems(_ settings: JSON) -> [String] {
 }
 
 func databaseContext(_ instance: Instance, variables: [String: JSON] = [:], recorder: CallRecorder = CallRecorder()) -> ShapeContext {
-    ShapeContext(runID: 3, flowID: "db", shapeID: "db-step", variables: variables, recorder: recorder,
-                 instances: FixedInstances([instance]))
+    ShapeContext(
+        runID: 3, flowID: "db", shapeID: "db-step", variables: variables, recorder: recorder,
+        instances: FixedInstances([instance]))
 }
 
 func postgresInstance(_ server: PostgresTestDatabase, name: String = "erp-db", password: String? = nil, port: Int? = nil) -> Instance {
     let address = port.map { "postgres://\(server.user)@127.0.0.1:\($0)/\(server.database)" } ?? server.address
-    return Instance(name: name, connectorType: "database", address: address, timeout: .seconds(10),
-                    credentials: ["password": password ?? server.password])
+    return Instance(
+        name: name, connectorType: "database", address: address, timeout: .seconds(10),
+        credentials: ["password": password ?? server.password])
 }
 
 func sqliteInstance(_ path: String, name: String = "local-db") -> Instance {

@@ -220,7 +220,8 @@ enum TestServer {
             let body = String(buffer: try await request.body.collect(upTo: 1 << 16))
             let form = form(body)
             let basic = "Basic " + base64(Secrets.clientID + ":" + Secrets.clientSecret)
-            let clientOK = request.headers[.authorization] == basic
+            let clientOK =
+                request.headers[.authorization] == basic
                 || (form["client_id"] == Secrets.clientID && form["client_secret"] == Secrets.clientSecret)
             guard clientOK else {
                 return json(#"{"error":"invalid_client","error_description":"unknown client or wrong secret"}"#, status: .unauthorized)
@@ -243,7 +244,8 @@ enum TestServer {
         router.get("/oauth/data") { request, _ in
             _ = await state.count("oauth-data")
             guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-                  await state.isValid(String(header.dropFirst(7))) else {
+                await state.isValid(String(header.dropFirst(7)))
+            else {
                 return json(#"{"error":"invalid_token","error_description":"the access token expired"}"#, status: .unauthorized)
             }
             return json(#"{"orders":[1,2,3]}"#)
@@ -371,7 +373,8 @@ extension String {
         var iterator = Array(utf8)[...]
         while let byte = iterator.popFirst() {
             if byte == UInt8(ascii: "%"), iterator.count >= 2,
-               let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
+                let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
                 iterator = iterator.dropFirst(2)
             } else {

@@ -23,19 +23,23 @@ func makeShape() -> HTTPShape {
     HTTPShape(client: testClient)
 }
 
-func httpInstance(_ name: String = "shop", address: String, auth: JSON? = nil, credentials: [String: String] = [:],
-                  rateLimit: RateLimit? = nil, timeout: Duration = .seconds(10), variables: [String: String] = [:]) -> Instance {
+func httpInstance(
+    _ name: String = "shop", address: String, auth: JSON? = nil, credentials: [String: String] = [:],
+    rateLimit: RateLimit? = nil, timeout: Duration = .seconds(10), variables: [String: String] = [:]
+) -> Instance {
     var settings: JSON.Object = [:]
     if let auth { settings["auth"] = auth }
-    return Instance(name: name, connectorType: "http", address: address, rateLimit: rateLimit, timeout: timeout,
-                    variables: variables, settings: .object(settings), credentials: credentials)
+    return Instance(
+        name: name, connectorType: "http", address: address, rateLimit: rateLimit, timeout: timeout,
+        variables: variables, settings: .object(settings), credentials: credentials)
 }
 
 /// Reads settings as a flow file's step would be read; throws the problems found.
 func prepare(_ shape: HTTPShape, _ settings: JSON) throws -> any ShapeExecutor {
     let problems = ProblemList()
     guard let reader = SettingsReader(settings, path: "shapes[0].http", problems: problems),
-          let executor = shape.prepare(reader) else {
+        let executor = shape.prepare(reader)
+    else {
         throw SettingsProblems(problems: problems.problems)
     }
     return executor
@@ -50,17 +54,22 @@ func problems(_ settings: JSON) -> [String] {
     return problems.problems.map(\.description)
 }
 
-func context(_ instances: Instance..., variables: [String: JSON] = [:], recorder: CallRecorder = CallRecorder(),
-             attempt: Int = 1) -> ShapeContext {
-    ShapeContext(runID: 7, flowID: "orders-sync", shapeID: "fetch", attempt: attempt, variables: variables,
-                 recorder: recorder, instances: FixedInstances(instances))
+func context(
+    _ instances: Instance..., variables: [String: JSON] = [:], recorder: CallRecorder = CallRecorder(),
+    attempt: Int = 1
+) -> ShapeContext {
+    ShapeContext(
+        runID: 7, flowID: "orders-sync", shapeID: "fetch", attempt: attempt, variables: variables,
+        recorder: recorder, instances: FixedInstances(instances))
 }
 
 /// Runs a step as the engine does: on a transient failure, wait (Retry-After or the
 /// policy's backoff) and try again, up to `policy.attempts` tries.
-func runWithRetries(_ executor: any ShapeExecutor, input: [Payload] = [], instance: Instance,
-                    recorder: CallRecorder = CallRecorder(),
-                    policy: RetryPolicy = RetryPolicy(attempts: 3, backoff: .milliseconds(50))) async throws -> (result: ShapeResult, attempts: Int) {
+func runWithRetries(
+    _ executor: any ShapeExecutor, input: [Payload] = [], instance: Instance,
+    recorder: CallRecorder = CallRecorder(),
+    policy: RetryPolicy = RetryPolicy(attempts: 3, backoff: .milliseconds(50))
+) async throws -> (result: ShapeResult, attempts: Int) {
     var attempt = 1
     while true {
         do {
@@ -74,8 +83,10 @@ func runWithRetries(_ executor: any ShapeExecutor, input: [Payload] = [], instan
 }
 
 /// Runs a step once and returns the failure it throws.
-func failure(of executor: any ShapeExecutor, input: [Payload] = [], instance: Instance,
-             recorder: CallRecorder = CallRecorder()) async throws -> ShapeFailure {
+func failure(
+    of executor: any ShapeExecutor, input: [Payload] = [], instance: Instance,
+    recorder: CallRecorder = CallRecorder()
+) async throws -> ShapeFailure {
     do {
         _ = try await executor.execute(input, context: context(instance, recorder: recorder))
     } catch let failure as ShapeFailure {

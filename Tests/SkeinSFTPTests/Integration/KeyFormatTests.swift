@@ -1,6 +1,6 @@
-import SkeinTestSupport
 import Foundation
 import NIOSSH
+import SkeinTestSupport
 import Testing
 
 @testable import SkeinSFTP

@@ -68,11 +68,13 @@ struct SFTPPacketEncoderTests {
         #expect(payload.readableBytes == 0)
     }
 
-    @Test("Attributes survive an encode/decode round trip", arguments: [
-        SFTPAttributes.empty,
-        SFTPAttributes(size: 1 << 40, permissions: 0o100644, accessTime: 1, modificationTime: 1_700_000_000),
-        SFTPAttributes(size: 5, userID: 1000, groupID: 100, extended: [.init(type: "x@y", data: [1, 2])]),
-    ])
+    @Test(
+        "Attributes survive an encode/decode round trip",
+        arguments: [
+            SFTPAttributes.empty,
+            SFTPAttributes(size: 1 << 40, permissions: 0o100644, accessTime: 1, modificationTime: 1_700_000_000),
+            SFTPAttributes(size: 5, userID: 1000, groupID: 100, extended: [.init(type: "x@y", data: [1, 2])]),
+        ])
     func attributesRoundTrip(attributes: SFTPAttributes) {
         var buffer = ByteBuffer()
         buffer.writeSFTPAttributes(attributes)

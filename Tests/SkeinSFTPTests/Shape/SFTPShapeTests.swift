@@ -1,10 +1,11 @@
-import SkeinTestSupport
 import Foundation
-@testable import SkeinConnectorsSFTP
 import SkeinCore
 import SkeinJSON
 import SkeinSFTP
+import SkeinTestSupport
 import Testing
+
+@testable import SkeinConnectorsSFTP
 
 /// The `sftp` shape against a real OpenSSH sshd.
 @Suite("The sftp shape")
@@ -193,14 +194,22 @@ struct SFTPShapeTests {
 
     @Test("Settings are checked when the flow is read")
     func settingsProblems() {
-        #expect(sftpProblems(["instance": "w", "direction": "send", "path": "/in"]).contains {
-            $0.contains("shapes[0].sftp.filename") })
-        #expect(sftpProblems(["instance": "w", "direction": "receive", "path": "/in", "after": "move"]) == [
-            "shapes[0].sftp.move_to: required when after: move"])
-        #expect(sftpProblems(["instance": "w", "direction": "send", "path": "/in", "filename": "a/{{x}}"]) == [
-            "shapes[0].sftp.filename: is a file name, not a path: put the directory in 'path'"])
-        #expect(sftpProblems(["instance": "w", "direction": "send", "path": "/in", "filename": "x", "pattern": "*"]) == [
-            "shapes[0].sftp.pattern: applies to direction: receive only"])
+        #expect(
+            sftpProblems(["instance": "w", "direction": "send", "path": "/in"]).contains {
+                $0.contains("shapes[0].sftp.filename")
+            })
+        #expect(
+            sftpProblems(["instance": "w", "direction": "receive", "path": "/in", "after": "move"]) == [
+                "shapes[0].sftp.move_to: required when after: move"
+            ])
+        #expect(
+            sftpProblems(["instance": "w", "direction": "send", "path": "/in", "filename": "a/{{x}}"]) == [
+                "shapes[0].sftp.filename: is a file name, not a path: put the directory in 'path'"
+            ])
+        #expect(
+            sftpProblems(["instance": "w", "direction": "send", "path": "/in", "filename": "x", "pattern": "*"]) == [
+                "shapes[0].sftp.pattern: applies to direction: receive only"
+            ])
         #expect(sftpProblems(["instance": "w", "direction": "receive", "path": "/in", "after": "shred"]).count == 1)
     }
 
@@ -216,8 +225,9 @@ struct SFTPShapeTests {
 
     @Test("A misspelt instance setting is reported, not ignored")
     func unknownInstanceSetting() async throws {
-        let instance = Instance(name: "warehouse", connectorType: "sftp", address: "127.0.0.1:22",
-                                settings: ["username": "u", "hostkey": "ssh-ed25519 AAAA"], credentials: ["password": "secret-pw"])
+        let instance = Instance(
+            name: "warehouse", connectorType: "sftp", address: "127.0.0.1:22",
+            settings: ["username": "u", "hostkey": "ssh-ed25519 AAAA"], credentials: ["password": "secret-pw"])
         let failure = await #expect(throws: ShapeFailure.self) {
             try await prepareSFTP(["instance": "warehouse", "direction": "receive", "path": "/x"]).execute([], context: sftpContext(instance))
         }

@@ -1,10 +1,11 @@
-import SkeinTestSupport
 import Foundation
-@testable import SkeinConnectorsSFTP
 import SkeinCore
 import SkeinJSON
 import SkeinSFTP
+import SkeinTestSupport
 import Testing
+
+@testable import SkeinConnectorsSFTP
 
 /// The `sftp` send with `sync:` (entries start Sent) and `ack:` (acknowledgement files confirm
 /// them), against a real OpenSSH sshd.
@@ -61,8 +62,9 @@ struct SFTPSyncTests {
     func unreachableMakesItemsPending() async throws {
         try await withSFTPDirectory { server, root in
             let closed = try ClosedPort()
-            let result = try await sendStep(root).execute(orders.map(Payload.init(json:)),
-                                                          context: sftpContext(sftpInstance(server, port: closed.port)))
+            let result = try await sendStep(root).execute(
+                orders.map(Payload.init(json:)),
+                context: sftpContext(sftpInstance(server, port: closed.port)))
             withExtendedLifetime(closed) {}
             #expect(result.outputs.isEmpty)
             #expect(result.syncItems.count == 2)
@@ -81,19 +83,27 @@ struct SFTPSyncTests {
         let send: JSON.Object = ["instance": "w", "direction": "send", "path": "/in", "filename": "a-{{index}}"]
         var withEndpoint = send
         withEndpoint["sync"] = ["system": "W", "endpoint_id": "id"]
-        #expect(sftpProblems(.object(withEndpoint)) == [
-            "shapes[0].sftp.sync.endpoint_id: does not apply here: an sftp entry's endpoint id is the name of the file written"])
+        #expect(
+            sftpProblems(.object(withEndpoint)) == [
+                "shapes[0].sftp.sync.endpoint_id: does not apply here: an sftp entry's endpoint id is the name of the file written"
+            ])
         var ackWithoutSync = send
         ackWithoutSync["ack"] = ["path": "/acks"]
-        #expect(sftpProblems(.object(ackWithoutSync)) == [
-            "shapes[0].sftp.ack: needs a sync: block (acknowledgements confirm sync report entries)"])
+        #expect(
+            sftpProblems(.object(ackWithoutSync)) == [
+                "shapes[0].sftp.ack: needs a sync: block (acknowledgements confirm sync report entries)"
+            ])
         var badName = send
         badName["sync"] = ["system": "W"]
         badName["ack"] = ["name": "done.ack"]
-        #expect(sftpProblems(.object(badName)) == [
-            "shapes[0].sftp.ack.name: 'done.ack' must contain {{name}} or {{stem}} (the name of the file written)"])
-        #expect(sftpProblems(["instance": "w", "direction": "receive", "path": "/in", "sync": ["system": "W"]]) == [
-            "shapes[0].sftp.sync: applies to direction: send only (a sync report lists items sent)"])
+        #expect(
+            sftpProblems(.object(badName)) == [
+                "shapes[0].sftp.ack.name: 'done.ack' must contain {{name}} or {{stem}} (the name of the file written)"
+            ])
+        #expect(
+            sftpProblems(["instance": "w", "direction": "receive", "path": "/in", "sync": ["system": "W"]]) == [
+                "shapes[0].sftp.sync: applies to direction: send only (a sync report lists items sent)"
+            ])
         #expect(AckSettings(path: nil, name: "{{name}}.ack", deleteAfter: false).ackName(for: "o-1.json") == "o-1.json.ack")
         #expect(AckSettings(path: nil, name: "{{stem}}.done", deleteAfter: false).ackName(for: "o-1.json") == "o-1.done")
     }

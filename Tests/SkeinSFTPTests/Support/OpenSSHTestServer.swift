@@ -1,10 +1,10 @@
-import SkeinTestSupport
 import Foundation
+import SkeinSFTP
+import SkeinTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import SkeinSFTP
 
 /// A real OpenSSH `sshd` on 127.0.0.1 with a throwaway configuration, host key and
 /// client keys, for one test. Start it with ``withOpenSSHServer(_:)``, which always stops it.

@@ -1,8 +1,8 @@
 #if canImport(Glibc)
-import SkeinTestSupport
-import Glibc
+    import SkeinTestSupport
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A TCP port on 127.0.0.1 that accepts connections (the kernel completes the handshake

@@ -1,5 +1,5 @@
-import SkeinTestSupport
 import Foundation
+import SkeinTestSupport
 
 /// The local account the tests log in as. sshd authenticates real users, so password
 /// tests need one; it is created on first use (the tests run as root in CI) and gets a

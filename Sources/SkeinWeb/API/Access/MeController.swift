@@ -8,9 +8,13 @@ struct MeController: Sendable {
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
         group.get("me") { _, context in
             let identity = try context.caller()
-            return JSONResponse.make(status: .ok, ["username": .string(identity.username), "role": .string(identity.role.rawValue),
-                                                   "method": .string(identity.method.rawValue),
-                                                   "csrf_token": identity.csrfToken.map(JSON.string) ?? .null])
+            return JSONResponse.make(
+                status: .ok,
+                [
+                    "username": .string(identity.username), "role": .string(identity.role.rawValue),
+                    "method": .string(identity.method.rawValue),
+                    "csrf_token": identity.csrfToken.map(JSON.string) ?? .null,
+                ])
         }
     }
 }

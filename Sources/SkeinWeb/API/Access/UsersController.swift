@@ -17,15 +17,17 @@ struct UsersController: Sendable {
         group.post("users") { request, context in
             try Permission.administer.require(context.identity)
             let body = try await Self.body(request)
-            let user = try await users.createUser(context.identity, username: try body.string("username", required: true) ?? "",
-                                                  role: try Self.role(body) ?? .viewer, password: try body.string("password", required: true) ?? "")
+            let user = try await users.createUser(
+                context.identity, username: try body.string("username", required: true) ?? "",
+                role: try Self.role(body) ?? .viewer, password: try body.string("password", required: true) ?? "")
             return JSONResponse.make(status: .created, APIJSON.user(user))
         }
         group.patch("users/:name") { request, context in
             try Permission.administer.require(context.identity)
             let body = try await Self.body(request)
-            let user = try await users.updateUser(context.identity, username: try context.string("name"), role: try Self.role(body),
-                                                  password: try body.string("password"))
+            let user = try await users.updateUser(
+                context.identity, username: try context.string("name"), role: try Self.role(body),
+                password: try body.string("password"))
             return JSONResponse.ok(APIJSON.user(user))
         }
         group.delete("users/:name") { _, context in
@@ -38,8 +40,9 @@ struct UsersController: Sendable {
         group.post("tokens") { request, context in
             try Permission.administer.require(context.identity)
             let body = try await Self.body(request)
-            let created = try await users.createToken(context.identity, name: try body.string("name", required: true) ?? "",
-                                                      username: try body.string("username"), role: try Self.role(body))
+            let created = try await users.createToken(
+                context.identity, name: try body.string("name", required: true) ?? "",
+                username: try body.string("username"), role: try Self.role(body))
             var object = APIJSON.token(created.record).objectValue ?? [:]
             object["token"] = .string(created.token)
             return JSONResponse.make(status: .created, .object(object))

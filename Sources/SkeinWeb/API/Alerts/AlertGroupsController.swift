@@ -62,8 +62,9 @@ struct AlertGroupsController: Sendable {
         if let unknown = body.keys.sorted().first(where: { !members.contains($0) }) {
             throw APIError.invalid(unknown, "unknown member '\(AlertGroup.shown(unknown))' (alert groups take \(members.joined(separator: ", ")))")
         }
-        return AlertGroupOperations.Change(emails: try strings(body, "emails"), webhookURLs: (body["webhook_urls"] ?? .null) == .null ? nil : try strings(body, "webhook_urls"),
-                                    smtpInstance: try body.string("smtp_instance"))
+        return AlertGroupOperations.Change(
+            emails: try strings(body, "emails"), webhookURLs: (body["webhook_urls"] ?? .null) == .null ? nil : try strings(body, "webhook_urls"),
+            smtpInstance: try body.string("smtp_instance"))
     }
 
     static func strings(_ body: JSON.Object, _ field: String) throws -> [String] {

@@ -30,14 +30,17 @@ struct BlueprintsController: Sendable {
         for key in body.keys where !["settings", "credentials", "addresses", "replace"].contains(key) {
             throw APIError.invalid(key, "unknown field '\(key)' (the body takes settings, credentials, addresses and replace)")
         }
-        let install = BlueprintInstallRequest(settings: try body.strings("settings") ?? [:], credentials: try body.strings("credentials") ?? [:],
-                                              addresses: try body.strings("addresses") ?? [:], replace: try body.bool("replace") ?? false)
+        let install = BlueprintInstallRequest(
+            settings: try body.strings("settings") ?? [:], credentials: try body.strings("credentials") ?? [:],
+            addresses: try body.strings("addresses") ?? [:], replace: try body.bool("replace") ?? false)
         let report = try await operations.blueprints.install(context.identity, try context.string("name"), install, into: target)
-        return JSONResponse.make(status: .created, [
-            "blueprint": .string(report.blueprint), "instances": .array(report.instances.map(JSON.string)),
-            "lookups": .array(report.lookups.map(JSON.string)),
-            "flows": .array(report.flows.map { ["id": .string($0.id), "version": APIJSON.number($0.version)] }),
-            "replaced": .array(report.replaced.map(JSON.string)),
-        ])
+        return JSONResponse.make(
+            status: .created,
+            [
+                "blueprint": .string(report.blueprint), "instances": .array(report.instances.map(JSON.string)),
+                "lookups": .array(report.lookups.map(JSON.string)),
+                "flows": .array(report.flows.map { ["id": .string($0.id), "version": APIJSON.number($0.version)] }),
+                "replaced": .array(report.replaced.map(JSON.string)),
+            ])
     }
 }

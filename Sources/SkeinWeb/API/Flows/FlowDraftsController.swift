@@ -27,10 +27,15 @@ struct FlowDraftsController: Sendable {
 
     func list(context: SkeinRequestContext) async throws -> Response {
         let identity = try context.require(.viewer)
-        return JSONResponse.ok(["drafts": .array(try await store.drafts().map {
-            ["flow": .string($0.flowID), "base_version": $0.baseVersion.map(APIJSON.number) ?? .null, "updated_by": .string($0.updatedBy),
-             "updated_at": APIJSON.iso($0.updatedAt), "source_bytes": APIJSON.number($0.source.utf8.count)]
-        }), "role": .string(identity.role.rawValue)])
+        return JSONResponse.ok([
+            "drafts": .array(
+                try await store.drafts().map {
+                    [
+                        "flow": .string($0.flowID), "base_version": $0.baseVersion.map(APIJSON.number) ?? .null, "updated_by": .string($0.updatedBy),
+                        "updated_at": APIJSON.iso($0.updatedAt), "source_bytes": APIJSON.number($0.source.utf8.count),
+                    ]
+                }), "role": .string(identity.role.rawValue),
+        ])
     }
 
     /// A new flow's first draft: the text names the flow.
@@ -161,9 +166,10 @@ struct FlowDraftsController: Sendable {
     static func problems(_ problems: [FlowProblem], in text: String? = nil) -> JSON {
         guard let text else { return .array(problems.map { ["path": .string($0.path), "message": .string($0.message)] }) }
         let lines = FlowProblemLine.lines(of: problems, in: text)
-        return .array(zip(problems, lines).map { problem, line in
-            ["path": .string(problem.path), "message": .string(problem.message), "line": line.map { APIJSON.number($0) } ?? .null]
-        })
+        return .array(
+            zip(problems, lines).map { problem, line in
+                ["path": .string(problem.path), "message": .string(problem.message), "line": line.map { APIJSON.number($0) } ?? .null]
+            })
     }
 
     static func json(_ working: FlowDrafting.Working, role: Role) -> JSON {
@@ -185,13 +191,17 @@ struct FlowDraftsController: Sendable {
         return [
             "flow": .string(flowID), "from": APIJSON.number(from), "to": to.map(APIJSON.number) ?? .string("draft"),
             "identical": .bool(diff.isEmpty),
-            "keys": .array(diff.keys.map {
-                ["key": .string($0.key), "from": $0.from.map { FlowSourceView.redacted($0, for: role) } ?? .null,
-                 "to": $0.to.map { FlowSourceView.redacted($0, for: role) } ?? .null]
-            }),
-            "shapes": .array(diff.shapes.map {
-                ["id": .string($0.id), "change": .string($0.change.rawValue), "from": side($0.from), "to": side($0.to)]
-            }),
+            "keys": .array(
+                diff.keys.map {
+                    [
+                        "key": .string($0.key), "from": $0.from.map { FlowSourceView.redacted($0, for: role) } ?? .null,
+                        "to": $0.to.map { FlowSourceView.redacted($0, for: role) } ?? .null,
+                    ]
+                }),
+            "shapes": .array(
+                diff.shapes.map {
+                    ["id": .string($0.id), "change": .string($0.change.rawValue), "from": side($0.from), "to": side($0.to)]
+                }),
         ]
     }
 }

@@ -25,9 +25,13 @@ struct FlowsController: Sendable {
         group.get("flows/:flow") { _, context in try await self.show(context: context, version: nil) }
         group.get("flows/:flow/versions") { _, context in
             let versions = try await flows.versions(context.identity, try context.string("flow"))
-            return JSONResponse.ok(["flow": .string(versions.first?.flowID ?? ""), "versions": .array(versions.map {
-                ["version": APIJSON.number($0.version), "deployed_at": APIJSON.iso($0.deployedAt)]
-            })])
+            return JSONResponse.ok([
+                "flow": .string(versions.first?.flowID ?? ""),
+                "versions": .array(
+                    versions.map {
+                        ["version": APIJSON.number($0.version), "deployed_at": APIJSON.iso($0.deployedAt)]
+                    }),
+            ])
         }
         group.get("flows/:flow/versions/:version") { _, context in
             try await self.show(context: context, version: Int(try context.int64("version")))
@@ -72,8 +76,9 @@ struct FlowsController: Sendable {
         } else if let json = body["input"] {
             input = [Payload(bytes: Array(json.serialized().utf8), contentType: "application/json")]
         }
-        let run = try await flows.run(context.identity, try context.string("flow"), fromStep: try body.string("step"), input: input,
-                                      launcher: operations.queue)
+        let run = try await flows.run(
+            context.identity, try context.string("flow"), fromStep: try body.string("step"), input: input,
+            launcher: operations.queue)
         return JSONResponse.make(status: .accepted, APIJSON.run(run))
     }
 }

@@ -1,9 +1,9 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 
 /// Connector instances. Credentials are write-only: `PUT` takes them (sealed before storing);
@@ -28,11 +28,13 @@ struct InstancesController: Sendable {
 
     func json(_ stored: StoredInstance) async -> JSON {
         let names = (try? await resolver?.instance(named: stored.name).credentials.keys.sorted()) ?? []
-        return ["name": .string(stored.name), "type": .string(stored.connectorType), "address": .string(stored.address),
-                "time_zone": .string(stored.timeZone), "rate_limit": stored.rateLimit.map(JSON.string) ?? .null,
-                "timeout_ms": APIJSON.number(stored.timeoutMilliseconds),
-                "variables": .object(.init(uniqueKeysWithValues: stored.variables.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) })),
-                "settings": stored.settings, "credentials": .array(names.map(JSON.string)), "updated_at": APIJSON.iso(stored.updatedAt)]
+        return [
+            "name": .string(stored.name), "type": .string(stored.connectorType), "address": .string(stored.address),
+            "time_zone": .string(stored.timeZone), "rate_limit": stored.rateLimit.map(JSON.string) ?? .null,
+            "timeout_ms": APIJSON.number(stored.timeoutMilliseconds),
+            "variables": .object(.init(uniqueKeysWithValues: stored.variables.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) })),
+            "settings": stored.settings, "credentials": .array(names.map(JSON.string)), "updated_at": APIJSON.iso(stored.updatedAt),
+        ]
     }
 
     func stored(_ context: SkeinRequestContext) async throws -> StoredInstance {
@@ -61,7 +63,9 @@ struct InstancesController: Sendable {
         let name = try context.string("name")
         do { try InstanceRules.check(name: name) } catch { throw APIError.invalid(error.field, error.message) }
         let existing = try await store.storedInstance(named: name)
-        guard let type = try body.string("type") ?? existing?.connectorType else { throw APIError.invalid("type", "type is required (\(InstanceRules.connectorTypes.joined(separator: ", ")))") }
+        guard let type = try body.string("type") ?? existing?.connectorType else {
+            throw APIError.invalid("type", "type is required (\(InstanceRules.connectorTypes.joined(separator: ", ")))")
+        }
         guard let address = try body.string("address") ?? existing?.address else { throw APIError.invalid("address", "address is required") }
         var rateLimit: RateLimit? = existing?.rateLimit.flatMap(RateLimit.init)
         if let text = try body.string("rate_limit") {
@@ -81,23 +85,26 @@ struct InstancesController: Sendable {
             }
             previous = stored
             // An empty value keeps the stored secret of that name (the web UI's blank password field).
-            credentials = credentials.map { given in
-                Dictionary(uniqueKeysWithValues: given.map { key, value in (key, value.isEmpty ? stored[key] ?? "" : value) })
-            } ?? stored
+            credentials =
+                credentials.map { given in
+                    Dictionary(uniqueKeysWithValues: given.map { key, value in (key, value.isEmpty ? stored[key] ?? "" : value) })
+                } ?? stored
         }
         if let empty = credentials?.first(where: { $0.value.isEmpty })?.key {
             throw APIError.invalid("credentials", "credential '\(empty)' is empty and no stored value of that name can be kept")
         }
         let settings = body["settings"] ?? existing?.settings ?? [:]
         guard case .object = settings else { throw APIError.invalid("settings", "settings must be an object") }
-        let instance = Instance(name: name, connectorType: type, address: address, timeZone: try body.string("time_zone") ?? existing?.timeZone ?? "UTC",
-                                rateLimit: rateLimit, timeout: .milliseconds(timeoutMs), variables: variables, settings: settings,
-                                credentials: credentials ?? [:])
+        let instance = Instance(
+            name: name, connectorType: type, address: address, timeZone: try body.string("time_zone") ?? existing?.timeZone ?? "UTC",
+            rateLimit: rateLimit, timeout: .milliseconds(timeoutMs), variables: variables, settings: settings,
+            credentials: credentials ?? [:])
         do { try InstanceRules.check(instance) } catch { throw APIError.invalid(error.field, error.message) }
         let sealed = try resolver.seal(instance, now: access.now())
         try await store.saveInstance(sealed)
-        try await access.audit(identity, existing == nil ? "instance.create" : "instance.update", target: "instance:\(name)",
-                               details: ["credentials_changed": .bool(body["credentials"] != nil && credentials != previous)])
+        try await access.audit(
+            identity, existing == nil ? "instance.create" : "instance.update", target: "instance:\(name)",
+            details: ["credentials_changed": .bool(body["credentials"] != nil && credentials != previous)])
         return JSONResponse.make(status: existing == nil ? .created : .ok, await json(sealed))
     }
 

@@ -41,31 +41,43 @@ struct LookupsController: Sendable {
         group.get("lookups/:name/rows.csv") { _, context in
             let name = try context.string("name")
             let text = try await lookups.exportCSV(context.identity, name: name)
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"\(name).csv\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"\(name).csv\"",
+                ],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         group.post("lookups/:name/rows.csv") { request, context in
             try Permission.build.require(context.identity)
             let name = try context.string("name")
             let bytes = try await Self.csvBody(request)
             let counts = try await lookups.importCSV(context.identity, name: name, bytes: bytes, file: "the CSV")
-            return JSONResponse.ok(["added": APIJSON.number(counts.added), "updated": APIJSON.number(counts.updated),
-                                    "unchanged": APIJSON.number(counts.unchanged)])
+            return JSONResponse.ok([
+                "added": APIJSON.number(counts.added), "updated": APIJSON.number(counts.updated),
+                "unchanged": APIJSON.number(counts.unchanged),
+            ])
         }
     }
 
     func shown(_ caller: Identity?, _ name: String) async throws -> JSON {
         let (table, updatedAt) = try await lookups.table(caller, name: name)
-        var object = Self.json(LookupSummary(name: table.name, description: table.description, defaultValue: table.defaultValue,
-                                             rowCount: table.rows.count, updatedAt: updatedAt)).objectValue ?? [:]
+        var object =
+            Self.json(
+                LookupSummary(
+                    name: table.name, description: table.description, defaultValue: table.defaultValue,
+                    rowCount: table.rows.count, updatedAt: updatedAt)
+            ).objectValue ?? [:]
         object["rows"] = .array(table.rows.map { ["left": .string($0.left), "right": .string($0.right)] })
         return .object(object)
     }
 
     static func json(_ summary: LookupSummary) -> JSON {
-        ["name": .string(summary.name), "description": .string(summary.description), "default": summary.defaultValue.map(JSON.string) ?? .null,
-         "row_count": APIJSON.number(summary.rowCount), "updated_at": APIJSON.iso(summary.updatedAt)]
+        [
+            "name": .string(summary.name), "description": .string(summary.description), "default": summary.defaultValue.map(JSON.string) ?? .null,
+            "row_count": APIJSON.number(summary.rowCount), "updated_at": APIJSON.iso(summary.updatedAt),
+        ]
     }
 
     /// The body (read after the permission check, so a viewer learns nothing from a bad body),
@@ -85,7 +97,9 @@ struct LookupsController: Sendable {
     static func table(_ body: JSON.Object, name: String) throws -> LookupTable {
         var rows: [LookupRow] = []
         if let value = body["rows"], value != .null {
-            guard case .array(let members) = value else { throw APIError.invalid("rows", "rows must be an array of {\"left\", \"right\"}, found \(value.typeName)") }
+            guard case .array(let members) = value else {
+                throw APIError.invalid("rows", "rows must be an array of {\"left\", \"right\"}, found \(value.typeName)")
+            }
             for (index, member) in members.enumerated() {
                 guard case .object(let row) = member, case .string(let left)? = row["left"], case .string(let right)? = row["right"] else {
                     throw APIError.invalid("rows[\(index)]", "rows[\(index)] must be {\"left\": string, \"right\": string}")

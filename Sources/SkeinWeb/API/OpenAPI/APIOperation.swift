@@ -16,7 +16,8 @@ struct APIOperation: Sendable {
         var name: String {
             switch self {
             case .string(let name, _), .date(let name, _), .choice(let name, _, _), .integer(let name, _, _), .boolean(let name, _),
-                 .strings(let name, _, _): name
+                .strings(let name, _, _):
+                name
             }
         }
     }

@@ -25,25 +25,34 @@ struct RecoveryController: Sendable {
             try Permission.operate.require(context.identity)
             let parameters = try await Self.body(request)
             let start = try RecoveryOperations.RetryStart.parse(parameters)
-            let run = try await recovery.retry(context.identity, run: try context.id("run"), from: start,
-                                               version: try RecoveryOperations.Version.parse(parameters), launcher: operations.queue)
+            let run = try await recovery.retry(
+                context.identity, run: try context.id("run"), from: start,
+                version: try RecoveryOperations.Version.parse(parameters), launcher: operations.queue)
             return JSONResponse.make(status: .accepted, APIJSON.run(run))
         }
         group.post("runs/retry") { request, context in
             try Permission.operate.require(context.identity)
             let parameters = try await Self.body(request)
-            let items = try await recovery.bulkRetry(context.identity, parameters, version: try RecoveryOperations.Version.parse(parameters),
-                                                     launcher: operations.queue)
-            return JSONResponse.make(status: .accepted, ["retried": .array(items.compactMap { try? $0.result.get() }.map(APIJSON.run)),
-                                                         "refused": .array(items.compactMap { item in
-                                                             guard case .failure(let error) = item.result else { return nil }
-                                                             return ["run": APIJSON.number(item.origin.id), "message": .string(error.message)]
-                                                         })])
+            let items = try await recovery.bulkRetry(
+                context.identity, parameters, version: try RecoveryOperations.Version.parse(parameters),
+                launcher: operations.queue)
+            return JSONResponse.make(
+                status: .accepted,
+                [
+                    "retried": .array(items.compactMap { try? $0.result.get() }.map(APIJSON.run)),
+                    "refused": .array(
+                        items.compactMap { item in
+                            guard case .failure(let error) = item.result else { return nil }
+                            return ["run": APIJSON.number(item.origin.id), "message": .string(error.message)]
+                        }),
+                ])
         }
         group.get("runs/retry/preview") { request, context in
             let preview = try await recovery.previewRetry(context.identity, Inputs(request))
-            return JSONResponse.ok(["by_status": APIJSON.counts(preview.byStatus), "to_retry": APIJSON.number(preview.toRetry.count),
-                                    "runs": .array(preview.toRetry.prefix(100).map { APIJSON.number($0.id) })])
+            return JSONResponse.ok([
+                "by_status": APIJSON.counts(preview.byStatus), "to_retry": APIJSON.number(preview.toRetry.count),
+                "runs": .array(preview.toRetry.prefix(100).map { APIJSON.number($0.id) }),
+            ])
         }
     }
 

@@ -17,8 +17,10 @@ struct RunsController: Sendable {
     func addRoutes(to group: RouterGroup<SkeinRequestContext>) {
         group.get("runs") { request, context in
             let page = try await runs.list(context.identity, Inputs(request))
-            return JSONResponse.ok(["runs": .array(page.runs.map { APIJSON.run($0, recoveredBy: page.recoveredBy[$0.id]) }),
-                                    "next_before": page.nextBefore.map(APIJSON.number) ?? .null])
+            return JSONResponse.ok([
+                "runs": .array(page.runs.map { APIJSON.run($0, recoveredBy: page.recoveredBy[$0.id]) }),
+                "next_before": page.nextBefore.map(APIJSON.number) ?? .null,
+            ])
         }
         group.get("runs/:run") { _, context in
             let detail = try await runs.detail(context.identity, try context.id("run"))

@@ -36,9 +36,15 @@ struct SyncController: Sendable {
         }
         group.get("sync/:id/transitions") { _, context in
             let transitions = try await sync.transitions(context.identity, try context.id("id"))
-            return JSONResponse.ok(["transitions": .array(transitions.map {
-                ["at": APIJSON.iso($0.at), "from": $0.from.map { .string($0.rawValue) } ?? .null, "to": .string($0.to.rawValue), "reason": .string($0.reason)]
-            })])
+            return JSONResponse.ok([
+                "transitions": .array(
+                    transitions.map {
+                        [
+                            "at": APIJSON.iso($0.at), "from": $0.from.map { .string($0.rawValue) } ?? .null, "to": .string($0.to.rawValue),
+                            "reason": .string($0.reason),
+                        ]
+                    })
+            ])
         }
     }
 
@@ -66,8 +72,9 @@ struct SyncController: Sendable {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"sync-report.csv\""],
-                        body: body)
+        return Response(
+            status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"sync-report.csv\""],
+            body: body)
     }
 
     /// Body: `{"ids": [1, 2]}` or `{"filter": {"status": "failed", "system": "ERP"}}`, and
@@ -77,8 +84,10 @@ struct SyncController: Sendable {
         try Permission.operate.require(context.identity)
         let (selection, includeOK) = try await Self.selection(request)
         let outcome = try await sync.resync(context.identity, selection, includeOK: includeOK)
-        return JSONResponse.ok(["resynced": APIJSON.number(outcome.count), "tally": APIJSON.counts(outcome.tally),
-                                "entries": .array(outcome.entries.map(APIJSON.syncEntry))])
+        return JSONResponse.ok([
+            "resynced": APIJSON.number(outcome.count), "tally": APIJSON.counts(outcome.tally),
+            "entries": .array(outcome.entries.map(APIJSON.syncEntry)),
+        ])
     }
 
     /// A resync body as the operation's selection.

@@ -24,8 +24,12 @@ enum AssetRoutes {
     ]
 
     static func asset(_ body: ByteBuffer, type: String) -> Response {
-        Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600",
-                                        HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff"],
-                 body: .init(byteBuffer: body))
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: type, .cacheControl: "public, max-age=3600",
+                HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: .init(byteBuffer: body))
     }
 }

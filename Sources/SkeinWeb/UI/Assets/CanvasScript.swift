@@ -6,233 +6,233 @@
 enum CanvasScript {
     static let text = #"""
 
-    document.addEventListener("DOMContentLoaded", () => { flowCanvas(); });
+        document.addEventListener("DOMContentLoaded", () => { flowCanvas(); });
 
-    function flowCanvas() {
-      const canvas = document.getElementById("canvas");
-      const drawer = document.getElementById("shape-drawer");
-      if (!canvas || !drawer) return;
-      const flow = drawer.dataset.flow;
-      const editable = canvas.dataset.editable === "true";
-      const api = (path) => "/api/v1/flows/" + encodeURIComponent(flow) + path;
-      let specs = null;
-      let instances = null;
-      const loadSpecs = async () => {
-        if (!specs) specs = await (await fetch("/api/v1/schemas/shapes", { credentials: "same-origin" })).json();
-        if (!instances) instances = ((await (await fetch("/api/v1/instances", { credentials: "same-origin" })).json()).instances) || [];
-        return specs;
-      };
-      const send = async (path, body) => {
-        const answer = await fetch(api(path), { method: "POST", credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() }, body: JSON.stringify(body) });
-        return { ok: answer.ok, status: answer.status, body: await answer.json().catch(() => ({})) };
-      };
-      const reload = (notice) => { window.location.href = window.location.pathname + "?notice=" + encodeURIComponent(notice); };
-      const el = (tag, attributes, text) => {
-        const node = document.createElement(tag);
-        for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, value);
-        if (text !== undefined) node.textContent = text;
-        return node;
-      };
-      const problemsList = drawer.querySelector("#drawer-problems");
-      const showProblems = (body, status) => {
-        problemsList.replaceChildren();
-        drawer.querySelectorAll(".field-problem").forEach((node) => node.remove());
-        const error = body.error || {};
-        const problems = (error.details && error.details.problems) || [{ path: error.field || "", message: error.message || ("failed (" + status + ")") }];
-        for (const problem of problems) {
-          problemsList.append(el("li", {}, (problem.path ? problem.path + ": " : "") + problem.message));
-          // Next to the field the path names: shapes[3].map.fields → the "fields" input.
-          for (const input of drawer.querySelectorAll("[data-field]")) {
-            const field = input.dataset.field;
-            if (problem.path.endsWith("." + field) || problem.path.includes("." + field + ".") || problem.path.includes("." + field + "[")) {
-              input.after(el("div", { class: "field-problem error-text" }, problem.message));
-              break;
-            }
-          }
-        }
-        problemsList.hidden = false;
-      };
-      const edit = async (edits, notice) => {
-        const answer = await send("/draft/edits", { edits });
-        if (answer.ok) reload(notice); else showProblems(answer.body, answer.status);
-      };
-
-      // One input per field of the spec; complex values (maps, lists, objects) as JSON text.
-      const input = (field, value, shapeType) => {
-        const id = "field-" + field.name;
-        const wrap = el("div", { class: "drawer-field" });
-        const label = el("label", { for: id }, field.name + (field.required ? " *" : ""));
-        wrap.append(label);
-        let control;
-        const present = value !== undefined;
-        if (field.kind === "enum") {
-          control = el("select", { id });
-          control.append(el("option", { value: "" }, field.default !== undefined ? "(default: " + field.default + ")" : "(not set)"));
-          for (const option of field.values) control.append(el("option", { value: option.value, title: option.help || "" }, option.value));
-          control.value = present ? String(value) : "";
-        } else if (field.kind === "boolean") {
-          control = el("select", { id });
-          control.append(el("option", { value: "" }, field.default !== undefined ? "(default: " + field.default + ")" : "(not set)"));
-          control.append(el("option", { value: "true" }, "true"), el("option", { value: "false" }, "false"));
-          control.value = present ? String(value) : "";
-        } else if (field.kind === "integer") {
-          control = el("input", { id, type: "number", step: "1" });
-          if (field.minimum !== undefined) control.min = field.minimum;
-          if (field.maximum !== undefined) control.max = field.maximum;
-          control.value = present ? String(value) : "";
-        } else if (["map", "list", "object", "any-of", "json", "variants", "shapes"].includes(field.kind) || (present && typeof value === "object")) {
-          control = el("textarea", { id, rows: "6", class: "mono", "data-json": "true" });
-          control.value = present ? JSON.stringify(value, null, 2) : "";
-        } else {
-          control = el("input", { id, type: "text", class: ["expression", "template", "field-path"].includes(field.kind) ? "mono" : "" });
-          control.value = present ? String(value) : "";
-          if (field.kind === "instance-ref") {
-            // The instances of this shape's connector (all of them when none matches the type).
-            const listID = id + "-instances";
-            const list = el("datalist", { id: listID });
-            const matching = instances.filter((instance) => instance.type === shapeType);
-            for (const instance of (matching.length ? matching : instances)) list.append(el("option", { value: instance.name }, instance.name + " (" + instance.type + ")"));
-            control.setAttribute("list", listID);
-            wrap.append(list);
-          }
-        }
-        if (field.default !== undefined && control.tagName !== "SELECT") control.placeholder = "default: " + JSON.stringify(field.default);
-        control.dataset.field = field.name;
-        control.dataset.kind = field.kind;
-        control.dataset.original = control.value;
-        control.disabled = !editable;
-        wrap.append(control);
-        const help = field.help || (field.kind === "expression" ? "A JSONata expression." : "");
-        if (help || field.kind === "secret") wrap.append(el("div", { class: "muted small" }, field.kind + (help ? " — " + help : "")));
-        return wrap;
-      };
-
-      // The changed inputs as values: "" removes the field; JSON text must parse.
-      const changes = () => {
-        const result = [];
-        for (const control of drawer.querySelectorAll("[data-field]")) {
-          if (control.value === control.dataset.original) continue;
-          const text = control.value;
-          let value = null;
-          if (text.trim() !== "") {
-            if (control.dataset.json) {
-              try { value = JSON.parse(text); } catch (error) { throw new Error(control.dataset.field + ": not valid JSON (" + error.message + ")"); }
-            } else if (control.dataset.kind === "integer") value = Number(text);
-            else if (control.dataset.kind === "boolean") value = text === "true";
-            else value = text;
-          }
-          result.push({ field: control.dataset.field, value });
-        }
-        return result;
-      };
-
-      const open = async (box, mode) => {
-        await loadSpecs();
-        const type = mode.type || box.dataset.type;
-        const spec = specs.shapes.find((shape) => shape.type === type);
-        const settings = mode.adding ? {} : JSON.parse(box.dataset.settings || "{}");
-        drawer.querySelector("#drawer-title").textContent = mode.adding
-          ? "New " + type + " shape " + (mode.atStart ? "at the start of the flow" : "after " + box.dataset.shape) : box.dataset.shape + " (" + type + ")";
-        drawer.querySelector("#drawer-summary").textContent = spec ? spec.summary : "";
-        problemsList.hidden = true;
-        const fields = drawer.querySelector("#drawer-fields");
-        fields.replaceChildren();
-        fields.append(input({ name: "name", kind: "string", help: "A name shown instead of the id." }, mode.adding ? undefined : (box.dataset.name || undefined), type));
-        fields.firstChild.querySelector("[data-field]").dataset.entry = "true";
-        if (mode.adding) {
-          const idInput = input({ name: "id", kind: "string", help: "Unique in the flow; left empty, it becomes " + type + "-1." }, undefined, type);
-          idInput.querySelector("[data-field]").dataset.entry = "true";
-          fields.prepend(idInput);
-        }
-        const structure = ["route", "branch", "try"].includes(type);
-        if (spec && !structure) for (const field of (spec.settings.fields || [])) fields.append(input(field, settings[field.name], type));
-        if (structure) fields.append(el("p", { class: "muted" }, "Its lanes are edited on the canvas."));
-        const actions = drawer.querySelector("#drawer-actions");
-        actions.replaceChildren();
-        if (editable) {
-          const button = (label, id, handler, style) => {
-            const node = el("button", { type: "button", id, class: style || "secondary" }, label);
-            node.addEventListener("click", handler);
-            actions.append(node);
+        function flowCanvas() {
+          const canvas = document.getElementById("canvas");
+          const drawer = document.getElementById("shape-drawer");
+          if (!canvas || !drawer) return;
+          const flow = drawer.dataset.flow;
+          const editable = canvas.dataset.editable === "true";
+          const api = (path) => "/api/v1/flows/" + encodeURIComponent(flow) + path;
+          let specs = null;
+          let instances = null;
+          const loadSpecs = async () => {
+            if (!specs) specs = await (await fetch("/api/v1/schemas/shapes", { credentials: "same-origin" })).json();
+            if (!instances) instances = ((await (await fetch("/api/v1/instances", { credentials: "same-origin" })).json()).instances) || [];
+            return specs;
           };
-          if (!mode.adding) {
-            button("Remove", "shape-remove", () => {
-              if (window.confirm("Remove '" + box.dataset.shape + "' from the draft?")) edit([{ op: "remove", shape: box.dataset.shape }], "Removed " + box.dataset.shape);
-            });
-            button("Duplicate", "shape-duplicate", () => edit([{ op: "duplicate", shape: box.dataset.shape }], "Duplicated " + box.dataset.shape));
-            const skipped = box.dataset.skip === "true";
-            button(skipped ? "Unskip" : "Skip", "shape-skip", () => edit([{ op: "skip", shape: box.dataset.shape, skip: !skipped }], (skipped ? "Unskipped " : "Skipped ") + box.dataset.shape));
-            // Add after: a type picker.
-            const picker = el("select", { id: "add-type", "aria-label": "Shape type to add after this one" });
-            for (const shape of specs.shapes) picker.append(el("option", { value: shape.type }, shape.type));
-            actions.append(picker);
-            button("Add after…", "shape-add", () => open(box, { adding: true, type: picker.value }));
-          }
-          actions.append(el("span", { class: "spacer" }));
-          button(mode.adding ? "Add to draft" : "Save to draft", "shape-save", async () => {
-            let changed;
-            try { changed = changes(); } catch (error) { showProblems({ error: { message: error.message } }, 0); return; }
-            if (mode.adding) {
-              const entry = {};
-              const body = {};
-              for (const change of changed) {
-                if (change.value === null) continue;
-                const control = drawer.querySelector('[data-field="' + change.field + '"]');
-                if (control.dataset.entry) entry[change.field] = change.value; else body[change.field] = change.value;
+          const send = async (path, body) => {
+            const answer = await fetch(api(path), { method: "POST", credentials: "same-origin",
+              headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() }, body: JSON.stringify(body) });
+            return { ok: answer.ok, status: answer.status, body: await answer.json().catch(() => ({})) };
+          };
+          const reload = (notice) => { window.location.href = window.location.pathname + "?notice=" + encodeURIComponent(notice); };
+          const el = (tag, attributes, text) => {
+            const node = document.createElement(tag);
+            for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, value);
+            if (text !== undefined) node.textContent = text;
+            return node;
+          };
+          const problemsList = drawer.querySelector("#drawer-problems");
+          const showProblems = (body, status) => {
+            problemsList.replaceChildren();
+            drawer.querySelectorAll(".field-problem").forEach((node) => node.remove());
+            const error = body.error || {};
+            const problems = (error.details && error.details.problems) || [{ path: error.field || "", message: error.message || ("failed (" + status + ")") }];
+            for (const problem of problems) {
+              problemsList.append(el("li", {}, (problem.path ? problem.path + ": " : "") + problem.message));
+              // Next to the field the path names: shapes[3].map.fields → the "fields" input.
+              for (const input of drawer.querySelectorAll("[data-field]")) {
+                const field = input.dataset.field;
+                if (problem.path.endsWith("." + field) || problem.path.includes("." + field + ".") || problem.path.includes("." + field + "[")) {
+                  input.after(el("div", { class: "field-problem error-text" }, problem.message));
+                  break;
+                }
               }
-              entry[type] = structure ? { } : body;
-              const where = mode.atStart ? { lane: "" } : { after: box.dataset.shape };
-              await edit([Object.assign({ op: "add", shape: entry }, where)], "Added a " + type + " shape");
-              return;
             }
-            if (!changed.length) { drawer.close(); return; }
-            const edits = changed.map((change) => {
-              const control = drawer.querySelector('[data-field="' + change.field + '"]');
-              return { op: "set", shape: box.dataset.shape, field: control.dataset.entry ? [change.field] : [type, change.field], value: change.value };
-            });
-            await edit(edits, "Saved " + box.dataset.shape + " to the draft");
-          }, "primary");
-        }
-        if (!drawer.open) drawer.showModal();
-      };
+            problemsList.hidden = false;
+          };
+          const edit = async (edits, notice) => {
+            const answer = await send("/draft/edits", { edits });
+            if (answer.ok) reload(notice); else showProblems(answer.body, answer.status);
+          };
 
-      canvas.querySelectorAll(".canvas-box").forEach((box) => {
-        box.addEventListener("click", () => open(box, {}));
-        box.addEventListener("keydown", (event) => { if (event.key === "Enter") open(box, {}); });
-      });
-      // Add at the start of the flow (the first shape of a new flow too).
-      const firstType = document.getElementById("add-first-type");
-      if (firstType && editable) {
-        loadSpecs().then(() => { for (const shape of specs.shapes) firstType.append(el("option", { value: shape.type }, shape.type)); });
-        document.getElementById("add-first").addEventListener("click", () => open({ dataset: { shape: "" } }, { adding: true, atStart: true, type: firstType.value }));
-      }
-      const deploy = document.getElementById("draft-deploy");
-      const discard = document.getElementById("draft-discard");
-      const barError = document.getElementById("draft-error");
-      const failed = (answer) => {
-        barError.textContent = (answer.body.error && answer.body.error.message) || ("failed (" + answer.status + ")");
-        barError.hidden = false;
-      };
-      if (deploy) deploy.addEventListener("click", async () => {
-        const answer = await send("/draft/deploy", {});
-        if (answer.ok) reload("Deployed v" + answer.body.version); else failed(answer);
-      });
-      // Versions: roll back = deploy an old version's text as the next version.
-      document.querySelectorAll("[data-rollback]").forEach((button) => button.addEventListener("click", async () => {
-        const version = Number(button.dataset.rollback);
-        if (!window.confirm("Deploy v" + version + "'s text as the next version?")) return;
-        const answer = await send("/rollback", { version });
-        if (answer.ok) { reload("Rolled back to v" + version + " as v" + answer.body.version); return; }
-        const error = document.getElementById("rollback-error");
-        error.textContent = (answer.body.error && answer.body.error.message) || ("failed (" + answer.status + ")");
-        error.hidden = false;
-      }));
-      if (discard) discard.addEventListener("click", async () => {
-        if (!window.confirm("Throw the draft away? The deployed versions stay as they are.")) return;
-        const answer = await fetch(api("/draft"), { method: "DELETE", credentials: "same-origin", headers: { "X-CSRF-Token": csrfToken() } });
-        if (answer.ok) reload("Discarded the draft"); else failed({ status: answer.status, body: await answer.json().catch(() => ({})) });
-      });
-    }
-    """#
+          // One input per field of the spec; complex values (maps, lists, objects) as JSON text.
+          const input = (field, value, shapeType) => {
+            const id = "field-" + field.name;
+            const wrap = el("div", { class: "drawer-field" });
+            const label = el("label", { for: id }, field.name + (field.required ? " *" : ""));
+            wrap.append(label);
+            let control;
+            const present = value !== undefined;
+            if (field.kind === "enum") {
+              control = el("select", { id });
+              control.append(el("option", { value: "" }, field.default !== undefined ? "(default: " + field.default + ")" : "(not set)"));
+              for (const option of field.values) control.append(el("option", { value: option.value, title: option.help || "" }, option.value));
+              control.value = present ? String(value) : "";
+            } else if (field.kind === "boolean") {
+              control = el("select", { id });
+              control.append(el("option", { value: "" }, field.default !== undefined ? "(default: " + field.default + ")" : "(not set)"));
+              control.append(el("option", { value: "true" }, "true"), el("option", { value: "false" }, "false"));
+              control.value = present ? String(value) : "";
+            } else if (field.kind === "integer") {
+              control = el("input", { id, type: "number", step: "1" });
+              if (field.minimum !== undefined) control.min = field.minimum;
+              if (field.maximum !== undefined) control.max = field.maximum;
+              control.value = present ? String(value) : "";
+            } else if (["map", "list", "object", "any-of", "json", "variants", "shapes"].includes(field.kind) || (present && typeof value === "object")) {
+              control = el("textarea", { id, rows: "6", class: "mono", "data-json": "true" });
+              control.value = present ? JSON.stringify(value, null, 2) : "";
+            } else {
+              control = el("input", { id, type: "text", class: ["expression", "template", "field-path"].includes(field.kind) ? "mono" : "" });
+              control.value = present ? String(value) : "";
+              if (field.kind === "instance-ref") {
+                // The instances of this shape's connector (all of them when none matches the type).
+                const listID = id + "-instances";
+                const list = el("datalist", { id: listID });
+                const matching = instances.filter((instance) => instance.type === shapeType);
+                for (const instance of (matching.length ? matching : instances)) list.append(el("option", { value: instance.name }, instance.name + " (" + instance.type + ")"));
+                control.setAttribute("list", listID);
+                wrap.append(list);
+              }
+            }
+            if (field.default !== undefined && control.tagName !== "SELECT") control.placeholder = "default: " + JSON.stringify(field.default);
+            control.dataset.field = field.name;
+            control.dataset.kind = field.kind;
+            control.dataset.original = control.value;
+            control.disabled = !editable;
+            wrap.append(control);
+            const help = field.help || (field.kind === "expression" ? "A JSONata expression." : "");
+            if (help || field.kind === "secret") wrap.append(el("div", { class: "muted small" }, field.kind + (help ? " — " + help : "")));
+            return wrap;
+          };
+
+          // The changed inputs as values: "" removes the field; JSON text must parse.
+          const changes = () => {
+            const result = [];
+            for (const control of drawer.querySelectorAll("[data-field]")) {
+              if (control.value === control.dataset.original) continue;
+              const text = control.value;
+              let value = null;
+              if (text.trim() !== "") {
+                if (control.dataset.json) {
+                  try { value = JSON.parse(text); } catch (error) { throw new Error(control.dataset.field + ": not valid JSON (" + error.message + ")"); }
+                } else if (control.dataset.kind === "integer") value = Number(text);
+                else if (control.dataset.kind === "boolean") value = text === "true";
+                else value = text;
+              }
+              result.push({ field: control.dataset.field, value });
+            }
+            return result;
+          };
+
+          const open = async (box, mode) => {
+            await loadSpecs();
+            const type = mode.type || box.dataset.type;
+            const spec = specs.shapes.find((shape) => shape.type === type);
+            const settings = mode.adding ? {} : JSON.parse(box.dataset.settings || "{}");
+            drawer.querySelector("#drawer-title").textContent = mode.adding
+              ? "New " + type + " shape " + (mode.atStart ? "at the start of the flow" : "after " + box.dataset.shape) : box.dataset.shape + " (" + type + ")";
+            drawer.querySelector("#drawer-summary").textContent = spec ? spec.summary : "";
+            problemsList.hidden = true;
+            const fields = drawer.querySelector("#drawer-fields");
+            fields.replaceChildren();
+            fields.append(input({ name: "name", kind: "string", help: "A name shown instead of the id." }, mode.adding ? undefined : (box.dataset.name || undefined), type));
+            fields.firstChild.querySelector("[data-field]").dataset.entry = "true";
+            if (mode.adding) {
+              const idInput = input({ name: "id", kind: "string", help: "Unique in the flow; left empty, it becomes " + type + "-1." }, undefined, type);
+              idInput.querySelector("[data-field]").dataset.entry = "true";
+              fields.prepend(idInput);
+            }
+            const structure = ["route", "branch", "try"].includes(type);
+            if (spec && !structure) for (const field of (spec.settings.fields || [])) fields.append(input(field, settings[field.name], type));
+            if (structure) fields.append(el("p", { class: "muted" }, "Its lanes are edited on the canvas."));
+            const actions = drawer.querySelector("#drawer-actions");
+            actions.replaceChildren();
+            if (editable) {
+              const button = (label, id, handler, style) => {
+                const node = el("button", { type: "button", id, class: style || "secondary" }, label);
+                node.addEventListener("click", handler);
+                actions.append(node);
+              };
+              if (!mode.adding) {
+                button("Remove", "shape-remove", () => {
+                  if (window.confirm("Remove '" + box.dataset.shape + "' from the draft?")) edit([{ op: "remove", shape: box.dataset.shape }], "Removed " + box.dataset.shape);
+                });
+                button("Duplicate", "shape-duplicate", () => edit([{ op: "duplicate", shape: box.dataset.shape }], "Duplicated " + box.dataset.shape));
+                const skipped = box.dataset.skip === "true";
+                button(skipped ? "Unskip" : "Skip", "shape-skip", () => edit([{ op: "skip", shape: box.dataset.shape, skip: !skipped }], (skipped ? "Unskipped " : "Skipped ") + box.dataset.shape));
+                // Add after: a type picker.
+                const picker = el("select", { id: "add-type", "aria-label": "Shape type to add after this one" });
+                for (const shape of specs.shapes) picker.append(el("option", { value: shape.type }, shape.type));
+                actions.append(picker);
+                button("Add after…", "shape-add", () => open(box, { adding: true, type: picker.value }));
+              }
+              actions.append(el("span", { class: "spacer" }));
+              button(mode.adding ? "Add to draft" : "Save to draft", "shape-save", async () => {
+                let changed;
+                try { changed = changes(); } catch (error) { showProblems({ error: { message: error.message } }, 0); return; }
+                if (mode.adding) {
+                  const entry = {};
+                  const body = {};
+                  for (const change of changed) {
+                    if (change.value === null) continue;
+                    const control = drawer.querySelector('[data-field="' + change.field + '"]');
+                    if (control.dataset.entry) entry[change.field] = change.value; else body[change.field] = change.value;
+                  }
+                  entry[type] = structure ? { } : body;
+                  const where = mode.atStart ? { lane: "" } : { after: box.dataset.shape };
+                  await edit([Object.assign({ op: "add", shape: entry }, where)], "Added a " + type + " shape");
+                  return;
+                }
+                if (!changed.length) { drawer.close(); return; }
+                const edits = changed.map((change) => {
+                  const control = drawer.querySelector('[data-field="' + change.field + '"]');
+                  return { op: "set", shape: box.dataset.shape, field: control.dataset.entry ? [change.field] : [type, change.field], value: change.value };
+                });
+                await edit(edits, "Saved " + box.dataset.shape + " to the draft");
+              }, "primary");
+            }
+            if (!drawer.open) drawer.showModal();
+          };
+
+          canvas.querySelectorAll(".canvas-box").forEach((box) => {
+            box.addEventListener("click", () => open(box, {}));
+            box.addEventListener("keydown", (event) => { if (event.key === "Enter") open(box, {}); });
+          });
+          // Add at the start of the flow (the first shape of a new flow too).
+          const firstType = document.getElementById("add-first-type");
+          if (firstType && editable) {
+            loadSpecs().then(() => { for (const shape of specs.shapes) firstType.append(el("option", { value: shape.type }, shape.type)); });
+            document.getElementById("add-first").addEventListener("click", () => open({ dataset: { shape: "" } }, { adding: true, atStart: true, type: firstType.value }));
+          }
+          const deploy = document.getElementById("draft-deploy");
+          const discard = document.getElementById("draft-discard");
+          const barError = document.getElementById("draft-error");
+          const failed = (answer) => {
+            barError.textContent = (answer.body.error && answer.body.error.message) || ("failed (" + answer.status + ")");
+            barError.hidden = false;
+          };
+          if (deploy) deploy.addEventListener("click", async () => {
+            const answer = await send("/draft/deploy", {});
+            if (answer.ok) reload("Deployed v" + answer.body.version); else failed(answer);
+          });
+          // Versions: roll back = deploy an old version's text as the next version.
+          document.querySelectorAll("[data-rollback]").forEach((button) => button.addEventListener("click", async () => {
+            const version = Number(button.dataset.rollback);
+            if (!window.confirm("Deploy v" + version + "'s text as the next version?")) return;
+            const answer = await send("/rollback", { version });
+            if (answer.ok) { reload("Rolled back to v" + version + " as v" + answer.body.version); return; }
+            const error = document.getElementById("rollback-error");
+            error.textContent = (answer.body.error && answer.body.error.message) || ("failed (" + answer.status + ")");
+            error.hidden = false;
+          }));
+          if (discard) discard.addEventListener("click", async () => {
+            if (!window.confirm("Throw the draft away? The deployed versions stay as they are.")) return;
+            const answer = await fetch(api("/draft"), { method: "DELETE", credentials: "same-origin", headers: { "X-CSRF-Token": csrfToken() } });
+            if (answer.ok) reload("Discarded the draft"); else failed({ status: answer.status, body: await answer.json().catch(() => ({})) });
+          });
+        }
+        """#
 }

@@ -21,11 +21,17 @@ struct AlertsPage {
         let recent = try await groups.recentAlerts(identity, limit: 20)
         let instances = canChange ? try await groups.smtpInstances(identity) : []
         let rows = HTML.join(listings.map { row($0, instances: instances) })
-        let table: HTML = listings.isEmpty ? "<p class=\"muted\" id=\"no-groups\">No notification groups yet.\(canChange ? " Create one below." : "")</p>" : """
+        let table: HTML =
+            listings.isEmpty
+            ? "<p class=\"muted\" id=\"no-groups\">No notification groups yet.\(canChange ? " Create one below." : "")</p>"
+            : """
             <div class="table-box"><table class="grid" id="alert-groups"><thead><tr><th>Group</th><th>Email addresses</th><th>Webhook URLs</th><th>SMTP instance</th>
             <th>Flows naming it</th><th>Updated (UTC)</th>\(canChange ? HTML(trusted: "<th></th>") : HTML.empty)</tr></thead><tbody>\(rows)</tbody></table></div>
             """
-        let warnings: HTML = missing.isEmpty ? .empty : """
+        let warnings: HTML =
+            missing.isEmpty
+            ? .empty
+            : """
             <div class="notice error" id="missing-groups">Flows name groups that do not exist, so their failures alert nobody: \(HTML.join(missing.map { item in
                 "<b>\(item.group)</b> (\(item.flows.joined(separator: ", "))) "
             }))</div>
@@ -49,9 +55,11 @@ struct AlertsPage {
         let flows = HTML.join(listing.flows.map { "<a href=\"/flows/\(Link.segment($0))\">\($0)</a> " })
         var actions = HTML.empty
         if canChange {
-            let delete = ActionForm(action: "/alerts/\(Link.segment(group.name))/delete", back: "/alerts", label: "Delete",
-                                    confirm: "Delete the group '\(group.name)'? Flows naming it will alert nobody through it.",
-                                    style: "small danger").render(csrf: identity.csrfToken)
+            let delete = ActionForm(
+                action: "/alerts/\(Link.segment(group.name))/delete", back: "/alerts", label: "Delete",
+                confirm: "Delete the group '\(group.name)'? Flows naming it will alert nobody through it.",
+                style: "small danger"
+            ).render(csrf: identity.csrfToken)
             actions = "<td><details class=\"edit\"><summary>Edit</summary>\(editForm(group, instances: instances))</details>\(delete)</td>"
         }
         return """
@@ -80,7 +88,10 @@ struct AlertsPage {
 
     func editForm(_ group: AlertGroup, instances: [String]) -> HTML {
         let id = "edit-\(group.name)"
-        let keep: HTML = group.webhookURLs.isEmpty ? .empty : """
+        let keep: HTML =
+            group.webhookURLs.isEmpty
+            ? .empty
+            : """
             <label class="check"><input type="checkbox" name="keep_webhook_urls" value="true" checked> Keep the \(group.webhookURLs.count) stored webhook URL\(group.webhookURLs.count == 1 ? "" : "s") (never shown: they hold secrets); uncheck to replace them with the ones below</label>
             """
         return """
@@ -107,20 +118,21 @@ struct AlertsPage {
 
     func recentTable(_ entries: [AuditEntry]) -> HTML {
         guard !entries.isEmpty else { return "<p class=\"muted\" id=\"no-alerts\">No alerts sent yet.</p>" }
-        let rows = HTML.join(entries.map { entry in
-            let details = entry.details
-            let kind = entry.action.hasPrefix("alert.") ? String(entry.action.dropFirst("alert.".count)) : entry.action
-            let flow = entry.target.hasPrefix("flow:") ? String(entry.target.dropFirst("flow:".count)) : entry.target
-            let sentTo = details["sent_to"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let errors = details["errors"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let errorText: HTML = errors.isEmpty ? .empty : "<div class=\"error-text\">\(errors.joined(separator: "; "))</div>"
-            return """
-                <tr><td>\(Format.time(entry.at))</td><td>\(Format.badge(kind))</td>
-                <td><a href="/flows/\(Link.segment(flow))">\(flow)</a></td><td>\(details["group"]?.stringValue ?? "–")</td>
-                <td class="wrap">\(details["subject"]?.stringValue ?? "")</td>
-                <td class="wrap">\(sentTo.joined(separator: ", "))\(errorText)</td></tr>
-                """
-        })
+        let rows = HTML.join(
+            entries.map { entry in
+                let details = entry.details
+                let kind = entry.action.hasPrefix("alert.") ? String(entry.action.dropFirst("alert.".count)) : entry.action
+                let flow = entry.target.hasPrefix("flow:") ? String(entry.target.dropFirst("flow:".count)) : entry.target
+                let sentTo = details["sent_to"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let errors = details["errors"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let errorText: HTML = errors.isEmpty ? .empty : "<div class=\"error-text\">\(errors.joined(separator: "; "))</div>"
+                return """
+                    <tr><td>\(Format.time(entry.at))</td><td>\(Format.badge(kind))</td>
+                    <td><a href="/flows/\(Link.segment(flow))">\(flow)</a></td><td>\(details["group"]?.stringValue ?? "–")</td>
+                    <td class="wrap">\(details["subject"]?.stringValue ?? "")</td>
+                    <td class="wrap">\(sentTo.joined(separator: ", "))\(errorText)</td></tr>
+                    """
+            })
         return """
             <div class="table-box"><table class="grid" id="recent-alerts"><thead><tr><th>When (UTC)</th><th>Kind</th><th>Flow</th><th>Group</th><th>Subject</th><th>Sent to</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>

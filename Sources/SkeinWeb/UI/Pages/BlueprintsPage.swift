@@ -22,25 +22,31 @@ struct BlueprintsPage {
             }
             for lookup in blueprint.lookups {
                 let fallback = lookup.defaultValue.map { "default \($0)" } ?? "no default"
-                let name: HTML = lookups.contains(lookup.name) ? "<a href=\"/lookups/\(Link.segment(lookup.name))\"><b>\(lookup.name)</b></a>" : "<b>\(lookup.name)</b>"
+                let name: HTML =
+                    lookups.contains(lookup.name) ? "<a href=\"/lookups/\(Link.segment(lookup.name))\"><b>\(lookup.name)</b></a>" : "<b>\(lookup.name)</b>"
                 created.append("<tr><td>lookup</td><td>\(name)</td><td>\(lookup.rows.count) rows, \(fallback)</td><td>\(lookup.help)</td></tr>")
             }
             for flow in blueprint.flows {
                 let deployed = try await ui.store.flow(id: flow.id, version: nil)
                 let name: HTML = deployed != nil ? "<a href=\"/flows/\(Link.segment(flow.id))\"><b>\(flow.id)</b></a>" : "<b>\(flow.id)</b>"
-                let state: HTML = deployed.map { "installed, v\($0.version) \(Format.badge($0.enabled ? "enabled" : "disabled"))" }
+                let state: HTML =
+                    deployed.map { "installed, v\($0.version) \(Format.badge($0.enabled ? "enabled" : "disabled"))" }
                     ?? "<span class=\"muted\">not installed</span>"
                 created.append("<tr><td>flow</td><td>\(name)</td><td>\(state)</td><td>\(flow.name ?? "")</td></tr>")
             }
-            let needs = HTML.join(blueprint.settings.map { setting -> HTML in
-                "<li><code>--setting \(setting.name)=…</code> \(setting.required ? "(required)" : "(default \(setting.defaultValue ?? ""))") \(setting.help)</li>"
-            } + blueprint.credentials.map { credential -> HTML in
-                "<li><code>--credential-env \(credential.name)=VARIABLE</code> \(credential.help)</li>"
-            })
-            let command = "skein blueprint install \(blueprint.name)"
+            let needs = HTML.join(
+                blueprint.settings.map { setting -> HTML in
+                    "<li><code>--setting \(setting.name)=…</code> \(setting.required ? "(required)" : "(default \(setting.defaultValue ?? ""))") \(setting.help)</li>"
+                }
+                    + blueprint.credentials.map { credential -> HTML in
+                        "<li><code>--credential-env \(credential.name)=VARIABLE</code> \(credential.help)</li>"
+                    })
+            let command =
+                "skein blueprint install \(blueprint.name)"
                 + blueprint.settings.filter(\.required).map { " --setting \($0.name)=…" }.joined()
                 + blueprint.credentials.map { " --credential-env \($0.name)=VARIABLE" }.joined()
-            sections.append("""
+            sections.append(
+                """
                 <section class="blueprint" id="\(blueprint.name)">
                 <h2>\(blueprint.title) <span class="muted">\(blueprint.name)</span></h2>
                 <p><b>\(blueprint.systems.joined(separator: " → "))</b></p>
@@ -52,9 +58,14 @@ struct BlueprintsPage {
                 """)
         }
         let errors = ui.operations.blueprintCatalog.errors
-        let problems: HTML = errors.isEmpty ? .empty
+        let problems: HTML =
+            errors.isEmpty
+            ? .empty
             : "<p class=\"error\">Not loaded: \(errors.map(\.description).joined(separator: "; "))</p>"
-        let content: HTML = blueprints.isEmpty && errors.isEmpty ? "<h1>Blueprints</h1><p class=\"muted\">No blueprints.</p>" : """
+        let content: HTML =
+            blueprints.isEmpty && errors.isEmpty
+            ? "<h1>Blueprints</h1><p class=\"muted\">No blueprints.</p>"
+            : """
             <h1>Blueprints</h1>
             <p class="muted">Ready-made integrations: the instances, cross-reference lookups and flows for a pair of systems,
             installed with one command (docs/blueprints.md).</p>

@@ -1,7 +1,7 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import SkeinCore
+import SkeinOperations
 import SkeinStorage
 
 /// `/runs/retry`: the confirmation of "Retry failed runs" on the run logs. It shows the runs of
@@ -23,16 +23,21 @@ struct BulkRetryPage {
         let filters = Self.filterNames.compactMap { name in request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : (name, $0) } }
         let preview = try await ui.operations.recovery.previewRetry(identity, Inputs(pairs: filters))
         let back = Link("/runs", [("status", "failure")] + filters.map { ($0.0, Optional($0.1)) }).description
-        let tiles = HTML.join(RunStatus.allCases.map { status in
-            "<div class=\"count \(status.rawValue)\" data-status=\"\(status.rawValue)\"><b>\(preview.byStatus[status] ?? 0)</b><span>\(status.rawValue.replacingOccurrences(of: "_", with: " "))</span></div>"
-        })
+        let tiles = HTML.join(
+            RunStatus.allCases.map { status in
+                "<div class=\"count \(status.rawValue)\" data-status=\"\(status.rawValue)\"><b>\(preview.byStatus[status] ?? 0)</b><span>\(status.rawValue.replacingOccurrences(of: "_", with: " "))</span></div>"
+            })
         let runs = preview.toRetry.prefix(Self.listed).map { run -> HTML in "<a href=\"/runs/\(run.id)\">\(run.id)</a>" }
         let more: HTML = preview.toRetry.count > Self.listed ? " and \(preview.toRetry.count - Self.listed) more" : HTML.empty
         let flows = Set(preview.toRetry.map(\.flowID)).sorted()
-        let hidden = HTML.join((filters + [(ActionTokens.field, ui.operations.actionTokens.issue())]).map {
-            "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">"
-        })
-        let form: HTML = preview.toRetry.isEmpty ? "<p class=\"muted\">No failed run of these filters is waiting for a retry; nothing would run.</p>" : """
+        let hidden = HTML.join(
+            (filters + [(ActionTokens.field, ui.operations.actionTokens.issue())]).map {
+                "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">"
+            })
+        let form: HTML =
+            preview.toRetry.isEmpty
+            ? "<p class=\"muted\">No failed run of these filters is waiting for a retry; nothing would run.</p>"
+            : """
             <form method="post" action="/runs/retry" id="bulk-retry-form">
               \(ActionForm.hiddenFields(csrf: identity.csrfToken, back: back))\(hidden)
               <fieldset><legend>Run them on</legend>

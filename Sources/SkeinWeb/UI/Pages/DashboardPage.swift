@@ -1,7 +1,7 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import SkeinCore
+import SkeinOperations
 import SkeinStorage
 
 /// `/`: runs of the last 24 hours and sync entries of the report's default window, counted by
@@ -27,19 +27,23 @@ struct DashboardPage {
         let flows = try await store.flows()
 
         let from = Format.time(now.addingTimeInterval(-86_400)).prefix(10).description
-        let runTiles = HTML.join(RunStatus.allCases.flatMap { status -> [HTML] in
-            let tile = { (count: Int, label: String, kind: String, extra: [(String, String?)]) -> HTML in
-                let filters: [(String, String?)] = [("status", status.rawValue), ("from", from)] + extra
-                return "<a class=\"count \(kind)\" href=\"\(Link("/runs", filters).description)\"><b>\(count)</b><span>\(label)</span></a>"
-            }
-            let count = runCounts[status] ?? 0
-            guard status == .success else { return [tile(count, status.rawValue.replacingOccurrences(of: "_", with: " "), status.rawValue, [])] }
-            return [tile(count - warnedSuccesses, "clean success", "success", [("has_warnings", "false")]),
-                    tile(warnedSuccesses, "success with warnings", "warned", [("has_warnings", "true")])]
-        })
-        let syncTiles = HTML.join(SyncStatus.allCases.map { status in
-            "<a class=\"count \(status.rawValue)\" href=\"\(Link("/sync", [("status", status.rawValue)]).description)\"><b>\(syncCounts[status] ?? 0)</b><span>\(status.rawValue.uppercased())</span></a>"
-        })
+        let runTiles = HTML.join(
+            RunStatus.allCases.flatMap { status -> [HTML] in
+                let tile = { (count: Int, label: String, kind: String, extra: [(String, String?)]) -> HTML in
+                    let filters: [(String, String?)] = [("status", status.rawValue), ("from", from)] + extra
+                    return "<a class=\"count \(kind)\" href=\"\(Link("/runs", filters).description)\"><b>\(count)</b><span>\(label)</span></a>"
+                }
+                let count = runCounts[status] ?? 0
+                guard status == .success else { return [tile(count, status.rawValue.replacingOccurrences(of: "_", with: " "), status.rawValue, [])] }
+                return [
+                    tile(count - warnedSuccesses, "clean success", "success", [("has_warnings", "false")]),
+                    tile(warnedSuccesses, "success with warnings", "warned", [("has_warnings", "true")]),
+                ]
+            })
+        let syncTiles = HTML.join(
+            SyncStatus.allCases.map { status in
+                "<a class=\"count \(status.rawValue)\" href=\"\(Link("/sync", [("status", status.rawValue)]).description)\"><b>\(syncCounts[status] ?? 0)</b><span>\(status.rawValue.uppercased())</span></a>"
+            })
         let enabled = flows.filter(\.enabled).count
         let content: HTML = """
             <h1>Dashboard</h1>
@@ -59,13 +63,14 @@ struct DashboardPage {
 
     func failedSyncTable(_ entries: [SyncEntry]) -> HTML {
         guard !entries.isEmpty else { return "<p class=\"muted\">No failed sync entries in the last \(SyncQuery.defaultDays) days.</p>" }
-        let rows = HTML.join(entries.map { entry in
-            """
-            <tr><td class="num">\(entry.id)</td><td>\(entry.system)</td><td>\(entry.reference)</td>
-            <td><a href="/flows/\(Link.segment(entry.flowID))">\(entry.flowID)</a></td><td><a href="/runs/\(entry.runID)">\(entry.runID)</a></td>
-            <td>\(Format.time(entry.latestAttemptAt))</td><td class="wrap">\(entry.latestResponse)</td></tr>
-            """
-        })
+        let rows = HTML.join(
+            entries.map { entry in
+                """
+                <tr><td class="num">\(entry.id)</td><td>\(entry.system)</td><td>\(entry.reference)</td>
+                <td><a href="/flows/\(Link.segment(entry.flowID))">\(entry.flowID)</a></td><td><a href="/runs/\(entry.runID)">\(entry.runID)</a></td>
+                <td>\(Format.time(entry.latestAttemptAt))</td><td class="wrap">\(entry.latestResponse)</td></tr>
+                """
+            })
         return """
             <div class="table-box"><table class="grid"><thead><tr><th class="num">Sync id</th><th>System</th><th>Reference</th><th>Flow</th><th>Run</th><th>Latest (UTC)</th><th>Latest sync information</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>

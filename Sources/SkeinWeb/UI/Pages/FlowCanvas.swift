@@ -28,7 +28,9 @@ struct FlowCanvas {
     }
 
     func render() -> HTML {
-        let legend: HTML = runID.map { "<p class=\"muted\" id=\"canvas-run\">Status and payload counts (in → out) of run <a href=\"/runs/\($0)\">\($0)</a>.</p>" } ?? HTML.empty
+        let legend: HTML =
+            runID.map { "<p class=\"muted\" id=\"canvas-run\">Status and payload counts (in → out) of run <a href=\"/runs/\($0)\">\($0)</a>.</p>" }
+            ?? HTML.empty
         return """
             \(legend)<div class="canvas" id="canvas" data-flow="\(definition.id)" data-editable="\(editable ? "true" : "false")"><div class="canvas-trigger" id="canvas-trigger"><span class="canvas-type">trigger</span> <b>\(FlowsPage.trigger(definition.trigger))</b></div>
             \(sequence(definition.shapes, lane: "shapes"))</div>
@@ -49,7 +51,8 @@ struct FlowCanvas {
         if let worst = Self.worst(ran.map(\.status)) {
             classes.append("ran-\(worst.rawValue)")
             let input = ran.reduce(0) { $0 + $1.inputCount }, output = ran.reduce(0) { $0 + $1.outputCount }
-            status = "<div class=\"canvas-run\">\(Format.badge(worst.rawValue)) <span class=\"canvas-counts\" title=\"payloads in → out\">\(input) → \(output)</span></div>"
+            status =
+                "<div class=\"canvas-run\">\(Format.badge(worst.rawValue)) <span class=\"canvas-counts\" title=\"payloads in → out\">\(input) → \(output)</span></div>"
         } else if runID != nil {
             status = "<div class=\"canvas-run muted\">not run</div>"
         }
@@ -60,12 +63,14 @@ struct FlowCanvas {
             <div class="canvas-title">\(title)</div>\(status)</div>
             """
         guard let structure = shape.structure else { return "<li class=\"\(classes.joined(separator: " "))\" id=\"canvas-\(shape.id)\">\(box)</li>" }
-        let lanes = HTML.join(structure.children.map { child in
-            """
-            <div class="canvas-lane"><div class="canvas-lane-name">\(Self.laneLabel(structure, child.name))</div>\(sequence(child.shapes, lane: "\(shape.id)/\(child.name)"))</div>
-            """
-        })
-        return "<li class=\"\(classes.joined(separator: " ")) canvas-structure\" id=\"canvas-\(shape.id)\">\(box)<div class=\"canvas-lanes\">\(lanes)</div></li>"
+        let lanes = HTML.join(
+            structure.children.map { child in
+                """
+                <div class="canvas-lane"><div class="canvas-lane-name">\(Self.laneLabel(structure, child.name))</div>\(sequence(child.shapes, lane: "\(shape.id)/\(child.name)"))</div>
+                """
+            })
+        return
+            "<li class=\"\(classes.joined(separator: " ")) canvas-structure\" id=\"canvas-\(shape.id)\">\(box)<div class=\"canvas-lanes\">\(lanes)</div></li>"
     }
 
     /// A lane's heading: a route branch with its condition, `otherwise`, a try's `try`/`catch`.

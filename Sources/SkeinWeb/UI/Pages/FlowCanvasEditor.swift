@@ -21,7 +21,10 @@ struct FlowCanvasEditor {
             <div class="toolbar" id="add-first-bar"><label for="add-first-type">Add at the start of the flow</label><select id="add-first-type"></select>
             <button type="button" class="secondary small" id="add-first">Add…</button></div>
             """
-        let problems: HTML = draftProblems.isEmpty ? HTML.empty : """
+        let problems: HTML =
+            draftProblems.isEmpty
+            ? HTML.empty
+            : """
             <div class="notice error" id="draft-problems">The draft does not read as a flow, so the canvas shows v\(latestVersion): \(draftProblems.prefix(3).map(\.description).joined(separator: "; "))</div>
             """
         guard let draft else {

@@ -2,8 +2,8 @@ import Hummingbird
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
-import SkeinStorage
 import SkeinOperations
+import SkeinStorage
 
 /// `/flows/{id}/diff?from=1&to=2` (`to` absent: the draft, or the latest version): two versions
 /// side by side, shape by shape (`FlowDiff`: matched by id across the whole tree, each added,
@@ -26,20 +26,23 @@ struct FlowDiffPage {
         let target = to.map { "v\($0)" } ?? "the draft"
         func side(_ side: FlowDiff.ShapeSide?) -> HTML {
             guard let side else { return "<span class=\"muted\">—</span>" }
-            return "<div class=\"muted mono\">\(side.path)</div><pre class=\"payload\">\(FlowSourceView.redacted(side.shape, for: identity.role).serialized(.pretty))</pre>"
+            return
+                "<div class=\"muted mono\">\(side.path)</div><pre class=\"payload\">\(FlowSourceView.redacted(side.shape, for: identity.role).serialized(.pretty))</pre>"
         }
-        let rows = HTML.join(diff.shapes.map { entry in
-            """
-            <tr class="diff-\(entry.change.rawValue)" id="diff-\(entry.id)"><td><b class="mono">\(entry.id)</b><div>\(Format.badge(entry.change.rawValue))</div></td>
-            <td>\(side(entry.from))</td><td>\(side(entry.to))</td></tr>
-            """
-        })
-        let keys = HTML.join(diff.keys.map { key in
-            """
-            <tr><td class="mono">\(key.key)</td><td><pre class="payload">\(key.from.map { FlowSourceView.redacted($0, for: identity.role).serialized(.pretty) } ?? "(absent)")</pre></td>
-            <td><pre class="payload">\(key.to.map { FlowSourceView.redacted($0, for: identity.role).serialized(.pretty) } ?? "(absent)")</pre></td></tr>
-            """
-        })
+        let rows = HTML.join(
+            diff.shapes.map { entry in
+                """
+                <tr class="diff-\(entry.change.rawValue)" id="diff-\(entry.id)"><td><b class="mono">\(entry.id)</b><div>\(Format.badge(entry.change.rawValue))</div></td>
+                <td>\(side(entry.from))</td><td>\(side(entry.to))</td></tr>
+                """
+            })
+        let keys = HTML.join(
+            diff.keys.map { key in
+                """
+                <tr><td class="mono">\(key.key)</td><td><pre class="payload">\(key.from.map { FlowSourceView.redacted($0, for: identity.role).serialized(.pretty) } ?? "(absent)")</pre></td>
+                <td><pre class="payload">\(key.to.map { FlowSourceView.redacted($0, for: identity.role).serialized(.pretty) } ?? "(absent)")</pre></td></tr>
+                """
+            })
         let content: HTML = """
             <p class="muted"><a href="/flows">Flows</a> / <a href="\(back)">\(flowID)</a></p>
             <h1>v\(from) → \(target)</h1>

@@ -21,9 +21,11 @@ extension FlowPage {
                 }
             }
         }
-        let editor = FlowCanvasEditor(flowID: draft.flowID, draft: draft, draftProblems: definition == nil ? problems : [], latestVersion: 0,
-                                      editable: true)
-        let canvas: HTML = definition.map { FlowCanvas(definition: $0, editable: true, role: identity.role).render() }
+        let editor = FlowCanvasEditor(
+            flowID: draft.flowID, draft: draft, draftProblems: definition == nil ? problems : [], latestVersion: 0,
+            editable: true)
+        let canvas: HTML =
+            definition.map { FlowCanvas(definition: $0, editable: true, role: identity.role).render() }
             ?? "<p class=\"muted\">The draft does not read as a flow yet.</p>"
         let content: HTML = """
             <p class="muted"><a href="/flows">Flows</a></p>
@@ -36,6 +38,7 @@ extension FlowPage {
             \(editor.drawer())
             """
         let (notice, error) = UIController.messages(request)
-        return UIController.html(Layout(title: definition?.name ?? draft.flowID, section: .flows, identity: identity, notice: notice, error: error).render(content))
+        return UIController.html(
+            Layout(title: definition?.name ?? draft.flowID, section: .flows, identity: identity, notice: notice, error: error).render(content))
     }
 }

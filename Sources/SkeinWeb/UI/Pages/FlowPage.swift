@@ -1,8 +1,8 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 
 /// `/flows/{id}` (`?version=N` for an older version, `?run=N` for a run's status on the canvas):
@@ -41,10 +41,12 @@ struct FlowPage {
         if let draft {
             do { canvasDefinition = try FlowFile.decode(draft.source, catalog: ui.services.catalog) } catch { draftProblems = error.problems }
         }
-        let canvas = FlowCanvas(definition: canvasDefinition, run: shownRun?.id, steps: runSteps,
-                                editable: editable && draftProblems.isEmpty, role: identity.role)
-        let editor = FlowCanvasEditor(flowID: flowID, draft: draft, draftProblems: draftProblems, latestVersion: latest.version,
-                                      editable: editable)
+        let canvas = FlowCanvas(
+            definition: canvasDefinition, run: shownRun?.id, steps: runSteps,
+            editable: editable && draftProblems.isEmpty, role: identity.role)
+        let editor = FlowCanvasEditor(
+            flowID: flowID, draft: draft, draftProblems: draftProblems, latestVersion: latest.version,
+            editable: editable)
         let versions = try await ui.store.versions(of: flowID)
         let runs = try await ui.store.runs(RunQuery(flowID: flowID, limit: 10))
         let isLatest = shown.version == latest.version
@@ -53,15 +55,19 @@ struct FlowPage {
 
         var actions: [HTML] = ["<a class=\"button secondary\" id=\"open-text\" href=\"\(back)/text\">Text view</a>"]
         if identity.role >= .builder {
-            actions.append(ActionForm(action: "\(back)/enabled", back: back, label: latest.enabled ? "Disable" : "Enable",
-                                      fields: [("enabled", latest.enabled ? "false" : "true")], style: "secondary").render(csrf: csrf))
+            actions.append(
+                ActionForm(
+                    action: "\(back)/enabled", back: back, label: latest.enabled ? "Disable" : "Enable",
+                    fields: [("enabled", latest.enabled ? "false" : "true")], style: "secondary"
+                ).render(csrf: csrf))
         }
         if identity.role >= .operator && isLatest {
             actions.append("<button type=\"button\" data-open=\"initialise-dialog\" id=\"open-initialise\">Initialise flow with data…</button>")
         }
-        let shapes = HTML.join(shown.definition.shapes.enumerated().map { index, shape in
-            shapeItem(index: index, shape: shape, flowID: flowID, editable: isLatest && identity.role >= .builder, back: back)
-        })
+        let shapes = HTML.join(
+            shown.definition.shapes.enumerated().map { index, shape in
+                shapeItem(index: index, shape: shape, flowID: flowID, editable: isLatest && identity.role >= .builder, back: back)
+            })
         // Who deployed each version: the audit log's deploys and rollbacks of this flow (the latest 1000 flow entries).
         let audit = try await ui.store.auditEntries(AuditQuery(action: "flow.", limit: 1000)).filter { $0.target == "flow:\(flowID)" }
         var deployers: [Int: AuditEntry] = [:]
@@ -70,22 +76,27 @@ struct FlowPage {
                 deployers[Int(version)] = entry
             }
         }
-        let versionRows = HTML.join(versions.reversed().map { version in
-            let entry = deployers[version.version]
-            let how: HTML = entry.map { $0.action == "flow.rollback" ? " (rollback to v\(Int($0.details["from_version"]?.numberValue ?? 0)))" : "" } ?? ""
-            var controls: [HTML] = []
-            if version.version > 1 {
-                controls.append("<a class=\"button small secondary\" href=\"\(back)/diff?from=\(version.version - 1)&to=\(version.version)\">Diff with v\(version.version - 1)</a>")
-            }
-            if identity.role >= .builder && version.version != latest.version {
-                controls.append("<button type=\"button\" class=\"small secondary\" data-rollback=\"\(version.version)\" id=\"rollback-\(version.version)\">Roll back to v\(version.version)</button>")
-            }
-            return """
-            <tr id="version-\(version.version)"><td class="num"><a href="\(back)?version=\(version.version)">v\(version.version)</a></td><td>\(version.definition.name)</td>
-            <td>\(Format.time(version.deployedAt))</td><td class="deployer">\(entry?.actor ?? "–")\(how)</td><td class="num">\(version.definition.shapes.count)</td>
-            <td>\(version.version == latest.version ? Format.badge("latest") : HTML.empty)\(version.version == shown.version ? " (shown)" : "")</td><td>\(controls)</td></tr>
-            """
-        })
+        let versionRows = HTML.join(
+            versions.reversed().map { version in
+                let entry = deployers[version.version]
+                let how: HTML = entry.map { $0.action == "flow.rollback" ? " (rollback to v\(Int($0.details["from_version"]?.numberValue ?? 0)))" : "" } ?? ""
+                var controls: [HTML] = []
+                if version.version > 1 {
+                    controls.append(
+                        "<a class=\"button small secondary\" href=\"\(back)/diff?from=\(version.version - 1)&to=\(version.version)\">Diff with v\(version.version - 1)</a>"
+                    )
+                }
+                if identity.role >= .builder && version.version != latest.version {
+                    controls.append(
+                        "<button type=\"button\" class=\"small secondary\" data-rollback=\"\(version.version)\" id=\"rollback-\(version.version)\">Roll back to v\(version.version)</button>"
+                    )
+                }
+                return """
+                    <tr id="version-\(version.version)"><td class="num"><a href="\(back)?version=\(version.version)">v\(version.version)</a></td><td>\(version.definition.name)</td>
+                    <td>\(Format.time(version.deployedAt))</td><td class="deployer">\(entry?.actor ?? "–")\(how)</td><td class="num">\(version.definition.shapes.count)</td>
+                    <td>\(version.version == latest.version ? Format.badge("latest") : HTML.empty)\(version.version == shown.version ? " (shown)" : "")</td><td>\(controls)</td></tr>
+                    """
+            })
         let options = HTML.join(versions.reversed().map { "<option value=\"\($0.version)\">v\($0.version)</option>" })
         let compare: HTML = """
             <form method="get" action="\(back)/diff" class="toolbar" id="compare-form"><label for="diff-from">Compare</label><select id="diff-from" name="from">\(options)</select>
@@ -128,10 +139,13 @@ struct FlowPage {
             controls.append("<a class=\"button small secondary\" href=\"\(link.description)\">Try in playground</a>")
         }
         if editable {
-            controls.append(ActionForm(action: "\(back)/skip", back: back, label: shape.skip ? "Unskip" : "Skip",
-                                       fields: [("shape", shape.id), ("skip", shape.skip ? "false" : "true")],
-                                       confirm: "\(shape.skip ? "Stop skipping" : "Skip") '\(shape.id)'? This deploys a new version of the flow.",
-                                       style: "small secondary").render(csrf: identity.csrfToken))
+            controls.append(
+                ActionForm(
+                    action: "\(back)/skip", back: back, label: shape.skip ? "Unskip" : "Skip",
+                    fields: [("shape", shape.id), ("skip", shape.skip ? "false" : "true")],
+                    confirm: "\(shape.skip ? "Stop skipping" : "Skip") '\(shape.id)'? This deploys a new version of the flow.",
+                    style: "small secondary"
+                ).render(csrf: identity.csrfToken))
         }
         return """
             <li class="\(shape.skip ? "skipped" : "")" id="shape-\(shape.id)"><span class="index">\(index + 1)</span>

@@ -1,5 +1,5 @@
-import SkeinOperations
 import Hummingbird
+import SkeinOperations
 import SkeinStorage
 
 /// `/flows/{id}/text`: the flow's draft as text (YAML stays YAML, comments and all; JSON stays
@@ -14,8 +14,10 @@ struct FlowTextPage {
     let identity: Identity
 
     static let stylesheets = ["/assets/codemirror/codemirror.css", "/assets/codemirror/lint.css"]
-    static let scripts = ["/assets/codemirror/codemirror.js", "/assets/codemirror/yaml.js",
-                          "/assets/codemirror/javascript.js", "/assets/codemirror/lint.js"]
+    static let scripts = [
+        "/assets/codemirror/codemirror.js", "/assets/codemirror/yaml.js",
+        "/assets/codemirror/javascript.js", "/assets/codemirror/lint.js",
+    ]
 
     /// A new flow's first draft starts from this text.
     static let newFlowTemplate = """
@@ -43,7 +45,9 @@ struct FlowTextPage {
 
     private func page(title: String, heading: HTML, flowID: String?, initial: String?, request: Request) -> Response {
         let canEdit = identity.role >= .builder
-        let buttons: HTML = canEdit ? """
+        let buttons: HTML =
+            canEdit
+            ? """
             <button type="button" id="save-draft">Save draft</button>\
             \(flowID == nil ? HTML.empty : "<button type=\"button\" class=\"secondary\" id=\"discard-draft\">Discard draft</button><button type=\"button\" id=\"deploy-draft\">Deploy</button>")
             """ : "<span class=\"muted\" id=\"read-only\">Read-only: builders edit and deploy.</span>"
@@ -59,7 +63,10 @@ struct FlowTextPage {
             <ul id="problems" class="problems"><li class="muted">Checking…</li></ul>
             """
         let messages = UIController.messages(request)
-        return UIController.html(Layout(title: title, section: .flows, identity: identity, notice: messages.notice, error: messages.error,
-                                        stylesheets: Self.stylesheets, scripts: Self.scripts).render(content))
+        return UIController.html(
+            Layout(
+                title: title, section: .flows, identity: identity, notice: messages.notice, error: messages.error,
+                stylesheets: Self.stylesheets, scripts: Self.scripts
+            ).render(content))
     }
 }

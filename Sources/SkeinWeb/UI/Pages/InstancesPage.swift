@@ -1,8 +1,8 @@
-import SkeinOperations
 import Hummingbird
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 
 /// `/instances`: every connector instance (type, address, settings, credential *names*, last
@@ -30,7 +30,8 @@ struct InstancesPage {
                 buttons.append("<button type=\"button\" class=\"small secondary\" data-edit=\"\(stored.name)\">Edit</button>")
                 buttons.append("<button type=\"button\" class=\"small danger\" data-delete=\"\(stored.name)\">Delete</button>")
             }
-            rows.append("""
+            rows.append(
+                """
                 <tr id="instance-\(stored.name)" data-name="\(stored.name)" data-type="\(stored.connectorType)" data-address="\(stored.address)" \
                 data-rate-limit="\(stored.rateLimit ?? "")" data-timeout-ms="\(stored.timeoutMilliseconds)" data-settings="\(settings)" data-credentials="\(names.joined(separator: ","))">
                 <td><b>\(stored.name)</b></td><td>\(kind)</td><td class="wrap mono">\(stored.address)</td>
@@ -38,7 +39,10 @@ struct InstancesPage {
                 <td class="verdict" aria-live="polite"></td><td>\(buttons)</td></tr>
                 """)
         }
-        let table: HTML = rows.isEmpty ? "<p class=\"muted\" id=\"no-instances\">No instances yet.</p>" : """
+        let table: HTML =
+            rows.isEmpty
+            ? "<p class=\"muted\" id=\"no-instances\">No instances yet.</p>"
+            : """
             <div class="table-box"><table class="grid" id="instances"><thead><tr><th>Instance</th><th>Type</th><th>Address</th><th>Credentials</th>\
             <th>Updated (UTC)</th><th>Test result</th><th></th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
@@ -51,7 +55,8 @@ struct InstancesPage {
             \(canEdit ? form : .empty)
             """
         let messages = UIController.messages(request)
-        return UIController.html(Layout(title: "Instances", section: .instances, identity: identity, notice: messages.notice, error: messages.error).render(content))
+        return UIController.html(
+            Layout(title: "Instances", section: .instances, identity: identity, notice: messages.notice, error: messages.error).render(content))
     }
 
     /// The add/edit dialog. Credential rows are added by skein.js: one per stored name (blank:

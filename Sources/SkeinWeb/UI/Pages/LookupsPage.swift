@@ -27,11 +27,16 @@ struct LookupsPage {
             <td>\(Format.time(table.updatedAt))</td></tr>
             """
         }
-        let list: HTML = tables.isEmpty ? "<p class=\"muted\">No lookup tables yet.</p>" : """
+        let list: HTML =
+            tables.isEmpty
+            ? "<p class=\"muted\">No lookup tables yet.</p>"
+            : """
             <div class="table-box"><table class="grid" id="lookups"><thead><tr><th>Table</th><th class="num">Rows</th><th>Default</th><th>Updated (UTC)</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """
-        let create: HTML = canEdit ? """
+        let create: HTML =
+            canEdit
+            ? """
             <h2>New table</h2>
             <form method="post" action="/lookups" class="filters" id="new-lookup">\(ActionForm.hiddenFields(csrf: csrf, back: "/lookups"))
               <label>Name <input name="name" required pattern="[a-z0-9][a-z0-9_\\-]{0,63}" placeholder="shipping-codes"></label>
@@ -54,9 +59,12 @@ struct LookupsPage {
         let name = context.parameters.get("name") ?? ""
         let (table, updatedAt) = try await ui.operations.lookups.table(identity, name: name)
         let search = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces)
-        let matching = search.isEmpty ? table.rows : table.rows.filter {
-            $0.left.localizedCaseInsensitiveContains(search) || $0.right.localizedCaseInsensitiveContains(search)
-        }
+        let matching =
+            search.isEmpty
+            ? table.rows
+            : table.rows.filter {
+                $0.left.localizedCaseInsensitiveContains(search) || $0.right.localizedCaseInsensitiveContains(search)
+            }
         let path = "/lookups/\(Link.segment(table.name))"
         let back = Link(path, [("q", search.isEmpty ? nil : search)]).description
         let shown = matching.prefix(Self.shownRows)
@@ -70,7 +78,10 @@ struct LookupsPage {
         }
         let counted: HTML = search.isEmpty ? "\(table.rows.count) rows" : "\(matching.count) of \(table.rows.count) rows match"
         let cut: HTML = matching.count > shown.count ? " — showing the first \(shown.count); search to narrow" : .empty
-        let grid: HTML = shown.isEmpty ? "<p class=\"muted\">\(search.isEmpty ? "No rows yet." : "No rows match.")</p>" : """
+        let grid: HTML =
+            shown.isEmpty
+            ? "<p class=\"muted\">\(search.isEmpty ? "No rows yet." : "No rows match.")</p>"
+            : """
             <div class="table-box"><table class="grid" id="lookup-rows"><thead><tr><th>Left</th><th>Right</th>\(canEdit ? HTML("<th></th>") : .empty)</tr></thead><tbody>\(rows)</tbody></table></div>
             """
         let content: HTML = """

@@ -66,6 +66,7 @@ struct NewFlowPage {
         do { _ = try await drafting.save(nil, text: text, actor: identity.username) } catch let error as FlowDraftError {
             throw APIError(.invalidBody, error.message)
         }
-        return UIController.redirect(to: Link("/flows/\(Link.segment(id))").setting("notice", "Created the draft of '\(id)'. Add shapes, then deploy.").description)
+        return UIController.redirect(
+            to: Link("/flows/\(Link.segment(id))").setting("notice", "Created the draft of '\(id)'. Add shapes, then deploy.").description)
     }
 }

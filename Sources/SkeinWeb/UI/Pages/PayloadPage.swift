@@ -1,9 +1,9 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 
 /// `/runs/{id}/payloads/{sequence}/{index}`: the payload viewer — pretty JSON (or the text as
@@ -35,9 +35,12 @@ struct PayloadPage {
         let infos = try await ui.store.payloadInfos(of: StepID(run: run.id, sequence: sequence))
         guard infos.indices.contains(index) else {
             if run.payloadsExpired { throw APIError(.notFound, "the payloads of run \(run.id) have expired (retention); its log remains") }
-            throw APIError(.notFound, "step \(sequence) of run \(run.id) has \(infos.count) payload\(infos.count == 1 ? "" : "s"); there is no payload \(index)")
+            throw APIError(
+                .notFound, "step \(sequence) of run \(run.id) has \(infos.count) payload\(infos.count == 1 ? "" : "s"); there is no payload \(index)")
         }
-        let stepName = sequence == 0 ? "the run's input"
+        let stepName =
+            sequence == 0
+            ? "the run's input"
             : try await ui.store.steps(runID: run.id).first { $0.sequence == sequence }.map { "step \(sequence) '\($0.shapeID)'" } ?? "step \(sequence)"
         return Location(run: run, sequence: sequence, index: index, infos: infos, stepName: stepName)
     }
@@ -56,19 +59,25 @@ struct PayloadPage {
         navigation.append("<span class=\"muted\">payload \(index + 1) of \(location.infos.count)</span>")
         if index + 1 < location.infos.count { navigation.append("<a href=\"\(base)/\(index + 1)\">Payload \(index + 1) →</a>") }
         var actions: [HTML] = [
-            "<a class=\"button secondary\" href=\"\(base)/\(index)/download\" download>Download (\(Format.bytes(info.size)))</a>",
+            "<a class=\"button secondary\" href=\"\(base)/\(index)/download\" download>Download (\(Format.bytes(info.size)))</a>"
         ]
         if payload.isJSON {
             let playground = Link("/playground", [("run", String(run.id)), ("sequence", String(sequence)), ("index", String(index))])
             actions.append("<a class=\"button secondary\" id=\"try-expression\" href=\"\(playground.description)\">Try an expression on this payload</a>")
         }
         if identity.role >= .operator {
-            actions.append(ActionForm(action: "/runs/\(run.id)/replay", back: "\(base)/\(index)", label: "Replay this payload into the next step",
-                                      fields: [("sequence", String(sequence)), ("index", String(index))],
-                                      confirm: "Start a new run with this payload, entering after \(location.stepName)?")
-                            .render(csrf: identity.csrfToken, once: ui.operations.actionTokens.issue()))
+            actions.append(
+                ActionForm(
+                    action: "/runs/\(run.id)/replay", back: "\(base)/\(index)", label: "Replay this payload into the next step",
+                    fields: [("sequence", String(sequence)), ("index", String(index))],
+                    confirm: "Start a new run with this payload, entering after \(location.stepName)?"
+                )
+                .render(csrf: identity.csrfToken, once: ui.operations.actionTokens.issue()))
         }
-        let marker: HTML = trimmed ? "<div class=\"trimmed\">[trimmed] showing the first \(Format.bytes(Self.viewLimit)) of \(Format.bytes(info.size)) (\(info.size) bytes); download it for all of it</div>" : HTML.empty
+        let marker: HTML =
+            trimmed
+            ? "<div class=\"trimmed\">[trimmed] showing the first \(Format.bytes(Self.viewLimit)) of \(Format.bytes(info.size)) (\(info.size) bytes); download it for all of it</div>"
+            : HTML.empty
         let content: HTML = """
             <p class="muted"><a href="/runs/\(run.id)">Run \(run.id)</a> · \(run.flowID) v\(run.flowVersion) · \(location.stepName)</p>
             <h1>Payload \(index) of \(location.stepName)</h1>
@@ -78,7 +87,8 @@ struct PayloadPage {
             \(marker)
             """
         let (notice, error) = UIController.messages(request)
-        return UIController.html(Layout(title: "Payload \(index) · run \(run.id)", section: .runs, identity: identity, notice: notice, error: error).render(content))
+        return UIController.html(
+            Layout(title: "Payload \(index) · run \(run.id)", section: .runs, identity: identity, notice: notice, error: error).render(content))
     }
 
     /// The payload as shown: pretty JSON when it is JSON and small enough to show whole, else
@@ -102,9 +112,13 @@ struct PayloadPage {
         }
         let bytes = payload.bytes()
         let fileName = "run-\(location.run.id)-step-\(location.sequence)-payload-\(location.index).\(Self.fileExtension(payload.contentType))"
-        return Response(status: .ok, headers: [.contentType: payload.contentType, .contentDisposition: "attachment; filename=\"\(fileName)\"",
-                                               .contentLength: String(bytes.count), HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: payload.contentType, .contentDisposition: "attachment; filename=\"\(fileName)\"",
+                .contentLength: String(bytes.count), HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func fileExtension(_ contentType: String) -> String {

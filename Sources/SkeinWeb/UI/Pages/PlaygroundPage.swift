@@ -1,10 +1,10 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import JSONata
 import NIOCore
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 
 /// `/playground`: try a JSONata expression (the language of map, filter and assert shapes)
@@ -35,7 +35,8 @@ struct PlaygroundPage {
         var problem: String?
 
         if let flow = parameters.get("flow"), let shape = parameters.get("shape"), payload.string("run") == nil,
-           let found = try await latestInput(flowID: flow, shapeID: shape) {
+            let found = try await latestInput(flowID: flow, shapeID: shape)
+        {
             for (name, value) in [("run", String(found.run)), ("sequence", String(found.sequence)), ("index", "0")] { payload.set(name, value) }
         }
         if let runID: RunID = try payload.id("run") {
@@ -43,7 +44,8 @@ struct PlaygroundPage {
             if let payload = try await ui.store.payload(of: StepID(run: runID, sequence: sequence), index: index) {
                 let (text, trimmed) = Self.inputText(payload)
                 input = text
-                source = "Payload \(index) of step \(sequence) of <a href=\"/runs/\(runID)\">run \(runID)</a> (<a href=\"/runs/\(runID)/payloads/\(sequence)/\(index)\">view</a>)"
+                source =
+                    "Payload \(index) of step \(sequence) of <a href=\"/runs/\(runID)\">run \(runID)</a> (<a href=\"/runs/\(runID)/payloads/\(sequence)/\(index)\">view</a>)"
                 if trimmed { problem = "The payload is larger than \(Format.bytes(Self.inputLimit)); only its beginning was loaded, which is not valid JSON." }
             } else {
                 problem = "Run \(runID) has no payload \(index) at step \(sequence) (or its payloads expired)."

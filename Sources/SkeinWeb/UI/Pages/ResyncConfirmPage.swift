@@ -1,7 +1,7 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import SkeinCore
+import SkeinOperations
 
 /// The confirmation every resync from the browser passes first (selected entries, every entry
 /// matching the report's filters, or one OK entry from its page): what would be sent, with the
@@ -23,14 +23,19 @@ struct ResyncConfirmPage {
         case .ids(let ids): what = ids.count == 1 ? "sync entry \(ids[0])" : "the \(ids.count) selected entries"
         case .matching: what = "every entry matching the report's filters"
         }
-        let tiles = HTML.join(SyncStatus.allCases.map { status in
-            "<div class=\"count \(status.rawValue)\" data-status=\"\(status.rawValue)\"><b>\(withOK.byStatus[status] ?? 0)</b><span>\(status.rawValue.uppercased())</span></div>"
-        })
+        let tiles = HTML.join(
+            SyncStatus.allCases.map { status in
+                "<div class=\"count \(status.rawValue)\" data-status=\"\(status.rawValue)\"><b>\(withOK.byStatus[status] ?? 0)</b><span>\(status.rawValue.uppercased())</span></div>"
+            })
         let okCount = withOK.toResend - withoutOK.toResend
-        let hidden = HTML.join((carried + [("confirmed", "yes"), (ActionTokens.field, ui.operations.actionTokens.issue())]).map {
-            "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">"
-        })
-        let okChoice: HTML = okCount == 0 ? HTML.empty : """
+        let hidden = HTML.join(
+            (carried + [("confirmed", "yes"), (ActionTokens.field, ui.operations.actionTokens.issue())]).map {
+                "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">"
+            })
+        let okChoice: HTML =
+            okCount == 0
+            ? HTML.empty
+            : """
             <label class="check"><input type="checkbox" name="include_ok" value="yes" id="include-ok">
             Also send the \(okCount) OK entr\(okCount == 1 ? "y" : "ies") again: the destination already accepted \(okCount == 1 ? "it" : "them"),
             so \(okCount == 1 ? "it is" : "they are") delivered twice unless the destination de-duplicates (Skein sends the same Idempotency-Key)</label>
@@ -55,7 +60,8 @@ struct ResyncConfirmPage {
     static func countsNote(_ selection: SyncOperations.Selection) -> String {
         switch selection {
         case .ids: "The selected entries, by their status now."
-        case .matching: "Every entry of the report's window and filters (the status filter aside), by status; of these, those matching the status filter are sent."
+        case .matching:
+            "Every entry of the report's window and filters (the status filter aside), by status; of these, those matching the status filter are sent."
         }
     }
 }

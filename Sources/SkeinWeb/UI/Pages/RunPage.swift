@@ -1,8 +1,8 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import SkeinCore
 import SkeinJSON
+import SkeinOperations
 import SkeinStorage
 
 /// `/runs/{id}`: one run — its facts, every step with timings, counts, errors and warnings, an
@@ -28,8 +28,9 @@ struct RunPage {
 
         let origin: HTML = run.originRunID.map { "<a href=\"/runs/\($0)\">run \($0)</a>" } ?? "–"
         let actions: [HTML] = []
-        let controls = RunRecoveryControls(ui: ui, identity: identity, run: run, steps: steps,
-                                           latestVersion: try await ui.store.flow(id: run.flowID, version: nil)?.version)
+        let controls = RunRecoveryControls(
+            ui: ui, identity: identity, run: run, steps: steps,
+            latestVersion: try await ui.store.flow(id: run.flowID, version: nil)?.version)
         let facts: HTML = """
             <dl class="facts">
               <dt>Flow</dt><dd><a href="/flows/\(Link.segment(run.flowID))?version=\(run.flowVersion)">\(run.flowID)</a> v\(run.flowVersion) · <a id="run-on-canvas" href="/flows/\(Link.segment(run.flowID))?run=\(run.id)">on the canvas</a></dd>
@@ -43,12 +44,16 @@ struct RunPage {
             \(run.error.map { "<div class=\"notice error\">Failed\(run.failedShapeID.map { " at step '\($0)'" } ?? ""): \($0)</div>" } ?? HTML.empty)
             \(run.payloadsExpired ? "<div class=\"notice error\">The payloads of this run have expired (retention); its log remains.</div>" as HTML : HTML.empty)
             """
-        let rows = HTML.join(steps.map { step in
-            stepRow(run: run, step: step, outputs: outputs[step.sequence] ?? [], canOperate: canOperate, version: controls.preselected)
-        })
+        let rows = HTML.join(
+            steps.map { step in
+                stepRow(run: run, step: step, outputs: outputs[step.sequence] ?? [], canOperate: canOperate, version: controls.preselected)
+            })
         // A run that has not ended keeps the table (empty at first): its page's script fills it from `RunEventStream`.
         let live = run.status == .queued || run.status == .started
-        let stepsTable: HTML = steps.isEmpty && !live ? "<p class=\"muted\">No step has run yet.</p>" : """
+        let stepsTable: HTML =
+            steps.isEmpty && !live
+            ? "<p class=\"muted\">No step has run yet.</p>"
+            : """
             <div class="table-box"><table class="grid" id="steps"\(live ? " data-events=\"/runs/\(run.id)/events\"" as HTML : HTML.empty)><thead><tr><th class="num">#</th><th>Step</th><th>Status</th><th>Started (UTC)</th><th class="num">Duration</th>
             <th class="num">Attempts</th><th class="num">In</th><th class="num">Out</th><th>Payloads out</th><th>Errors and warnings</th><th></th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
@@ -74,20 +79,25 @@ struct RunPage {
     }
 
     /// `version`: the version "Replay from this step" runs (the recovery panel's preselection).
-    func stepRow(run: RunRecord, step: StepRecord, outputs: [PayloadInfo], canOperate: Bool,
-                 version: RecoveryOperations.Version = .ran) -> HTML {
+    func stepRow(
+        run: RunRecord, step: StepRecord, outputs: [PayloadInfo], canOperate: Bool,
+        version: RecoveryOperations.Version = .ran
+    ) -> HTML {
         var problems: [HTML] = []
         if let error = step.error { problems.append("<div class=\"error-text\">\(error)</div>") }
         for warning in step.warnings { problems.append("<div class=\"warning-text\">⚠ \(warning)</div>") }
         if !step.calls.isEmpty {
-            problems.append("<details><summary>\(step.calls.count) call\(step.calls.count == 1 ? "" : "s")</summary><pre class=\"mono\">\(JSON.array(step.calls).serialized(.pretty))</pre></details>")
+            problems.append(
+                "<details><summary>\(step.calls.count) call\(step.calls.count == 1 ? "" : "s")</summary><pre class=\"mono\">\(JSON.array(step.calls).serialized(.pretty))</pre></details>"
+            )
         }
         var replay = HTML.empty
         if canOperate && !run.payloadsExpired {
             // The step's input is what the step before it produced (the run's input for the first).
-            replay = form("/runs/\(run.id)/replay", button: "Replay from this step",
-                          fields: [("sequence", String(step.sequence - 1)), ("version", version.rawValue)],
-                          confirm: "Start a new run at step '\(step.shapeID)' with the input it had in run \(run.id)?", small: true)
+            replay = form(
+                "/runs/\(run.id)/replay", button: "Replay from this step",
+                fields: [("sequence", String(step.sequence - 1)), ("version", version.rawValue)],
+                confirm: "Start a new run at step '\(step.shapeID)' with the input it had in run \(run.id)?", small: true)
         }
         return """
             <tr id="step-\(step.sequence)"><td class="num">\(step.sequence)</td><td><b>\(step.shapeID)</b><div class="muted">\(step.shapeType)</div></td>
@@ -114,12 +124,17 @@ struct RunPage {
         return HTML.join(links)
     }
 
-    static let eyeIcon = HTML(trusted: #"<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M1 12s4-8 11-8 11 8 11 8-4 8-11 8-11-8-11-8z"/><circle cx="12" cy="12" r="3"/></svg>"#)
+    static let eyeIcon = HTML(
+        trusted:
+            #"<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M1 12s4-8 11-8 11 8 11 8-4 8-11 8-11-8-11-8z"/><circle cx="12" cy="12" r="3"/></svg>"#
+    )
 
     /// A button of this run's page (`/runs/{id}/…`), which comes back here when the action fails.
     func form(_ action: String, button: String, fields: [(String, String)] = [], confirm: String? = nil, small: Bool = false) -> HTML {
         let back = action.split(separator: "/").prefix(2).joined(separator: "/")
-        return ActionForm(action: action, back: "/" + back, label: button, fields: fields, confirm: confirm,
-                          style: small ? "small secondary" : "").render(csrf: identity.csrfToken, once: ui.operations.actionTokens.issue())
+        return ActionForm(
+            action: action, back: "/" + back, label: button, fields: fields, confirm: confirm,
+            style: small ? "small secondary" : ""
+        ).render(csrf: identity.csrfToken, once: ui.operations.actionTokens.issue())
     }
 }

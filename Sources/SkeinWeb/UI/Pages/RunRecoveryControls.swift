@@ -1,6 +1,6 @@
-import SkeinOperations
 import Foundation
 import SkeinCore
+import SkeinOperations
 import SkeinStorage
 
 /// The "Recover this run" panel of a run page: replay from any step and (for a failed or
@@ -20,14 +20,17 @@ struct RunRecoveryControls {
 
     func render() -> HTML {
         guard identity.role >= .operator, !run.payloadsExpired, !steps.isEmpty else { return HTML.empty }
-        let versionNote: HTML = (latestVersion ?? 0) > run.flowVersion
+        let versionNote: HTML =
+            (latestVersion ?? 0) > run.flowVersion
             ? "This run ran <b>v\(run.flowVersion)</b> of \(run.flowID); <b>v\(latestVersion ?? 0)</b> has been deployed since and is chosen below."
             : "This run ran <b>v\(run.flowVersion)</b> of \(run.flowID), the latest deployed version."
-        let stepOptions = HTML.join(steps.map { step in
-            // A step's input is what the step before it produced (the run's input for the first).
-            let before = steps.first { $0.sequence == step.sequence - 1 }.map { "what \($0.sequence) · \($0.shapeID) produced" } ?? "the run's input"
-            return "<option value=\"\(step.sequence - 1)\"\(step.status == .failure ? " selected" : "")>\(step.sequence) · \(step.shapeID), with \(before)</option>"
-        })
+        let stepOptions = HTML.join(
+            steps.map { step in
+                // A step's input is what the step before it produced (the run's input for the first).
+                let before = steps.first { $0.sequence == step.sequence - 1 }.map { "what \($0.sequence) · \($0.shapeID) produced" } ?? "the run's input"
+                return
+                    "<option value=\"\(step.sequence - 1)\"\(step.status == .failure ? " selected" : "")>\(step.sequence) · \(step.shapeID), with \(before)</option>"
+            })
         let replay: HTML = """
             <form method="post" action="/runs/\(run.id)/replay" class="recover" id="replay-form" data-confirm="Start a new run of \(run.flowID) with the stored input of the chosen step?">
               \(hidden)

@@ -1,7 +1,7 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import SkeinCore
+import SkeinOperations
 import SkeinStorage
 
 /// `/runs`: the run logs, newest first, filtered by status, trigger, flow and date, paged by
@@ -28,9 +28,14 @@ struct RunsPage {
         let status = query.statuses.first, trigger = query.triggers.first, flow = query.flowID, before = query.before
         let from = parameters.string("from"), to = parameters.string("to")
         let flows = try await ui.operations.flows.list(identity).map(\.flowID)
-        let base = Link("/runs", [("status", status?.rawValue), ("trigger", trigger?.rawValue), ("flow", flow), ("from", from), ("to", to),
-                                  ("unrecovered", unrecoveredChoice)])
-        let recovery = unrecoveredChoice == "false"
+        let base = Link(
+            "/runs",
+            [
+                ("status", status?.rawValue), ("trigger", trigger?.rawValue), ("flow", flow), ("from", from), ("to", to),
+                ("unrecovered", unrecoveredChoice),
+            ])
+        let recovery =
+            unrecoveredChoice == "false"
             ? "<option value=\"\">unrecovered only</option><option value=\"false\" selected>include recovered</option>"
             : "<option value=\"\" selected>unrecovered only</option><option value=\"false\">include recovered</option>"
 
@@ -71,10 +76,12 @@ struct RunsPage {
 
     /// A `<select>` with an "any" first option.
     static func select(_ name: String, _ values: [String], selected: String?, any: String = "any") -> HTML {
-        let options = HTML.join(values.map { value in
-            value == selected ? "<option value=\"\(value)\" selected>\(value.replacingOccurrences(of: "_", with: " "))</option>"
-                              : "<option value=\"\(value)\">\(value.replacingOccurrences(of: "_", with: " "))</option>"
-        })
+        let options = HTML.join(
+            values.map { value in
+                value == selected
+                    ? "<option value=\"\(value)\" selected>\(value.replacingOccurrences(of: "_", with: " "))</option>"
+                    : "<option value=\"\(value)\">\(value.replacingOccurrences(of: "_", with: " "))</option>"
+            })
         return "<select name=\"\(name)\"><option value=\"\">\(any)</option>\(options)</select>"
     }
 
@@ -87,17 +94,18 @@ struct RunsPage {
     /// The runs table used here, on the dashboard and on flow pages.
     static func table(_ runs: [RunRecord], empty: String, recoveredBy: [RunID: RunID] = [:]) -> HTML {
         guard !runs.isEmpty else { return "<p class=\"muted\">\(empty)</p>" }
-        let rows = HTML.join(runs.map { run in
-            let origin: HTML = run.originRunID.map { "<a href=\"/runs/\($0)\">\($0)</a>" } ?? "–"
-            return """
-                <tr><td class="num"><a href="/runs/\(run.id)">\(run.id)</a></td>
-                <td><a href="/flows/\(Link.segment(run.flowID))">\(run.flowID)</a> <span class="muted">v\(run.flowVersion)</span></td>
-                <td>\(Format.badge(run.status.rawValue))\(run.hasWarnings ? Format.badge("warning") : HTML.empty)\(Self.recoveryMark(recoveredBy[run.id]))</td>
-                <td>\(run.trigger.rawValue)</td><td class="num">\(origin)</td>
-                <td>\(Format.time(run.queuedAt))</td><td class="num">\(Format.duration(from: run.startedAt, to: run.finishedAt))</td>
-                <td class="wrap error-text">\(run.error ?? "")</td></tr>
-                """
-        })
+        let rows = HTML.join(
+            runs.map { run in
+                let origin: HTML = run.originRunID.map { "<a href=\"/runs/\($0)\">\($0)</a>" } ?? "–"
+                return """
+                    <tr><td class="num"><a href="/runs/\(run.id)">\(run.id)</a></td>
+                    <td><a href="/flows/\(Link.segment(run.flowID))">\(run.flowID)</a> <span class="muted">v\(run.flowVersion)</span></td>
+                    <td>\(Format.badge(run.status.rawValue))\(run.hasWarnings ? Format.badge("warning") : HTML.empty)\(Self.recoveryMark(recoveredBy[run.id]))</td>
+                    <td>\(run.trigger.rawValue)</td><td class="num">\(origin)</td>
+                    <td>\(Format.time(run.queuedAt))</td><td class="num">\(Format.duration(from: run.startedAt, to: run.finishedAt))</td>
+                    <td class="wrap error-text">\(run.error ?? "")</td></tr>
+                    """
+            })
         return """
             <div class="table-box"><table class="grid"><thead><tr><th class="num">Run</th><th>Flow</th><th>Status</th><th>Trigger</th><th class="num">From run</th>
             <th>Queued (UTC)</th><th class="num">Duration</th><th>Error</th></tr></thead><tbody>\(rows)</tbody></table></div>

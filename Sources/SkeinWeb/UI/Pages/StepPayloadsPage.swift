@@ -21,14 +21,16 @@ struct StepPayloadsPage {
         let parameters = Inputs(pairs: UIForm(encoded: request.uri.query ?? "").pairs)
         let search = try PayloadSearch(parameters, defaultLimit: Self.pageSize)
         let page = try await ui.operations.runs.findPayloads(identity, run: id, step: step, search)
-        let base = Link("/runs/\(id)/steps/\(Link.segment(step))/payloads",
-                        [("reference", search.reference), ("text", search.text), ("where", search.condition)])
-        let rows = HTML.join(page.infos.map { info in
-            """
-            <tr><td class="num"><a class="eye" href="/runs/\(id)/payloads/\(page.sequence)/\(info.index)">\(RunPage.eyeIcon)\(info.index)</a></td>
-            <td>\(info.contentType)</td><td class="num">\(Format.bytes(info.size))</td></tr>
-            """
-        })
+        let base = Link(
+            "/runs/\(id)/steps/\(Link.segment(step))/payloads",
+            [("reference", search.reference), ("text", search.text), ("where", search.condition)])
+        let rows = HTML.join(
+            page.infos.map { info in
+                """
+                <tr><td class="num"><a class="eye" href="/runs/\(id)/payloads/\(page.sequence)/\(info.index)">\(RunPage.eyeIcon)\(info.index)</a></td>
+                <td>\(info.contentType)</td><td class="num">\(Format.bytes(info.size))</td></tr>
+                """
+            })
         var pager: [HTML] = []
         if search.offset > 0 { pager.append("<a href=\"\(base.description)\">← First</a>") }
         if let next = page.nextOffset { pager.append("<a href=\"\(base.setting("offset", String(next)).description)\" rel=\"next\">Next →</a>") }

@@ -1,8 +1,8 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import NIOCore
 import SkeinCore
+import SkeinOperations
 import SkeinStorage
 
 /// `/sync/{id}`: one sync entry — its facts (system, reference, endpoint id, attempts, next
@@ -26,7 +26,8 @@ struct SyncEntryPage {
         let detail = try await ui.operations.sync.detail(identity, try entryID(context))
         let entry = detail.entry
         let step = try await ui.store.steps(runID: entry.runID).first { $0.shapeID == entry.shapeID }
-        let stepLink: HTML = step.map { "<a href=\"/runs/\(entry.runID)#step-\($0.sequence)\" id=\"step-link\">step \($0.sequence) '\(entry.shapeID)'</a>" }
+        let stepLink: HTML =
+            step.map { "<a href=\"/runs/\(entry.runID)#step-\($0.sequence)\" id=\"step-link\">step \($0.sequence) '\(entry.shapeID)'</a>" }
             ?? "\(entry.shapeID)"
         let facts: HTML = """
             <dl class="facts" id="sync-facts">
@@ -42,26 +43,30 @@ struct SyncEntryPage {
               <dt>Latest answer</dt><dd class="wrap" id="latest-answer">\(SyncReasonLinks.render(entry.latestResponse))</dd>
             </dl>
             """
-        let rows = HTML.join(detail.transitions.enumerated().map { number, transition in
-            """
-            <tr><td class="num">\(number + 1)</td><td>\(Format.time(transition.at))</td>
-            <td>\(transition.from.map { Format.badge($0.rawValue) } ?? HTML(trusted: "<span class=\"muted\">new</span>")) → \(Format.badge(transition.to.rawValue))</td>
-            <td class="wrap">\(SyncReasonLinks.render(transition.reason))</td></tr>
-            """
-        })
-        var previous: SyncStatus?
-        let attemptRows = HTML.join(detail.attempts.map { attempt in
-            defer { previous = attempt.status }
-            let change: HTML = previous.map { "\(Format.badge($0.rawValue)) → \(Format.badge(attempt.status.rawValue))" }
-                ?? "<span class=\"muted\">new</span> → \(Format.badge(attempt.status.rawValue))"
-            let kind = attempt.number == 1 ? "first send" : attempt.manual ? "resync" : "automatic retry"
-            return """
-                <tr><td class="num">\(attempt.number)</td><td>\(Format.time(attempt.at))<div class="muted">\(kind)</div></td><td>\(change)</td>
-                <td class="wrap">\(SyncReasonLinks.render(attempt.reason))</td><td class="wrap mono answer">\(attempt.response)</td>
-                <td>\(attempt.endpointID.isEmpty ? "–" : attempt.endpointID)</td></tr>
+        let rows = HTML.join(
+            detail.transitions.enumerated().map { number, transition in
                 """
-        })
-        let attempts: HTML = detail.attempts.isEmpty
+                <tr><td class="num">\(number + 1)</td><td>\(Format.time(transition.at))</td>
+                <td>\(transition.from.map { Format.badge($0.rawValue) } ?? HTML(trusted: "<span class=\"muted\">new</span>")) → \(Format.badge(transition.to.rawValue))</td>
+                <td class="wrap">\(SyncReasonLinks.render(transition.reason))</td></tr>
+                """
+            })
+        var previous: SyncStatus?
+        let attemptRows = HTML.join(
+            detail.attempts.map { attempt in
+                defer { previous = attempt.status }
+                let change: HTML =
+                    previous.map { "\(Format.badge($0.rawValue)) → \(Format.badge(attempt.status.rawValue))" }
+                    ?? "<span class=\"muted\">new</span> → \(Format.badge(attempt.status.rawValue))"
+                let kind = attempt.number == 1 ? "first send" : attempt.manual ? "resync" : "automatic retry"
+                return """
+                    <tr><td class="num">\(attempt.number)</td><td>\(Format.time(attempt.at))<div class="muted">\(kind)</div></td><td>\(change)</td>
+                    <td class="wrap">\(SyncReasonLinks.render(attempt.reason))</td><td class="wrap mono answer">\(attempt.response)</td>
+                    <td>\(attempt.endpointID.isEmpty ? "–" : attempt.endpointID)</td></tr>
+                    """
+            })
+        let attempts: HTML =
+            detail.attempts.isEmpty
             ? "<p class=\"muted\">This entry was stored before Skein kept every attempt; its history and latest answer are below and above.</p>"
             : """
             <table class="grid" id="sync-attempts"><thead><tr><th class="num">#</th><th>At (UTC)</th><th>Status</th><th>Reason</th>
@@ -105,8 +110,9 @@ struct SyncEntryPage {
         guard Permission.operate.allows(identity), ui.services.resender != nil else { return HTML.empty }
         var fields = [("scope", "selected"), ("id", String(entry.id))]
         if entry.status != .ok { fields.append(("confirmed", "yes")) }
-        let form = ActionForm(action: "/sync/resync", back: "/sync/\(entry.id)", label: entry.status == .ok ? "Resync this…" : "Resync this",
-                              fields: fields, style: "")
+        let form = ActionForm(
+            action: "/sync/resync", back: "/sync/\(entry.id)", label: entry.status == .ok ? "Resync this…" : "Resync this",
+            fields: fields, style: "")
         return form.render(csrf: identity.csrfToken, once: entry.status == .ok ? nil : ui.operations.actionTokens.issue())
     }
 
@@ -117,10 +123,14 @@ struct SyncEntryPage {
             throw APIError(.notFound, "the payload of sync entry \(id) is not stored")
         }
         let bytes = payload.bytes()
-        return Response(status: .ok, headers: [.contentType: payload.contentType,
-                                               .contentDisposition: "attachment; filename=\"sync-\(id)-payload.\(PayloadPage.fileExtension(payload.contentType))\"",
-                                               .contentLength: String(bytes.count), HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff",
-                                               .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: payload.contentType,
+                .contentDisposition: "attachment; filename=\"sync-\(id)-payload.\(PayloadPage.fileExtension(payload.contentType))\"",
+                .contentLength: String(bytes.count), HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff",
+                .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -37,9 +37,12 @@ struct SyncFilters: Sendable {
 
     /// The filters (and sort) as parameters, for links and hidden fields.
     var parameters: [(String, String?)] {
-        [("search", search), ("status", statuses.isEmpty ? nil : statuses.map(\.rawValue).joined(separator: ",")), ("system", system),
-         ("flow", flow), ("from", from), ("to", to), ("days", days == SyncQuery.defaultDays ? nil : String(days)), ("sort", sort == .latestAttempt ? nil : sort.rawValue),
-         ("order", descending == (sort == .latestAttempt || sort == .firstAttempt) ? nil : (descending ? "desc" : "asc"))]
+        [
+            ("search", search), ("status", statuses.isEmpty ? nil : statuses.map(\.rawValue).joined(separator: ",")), ("system", system),
+            ("flow", flow), ("from", from), ("to", to), ("days", days == SyncQuery.defaultDays ? nil : String(days)),
+            ("sort", sort == .latestAttempt ? nil : sort.rawValue),
+            ("order", descending == (sort == .latestAttempt || sort == .firstAttempt) ? nil : (descending ? "desc" : "asc")),
+        ]
     }
 
     /// The same, as the operations read them.

@@ -1,8 +1,8 @@
-import SkeinOperations
 import Foundation
 import Hummingbird
 import NIOCore
 import SkeinCore
+import SkeinOperations
 import SkeinStorage
 
 /// `/sync`: the sync report — search, status/system/flow filters, a 1–15 day window (5 by
@@ -37,19 +37,23 @@ struct SyncReportPage {
         let canResync = Permission.operate.allows(identity) && ui.services.resender != nil
 
         // A tile adds its status to those asked for, or takes it away: several statuses at once.
-        let tiles = HTML.join(SyncStatus.allCases.map { status in
-            let chosen = filters.statuses.contains(status)
-            let next = SyncStatus.allCases.filter { $0 == status ? !chosen : filters.statuses.contains($0) }
-            let link = Link("/sync", filters.parameters).setting("status", next.isEmpty ? nil : next.map(\.rawValue).joined(separator: ","))
-            return "<a class=\"count \(status.rawValue)\(chosen ? " selected" : "")\" href=\"\(link.description)\"><b>\(counts[status] ?? 0)</b><span>\(status.rawValue.uppercased())</span></a>"
-        })
+        let tiles = HTML.join(
+            SyncStatus.allCases.map { status in
+                let chosen = filters.statuses.contains(status)
+                let next = SyncStatus.allCases.filter { $0 == status ? !chosen : filters.statuses.contains($0) }
+                let link = Link("/sync", filters.parameters).setting("status", next.isEmpty ? nil : next.map(\.rawValue).joined(separator: ","))
+                return
+                    "<a class=\"count \(status.rawValue)\(chosen ? " selected" : "")\" href=\"\(link.description)\"><b>\(counts[status] ?? 0)</b><span>\(status.rawValue.uppercased())</span></a>"
+            })
         let matching = filters.statuses.isEmpty ? counts.values.reduce(0, +) : filters.statuses.reduce(0) { $0 + (counts[$1] ?? 0) }
-        let statusBoxes = HTML.join(SyncStatus.allCases.map { status in
-            "<label class=\"check\"><input type=\"checkbox\" name=\"status\" value=\"\(status.rawValue)\"\(filters.statuses.contains(status) ? " checked" : "")> \(status.rawValue)</label>"
-        })
-        let dayOptions = HTML.join((1...SyncQuery.maximumDays).map { day in
-            "<option value=\"\(day)\"\(day == filters.days ? " selected" : "")>\(day) day\(day == 1 ? "" : "s")</option>"
-        })
+        let statusBoxes = HTML.join(
+            SyncStatus.allCases.map { status in
+                "<label class=\"check\"><input type=\"checkbox\" name=\"status\" value=\"\(status.rawValue)\"\(filters.statuses.contains(status) ? " checked" : "")> \(status.rawValue)</label>"
+            })
+        let dayOptions = HTML.join(
+            (1...SyncQuery.maximumDays).map { day in
+                "<option value=\"\(day)\"\(day == filters.days ? " selected" : "")>\(day) day\(day == 1 ? "" : "s")</option>"
+            })
         let filterForm: HTML = """
             <form class="filters" method="get" action="/sync" id="sync-filters">
               <label>Search <input type="search" name="search" value="\(filters.search ?? "")" placeholder="sync id, reference or system"></label>
@@ -64,43 +68,51 @@ struct SyncReportPage {
               <label class="check"><input type="checkbox" id="extra-toggle"> Show additional fields</label>
             </form>
             """
-        let header = HTML.join(Self.columns.map { label, column, extra in
-            let cls: HTML = extra ? " class=\"extra\"" : HTML.empty
-            guard let column else { return "<th\(cls)>\(label)</th>" }
-            let sorted = filters.sort == column
-            let nextDescending = sorted ? !filters.descending : (column == .latestAttempt || column == .firstAttempt)
-            let link = filters.link.setting("sort", column.rawValue).setting("order", nextDescending ? "desc" : "asc")
-            let arrow = sorted ? (filters.descending ? " ↓" : " ↑") : ""
-            return "<th\(cls)><a href=\"\(link.description)\" class=\"\(sorted ? "sorted" : "")\">\(label)\(arrow)</a></th>"
-        })
+        let header = HTML.join(
+            Self.columns.map { label, column, extra in
+                let cls: HTML = extra ? " class=\"extra\"" : HTML.empty
+                guard let column else { return "<th\(cls)>\(label)</th>" }
+                let sorted = filters.sort == column
+                let nextDescending = sorted ? !filters.descending : (column == .latestAttempt || column == .firstAttempt)
+                let link = filters.link.setting("sort", column.rawValue).setting("order", nextDescending ? "desc" : "asc")
+                let arrow = sorted ? (filters.descending ? " ↓" : " ↑") : ""
+                return "<th\(cls)><a href=\"\(link.description)\" class=\"\(sorted ? "sorted" : "")\">\(label)\(arrow)</a></th>"
+            })
         // A skipped entry says which entry delivered its item first (the reason it was skipped with).
         var skippedBecause: [SyncEntryID: String] = [:]
         for entry in page.entries where entry.status == .skipped {
             skippedBecause[entry.id] = try await sync.transitions(identity, entry.id).first?.reason
         }
-        let rows = HTML.join(page.entries.map { entry in
-            let information = skippedBecause[entry.id].map(SyncReasonLinks.render) ?? "\(entry.latestResponse)"
-            return """
-            <tr id="sync-\(entry.id)"><td><input type="checkbox" name="id" value="\(entry.id)" aria-label="Select sync entry \(entry.id)"\(canResync ? "" : " disabled")></td>
-            <td class="num"><a href="/sync/\(entry.id)" class="entry-link">\(entry.id)</a></td><td>\(Format.badge(entry.status.rawValue))</td><td>\(entry.system)</td><td>\(entry.reference)</td>
-            <td class="extra">\(entry.sourceID)</td><td class="extra">\(entry.endpointID)</td>
-            <td><a href="/flows/\(Link.segment(entry.flowID))">\(entry.flowID)</a></td><td><a href="/runs/\(entry.runID)">\(entry.runID)</a></td>
-            <td class="extra">\(entry.shapeID)</td><td class="num">\(entry.attempts)</td>
-            <td class="extra">\(Format.time(entry.firstAttemptAt))</td><td>\(Format.time(entry.latestAttemptAt))</td>
-            <td class="wrap">\(information)</td></tr>
-            """
-        })
+        let rows = HTML.join(
+            page.entries.map { entry in
+                let information = skippedBecause[entry.id].map(SyncReasonLinks.render) ?? "\(entry.latestResponse)"
+                return """
+                    <tr id="sync-\(entry.id)"><td><input type="checkbox" name="id" value="\(entry.id)" aria-label="Select sync entry \(entry.id)"\(canResync ? "" : " disabled")></td>
+                    <td class="num"><a href="/sync/\(entry.id)" class="entry-link">\(entry.id)</a></td><td>\(Format.badge(entry.status.rawValue))</td><td>\(entry.system)</td><td>\(entry.reference)</td>
+                    <td class="extra">\(entry.sourceID)</td><td class="extra">\(entry.endpointID)</td>
+                    <td><a href="/flows/\(Link.segment(entry.flowID))">\(entry.flowID)</a></td><td><a href="/runs/\(entry.runID)">\(entry.runID)</a></td>
+                    <td class="extra">\(entry.shapeID)</td><td class="num">\(entry.attempts)</td>
+                    <td class="extra">\(Format.time(entry.firstAttemptAt))</td><td>\(Format.time(entry.latestAttemptAt))</td>
+                    <td class="wrap">\(information)</td></tr>
+                    """
+            })
         let back = filters.link.description
-        let hiddenFilters = HTML.join(filters.parameters.compactMap { name, value in
-            value.map { "<input type=\"hidden\" name=\"\(name)\" value=\"\($0)\">" }
-        })
+        let hiddenFilters = HTML.join(
+            filters.parameters.compactMap { name, value in
+                value.map { "<input type=\"hidden\" name=\"\(name)\" value=\"\($0)\">" }
+            })
         var buttons: [HTML] = []
         if canResync {
             buttons.append("<button type=\"submit\" name=\"scope\" value=\"selected\" id=\"resync-selected\">Resync selected…</button>")
-            buttons.append("<button type=\"submit\" name=\"scope\" value=\"matching\" class=\"secondary\" id=\"resync-matching\">Resync all \(matching) matching…</button>")
+            buttons.append(
+                "<button type=\"submit\" name=\"scope\" value=\"matching\" class=\"secondary\" id=\"resync-matching\">Resync all \(matching) matching…</button>"
+            )
         }
         let csv = Link("/sync/csv", filters.parameters)
-        let table: HTML = page.entries.isEmpty ? "<p class=\"muted\">No sync entries match these filters in the last \(filters.days) day\(filters.days == 1 ? "" : "s").</p>" : """
+        let table: HTML =
+            page.entries.isEmpty
+            ? "<p class=\"muted\">No sync entries match these filters in the last \(filters.days) day\(filters.days == 1 ? "" : "s").</p>"
+            : """
             <div class="table-box"><table class="grid" id="sync-table"><thead><tr><th><input type="checkbox" id="select-all" aria-label="Select every entry on this page"></th>\(header)</tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """
@@ -157,9 +169,13 @@ struct SyncReportPage {
             try await writer.finish(nil)
         }
         let stamp = Format.time(ui.settings.now()).prefix(10)
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"sync-report-\(stamp).csv\"",
-                                               .cacheControl: "no-store"], body: body)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"sync-report-\(stamp).csv\"",
+                .cacheControl: "no-store",
+            ], body: body)
     }
 }
 

@@ -12,9 +12,10 @@ struct ActionForm {
 
     /// `once`: the form's one-time action token (`ActionTokens`), for actions done once per form.
     func render(csrf: String?, once: String? = nil) -> HTML {
-        let hidden = HTML.join((fields + (once.map { [(ActionTokens.field, $0)] } ?? [])).map {
-            "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">"
-        })
+        let hidden = HTML.join(
+            (fields + (once.map { [(ActionTokens.field, $0)] } ?? [])).map {
+                "<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">"
+            })
         let confirmAttribute: HTML = confirm.map { " data-confirm=\"\($0)\"" } ?? HTML.empty
         return """
             <form method="post" action="\(action)" class="inline"\(confirmAttribute)>\(ActionForm.hiddenFields(csrf: csrf, back: back))\(hidden)<button class="\(style)">\(label)</button></form>

@@ -1,9 +1,11 @@
 import SkeinOperations
+
 /// The frame of every page: navigation, who is signed in, the CSRF token for scripts, and a
 /// notice or error carried over from the action that led here.
 struct Layout {
     enum Section: String, CaseIterable {
-        case dashboard = "Dashboard", flows = "Flows", runs = "Run logs", sync = "Sync report", lookups = "Lookups", alerts = "Alerts", playground = "Playground"
+        case dashboard = "Dashboard", flows = "Flows", runs = "Run logs", sync = "Sync report", lookups = "Lookups", alerts = "Alerts", playground =
+            "Playground"
         case blueprints = "Blueprints", instances = "Instances"
 
         var path: String {
@@ -31,10 +33,12 @@ struct Layout {
     var scripts: [String] = []
 
     func render(_ content: HTML) -> HTML {
-        let navigation = HTML.join(Section.allCases.map { item in
-            item == section ? "<a href=\"\(item.path)\" class=\"active\" aria-current=\"page\">\(item.rawValue)</a>"
-                            : "<a href=\"\(item.path)\">\(item.rawValue)</a>"
-        })
+        let navigation = HTML.join(
+            Section.allCases.map { item in
+                item == section
+                    ? "<a href=\"\(item.path)\" class=\"active\" aria-current=\"page\">\(item.rawValue)</a>"
+                    : "<a href=\"\(item.path)\">\(item.rawValue)</a>"
+            })
         var user = HTML.empty
         if let identity {
             user = """
