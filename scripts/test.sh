@@ -35,6 +35,9 @@ eval "$pg_env"
 trap 'bash scripts/test-postgres.sh stop "$SKEIN_TEST_POSTGRES_DIR"' EXIT
 echo "   $(echo "$SKEIN_TEST_POSTGRES_URL" | sed -E 's#//([^:]+):[^@]+@#//\1:***@#')"
 
+echo "== format (swift-format with .swift-format; fix with: swift format format -i -r -p Sources Tests Package.swift)"
+swift format lint --strict -r -p Sources Tests Package.swift
+
 echo "== building"
 swift build --build-tests
 
