@@ -126,7 +126,7 @@ def test_operator_recovers_failures_in_the_browser(skein, shop, tmp_path):
             page.fill("#init-payload", json.dumps({"orders": [order]}))
             page.select_option("#init-step", "each-order")
             page.click("#initialise-run")
-            expect(page.locator(".notice")).to_contain_text("initialised")
+            expect(page.locator(".notice", has_text="initialised")).to_be_visible()
             expect(page.locator("dl.facts")).to_contain_text("entered at each-order")
             started = int(page.url.split("/runs/")[1].split("?")[0])
             wait_for(lambda: skein.json("runs", "show", str(started))["status"] == "success", timeout=60, what="the initialised run")
