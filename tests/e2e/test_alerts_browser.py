@@ -4,7 +4,8 @@ the page's form and edits it; a viewer sees the group, its masked webhook URL an
 it, without any form."""
 from playwright.sync_api import expect, sync_playwright
 
-from test_ui_browser import SCREENSHOTS, chromium_path
+from browser_support import launch_chromium, sign_in
+from test_ui_browser import SCREENSHOTS
 
 FLOW = """
 id: orders-out
@@ -17,13 +18,6 @@ shapes:
 HOOK = "https://hooks.slack.com/services/T000/B000/very-secret-path"
 
 
-def sign_in(page, base, user, password):
-    page.goto(base + "/alerts")
-    page.fill("#username", user)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/alerts")
-
 
 def test_a_builder_creates_a_group_and_a_viewer_reads_it(skein, tmp_path):
     (tmp_path / "flow.yaml").write_text(FLOW)
@@ -34,12 +28,12 @@ def test_a_builder_creates_a_group_and_a_viewer_reads_it(skein, tmp_path):
     server, base = skein.serve_api()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.on("dialog", lambda dialog: dialog.accept())
 
             # The builder: the Alerts link, an empty list, a flow naming a group that does not exist yet.
-            sign_in(page, base, "bea", builder)
+            sign_in(page, base, "bea", builder, landing="/alerts")
             page.click("nav >> text=Alerts")
             expect(page.locator("h1")).to_have_text("Alerts")
             expect(page.locator("#no-groups")).to_be_visible()
@@ -77,7 +71,7 @@ def test_a_builder_creates_a_group_and_a_viewer_reads_it(skein, tmp_path):
             page.click("text=Sign out")
 
             # The viewer: the same group, read-only.
-            sign_in(page, base, "vic", viewer)
+            sign_in(page, base, "vic", viewer, landing="/alerts")
             expect(page.locator("#group-ops")).to_contain_text("ops@example.com")
             expect(page.locator("#group-ops")).to_contain_text("https://hooks.slack.com/…")
             expect(page.locator("#group-ops a[href='/flows/orders-out']")).to_be_visible()

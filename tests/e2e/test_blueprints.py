@@ -212,7 +212,7 @@ def test_the_api_lists_blueprints_shows_what_one_needs_and_installs_it(skein):
 
 def test_the_blueprints_page_lists_what_each_creates_and_links_installed_flows(skein, systems):
     from playwright.sync_api import expect, sync_playwright
-    from test_ui_browser import chromium_path
+    from browser_support import launch_chromium
     shop = systems(commerce_fakes.Shopify(orders=1, **SHOPIFY_BUCKET))
     wms = systems(commerce_fakes.WMS())
     install(skein, "shopify-to-wms", shop, wms)
@@ -220,7 +220,7 @@ def test_the_blueprints_page_lists_what_each_creates_and_links_installed_flows(s
     server, base = skein.serve_api()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page()
             page.goto(base + "/login")
             page.fill("#username", "vera")

@@ -6,7 +6,7 @@ import json
 
 from playwright.sync_api import expect, sync_playwright
 
-from test_ui_browser import chromium_path
+from browser_support import launch_chromium
 
 ORDERS = [{"id": 5000 + n, "name": f"#{1000 + n}", "total_price": str(10 + n), "note": f"order for customer {n}"} for n in range(400)]
 
@@ -54,7 +54,7 @@ def test_find_order_1017_among_400_payloads_in_the_browser(skein, tmp_path):
     server, base = skein.serve_api()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page()
             page.goto(base + "/runs/1")
             page.fill("#username", "vera")

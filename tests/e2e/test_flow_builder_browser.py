@@ -9,8 +9,7 @@ import json
 from playwright.sync_api import expect, sync_playwright
 
 from test_demo_flow import paid_orders
-from test_flow_canvas_browser import sign_in
-from test_ui_browser import chromium_path
+from browser_support import launch_chromium, sign_in
 
 SHAPES = [
     ("fetch-orders", "http", {"instance": "shop", "direction": "receive", "method": "GET", "path": "/orders",
@@ -43,7 +42,7 @@ def test_the_demo_flow_is_built_deployed_run_changed_diffed_and_rolled_back_in_t
     server, base = skein.serve_api()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("dialog", lambda dialog: dialog.accept())
             sign_in(page, base, "bea", builder)

@@ -9,14 +9,8 @@ import json
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import demo_flow_text
-from test_ui_browser import chromium_path
+from browser_support import launch_chromium, sign_in
 
-
-def sign_in(page, base, name, password):
-    page.goto(base + "/login")
-    page.fill("#username", name)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
 
 
 def comments(text):
@@ -35,7 +29,7 @@ def test_a_builder_edits_the_canvas_and_a_viewer_only_looks(skein, tmp_path):
     server, base = skein.serve_api()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("dialog", lambda dialog: dialog.accept())
             sign_in(page, base, "bea", builder)
@@ -131,7 +125,7 @@ def test_a_new_flow_from_nothing_and_from_a_template(skein):
     server, base = skein.serve_api()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("dialog", lambda dialog: dialog.accept())
             sign_in(page, base, "bea", builder)

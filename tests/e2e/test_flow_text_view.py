@@ -9,7 +9,7 @@ import urllib.request
 
 from playwright.sync_api import expect, sync_playwright
 
-from test_ui_browser import chromium_path
+from browser_support import launch_chromium, sign_in
 
 TYPED = """# Orders in, a check, nothing out yet.
 id: typed-flow
@@ -22,13 +22,6 @@ shapes:
 """
 FIXED = TYPED.replace("mesage:", "message:")
 
-
-def sign_in(page, base, path, user, password):
-    page.goto(base + path)
-    page.fill("#username", user)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(base + path)
 
 
 def replace_text(page, text):
@@ -44,12 +37,12 @@ def test_a_builder_writes_a_new_flow_as_text_and_deploys_it_with_its_comments(sk
     server, base = skein.serve_api()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("dialog", lambda dialog: dialog.accept())
             served = []
             page.on("request", lambda request: served.append(request.url))
-            sign_in(page, base, "/flows", "tess", builder)
+            sign_in(page, base, "tess", builder, landing="/flows")
 
             page.click("#new-flow-text")
             expect(page.locator("h1")).to_have_text("New flow")
@@ -90,7 +83,7 @@ def test_a_builder_writes_a_new_flow_as_text_and_deploys_it_with_its_comments(sk
 
             # A viewer: the text, read-only, without the builder's buttons; the API refuses a save.
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            sign_in(page, base, "/flows/typed-flow/text", "vera", viewer)
+            sign_in(page, base, "vera", viewer, landing="/flows/typed-flow/text")
             expect(page.locator("#read-only")).to_be_visible()
             expect(page.locator("#save-draft, #deploy-draft, #discard-draft")).to_have_count(0)
             expect(page.locator(".CodeMirror-code")).to_contain_text("# Orders in, a check")

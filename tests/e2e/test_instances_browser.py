@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from playwright.sync_api import expect, sync_playwright
 
-from test_ui_browser import chromium_path
+from browser_support import launch_chromium, sign_in
 
 SECRET = "s3cret-token-never-shown-4711"
 USES = """
@@ -40,13 +40,6 @@ class Guarded(BaseHTTPRequestHandler):
         pass
 
 
-def sign_in(page, base, user, password):
-    page.goto(base + "/instances")
-    page.fill("#username", user)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(base + "/instances")
-
 
 def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secret(skein, tmp_path):
     skein_dir = tmp_path
@@ -58,7 +51,7 @@ def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secr
     server, base = skein.serve_api()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("dialog", lambda dialog: dialog.accept())
             answers = []
@@ -70,7 +63,7 @@ def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secr
                     except Exception:
                         pass  # redirects have no body
             page.on("response", keep)
-            sign_in(page, base, "ines", builder)
+            sign_in(page, base, "ines", builder, landing="/instances")
             expect(page.locator("#no-instances")).to_be_visible()
 
             # Add: an HTTP instance with a bearer token.
@@ -128,7 +121,7 @@ def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secr
 
             # A viewer: the list, no buttons that change anything; the API refuses a save.
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            sign_in(page, base, "vick", viewer)
+            sign_in(page, base, "vick", viewer, landing="/instances")
             expect(page.locator("#instance-guarded")).to_contain_text("token")
             expect(page.locator("#add-instance, [data-edit], [data-delete], #instance-dialog")).to_have_count(0)
             assert SECRET not in page.content()
@@ -144,7 +137,7 @@ def test_a_builder_adds_tests_and_edits_an_instance_without_ever_seeing_its_secr
             skein.run("flow", "deploy", str(skein_dir / "uses.yaml"))
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("dialog", lambda dialog: dialog.accept())
-            sign_in(page, base, "ines", builder)
+            sign_in(page, base, "ines", builder, landing="/instances")
             page.locator("#instance-guarded [data-delete]").click()
             refusal = "instance 'guarded' is used by flow 'uses-guarded'; change it to use another instance first"
             expect(page.locator("#instance-error")).to_have_text(refusal)

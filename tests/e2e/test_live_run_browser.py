@@ -5,7 +5,8 @@ reaches the run's final state by itself: the run's status, each step's status an
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import make_erp
-from test_ui_browser import chromium_path, deploy
+from browser_support import launch_chromium
+from test_ui_browser import deploy
 
 
 def test_a_running_runs_page_reaches_its_final_state_without_a_reload(skein, shop, tmp_path):
@@ -24,7 +25,7 @@ def test_a_running_runs_page_reaches_its_final_state_without_a_reload(skein, sho
         server, base = skein.serve_api()
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page()
             page.goto(base + "/runs/1")
             page.fill("#username", "olive")

@@ -187,7 +187,7 @@ def test_the_rest_api_lists_creates_replaces_imports_exports_and_deletes_with_ro
 
 def test_the_lookups_page_lets_builders_edit_import_and_export_and_viewers_read(skein, tmp_path):
     from playwright.sync_api import expect, sync_playwright
-    from test_ui_browser import chromium_path
+    from browser_support import launch_chromium
 
     skein.run("lookup", "create", "shipping-codes", "--description", "shop method to WMS carrier")
     for left, right in [("express", "DHL-EXP"), ("standard", "DHL"), ("pickup", "NONE")]:
@@ -199,7 +199,7 @@ def test_the_lookups_page_lets_builders_edit_import_and_export_and_viewers_read(
     server, base = skein.serve_api()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
 
             def signed_in(username, password):
                 page = browser.new_context(accept_downloads=True).new_page()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from conftest import wait_for
 from test_delivery_ledger import WMS, add_instances, paid_references, start, write_flow
-from test_ui_browser import chromium_path
+from browser_support import launch_chromium
 
 
 def finished(skein, run_id):
@@ -43,7 +43,7 @@ def test_the_seed_story_recovered_from_the_browser_without_duplicates(skein):
         password = skein.add_user("otto", role="operator")
         server, base = skein.serve_api()
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
             page.on("dialog", lambda dialog: dialog.accept())  # the "are you sure?" of the recovery forms
             page.goto(base + "/runs/2")

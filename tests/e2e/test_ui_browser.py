@@ -10,20 +10,13 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from browser_support import launch_chromium
 from conftest import DEMO_FLOW, demo_flow_text, make_erp, wait_for
 
 SCREENSHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
 SYNC = '      sync: { system: ERP, reference: "reference", source_id: "order_number", endpoint_id: "erp_id" }\n'
-
-
-def chromium_path():
-    for candidate in ("/usr/bin/chromium", "/usr/lib/chromium/chromium"):
-        if Path(candidate).exists():
-            return candidate
-    pytest.fail("Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)")
 
 
 def deploy(skein, tmp_path, flow_id, sync):
@@ -56,7 +49,7 @@ def test_operator_recovers_failures_in_the_browser(skein, shop, tmp_path):
         SCREENSHOTS.mkdir(parents=True)
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
             page.on("dialog", lambda dialog: dialog.accept())  # the "are you sure?" of action buttons
             shot = lambda name: page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -13,7 +13,8 @@ import shutil
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import make_erp
-from test_ui_browser import SCREENSHOTS, chromium_path, deploy
+from browser_support import launch_chromium
+from test_ui_browser import SCREENSHOTS, deploy
 
 WIDTHS = (390, 1280)
 SHOTS = SCREENSHOTS / "widths"
@@ -84,7 +85,7 @@ def test_every_page_fits_a_phone_and_a_laptop(skein, shop, tmp_path):
         SHOTS.mkdir(parents=True)
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch_chromium(playwright)
             for width in WIDTHS:
                 page = browser.new_page(viewport={"width": width, "height": 844 if width < 600 else 800})
                 page.goto(base + "/")
