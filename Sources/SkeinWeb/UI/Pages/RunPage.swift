@@ -27,7 +27,6 @@ struct RunPage {
         let canOperate = identity.role >= .operator
 
         let origin: HTML = run.originRunID.map { "<a href=\"/runs/\($0)\">run \($0)</a>" } ?? "–"
-        let actions: [HTML] = []
         let controls = RunRecoveryControls(
             ui: ui, identity: identity, run: run, steps: steps,
             latestVersion: try await ui.store.flow(id: run.flowID, version: nil)?.version)
@@ -59,7 +58,7 @@ struct RunPage {
             <tbody>\(rows)</tbody></table></div>
             """
         let content: HTML = """
-            <div class="toolbar"><h1>Run \(run.id)</h1><span class="spacer"></span>\(actions)</div>
+            <div class="toolbar"><h1>Run \(run.id)</h1></div>
             \(facts)
             \(controls.render())
             <h2>Steps</h2>
