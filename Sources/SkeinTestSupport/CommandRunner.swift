@@ -84,8 +84,35 @@ public enum CommandRunner {
 }
 
 /// Runs blocking `work` on a new thread so it cannot starve the Swift concurrency pool.
+///
+/// The thread is a plain detached pthread whose creation is checked: Foundation's
+/// `Thread.start()` ignores a failed `pthread_create`, and the awaiting test then waits forever
+/// for a continuation nobody holds (a whole-suite run once hung that way under heavy load).
+/// Here a thread that cannot be created is an error the test reports.
 public func onDedicatedThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
+        let job = DedicatedThreadJob { continuation.resume(with: Result { try work() }) }
+        let context = Unmanaged.passRetained(job).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(
+            &thread, nil,
+            { context in
+                Unmanaged<DedicatedThreadJob>.fromOpaque(context!).takeRetainedValue().body()
+                return nil
+            }, context)
+        guard created == 0 else {
+            Unmanaged<DedicatedThreadJob>.fromOpaque(context).release()
+            continuation.resume(
+                throwing: CommandRunner.Failure(
+                    description: "could not start a thread for blocking test work: \(String(cString: strerror(created)))"))
+            return
+        }
+        pthread_detach(thread)
     }
+}
+
+/// The closure a dedicated pthread runs, boxed so it can cross `pthread_create`'s `void *`.
+private final class DedicatedThreadJob: @unchecked Sendable {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
 }
