@@ -12,20 +12,28 @@ import Synchronization
 /// Each store method is one transaction on a pooled connection. Workers claim runs with
 /// `FOR UPDATE SKIP LOCKED`, so several of them never take the same run and never wait on
 /// each other's claims. The pool reconnects on demand with backoff when the server goes away
-/// and comes back (while it fails to connect for longer than the connect timeout, waiting calls
-/// fail at once instead of hanging); calls made meanwhile fail with `StorageError(.unavailable, …)`, which the
-/// services log and retry on their next cycle.
+/// and comes back. A call waits at most `connectionWait` for a pooled connection and then fails
+/// with `StorageError(.unavailable, …)`, which the services log and retry on their next cycle.
+/// (PostgresNIO's pool alone keeps a caller waiting until its circuit breaker trips, a minute
+/// into an outage, and its reconnection backoff grows with every failed attempt meanwhile.)
 public final class PostgresStore: Sendable {
     public let address: PostgresAddress
     let client: PostgresClient
     let logger: Logger
+    /// How long a call waits for a pooled connection before failing as unavailable.
+    public let connectionWait: Duration
+    /// The default `connectionWait`: three connect timeouts.
+    public static let defaultConnectionWait: Duration = .seconds(15)
     private let runner: Task<Void, Never>
 
     private let preparation = Mutex<Task<Void, any Error>?>(nil)
 
     /// A store for `address`; nothing is connected yet. The first call (or `prepare()`) checks
     /// the server answers and runs pending migrations.
-    public init(_ address: PostgresAddress, maximumConnections: Int = 10, logger: Logger = PostgresStore.quietLogger) {
+    public init(
+        _ address: PostgresAddress, maximumConnections: Int = 10, connectionWait: Duration = PostgresStore.defaultConnectionWait,
+        logger: Logger = PostgresStore.quietLogger
+    ) {
         var configuration = PostgresClient.Configuration(
             host: address.host, port: address.port, username: address.user,
             password: address.password, database: address.database, tls: .disable)
@@ -38,6 +46,7 @@ public final class PostgresStore: Sendable {
         self.address = address
         self.client = client
         self.logger = logger
+        self.connectionWait = connectionWait
         self.runner = Task { await client.run() }
     }
 
@@ -46,11 +55,12 @@ public final class PostgresStore: Sendable {
     /// Throws `StorageError(.unavailable, …)` naming the server (never the password) and why,
     /// when it cannot be reached or refuses the login.
     public static func open(
-        _ address: PostgresAddress, maximumConnections: Int = 10, logger: Logger = PostgresStore.quietLogger
+        _ address: PostgresAddress, maximumConnections: Int = 10, connectionWait: Duration = PostgresStore.defaultConnectionWait,
+        logger: Logger = PostgresStore.quietLogger
     )
         async throws -> PostgresStore
     {
-        let store = PostgresStore(address, maximumConnections: maximumConnections, logger: logger)
+        let store = PostgresStore(address, maximumConnections: maximumConnections, connectionWait: connectionWait, logger: logger)
         do {
             try await store.prepare()
         } catch {
@@ -121,7 +131,12 @@ public final class PostgresStore: Sendable {
     /// A transaction without waiting for `prepare()` (the migrations themselves use it).
     func migrationTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await leasing { leased in
+                try await client.withTransaction(logger: logger) { connection in
+                    leased.mark()
+                    return try await body(connection)
+                }
+            }
         } catch let error as PostgresTransactionError {
             if let inner = error.closureError { throw storageError(inner) }
             throw storageError(error.commitError ?? error.beginError ?? error)
@@ -141,9 +156,43 @@ public final class PostgresStore: Sendable {
 
     func migrationConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await leasing { leased in
+                try await client.withConnection { connection in
+                    leased.mark()
+                    return try await body(connection)
+                }
+            }
         } catch {
             throw storageError(error)
+        }
+    }
+
+    /// Runs `operation` — which leases a pooled connection and marks `Leased` once it has one —
+    /// and fails it with `.unavailable` (cancelling the lease request) when no connection was
+    /// leased within `connectionWait`. Once leased, the operation runs as long as it takes.
+    func leasing<T: Sendable>(_ operation: (Leased) async throws -> T) async throws -> T {
+        let (leased, wait, address) = (Leased(), connectionWait, address)
+        return try await withoutActuallyEscaping(operation) { operation in
+            // The operation runs in exactly one child task and finishes before this returns.
+            let operation = UncheckedSendable(operation)
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await operation.value(leased) }
+                group.addTask {
+                    try await Task.sleep(for: wait)
+                    guard leased.isMarked else {
+                        throw StorageError(
+                            .unavailable, "PostgreSQL at \(address) is unavailable: no connection within \(wait.components.seconds) s")
+                    }
+                    return nil
+                }
+                while let outcome = try await group.next() {
+                    if let result = outcome {
+                        group.cancelAll()
+                        return result
+                    }
+                }
+                throw CancellationError()
+            }
         }
     }
 
@@ -195,4 +244,17 @@ extension PostgresStore: StoreHealth {
         }
         return SchemaState(known: PostgresMigrations.all.map(\.name), applied: applied)
     }
+}
+
+/// Set once a store call holds a pooled connection, so its wait limit no longer applies.
+final class Leased: Sendable {
+    private let marked = Atomic<Bool>(false)
+    func mark() { marked.store(true, ordering: .releasing) }
+    var isMarked: Bool { marked.load(ordering: .acquiring) }
+}
+
+/// A value handed to one child task that is known to finish before its owner returns.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

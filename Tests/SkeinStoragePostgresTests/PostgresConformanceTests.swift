@@ -99,13 +99,15 @@ final class OpenedStores: @unchecked Sendable {
 }
 
 /// A database outage while running: calls fail as `unavailable` (naming the server, never the
-/// password) instead of hanging, and the store reconnects by itself once the server is back.
+/// password) once they have waited `connectionWait` for a connection, instead of until the
+/// pool's circuit breaker trips a minute later, and the store reconnects by itself once the
+/// server is back.
 @Suite struct PostgresOutageTests {
     @Test func callsFailWhileTheServerIsDownAndWorkAgainWhenItIsBack() async throws {
         let server = try await onDedicatedThread { try PostgresTestServer.start() }
         var current = server
         defer { current.stop() }
-        let store = try await PostgresStore.open(try PostgresAddress(url: server.url), maximumConnections: 2)
+        let store = try await PostgresStore.open(try PostgresAddress(url: server.url), maximumConnections: 2, connectionWait: .seconds(10))
         defer { store.close() }
         let run = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api), now: Date())
 
@@ -114,10 +116,11 @@ final class OpenedStores: @unchecked Sendable {
         #expect(error?.code == .unavailable)
         #expect(error?.message.contains("127.0.0.1:\(server.port)/") == true, "\(error?.message ?? "")")
         #expect(error?.message.contains(server.password) == false)
+        #expect(error?.message.contains("no connection within 10 s") == true, "\(error?.message ?? "")")
 
         current = try await onDedicatedThread { try server.restart() }
-        // The pool reconnects on its own backoff schedule (it had grown to ~17 s after a minute down
-        // in one measurement), so the wait has a limit that only catches a store that never comes back.
+        // The pool reconnects on its own backoff schedule (100 ms growing by 1.25× per failed
+        // attempt), so the wait has a limit that only catches a store that never comes back.
         var reconnected: RunRecord?
         let giveUp = ContinuousClock.now + .seconds(180)
         while reconnected == nil, ContinuousClock.now < giveUp {
