@@ -9,9 +9,13 @@ import SkeinStorage
 /// up to `concurrency` at once, and renews their leases while they run.
 ///
 /// Leases are what make a `kill -9` safe: a run's lease expires `leaseDuration` after its
-/// worker stops renewing it, and then any worker claims it again and resumes it.
+/// worker stops renewing it, and then any worker claims it again and resumes it. A worker that
+/// starts again under the same `owner` does not wait: it releases the leases its previous
+/// incarnation held (`RunQueue.releaseLeases`) and resumes those runs at once.
 public struct RunWorker: Service {
     public struct Configuration: Sendable {
+        /// The lease owner. It must name one live process at a time (`skein serve` uses a
+        /// `WorkerSlot`): the worker treats runs leased to it at start as interrupted.
         public var owner: String
         public var concurrency: Int
         public var pollInterval: Duration
@@ -44,6 +48,7 @@ public struct RunWorker: Service {
         // When every slot is busy the loop waits for a run to finish (not a poll interval), so a
         // worker's throughput is not capped at `concurrency` runs per poll.
         var slotFreed = active.slotFreed.makeAsyncIterator()
+        await releaseInterruptedRuns(store: store, owner: owner)
         try await withThrowingDiscardingTaskGroup { group in
             // Lease keeper: renews the leases of running runs a few times per lease period.
             group.addTask {
@@ -103,6 +108,23 @@ public struct RunWorker: Service {
                 }
             }
             group.cancelAll()
+        }
+    }
+}
+
+extension RunWorker {
+    /// Ends the leases this owner's previous incarnation held, so the claims below resume its
+    /// interrupted runs now instead of after their leases expire. When the store cannot be
+    /// reached, the runs are resumed the usual way once their leases expire.
+    func releaseInterruptedRuns(store: any RunQueue, owner: String) async {
+        do {
+            let released = try await store.releaseLeases(owner: owner, now: executor.now())
+            guard !released.isEmpty else { return }
+            logger.notice(
+                "resuming runs this worker was executing when it stopped",
+                metadata: ["worker": "\(owner)", "runs": "\(released.map(\.description).joined(separator: ","))"])
+        } catch {
+            logger.warning("could not take back interrupted runs at once; they resume when their leases expire", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -27,6 +27,23 @@ enum QueueChecks {
             try expectEqual(renewal.held, [high.id])
             try expect(try await store.claimRuns(owner: "w3", limit: 5, leaseUntil: t0 + 100, now: t0 + 31).isEmpty)
         },
+        ConformanceCheck("a restarted worker's released leases are claimable at once, nobody else's") { open in
+            let store = try await open()
+            let mine = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api), now: t0)
+            let theirs = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api), now: t0)
+            let finished = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api), now: t0)
+            _ = try await store.claimRuns(owner: "slot-0", limit: 1, leaseUntil: t0 + 600, now: t0)
+            _ = try await store.claimRuns(owner: "slot-1", limit: 1, leaseUntil: t0 + 600, now: t0)
+            _ = try await store.claimRuns(owner: "slot-0", limit: 1, leaseUntil: t0 + 600, now: t0)
+            try await store.finishRun(runID: finished.id, status: .success, error: nil, failedShapeID: nil, now: t0 + 2)
+            // slot-0 comes back after a crash, long before its leases would expire.
+            try expectEqual(try await store.releaseLeases(owner: "slot-0", now: t0 + 10), [mine.id], "only its unfinished run")
+            let resumed = try await store.claimRuns(owner: "slot-0", limit: 5, leaseUntil: t0 + 700, now: t0 + 10)
+            try expectEqual(resumed.map(\.id), [mine.id], "resumed at once; slot-1's lease still holds")
+            try expectEqual(resumed.first?.claims, 2)
+            try expectEqual(try await store.renewLeases(runIDs: [theirs.id], owner: "slot-1", until: t0 + 900).held, [theirs.id])
+            try expectEqual(try await store.releaseLeases(owner: "nobody", now: t0 + 11), [])
+        },
         ConformanceCheck("five priority levels, first in first out within a level") { open in
             let store = try await open()
             var expected: [RunID] = []

@@ -106,6 +106,14 @@ extension MemoryStore: RunQueue {
         }
     }
 
+    public func releaseLeases(owner: String, now: Date) async throws -> [RunID] {
+        try transaction { state in
+            let owned = state.runs.runs.values.filter { $0.leaseOwner == owner && $0.status == .started }.map(\.id).sorted()
+            for id in owned { state.runs.runs[id]?.leaseExpiresAt = storedTime(now.addingTimeInterval(-1)) }
+            return owned
+        }
+    }
+
     public func requestStop(runID: RunID, now: Date) async throws -> Bool {
         try transaction { state in
             guard var run = state.runs.runs[runID] else { return false }

@@ -85,4 +85,18 @@ extension PostgresStore {
         let stops = Set(rows.filter(\.1).map(\.0))
         return (runIDs.filter(held.contains), runIDs.filter(stops.contains))
     }
+
+    public func releaseLeases(owner: String, now: Date) async throws -> [RunID] {
+        let logger = logger
+        let expired = now.addingTimeInterval(-1)
+        return try await connection { connection in
+            try await connection.rows(
+                """
+                UPDATE runs SET lease_expires_at = \(expired.pgValue)
+                WHERE lease_owner = \(owner) AND status = 'started'
+                RETURNING id
+                """, logger: logger
+            ).map { try $0["id", as: RunID.self] }
+        }.sorted()
+    }
 }

@@ -146,6 +146,18 @@ extension SQLiteStore: RunStore {
         }
     }
 
+    public func releaseLeases(owner: String, now: Date) async throws -> [RunID] {
+        try await write { db in
+            try RunID.fetchAll(
+                db,
+                sql: """
+                    UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'started'
+                    RETURNING id
+                    """, arguments: [now.addingTimeInterval(-1).storageValue, owner]
+            ).sorted()
+        }
+    }
+
     public func beginStep(_ step: StepID, shapeID: String, shapeType: String, inputCount: Int, inputBytes: Int, now: Date) async throws {
         let body = Self.writing(.beginStep(step, shapeID: shapeID, shapeType: shapeType, inputCount: inputCount, inputBytes: inputBytes, now: now))
         try await write { db in try body(db) }

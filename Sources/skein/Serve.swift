@@ -51,8 +51,18 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
-        let owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         let role = configuration.role
+        // The same identity after a restart (so the worker takes back its interrupted runs at
+        // once), never two live processes with one: see WorkerSlot.
+        let owner: String
+        do {
+            owner =
+                role.executesRuns
+                ? try WorkerSlot.acquire(dataDirectory: environment.dataDirectory, host: ProcessInfo.processInfo.hostName).owner
+                : "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        } catch {
+            throw CLIError("\(error)")
+        }
         if role.executesRuns, let warning = await environment.scriptSandboxWarning() { logger.warning("\(warning)") }
         // The span exporter comes first: a group stops its services in reverse order, so it
         // flushes the spans of everything else as the last to stop.

@@ -32,6 +32,11 @@ public protocol RunQueue: Sendable {
     func claimRuns(owner: String, limit: Int, leaseUntil: Date, now: Date) async throws -> [RunRecord]
     /// Extends the leases `owner` still holds; returns the ids of those runs that were asked to stop.
     func renewLeases(runIDs: [RunID], owner: String, until: Date) async throws -> (held: [RunID], stopRequested: [RunID])
+    /// Ends at once the leases `owner` holds on started runs (they expire as of a second before
+    /// `now`), so the next claim resumes those runs instead of waiting for the leases to run out.
+    /// Returns the runs released, in id order. Only for a worker starting under an identity no
+    /// other live process can hold: the runs were interrupted with its previous incarnation.
+    func releaseLeases(owner: String, now: Date) async throws -> [RunID]
     /// Asks a run to stop; a queued run stops at once. Returns false if it had already finished.
     func requestStop(runID: RunID, now: Date) async throws -> Bool
 }
