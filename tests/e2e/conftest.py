@@ -41,13 +41,16 @@ def skein_binary():
 class Skein:
     """Runs `skein` commands against one data directory."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, env=None):
         self.binary = skein_binary()
         self.data_dir = str(data_dir)
+        # The environment of every command (None: this process's); SKEIN_DATABASE here points
+        # the commands at PostgreSQL.
+        self.env = env
 
     def run(self, *args, check=True, input=None, timeout=120):
         result = subprocess.run([self.binary, *args, "--data-dir", self.data_dir], capture_output=True, text=True,
-                                input=input, timeout=timeout)
+                                input=input, timeout=timeout, env=self.env)
         if check and result.returncode != 0:
             raise AssertionError(f"skein {' '.join(args)} exited {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}")
         return result
@@ -61,7 +64,8 @@ class Skein:
         path = Path(self.data_dir) / f"serve-{time.time_ns()}.log"
         log = open(path, "w")
         port = [] if "--port" in args else ["--port", "0"]
-        process = subprocess.Popen([self.binary, "serve", "--data-dir", self.data_dir, *port, *args], stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([self.binary, "serve", "--data-dir", self.data_dir, *port, *args], stdout=log, stderr=subprocess.STDOUT,
+                                   env=self.env)
         process.log_path = path
         return process
 

@@ -2,11 +2,15 @@
 what the warehouse already has, a changed order is delivered once more, and a `kill -9` in the
 middle of delivering repeats only the requests in flight — with the same Idempotency-Key, so a
 warehouse that honours it creates every reference exactly once."""
+import concurrent.futures
 import json
 import os
 import signal
+import subprocess
 import threading
 from http.server import ThreadingHTTPServer
+
+import pytest
 
 from conftest import ROOT, wait_for
 import demo_systems
@@ -196,9 +200,63 @@ def crash_mid_delivery(skein, wms, orders, concurrency):
         wms_server.shutdown()
 
 
-def test_kill_9_while_delivering_to_a_warehouse_that_honours_idempotency_keys_creates_each_reference_once(skein):
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+
+
+def crash_a_worker_mid_delivery(skein, wms, orders, concurrency):
+    """The same on PostgreSQL with one API process and two workers: the worker delivering is
+    killed with SIGKILL and the other one takes the run over once its lease expires."""
+    shop, shop_server, wms_server = start(orders, wms)
+    processes = []
+    try:
+        add_instances(skein, shop_server, wms_server)
+        skein.run("flow", "deploy", write_flow("crash-pg", "one_of: [GBP]", concurrency=concurrency), "--disabled")
+        run_id = str(skein.json("run", "orders-to-wms", "--queue")["run"])
+        processes.append(skein.serve("--role", "api"))
+        workers = [skein.serve("--role", "worker", "--lease", "3") for _ in range(2)]
+        processes += workers
+        paid = paid_references(shop.orders)
+        wait_for(lambda: wms.requests >= len(paid) // 3, timeout=120, what="the warehouse to receive a third of the orders")
+        database = skein.env["SKEIN_DATABASE"]
+        owner = subprocess.run([PSQL, "-X", "-A", "-t", database, "-c", f"SELECT lease_owner FROM runs WHERE id = {run_id}"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        delivering = [w for w in workers if f"worker={owner}" in open(w.log_path).read()]
+        assert len(delivering) == 1, (owner, [open(w.log_path).read() for w in workers])
+        os.kill(delivering[0].pid, signal.SIGKILL)
+        delivering[0].wait()
+        run = wait_for(lambda: (lambda r: r if r["status"] not in ("queued", "started") else None)(skein.json("runs", "show", run_id)),
+                       timeout=180, what="the other worker to finish the run")
+        return run, paid
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+        shop_server.shutdown()
+        wms_server.shutdown()
+
+
+def crash(backend, skein, postgres_url, wms):
+    """SQLite: one `skein serve` killed and restarted. PostgreSQL: the delivering one of two
+    workers killed. About 1,000 orders (600 paid) either way."""
+    if backend == "postgres":
+        skein.env = {**os.environ, "SKEIN_DATABASE": postgres_url()}
+        return crash_a_worker_mid_delivery(skein, wms, orders=1000, concurrency=4)
+    return crash_mid_delivery(skein, wms, orders=1000, concurrency=4)
+
+
+@pytest.fixture
+def postgres_database(request):
+    """A PostgreSQL database made only when a test asks for it (the SQLite cases need none)."""
+    def make():
+        return request.getfixturevalue("postgres_url")
+    return make
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_kill_9_while_delivering_to_a_warehouse_that_honours_idempotency_keys_creates_each_reference_once(skein, backend, postgres_database):
     wms = WMS(honour_keys=True, delay=0.01)
-    run, paid = crash_mid_delivery(skein, wms, orders=500, concurrency=4)
+    run, paid = crash(backend, skein, postgres_database, wms)
     assert run["status"] == "success" and run["pickups"] == 2, run
     assert sorted(wms.created) == paid
     assert set(wms.created.values()) == {1}, {r: n for r, n in wms.created.items() if n != 1}
@@ -209,19 +267,21 @@ def test_kill_9_while_delivering_to_a_warehouse_that_honours_idempotency_keys_cr
     assert len(entries) == len(paid)
 
 
-def test_kill_9_against_a_warehouse_that_ignores_keys_repeats_at_most_the_concurrency_and_flags_each(skein):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_kill_9_against_a_warehouse_that_ignores_keys_repeats_at_most_the_concurrency_and_flags_each(skein, backend, postgres_database):
     wms = WMS(honour_keys=False, delay=0.01)
-    run, paid = crash_mid_delivery(skein, wms, orders=500, concurrency=4)
+    run, paid = crash(backend, skein, postgres_database, wms)
     assert run["status"] == "success" and run["pickups"] == 2, run
     assert sorted(wms.created) == paid
     twice = sorted(r for r, n in wms.created.items() if n > 1)
     assert len(twice) <= 4 and set(wms.created.values()) <= {1, 2}
     # Every send whose answer the crash lost is flagged: those the warehouse got twice, and any
     # claimed just before the kill that never left (it cannot tell), at most the concurrency.
-    flagged = []
-    for entry in skein.json("sync", "list", "--all")["entries"]:
+    def flagged_reference(entry):
         history = skein.run("sync", "show", str(entry["sync_id"])).stdout
-        if "unconfirmed and repeated" in history:
-            flagged.append(entry["reference"])
+        return entry["reference"] if "unconfirmed and repeated" in history else None
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        flagged = [r for r in pool.map(flagged_reference, skein.json("sync", "list", "--all")["entries"]) if r]
     assert set(twice) <= set(flagged) and len(flagged) <= 4, (flagged, twice)
     print(f"{len(twice)} references delivered twice by the crash, each flagged on its entry")
