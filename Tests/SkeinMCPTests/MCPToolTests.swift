@@ -62,7 +62,7 @@ struct MCPFixture {
         #expect(
             tools.map(\.name) == [
                 "list_flows", "search_runs", "show_run", "read_payload", "summarize_failures", "search_sync",
-                "replay_run", "retry_run", "resync",
+                "show_sync_entry", "replay_run", "retry_run", "resync",
             ])
         for tool in tools {
             #expect(tool.inputSchema["type"]?.stringValue == "object", "\(tool.name)")
@@ -192,7 +192,7 @@ struct MCPFixture {
         let initialized = try await client.connect(transport: clientSide)
         #expect(initialized.serverInfo.name == "skein")
         let tools = try await client.listTools().tools
-        #expect(tools.count == 9)
+        #expect(tools.count == 10)
         #expect(tools.first { $0.name == "replay_run" }?.annotations.readOnlyHint == false)
 
         let found = try await client.callTool(name: "search_runs", arguments: ["status": "failure"])

@@ -147,6 +147,10 @@ def test_resync_by_id_and_by_filter_and_the_csv(apis, erp):
     assert len(erp.system.received) == 15 and erp.system.duplicates == 0
     history = viewer.get(f"/api/v1/sync/{failed[0]['sync_id']}/transitions").json["transitions"]
     assert [(h["from"], h["to"]) for h in history] == [(None, "failed"), ("failed", "ok")]
+    attempts = viewer.get(f"/api/v1/sync/{failed[0]['sync_id']}/attempts").json["attempts"]
+    assert [(a["attempt"], a["status"], a["manual"]) for a in attempts] == [(1, "failed", False), (2, "ok", True)], attempts
+    assert attempts[0]["response"] and attempts[1]["at"] >= attempts[0]["at"]
+    assert viewer.get("/api/v1/sync/999999/attempts").status == 404
     entry = viewer.get(f"/api/v1/sync/{failed[0]['sync_id']}").json
     assert entry["status"] == "ok" and entry["payload"]["reference"] == entry["reference"]
 

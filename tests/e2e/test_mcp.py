@@ -25,7 +25,7 @@ shapes:
 """
 
 TOOLS = ["list_flows", "search_runs", "show_run", "read_payload", "summarize_failures", "search_sync",
-         "replay_run", "retry_run", "resync"]
+         "show_sync_entry", "replay_run", "retry_run", "resync"]
 
 
 def failed_run(skein):
@@ -236,9 +236,16 @@ def test_an_operator_resyncs_failed_entries_after_a_preview(skein, shop, tmp_pat
                     preview = answer(await session.call_tool("resync", {"status": "failed", "system": "ERP"}))
                     received_after_preview = len(erp.system.received)
                     done = answer(await session.call_tool("resync", {"status": "failed", "system": "ERP", "confirm": True}))
-                    return found, preview, received_after_preview, done
+                    entry = answer(await session.call_tool("show_sync_entry", {"sync_id": failed[0]["sync_id"]}))
+                    return found, preview, received_after_preview, done, entry
 
-        (found, _), (preview, _), received_after_preview, (done, error) = asyncio.run(story())
+        (found, _), (preview, _), received_after_preview, (done, error), (entry, entry_error) = asyncio.run(story())
+        # The entry the resync delivered: failed on the first attempt, OK on the second (asked for), payload included.
+        assert not entry_error, entry
+        assert entry["entry"]["status"] == "ok" and entry["entry"]["reference"] == failed[0]["reference"]
+        assert [(a["attempt"], a["status"], a["manual"]) for a in entry["attempts"]] == [(1, "failed", False), (2, "ok", True)], entry
+        assert [h["to"] for h in entry["history"]][-1] == "ok"
+        assert failed[0]["reference"] in json.dumps(entry["payload"]) and entry["payload_trimmed"] is False
         assert found["counts"]["failed"] == len(paid) and len(found["entries"]) == len(paid)
         assert preview["preview"] is True and preview["would_send"] == len(paid) and received_after_preview == 0
         assert not error, done

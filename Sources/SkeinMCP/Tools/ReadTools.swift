@@ -100,6 +100,25 @@ extension MCPToolbox {
                     "counts": ToolJSON.counts(counts),
                 ]
             },
+            MCPTool(
+                name: "show_sync_entry", title: "Show a sync entry",
+                description: "One sync report entry (as `skein sync show`): its fields, status history, every attempt to send "
+                    + "it (time, status after it, reason, the system's answer, endpoint id, manual) and the payload sent "
+                    + "(its first \(Self.defaultPayloadBytes) bytes as text; read_payload with the entry's run and step reads all of it).",
+                inputSchema: ToolSchema.object(
+                    [("sync_id", ToolSchema.integer("The entry's sync id (from search_sync).", minimum: 0))], required: ["sync_id"]),
+                readOnly: true
+            ) { arguments, caller in
+                let detail = try await operations.sync.detail(caller, try Self.required(arguments.id("sync_id"), "sync_id"))
+                let bytes = detail.payload?.bytes() ?? []
+                return [
+                    "entry": ToolJSON.syncEntry(detail.entry),
+                    "history": .array(detail.transitions.map(ToolJSON.syncTransition)),
+                    "attempts": .array(detail.attempts.map(ToolJSON.syncAttempt)),
+                    "payload": ToolJSON.text(detail.payload.map { _ in String(decoding: bytes.prefix(Self.defaultPayloadBytes), as: UTF8.self) }),
+                    "payload_trimmed": .bool(bytes.count > Self.defaultPayloadBytes),
+                ]
+            },
         ]
     }
 

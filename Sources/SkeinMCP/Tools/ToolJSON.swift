@@ -60,6 +60,21 @@ enum ToolJSON {
     }
 
     /// Counts by status, every status present (0 when none).
+    static func syncTransition(_ transition: SyncTransition) -> JSON {
+        [
+            "at": time(transition.at), "from": text(transition.from?.rawValue), "to": .string(transition.to.rawValue),
+            "reason": .string(transition.reason),
+        ]
+    }
+
+    static func syncAttempt(_ attempt: SyncAttemptRecord) -> JSON {
+        [
+            "attempt": number(attempt.number), "at": time(attempt.at), "status": .string(attempt.status.rawValue),
+            "reason": .string(attempt.reason), "response": .string(attempt.response), "endpoint_id": .string(attempt.endpointID),
+            "manual": .bool(attempt.manual),
+        ]
+    }
+
     static func counts<Status: RawRepresentable & CaseIterable & Hashable>(_ counts: [Status: Int]) -> JSON where Status.RawValue == String {
         .object(.init(uniqueKeysWithValues: Status.allCases.map { ($0.rawValue, number(counts[$0] ?? 0)) }))
     }

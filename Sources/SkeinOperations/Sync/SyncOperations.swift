@@ -64,6 +64,13 @@ public struct SyncOperations: Sendable {
         return try await store.syncTransitions(entryID: try await entry(id).id)
     }
 
+    /// Every attempt to send the entry, first to latest: time, resulting status, reason, the
+    /// destination's answer and the endpoint id learnt.
+    public func attempts(_ caller: Identity?, _ id: SyncEntryID) async throws -> [SyncAttemptRecord] {
+        try Permission.read.require(caller)
+        return try await store.syncAttempts(entryID: try await entry(id).id)
+    }
+
     // MARK: - Resync
 
     /// What to send again: chosen entries, or every entry a filter matches.

@@ -262,6 +262,11 @@ enum OpenAPIDocument {
             role: .viewer, body: object(["ids": ["type": "array", "items": ["type": "integer"]], "filter": anyObject, "include_ok": boolean])),
         APIOperation(method: "get", path: "/sync/{id}", summary: "One sync entry with the payload sent.", role: .viewer),
         APIOperation(method: "get", path: "/sync/{id}/transitions", summary: "An entry's status history.", role: .viewer),
+        APIOperation(
+            method: "get", path: "/sync/{id}/attempts",
+            summary:
+                "Every attempt to send the entry: time, status after it, reason, the destination's answer (at most 2,000 characters), endpoint id, whether someone asked for it.",
+            role: .viewer),
         // Expressions
         APIOperation(
             method: "post", path: "/expr", summary: "Evaluate a JSONata expression on inline input or a stored payload.", role: .viewer,

@@ -79,6 +79,15 @@ enum APIJSON {
         ]
     }
 
+    /// One attempt to send a sync entry (the fields of `skein sync show --json`'s `attempts`).
+    static func syncAttempt(_ attempt: SyncAttemptRecord) -> JSON {
+        [
+            "attempt": number(attempt.number), "at": iso(attempt.at), "status": .string(attempt.status.rawValue),
+            "reason": .string(attempt.reason), "response": .string(attempt.response), "endpoint_id": .string(attempt.endpointID),
+            "manual": .bool(attempt.manual),
+        ]
+    }
+
     /// Counts by status, every status present (0 when none).
     static func counts<Status: RawRepresentable & CaseIterable & Hashable>(_ counts: [Status: Int]) -> JSON where Status.RawValue == String {
         .object(.init(uniqueKeysWithValues: Status.allCases.map { ($0.rawValue, number(counts[$0] ?? 0)) }))

@@ -46,6 +46,10 @@ struct SyncController: Sendable {
                     })
             ])
         }
+        group.get("sync/:id/attempts") { _, context in
+            let attempts = try await sync.attempts(context.identity, try context.id("id"))
+            return JSONResponse.ok(["attempts": .array(attempts.map(APIJSON.syncAttempt))])
+        }
     }
 
     /// Every matching entry as CSV (RFC 4180), written page by page as the client reads. The
