@@ -128,21 +128,35 @@ import Testing
 
     /// A process started with `secret` in its environment, as `skein serve` holds its credential
     /// key and HMAC secrets (/proc shows a process's environment as it was started, so the test
-    /// process's own `setenv` would not stand in for it).
+    /// process's own `setenv` would not stand in for it). Stop it with `stop(_:)`.
+    ///
+    /// Its output goes nowhere: a child holding the test runner's stdout keeps `swift test`
+    /// waiting for it after the last test (it did, for the rest of its 120 s).
     func secretHolder(_ secret: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sleep")
         process.arguments = ["120"]
         process.environment = ["SKEIN_CREDENTIAL_KEY": secret]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         return process
+    }
+
+    /// Kills the holder with SIGKILL and reaps it. Not `terminate()` (SIGTERM): a child inherits
+    /// the signal mask of the thread that starts it, test threads run with SIGTERM blocked (the
+    /// holder's /proc status showed it), and the holder then outlived the suite.
+    func stop(_ holder: Process) {
+        kill(holder.processIdentifier, SIGKILL)
+        holder.waitUntilExit()
     }
 
     @Test func aScriptCannotSeeTheServersEnvironmentAnywhereInProc() async throws {
         let secret = "s3cret-\(UUID().uuidString)"
         setenv("SKEIN_TEST_SANDBOX_SECRET", secret, 1)
         let holder = try secretHolder(secret)
-        defer { holder.terminate() }
+        defer { stop(holder) }
         let database = try TestDatabase()
         defer { database.remove() }
         let (status, step, outputs) = try await runPython(environmentProbe(secret: secret, hostPIDs: [getpid(), holder.processIdentifier]), in: database)
@@ -160,7 +174,7 @@ import Testing
         // The control for the test above: the probe does find a secret where one is readable.
         let secret = "s3cret-\(UUID().uuidString)"
         let holder = try secretHolder(secret)
-        defer { holder.terminate() }
+        defer { stop(holder) }
         let database = try TestDatabase()
         defer { database.remove() }
         let (_, step, outputs) = try await runPython(environmentProbe(secret: secret, hostPIDs: [holder.processIdentifier]), in: database, sandbox: .off)
