@@ -1,3 +1,4 @@
+import Foundation
 import SkeinCore
 import SkeinJSON
 import Testing
@@ -120,5 +121,16 @@ import Testing
 
     @Test func neverFiresOnAnImpossibleDate() throws {
         #expect(try CronSchedule("0 0 31 2 *").nextFire(after: monday1307) == nil)
+        #expect(try CronSchedule("0 0 31 2 *").nextFires(after: Date(timeIntervalSince1970: TimeInterval(monday1307)), count: 5).isEmpty)
+    }
+
+    @Test func previewsTheNextFires() throws {
+        let after = Date(timeIntervalSince1970: TimeInterval(monday1307))
+        let weekdays = try CronSchedule("0 9 * * MON-FRI").nextFires(after: after, count: 5)
+        // Tuesday to Friday 09:00, then Monday 09:00 of the next week.
+        let tuesday0900 = monday1307 - 13 * 3600 - 7 * 60 + 86400 + 9 * 3600
+        let expected = [0, 1, 2, 3, 6].map { Date(timeIntervalSince1970: TimeInterval(tuesday0900 + Int64($0) * 86400)) }
+        #expect(weekdays == expected)
+        #expect(try CronSchedule("* * * * *").nextFires(after: after, count: 500).count == CronSchedule.maximumPreview)
     }
 }

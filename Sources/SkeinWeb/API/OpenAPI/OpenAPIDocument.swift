@@ -132,6 +132,13 @@ enum OpenAPIDocument {
             summary: "The shape specs as JSON: each shape type's fields, kinds, defaults and rules (as `skein flow schema --specs`).",
             role: .viewer),
         APIOperation(
+            method: "get", path: "/schedules/preview", summary: "The next times (UTC) a schedule trigger with this cron expression fires.",
+            role: .viewer,
+            query: [
+                .string("cron", "A 5-field cron expression (minute hour day-of-month month day-of-week), UTC; required."),
+                .integer("count", "How many fire times (default 5).", 1...CronSchedule.maximumPreview),
+            ]),
+        APIOperation(
             method: "post", path: "/flows/{flow}/runs", summary: "Queue a run with given data (input JSON or input_text), entering at step.",
             role: .operator, body: object(["input": anyObject, "input_text": string, "content_type": string, "step": string]),
             bodyRequired: false, status: 202),

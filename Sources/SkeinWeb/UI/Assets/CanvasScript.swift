@@ -197,6 +197,112 @@ enum CanvasScript {
             if (!drawer.open) drawer.showModal();
           };
 
+          // The trigger: what starts a run. A cron field previews its next runs (the server's
+          // own schedule reading, GET /api/v1/schedules/preview); a webhook shows its URL to
+          // operators and builders and can get a new token; a change goes to the draft.
+          const triggerBox = document.getElementById("canvas-trigger");
+          const human = (time) => ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][new Date(time).getUTCDay()] + " " + time.slice(0, 10) + " " + time.slice(11, 16) + " UTC";
+          const newToken = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+          const openTrigger = () => {
+            const current = triggerBox.dataset;
+            drawer.querySelector("#drawer-title").textContent = "Trigger";
+            drawer.querySelector("#drawer-summary").textContent = "What starts a run of this flow. Any change goes into the draft and takes effect when it is deployed.";
+            problemsList.hidden = true;
+            const fields = drawer.querySelector("#drawer-fields");
+            fields.replaceChildren();
+            const field = (label, control, help) => {
+              const wrap = el("div", { class: "drawer-field" });
+              wrap.append(el("label", { for: control.id }, label), control);
+              if (help) wrap.append(el("div", { class: "muted small" }, help));
+              control.disabled = !editable;
+              return wrap;
+            };
+            const kind = el("select", { id: "trigger-kind" });
+            for (const [value, label] of [["manual", "manual: started by people (CLI, web UI)"], ["api", "API: started by programs"],
+              ["schedule", "schedule: a cron expression (UTC)"], ["webhook", "webhook: an HTTP POST to its URL"]]) kind.append(el("option", { value }, label));
+            kind.value = current.kind;
+            fields.append(field("starts on", kind));
+
+            const schedule = el("div", { id: "trigger-schedule" });
+            const cron = el("input", { id: "trigger-cron", type: "text", class: "mono", placeholder: "*/15 * * * *" });
+            cron.value = current.cron || "";
+            const nextRuns = el("ol", { id: "trigger-next-runs", class: "small" });
+            const note = el("p", { id: "trigger-preview-note", class: "muted small" });
+            schedule.append(field("cron", cron, "minute hour day-of-month month day-of-week, always UTC: */15 * * * * is every 15 minutes, 0 9 * * MON-FRI weekdays at 09:00."),
+              el("div", { class: "muted small" }, "Next runs:"), nextRuns, note);
+            let previewed = 0;
+            const preview = async () => {
+              const asked = ++previewed;
+              const text = cron.value.trim();
+              if (!text) { nextRuns.replaceChildren(); note.className = "muted small"; note.textContent = "Give a cron expression to see when it runs."; return; }
+              const answer = await fetch("/api/v1/schedules/preview?count=5&cron=" + encodeURIComponent(text), { credentials: "same-origin" });
+              const body = await answer.json().catch(() => ({}));
+              if (asked !== previewed) return;  // a later keystroke's preview wins
+              nextRuns.replaceChildren();
+              if (!answer.ok) { note.className = "error-text small"; note.textContent = (body.error && body.error.message) || ("failed (" + answer.status + ")"); return; }
+              note.className = "muted small";
+              note.textContent = body.next.length ? "" : "This schedule never fires within five years.";
+              for (const time of body.next) nextRuns.append(el("li", {}, human(time)));
+            };
+            let typing;
+            cron.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(preview, 250); });
+
+            const webhook = el("div", { id: "trigger-webhook" });
+            const url = el("code", { id: "trigger-webhook-url", class: "wrap" });
+            const rotate = el("input", { id: "trigger-new-token", type: "checkbox" });
+            const hmac = el("input", { id: "trigger-hmac", type: "text", class: "mono", placeholder: "SHOP_WEBHOOK_SECRET" });
+            hmac.value = current.hmac || "";
+            let token = current.kind === "webhook" ? current.token : newToken();
+            const showURL = () => {
+              const hidden = current.kind === "webhook" && !current.token && !rotate.checked;
+              url.textContent = hidden ? "(its token is shown to operators and builders)" : window.location.origin + "/webhooks/" + flow + "/" + (rotate.checked ? "<new token>" : token);
+            };
+            rotate.addEventListener("change", () => { if (rotate.checked) token = newToken(); else if (current.kind === "webhook") token = current.token; showURL(); });
+            const rotateWrap = el("div", { class: "drawer-field" });
+            rotateWrap.append(rotate, el("label", { for: "trigger-new-token" }, " Give it a new token (the current URL stops working once the draft is deployed)"));
+            rotate.disabled = !editable;
+            webhook.append(el("div", { class: "muted small" }, "POST JSON to this URL (the token in it is the secret; see docs/webhooks.md):"), url,
+              current.kind === "webhook" ? rotateWrap : el("span"),
+              field("HMAC secret variable", hmac, "Optional: the environment variable of skein serve holding the secret; requests must then carry X-Skein-Signature: sha256=<HMAC of the body>."));
+            fields.append(schedule, webhook);
+            const showKind = () => {
+              schedule.hidden = kind.value !== "schedule";
+              webhook.hidden = kind.value !== "webhook";
+              if (kind.value === "schedule") preview();
+              if (kind.value === "webhook") showURL();
+            };
+            kind.addEventListener("change", showKind);
+            showKind();
+
+            const actions = drawer.querySelector("#drawer-actions");
+            actions.replaceChildren();
+            if (editable) {
+              actions.append(el("span", { class: "spacer" }));
+              const save = el("button", { type: "button", id: "trigger-save", class: "primary" }, "Save to draft");
+              save.addEventListener("click", async () => {
+                const edits = [];
+                const hmacValue = hmac.value.trim() || null;
+                if (kind.value !== current.kind || (kind.value === "schedule" && cron.value.trim() !== (current.cron || ""))) {
+                  let trigger = kind.value;
+                  if (kind.value === "schedule") trigger = { schedule: cron.value.trim() };
+                  if (kind.value === "webhook") trigger = { webhook: Object.assign({ token }, hmacValue ? { hmac_secret_env: hmacValue } : {}) };
+                  edits.push({ op: "set_trigger", trigger });
+                } else if (kind.value === "webhook") {
+                  if (rotate.checked) edits.push({ op: "set", field: ["trigger", "webhook", "token"], value: token });
+                  if (hmacValue !== (current.hmac || null)) edits.push({ op: "set", field: ["trigger", "webhook", "hmac_secret_env"], value: hmacValue });
+                }
+                if (!edits.length) { drawer.close(); return; }
+                await edit(edits, "Saved the trigger to the draft");
+              });
+              actions.append(save);
+            }
+            if (!drawer.open) drawer.showModal();
+          };
+          if (triggerBox) {
+            triggerBox.addEventListener("click", openTrigger);
+            triggerBox.addEventListener("keydown", (event) => { if (event.key === "Enter") openTrigger(); });
+          }
+
           canvas.querySelectorAll(".canvas-box").forEach((box) => {
             box.addEventListener("click", () => open(box, {}));
             box.addEventListener("keydown", (event) => { if (event.key === "Enter") open(box, {}); });

@@ -21,7 +21,8 @@ enum CanvasStyle {
         .canvas-lane .canvas-lane { background: var(--grey-bg); }
         .canvas-lane-name { font-size: 12px; font-weight: 700; color: var(--muted); overflow-wrap: anywhere; max-width: 320px; }
         .canvas-empty { font-size: 12px; }
-        .canvas-box { cursor: pointer; } .canvas-box:hover, .canvas-box:focus { outline: 2px solid var(--info); }
+        .canvas-box, .canvas-trigger { cursor: pointer; } .canvas-box:hover, .canvas-box:focus, .canvas-trigger:hover, .canvas-trigger:focus { outline: 2px solid var(--info); }
+        #trigger-webhook-url { display: block; overflow-wrap: anywhere; margin: 4px 0 8px; } .drawer-field input#trigger-new-token { width: auto; }
         dialog.drawer { margin: 0 0 0 auto; height: 100vh; max-height: 100vh; width: min(560px, 100vw); border-radius: 0; overflow-y: auto; }
         .drawer-field { margin-bottom: 10px; } .drawer-field textarea, .drawer-field input, .drawer-field select { width: 100%; box-sizing: border-box; }
         .table-scroll { overflow-x: auto; max-width: 100%; }

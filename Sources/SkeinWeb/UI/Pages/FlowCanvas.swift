@@ -32,8 +32,25 @@ struct FlowCanvas {
             runID.map { "<p class=\"muted\" id=\"canvas-run\">Status and payload counts (in → out) of run <a href=\"/runs/\($0)\">\($0)</a>.</p>" }
             ?? HTML.empty
         return """
-            \(legend)<div class="canvas" id="canvas" data-flow="\(definition.id)" data-editable="\(editable ? "true" : "false")"><div class="canvas-trigger" id="canvas-trigger"><span class="canvas-type">trigger</span> <b>\(FlowsPage.trigger(definition.trigger))</b></div>
+            \(legend)<div class="canvas" id="canvas" data-flow="\(definition.id)" data-editable="\(editable ? "true" : "false")">\(trigger())
             \(sequence(definition.shapes, lane: "shapes"))</div>
+            """
+    }
+
+    /// The trigger box: clicking it opens the trigger form (`CanvasScript`). Its data carry the
+    /// kind, a schedule's cron and a webhook's settings — the token only for operators and up,
+    /// as the flow file shows it.
+    func trigger() -> HTML {
+        var cron = "", token = "", hmac = ""
+        switch definition.trigger {
+        case .schedule(let schedule): cron = schedule.description
+        case .webhook(let webhook):
+            token = role >= .operator ? webhook.token : ""
+            hmac = webhook.hmacSecretEnvironmentVariable ?? ""
+        case .manual, .api: break
+        }
+        return """
+            <div class="canvas-trigger" id="canvas-trigger" data-kind="\(definition.trigger.kind)" data-cron="\(cron)" data-token="\(token)" data-hmac="\(hmac)" tabindex="0" role="button"><span class="canvas-type">trigger</span> <b>\(FlowsPage.trigger(definition.trigger))</b></div>
             """
     }
 
