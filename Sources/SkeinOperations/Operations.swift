@@ -48,6 +48,8 @@ public struct Operations: Sendable {
     public var recovery: RecoveryOperations { RecoveryOperations(store: store, runs: runs, audit: audit, now: now) }
     public var sync: SyncOperations { SyncOperations(store: store, resender: resender, audit: audit, now: now) }
     public var flows: FlowOperations { FlowOperations(store: store, catalog: catalog, audit: audit, now: now) }
+    /// Tries a shape's unsaved settings on a payload its step received (the builder's live preview).
+    public var preview: ShapePreviewOperations { ShapePreviewOperations(store: store, catalog: catalog) }
     public var users: AccessOperations { AccessOperations(service: access, audit: audit) }
     public var pools: PoolOperations { PoolOperations(store: store, audit: audit, now: now) }
     public var alertGroups: AlertGroupOperations { AlertGroupOperations(store: store, audit: audit, now: now) }

@@ -9,7 +9,7 @@ struct FlowCommand: AsyncParsableCommand {
         commandName: "flow", abstract: "Validate, deploy and list flows; drafts, versions, diffs and rollbacks; print their schema.",
         subcommands: [
             Validate.self, Deploy.self, List.self, Enable.self, Disable.self, Draft.self, Versions.self, Diff.self, Rollback.self,
-            Schema.self, NextRuns.self,
+            Schema.self, NextRuns.self, Preview.self,
         ])
 
     struct Validate: AsyncParsableCommand {

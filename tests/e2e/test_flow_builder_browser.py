@@ -5,6 +5,7 @@ run against the demo shop and ERP on 127.0.0.1 with the same run and sync result
 CLI-deployed demo; then a map field changed on the canvas, v2 deployed, v1/v2 diffed, v1
 rolled back as v3 (v3's text is v1's); a viewer sees all of it read-only."""
 import json
+import re
 
 from playwright.sync_api import expect, sync_playwright
 
@@ -100,6 +101,17 @@ def test_the_demo_flow_is_built_deployed_run_changed_diffed_and_rolled_back_in_t
             page.click('.canvas-box[data-shape="to-erp-format"]')
             fields = dict(SHAPES[3][2]["fields"], total="$number(total_price)")
             fill(page, "fields", fields)
+            # The live preview: the unsaved rules tried on what the step received in run 1, nested as a run nests them.
+            expect(page.locator("#preview-output")).to_contain_text(re.compile(r'"total": [0-9]'))
+            expect(page.locator("#preview-status")).to_contain_text(f"Payload 1 of {len(expected)} that to-erp-format received in run 1")
+            previewed = json.loads(page.locator("#preview-output").text_content())
+            order = next(o for o in expected if o["id"] == previewed["order_number"])
+            assert previewed["customer"] == {"email": order["customer"]["email"], "name": order["customer"]["first_name"]}
+            assert previewed["total"] == float(order["total_price"]) and previewed["reference"] == order["name"]
+            page.click("#preview-next")
+            expect(page.locator("#preview-status")).to_contain_text(f"Payload 2 of {len(expected)}")
+            assert json.loads(page.locator("#preview-output").text_content())["order_number"] != order["id"]
+            assert len(erp.system.received) == len(expected), "a preview sends nothing"
             page.click("#shape-save")
             expect(page.locator("#draft-bar")).to_contain_text("Draft saved by bea")
             page.click("#draft-deploy")
@@ -130,6 +142,10 @@ def test_the_demo_flow_is_built_deployed_run_changed_diffed_and_rolled_back_in_t
                 credentials: "same-origin", headers: {"Content-Type": "application/json", "X-CSRF-Token": document.querySelector('meta[name="csrf-token"]').content},
                 body: JSON.stringify({edits: [{op: "remove", shape: "has-lines"}]})})).status""")
             assert status == 403
+            status = viewer_page.evaluate("""async () => (await fetch("/api/v1/flows/orders-to-erp/preview", {method: "POST",
+                credentials: "same-origin", headers: {"Content-Type": "application/json", "X-CSRF-Token": document.querySelector('meta[name="csrf-token"]').content},
+                body: JSON.stringify({shape: {id: "paid-only", filter: {where: [{field: "financial_status", equals: "paid"}]}}})})).status""")
+            assert status == 403, "previews are for builders"
             browser.close()
     finally:
         server.terminate()

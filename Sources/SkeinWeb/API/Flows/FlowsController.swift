@@ -46,6 +46,20 @@ struct FlowsController: Sendable {
             return Self.deployed(try await flows.setSkip(context.identity, try context.string("flow"), shape: try context.string("shape"), skip: skip))
         }
         group.post("flows/:flow/runs") { request, context in try await self.start(request, context: context) }
+        group.post("flows/:flow/preview") { request, context in try await self.preview(request, context: context) }
+    }
+
+    /// Tries `shape` (`{"id", "<type>": {settings}}`, saved or not) on payload `index` (default 0)
+    /// that its step received in `run` (default: the newest run that reached it) — builder.
+    func preview(_ request: Request, context: SkeinRequestContext) async throws -> Response {
+        try Permission.build.require(context.identity)
+        var request = request
+        let body = try await request.jsonObject()
+        guard let shape = body["shape"] else { throw APIError.invalid("shape", "shape ({\"id\": …, \"map\": {…}}) is required") }
+        let preview = try await operations.preview.preview(
+            context.identity, flowID: try context.string("flow"), shape: shape, run: try body.int("run").map { RunID(Int64($0)) },
+            index: try body.int("index") ?? 0)
+        return JSONResponse.ok(preview.json)
     }
 
     func show(context: SkeinRequestContext, version: Int?) async throws -> Response {

@@ -139,6 +139,12 @@ enum OpenAPIDocument {
                 .integer("count", "How many fire times (default 5).", 1...CronSchedule.maximumPreview),
             ]),
         APIOperation(
+            method: "post", path: "/flows/{flow}/preview",
+            summary:
+                "Try a shape's settings (saved or not; map, filter, assert, split or payload) on payload index of what its step received in run (default: the newest run that reached it); never sends anything.",
+            role: .builder,
+            body: object(["shape": anyObject, "run": integer, "index": integer], required: ["shape"])),
+        APIOperation(
             method: "post", path: "/flows/{flow}/runs", summary: "Queue a run with given data (input JSON or input_text), entering at step.",
             role: .operator, body: object(["input": anyObject, "input_text": string, "content_type": string, "step": string]),
             bodyRequired: false, status: 202),

@@ -24,6 +24,7 @@ enum CanvasStyle {
         .canvas-box, .canvas-trigger { cursor: pointer; } .canvas-box:hover, .canvas-box:focus, .canvas-trigger:hover, .canvas-trigger:focus { outline: 2px solid var(--info); }
         #trigger-webhook-url { display: block; overflow-wrap: anywhere; margin: 4px 0 8px; } .drawer-field input#trigger-new-token { width: auto; }
         dialog.drawer { margin: 0 0 0 auto; height: 100vh; max-height: 100vh; width: min(560px, 100vw); border-radius: 0; overflow-y: auto; }
+        #shape-preview pre { max-height: 220px; overflow: auto; background: var(--soft, #f6f7f9); padding: 6px; margin: 4px 0 8px; }
         .drawer-field { margin-bottom: 10px; } .drawer-field textarea, .drawer-field input, .drawer-field select { width: 100%; box-sizing: border-box; }
         .table-scroll { overflow-x: auto; max-width: 100%; }
         table.diff td { vertical-align: top; } table.diff pre.payload { max-width: 520px; overflow-x: auto; margin: 4px 0; }

@@ -48,6 +48,7 @@ struct FlowCanvasEditor {
             <p class="muted" id="drawer-summary"></p>
             <ul class="error-text" role="alert" id="drawer-problems" hidden></ul>
             <div id="drawer-fields"></div>
+            <section id="shape-preview" aria-live="polite" hidden></section>
             <div class="toolbar" id="drawer-actions"></div>
           </form>
         </dialog>
