@@ -64,6 +64,12 @@ def test_a_builder_edits_the_canvas_and_a_viewer_only_looks(skein, tmp_path):
             page.fill('#shape-drawer [data-field="path"]', "line_items")
             page.click("#shape-save")
             expect(page.locator('.canvas-box[data-shape="split-1"]')).to_be_visible()
+            # Moved up within its lane, before the shape above it.
+            page.click('.canvas-box[data-shape="split-1"]')
+            page.click("#shape-move-up")
+            expect(page.locator(".notice")).to_contain_text("Moved split-1 up")
+            order = page.locator("#canvas > ol.canvas-seq > li > .canvas-box").evaluate_all("nodes => nodes.map((node) => node.dataset.shape)")
+            assert order.index("split-1") == order.index("paid-only") - 1, order
             page.click('.canvas-box[data-shape="has-lines"]')
             page.click("#shape-skip")
             expect(page.locator("#canvas-has-lines.skipped")).to_be_visible()

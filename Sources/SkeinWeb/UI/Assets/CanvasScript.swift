@@ -148,6 +148,7 @@ enum CanvasScript {
             const structure = ["route", "branch", "try"].includes(type);
             if (spec && !structure) for (const field of (spec.settings.fields || [])) fields.append(input(field, settings[field.name], type));
             if (structure) fields.append(el("p", { class: "muted" }, "Its lanes are edited on the canvas."));
+            preview(box, type, settings, mode);
             const actions = drawer.querySelector("#drawer-actions");
             actions.replaceChildren();
             if (editable) {
@@ -161,6 +162,11 @@ enum CanvasScript {
                   if (window.confirm("Remove '" + box.dataset.shape + "' from the draft?")) edit([{ op: "remove", shape: box.dataset.shape }], "Removed " + box.dataset.shape);
                 });
                 button("Duplicate", "shape-duplicate", () => edit([{ op: "duplicate", shape: box.dataset.shape }], "Duplicated " + box.dataset.shape));
+                // Move within its lane: before the shape above it, after the shape below it.
+                const sibling = (node) => node && node.querySelector(":scope > .canvas-box");
+                const above = sibling(box.parentElement.previousElementSibling), below = sibling(box.parentElement.nextElementSibling);
+                if (above) button("Move up", "shape-move-up", () => edit([{ op: "move", shape: box.dataset.shape, before: above.dataset.shape }], "Moved " + box.dataset.shape + " up"));
+                if (below) button("Move down", "shape-move-down", () => edit([{ op: "move", shape: box.dataset.shape, after: below.dataset.shape }], "Moved " + box.dataset.shape + " down"));
                 const skipped = box.dataset.skip === "true";
                 button(skipped ? "Unskip" : "Skip", "shape-skip", () => edit([{ op: "skip", shape: box.dataset.shape, skip: !skipped }], (skipped ? "Unskipped " : "Skipped ") + box.dataset.shape));
                 // Add after: a type picker.
@@ -197,6 +203,70 @@ enum CanvasScript {
             if (!drawer.open) drawer.showModal();
           };
 
+          // The live preview (builders, shapes that touch no system): the drawer's settings as they
+          // stand, saved or not, tried by the server (POST /api/v1/flows/{flow}/preview) on a payload
+          // this step received in its newest run, re-tried 300 ms after each keystroke.
+          const previewable = ["map", "filter", "assert", "split", "payload"];
+          const shortened = (value) => {
+            const text = JSON.stringify(value, null, 2);
+            return text.length > 20000 ? text.slice(0, 20000) + "\n[trimmed]" : text;
+          };
+          const preview = (box, type, settings, mode) => {
+            const section = drawer.querySelector("#shape-preview");
+            const fields = drawer.querySelector("#drawer-fields");
+            section.replaceChildren();
+            section.hidden = true;
+            fields.oninput = null;
+            if (!editable || mode.adding || !previewable.includes(type)) return;
+            let index = 0;
+            let asked = 0;
+            let typing;
+            const status = el("p", { id: "preview-status", class: "small" }, "Trying the shape on what this step received in its newest run…");
+            const previous = el("button", { type: "button", class: "small secondary", id: "preview-previous" }, "Previous payload");
+            const next = el("button", { type: "button", class: "small secondary", id: "preview-next" }, "Next payload");
+            const input = el("pre", { id: "preview-input" });
+            const output = el("pre", { id: "preview-output" });
+            section.append(el("h3", {}, "Preview"), status, el("div", { class: "toolbar" }), el("div", { class: "muted small" }, "Received"), input,
+              el("div", { class: "muted small" }, "Passed on"), output);
+            section.querySelector(".toolbar").append(previous, next);
+            const run = async () => {
+              const mine = ++asked;
+              const current = Object.assign({}, settings);
+              try {
+                for (const change of changes()) {
+                  if (drawer.querySelector('[data-field="' + change.field + '"]').dataset.entry) continue;
+                  if (change.value === null) delete current[change.field]; else current[change.field] = change.value;
+                }
+              } catch (error) { status.textContent = error.message; return; }
+              const shape = { id: box.dataset.shape };
+              shape[type] = current;
+              const answer = await send("/preview", { shape, index });
+              if (mine !== asked) return;  // a later keystroke's preview wins
+              const body = answer.body;
+              if (!answer.ok) {
+                const error = body.error || {};
+                const problems = (error.details && error.details.problems) || [];
+                status.textContent = problems.length ? problems.map((problem) => problem.path + ": " + problem.message).join("; ") : (error.message || ("failed (" + answer.status + ")"));
+                status.className = "small error-text";
+                output.textContent = "";
+                return;
+              }
+              status.className = "small";
+              const outcome = body.failure ? "the shape fails" : body.output_count === 0 ? "nothing passed on (dropped)"
+                : body.output_count + " payload" + (body.output_count === 1 ? "" : "s") + " passed on" + (body.output_count > body.outputs.length ? ", the first " + body.outputs.length + " shown" : "");
+              status.textContent = "Payload " + (body.index + 1) + " of " + body.input_count + " that " + box.dataset.shape + " received in run " + body.run + ": " + outcome + ".";
+              input.textContent = shortened(body.input);
+              output.textContent = body.failure ? body.failure : body.outputs.map(shortened).join("\n");
+              previous.disabled = body.index === 0;
+              next.disabled = body.index + 1 >= body.input_count;
+            };
+            previous.addEventListener("click", () => { if (index > 0) { index -= 1; run(); } });
+            next.addEventListener("click", () => { index += 1; run(); });
+            fields.oninput = () => { clearTimeout(typing); typing = setTimeout(run, 300); };
+            section.hidden = false;
+            run();
+          };
+
           // The trigger: what starts a run. A cron field previews its next runs (the server's
           // own schedule reading, GET /api/v1/schedules/preview); a webhook shows its URL to
           // operators and builders and can get a new token; a change goes to the draft.
@@ -210,6 +280,8 @@ enum CanvasScript {
             problemsList.hidden = true;
             const fields = drawer.querySelector("#drawer-fields");
             fields.replaceChildren();
+            fields.oninput = null;  // no shape preview here
+            drawer.querySelector("#shape-preview").hidden = true;
             const field = (label, control, help) => {
               const wrap = el("div", { class: "drawer-field" });
               wrap.append(el("label", { for: control.id }, label), control);
