@@ -55,7 +55,7 @@ public struct Operations: Sendable {
     public var alertGroups: AlertGroupOperations { AlertGroupOperations(store: store, audit: audit, now: now) }
     public var blueprints: BlueprintOperations { BlueprintOperations(catalog: blueprintCatalog, store: store, flows: flows, audit: audit) }
     public var lookups: LookupOperations { LookupOperations(store: store, audit: audit, now: now) }
-    public var instances: InstanceOperations { InstanceOperations(store: store, audit: audit) }
+    public var instances: InstanceOperations { InstanceOperations(store: store, audit: audit, now: now) }
     /// One-time tokens of the web UI's recovery forms (a repeated submission is refused).
     public var actionTokens: ActionTokens { ActionTokens(store: store, now: now) }
 

@@ -4,6 +4,7 @@ import SkeinApp
 import SkeinCore
 import SkeinEngine
 import SkeinJSON
+import SkeinOperations
 
 struct InstanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -78,16 +79,19 @@ struct InstanceCommand: AsyncParsableCommand {
             }
             guard let connectorType else { throw CLIError("give --type (http, sftp, database, smtp) or --connector (skein connector list)") }
             guard let address else { throw CLIError("give --address (the connector's address is used only with --connector)") }
-            let instance = Instance(
-                name: name, connectorType: connectorType, address: address, timeZone: timeZone, rateLimit: limit,
-                timeout: timeoutDuration, variables: Dictionary(try pairs(variables, "--variable"), uniquingKeysWith: { _, l in l }),
+            let change = InstanceOperations.Change(
+                name: name, type: connectorType, address: address, timeZone: timeZone, rateLimit: limit?.description ?? "",
+                timeoutMilliseconds: Int(timeoutDuration.components.seconds * 1000 + timeoutDuration.components.attoseconds / 1_000_000_000_000_000),
+                variables: Dictionary(try pairs(variables, "--variable"), uniquingKeysWith: { _, l in l }),
                 settings: .object(settingsObject), credentials: secrets)
-            do { try InstanceRules.check(instance) } catch {
+            do {
+                _ = try await environment.operations.instances.save(options.caller, change, sealer: environment.instances)
+            } catch let error as OperationError where error.code == .invalidField {
+                let field = error.field ?? ""
                 throw CLIError(
-                    error.field == "name" || error.field == "address"
-                        ? error.message : "--\(error.field.replacingOccurrences(of: "_", with: "-")): \(error.message)")
+                    field == "name" || field == "address" || field.isEmpty
+                        ? error.message : "--\(field.replacingOccurrences(of: "_", with: "-")): \(error.message)")
             }
-            try await environment.store.saveInstance(try environment.instances.seal(instance, now: Date()))
             let kind = connector.map { "connector \($0)" } ?? connectorType
             print("saved instance '\(name)' (\(kind), \(address)) with \(secrets.count) credential\(secrets.count == 1 ? "" : "s")")
         }

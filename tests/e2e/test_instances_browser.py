@@ -174,3 +174,39 @@ def test_a_blank_credential_without_a_stored_value_is_refused(skein):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_cli_and_the_api_save_instances_by_one_rule_and_both_are_audited(skein):
+    """`skein instance add` and `PUT /api/v1/instances/{name}` go through InstanceOperations.save:
+    the same refusal for the same bad value, and an audit entry for each (never the secret)."""
+    skein.add_user("ada", role="admin")
+    token = skein.create_token("ada")
+    server, base = skein.serve_api()
+
+    def put(name, body):
+        request = urllib.request.Request(base + f"/api/v1/instances/{name}", method="PUT", data=json.dumps(body).encode(),
+                                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request) as answer:
+                return answer.status, json.load(answer)
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)
+
+    try:
+        status, body = put("moon", {"type": "http", "address": "http://127.0.0.1:9", "time_zone": "Mars/Olympus"})
+        assert status == 400 and body["error"]["field"] == "time_zone", body
+        added = skein.run("instance", "add", "moon", "--type", "http", "--address", "http://127.0.0.1:9", "--time-zone", "Mars/Olympus", check=False)
+        assert added.returncode != 0 and f"--time-zone: {body['error']['message']}" in added.stderr, added.stderr
+
+        skein.run("instance", "add", "shop", "--type", "http", "--address", "http://127.0.0.1:9", "--credential", f"token={SECRET}")
+        status, body = put("shop", {"address": "http://127.0.0.1:10", "rate_limit": "5/s"})
+        assert status == 200 and body["address"] == "http://127.0.0.1:10" and body["credentials"] == ["token"], body
+        audit = urllib.request.Request(base + "/api/v1/audit?limit=50", headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(audit) as answer:
+            entries = [e for e in json.load(answer)["entries"] if e["target"] == "instance:shop"]
+        assert [(e["actor"], e["action"], e["details"]["credentials_changed"]) for e in reversed(entries)] == [
+            ("skein (cli)", "instance.create", True), ("ada (token)", "instance.update", False)], entries
+        assert SECRET not in json.dumps(entries)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

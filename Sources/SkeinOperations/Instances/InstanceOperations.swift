@@ -1,14 +1,16 @@
+import Foundation
 import SkeinCore
 import SkeinJSON
 import SkeinStorage
 
-/// Removing connector instances, with the one rule every front end (`skein instance remove`,
+/// Saving (InstanceOperations+Save.swift) and removing connector instances. Removal has the one rule every front end (`skein instance remove`,
 /// `DELETE /api/v1/instances/{name}`, the Instances page) applies: an instance that a deployed
 /// flow's latest version uses cannot be removed — its next run would fail — until those flows
 /// use another instance (or are changed and redeployed). Builders only; audited as `instance.delete`.
 public struct InstanceOperations: Sendable {
     let store: any Operations.Store
     let audit: AuditTrail
+    let now: @Sendable () -> Date
 
     public func delete(_ caller: Identity?, name: String) async throws {
         let caller = try Permission.build.require(caller)

@@ -56,61 +56,21 @@ struct InstancesController: Sendable {
     }
 
     func save(_ request: Request, context: SkeinRequestContext) async throws -> Response {
-        let identity = try context.require(.builder)
-        guard let resolver else { throw APIError(.misconfigured, "this server cannot seal credentials") }
+        try Permission.build.require(context.identity)
         var request = request
         let body = try await request.jsonObject()
-        let name = try context.string("name")
-        do { try InstanceRules.check(name: name) } catch { throw APIError.invalid(error.field, error.message) }
-        let existing = try await store.storedInstance(named: name)
-        guard let type = try body.string("type") ?? existing?.connectorType else {
-            throw APIError.invalid("type", "type is required (\(InstanceRules.connectorTypes.joined(separator: ", ")))")
-        }
-        guard let address = try body.string("address") ?? existing?.address else { throw APIError.invalid("address", "address is required") }
-        var rateLimit: RateLimit? = existing?.rateLimit.flatMap(RateLimit.init)
-        if let text = try body.string("rate_limit") {
-            guard let parsed = RateLimit(text) else { throw APIError.invalid("rate_limit", "rate_limit '\(text)': use N/s, N/minute or N/hour") }
-            rateLimit = parsed
-        }
-        let timeoutMs = try body.int("timeout_ms") ?? existing?.timeoutMilliseconds ?? 30_000
-        guard timeoutMs > 0 else { throw APIError.invalid("timeout_ms", "timeout_ms must be positive") }
-        let variables = try body.strings("variables") ?? existing?.variables ?? [:]
-        var credentials = try body.strings("credentials")
-        let keepsSome = credentials?.values.contains("") ?? false
-        var previous: [String: String]?
-        if existing != nil, credentials == nil || keepsSome {
-            let stored: [String: String]
-            do { stored = try await resolver.instance(named: name).credentials } catch {
-                throw APIError(.conflict, "the stored credentials cannot be opened (\(error)); send credentials to replace them")
-            }
-            previous = stored
-            // An empty value keeps the stored secret of that name (the web UI's blank password field).
-            credentials =
-                credentials.map { given in
-                    Dictionary(uniqueKeysWithValues: given.map { key, value in (key, value.isEmpty ? stored[key] ?? "" : value) })
-                } ?? stored
-        }
-        if let empty = credentials?.first(where: { $0.value.isEmpty })?.key {
-            throw APIError.invalid("credentials", "credential '\(empty)' is empty and no stored value of that name can be kept")
-        }
-        let settings = body["settings"] ?? existing?.settings ?? [:]
-        guard case .object = settings else { throw APIError.invalid("settings", "settings must be an object") }
-        let instance = Instance(
-            name: name, connectorType: type, address: address, timeZone: try body.string("time_zone") ?? existing?.timeZone ?? "UTC",
-            rateLimit: rateLimit, timeout: .milliseconds(timeoutMs), variables: variables, settings: settings,
-            credentials: credentials ?? [:])
-        do { try InstanceRules.check(instance) } catch { throw APIError.invalid(error.field, error.message) }
-        let sealed = try resolver.seal(instance, now: access.now())
-        try await store.saveInstance(sealed)
-        try await access.audit(
-            identity, existing == nil ? "instance.create" : "instance.update", target: "instance:\(name)",
-            details: ["credentials_changed": .bool(body["credentials"] != nil && credentials != previous)])
-        return JSONResponse.make(status: existing == nil ? .created : .ok, await json(sealed))
+        let change = InstanceOperations.Change(
+            name: try context.string("name"), type: try body.string("type"), address: try body.string("address"),
+            timeZone: try body.string("time_zone"), rateLimit: try body.string("rate_limit"), timeoutMilliseconds: try body.int("timeout_ms"),
+            variables: try body.strings("variables"), settings: body["settings"].flatMap { $0 == .null ? nil : $0 },
+            credentials: try body.strings("credentials"))
+        let saved = try await operations.instances.save(context.identity, change, sealer: resolver)
+        return JSONResponse.make(status: saved.created ? .created : .ok, await json(saved.instance))
     }
 
     func delete(context: SkeinRequestContext) async throws -> Response {
         let identity = try context.require(.builder)
-        do { try await operations.instances.delete(identity, name: try context.string("name")) } catch let error as OperationError { throw APIError(error) }
+        try await operations.instances.delete(identity, name: try context.string("name"))
         return Response(status: .noContent)
     }
 
