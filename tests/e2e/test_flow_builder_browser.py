@@ -69,7 +69,7 @@ def test_the_demo_flow_is_built_deployed_run_changed_diffed_and_rolled_back_in_t
                 expect(page.locator(f'.canvas-box[data-shape="{shape_id}"]')).to_be_visible()
                 previous = shape_id
             page.click("#draft-deploy")
-            expect(page.locator(".notice")).to_contain_text("Deployed v1")
+            expect(page.locator(".notice", has_text="Deployed v1")).to_be_visible()
 
             # The same run and sync results as the CLI-deployed demo (test_demo_flow.py).
             assert "run 1: success" in skein.run("run", "orders-to-erp").stdout
@@ -115,14 +115,14 @@ def test_the_demo_flow_is_built_deployed_run_changed_diffed_and_rolled_back_in_t
             page.click("#shape-save")
             expect(page.locator("#draft-bar")).to_contain_text("Draft saved by bea")
             page.click("#draft-deploy")
-            expect(page.locator(".notice")).to_contain_text("Deployed v2")
+            expect(page.locator(".notice", has_text="Deployed v2")).to_be_visible()
             page.click("#version-2 >> text=Diff with v1")
             expect(page.locator("#diff-to-erp-format")).to_contain_text("changed")
             expect(page.locator("#diff-to-erp-format")).to_contain_text("$number(total_price)")
             expect(page.locator("#diff-fetch-orders")).to_contain_text("unchanged")
             page.go_back()
             page.click("#rollback-1")
-            expect(page.locator(".notice")).to_contain_text("Rolled back to v1 as v3")
+            expect(page.locator(".notice", has_text="Rolled back to v1 as v3")).to_be_visible()
             assert skein.run("flow", "draft", "show", "orders-to-erp").stdout == v1, "v3's text is v1's"
 
             # A viewer: canvas, forms, versions and the diff, read-only.

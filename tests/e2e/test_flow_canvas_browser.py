@@ -46,7 +46,7 @@ def test_a_builder_edits_the_canvas_and_a_viewer_only_looks(skein, tmp_path):
             current["total"] = "$number(total_price)"
             fields.fill(json.dumps(current, indent=2))
             page.click("#shape-save")
-            expect(page.locator(".notice")).to_contain_text("Saved to-erp-format to the draft")
+            expect(page.locator(".notice", has_text="Saved to-erp-format to the draft")).to_be_visible()
             expect(page.locator("#draft-bar")).to_contain_text("Draft saved by bea")
 
             # A bad value is refused next to its field, with the path `skein flow validate` names.
@@ -67,7 +67,7 @@ def test_a_builder_edits_the_canvas_and_a_viewer_only_looks(skein, tmp_path):
             # Moved up within its lane, before the shape above it.
             page.click('.canvas-box[data-shape="split-1"]')
             page.click("#shape-move-up")
-            expect(page.locator(".notice")).to_contain_text("Moved split-1 up")
+            expect(page.locator(".notice", has_text="Moved split-1 up")).to_be_visible()
             order = page.locator("#canvas > ol.canvas-seq > li > .canvas-box").evaluate_all("nodes => nodes.map((node) => node.dataset.shape)")
             assert order.index("split-1") == order.index("paid-only") - 1, order
             page.click('.canvas-box[data-shape="has-lines"]')
@@ -75,7 +75,7 @@ def test_a_builder_edits_the_canvas_and_a_viewer_only_looks(skein, tmp_path):
             expect(page.locator("#canvas-has-lines.skipped")).to_be_visible()
 
             page.click("#draft-deploy")
-            expect(page.locator(".notice")).to_contain_text("Deployed v2")
+            expect(page.locator(".notice", has_text="Deployed v2")).to_be_visible()
             expect(page.locator("#draft-bar")).not_to_contain_text("Draft saved by")
             assert max(v["version"] for v in skein.json("flow", "versions", "orders-to-erp")) == 2
             source = skein.run("flow", "draft", "show", "orders-to-erp").stdout  # no draft: the latest version's text
@@ -96,7 +96,7 @@ def test_a_builder_edits_the_canvas_and_a_viewer_only_looks(skein, tmp_path):
             expect(page.locator("#diff-post-to-erp")).to_contain_text("moved")
             page.go_back()
             page.click("#rollback-1")
-            expect(page.locator(".notice")).to_contain_text("Rolled back to v1 as v3")
+            expect(page.locator(".notice", has_text="Rolled back to v1 as v3")).to_be_visible()
             expect(page.locator("#version-3 .deployer")).to_contain_text("bea (rollback to v1)")
             assert skein.run("flow", "draft", "show", "orders-to-erp").stdout == text, "v3's text is v1's"
             page.select_option("#diff-from", "1")
@@ -153,7 +153,7 @@ def test_a_new_flow_from_nothing_and_from_a_template(skein):
             page.click("#shape-save")
             expect(page.locator('.canvas-box[data-shape="greet"]')).to_be_visible()
             page.click("#draft-deploy")
-            expect(page.locator(".notice")).to_contain_text("Deployed v1")
+            expect(page.locator(".notice", has_text="Deployed v1")).to_be_visible()
             assert skein.run("run", "hello").returncode == 0
             assert skein.run("flow", "draft", "show", "hello").stdout == (
                 "id: hello\nname: Hello\ntrigger: manual\nshapes:\n  - id: greet\n    payload:\n      json:\n        greeting: hi\n")

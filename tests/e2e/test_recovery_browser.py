@@ -62,7 +62,7 @@ def test_the_seed_story_recovered_from_the_browser_without_duplicates(skein):
             requests_before = wms.requests
             page.select_option("#replay-step", label="2 · check, with what 1 · fetch-orders produced")
             page.click("#replay-run")
-            expect(page.locator(".notice")).to_contain_text("replay of run 2 on the latest version")
+            expect(page.locator(".notice", has_text="replay of run 2 on the latest version")).to_be_visible()
             replay_id = int(page.url.split("/runs/")[1].split("?")[0])
             run = wait_for(lambda: finished(skein, replay_id), timeout=120, what="the replay to finish")
             assert run["status"] == "success", run
@@ -135,7 +135,7 @@ def test_the_seed_story_recovered_from_the_browser_without_duplicates(skein):
             page.check("#include-ok")
             fields = page.eval_on_selector("#confirm-resync-form", "form => Array.from(new FormData(form).entries())")
             page.dblclick("#confirm-resync")
-            expect(page.locator(".notice")).to_contain_text("Resynced 1: 1 OK")
+            expect(page.locator(".notice", has_text="Resynced 1: 1 OK")).to_be_visible()
             assert wms.requests - requests_before == 1, f"a double click sent {wms.requests - requests_before} requests"
             assert wms.created[paid[0]] == 1, "sent again with the same Idempotency-Key, so the WMS created nothing"
 

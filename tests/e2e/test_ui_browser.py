@@ -105,7 +105,7 @@ def test_operator_recovers_failures_in_the_browser(skein, shop, tmp_path):
             erp.system.fail_first = 0
             page.goto(base + "/runs/1")
             page.click("#step-6 >> text=Replay from this step")
-            expect(page.locator(".notice")).to_contain_text("replay of run 1")
+            expect(page.locator(".notice", has_text="replay of run 1")).to_be_visible()
             replay_id = int(page.url.split("/runs/")[1].split("?")[0])
             wait_for(lambda: skein.json("runs", "show", str(replay_id))["status"] == "success", timeout=60, what="the replay to succeed")
             page.reload()
@@ -150,12 +150,12 @@ def test_operator_recovers_failures_in_the_browser(skein, shop, tmp_path):
             expect(page.locator("#resync-counts [data-status=failed] b")).to_have_text("2")
             assert skein.json("sync", "list", "--all", "--status", "failed")["counts"]["failed"] == len(paid)
             page.click("#confirm-resync")
-            expect(page.locator(".notice")).to_contain_text("Resynced 2: 2 OK")
+            expect(page.locator(".notice", has_text="Resynced 2: 2 OK")).to_be_visible()
             expect(page.locator("#sync-table tbody tr")).to_have_count(len(paid) - 2)
             page.click("#resync-matching")
             expect(page.locator("#resync-count")).to_have_text(str(len(paid) - 2))
             page.click("#confirm-resync")
-            expect(page.locator(".notice")).to_contain_text(f"Resynced {len(paid) - 2}: {len(paid) - 2} OK")
+            expect(page.locator(".notice", has_text=f"Resynced {len(paid) - 2}: {len(paid) - 2} OK")).to_be_visible()
             expect(page.locator("#sync-counts .count.ok b")).to_have_text(str(len(paid)))
             report = skein.json("sync", "list", "--all")
             assert report["counts"] == {"ok": len(paid), "sent": 0, "pending": 0, "failed": 0, "skipped": 0}
