@@ -90,20 +90,14 @@ public struct RunRecovery: Sendable {
         }
         let flow = try await flow(for: origin, latest: useLatestVersion)
         let steps = try await store.steps(runID: origin.id)
-        let finished: (StepRecord) -> Bool = { $0.status == .success || $0.status == .skipped }
         let entryShape: String
         let inputSequence: Int
-        if let broken = steps.last(where: { !finished($0) }) {
-            // The step that failed (or was stopped or interrupted), fed what came before it.
-            entryShape = try shape(broken.shapeID, in: flow)
-            if let refs = PayloadBucket(json: broken.details?["input"]) {
-                // In a tree the input is not always the previous step's output (a route's share, joined branches).
-                let input = try await payloads(of: refs, run: origin)
-                return NewRun(
-                    flowID: flow.flowID, flowVersion: flow.version, trigger: .retry, priority: flow.definition.priority,
-                    entryShapeID: entryShape, input: input, originRunID: origin.id)
-            }
-            inputSequence = steps.last(where: { $0.sequence < broken.sequence && finished($0) })?.sequence ?? 0
+        if let broken = steps.last(where: { !Self.finished($0) }) {
+            // The step that failed (or was stopped or interrupted), fed what it received.
+            return NewRun(
+                flowID: flow.flowID, flowVersion: flow.version, trigger: .retry, priority: flow.definition.priority,
+                entryShapeID: try shape(broken.shapeID, in: flow), input: try await inputs(of: broken, in: origin, steps: steps),
+                originRunID: origin.id)
         } else if let last = steps.last {
             // Stopped between steps: continue after the last one that finished.
             guard let next = flow.definition.shapeAfter(try shape(last.shapeID, in: flow)) else {
@@ -120,6 +114,19 @@ public struct RunRecovery: Sendable {
             flowID: flow.flowID, flowVersion: flow.version, trigger: .retry, priority: flow.definition.priority,
             entryShapeID: entryShape, input: input, originRunID: origin.id)
     }
+
+    /// The payloads `step` received in `run` (whose steps are `steps`): the slices of stored outputs
+    /// its `details.input` names — in a tree the input is not always the previous step's output (a
+    /// route's share, joined branches) — else the outputs of the last step before it that finished,
+    /// else the run's input. What a retry feeds the failed step, and what the flow builder's preview tries.
+    public func inputs(of step: StepRecord, in run: RunRecord, steps: [StepRecord]) async throws -> [Payload] {
+        if let refs = PayloadBucket(json: step.details?["input"]) { return try await payloads(of: refs, run: run) }
+        let before = steps.last { $0.sequence < step.sequence && Self.finished($0) }
+        return try await storedPayloads(run, sequence: before?.sequence ?? 0, allowEmpty: true)
+    }
+
+    /// A step that ran to its end (or was skipped): what comes after it received its outputs.
+    static func finished(_ step: StepRecord) -> Bool { step.status == .success || step.status == .skipped }
 
     private func run(_ id: RunID) async throws -> RunRecord {
         guard let run = try await store.run(id: id) else { throw RecoveryError("no run \(id)") }

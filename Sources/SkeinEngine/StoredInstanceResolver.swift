@@ -31,7 +31,7 @@ public struct StoredInstanceResolver: InstanceResolver {
         StoredInstance(
             name: instance.name, connectorType: instance.connectorType, address: instance.address, timeZone: instance.timeZone,
             rateLimit: instance.rateLimit?.description,
-            timeoutMilliseconds: Int(instance.timeout.components.seconds * 1000 + instance.timeout.components.attoseconds / 1_000_000_000_000_000),
+            timeoutMilliseconds: Int(instance.timeout.wholeMilliseconds),
             variables: instance.variables, settings: instance.settings, sealedCredentials: try cipher.seal(instance.credentials),
             keyID: cipher.keyID, updatedAt: now)
     }

@@ -24,15 +24,11 @@ extension FlowCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let text: String
+            var text = shape
             if shape.hasPrefix("@") {
                 let path = String(shape.dropFirst())
-                guard let data = FileManager.default.contents(atPath: path), let contents = String(data: data, encoding: .utf8) else {
-                    throw CLIError("cannot read the shape file \(path)")
-                }
+                guard let contents = String(validating: try InputBytes.read(path), as: UTF8.self) else { throw CLIError("\(path): not UTF-8 text") }
                 text = contents
-            } else {
-                text = shape
             }
             let document: JSON
             do { document = try FlowFile.document(from: text, source: "the shape") } catch { throw CLIError("\(error)") }

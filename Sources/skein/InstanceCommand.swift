@@ -81,7 +81,7 @@ struct InstanceCommand: AsyncParsableCommand {
             guard let address else { throw CLIError("give --address (the connector's address is used only with --connector)") }
             let change = InstanceOperations.Change(
                 name: name, type: connectorType, address: address, timeZone: timeZone, rateLimit: limit?.description ?? "",
-                timeoutMilliseconds: Int(timeoutDuration.components.seconds * 1000 + timeoutDuration.components.attoseconds / 1_000_000_000_000_000),
+                timeoutMilliseconds: Int(timeoutDuration.wholeMilliseconds),
                 variables: Dictionary(try pairs(variables, "--variable"), uniquingKeysWith: { _, l in l }),
                 settings: .object(settingsObject), credentials: secrets)
             do {

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from playwright.sync_api import expect, sync_playwright
 
+from api_client import API
 from browser_support import launch_chromium, sign_in
 
 SECRET = "s3cret-token-never-shown-4711"
@@ -183,14 +184,11 @@ def test_the_cli_and_the_api_save_instances_by_one_rule_and_both_are_audited(ske
     token = skein.create_token("ada")
     server, base = skein.serve_api()
 
+    api = API(base, token)
+
     def put(name, body):
-        request = urllib.request.Request(base + f"/api/v1/instances/{name}", method="PUT", data=json.dumps(body).encode(),
-                                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request) as answer:
-                return answer.status, json.load(answer)
-        except urllib.error.HTTPError as error:
-            return error.code, json.load(error)
+        answer = api.call("PUT", f"/api/v1/instances/{name}", body=body)
+        return answer.status, answer.json
 
     try:
         status, body = put("moon", {"type": "http", "address": "http://127.0.0.1:9", "time_zone": "Mars/Olympus"})
@@ -201,9 +199,7 @@ def test_the_cli_and_the_api_save_instances_by_one_rule_and_both_are_audited(ske
         skein.run("instance", "add", "shop", "--type", "http", "--address", "http://127.0.0.1:9", "--credential", f"token={SECRET}")
         status, body = put("shop", {"address": "http://127.0.0.1:10", "rate_limit": "5/s"})
         assert status == 200 and body["address"] == "http://127.0.0.1:10" and body["credentials"] == ["token"], body
-        audit = urllib.request.Request(base + "/api/v1/audit?limit=50", headers={"Authorization": f"Bearer {token}"})
-        with urllib.request.urlopen(audit) as answer:
-            entries = [e for e in json.load(answer)["entries"] if e["target"] == "instance:shop"]
+        entries = [e for e in api.get("/api/v1/audit?limit=50").json["entries"] if e["target"] == "instance:shop"]
         assert [(e["actor"], e["action"], e["details"]["credentials_changed"]) for e in reversed(entries)] == [
             ("skein (cli)", "instance.create", True), ("ada (token)", "instance.update", False)], entries
         assert SECRET not in json.dumps(entries)

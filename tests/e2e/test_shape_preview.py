@@ -3,22 +3,15 @@ shape's unsaved settings tried on a payload its step really received in a stored
 validation and executor as a run, nothing sent — and the refusals a builder meets (a shape that
 talks to a system, bad settings with their located problem, a step that never ran, a viewer)."""
 import json
-import urllib.error
-import urllib.request
 
+from api_client import API
 from conftest import DEMO_FLOW
 from test_demo_flow import paid_orders
 
 
 def preview(base, token, body, flow="orders-to-erp"):
-    request = urllib.request.Request(
-        f"{base}/api/v1/flows/{flow}/preview", data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+    answer = API(base, token).post(f"/api/v1/flows/{flow}/preview", body)
+    return answer.status, answer.json
 
 
 def test_a_builder_tries_unsaved_settings_on_what_the_step_received(skein, shop, erp):

@@ -43,7 +43,7 @@ public enum DurationText {
 
     /// `1.5s`, `250ms`, `2m`: the shortest readable form.
     public static func format(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = duration.wholeMilliseconds
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         if milliseconds % 86_400_000 == 0 { return "\(milliseconds / 86_400_000)d" }
         if milliseconds % 3_600_000 == 0 { return "\(milliseconds / 3_600_000)h" }
@@ -94,4 +94,9 @@ public enum ByteSizeText {
         if bytes >= 1 << 20 { return "\(bytes >> 20) MB" }
         return "\(bytes) bytes"
     }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds (rounded down), as settings, APIs and logs give it.
+    public var wholeMilliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -98,14 +98,7 @@ public struct BlueprintOperations: Sendable {
         let catalog = try await target.validationCatalog(adding: connectors)
         for flow in blueprint.flows {
             do { _ = try FlowFile.decode(flow.text, source: flow.file, catalog: catalog) } catch {
-                throw OperationError(
-                    .invalidFlow, "cannot install blueprint \(name): \(error.description)",
-                    details: [
-                        "problems": .array(
-                            error.problems.map {
-                                ["path": .string($0.path), "message": .string($0.message)]
-                            })
-                    ])
+                throw OperationError.invalidFlow("cannot install blueprint \(name): \(error.description)", problems: error.problems)
             }
         }
         // Write.

@@ -40,14 +40,7 @@ public struct FlowOperations: Sendable {
         let caller = try Permission.build.require(caller)
         let definition: FlowDefinition
         do { definition = try FlowFile.decode(text, source: source, catalog: catalog ?? self.catalog) } catch {
-            throw OperationError(
-                .invalidFlow, error.description,
-                details: [
-                    "problems": .array(
-                        error.problems.map {
-                            ["path": .string($0.path), "message": .string($0.message)]
-                        })
-                ])
+            throw OperationError.invalidFlow(error.description, problems: error.problems)
         }
         let (flow, isNew) = try await store.deploy(definition, source: text, now: now())
         if !enabled { try await store.setEnabled(flowID: flow.flowID, enabled: false) }

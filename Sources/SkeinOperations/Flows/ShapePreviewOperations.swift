@@ -1,4 +1,5 @@
 public import SkeinCore
+import SkeinEngine
 public import SkeinJSON
 import SkeinStorage
 
@@ -62,8 +63,13 @@ public struct ShapePreviewOperations: Sendable {
         }
         let executor = try prepare(kind, settings: entry[type] ?? .object([:]), shapeID: shapeID)
         guard index >= 0 else { throw OperationError.invalid("index", "index must be 0 or more") }
-        let (record, step) = try await stepToTry(flowID: flow.flowID, shapeID: shapeID, run: run)
-        let inputs = try await inputs(of: step, in: record)
+        let (record, steps, step) = try await stepToTry(flowID: flow.flowID, shapeID: shapeID, run: run)
+        let inputs: [Payload]
+        do {
+            inputs = try await RunRecovery(store: store).inputs(of: step, in: record, steps: steps)
+        } catch let error as RecoveryError {
+            throw OperationError.conflict(error.message)
+        }
         guard !inputs.isEmpty else {
             throw OperationError.conflict("step '\(shapeID)' of run \(record.id) received no payloads (or they expired), so there is nothing to try")
         }
@@ -100,42 +106,25 @@ public struct ShapePreviewOperations: Sendable {
             return executor
         }
         let list = problems.isEmpty ? [FlowProblem(path: "\(shapeID).\(kind.type)", message: "settings must be an object")] : problems.problems
-        throw OperationError(
-            .invalidFlow, list.map { "\($0.path): \($0.message)" }.joined(separator: "\n"),
-            details: ["problems": .array(list.map { ["path": .string($0.path), "message": .string($0.message)] })])
+        throw OperationError.invalidFlow(list.map(\.description).joined(separator: "\n"), problems: list)
     }
 
-    /// The run and the step of it to take the payload from.
-    func stepToTry(flowID: String, shapeID: String, run: RunID?) async throws -> (RunRecord, StepRecord) {
+    /// The run to take the payload from, its steps, and the step of it that ran the shape.
+    func stepToTry(flowID: String, shapeID: String, run: RunID?) async throws -> (RunRecord, [StepRecord], StepRecord) {
         if let run {
             guard let record = try await store.run(id: run), record.flowID == flowID else {
                 throw OperationError.notFound("flow '\(flowID)' has no run \(run)")
             }
-            guard let step = try await store.steps(runID: run).last(where: { $0.shapeID == shapeID }) else {
+            let steps = try await store.steps(runID: run)
+            guard let step = steps.last(where: { $0.shapeID == shapeID }) else {
                 throw OperationError.conflict("step '\(shapeID)' did not run in run \(run); choose a run that reached it")
             }
-            return (record, step)
+            return (record, steps, step)
         }
         for record in try await store.runs(RunQuery(flowID: flowID, limit: 50)) {
-            if let step = try await store.steps(runID: record.id).last(where: { $0.shapeID == shapeID }) { return (record, step) }
+            let steps = try await store.steps(runID: record.id)
+            if let step = steps.last(where: { $0.shapeID == shapeID }) { return (record, steps, step) }
         }
         throw OperationError.conflict("step '\(shapeID)' has not run in the last 50 runs of '\(flowID)'; run the flow, then try the shape on what it received")
-    }
-
-    /// The payloads a step received: the slices its `details.input` names (a step in a route or
-    /// after joined branches), else the outputs of the last step that finished before it, else the run's input.
-    func inputs(of step: StepRecord, in run: RunRecord) async throws -> [Payload] {
-        if let bucket = PayloadBucket(json: step.details?["input"]) {
-            var payloads: [Payload] = []
-            for ref in bucket.refs {
-                let stored = try await store.payloads(of: StepID(run: run.id, sequence: ref.sequence))
-                guard ref.start + ref.count <= stored.count else { return [] }
-                payloads += stored[ref.start..<(ref.start + ref.count)]
-            }
-            return payloads
-        }
-        let steps = try await store.steps(runID: run.id)
-        let before = steps.last { $0.sequence < step.sequence && ($0.status == .success || $0.status == .skipped) }
-        return try await store.payloads(of: StepID(run: run.id, sequence: before?.sequence ?? 0))
     }
 }
