@@ -14,12 +14,20 @@ import Tracing
 ///
 /// Crash safety comes from the planner's deterministic step numbers: a run picked up again is
 /// planned from the top with what earlier pick-ups stored, and only unfinished steps run.
+///
+/// Commits: a step's start is committed before its shape runs, together with the previous
+/// step's end, so its outputs are durable before the next step starts. A shape that touches no
+/// system (`ShapeSpec.touchesNoSystem`) is the exception when nothing finished is waiting: its
+/// start is committed with its end, since running it again after a crash repeats nothing
+/// anyone can see. A webhook → map run then pays for one commit instead of two.
 final class FlowWalk {
     let engine: RunExecutor
     let run: RunRecord
     let flow: FlowDefinition
     let executors: [String: any ShapeExecutor]
     let routers: [String: RouteDecider]
+    /// Shapes whose step start may wait for the step's end (`ShapeSpec.touchesNoSystem`).
+    let touchingNoSystem: Set<String>
     let stopRequested: @Sendable () -> Bool
     var logger: Logger
     private var planner: RunPlanner
@@ -56,13 +64,14 @@ final class FlowWalk {
 
     init(
         engine: RunExecutor, run: RunRecord, flow: FlowDefinition, executors: [String: any ShapeExecutor], routers: [String: RouteDecider],
-        planner: RunPlanner, stopRequested: @escaping @Sendable () -> Bool, logger: Logger
+        touchingNoSystem: Set<String> = [], planner: RunPlanner, stopRequested: @escaping @Sendable () -> Bool, logger: Logger
     ) {
         self.engine = engine
         self.run = run
         self.flow = flow
         self.executors = executors
         self.routers = routers
+        self.touchingNoSystem = touchingNoSystem
         self.planner = planner
         self.stopRequested = stopRequested
         self.logger = logger
@@ -119,15 +128,22 @@ final class FlowWalk {
                 if let kept = handoff.sizes(of: ref.sequence) {
                     sizes[ref.sequence] = kept
                 } else {
-                    sizes[ref.sequence] = try await store.payloadInfos(of: StepID(run: run.id, sequence: ref.sequence)).map(\.size)
+                    // Read whole, not just their sizes: the shape takes them from the hand-off next.
+                    let payloads = try await store.payloads(of: StepID(run: run.id, sequence: ref.sequence))
+                    handoff.keepReadBack(sequence: ref.sequence, payloads: payloads)
+                    sizes[ref.sequence] = handoff.sizes(of: ref.sequence) ?? []
                 }
             }
             bytes += sizes[ref.sequence, default: []].dropFirst(ref.start).prefix(ref.count).reduce(0, +)
         }
-        try await commitPending(
-            with: .beginStep(
-                StepID(run: run.id, sequence: step.sequence), shapeID: step.shape.id, shapeType: step.shape.type,
-                inputCount: step.input.count, inputBytes: bytes, now: engine.now()))
+        let start = RunLogWrite.beginStep(
+            StepID(run: run.id, sequence: step.sequence), shapeID: step.shape.id, shapeType: step.shape.type,
+            inputCount: step.input.count, inputBytes: bytes, now: engine.now())
+        if touchingNoSystem.contains(step.shape.id) && !pending.contains(where: \.endsAStep) {
+            pending.append(start)
+        } else {
+            try await commitPending(with: start)
+        }
         endOpenStep()
         let span = startSpan("step \(step.shape.id)", context: runContext)
         span.attributes["skein.step.sequence"] = step.sequence

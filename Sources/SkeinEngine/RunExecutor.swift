@@ -109,20 +109,26 @@ public struct RunExecutor: Sendable {
         logger[metadataKey: "run.id"] = "\(run.id)"
         logger[metadataKey: "flow.id"] = "\(run.flowID)"
 
-        guard let deployed = try await store.flow(id: run.flowID, version: run.flowVersion) else {
-            return (
-                try await finish(
-                    run.id, .failure, "flow '\(run.flowID)' version \(run.flowVersion) is not deployed", nil, along: traceParent, flowID: run.flowID), []
-            )
-        }
         let prepared: PreparedFlow
-        do {
-            prepared = try preparedFlows.prepared(deployed) { try prepareTree($0) }
-        } catch {
-            return (
-                try await finish(
-                    run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil, along: traceParent, flowID: run.flowID), []
-            )
+        if let cached = preparedFlows.cached(flowID: run.flowID, version: run.flowVersion) {
+            prepared = cached
+        } else {
+            guard let deployed = try await store.flow(id: run.flowID, version: run.flowVersion) else {
+                return (
+                    try await finish(
+                        run.id, .failure, "flow '\(run.flowID)' version \(run.flowVersion) is not deployed", nil, along: traceParent,
+                        flowID: run.flowID), []
+                )
+            }
+            do {
+                prepared = try preparedFlows.prepared(deployed) { try prepareTree($0) }
+            } catch {
+                return (
+                    try await finish(
+                        run.id, .failure, "flow '\(run.flowID)' v\(run.flowVersion) cannot run: \(error)", nil, along: traceParent,
+                        flowID: run.flowID), []
+                )
+            }
         }
         let flow = prepared.flow
         var entry: [TreeHop]?
@@ -139,8 +145,8 @@ public struct RunExecutor: Sendable {
         let previous = run.claims > 1 ? try await store.steps(runID: run.id) : []
         let planner = RunPlanner(flow: flow, entry: entry, inputCount: run.inputCount, previous: previous)
         let walk = FlowWalk(
-            engine: self, run: run, flow: flow, executors: prepared.executors, routers: prepared.routers, planner: planner,
-            stopRequested: stopRequested, logger: logger)
+            engine: self, run: run, flow: flow, executors: prepared.executors, routers: prepared.routers,
+            touchingNoSystem: prepared.touchingNoSystem, planner: planner, stopRequested: stopRequested, logger: logger)
         walk.pending = traceParent
         let lastFinished = previous.filter { $0.status != .running }.map(\.sequence).max() ?? 0
         walk.variables = try await startingVariables(run, flow: flow, throughSequence: lastFinished, resuming: !previous.isEmpty)
@@ -158,6 +164,8 @@ public struct RunExecutor: Sendable {
         var flow: FlowDefinition
         var executors: [String: any ShapeExecutor]
         var routers: [String: RouteDecider]
+        /// The shapes whose spec says they touch no system: their steps' starts are committed with their ends.
+        var touchingNoSystem: Set<String> = []
         /// The lookup tables the flow's text names in `$lookup` calls.
         var lookups = LookupReferences()
     }
@@ -174,6 +182,7 @@ public struct RunExecutor: Sendable {
         let problems = ProblemList()
         var executors: [String: any ShapeExecutor] = [:]
         var routers: [String: RouteDecider] = [:]
+        var touchingNoSystem: Set<String> = []
         for shape in flow.allShapes {
             switch shape.structure {
             case .route(let block)?:
@@ -189,12 +198,15 @@ public struct RunExecutor: Sendable {
                     continue
                 }
                 executors[shape.id] = executor
+                if kind.spec.touchesNoSystem { touchingNoSystem.insert(shape.id) }
             }
         }
         guard problems.isEmpty else {
             throw FlowValidationError(source: "flow '\(deployed.flowID)'", problems: problems.problems)
         }
-        return PreparedFlow(flow: flow, executors: executors, routers: routers, lookups: LookupReferences(scanning: deployed.source))
+        return PreparedFlow(
+            flow: flow, executors: executors, routers: routers, touchingNoSystem: touchingNoSystem,
+            lookups: LookupReferences(scanning: deployed.source))
     }
 
     /// Records the run's end, with `along` (writes not yet committed) or after what `walk` has not committed yet.

@@ -37,14 +37,15 @@ extension SQLiteStore: FlowStore {
     }
 
     public func flow(id: String, version: Int?) async throws -> DeployedFlow? {
+        // Every run reads its flow version: the statement stays prepared on each read connection.
         try await read { db in
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flows f
-                    JOIN flow_versions v ON v.flow_id = f.flow_id AND v.version = COALESCE(?, f.latest_version)
-                    WHERE f.flow_id = ?
-                    """, arguments: [version, id]
+                db.cachedStatement(
+                    sql: """
+                        SELECT v.flow_id, v.version, v.source, v.deployed_at, f.enabled FROM flows f
+                        JOIN flow_versions v ON v.flow_id = f.flow_id AND v.version = COALESCE(?, f.latest_version)
+                        WHERE f.flow_id = ?
+                        """), arguments: [version, id]
             ).map(SQLiteStore.deployedFlow)
         }
     }

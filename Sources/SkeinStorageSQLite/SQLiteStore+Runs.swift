@@ -43,7 +43,7 @@ extension SQLiteStore: RunStore {
                 INSERT INTO runs (flow_id, flow_version, status, trigger, priority, entry_shape_id, origin_run_id, queued_at,
                                   started_at, lease_owner, lease_expires_at, claims, input_count)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                RETURNING *
+                RETURNING \(runColumns)
                 """)
         statement.setUncheckedArguments([
             run.flowID, run.flowVersion, status.rawValue, run.trigger.rawValue, run.priority, run.entryShapeID,
@@ -90,15 +90,15 @@ extension SQLiteStore: RunStore {
             // single writer and workers fell to ~70 runs/s (docs/benchmarks.md, scenario 2).
             // The `status IN` term lets the partial index apply.
             let candidates = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.id, r.flow_id, r.status, f.max_concurrent_runs AS flow_limit
-                    FROM runs r INDEXED BY runs_claimable LEFT JOIN flows f ON f.flow_id = r.flow_id
-                    WHERE r.status IN ('queued', 'started') AND ((r.status = 'started' AND r.lease_expires_at < ?)
-                       OR (r.status = 'queued' AND (f.max_concurrent_runs IS NULL
-                           OR (SELECT count(*) FROM runs s WHERE s.flow_id = r.flow_id AND s.status = 'started') < f.max_concurrent_runs)))
-                    ORDER BY r.priority, r.id LIMIT ?
-                    """, arguments: [now.storageValue, limit]
+                db.cachedStatement(
+                    sql: """
+                        SELECT r.id, r.flow_id, r.status, f.max_concurrent_runs AS flow_limit
+                        FROM runs r INDEXED BY runs_claimable LEFT JOIN flows f ON f.flow_id = r.flow_id
+                        WHERE r.status IN ('queued', 'started') AND ((r.status = 'started' AND r.lease_expires_at < ?)
+                           OR (r.status = 'queued' AND (f.max_concurrent_runs IS NULL
+                               OR (SELECT count(*) FROM runs s WHERE s.flow_id = r.flow_id AND s.status = 'started') < f.max_concurrent_runs)))
+                        ORDER BY r.priority, r.id LIMIT ?
+                        """), arguments: [now.storageValue, limit]
             ).map {
                 RunClaimPlan.Candidate(
                     id: $0["id"], flowID: $0["flow_id"], isResume: ($0["status"] as String) == "started",
@@ -113,16 +113,17 @@ extension SQLiteStore: RunStore {
             }
             let chosen = RunClaimPlan.choose(candidates, running: running, count: limit)
             guard !chosen.isEmpty else { return [RunRecord]() }
+            // The chosen ids as one JSON array, so the statement is the same for any batch and stays prepared.
+            let ids = "[" + chosen.map { String($0.rawValue) }.joined(separator: ",") + "]"
             return try Row.fetchAll(
-                db,
-                sql: """
-                    UPDATE runs SET status = 'started', lease_owner = ?, lease_expires_at = ?, claims = claims + 1,
-                                    started_at = COALESCE(started_at, ?)
-                    WHERE id IN (\(chosen.map { _ in "?" }.joined(separator: ",")))
-                    RETURNING *
-                    """,
-                arguments: StatementArguments([owner, leaseUntil.storageValue, now.storageValue] as [any DatabaseValueConvertible])
-                    + StatementArguments(chosen)
+                db.cachedStatement(
+                    sql: """
+                        UPDATE runs SET status = 'started', lease_owner = ?, lease_expires_at = ?, claims = claims + 1,
+                                        started_at = COALESCE(started_at, ?)
+                        WHERE id IN (SELECT value FROM json_each(?))
+                        RETURNING \(SQLiteStore.runColumns)
+                        """),
+                arguments: [owner, leaseUntil.storageValue, now.storageValue, ids]
             ).map(SQLiteStore.runRecord)
         }
         return records.sorted { ($0.priority, $0.id) < ($1.priority, $1.id) }
@@ -133,14 +134,12 @@ extension SQLiteStore: RunStore {
         return try await write { db in
             var held: [RunID] = []
             var stops: [RunID] = []
+            let renew = try db.cachedStatement(
+                sql: "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'started' RETURNING stop_requested")
             for id in runIDs {
-                try db.execute(
-                    sql: "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND status = 'started'",
-                    arguments: [until.storageValue, id, owner])
-                if db.changesCount == 1 {
-                    held.append(id)
-                    if try Bool.fetchOne(db, sql: "SELECT stop_requested FROM runs WHERE id = ?", arguments: [id]) == true { stops.append(id) }
-                }
+                guard let stopRequested = try Bool.fetchOne(renew, arguments: [until.storageValue, id, owner]) else { continue }
+                held.append(id)
+                if stopRequested { stops.append(id) }
             }
             return (held, stops)
         }
@@ -272,7 +271,8 @@ extension SQLiteStore: RunStore {
     }
 
     public func run(id: RunID) async throws -> RunRecord? {
-        try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(SQLiteStore.runRecord) }
+        try await read { db in try Row.fetchOne(db, sql: "SELECT \(SQLiteStore.runColumns) FROM runs WHERE id = ?", arguments: [id]).map(SQLiteStore.runRecord)
+        }
     }
 
     public func runs(_ query: RunQuery) async throws -> [RunRecord] {
@@ -314,7 +314,7 @@ extension SQLiteStore: RunStore {
         let bounds = betweenIDBounds ? "WITH bounds(lo, hi) AS (SELECT min(id), max(id) FROM runs WHERE queued_at >= ? AND queued_at < ?)\n" : ""
         let sql =
             bounds + """
-                SELECT * FROM runs WHERE id IN (SELECT id FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000))))
+                SELECT \(SQLiteStore.runColumns) FROM runs WHERE id IN (SELECT id FROM runs \(whereClause) ORDER BY id DESC LIMIT \(max(1, min(query.limit, 1000))))
                 ORDER BY id DESC
                 """
         let finalArguments = arguments
@@ -366,10 +366,10 @@ extension SQLiteStore: RunStore {
         let (runID, sequence) = (step.run, step.sequence)
         return try await read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT run_id, sequence, idx, content_type, size, stored_size FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx
-                    """, arguments: [runID, sequence]
+                db.cachedStatement(
+                    sql: """
+                        SELECT run_id, sequence, idx, content_type, size, stored_size FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx
+                        """), arguments: [runID, sequence]
             ).map {
                 PayloadInfo(
                     runID: $0["run_id"], sequence: $0["sequence"], index: $0["idx"], contentType: $0["content_type"],
@@ -382,7 +382,7 @@ extension SQLiteStore: RunStore {
         let (runID, sequence) = (step.run, step.sequence)
         return try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? AND idx = ?",
+                db.cachedStatement(sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? AND idx = ?"),
                 arguments: [runID, sequence, index]
             ).map(SQLiteStore.payload)
         }
@@ -391,8 +391,9 @@ extension SQLiteStore: RunStore {
     public func payloads(of step: StepID) async throws -> [Payload] {
         let (runID, sequence) = (step.run, step.sequence)
         return try await read { db in
+            // Every run reads its input: the statement stays prepared on each read connection.
             try Row.fetchAll(
-                db, sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx",
+                db.cachedStatement(sql: "SELECT content_type, size, encoding, data FROM payloads WHERE run_id = ? AND sequence = ? ORDER BY idx"),
                 arguments: [runID, sequence]
             ).map(SQLiteStore.payload)
         }
@@ -404,14 +405,23 @@ extension SQLiteStore: RunStore {
         return Payload(bytes: bytes, contentType: row["content_type"])
     }
 
+    /// The `runs` columns `runRecord` reads, in its order. Statements that return runs select
+    /// these, never `*`, so a record is read by position: reading by name makes GRDB match each
+    /// name case-insensitively (a `lowercased()` per column per row), which showed in profiles of
+    /// claiming and webhook intake (Benchmarks/notes.md).
+    static let runColumns = """
+        id, flow_id, flow_version, status, trigger, priority, entry_shape_id, origin_run_id, queued_at, started_at, finished_at, \
+        error, failed_shape_id, has_warnings, stop_requested, lease_owner, lease_expires_at, claims, input_count, \
+        payloads_expired, trace_parent
+        """
+
+    /// A row of `runColumns` as a run.
     static func runRecord(_ row: Row) -> RunRecord {
         RunRecord(
-            id: row["id"], flowID: row["flow_id"], flowVersion: row["flow_version"], status: RunStatus(rawValue: row["status"]) ?? .failure,
-            trigger: TriggerKind(rawValue: row["trigger"]) ?? .manual, priority: row["priority"], entryShapeID: row["entry_shape_id"],
-            originRunID: row["origin_run_id"], queuedAt: row.date("queued_at") ?? Date(timeIntervalSince1970: 0),
-            startedAt: row.date("started_at"), finishedAt: row.date("finished_at"), error: row["error"], failedShapeID: row["failed_shape_id"],
-            hasWarnings: row["has_warnings"], stopRequested: row["stop_requested"], leaseOwner: row["lease_owner"],
-            leaseExpiresAt: row.date("lease_expires_at"), claims: row["claims"], inputCount: row["input_count"],
-            payloadsExpired: row["payloads_expired"] ?? false, traceParent: row["trace_parent"])
+            id: row[0], flowID: row[1], flowVersion: row[2], status: RunStatus(rawValue: row[3]) ?? .failure,
+            trigger: TriggerKind(rawValue: row[4]) ?? .manual, priority: row[5], entryShapeID: row[6], originRunID: row[7],
+            queuedAt: row.date(at: 8) ?? Date(timeIntervalSince1970: 0), startedAt: row.date(at: 9), finishedAt: row.date(at: 10),
+            error: row[11], failedShapeID: row[12], hasWarnings: row[13], stopRequested: row[14], leaseOwner: row[15],
+            leaseExpiresAt: row.date(at: 16), claims: row[17], inputCount: row[18], payloadsExpired: row[19] ?? false, traceParent: row[20])
     }
 }

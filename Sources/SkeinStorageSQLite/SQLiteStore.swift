@@ -70,6 +70,11 @@ extension Row {
     func date(_ column: String) -> Date? {
         (self[column] as Double?).map(Date.init(storageValue:))
     }
+
+    /// The date in column `index` (by position, for hot readers such as `SQLiteStore.runRecord`).
+    func date(at index: Int) -> Date? {
+        (self[index] as Double?).map(Date.init(storageValue:))
+    }
 }
 
 func encodeJSON(_ value: JSON?) -> String? { value?.serialized() }

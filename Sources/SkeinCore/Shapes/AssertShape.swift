@@ -16,7 +16,7 @@ public struct AssertShape: ShapeKind {
     public init() {}
 
     public static let spec = ShapeSpec(
-        type: "assert", category: .data, summary: "Fail the run unless every payload meets conditions.",
+        type: "assert", category: .data, touchesNoSystem: true, summary: "Fail the run unless every payload meets conditions.",
         help: "Use it to stop a run before bad data reaches a system; the step's error names the payload and the condition.",
         settings: ObjectSpec(
             [

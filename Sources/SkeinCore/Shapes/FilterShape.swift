@@ -19,7 +19,7 @@ public struct FilterShape: ShapeKind {
     public init() {}
 
     public static let spec = ShapeSpec(
-        type: "filter", category: .data, summary: "Keep only payloads or items that meet conditions.",
+        type: "filter", category: .data, touchesNoSystem: true, summary: "Keep only payloads or items that meet conditions.",
         help: "Conditions are field rules (`where:`) or one JSONata `condition:`; a condition keeps what it finds truthy "
             + "(undefined, null, false, 0, \"\" and empty arrays are dropped).",
         settings: ObjectSpec(

@@ -39,7 +39,7 @@ public struct MapShape: ShapeKind {
         ])
 
     public static let spec = ShapeSpec(
-        type: "map", category: .data, summary: "Map fields of each JSON payload to a new document.",
+        type: "map", category: .data, touchesNoSystem: true, summary: "Map fields of each JSON payload to a new document.",
         help: "Field rules map a target path to a JSONata expression over the payload (a plain path is the simplest expression); "
             + "a rule whose source is undefined and has no default leaves the target out. Or one `transform:` builds the whole document.",
         settings: ObjectSpec(

@@ -7,7 +7,7 @@ public struct PayloadShape: ShapeKind {
     public init() {}
 
     public static let spec = ShapeSpec(
-        type: "payload", category: .data, summary: "Inject a fixed payload written in the flow.",
+        type: "payload", category: .data, touchesNoSystem: true, summary: "Inject a fixed payload written in the flow.",
         help: "Whatever arrives is replaced: use it for a test order or a fixed request body.",
         settings: ObjectSpec(
             [

@@ -13,7 +13,7 @@ public struct SplitShape: ShapeKind {
     public init() {}
 
     public static let spec = ShapeSpec(
-        type: "split", category: .flowControl, summary: "Split an array into one payload per item or per batch.",
+        type: "split", category: .flowControl, touchesNoSystem: true, summary: "Split an array into one payload per item or per batch.",
         settings: ObjectSpec([
             FieldSpec("path", .fieldPath, default: "$", help: "The array to split; `$` (the default) when the payload itself is an array."),
             FieldSpec("batch_size", .integer(1...1_000_000), default: 1, help: "1: each item is a payload; N: arrays of up to N items."),

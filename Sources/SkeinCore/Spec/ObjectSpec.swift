@@ -134,13 +134,23 @@ public struct ShapeSpec: Sendable {
     public var settings: ObjectSpec
     /// A complete shape entry in YAML, as a user writes it.
     public var example: String?
+    /// The shape reads only its input, its settings and the flow's variables, and changes
+    /// nothing outside its step (map, filter, assert, split, payload): carrying it out again
+    /// after a crash repeats nothing anyone can see. Such a step's start is committed together
+    /// with its end — a short run pays for one commit fewer per step — and the canvas can
+    /// preview it on stored payloads.
+    public var touchesNoSystem: Bool
 
-    public init(type: String, category: ShapeCategory, summary: String, help: String = "", settings: ObjectSpec, example: String? = nil) {
+    public init(
+        type: String, category: ShapeCategory, touchesNoSystem: Bool = false, summary: String, help: String = "", settings: ObjectSpec,
+        example: String? = nil
+    ) {
         self.type = type
         self.category = category
         self.summary = summary
         self.help = help
         self.settings = settings
         self.example = example
+        self.touchesNoSystem = touchesNoSystem
     }
 }

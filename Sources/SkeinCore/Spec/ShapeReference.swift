@@ -12,6 +12,10 @@ public enum ShapeReference {
     public static let endMarker = "<!-- END GENERATED: shape reference -->"
     public static let regenerate = "skein flow schema --docs --update docs/shapes.md"
 
+    /// Said of each shape whose spec says `touchesNoSystem`.
+    static let touchesNoSystem =
+        "It touches no system: the canvas can preview it on stored payloads (docs/flows.md), and a run commits its step's start with its end."
+
     /// The generated section, markers included.
     public static func markdown(catalog: ShapeCatalog) -> String {
         var out: [String] = [
@@ -28,7 +32,8 @@ public enum ShapeReference {
                 category = spec.category
                 out += ["### \(spec.category.title)", ""]
             }
-            out += section("#### `\(spec.type)`", FlowSchema.describe(spec), spec.settings)
+            let pure = spec.touchesNoSystem ? " " + Self.touchesNoSystem : ""
+            out += section("#### `\(spec.type)`", FlowSchema.describe(spec) + pure, spec.settings)
         }
         let instances = catalog.instanceSpecs
         if !instances.isEmpty {

@@ -35,6 +35,7 @@ public enum SpecJSON {
         var result: JSON.Object = ["type": .string(spec.type), "category": .string(spec.category.rawValue), "summary": .string(spec.summary)]
         if !spec.help.isEmpty { result["help"] = .string(spec.help) }
         if let example = spec.example { result["example"] = .string(example) }
+        if spec.touchesNoSystem { result["touches_no_system"] = true }
         result["settings"] = object(spec.settings)
         return .object(result)
     }

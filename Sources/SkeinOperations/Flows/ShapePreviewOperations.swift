@@ -8,15 +8,15 @@ import SkeinStorage
 /// The shape runs through the same spec validation and the same executor as in a run, so a map
 /// rule `customer.email: customer.email` nests exactly as it will when deployed.
 ///
-/// Only shapes that touch no system are tried (`previewable`): a preview never sends, writes or
+/// Only shapes whose spec says they touch no system are tried (`previewable`): a preview never sends, writes or
 /// starts anything. The caller must be a builder: previews evaluate the caller's expressions
 /// with the shape's own limits, as a deploy would.
 public struct ShapePreviewOperations: Sendable {
     let store: any FlowReader & RunLogReader
     let catalog: ShapeCatalog
 
-    /// The shape types a preview runs: the pure ones.
-    public static let previewable = ["map", "filter", "assert", "split", "payload"]
+    /// The shape types a preview runs: those whose spec says `touchesNoSystem`.
+    public var previewable: [String] { catalog.kinds.values.filter(\.spec.touchesNoSystem).map(\.type).sorted() }
     /// How many of the shape's outputs a preview returns (a split can make thousands).
     public static let maximumOutputs = 20
 
@@ -55,10 +55,10 @@ public struct ShapePreviewOperations: Sendable {
         }
         let structures = Set(FlowSpec.structures.map(\.type))
         let types = entry.keys.filter { catalog.kind($0) != nil || structures.contains($0) }
-        guard types.count == 1, let type = types.first, let kind = catalog.kind(type), Self.previewable.contains(type) else {
+        guard types.count == 1, let type = types.first, let kind = catalog.kind(type), previewable.contains(type) else {
             throw OperationError.invalid(
                 "shape",
-                "a preview runs shapes that touch no system: \(Self.previewable.joined(separator: ", ")); found \(types.isEmpty ? "no shape type" : types.joined(separator: ", "))"
+                "a preview runs shapes that touch no system: \(previewable.joined(separator: ", ")); found \(types.isEmpty ? "no shape type" : types.joined(separator: ", "))"
             )
         }
         let executor = try prepare(kind, settings: entry[type] ?? .object([:]), shapeID: shapeID)

@@ -17,4 +17,9 @@ public enum RunLogWrite: Sendable {
         case .finishRun(let run, _, _, _, _), .traceParent(let run, _): run
         }
     }
+
+    /// Whether this write records a step's end (with its outputs).
+    public var endsAStep: Bool {
+        if case .finishStep = self { true } else { false }
+    }
 }

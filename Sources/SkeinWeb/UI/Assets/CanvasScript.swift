@@ -206,7 +206,8 @@ enum CanvasScript {
           // The live preview (builders, shapes that touch no system): the drawer's settings as they
           // stand, saved or not, tried by the server (POST /api/v1/flows/{flow}/preview) on a payload
           // this step received in its newest run, re-tried 300 ms after each keystroke.
-          const previewable = ["map", "filter", "assert", "split", "payload"];
+          // The shape types whose spec says they touch no system (`touches_no_system`).
+          const previewable = (type) => specs?.shapes.some((shape) => shape.type === type && shape.touches_no_system === true);
           const shortened = (value) => {
             const text = JSON.stringify(value, null, 2);
             return text.length > 20000 ? text.slice(0, 20000) + "\n[trimmed]" : text;
@@ -217,7 +218,7 @@ enum CanvasScript {
             section.replaceChildren();
             section.hidden = true;
             fields.oninput = null;
-            if (!editable || mode.adding || !previewable.includes(type)) return;
+            if (!editable || mode.adding || !previewable(type)) return;
             let index = 0;
             let asked = 0;
             let typing;
