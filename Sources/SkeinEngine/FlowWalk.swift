@@ -64,7 +64,7 @@ final class FlowWalk {
 
     init(
         engine: RunExecutor, run: RunRecord, flow: FlowDefinition, executors: [String: any ShapeExecutor], routers: [String: RouteDecider],
-        touchingNoSystem: Set<String> = [], planner: RunPlanner, stopRequested: @escaping @Sendable () -> Bool, logger: Logger
+        touchingNoSystem: Set<String>, planner: RunPlanner, stopRequested: @escaping @Sendable () -> Bool, logger: Logger
     ) {
         self.engine = engine
         self.run = run

@@ -6,8 +6,8 @@ import SkeinCore
 /// resumable), but the next step need not read them back: it takes them from here, JSON still
 /// parsed, with the sizes they were stored at. Outputs this walk did not produce (the run's
 /// input, a resumed run's earlier steps, a `branch` child reading the branch's input) are read
-/// from the store once, when the step that needs them starts, and kept as the one read-back. Keeping only the last
-/// `depth` steps bounds the memory to what a step boundary holds anyway.
+/// from the store once, when the step that needs them starts, and kept as the one read-back.
+/// Keeping only the last `depth` steps bounds the memory to what a step boundary holds anyway.
 struct PayloadHandoff {
     /// How many finished steps' outputs are kept.
     static let depth = 2

@@ -271,7 +271,8 @@ extension SQLiteStore: RunStore {
     }
 
     public func run(id: RunID) async throws -> RunRecord? {
-        try await read { db in try Row.fetchOne(db, sql: "SELECT \(SQLiteStore.runColumns) FROM runs WHERE id = ?", arguments: [id]).map(SQLiteStore.runRecord)
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(SQLiteStore.runColumns) FROM runs WHERE id = ?", arguments: [id]).map(SQLiteStore.runRecord)
         }
     }
 

@@ -45,20 +45,29 @@ struct RunLogProbe: ShapeKind {
 @Suite struct RunLogCommitTests {
     let logger = Logger(label: "test")
 
-    func run(_ text: String, store: MemoryStore, catalog: ShapeCatalog) async throws -> (RunID, RunStatus) {
+    /// What one run of `text` saw and stored, with a `RunLogProbe` registered as `probe`.
+    struct Outcome {
+        var store: MemoryStore
+        var seen: RunLogProbe.Seen
+        var runID: RunID
+        var status: RunStatus
+    }
+
+    func run(_ text: String, probe: String, touchesNoSystem: Bool) async throws -> Outcome {
+        let store = MemoryStore()
+        let seen = RunLogProbe.Seen()
+        var catalog = ShapeCatalog()
+        catalog.register(RunLogProbe(type: probe, touchesNoSystem: touchesNoSystem, store: store, seen: seen))
         let flow = try await store.deploy(try FlowFile.decode(text, catalog: catalog), source: text, now: Date()).flow
         let run = try await store.startClaimed(
             NewRun(flowID: flow.flowID, flowVersion: flow.version, trigger: .manual, input: [Payload(json: ["id": 1])]),
             owner: "t", leaseUntil: Date() + 60, now: Date())
-        return (run.id, try await RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger).execute(run))
+        let status = try await RunExecutor(store: store, catalog: catalog, instances: FixedInstances([]), logger: logger).execute(run)
+        return Outcome(store: store, seen: seen, runID: run.id, status: status)
     }
 
     @Test func aStepThatReachesASystemIsRecordedAsStartedBeforeItRuns() async throws {
-        let store = MemoryStore()
-        let seen = RunLogProbe.Seen()
-        var catalog = ShapeCatalog()
-        catalog.register(RunLogProbe(type: "send_probe", touchesNoSystem: false, store: store, seen: seen))
-        let (_, status) = try await run(
+        let outcome = try await run(
             """
             id: out
             shapes:
@@ -66,21 +75,17 @@ struct RunLogProbe: ShapeKind {
                 map: { fields: { order: id } }
               - id: send
                 send_probe: {}
-            """, store: store, catalog: catalog)
-        #expect(status == .success)
-        let steps = seen.steps.withLock { $0 }
+            """, probe: "send_probe", touchesNoSystem: false)
+        #expect(outcome.status == .success)
+        let steps = outcome.seen.steps.withLock { $0 }
         // The map's end, with its output, and the send's start were durable when the send ran.
         #expect(steps.map(\.shapeID) == ["tidy", "send"])
         #expect(steps.map(\.status) == [.success, .running])
-        #expect(seen.payloadCounts.withLock { $0[1] } == 1)
+        #expect(outcome.seen.payloadCounts.withLock { $0[1] } == 1)
     }
 
     @Test func aShapeThatTouchesNoSystemHasItsStartCommittedWithItsEnd() async throws {
-        let store = MemoryStore()
-        let seen = RunLogProbe.Seen()
-        var catalog = ShapeCatalog()
-        catalog.register(RunLogProbe(type: "quiet_probe", touchesNoSystem: true, store: store, seen: seen))
-        let (runID, status) = try await run(
+        let outcome = try await run(
             """
             id: quiet
             shapes:
@@ -88,22 +93,18 @@ struct RunLogProbe: ShapeKind {
                 quiet_probe: {}
               - id: tidy
                 map: { fields: { order: id } }
-            """, store: store, catalog: catalog)
-        #expect(status == .success)
+            """, probe: "quiet_probe", touchesNoSystem: true)
+        #expect(outcome.status == .success)
         // Nothing was committed for the first step while it ran: a crash then reruns it from the
         // run's stored input, which repeats nothing anyone can see.
-        #expect(seen.steps.withLock { $0 }.isEmpty)
-        let stored = try await store.steps(runID: runID)
+        #expect(outcome.seen.steps.withLock { $0 }.isEmpty)
+        let stored = try await outcome.store.steps(runID: outcome.runID)
         #expect(stored.map(\.shapeID) == ["look", "tidy"])
         #expect(stored.map(\.status) == [.success, .success])
     }
 
     @Test func aQuietStepStillFindsTheStepBeforeItStored() async throws {
-        let store = MemoryStore()
-        let seen = RunLogProbe.Seen()
-        var catalog = ShapeCatalog()
-        catalog.register(RunLogProbe(type: "quiet_probe", touchesNoSystem: true, store: store, seen: seen))
-        let (_, status) = try await run(
+        let outcome = try await run(
             """
             id: quiet-second
             shapes:
@@ -111,12 +112,12 @@ struct RunLogProbe: ShapeKind {
                 map: { fields: { order: id } }
               - id: look
                 quiet_probe: {}
-            """, store: store, catalog: catalog)
-        #expect(status == .success)
+            """, probe: "quiet_probe", touchesNoSystem: true)
+        #expect(outcome.status == .success)
         // The map's outputs are durable before the next step starts, quiet or not.
-        let steps = seen.steps.withLock { $0 }
+        let steps = outcome.seen.steps.withLock { $0 }
         #expect(steps.map(\.shapeID) == ["tidy", "look"])
         #expect(steps.map(\.status) == [.success, .running])
-        #expect(seen.payloadCounts.withLock { $0[1] } == 1)
+        #expect(outcome.seen.payloadCounts.withLock { $0[1] } == 1)
     }
 }
