@@ -47,8 +47,16 @@ struct ScriptProcess {
     /// Writing to a pipe whose reader has gone must fail with EPIPE, not end Skein with SIGPIPE.
     private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
+    /// The queue the time limits fire on. A serial queue of its own is *overcommit* in
+    /// libdispatch: it gets a thread even when every thread of the global queues is busy or
+    /// blocked, which on a 2-core host can take many seconds to change.
+    private static let timeLimits = DispatchQueue(label: "skein.script-time-limits")
+
     func run(stdin input: [UInt8]) async throws -> Outcome {
         _ = ScriptProcess.ignoreBrokenPipes
+        // The limit counts from here, before the spawn: however long the cooperative pool takes
+        // to start `collect`, the script gets no more than its time.
+        let deadline = DispatchTime.now() + .nanoseconds(Self.nanoseconds(timeout))
         // Only what posix_spawn can do (a new process group, a working directory), so swift-subprocess
         // spawns with posix_spawn. Its fork path (taken for userID, groupID or supplementaryGroups)
         // calls setgroups/setuid in a child cloned from this multithreaded process, where glibc waits
@@ -61,7 +69,7 @@ struct ScriptProcess {
             executable: .path(FilePath(executable)), arguments: Arguments(arguments),
             environment: .custom(variables), workingDirectory: FilePath(workingDirectory), platformOptions: options)
         let result = try await Subprocess.run(configuration, input: .inputWriter, output: .sequence, error: .sequence) { execution in
-            try await collect(execution, input: input)
+            try await collect(execution, input: input, deadline: deadline)
         }
         var outcome = result.closureResult
         switch result.terminationStatus {
@@ -85,15 +93,20 @@ struct ScriptProcess {
 
     /// Feeds stdin, reads both streams to their end under the limits, and returns once the child
     /// has exited (still unreaped, so its pid cannot have been reused by anything we might kill).
-    private func collect(_ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, input: [UInt8]) async throws -> Outcome {
+    private func collect(
+        _ execution: Execution<CustomWriteInput, SequenceOutput, SequenceOutput>, input: [UInt8], deadline: DispatchTime
+    ) async throws -> Outcome {
         let control = ProcessControl(pid: execution.processIdentifier.value, group: killsProcessGroup)
-        let (timeout, maximumOutput, maximumError) = (timeout, maximumOutput, maximumError)
-        // The time limit is a Dispatch timer, not a sleeping task: a cooperative pool kept busy
-        // (2 threads on a 2-core host, blocked by other work) must not let a script outlive its
-        // limit. A full test run saw a task timer of 1 s fire after more than 30 s.
-        let timer = DispatchSource.makeTimerSource(queue: .global())
+        let (maximumOutput, maximumError) = (maximumOutput, maximumError)
+        // The time limit is a Dispatch timer on a queue of its own, not a sleeping task nor the
+        // global queue: a cooperative pool kept busy (2 threads on a 2-core host, blocked by
+        // other work) must not let a script outlive its limit. A full test run saw a task timer
+        // of 1 s fire after more than 30 s; another, with the timer on the global queue and
+        // started in `collect`, stopped a 1 s script after about 20 s. A deadline already
+        // passed fires at once.
+        let timer = DispatchSource.makeTimerSource(queue: Self.timeLimits)
         timer.setEventHandler { control.kill(.timeLimit) }
-        timer.schedule(deadline: .now() + .nanoseconds(Self.nanoseconds(timeout)))
+        timer.schedule(deadline: deadline)
         timer.resume()
         defer { timer.cancel() }
         return try await withTaskCancellationHandler {
