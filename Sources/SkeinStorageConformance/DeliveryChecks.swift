@@ -93,6 +93,32 @@ enum DeliveryChecks {
                 try expectEqual(decisions.filter { $0 == .send(repeated: false) }.count, 1, "round \(round): \(decisions)")
             }
         },
+        ConformanceCheck("ledger: concurrent claims through one handle (one group commit): one per key may send, every key gets its own answer") { open in
+            let store = try await open()
+            for round in 0..<10 {
+                let shared = DeliveryKey(system: "WMS", instance: "wms", reference: "S-\(round)")
+                let decisions = try await withThrowingTaskGroup(of: DeliveryDecision.self) { group in
+                    for claimant in 0..<8 {
+                        group.addTask {
+                            try await store.claimDelivery(
+                                claim(DeliveryClaimant(runID: RunID(rawValue: Int64(100 + claimant)), shapeID: "post"), key: shared), now: t0)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                try expectEqual(decisions.filter { $0 == .send(repeated: false) }.count, 1, "round \(round): \(decisions)")
+                try expectEqual(decisions.filter { if case .inFlight = $0 { return true } else { return false } }.count, 7, "round \(round)")
+            }
+            let distinct = try await withThrowingTaskGroup(of: DeliveryDecision.self) { group in
+                for item in 0..<32 {
+                    group.addTask {
+                        try await store.claimDelivery(claim(first, key: DeliveryKey(system: "WMS", instance: "wms", reference: "D-\(item)")), now: t0)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            try expectEqual(distinct.filter { $0 == .send(repeated: false) }.count, 32, "distinct keys: \(distinct)")
+        },
         ConformanceCheck("ledger: retention deletes rows untouched since the cutoff") { open in
             let store = try await open()
             _ = try await store.claimDelivery(claim(first), now: t0)

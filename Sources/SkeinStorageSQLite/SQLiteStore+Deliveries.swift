@@ -4,23 +4,42 @@ import SkeinCore
 import SkeinStorage
 
 /// The delivery ledger on SQLite: each claim or record reads the key's row, applies
-/// `DeliveryLedgerRule` and writes it back inside one write transaction — SQLite's single
-/// writer (across processes too) makes that atomic.
+/// `DeliveryLedgerRule` and writes it back inside a write transaction — SQLite's single
+/// writer (across processes too) makes that atomic. Concurrent claims and answers share one
+/// transaction (`GroupCommit`), applied in arrival order.
 extension SQLiteStore: DeliveryLedgerStore {
     public func claimDelivery(_ claim: DeliveryClaim, now: Date) async throws -> DeliveryDecision {
-        try await write { db in
-            let (decision, row) = DeliveryLedgerRule.decide(claim, row: try SQLiteStore.ledgerRow(db, claim.key), now: now)
-            if let row { try SQLiteStore.saveLedgerRow(db, claim.key, row, now: now) }
-            return decision
+        guard let decision = try await ledger.submit(.claim(claim, now: now)) else {
+            throw StorageError(.corrupt, "the delivery ledger answered a claim of \(claim.key.reference) with nothing")
         }
+        return decision
     }
 
     public func recordDelivery(_ claim: DeliveryClaim, accepted: Bool, endpointID: String, response: String, now: Date) async throws {
-        try await write { db in
+        _ = try await ledger.submit(.record(claim, accepted: accepted, endpointID: endpointID, response: response, now: now))
+    }
+
+    /// The ledger's group commit: a batch of claims and answers applied in arrival order in one
+    /// write transaction, so concurrent sends share one fsync. It holds the pool, not the store.
+    static func ledgerGroupCommit(_ pool: DatabasePool) -> GroupCommit<DeliveryLedgerWrite, DeliveryDecision?> {
+        GroupCommit(whenABatchFails: .commitEachAlone) { writes in
+            try await write(on: pool, function: "commitDeliveryLedger") { db in try writes.map { try apply($0, db) } }
+        }
+    }
+
+    /// Applies one ledger write inside the caller's transaction: `DeliveryLedgerRule` decides,
+    /// and the key's row is written back.
+    private static func apply(_ write: DeliveryLedgerWrite, _ db: Database) throws -> DeliveryDecision? {
+        switch write {
+        case .claim(let claim, let now):
+            let (decision, row) = DeliveryLedgerRule.decide(claim, row: try ledgerRow(db, claim.key), now: now)
+            if let row { try saveLedgerRow(db, claim.key, row, now: now) }
+            return decision
+        case .record(let claim, let accepted, let endpointID, let response, let now):
             let row = DeliveryLedgerRule.record(
-                claim, accepted: accepted, endpointID: endpointID, response: response,
-                row: try SQLiteStore.ledgerRow(db, claim.key), now: now)
-            try SQLiteStore.saveLedgerRow(db, claim.key, row, now: now)
+                claim, accepted: accepted, endpointID: endpointID, response: response, row: try ledgerRow(db, claim.key), now: now)
+            try saveLedgerRow(db, claim.key, row, now: now)
+            return nil
         }
     }
 

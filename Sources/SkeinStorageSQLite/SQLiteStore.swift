@@ -13,6 +13,8 @@ public import SkeinStorage
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// Group commit for the delivery ledger's claims and answers (`SQLiteStore+Deliveries`).
+    let ledger: GroupCommit<DeliveryLedgerWrite, DeliveryDecision?>
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations. A new
     /// file is created readable by its owner only (0600); SQLite gives its `-wal` and `-shm`
@@ -31,6 +33,7 @@ public final class SQLiteStore: Sendable {
         } catch let error as DatabaseError {
             throw StorageError(.unavailable, "cannot open the SQLite database at \(path): \(error.message ?? "\(error)")")
         }
+        ledger = Self.ledgerGroupCommit(pool)
     }
 
     /// Creates `path` empty with mode 0600 unless it exists (an empty file is an empty database).
@@ -42,6 +45,11 @@ public final class SQLiteStore: Sendable {
 
     /// One write transaction, timed as the calling store method (`skein_store_operation_duration_seconds`).
     func write<T: Sendable>(function: String = #function, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.write(on: pool, function: function, body)
+    }
+
+    /// One write transaction on `pool`, timed as `function` (for work that cannot hold the store).
+    static func write<T: Sendable>(on pool: DatabasePool, function: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await StoreOperation.measure(backend: "sqlite", function: function) {
             do { return try await pool.write(body) } catch let error as DatabaseError {
                 throw StorageError(.unavailable, "SQLite write failed: \(error.message ?? "\(error)")")
