@@ -6,6 +6,12 @@ import Foundation
 public struct PostgresTestDatabase: Sendable {
     public static let psqlPath = "\(PostgresTestServer.binaries)/psql"
 
+    /// How long a test's store waits for a connection (`PostgresStore.open(connectionWait:)`):
+    /// far longer than a server's 15 s, because the one test cluster serves hundreds of tests in
+    /// parallel, each creating its own database, and on a loaded machine it has been seen to take
+    /// more than 15 s to accept a connection. Tests of the wait itself set their own.
+    public static let connectionWait: Duration = .seconds(180)
+
     public let host: String
     public let port: Int
     public let user: String

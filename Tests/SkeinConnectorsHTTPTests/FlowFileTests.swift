@@ -25,7 +25,7 @@ struct FlowFileTests {
                   pagination: { type: page, param: page, start: 1 }
                   items_path: orders
                   max_pages: 10
-                  timeout: 5s
+                  timeout: 60s
                 retry: { attempts: 3, backoff: 1s }
             """
         let flow = try FlowFile.decode(text, source: "orders.yaml", catalog: catalog)

@@ -26,7 +26,7 @@ struct SendAndLimitTests {
     @Test func concurrentSendsKeepThePayloadOrderAndTheLimit() async throws {
         try await TestServer.with { base, state in
             let input = (1...24).map { Payload(json: ["n": .number(Double($0)), "reference": .string("#\($0)")]) }
-            let plain = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/slow-echo", "concurrency": 4])
+            let plain = try prepare(makeShape(), ["instance": "shop", "direction": "send", "path": "/slow-echo", "concurrency": 4, "timeout": "60s"])
             // The server holds the first requests until four overlap, so the limit is seen
             // reached however loaded the machine is; a fifth in flight would still be counted.
             await state.expectCrowd(4)
@@ -37,7 +37,7 @@ struct SendAndLimitTests {
             let reporting = try prepare(
                 makeShape(),
                 [
-                    "instance": "shop", "direction": "send", "path": "/slow-echo", "concurrency": 8,
+                    "instance": "shop", "direction": "send", "path": "/slow-echo", "concurrency": 8, "timeout": "60s",
                     "sync": ["system": "ERP", "reference": "reference"],
                 ])
             let reported = try await reporting.execute(input, context: context(httpInstance(address: base)))

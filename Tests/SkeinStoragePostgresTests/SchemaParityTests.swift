@@ -19,7 +19,8 @@ import Testing
         _ = try SQLiteStore(path: path)
         let sqlite = try SchemaFacts.sqlite(path: path)
         try await withPostgres { database in
-            let store = try await PostgresStore.open(try PostgresAddress(url: database.url), maximumConnections: 1)
+            let store = try await PostgresStore.open(
+                try PostgresAddress(url: database.url), maximumConnections: 1, connectionWait: PostgresTestDatabase.connectionWait)
             store.close()
             let postgres = try SchemaFacts.postgres(database)
             #expect(
@@ -45,7 +46,8 @@ import Testing
         let recorded = try await DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(recorded.sorted() == SchemaHistory.steps.compactMap(\.sqlite))
         try await withPostgres { database in
-            let store = try await PostgresStore.open(try PostgresAddress(url: database.url), maximumConnections: 1)
+            let store = try await PostgresStore.open(
+                try PostgresAddress(url: database.url), maximumConnections: 1, connectionWait: PostgresTestDatabase.connectionWait)
             store.close()
             let names = try database.psql("SELECT name FROM schema_migrations ORDER BY name").split(separator: "\n").map(String.init)
             #expect(names == SchemaHistory.steps.compactMap(\.postgres))
