@@ -13,12 +13,29 @@ struct ProcessScript: ShapeExecutor {
     let sandbox: ScriptSandbox
 
     /// Sets the address-space limit (ulimit -v, RLIMIT_AS) and, in the sandbox, the process limit
-    /// (RLIMIT_NPROC: `-u` in bash, `-p` in dash), then becomes the interpreter: `$1` the memory
-    /// limit in KiB, `$2` the process limit (0: none), the rest the command.
+    /// (RLIMIT_NPROC: `-u` in bash, `-p` in dash), then runs the interpreter under coreutils
+    /// `timeout`: `$1` the memory limit in KiB, `$2` the process limit (0: none), `$3` the time
+    /// limit in seconds, the rest the command.
+    ///
+    /// `timeout` is the time limit's watchdog inside the child's own process tree. Skein's timer
+    /// (in `ScriptProcess`) can only be armed once swift-subprocess hands it the running child,
+    /// which a starved cooperative pool can delay by many seconds; `timeout` starts with the
+    /// script, so the limit holds however busy Skein is. At the limit it sends SIGKILL to the
+    /// script and then to its whole process group, itself included (in the sandbox, bwrap's PID
+    /// namespace then ends with every process in it).
     static let wrapper =
         #"ulimit -v "$1" || { echo "skein: cannot set the memory limit" >&2; exit 125; }; "#
         + #"[ "$2" = 0 ] || { ulimit -u "$2" 2>/dev/null || ulimit -p "$2"; } || { echo "skein: cannot set the process limit" >&2; exit 125; }; "#
-        + #"shift 2; exec "$@""#
+        + #"limit=$3; shift 3; exec timeout -s KILL "$limit" "$@""#
+
+    /// `duration` as `timeout` reads it: seconds, to the millisecond, rounded up (never 0, which
+    /// `timeout` would read as "no limit").
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = max(1, seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+        let fraction = String(milliseconds % 1000)
+        return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
 
     func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
         let executable = try interpreter.resolve()
@@ -52,6 +69,11 @@ struct ProcessScript: ShapeExecutor {
             if launcher != nil, let status = outcome.exitStatus, status > 128 && status <= 128 + 64 {
                 // bwrap reports a child killed by a signal as 128 + the signal.
                 (outcome.exitStatus, outcome.signal) = (nil, status - 128)
+            }
+            if outcome.signal == SIGKILL && outcome.endedPastDeadline && !outcome.stdoutOverflowed {
+                // Killed once its time was up: by Skein's timer, or by the wrapper's `timeout`
+                // when Skein's timer was armed late.
+                outcome.timedOut = true
             }
             let stderr = String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             let label = "step '\(context.shapeID)', payload \(index): \(interpreter.name) script"
@@ -99,10 +121,11 @@ struct ProcessScript: ShapeExecutor {
     /// The process for one payload: bwrap running the wrapper, or (sandbox off) the wrapper itself.
     func command(executable: String, launcher: ScriptSandbox.Launcher?, directory: String, _ context: ShapeContext, index: Int) -> ScriptProcess {
         let memoryKiB = String(memory / 1024)
+        let limit = ProcessScript.seconds(timeout)
         guard let launcher else {
             return ScriptProcess(
                 executable: "/bin/sh",
-                arguments: ["-c", ProcessScript.wrapper, "skein-script", memoryKiB, "0", executable]
+                arguments: ["-c", ProcessScript.wrapper, "skein-script", memoryKiB, "0", limit, executable]
                     + interpreter.arguments + ["script"],
                 environment: environment(context, index: index, home: directory), workingDirectory: directory,
                 killsProcessGroup: true, timeout: timeout)
@@ -110,7 +133,7 @@ struct ProcessScript: ShapeExecutor {
         return ScriptProcess(
             executable: launcher.executable,
             arguments: launcher.prefix + sandbox.bwrapArguments(scriptDirectory: directory, tmpSize: memory)
-                + ["/bin/sh", "-c", ProcessScript.wrapper, "skein-script", memoryKiB, String(ScriptSandbox.processLimit), executable]
+                + ["/bin/sh", "-c", ProcessScript.wrapper, "skein-script", memoryKiB, String(ScriptSandbox.processLimit), limit, executable]
                 + interpreter.arguments + ["\(ScriptSandbox.codeDirectory)/script"],
             environment: environment(context, index: index, home: "/tmp"), workingDirectory: "/",
             killsProcessGroup: false, timeout: timeout)

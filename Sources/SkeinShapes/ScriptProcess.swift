@@ -19,7 +19,10 @@ import SystemPackage
 ///   escapes: that is what the sandbox is for).
 /// - swift-subprocess has no hook to set resource limits in the child on Linux, so the memory
 ///   and process limits are set by the `/bin/sh` wrapper the caller runs (`ulimit`), and the
-///   switch to an unprivileged user by `setpriv` (see `ScriptSandbox.Launcher`).
+///   switch to an unprivileged user by `setpriv` (see `ScriptSandbox.Launcher`). The `script`
+///   shape's wrapper also keeps the time limit itself (coreutils `timeout`, see
+///   `ProcessScript.wrapper`): this runner's timer is armed only once swift-subprocess runs its
+///   closure, late when the cooperative pool is starved.
 struct ScriptProcess {
     struct Outcome: Sendable {
         /// The exit status, when the child exited.
@@ -32,6 +35,9 @@ struct ScriptProcess {
         /// The last `maximumError` bytes of stderr.
         var stderr: [UInt8] = []
         var timedOut = false
+        /// The time limit had passed when the child was seen to have exited. A SIGKILL then may
+        /// come from a watchdog in the child's own process tree rather than from this runner.
+        var endedPastDeadline = false
     }
 
     var executable: String
@@ -139,6 +145,7 @@ struct ScriptProcess {
                 while !control.hasExited { try await Task.sleep(for: .milliseconds(5)) }
                 group.cancelAll()
                 outcome.timedOut = control.timedOut
+                outcome.endedPastDeadline = DispatchTime.now() >= deadline
                 return outcome
             }
         } onCancel: {

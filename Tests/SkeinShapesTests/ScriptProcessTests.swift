@@ -1,4 +1,5 @@
 import Foundation
+import SkeinCore
 import Testing
 
 @testable import SkeinShapes
@@ -57,5 +58,39 @@ import Testing
         let outcome = try await shell("exec >&- 2>&-; sleep 900", timeout: .seconds(1)).run(stdin: [])
         #expect(outcome.timedOut)
         #expect(outcome.signal == SIGKILL)
+    }
+
+    /// The command the `script` shape runs keeps its time limit by itself. Run here with nothing
+    /// of Skein's watching (no timer, no kill: the process is started with Foundation's
+    /// `Process`), a script that sleeps 900 s still ends at its 1 s limit, with and without the
+    /// sandbox. Skein's own timer is armed only once the cooperative pool runs the process
+    /// runner, which a starved machine has delayed by more than 29 s.
+    @Test(.timeLimit(.minutes(5)), arguments: [false, true])
+    func theScriptCommandEndsAtItsTimeLimitWithoutSkeinsTimer(sandboxed: Bool) async throws {
+        let sandbox: ScriptSandbox = sandboxed ? .automatic : .off
+        let script = ProcessScript(
+            interpreter: Interpreter(name: "sh", path: "/bin/sh", arguments: []), code: "sleep 900", timeout: .seconds(1),
+            memory: 256 << 20, output: .text, sandbox: sandbox)
+        let context = ShapeContext(runID: 1, flowID: "limits", shapeID: "sleeper")
+        let launcher = sandboxed ? try await sandbox.verifiedLauncher() : nil
+        let directory = try script.prepareDirectory(context, sandboxed: sandboxed)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let command = script.command(executable: "/bin/sh", launcher: launcher, directory: directory.path, context, index: 0)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command.executable)
+        process.arguments = command.arguments
+        process.environment = command.environment
+        process.currentDirectoryURL = URL(fileURLWithPath: command.workingDirectory)
+        let ended = AsyncStream<Void> { continuation in process.terminationHandler = { _ in continuation.finish() } }
+        try process.run()
+        for await _ in ended {}
+
+        if sandboxed {
+            // bwrap reports its child's death by a signal as 128 + the signal.
+            #expect(process.terminationReason == .exit && process.terminationStatus == 128 + SIGKILL)
+        } else {
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
+        }
     }
 }
