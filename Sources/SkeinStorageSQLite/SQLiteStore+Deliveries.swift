@@ -60,33 +60,32 @@ extension SQLiteStore: DeliveryLedgerStore {
 
     /// Links an accepted delivery to the entry that records it (inside the entry's transaction).
     static func linkDelivery(_ db: Database, _ key: DeliveryKey, claimant: DeliveryClaimant, entryID: SyncEntryID) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE delivery_ledger SET delivered_entry = ?
                 WHERE system = ? AND instance = ? AND reference = ? AND delivered_run = ? AND delivered_shape = ?
-                """, arguments: [entryID, key.system, key.instance, key.reference, claimant.runID, claimant.shapeID])
+                """
+        ).execute(arguments: [entryID, key.system, key.instance, key.reference, claimant.runID, claimant.shapeID])
     }
 
+    /// The key's row, read by position. Every claim and answer of a send reads it, so the
+    /// statement is prepared once per connection (`cachedStatement`), and no column is looked up
+    /// by name (GRDB matches names case-insensitively, lowercasing each).
     static func ledgerRow(_ db: Database, _ key: DeliveryKey) throws -> DeliveryLedgerRule.Row? {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT * FROM delivery_ledger WHERE system = ? AND instance = ? AND reference = ?
-                    """, arguments: [key.system, key.instance, key.reference])
-        else { return nil }
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT delivered_hash, delivered_run, delivered_shape, delivered_at, delivered_entry, endpoint_id, response,
+                    claim_hash, claim_run, claim_shape, claimed_at
+                FROM delivery_ledger WHERE system = ? AND instance = ? AND reference = ?
+                """)
+        guard let row = try Row.fetchOne(statement, arguments: [key.system, key.instance, key.reference]) else { return nil }
         var result = DeliveryLedgerRule.Row()
-        if let hash: String = row["delivered_hash"], let run: RunID = row["delivered_run"], let shape: String = row["delivered_shape"],
-            let at: Double = row["delivered_at"]
-        {
+        if let hash: String = row[0], let run: RunID = row[1], let shape: String = row[2], let at: Double = row[3] {
             result.delivered = DeliveryRecord(
                 contentHash: hash, claimant: DeliveryClaimant(runID: run, shapeID: shape),
-                at: Date(storageValue: at), entryID: row["delivered_entry"],
-                endpointID: row["endpoint_id"] ?? "", response: row["response"] ?? "")
+                at: Date(storageValue: at), entryID: row[4], endpointID: row[5] ?? "", response: row[6] ?? "")
         }
-        if let hash: String = row["claim_hash"], let run: RunID = row["claim_run"], let shape: String = row["claim_shape"],
-            let at: Double = row["claimed_at"]
-        {
+        if let hash: String = row[7], let run: RunID = row[8], let shape: String = row[9], let at: Double = row[10] {
             result.claimHash = hash
             result.claimant = DeliveryClaimant(runID: run, shapeID: shape)
             result.claimedAt = Date(storageValue: at)
@@ -96,7 +95,7 @@ extension SQLiteStore: DeliveryLedgerStore {
 
     static func saveLedgerRow(_ db: Database, _ key: DeliveryKey, _ row: DeliveryLedgerRule.Row, now: Date) throws {
         let delivered = row.delivered
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO delivery_ledger (system, instance, reference, delivered_hash, delivered_run, delivered_shape, delivered_at,
                     delivered_entry, endpoint_id, response, claim_hash, claim_run, claim_shape, claimed_at, updated_at)
@@ -107,7 +106,8 @@ extension SQLiteStore: DeliveryLedgerStore {
                     delivered_entry = excluded.delivered_entry, endpoint_id = excluded.endpoint_id, response = excluded.response,
                     claim_hash = excluded.claim_hash, claim_run = excluded.claim_run, claim_shape = excluded.claim_shape,
                     claimed_at = excluded.claimed_at, updated_at = excluded.updated_at
-                """,
+                """
+        ).execute(
             arguments: [
                 key.system, key.instance, key.reference, delivered?.contentHash, delivered?.claimant.runID, delivered?.claimant.shapeID,
                 delivered?.at.storageValue, delivered?.entryID, delivered?.endpointID, delivered?.response,
