@@ -157,6 +157,11 @@ extension JSON {
         if value == value.rounded(), abs(value) < 1e21 {
             if abs(value) <= 9.007_199_254_740_992e15 { return String(Int64(value)) }
         }
+        // Swift's `description` has the same shortest round-trip digits; when it is positional
+        // (no exponent: 1e-4 ≤ |value| < 2^53, and not an integer here) it is laid out as
+        // JavaScript lays them out, so the common case (prices, totals) needs no re-layout.
+        let text = value.description
+        if !text.utf8.contains(UInt8(ascii: "e")) { return text }
         let (negative, digits, exponent) = shortestDigits(of: value)
         // JS algorithm: value = 0.d1d2...dk × 10^n
         let k = digits.count
