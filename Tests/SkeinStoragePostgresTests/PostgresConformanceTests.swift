@@ -114,14 +114,9 @@ final class OpenedStores: @unchecked Sendable {
         defer { store.close() }
         // While the server is up, a call waits for a connection as long as a loaded machine needs:
         // the 10 s wait is what this test checks during the outage, not a promise about start-up.
-        var queued: RunRecord?
-        let startLimit = ContinuousClock.now + PostgresTestDatabase.connectionWait
-        while queued == nil {
-            do { queued = try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api), now: Date()) } catch let error as StorageError
-                where error.code == .unavailable && ContinuousClock.now < startLimit
-            {}
+        let run = try await retried(for: PostgresTestDatabase.connectionWait, pause: .zero) {
+            try await store.enqueue(NewRun(flowID: "f", flowVersion: 1, trigger: .api), now: Date())
         }
-        let run = try #require(queued)
 
         await onDedicatedThreadQuietly { server.shutDown() }
         // A pooled connection that was open when the server went away fails its call at once (its
@@ -140,13 +135,26 @@ final class OpenedStores: @unchecked Sendable {
         current = try await onDedicatedThread { try server.restart() }
         // The pool reconnects on its own backoff schedule (100 ms growing by 1.25× per failed
         // attempt), so the wait has a limit that only catches a store that never comes back.
-        var reconnected: RunRecord?
-        let giveUp = ContinuousClock.now + .seconds(180)
-        while reconnected == nil, ContinuousClock.now < giveUp {
-            reconnected = try? await store.run(id: run.id)
-            if reconnected == nil { try await Task.sleep(for: .milliseconds(500)) }
+        let reconnected = try await retried(for: .seconds(180), pause: .milliseconds(500), whileFailing: { _ in true }) {
+            try await store.run(id: run.id)
         }
         #expect(reconnected?.id == run.id, "the store reconnected and the queued run is still there")
+    }
+
+    /// `attempt`'s result, calling it again (after `pause`) while its error is one `isRetried`
+    /// accepts (by default: `unavailable`) and `limit` has not passed; any other error, or the
+    /// last one, is the test's.
+    private func retried<Value>(
+        for limit: Duration, pause: Duration,
+        whileFailing isRetried: (any Error) -> Bool = { ($0 as? StorageError)?.code == .unavailable },
+        _ attempt: () async throws -> Value
+    ) async throws -> Value {
+        let giveUp = ContinuousClock.now + limit
+        while true {
+            do { return try await attempt() } catch  where isRetried(error) && ContinuousClock.now < giveUp {
+                try await Task.sleep(for: pause)
+            }
+        }
     }
 }
 
