@@ -31,10 +31,7 @@ struct ProcessScript: ShapeExecutor {
     /// `duration` as `timeout` reads it: seconds, to the millisecond, rounded up (never 0, which
     /// `timeout` would read as "no limit").
     static func seconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let milliseconds = max(1, seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-        let fraction = String(milliseconds % 1000)
-        return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        String(format: "%.3f", max(1, (duration / .milliseconds(1)).rounded(.up)) / 1000)
     }
 
     func execute(_ input: [Payload], context: ShapeContext) async throws -> ShapeResult {
