@@ -135,7 +135,12 @@ import Testing
                 #expect(try await errorCode("1" + String(repeating: "+1", count: 20_000)) == "S0230")
                 #expect(try await errorCode(String(repeating: "$string(", count: 30_000) + "1" + String(repeating: ")", count: 30_000)) == "S0230")
                 #expect(try await errorCode("$pad('x', 1000000000)") == "U1004")
-                #expect(try await errorCode("($f := function($s){ $f($s & $s) }; $f('ab'))") == "U1004")
+                // Doubling a string to the 64 MiB limit copies 128 MB: on a starved machine the
+                // playground's 1 s time limit (U1001) can come first, and either is the answer this
+                // test is about. The string limit alone is pinned by JSONataTests'
+                // stringDoublingStopsAtTheStringLimit, with no time limit in the way.
+                let doubling = try await errorCode("($f := function($s){ $f($s & $s) }; $f('ab'))")
+                #expect(doubling == "U1004" || doubling == "U1001", "\(doubling ?? "no error")")
                 let nested = try await errorCode("[1..10000].([1..10000])")
                 #expect(nested == "U1003" || nested == "U1005" || nested == "U1001", "\(nested ?? "no error")")
                 #expect(try await errorCode("$contains('" + String(repeating: "a", count: 60) + "', /(a|aa)*c/)") == "U1001")
