@@ -159,8 +159,8 @@ extension FlowWalk {
     private func finish(_ step: PlannedStep, _ outcome: StepOutcome, at time: Date? = nil) async throws -> Int {
         var outcome = outcome
         outcome.path = step.path
-        let produced = outcome.outputs
-        let (stored, sizes) = PayloadHandoff.storageForm(produced)
+        var produced = outcome.outputs
+        let (stored, sizes) = PayloadHandoff.storageForm(&produced)
         outcome.outputs = stored
         // Committed with the next step's start or the run's end (`commitPending`).
         let finished = outcome

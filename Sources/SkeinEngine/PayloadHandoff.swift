@@ -31,7 +31,8 @@ struct PayloadHandoff {
 
     /// Keeps step `sequence`'s outputs as read back from the store, in place of the last ones read back.
     mutating func keepReadBack(sequence: Int, payloads: [Payload]) {
-        let (stored, sizes) = Self.storageForm(payloads)
+        var payloads = payloads
+        let (stored, sizes) = Self.storageForm(&payloads)
         readBack = Kept(sequence: sequence, payloads: stored, sizes: sizes)
     }
 
@@ -46,20 +47,22 @@ struct PayloadHandoff {
     }
 
     /// `outputs` in the form they are stored (JSON serialised once, here, so its size is known
-    /// and the store does not serialise it again), with each one's size in bytes.
-    static func storageForm(_ outputs: [Payload]) -> (payloads: [Payload], sizes: [Int]) {
+    /// and the store does not serialise it again), with each one's size in bytes. Each JSON
+    /// output keeps its bytes (`Payload.keepBytes()`), so the next steps that pass it on
+    /// unchanged, and this function when it stores it again as theirs, do not serialise it again.
+    static func storageForm(_ outputs: inout [Payload]) -> (payloads: [Payload], sizes: [Int]) {
         var stored: [Payload] = []
         var sizes: [Int] = []
         stored.reserveCapacity(outputs.count)
         sizes.reserveCapacity(outputs.count)
-        for payload in outputs {
-            switch payload.body {
-            case .json(let document):
-                let bytes = document.serializedBytes()
-                stored.append(Payload(bytes: bytes, contentType: payload.contentType))
+        for index in outputs.indices {
+            switch outputs[index].body {
+            case .json:
+                let bytes = outputs[index].keepBytes()
+                stored.append(Payload(bytes: bytes, contentType: outputs[index].contentType))
                 sizes.append(bytes.count)
             case .bytes(let bytes):
-                stored.append(payload)
+                stored.append(outputs[index])
                 sizes.append(bytes.count)
             }
         }

@@ -39,6 +39,8 @@ struct RequestBuilder: Sendable {
         case .raw:
             return (payload.bytes(), payload.contentType)
         case .json:
+            // A parsed document's bytes() is its compact serialisation, kept when it was stored.
+            if case .json = payload.body { return (payload.bytes(), Payload.jsonContentType) }
             do { return (try payload.json().serializedBytes(), Payload.jsonContentType) } catch {
                 throw ShapeFailure("payload \(index): \(error); use body: raw to send it as it is")
             }

@@ -6,13 +6,25 @@ public import SkeinJSON
 /// payload per page; a split yields one per item). JSON payloads travel parsed, so shapes
 /// never re-encode between each other; anything else (CSV, XML, a PDF) travels as the exact
 /// bytes that arrived, with its content type, and is stored and downloaded byte for byte.
+///
+/// A JSON payload can keep the bytes it was serialised to (`keepBytes()`, done when a step's
+/// outputs are stored), so a payload passed on unchanged — through a filter, into a send's
+/// request body, its delivery hash and its sync entry — is not serialised again.
 public struct Payload: Sendable, Equatable {
     public enum Body: Sendable, Equatable {
         case json(JSON)
         case bytes([UInt8])
     }
 
-    public var body: Body
+    public var body: Body {
+        didSet { keptBytes = nil }
+    }
+    /// `body`'s JSON serialised, once `keepBytes()` wrote it; forgotten whenever `body` changes.
+    private var keptBytes: [UInt8]?
+    /// The largest serialisation `keepBytes()` keeps: above it the bytes would stay in memory
+    /// beside the parsed document for as long as the payload lives, and serialising again costs
+    /// little next to everything else such a payload goes through.
+    public static let keptBytesLimit = 1 << 20
     /// A MIME type such as `application/json`, `text/csv` or `application/xml`.
     public var contentType: String
 
@@ -57,9 +69,22 @@ public struct Payload: Sendable, Equatable {
     /// The payload's bytes exactly as they are stored and downloaded.
     public func bytes() -> [UInt8] {
         switch body {
-        case .json(let value): return value.serializedBytes()
+        case .json(let value): return keptBytes ?? value.serializedBytes()
         case .bytes(let bytes): return bytes
         }
+    }
+
+    /// `bytes()`, keeping a JSON body's serialisation (up to `keptBytesLimit`) so later calls
+    /// of `bytes()` on this payload and its copies return it without serialising again.
+    public mutating func keepBytes() -> [UInt8] {
+        let bytes = bytes()
+        if case .json = body, keptBytes == nil, bytes.count <= Self.keptBytesLimit { keptBytes = bytes }
+        return bytes
+    }
+
+    /// Equal when body and content type are; kept bytes are a cache and do not count.
+    public static func == (lhs: Payload, rhs: Payload) -> Bool {
+        lhs.body == rhs.body && lhs.contentType == rhs.contentType
     }
 
     /// Whether the payload is JSON (parsed or as bytes).
