@@ -57,6 +57,36 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// One write transaction that does not wait for the disk (`synchronous = NORMAL` for this
+    /// commit only), for writes whose loss in a power cut only repeats work: claiming runs.
+    ///
+    /// SQLite's write-ahead log keeps commits in order, so the next durable commit (a step's
+    /// start, a run's end, an intake batch) syncs this one with it, and a power cut before that
+    /// rolls the database back to the last durable commit — the claimed runs queued again, with
+    /// nothing recorded of their execution. A `kill -9` loses nothing either way: the commit is
+    /// in the operating system's cache as soon as SQLite returns.
+    func writeWithoutSync<T: Sendable>(function: String = #function, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await StoreOperation.measure(backend: "sqlite", function: function) {
+            do {
+                return try await pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                    let result = Result { () throws -> T in
+                        var value: T?
+                        try db.inTransaction(.immediate) {
+                            value = try body(db)
+                            return .commit
+                        }
+                        return value!
+                    }
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                    return try result.get()
+                }
+            } catch let error as DatabaseError {
+                throw StorageError(.unavailable, "SQLite write failed: \(error.message ?? "\(error)")")
+            }
+        }
+    }
+
     /// One read transaction, timed as the calling store method.
     func read<T: Sendable>(function: String = #function, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await StoreOperation.measure(backend: "sqlite", function: function) {

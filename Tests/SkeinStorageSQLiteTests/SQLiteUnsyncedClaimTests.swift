@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import SkeinCore
+import SkeinStorage
+import Testing
+
+@testable import SkeinStorageSQLite
+
+/// Claims commit without their own fsync (`SQLiteStore.writeWithoutSync`); everything else the
+/// one writer connection commits must stay durable (`synchronous = FULL`, SQLite's 2) after
+/// one, whether the claim committed or failed.
+@Suite struct SQLiteUnsyncedClaimTests {
+    private func writerSynchronous(_ store: SQLiteStore) async throws -> Int? {
+        try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+    }
+
+    @Test func commitsAfterAClaimAreDurableAgain() async throws {
+        try await withStore { store, _ in
+            let now = Date()
+            _ = try await store.enqueue(NewRun(flowID: "orders", flowVersion: 1, trigger: .api), now: now)
+            let claimed = try await store.claimRuns(owner: "w1", limit: 4, leaseUntil: now + 30, now: now)
+            #expect(claimed.count == 1)
+            #expect(try await writerSynchronous(store) == 2)
+        }
+    }
+
+    @Test func aFailedUnsyncedWriteLeavesCommitsDurableAndChangesNothing() async throws {
+        struct Refused: Error {}
+        try await withStore { store, _ in
+            let now = Date()
+            let run = try await store.enqueue(NewRun(flowID: "orders", flowVersion: 1, trigger: .api), now: now)
+            await #expect(throws: Refused.self) {
+                try await store.writeWithoutSync { db in
+                    try db.execute(sql: "UPDATE runs SET status = 'started' WHERE id = ?", arguments: [run.id])
+                    throw Refused()
+                }
+            }
+            #expect(try await writerSynchronous(store) == 2)
+            #expect(try await store.run(id: run.id)?.status == .queued)
+        }
+    }
+}
