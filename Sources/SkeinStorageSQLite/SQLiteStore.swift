@@ -58,14 +58,22 @@ public final class SQLiteStore: Sendable {
     }
 
     /// One write transaction that does not wait for the disk (`synchronous = NORMAL` for this
-    /// commit only), for writes whose loss in a power cut only repeats work: claiming runs.
+    /// commit only), for writes whose loss in a power cut only repeats work: claiming runs, and
+    /// the delivery ledger's answers.
     ///
     /// SQLite's write-ahead log keeps commits in order, so the next durable commit (a step's
-    /// start, a run's end, an intake batch) syncs this one with it, and a power cut before that
-    /// rolls the database back to the last durable commit — the claimed runs queued again, with
-    /// nothing recorded of their execution. A `kill -9` loses nothing either way: the commit is
-    /// in the operating system's cache as soon as SQLite returns.
+    /// start or end, a run's end, an intake batch) syncs this one with it, and a power cut before
+    /// that rolls the database back to the last durable commit — as if the process had stopped
+    /// just before this write. A `kill -9` loses nothing either way: the commit is in the
+    /// operating system's cache as soon as SQLite returns.
     func writeWithoutSync<T: Sendable>(function: String = #function, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.writeWithoutSync(on: pool, function: function, body)
+    }
+
+    /// `writeWithoutSync` on `pool` (for work that cannot hold the store).
+    static func writeWithoutSync<T: Sendable>(
+        on pool: DatabasePool, function: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         try await StoreOperation.measure(backend: "sqlite", function: function) {
             do {
                 return try await pool.writeWithoutTransaction { db in

@@ -9,3 +9,11 @@ public enum DeliveryLedgerWrite: Sendable {
     case claim(DeliveryClaim, now: Date)
     case record(DeliveryClaim, accepted: Bool, endpointID: String, response: String, now: Date)
 }
+
+extension DeliveryLedgerWrite {
+    /// Whether this write is a claim (what a send waits on before sending) rather than an answer.
+    public var isClaim: Bool {
+        if case .claim = self { return true }
+        return false
+    }
+}

@@ -6,10 +6,10 @@ import Testing
 
 @testable import SkeinStorageSQLite
 
-/// Claims commit without their own fsync (`SQLiteStore.writeWithoutSync`); everything else the
-/// one writer connection commits must stay durable (`synchronous = FULL`, SQLite's 2) after
-/// one, whether the claim committed or failed.
-@Suite struct SQLiteUnsyncedClaimTests {
+/// Claims of queued runs and the delivery ledger's answers commit without their own fsync
+/// (`SQLiteStore.writeWithoutSync`); everything else the one writer connection commits must stay
+/// durable (`synchronous = FULL`, SQLite's 2) after one, whether it committed or failed.
+@Suite struct SQLiteUnsyncedWriteTests {
     private func writerSynchronous(_ store: SQLiteStore) async throws -> Int? {
         try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
     }
@@ -37,6 +37,19 @@ import Testing
             }
             #expect(try await writerSynchronous(store) == 2)
             #expect(try await store.run(id: run.id)?.status == .queued)
+        }
+    }
+
+    @Test func theLedgerAnswerIsRecordedAndLaterCommitsAreDurableAgain() async throws {
+        try await withStore { store, _ in
+            let now = Date()
+            let claim = DeliveryClaim(
+                key: DeliveryKey(system: "WMS", instance: "wms", reference: "SO-1"), contentHash: "h1",
+                claimant: DeliveryClaimant(runID: RunID(rawValue: 1), shapeID: "post"), rule: .ifChanged)
+            #expect(try await store.claimDelivery(claim, now: now) == .send(repeated: false))
+            try await store.recordDelivery(claim, accepted: true, endpointID: "E-1", response: "201 Created", now: now)
+            #expect(try await writerSynchronous(store) == 2)
+            #expect(try await store.delivery(claim.key)?.delivered?.contentHash == "h1")
         }
     }
 }
