@@ -23,15 +23,13 @@ extension SQLiteStore: DeliveryLedgerStore {
     /// write transaction, so concurrent sends share one fsync. It holds the pool, not the store.
     static func ledgerGroupCommit(_ pool: DatabasePool) -> GroupCommit<DeliveryLedgerWrite, DeliveryDecision?> {
         GroupCommit(whenABatchFails: .commitEachAlone) { writes in
-            let batch: @Sendable (Database) throws -> [DeliveryDecision?] = { db in try writes.map { try apply($0, db) } }
             // A claim is durable before anything is sent on it. An answer lost in a power cut
             // leaves its claim in flight, as a crash between the request and the answer does,
-            // and the resumed send repeats the request with the same Idempotency-Key; the
-            // step's durable commit (which links the answer to its sync entry) syncs it.
-            guard writes.contains(where: \.isClaim) else {
-                return try await writeWithoutSync(on: pool, function: "commitDeliveryLedger", batch)
+            // and the resumed send repeats the request with the same Idempotency-Key; the next
+            // claim, or the step's commit that links the answer to its sync entry, syncs it.
+            try await write(on: pool, function: "commitDeliveryLedger", syncing: writes.contains(where: \.isClaim)) { db in
+                try writes.map { try apply($0, db) }
             }
-            return try await write(on: pool, function: "commitDeliveryLedger", batch)
         }
     }
 

@@ -82,8 +82,8 @@ extension SQLiteStore: RunStore {
 
     public func claimRuns(owner: String, limit: Int, leaseUntil: Date, now: Date) async throws -> [RunRecord] {
         // A claim lost in a power cut only queues its runs again, and every claimed run's
-        // first durable commit syncs its claim: no fsync of its own (`writeWithoutSync`).
-        let records = try await writeWithoutSync { db in
+        // first durable commit syncs its claim: no fsync of its own.
+        let records = try await write(syncing: false) { db in
             // Queued runs of a flow already at its max_concurrent_runs are not candidates;
             // RunClaimPlan then keeps the batch itself within each limit.
             // The claim walks `runs_claimable` (priority, id) and stops at `limit` rows. Left to

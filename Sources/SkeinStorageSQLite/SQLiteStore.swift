@@ -44,55 +44,48 @@ public final class SQLiteStore: Sendable {
     }
 
     /// One write transaction, timed as the calling store method (`skein_store_operation_duration_seconds`).
-    func write<T: Sendable>(function: String = #function, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await Self.write(on: pool, function: function, body)
+    /// `syncing: false` is for writes whose loss in a power cut only repeats work (claiming runs,
+    /// the delivery ledger's answers): see `commitWithoutSync`.
+    func write<T: Sendable>(
+        function: String = #function, syncing: Bool = true, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        try await Self.write(on: pool, function: function, syncing: syncing, body)
     }
 
     /// One write transaction on `pool`, timed as `function` (for work that cannot hold the store).
-    static func write<T: Sendable>(on pool: DatabasePool, function: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await StoreOperation.measure(backend: "sqlite", function: function) {
-            do { return try await pool.write(body) } catch let error as DatabaseError {
-                throw StorageError(.unavailable, "SQLite write failed: \(error.message ?? "\(error)")")
-            }
-        }
-    }
-
-    /// One write transaction that does not wait for the disk (`synchronous = NORMAL` for this
-    /// commit only), for writes whose loss in a power cut only repeats work: claiming runs, and
-    /// the delivery ledger's answers.
-    ///
-    /// SQLite's write-ahead log keeps commits in order, so the next durable commit (a step's
-    /// start or end, a run's end, an intake batch) syncs this one with it, and a power cut before
-    /// that rolls the database back to the last durable commit — as if the process had stopped
-    /// just before this write. A `kill -9` loses nothing either way: the commit is in the
-    /// operating system's cache as soon as SQLite returns.
-    func writeWithoutSync<T: Sendable>(function: String = #function, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await Self.writeWithoutSync(on: pool, function: function, body)
-    }
-
-    /// `writeWithoutSync` on `pool` (for work that cannot hold the store).
-    static func writeWithoutSync<T: Sendable>(
-        on pool: DatabasePool, function: String, _ body: @escaping @Sendable (Database) throws -> T
+    static func write<T: Sendable>(
+        on pool: DatabasePool, function: String, syncing: Bool = true, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
         try await StoreOperation.measure(backend: "sqlite", function: function) {
             do {
-                return try await pool.writeWithoutTransaction { db in
-                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                    let result = Result { () throws -> T in
-                        var value: T?
-                        try db.inTransaction(.immediate) {
-                            value = try body(db)
-                            return .commit
-                        }
-                        return value!
-                    }
-                    try db.execute(sql: "PRAGMA synchronous = FULL")
-                    return try result.get()
-                }
+                if syncing { return try await pool.write(body) }
+                return try await pool.writeWithoutTransaction { db in try commitWithoutSync(db, body) }
             } catch let error as DatabaseError {
                 throw StorageError(.unavailable, "SQLite write failed: \(error.message ?? "\(error)")")
             }
         }
+    }
+
+    /// `body` in one transaction whose commit does not wait for the disk (`synchronous = NORMAL`
+    /// for this commit only; the connection is back at `FULL` afterwards, committed or not).
+    ///
+    /// SQLite's write-ahead log keeps commits in order, so the next durable commit (a step's
+    /// start or end, a run's end, an intake batch, a delivery claim) syncs this one with it, and
+    /// a power cut before that rolls the database back to the last durable commit — as if the
+    /// process had stopped just before this write. A `kill -9` loses nothing either way: the
+    /// commit is in the operating system's cache as soon as SQLite returns.
+    private static func commitWithoutSync<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        var value: T?
+        let committed = Result {
+            try db.inTransaction(.immediate) {
+                value = try body(db)
+                return .commit
+            }
+        }
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        try committed.get()
+        return value!  // set: the transaction committed
     }
 
     /// One read transaction, timed as the calling store method.

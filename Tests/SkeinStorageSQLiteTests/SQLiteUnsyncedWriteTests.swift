@@ -7,7 +7,7 @@ import Testing
 @testable import SkeinStorageSQLite
 
 /// Claims of queued runs and the delivery ledger's answers commit without their own fsync
-/// (`SQLiteStore.writeWithoutSync`); everything else the one writer connection commits must stay
+/// (`SQLiteStore.write(syncing: false)`); everything else the one writer connection commits must stay
 /// durable (`synchronous = FULL`, SQLite's 2) after one, whether it committed or failed.
 @Suite struct SQLiteUnsyncedWriteTests {
     private func writerSynchronous(_ store: SQLiteStore) async throws -> Int? {
@@ -30,7 +30,7 @@ import Testing
             let now = Date()
             let run = try await store.enqueue(NewRun(flowID: "orders", flowVersion: 1, trigger: .api), now: now)
             await #expect(throws: Refused.self) {
-                try await store.writeWithoutSync { db in
+                try await store.write(syncing: false) { db in
                     try db.execute(sql: "UPDATE runs SET status = 'started' WHERE id = ?", arguments: [run.id])
                     throw Refused()
                 }

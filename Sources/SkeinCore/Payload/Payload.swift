@@ -24,7 +24,7 @@ public struct Payload: Sendable, Equatable {
     /// The largest serialisation `keepBytes()` keeps: above it the bytes would stay in memory
     /// beside the parsed document for as long as the payload lives, and serialising again costs
     /// little next to everything else such a payload goes through.
-    public static let keptBytesLimit = 1 << 20
+    static let keptBytesLimit = 1 << 20
     /// A MIME type such as `application/json`, `text/csv` or `application/xml`.
     public var contentType: String
 
